@@ -1,0 +1,323 @@
+"""``kaoping evaluate | check | explain | template | schemes``: the scoring engine's commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kaoping.cli.main import (
+    LangOption,
+    OutOption,
+    SchemeOption,
+    app,
+    fail,
+    guarded,
+    say,
+    write_atomically,
+)
+from kaoping.scoring import (
+    EvaluationResult,
+    builtin_scheme_codes,
+    evaluate,
+    explain,
+    load_scheme,
+    ranking_rows,
+    result_to_dict,
+)
+from kaoping.tables import read_base_data, write_template
+
+DEFAULT_SCHEME = "mof-2012"
+DataArgument = Annotated[
+    Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
+]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option("--previous", "-p", help="上年（上期）基础数据，用于同比 / earlier data"),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+HEADERS = {
+    "rank": ("排名", "Rank"),
+    "code": ("单位编码", "Code"),
+    "name": ("单位名称", "Unit"),
+    "total": ("总分", "Total"),
+    "grade": ("等级", "Grade"),
+    "bonus": ("加减分", "Bonus"),
+    "previous_total": ("上年总分", "Prev. total"),
+    "previous_rank": ("上年排名", "Prev. rank"),
+    "change": ("同比变化", "Change"),
+    "rank_change": ("名次变化", "Rank change"),
+}
+
+
+def run_evaluation(
+    data_path: Path, scheme_ref: str, previous_path: Path | None
+) -> EvaluationResult:
+    """Read, validate and evaluate; the previous year's data when given (同比)."""
+    scheme = load_scheme(scheme_ref)
+    data = read_base_data(data_path, scheme)
+    previous = None
+    if previous_path is not None:
+        previous = evaluate(scheme, read_base_data(previous_path, scheme))
+    return evaluate(scheme, data, previous=previous)
+
+
+@app.command("evaluate")
+@guarded
+def evaluate_command(
+    data: DataArgument,
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    previous: PreviousOption = None,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+    ] = OutputFormat.table,
+    output: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """评价：计算各单位得分、排名和等级 / evaluate all units and rank them."""
+    assert lang is not None
+    result = run_evaluation(data, scheme, previous)
+    for warning in result.warnings:
+        typer.echo(say(lang, "提示：", "note: ") + warning.text(lang), err=True)
+    if format is OutputFormat.xlsx:
+        from kaoping.reports.workbook import write_results_workbook
+
+        if output is None:
+            fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
+        write_atomically(output, lambda p: write_results_workbook(result, p, lang))
+        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+        return
+    text = {
+        OutputFormat.table: lambda: ranking_table(result, lang),
+        OutputFormat.json: lambda: json.dumps(result_to_dict(result, lang), ensure_ascii=False,
+                                              indent=2),
+        OutputFormat.csv: lambda: ranking_csv(result, lang),
+    }[format]()  # fmt: skip
+    emit(text, output, lang)
+
+
+@app.command("check")
+@guarded
+def check_command(
+    data: DataArgument,
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    lang: LangOption = None,
+) -> None:
+    """只校验基础数据，不计算得分 / validate base data only."""
+    assert lang is not None
+    table = read_base_data(data, load_scheme(scheme))
+    typer.echo(
+        say(lang, "{file}：{n} 个单位，未发现问题。", "{file}: {n} units, no problems found.",
+            file=data.name, n=len(table))
+    )  # fmt: skip
+
+
+@app.command("explain")
+@guarded
+def explain_command(
+    data: DataArgument,
+    unit: Annotated[str, typer.Option("--unit", "-u", help="单位编码 / unit code")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    previous: PreviousOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text 或 json")] = "text",
+    lang: LangOption = None,
+) -> None:
+    """列出某单位总分的完整计算过程 / show the whole derivation of a unit's total."""
+    assert lang is not None
+    result = run_evaluation(data, scheme, previous)
+    explanation = explain(result, unit)
+    if format == "json":
+        typer.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(explanation.render(lang))
+
+
+@app.command("template")
+@guarded
+def template_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出 .xlsx 文件")] = Path(
+        "基础数据表.xlsx"
+    ),
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units", help="预填单位的名单（含 unit_code、unit_name 列） / units to pre-fill"
+        ),
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="评价年度 / year")] = None,
+    lang: LangOption = None,
+) -> None:
+    """生成附件2式基础数据表 Excel 模板 / write the base-data Excel template."""
+    assert lang is not None
+    loaded = load_scheme(scheme)
+    unit_refs = read_unit_list(units, year) if units else None
+    write_atomically(
+        output, lambda p: write_template(loaded, p, units=unit_refs, year=year, lang=lang)
+    )
+    typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output))
+
+
+@app.command("schemes")
+@guarded
+def schemes_command(
+    show: Annotated[
+        str | None, typer.Option("--show", help="输出某方案的完整文件 / print a scheme file")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """列出内置评价方案 / list the built-in schemes."""
+    assert lang is not None
+    if show:
+        from importlib import resources
+
+        load_scheme(show)  # validates, and names the available codes when unknown
+        path = Path(show)
+        text = (
+            path.read_text(encoding="utf-8")
+            if path.exists()
+            else (resources.files("kaoping.scoring") / "schemes" / f"{show}.toml").read_text(
+                encoding="utf-8"
+            )
+        )
+        typer.echo(text)
+        return
+    rows = []
+    for code in builtin_scheme_codes():
+        s = load_scheme(code)
+        rows.append({"code": s.code, "version": s.version, "indicators": len(s.indicators),
+                     "sha": s.sha256[:12], "name": s.name_for(lang)})  # fmt: skip
+    headers = {"code": say(lang, "编码", "code"), "version": say(lang, "版本", "version"),
+               "indicators": say(lang, "指标数", "indicators"), "sha": "SHA-256",
+               "name": say(lang, "名称", "name")}  # fmt: skip
+    typer.echo(render_table(headers, rows))
+
+
+# --- output helpers -------------------------------------------------------------------------
+
+
+def emit(text: str, output: Path | None, lang: str) -> None:
+    if output is None:
+        typer.echo(text)
+        return
+    write_atomically(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+
+
+def column_headers(result: EvaluationResult, keys: list[str], lang: str) -> dict[str, str]:
+    pick = 1 if lang == "en" else 0
+    return {
+        k: HEADERS[k][pick] if k in HEADERS else f"{k} {result.scheme.group(k).name_for(lang)}"
+        for k in keys
+    }
+
+
+def ranking_table(result: EvaluationResult, lang: str) -> str:
+    rows = ranking_rows(result)
+    keys = list(rows[0])
+    headers = column_headers(result, keys, lang)
+    shown = [{k: _cell(k, v) for k, v in row.items()} for row in rows]
+    title = say(lang, "{name}（{code} 版本 {version}）  共 {n} 个单位",
+                "{name} ({code} v{version}), {n} units", name=result.scheme.name_for(lang),
+                code=result.scheme.code, version=result.scheme.version, n=len(rows))  # fmt: skip
+    return title + "\n" + render_table(headers, shown)
+
+
+def ranking_csv(result: EvaluationResult, lang: str) -> str:
+    from kaoping.reports.workbook import safe_text
+
+    rows = ranking_rows(result)
+    keys = list(rows[0])
+    headers = column_headers(result, keys, lang)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([headers[k] for k in keys])
+    for row in rows:
+        writer.writerow(["" if row[k] is None else safe_text(row[k]) for k in keys])
+    return buffer.getvalue().rstrip("\n")
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key in ("change",):
+        return f"{value:+.2f}"
+    if key == "rank_change":
+        return f"{value:+d}" if value else "0"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_table(headers: dict[str, str], rows: list[dict[str, Any]]) -> str:
+    keys = list(headers)
+    widths = {
+        k: max([display_width(headers[k])] + [display_width(str(r.get(k, ""))) for r in rows])
+        for k in keys
+    }
+
+    def line(values: dict[str, str]) -> str:
+        cells = []
+        for k in keys:
+            text = str(values.get(k, ""))
+            pad = " " * (widths[k] - display_width(text))
+            numeric = text.replace(".", "").replace("-", "").replace("+", "").isdigit()
+            cells.append(pad + text if numeric else text + pad)
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * widths[k] for k in keys)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def read_unit_list(path: Path, year: int | None):
+    """Units to pre-fill in a template: a CSV/XLSX with unit_code and unit_name columns."""
+    from kaoping.scoring import UnitRef
+    from kaoping.tables import read_sheet
+
+    sheet = read_sheet(path)
+    header = [str(c).strip() for c in sheet.rows[0]]
+    code_col = _find_column(header, ("unit_code", "单位编码", "编码"))
+    name_col = _find_column(header, ("unit_name", "单位名称", "名称"))
+    if code_col is None or name_col is None:
+        from kaoping.scoring.messages import DataError, Problem
+
+        raise DataError([Problem("data.missing_column", file=path.name,
+                                 params={"label": "单位编码 / 单位名称",
+                                         "key": "unit_code / unit_name"})])  # fmt: skip
+    return [
+        UnitRef(code=_code_text(row[code_col]), name=str(row[name_col]).strip(), year=year)
+        for row in sheet.rows[1:]
+        if row and len(row) > max(code_col, name_col) and str(row[code_col]).strip()
+    ]
+
+
+def _find_column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for i, cell in enumerate(header):
+        if cell in names:
+            return i
+    return None
+
+
+def _code_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

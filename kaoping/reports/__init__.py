@@ -1,0 +1,1 @@
+"""Reports: documents (Word, PDF, Excel) and charts built from evaluation results."""

@@ -1,0 +1,858 @@
+"""Evaluation schemes (评价方案): the published indicator tree, weights, standards and rules.
+
+A scheme is a TOML file (format: ``docs/schemes.md``). Loading validates all of it and
+reports every problem with the file and the item at fault, so that a scheme that loads can
+be published and frozen: nothing about it is decided later.
+
+Weights are stored as fractions of their parent (siblings sum to 1); files may write them as
+percent (20) or fractions (0.2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kaoping.scoring.formulas import (
+    Condition,
+    Formula,
+    FormulaError,
+    parse_condition,
+    parse_formula,
+)
+from kaoping.scoring.messages import Problem, SchemeError
+
+FIELD_TYPES = ("text", "year", "amount", "rate", "count", "number", "factor", "score")
+NUMERIC_TYPES = ("year", "amount", "rate", "count", "number", "factor", "score")
+DIRECTIONS = ("higher", "lower")
+# What an indicator that is missing or not applicable for a unit counts as: left out with its
+# siblings' weights renormalised, 0 points, or the mean score of the units where it applies.
+NA_POLICIES = ("renormalise", "zero", "mean")
+SD_KINDS = ("population", "sample")
+STANDARD_BASES = ("value", "score")
+KINDS = ("quantitative", "qualitative")
+# The four kinds of assessed object of the Beijing measures (article 2), plus the notice's.
+OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "project")
+
+# Sections that later parts of the system read from the scheme (awards, expert rules, ...);
+# the loader keeps them in ``Scheme.sections`` and their own modules validate them.
+EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_awards", "report"}
+
+WEIGHT_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A column of the base-data table (附件2)."""
+
+    key: str
+    label: str
+    type: str = "number"
+    unit: str = ""
+    label_en: str = ""
+    min: float | None = None
+    max: float | None = None
+    required: bool = True
+    default: float | None = None
+    description: str = ""
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    def label_for(self, lang: str) -> str:
+        return (self.label_en or self.key) if lang == "en" else self.label
+
+    def expected(self, lang: str = "zh") -> str:
+        """What a valid cell holds, in words (used in messages and the template)."""
+        lo, hi = self.min, self.max
+        if self.type == "text":
+            return "text" if lang == "en" else "文本"
+        kind = {
+            "year": ("年份（整数）", "a year"),
+            "count": ("不小于 0 的整数", "a whole number, 0 or more"),
+            "rate": ("百分数数值（如 1.46 表示 1.46%）", "a percent (1.46 for 1.46%)"),
+            "factor": ("大于 0 的系数", "a factor above 0"),
+        }.get(self.type, ("数字", "a number"))
+        text = kind[1] if lang == "en" else kind[0]
+        bounds = _bounds_text(lo, hi, lang)
+        unit = (
+            f" ({self.unit})"
+            if lang == "en" and self.unit
+            else (f"（{self.unit}）" if self.unit else "")
+        )
+        return f"{text}{bounds}{unit}"
+
+
+@dataclass(frozen=True)
+class Standards:
+    """Minimum / excellent standards (最低标准 / 优异标准) of an indicator.
+
+    Worse than the minimum deducts ``minimum_points``; better than the excellent standard adds
+    ``excellent_points``. ``basis`` says whether the thresholds apply to the indicator's value
+    (default) or to its score.
+    """
+
+    minimum: float | None = None
+    minimum_points: float = 0.0
+    excellent: float | None = None
+    excellent_points: float = 0.0
+    basis: str = "value"
+
+    @property
+    def any(self) -> bool:
+        return self.minimum is not None or self.excellent is not None
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """An indicator group (一级指标 or deeper); ``parent`` is None at the top."""
+
+    code: str
+    name: str
+    weight: float
+    parent: str | None = None
+    name_en: str = ""
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """A leaf of the tree: its formula and how its value becomes a 100-point score."""
+
+    code: str
+    name: str
+    group: str
+    weight: float
+    formula: Formula
+    direction: str = "higher"
+    normalisation: str = "zscore"
+    params: Mapping[str, Any] = field(default_factory=dict)
+    missing: str | None = None  # None: the scheme's scoring.not_applicable
+    standards: Standards = field(default_factory=Standards)
+    unit: str = ""
+    kind: str = "quantitative"
+    name_en: str = ""
+    description: str = ""
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    """A grade (等级) for totals at or above ``min``."""
+
+    name: str
+    min: float
+    name_en: str = ""
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    """How values become scores, unless an indicator says otherwise.
+
+    Default: the notice's z-score, mapped to ``base + scale * z`` and clamped to
+    ``[floor, cap]``; population standard deviation; not-applicable indicators left out and
+    their siblings' weights renormalised.
+    """
+
+    normalisation: str = "zscore"
+    sd: str = "population"
+    base: float = 80.0
+    scale: float = 10.0
+    floor: float = 0.0
+    cap: float = 100.0
+    not_applicable: str = "renormalise"
+    tie_decimals: int = 6
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    """A cross-field rule on the base data, e.g. the nine policy items <= fund expenditure."""
+
+    condition: Condition
+    label: str
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A loaded, validated evaluation scheme."""
+
+    code: str
+    name: str
+    version: str
+    year: int | None
+    fields: tuple[FieldSpec, ...]
+    groups: tuple[GroupSpec, ...]
+    indicators: tuple[IndicatorSpec, ...]
+    scoring: ScoringRules = field(default_factory=ScoringRules)
+    grades: tuple[GradeBand, ...] = ()
+    constraints: tuple[str, ...] = ()
+    checks: tuple[CheckRule, ...] = ()
+    applies_to: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    description: str = ""
+    source: str = ""
+    name_en: str = ""
+    sections: Mapping[str, Any] = field(default_factory=dict)
+    path: str | None = None
+    sha256: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # --- look-ups ---------------------------------------------------------------------
+    def field(self, key: str) -> FieldSpec:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def indicator(self, code: str) -> IndicatorSpec:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def group(self, code: str) -> GroupSpec:
+        for g in self.groups:
+            if g.code == code:
+                return g
+        raise KeyError(code)
+
+    def children(self, parent: str | None) -> list[GroupSpec | IndicatorSpec]:
+        """Groups and indicators directly under ``parent`` (None: the top level)."""
+        kids: list[GroupSpec | IndicatorSpec] = [g for g in self.groups if g.parent == parent]
+        if parent is not None:
+            kids += [i for i in self.indicators if i.group == parent]
+        return kids
+
+    @property
+    def top_groups(self) -> list[GroupSpec]:
+        return [g for g in self.groups if g.parent is None]
+
+    def walk(self, parent: str | None = None, depth: int = 0) -> Iterator[tuple[int, Any]]:
+        """Depth-first walk of the tree: (depth, node)."""
+        for node in self.children(parent):
+            yield depth, node
+            if isinstance(node, GroupSpec):
+                yield from self.walk(node.code, depth + 1)
+
+    def path_to(self, code: str) -> list[str]:
+        """Codes from the top group down to ``code``."""
+        node: Any = self.indicator(code) if code in self.indicator_codes else self.group(code)
+        chain = [node.code]
+        parent = node.group if isinstance(node, IndicatorSpec) else node.parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.group(parent).parent
+        return chain[::-1]
+
+    def absolute_weight(self, code: str) -> float:
+        """Product of the weights from the top down: the share of the total."""
+        weight = 1.0
+        for c in self.path_to(code):
+            node = self.indicator(c) if c in self.indicator_codes else self.group(c)
+            weight *= node.weight
+        return weight
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    @property
+    def input_fields(self) -> list[FieldSpec]:
+        """Fields a unit fills in (not the identifying columns)."""
+        return [f for f in self.fields if f.key not in ("unit_code", "unit_name", "year")]
+
+    @property
+    def qualitative_indicators(self) -> list[IndicatorSpec]:
+        return [i for i in self.indicators if i.kind == "qualitative"]
+
+    def grade_for(self, total: float) -> GradeBand | None:
+        for band in self.grades:
+            if total >= band.min - 1e-9:
+                return band
+        return None
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+    def with_weights(self, weights: Mapping[str, float]) -> Scheme:
+        """A copy with some weights replaced (fractions of the parent), re-validated."""
+        raw = json.loads(json.dumps(self.raw))
+        for table in ("groups", "indicators"):
+            for item in raw.get(table, []):
+                if item.get("code") in weights:
+                    item["weight"] = weights[item["code"]]
+        return scheme_from_dict(raw, path=self.path)
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def builtin_scheme_codes() -> list[str]:
+    """Codes of the schemes shipped with Kaoping."""
+    folder = resources.files("kaoping.scoring") / "schemes"
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
+
+
+def load_scheme(code_or_path: str | Path) -> Scheme:
+    """Load a built-in scheme by code, or a scheme file by path.
+
+    Raises
+    ------
+    SchemeError
+        With every problem found, each naming the file and the item at fault.
+
+    Examples
+    --------
+    >>> scheme = load_scheme("mof-2012")
+    >>> scheme.code, len(scheme.indicators)
+    ('mof-2012', 12)
+    """
+    text, path = _read_scheme_text(code_or_path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(
+            [Problem("scheme.toml", file=path, params={"reason": str(exc)})]
+        ) from None
+    if "extends" in raw.get("scheme", {}):
+        raw = _apply_extension(raw, path)
+    return scheme_from_dict(raw, path=path)
+
+
+def _read_scheme_text(code_or_path: str | Path) -> tuple[str, str]:
+    candidate = Path(code_or_path)
+    if candidate.suffix == ".toml" or candidate.exists():
+        try:
+            return candidate.read_text(encoding="utf-8-sig"), str(candidate)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemeError(
+                [Problem("scheme.unreadable", file=str(candidate), params={"reason": str(exc)})]
+            ) from None
+    code = str(code_or_path)
+    resource = resources.files("kaoping.scoring") / "schemes" / f"{code}.toml"
+    if not resource.is_file():
+        raise SchemeError(
+            [
+                Problem(
+                    "scheme.not_found",
+                    params={"code": code, "available": "、".join(builtin_scheme_codes())},
+                )
+            ]
+        )
+    return resource.read_text(encoding="utf-8"), f"{code}.toml"
+
+
+def _apply_extension(raw: dict[str, Any], path: str) -> dict[str, Any]:
+    """A scheme that ``extends`` another overrides its weights, standards and rules.
+
+    Overridable: ``[weights]`` (code = weight), ``[standards.CODE]``, ``[scoring]``,
+    ``[[grades]]``, ``constraints``, the ``[scheme]`` header and extension sections.
+    """
+    base_code = raw["scheme"]["extends"]
+    base_text, _ = _read_scheme_text(base_code)
+    base = tomllib.loads(base_text)
+    merged = json.loads(json.dumps(base))
+    header = dict(merged.get("scheme", {}))
+    header.update({k: v for k, v in raw["scheme"].items() if k != "extends"})
+    merged["scheme"] = header
+    for code, weight in raw.get("weights", {}).items():
+        found = False
+        for table in ("groups", "indicators"):
+            for item in merged.get(table, []):
+                if item.get("code") == code:
+                    item["weight"] = weight
+                    found = True
+        if not found:
+            raise SchemeError(
+                [Problem("scheme.unknown_key", file=path, column="weights", params={"key": code})]
+            )
+    for code, standards in raw.get("standards", {}).items():
+        matches = [i for i in merged.get("indicators", []) if i.get("code") == code]
+        if not matches:
+            raise SchemeError(
+                [Problem("scheme.unknown_key", file=path, column="standards", params={"key": code})]
+            )
+        matches[0]["standards"] = standards
+    for key in ("scoring", "grades", "constraints", *EXTENSION_SECTIONS):
+        if key in raw:
+            merged[key] = raw[key]
+    return merged
+
+
+def scheme_from_dict(raw: Mapping[str, Any], *, path: str | None = None) -> Scheme:
+    """Validate a parsed scheme document and build the :class:`Scheme`."""
+    builder = _SchemeBuilder(raw, path or "<scheme>")
+    return builder.build()
+
+
+class _SchemeBuilder:
+    """Collects every problem of a scheme document before giving up."""
+
+    TOP_KEYS: frozenset[str] = frozenset({
+        "scheme", "scoring", "fields", "groups", "indicators", "grades", "constraints", "checks",
+        *EXTENSION_SECTIONS,
+    })  # fmt: skip
+
+    def __init__(self, raw: Mapping[str, Any], path: str):
+        self.raw = raw
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def fail(self, code: str, item: str | None = None, **params: Any) -> None:
+        self.problems.append(Problem(code, file=self.path, column=item, params=params))
+
+    def build(self) -> Scheme:
+        raw = self.raw
+        for key in raw:
+            if key not in self.TOP_KEYS:
+                self.fail("scheme.unknown_key", key, key=key)
+        header = self._table(raw, "scheme", required=True)
+        code = self._str(header, "code", "scheme")
+        name = self._str(header, "name", "scheme")
+        version = str(header.get("version", "")) or None
+        if version is None:
+            self.fail("scheme.missing_key", "scheme", key="scheme.version")
+        year = header.get("year")
+        if year is not None and not isinstance(year, int):
+            self.fail("scheme.bad_type", "scheme.year", key="year", expected=("整数", "an integer"))
+            year = None
+        applies_to = tuple(header.get("applies_to", ()))
+        for kind in applies_to:
+            if kind not in OBJECT_KINDS:
+                self.fail(
+                    "scheme.bad_choice", "scheme.applies_to", key="applies_to", value=kind,
+                    expected=", ".join(OBJECT_KINDS),
+                )  # fmt: skip
+
+        scoring = self._scoring(self._table(raw, "scoring"))
+        fields = self._fields(raw.get("fields", []))
+        field_keys = [f.key for f in fields]
+        groups = self._groups(raw.get("groups", []))
+        indicators = self._indicators(raw.get("indicators", []), field_keys, scoring)
+        self._check_tree(groups, indicators)
+        grades = self._grades(raw.get("grades", []))
+        constraints = tuple(raw.get("constraints", ()))
+        checks = self._checks(raw.get("checks", []), field_keys)
+
+        if self.problems:
+            raise SchemeError(self.problems)
+        scheme = Scheme(
+            code=code,
+            name=name,
+            name_en=str(header.get("name_en", "")),
+            version=version or "",
+            year=year,
+            fields=tuple(fields),
+            groups=tuple(groups),
+            indicators=tuple(indicators),
+            scoring=scoring,
+            grades=tuple(grades),
+            constraints=constraints,
+            checks=tuple(checks),
+            applies_to=applies_to,
+            assumptions=tuple(str(a) for a in header.get("assumptions", ())),
+            description=str(header.get("description", "")),
+            source=str(header.get("source", "")),
+            sections={k: raw[k] for k in EXTENSION_SECTIONS if k in raw},
+            path=self.path,
+            sha256=scheme_fingerprint(raw),
+            raw=json.loads(json.dumps(raw)),
+        )
+        self._check_constraints(scheme)
+        if self.problems:
+            raise SchemeError(self.problems)
+        return scheme
+
+    # --- pieces -------------------------------------------------------------------------
+    def _table(self, raw: Mapping[str, Any], key: str, required: bool = False) -> Mapping:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                self.fail("scheme.missing_key", key, key=key)
+            return {}
+        if not isinstance(value, Mapping):
+            self.fail("scheme.bad_type", key, key=key, expected=("表（[...]）", "a table"))
+            return {}
+        return value
+
+    def _str(self, table: Mapping, key: str, where: str) -> str:
+        value = table.get(key)
+        if value is None or str(value).strip() == "":
+            self.fail("scheme.missing_key", where, key=f"{where}.{key}")
+            return ""
+        return str(value)
+
+    def _number(self, table: Mapping, key: str, where: str, default: float | None = None):
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail("scheme.bad_type", where, key=key, expected=("数字", "a number"))
+            return default
+        return float(value)
+
+    def _choice(self, table: Mapping, key: str, where: str, choices, default: str) -> str:
+        value = table.get(key, default)
+        if value not in choices:
+            self.fail("scheme.bad_choice", where, key=key, value=value, expected=", ".join(choices))
+            return default
+        return value
+
+    def _scoring(self, table: Mapping) -> ScoringRules:
+        from kaoping.scoring.normalisation import NORMALISATIONS
+
+        known = {"normalisation", "sd", "base", "scale", "floor", "cap", "not_applicable",
+                 "tie_decimals"}  # fmt: skip
+        for key in table:
+            if key not in known:
+                self.fail("scheme.unknown_key", "scoring", key=f"scoring.{key}")
+        d = ScoringRules()
+        rules = ScoringRules(
+            normalisation=self._choice(
+                table, "normalisation", "scoring", tuple(NORMALISATIONS), d.normalisation
+            ),
+            sd=self._choice(table, "sd", "scoring", SD_KINDS, d.sd),
+            base=self._number(table, "base", "scoring", d.base),
+            scale=self._number(table, "scale", "scoring", d.scale),
+            floor=self._number(table, "floor", "scoring", d.floor),
+            cap=self._number(table, "cap", "scoring", d.cap),
+            not_applicable=self._choice(
+                table, "not_applicable", "scoring", NA_POLICIES, d.not_applicable
+            ),
+            tie_decimals=int(table.get("tie_decimals", d.tie_decimals)),
+        )
+        if rules.floor >= rules.cap:
+            self.fail("scheme.bad_type", "scoring", key="floor/cap", expected=("floor < cap",) * 2)
+        return rules
+
+    def _fields(self, items: Any) -> list[FieldSpec]:
+        known = {"key", "label", "label_en", "type", "unit", "min", "max", "required", "default",
+                 "description"}  # fmt: skip
+        result: list[FieldSpec] = []
+        seen: set[str] = set()
+        for n, item in enumerate(_as_list(items)):
+            where = f"fields[{n + 1}]"
+            key = self._str(item, "key", where)
+            where = f"fields.{key or n + 1}"
+            for k in item:
+                if k not in known:
+                    self.fail("scheme.unknown_key", where, key=k)
+            if key in seen:
+                self.fail("scheme.duplicate_code", where, code=key)
+            seen.add(key)
+            ftype = self._choice(item, "type", where, FIELD_TYPES, "number")
+            lo = self._number(item, "min", where)
+            hi = self._number(item, "max", where)
+            if ftype in ("amount", "count") and lo is None:
+                lo = 0.0  # amounts and head counts are never negative
+            if ftype == "rate":
+                lo = 0.0 if lo is None else lo
+                hi = 100.0 if hi is None else hi
+            if lo is not None and hi is not None and lo > hi:
+                self.fail("scheme.bounds", where, key=key, min=lo, max=hi)
+            result.append(
+                FieldSpec(
+                    key=key,
+                    label=str(item.get("label", key)),
+                    label_en=str(item.get("label_en", "")),
+                    type=ftype,
+                    unit=str(item.get("unit", "")),
+                    min=lo,
+                    max=hi,
+                    required=bool(item.get("required", True)),
+                    default=self._number(item, "default", where),
+                    description=str(item.get("description", "")),
+                )
+            )
+        if not any(f.key == "unit_code" for f in result):
+            result.insert(0, FieldSpec("unit_code", "单位编码", "text", label_en="unit code"))
+        if not any(f.key == "unit_name" for f in result):
+            result.insert(1, FieldSpec("unit_name", "单位名称", "text", label_en="unit name"))
+        return result
+
+    def _groups(self, items: Any) -> list[GroupSpec]:
+        known = {"code", "name", "name_en", "weight", "parent", "description"}
+        result = []
+        for n, item in enumerate(_as_list(items)):
+            code = self._str(item, "code", f"groups[{n + 1}]")
+            where = f"groups.{code or n + 1}"
+            for k in item:
+                if k not in known:
+                    self.fail("scheme.unknown_key", where, key=k)
+            result.append(
+                GroupSpec(
+                    code=code,
+                    name=self._str(item, "name", where),
+                    name_en=str(item.get("name_en", "")),
+                    weight=self._weight(item, where, code),
+                    parent=item.get("parent"),
+                )
+            )
+        return result
+
+    def _weight(self, item: Mapping, where: str, code: str) -> float:
+        value = item.get("weight")
+        if value is None:
+            self.fail("scheme.missing_key", where, key="weight")
+            return math.nan
+        if isinstance(value, str) and value.strip().endswith("%"):
+            try:
+                value = float(value.strip()[:-1])
+            except ValueError:
+                value = None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail("scheme.bad_type", where, key="weight", expected=("数字", "a number"))
+            return math.nan
+        if not value > 0:
+            self.fail("scheme.weight_range", where, code=code, value=value)
+            return math.nan
+        return float(value)  # percent or fraction: resolved per sibling set in _check_tree
+
+    def _indicators(self, items: Any, field_keys: list[str], scoring: ScoringRules):
+        from kaoping.scoring.normalisation import NORMALISATIONS, validate_params
+
+        known = {"code", "name", "name_en", "group", "weight", "formula", "direction",
+                 "normalisation", "params", "missing", "standards", "unit", "kind",
+                 "description"}  # fmt: skip
+        result = []
+        for n, item in enumerate(_as_list(items)):
+            code = self._str(item, "code", f"indicators[{n + 1}]")
+            where = f"indicators.{code or n + 1}"
+            for k in item:
+                if k not in known:
+                    self.fail("scheme.unknown_key", where, key=k)
+            text = self._str(item, "formula", where)
+            try:
+                formula = parse_formula(text, allowed_names=field_keys)
+            except FormulaError as exc:
+                reason = Problem(exc.code, params=exc.params)
+                self.problems.append(
+                    Problem(
+                        "scheme.formula", file=self.path, column=where,
+                        params={"code": code, "formula": text,
+                                "reason": (reason.text("zh"), reason.text("en"))},
+                    )
+                )  # fmt: skip
+                formula = None
+            normalisation = self._choice(
+                item, "normalisation", where, tuple(NORMALISATIONS), scoring.normalisation
+            )
+            params = dict(item.get("params", {}))
+            for message in validate_params(normalisation, params, field_keys):
+                self.fail("scheme.normalisation_param", where, code=code, reason=message)
+            result.append(
+                IndicatorSpec(
+                    code=code,
+                    name=self._str(item, "name", where),
+                    name_en=str(item.get("name_en", "")),
+                    group=self._str(item, "group", where),
+                    weight=self._weight(item, where, code),
+                    formula=formula,  # type: ignore[arg-type]
+                    direction=self._choice(item, "direction", where, DIRECTIONS, "higher"),
+                    normalisation=normalisation,
+                    params=params,
+                    missing=(
+                        self._choice(item, "missing", where, NA_POLICIES, "renormalise")
+                        if "missing" in item
+                        else None
+                    ),
+                    standards=self._standards(item.get("standards", {}), where, code),
+                    unit=str(item.get("unit", "")),
+                    kind=self._choice(item, "kind", where, KINDS, "quantitative"),
+                    description=str(item.get("description", "")),
+                )
+            )
+        return result
+
+    def _standards(self, table: Mapping, where: str, code: str) -> Standards:
+        known = {"minimum", "minimum_points", "excellent", "excellent_points", "basis"}
+        for k in table:
+            if k not in known:
+                self.fail("scheme.unknown_key", f"{where}.standards", key=k)
+        s = Standards(
+            minimum=self._number(table, "minimum", where),
+            minimum_points=abs(self._number(table, "minimum_points", where, 0.0) or 0.0),
+            excellent=self._number(table, "excellent", where),
+            excellent_points=abs(self._number(table, "excellent_points", where, 0.0) or 0.0),
+            basis=self._choice(table, "basis", where, STANDARD_BASES, "value"),
+        )
+        if s.minimum is not None and s.minimum_points == 0:
+            self.fail("scheme.standards", where, code=code,
+                      reason=("设了最低标准但扣分为 0", "a minimum standard with 0 points"))  # fmt: skip
+        if s.excellent is not None and s.excellent_points == 0:
+            self.fail("scheme.standards", where, code=code,
+                      reason=("设了优异标准但加分为 0", "an excellent standard with 0 points"))  # fmt: skip
+        return s
+
+    def _check_tree(self, groups: list[GroupSpec], indicators: list[IndicatorSpec]) -> None:
+        codes = [g.code for g in groups] + [i.code for i in indicators]
+        for code in {c for c in codes if codes.count(c) > 1}:
+            self.fail("scheme.duplicate_code", code, code=code)
+        group_codes = {g.code for g in groups}
+        for g in groups:
+            if g.parent is not None and g.parent not in group_codes:
+                self.fail("scheme.unknown_parent", f"groups.{g.code}", code=g.code, parent=g.parent)
+        for i in indicators:
+            if i.group and i.group not in group_codes:
+                self.fail("scheme.unknown_parent", f"indicators.{i.code}", code=i.code,
+                          parent=i.group)  # fmt: skip
+        parents = {g.code: g.parent for g in groups}
+        for g in groups:
+            seen, node = set(), g.code
+            while node is not None and node in parents:
+                if node in seen:
+                    self.fail("scheme.cycle", f"groups.{g.code}", code=g.code)
+                    break
+                seen.add(node)
+                node = parents[node]
+        if not indicators:
+            self.fail("scheme.no_indicators", "indicators")
+        for g in groups:
+            if not any(x.parent == g.code for x in groups) and not any(
+                i.group == g.code for i in indicators
+            ):
+                self.fail("scheme.empty_group", f"groups.{g.code}", code=g.code)
+        if self.problems:
+            return
+        # Resolve percent or fraction per sibling set, then check each sums to 100%.
+        siblings: dict[str | None, list[Any]] = {}
+        for g in groups:
+            siblings.setdefault(g.parent, []).append(g)
+        for i in indicators:
+            siblings.setdefault(i.group, []).append(i)
+        resolved: dict[str, float] = {}
+        for parent, kids in siblings.items():
+            weights = [k.weight for k in kids]
+            if any(math.isnan(w) for w in weights):
+                continue
+            total = sum(weights)
+            if abs(total - 100) <= 100 * WEIGHT_TOLERANCE:
+                scale = 100.0
+            elif abs(total - 1) <= WEIGHT_TOLERANCE:
+                scale = 1.0
+            else:
+                label = parent or "总分"
+                children = " + ".join(f"{k.code} {_fmt(k.weight)}" for k in kids)
+                self.fail("scheme.weights_sum", f"weights.{label}", parent=label,
+                          total=_fmt(total), children=children)  # fmt: skip
+                continue
+            for k in kids:
+                resolved[k.code] = k.weight / scale
+        groups[:] = [_replace(g, weight=resolved.get(g.code, g.weight)) for g in groups]
+        indicators[:] = [_replace(i, weight=resolved.get(i.code, i.weight)) for i in indicators]
+
+    def _grades(self, items: Any) -> list[GradeBand]:
+        bands = []
+        for n, item in enumerate(_as_list(items)):
+            where = f"grades[{n + 1}]"
+            bands.append(
+                GradeBand(
+                    name=self._str(item, "name", where),
+                    name_en=str(item.get("name_en", "")),
+                    min=self._number(item, "min", where, 0.0),
+                )
+            )
+        bands.sort(key=lambda b: -b.min)
+        names = [b.name for b in bands]
+        if len(set(names)) != len(names):
+            self.fail("scheme.grades", "grades", reason=("等级名称重复", "duplicate grade names"))
+        mins = [b.min for b in bands]
+        if len(set(mins)) != len(mins):
+            self.fail("scheme.grades", "grades", reason=("分数线重复", "two bands share a minimum"))
+        return bands
+
+    def _checks(self, items: Any, field_keys: list[str]) -> list[CheckRule]:
+        rules = []
+        for n, item in enumerate(_as_list(items)):
+            where = f"checks[{n + 1}]"
+            text = self._str(item, "rule", where)
+            try:
+                condition = parse_condition(text, allowed_names=field_keys)
+            except FormulaError as exc:
+                reason = Problem(exc.code, params=exc.params)
+                self.fail("scheme.formula", where, code=where, formula=text,
+                          reason=(reason.text("zh"), reason.text("en")))  # fmt: skip
+                continue
+            rules.append(
+                CheckRule(
+                    condition=condition,
+                    label=str(item.get("label", text)),
+                    label_en=str(item.get("label_en", "")),
+                )
+            )
+        return rules
+
+    def _check_constraints(self, scheme: Scheme) -> None:
+        """Weight constraints such as the notice's W3 + W4 > 50%, in percent of the parent."""
+        import numpy as np
+
+        weights = {g.code: np.array([g.weight * 100]) for g in scheme.groups}
+        weights.update({i.code: np.array([i.weight * 100]) for i in scheme.indicators})
+        for rule in scheme.constraints:
+            try:
+                condition = parse_condition(rule, allowed_names=list(weights))
+            except FormulaError as exc:
+                reason = Problem(exc.code, params=exc.params)
+                self.fail("scheme.constraint_syntax", "constraints", rule=rule,
+                          reason=(reason.text("zh"), reason.text("en")))  # fmt: skip
+                continue
+            outcome = condition.evaluate(weights, tolerance=0.0)
+            if not bool(outcome.holds[0]):
+                detail = f"{_fmt(float(outcome.left[0]))}% {condition.op} {_fmt(float(outcome.right[0]))}%"
+                self.fail("scheme.constraint", "constraints", rule=rule, detail=detail)
+
+
+def scheme_fingerprint(raw: Mapping[str, Any]) -> str:
+    """SHA-256 of the scheme's content as canonical JSON.
+
+    Reformatting or reordering the file leaves it unchanged; any change of a number, a
+    formula or a label changes it.
+    """
+    blob = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _as_list(items: Any) -> list[Mapping[str, Any]]:
+    if isinstance(items, Mapping):
+        return [dict(v, code=v.get("code", k)) for k, v in items.items()]
+    return [i for i in items if isinstance(i, Mapping)]
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _bounds_text(lo: float | None, hi: float | None, lang: str) -> str:
+    if lo is None and hi is None:
+        return ""
+    if lang == "en":
+        if lo is not None and hi is not None:
+            return f" from {_fmt(lo)} to {_fmt(hi)}"
+        return f" of at least {_fmt(lo)}" if lo is not None else f" of at most {_fmt(hi)}"
+    if lo is not None and hi is not None:
+        return f"，范围 {_fmt(lo)}～{_fmt(hi)}"
+    return f"，不小于 {_fmt(lo)}" if lo is not None else f"，不大于 {_fmt(hi)}"

@@ -1,0 +1,173 @@
+"""Parsing one column of cells for one field, with a problem for every bad cell.
+
+Cells are converted one by one (they are Python objects from the reader), then checked
+against the field's type and bounds with numpy, all rows at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kaoping.scoring.messages import Problem
+from kaoping.scoring.schemes import FieldSpec
+from kaoping.tables.cells import NotANumber, code_text, is_empty, is_percent_format, parse_number
+from kaoping.tables.cells import show as show_cell
+
+INTEGER_TYPES = ("count", "year")
+# Float noise from Excel (12.000000000001) is not a fraction of a person.
+_INTEGER_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class CellPlace:
+    """Where a column's cells are, to name them in problems."""
+
+    filename: str | None
+    header: str  # as written in the file
+    rows: Sequence[int]  # spreadsheet row of each cell, 1-based
+
+    def problem(self, code: str, position: int, value: object, expected: object) -> Problem:
+        return Problem(
+            code,
+            file=self.filename,
+            row=self.rows[position],
+            column=self.header,
+            value=show_cell(value),
+            expected=expected,
+        )
+
+
+@dataclass
+class ParsedColumn:
+    """Values of a column, the positions with a bad cell, and the problems found."""
+
+    values: np.ndarray
+    bad: np.ndarray  # bool per position: the cell has a problem
+    problems: list[tuple[int, Problem]]  # (position, problem)
+
+    def report(self, position: int, problem: Problem) -> None:
+        self.bad[position] = True
+        self.problems.append((position, problem))
+
+
+def expected_of(spec: FieldSpec) -> tuple[str, str]:
+    """What a valid cell of the field holds, in Chinese and English."""
+    return spec.expected("zh"), spec.expected("en")
+
+
+def parse_numeric_column(
+    cells: Sequence[object],
+    spec: FieldSpec,
+    place: CellPlace,
+    formats: Mapping[int, str] | None = None,
+) -> ParsedColumn:
+    """Numbers of a numeric field; NaN for empty optional cells, the default where there is one.
+
+    Parameters
+    ----------
+    cells : sequence
+        The field's cells, one per data row.
+    spec : FieldSpec
+    place : CellPlace
+    formats : mapping of int to str, optional
+        Excel number format by position; a rate shown as ``1.46%`` is stored as 0.0146 and
+        read as 1.46.
+    """
+    n = len(cells)
+    parsed = ParsedColumn(np.full(n, np.nan), np.zeros(n, dtype=bool), [])
+    expected = expected_of(spec)
+    percent = spec.type == "rate"
+    values = parsed.values
+    for position, cell in enumerate(cells):
+        # Most XLSX cells are finite floats: skip every other test for them.
+        if type(cell) is float and math.isfinite(cell):
+            values[position] = cell
+        elif is_empty(cell):
+            _fill_empty(parsed, position, spec, place, expected)
+        else:
+            try:
+                values[position] = parse_number(cell, percent=percent)
+            except NotANumber:
+                parsed.report(position, place.problem("data.not_a_number", position, cell, expected))
+    if percent and formats:
+        _undo_percent_formats(values, cells, formats)
+    _check_values(parsed, cells, spec, place, expected)
+    return parsed
+
+
+def _fill_empty(
+    parsed: ParsedColumn, position: int, spec: FieldSpec, place: CellPlace, expected: object
+) -> None:
+    if spec.default is not None:
+        parsed.values[position] = spec.default
+    elif spec.required:
+        parsed.report(position, place.problem("data.required", position, "", expected))
+
+
+def _undo_percent_formats(
+    values: np.ndarray, cells: Sequence[object], formats: Mapping[int, str]
+) -> None:
+    for position, number_format in formats.items():
+        cell = cells[position] if position < len(cells) else None
+        if not isinstance(cell, str) and is_percent_format(number_format):
+            # round: 0.0146 * 100 is 1.4600000000000002 in binary
+            values[position] = round(values[position] * 100, 10)
+
+
+def _check_values(
+    parsed: ParsedColumn,
+    cells: Sequence[object],
+    spec: FieldSpec,
+    place: CellPlace,
+    expected: object,
+) -> None:
+    """One problem per cell: a fraction where a whole number is due, else out of bounds."""
+    values = parsed.values
+    checked = ~parsed.bad & ~np.isnan(values)
+    rules: list[tuple[str, np.ndarray]] = []
+    if spec.type in INTEGER_TYPES:
+        rules.append(("data.not_integer", np.abs(values - np.round(values)) > _INTEGER_TOLERANCE))
+    if spec.min is not None:
+        rules.append(("data.below_min", values < spec.min))
+    if spec.max is not None:
+        rules.append(("data.above_max", values > spec.max))
+    with np.errstate(invalid="ignore"):
+        for code, failing in rules:
+            for position in np.flatnonzero(failing & checked & ~parsed.bad):
+                shown = values[position] if isinstance(cells[position], float) else cells[position]
+                parsed.report(int(position), place.problem(code, int(position), shown, expected))
+
+
+def parse_text_column(
+    cells: Sequence[object],
+    spec: FieldSpec,
+    place: CellPlace,
+    convert: Callable[[int, object], str] | None = None,
+) -> tuple[list[str], ParsedColumn]:
+    """Text of a text field (unit code, unit name); empty required cells are problems."""
+    n = len(cells)
+    parsed = ParsedColumn(np.full(n, np.nan), np.zeros(n, dtype=bool), [])
+    texts = []
+    for position, cell in enumerate(cells):
+        text = "" if is_empty(cell) else (convert or _plain_text)(position, cell)
+        if not text and spec.required:
+            parsed.report(position, place.problem("data.required", position, "", expected_of(spec)))
+        texts.append(text)
+    return texts, parsed
+
+
+def _plain_text(position: int, cell: object) -> str:
+    return show_cell(cell)
+
+
+def code_converter(formats: Mapping[int, str]) -> Callable[[int, object], str]:
+    """Converts unit-code cells, padding numbers with zeros as their format shows them."""
+
+    def convert(position: int, cell: object) -> str:
+        return code_text(cell, formats.get(position))
+
+    return convert

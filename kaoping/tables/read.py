@@ -1,0 +1,132 @@
+"""Reading an uploaded base-data file into rows of raw cell values.
+
+Nothing is interpreted here except what the file format forces (text encodings, CSV
+delimiters, the sheet to read); :mod:`kaoping.tables.validate` gives the cells meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kaoping.tables import xlsx_formats
+from kaoping.tables.cells import is_empty
+from kaoping.tables.csv_text import read_csv_rows
+from kaoping.tables.errors import fail
+from kaoping.tables.xlsx import read_xlsx_rows
+
+CSV_SUFFIXES = (".csv",)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class RawSheet:
+    """The cells of one sheet, as read.
+
+    Attributes
+    ----------
+    filename : str or None
+        The name the user knows the file by, used in every message.
+    rows : list of list
+        ``rows[i][j]`` is the cell in spreadsheet row ``i + 1``, column ``j + 1``: ``str``
+        for CSV; for XLSX whatever python-calamine gives (``str``, ``float``, ``int``,
+        ``bool``, dates; ``""`` when empty). Rows may differ in length.
+    sha256 : str
+        Fingerprint of the file's bytes, reported with results.
+    kind : {"csv", "xlsx"}
+    sheet_name : str or None
+        The worksheet read (XLSX).
+    content : bytes
+        The file, kept to look up XLSX number formats on demand.
+    """
+
+    filename: str | None
+    rows: list[list[object]]
+    sha256: str
+    kind: str = "csv"
+    sheet_name: str | None = None
+    content: bytes = field(default=b"", repr=False, compare=False)
+
+    def number_formats(self, columns: Collection[int]) -> dict[int, dict[int, str]]:
+        """Excel number formats of styled cells: ``{column: {row: format}}``, 0-based.
+
+        Always empty for CSV, which has no formats.
+        """
+        if self.kind != "xlsx" or self.sheet_name is None:
+            return {}
+        return xlsx_formats.read_number_formats(self.content, self.sheet_name, columns)
+
+
+def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSheet:
+    """Read a CSV or XLSX base-data file.
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+        A path, or the file's content (an upload).
+    filename : str, optional
+        The name to show in messages and to take the file type from; by default the
+        path's name. Content given as bytes without a name is recognised by its first bytes.
+
+    Returns
+    -------
+    RawSheet
+
+    Raises
+    ------
+    DataError
+        ``data.unreadable`` (missing or damaged file), ``data.unsupported_format``,
+        ``data.encoding`` (CSV in an unknown encoding) or ``data.empty``.
+
+    Examples
+    --------
+    >>> sheet = read_sheet("单位编码,单位名称\\n0101,东城区\\n".encode("gbk"), "a.csv")
+    >>> sheet.rows
+    [['单位编码', '单位名称'], ['0101', '东城区']]
+    """
+    content, filename = _load(source, filename)
+    if not content.strip():
+        fail("data.empty", filename)
+    kind = _kind(content, filename)
+    digest = hashlib.sha256(content).hexdigest()
+    if kind == "csv":
+        rows, sheet_name = read_csv_rows(content, filename), None
+    else:
+        sheet_name, rows = read_xlsx_rows(content, filename)
+    if all(is_empty(cell) for row in rows for cell in row):
+        fail("data.empty", filename)
+    return RawSheet(filename, rows, digest, kind, sheet_name, content)
+
+
+def _load(source: str | Path | bytes, filename: str | None) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), filename
+    path = Path(source)
+    shown = filename or path.name
+    try:
+        return path.read_bytes(), shown
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        fail("data.unreadable", shown, reason=(f"{reason}（{path}）", f"{reason} ({path})"))
+
+
+def _kind(content: bytes, filename: str | None) -> str:
+    """``csv`` or ``xlsx``, from the file name's suffix or, without one, the content."""
+    suffix = Path(filename).suffix.lower() if filename else ""
+    if suffix in CSV_SUFFIXES:
+        if content.startswith(b"PK\x03\x04"):
+            fail("data.unreadable", filename, reason=_XLSX_NAMED_CSV)
+        return "csv"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix:
+        fail("data.unsupported_format", filename, suffix=suffix)
+    return "xlsx" if content.startswith(b"PK\x03\x04") else "csv"
+
+
+_XLSX_NAMED_CSV = (
+    "文件内容是 Excel 工作簿，但扩展名是 .csv；请把扩展名改为 .xlsx",
+    "the file is an Excel workbook named .csv; rename it to .xlsx",
+)
