@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 # chromium: the browser of the end-to-end tests (never a downloaded browser).
 # poppler-utils: pdftoppm/pdftotext, to check generated PDFs as a person would.
 # gettext: msgfmt compiles the Chinese/English message catalogues.
-SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils gettext)
+# postgresql: the production database; the test suite also runs against a throwaway server.
+SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils gettext postgresql)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
