@@ -97,6 +97,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 # Modules that add sub-commands to ``app`` (import order = help order).
 COMMAND_MODULES = [
     "kaoping.cli.evaluate",
+    "kaoping.cli.archive",
 ]
 
 

@@ -1,0 +1,292 @@
+"""The evaluation archive (评价档案): one zip file per closed round, verifiable anywhere.
+
+A bundle holds the published scheme (as written and as resolved), the verified base data,
+bonus / deduction entries, expert scores, results (JSON and Excel), reports, attachments,
+the round's evaluation-log entries with the chain head, and ``manifest.json`` with the
+SHA-256 of every file. :func:`verify_bundle` checks the manifest, then re-runs the scoring
+from the archived scheme and data and confirms it gives the archived results exactly — the
+notice's 校验复核 (re-checking of scores), possible on any installation, years later.
+
+The manifest's own hash is what the round's closing log entry records, so a bundle whose
+manifest was rewritten no longer matches the (hash-chained) evaluation log.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import tomllib
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kaoping.scoring import (
+    Adjustment,
+    BaseData,
+    EvaluationResult,
+    Scheme,
+    evaluate,
+    result_to_dict,
+    scheme_from_dict,
+)
+from kaoping.scoring.messages import KaopingError
+
+FORMAT = "kaoping-archive/1"
+MANIFEST = "manifest.json"
+SCHEME_TOML = "scheme/scheme.toml"
+SCHEME_JSON = "scheme/scheme.json"
+BASE_DATA = "data/base-data.csv"
+ADJUSTMENTS = "data/adjustments.json"
+RESULTS_JSON = "results/results.json"
+RESULTS_XLSX = "results/results.xlsx"
+LOG = "log/entries.jsonl"
+CHAIN_HEAD = "log/chain-head.txt"
+
+
+@dataclass
+class Check:
+    """One verification step: what was checked, whether it held, and details."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class Verification:
+    """The outcome of :func:`verify_bundle`."""
+
+    path: str
+    checks: list[Check] = field(default_factory=list)
+    manifest_sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def render(self, lang: str = "zh") -> str:
+        mark = {True: "✔", False: "✘"}
+        lines = [f"{mark[c.ok]} {CHECK_NAMES[c.name][1 if lang == 'en' else 0]}"
+                 + (f"：{c.detail}" if c.detail and lang != "en" else f": {c.detail}" if c.detail else "")
+                 for c in self.checks]  # fmt: skip
+        verdict = (
+            (
+                "档案完整，重新计算结果与存档一致。",
+                "The archive is intact and re-scoring gives the archived results.",
+            )
+            if self.ok
+            else ("档案校验未通过。", "The archive did NOT verify.")
+        )
+        lines.append(verdict[1 if lang == "en" else 0])
+        return "\n".join(lines)
+
+
+CHECK_NAMES = {
+    "format": ("档案格式", "archive format"),
+    "manifest": ("文件清单与 SHA-256", "manifest and SHA-256 of every file"),
+    "scheme": ("评价方案指纹", "scheme fingerprint"),
+    "data": ("基础数据指纹", "base-data fingerprint"),
+    "rescore": ("按存档方案和数据重新计算", "re-scoring from the archived scheme and data"),
+}
+
+
+def base_data_csv(scheme: Scheme, data: BaseData) -> bytes:
+    """The base data as UTF-8 CSV with field keys as headers; floats written exactly."""
+    keys = [f.key for f in scheme.input_fields if f.is_numeric and f.key in data.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["unit_code", "unit_name", "year", *keys])
+    for i, unit in enumerate(data.units):
+        cells = [_exact(data.columns[k][i]) for k in keys]
+        writer.writerow([unit.code, unit.name, "" if unit.year is None else unit.year, *cells])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _exact(x: float) -> str:
+    value = float(x)
+    if math.isnan(value):
+        return ""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def build_bundle(
+    path: str | Path,
+    *,
+    scheme: Scheme,
+    scheme_text: str,
+    data: BaseData,
+    result: EvaluationResult,
+    adjustments: Iterable[Adjustment] = (),
+    files: Mapping[str, bytes] | None = None,
+    log_entries: Iterable[Mapping[str, Any]] = (),
+    chain_head: str | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> str:
+    """Write the archive zip for a closed round; returns the manifest's SHA-256.
+
+    Parameters
+    ----------
+    scheme_text : str
+        The scheme file exactly as published (frozen).
+    files : mapping of str to bytes
+        Further files by archive path, e.g. ``"reports/110101.pdf"``,
+        ``"attachments/110101/核查记录.pdf"``, ``"experts/scores.xlsx"``.
+    log_entries : iterable of mappings
+        The round's evaluation-log entries (JSON-serialisable), oldest first.
+    """
+    from kaoping.reports.workbook import write_results_workbook
+
+    contents: dict[str, bytes] = {
+        SCHEME_TOML: scheme_text.encode("utf-8"),
+        SCHEME_JSON: _json(scheme.raw),
+        BASE_DATA: base_data_csv(scheme, data),
+        ADJUSTMENTS: _json([a.__dict__ for a in adjustments]),
+        RESULTS_JSON: _json(result_to_dict(result)),
+    }
+    workbook = io.BytesIO()
+    write_results_workbook(result, workbook)
+    contents[RESULTS_XLSX] = workbook.getvalue()
+    entries = list(log_entries)
+    if entries:
+        lines = (json.dumps(e, ensure_ascii=False, sort_keys=True, default=str) for e in entries)
+        contents[LOG] = ("\n".join(lines) + "\n").encode("utf-8")
+    if chain_head:
+        contents[CHAIN_HEAD] = chain_head.encode("ascii")
+    for name, blob in (files or {}).items():
+        contents[_safe_name(name)] = blob
+    manifest = {
+        "format": FORMAT,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "meta": dict(meta or {}),
+        "scheme": {"code": scheme.code, "version": scheme.version, "sha256": scheme.sha256},
+        "input_sha256": data.fingerprint(),
+        "chain_head": chain_head,
+        "files": {
+            name: {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+            for name, blob in sorted(contents.items())
+        },
+    }
+    manifest_bytes = _json(manifest)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, manifest_bytes)
+        for name, blob in sorted(contents.items()):
+            zf.writestr(name, blob)
+    partial.replace(target)
+    return hashlib.sha256(manifest_bytes).hexdigest()
+
+
+def verify_bundle(path: str | Path) -> Verification:
+    """Check every file against the manifest, then re-score and compare with the archive."""
+    report = Verification(path=str(path))
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        report.checks.append(Check("format", False, str(exc)))
+        return report
+    with zf:
+        names = set(zf.namelist())
+        if MANIFEST not in names:
+            report.checks.append(Check("format", False, MANIFEST))
+            return report
+        manifest_bytes = zf.read(MANIFEST)
+        report.manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+        try:
+            manifest = json.loads(manifest_bytes)
+        except ValueError as exc:
+            report.checks.append(Check("format", False, str(exc)))
+            return report
+        report.checks.append(
+            Check("format", manifest.get("format") == FORMAT, manifest.get("format", ""))
+        )
+        report.checks.append(_check_manifest(zf, names, manifest))
+        if not report.ok:
+            return report
+        report.checks += _rescore(zf, manifest)
+    return report
+
+
+def _check_manifest(zf: zipfile.ZipFile, names: set[str], manifest: Mapping[str, Any]) -> Check:
+    listed = manifest.get("files", {})
+    problems = []
+    for name, entry in sorted(listed.items()):
+        if name not in names:
+            problems.append(f"缺少 missing {name}")
+        elif hashlib.sha256(zf.read(name)).hexdigest() != entry.get("sha256"):
+            problems.append(f"被修改 altered {name}")
+    for name in sorted(names - set(listed) - {MANIFEST}):
+        problems.append(f"多出 unlisted {name}")
+    detail = "；".join(problems) if problems else f"{len(listed)} 个文件 / files"
+    return Check("manifest", not problems, detail)
+
+
+def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
+    from kaoping.tables import read_base_data
+
+    checks = []
+    try:
+        raw = json.loads(zf.read(SCHEME_JSON))
+        scheme = scheme_from_dict(raw, path=SCHEME_JSON)
+        # The frozen text, parsed, must be the same scheme (unless it extends a built-in).
+        text_raw = tomllib.loads(zf.read(SCHEME_TOML).decode("utf-8"))
+        same_text = "extends" in text_raw.get("scheme", {}) or text_raw == raw
+        checks.append(
+            Check("scheme", scheme.sha256 == manifest["scheme"]["sha256"] and same_text,
+                  scheme.sha256[:16])
+        )  # fmt: skip
+        data = read_base_data(zf.read(BASE_DATA), scheme, filename=BASE_DATA)
+        checks.append(
+            Check("data", data.fingerprint() == manifest["input_sha256"], data.fingerprint()[:16])
+        )
+        adjustments = [Adjustment(**a) for a in json.loads(zf.read(ADJUSTMENTS))]
+        fresh = result_to_dict(evaluate(scheme, data, adjustments=adjustments))
+        archived = json.loads(zf.read(RESULTS_JSON))
+        fresh = json.loads(_json(fresh))  # same JSON round trip as the archived copy
+        differences = _differences(archived, fresh)
+        checks.append(Check("rescore", not differences, "；".join(differences[:5])))
+    except KaopingError as exc:
+        checks.append(Check("rescore", False, exc.render("zh")))
+    except (KeyError, ValueError, TypeError) as exc:
+        checks.append(Check("rescore", False, f"{type(exc).__name__}: {exc}"))
+    return checks
+
+
+def _differences(archived: Any, fresh: Any, where: str = "") -> list[str]:
+    """Paths where two JSON documents differ (numbers compared exactly)."""
+    if isinstance(archived, dict) and isinstance(fresh, dict):
+        out = []
+        for key in sorted(set(archived) | set(fresh), key=str):
+            if where == "" and key in ("warnings", "input_sha256"):
+                continue  # the file's fingerprint; its content is checked by "data"
+            out += _differences(archived.get(key), fresh.get(key), f"{where}/{key}")
+        return out
+    if isinstance(archived, list) and isinstance(fresh, list):
+        if len(archived) != len(fresh):
+            return [f"{where}: {len(archived)} ≠ {len(fresh)}"]
+        out = []
+        for i, (a, b) in enumerate(zip(archived, fresh, strict=True)):
+            out += _differences(a, b, f"{where}[{i}]")
+        return out
+    return [] if archived == fresh else [f"{where}: {archived!r} ≠ {fresh!r}"]
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode(
+        "utf-8"
+    )
+
+
+def _safe_name(name: str) -> str:
+    """Archive paths stay inside the archive: no absolute paths, no '..'."""
+    parts = [p for p in Path(name).parts if p not in ("", ".", "..", "/")]
+    if not parts:
+        raise ValueError(f"bad archive path: {name!r}")
+    return "/".join(parts)

@@ -1,0 +1,73 @@
+"""``kaoping archive create | verify``: the evaluation archive (评价档案) of a round."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kaoping.archive import build_bundle, verify_bundle
+from kaoping.cli.main import EXIT_BAD_INPUT, LangOption, SchemeOption, app, guarded, say
+from kaoping.scoring import evaluate, load_scheme
+from kaoping.tables import read_base_data
+
+archive_app = typer.Typer(
+    help="评价档案：生成与校验 / the evaluation archive", no_args_is_help=True
+)
+app.add_typer(archive_app, name="archive")
+
+
+def scheme_text(ref: str) -> str:
+    """The scheme file exactly as published: a path, or a built-in scheme's file."""
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        return path.read_text(encoding="utf-8-sig")
+    return (resources.files("kaoping.scoring") / "schemes" / f"{ref}.toml").read_text(
+        encoding="utf-8"
+    )
+
+
+@archive_app.command("create")
+@guarded
+def create_command(
+    data: Annotated[Path, typer.Argument(help="核实后的基础数据 / verified base data")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="档案文件 .zip")],
+    scheme: SchemeOption = "mof-2012",
+    attach: Annotated[
+        list[Path] | None, typer.Option("--attach", help="附件（可多次）/ files to include")
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """生成评价档案 / build the archive bundle of a round."""
+    assert lang is not None
+    loaded = load_scheme(scheme)
+    base = read_base_data(data, loaded)
+    files = {f"attachments/{p.name}": p.read_bytes() for p in attach or []}
+    digest = build_bundle(
+        output,
+        scheme=loaded,
+        scheme_text=scheme_text(scheme),
+        data=base,
+        result=evaluate(loaded, base),
+        files=files,
+        meta={"source": data.name},
+    )
+    typer.echo(say(lang, "已生成档案 {path}\n清单 SHA-256：{digest}",
+                   "wrote {path}\nmanifest SHA-256: {digest}", path=output, digest=digest))  # fmt: skip
+
+
+@archive_app.command("verify")
+@guarded
+def verify_command(
+    bundle: Annotated[Path, typer.Argument(help="档案文件 .zip")],
+    lang: LangOption = None,
+) -> None:
+    """校验档案：逐个文件核对 SHA-256，并按存档方案和数据重新计算 / verify a bundle."""
+    assert lang is not None
+    report = verify_bundle(bundle)
+    typer.echo(report.render(lang))
+    typer.echo(say(lang, "清单 SHA-256：{d}", "manifest SHA-256: {d}", d=report.manifest_sha256))
+    if not report.ok:
+        raise typer.Exit(EXIT_BAD_INPUT)
