@@ -99,20 +99,24 @@ def parse_number(value: Any, *, percent: bool = False) -> float:
 
 
 def _parse_number_text(text: str, percent: bool) -> float:
-    if _NUMBER.fullmatch(text):  # plain "1234.5", as CSV cells mostly are
-        return float(text)
+    # Plain "1234.5", as most CSV cells are, skips the clean-up.
+    cleaned = text if _NUMBER.fullmatch(text) else _clean_number_text(text, percent)
+    if not _NUMBER.fullmatch(cleaned):
+        raise NotANumber(text)
+    number = float(cleaned)
+    if not math.isfinite(number):  # "1e999", or 400 digits
+        raise NotANumber(text)
+    return number
+
+
+def _clean_number_text(text: str, percent: bool) -> str:
     # NFKC turns full-width digits, "，", "．", "％" and the ideographic space into ASCII.
     cleaned = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS).strip()
     if percent and cleaned.endswith("%"):
         cleaned = cleaned[:-1].rstrip()
     if _GROUPED.fullmatch(cleaned):
         cleaned = cleaned.replace(",", "")
-    if not _NUMBER.fullmatch(cleaned):
-        raise NotANumber(text)
-    number = float(cleaned)
-    if not math.isfinite(number):  # "1e999"
-        raise NotANumber(text)
-    return number
+    return cleaned
 
 
 def code_text(value: Any, number_format: str | None = None) -> str:

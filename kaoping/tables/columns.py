@@ -47,11 +47,11 @@ class ParsedColumn:
 
     values: np.ndarray
     bad: np.ndarray  # bool per position: the cell has a problem
-    problems: list[tuple[int, Problem]]  # (position, problem)
+    problems: list[Problem]
 
     def report(self, position: int, problem: Problem) -> None:
         self.bad[position] = True
-        self.problems.append((position, problem))
+        self.problems.append(problem)
 
 
 def expected_of(spec: FieldSpec) -> tuple[str, str]:
@@ -92,7 +92,9 @@ def parse_numeric_column(
             try:
                 values[position] = parse_number(cell, percent=percent)
             except NotANumber:
-                parsed.report(position, place.problem("data.not_a_number", position, cell, expected))
+                parsed.report(
+                    position, place.problem("data.not_a_number", position, cell, expected)
+                )
     if percent and formats:
         _undo_percent_formats(values, cells, formats)
     _check_values(parsed, cells, spec, place, expected)

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaoping.tables import xlsx_formats
+from kaoping.tables import xlsx_xml
 from kaoping.tables.cells import is_empty
 from kaoping.tables.csv_text import read_csv_rows
 from kaoping.tables.errors import fail
@@ -56,7 +56,7 @@ class RawSheet:
         """
         if self.kind != "xlsx" or self.sheet_name is None:
             return {}
-        return xlsx_formats.read_number_formats(self.content, self.sheet_name, columns)
+        return xlsx_xml.read_number_formats(self.content, self.sheet_name, columns)
 
 
 def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSheet:

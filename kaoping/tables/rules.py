@@ -24,7 +24,7 @@ OP_TEXT: dict[str, tuple[str, str]] = {
 
 def duplicate_units(
     codes: Sequence[str], rows: Sequence[int], filename: str | None, header: str
-) -> list[tuple[int, Problem]]:
+) -> list[Problem]:
     """A problem on every repeat of a unit code, naming the row where it first appears."""
     first_row: dict[str, int] = {}
     found = []
@@ -40,7 +40,7 @@ def duplicate_units(
                 value=code,
                 params={"first_row": first_row[code]},
             )
-            found.append((position, problem))
+            found.append(problem)
         else:
             first_row[code] = rows[position]
     return found
@@ -48,23 +48,20 @@ def duplicate_units(
 
 def year_mismatches(
     years: np.ndarray, usable: np.ndarray, rows: Sequence[int], filename: str | None, header: str
-) -> list[tuple[int, Problem]]:
+) -> list[Problem]:
     """Rows whose year differs from the year most rows give (the first one on a tie)."""
     counts = Counter(int(y) for y in years[usable])
     if len(counts) < 2:
         return []
     expected = counts.most_common(1)[0][0]
     return [
-        (
-            int(position),
-            Problem(
-                "data.year_mismatch",
-                file=filename,
-                row=rows[position],
-                column=header,
-                value=int(years[position]),
-                expected=expected,
-            ),
+        Problem(
+            "data.year_mismatch",
+            file=filename,
+            row=rows[position],
+            column=header,
+            value=int(years[position]),
+            expected=expected,
         )
         for position in np.flatnonzero(usable & (years != expected))
     ]
@@ -77,7 +74,7 @@ def failed_checks(
     rows: Sequence[int],
     filename: str | None,
     headers: Mapping[str, str],
-) -> list[tuple[int, Problem]]:
+) -> list[Problem]:
     """One problem per check and row that breaks it, among rows whose cells all parsed.
 
     A side that cannot be computed (an empty optional cell) is no violation: the condition
@@ -102,7 +99,7 @@ def failed_checks(
                 value=show(left),
                 params={**params, "left_value": show(left), "right_value": show(right)},
             )
-            found.append((int(position), problem))
+            found.append(problem)
     return found
 
 

@@ -8,7 +8,6 @@ problems are raised together in one :class:`~kaoping.scoring.messages.DataError`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from kaoping.tables.header import (
 )
 from kaoping.tables.read import RawSheet, read_sheet
 from kaoping.tables.rules import duplicate_units, failed_checks, year_mismatches
-from kaoping.tables.xlsx_formats import column_letters
+from kaoping.tables.xlsx_xml import column_letters
 
 DEFAULT_MAX_PROBLEMS = 200
 IDENTITY_FIELDS = ("unit_code", "unit_name")
@@ -128,8 +127,37 @@ def parse_base_data(
     if not layout.data_indices:
         findings.add(Problem("data.empty", file=sheet.filename))
         raise DataError(capped(findings.sorted(), max_problems, sheet.filename))
-    formats = _formats_by_position(layout, scheme)
+    cells = _parse_cells(layout, scheme, findings)
+    _check_rows(layout, scheme, findings, cells)
+    if findings.items:
+        raise DataError(capped(findings.sorted(), max_problems, sheet.filename))
+    return BaseData(
+        units=_units(cells),
+        columns=cells.columns,
+        source=sheet.filename,
+        rows=layout.rows,
+        sha256=sheet.sha256,
+        extras=cells.extras,
+    )
 
+
+@dataclass
+class _Cells:
+    """Every field's cells, parsed: texts, and numbers with the positions of bad cells."""
+
+    codes: list[str]
+    names: list[str]
+    extras: dict[str, list[str]]
+    numeric: dict[str, ParsedColumn]
+    bad_rows: np.ndarray  # bool per unit: some cell of the row has a problem
+
+    @property
+    def columns(self) -> dict[str, np.ndarray]:
+        return {key: column.values for key, column in self.numeric.items()}
+
+
+def _parse_cells(layout: _Layout, scheme: Scheme, findings: _Findings) -> _Cells:
+    formats = _formats_by_position(layout, scheme)
     codes, code_column = _text_field(layout, scheme.field("unit_code"), findings, formats)
     names, name_column = _text_field(layout, scheme.field("unit_name"), findings, {})
     extras = {
@@ -137,27 +165,15 @@ def parse_base_data(
         for spec in scheme.fields
         if not spec.is_numeric and spec.key not in IDENTITY_FIELDS
     }
-    parsed = {
+    numeric = {
         spec.key: _numeric_field(layout, spec, findings, formats)
         for spec in scheme.fields
         if spec.is_numeric
     }
-    columns = {key: column.values for key, column in parsed.items()}
     bad_rows = code_column.bad | name_column.bad
-    for column in parsed.values():
+    for column in numeric.values():
         bad_rows = bad_rows | column.bad
-
-    _check_rows(layout, scheme, findings, codes, parsed, columns, ~bad_rows)
-    if findings.items:
-        raise DataError(capped(findings.sorted(), max_problems, sheet.filename))
-    return BaseData(
-        units=_units(codes, names, columns.get("year")),
-        columns=columns,
-        source=sheet.filename,
-        rows=layout.rows,
-        sha256=sheet.sha256,
-        extras=extras,
-    )
+    return _Cells(codes, names, extras, numeric, bad_rows)
 
 
 # --- layout and columns ---------------------------------------------------------------------
@@ -238,7 +254,10 @@ def _formats_by_position(layout: _Layout, scheme: Scheme) -> dict[str, dict[int,
         column = layout.column_of(spec.key)
         if column is None or not (spec.key == "unit_code" or spec.type == "rate"):
             continue
-        if any(isinstance(c, int | float) and not isinstance(c, bool) for c in layout.cells(column.index)):
+        if any(
+            isinstance(c, int | float) and not isinstance(c, bool)
+            for c in layout.cells(column.index)
+        ):
             wanted[column.index] = spec.key
     if not wanted:
         return {}
@@ -265,7 +284,7 @@ def _text_field(
     texts, parsed = parse_text_column(
         layout.cells(column.index), spec, _place(layout, column), convert
     )
-    for _, problem in parsed.problems:
+    for problem in parsed.problems:
         findings.add(problem, column.index)
     return texts, parsed
 
@@ -281,7 +300,7 @@ def _numeric_field(
     parsed = parse_numeric_column(
         layout.cells(column.index), spec, _place(layout, column), formats.get(spec.key)
     )
-    for _, problem in parsed.problems:
+    for problem in parsed.problems:
         findings.add(problem, column.index)
     return parsed
 
@@ -289,38 +308,33 @@ def _numeric_field(
 # --- rows -----------------------------------------------------------------------------------
 
 
-def _check_rows(
-    layout: _Layout,
-    scheme: Scheme,
-    findings: _Findings,
-    codes: Sequence[str],
-    parsed: dict[str, ParsedColumn],
-    columns: dict[str, np.ndarray],
-    usable: np.ndarray,
-) -> None:
+def _check_rows(layout: _Layout, scheme: Scheme, findings: _Findings, cells: _Cells) -> None:
     """Repeated units, a year unlike the others, and the scheme's cross-field checks."""
     filename, rows = layout.sheet.filename, layout.rows
     headers = {spec.key: header_for(spec, layout.columns) for spec in scheme.fields}
-    index_of_header = {c.header: c.index for c in layout.columns}
     code_column = layout.column_of("unit_code")
     if code_column is not None:
-        for _, problem in duplicate_units(codes, rows, filename, code_column.header):
+        for problem in duplicate_units(cells.codes, rows, filename, code_column.header):
             findings.add(problem, code_column.index)
     year_column = layout.column_of("year")
-    if year_column is not None and "year" in parsed:
-        years = parsed["year"]
+    if year_column is not None and "year" in cells.numeric:
+        years = cells.numeric["year"]
         year_ok = ~years.bad & ~np.isnan(years.values)
-        for _, problem in year_mismatches(years.values, year_ok, rows, filename, headers["year"]):
+        for problem in year_mismatches(years.values, year_ok, rows, filename, headers["year"]):
             findings.add(problem, year_column.index)
-    for _, problem in failed_checks(scheme.checks, columns, usable, rows, filename, headers):
+    # Only rows whose cells all parsed: a check on a half-read row would mislead.
+    usable = ~cells.bad_rows
+    index_of_header = {c.header: c.index for c in layout.columns}
+    for problem in failed_checks(scheme.checks, cells.columns, usable, rows, filename, headers):
         findings.add(problem, index_of_header.get(problem.column or "", -1))
 
 
-def _units(codes: Sequence[str], names: Sequence[str], years: np.ndarray | None) -> list[UnitRef]:
+def _units(cells: _Cells) -> list[UnitRef]:
+    year_column = cells.numeric.get("year")
     units = []
-    for position, (code, name) in enumerate(zip(codes, names, strict=True)):
+    for position, (code, name) in enumerate(zip(cells.codes, cells.names, strict=True)):
         year = None
-        if years is not None and np.isfinite(years[position]):
-            year = int(years[position])
+        if year_column is not None and np.isfinite(year_column.values[position]):
+            year = int(year_column.values[position])
         units.append(UnitRef(code=code, name=name, year=year))
     return units

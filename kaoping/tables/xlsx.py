@@ -6,12 +6,18 @@ import io
 
 import python_calamine
 
+from kaoping.scoring.messages import DataError
 from kaoping.tables.errors import fail
+from kaoping.tables.xlsx_xml import declared_size
 
 SHEET_NAME = "基础数据"  # the sheet of the template; other sheets may hold instructions
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected .xlsx
 _REASON_LENGTH = 120
+# calamine holds a sheet as a dense grid from A1 to its last cell, and Python then gets a list
+# per row: 2 million cells take about 100 MB and a second. The mof-2012 table of 3,000 units
+# has 84,000 cells; a stray entry in XFD1048576 would need many gigabytes.
+MAX_CELLS = 2_000_000
 
 
 def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list[object]]]:
@@ -30,12 +36,20 @@ def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         with workbook:
-            sheet = workbook.get_sheet_by_name(_choose_sheet(workbook))
+            name = _choose_sheet(workbook)
+            _refuse_huge_sheet(content, name, filename)
+            sheet = workbook.get_sheet_by_name(name)
             return sheet.name, sheet.to_python(skip_empty_area=False)
-    except (KeyboardInterrupt, SystemExit, MemoryError):
+    except (KeyboardInterrupt, SystemExit, MemoryError, DataError):
         raise
-    except BaseException as exc:  # noqa: BLE001 - calamine panics raise a BaseException
+    except BaseException as exc:  # calamine panics raise a BaseException (PanicException)
         fail("data.unreadable", filename, reason=_broken_workbook_reason(exc))
+
+
+def _refuse_huge_sheet(content: bytes, name: str, filename: str | None) -> None:
+    size = declared_size(content, name)
+    if size is not None and size[1] * size[2] > MAX_CELLS:
+        fail("data.too_large", filename, sheet=name, range=size[0])
 
 
 def _choose_sheet(workbook: python_calamine.CalamineWorkbook) -> str:

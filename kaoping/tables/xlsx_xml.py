@@ -1,14 +1,18 @@
-"""Number formats of chosen XLSX columns, read straight from the file's XML.
+"""What python-calamine does not tell about an XLSX file, read from the file's XML.
 
-python-calamine gives cell values but not their formats, and two formats change what a value
-means here: a unit code 101 shown as ``000101`` (format ``000000``) and a rate 0.0146 shown
-as ``1.46%``. openpyxl can tell, but it parses every cell of the sheet in Python (about 0.8 s
-for 3,000 rows of the mof-2012 table); a regular expression over the sheet's XML finds the
-few columns needed in a few milliseconds. openpyxl (read-only) is kept as the fallback for
-files whose cells carry no ``r`` reference, which the expression cannot place.
+Two things:
+
+* the number formats of chosen columns. Two formats change what a value means here: a unit
+  code 101 shown as ``000101`` (format ``000000``) and a rate 0.0146 shown as ``1.46%``.
+  openpyxl can tell, but it parses every cell of the sheet in Python (about 0.8 s for 3,000
+  rows of the mof-2012 table); a regular expression over the sheet's XML finds the few
+  columns needed in a few milliseconds. openpyxl (read-only) is kept as the fallback for
+  files whose cells carry no ``r`` reference, which the expression cannot place.
+* the size a sheet declares (``<dimension ref="A1:AB3001"/>``), before calamine builds its
+  dense grid of cells: one stray cell in XFD1048576 makes a 5 KB file need many gigabytes.
 
 Everything here is best effort: a file calamine could read but this cannot simply has no
-formats, and values are taken as they are.
+formats or no declared size, and is read as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Collection
 from xml.etree import ElementTree as ET
 
@@ -27,6 +32,18 @@ _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _BUILTIN_FORMATS = {0: "General", 1: "0", 9: "0%", 10: "0.00%", 49: "@"}
 _ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>][^>]*>")
 _STYLE = re.compile(rb"""\ss=["'](\d+)["']""")
+
+# The used range: "A1:AB3001", or "A1" alone for a one-cell sheet.
+_DIMENSION = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=[\"']((?:[A-Z]+\d+:)?([A-Z]{1,3})(\d{1,7}))[\"']"
+)
+_DIMENSION_SEARCH_BYTES = 4096
+# What a damaged package raises on the way (RuntimeError: an encrypted member;
+# NotImplementedError: an unknown compression method).
+_BROKEN = (
+    zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, OSError, EOFError, zlib.error,
+    RuntimeError, NotImplementedError,
+)  # fmt: skip
 
 # {column index: {row index: number format}}, both 0-based.
 Formats = dict[int, dict[int, str]]
@@ -56,12 +73,42 @@ def read_number_formats(content: bytes, sheet_name: str, columns: Collection[int
             sheet_path = _sheet_path(archive, workbook, relations, sheet_name)
             styles = _cell_formats(archive, _styles_path(workbook, relations))
             xml = archive.read(sheet_path)
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, OSError, EOFError):
+    except _BROKEN:
         return {}
     first_cell = _ANY_CELL.search(xml)
     if first_cell is not None and b" r=" not in first_cell.group(0):
         return _formats_with_openpyxl(content, sheet_name, columns)
     return _scan_cells(xml, columns, styles)
+
+
+def declared_size(content: bytes, sheet_name: str) -> tuple[str, int, int] | None:
+    """The used range a sheet declares, as ``(reference, rows, columns)``; None if unknown.
+
+    Examples
+    --------
+    A sheet with ``<dimension ref="A1:AB3001"/>`` gives ``("A1:AB3001", 3001, 28)``.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            workbook = _workbook_path(archive)
+            relations = _relations(archive, workbook)
+            with archive.open(_sheet_path(archive, workbook, relations, sheet_name)) as xml:
+                head = xml.read(_DIMENSION_SEARCH_BYTES)  # the dimension comes first
+    except _BROKEN:
+        return None
+    match = _DIMENSION.search(head)
+    if match is None:
+        return None
+    reference, last_column, last_row = match.group(1).decode(), match.group(2), match.group(3)
+    return reference, int(last_row), column_index(last_column.decode()) + 1
+
+
+def column_index(letters: str) -> int:
+    """0-based index of spreadsheet column letters: A is 0, AA is 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
 
 
 def _scan_cells(xml: bytes, columns: Collection[int], styles: list[str]) -> Formats:
@@ -157,6 +204,6 @@ def _formats_with_openpyxl(content: bytes, sheet_name: str, columns: Collection[
                         found[c][r] = fmt
         finally:
             workbook.close()
-    except Exception:  # noqa: BLE001 - best effort, see the module docstring
+    except Exception:  # best effort, see the module docstring
         return {}
     return found
