@@ -66,7 +66,14 @@ def test_evaluate_json_has_the_documented_shape_and_unrounded_numbers():
     assert len(doc["scheme"]["sha256"]) == 64
     unit = doc["units"][0]
     assert set(unit) >= {"code", "name", "year", "total", "rank", "grade", "groups", "indicators"}
-    assert set(unit["indicators"]["A1"]) == {"value", "z", "score", "adjustment", "status", "reason"}
+    assert set(unit["indicators"]["A1"]) == {
+        "value",
+        "z",
+        "score",
+        "adjustment",
+        "status",
+        "reason",
+    }
     assert set(doc["indicators"]["C2"]) >= {"name", "group", "weight", "mean", "sd", "n"}
     # Same numbers as the engine, to the last bit (JSON numbers are not rounded).
     scheme = load_scheme("mof-2012")
@@ -114,8 +121,13 @@ def test_check_accepts_good_data():
 def test_csv_and_xlsx_outputs_hold_the_ranking(tmp_path):
     csv_out = tmp_path / "ranking.csv"
     xlsx_out = tmp_path / "results.xlsx"
-    assert runner.invoke(app, ["evaluate", str(DEMO), "-f", "csv", "-o", str(csv_out)]).exit_code == 0
-    assert runner.invoke(app, ["evaluate", str(DEMO), "-f", "xlsx", "-o", str(xlsx_out)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["evaluate", str(DEMO), "-f", "csv", "-o", str(csv_out)]).exit_code == 0
+    )
+    assert (
+        runner.invoke(app, ["evaluate", str(DEMO), "-f", "xlsx", "-o", str(xlsx_out)]).exit_code
+        == 0
+    )
     rows = list(csv.reader(csv_out.open(encoding="utf-8")))
     assert rows[0][:3] == ["排名", "单位编码", "单位名称"]
     assert len(rows) == 17

@@ -294,7 +294,8 @@ def read_unit_list(path: Path, year: int | None):
     from kaoping.tables import read_sheet
 
     sheet = read_sheet(path)
-    header = [str(c).strip() for c in sheet.rows[0]]
+    rows = [r for r in sheet.rows if any(str(c).strip() for c in r if c is not None)]
+    header = [str(c).strip() for c in rows[0]] if rows else []
     code_col = _find_column(header, ("unit_code", "单位编码", "编码"))
     name_col = _find_column(header, ("unit_name", "单位名称", "名称"))
     if code_col is None or name_col is None:
@@ -305,7 +306,7 @@ def read_unit_list(path: Path, year: int | None):
                                          "key": "unit_code / unit_name"})])  # fmt: skip
     return [
         UnitRef(code=_code_text(row[code_col]), name=str(row[name_col]).strip(), year=year)
-        for row in sheet.rows[1:]
+        for row in rows[1:]
         if row and len(row) > max(code_col, name_col) and str(row[code_col]).strip()
     ]
 

@@ -150,14 +150,30 @@ def evaluate(
 
     Examples
     --------
-    >>> from kaoping.scoring import load_scheme, BaseData
-    >>> scheme = load_scheme("mof-2012")
-    >>> data = BaseData.from_records(
-    ...     [dict(unit_code=c, unit_name=c, local_raised=v) for c, v in [("1", 10), ("2", 30)]]
-    ... )
-    >>> result = evaluate(scheme, data)  # only what the data allows is applicable
-    >>> [round(float(t), 4) for t in result.group_scores["A"]]
-    [70.0, 90.0]
+    A group of two indicators; the third unit spent nothing, so G1 (jobs per 10,000 yuan)
+    does not apply to it and G2 alone makes its score:
+
+    >>> from kaoping.scoring import BaseData, scheme_from_dict
+    >>> scheme = scheme_from_dict({
+    ...     "scheme": {"code": "demo", "name": "示例", "version": "1"},
+    ...     "fields": [{"key": "jobs", "label": "新增就业"}, {"key": "spent", "label": "支出"}],
+    ...     "groups": [{"code": "G", "name": "效果", "weight": 100}],
+    ...     "indicators": [
+    ...         {"code": "G1", "name": "每万元就业人数", "group": "G", "weight": 60,
+    ...          "formula": "jobs / spent"},
+    ...         {"code": "G2", "name": "新增就业", "group": "G", "weight": 40, "formula": "jobs"},
+    ...     ],
+    ... })
+    >>> data = BaseData.from_records([
+    ...     {"unit_code": "01", "jobs": 300, "spent": 100},
+    ...     {"unit_code": "02", "jobs": 100, "spent": 100},
+    ...     {"unit_code": "03", "jobs": 200, "spent": 0},
+    ... ])
+    >>> result = evaluate(scheme, data)
+    >>> np.round(result.scores, 4).tolist()
+    [[90.0, 92.2474], [70.0, 67.7526], [nan, 80.0]]
+    >>> [round(float(t), 4) for t in result.totals], result.ranks.tolist()
+    ([90.899, 69.101, 80.0], [1, 3, 2])
     """
     if len(data) == 0:
         raise DataError([Problem("eval.no_units")])
@@ -200,7 +216,7 @@ def evaluate(
     bonus = bonus_points(data, adjustments)
     totals = base_totals + bonus
     ranks = competition_ranks(totals, rules.tie_decimals)
-    grades = [_grade_name(scheme, t) for t in totals]
+    grades = grade_names(scheme, totals)
     for u in np.flatnonzero(np.isnan(base_totals)):
         warnings.append(
             Problem("eval.unit_all_na", params={"unit": data.units[u].code}, severity="warning")
@@ -321,12 +337,11 @@ def apply_na_policy(scheme: Scheme, scores: np.ndarray) -> np.ndarray:
             used[..., j] = np.where(missing, 0.0, used[..., j])
         elif policy == "mean":
             col = used[..., j]
+            # Mean over the applicable units of each row, NaN (still left out) when none.
+            count = (~missing).sum(axis=-1, keepdims=True)
+            total = np.where(missing, 0.0, col).sum(axis=-1, keepdims=True)
             with np.errstate(all="ignore"):
-                mean = (
-                    np.nanmean(np.where(missing, np.nan, col), axis=-1, keepdims=True)
-                    if ((~missing).any())
-                    else np.nan
-                )
+                mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
             used[..., j] = np.where(missing, mean, col)
     return used
 
@@ -418,11 +433,27 @@ def competition_ranks(totals: np.ndarray, decimals: int = 6) -> np.ndarray:
     return np.where(valid, ranks, 0)
 
 
-def _grade_name(scheme: Scheme, total: float) -> str | None:
-    if np.isnan(total):
-        return None
-    band = scheme.grade_for(float(total))
-    return band.name if band else None
+def grade_names(scheme: Scheme, totals: np.ndarray) -> list[str | None]:
+    """The grade of each total, as :meth:`Scheme.grade_for` decides it (None: no total or
+    below every band), for all units at once.
+
+    Examples
+    --------
+    >>> from kaoping.scoring import load_scheme
+    >>> grade_names(load_scheme("mof-2012"), np.array([90.0, 89.99, 60.0, 12.5, np.nan]))
+    ['优', '良', '中', '差', None]
+    """
+    totals = np.asarray(totals, dtype=float)
+    if not scheme.grades:
+        return [None] * len(totals)
+    names = [band.name for band in scheme.grades]  # highest minimum first
+    mins = np.array([band.min for band in scheme.grades]) - 1e-9
+    with np.errstate(invalid="ignore"):
+        not_reached = (mins[np.newaxis, :] > totals[:, np.newaxis]).sum(axis=1)
+    return [
+        None if np.isnan(t) or k == len(names) else names[k]
+        for t, k in zip(totals.tolist(), not_reached.tolist(), strict=True)
+    ]
 
 
 def _indicator_stats(scheme, indicator, norm_stats, reasons) -> dict[str, Any]:

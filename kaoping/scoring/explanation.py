@@ -55,6 +55,7 @@ class IndicatorStep:
     score: float | None
     used_score: float | None
     contribution: float
+    policy: str = "renormalise"  # what a not-applicable value counts as (NA_POLICIES)
 
 
 @dataclass
@@ -242,16 +243,22 @@ def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec
         score=_opt(result.scores[u, j]),
         used_score=_opt(result.used_scores[u, j]),
         contribution=0.0,
+        policy=ind.missing or scheme.scoring.not_applicable,
     )
 
 
 def substitute(formula: str, values: dict[str, float | None]) -> str:
     """The formula with each field name replaced by its value, for re-checking by hand.
 
+    Negative numbers get a real minus sign and parentheses, and subtraction a real minus
+    sign, so that signs and operators cannot be confused.
+
     Examples
     --------
     >>> substitute("a / (a + b)", {"a": 1200.0, "b": 800.0})
     '1200 / (1200 + 800)'
+    >>> substitute("(a - b) / b * -1", {"a": -5.0, "b": 20.0})
+    '((−5) − 20) / 20 * (−1)'
     """
 
     def repl(match: re.Match[str]) -> str:
@@ -259,9 +266,39 @@ def substitute(formula: str, values: dict[str, float | None]) -> str:
         if name in FUNCTIONS or name not in values:
             return name
         value = values[name]
-        return "空" if value is None else fmt(value)
+        return "空" if value is None else operand(value)
 
-    return NAME.sub(repl, formula)
+    text = NAME.sub(repl, formula)
+    text = UNARY_NUMBER.sub(
+        lambda m: f"{m.group(1)}(−{m.group(2)})" if m.group(1) else f"−{m.group(2)}", text
+    )
+    return re.sub(r"(?<=\S) - (?=\S)", " − ", text)
+
+
+# A minus sign written before a number right after an operator, "(" or "," (or at the start).
+UNARY_NUMBER = re.compile(r"(^|[-+*/(,]\s*)-\s*(\d+(?:\.\d+)?)")
+
+
+def operand(x: float | None, first: bool = False) -> str:
+    """A number inside a formula: a real minus sign, in parentheses when negative unless it
+    opens the expression.
+
+    Examples
+    --------
+    >>> operand(-1.58, first=True), operand(-1.59312), operand(2.5)
+    ('−1.58', '(−1.59312)', '2.5')
+    """
+    text = fmt(x)
+    if not text.startswith("-"):
+        return text
+    text = "−" + text[1:]
+    return text if first else f"({text})"
+
+
+def signed(x: float | None) -> str:
+    """A number standing alone (after "="), with a real minus sign."""
+    text = fmt(x)
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def fmt(x: float | None, digits: int = 6) -> str:
@@ -393,33 +430,37 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
                      eff=pct(s.effective_weight))
         )  # fmt: skip
         lines.append(sub + _t("formula", lang, formula=s.formula))
-        cells = "；" if lang != "en" else "; "
-        cells = cells.join(f"{c.key}（{c.label}）= {fmt(c.value)}{c.unit}" for c in s.cells)
+        if lang == "en":
+            cells = "; ".join(f"{c.key} = {signed(c.value)} {c.unit}".rstrip() for c in s.cells)
+        else:
+            cells = "；".join(f"{c.key}（{c.label}）= {signed(c.value)}{c.unit}" for c in s.cells)
         lines.append(sub + _t("cells", lang, cells=cells))
         if s.status != "ok":
             reason = REASONS.get(s.reason or "", (s.reason, s.reason))[pick]
-            policy = POLICY[ex.scoring["not_applicable"]][pick]
+            policy = POLICY[s.policy][pick]
             if s.value is not None:
-                lines.append(sub + _t("value", lang, substituted=s.substituted, value=fmt(s.value)))
+                lines.append(sub + _t("value", lang, substituted=s.substituted,
+                                      value=signed(s.value)))  # fmt: skip
             lines.append(sub + _t("na", lang, reason=reason, policy=policy))
             if s.used_score is not None:
                 lines.append(sub + _t("final", lang, score=fmt(s.used_score),
                                       eff=pct(s.effective_weight), contrib=fmt(s.contribution)))  # fmt: skip
             return
-        lines.append(sub + _t("value", lang, substituted=s.substituted, value=fmt(s.value)))
+        lines.append(sub + _t("value", lang, substituted=s.substituted, value=signed(s.value)))
         if s.normalisation == "zscore":
             st = s.stats
-            lines.append(sub + _t("zstats", lang, mean=fmt(st["mean"]), sd=fmt(st["sd"]),
+            lines.append(sub + _t("zstats", lang, mean=signed(st["mean"]), sd=fmt(st["sd"]),
                                   sdkind=sd_kind[ex.scoring["sd"]][pick], n=st["n"]))  # fmt: skip
-            if st["sd"] == 0 or (s.z == 0 and s.value != st["mean"]):
+            if not st["sd"] > 0:  # the zscore normalisation reports sd 0 when it used z = 0
                 lines.append(sub + _t("z0", lang))
             else:
-                lines.append(sub + _t("z", lang, value=fmt(s.value), mean=fmt(st["mean"]),
-                                      sd=fmt(st["sd"]), z=fmt(s.z)))  # fmt: skip
+                lines.append(sub + _t("z", lang, value=operand(s.value, first=True),
+                                      mean=operand(st["mean"]), sd=fmt(st["sd"]),
+                                      z=signed(s.z)))  # fmt: skip
             lines.append(
                 sub + _t("zscore", lang, base=fmt(ex.scoring["base"]),
                          sign="−" if s.direction == "lower" else "+",
-                         scale=fmt(ex.scoring["scale"]), z=fmt(s.z), raw=fmt(s.raw_score),
+                         scale=fmt(ex.scoring["scale"]), z=operand(s.z), raw=fmt(s.raw_score),
                          floor=fmt(ex.scoring["floor"]), cap=fmt(ex.scoring["cap"]))
             )  # fmt: skip
         else:
@@ -460,4 +501,4 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Explanation", "explain", "fmt", "render_explanation", "substitute"]
+__all__ = ["Explanation", "explain", "fmt", "operand", "render_explanation", "signed", "substitute"]

@@ -100,6 +100,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "指标“{code}”的标准化参数有误：{reason}",
         "the normalisation parameters of “{code}” are wrong: {reason}",
     ),
+    "scheme.extends_unknown": (
+        "继承的方案“{code}”不存在；可用的内置方案：{available}，或写方案文件路径",
+        "the extended scheme “{code}” does not exist; built-in schemes: {available}, or a path",
+    ),
+    "scheme.extends_cycle": (
+        "方案继承形成循环：{chain}",
+        "the schemes extend each other in a cycle: {chain}",
+    ),
+    "scheme.not_overridable": (
+        "继承其他方案的文件不能包含“{key}”（只能覆盖 scheme、weights、standards、scoring、"
+        "grades、constraints）",
+        "a file that extends another scheme cannot hold “{key}” (only scheme, weights, "
+        "standards, scoring, grades, constraints)",
+    ),
     # --- formulas (reasons inside scheme.formula) -----------------------------------
     "formula.syntax": ("语法错误，位置 {position}", "syntax error at position {position}"),
     "formula.unknown_name": (
@@ -129,6 +143,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown text encoding: save as UTF-8 or GB18030 CSV, or as .xlsx",
     ),
     "data.empty": ("文件没有任何数据行", "the file has no data rows"),
+    "data.too_large": (
+        "工作表“{sheet}”的使用范围 {range} 过大，无法读取；请删除表格右侧和下方多余的行和列"
+        "（选中后右键“删除”，而不是“清除内容”）后保存，再上传",
+        "the used range {range} of the sheet “{sheet}” is too large to read: delete the rows "
+        "and columns right of and below the table (delete them, not just their contents), "
+        "save, and upload again",
+    ),
     "data.no_header": (
         "找不到表头行：前 10 行中没有一行主要由方案的字段名称或代码组成（例如{examples}）",
         "no header row: none of the first 10 rows names mostly fields of the scheme "
@@ -207,6 +228,160 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "eval.target_missing": (
         "目标值缺失或不大于 0，不适用",
         "the target is missing or not above 0: not applicable",
+    ),
+    # --- Beijing assessment ---
+    "assessment.section": (
+        "方案的 [{section}] 配置有误：{reason}",
+        "the [{section}] section of the scheme is wrong: {reason}",
+    ),
+    "assessment.condition": (
+        "条件“{condition}”无法理解：{reason}",
+        "cannot read the condition “{condition}”: {reason}",
+    ),
+    "assessment.missing_column": (
+        "缺少列“{label}”",
+        "the column “{label}” is missing",
+    ),
+    "assessment.not_a_number": (
+        "值“{value}”不是数字，应为{expected}",
+        "“{value}” is not a number, expected {expected}",
+    ),
+    "assessment.required": (
+        "必填，不能为空，应为{expected}",
+        "is required and empty: expected {expected}",
+    ),
+    "assessment.unknown_unit": (
+        "单位编码“{value}”不在本轮被考核单位中",
+        "the unit code “{value}” is not among the units of this round",
+    ),
+    "targets.duplicate": (
+        "单位“{unit}”的目标“{key}”重复（第 {first_row} 行已有）",
+        "the target “{key}” of “{unit}” is repeated (already on row {first_row})",
+    ),
+    "targets.not_positive": (
+        "目标值 {value} 无效，应大于 0",
+        "the target {value} is invalid, expected more than 0",
+    ),
+    "targets.plan_periods": (
+        "分解计划应为 4 个季度或 12 个月，实为 {count} 期",
+        "a decomposition plan has 4 quarters or 12 months, not {count} periods",
+    ),
+    "targets.plan_sum": (
+        "单位“{unit}”目标“{key}”的分解计划合计 {total}，与目标值 {target} 不一致",
+        "the plan of “{unit}” for “{key}” sums to {total}, not to the target {target}",
+    ),
+    "targets.bad_period": (
+        "截至期“{value}”无效，应为 Q1～Q4（季度）或 1～12（月）",
+        "the period “{value}” is invalid, expected Q1 to Q4 or a month 1 to 12",
+    ),
+    "targets.missing": (
+        "单位“{unit}”没有“{key}”的目标值（目标责任书）",
+        "the unit “{unit}” has no target for “{key}” (responsibility letter)",
+    ),
+    "targets.bad_weight": (
+        "目标权重 {value} 无效，应大于 0",
+        "the target weight {value} is invalid, expected more than 0",
+    ),
+    "experts.score_range": (
+        "专家“{expert}”给单位“{unit}”的“{item}”打分 {value}，超出范围，应在 0～{max} 分之间",
+        "expert “{expert}” gave “{unit}” {value} for “{item}”, expected 0 to {max}",
+    ),
+    "experts.recused": (
+        "专家“{expert}”须回避单位“{unit}”（{reason}），其打分无效，请删除",
+        "expert “{expert}” is recused from “{unit}” ({reason}); delete the score",
+    ),
+    "experts.duplicate": (
+        "专家“{expert}”对单位“{unit}”的“{item}”重复打分（第 {first_row} 行已有）",
+        "expert “{expert}” scored “{item}” of “{unit}” twice (already on row {first_row})",
+    ),
+    "experts.unknown_item": (
+        "“{item}”不是方案中的定性指标（可打分的指标：{expected}）",
+        "“{item}” is not a qualitative indicator of the scheme (expected one of {expected})",
+    ),
+    "experts.no_items": (
+        "方案“{scheme}”没有需要专家打分的定性指标",
+        "the scheme “{scheme}” has no qualitative indicator for experts to score",
+    ),
+    "experts.no_scores": (
+        "单位“{unit}”的“{item}”没有任何专家打分",
+        "no expert scored “{item}” of “{unit}”",
+    ),
+    "experts.dispersion": (
+        "单位“{unit}”的“{item}”专家意见分歧较大：{measure} {spread} 超过阈值 {limit}（满分 {max} 的 {threshold}%）",
+        "experts disagree on “{item}” of “{unit}”: {measure} {spread} above {limit} "
+        "({threshold}% of the maximum {max})",
+    ),
+    "adjustments.over_limit": (
+        "单位“{unit}”的加减分合计 {total} 分，超出方案规定的 ±{limit} 分",
+        "the bonus/deduction points of “{unit}” total {total}, beyond the scheme's ±{limit}",
+    ),
+    "adjustments.item_limit": (
+        "单项加减分 {value} 分超出方案规定的单项上限 ±{limit} 分",
+        "a single entry of {value} points exceeds the scheme's ±{limit} per entry",
+    ),
+    "adjustments.no_reason": (
+        "加减分必须写明事由（第十一条：临时性工作的重要程度和完成情况）",
+        "a bonus or deduction needs its reason (article 11)",
+    ),
+    "adjustments.no_reference": (
+        "加减分必须注明依据文件（方案要求 require_reference）",
+        "a bonus or deduction needs its document reference (the scheme requires it)",
+    ),
+    "adjustments.zero": ("加减分为 0，无需录入", "0 points: nothing to enter"),
+    "awards.criticism_fail": (
+        "综合考核不合格：总分 {total} 低于合格线 {pass_line}",
+        "failed the assessment: total {total} below the pass line {pass_line}",
+    ),
+    "awards.criticism_veto": ("一票否决：{label}", "veto: {label}"),
+    "awards.no_total": ("没有可计算的总分", "no total could be computed"),
+    "awards.requirement": ("未获综合奖：{label}", "no comprehensive award: {label}"),
+    "allocation.negative_total": (
+        "奖励资金总额 {value} 无效，不能为负数",
+        "the reward fund total {value} is invalid: it cannot be negative",
+    ),
+    "allocation.individual": (
+        "“{name}”是个人：奖励资金不得以任何方式发放给个人（第二十三条），个人只授予荣誉和证书",
+        "“{name}” is an individual: the reward fund is never paid to individuals (article 23); "
+        "individuals receive honours and certificates only",
+    ),
+    "allocation.no_recipients": (
+        "没有获奖单位，无法分配奖励资金 {value} 元",
+        "no award-winning unit to share the reward fund of {value} yuan",
+    ),
+    "allocation.fractional_total": (
+        "奖励资金总额 {value} 含角分，按元分配时应为整数；请改用 --precision fen",
+        "the total {value} has fen but the allocation is in whole yuan: use --precision fen",
+    ),
+    "allocation.bad_coefficient": (
+        "“{name}”的分配系数 {value} 无效，应为不小于 0 的数字",
+        "the coefficient {value} of “{name}” is invalid, expected a number of 0 or more",
+    ),
+    "allocation.zero_weight": (
+        "所有获奖单位的分配系数之和为 0，无法分配",
+        "the coefficients of all award winners sum to 0: nothing to share by",
+    ),
+    "comparison.too_few": (
+        "比较至少需要两期考核结果，实为 {count} 期",
+        "a comparison needs at least two rounds, got {count}",
+    ),
+    "comparison.duplicate_period": ("期次“{value}”重复", "the period “{value}” is given twice"),
+    "comparison.bad_period": (
+        "期次“{value}”无法识别，应为年度（2024）、季度（2024-Q2）或月份（2024-06）",
+        "cannot read the period “{value}”: expected 2024, 2024-Q2 or 2024-06",
+    ),
+    # --- robustness ---
+    "robustness.bad_option": (
+        "选项“{option}”的值“{value}”无效，应为{expected}",
+        "the option “{option}” is “{value}”, expected {expected}",
+    ),
+    "robustness.units": (
+        "排名稳健性分析需要 2 到 {max} 个单位，实为 {n} 个",
+        "the robustness analysis needs 2 to {max} units, got {n}",
+    ),
+    "robustness.constraints": (
+        "权重扰动 {spread} 时，重抽 {rounds} 轮后仍有权重不满足方案的权重约束“{rule}”；请减小 --weight-spread",
+        "with weights perturbed by {spread}, some still break the scheme's weight constraint "
+        "“{rule}” after {rounds} redraws: use a smaller --weight-spread",
     ),
 }
 

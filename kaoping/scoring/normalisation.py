@@ -55,15 +55,20 @@ class Context:
 NormaliseFn = Callable[[np.ndarray, Mapping[str, Any], Context], Normalised]
 NORMALISATIONS: dict[str, NormaliseFn] = {}
 PARAMS: dict[str, dict[str, str]] = {}
+REQUIRED: dict[str, tuple[str, ...]] = {}
 
 
-def normalisation(name: str, params: Mapping[str, str] | None = None):
+def normalisation(
+    name: str, params: Mapping[str, str] | None = None, required: tuple[str, ...] = ()
+):
     """Register a normalisation under ``name``; ``params`` maps parameter names to kinds
-    ("number", "field", "number_or_field") for validation of scheme files."""
+    ("number", "positive", "field", "number_or_field") for validation of scheme files, and
+    ``required`` names the parameters a scheme must give."""
 
     def register(fn: NormaliseFn) -> NormaliseFn:
         NORMALISATIONS[name] = fn
         PARAMS[name] = dict(params or {})
+        REQUIRED[name] = tuple(required)
         return fn
 
     return register
@@ -73,12 +78,20 @@ def validate_params(name: str, params: Mapping[str, Any], field_keys: list[str])
     """Problems with an indicator's normalisation parameters, as (zh, en) reasons."""
     allowed = PARAMS.get(name, {})
     problems: list[Any] = []
+    for key in REQUIRED.get(name, ()):
+        if key not in params:
+            problems.append(
+                (f"“{name}”必须给出参数“{key}”", f"“{name}” needs the parameter “{key}”")
+            )
     for key, value in params.items():
         kind = allowed.get(key)
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
         if kind is None:
             problems.append((f"“{name}”没有参数“{key}”", f"“{name}” has no parameter “{key}”"))
-        elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        elif kind in ("number", "positive") and not is_number:
             problems.append((f"参数“{key}”应为数字", f"the parameter “{key}” should be a number"))
+        elif kind == "positive" and not value > 0:
+            problems.append((f"参数“{key}”应大于 0", f"the parameter “{key}” should be above 0"))
         elif kind == "field" and value not in field_keys:
             problems.append(
                 (f"参数“{key}”应为字段名，“{value}”不存在", f"“{key}”: no field “{value}”")
@@ -167,7 +180,11 @@ def zscore(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     z = np.where(np.isnan(x), np.nan, z)
     # A lower-is-better indicator scores its z mirrored; z itself stays as the notice defines.
     scores = clamp(ctx.base + ctx.scale * ctx.sign * z, ctx)
-    return Normalised(scores=scores, z=z, stats={"mean": mean, "sd": sdev, "n": n})
+    # Report the sd that was used: 0 where it was float noise (or undefined, as the sample sd
+    # of one value), so that statistics, warnings and explanations agree with z = 0.
+    used_sd = np.where(np.squeeze(degenerate, -1) & (np.asarray(n) > 0), 0.0, sdev)
+    used_sd = float(used_sd) if np.ndim(used_sd) == 0 else used_sd
+    return Normalised(scores=scores, z=z, stats={"mean": mean, "sd": used_sd, "n": n})
 
 
 @normalisation("minmax", params={"low": "number", "high": "number"})
@@ -187,16 +204,18 @@ def minmax(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     if ctx.direction == "lower":
         share = 1.0 - share
     scores = np.where(np.isnan(x), np.nan, clamp(low + (high - low) * share, ctx))
-    return Normalised(scores=scores, stats={"min": _squeeze(lo), "max": _squeeze(hi)})
+    return Normalised(scores=scores, stats={"min": _finite(lo), "max": _finite(hi)})
 
 
 @normalisation("efficacy", params={"floor": "number", "target": "number"})
 def efficacy(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised:
     """Efficacy coefficient (功效系数法): 60 + 40 * (x - floor) / (target - floor).
 
-    ``floor`` is the 不允许值 and ``target`` the 满意值, in the indicator's oriented units;
-    when not given, the worst and best observed values are used (for a lower-is-better
-    indicator the floor is then the highest value). Clamped to [floor, cap].
+    ``floor`` is the 不允许值 (the worst value still scored 60) and ``target`` the 满意值
+    (scored 100), both as plain values of the indicator: for a lower-is-better indicator the
+    floor is the larger number. When not given, the worst and best observed values are used.
+    When floor and target coincide every unit scores 100. Clamped to [floor, cap] of the
+    scheme (0 to 100 by default).
     """
     observed_lo = np.nanmin(np.where(np.isnan(x), np.inf, x), axis=-1)
     observed_hi = np.nanmax(np.where(np.isnan(x), -np.inf, x), axis=-1)
@@ -211,12 +230,12 @@ def efficacy(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalis
     with np.errstate(all="ignore"):
         share = np.where(degenerate, 1.0, (x - f) / np.where(degenerate, 1.0, span))
     scores = np.where(np.isnan(x), np.nan, clamp(60.0 + 40.0 * share, ctx))
-    return Normalised(
-        scores=scores, stats={"floor": _squeeze(floor_v), "target": _squeeze(target_v)}
-    )
+    return Normalised(scores=scores, stats={"floor": _finite(floor_v), "target": _finite(target_v)})
 
 
-@normalisation("target", params={"target": "number_or_field", "cap_ratio": "number"})
+@normalisation(
+    "target", params={"target": "number_or_field", "cap_ratio": "positive"}, required=("target",)
+)
 def target(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised:
     """Completion against a target: score = 100 * min(actual / target, cap_ratio).
 
@@ -224,7 +243,7 @@ def target(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     (e.g. the new-jobs target of its responsibility letter). ``cap_ratio`` defaults to 1:
     over-fulfilment earns no more than full marks. A missing or non-positive target makes
     the indicator not applicable for that unit. For a lower-is-better indicator the ratio
-    is target / actual.
+    is target / actual, and an actual of 0 earns ``cap_ratio``.
     """
     goal = params.get("target")
     if isinstance(goal, str):
@@ -235,7 +254,9 @@ def target(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     valid = goal_v > 0
     with np.errstate(all="ignore"):
         if ctx.direction == "lower":
-            ratio = np.where(valid & (x > 0), goal_v / np.where(x > 0, x, 1.0), np.nan)
+            # Nothing at all (0 accidents, 0 complaints) is as good as it gets: full ratio.
+            best = np.where(x > 0, goal_v / np.where(x > 0, x, 1.0), cap_ratio)
+            ratio = np.where(valid & ~np.isnan(x), best, np.nan)
         else:
             ratio = np.where(valid, x / np.where(valid, goal_v, 1.0), np.nan)
     ratio = np.minimum(ratio, cap_ratio)
@@ -244,13 +265,19 @@ def target(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     return Normalised(scores=scores, stats={"cap_ratio": cap_ratio, "targets": goal_v})
 
 
-@normalisation("direct", params={"max": "number"})
+@normalisation("direct", params={"max": "positive"})
 def direct(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised:
     """The value is already a score (e.g. an expert score): rescaled from [0, max] to
     [0, 100] when ``max`` is given, then clamped."""
     top = float(params.get("max", 100.0))
     scores = np.where(np.isnan(x), np.nan, clamp(x * (100.0 / top), ctx))
     return Normalised(scores=scores, stats={"max": top})
+
+
+def _finite(v: Any) -> Any:
+    """A statistic with the infinities of an all-empty column shown as NaN (no value)."""
+    arr = np.asarray(v, dtype=float)
+    return _squeeze(np.where(np.isfinite(arr), arr, np.nan))
 
 
 def _squeeze(v: Any) -> Any:

@@ -47,6 +47,9 @@ EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_award
 
 WEIGHT_TOLERANCE = 1e-6
 
+HEADER_KEYS = frozenset({"code", "name", "name_en", "version", "year", "applies_to", "source",
+                         "description", "assumptions", "extends"})  # fmt: skip
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -293,10 +296,15 @@ class Scheme:
     def with_weights(self, weights: Mapping[str, float]) -> Scheme:
         """A copy with some weights replaced (fractions of the parent), re-validated."""
         raw = json.loads(json.dumps(self.raw))
+        # Every weight as the fraction it resolved to, so that replacing some of a sibling
+        # set written in percent does not mix percent and fractions.
+        resolved = {g.code: g.weight for g in self.groups}
+        resolved.update({i.code: i.weight for i in self.indicators})
+        resolved.update(weights)
         for table in ("groups", "indicators"):
-            for item in raw.get(table, []):
-                if item.get("code") in weights:
-                    item["weight"] = weights[item["code"]]
+            for item in _items_of(raw, table):
+                if item.get("code") in resolved:
+                    item["weight"] = resolved[item["code"]]
         return scheme_from_dict(raw, path=self.path)
 
 
@@ -325,16 +333,26 @@ def load_scheme(code_or_path: str | Path) -> Scheme:
     >>> scheme.code, len(scheme.indicators)
     ('mof-2012', 12)
     """
+    raw, path = _load_raw(code_or_path)
+    if "extends" in _header_of(raw):
+        raw = _apply_extension(raw, path)
+    return scheme_from_dict(raw, path=path)
+
+
+def _load_raw(code_or_path: str | Path) -> tuple[dict[str, Any], str]:
+    """The parsed TOML document and the name to show for it."""
     text, path = _read_scheme_text(code_or_path)
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text), path
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(
             [Problem("scheme.toml", file=path, params={"reason": str(exc)})]
         ) from None
-    if "extends" in raw.get("scheme", {}):
-        raw = _apply_extension(raw, path)
-    return scheme_from_dict(raw, path=path)
+
+
+def _header_of(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    header = raw.get("scheme", {})
+    return header if isinstance(header, Mapping) else {}
 
 
 def _read_scheme_text(code_or_path: str | Path) -> tuple[str, str]:
@@ -360,41 +378,91 @@ def _read_scheme_text(code_or_path: str | Path) -> tuple[str, str]:
     return resource.read_text(encoding="utf-8"), f"{code}.toml"
 
 
-def _apply_extension(raw: dict[str, Any], path: str) -> dict[str, Any]:
+# What an extending file may hold besides [scheme]: the rest (fields, groups, indicators,
+# checks) comes from the base scheme unchanged.
+EXTENSION_KEYS = frozenset({"scheme", "weights", "standards", "scoring", "grades",
+                            "constraints", *EXTENSION_SECTIONS})  # fmt: skip
+
+
+def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
     """A scheme that ``extends`` another overrides its weights, standards and rules.
 
     Overridable: ``[weights]`` (code = weight), ``[standards.CODE]``, ``[scoring]``,
-    ``[[grades]]``, ``constraints``, the ``[scheme]`` header and extension sections.
+    ``[[grades]]``, ``constraints``, the ``[scheme]`` header and extension sections. The base
+    may itself extend another scheme. Every problem names the extending file.
     """
-    base_code = raw["scheme"]["extends"]
-    base_text, _ = _read_scheme_text(base_code)
-    base = tomllib.loads(base_text)
-    merged = json.loads(json.dumps(base))
+    base_code = str(raw["scheme"]["extends"])
+    problems: list[Problem] = []
+    if base_code in chain:
+        raise SchemeError(
+            [Problem("scheme.extends_cycle", file=path, column="scheme.extends",
+                     params={"chain": " → ".join((*chain, base_code))})]
+        )  # fmt: skip
+    try:
+        base, base_path = _load_raw(base_code)
+        if "extends" in _header_of(base):
+            base = _apply_extension(base, base_path, (*chain, base_code))
+    except SchemeError as exc:
+        if any(p.code != "scheme.not_found" for p in exc.problems):
+            raise  # the base file itself is broken: its problems name it
+        # An unknown base: the extending file and its item are at fault.
+        raise SchemeError(
+            [Problem("scheme.extends_unknown", file=path, column="scheme.extends",
+                     params={"code": base_code,
+                             "available": "、".join(builtin_scheme_codes())})]
+        ) from None  # fmt: skip
+    for key in raw:
+        if key not in EXTENSION_KEYS:
+            problems.append(
+                Problem("scheme.not_overridable", file=path, column=key, params={"key": key})
+            )
+    merged = json.loads(json.dumps(base, default=str))
     header = dict(merged.get("scheme", {}))
+    header.pop("extends", None)
     header.update({k: v for k, v in raw["scheme"].items() if k != "extends"})
     merged["scheme"] = header
-    for code, weight in raw.get("weights", {}).items():
+    for code, weight in _table_items(raw.get("weights", {})):
         found = False
         for table in ("groups", "indicators"):
-            for item in merged.get(table, []):
+            for item in _items_of(merged, table):
                 if item.get("code") == code:
                     item["weight"] = weight
                     found = True
         if not found:
-            raise SchemeError(
-                [Problem("scheme.unknown_key", file=path, column="weights", params={"key": code})]
-            )
-    for code, standards in raw.get("standards", {}).items():
-        matches = [i for i in merged.get("indicators", []) if i.get("code") == code]
+            problems.append(
+                Problem("scheme.unknown_key", file=path, column="weights",
+                        params={"key": code})
+            )  # fmt: skip
+    for code, standards in _table_items(raw.get("standards", {})):
+        matches = [i for i in _items_of(merged, "indicators") if i.get("code") == code]
         if not matches:
-            raise SchemeError(
-                [Problem("scheme.unknown_key", file=path, column="standards", params={"key": code})]
-            )
+            problems.append(
+                Problem("scheme.unknown_key", file=path, column="standards",
+                        params={"key": code})
+            )  # fmt: skip
+            continue
         matches[0]["standards"] = standards
+    if problems:
+        raise SchemeError(problems)
     for key in ("scoring", "grades", "constraints", *EXTENSION_SECTIONS):
         if key in raw:
             merged[key] = raw[key]
     return merged
+
+
+def _table_items(table: Any) -> list[tuple[str, Any]]:
+    return list(table.items()) if isinstance(table, Mapping) else []
+
+
+def _items_of(doc: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    """The entries of ``[[groups]]`` / ``[[indicators]]`` in place, in either TOML form."""
+    items = doc.get(table, [])
+    if isinstance(items, Mapping):
+        for code, item in items.items():
+            if isinstance(item, dict):
+                item.setdefault("code", code)
+        return [i for i in items.values() if isinstance(i, dict)]
+    return [i for i in items if isinstance(i, dict)]
 
 
 def scheme_from_dict(raw: Mapping[str, Any], *, path: str | None = None) -> Scheme:
@@ -416,8 +484,9 @@ class _SchemeBuilder:
         self.path = path
         self.problems: list[Problem] = []
 
-    def fail(self, code: str, item: str | None = None, **params: Any) -> None:
-        self.problems.append(Problem(code, file=self.path, column=item, params=params))
+    def fail(self, message: str, item: str | None = None, /, **params: Any) -> None:
+        # Positional-only: many messages have a ``code`` parameter (the indicator's code).
+        self.problems.append(Problem(message, file=self.path, column=item, params=params))
 
     def build(self) -> Scheme:
         raw = self.raw
@@ -425,6 +494,9 @@ class _SchemeBuilder:
             if key not in self.TOP_KEYS:
                 self.fail("scheme.unknown_key", key, key=key)
         header = self._table(raw, "scheme", required=True)
+        for key in header:
+            if key not in HEADER_KEYS:
+                self.fail("scheme.unknown_key", "scheme", key=f"scheme.{key}")
         code = self._str(header, "code", "scheme")
         name = self._str(header, "name", "scheme")
         version = str(header.get("version", "")) or None
@@ -449,7 +521,7 @@ class _SchemeBuilder:
         indicators = self._indicators(raw.get("indicators", []), field_keys, scoring)
         self._check_tree(groups, indicators)
         grades = self._grades(raw.get("grades", []))
-        constraints = tuple(raw.get("constraints", ()))
+        constraints = self._constraint_texts(raw.get("constraints", ()))
         checks = self._checks(raw.get("checks", []), field_keys)
 
         if self.problems:
@@ -474,7 +546,7 @@ class _SchemeBuilder:
             sections={k: raw[k] for k in EXTENSION_SECTIONS if k in raw},
             path=self.path,
             sha256=scheme_fingerprint(raw),
-            raw=json.loads(json.dumps(raw)),
+            raw=json.loads(json.dumps(raw, default=str)),
         )
         self._check_constraints(scheme)
         if self.problems:
@@ -537,11 +609,19 @@ class _SchemeBuilder:
             not_applicable=self._choice(
                 table, "not_applicable", "scoring", NA_POLICIES, d.not_applicable
             ),
-            tie_decimals=int(table.get("tie_decimals", d.tie_decimals)),
+            tie_decimals=self._tie_decimals(table, d.tie_decimals),
         )
         if rules.floor >= rules.cap:
             self.fail("scheme.bad_type", "scoring", key="floor/cap", expected=("floor < cap",) * 2)
         return rules
+
+    def _tie_decimals(self, table: Mapping, default: int) -> int:
+        value = table.get("tie_decimals", default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 12:
+            self.fail("scheme.bad_type", "scoring", key="tie_decimals",
+                      expected=("0～12 的整数", "a whole number from 0 to 12"))  # fmt: skip
+            return default
+        return value
 
     def _fields(self, items: Any) -> list[FieldSpec]:
         known = {"key", "label", "label_en", "type", "unit", "min", "max", "required", "default",
@@ -567,7 +647,7 @@ class _SchemeBuilder:
                 lo = 0.0 if lo is None else lo
                 hi = 100.0 if hi is None else hi
             if lo is not None and hi is not None and lo > hi:
-                self.fail("scheme.bounds", where, key=key, min=lo, max=hi)
+                self.fail("scheme.bounds", where, key=key, min=_fmt(lo), max=_fmt(hi))
             result.append(
                 FieldSpec(
                     key=key,
@@ -674,7 +754,9 @@ class _SchemeBuilder:
                         if "missing" in item
                         else None
                     ),
-                    standards=self._standards(item.get("standards", {}), where, code),
+                    standards=self._standards(
+                        item.get("standards", {}), where, code, item.get("direction", "higher")
+                    ),
                     unit=str(item.get("unit", "")),
                     kind=self._choice(item, "kind", where, KINDS, "quantitative"),
                     description=str(item.get("description", "")),
@@ -682,8 +764,12 @@ class _SchemeBuilder:
             )
         return result
 
-    def _standards(self, table: Mapping, where: str, code: str) -> Standards:
+    def _standards(self, table: Any, where: str, code: str, direction: str) -> Standards:
         known = {"minimum", "minimum_points", "excellent", "excellent_points", "basis"}
+        if not isinstance(table, Mapping):
+            self.fail("scheme.bad_type", f"{where}.standards", key="standards",
+                      expected=("表（[...]）", "a table"))  # fmt: skip
+            return Standards()
         for k in table:
             if k not in known:
                 self.fail("scheme.unknown_key", f"{where}.standards", key=k)
@@ -700,12 +786,25 @@ class _SchemeBuilder:
         if s.excellent is not None and s.excellent_points == 0:
             self.fail("scheme.standards", where, code=code,
                       reason=("设了优异标准但加分为 0", "an excellent standard with 0 points"))  # fmt: skip
+        if s.minimum is not None and s.excellent is not None:
+            # On scores, and on values where higher is better, the minimum lies below.
+            lower_better = direction == "lower" and s.basis == "value"
+            if (s.minimum <= s.excellent) if lower_better else (s.minimum >= s.excellent):
+                self.fail("scheme.standards", where, code=code,
+                          reason=(f"最低标准 {_fmt(s.minimum)} 不差于优异标准 {_fmt(s.excellent)}",
+                                  f"the minimum {_fmt(s.minimum)} is not worse than the "
+                                  f"excellent standard {_fmt(s.excellent)}"))  # fmt: skip
         return s
 
     def _check_tree(self, groups: list[GroupSpec], indicators: list[IndicatorSpec]) -> None:
+        before = len(self.problems)
         codes = [g.code for g in groups] + [i.code for i in indicators]
-        for code in {c for c in codes if codes.count(c) > 1}:
-            self.fail("scheme.duplicate_code", code, code=code)
+        places = [f"groups.{g.code}" for g in groups] + [f"indicators.{i.code}" for i in indicators]
+        reported: set[str] = set()
+        for code, place in zip(codes, places, strict=True):
+            if code and codes.count(code) > 1 and code not in reported:
+                reported.add(code)
+                self.fail("scheme.duplicate_code", place, code=code)
         group_codes = {g.code for g in groups}
         for g in groups:
             if g.parent is not None and g.parent not in group_codes:
@@ -730,8 +829,8 @@ class _SchemeBuilder:
                 i.group == g.code for i in indicators
             ):
                 self.fail("scheme.empty_group", f"groups.{g.code}", code=g.code)
-        if self.problems:
-            return
+        if len(self.problems) > before:
+            return  # sibling sets are meaningless in a broken tree
         # Resolve percent or fraction per sibling set, then check each sums to 100%.
         siblings: dict[str | None, list[Any]] = {}
         for g in groups:
@@ -749,9 +848,9 @@ class _SchemeBuilder:
             elif abs(total - 1) <= WEIGHT_TOLERANCE:
                 scale = 1.0
             else:
-                label = parent or "总分"
+                label = parent or ("总分", "the total")
                 children = " + ".join(f"{k.code} {_fmt(k.weight)}" for k in kids)
-                self.fail("scheme.weights_sum", f"weights.{label}", parent=label,
+                self.fail("scheme.weights_sum", f"weights.{parent or '总分'}", parent=label,
                           total=_fmt(total), children=children)  # fmt: skip
                 continue
             for k in kids:
@@ -763,6 +862,9 @@ class _SchemeBuilder:
         bands = []
         for n, item in enumerate(_as_list(items)):
             where = f"grades[{n + 1}]"
+            for k in item:
+                if k not in ("name", "name_en", "min"):
+                    self.fail("scheme.unknown_key", where, key=k)
             bands.append(
                 GradeBand(
                     name=self._str(item, "name", where),
@@ -783,6 +885,9 @@ class _SchemeBuilder:
         rules = []
         for n, item in enumerate(_as_list(items)):
             where = f"checks[{n + 1}]"
+            for k in item:
+                if k not in ("rule", "label", "label_en"):
+                    self.fail("scheme.unknown_key", where, key=k)
             text = self._str(item, "rule", where)
             try:
                 condition = parse_condition(text, allowed_names=field_keys)
@@ -800,12 +905,23 @@ class _SchemeBuilder:
             )
         return rules
 
+    def _constraint_texts(self, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]  # one rule written without the list brackets
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            self.fail("scheme.bad_type", "constraints", key="constraints",
+                      expected=("文本列表（如 [\"C + D > 50\"]）",
+                                "a list of texts (such as [\"C + D > 50\"])"))  # fmt: skip
+            return ()
+        return tuple(value)
+
     def _check_constraints(self, scheme: Scheme) -> None:
         """Weight constraints such as the notice's W3 + W4 > 50%, in percent of the parent."""
         import numpy as np
 
-        weights = {g.code: np.array([g.weight * 100]) for g in scheme.groups}
-        weights.update({i.code: np.array([i.weight * 100]) for i in scheme.indicators})
+        # Back to the percent written in the file (0.3 * 100 is 30.000000000000004).
+        weights = {g.code: np.array([round(g.weight * 100, 9)]) for g in scheme.groups}
+        weights.update({i.code: np.array([round(i.weight * 100, 9)]) for i in scheme.indicators})
         for rule in scheme.constraints:
             try:
                 condition = parse_condition(rule, allowed_names=list(weights))
@@ -814,7 +930,7 @@ class _SchemeBuilder:
                 self.fail("scheme.constraint_syntax", "constraints", rule=rule,
                           reason=(reason.text("zh"), reason.text("en")))  # fmt: skip
                 continue
-            outcome = condition.evaluate(weights, tolerance=0.0)
+            outcome = condition.evaluate(weights, tolerance=1e-9)
             if not bool(outcome.holds[0]):
                 detail = f"{_fmt(float(outcome.left[0]))}% {condition.op} {_fmt(float(outcome.right[0]))}%"
                 self.fail("scheme.constraint", "constraints", rule=rule, detail=detail)
@@ -826,7 +942,7 @@ def scheme_fingerprint(raw: Mapping[str, Any]) -> str:
     Reformatting or reordering the file leaves it unchanged; any change of a number, a
     formula or a label changes it.
     """
-    blob = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    blob = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

@@ -1,0 +1,599 @@
+"""The Beijing assessment's commands: ``kaoping experts template | aggregate``, ``kaoping
+awards``, ``kaoping allocate``, ``kaoping compare``, ``kaoping targets progress | score``.
+
+See ``docs/beijing.md``; the example data under ``examples/beijing/`` runs with all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from kaoping.cli.evaluate import emit, render_table
+from kaoping.cli.main import (
+    LangOption,
+    OutOption,
+    SchemeOption,
+    app,
+    fail,
+    guarded,
+    say,
+    write_atomically,
+)
+from kaoping.scoring import EvaluationResult, evaluate, load_scheme
+from kaoping.scoring.adjustments import validate_adjustments
+from kaoping.scoring.allocation import allocate, recipients_from_awards, total_of
+from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
+from kaoping.scoring.comparison import compare_results, parse_period
+from kaoping.scoring.experts import (
+    ExpertAggregation,
+    aggregate_experts,
+    expert_rules,
+    missing_scores,
+)
+from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.schemes import Scheme
+from kaoping.scoring.targets import (
+    check_targets,
+    completion_column,
+    progress,
+    target_column,
+    with_columns,
+)
+from kaoping.tables import read_base_data
+from kaoping.tables.assessment import (
+    read_adjustments,
+    read_expert_scores,
+    read_experts,
+    read_recipients,
+    read_recusals,
+    read_targets,
+    read_units,
+    write_expert_sheet,
+    write_rows_xlsx,
+)
+
+DEFAULT_SCHEME = "beijing-district-comprehensive"
+
+experts_app = typer.Typer(
+    help="专家评分：生成评分表、汇总专家打分 / expert scoring sheets", no_args_is_help=True
+)
+targets_app = typer.Typer(
+    help="目标责任书：进度与完成度 / responsibility-letter targets", no_args_is_help=True
+)
+app.add_typer(experts_app, name="experts")
+app.add_typer(targets_app, name="targets")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")]
+ExpertsOption = Annotated[
+    Path | None, typer.Option("--experts", "-e", help="专家评分表 .xlsx/.csv / expert sheet")
+]
+RecusalsOption = Annotated[
+    Path | None, typer.Option("--recusals", help="回避名单（专家、单位编码） / recusal list")
+]
+AdjustmentsOption = Annotated[
+    Path | None, typer.Option("--adjustments", "-a", help="加减分表 / bonus and deduction list")
+]
+TargetsOption = Annotated[
+    Path | None, typer.Option("--targets", "-t", help="目标责任书目标表 / targets of the letters")
+]
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+def assess(
+    data_path: Path,
+    scheme: Scheme,
+    experts: Path | None = None,
+    recusals: Path | None = None,
+    adjustments: Path | None = None,
+    targets: Path | None = None,
+) -> tuple[EvaluationResult, list[Problem]]:
+    """Base data + targets + expert scores + bonus/deduction -> the evaluation.
+
+    Returns the result and the warnings to show (expert disagreement, items nobody scored).
+    """
+    data = read_base_data(data_path, scheme)
+    warnings: list[Problem] = []
+    if targets is not None:
+        data = fill_targets(scheme, data, check_targets(read_targets(targets)))
+    if experts is not None:
+        aggregation = aggregate_expert_sheet(scheme, experts, recusals, data.codes)
+        data = aggregation.apply_to(data)
+        warnings += aggregation.warnings + missing_scores(aggregation, data.codes)
+    check_qualitative_columns(scheme, data)
+    entries = read_adjustments(adjustments) if adjustments is not None else []
+    adjusted = validate_adjustments(scheme, entries, data.codes)
+    return evaluate(scheme, data, adjustments=adjusted), warnings
+
+
+def fill_targets(scheme: Scheme, data: Any, targets: list) -> Any:
+    """Fill ``<key>_target`` fields from the targets with key ``<key>``, and the
+    ``target_completion`` field (member units) from each unit's whole letter."""
+    keys = {f.key for f in scheme.fields}
+    columns = {}
+    for key in {t.key for t in targets}:
+        if f"{key}_target" in keys:
+            columns[f"{key}_target"] = target_column(targets, key, data.codes)
+    if "target_completion" in keys:
+        columns["target_completion"] = completion_column(targets, data.codes)
+    return with_columns(data, columns)
+
+
+def aggregate_expert_sheet(
+    scheme: Scheme, sheet: Path, recusals: Path | None, unit_codes: list[str] | None
+) -> ExpertAggregation:
+    scores = read_expert_scores(scheme, sheet)
+    tied = read_recusals(recusals) if recusals is not None else []
+    return aggregate_experts(scheme, scores, tied, unit_codes)
+
+
+def check_qualitative_columns(scheme: Scheme, data: Any) -> None:
+    """Expert-scored fields must come from somewhere: the data or an expert sheet."""
+    problems = []
+    for ind in scheme.qualitative_indicators:
+        for key in ind.formula.names:
+            column = data.columns.get(key)
+            if column is None or np.isnan(column).all():
+                spec = scheme.field(key)
+                problems.append(Problem("data.missing_column", file=data.source,
+                                        params={"label": spec.label, "key": key}))  # fmt: skip
+    if problems:
+        problems.append(Problem("assessment.missing_column", params={
+            "label": "专家评分：请用 --experts 提供专家评分表 / give the expert sheet with --experts"
+        }))  # fmt: skip
+        raise DataError(problems)
+
+
+def show_warnings(warnings: list[Problem], lang: str) -> None:
+    for w in warnings:
+        typer.echo(say(lang, "提示：", "note: ") + w.render(lang), err=True)
+
+
+def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
+    from kaoping.reports.workbook import safe_text
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_text(v) for v in row])
+    return buffer.getvalue().rstrip("\n")
+
+
+def output(
+    fmt: Format,
+    out: Path | None,
+    lang: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    document: Any,
+    title: str = "",
+    sheet: str = "结果",
+) -> None:
+    """Write rows as a table, CSV or XLSX, or ``document`` as JSON."""
+    if fmt is Format.xlsx:
+        if out is None:
+            fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
+        write_atomically(out, lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}))
+        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=out), err=True)
+        return
+    if fmt is Format.json:
+        text = json.dumps(document, ensure_ascii=False, indent=2, default=_json_default)
+    elif fmt is Format.csv:
+        text = csv_text(headers, rows)
+    else:
+        shown = [{h: _cell(v) for h, v in zip(headers, row, strict=True)} for row in rows]
+        text = (title + "\n" if title else "") + render_table({h: h for h in headers}, shown)
+    emit(text, out, lang)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if isinstance(value, float):
+        return "—" if math.isnan(value) else f"{value:.2f}"
+    return str(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    return str(value)
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None or math.isnan(float(x)) else float(x)
+
+
+def h(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+# --- experts --------------------------------------------------------------------------------
+
+
+@experts_app.command("template")
+@guarded
+def experts_template_command(
+    units: Annotated[
+        Path, typer.Option("--units", "-u", help="被考核单位名单（单位编码、单位名称）")
+    ],
+    experts: Annotated[
+        Path, typer.Option("--experts", "-e", help="专家名单（专家、专业考核小组）")
+    ],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    recusals: RecusalsOption = None,
+    out: Annotated[Path, typer.Option("--output", "-o", help="输出 .xlsx")] = Path(
+        "专家评分表.xlsx"
+    ),
+    lang: LangOption = None,
+) -> None:
+    """生成专家评分表（专家 × 单位 × 定性项目，含满分和数据有效性） / write the scoring sheet."""
+    assert lang is not None
+    loaded = load_scheme(scheme)
+    unit_list, expert_list = read_units(units), read_experts(experts)
+    tied = read_recusals(recusals) if recusals else []
+    count = [0]
+
+    def write(path: Path) -> None:
+        count[0] = write_expert_sheet(loaded, path, expert_list, unit_list, tied, lang)
+
+    write_atomically(out, write)
+    typer.echo(say(lang, "已写入 {path}（{n} 行：{e} 位专家 × {u} 个单位，已排除回避）",
+                   "wrote {path} ({n} rows: {e} experts x {u} units, recusals left out)",
+                   path=out, n=count[0], e=len(expert_list), u=len(unit_list)))  # fmt: skip
+
+
+@experts_app.command("aggregate")
+@guarded
+def experts_aggregate_command(
+    sheet: Annotated[Path, typer.Argument(help="专家评分表 / expert scoring sheet")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    recusals: RecusalsOption = None,
+    units: Annotated[
+        Path | None, typer.Option("--units", "-u", help="本轮单位名单，用于核对单位编码")
+    ] = None,
+    format: FormatOption = Format.table,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """汇总专家打分（按方案规则）并提示分歧 / aggregate expert scores, flag disagreement."""
+    assert lang is not None
+    loaded = load_scheme(scheme)
+    codes = [c for c, _ in read_units(units)] if units else None
+    aggregation = aggregate_expert_sheet(loaded, sheet, recusals, codes)
+    show_warnings(aggregation.warnings, lang)
+    rules = aggregation.rules
+    headers = [h(lang, "专业考核小组", "panel"), h(lang, "单位编码", "unit"),
+               h(lang, "项目", "item"), h(lang, "满分", "max"), h(lang, "专家数", "experts"),
+               h(lang, "汇总得分", "score"), h(lang, "分歧", "spread"),
+               h(lang, "需复核", "flagged")]  # fmt: skip
+    rows = []
+    for a in sorted(aggregation.aggregates, key=lambda a: (a.item, a.unit_code)):
+        panel = rules.panel_of(a.item)
+        rows.append([panel.name if panel else "", a.unit_code, a.item, a.max, a.n_experts,
+                     a.value, a.spread, a.flagged])  # fmt: skip
+    document = {
+        "scheme": loaded.code,
+        "rule": rules.rule,
+        "trim_min_experts": rules.trim_min_experts,
+        "dispersion": rules.dispersion,
+        "dispersion_threshold": rules.dispersion_threshold,
+        "items": [
+            {"unit": a.unit_code, "item": a.item, "field": a.field, "max": a.max,
+             "scores": list(a.scores), "kept": list(a.kept), "value": a.value,
+             "spread": a.spread, "flagged": a.flagged}
+            for a in aggregation.aggregates
+        ],
+        "panels": aggregation.panel_table(),
+        "warnings": [w.render(lang) for w in aggregation.warnings],
+    }  # fmt: skip
+    rule_name = {"mean": ("算术平均", "mean"), "median": ("中位数", "median"),
+                 "trimmed_mean": ("去掉最高最低分后平均", "trimmed mean")}[rules.rule]  # fmt: skip
+    title = say(lang, "专家评分汇总（{rule}）", "expert scores ({rule})",
+                rule=rule_name[1 if lang == "en" else 0])  # fmt: skip
+    output(format, out, lang, headers, rows, document, title, sheet="专家评分汇总")
+
+
+# --- awards ---------------------------------------------------------------------------------
+
+
+def award_rows(result: EvaluationResult, decisions: AwardDecisions, lang: str):
+    headers = [h(lang, "总排名", "rank"), h(lang, "获奖排名", "award rank"),
+               h(lang, "单位编码", "code"), h(lang, "单位名称", "name"),
+               h(lang, "加减分", "bonus"), h(lang, "总分", "total"), h(lang, "获奖档次", "tier"),
+               h(lang, "分配系数", "coefficient"), h(lang, "通报批评", "criticised"),
+               h(lang, "原因", "reason")]  # fmt: skip
+    bonus = dict(zip(result.codes, result.bonus, strict=True))
+    tiers = {t.name: t for t in decisions.rules.tiers}
+    rows = [
+        [d.overall_rank, d.rank, d.unit_code, d.unit_name, float(bonus[d.unit_code]), d.total,
+         tiers[d.tier].name_for(lang) if d.tier else None, d.coefficient if d.tier else None,
+         d.criticised, d.reason_text(lang) or None]
+        for d in decisions.decisions
+    ]  # fmt: skip
+    return headers, rows
+
+
+def awards_document(result: EvaluationResult, decisions: AwardDecisions, warnings, lang: str):
+    rules = decisions.rules
+    return {
+        "scheme": {"code": result.scheme.code, "version": result.scheme.version,
+                   "sha256": result.scheme.sha256},
+        "input_sha256": result.data.sha256,
+        "award": rules.name,
+        "pass_line": rules.pass_line,
+        "method": rules.method,
+        "tiers": [{"name": t.name, "min": t.min, "share": t.share,
+                   "coefficient": t.coefficient} for t in rules.tiers],
+        "counts": decisions.counts(),
+        "units": [
+            {"code": d.unit_code, "name": d.unit_name, "total": d.total,
+             "base_total": _num(result.base_totals[result.index(d.unit_code)]),
+             "bonus": float(result.bonus[result.index(d.unit_code)]),
+             "adjustments": [{"points": a.points, "reason": a.reason, "reference": a.reference}
+                             for a in result.adjustments_of(d.unit_code)],
+             "rank": d.overall_rank, "award_rank": d.rank, "passed": d.passed, "tier": d.tier, "coefficient": d.coefficient,
+             "criticised": d.criticised, "reasons": [p.text(lang) for p in d.reasons]}
+            for d in decisions.decisions
+        ],
+        "criticism_list": [{"code": d.unit_code, "name": d.unit_name,
+                            "reason": d.reason_text(lang)} for d in decisions.criticised],
+        "warnings": [w.render(lang) for w in [*warnings, *result.warnings]],
+    }  # fmt: skip
+
+
+def run_awards(data, scheme, experts, recusals, adjustments, targets):
+    loaded = load_scheme(scheme)
+    result, warnings = assess(data, loaded, experts, recusals, adjustments, targets)
+    rules = expert_rules(loaded)
+    tie = result.group_scores.get(rules.tie_break) if rules.tie_break else None
+    return result, decide_awards(result, award_rules(loaded), tie), warnings
+
+
+@app.command("awards")
+@guarded
+def awards_command(
+    data: Annotated[Path, typer.Argument(help="基础数据表 / base data")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    format: FormatOption = Format.table,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """考核排名、综合奖/专项奖档次和通报批评名单 / awards, tiers and the criticism list."""
+    assert lang is not None
+    result, decisions, warnings = run_awards(data, scheme, experts, recusals, adjustments,
+                                             targets)  # fmt: skip
+    show_warnings([*warnings, *result.warnings], lang)
+    headers, rows = award_rows(result, decisions, lang)
+    counts = "、".join(f"{k} {v}" for k, v in decisions.counts().items())
+    title = say(lang, "{award}（{scheme}）：{counts}；通报批评 {c} 个",
+                "{award} ({scheme}): {counts}; criticised: {c}", award=decisions.rules.name,
+                scheme=result.scheme.code, counts=counts, c=len(decisions.criticised))  # fmt: skip
+    output(format, out, lang, headers, rows, awards_document(result, decisions, warnings, lang),
+           title, sheet="考核奖励")  # fmt: skip
+
+
+# --- allocation -----------------------------------------------------------------------------
+
+
+class Precision(StrEnum):
+    yuan = "yuan"
+    fen = "fen"
+
+
+@app.command("allocate")
+@guarded
+def allocate_command(
+    source: Annotated[
+        Path, typer.Argument(help="获奖名单（含分配系数列）或基础数据表 / winners or base data")
+    ],
+    total: Annotated[str, typer.Option("--total", help="奖励资金总额（元） / total in yuan")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    by_score: Annotated[
+        bool, typer.Option("--by-score", help="按 系数 × 总分 分配 / weight by score too")
+    ] = False,
+    precision: Annotated[
+        Precision, typer.Option("--precision", help="分配到元或分 / whole yuan or fen")
+    ] = Precision.yuan,
+    format: FormatOption = Format.table,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """按获奖档次系数分配奖励资金（最大余数法，合计等于总额） / share the reward fund."""
+    assert lang is not None
+    recipients = _recipients(source, scheme, experts, recusals, adjustments, targets)
+    shares = allocate(total, recipients, by_score=by_score, precision=precision.value)
+    headers = [h(lang, "单位编码", "code"), h(lang, "单位名称", "name"), h(lang, "获奖档次", "tier"),
+               h(lang, "权数", "weight"), h(lang, "应分（未取整）", "exact"),
+               h(lang, "金额（元）", "amount (yuan)")]  # fmt: skip
+    scale = 100 if precision is Precision.fen else 1
+    rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale, str(s.amount)]
+            for s in shares]  # fmt: skip
+    document = {"total": str(total_of(shares)), "precision": precision.value,
+                "by_score": by_score, "method": "largest_remainder",
+                "shares": [{"code": s.code, "name": s.name, "tier": s.tier,
+                            "weight": float(s.weight), "amount": str(s.amount)}
+                           for s in shares]}  # fmt: skip
+    title = say(lang, "奖励资金分配：合计 {t} 元", "reward fund: {t} yuan in all",
+                t=total_of(shares))  # fmt: skip
+    output(format, out, lang, headers, rows, document, title, sheet="奖励资金分配")
+
+
+def _recipients(source, scheme, experts, recusals, adjustments, targets):
+    """Winners from a list with coefficients, else from evaluating base data."""
+    try:
+        return read_recipients(source)
+    except DataError as exc:
+        if not all(p.code == "assessment.missing_column" for p in exc.problems):
+            raise
+    _, decisions, _ = run_awards(source, scheme, experts, recusals, adjustments, targets)
+    return recipients_from_awards(decisions)
+
+
+# --- comparison -----------------------------------------------------------------------------
+
+
+@app.command("compare")
+@guarded
+def compare_command(
+    data: Annotated[list[Path], typer.Argument(help="各期基础数据表（两期或以上） / rounds")],
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: Annotated[
+        list[Path] | None,
+        typer.Option("--experts", "-e", help="各期专家评分表，与数据表一一对应 / per round"),
+    ] = None,
+    recusals: RecusalsOption = None,
+    period: Annotated[
+        list[str] | None,
+        typer.Option("--period", help="各期期次（2024、2024-Q2），默认取年度列 / period labels"),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="进步/退步最大的单位数")] = 3,
+    format: FormatOption = Format.table,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """同比、环比：总分、一级指标得分和名次的变化 / year-on-year and sequential changes."""
+    assert lang is not None
+    loaded = load_scheme(scheme)
+    sheets = experts or []
+    if sheets and len(sheets) != len(data):
+        fail(lang, "--experts 应与数据表一一对应（{n} 个数据表，{m} 个评分表）",
+             "give one --experts per data file ({n} data files, {m} sheets)",
+             n=len(data), m=len(sheets))  # fmt: skip
+    if period and len(period) != len(data):
+        fail(lang, "--period 应与数据表一一对应", "give one --period per data file")
+    results: dict[str, EvaluationResult] = {}
+    warnings: list[Problem] = []
+    for k, path in enumerate(data):
+        result, found = assess(path, loaded, sheets[k] if sheets else None, recusals)
+        warnings += found
+        label = period[k] if period else _period_of(result, path)
+        if label in results:
+            raise DataError([Problem("comparison.duplicate_period", file=path.name, value=label)])
+        results[label] = result
+    show_warnings(warnings, lang)
+    cmp = compare_results(results)
+    rows_dicts = cmp.rows()
+    keys = ["code", "name", "period", "total", "rank", "sequential_change",
+            "year_on_year_change", "rank_change", *cmp.groups]  # fmt: skip
+    names = {"code": ("单位编码", "code"), "name": ("单位名称", "name"), "period": ("期次", "period"),
+             "total": ("总分", "total"), "rank": ("排名", "rank"),
+             "sequential_change": ("环比变化", "sequential"),
+             "year_on_year_change": ("同比变化", "year on year"),
+             "rank_change": ("名次变化", "places gained")}  # fmt: skip
+    pick = 1 if lang == "en" else 0
+    headers = [names[k][pick] if k in names else f"{k} {cmp.group_names[k]}" for k in keys]
+    rows = [[r[k] for k in keys] for r in rows_dicts]
+    up, down = cmp.movers("sequential", top)
+    document = {"scheme": loaded.code, "periods": [p.label for p in cmp.periods],
+                "rows": rows_dicts,
+                "most_improved": [{"code": c, "name": n, "change": x} for c, n, x in up],
+                "most_declined": [{"code": c, "name": n, "change": x} for c, n, x in down]}  # fmt: skip
+    title = say(lang, "进步最大：{up}\n退步最大：{down}", "most improved: {up}\nmost declined: {down}",
+                up="、".join(f"{n} {x:+.2f}" for _, n, x in up) or "—",
+                down="、".join(f"{n} {x:+.2f}" for _, n, x in down) or "—")  # fmt: skip
+    output(format, out, lang, headers, rows, document, title, sheet="同比环比")
+
+
+def _period_of(result: EvaluationResult, path: Path) -> str:
+    years = {u.year for u in result.data.units if u.year is not None}
+    if len(years) == 1:
+        return str(years.pop())
+    return parse_period(path.stem.split("-")[-1]).label
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+@targets_app.command("progress")
+@guarded
+def targets_progress_command(
+    targets: Annotated[Path, typer.Argument(help="目标表（含分解计划、实际完成） / targets")],
+    through: Annotated[
+        str | None, typer.Option("--through", help="截至期：Q1～Q4 或 1～12，默认取表中截至期")
+    ] = None,
+    format: FormatOption = Format.table,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """目标完成进度：按分解计划计算应完成量、完成率和进度 / progress against the plan."""
+    assert lang is not None
+    items = check_targets(read_targets(targets))
+    headers = [h(lang, "单位编码", "code"), h(lang, "单位名称", "name"), h(lang, "目标", "target"),
+               h(lang, "目标值", "value"), h(lang, "截至期", "through"),
+               h(lang, "应完成", "expected"), h(lang, "实际完成", "actual"),
+               h(lang, "年度完成率%", "completion %"), h(lang, "进度完成率%", "schedule %"),
+               h(lang, "进度正常", "on track")]  # fmt: skip
+    rows, document = [], []
+    for t in items:
+        p = progress(t, through=through)
+        rows.append([t.unit_code, t.unit_name, t.name or t.key, t.value, p.through, p.expected,
+                     _num(p.actual), _pct(p.completion), _pct(p.schedule), p.on_track])  # fmt: skip
+        document.append({"code": t.unit_code, "key": t.key, "target": t.value,
+                         "through": p.through, "expected": p.expected, "actual": _num(p.actual),
+                         "completion": _num(p.completion), "schedule": _num(p.schedule),
+                         "on_track": p.on_track})  # fmt: skip
+    behind = sum(1 for r in rows if not r[-1])
+    title = say(lang, "目标进度：{n} 项，其中落后于计划 {b} 项", "{n} targets, {b} behind plan",
+                n=len(rows), b=behind)  # fmt: skip
+    output(format, out, lang, headers, rows, document, title, sheet="目标进度")
+
+
+@targets_app.command("score")
+@guarded
+def targets_score_command(
+    targets: Annotated[Path, typer.Argument(help="目标表（含实际完成） / targets with actuals")],
+    format: FormatOption = Format.table,
+    out: OutOption = None,
+    lang: LangOption = None,
+) -> None:
+    """目标责任书完成度（0～100，各目标完成率封顶 100% 加权） / letter completion per unit."""
+    assert lang is not None
+    items = check_targets(read_targets(targets))
+    codes: list[str] = []
+    names: dict[str, str] = {}
+    for t in items:
+        if t.unit_code not in names:
+            codes.append(t.unit_code)
+            names[t.unit_code] = t.unit_name
+    scores = completion_column(items, codes)
+    headers = ["unit_code", "unit_name", "target_completion"]
+    rows = [[c, names[c], _num(s)] for c, s in zip(codes, scores, strict=True)]
+    document = [{"unit_code": c, "unit_name": n, "target_completion": s} for c, n, s in rows]
+    output(format, out, lang, headers, rows, document, sheet="目标完成度")
+
+
+def _pct(x: float) -> float | None:
+    return None if math.isnan(x) else 100.0 * x

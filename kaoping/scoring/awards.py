@@ -1,0 +1,425 @@
+"""Awards and the criticism list (综合奖 / 专项奖 / 通报批评, Beijing measures articles 20–23).
+
+A unit that completed the year's key tasks and passed the comprehensive assessment gets the
+comprehensive award, in tiers ("不搞平均主义"); units that failed, or are hit by a veto
+condition (一票否决) of the scheme, go on the criticism list with the reason. Units passing
+the fund-performance or small-loan special assessment get the special award; outstanding
+units and individuals get honours and certificates (:class:`Honour`) but never money.
+
+The scheme's sections::
+
+    [awards]
+    name = "综合奖"
+    pass_line = 60
+    method = "both"            # bands: by score; quota: by rank share; both: both at once
+    [[awards.tiers]]           # best first
+    name = "一等奖"
+    min = 90                   # score band (bands, both)
+    share = 20                 # percent of the eligible units (quota, both)
+    coefficient = 1.5          # for the reward-fund allocation
+    [[awards.requires]]        # conditions for any award (not met: no award, no criticism)
+    condition = "new_jobs >= new_jobs_target"
+    label = "未完成年度新增就业目标"
+    [[veto]]                   # one-vote veto: no award and criticised, whatever the score
+    condition = "adverse_incidents > 0"
+    label = "因疏于管理造成不良影响"
+
+    [special_awards]           # a special assessment: passing units get this award
+    name = "小额担保贷款专项奖"
+    pass_line = 60
+
+Quotas (documented assumptions): a tier's quota is the number of eligible units (passed, no
+veto, requirements met) times the cumulative share of it and the better tiers, rounded down;
+ranks are competition ranks among the eligible units, so units tied at a quota's edge all
+get the tier (the quota is exceeded rather than a tie split arbitrarily).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kaoping.scoring.evaluation import EvaluationResult, prepare_columns
+from kaoping.scoring.experts import committee_ranks
+from kaoping.scoring.formulas import Condition, FormulaError, parse_condition
+from kaoping.scoring.messages import Problem, SchemeError
+from kaoping.scoring.schemes import Scheme
+
+AWARD_METHODS = ("bands", "quota", "both")
+HONOUR_KINDS = ("unit", "individual")
+DEFAULT_PASS_LINE = 60.0
+
+
+@dataclass(frozen=True)
+class Tier:
+    """An award tier (档次): a score band, a rank quota, or both; and its fund coefficient."""
+
+    name: str
+    min: float | None = None
+    share: float | None = None  # percent of the eligible units
+    coefficient: float = 1.0
+    name_en: str = ""
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
+
+
+@dataclass(frozen=True)
+class ConditionRule:
+    """A condition on the base data with its label (a veto or a requirement)."""
+
+    condition: Condition
+    label: str
+    label_en: str = ""
+
+    def label_for(self, lang: str) -> str:
+        return (self.label_en or self.label) if lang == "en" else self.label
+
+
+@dataclass(frozen=True)
+class AwardRules:
+    """How a scheme turns totals into awards and criticism."""
+
+    name: str
+    pass_line: float = DEFAULT_PASS_LINE
+    method: str = "bands"
+    tiers: tuple[Tier, ...] = ()
+    requires: tuple[ConditionRule, ...] = ()
+    vetoes: tuple[ConditionRule, ...] = ()
+    name_en: str = ""
+    special: bool = False
+
+
+@dataclass
+class UnitDecision:
+    """What one unit gets: a tier or none, criticism or not, and why."""
+
+    unit_code: str
+    unit_name: str
+    total: float | None
+    rank: int | None  # among the units eligible for an award
+    passed: bool
+    tier: str | None
+    coefficient: float
+    criticised: bool
+    reasons: list[Problem] = field(default_factory=list)
+    overall_rank: int | None = None  # the committee's ranking of all units (tie rule applied)
+
+    def reason_text(self, lang: str = "zh") -> str:
+        sep = "; " if lang == "en" else "；"
+        return sep.join(p.text(lang) for p in self.reasons)
+
+
+@dataclass
+class AwardDecisions:
+    """The awards of a round, unit by unit in the order of the totals."""
+
+    rules: AwardRules
+    decisions: list[UnitDecision]
+    year: int | None = None
+
+    @property
+    def winners(self) -> list[UnitDecision]:
+        return [d for d in self.decisions if d.tier is not None]
+
+    @property
+    def criticised(self) -> list[UnitDecision]:
+        return [d for d in self.decisions if d.criticised]
+
+    def decision(self, unit_code: str) -> UnitDecision:
+        for d in self.decisions:
+            if d.unit_code == unit_code:
+                return d
+        raise KeyError(unit_code)
+
+    def counts(self) -> dict[str, int]:
+        """Units per tier, in tier order."""
+        return {
+            t.name: sum(1 for d in self.decisions if d.tier == t.name) for t in self.rules.tiers
+        }
+
+
+@dataclass(frozen=True)
+class Honour:
+    """An honour and certificate for an outstanding unit or individual (article 21)."""
+
+    recipient: str
+    name: str
+    kind: str = "unit"
+    title: str = ""
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+def award_rules(scheme: Scheme) -> AwardRules:
+    """The comprehensive award of ``[awards]``, or the special award of ``[special_awards]``,
+    with the ``[[veto]]`` conditions; a single pass/fail tier when the scheme has neither.
+
+    Raises
+    ------
+    SchemeError
+        ``assessment.section`` / ``assessment.condition`` naming what is wrong.
+    """
+    problems: list[Problem] = []
+    fields = [f.key for f in scheme.fields if f.is_numeric]
+    vetoes = _conditions(scheme, scheme.sections.get("veto", []), "veto", fields, problems)
+    if "awards" in scheme.sections:
+        rules = _comprehensive(scheme, scheme.sections["awards"], fields, vetoes, problems)
+    else:
+        table = scheme.sections.get("special_awards", {})
+        if not isinstance(table, Mapping):
+            table = {}
+            problems.append(_section(scheme, "special_awards", "应为表", "should be a table"))
+        name = str(table.get("name", "合格"))
+        pass_line = _number(scheme, table, "pass_line", "special_awards", problems)
+        pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
+        rules = AwardRules(name=name, name_en=str(table.get("name_en", "")), pass_line=pass_line,
+                           method="bands", tiers=(Tier(name, min=pass_line,
+                                                       name_en=str(table.get("name_en", ""))),),
+                           vetoes=vetoes, special="special_awards" in scheme.sections)  # fmt: skip
+    if problems:
+        raise SchemeError(problems)
+    return rules
+
+
+def _comprehensive(scheme, table, fields, vetoes, problems) -> AwardRules:
+    if not isinstance(table, Mapping):
+        problems.append(_section(scheme, "awards", "应为表", "should be a table"))
+        return AwardRules(name="")
+    known = {"name", "name_en", "pass_line", "method", "tiers", "requires"}
+    for key in table:
+        if key not in known:
+            problems.append(_section(scheme, "awards", f"未知的项“{key}”", f"unknown item “{key}”"))
+    method = table.get("method", "bands")
+    if method not in AWARD_METHODS:
+        problems.append(_section(scheme, "awards", f"method “{method}”应为 bands、quota 或 both",
+                                 f"method “{method}” should be bands, quota or both"))  # fmt: skip
+    pass_line = _number(scheme, table, "pass_line", "awards", problems)
+    pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
+    tiers = _tiers(scheme, table.get("tiers", []), method, problems)
+    requires = _conditions(scheme, table.get("requires", []), "awards.requires", fields, problems)
+    return AwardRules(name=str(table.get("name", "综合奖")), name_en=str(table.get("name_en", "")),
+                      pass_line=pass_line, method=method, tiers=tiers, requires=requires,
+                      vetoes=vetoes)  # fmt: skip
+
+
+def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
+    tiers = []
+    where = "awards.tiers"
+    if not isinstance(items, list) or not items:
+        problems.append(
+            _section(scheme, where, "至少需要一个奖励档次", "at least one tier is needed")
+        )
+        return ()
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, Mapping) or not str(item.get("name", "")).strip():
+            problems.append(_section(scheme, where, f"第 {n} 档缺少名称 name",
+                                     f"tier {n} has no name"))  # fmt: skip
+            continue
+        lo = _number(scheme, item, "min", where, problems)
+        share = _number(scheme, item, "share", where, problems)
+        coefficient = _number(scheme, item, "coefficient", where, problems)
+        coefficient = 1.0 if coefficient is None else coefficient
+        if share is not None and not 0 < share <= 100:
+            problems.append(_section(scheme, where, f"第 {n} 档 share {share} 应在 0～100 之间",
+                                     f"tier {n}: share {share} should be within 0 to 100"))  # fmt: skip
+        if coefficient < 0:
+            problems.append(_section(scheme, where, f"第 {n} 档 coefficient 不能为负",
+                                     f"tier {n}: the coefficient cannot be negative"))  # fmt: skip
+        if method == "bands" and lo is None:
+            problems.append(_section(scheme, where, f"按分数段（bands）评奖，第 {n} 档需要 min",
+                                     f"method bands: tier {n} needs min"))  # fmt: skip
+        tiers.append(Tier(name=str(item["name"]), name_en=str(item.get("name_en", "")), min=lo,
+                          share=share, coefficient=coefficient))  # fmt: skip
+    mins = [t.min for t in tiers if t.min is not None]
+    if mins != sorted(mins, reverse=True):
+        problems.append(_section(scheme, where, "各档 min 应从高到低排列（最好的档次在前）",
+                                 "tiers go best first: their min must decrease"))  # fmt: skip
+    shares = sum(t.share for t in tiers if t.share is not None)
+    if shares > 100 + 1e-9:
+        problems.append(_section(scheme, where, f"各档 share 之和 {shares} 超过 100",
+                                 f"the shares sum to {shares}, above 100"))  # fmt: skip
+    return tuple(tiers)
+
+
+def _conditions(scheme, items, where, fields, problems) -> tuple[ConditionRule, ...]:
+    rules = []
+    for item in items if isinstance(items, list) else [items]:
+        if not isinstance(item, Mapping) or "condition" not in item:
+            problems.append(_section(scheme, where, "每项需要 condition 和 label",
+                                     "each entry needs a condition and a label"))  # fmt: skip
+            continue
+        text = str(item["condition"])
+        try:
+            condition = parse_condition(text, allowed_names=fields)
+        except FormulaError as exc:
+            reason = Problem(exc.code, params=exc.params)
+            problems.append(Problem("assessment.condition", file=scheme.path, column=where,
+                                    params={"condition": text, "reason": (reason.text("zh"),
+                                                                          reason.text("en"))}))  # fmt: skip
+            continue
+        rules.append(ConditionRule(condition=condition, label=str(item.get("label", text)),
+                                   label_en=str(item.get("label_en", ""))))  # fmt: skip
+    return tuple(rules)
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def decide_awards(
+    result: EvaluationResult,
+    rules: AwardRules | None = None,
+    tie_scores: np.ndarray | None = None,
+) -> AwardDecisions:
+    """Tiers, criticism and reasons for every unit of ``result``.
+
+    Parameters
+    ----------
+    result : EvaluationResult
+        The evaluation (with its bonus and deduction points).
+    rules : AwardRules, optional
+        Default: :func:`award_rules` of the result's scheme.
+    tie_scores : ndarray, optional
+        Scores that order units with equal totals (the committee's tie rule); without them
+        equal totals share a rank.
+    """
+    rules = rules or award_rules(result.scheme)
+    data = result.data
+    columns = prepare_columns(result.scheme, data) if (rules.vetoes or rules.requires) else {}
+    vetoed = _holding(rules.vetoes, columns, len(data))
+    unmet = _failing(rules.requires, columns, len(data))
+    totals = np.asarray(result.totals, dtype=float)
+    passed = ~np.isnan(totals) & (totals >= rules.pass_line - 1e-9)
+    eligible = passed & np.array([not v and not u for v, u in zip(vetoed, unmet, strict=True)])
+    eligible_totals = np.where(eligible, totals, np.nan)
+    decimals = result.scheme.scoring.tie_decimals
+    ranks = committee_ranks(eligible_totals, tie_scores, decimals)
+    overall = committee_ranks(totals, tie_scores, decimals)
+    n_eligible = int(eligible.sum())
+    quotas = _quotas(rules, n_eligible)
+    decisions = []
+    for u in sorted(range(len(data)), key=lambda i: (overall[i] or len(data) + 1, i)):
+        unit = data.units[u]
+        total = None if math.isnan(totals[u]) else float(totals[u])
+        reasons: list[Problem] = []
+        if total is None:
+            reasons.append(Problem("awards.no_total"))
+        elif not passed[u]:
+            reasons.append(Problem("awards.criticism_fail", params={
+                "total": _fmt(total), "pass_line": _fmt(rules.pass_line)}))  # fmt: skip
+        for rule in vetoed[u]:
+            reasons.append(Problem("awards.criticism_veto",
+                                   params={"label": (rule.label, rule.label_en or rule.label)}))  # fmt: skip
+        for rule in unmet[u]:
+            reasons.append(Problem("awards.requirement",
+                                   params={"label": (rule.label, rule.label_en or rule.label)}))  # fmt: skip
+        tier = _tier_for(rules, total, int(ranks[u]), quotas) if eligible[u] else None
+        decisions.append(UnitDecision(
+            unit_code=unit.code, unit_name=unit.name, total=total,
+            rank=int(ranks[u]) or None, passed=bool(passed[u]),
+            tier=tier.name if tier else None, coefficient=tier.coefficient if tier else 0.0,
+            criticised=bool(vetoed[u]) or (total is not None and not passed[u]),
+            reasons=reasons, overall_rank=int(overall[u]) or None,
+        ))  # fmt: skip
+    years = {u.year for u in data.units if u.year is not None}
+    return AwardDecisions(rules=rules, decisions=decisions,
+                          year=years.pop() if len(years) == 1 else None)  # fmt: skip
+
+
+def _quotas(rules: AwardRules, n_eligible: int) -> list[int | None]:
+    """Each tier's cumulative quota (None: no quota), counted in eligible units."""
+    quotas: list[int | None] = []
+    cumulative = 0.0
+    for tier in rules.tiers:
+        if tier.share is None or rules.method == "bands":
+            quotas.append(None)
+            continue
+        cumulative += tier.share
+        quotas.append(math.floor(cumulative / 100.0 * n_eligible + 1e-9))
+    return quotas
+
+
+def _tier_for(
+    rules: AwardRules, total: float | None, rank: int, quotas: Sequence[int | None]
+) -> Tier | None:
+    if total is None:
+        return None
+    for tier, quota in zip(rules.tiers, quotas, strict=True):
+        in_band = rules.method == "quota" or tier.min is None or total >= tier.min - 1e-9
+        in_quota = quota is None or rank <= quota
+        if in_band and in_quota:
+            return tier
+    return None
+
+
+def _holding(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
+    """Per unit, the veto rules whose condition holds (a missing value never vetoes)."""
+    hits: list[list[ConditionRule]] = [[] for _ in range(n)]
+    for rule in rules:
+        holds, checkable = _outcome(rule, columns, n)
+        for u in np.flatnonzero(holds & checkable):
+            hits[u].append(rule)
+    return hits
+
+
+def _failing(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
+    """Per unit, the requirements not met (a missing value does not meet one)."""
+    misses: list[list[ConditionRule]] = [[] for _ in range(n)]
+    for rule in rules:
+        holds, checkable = _outcome(rule, columns, n)
+        for u in np.flatnonzero(~(holds & checkable)):
+            misses[u].append(rule)
+    return misses
+
+
+def _outcome(rule: ConditionRule, columns: Mapping[str, np.ndarray], n: int):
+    """Where the condition holds, and where both its sides have a value (the formula
+    module counts a condition with a missing side as holding; here that must not veto)."""
+    outcome = rule.condition.evaluate(columns)
+    holds = np.broadcast_to(np.asarray(outcome.holds, dtype=bool), (n,))
+    left = np.broadcast_to(np.asarray(outcome.left, dtype=float), (n,))
+    right = np.broadcast_to(np.asarray(outcome.right, dtype=float), (n,))
+    return holds, ~np.isnan(left) & ~np.isnan(right)
+
+
+def decisions_to_rows(decisions: AwardDecisions, lang: str = "zh") -> list[dict[str, Any]]:
+    """Plain rows (code, name, total, rank, tier, coefficient, criticised, reason)."""
+    tiers = {t.name: t for t in decisions.rules.tiers}
+    return [
+        {
+            "code": d.unit_code,
+            "name": d.unit_name,
+            "total": d.total,
+            "rank": d.rank,
+            "tier": tiers[d.tier].name_for(lang) if d.tier else None,
+            "coefficient": d.coefficient,
+            "criticised": d.criticised,
+            "reason": d.reason_text(lang) or None,
+        }
+        for d in decisions.decisions
+    ]
+
+
+def _number(scheme, table, key, where, problems) -> float | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append(_section(scheme, where, f"{key} 应为数字", f"{key} should be a number"))
+        return None
+    return float(value)
+
+
+def _section(scheme: Scheme, where: str, zh: str, en: str) -> Problem:
+    section = where.split(".")[0]
+    return Problem("assessment.section", file=scheme.path, column=where,
+                   params={"section": section, "reason": (zh, en)})  # fmt: skip
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
