@@ -1,0 +1,238 @@
+"""``kaoping report`` and ``kaoping certificates``: evaluation reports (Word, PDF, Excel) for
+units and for the round, and certificates for award winners.
+
+Everything is built in memory first and written into a temporary folder that is moved into
+place at the end, so bad input or a failed write leaves no partial output files.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kaoping.cli.main import LangOption, SchemeOption, app, guarded, say, write_atomically
+
+DEFAULT_SCHEME = "mof-2012"
+UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+class ReportFormat(StrEnum):
+    docx = "docx"
+    pdf = "pdf"
+    xlsx = "xlsx"
+
+
+DataArgument = Annotated[
+    Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
+]
+
+
+@app.command("report")
+@guarded
+def report_command(
+    data: DataArgument,
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", "-u", help="单位编码（可重复） / unit code")
+    ] = None,
+    all_units: Annotated[
+        bool, typer.Option("--all", help="全部单位的报告及综合报告 / every unit and the round")
+    ] = False,
+    round_report: Annotated[
+        bool, typer.Option("--round", help="综合绩效评价报告 / the round report")
+    ] = False,
+    format: Annotated[
+        list[ReportFormat] | None,
+        typer.Option("--format", "-f", help="docx、pdf、xlsx（可重复，默认 docx）"),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 / output folder")] = Path(
+        "."
+    ),
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", "-p", help="上年基础数据（同比） / last year's data"),
+    ] = None,
+    history: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--history", help="更早各期基础数据，按时间先后（环比、趋势） / earlier rounds"
+        ),
+    ] = None,
+    narratives: Annotated[
+        Path | None,
+        typer.Option(
+            "--narratives", "-n", help="评价机构撰写的文字（TOML/JSON/Markdown 文件或目录）"
+        ),
+    ] = None,
+    awards: Annotated[
+        Path | None, typer.Option("--awards", help="奖励和通报批评名单（JSON/CSV） / award lists")
+    ] = None,
+    issuer: Annotated[str, typer.Option("--issuer", help="评价机构名称 / issuing agency")] = "",
+    date: Annotated[str | None, typer.Option("--date", help="报告日期 / report date")] = None,
+    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="是否绘制图表")] = True,
+    lang: LangOption = None,
+) -> None:
+    """生成绩效评价报告（单位报告、综合报告） / write evaluation reports."""
+    assert lang is not None
+    from kaoping.reports.errors import ReportInputError, ReportProblem
+
+    if not (unit or all_units or round_report):
+        raise ReportInputError([ReportProblem("report.no_unit")])
+    formats = list(dict.fromkeys(format or [ReportFormat.docx]))
+    loaded = load_rounds(data, scheme, previous, history or [])
+    result, prev_result, earlier = loaded
+    texts = None
+    if narratives is not None:
+        from kaoping.reports.narratives import load_narratives
+
+        texts = load_narratives(narratives, unit_codes=result.codes)
+    award_list: list[dict[str, Any]] = []
+    criticism: list[dict[str, Any]] = []
+    if awards is not None:
+        from kaoping.reports.award_lists import load_award_lists
+
+        award_list, criticism = load_award_lists(awards)
+    documents = build_documents(
+        result, prev_result, earlier, unit or [], all_units, round_report or all_units,
+        texts, award_list, criticism, issuer, date, charts, lang,
+    )  # fmt: skip
+    written = write_documents(documents, formats, result, output)
+    for path in written:
+        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
+
+
+@app.command("certificates")
+@guarded
+def certificates_command(
+    awards: Annotated[
+        Path, typer.Argument(help="获奖名单（JSON/CSV：unit_code、tier、unit_name） / awards")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出 PDF 文件")] = Path(
+        "荣誉证书.pdf"
+    ),
+    year: Annotated[str, typer.Option("--year", help="考核年度 / year")] = "",
+    issuer: Annotated[str, typer.Option("--issuer", help="颁发单位 / issuing body")] = "",
+    date: Annotated[str, typer.Option("--date", help="落款日期 / date")] = "",
+    title: Annotated[str, typer.Option("--title", help="证书标题")] = "荣誉证书",
+    body: Annotated[
+        str | None,
+        typer.Option("--body", help="正文模板，可用 {unit_name} {year} {tier} {reason}"),
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="基础数据表，用于补全单位名称 / unit names")
+    ] = None,
+    scheme: SchemeOption = DEFAULT_SCHEME,
+    lang: LangOption = None,
+) -> None:
+    """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
+    assert lang is not None
+    from kaoping.reports.award_lists import load_award_lists
+    from kaoping.reports.certificates import DEFAULT_BODY, render_certificates
+
+    award_list, _ = load_award_lists(awards)
+    names: dict[str, str] = {}
+    if data is not None:
+        from kaoping.scoring import load_scheme
+        from kaoping.tables import read_base_data
+
+        names = {u.code: u.name for u in read_base_data(data, load_scheme(scheme)).units}
+    pages: list[int] = []
+
+    def write(path: Path) -> None:
+        pages.append(render_certificates(award_list, path, year=year, issuer=issuer, date=date,
+                                         title=title, body=body or DEFAULT_BODY,
+                                         unit_names=names, lang=lang))  # fmt: skip
+
+    write_atomically(output, write)
+    typer.echo(say(lang, "已写入 {path}（{n} 张证书）", "wrote {path} ({n} certificates)",
+                   path=output, n=pages[0]), err=True)  # fmt: skip
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+def load_rounds(data: Path, scheme_ref: str, previous: Path | None, history: list[Path]):
+    """Evaluate this round, last year's (同比) and the earlier rounds (环比, trend)."""
+    from kaoping.scoring import evaluate, load_scheme
+    from kaoping.tables import read_base_data
+
+    scheme = load_scheme(scheme_ref)
+    earlier = [evaluate(scheme, read_base_data(p, scheme)) for p in history]
+    prev_result = evaluate(scheme, read_base_data(previous, scheme)) if previous else None
+    result = evaluate(scheme, read_base_data(data, scheme), previous=prev_result)
+    return result, prev_result, earlier
+
+
+def build_documents(result, previous, history, units, all_units, with_round, texts, awards,
+                    criticism, issuer, date, charts, lang):  # fmt: skip
+    """(file stem, document) for every report asked for, all built before any is written."""
+    from kaoping.reports.narratives import ROUND_KEY, narratives_for
+    from kaoping.reports.round_report import build_round_report
+    from kaoping.reports.unit_report import build_unit_report
+
+    codes = result.codes if all_units else list(dict.fromkeys(units))
+    documents = []
+    for code in codes:
+        result.index(code)  # an unknown code stops here, before anything is drawn
+    for code in codes:
+        doc = build_unit_report(result, code, narratives=narratives_for(texts, code),
+                                previous=previous, history=history, lang=lang, issuer=issuer,
+                                date=date, charts=charts)  # fmt: skip
+        name = result.data.units[result.index(code)].name
+        suffix = "evaluation-report" if lang == "en" else "绩效评价报告"
+        documents.append((safe_filename(f"{code}-{name}-{suffix}"), doc))
+    if with_round:
+        doc = build_round_report(
+            result, narratives=(texts or {}).get(ROUND_KEY), previous=previous, history=history,
+            awards=awards, criticism=criticism, lang=lang, issuer=issuer, date=date, charts=charts,
+        )  # fmt: skip
+        stem = "round-report" if lang == "en" else "综合绩效评价报告"
+        documents.append((stem, doc))
+    return documents
+
+
+def write_documents(documents, formats, result, output: Path) -> list[Path]:
+    """Render every document in every format into a temporary folder, then move them in."""
+    from kaoping.reports.docx_render import render_docx
+    from kaoping.reports.pdf_render import render_pdf
+    from kaoping.reports.xlsx_render import render_xlsx
+
+    output.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kaoping-report-", dir=output))
+    try:
+        staged = []
+        for stem, doc in documents:
+            for fmt in formats:
+                path = staging / f"{stem}.{fmt.value}"
+                if fmt is ReportFormat.docx:
+                    render_docx(doc, path)
+                elif fmt is ReportFormat.pdf:
+                    render_pdf(doc, path)
+                else:
+                    render_xlsx(doc, result, path)
+                staged.append(path)
+        final = []
+        for path in staged:
+            target = output / path.name
+            path.replace(target)
+            final.append(target)
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def safe_filename(text: str) -> str:
+    """A file name without path separators or characters Windows refuses.
+
+    Examples
+    --------
+    >>> safe_filename('110101-东城/区 报告')
+    '110101-东城_区_报告'
+    """
+    return UNSAFE_FILENAME.sub("_", text).strip("._") or "report"

@@ -1,0 +1,66 @@
+"""Problems with the inputs of reports (narratives files, award lists), in both languages.
+
+They are :class:`kaoping.scoring.messages.Problem` objects with their own catalogue, so the
+command line's ``guarded`` prints them like every other input problem (place, then message)
+and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kaoping.scoring.messages import DEFAULT_LANGUAGE, KaopingError, Problem
+
+REPORT_MESSAGES: dict[str, tuple[str, str]] = {
+    "report.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
+    "report.bad_format": (
+        "文件格式错误（{format}）：{reason}",
+        "the file is not valid {format}: {reason}",
+    ),
+    "report.unsupported": (
+        "不支持的文件类型“{suffix}”，应为 .toml、.json 或 .md",
+        "unsupported file type “{suffix}”, expected .toml, .json or .md",
+    ),
+    "report.unknown_section": (
+        "无法识别的报告部分“{name}”，应为：{expected}",
+        "unknown report part “{name}”, expected one of: {expected}",
+    ),
+    "report.unknown_unit": (
+        "单位编码“{unit}”不在本次评价的单位中",
+        "the unit code “{unit}” is not among the units evaluated",
+    ),
+    "report.not_text": (
+        "“{name}”的内容应为文字",
+        "the content of “{name}” should be text",
+    ),
+    "report.award_field": (
+        "第 {item} 项缺少“{key}”",
+        "item {item} lacks “{key}”",
+    ),
+    "report.no_unit": (
+        "请用 --unit 指定单位编码，或用 --all 输出全部单位，或用 --round 输出综合报告",
+        "choose a unit with --unit, or every unit with --all, or the round report with --round",
+    ),
+    "report.no_awards": (
+        "获奖名单为空，没有可生成的荣誉证书",
+        "the award list is empty: no certificates to make",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ReportProblem(Problem):
+    """A :class:`Problem` whose message lives in :data:`REPORT_MESSAGES`."""
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        zh, en = REPORT_MESSAGES.get(self.code, (self.code, self.code))
+        template = en if lang == "en" else zh
+        values = {k: v for k, v in self.params.items()}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError):
+            return template
+
+
+class ReportInputError(KaopingError):
+    """An input of a report (narratives, awards) cannot be used."""

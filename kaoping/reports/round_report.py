@@ -1,0 +1,509 @@
+"""The round's comprehensive performance evaluation report (综合绩效评价报告).
+
+The same six parts as a unit report (the notice requires them of the report sent to the
+finance and human-resources departments), filled for the whole round: the method (scheme,
+weights, standards, normalisation, every assumption), the ranking, the grade distribution,
+group scores compared, year-on-year movements, awards and criticism, the robustness of the
+ranking, and notes on data quality.
+
+Optional inputs are plain structures, so this module depends on no other part of the system
+than the scoring result: ``awards`` / ``criticism`` are lists of mappings with
+``unit_code``, ``tier`` and ``reason``; ``robustness`` is a mapping of scalar items and
+lists of row mappings; ``rectifications`` a list of row mappings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from kaoping.reports.model import Chart, Cover, Paragraph, ReportDocument, Section, Table
+from kaoping.reports.narratives import paragraphs
+from kaoping.reports.text import (
+    SECTION_KEYS,
+    fmt_change,
+    fmt_percent,
+    fmt_rank_change,
+    fmt_score,
+    fmt_value,
+    label,
+    pick,
+    section_title,
+)
+from kaoping.reports.unit_report import _today, earlier_rounds, indicator_table
+from kaoping.scoring.evaluation import OK, EvaluationResult
+from kaoping.scoring.serialise import ranking_rows
+
+# Names of robustness / rectification keys the report knows how to title.
+KNOWN_KEYS = {
+    "unit_code": ("单位编码", "Unit code"),
+    "unit_name": ("单位名称", "Unit"),
+    "rank": ("排名", "Rank"),
+    "rank_low": ("最好名次", "Best rank"),
+    "rank_high": ("最差名次", "Worst rank"),
+    "probability": ("概率", "Probability"),
+    "replicates": ("模拟次数", "Replicates"),
+    "method": ("方法", "Method"),
+    "issue": ("问题", "Issue"),
+    "deadline": ("整改期限", "Deadline"),
+    "status": ("整改情况", "Status"),
+    "note": ("说明", "Note"),
+}
+
+
+def build_round_report(
+    result: EvaluationResult,
+    *,
+    narratives: Mapping[str, str] | None = None,
+    previous: EvaluationResult | None = None,
+    history: Sequence[EvaluationResult] = (),
+    awards: Sequence[Mapping[str, Any]] = (),
+    criticism: Sequence[Mapping[str, Any]] = (),
+    robustness: Mapping[str, Any] | None = None,
+    rectifications: Sequence[Mapping[str, Any]] = (),
+    lang: str = "zh",
+    issuer: str = "",
+    date: str | None = None,
+    charts: bool = True,
+) -> ReportDocument:
+    """Build the round report. Parameters as :func:`build_unit_report`, plus the optional
+    award, criticism, robustness and rectification lists (plain structures)."""
+    texts = dict(narratives or {})
+    scheme = result.scheme
+    years = sorted({u.year for u in result.data.units if u.year is not None})
+    year = years[-1] if years else scheme.year
+    year_text = label("year_prefix", lang, year=year) if year else ""
+    title = label("round_title", lang, year=year_text)
+    doc = ReportDocument(title=title, lang=lang, kind="round", toc_title=label("toc", lang),
+                         footer=title)  # fmt: skip
+    doc.cover = Cover(
+        title=title,
+        subtitle="",
+        fields=[(label("scheme", lang), scheme.name_for(lang)),
+                (label("scheme_version", lang), f"{scheme.code} {scheme.version}"),
+                (label("units_evaluated", lang), str(len(result.codes)))],
+        issuer=issuer, date=date or _today(lang),
+    )  # fmt: skip
+    s = {key: doc.add_section(key, section_title(key, i, lang))
+         for i, key in enumerate(SECTION_KEYS, start=1)}  # fmt: skip
+    names = {u.code: u.name for u in result.data.units}
+
+    _agency(s["basic"], texts.get("basic"))
+    _basic(s["basic"], result, lang)
+    _agency(s["targets"], texts.get("targets"))
+    _method(s["targets"], result, lang)
+    _measures(s["measures"], result, texts.get("measures"), rectifications, names, lang)
+    _agency(s["achievement"], texts.get("achievement"))
+    _ranking(s["achievement"], result, lang, charts)
+    _groups(s["achievement"], result, lang)
+    _movements(s["achievement"], result, previous, history, lang, charts)
+    if robustness:
+        _robustness(s["achievement"], robustness, lang)
+    if awards or criticism:
+        _awards(s["achievement"], awards, criticism, names, lang)
+    _problems(s["problems"], result, texts.get("problems"), criticism, lang)
+    _suggestions(s["suggestions"], result, texts.get("suggestions"), lang)
+    return doc
+
+
+# --- the parts ------------------------------------------------------------------------------
+
+
+def _agency(section: Section, text: str | None) -> None:
+    if text:
+        for p in paragraphs(text):
+            section.add(Paragraph(p))
+
+
+def _draft(section: Section, lines: list[str], lang: str) -> None:
+    for i, line in enumerate(lines):
+        section.add(Paragraph(line, note=label("draft_mark", lang) if i == 0 else "", draft=True))
+
+
+def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
+    totals = result.totals[np.isfinite(result.totals)]
+    scheme = result.scheme
+    section.add(Paragraph(pick(
+        lang,
+        "本次评价依据《{scheme}》（方案编码 {code}，版本 {version}），对 {n} 个单位的就业专项资金"
+        "进行绩效评价，其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
+        "最低 {min} 分，标准差 {sd}。",
+        "Under {scheme} (code {code}, version {version}), {n} units were evaluated and "
+        "{ranked} received a total: average {mean}, highest {max}, lowest {min}, sd {sd}.",
+        scheme=scheme.name_for(lang), code=scheme.code, version=scheme.version,
+        n=len(result.codes), ranked=int((result.ranks > 0).sum()),
+        mean=fmt_score(totals.mean() if totals.size else math.nan),
+        max=fmt_score(totals.max() if totals.size else math.nan),
+        min=fmt_score(totals.min() if totals.size else math.nan),
+        sd=fmt_score(totals.std() if totals.size else math.nan),
+    )))  # fmt: skip
+    section.add(Paragraph(pick(
+        lang, "基础数据文件：{source}；数据指纹（SHA-256）：{sha}；方案指纹：{ssha}。",
+        "Base data: {source}; fingerprint (SHA-256) {sha}; scheme fingerprint {ssha}.",
+        source=result.data.source or "—", sha=(result.data.sha256 or "—")[:16],
+        ssha=scheme.sha256[:16],
+    )))  # fmt: skip
+
+
+def _method(section: Section, result: EvaluationResult, lang: str) -> None:
+    scheme = result.scheme
+    rules = scheme.scoring
+    if scheme.source:
+        section.add(Paragraph(pick(lang, "评价依据：{src}。", "Basis: {src}.", src=scheme.source)))
+    if scheme.description:
+        section.add(Paragraph(scheme.description))
+    section.add(indicator_table(scheme, lang, caption=pick(
+        lang, "表1 评价指标及权重", "Table 1. Indicators and weights")))  # fmt: skip
+    sd = pick(lang, "总体标准差", "population sd") if rules.sd == "population" else pick(
+        lang, "样本标准差", "sample sd")  # fmt: skip
+    na = {"renormalise": pick(lang, "不计入，同组其余指标权重按比例放大",
+                              "left out, its siblings' weights scaled up"),
+          "zero": pick(lang, "按 0 分计", "counted as 0"),
+          "mean": pick(lang, "按可计算单位的平均得分计", "counted as the mean score")}.get(
+              rules.not_applicable, rules.not_applicable)  # fmt: skip
+    section.add(Paragraph(pick(
+        lang,
+        "标准化方法：{norm}（标准得分 =（原始值 − 平均值）/ 标准差，标准差采用{sd}）；"
+        "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
+        "不适用的指标{na}。",
+        "Normalisation: {norm} (z = (value − mean) / sd, {sd}); score = {base:g} + {scale:g} × z "
+        "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
+        norm=rules.normalisation, sd=sd, base=rules.base, scale=rules.scale,
+        floor=rules.floor, cap=rules.cap, na=na,
+    )))  # fmt: skip
+    if scheme.grades:
+        grades = "、".join(f"{g.name_for(lang)} ≥ {g.min:g}" for g in scheme.grades)
+        section.add(Paragraph(pick(lang, "等级划分：{g}。", "Grades: {g}.", g=grades)))
+    if scheme.constraints:
+        section.add(Paragraph(pick(lang, "权重约束：{c}。", "Weight constraints: {c}.",
+                                   c="；".join(scheme.constraints))))  # fmt: skip
+    if any(i.standards.any for i in scheme.indicators):
+        section.add(Paragraph(pick(lang, "各指标的最低标准和优异标准见表1。",
+                                   "Minimum and excellent standards are in Table 1.")))  # fmt: skip
+    else:
+        section.add(Paragraph(pick(lang, "本方案未设定最低标准和优异标准。",
+                                   "The scheme sets no minimum or excellent standards.")))  # fmt: skip
+    if scheme.assumptions:
+        sub = section.add_subsection("targets.assumptions", pick(lang, "（一）假设与说明",
+                                                                  "Assumptions"))  # fmt: skip
+        for i, text in enumerate(scheme.assumptions, start=1):
+            sub.add(Paragraph(f"{i}. {text}"))
+
+
+def _measures(section, result, text, rectifications, names, lang: str) -> None:
+    if text:
+        _agency(section, text)
+    else:
+        _draft(section, [pick(
+            lang,
+            "评价工作按照制定评价方案、各单位填报基础数据、评价机构审核和实地核查、计分汇总、"
+            "形成评价报告的程序开展。评价机构通过调阅资金申报材料、审批拨付文件和会计凭证，"
+            "实地查看资金收支情况，核实了基础数据。",
+            "The round followed the notice: scheme published, base data submitted, checked and "
+            "verified on site by the agency, scored and aggregated, reported.",
+        )], lang)  # fmt: skip
+    quality = section.add_subsection("measures.quality", pick(lang, "（一）数据质量说明",
+                                                              "Data quality"))  # fmt: skip
+    rows = []
+    for u, unit in enumerate(result.data.units):
+        for j, ind in enumerate(result.scheme.indicators):
+            if result.reasons[u, j] != OK:
+                problem = result.reason_problem(u, j)
+                rows.append([unit.code, unit.name, f"{ind.code} {ind.name_for(lang)}",
+                             problem.text(lang) if problem else ""])  # fmt: skip
+    if rows:
+        quality.add(Table(
+            columns=[label("unit_code", lang), label("name", lang), label("indicator", lang),
+                     label("reason", lang)],
+            rows=rows, widths=(1.4, 1.6, 5, 3), key="not_applicable",
+            caption=pick(lang, "表2 不适用的指标及原因", "Table 2. Indicators not applicable"),
+        ))  # fmt: skip
+    else:
+        quality.add(Paragraph(pick(lang, "所有单位的全部指标均可计算。",
+                                   "Every indicator could be computed for every unit.")))  # fmt: skip
+    for warning in result.warnings:
+        quality.add(Paragraph(pick(lang, "提示：{w}", "Note: {w}", w=warning.render(lang))))
+    if rectifications:
+        quality.add(generic_table(rectifications, lang, names,
+                                  caption=pick(lang, "表3 限期整改情况", "Table 3. Rectifications"),
+                                  key="rectifications"))  # fmt: skip
+
+
+def _ranking(section: Section, result: EvaluationResult, lang: str, charts: bool) -> None:
+    sub = section.add_subsection("achievement.ranking", pick(lang, "（一）综合得分与排名",
+                                                              "Totals and ranking"))  # fmt: skip
+    rows = ranking_rows(result)
+    tops = [g.code for g in result.scheme.top_groups]
+    columns = [label("rank", lang), label("unit_code", lang), label("name", lang)]
+    columns += [f"{c}" for c in tops] + [label("total", lang), label("grade", lang)]
+    has_prev = result.previous is not None
+    if has_prev:
+        columns += [label("previous_year", lang), label("yoy", lang), label("rank_change", lang)]
+    body = []
+    for row in rows:
+        line = [str(row["rank"] or "—"), row["code"], row["name"]]
+        line += [fmt_score(row.get(c)) for c in tops]
+        line += [fmt_score(row["total"]), row["grade"] or "—"]
+        if has_prev:
+            line += [fmt_score(row["previous_total"]), fmt_change(row["change"]),
+                     fmt_rank_change(row["rank_change"], lang)]  # fmt: skip
+        body.append(line)
+    widths = (
+        (1.0, 1.4, 1.6) + (1.1,) * len(tops) + (1.2, 1.0) + ((1.3, 1.2, 1.5) if has_prev else ())
+    )
+    sub.add(Table(columns=columns, rows=body, widths=widths, key="ranking",
+                  numeric=tuple(i for i in range(len(columns)) if i == 0 or 3 <= i < 4 + len(tops)
+                                or (has_prev and i >= 5 + len(tops) and i < 7 + len(tops))),
+                  caption=pick(lang, "表4 综合得分排名", "Table 4. Ranking"),
+                  note=pick(lang, "注：{g} 为一级指标得分。", "Note: {g} are group scores.",
+                            g="、".join(f"{g.code} {g.name_for(lang)}" for g in result.scheme.top_groups))))  # fmt: skip
+    if charts:
+        from kaoping.reports.charts import distribution_chart, ranking_chart
+
+        image = ranking_chart(result, lang=lang, formats=("png",))
+        sub.add(Chart(caption=pick(lang, "图1 ", "Figure 1. ") + image.title, png=image.png,
+                      width_cm=15, key="ranking"))  # fmt: skip
+    grades = section.add_subsection("achievement.grades", pick(lang, "（二）等级分布",
+                                                                "Grade distribution"))  # fmt: skip
+    counts = Counter(g for g in result.grades if g)
+    n = len(result.codes)
+    grade_rows = [[b.name_for(lang), f"≥ {b.min:g}", str(counts.get(b.name, 0)),
+                   fmt_percent(counts.get(b.name, 0) / n)] for b in result.scheme.grades]  # fmt: skip
+    if result.scheme.grades:
+        grades.add(Table(columns=[label("grade", lang), pick(lang, "分数线", "From"),
+                                  label("count", lang), label("share_of_units", lang)],
+                         rows=grade_rows, numeric=(2, 3), widths=(1, 1, 1, 1), key="grades",
+                         caption=pick(lang, "表5 等级分布", "Table 5. Grades")))  # fmt: skip
+    if charts:
+        image = distribution_chart(result, lang=lang, formats=("png",))
+        grades.add(Chart(caption=pick(lang, "图2 ", "Figure 2. ") + image.title, png=image.png,
+                         width_cm=14, key="distribution"))  # fmt: skip
+
+
+def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
+    sub = section.add_subsection("achievement.groups", pick(lang, "（三）一级指标得分比较",
+                                                             "Group scores compared"))  # fmt: skip
+    rows = []
+    names = [u.name for u in result.data.units]
+    for code, scores in result.group_scores.items():
+        finite = np.isfinite(scores)
+        if not finite.any():
+            continue
+        best = int(np.nanargmax(scores))
+        worst = int(np.nanargmin(scores))
+        rows.append([code, result.scheme.group(code).name_for(lang),
+                     fmt_score(float(np.nanmean(scores))),
+                     f"{fmt_score(scores[best])}（{names[best]}）",
+                     f"{fmt_score(scores[worst])}（{names[worst]}）",
+                     fmt_score(float(np.nanstd(scores)))])  # fmt: skip
+    sub.add(Table(columns=[label("code", lang), label("group", lang), label("mean_score", lang),
+                           label("max", lang), label("min", lang), label("sd", lang)],
+                  rows=rows, numeric=(2, 5), widths=(0.8, 3.6, 1.3, 2.4, 2.4, 1.1), key="groups",
+                  caption=pick(lang, "表6 一级指标得分比较", "Table 6. Group scores")))  # fmt: skip
+    stats_rows = []
+    for j, ind in enumerate(result.scheme.indicators):
+        values = result.values[:, j]
+        ok = result.reasons[:, j] == OK
+        finite = values[ok & np.isfinite(values)]
+        stats_rows.append([ind.code, ind.name_for(lang),
+                           fmt_value(finite.mean() if finite.size else math.nan),
+                           fmt_value(finite.std() if finite.size else math.nan),
+                           fmt_value(finite.min() if finite.size else math.nan),
+                           fmt_value(finite.max() if finite.size else math.nan),
+                           str(int(ok.sum()))])  # fmt: skip
+    sub.add(Table(columns=[label("code", lang), label("indicator", lang), label("mean_value", lang),
+                           label("sd", lang), label("min", lang), label("max", lang),
+                           label("n", lang)],
+                  rows=stats_rows, numeric=(2, 3, 4, 5, 6), widths=(0.8, 5, 1.4, 1.4, 1.4, 1.4, 1.2),
+                  key="indicator_stats",
+                  caption=pick(lang, "表7 二级指标统计", "Table 7. Indicator statistics")))  # fmt: skip
+
+
+def _movements(section, result, previous, history, lang: str, charts: bool) -> None:
+    sub = section.add_subsection("achievement.changes", pick(lang, "（四）同比、环比变动",
+                                                              "Year-on-year and sequential changes"))  # fmt: skip
+    comparison = result.previous
+    if comparison is None:
+        sub.add(Paragraph(pick(lang, "未提供上年评价结果，不作同比、环比分析。",
+                               "No earlier evaluation was given: no comparisons.")))  # fmt: skip
+        return
+    change = result.totals - comparison.totals
+    both = np.isfinite(change)
+    mean_now = float(np.nanmean(result.totals[both])) if both.any() else math.nan
+    mean_then = float(np.nanmean(comparison.totals[both])) if both.any() else math.nan
+    sub.add(Paragraph(pick(
+        lang,
+        "与上年（{year}年）相比，{n} 个可比单位平均得分由 {a} 分变为 {b} 分；"
+        "总分上升的单位 {up} 个，下降的 {down} 个。",
+        "Against last year ({year}), the {n} comparable units' average total went from {a} to "
+        "{b}; {up} rose and {down} fell.",
+        year=comparison.year or "", n=int(both.sum()), a=fmt_score(mean_then),
+        b=fmt_score(mean_now), up=int((change[both] > 0).sum()), down=int((change[both] < 0).sum()),
+    )))  # fmt: skip
+    order = [int(i) for i in np.argsort(-np.where(both, change, -np.inf)) if both[i]]
+    rows = []
+    for u in order[:5] + [u for u in order[::-1][:5] if u not in order[:5]]:
+        unit = result.data.units[u]
+        prev_rank = int(comparison.ranks[u])
+        rank_change = prev_rank - int(result.ranks[u]) if prev_rank and result.ranks[u] else None
+        rows.append([unit.code, unit.name, fmt_score(comparison.totals[u]),
+                     fmt_score(result.totals[u]), fmt_change(change[u]),
+                     fmt_rank_change(rank_change, lang)])  # fmt: skip
+    sub.add(Table(columns=[label("unit_code", lang), label("name", lang),
+                           label("previous_year", lang), label("this_period", lang),
+                           label("yoy", lang), label("rank_change", lang)],
+                  rows=rows, numeric=(2, 3, 4), widths=(1.4, 1.8, 1.4, 1.4, 1.4, 1.6),
+                  key="movements",
+                  caption=pick(lang, "表8 总分变动最大的单位（上升、下降各前 5 名）",
+                               "Table 8. Largest movements (top 5 up and down)"),
+                  note="" if history else pick(
+                      lang, "注：年度评价的上期即上年同期，环比与同比相同。",
+                      "Note: for annual rounds the previous period is last year.")))  # fmt: skip
+    if charts:
+        rounds = [*earlier_rounds(previous, history), result]
+        if len(rounds) > 1:
+            from kaoping.reports.charts import trend_chart
+
+            image = trend_chart(rounds, lang=lang, formats=("png",))
+            sub.add(Chart(caption=pick(lang, "图3 ", "Figure 3. ") + image.title, png=image.png,
+                          width_cm=14, key="trend"))  # fmt: skip
+
+
+def _robustness(section: Section, robustness: Mapping[str, Any], lang: str) -> None:
+    sub = section.add_subsection("achievement.robustness", pick(lang, "（五）排名稳健性",
+                                                                 "Robustness of the ranking"))  # fmt: skip
+    scalars = [(k, v) for k, v in robustness.items() if not isinstance(v, (list, tuple, dict))]
+    if scalars:
+        sub.add(Table(columns=[label("item", lang), label("content", lang)],
+                      rows=[[_key_title(k, lang), _plain(v)] for k, v in scalars],
+                      widths=(1, 2), key="robustness"))  # fmt: skip
+    for key, value in robustness.items():
+        if (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(r, Mapping) for r in value)
+        ):
+            sub.add(generic_table(value, lang, {}, caption=_key_title(key, lang), key=key[:28]))
+
+
+def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> None:
+    sub = section.add_subsection("achievement.awards", pick(lang, "（六）奖励和通报批评",
+                                                             "Awards and criticism"))  # fmt: skip
+    for items, caption, key in (
+        (awards, pick(lang, "表9 奖励名单", "Table 9. Awards"), "awards"),
+        (criticism, pick(lang, "表10 通报批评名单", "Table 10. Criticism list"), "criticism"),
+    ):
+        if not items:
+            continue
+        rows = [[_get(a, "tier"), _get(a, "unit_code"),
+                 _get(a, "unit_name") or names.get(_get(a, "unit_code"), ""), _get(a, "reason")]
+                for a in items]  # fmt: skip
+        sub.add(Table(columns=[label("tier", lang), label("unit_code", lang), label("name", lang),
+                               label("reason", lang)],
+                      rows=rows, widths=(1.6, 1.4, 1.8, 5), caption=caption, key=key))  # fmt: skip
+
+
+def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> None:
+    if text:
+        _agency(section, text)
+        return
+    lines = []
+    n = len(result.codes)
+    low_grades = [b for b in result.scheme.grades[-2:]] if result.scheme.grades else []
+    for band in low_grades:
+        units = [u.name for u, g in zip(result.data.units, result.grades, strict=True)
+                 if g == band.name]  # fmt: skip
+        if units:
+            lines.append(pick(lang, "评价等级为“{g}”的单位 {k} 个（占 {p}）：{names}。",
+                              "{k} units ({p}) graded “{g}”: {names}.", g=band.name_for(lang),
+                              k=len(units), p=fmt_percent(len(units) / n), names="、".join(units)))  # fmt: skip
+    spread = []
+    for j, ind in enumerate(result.scheme.indicators):
+        values = result.values[:, j][result.reasons[:, j] == OK]
+        if values.size > 1 and values.mean() != 0:
+            spread.append((float(values.std() / abs(values.mean())), ind))
+    spread.sort(key=lambda x: -x[0])
+    if spread:
+        items = "、".join(f"{ind.code} {ind.name_for(lang)}（{pick(lang, '变异系数', 'CV')} {cv:.2f}）"
+                         for cv, ind in spread[:3])  # fmt: skip
+        lines.append(pick(lang, "各单位差距最大的指标：{items}。",
+                          "Indicators with the widest spread between units: {items}.", items=items))  # fmt: skip
+    na = int((result.reasons != OK).sum())
+    if na:
+        lines.append(pick(lang, "共有 {k} 项单位指标因基础数据缺失或分母为零不适用，详见表2。",
+                          "{k} unit-indicator values were not applicable (Table 2).", k=na))  # fmt: skip
+    if result.previous is not None:
+        change = result.totals - result.previous.totals
+        falling = [result.data.units[u].name for u in np.flatnonzero(change < 0)]
+        if falling:
+            lines.append(pick(lang, "总分比上年下降的单位：{names}。", "Totals fell for: {names}.",
+                              names="、".join(falling)))  # fmt: skip
+    if criticism:
+        lines.append(pick(lang, "被通报批评的单位 {k} 个，详见表10。", "{k} units are on the criticism list.",
+                          k=len(criticism)))  # fmt: skip
+    lines.append(pick(lang, "上述问题的成因，请评价机构结合实地核查情况分析补充。",
+                      "The agency should add the causes found during the on-site checks."))  # fmt: skip
+    _draft(section, lines, lang)
+
+
+def _suggestions(section, result: EvaluationResult, text, lang: str) -> None:
+    if text:
+        _agency(section, text)
+        return
+    _draft(section, [
+        pick(lang, "1. 对评价等级较低和总分下降的单位，督促其分析原因、制定整改措施，并跟踪落实。",
+             "1. Have units with low grades or falling totals analyse the causes and act on them."),
+        pick(lang, "2. 针对各单位差距较大的指标，总结推广先进单位的经验做法。",
+             "2. Spread the practice of the best units on the indicators with the widest spread."),
+        pick(lang, "3. 加强基础数据统计和核查，减少因数据缺失导致的指标不适用。",
+             "3. Improve base-data collection so fewer indicators are not applicable."),
+        pick(lang, "4. 将评价结果作为就业专项资金分配和改进管理的重要依据。",
+             "4. Use the results in allocating the fund and improving its management."),
+    ], lang)  # fmt: skip
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def generic_table(rows: Sequence[Mapping[str, Any]], lang: str, names: dict[str, str], *,
+                  caption: str, key: str) -> Table:  # fmt: skip
+    """A table of row mappings whose keys are not known in advance (optional inputs)."""
+    keys: list[str] = []
+    for row in rows:
+        for k in row:
+            if k not in keys:
+                keys.append(k)
+    if "unit_code" in keys and "unit_name" not in keys and names:
+        keys.insert(keys.index("unit_code") + 1, "unit_name")
+    body = []
+    for row in rows:
+        line = []
+        for k in keys:
+            value = row.get(k)
+            if k == "unit_name" and value is None:
+                value = names.get(str(row.get("unit_code")), "")
+            line.append(_plain(value))
+        body.append(line)
+    return Table(columns=[_key_title(k, lang) for k in keys], rows=body, caption=caption, key=key)
+
+
+def _key_title(key: str, lang: str) -> str:
+    known = KNOWN_KEYS.get(key)
+    return (known[1] if lang == "en" else known[0]) if known else str(key)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return "—" if math.isnan(value) else f"{value:.4g}"
+    return str(value)
+
+
+def _get(item: Any, key: str) -> str:
+    value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+    return "" if value is None else str(value)
