@@ -249,6 +249,16 @@ def test_unknown_field_in_a_formula(tmp_path):
     assert_names(line, "bad.toml", "indicators.P1", "“x / yy”", "未声明的字段“yy”")
 
 
+def test_a_check_may_only_compare_numeric_fields(tmp_path):
+    text = BASE.replace(
+        '[[grades]]\nname = "优"',
+        '[[fields]]\nkey = "note"\nlabel = "备注"\ntype = "text"\nrequired = false\n\n'
+        '[[checks]]\nrule = "note <= x"\nlabel = "备注不超过甲"\n\n[[grades]]\nname = "优"',
+    )
+    err = errors(tmp_path, text)
+    assert_names(line_for(err, "scheme.formula"), "bad.toml", "checks[1]", "未声明的字段“note”")
+
+
 def test_formula_syntax_error(tmp_path):
     err = errors(tmp_path, BASE.replace('formula = "x / y"', 'formula = "x / (y"'))
     assert_names(line_for(err, "scheme.formula"), "bad.toml", "indicators.P1", "语法错误")

@@ -46,6 +46,13 @@ OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "p
 EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_awards", "report"}
 
 WEIGHT_TOLERANCE = 1e-6
+# Units of measure as English readers know them (the scheme files write them in Chinese).
+UNITS_EN = {
+    "万元": "10,000 yuan",
+    "元": "yuan",
+    "人": "people",
+    "人/万元": "people per 10,000 yuan",
+}
 
 HEADER_KEYS = frozenset({"code", "name", "name_en", "version", "year", "applies_to", "source",
                          "description", "assumptions", "extends"})  # fmt: skip
@@ -80,17 +87,17 @@ class FieldSpec:
             return "text" if lang == "en" else "文本"
         kind = {
             "year": ("年份（整数）", "a year"),
-            "count": ("不小于 0 的整数", "a whole number, 0 or more"),
+            "count": ("整数", "a whole number"),
             "rate": ("百分数数值（如 1.46 表示 1.46%）", "a percent (1.46 for 1.46%)"),
-            "factor": ("大于 0 的系数", "a factor above 0"),
+            "factor": ("系数", "a factor"),
         }.get(self.type, ("数字", "a number"))
         text = kind[1] if lang == "en" else kind[0]
         bounds = _bounds_text(lo, hi, lang)
-        unit = (
-            f" ({self.unit})"
-            if lang == "en" and self.unit
-            else (f"（{self.unit}）" if self.unit else "")
-        )
+        unit = "" if self.unit in ("", "%") else self.unit
+        if lang == "en":
+            unit = UNITS_EN.get(unit, unit)
+            return f"{text}{bounds} ({unit})" if unit else f"{text}{bounds}"
+        return f"{text}{bounds}（{unit}）" if unit else f"{text}{bounds}"
         return f"{text}{bounds}{unit}"
 
 
@@ -522,7 +529,8 @@ class _SchemeBuilder:
         self._check_tree(groups, indicators)
         grades = self._grades(raw.get("grades", []))
         constraints = self._constraint_texts(raw.get("constraints", ()))
-        checks = self._checks(raw.get("checks", []), field_keys)
+        numeric_keys = [f.key for f in fields if f.is_numeric]
+        checks = self._checks(raw.get("checks", []), numeric_keys)
 
         if self.problems:
             raise SchemeError(self.problems)
