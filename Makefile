@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	touch $(STAMP)
 
 run: setup
-	$(VENV)/bin/kaoping evaluate examples/mof-2012-demo-2024.csv --scheme mof-2012 --previous examples/mof-2012-demo-2023.csv
+	$(VENV)/bin/python manage.py migrate --noinput && $(VENV)/bin/python manage.py load_demo && $(VENV)/bin/python manage.py runserver 127.0.0.1:8000
 
 test: setup
 	$(VENV)/bin/ruff check kaoping tests bench

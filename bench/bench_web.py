@@ -1,0 +1,135 @@
+"""Server time of the web application's heaviest pages, and the 3,000-unit import.
+
+Run from the project root: ``python -m bench.bench_web``. Uses a throwaway SQLite database
+(or ``BENCH_DATABASE_URL`` for PostgreSQL). Targets (issue 4): ranking page and a unit's page
+under 300 ms at 3,000 units; importing a 3,000-unit table under 3 s. Pages are timed
+through Django's test client (request → response, no network), median of several requests.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+SIZES = (16, 300, 3000)
+REPEATS = 7
+PAGE_TARGET_MS = 300
+IMPORT_TARGET_S = 3.0
+
+
+def setup_django(folder: Path) -> None:
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}"
+    )
+    os.environ["KAOPING_MEDIA_ROOT"] = str(folder / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.web.settings")
+    os.environ["DEBUG"] = "0"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.conf import settings
+
+    settings.KAOPING_JOBS_INLINE = True
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build_round(n: int, office, agency, parent):
+    """A round of ``n`` synthetic units, imported, confirmed, verified and scored."""
+    from bench.synthetic import write_csv
+    from kaoping.web.rounds.actions import do_create_round, do_transition
+    from kaoping.web.units.models import Unit
+
+    folder = Path(tempfile.mkdtemp())
+    path = write_csv(folder / f"units-{n}.csv", n, seed=n)
+    import csv
+
+    with open(path, encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    Unit.objects.bulk_create(
+        [Unit(code=f"{n}-{r['unit_code']}", name=r["unit_name"], parent=parent) for r in rows]
+    )
+    units = list(Unit.objects.filter(code__startswith=f"{n}-"))
+    text = path.read_text(encoding="utf-8-sig")
+    for r in rows:  # the round's unit codes carry a size prefix so that rounds do not collide
+        text = text.replace(f"\n{r['unit_code']},", f"\n{n}-{r['unit_code']},", 1)
+    content = text.encode("utf-8")
+    round = do_create_round(name=f"bench {n}", year=2024, units=units, acting_user=office)
+    do_transition(round, "publish_scheme", acting_user=office)
+    do_transition(round, "open_collection", acting_user=office)
+    return round, content, units
+
+
+def timed_import(round, content, office) -> float:
+    from kaoping.web.submissions.actions import do_import_all
+
+    start = time.perf_counter()
+    do_import_all(round, content, "统计报表.csv", acting_user=office)
+    return time.perf_counter() - start
+
+
+def finish_round(round, office, agency) -> None:
+    from kaoping.web.results.actions import do_start_scoring_run
+    from kaoping.web.rounds.actions import do_transition
+    from kaoping.web.submissions.models import Submission, SubmissionStatus
+
+    Submission.objects.filter(round=round).update(status=SubmissionStatus.VERIFIED)
+    do_transition(round, "start_verification", acting_user=office)
+    do_transition(round, "start_scoring", acting_user=office)
+    start = time.perf_counter()
+    do_start_scoring_run(round, acting_user=agency)
+    return time.perf_counter() - start
+
+
+def page_ms(client, url: str) -> float:
+    client.get(url)  # warm caches (scheme parsing, templates)
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(Path(folder))
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import reverse
+
+        from kaoping.web.accounts.models import Membership, Role
+        from kaoping.web.units.models import Unit
+
+        User = get_user_model()
+        office = User.objects.create_user("office", password="x")
+        agency = User.objects.create_user("agency", password="x")
+        Membership.objects.create(user=office, role=Role.OFFICE)
+        Membership.objects.create(user=agency, role=Role.AGENCY)
+        parent = Unit.objects.create(code="root", name="某省")
+        client = Client()
+        client.force_login(office)
+        print(
+            f"{'units':>6} {'import s':>9} {'scoring s':>10} {'ranking ms':>11} {'unit page ms':>13}"
+        )
+        for n in SIZES:
+            round, content, units = build_round(n, office, agency, parent)
+            imported = timed_import(round, content, office)
+            scored = finish_round(round, office, agency)
+            ranking = page_ms(client, reverse("results:ranking", args=[round.pk]))
+            unit = page_ms(
+                client, reverse("results:unit", args=[round.pk, units[len(units) // 2].pk])
+            )
+            print(f"{n:>6} {imported:>9.3f} {scored:>10.2f} {ranking:>11.1f} {unit:>13.1f}")
+        print(f"targets at 3,000 units: pages < {PAGE_TARGET_MS} ms, import < {IMPORT_TARGET_S} s "
+              "(scoring runs in the background with a progress page)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

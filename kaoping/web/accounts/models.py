@@ -1,0 +1,70 @@
+"""Roles and memberships: which user acts as office, agency, expert, committee or unit.
+
+A user may hold several memberships (an official can be both office staff and a committee
+member); a unit membership ties the user to exactly one unit, whose data is all he sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("system administrator")
+    OFFICE = "office", _("evaluation office")
+    AGENCY = "agency", _("evaluation agency / work group")
+    EXPERT = "expert", _("expert")
+    COMMITTEE = "committee", _("committee / leading group")
+    UNIT = "unit", _("evaluated unit")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("unit")
+    )
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # A unit member must name his unit; nobody else is tied to one.
+            models.CheckConstraint(
+                condition=(models.Q(role="unit", unit__isnull=False) | ~models.Q(role="unit")),
+                name="unit_membership_has_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f" · {self.unit}" if self.unit_id else ""
+        return f"{self.user} · {self.get_role_display()}{suffix}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80, default="api")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str = "api") -> tuple[ApiToken, str]:
+        """Create a token; the clear key is returned once and never stored."""
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.digest_of(key)), key

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kaoping.web.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("me/", views.profile, name="profile"),
+    path("me/token/", views.issue_token, name="issue_token"),
+]

@@ -1,0 +1,111 @@
+"""A small read-only JSON API (rounds, units, submissions, results) for integration.
+
+Authentication: the browser session, or ``Authorization: Bearer <token>`` with a token
+issued on "My account". Every view asks the same permission functions as the pages.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+
+from kaoping.web.accounts.models import ApiToken
+from kaoping.web.permissions import (
+    can_view_ranking,
+    can_view_round,
+    can_view_unit_data,
+    can_view_unit_result,
+    is_staff_viewer,
+    unit_ids_of,
+    visible_rounds,
+)
+from kaoping.web.results.models import Publication, RunStatus, ScoringRun
+from kaoping.web.rounds.models import Round
+from kaoping.web.submissions.models import Submission
+
+
+def api_view(view):
+    """Resolve the user from a bearer token or the session; JSON errors, never HTML."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            token = (
+                ApiToken.objects.select_related("user")
+                .filter(digest=ApiToken.digest_of(header[7:].strip()))
+                .first()
+            )
+            request.user = token.user if token and token.user.is_active else AnonymousUser()
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "authentication required"}, status=401)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return JsonResponse({"error": "not found"}, status=404)
+
+    return wrapper
+
+
+def _round(request, round_id: int) -> Round:
+    round = get_object_or_404(Round, pk=round_id)
+    if not can_view_round(request.user, round):
+        raise Http404
+    return round
+
+
+def _round_json(r: Round) -> dict:
+    return {"id": r.pk, "name": r.name, "year": r.year, "state": r.state, "scheme": r.scheme_code,
+            "scheme_sha256": r.scheme_sha256 or None}  # fmt: skip
+
+
+@api_view
+def rounds(request):
+    return JsonResponse({"rounds": [_round_json(r) for r in visible_rounds(request.user)]})
+
+
+@api_view
+def round_units(request, round_id: int):
+    round = _round(request, round_id)
+    units = round.units.all()
+    if not is_staff_viewer(request.user):
+        units = units.filter(pk__in=unit_ids_of(request.user))
+    return JsonResponse({"round": round.pk, "units": [
+        {"id": u.pk, "code": u.code, "name": u.name, "parent": u.parent.code if u.parent else None}
+        for u in units.select_related("parent")
+    ]})  # fmt: skip
+
+
+@api_view
+def round_submissions(request, round_id: int):
+    round = _round(request, round_id)
+    items = Submission.objects.filter(round=round).select_related("unit")
+    visible = [s for s in items if can_view_unit_data(request.user, round, s.unit)]
+    return JsonResponse({"round": round.pk, "submissions": [
+        {"unit": s.unit.code, "status": s.status, "values": s.values,
+         "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None}
+        for s in visible
+    ]})  # fmt: skip
+
+
+@api_view
+def round_results(request, round_id: int):
+    round = _round(request, round_id)
+    if is_staff_viewer(request.user):
+        run = ScoringRun.latest_done(round)
+    else:
+        publication = Publication.current(round) if round.results_visible_to_units else None
+        run = publication.run if publication else None
+    if run is None or run.status != RunStatus.DONE:
+        return JsonResponse({"round": round.pk, "version": None, "results": []})
+    results = run.unit_results.select_related("unit").defer("explanation", "explanation_text")
+    if not can_view_ranking(request.user, round):
+        results = [r for r in results if can_view_unit_result(request.user, round, r.unit)]
+    return JsonResponse({"round": round.pk, "version": run.version, "results": [
+        {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total, "grade": r.grade,
+         "groups": r.groups, "previous_total": r.previous_total}
+        for r in results
+    ]})  # fmt: skip

@@ -1,0 +1,204 @@
+"""Who may see and do what: one small function per rule, used by pages AND the JSON API.
+
+Rules (issue 4): a unit sees only its own data, and its results only once published; an
+expert sees only the units assigned to him and never another expert's scores before his
+group closes; the agency is independent: nobody who is a member of a unit may verify or
+score that unit. Views call these functions and answer 403 (or 404) when they say no.
+"""
+
+from __future__ import annotations
+
+from kaoping.web.accounts.models import Role
+from kaoping.web.rounds.models import TRANSITIONS, Round, RoundState
+
+STAFF_ROLES = {Role.ADMIN, Role.OFFICE, Role.AGENCY, Role.COMMITTEE}
+
+
+def roles_of(user) -> set[str]:
+    """The user's roles, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_kaoping_roles", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("role", flat=True))
+        if user.is_superuser:
+            cached.add(Role.ADMIN)
+        user._kaoping_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def unit_ids_of(user) -> set[int]:
+    """Units the user belongs to (as a unit member)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_kaoping_units", None)
+    if cached is None:
+        cached = set(user.memberships.filter(role=Role.UNIT).values_list("unit_id", flat=True))
+        user._kaoping_units = cached
+    return cached
+
+
+def is_member_of_unit(user, unit) -> bool:
+    return unit.pk in unit_ids_of(user)
+
+
+def is_staff_viewer(user) -> bool:
+    """Office, agency, committee and administrators see every unit of every round."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def expert_round_ids(user) -> set[int]:
+    from kaoping.web.experts.models import ExpertGroup
+
+    return set(ExpertGroup.objects.filter(members=user).values_list("round_id", flat=True))
+
+
+def expert_unit_ids(user, round: Round) -> set[int]:
+    from kaoping.web.experts.models import Assignment
+
+    return set(
+        Assignment.objects.filter(group__round=round, expert=user).values_list("unit_id", flat=True)
+    )
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+
+def visible_rounds(user):
+    """Rounds the user may open at all."""
+    if is_staff_viewer(user):
+        return Round.objects.all()
+    ids = set(Round.objects.filter(units__in=unit_ids_of(user)).values_list("id", flat=True))
+    if has_role(user, Role.EXPERT):
+        ids |= expert_round_ids(user)
+    return Round.objects.filter(id__in=ids)
+
+
+def can_view_round(user, round: Round) -> bool:
+    return visible_rounds(user).filter(pk=round.pk).exists()
+
+
+def can_create_round(user) -> bool:
+    return has_role(user, Role.OFFICE)
+
+
+def can_transition(user, round: Round, action: str) -> bool:
+    """Role check only; the action itself refuses wrong states with a message."""
+    transition = TRANSITIONS.get(action)
+    return transition is not None and has_role(user, *transition.roles)
+
+
+def can_view_scheme(user, round: Round) -> bool:
+    """Units see standards and weights once the scheme is published (before collecting)."""
+    if is_staff_viewer(user):
+        return True
+    return round.scheme_frozen and can_view_round(user, round)
+
+
+# --- base data ----------------------------------------------------------------------------
+
+
+def can_view_unit_data(user, round: Round, unit) -> bool:
+    if is_member_of_unit(user, unit):
+        return round.units.filter(pk=unit.pk).exists()
+    if is_staff_viewer(user):
+        return True
+    return has_role(user, Role.EXPERT) and unit.pk in expert_unit_ids(user, round)
+
+
+def can_list_submissions(user, round: Round) -> bool:
+    return is_staff_viewer(user)
+
+
+def can_edit_submission(user, round: Round, unit) -> bool:
+    """Only the unit itself fills in its data, and only while collection is open."""
+    return round.state == RoundState.COLLECTION and is_member_of_unit(user, unit)
+
+
+def can_check_submission(user, round: Round, unit) -> bool:
+    """Return for rectification, record checks, verify: the independent agency only."""
+    return (
+        has_role(user, Role.AGENCY)
+        and not is_member_of_unit(user, unit)
+        and round.state in (RoundState.COLLECTION, RoundState.VERIFICATION)
+    )
+
+
+def can_import_all(user, round: Round) -> bool:
+    return has_role(user, Role.OFFICE, Role.AGENCY) and round.state == RoundState.COLLECTION
+
+
+def can_view_overdue(user) -> bool:
+    return has_role(user, Role.OFFICE, Role.AGENCY, Role.ADMIN)
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def can_run_scoring(user, round: Round) -> bool:
+    return has_role(user, Role.OFFICE, Role.AGENCY) and round.state == RoundState.SCORING
+
+
+def can_view_ranking(user, round: Round) -> bool:
+    """Staff see draft results; units see the ranking once it is published to them."""
+    if is_staff_viewer(user):
+        return True
+    return (
+        round.results_visible_to_units and bool(unit_ids_of(user)) and can_view_round(user, round)
+    )
+
+
+def can_view_unit_result(user, round: Round, unit) -> bool:
+    if is_staff_viewer(user):
+        return True
+    return (
+        round.results_visible_to_units
+        and is_member_of_unit(user, unit)
+        and round.units.filter(pk=unit.pk).exists()
+    )
+
+
+# --- experts and disputes -----------------------------------------------------------------
+
+
+def can_score_as_expert(user, round: Round, unit) -> bool:
+    """An assigned expert who is not a member of the unit, while his group is open."""
+    return (
+        has_role(user, Role.EXPERT)
+        and not is_member_of_unit(user, unit)
+        and unit.pk in expert_unit_ids(user, round)
+    )
+
+
+def can_see_expert_scores(user, group) -> bool:
+    """Another expert's scores stay hidden from experts until the group closes."""
+    if has_role(user, Role.OFFICE, Role.AGENCY, Role.COMMITTEE, Role.ADMIN):
+        return True
+    return group.closed and group.members.filter(pk=user.pk).exists()
+
+
+def can_manage_experts(user, round: Round) -> bool:
+    return has_role(user, Role.OFFICE)
+
+
+def can_file_dispute(user, round: Round, unit) -> bool:
+    from kaoping.web.disputes.models import dispute_window_open
+
+    return (
+        round.state == RoundState.PUBLISHED
+        and is_member_of_unit(user, unit)
+        and round.units.filter(pk=unit.pk).exists()
+        and dispute_window_open(round)
+    )
+
+
+def can_handle_disputes(user, round: Round) -> bool:
+    return has_role(user, Role.OFFICE)
+
+
+def can_view_log(user, round: Round | None = None) -> bool:
+    return has_role(user, Role.OFFICE, Role.AGENCY, Role.COMMITTEE, Role.ADMIN)

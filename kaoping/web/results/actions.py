@@ -1,0 +1,173 @@
+"""Scoring runs (the engine on verified data), approval and publication of results."""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.scoring import KaopingError, evaluate, explain
+from kaoping.web.audit.log import record
+from kaoping.web.common import ActionError
+from kaoping.web.results.models import Publication, RunKind, RunStatus, ScoringRun, UnitResult
+from kaoping.web.rounds.models import Round
+from kaoping.web.submissions.data import base_data_for
+from kaoping.web.submissions.models import Submission, SubmissionStatus
+
+PROGRESS_STEP = 200  # units between progress updates
+
+
+def do_start_scoring_run(
+    round: Round, *, acting_user, kind: str = RunKind.ORIGINAL, note: str = ""
+) -> ScoringRun:
+    """Queue a scoring run (a new version) and compute it in the background."""
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        if ScoringRun.objects.filter(
+            round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        ).exists():
+            raise ActionError(_("A scoring run is already in progress."))
+        version = (ScoringRun.objects.filter(round=round).aggregate(v=Max("version"))["v"] or 0) + 1
+        run = ScoringRun.objects.create(
+            round=round, version=version, kind=kind, started_by=acting_user, note=note,
+            scheme_sha256=round.scheme_sha256,
+        )  # fmt: skip
+        record(
+            "results.start_run",
+            acting_user,
+            round=round,
+            obj=run,
+            data={"version": version, "kind": kind},
+        )
+    start_job(compute_run, run.pk)
+    return run
+
+
+def start_job(function, *args) -> None:
+    """Run a long job in a thread (its progress is in the database); inline in tests."""
+    if getattr(settings, "KAOPING_JOBS_INLINE", False):
+        function(*args)
+        return
+
+    def target():
+        try:
+            function(*args)
+        finally:
+            close_old_connections()
+
+    transaction.on_commit(lambda: threading.Thread(target=target, daemon=True).start())
+
+
+def compute_run(run_id: int) -> None:
+    run = ScoringRun.objects.select_related("round").get(pk=run_id)
+    run.status = RunStatus.RUNNING
+    run.save(update_fields=["status"])
+    try:
+        _compute(run)
+    except (KaopingError, ActionError) as exc:
+        message = exc.render("zh") if isinstance(exc, KaopingError) else str(exc)
+        ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, message=message,
+                                                     finished_at=timezone.now())  # fmt: skip
+
+
+def evaluation_of(round: Round, previous=None):
+    """The engine's result on the round's verified data (units in code order)."""
+    scheme = round.scheme()
+    submissions = list(
+        Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
+        .select_related("unit").order_by("unit__code")
+    )  # fmt: skip
+    if not submissions:
+        raise ActionError(_("There is no verified data to score."))
+    data = base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
+    return evaluate(scheme, data, previous=previous), [s.unit for s in submissions]
+
+
+def _compute(run: ScoringRun) -> None:
+    round = run.round
+    previous = None
+    if (
+        round.previous_id
+        and Submission.objects.filter(
+            round=round.previous, status=SubmissionStatus.VERIFIED
+        ).exists()
+    ):
+        previous, _units = evaluation_of(round.previous)
+    result, units = evaluation_of(round, previous)
+    by_code = {u.code: u for u in units}
+    scheme = result.scheme
+    rows = []
+    for position, u in enumerate(result.order()):
+        code = result.data.units[u].code
+        ex = explain(result, code)
+        rank = int(result.ranks[u]) or None
+        rows.append(UnitResult(
+            run=run, unit=by_code[code], position=position, rank=rank,
+            total=_num(result.totals[u]), grade=result.grades[u] or "",
+            groups={g: _num(s[u]) for g, s in result.group_scores.items()},
+            previous_total=_num(result.previous.totals[u]) if result.previous else None,
+            previous_rank=(int(result.previous.ranks[u]) or None) if result.previous else None,
+            explanation=ex.to_dict(),
+            explanation_text={"zh": ex.render("zh"), "en": ex.render("en")},
+        ))  # fmt: skip
+        if position % PROGRESS_STEP == 0:
+            ScoringRun.objects.filter(pk=run.pk).update(progress=int(90 * position / len(units)))
+    with transaction.atomic():
+        UnitResult.objects.bulk_create(rows, batch_size=500)
+        run.summary = {
+            "groups": [
+                {"code": g.code, "name": g.name_for("zh"), "name_en": g.name_for("en")}
+                for g in scheme.top_groups
+            ],
+            "indicators": [
+                {"code": i.code, "name": i.name_for("zh"), "name_en": i.name_for("en"), "group": i.group}
+                for i in scheme.indicators
+            ],
+            "warnings": {"zh": [w.render("zh") for w in result.warnings],
+                         "en": [w.render("en") for w in result.warnings]},
+            "units": len(units),
+            "previous_year": round.previous.year if previous is not None else None,
+        }  # fmt: skip
+        run.input_sha256 = result.data.sha256 or ""
+        run.status = RunStatus.DONE
+        run.progress = 100
+        run.finished_at = timezone.now()
+        run.save()
+        record("results.run_done", run.started_by, round=round, obj=run,
+               data={"version": run.version, "input_sha256": run.input_sha256, "units": len(units)})  # fmt: skip
+
+
+def _num(x) -> float | None:
+    value = float(x)
+    return None if value != value else value
+
+
+def approve_latest_run(round: Round, acting_user) -> ScoringRun:
+    run = ScoringRun.latest_done(round)
+    if run is None:
+        raise ActionError(_("There are no results to approve."))
+    run.approved_by = acting_user
+    run.approved_at = timezone.now()
+    run.save(update_fields=["approved_by", "approved_at"])
+    return run
+
+
+def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
+    """Add a publication version pointing at a finished run (never replacing earlier ones)."""
+    if run.status != RunStatus.DONE:
+        raise ActionError(_("Only finished results can be published."))
+    with transaction.atomic():
+        version = (
+            Publication.objects.filter(round=run.round).aggregate(v=Max("version"))["v"] or 0
+        ) + 1
+        publication = Publication.objects.create(
+            round=run.round, run=run, version=version, published_by=acting_user,
+            published_at=timezone.now(), note=note,
+        )  # fmt: skip
+        record("results.publish", acting_user, round=run.round, obj=publication,
+               data={"version": version, "run": run.version, "note": note})  # fmt: skip
+    return publication

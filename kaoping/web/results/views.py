@@ -1,0 +1,183 @@
+"""Results: scoring runs with progress, ranking table, a unit's page, exports, charts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.permissions import (
+    can_run_scoring,
+    can_view_ranking,
+    can_view_unit_result,
+    is_staff_viewer,
+)
+from kaoping.web.results import charts
+from kaoping.web.results.actions import do_start_scoring_run
+from kaoping.web.results.models import Publication, RunStatus, ScoringRun, UnitResult
+from kaoping.web.rounds.views import round_for
+from kaoping.web.submissions.views import lang_of
+
+PAGE_ROWS = 100  # a page of the ranking; the Excel export has every unit
+
+
+def _two(x) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def run_for(request, round) -> ScoringRun | None:
+    """Units always see the current publication; staff see a chosen or the latest run."""
+    if not is_staff_viewer(request.user):
+        publication = Publication.current(round)
+        return publication.run if publication and round.results_visible_to_units else None
+    if request.GET.get("run"):
+        return get_object_or_404(
+            ScoringRun, round=round, version=request.GET["run"], status=RunStatus.DONE
+        )
+    return ScoringRun.latest_done(round)
+
+
+def group_columns(run: ScoringRun, lang: str) -> list[tuple[str, str]]:
+    key = "name_en" if lang == "en" else "name"
+    return [(g["code"], g[key]) for g in run.summary.get("groups", [])]
+
+
+@login_required
+def index(request, round_id: int):
+    round = round_for(request, round_id)
+    require(is_staff_viewer(request.user))
+    runs = ScoringRun.objects.filter(round=round).select_related("started_by", "approved_by")
+    publications = Publication.objects.filter(round=round).select_related("run", "published_by")
+    return render(request, "results/index.html", {
+        "round": round, "runs": runs, "publications": publications,
+        "can_run": can_run_scoring(request.user, round),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def start_run(request, round_id: int):
+    round = round_for(request, round_id)
+    require(can_run_scoring(request.user, round))
+    try:
+        run = do_start_scoring_run(round, acting_user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("results:index", round.pk)
+    return redirect("results:progress", round.pk, run.version)
+
+
+@login_required
+def progress(request, round_id: int, version: int):
+    round = round_for(request, round_id)
+    require(is_staff_viewer(request.user))
+    run = get_object_or_404(ScoringRun, round=round, version=version)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {"status": run.status, "progress": run.progress, "message": run.message}
+        )
+    return render(request, "results/progress.html", {"round": round, "run": run,
+                                                     "busy": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)})  # fmt: skip
+
+
+@login_required
+def ranking(request, round_id: int):
+    round = round_for(request, round_id)
+    require(can_view_ranking(request.user, round))
+    run = run_for(request, round)
+    lang = lang_of(request)
+    if run is None:
+        return render(request, "results/none.html", {"round": round})
+    groups = group_columns(run, lang)
+    results = run.unit_results.select_related("unit").defer("explanation", "explanation_text")
+    if wants_xlsx(request):
+        headers = [_("Rank"), _("Unit code"), _("Unit name"), *[n for _c, n in groups], _("Total"), _("Grade"),
+                   _("Previous total"), _("Change")]  # fmt: skip
+        return xlsx_response(f"{round.name}-排名.xlsx", headers, (
+            (r.rank, r.unit.code, r.unit.name, *[r.groups.get(c) for c, _n in groups], r.total, r.grade,
+             r.previous_total, r.change) for r in results.iterator()
+        ))  # fmt: skip
+    page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
+    rows = list(page)
+    for r in rows:  # formatted here: 100 rows x 8 numbers through floatformat is slow
+        r.cells = [_two(r.groups.get(c)) for c, _n in groups]
+        r.total_text = _two(r.total)
+        change = r.change
+        r.change_text = "—" if change is None else f"{change:+.2f}"
+        r.change_up = change is not None and change >= 0
+    bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows])
+    return render(request, "results/ranking.html", {
+        "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
+        "page": page, "staff": is_staff_viewer(request.user),
+        "publication": Publication.objects.filter(run=run).order_by("-version").first(),
+    })  # fmt: skip
+
+
+@login_required
+def unit_result(request, round_id: int, unit_id: int):
+    round = round_for(request, round_id)
+    unit = get_object_or_404(round.units, pk=unit_id)
+    if not can_view_unit_result(request.user, round, unit):
+        # Units learn nothing about unpublished results or other units' pages.
+        raise Http404 if not is_staff_viewer(request.user) else PermissionDenied
+    run = run_for(request, round)
+    if run is None:
+        raise Http404
+    result = get_object_or_404(UnitResult.objects.select_related("unit"), run=run, unit=unit)
+    lang = lang_of(request)
+    groups = group_columns(run, lang)
+    explanation = result.explanation
+    if wants_xlsx(request):
+        return xlsx_response(
+            f"{unit.name}-{round.year}-得分.xlsx",
+            [_("Indicator"), _("Name"), _("Value"), _("Mean"), _("Standard deviation"), _("Standard score"),
+             _("Score"), _("Weight"), _("Contribution")],
+            ((i["code"], i["name"], i["value"], i["stats"].get("mean"), i["stats"].get("sd"), i["z"],
+              i["score"], i["effective_weight"], i["contribution"]) for i in explanation["indicators"]),
+        )  # fmt: skip
+    averages = _group_averages(run, [c for c, _n in groups])
+    radar = charts.radar([n for _c, n in groups], [
+        (unit.name, [result.groups.get(c) for c, _n in groups]),
+        (_("average"), [averages[c] for c, _n in groups]),
+    ])  # fmt: skip
+    trend = charts.trend(_trend_points(request, unit))
+    return render(request, "results/unit.html", {
+        "round": round, "run": run, "unit": unit, "result": result, "groups": groups,
+        "group_rows": [(n, result.groups.get(c), averages[c]) for c, n in groups],
+        "ex": explanation, "text": result.explanation_text.get(lang, ""),
+        "radar": mark_safe(radar), "trend": mark_safe(trend),
+    })  # fmt: skip
+
+
+def _group_averages(run: ScoringRun, codes: list[str]) -> dict[str, float | None]:
+    sums = {c: [0.0, 0] for c in codes}
+    for groups in run.unit_results.values_list("groups", flat=True):
+        for c in codes:
+            if groups.get(c) is not None:
+                sums[c][0] += groups[c]
+                sums[c][1] += 1
+    return {c: (s / n if n else None) for c, (s, n) in sums.items()}
+
+
+def _trend_points(request, unit) -> list[tuple[str, float | None]]:
+    """The unit's total in each round it appears in, as far as the user may see it."""
+    from kaoping.web.permissions import visible_rounds
+
+    points = []
+    for other in visible_rounds(request.user).filter(units=unit).order_by("year"):
+        run = run_for(request, other) if is_staff_viewer(request.user) else (
+            Publication.current(other).run if other.results_visible_to_units and Publication.current(other) else None)  # fmt: skip
+        if run is None:
+            continue
+        total = (
+            UnitResult.objects.filter(run=run, unit=unit).values_list("total", flat=True).first()
+        )
+        points.append((str(other.year), total))
+    return points

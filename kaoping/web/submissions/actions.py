@@ -1,0 +1,308 @@
+"""Actions on base data: drafts, uploads, submission, rectification, checks, verification.
+
+Each ``do_*`` function runs in one transaction and writes its evaluation-log entry there.
+Permission checks are the views' (and API's) job, through :mod:`kaoping.web.permissions`;
+the actions refuse wrong states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.scoring import DataError
+from kaoping.tables import read_base_data
+from kaoping.web.audit.log import record
+from kaoping.web.common import ActionError
+from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.submissions.data import Finding, findings_of, validate_values, values_of
+from kaoping.web.submissions.models import (
+    Attachment,
+    Rectification,
+    Submission,
+    SubmissionStatus,
+    ValueChange,
+    VerificationRecord,
+)
+
+
+class Rejected(ActionError):
+    """Data that does not pass validation, with every finding (cell by cell)."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__(
+            _("%(count)s problem(s) found; nothing was saved.") % {"count": len(findings)}
+        )
+
+
+def submission_for(round: Round, unit) -> Submission:
+    submission, _created = Submission.objects.get_or_create(round=round, unit=unit)
+    return submission
+
+
+def _locked(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update().select_related("round", "unit").get(pk=submission.pk)
+    )
+
+
+def _require_collection(round: Round) -> None:
+    if round.state != RoundState.COLLECTION:
+        raise ActionError(_("Data collection is not open for this round."))
+
+
+def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -> list[str]:
+    """Store new values; after a first submission, keep each old value with who and why."""
+    old = submission.values or {}
+    changed = [k for k in values if old.get(k) != values.get(k)]
+    if submission.first_submitted_at and changed:
+        if not reason.strip():
+            raise ActionError(
+                _("Values were already submitted: please give a reason for the change.")
+            )
+        now = timezone.now()
+        ValueChange.objects.bulk_create(
+            ValueChange(submission=submission, field=k, old_value=old.get(k),
+                        new_value=values.get(k), changed_by=actor, changed_at=now, reason=reason)
+            for k in changed
+        )  # fmt: skip
+    submission.values = {**old, **values}
+    return changed
+
+
+def do_save_draft(
+    submission: Submission, values: Mapping, *, acting_user, reason: str = ""
+) -> Submission:
+    """Save typed values without submitting them (drafts may be incomplete)."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        _require_collection(submission.round)
+        if not submission.editable:
+            raise ActionError(_("This submission can no longer be edited."))
+        changed = _apply_values(submission, values, acting_user, reason)
+        submission.source = "form"
+        if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
+            submission.status = SubmissionStatus.DRAFT
+        submission.save()
+        record("submission.save_draft", acting_user, round=submission.round, unit=submission.unit,
+               obj=submission, data={"changed": changed, "reason": reason})  # fmt: skip
+    return submission
+
+
+def do_upload(
+    submission: Submission,
+    content: bytes,
+    filename: str,
+    *,
+    acting_user,
+    reason: str = "",
+    lang: str = "zh",
+) -> Submission:
+    """Validate an uploaded template (every problem at once) and keep it as the draft."""
+    round, unit = submission.round, submission.unit
+    scheme = round.scheme()
+    try:
+        data = read_base_data(content, scheme, filename=filename)
+    except DataError as exc:
+        raise Rejected(findings_of(exc, scheme, lang)) from None
+    if unit.code not in data.codes:
+        raise Rejected([Finding(None, None, "unit_code", ", ".join(data.codes[:5]),
+                                _("The file has no row for your unit (code %(code)s).") % {"code": unit.code})])  # fmt: skip
+    others = [c for c in data.codes if c != unit.code]
+    if others:
+        raise Rejected([Finding(data.row_of(data.index_of(c)), None, "unit_code", c,
+                                _("This row is for another unit; upload only your own row."))
+                        for c in others])  # fmt: skip
+    values = values_of(data, data.index_of(unit.code), scheme)
+    with transaction.atomic():
+        submission = _locked(submission)
+        _require_collection(round)
+        if not submission.editable:
+            raise ActionError(_("This submission can no longer be edited."))
+        changed = _apply_values(submission, values, acting_user, reason)
+        submission.source = filename
+        if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
+            submission.status = SubmissionStatus.DRAFT
+        submission.save()
+        record("submission.upload", acting_user, round=round, unit=unit, obj=submission,
+               data={"file": filename, "sha256": data.sha256, "changed": changed})  # fmt: skip
+    return submission
+
+
+def do_submit(submission: Submission, *, acting_user, lang: str = "zh") -> Submission:
+    """Submit deliberately: the stored values must pass every rule of the scheme."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        round = submission.round
+        _require_collection(round)
+        if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+            raise ActionError(_("Only a draft or a returned submission can be submitted."))
+        scheme = round.scheme()
+        try:
+            validate_values(scheme, submission.unit, round.year, submission.values)
+        except DataError as exc:
+            raise Rejected(findings_of(exc, scheme, lang)) from None
+        now = timezone.now()
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.submitted_at = now
+        submission.submitted_by = acting_user
+        submission.first_submitted_at = submission.first_submitted_at or now
+        submission.save()
+        Rectification.objects.filter(submission=submission, resolved_at__isnull=True).update(
+            resolved_at=now
+        )
+        record("submission.submit", acting_user, round=round, unit=submission.unit, obj=submission,
+               data={"values": submission.values})  # fmt: skip
+    return submission
+
+
+def do_confirm_import(submission: Submission, *, acting_user) -> Submission:
+    """A unit confirms the row the office imported for it (then it counts as submitted)."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        _require_collection(submission.round)
+        if submission.status != SubmissionStatus.PENDING_CONFIRMATION:
+            raise ActionError(_("There is no imported row waiting for confirmation."))
+        now = timezone.now()
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.submitted_at = now
+        submission.submitted_by = acting_user
+        submission.first_submitted_at = submission.first_submitted_at or now
+        submission.save()
+        record("submission.confirm_import", acting_user, round=submission.round,
+               unit=submission.unit, obj=submission)  # fmt: skip
+    return submission
+
+
+def do_return(
+    submission: Submission, *, reasons: Mapping[str, str], general: str, deadline: date, acting_user
+) -> Rectification:
+    """限期整改: send a submission back with a reason per field and a deadline."""
+    reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
+    if not reasons and not general.strip():
+        raise ActionError(_("Give at least one reason for the rectification."))
+    if deadline < timezone.localdate():
+        raise ActionError(_("The deadline cannot be in the past."))
+    with transaction.atomic():
+        submission = _locked(submission)
+        if submission.round.state not in (RoundState.COLLECTION, RoundState.VERIFICATION):
+            raise ActionError(
+                _("Submissions can only be returned during collection or verification.")
+            )
+        if submission.status != SubmissionStatus.SUBMITTED:
+            raise ActionError(_("Only a submitted (not yet verified) submission can be returned."))
+        submission.status = SubmissionStatus.RETURNED
+        submission.save()
+        rect = Rectification.objects.create(
+            submission=submission, reasons=reasons, general=general.strip(), deadline=deadline,
+            returned_by=acting_user, returned_at=timezone.now(),
+        )  # fmt: skip
+        record("submission.return", acting_user, round=submission.round, unit=submission.unit,
+               obj=rect, data={"reasons": reasons, "general": general, "deadline": deadline})  # fmt: skip
+    return rect
+
+
+def do_record_check(
+    submission: Submission, *, kind: str, when: date, method: str, finding: str, acting_user,
+    attachment=None,
+) -> VerificationRecord:  # fmt: skip
+    with transaction.atomic():
+        check = VerificationRecord(
+            submission=submission, kind=kind, checker=acting_user, date=when,
+            method=method, finding=finding,
+        )  # fmt: skip
+        if attachment is not None:
+            check.attachment.save(attachment.name, attachment, save=False)
+        check.save()
+        record("submission.check", acting_user, round=submission.round, unit=submission.unit,
+               obj=check, data={"kind": kind, "date": when, "method": method, "finding": finding})  # fmt: skip
+    return check
+
+
+def do_verify(submission: Submission, *, acting_user) -> Submission:
+    with transaction.atomic():
+        submission = _locked(submission)
+        if submission.round.state not in (RoundState.COLLECTION, RoundState.VERIFICATION):
+            raise ActionError(_("Data can only be verified during collection or verification."))
+        if submission.status != SubmissionStatus.SUBMITTED:
+            raise ActionError(_("Only submitted data can be verified."))
+        submission.status = SubmissionStatus.VERIFIED
+        submission.verified_at = timezone.now()
+        submission.verified_by = acting_user
+        submission.save()
+        record("submission.verify", acting_user, round=submission.round, unit=submission.unit,
+               obj=submission)  # fmt: skip
+    return submission
+
+
+def do_correct_value(
+    submission: Submission, field: str, value: float | None, *, reason: str, acting_user
+) -> Submission:
+    """Change one value after submission (e.g. after a re-review), keeping the old one."""
+    if field not in {f.key for f in submission.round.scheme().fields}:
+        raise ActionError(_("Unknown field."))
+    with transaction.atomic():
+        submission = _locked(submission)
+        changed = _apply_values(submission, {field: value}, acting_user, reason or "")
+        submission.save()
+        record("submission.correct_value", acting_user, round=submission.round,
+               unit=submission.unit, obj=submission,
+               data={"field": field, "value": value, "reason": reason, "changed": changed})  # fmt: skip
+    return submission
+
+
+def do_import_all(
+    round: Round, content: bytes, filename: str, *, acting_user, lang: str = "zh"
+) -> int:
+    """Import every unit's row from one table; each unit then confirms its own row."""
+    scheme = round.scheme()
+    try:
+        data = read_base_data(content, scheme, filename=filename)
+    except DataError as exc:
+        raise Rejected(findings_of(exc, scheme, lang)) from None
+    units = {u.code: u for u in round.units.all()}
+    strangers = [c for c in data.codes if c not in units]
+    if strangers:
+        raise Rejected([Finding(data.row_of(data.index_of(c)), None, "unit_code", c,
+                                _("This unit is not part of the round."))
+                        for c in strangers])  # fmt: skip
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        if round.state != RoundState.COLLECTION:
+            raise ActionError(_("Data collection is not open for this round."))
+        existing = {
+            s.unit_id: s for s in Submission.objects.select_for_update().filter(round=round)
+        }
+        locked = [c for c in data.codes if c in units and units[c].pk in existing
+                  and not existing[units[c].pk].editable]  # fmt: skip
+        if locked:
+            raise ActionError(
+                _("Already submitted, not imported: %(codes)s") % {"codes": ", ".join(locked)}
+            )
+        for position, code in enumerate(data.codes):
+            unit = units[code]
+            submission = existing.get(unit.pk) or Submission(round=round, unit=unit)
+            submission.values = {**(submission.values or {}), **values_of(data, position, scheme)}
+            submission.status = SubmissionStatus.PENDING_CONFIRMATION
+            submission.source = filename
+            submission.save()
+        record("submission.import_all", acting_user, round=round,
+               data={"file": filename, "sha256": data.sha256, "units": len(data)})  # fmt: skip
+    return len(data)
+
+
+def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -> Attachment:
+    with transaction.atomic():
+        attachment = Attachment(
+            submission=submission, field=field, name=upload.name, uploaded_by=acting_user
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        record("submission.attach", acting_user, round=submission.round, unit=submission.unit,
+               obj=attachment, data={"name": upload.name, "field": field})  # fmt: skip
+    return attachment

@@ -1,0 +1,132 @@
+"""Between submissions and the engine: validation through kaoping.tables, BaseData, templates.
+
+Form entries are validated by writing them as a one-row CSV and reading it back with
+``kaoping.tables.read_base_data``: a typed value and an uploaded cell meet the same rules and
+the same messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from kaoping.scoring import BaseData, DataError, Problem, Scheme, UnitRef
+from kaoping.tables import read_base_data, write_template
+
+FORM_SOURCE = "网页表单"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem as a page shows it: row, column (field label), value and message."""
+
+    row: int | None
+    column: str | None
+    field: str | None
+    value: str
+    message: str
+
+    @classmethod
+    def of(cls, problem: Problem, scheme: Scheme, lang: str) -> Finding:
+        key = field_key_for(scheme, problem.column)
+        label = scheme.field(key).label_for(lang) if key else problem.column
+        value = "" if problem.value is None else str(problem.value)
+        return cls(problem.row, label, key, value, problem.text(lang))
+
+
+def input_fields(scheme: Scheme):
+    """The numeric fields a unit fills in."""
+    return [f for f in scheme.input_fields if f.is_numeric]
+
+
+def field_key_for(scheme: Scheme, column: str | None) -> str | None:
+    if not column:
+        return None
+    for spec in scheme.fields:
+        if column in (spec.key, spec.label, spec.label_en):
+            return spec.key
+    return None
+
+
+def values_of(data: BaseData, position: int, scheme: Scheme) -> dict[str, float | None]:
+    values = {}
+    for spec in input_fields(scheme):
+        column = data.columns.get(spec.key)
+        x = float(column[position]) if column is not None else math.nan
+        values[spec.key] = None if math.isnan(x) else x
+    return values
+
+
+def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object]) -> BaseData:
+    """Validate one unit's values with the engine's table rules; raises DataError."""
+    return read_base_data(one_row_csv(scheme, [(unit, values)], year), scheme, filename=FORM_SOURCE)
+
+
+def one_row_csv(
+    scheme: Scheme, rows: Iterable[tuple[object, Mapping[str, object]]], year: int
+) -> bytes:
+    keys = [f.key for f in scheme.fields]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(keys)
+    for unit, values in rows:
+        row = []
+        for key in keys:
+            if key == "unit_code":
+                row.append(unit.code)
+            elif key == "unit_name":
+                row.append(unit.name)
+            elif key == "year":
+                row.append(year)
+            else:
+                value = values.get(key)
+                row.append("" if value is None else _plain_number(value))
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _plain_number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def base_data_for(
+    scheme: Scheme, year: int, items: list[tuple[object, Mapping[str, object]]]
+) -> BaseData:
+    """BaseData for the engine from stored (already validated) values, in the given order."""
+    keys = [f.key for f in input_fields(scheme)]
+    columns = {
+        key: np.array(
+            [np.nan if values.get(key) is None else float(values[key]) for _, values in items],
+            dtype=float,
+        )
+        for key in keys
+    }
+    columns["year"] = np.full(len(items), float(year))
+    units = [UnitRef(code=unit.code, name=unit.name, year=year) for unit, _ in items]
+    data = BaseData(units=units, columns=columns, source=f"{year}")
+    data.sha256 = data.fingerprint()
+    return data
+
+
+def template_bytes(
+    scheme: Scheme, units: list, year: int, values: list[Mapping] | None, lang: str
+) -> bytes:
+    """The engine's Excel template, pre-filled with the units and any values saved so far."""
+    buffer = io.BytesIO()
+    refs = [UnitRef(code=u.code, name=u.name, year=year) for u in units]
+    data = None
+    if values is not None:
+        data = base_data_for(scheme, year, list(zip(units, values, strict=True)))
+    write_template(scheme, buffer, units=refs, year=year, data=data, lang=lang)
+    return buffer.getvalue()
+
+
+def findings_of(error: DataError, scheme: Scheme, lang: str) -> list[Finding]:
+    return [Finding.of(p, scheme, lang) for p in error.problems]

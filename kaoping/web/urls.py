@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kaoping.web.accounts import views as account_views
+from kaoping.web.submissions import views as submission_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("kaoping.web.accounts.urls")),
+    path("overdue/", submission_views.overdue, name="overdue"),
+    path("units/", include("kaoping.web.units.urls")),
+    path("log/", include("kaoping.web.audit.urls")),
+    path("rounds/", include("kaoping.web.rounds.urls")),
+    path("rounds/<int:round_id>/data/", include("kaoping.web.submissions.urls")),
+    path("rounds/<int:round_id>/results/", include("kaoping.web.results.urls")),
+    path("rounds/<int:round_id>/disputes/", include("kaoping.web.disputes.urls")),
+    path("experts/", include("kaoping.web.experts.urls")),
+    path("api/", include("kaoping.web.api.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
