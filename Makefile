@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format bench clean
+.PHONY: setup run demo test lint format bench clean
 
 setup: $(STAMP)
 
@@ -14,10 +14,17 @@ $(STAMP): pyproject.toml scripts/setup.sh
 run: setup
 	$(VENV)/bin/python manage.py migrate --noinput && $(VENV)/bin/python manage.py load_demo && $(VENV)/bin/python manage.py runserver 127.0.0.1:8000
 
+# The evaluation of the demo data, printed as a ranking table (no web server).
+demo: setup
+	$(VENV)/bin/kaoping evaluate examples/mof-2012-demo-2024.csv --previous examples/mof-2012-demo-2023.csv
+
+# The whole suite on SQLite, then every test that touches the database (tests/web) again on
+# a throwaway PostgreSQL server: the other tests never use a database.
 test: setup
 	$(VENV)/bin/ruff check kaoping tests bench
 	$(VENV)/bin/ruff format --check kaoping tests bench
 	$(VENV)/bin/pytest
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest tests/web -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check kaoping tests bench
