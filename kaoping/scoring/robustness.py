@@ -1,0 +1,1154 @@
+"""Ranking robustness (排名稳健性): how much ranks and award tiers depend on choices that a
+scheme could reasonably have made otherwise.
+
+A Monte Carlo over the uncertain choices of a scheme (method and formulas:
+``docs/robustness.md``):
+
+* **weights** — every weight multiplied by ``1 + spread * U(-1, 1)`` and renormalised among
+  its siblings; draws breaking the scheme's weight constraints (e.g. ``C + D > 50``) are
+  redrawn;
+* **normalisation** — every comparative indicator (z-score, min-max, efficacy) normalised by
+  one of the alternatives;
+* **sd** — population or sample standard deviation in the z-score;
+* **not_applicable** — a not-applicable indicator left out with its siblings' weights
+  renormalised, counted as 0, or as the mean score.
+
+Per unit it reports the median rank, the 5–95% rank interval and the probability of each
+award tier; per choice, variance-based sensitivity indices of the ranks (first-order and
+total, Saltelli 2010 / Jansen 1999 estimators, summed over units).
+
+Why it is fast: the indicator values never change across replicates, and the discrete
+choices have few combinations, so the (units x indicators) score matrix of each combination
+is computed once by :func:`kaoping.scoring.evaluate`. A replicate then only needs its
+weights: units sharing a pattern of applicable indicators share effective indicator weights,
+so the totals of a batch of replicates are one matrix product per pattern, and ranks come from
+one packed integer sort per row. Nothing loops over units or, in Python, over replicates.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kaoping.scoring.data import BaseData, UnitRef
+from kaoping.scoring.evaluation import evaluate
+from kaoping.scoring.formulas import FormulaError, parse_condition
+from kaoping.scoring.messages import KaopingError, Problem
+from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
+
+# Normalisations that compare units with each other, and so may be swapped for one another.
+COMPARATIVE = ("zscore", "minmax", "efficacy")
+# The special normalisation level "as the scheme publishes it" (each indicator its own).
+AS_PUBLISHED = "scheme"
+FACTORS = ("weights", "normalisation", "sd", "not_applicable")
+QUANTILES = (0.05, 0.5, 0.95)
+MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units: 800 MB)
+MAX_REDRAW_ROUNDS = 200
+CELLS_PER_TASK = 1 << 18  # replicates x units per work item: ~2 MB of float64, cache-sized
+FLUSH_CELLS = 1 << 23  # ranks collected (replicates x units) before they are counted
+UNITS_PER_BLOCK = 256  # units at a time in the sensitivity sums
+HISTOGRAM_BLOCK = 1 << 17  # histogram cells counted at a time (1 MB of int64)
+
+FACTOR_LABELS = {
+    "weights": ("权重", "weights"),
+    "normalisation": ("标准化方法", "normalisation"),
+    "sd": ("标准差口径", "standard deviation"),
+    "not_applicable": ("不适用指标的处理", "not-applicable indicators"),
+}
+LEVEL_LABELS = {
+    "zscore": ("标准分（z）", "z-score"),
+    "minmax": ("极差法（min-max）", "min-max"),
+    "efficacy": ("功效系数法", "efficacy coefficient"),
+    AS_PUBLISHED: ("按方案", "as published"),
+    "population": ("总体标准差", "population"),
+    "sample": ("样本标准差", "sample"),
+    "renormalise": ("同级权重重新归一", "renormalise siblings"),
+    "zero": ("记 0 分", "count as 0"),
+    "mean": ("记平均分", "count as the mean"),
+}
+
+
+# --- options ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierQuota:
+    """A rank-quota award tier: the next ``percent`` of ranked units (e.g. top 20%)."""
+
+    name: str
+    percent: float
+
+
+@dataclass(frozen=True)
+class RobustnessOptions:
+    """What varies, how much, and how the result is summarised.
+
+    Parameters
+    ----------
+    replicates : int
+        Monte Carlo replicates for the rank distribution and tier probabilities.
+    weight_spread : float
+        Each weight is multiplied by ``1 + weight_spread * U(-1, 1)`` (0 keeps weights fixed).
+    normalisations, sd_kinds, na_policies : tuple of str
+        The alternatives, each drawn with equal probability; a single value does not vary.
+        ``"scheme"`` among the normalisations means each indicator's own.
+    tiers : tuple of TierQuota, optional
+        Rank-quota award tiers; by default the scheme's grade bands (on totals).
+    sensitivity_replicates : int
+        Base sample size of the sensitivity design (0: no sensitivity indices).
+    seed : int
+        Seed of the random draws; the same seed gives the same result.
+    workers : int, optional
+        Threads (default: the machine's cores, at most 4). Never changes the result.
+    """
+
+    replicates: int = 1000
+    weight_spread: float = 0.25
+    normalisations: tuple[str, ...] = COMPARATIVE
+    sd_kinds: tuple[str, ...] = SD_KINDS
+    na_policies: tuple[str, ...] = NA_POLICIES
+    tiers: tuple[TierQuota, ...] | None = None
+    sensitivity_replicates: int = 1000
+    seed: int = 0
+    workers: int | None = None
+
+    def levels(self, factor: str) -> tuple[str, ...]:
+        """The alternatives of a discrete factor."""
+        return {
+            "normalisation": self.normalisations,
+            "sd": self.sd_kinds,
+            "not_applicable": self.na_policies,
+        }[factor]
+
+    def varying(self) -> tuple[str, ...]:
+        """Factors that actually vary (more than one level, or a positive weight spread)."""
+        return tuple(
+            f
+            for f in FACTORS
+            if (self.weight_spread > 0 if f == "weights" else len(self.levels(f)) > 1)
+        )
+
+    def problems(self, units: int = 2) -> list[Problem]:
+        """Everything wrong with these options, as problems naming the option."""
+        found: list[Problem] = []
+
+        def bad(option: str, value: Any, expected: tuple[str, str]) -> None:
+            found.append(
+                Problem(
+                    "robustness.bad_option",
+                    column=option,
+                    params={"option": option, "value": value, "expected": expected},
+                )
+            )
+
+        if not 2 <= self.replicates <= 10_000_000:
+            bad("--replicates", self.replicates, ("2 到 10000000 之间的整数", "2 to 10,000,000"))
+        if not 0 <= self.weight_spread < 1:
+            bad("--weight-spread", self.weight_spread, ("不小于 0 且小于 1 的数", "0 <= x < 1"))
+        if not 0 <= self.sensitivity_replicates <= 1_000_000:
+            bad("--sensitivity-replicates", self.sensitivity_replicates,
+                ("0 到 1000000 之间的整数", "0 to 1,000,000"))  # fmt: skip
+        for option, values, allowed in (
+            ("--normalisations", self.normalisations, (*COMPARATIVE, AS_PUBLISHED)),
+            ("--sd", self.sd_kinds, SD_KINDS),
+            ("--na", self.na_policies, NA_POLICIES),
+        ):
+            wrong = [v for v in values if v not in allowed]
+            if not values or wrong or len(set(values)) != len(values):
+                text = "、".join(allowed)
+                bad(option, ",".join(values), (f"{text} 中不重复的一项或几项",
+                                                f"one or more of {', '.join(allowed)}"))  # fmt: skip
+        if self.tiers is not None:
+            total = sum(t.percent for t in self.tiers)
+            if not self.tiers or any(not t.percent > 0 for t in self.tiers) or total > 100 + 1e-9:
+                shown = ",".join(f"{t.name}:{t.percent:g}" for t in self.tiers)
+                bad("--tiers", shown, ("各档百分比大于 0 且合计不超过 100",
+                                       "percentages above 0 adding up to at most 100"))  # fmt: skip
+        if not 2 <= units <= MAX_UNITS:
+            found.append(Problem("robustness.units", params={"n": units, "max": MAX_UNITS}))
+        return found
+
+
+def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
+    """Read rank-quota tiers written as ``"20,30"`` or ``"一档:20%,二档:30%"``.
+
+    Unnamed tiers are called 第1档, 第2档, ... Raises KaopingError on bad text.
+
+    Examples
+    --------
+    >>> parse_tier_quotas("一档:20%, 二档:30")
+    (TierQuota(name='一档', percent=20.0), TierQuota(name='二档', percent=30.0))
+    >>> [t.name for t in parse_tier_quotas("10,20")]
+    ['第1档', '第2档']
+    """
+    tiers = []
+    for n, part in enumerate(p.strip() for p in text.replace("，", ",").split(",")):
+        name, _, number = part.rpartition(":") if ":" in part else part.rpartition("：")
+        number = number.strip().removesuffix("%").removesuffix("％").strip()
+        try:
+            percent = float(number)
+        except ValueError:
+            percent = math.nan
+        if not math.isfinite(percent):
+            raise KaopingError(
+                [
+                    Problem(
+                        "robustness.bad_option",
+                        column="--tiers",
+                        params={
+                            "option": "--tiers",
+                            "value": part,
+                            "expected": ("如 20,30 或 一档:20,二档:30 的百分比",
+                                         "percentages such as 20,30 or top:20,next:30"),
+                        },
+                    )
+                ]
+            )  # fmt: skip
+        tiers.append(TierQuota(name=name.strip() or f"第{n + 1}档", percent=percent))
+    return tuple(tiers)
+
+
+# --- the weight tree -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeightTree:
+    """The scheme's tree as arrays: nodes are the groups, then the indicators.
+
+    ``families`` lists (parent node or -1 for the top, children nodes) parents first, so
+    that shares can be handed down in one pass.
+    """
+
+    codes: tuple[str, ...]
+    nominal: np.ndarray
+    families: tuple[tuple[int, np.ndarray], ...]
+    leaves: np.ndarray
+    groups: np.ndarray
+
+    @classmethod
+    def of(cls, scheme: Scheme) -> WeightTree:
+        nodes: list[Any] = [*scheme.groups, *scheme.indicators]
+        index = {node.code: i for i, node in enumerate(nodes)}
+        parents: list[str | None] = [None] + [
+            node.code for _, node in scheme.walk() if isinstance(node, GroupSpec)
+        ]
+        families = tuple(
+            (index[p] if p is not None else -1,
+             np.array([index[c.code] for c in scheme.children(p)], dtype=np.intp))
+            for p in parents
+        )  # fmt: skip
+        return cls(
+            codes=tuple(node.code for node in nodes),
+            nominal=np.array([node.weight for node in nodes], dtype=float),
+            families=families,
+            leaves=np.arange(len(scheme.groups), len(nodes), dtype=np.intp),
+            groups=np.arange(len(scheme.groups), dtype=np.intp),
+        )
+
+    def presence(self, present_leaves: np.ndarray) -> np.ndarray:
+        """Which nodes apply, per pattern (patterns x indicators -> patterns x nodes): an
+        indicator as given, a group when any of its children applies."""
+        leaves = np.atleast_2d(present_leaves)
+        present = np.zeros((len(leaves), len(self.codes)), dtype=bool)
+        present[:, self.leaves] = leaves
+        for parent, kids in reversed(self.families):
+            if parent >= 0:
+                present[:, parent] = present[:, kids].any(axis=1)
+        return present
+
+    def absolute_weights(self, weights: np.ndarray, present_leaves: np.ndarray) -> np.ndarray:
+        """Each indicator's share of the total (rows x patterns x indicators), per row of
+        ``weights`` (rows x nodes) and pattern of applicable indicators (patterns x
+        indicators).
+
+        The same arithmetic as the evaluation's weighted means, unrolled: a child's share is
+        its parent's share times its weight over the weights of its applicable siblings; a
+        node that does not apply has share 0.
+
+        Examples
+        --------
+        >>> from kaoping.scoring import load_scheme
+        >>> tree = WeightTree.of(load_scheme("mof-2012"))
+        >>> w = tree.absolute_weights(tree.nominal[None, :], np.ones((1, 12), dtype=bool))
+        >>> [round(float(x), 4) for x in w[0, 0, :3]]  # A1..A3 = 20% x (40%, 30%, 30%)
+        [0.08, 0.06, 0.06]
+        """
+        present = self.presence(present_leaves)
+        share = np.zeros((len(weights), len(present), len(self.codes)))
+        for parent, kids in self.families:
+            w = weights[:, None, kids] * present[None, :, kids]
+            total = w.sum(axis=2)
+            base = 1.0 if parent < 0 else share[:, :, parent]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                scale = np.where(total > 0, base / total, 0.0)
+            share[:, :, kids] = w * scale[:, :, None]
+        return share[:, :, self.leaves]
+
+
+# --- random draws --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One replicate's choices: weights (fractions of the parent, every node) and options."""
+
+    weights: Mapping[str, float]
+    normalisation: str
+    sd: str
+    not_applicable: str
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The random inputs of a set of replicates, one row each.
+
+    ``weights`` are fractions of the parent (siblings sum to 1), nodes as in
+    :class:`WeightTree`; the discrete choices are indices into the options' levels.
+    """
+
+    weights: np.ndarray
+    normalisation: np.ndarray
+    sd: np.ndarray
+    not_applicable: np.ndarray
+    redrawn: int = 0
+
+    def __len__(self) -> int:
+        return len(self.normalisation)
+
+    def with_factor(self, factor: str, other: Draws) -> Draws:
+        """These draws with one factor's column(s) taken from ``other`` (Saltelli's AB_i)."""
+        parts = {f: getattr(self, f) for f in ("weights", "normalisation", "sd", "not_applicable")}
+        parts[factor] = getattr(other, factor)
+        return Draws(**parts)
+
+    @staticmethod
+    def concatenate(parts: Sequence[Draws]) -> Draws:
+        return Draws(
+            *(np.concatenate([getattr(p, f) for p in parts])
+              for f in ("weights", "normalisation", "sd", "not_applicable"))
+        )  # fmt: skip
+
+
+def perturb_weights(
+    nominal: np.ndarray, families: Sequence[tuple[int, np.ndarray]], spread: float, noise
+) -> np.ndarray:
+    """Weights times ``1 + spread * noise`` (noise in [-1, 1]), renormalised among siblings.
+
+    Examples
+    --------
+    >>> fam = [(-1, np.array([0, 1]))]
+    >>> perturb_weights(np.array([0.5, 0.5]), fam, 0.2, np.array([[1.0, -1.0]])).tolist()
+    [[0.6, 0.4]]
+    """
+    raw = nominal * (1.0 + spread * np.asarray(noise, dtype=float))
+    out = np.empty_like(raw)
+    for _, kids in families:
+        out[:, kids] = raw[:, kids] / raw[:, kids].sum(axis=1, keepdims=True)
+    return out
+
+
+# --- the model: scores per combination of choices, totals and ranks per replicate ----------------
+
+
+@dataclass
+class _Combination:
+    """Scores of one combination of discrete choices; units ordered by applicability pattern.
+
+    ``blocks`` holds (start, end, applicable indicators, scores of those units transposed),
+    one per row of ``patterns``.
+    """
+
+    perm: np.ndarray
+    patterns: np.ndarray
+    blocks: list[tuple[int, int, np.ndarray, np.ndarray]]
+
+
+class RobustnessModel:
+    """A scheme and its data, ready to compute totals and ranks of many replicates.
+
+    Examples
+    --------
+    >>> from kaoping.scoring import BaseData, scheme_from_dict
+    >>> scheme = scheme_from_dict({"scheme": {"code": "t", "name": "t", "version": "1"},
+    ...     "fields": [{"key": "x"}], "groups": [{"code": "G", "name": "G", "weight": 100}],
+    ...     "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 100,
+    ...                     "formula": "x"}]})
+    >>> data = BaseData.from_records([{"unit_code": c, "x": v} for c, v in
+    ...                               [("1", 10), ("2", 30), ("3", 20)]])
+    >>> model = RobustnessModel(scheme, data, RobustnessOptions())
+    >>> model.ranks(model.draw(3, np.random.default_rng(0))).tolist()  # one indicator: fixed
+    [[3, 1, 2], [3, 1, 2], [3, 1, 2]]
+    """
+
+    def __init__(self, scheme: Scheme, data: BaseData, options: RobustnessOptions):
+        self.scheme = scheme
+        self.data = data
+        self.options = options
+        self.tree = WeightTree.of(scheme)
+        self.decimals = scheme.scoring.tie_decimals
+        self.workers = options.workers or min(os.cpu_count() or 1, 4)
+        self._combinations: dict[tuple[str, str, str], _Combination] = {}
+
+    # --- draws ------------------------------------------------------------------------------
+    def draw(self, size: int, rng: np.random.Generator) -> Draws:
+        """``size`` independent replicates: weights (with constraint redraws), then choices."""
+        weights, redrawn = self._draw_weights(size, rng)
+        o = self.options
+        return Draws(
+            weights=weights,
+            normalisation=rng.integers(0, len(o.normalisations), size),
+            sd=rng.integers(0, len(o.sd_kinds), size),
+            not_applicable=rng.integers(0, len(o.na_policies), size),
+            redrawn=redrawn,
+        )
+
+    def _draw_weights(self, size: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+        tree, spread = self.tree, self.options.weight_spread
+        if spread == 0:
+            return np.tile(tree.nominal, (size, 1)), 0
+        noise = rng.uniform(-1.0, 1.0, (size, len(tree.codes)))
+        weights = perturb_weights(tree.nominal, tree.families, spread, noise)
+        redrawn = 0
+        for _ in range(MAX_REDRAW_ROUNDS):
+            bad, rule = self._breaking_constraints(weights)
+            if not bad.any():
+                return weights, redrawn
+            redrawn += int(bad.sum())
+            noise = rng.uniform(-1.0, 1.0, (int(bad.sum()), len(tree.codes)))
+            weights[bad] = perturb_weights(tree.nominal, tree.families, spread, noise)
+        raise KaopingError(
+            [Problem("robustness.constraints", params={"rule": rule, "rounds": MAX_REDRAW_ROUNDS,
+                                                       "spread": f"{spread:.0%}"})]
+        )  # fmt: skip
+
+    def _breaking_constraints(self, weights: np.ndarray) -> tuple[np.ndarray, str]:
+        """Rows whose weights break a constraint, checked as the scheme loader checks them."""
+        columns = {code: weights[:, i] * 100 for i, code in enumerate(self.tree.codes)}
+        bad = np.zeros(len(weights), dtype=bool)
+        first = ""
+        for rule in self.scheme.constraints:
+            try:
+                condition = parse_condition(rule, allowed_names=list(columns))
+            except FormulaError:  # cannot happen for a loaded scheme; nothing to enforce
+                continue
+            broken = ~condition.evaluate(columns, tolerance=0.0).holds
+            if broken.any() and not first:
+                first = rule
+            bad |= broken
+        return bad, first
+
+    def choices(self, draws: Draws, row: int) -> Choices:
+        """The choices of one replicate, by name (for the slow path and explanations)."""
+        o = self.options
+        return Choices(
+            weights={c: float(w) for c, w in zip(self.tree.codes, draws.weights[row], strict=True)},
+            normalisation=o.normalisations[draws.normalisation[row]],
+            sd=o.sd_kinds[draws.sd[row]],
+            not_applicable=o.na_policies[draws.not_applicable[row]],
+        )
+
+    # --- scores of the discrete choices ----------------------------------------------------------
+    def combination_key(self, norm: int, sd: int, na: int) -> tuple[str, str, str]:
+        """The choices that can change scores (the sd only matters where a z-score is used)."""
+        o = self.options
+        name = o.normalisations[norm]
+        uses_z = any(_effective_normalisation(i.normalisation, name) == "zscore"
+                     for i in self.scheme.indicators)  # fmt: skip
+        return name, o.sd_kinds[sd] if uses_z else "-", o.na_policies[na]
+
+    def combination(self, key: tuple[str, str, str]) -> _Combination:
+        found = self._combinations.get(key)
+        if found is None:
+            name, sd, na = key
+            choices = Choices({}, name, sd if sd != "-" else self.scheme.scoring.sd, na)
+            used = evaluate(scheme_for_choices(self.scheme, choices), self.data).used_scores
+            found = self._combinations[key] = _blocks_by_pattern(used)
+        return found
+
+    # --- totals and ranks -------------------------------------------------------------------------
+    def tasks(self, draws: Draws) -> list[tuple[tuple[str, str, str], np.ndarray]]:
+        """Work items: (combination, replicate rows) with one combination each, cache-sized."""
+        o = self.options
+        shape = (len(o.normalisations), len(o.sd_kinds), len(o.na_policies))
+        flat = np.ravel_multi_index((draws.normalisation, draws.sd, draws.not_applicable), shape)
+        # A loop over the few combinations of discrete choices, never over replicates.
+        keys = [self.combination_key(*map(int, np.unravel_index(f, shape)))
+                for f in range(math.prod(shape))]  # fmt: skip
+        distinct = list(dict.fromkeys(keys))
+        ids = np.array([distinct.index(k) for k in keys], dtype=np.intp)[flat]
+        rows_per_task = max(8, CELLS_PER_TASK // max(len(self.data), 1))
+        result = []
+        for i, key in enumerate(distinct):
+            rows = np.flatnonzero(ids == i)
+            result += [(key, rows[s : s + rows_per_task])
+                       for s in range(0, len(rows), rows_per_task)]  # fmt: skip
+        return result
+
+    def block_totals(self, key: tuple[str, str, str], weights: np.ndarray) -> np.ndarray:
+        """Totals (rows x units) of one combination, units in the combination's ``perm`` order."""
+        combo = self.combination(key)
+        out = np.empty((len(weights), len(self.data)))
+        shares = self.tree.absolute_weights(weights, combo.patterns)
+        for p, (start, end, present, scores_t) in enumerate(combo.blocks):
+            if not present.any():
+                out[:, start:end] = np.nan
+                continue
+            # One small product per replicate (batched): BLAS does not spawn threads for
+            # these, which on a busy 2-core machine made the single large product 5x slower.
+            out[:, start:end] = np.matmul(shares[:, p, present][:, None, :], scores_t)[:, 0, :]
+        return out
+
+    def totals(self, draws: Draws) -> np.ndarray:
+        """Totals of every replicate (replicates x units, units in data order)."""
+        out = np.empty((len(draws), len(self.data)))
+        for key, rows in self.tasks(draws):
+            combo = self.combination(key)
+            out[np.ix_(rows, combo.perm)] = self.block_totals(key, draws.weights[rows])
+        return out
+
+    def task_ranks(
+        self, draws: Draws, task: tuple[tuple[str, str, str], np.ndarray], dtype=np.int32
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Totals (units in the combination's ``perm`` order) and ranks (units in data order)
+        of one work item."""
+        key, rows = task
+        totals = self.block_totals(key, draws.weights[rows])
+        units, ranks = sorted_ranks(totals, self.decimals, labels=self.combination(key).perm)
+        aligned = np.empty(ranks.shape, dtype=dtype)
+        units += (np.arange(len(rows)) * len(self.data))[:, None]
+        aligned.reshape(-1)[units] = ranks
+        return totals, aligned
+
+    def ranks(self, draws: Draws, dtype=np.int32) -> np.ndarray:
+        """Competition ranks of every replicate (replicates x units, 0 = unranked)."""
+        out = np.zeros((len(draws), len(self.data)), dtype=dtype)
+        tasks = self.tasks(draws)
+        results = self.map(lambda task: self.task_ranks(draws, task, dtype)[1], tasks)
+        for (_, rows), aligned in zip(tasks, results, strict=True):
+            out[rows] = aligned
+        return out
+
+    def map(self, fn, tasks: list) -> Iterator:
+        """Apply ``fn`` to the tasks in threads (numpy releases the GIL), yielding results in
+        task order; at most two tasks per thread are in flight, which bounds memory."""
+        for key in dict.fromkeys(k for k, _ in tasks):
+            self.combination(key)  # computed once, before the threads share them
+        if self.workers <= 1 or len(tasks) <= 1:
+            yield from map(fn, tasks)
+            return
+        with ThreadPoolExecutor(self.workers) as pool:
+            pending: deque = deque()
+            for task in tasks:
+                pending.append(pool.submit(fn, task))
+                if len(pending) >= 2 * self.workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+
+def _effective_normalisation(own: str, choice: str) -> str:
+    return choice if choice != AS_PUBLISHED and own in COMPARATIVE else own
+
+
+def _blocks_by_pattern(used: np.ndarray) -> _Combination:
+    """Group units by which indicators enter their total (NaN = left out)."""
+    present = ~np.isnan(used)
+    if present.shape[1] < 63:  # one integer per pattern: a cheap 1-D unique
+        bits = present.astype(np.int64) @ (np.int64(1) << np.arange(present.shape[1]))
+        _, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+        patterns = present[first]
+    else:
+        patterns, inverse = np.unique(present, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    perm = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[perm], np.arange(len(patterns) + 1))
+    scores = np.nan_to_num(used, nan=0.0)
+    blocks = []
+    for p, pattern in enumerate(patterns):
+        units = perm[bounds[p] : bounds[p + 1]]
+        blocks.append((int(bounds[p]), int(bounds[p + 1]), pattern,
+                       np.ascontiguousarray(scores[np.ix_(units, pattern)].T)))  # fmt: skip
+    return _Combination(perm=perm, patterns=patterns, blocks=blocks)
+
+
+def scheme_for_choices(scheme: Scheme, choices: Choices) -> Scheme:
+    """The scheme as it would read had these choices been published (the reference path).
+
+    Comparative indicators take ``choices.normalisation`` (their parameters are dropped when
+    it is not their own); the scoring rules take the sd kind and the not-applicable policy
+    (an indicator's own ``missing`` rule stays); weights given replace the scheme's.
+
+    Examples
+    --------
+    >>> from kaoping.scoring import load_scheme
+    >>> s = scheme_for_choices(load_scheme("mof-2012"), Choices({}, "minmax", "sample", "zero"))
+    >>> s.indicator("A1").normalisation, s.scoring.sd, s.scoring.not_applicable
+    ('minmax', 'sample', 'zero')
+    """
+    raw = json.loads(json.dumps(scheme.raw))
+    scoring = raw.setdefault("scoring", {})
+    scoring["sd"] = choices.sd
+    scoring["not_applicable"] = choices.not_applicable
+    for code, item in _items(raw, "indicators"):
+        own = scheme.indicator(code).normalisation
+        new = _effective_normalisation(own, choices.normalisation)
+        if new != own:
+            item["normalisation"] = new
+            item.pop("params", None)
+        if code in choices.weights:
+            item["weight"] = choices.weights[code]
+    for code, item in _items(raw, "groups"):
+        if code in choices.weights:
+            item["weight"] = choices.weights[code]
+    return scheme_from_dict(raw, path=scheme.path)
+
+
+def _items(raw: dict, table: str) -> Iterator[tuple[str, dict]]:
+    items = raw.get(table, [])
+    if isinstance(items, Mapping):
+        for key, item in items.items():
+            yield str(item.get("code", key)), item
+    else:
+        for item in items:
+            if isinstance(item, Mapping):
+                yield str(item.get("code")), item  # type: ignore[misc]
+
+
+# --- ranking --------------------------------------------------------------------------------
+
+
+def sorted_ranks(
+    totals: np.ndarray, decimals: int = 6, labels: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's units by descending total, and the competition rank at each position.
+
+    Exactly :func:`kaoping.scoring.competition_ranks` (totals compared after rounding to
+    ``decimals`` places; equal totals share a rank; NaN gets rank 0, last), vectorised: the
+    rounded total and the unit's label are packed into one integer per cell, so one sort per
+    row both orders the units and remembers who is where.
+
+    Parameters
+    ----------
+    totals : ndarray (rows x units)
+    decimals : int
+    labels : ndarray of int (units,), optional
+        What to call each column in ``order`` (default: its position).
+
+    Returns
+    -------
+    order : ndarray of int (rows x units)
+        Labels of the units from best to worst.
+    ranks : ndarray of int32 (rows x units)
+        Rank of the unit at each sorted position.
+
+    Examples
+    --------
+    >>> order, ranks = sorted_ranks(np.array([[85.0, 90.0, 85.0, np.nan]]))
+    >>> order.tolist(), ranks.tolist()
+    ([[1, 0, 2, 3]], [[1, 2, 2, 0]])
+    """
+    totals = np.atleast_2d(np.asarray(totals, dtype=float))
+    n = totals.shape[1]
+    labels = np.arange(n) if labels is None else np.asarray(labels)
+    with np.errstate(invalid="ignore", over="ignore"):
+        # The same integers np.round(totals, decimals) compares: rint(totals * 10**decimals).
+        keys = totals * -(10.0**decimals) if decimals >= 0 else -np.round(totals, decimals)
+    np.rint(keys, out=keys)
+    has_nan = bool(np.isnan(np.min(keys)))
+    low, high = np.fmin.reduce(keys, axis=None), np.fmax.reduce(keys, axis=None)
+    if math.isnan(low):
+        low = high = 0.0
+    span = high - low + 1
+    bits = max(1, int(labels.max(initial=0)).bit_length())
+    if decimals >= 0 and span < 2.0 ** (62 - bits) and max(abs(low), abs(high)) < 2.0**52:
+        keys -= low
+        if has_nan:
+            keys[np.isnan(keys)] = span
+        packed = keys.astype(np.int64)
+        packed <<= bits
+        packed |= labels.astype(np.int64)
+        packed.sort(axis=1)
+        order = packed & ((1 << bits) - 1)
+        packed >>= bits
+        sorted_keys, none = packed, int(span)
+    else:  # totals too large to pack: a stable argsort, slower but the same ranks
+        keys[np.isnan(keys)] = np.inf
+        positions = np.argsort(keys, axis=1, kind="stable")
+        order = labels[positions]
+        sorted_keys, none = np.take_along_axis(keys, positions, axis=1), np.inf
+    ranks = _ranks_of_sorted(sorted_keys)
+    if has_nan:
+        ranks[sorted_keys == none] = 0
+    return order, ranks
+
+
+def _ranks_of_sorted(sorted_keys: np.ndarray) -> np.ndarray:
+    """Competition ranks along sorted rows: a run of equal keys takes the run's first place.
+
+    Ties are rare, so they are fixed where they are: each tied position copies the rank
+    before it, repeated until runs of three or more have settled.
+    """
+    m, n = sorted_keys.shape
+    ranks = np.empty((m, n), dtype=np.int32)
+    ranks[:] = np.arange(1, n + 1, dtype=np.int32)
+    equal = sorted_keys[:, 1:] == sorted_keys[:, :-1]
+    if equal.any():
+        rows, cols = np.nonzero(equal)
+        flat = ranks.reshape(-1)
+        tied = rows * n + cols + 1
+        while True:
+            before = flat[tied - 1]
+            if np.array_equal(before, flat[tied]):
+                break
+            flat[tied] = before
+    return ranks
+
+
+def rank_matrix(totals: np.ndarray, decimals: int = 6) -> np.ndarray:
+    """Competition ranks of each row, aligned with the columns (vectorised ranking).
+
+    Examples
+    --------
+    >>> rank_matrix(np.array([[90.0, 85.0, 85.0, 70.0, np.nan], [1.0, 2.0, 3.0, 4.0, 5.0]]))
+    array([[1, 2, 2, 4, 0],
+           [5, 4, 3, 2, 1]], dtype=int32)
+    """
+    order, ranks = sorted_ranks(totals, decimals)
+    aligned = np.empty_like(ranks)
+    np.put_along_axis(aligned, order, ranks, axis=1)
+    return aligned
+
+
+# --- tiers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierRule:
+    """Award tiers: the scheme's grade bands on totals, or rank quotas. Index ``len(names)``
+    means no tier (below every band, beyond every quota, or not ranked)."""
+
+    names: tuple[str, ...]
+    names_en: tuple[str, ...]
+    minimums: tuple[float, ...] | None = None  # grade bands, highest first
+    cumulative_percent: tuple[float, ...] | None = None
+
+    @classmethod
+    def for_options(cls, scheme: Scheme, options: RobustnessOptions) -> TierRule:
+        if options.tiers is None:
+            bands = scheme.grades
+            return cls(tuple(b.name for b in bands), tuple(b.name_for("en") for b in bands),
+                       minimums=tuple(b.min for b in bands))  # fmt: skip
+        cumulative = tuple(float(c) for c in np.cumsum([t.percent for t in options.tiers]))
+        names = tuple(t.name for t in options.tiers)
+        names_en = tuple(
+            f"tier {i + 1}" if t.name == f"第{i + 1}档" else t.name
+            for i, t in enumerate(options.tiers)
+        )
+        return cls(names, names_en, cumulative_percent=cumulative)
+
+    @property
+    def kind(self) -> str:
+        return "grades" if self.minimums is not None else "rank_quotas"
+
+    def names_for(self, lang: str) -> tuple[str, ...]:
+        return self.names_en if lang == "en" else self.names
+
+    def of_totals(self, totals: np.ndarray) -> np.ndarray:
+        """Grade-band index of each total, as :meth:`Scheme.grade_for` decides it: the
+        number of bands whose minimum (less 1e-9) the total does not reach."""
+        count = len(self.names)
+        tier = np.zeros(totals.shape, dtype=np.int8 if count < 127 else np.int64)
+        for minimum in self.minimums or ():
+            tier += totals < minimum - 1e-9
+        if np.isnan(np.min(totals)):
+            tier[np.isnan(totals)] = count
+        return tier
+
+    def of_ranks(self, ranks: np.ndarray) -> np.ndarray:
+        """Quota tier of each rank: tier i takes ranks up to floor(cumulative_i% x ranked)."""
+        count = len(self.names)
+        ranked = (ranks > 0).sum(axis=1, keepdims=True)
+        tier = np.zeros(ranks.shape, dtype=np.int64)
+        for percent in self.cumulative_percent or ():
+            places = np.floor(percent * ranked / 100.0 + 1e-9)
+            tier += ranks > places
+        return np.where(ranks > 0, tier, count)
+
+
+# --- the analysis ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactorSensitivity:
+    """How much one uncertain choice moves the ranks.
+
+    ``first_order`` (S_i) and ``total`` (S_Ti) are shares of the rank variance summed over
+    units; ``mean_rank_shift`` is the average number of places a unit moves when only this
+    choice is drawn again. Indices are None when no rank ever changes.
+    """
+
+    factor: str
+    levels: tuple[str, ...]
+    first_order: float | None
+    total: float | None
+    mean_rank_shift: float
+
+    def label(self, lang: str, spread: float = 0.0) -> str:
+        name = FACTOR_LABELS[self.factor][1 if lang == "en" else 0]
+        if self.factor == "weights":
+            return f"{name}（±{spread:.0%}）" if lang != "en" else f"{name} (±{spread:.0%})"
+        return name
+
+    def levels_text(self, lang: str) -> str:
+        if self.factor == "weights":
+            return "同级重新归一" if lang != "en" else "renormalised among siblings"
+        pick = 1 if lang == "en" else 0
+        return (", " if lang == "en" else "、").join(LEVEL_LABELS[v][pick] for v in self.levels)
+
+
+@dataclass
+class RobustnessResult:
+    """Rank distribution per unit and sensitivity per choice (arrays aligned with ``units``)."""
+
+    scheme: Scheme
+    units: list[UnitRef]
+    options: RobustnessOptions
+    tiers: TierRule
+    nominal_totals: np.ndarray
+    nominal_ranks: np.ndarray
+    median_rank: np.ndarray
+    p05_rank: np.ndarray
+    p95_rank: np.ndarray
+    mean_rank: np.ndarray
+    unranked_share: np.ndarray
+    tier_probabilities: np.ndarray
+    sensitivity: list[FactorSensitivity] = field(default_factory=list)
+    weight_redraws: int = 0
+
+    def order(self) -> list[int]:
+        """Units by nominal rank (unranked last), then by median rank."""
+        n = len(self.units)
+        keys = [(r if r > 0 else n + 1, m if not math.isnan(m) else n + 1, i)
+                for i, (r, m) in enumerate(zip(self.nominal_ranks, self.median_rank, strict=True))]  # fmt: skip
+        return [i for *_, i in sorted(keys)]
+
+    def unit_rows(self, lang: str = "zh") -> list[dict[str, Any]]:
+        """One plain dict per unit, in :meth:`order`."""
+        names = self.tiers.names_for(lang)
+        rows = []
+        for u in self.order():
+            rows.append({
+                "code": self.units[u].code,
+                "name": self.units[u].name,
+                "nominal_total": _num(self.nominal_totals[u]),
+                "nominal_rank": int(self.nominal_ranks[u]) or None,
+                "median_rank": _num(self.median_rank[u]),
+                "p05_rank": _num(self.p05_rank[u]),
+                "p95_rank": _num(self.p95_rank[u]),
+                "mean_rank": _num(self.mean_rank[u]),
+                "unranked_share": float(self.unranked_share[u]),
+                "tiers": {name: float(p) for name, p in zip(names, self.tier_probabilities[u],
+                                                             strict=True)},
+            })  # fmt: skip
+        return rows
+
+    def ranked_sensitivity(self) -> list[FactorSensitivity]:
+        """Choices from the most to the least influential (total index, then shift)."""
+        return sorted(self.sensitivity, key=lambda s: (-(s.total or 0.0), -s.mean_rank_shift))
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The JSON document: scheme, options, per-unit rank distribution, sensitivity."""
+        o = self.options
+        return {
+            "scheme": {"code": self.scheme.code, "version": self.scheme.version,
+                       "sha256": self.scheme.sha256},
+            "options": {
+                "replicates": o.replicates,
+                "weight_spread": o.weight_spread,
+                "normalisations": list(o.normalisations),
+                "sd_kinds": list(o.sd_kinds),
+                "na_policies": list(o.na_policies),
+                "sensitivity_replicates": o.sensitivity_replicates,
+                "seed": o.seed,
+                "tiers": self.tiers.kind,
+                "tier_names": list(self.tiers.names_for(lang)),
+            },
+            "weight_redraws": self.weight_redraws,
+            "units": self.unit_rows(lang),
+            "sensitivity": [
+                {"factor": s.factor, "label": s.label(lang, o.weight_spread),
+                 "levels": list(s.levels), "first_order": s.first_order, "total": s.total,
+                 "mean_rank_shift": s.mean_rank_shift}
+                for s in self.ranked_sensitivity()
+            ],
+        }  # fmt: skip
+
+    def report_summary(self, lang: str = "zh") -> dict[str, Any]:
+        """Scalars and row lists for the round report's robustness section (plain values;
+        ``rank_low`` / ``rank_high`` are the 5% and 95% ranks)."""
+        en = lang == "en"
+        o = self.options
+        varying = (
+            "、".join(FACTOR_LABELS[f][0] for f in o.varying())
+            if not en
+            else ", ".join(FACTOR_LABELS[f][1] for f in o.varying())
+        )
+        method = (
+            f"Monte Carlo, {o.replicates} replicates (seed {o.seed}); varied: {varying}; "
+            f"weights ±{o.weight_spread:.0%}"
+            if en
+            else f"蒙特卡罗模拟 {o.replicates} 次（随机种子 {o.seed}），变化的选择：{varying}；"
+            f"权重扰动 ±{o.weight_spread:.0%}"
+        )
+        units = [
+            {"unit_code": row["code"], "unit_name": row["name"], "rank": row["nominal_rank"],
+             "median_rank": row["median_rank"], "rank_low": row["p05_rank"],
+             "rank_high": row["p95_rank"],
+             **{f"P({name})": round(p, 4) for name, p in row["tiers"].items()}}
+            for row in self.unit_rows(lang)
+        ]  # fmt: skip
+        sensitivity = [
+            {"factor": s.label(lang, o.weight_spread), "first_order": _round(s.first_order),
+             "total": _round(s.total), "mean_rank_shift": round(s.mean_rank_shift, 3)}
+            for s in self.ranked_sensitivity()
+        ]  # fmt: skip
+        return {"method": method, "replicates": o.replicates, "units": units,
+                "sensitivity": sensitivity}  # fmt: skip
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def analyse_robustness(
+    scheme: Scheme, data: BaseData, options: RobustnessOptions | None = None
+) -> RobustnessResult:
+    """Monte Carlo analysis of how robust the ranking of ``data`` under ``scheme`` is.
+
+    Parameters
+    ----------
+    scheme : Scheme
+    data : BaseData
+    options : RobustnessOptions, optional
+
+    Returns
+    -------
+    RobustnessResult
+
+    Raises
+    ------
+    KaopingError
+        Bad options, too few or too many units, or weight constraints that perturbed weights
+        cannot meet.
+
+    Examples
+    --------
+    >>> from kaoping.scoring import BaseData, scheme_from_dict
+    >>> scheme = scheme_from_dict({"scheme": {"code": "t", "name": "t", "version": "1"},
+    ...     "fields": [{"key": "x"}], "groups": [{"code": "G", "name": "G", "weight": 100}],
+    ...     "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 100,
+    ...                     "formula": "x"}]})
+    >>> data = BaseData.from_records([{"unit_code": c, "x": v} for c, v in
+    ...                               [("1", 10), ("2", 30), ("3", 20)]])
+    >>> result = analyse_robustness(scheme, data, RobustnessOptions(replicates=100))
+    >>> result.median_rank.tolist(), result.p95_rank.tolist()
+    ([3.0, 1.0, 2.0], [3.0, 1.0, 2.0])
+    >>> [(s.factor, s.total) for s in result.sensitivity][:2]  # no rank ever moves
+    [('weights', None), ('normalisation', None)]
+    """
+    options = options or RobustnessOptions()
+    problems = options.problems(len(data))
+    if problems:
+        raise KaopingError(problems)
+    nominal = evaluate(scheme, data)
+    model = RobustnessModel(scheme, data, options)
+    tiers = TierRule.for_options(scheme, options)
+    main_rng, a_rng, b_rng = random_streams(options.seed)
+    draws = model.draw(options.replicates, main_rng)
+    by_rank, tier_counts = _rank_histogram(model, draws, tiers)
+    n, replicates = len(data), options.replicates
+    counts = by_rank[1 : n + 1]  # ranks x units
+    quantiles = _histogram_quantiles(counts, QUANTILES)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_rank = (np.arange(1, n + 1) @ counts) / counts.sum(axis=0)
+    sensitivity: list[FactorSensitivity] = []
+    redraws = draws.redrawn
+    if options.sensitivity_replicates and options.varying():
+        size = options.sensitivity_replicates
+        a, b = model.draw(size, a_rng), model.draw(size, b_rng)
+        sensitivity = _sensitivity(model, a, b)
+        redraws += a.redrawn + b.redrawn
+    return RobustnessResult(
+        scheme=scheme,
+        units=list(data.units),
+        options=options,
+        tiers=tiers,
+        nominal_totals=nominal.totals,
+        nominal_ranks=nominal.ranks,
+        median_rank=quantiles[1],
+        p05_rank=quantiles[0],
+        p95_rank=quantiles[2],
+        mean_rank=mean_rank,
+        unranked_share=by_rank[n + 1] / replicates,
+        tier_probabilities=tier_counts[:, : len(tiers.names)] / replicates,
+        sensitivity=sensitivity,
+        weight_redraws=redraws,
+    )
+
+
+def random_streams(seed: int) -> tuple[np.random.Generator, ...]:
+    """Independent generators for the main sample and the sensitivity samples A and B, so
+    that the main result does not depend on whether sensitivity indices are asked for."""
+    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+
+
+def _rank_histogram(
+    model: RobustnessModel, draws: Draws, tiers: TierRule
+) -> tuple[np.ndarray, np.ndarray]:
+    """How often each unit took each rank (ranks+2 x units: row r counts rank r, the last
+    row the replicates without a total) and each tier (units x tiers+1; last: none).
+
+    Counted from the sorted rows themselves, never realigned by unit: a block of sorted
+    positions holds a narrow band of ranks, so counting (rank, unit) pairs block by block
+    touches a small, cache-sized part of the histogram.
+    """
+    n = len(model.data)
+    slots = len(tiers.names) + 1
+    dtype = np.int16 if n + 2 < np.iinfo(np.int16).max else np.int32
+    by_rank = np.zeros((n + 2, n), dtype=np.int64)  # row r: rank r; row n + 1: unranked
+    tier_counts = np.zeros(n * slots, dtype=np.int64)
+    tasks = model.tasks(draws)
+    rows = max(FLUSH_CELLS // n, max(len(r) for _, r in tasks))
+    units_batch, ranks_batch = np.empty((rows, n), dtype), np.empty((rows, n), dtype)
+    filled = 0
+
+    def work(task):
+        key, rows = task
+        perm = model.combination(key).perm
+        totals = model.block_totals(key, draws.weights[rows])
+        units, ranks = sorted_ranks(totals, model.decimals, labels=perm)
+        if tiers.kind == "grades":
+            slot = perm * slots + tiers.of_totals(totals)
+        else:
+            slot = units * slots + tiers.of_ranks(ranks)
+        return units, ranks, np.bincount(slot.reshape(-1), minlength=n * slots)
+
+    for units, ranks, counts in model.map(work, tasks):
+        tier_counts += counts
+        if filled + len(units) > len(units_batch):
+            _count_sorted_ranks(by_rank, units_batch[:filled], ranks_batch[:filled])
+            filled = 0
+        units_batch[filled : filled + len(units)] = units
+        ranks_batch[filled : filled + len(units)] = ranks
+        filled += len(units)
+    _count_sorted_ranks(by_rank, units_batch[:filled], ranks_batch[:filled])
+    return by_rank, tier_counts.reshape(n, slots)
+
+
+def _count_sorted_ranks(by_rank: np.ndarray, units: np.ndarray, ranks: np.ndarray) -> None:
+    """Add the (rank, unit) pairs of sorted rows to ``by_rank`` (ranks+2 x units; rank 0,
+    unranked, is counted in the last row), a block of sorted positions at a time."""
+    n = by_rank.shape[1]
+    block = max(1, HISTOGRAM_BLOCK // n)
+    for start in range(0, units.shape[1], block):
+        cells = ranks[:, start : start + block].astype(np.int64)
+        if cells.size == 0:
+            continue
+        cells[cells == 0] = n + 1
+        low, high = int(cells.min()), int(cells.max())
+        cells -= low
+        cells *= n
+        cells += units[:, start : start + block]
+        counts = np.bincount(cells.reshape(-1), minlength=(high - low + 1) * n)
+        by_rank[low : high + 1] += counts.reshape(-1, n)
+
+
+def _histogram_quantiles(counts: np.ndarray, qs: Sequence[float]) -> list[np.ndarray]:
+    """The q-quantiles of each unit's ranks, from counts (ranks x units): the smallest rank
+    r with count(rank <= r) >= q * total, as numpy's ``method="inverted_cdf"``; NaN if the
+    unit was never ranked."""
+    cumulative = np.cumsum(counts, axis=0)
+    total = cumulative[-1]
+    result = []
+    for q in qs:
+        position = np.argmax(cumulative >= q * total, axis=0) + 1
+        result.append(np.where(total > 0, position, np.nan).astype(float))
+    return result
+
+
+def _sensitivity(model: RobustnessModel, a: Draws, b: Draws) -> list[FactorSensitivity]:
+    """Saltelli design on ranks: A, B and, per varying factor i, A with factor i from B."""
+    factors = model.options.varying()
+    size, n = len(a), len(model.data)
+    design = Draws.concatenate([a, b, *(a.with_factor(f, b) for f in factors)])
+    ranks = model.ranks(design, np.int16 if n + 1 < np.iinfo(np.int16).max else np.int32)
+    ranks[ranks == 0] = n + 1  # a unit without a total counts as behind everyone
+    variance, terms = _variance_terms(ranks, size, len(factors))
+    result = []
+    for i, factor in enumerate(factors):
+        first, total, shift = terms[i]
+        result.append(
+            FactorSensitivity(
+                factor=factor,
+                levels=("±",) if factor == "weights" else model.options.levels(factor),
+                first_order=first / variance if variance > 0 else None,
+                total=total / variance if variance > 0 else None,
+                mean_rank_shift=shift / (size * n),
+            )
+        )
+    return result
+
+
+def _variance_terms(ranks: np.ndarray, size: int, factors: int) -> tuple[float, np.ndarray]:
+    """Summed over units: Var(Y) over A and B, and per factor V_i (Saltelli 2010),
+    V_Ti (Jansen 1999) and the summed |f(AB_i) - f(A)|. Units in blocks, to bound memory."""
+    variance = 0.0
+    terms = np.zeros((factors, 3))
+    for start in range(0, ranks.shape[1], UNITS_PER_BLOCK):
+        cols = slice(start, start + UNITS_PER_BLOCK)
+        fa = ranks[:size, cols].astype(float)
+        fb = ranks[size : 2 * size, cols].astype(float)
+        both = np.concatenate([fa, fb])
+        variance += float(((both - both.mean(axis=0)) ** 2).mean(axis=0).sum())
+        for i in range(factors):
+            diff = ranks[(2 + i) * size : (3 + i) * size, cols].astype(float) - fa
+            terms[i] += (
+                float((fb * diff).mean(axis=0).sum()),
+                float((0.5 * diff**2).mean(axis=0).sum()),
+                float(np.abs(diff).sum()),
+            )
+    return variance, terms
+
+
+def _num(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+__all__ = [
+    "COMPARATIVE",
+    "Choices",
+    "Draws",
+    "FactorSensitivity",
+    "RobustnessModel",
+    "RobustnessOptions",
+    "RobustnessResult",
+    "TierQuota",
+    "TierRule",
+    "WeightTree",
+    "analyse_robustness",
+    "parse_tier_quotas",
+    "perturb_weights",
+    "random_streams",
+    "rank_matrix",
+    "scheme_for_choices",
+    "sorted_ranks",
+]
