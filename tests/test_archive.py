@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.archive.bundle import MANIFEST, RESULTS_JSON, SCHEME_JSON
-from kaoping.cli.archive import scheme_text
 from kaoping.cli.main import app
 from kaoping.scoring import Adjustment, evaluate, load_scheme
+from kaoping.scoring.schemes import scheme_text
 from kaoping.tables import read_base_data
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -11,22 +10,13 @@ import typer
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.cli.main import EXIT_BAD_INPUT, LangOption, SchemeOption, app, guarded, say
 from kaoping.scoring import evaluate, load_scheme
+from kaoping.scoring.schemes import scheme_text
 from kaoping.tables import read_base_data
 
 archive_app = typer.Typer(
     help="评价档案：生成与校验 / the evaluation archive", no_args_is_help=True
 )
 app.add_typer(archive_app, name="archive")
-
-
-def scheme_text(ref: str) -> str:
-    """The scheme file exactly as published: a path, or a built-in scheme's file."""
-    path = Path(ref)
-    if path.suffix == ".toml" or path.exists():
-        return path.read_text(encoding="utf-8-sig")
-    return (resources.files("kaoping.scoring") / "schemes" / f"{ref}.toml").read_text(
-        encoding="utf-8"
-    )
 
 
 @archive_app.command("create")

@@ -183,17 +183,10 @@ def schemes_command(
     """列出内置评价方案 / list the built-in schemes."""
     assert lang is not None
     if show:
-        from importlib import resources
+        from kaoping.scoring.schemes import scheme_text
 
         load_scheme(show)  # validates, and names the available codes when unknown
-        path = Path(show)
-        text = (
-            path.read_text(encoding="utf-8")
-            if path.exists()
-            else (resources.files("kaoping.scoring") / "schemes" / f"{show}.toml").read_text(
-                encoding="utf-8"
-            )
-        )
+        text = scheme_text(show)
         typer.echo(text)
         return
     rows = []

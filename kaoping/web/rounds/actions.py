@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.scoring import KaopingError
+
+# The TOML text of a built-in scheme, exactly as shipped: what publication freezes.
+from kaoping.scoring.schemes import scheme_text as builtin_scheme_text
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.models import (
@@ -21,11 +23,6 @@ from kaoping.web.rounds.models import (
     parse_scheme_text,
     sha256_text,
 )
-
-
-def builtin_scheme_text(code: str) -> str:
-    """The TOML text of a scheme shipped with the engine."""
-    return (resources.files("kaoping.scoring") / "schemes" / f"{code}.toml").read_text("utf-8")
 
 
 def do_create_round(

@@ -1,11 +1,8 @@
-"""Evaluation schemes (评价方案): the published indicator tree, weights, standards and rules.
+"""Loading evaluation schemes (评价方案) from TOML files, validating every part of them.
 
-A scheme is a TOML file (format: ``docs/schemes.md``). Loading validates all of it and
-reports every problem with the file and the item at fault, so that a scheme that loads can
-be published and frozen: nothing about it is decided later.
-
-Weights are stored as fractions of their parent (siblings sum to 1); files may write them as
-percent (20) or fractions (0.2).
+A scheme is a TOML file (format: ``docs/schemes.md``). Loading reports every problem with
+the file and the item at fault, so that a scheme that loads can be published and frozen:
+nothing about it is decided later. Built-in schemes live in ``builtin/`` beside this file.
 """
 
 from __future__ import annotations
@@ -14,313 +11,41 @@ import hashlib
 import json
 import math
 import tomllib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kaoping.scoring.formulas import (
-    Condition,
-    Formula,
-    FormulaError,
-    parse_condition,
-    parse_formula,
-)
+from kaoping.scoring.formulas import FormulaError, parse_condition, parse_formula
 from kaoping.scoring.messages import Problem, SchemeError
-
-FIELD_TYPES = ("text", "year", "amount", "rate", "count", "number", "factor", "score")
-NUMERIC_TYPES = ("year", "amount", "rate", "count", "number", "factor", "score")
-DIRECTIONS = ("higher", "lower")
-# What an indicator that is missing or not applicable for a unit counts as: left out with its
-# siblings' weights renormalised, 0 points, or the mean score of the units where it applies.
-NA_POLICIES = ("renormalise", "zero", "mean")
-SD_KINDS = ("population", "sample")
-STANDARD_BASES = ("value", "score")
-KINDS = ("quantitative", "qualitative")
-# The four kinds of assessed object of the Beijing measures (article 2), plus the notice's.
-OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "project")
-
-# Sections that later parts of the system read from the scheme (awards, expert rules, ...);
-# the loader keeps them in ``Scheme.sections`` and their own modules validate them.
-EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_awards", "report"}
-
-WEIGHT_TOLERANCE = 1e-6
-# Units of measure as English readers know them (the scheme files write them in Chinese).
-UNITS_EN = {
-    "万元": "10,000 yuan",
-    "元": "yuan",
-    "人": "people",
-    "人/万元": "people per 10,000 yuan",
-}
-
-HEADER_KEYS = frozenset({"code", "name", "name_en", "version", "year", "applies_to", "source",
-                         "description", "assumptions", "extends"})  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """A column of the base-data table (附件2)."""
-
-    key: str
-    label: str
-    type: str = "number"
-    unit: str = ""
-    label_en: str = ""
-    min: float | None = None
-    max: float | None = None
-    required: bool = True
-    default: float | None = None
-    description: str = ""
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.type in NUMERIC_TYPES
-
-    def label_for(self, lang: str) -> str:
-        return (self.label_en or self.key) if lang == "en" else self.label
-
-    def expected(self, lang: str = "zh") -> str:
-        """What a valid cell holds, in words (used in messages and the template)."""
-        lo, hi = self.min, self.max
-        if self.type == "text":
-            return "text" if lang == "en" else "文本"
-        kind = {
-            "year": ("年份（整数）", "a year"),
-            "count": ("整数", "a whole number"),
-            "rate": ("百分数数值（如 1.46 表示 1.46%）", "a percent (1.46 for 1.46%)"),
-            "factor": ("系数", "a factor"),
-        }.get(self.type, ("数字", "a number"))
-        text = kind[1] if lang == "en" else kind[0]
-        bounds = _bounds_text(lo, hi, lang)
-        unit = "" if self.unit in ("", "%") else self.unit
-        if lang == "en":
-            unit = UNITS_EN.get(unit, unit)
-            return f"{text}{bounds} ({unit})" if unit else f"{text}{bounds}"
-        return f"{text}{bounds}（{unit}）" if unit else f"{text}{bounds}"
-        return f"{text}{bounds}{unit}"
-
-
-@dataclass(frozen=True)
-class Standards:
-    """Minimum / excellent standards (最低标准 / 优异标准) of an indicator.
-
-    Worse than the minimum deducts ``minimum_points``; better than the excellent standard adds
-    ``excellent_points``. ``basis`` says whether the thresholds apply to the indicator's value
-    (default) or to its score.
-    """
-
-    minimum: float | None = None
-    minimum_points: float = 0.0
-    excellent: float | None = None
-    excellent_points: float = 0.0
-    basis: str = "value"
-
-    @property
-    def any(self) -> bool:
-        return self.minimum is not None or self.excellent is not None
-
-
-@dataclass(frozen=True)
-class GroupSpec:
-    """An indicator group (一级指标 or deeper); ``parent`` is None at the top."""
-
-    code: str
-    name: str
-    weight: float
-    parent: str | None = None
-    name_en: str = ""
-
-    def name_for(self, lang: str) -> str:
-        return (self.name_en or self.name) if lang == "en" else self.name
-
-
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """A leaf of the tree: its formula and how its value becomes a 100-point score."""
-
-    code: str
-    name: str
-    group: str
-    weight: float
-    formula: Formula
-    direction: str = "higher"
-    normalisation: str = "zscore"
-    params: Mapping[str, Any] = field(default_factory=dict)
-    missing: str | None = None  # None: the scheme's scoring.not_applicable
-    standards: Standards = field(default_factory=Standards)
-    unit: str = ""
-    kind: str = "quantitative"
-    name_en: str = ""
-    description: str = ""
-
-    def name_for(self, lang: str) -> str:
-        return (self.name_en or self.name) if lang == "en" else self.name
-
-
-@dataclass(frozen=True)
-class GradeBand:
-    """A grade (等级) for totals at or above ``min``."""
-
-    name: str
-    min: float
-    name_en: str = ""
-
-    def name_for(self, lang: str) -> str:
-        return (self.name_en or self.name) if lang == "en" else self.name
-
-
-@dataclass(frozen=True)
-class ScoringRules:
-    """How values become scores, unless an indicator says otherwise.
-
-    Default: the notice's z-score, mapped to ``base + scale * z`` and clamped to
-    ``[floor, cap]``; population standard deviation; not-applicable indicators left out and
-    their siblings' weights renormalised.
-    """
-
-    normalisation: str = "zscore"
-    sd: str = "population"
-    base: float = 80.0
-    scale: float = 10.0
-    floor: float = 0.0
-    cap: float = 100.0
-    not_applicable: str = "renormalise"
-    tie_decimals: int = 6
-
-
-@dataclass(frozen=True)
-class CheckRule:
-    """A cross-field rule on the base data, e.g. the nine policy items <= fund expenditure."""
-
-    condition: Condition
-    label: str
-    label_en: str = ""
-
-
-@dataclass(frozen=True)
-class Scheme:
-    """A loaded, validated evaluation scheme."""
-
-    code: str
-    name: str
-    version: str
-    year: int | None
-    fields: tuple[FieldSpec, ...]
-    groups: tuple[GroupSpec, ...]
-    indicators: tuple[IndicatorSpec, ...]
-    scoring: ScoringRules = field(default_factory=ScoringRules)
-    grades: tuple[GradeBand, ...] = ()
-    constraints: tuple[str, ...] = ()
-    checks: tuple[CheckRule, ...] = ()
-    applies_to: tuple[str, ...] = ()
-    assumptions: tuple[str, ...] = ()
-    description: str = ""
-    source: str = ""
-    name_en: str = ""
-    sections: Mapping[str, Any] = field(default_factory=dict)
-    path: str | None = None
-    sha256: str = ""
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    # --- look-ups ---------------------------------------------------------------------
-    def field(self, key: str) -> FieldSpec:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
-
-    def indicator(self, code: str) -> IndicatorSpec:
-        for ind in self.indicators:
-            if ind.code == code:
-                return ind
-        raise KeyError(code)
-
-    def group(self, code: str) -> GroupSpec:
-        for g in self.groups:
-            if g.code == code:
-                return g
-        raise KeyError(code)
-
-    def children(self, parent: str | None) -> list[GroupSpec | IndicatorSpec]:
-        """Groups and indicators directly under ``parent`` (None: the top level)."""
-        kids: list[GroupSpec | IndicatorSpec] = [g for g in self.groups if g.parent == parent]
-        if parent is not None:
-            kids += [i for i in self.indicators if i.group == parent]
-        return kids
-
-    @property
-    def top_groups(self) -> list[GroupSpec]:
-        return [g for g in self.groups if g.parent is None]
-
-    def walk(self, parent: str | None = None, depth: int = 0) -> Iterator[tuple[int, Any]]:
-        """Depth-first walk of the tree: (depth, node)."""
-        for node in self.children(parent):
-            yield depth, node
-            if isinstance(node, GroupSpec):
-                yield from self.walk(node.code, depth + 1)
-
-    def path_to(self, code: str) -> list[str]:
-        """Codes from the top group down to ``code``."""
-        node: Any = self.indicator(code) if code in self.indicator_codes else self.group(code)
-        chain = [node.code]
-        parent = node.group if isinstance(node, IndicatorSpec) else node.parent
-        while parent is not None:
-            chain.append(parent)
-            parent = self.group(parent).parent
-        return chain[::-1]
-
-    def absolute_weight(self, code: str) -> float:
-        """Product of the weights from the top down: the share of the total."""
-        weight = 1.0
-        for c in self.path_to(code):
-            node = self.indicator(c) if c in self.indicator_codes else self.group(c)
-            weight *= node.weight
-        return weight
-
-    @property
-    def indicator_codes(self) -> list[str]:
-        return [i.code for i in self.indicators]
-
-    @property
-    def input_fields(self) -> list[FieldSpec]:
-        """Fields a unit fills in (not the identifying columns)."""
-        return [f for f in self.fields if f.key not in ("unit_code", "unit_name", "year")]
-
-    @property
-    def qualitative_indicators(self) -> list[IndicatorSpec]:
-        return [i for i in self.indicators if i.kind == "qualitative"]
-
-    def grade_for(self, total: float) -> GradeBand | None:
-        for band in self.grades:
-            if total >= band.min - 1e-9:
-                return band
-        return None
-
-    def name_for(self, lang: str) -> str:
-        return (self.name_en or self.name) if lang == "en" else self.name
-
-    def with_weights(self, weights: Mapping[str, float]) -> Scheme:
-        """A copy with some weights replaced (fractions of the parent), re-validated."""
-        raw = json.loads(json.dumps(self.raw))
-        # Every weight as the fraction it resolved to, so that replacing some of a sibling
-        # set written in percent does not mix percent and fractions.
-        resolved = {g.code: g.weight for g in self.groups}
-        resolved.update({i.code: i.weight for i in self.indicators})
-        resolved.update(weights)
-        for table in ("groups", "indicators"):
-            for item in _items_of(raw, table):
-                if item.get("code") in resolved:
-                    item["weight"] = resolved[item["code"]]
-        return scheme_from_dict(raw, path=self.path)
-
+from kaoping.scoring.schemes.model import (
+    DIRECTIONS,
+    EXTENSION_SECTIONS,
+    FIELD_TYPES,
+    HEADER_KEYS,
+    KINDS,
+    NA_POLICIES,
+    OBJECT_KINDS,
+    SD_KINDS,
+    STANDARD_BASES,
+    WEIGHT_TOLERANCE,
+    CheckRule,
+    FieldSpec,
+    GradeBand,
+    GroupSpec,
+    IndicatorSpec,
+    Scheme,
+    ScoringRules,
+    Standards,
+    _fmt,
+)
 
 # --- loading ------------------------------------------------------------------------------
 
 
 def builtin_scheme_codes() -> list[str]:
     """Codes of the schemes shipped with Kaoping."""
-    folder = resources.files("kaoping.scoring") / "schemes"
+    folder = resources.files("kaoping.scoring.schemes") / "builtin"
     return sorted(
         p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
     )
@@ -344,6 +69,17 @@ def load_scheme(code_or_path: str | Path) -> Scheme:
     if "extends" in _header_of(raw):
         raw = _apply_extension(raw, path)
     return scheme_from_dict(raw, path=path)
+
+
+def scheme_text(code_or_path: str | Path) -> str:
+    """The scheme file exactly as written: what is published, frozen and archived.
+
+    Examples
+    --------
+    >>> scheme_text("mof-2012").count("[[indicators]]")
+    12
+    """
+    return _read_scheme_text(code_or_path)[0]
 
 
 def _load_raw(code_or_path: str | Path) -> tuple[dict[str, Any], str]:
@@ -372,7 +108,7 @@ def _read_scheme_text(code_or_path: str | Path) -> tuple[str, str]:
                 [Problem("scheme.unreadable", file=str(candidate), params={"reason": str(exc)})]
             ) from None
     code = str(code_or_path)
-    resource = resources.files("kaoping.scoring") / "schemes" / f"{code}.toml"
+    resource = resources.files("kaoping.scoring.schemes") / "builtin" / f"{code}.toml"
     if not resource.is_file():
         raise SchemeError(
             [
@@ -431,7 +167,7 @@ def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()
     for code, weight in _table_items(raw.get("weights", {})):
         found = False
         for table in ("groups", "indicators"):
-            for item in _items_of(merged, table):
+            for item in items_of(merged, table):
                 if item.get("code") == code:
                     item["weight"] = weight
                     found = True
@@ -441,7 +177,7 @@ def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()
                         params={"key": code})
             )  # fmt: skip
     for code, standards in _table_items(raw.get("standards", {})):
-        matches = [i for i in _items_of(merged, "indicators") if i.get("code") == code]
+        matches = [i for i in items_of(merged, "indicators") if i.get("code") == code]
         if not matches:
             problems.append(
                 Problem("scheme.unknown_key", file=path, column="standards",
@@ -461,7 +197,7 @@ def _table_items(table: Any) -> list[tuple[str, Any]]:
     return list(table.items()) if isinstance(table, Mapping) else []
 
 
-def _items_of(doc: dict[str, Any], table: str) -> list[dict[str, Any]]:
+def items_of(doc: dict[str, Any], table: str) -> list[dict[str, Any]]:
     """The entries of ``[[groups]]`` / ``[[indicators]]`` in place, in either TOML form."""
     items = doc.get(table, [])
     if isinstance(items, Mapping):
@@ -964,19 +700,3 @@ def _replace(obj: Any, **changes: Any) -> Any:
     from dataclasses import replace
 
     return replace(obj, **changes)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.6g}"
-
-
-def _bounds_text(lo: float | None, hi: float | None, lang: str) -> str:
-    if lo is None and hi is None:
-        return ""
-    if lang == "en":
-        if lo is not None and hi is not None:
-            return f" from {_fmt(lo)} to {_fmt(hi)}"
-        return f" of at least {_fmt(lo)}" if lo is not None else f" of at most {_fmt(hi)}"
-    if lo is not None and hi is not None:
-        return f"，范围 {_fmt(lo)}～{_fmt(hi)}"
-    return f"，不小于 {_fmt(lo)}" if lo is not None else f"，不大于 {_fmt(hi)}"

@@ -1,0 +1,57 @@
+"""Evaluation schemes (评价方案): the published indicator tree, weights, standards and rules.
+
+``model`` says what a scheme is; ``loader`` reads and validates scheme files; ``builtin/``
+holds the schemes shipped with Kaoping (``kaoping schemes`` lists them).
+"""
+
+from kaoping.scoring.schemes.loader import (
+    builtin_scheme_codes,
+    load_scheme,
+    scheme_fingerprint,
+    scheme_from_dict,
+    scheme_text,
+)
+from kaoping.scoring.schemes.model import (
+    DIRECTIONS,
+    EXTENSION_SECTIONS,
+    FIELD_TYPES,
+    KINDS,
+    NA_POLICIES,
+    NUMERIC_TYPES,
+    OBJECT_KINDS,
+    SD_KINDS,
+    STANDARD_BASES,
+    CheckRule,
+    FieldSpec,
+    GradeBand,
+    GroupSpec,
+    IndicatorSpec,
+    Scheme,
+    ScoringRules,
+    Standards,
+)
+
+__all__ = [
+    "DIRECTIONS",
+    "EXTENSION_SECTIONS",
+    "FIELD_TYPES",
+    "KINDS",
+    "NA_POLICIES",
+    "NUMERIC_TYPES",
+    "OBJECT_KINDS",
+    "SD_KINDS",
+    "STANDARD_BASES",
+    "CheckRule",
+    "FieldSpec",
+    "GradeBand",
+    "GroupSpec",
+    "IndicatorSpec",
+    "Scheme",
+    "ScoringRules",
+    "Standards",
+    "builtin_scheme_codes",
+    "load_scheme",
+    "scheme_fingerprint",
+    "scheme_from_dict",
+    "scheme_text",
+]
