@@ -127,14 +127,14 @@ def test_english_rendering():
     result = worked_result()
     text = explain(result, "110106").render("en")
     assert "Scheme: " in text and "Base data: mof-2012-worked.csv, row 5" in text
-    assert "Total 84.8136, rank 1 of 4, grade 良" in text
+    assert "Total 84.8136, rank 1 of 4, grade good" in text
     assert "Formula: employed_after_job_referral / job_referral_subsidy * price_factor" in text
     assert "Not applicable: zero denominator; left out, siblings' weights renormalised" in text
     assert "mean 2.25, sd 0.433013 (population sd, 4 units applicable)" in text
     assert "z = (2 − 2.25) / 0.433013 = −0.57735" in text
     assert "(weight 20%, effective 25%)" in text
     assert (
-        "Raw cells: employed_after_training = 800 人; vocational_training_subsidy = 400 万元"
+        "Raw cells: employed_after_training = 800 (people); vocational_training_subsidy = 400 (10,000 yuan)"
         in text
     )
     assert "（" not in text.split("Raw cells:")[1].splitlines()[0]

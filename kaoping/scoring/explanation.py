@@ -17,6 +17,7 @@ from typing import Any
 
 from kaoping.scoring.evaluation import OK, EvaluationResult, effective_weights
 from kaoping.scoring.schemes import GroupSpec, IndicatorSpec
+from kaoping.scoring.schemes.model import UNITS_EN
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FUNCTIONS = {"sum", "min", "max", "abs"}
@@ -56,6 +57,10 @@ class IndicatorStep:
     used_score: float | None
     contribution: float
     policy: str = "renormalise"  # what a not-applicable value counts as (NA_POLICIES)
+    name_en: str = ""
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
 
 
 @dataclass
@@ -68,6 +73,10 @@ class GroupStep:
     score: float | None
     contribution: float
     children: list[str]
+    name_en: str = ""
+
+    def name_for(self, lang: str) -> str:
+        return (self.name_en or self.name) if lang == "en" else self.name
 
 
 @dataclass
@@ -88,6 +97,7 @@ class Explanation:
     rank: int | None
     ranked_units: int
     grade: str | None
+    grade_en: str | None = None
     previous: dict[str, Any] | None = None
     check: dict[str, Any] = field(default_factory=dict)
 
@@ -127,6 +137,7 @@ def explain(result: EvaluationResult, unit_code: str) -> Explanation:
         groups[group.code] = GroupStep(
             code=group.code,
             name=group.name,
+            name_en=group.name_en,
             parent=group.parent,
             weight=group.weight,
             effective_weight=0.0,
@@ -167,6 +178,7 @@ def explain(result: EvaluationResult, unit_code: str) -> Explanation:
         scheme={
             "code": scheme.code,
             "name": scheme.name,
+            "name_en": scheme.name_en,
             "version": scheme.version,
             "sha256": scheme.sha256,
         },
@@ -188,6 +200,7 @@ def explain(result: EvaluationResult, unit_code: str) -> Explanation:
         rank=int(result.ranks[u]) or None,
         ranked_units=int((result.ranks > 0).sum()),
         grade=result.grades[u],
+        grade_en=_grade_en(scheme, result.grades[u]),
         previous=previous,
         check={
             "sum_of_contributions": top_sum,
@@ -195,6 +208,11 @@ def explain(result: EvaluationResult, unit_code: str) -> Explanation:
             "difference": None if base_total is None else abs(top_sum - base_total),
         },
     )
+
+
+def _grade_en(scheme, grade: str | None) -> str | None:
+    band = next((b for b in scheme.grades if b.name == grade), None)
+    return band.name_for("en") if band else None
 
 
 def _groups_in_walk_order(scheme):
@@ -218,6 +236,7 @@ def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec
     return IndicatorStep(
         code=ind.code,
         name=ind.name,
+        name_en=ind.name_en,
         group=ind.group,
         weight=ind.weight,
         effective_weight=0.0,
@@ -386,14 +405,14 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
     pick = 1 if lang == "en" else 0
     lines = [_t("title", lang, code=ex.unit_code, name=ex.unit_name, year=ex.year or "—")]
     lines.append(
-        _t("scheme", lang, name=ex.scheme["name"], code=ex.scheme["code"],
+        _t("scheme", lang, name=ex.scheme["name_en"] if lang == "en" and ex.scheme.get("name_en") else ex.scheme["name"], code=ex.scheme["code"],
            version=ex.scheme["version"], sha=ex.scheme["sha256"][:12])
     )  # fmt: skip
     if ex.source and ex.row:
         lines.append(_t("source", lang, source=ex.source, row=ex.row))
     lines.append(
         _t("total", lang, total=fmt(ex.total), rank=ex.rank or "—", n=ex.ranked_units,
-           grade=ex.grade or "—")
+           grade=(ex.grade_en if lang == "en" and ex.grade_en else ex.grade) or "—")
     )  # fmt: skip
     tops = [g for g in ex.groups if g.parent is None]
     terms = " + ".join(f"{pct(g.effective_weight)} × {fmt(g.score)}" for g in tops)
@@ -405,7 +424,7 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
     def render_group(g: GroupStep, depth: int) -> None:
         pad = "  " * depth
         lines.append(
-            pad + _t("group", lang, code=g.code, name=g.name, weight=pct(g.weight),
+            pad + _t("group", lang, code=g.code, name=g.name_for(lang), weight=pct(g.weight),
                      eff=pct(g.effective_weight), score=fmt(g.score), contrib=fmt(g.contribution))
         )  # fmt: skip
         parts = []
@@ -426,12 +445,16 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
         pad = "  " * depth
         sub = pad + "  "
         lines.append(
-            pad + _t("indicator", lang, code=s.code, name=s.name, weight=pct(s.weight),
+            pad + _t("indicator", lang, code=s.code, name=s.name_for(lang), weight=pct(s.weight),
                      eff=pct(s.effective_weight))
         )  # fmt: skip
         lines.append(sub + _t("formula", lang, formula=s.formula))
         if lang == "en":
-            cells = "; ".join(f"{c.key} = {signed(c.value)} {c.unit}".rstrip() for c in s.cells)
+            cells = "; ".join(
+                f"{c.key} = {signed(c.value)}"
+                + (f" ({UNITS_EN.get(c.unit, c.unit)})" if c.unit else "")
+                for c in s.cells
+            )
         else:
             cells = "；".join(f"{c.key}（{c.label}）= {signed(c.value)}{c.unit}" for c in s.cells)
         lines.append(sub + _t("cells", lang, cells=cells))
