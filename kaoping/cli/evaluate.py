@@ -224,6 +224,10 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
     keys = list(rows[0])
     headers = column_headers(result, keys, lang)
     shown = [{k: _cell(k, v) for k, v in row.items()} for row in rows]
+    if lang == "en":
+        names = {b.name: b.name_for("en") for b in result.scheme.grades}
+        for row in shown:
+            row["grade"] = names.get(row["grade"], row["grade"])
     title = say(lang, "{name}（{code} 版本 {version}）  共 {n} 个单位",
                 "{name} ({code} v{version}), {n} units", name=result.scheme.name_for(lang),
                 code=result.scheme.code, version=result.scheme.version, n=len(rows))  # fmt: skip
