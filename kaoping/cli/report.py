@@ -199,24 +199,22 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
 
 def write_documents(documents, formats, result, output: Path) -> list[Path]:
     """Render every document in every format into a temporary folder, then move them in."""
-    from kaoping.reports.docx_render import render_docx
-    from kaoping.reports.pdf_render import render_pdf
+    from kaoping.reports.batch import render_many
     from kaoping.reports.xlsx_render import render_xlsx
 
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kaoping-report-", dir=output))
     try:
-        staged = []
+        staged, documents_to_render = [], []
         for stem, doc in documents:
             for fmt in formats:
                 path = staging / f"{stem}.{fmt.value}"
-                if fmt is ReportFormat.docx:
-                    render_docx(doc, path)
-                elif fmt is ReportFormat.pdf:
-                    render_pdf(doc, path)
-                else:
+                if fmt is ReportFormat.xlsx:
                     render_xlsx(doc, result, path)
+                else:
+                    documents_to_render.append((doc, fmt.value, path))
                 staged.append(path)
+        render_many(documents_to_render)  # Word and PDF on every core
         final = []
         for path in staged:
             target = output / path.name
