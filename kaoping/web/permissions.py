@@ -202,3 +202,70 @@ def can_handle_disputes(user, round: Round) -> bool:
 
 def can_view_log(user, round: Round | None = None) -> bool:
     return has_role(user, Role.OFFICE, Role.AGENCY, Role.COMMITTEE, Role.ADMIN)
+
+
+# --- reports (added) ----------------------------------------------------------------------
+
+
+def can_download_unit_report(user, round: Round, unit) -> bool:
+    """A unit's report: whoever may see the unit's results (the unit once published)."""
+    return can_view_unit_result(user, round, unit)
+
+
+def can_download_round_report(user, round: Round) -> bool:
+    """The round report (every unit's numbers) is for the office, agency and committee."""
+    return is_staff_viewer(user)
+
+
+def can_generate_reports(user, round: Round) -> bool:
+    """Generating every unit's reports (a background job): the office or the agency."""
+    return has_role(user, Role.OFFICE, Role.AGENCY)
+
+
+def can_write_narratives(user, round: Round, unit=None) -> bool:
+    """The agency writes the reports' text; never for a unit he is a member of."""
+    return has_role(user, Role.AGENCY) and (unit is None or not is_member_of_unit(user, unit))
+
+
+# --- disputes and expert scoring (added) ---
+
+
+def can_view_group(user, group) -> bool:
+    """Staff see every group; an expert only the groups he is a member of."""
+    return is_staff_viewer(user) or group.members.filter(pk=user.pk).exists()
+
+
+def can_score_in_group(user, group, unit) -> bool:
+    """An expert scores a unit only where assigned in an open group, never when he is
+    recused from it or is a member of it (independence)."""
+    from kaoping.web.experts.models import Assignment, Recusal
+
+    return (
+        not group.closed
+        and has_role(user, Role.EXPERT)
+        and not is_member_of_unit(user, unit)
+        and Assignment.objects.filter(group=group, expert=user, unit=unit).exists()
+        and not Recusal.objects.filter(round_id=group.round_id, expert=user, unit=unit).exists()
+    )
+
+
+def can_see_group_aggregate(user, group) -> bool:
+    """A group's aggregated scores (with dispersion flags) appear once it is closed."""
+    return group.closed and can_view_group(user, group)
+
+
+def can_view_dispute(user, dispute) -> bool:
+    """Staff, the unit that filed it, and the members of its re-review panel."""
+    if is_staff_viewer(user) or is_member_of_unit(user, dispute.unit):
+        return True
+    return dispute.panel_id is not None and dispute.panel.members.filter(pk=user.pk).exists()
+
+
+def can_record_rereview(user, dispute) -> bool:
+    """Only a member of the dispute's re-review panel who is not a member of the unit."""
+    return (
+        dispute.panel_id is not None
+        and has_role(user, Role.EXPERT)
+        and not is_member_of_unit(user, dispute.unit)
+        and dispute.panel.members.filter(pk=user.pk).exists()
+    )

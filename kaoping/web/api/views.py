@@ -101,11 +101,31 @@ def round_results(request, round_id: int):
         run = publication.run if publication else None
     if run is None or run.status != RunStatus.DONE:
         return JsonResponse({"round": round.pk, "version": None, "results": []})
-    results = run.unit_results.select_related("unit").defer("explanation", "explanation_text")
+    results = run.unit_results.select_related("unit")
     if not can_view_ranking(request.user, round):
         results = [r for r in results if can_view_unit_result(request.user, round, r.unit)]
-    return JsonResponse({"round": round.pk, "version": run.version, "results": [
-        {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total, "grade": r.grade,
-         "groups": r.groups, "previous_total": r.previous_total}
-        for r in results
-    ]})  # fmt: skip
+    codes = [i["code"] for i in run.summary.get("indicators", [])]
+    staff = is_staff_viewer(request.user)
+    own = unit_ids_of(request.user)
+    return JsonResponse({"round": round.pk, "version": run.version, "indicators": codes,
+                         "results": [_result_json(r, codes, staff or r.unit_id in own)
+                                     for r in results]})  # fmt: skip
+
+
+def _result_json(r, codes: list[str], details: bool) -> dict:
+    """One unit's stored numbers (``UnitResult``); indicators keyed by code only for those
+    who may open the unit's page (a unit sees other units' totals in the ranking, no more)."""
+    if not details:
+        return {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total,
+                "grade": r.grade, "groups": r.groups, "previous_total": r.previous_total}  # fmt: skip
+    n = r.numbers
+    indicators = {
+        code: {"value": v, "z": z, "score": s}
+        for code, v, z, s in zip(
+            codes, n.get("values", []), n.get("z", []), n.get("scores", []), strict=False
+        )
+    }
+    return {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total,
+            "grade": r.grade, "groups": r.groups, "previous_total": r.previous_total,
+            "base_total": n.get("base_total"), "bonus": n.get("bonus"),
+            "indicators": indicators}  # fmt: skip

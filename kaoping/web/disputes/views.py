@@ -1,15 +1,186 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Disputes (复验): a unit files one, the office handles it, the panel re-reviews, the office
+decides and re-publishes; the unit follows every step and every publication version."""
 
-from kaoping.web.disputes.models import Dispute
-from kaoping.web.permissions import is_staff_viewer, unit_ids_of
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaoping.web.accounts.models import Role
+from kaoping.web.common import ActionError, download, require
+from kaoping.web.disputes import actions
+from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus, dispute_deadline
+from kaoping.web.permissions import (
+    can_file_dispute,
+    can_handle_disputes,
+    can_record_rereview,
+    can_view_dispute,
+    is_staff_viewer,
+    unit_ids_of,
+)
 from kaoping.web.rounds.views import round_for
 
 
 @login_required
 def dispute_list(request, round_id: int):
+    from kaoping.web.results.models import Publication
+
     round = round_for(request, round_id)
     disputes = Dispute.objects.filter(round=round).select_related("unit", "filed_by")
     if not is_staff_viewer(request.user):
         disputes = disputes.filter(unit_id__in=unit_ids_of(request.user))
-    return render(request, "disputes/list.html", {"round": round, "disputes": disputes})
+    my_units = round.units.filter(pk__in=unit_ids_of(request.user)).order_by("code")
+    fileable = [u for u in my_units if can_file_dispute(request.user, round, u)]
+    current = Publication.current(round)
+    return render(request, "disputes/list.html", {
+        "round": round, "disputes": disputes, "fileable": fileable, "publication": current,
+        "deadline": dispute_deadline(current) if current else None,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def file(request, round_id: int):
+    round = round_for(request, round_id)
+    unit = get_object_or_404(round.units, pk=request.POST.get("unit") or 0)
+    if unit.pk not in unit_ids_of(request.user):
+        raise Http404
+    try:
+        dispute = actions.do_file_dispute(
+            round, unit, reasons=request.POST.get("reasons", ""), acting_user=request.user,
+            attachment=request.FILES.get("attachment"),
+        )  # fmt: skip
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("disputes:list", round.pk)
+    messages.success(request, _("Your dispute is filed."))
+    return redirect("disputes:detail", round.pk, dispute.pk)
+
+
+def dispute_for(request, round_id: int, dispute_id: int) -> Dispute:
+    round = round_for(request, round_id)
+    dispute = get_object_or_404(
+        Dispute.objects.select_related("round", "unit", "panel"), round=round, pk=dispute_id
+    )
+    if not can_view_dispute(request.user, dispute):
+        raise Http404  # another unit's dispute does not exist for this user
+    return dispute
+
+
+def _history(dispute: Dispute) -> list[dict]:
+    """Every publication version with the unit's result in it (the old ones are history)."""
+    from kaoping.web.results.models import Publication, UnitResult
+
+    rows = []
+    publications = Publication.objects.filter(round=dispute.round).select_related("run")
+    for p in publications.order_by("-version"):
+        result = UnitResult.objects.filter(run=p.run, unit=dispute.unit).first()
+        rows.append({"publication": p, "result": result})
+    return rows
+
+
+@login_required
+def detail(request, round_id: int, dispute_id: int):
+    dispute = dispute_for(request, round_id, dispute_id)
+    round = dispute.round
+    handle = can_handle_disputes(request.user, round)
+    fields = actions.reviewable_fields(round)
+    experts = get_user_model().objects.filter(memberships__role=Role.EXPERT).distinct()
+    opinions = dispute.opinions.select_related("expert")
+    return render(request, "disputes/detail.html", {
+        "round": round, "dispute": dispute, "handle": handle, "S": DisputeStatus,
+        "can_review": can_record_rereview(request.user, dispute)
+        and dispute.status in (DisputeStatus.PANEL_FORMED, DisputeStatus.REVIEWED),
+        "fields": [(k, f.label) for k, f in fields.items()],
+        "labels": {k: f.label for k, f in fields.items()},
+        "opinions": [(o, fields[o.field].label if o.field in fields else o.field)
+                     for o in opinions],
+        "corrections": [(c, fields[c.field].label if c.field in fields else c.field)
+                        for c in dispute.corrections.all()],
+        "excluded": actions.excluded_from_panel(dispute) if handle else {},
+        "experts": experts.order_by("username"), "decisions": Decision.choices,
+        "history": _history(dispute),
+        "panel_members": dispute.panel.members.order_by("username") if dispute.panel else [],
+        "staff": is_staff_viewer(request.user),
+    })  # fmt: skip
+
+
+def _office_action(request, round_id: int, dispute_id: int, run) -> object:
+    dispute = dispute_for(request, round_id, dispute_id)
+    require(can_handle_disputes(request.user, dispute.round))
+    try:
+        run(dispute)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("disputes:detail", dispute.round_id, dispute.pk)
+
+
+@login_required
+@require_POST
+def accept(request, round_id: int, dispute_id: int):
+    reason = request.POST.get("reason", "")
+    return _office_action(request, round_id, dispute_id, lambda d: actions.do_accept_dispute(
+        d, reason=reason, acting_user=request.user))  # fmt: skip
+
+
+@login_required
+@require_POST
+def reject(request, round_id: int, dispute_id: int):
+    reason = request.POST.get("reason", "")
+    return _office_action(request, round_id, dispute_id, lambda d: actions.do_reject_dispute(
+        d, reason=reason, acting_user=request.user))  # fmt: skip
+
+
+@login_required
+@require_POST
+def form_panel(request, round_id: int, dispute_id: int):
+    members = list(get_user_model().objects.filter(pk__in=request.POST.getlist("members")))
+    name = request.POST.get("name", "")
+    return _office_action(request, round_id, dispute_id, lambda d: actions.do_form_panel(
+        d, name=name, members=members, acting_user=request.user))  # fmt: skip
+
+
+@login_required
+@require_POST
+def decide(request, round_id: int, dispute_id: int):
+    decision, reasoning = request.POST.get("decision", ""), request.POST.get("reasoning", "")
+    return _office_action(request, round_id, dispute_id, lambda d: actions.do_decide(
+        d, decision=decision, reasoning=reasoning, acting_user=request.user))  # fmt: skip
+
+
+@login_required
+@require_POST
+def republish(request, round_id: int, dispute_id: int):
+    return _office_action(request, round_id, dispute_id, lambda d: actions.do_republish(
+        d, acting_user=request.user))  # fmt: skip
+
+
+@login_required
+@require_POST
+def opinion(request, round_id: int, dispute_id: int):
+    dispute = dispute_for(request, round_id, dispute_id)
+    require(can_record_rereview(request.user, dispute))
+    try:
+        actions.do_record_opinion(
+            dispute, field=request.POST.get("field", ""), value=request.POST.get("value", ""),
+            comment=request.POST.get("comment", ""), acting_user=request.user,
+        )  # fmt: skip
+        messages.success(request, _("Re-review recorded."))
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("disputes:detail", dispute.round_id, dispute.pk)
+
+
+@login_required
+def attachment(request, round_id: int, dispute_id: int):
+    dispute = dispute_for(request, round_id, dispute_id)
+    if not dispute.attachment:
+        raise Http404
+    with dispute.attachment.open("rb") as handle:
+        return download(handle.read(), dispute.attachment_name or "attachment",
+                        "application/octet-stream")  # fmt: skip

@@ -1,15 +1,58 @@
-"""Expert groups of a round; an expert's own tasks; the group's scores once it is closed."""
+"""Expert groups of a round (the office forms them), an expert's score sheet (form or Excel),
+and a group's scores and aggregate (other experts' scores only once the group is closed)."""
 
 from __future__ import annotations
 
+import io
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from kaoping.web.common import require
-from kaoping.web.experts.models import Assignment, ExpertGroup, ExpertScore
-from kaoping.web.permissions import can_manage_experts, can_see_expert_scores, is_staff_viewer
+from kaoping.scoring.experts import expert_rules
+from kaoping.tables.assessment import Expert, write_expert_sheet
+from kaoping.web.accounts.models import Role
+from kaoping.web.common import XLSX_TYPE, ActionError, download, require
+from kaoping.web.experts import actions
+from kaoping.web.experts.models import (
+    Assignment,
+    ExpertGroup,
+    ExpertScore,
+    Recusal,
+    SheetStatus,
+)
+from kaoping.web.experts.scoring import aggregation_of, group_items, round_items
+from kaoping.web.permissions import (
+    can_manage_experts,
+    can_see_expert_scores,
+    can_see_group_aggregate,
+    can_view_group,
+    is_staff_viewer,
+)
 from kaoping.web.rounds.views import round_for
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def group_for(request, group_id: int) -> ExpertGroup:
+    """The group, or 404 for anyone who is neither staff nor one of its members."""
+    group = get_object_or_404(ExpertGroup.objects.select_related("round"), pk=group_id)
+    if not can_view_group(request.user, group):
+        raise Http404
+    return group
+
+
+def experts_qs():
+    return (
+        get_user_model()
+        .objects.filter(memberships__role=Role.EXPERT)
+        .distinct()
+        .order_by("username")
+    )
 
 
 @login_required
@@ -25,23 +68,223 @@ def groups(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
     items = ExpertGroup.objects.filter(round=round).prefetch_related("members")
-    return render(request, "experts/groups.html", {"round": round, "groups": items,
-                                                   "can_manage": can_manage_experts(request.user, round)})  # fmt: skip
+    can_manage = can_manage_experts(request.user, round)
+    scheme_items = round_items(round)
+    panels = []
+    if scheme_items:
+        panels = [(p.code, p.name, ", ".join(p.items)) for p in expert_rules(round.scheme()).panels]
+    if request.method == "POST":
+        require(can_manage)
+        panel = next((p for p in panels if p[0] == request.POST.get("panel")), None)
+        chosen = request.POST.getlist("items") or (panel[2].split(", ") if panel else [])
+        name = request.POST.get("name", "").strip() or (panel[1] if panel else "")
+        try:
+            group = actions.do_create_group(round, name=name, items=chosen,
+                                            acting_user=request.user)  # fmt: skip
+        except ActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("experts:groups", round.pk)
+        messages.success(request, _("Expert group created."))
+        return redirect("experts:group", group.pk)
+    return render(request, "experts/groups.html", {
+        "round": round, "groups": items, "can_manage": can_manage, "items": scheme_items,
+        "panels": panels, "recusals": Recusal.objects.filter(round=round).select_related(
+            "expert", "unit"),
+        "experts": experts_qs(), "units": round.units.order_by("code"),
+    })  # fmt: skip
 
 
 @login_required
 def group_detail(request, group_id: int):
-    group = get_object_or_404(ExpertGroup.objects.select_related("round"), pk=group_id)
-    member = group.members.filter(pk=request.user.pk).exists()
-    if not (member or is_staff_viewer(request.user)):
-        raise Http404
+    group = group_for(request, group_id)
     if can_see_expert_scores(request.user, group):
         scores = ExpertScore.objects.filter(group=group)
     else:
         # Before the group closes an expert sees his own scores only.
         scores = ExpertScore.objects.filter(group=group, expert=request.user)
-    return render(
-        request,
-        "experts/group.html",
-        {"group": group, "scores": scores.select_related("expert", "unit")},
-    )
+    aggregation = None
+    if can_see_group_aggregate(request.user, group):
+        try:
+            aggregation = aggregation_of(group.round, [group])
+        except ActionError as exc:
+            messages.error(request, str(exc))
+    units = {u.code: u for u in group.round.units.all()}
+    aggregates = [
+        {"unit": units.get(a.unit_code), "item": a.item, "scores": a.scores, "value": a.value,
+         "spread": a.spread, "flagged": a.flagged}
+        for a in (aggregation.aggregates if aggregation else [])
+    ]  # fmt: skip
+    manage = can_manage_experts(request.user, group.round) and not group.closed
+    member = group.members.filter(pk=request.user.pk).exists()
+    return render(request, "experts/group.html", {
+        "group": group, "scores": scores.select_related("expert", "unit").order_by(
+            "unit__code", "indicator", "expert__username"),
+        "items": group_items(group) if group.items else [], "manage": manage, "member": member,
+        "member_rows": _member_rows(group), "members": group.members.order_by("username"),
+        "aggregates": aggregates,
+        "experts": experts_qs(), "units": group.round.units.order_by("code"),
+        "is_staff": is_staff_viewer(request.user),
+    })  # fmt: skip
+
+
+def _member_rows(group: ExpertGroup) -> list[tuple]:
+    """(member, names of his assigned units, his score sheet or None) for the office."""
+    sheets = {s.expert_id: s for s in group.sheets.all()}
+    units: dict[int, list[str]] = {}
+    for a in group.assignments.select_related("unit").order_by("unit__code"):
+        units.setdefault(a.expert_id, []).append(a.unit.name)
+    return [(m, units.get(m.pk, []), sheets.get(m.pk)) for m in group.members.order_by("username")]
+
+
+def _manage(request, group_id: int) -> ExpertGroup:
+    group = group_for(request, group_id)
+    require(can_manage_experts(request.user, group.round))
+    return group
+
+
+def _users(request, key: str):
+    return list(experts_qs().filter(pk__in=request.POST.getlist(key)))
+
+
+@login_required
+@require_POST
+def add_members(request, group_id: int):
+    group = _manage(request, group_id)
+    try:
+        actions.do_add_members(group, _users(request, "experts"), acting_user=request.user)
+        messages.success(request, _("Members added."))
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("experts:group", group.pk)
+
+
+@login_required
+@require_POST
+def assign(request, group_id: int):
+    group = _manage(request, group_id)
+    units = list(group.round.units.filter(pk__in=request.POST.getlist("units")))
+    try:
+        skipped = actions.do_assign(group, _users(request, "experts"), units,
+                                    acting_user=request.user)  # fmt: skip
+        for text in skipped:
+            messages.warning(request, text)
+        messages.success(request, _("Units assigned."))
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("experts:group", group.pk)
+
+
+@login_required
+@require_POST
+def recuse(request, round_id: int):
+    round = round_for(request, round_id)
+    require(can_manage_experts(request.user, round))
+    expert = get_object_or_404(experts_qs(), pk=request.POST.get("expert") or 0)
+    unit = get_object_or_404(round.units, pk=request.POST.get("unit") or 0)
+    try:
+        actions.do_record_recusal(round, expert, unit, reason=request.POST.get("reason", ""),
+                                  acting_user=request.user)  # fmt: skip
+        messages.success(request, _("Recusal recorded."))
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("experts:groups", round.pk)
+
+
+@login_required
+@require_POST
+def close(request, group_id: int):
+    group = _manage(request, group_id)
+    try:
+        actions.do_close_group(group, acting_user=request.user)
+        messages.success(request, _("The group is closed; its scores now count."))
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    return redirect("experts:group", group.pk)
+
+
+# --- the expert's score sheet -------------------------------------------------------------
+
+
+def _sheet_context(request, group_id: int):
+    group = group_for(request, group_id)
+    units = actions.assigned_units(group, request.user)
+    # Only a member with units to score has a sheet; staff and other experts get 403.
+    require(group.members.filter(pk=request.user.pk).exists() and bool(units))
+    return group, units, group_items(group)
+
+
+@login_required
+def sheet(request, group_id: int):
+    group, units, items = _sheet_context(request, group_id)
+    score_sheet = actions.sheet_for(group, request.user)
+    saved = {
+        (s.unit_id, s.indicator): s.score
+        for s in ExpertScore.objects.filter(group=group, expert=request.user)
+    }
+    typed, problems = {}, []
+    if request.method == "POST":
+        entries = {
+            (u.pk, i.code): request.POST.get(f"s-{u.pk}-{i.code}", "") for u in units for i in items
+        }
+        # A cell of a unit or item not on the page (a forged form) is refused by the action.
+        for key in request.POST:
+            parts = key.split("-")
+            if len(parts) == 3 and parts[0] == "s" and parts[1].isdigit():
+                entries.setdefault((int(parts[1]), parts[2]), request.POST[key])
+        try:
+            actions.do_save_scores(group, entries, acting_user=request.user,
+                                   submit="submit" in request.POST)  # fmt: skip
+        except actions.ScoresRejected as exc:
+            problems, typed = exc.problems, entries
+        except ActionError as exc:
+            problems, typed = [str(exc)], entries
+        else:
+            messages.success(request, _("Scores submitted.") if "submit" in request.POST
+                             else _("Draft saved."))  # fmt: skip
+            return redirect("experts:sheet", group.pk)
+    rows = []
+    for u in units:
+        cells = []
+        for i in items:
+            value = typed.get((u.pk, i.code)) if typed else saved.get((u.pk, i.code))
+            cells.append({"name": f"s-{u.pk}-{i.code}", "value": "" if value is None else value,
+                          "max": i.max})  # fmt: skip
+        rows.append({"unit": u, "cells": cells})
+    return render(request, "experts/sheet.html", {
+        "group": group, "items": items, "rows": rows, "problems": problems,
+        "sheet": score_sheet, "editable": score_sheet.status == SheetStatus.DRAFT
+        and not group.closed,
+    }, status=400 if problems else 200)  # fmt: skip
+
+
+@login_required
+def sheet_download(request, group_id: int):
+    group, units, _items = _sheet_context(request, group_id)
+    rules = expert_rules(group.round.scheme())
+    panel = next((p.code for p in rules.panels if set(p.items) == set(group.items)), "")
+    buffer = io.BytesIO()
+    write_expert_sheet(group.round.scheme(), buffer, [Expert(request.user.username, panel)],
+                       [(u.code, u.name) for u in units])  # fmt: skip
+    return download(buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx",
+                    XLSX_TYPE)  # fmt: skip
+
+
+@login_required
+@require_POST
+def sheet_upload(request, group_id: int):
+    group, _units, _items = _sheet_context(request, group_id)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_UPLOAD:
+        messages.error(request, _("Choose the scoring sheet (.xlsx or .csv, at most 5 MB)."))
+        return redirect("experts:sheet", group.pk)
+    try:
+        actions.do_upload_scores(group, upload.read(), upload.name, acting_user=request.user)
+    except actions.ScoresRejected as exc:
+        for text in exc.problems:
+            messages.error(request, text)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Scores read from %(file)s and saved as a draft.")
+                         % {"file": upload.name})  # fmt: skip
+    return redirect("experts:sheet", group.pk)

@@ -10,15 +10,23 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.scoring import KaopingError, evaluate, explain
+from kaoping.scoring import KaopingError, evaluate
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
-from kaoping.web.results.models import Publication, RunKind, RunStatus, ScoringRun, UnitResult
+from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
+from kaoping.web.results.models import (
+    Publication,
+    RunKind,
+    RunSnapshot,
+    RunStatus,
+    ScoringRun,
+    UnitResult,
+)
 from kaoping.web.rounds.models import Round
 from kaoping.web.submissions.data import base_data_for
 from kaoping.web.submissions.models import Submission, SubmissionStatus
 
-PROGRESS_STEP = 200  # units between progress updates
+PROGRESS_STEP = 1000  # units between progress updates
 
 
 def do_start_scoring_run(
@@ -74,7 +82,7 @@ def compute_run(run_id: int) -> None:
                                                      finished_at=timezone.now())  # fmt: skip
 
 
-def evaluation_of(round: Round, previous=None):
+def evaluation_of(round: Round, previous=None, adjustments=()):
     """The engine's result on the round's verified data (units in code order)."""
     scheme = round.scheme()
     submissions = list(
@@ -84,7 +92,9 @@ def evaluation_of(round: Round, previous=None):
     if not submissions:
         raise ActionError(_("There is no verified data to score."))
     data = base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
-    return evaluate(scheme, data, previous=previous), [s.unit for s in submissions]
+    data = reviewed_base_data(round, data)
+    result = evaluate(scheme, data, previous=previous, adjustments=adjustments)
+    return result, [s.unit for s in submissions]
 
 
 def _compute(run: ScoringRun) -> None:
@@ -101,23 +111,39 @@ def _compute(run: ScoringRun) -> None:
     by_code = {u.code: u for u in units}
     scheme = result.scheme
     rows = []
+    # Whole arrays to lists once (numpy scalars one by one are slow at 3,000 units); the
+    # explanation is not built here but on demand from the frozen inputs (results.frozen).
+    values, z, scores = _rows(result.values), _rows(result.z), _rows(result.scores)
+    reasons = result.reasons.tolist()
+    totals, base_totals = _rows(result.totals), _rows(result.base_totals)
+    bonus = _rows(result.bonus)
+    groups = {g: _rows(s) for g, s in result.group_scores.items()}
+    ranks = result.ranks.tolist()
+    comparison = result.previous
+    previous_totals = _rows(comparison.totals) if comparison else None
+    previous_ranks = comparison.ranks.tolist() if comparison else None
     for position, u in enumerate(result.order()):
         code = result.data.units[u].code
-        ex = explain(result, code)
-        rank = int(result.ranks[u]) or None
         rows.append(UnitResult(
-            run=run, unit=by_code[code], position=position, rank=rank,
-            total=_num(result.totals[u]), grade=result.grades[u] or "",
-            groups={g: _num(s[u]) for g, s in result.group_scores.items()},
-            previous_total=_num(result.previous.totals[u]) if result.previous else None,
-            previous_rank=(int(result.previous.ranks[u]) or None) if result.previous else None,
-            explanation=ex.to_dict(),
-            explanation_text={"zh": ex.render("zh"), "en": ex.render("en")},
+            run=run, unit=by_code[code], position=position, rank=int(ranks[u]) or None,
+            total=totals[u], grade=result.grades[u] or "",
+            groups={g: s[u] for g, s in groups.items()},
+            previous_total=previous_totals[u] if comparison else None,
+            previous_rank=(int(previous_ranks[u]) or None) if comparison else None,
+            numbers={"values": values[u], "z": z[u], "scores": scores[u], "reasons": reasons[u],
+                     "base_total": base_totals[u], "bonus": bonus[u]},
         ))  # fmt: skip
-        if position % PROGRESS_STEP == 0:
+        if position and position % PROGRESS_STEP == 0:
             ScoringRun.objects.filter(pk=run.pk).update(progress=int(90 * position / len(units)))
     with transaction.atomic():
         UnitResult.objects.bulk_create(rows, batch_size=500)
+        RunSnapshot.objects.create(
+            run=run, data=data_payload(result.data), data_digest=data_digest(result.data),
+            previous_round=round.previous if previous is not None else None,
+            previous_scheme_sha256=round.previous.scheme_sha256 if previous is not None else "",
+            previous_data=data_payload(previous.data) if previous is not None else None,
+            adjustments=adjustments_payload(result.adjustments),
+        )  # fmt: skip
         run.summary = {
             "groups": [
                 {"code": g.code, "name": g.name_for("zh"), "name_en": g.name_for("en")}
@@ -131,6 +157,7 @@ def _compute(run: ScoringRun) -> None:
                          "en": [w.render("en") for w in result.warnings]},
             "units": len(units),
             "previous_year": round.previous.year if previous is not None else None,
+            "group_averages": {g: _mean(s) for g, s in groups.items()},
         }  # fmt: skip
         run.input_sha256 = result.data.sha256 or ""
         run.status = RunStatus.DONE
@@ -139,11 +166,28 @@ def _compute(run: ScoringRun) -> None:
         run.save()
         record("results.run_done", run.started_by, round=round, obj=run,
                data={"version": run.version, "input_sha256": run.input_sha256, "units": len(units)})  # fmt: skip
+    remember(run, result, previous)  # this process's first page views need no re-evaluation
 
 
 def _num(x) -> float | None:
     value = float(x)
     return None if value != value else value
+
+
+def _rows(array) -> list:
+    """A numpy array as nested lists of floats, NaN as None (JSON has no NaN)."""
+    if array.ndim > 1:
+        return [_plain_row(row) for row in array.tolist()]
+    return _plain_row(array.tolist())
+
+
+def _plain_row(row: list) -> list:
+    return [None if v != v else v for v in row]
+
+
+def _mean(values: list) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
 
 
 def approve_latest_run(round: Round, acting_user) -> ScoringRun:
@@ -171,3 +215,12 @@ def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
         record("results.publish", acting_user, round=run.round, obj=publication,
                data={"version": version, "run": run.version, "note": note})  # fmt: skip
     return publication
+
+
+def reviewed_base_data(round: Round, data):
+    """``data`` with the closed professional groups' aggregated expert scores, then the
+    values decided re-reviews (复验) adopted, filled in; submissions are never changed."""
+    from kaoping.web.disputes.corrections import with_corrections
+    from kaoping.web.experts.scoring import with_expert_scores
+
+    return with_corrections(round, with_expert_scores(round, data))

@@ -68,8 +68,11 @@ class UnitResult(models.Model):
     groups = models.JSONField(default=dict)
     previous_total = models.FloatField(null=True)
     previous_rank = models.PositiveIntegerField(null=True)
-    explanation = models.JSONField(default=dict)  # kaoping.scoring explain(...).to_dict()
-    explanation_text = models.JSONField(default=dict)  # {"zh": ..., "en": ...}
+    # The engine's numbers for this unit, aligned with ``run.summary["indicators"]``:
+    # {"values": [...], "z": [...], "scores": [...], "reasons": [...], "base_total": x,
+    # "bonus": y}; None where the engine has NaN. The explanation is not stored: it is
+    # rebuilt on demand from the run's frozen inputs (``kaoping.web.results.frozen``).
+    numbers = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["position"]
@@ -80,6 +83,21 @@ class UnitResult(models.Model):
         if self.total is None or self.previous_total is None:
             return None
         return self.total - self.previous_total
+
+    @property
+    def explanation(self) -> dict:
+        """The engine's explanation (``explain(...).to_dict()``), rebuilt on demand."""
+        from kaoping.web.results.frozen import unit_explanation
+
+        return unit_explanation(self.run, self.unit.code).to_dict()
+
+    @property
+    def explanation_text(self) -> dict[str, str]:
+        """The explanation as text, ``{"zh": ..., "en": ...}``, rebuilt on demand."""
+        from kaoping.web.results.frozen import unit_explanation
+
+        ex = unit_explanation(self.run, self.unit.code)
+        return {"zh": ex.render("zh"), "en": ex.render("en")}
 
 
 class Publication(models.Model):
@@ -101,3 +119,72 @@ class Publication(models.Model):
     @classmethod
     def current(cls, round) -> Publication | None:
         return cls.objects.filter(round=round).select_related("run").order_by("-version").first()
+
+
+class RunSnapshot(models.Model):
+    """A run's frozen inputs, enough to evaluate it again exactly (explanations, reports).
+
+    ``data`` and ``previous_data`` hold the base data as the engine's fingerprint payload
+    (``{"units": [[code, name, year], ...], "columns": {key: [number or None, ...]}}``);
+    the scheme is the round's text, frozen at publication (checked by its SHA-256).
+    """
+
+    run = models.OneToOneField(ScoringRun, on_delete=models.CASCADE, related_name="snapshot")
+    data = models.JSONField()
+    data_digest = models.CharField(max_length=64)  # results.frozen.data_digest, checked on use
+    previous_round = models.ForeignKey(
+        "rounds.Round", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_scheme_sha256 = models.CharField(max_length=64, blank=True)
+    previous_data = models.JSONField(null=True, blank=True)
+    adjustments = models.JSONField(default=list)  # [{"unit_code", "points", "reason", ...}]
+
+
+class Narrative(models.Model):
+    """The agency's text for one part of a unit's report (unit None: the round report)."""
+
+    round = models.ForeignKey("rounds.Round", on_delete=models.PROTECT, related_name="narratives")
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT)
+    section = models.CharField(max_length=20)  # a key of kaoping.reports.text.SECTION_KEYS
+    text = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "section"], name="one_narrative_per_section"
+            )
+        ]
+
+
+class ReportJob(models.Model):
+    """Generating every unit's report (and certificates) in the background, into a zip."""
+
+    round = models.ForeignKey("rounds.Round", on_delete=models.PROTECT, related_name="report_jobs")
+    run = models.ForeignKey(ScoringRun, on_delete=models.PROTECT, related_name="report_jobs")
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveIntegerField(default=0)  # percent
+    done_units = models.PositiveIntegerField(default=0)
+    total_units = models.PositiveIntegerField(default=0)
+    with_docx = models.BooleanField(default=True)
+    unit_codes = models.JSONField(default=list)  # empty: every unit of the run
+    message = models.TextField(blank=True)
+    archive = models.FileField(upload_to="reports/%Y/", blank=True)
+    contents = models.JSONField(default=list)  # names of the files in the zip
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -14,14 +14,24 @@ from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
+    can_download_round_report,
+    can_generate_reports,
     can_run_scoring,
     can_view_ranking,
     can_view_unit_result,
+    can_write_narratives,
     is_staff_viewer,
 )
 from kaoping.web.results import charts
 from kaoping.web.results.actions import do_start_scoring_run
-from kaoping.web.results.models import Publication, RunStatus, ScoringRun, UnitResult
+from kaoping.web.results.frozen import unit_explanation
+from kaoping.web.results.models import (
+    Publication,
+    ReportJob,
+    RunStatus,
+    ScoringRun,
+    UnitResult,
+)
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions.views import lang_of
 
@@ -58,6 +68,11 @@ def index(request, round_id: int):
     return render(request, "results/index.html", {
         "round": round, "runs": runs, "publications": publications,
         "can_run": can_run_scoring(request.user, round),
+        "has_results": any(r.status == RunStatus.DONE for r in runs),
+        "can_round_report": can_download_round_report(request.user, round),
+        "can_generate": can_generate_reports(request.user, round),
+        "can_narrate": can_write_narratives(request.user, round),
+        "jobs": ReportJob.objects.filter(round=round).select_related("run", "started_by")[:10],
     })  # fmt: skip
 
 
@@ -96,7 +111,7 @@ def ranking(request, round_id: int):
     if run is None:
         return render(request, "results/none.html", {"round": round})
     groups = group_columns(run, lang)
-    results = run.unit_results.select_related("unit").defer("explanation", "explanation_text")
+    results = run.unit_results.select_related("unit").defer("numbers")
     if wants_xlsx(request):
         headers = [_("Rank"), _("Unit code"), _("Unit name"), *[n for _c, n in groups], _("Total"), _("Grade"),
                    _("Previous total"), _("Change")]  # fmt: skip
@@ -133,7 +148,12 @@ def unit_result(request, round_id: int, unit_id: int):
     result = get_object_or_404(UnitResult.objects.select_related("unit"), run=run, unit=unit)
     lang = lang_of(request)
     groups = group_columns(run, lang)
-    explanation = result.explanation
+    try:  # built now from the run's frozen inputs (not stored: see results.frozen)
+        ex = unit_explanation(run, unit.code)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        ex = None
+    explanation = ex.to_dict() if ex else {"indicators": [], "ranked_units": "—"}
     if wants_xlsx(request):
         return xlsx_response(
             f"{unit.name}-{round.year}-得分.xlsx",
@@ -151,12 +171,16 @@ def unit_result(request, round_id: int, unit_id: int):
     return render(request, "results/unit.html", {
         "round": round, "run": run, "unit": unit, "result": result, "groups": groups,
         "group_rows": [(n, result.groups.get(c), averages[c]) for c, n in groups],
-        "ex": explanation, "text": result.explanation_text.get(lang, ""),
+        "ex": explanation, "text": ex.render(lang) if ex else "",
         "radar": mark_safe(radar), "trend": mark_safe(trend),
+        "can_narrate": can_write_narratives(request.user, round, unit),
     })  # fmt: skip
 
 
 def _group_averages(run: ScoringRun, codes: list[str]) -> dict[str, float | None]:
+    stored = run.summary.get("group_averages")
+    if stored is not None:  # computed at scoring time
+        return {c: stored.get(c) for c in codes}
     sums = {c: [0.0, 0] for c in codes}
     for groups in run.unit_results.values_list("groups", flat=True):
         for c in codes:

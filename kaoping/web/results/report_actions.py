@@ -1,0 +1,156 @@
+"""Actions on reports: the agency's narratives, the background job that generates every
+unit's report into a zip, and the log entry of each download (issue 5).
+
+Like every action of the application, each writes the evaluation log in the same
+transaction as its change (``kaoping.web.audit.log.record``).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.reports.text import SECTION_KEYS
+from kaoping.web.audit.log import record
+from kaoping.web.common import ActionError
+from kaoping.web.results.actions import start_job
+from kaoping.web.results.documents import write_archive
+from kaoping.web.results.models import Narrative, ReportJob, RunStatus, ScoringRun
+from kaoping.web.rounds.models import Round
+
+logger = logging.getLogger(__name__)
+
+MAX_NARRATIVE_CHARS = 20_000  # per part; a report part is a few paragraphs
+
+
+def do_save_narratives(round: Round, unit, texts: dict[str, str], *, acting_user) -> list[str]:
+    """Store the agency's text for the parts of ``unit``'s report (None: the round report).
+
+    An empty text removes the part's narrative, so the report shows the draft again.
+    Returns the keys of the parts that changed.
+    """
+    unknown = sorted(set(texts) - set(SECTION_KEYS))
+    if unknown:
+        raise ActionError(_("Unknown report part: %(keys)s.") % {"keys": "、".join(unknown)})
+    too_long = [k for k, v in texts.items() if len(v) > MAX_NARRATIVE_CHARS]
+    if too_long:
+        raise ActionError(
+            _("The text of %(keys)s is longer than %(n)s characters.")
+            % {"keys": "、".join(too_long), "n": MAX_NARRATIVE_CHARS}
+        )
+    if unit is not None and not round.units.filter(pk=unit.pk).exists():
+        raise ActionError(_("The unit is not part of this round."))
+    changed = []
+    with transaction.atomic():
+        existing = {n.section: n for n in Narrative.objects.filter(round=round, unit=unit)}
+        for key in SECTION_KEYS:
+            if key not in texts:
+                continue
+            text = texts[key].strip()
+            old = existing.get(key)
+            if (old.text if old else "") == text:
+                continue
+            changed.append(key)
+            if old is None:
+                Narrative.objects.create(
+                    round=round, unit=unit, section=key, text=text, updated_by=acting_user
+                )
+            elif text:
+                old.text, old.updated_by = text, acting_user
+                old.save(update_fields=["text", "updated_by", "updated_at"])
+            else:
+                old.delete()
+        if changed:
+            record("reports.narratives", acting_user, round=round, unit=unit,
+                   data={"sections": changed,
+                         "chars": {k: len(texts[k].strip()) for k in changed}})  # fmt: skip
+    return changed
+
+
+def record_download(acting_user, run: ScoringRun, unit, kind: str, ext: str) -> None:
+    """Log that ``acting_user`` downloaded a report (who read which results, when)."""
+    with transaction.atomic():
+        record("reports.download", acting_user, round=run.round, unit=unit, obj=run,
+               data={"kind": kind, "format": ext, "version": run.version})  # fmt: skip
+
+
+def do_start_report_job(
+    round: Round,
+    run: ScoringRun,
+    *,
+    acting_user,
+    unit_codes: list[str] | None = None,
+    with_docx: bool = True,
+) -> ReportJob:
+    """Queue the generation of every unit's report of ``run`` (or of ``unit_codes``)."""
+    if run.status != RunStatus.DONE or run.round_id != round.pk:
+        raise ActionError(_("Only finished results can be reported."))
+    units = _units_of(run, unit_codes)
+    with transaction.atomic():
+        Round.objects.select_for_update().get(pk=round.pk)  # one job start at a time
+        if ReportJob.objects.filter(
+            round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        ).exists():
+            raise ActionError(_("Reports are already being generated for this round."))
+        job = ReportJob.objects.create(
+            round=round, run=run, started_by=acting_user, with_docx=with_docx,
+            unit_codes=list(unit_codes or []), total_units=len(units),
+        )  # fmt: skip
+        record("reports.start_job", acting_user, round=round, obj=job,
+               data={"run": run.version, "units": len(units), "docx": with_docx})  # fmt: skip
+    start_job(compute_report_job, job.pk)
+    return job
+
+
+def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list:
+    results = (
+        run.unit_results.select_related("unit").only("unit", "position").order_by("unit__code")
+    )
+    units = [r.unit for r in results]
+    if unit_codes:
+        wanted = set(unit_codes)
+        units = [u for u in units if u.code in wanted]
+        missing = wanted - {u.code for u in units}
+        if missing:
+            raise ActionError(
+                _("Not in these results: %(codes)s.") % {"codes": "、".join(sorted(missing))}
+            )
+    return units
+
+
+def compute_report_job(job_id: int) -> None:
+    """Render the reports into a zip, updating the job's progress after each unit."""
+    job = ReportJob.objects.select_related("run__round", "round").get(pk=job_id)
+    ReportJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING)
+    units = _units_of(job.run, job.unit_codes or None)
+    total = max(len(units), 1)
+
+    def on_unit(done: int) -> None:
+        # The round report and certificates come after the units: the last 10%.
+        ReportJob.objects.filter(pk=job.pk).update(done_units=done, progress=int(90 * done / total))
+
+    try:
+        with tempfile.TemporaryFile() as out:
+            names = write_archive(job.run, units, out, with_docx=job.with_docx, on_unit=on_unit)
+            out.seek(0)
+            with transaction.atomic():
+                job.refresh_from_db()
+                job.archive.save(f"{uuid.uuid4().hex}.zip", File(out), save=False)
+                job.contents = names
+                job.status, job.progress, job.done_units = RunStatus.DONE, 100, len(units)
+                job.finished_at = timezone.now()
+                job.save()
+                record("reports.job_done", job.started_by, round=job.round, obj=job,
+                       data={"run": job.run.version, "files": len(names)})  # fmt: skip
+    except Exception as exc:  # a background job must end in a visible state, whatever broke
+        logger.exception("report job %s failed", job_id)
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=RunStatus.FAILED, message=str(exc) or exc.__class__.__name__,
+            finished_at=timezone.now(),
+        )  # fmt: skip
