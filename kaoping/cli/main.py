@@ -98,6 +98,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
 COMMAND_MODULES = [
     "kaoping.cli.evaluate",
     "kaoping.cli.archive",
+    "kaoping.cli.log",
     "kaoping.cli.report",
     "kaoping.cli.assessment",
     "kaoping.cli.robustness",

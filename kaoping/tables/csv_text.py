@@ -70,8 +70,8 @@ def sniff_delimiter(text: str) -> str:
 def read_csv_rows(content: bytes, filename: str | None) -> list[list[object]]:
     """All records of a CSV file as lists of strings (never converted: codes keep zeros)."""
     text = decode_text(content, filename)
-    delimiter = sniff_delimiter(text)
     try:
+        delimiter = sniff_delimiter(text)
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit
         fail("data.unreadable", filename, reason=(f"CSV 格式错误：{exc}", f"bad CSV: {exc}"))

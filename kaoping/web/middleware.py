@@ -15,3 +15,103 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class CurrentUserMiddleware:
+    """Make the request's user known to the evaluation log (admin and signal changes).
+
+    Placed after AuthenticationMiddleware; the user stays lazy until a log entry needs it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from kaoping.web.audit.log import current_user
+
+        token = current_user.set(getattr(request, "user", None))
+        try:
+            return self.get_response(request)
+        finally:
+            current_user.reset(token)
+
+
+class LoginLockoutMiddleware:
+    """Tell a locked-out user so, clearly, instead of 'wrong user name or password'.
+
+    The lockout itself is enforced by ``LockoutBackend`` for every way of logging in; this
+    middleware turns a login POST that is (or has just become) locked into a redirect to the
+    login page carrying a message with the time the lockout ends.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or not self._is_login(request):
+            return self.get_response(request)
+        from kaoping.web.accounts.security import client_ip, locked_until
+
+        username = request.POST.get("username")
+        ip = client_ip(request)
+        if locked_until(username, ip) is not None:
+            from django.contrib.auth import authenticate
+
+            # Goes through the backend, which refuses and logs the attempt.
+            authenticate(request, username=username, password=request.POST.get("password"))
+            return self._refused(request, locked_until(username, ip))
+        response = self.get_response(request)
+        until = locked_until(username, ip)
+        if until is not None and response.status_code == 200:
+            return self._refused(request, until)
+        return response
+
+    @staticmethod
+    def _is_login(request) -> bool:
+        from django.urls import reverse
+
+        return request.path in (reverse("login"), reverse("admin:login"))
+
+    @staticmethod
+    def _refused(request, until):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+        from django.utils import timezone
+        from django.utils.translation import gettext as _
+
+        when = timezone.localtime(until).strftime("%H:%M")
+        messages.error(
+            request,
+            _(
+                "Too many failed logins: this account is locked from this computer until "
+                "%(time)s. Try again later or ask the administrator."
+            )
+            % {"time": when},
+        )
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user whose password is an initial one to the password change page first."""
+
+    ALLOWED = ("accounts:password_change", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get("kaoping_must_change_password"):
+            from django.conf import settings
+            from django.http import HttpResponseRedirect
+            from django.urls import reverse
+
+            allowed = {reverse(name) for name in self.ALLOWED}
+            static = "/" + settings.STATIC_URL.lstrip("/")
+            if request.path not in allowed and not request.path.startswith(static):
+                if request.path.startswith("/api/"):
+                    from django.http import JsonResponse
+
+                    return JsonResponse({"error": "password change required"}, status=403)
+                return HttpResponseRedirect(reverse("accounts:password_change"))
+        return self.get_response(request)

@@ -8,6 +8,11 @@ environment variable (healthchecks style), so the same code runs everywhere:
 - ``ALLOWED_HOSTS``: comma-separated, default ``127.0.0.1,localhost``.
 - ``DATABASE_URL``: ``sqlite:///path`` or ``postgres://user:pass@host:port/name``; default
   SQLite at ``var/kaoping.sqlite3`` under the repository.
+- ``KAOPING_PRODUCTION``: "1" turns on the production security settings (HTTPS-only
+  cookies, HSTS, redirect to HTTPS, DEBUG off) and refuses the development SECRET_KEY;
+  see docs/security.md and docs/operations.md.
+- ``KAOPING_LOG_KEY``: the key of the evaluation log's HMAC chain (default SECRET_KEY).
+- ``KAOPING_SESSION_MINUTES``: idle session timeout (default 30).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -57,8 +63,15 @@ def database_from_url(url: str) -> dict:
 
 # A fixed development key keeps sessions valid across restarts of `make run`; production sets
 # SECRET_KEY, and `manage.py check --deploy` warns about this one (it is short and insecure).
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-kaoping-development-key")
-DEBUG = env_bool("DEBUG", True)
+DEVELOPMENT_SECRET_KEY = "django-insecure-kaoping-development-key"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+PRODUCTION = env_bool("KAOPING_PRODUCTION", False)
+if PRODUCTION and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured("KAOPING_PRODUCTION=1 needs a SECRET_KEY of your own")
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+# The evaluation log's chain is keyed separately, so rotating SECRET_KEY (sessions, tokens)
+# never invalidates years of log entries. Changing this key makes the whole chain unverifiable.
+KAOPING_LOG_KEY = os.environ.get("KAOPING_LOG_KEY", SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -89,7 +102,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaoping.web.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kaoping.web.middleware.LoginLockoutMiddleware",
+    "kaoping.web.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -123,11 +139,30 @@ if (
     and DATABASES["default"]["NAME"] != ":memory:"
 ):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Many units saving in the same minute: WAL lets readers run beside the one writer,
+    # IMMEDIATE takes the write lock at the start of a transaction (no deadlock-prone lock
+    # upgrades), and a writer waits up to 30 s for its turn instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's model backend, refusing every password while a user name is locked out.
+AUTHENTICATION_BACKENDS = ["kaoping.web.accounts.security.LockoutBackend"]
+KAOPING_LOCKOUT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_FAILURES", "5"))
+KAOPING_LOCKOUT_MINUTES = int(os.environ.get("KAOPING_LOCKOUT_MINUTES", "15"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -147,6 +182,33 @@ MEDIA_ROOT = Path(os.environ.get("KAOPING_MEDIA_ROOT", VAR_DIR / "media"))
 # Uploads are base-data tables and supporting documents; 20 MB covers a 3,000-unit table.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Checked per file by kaoping.web.submissions.uploads (with the XLSX decompression limits).
+KAOPING_MAX_UPLOAD_BYTES = int(os.environ.get("KAOPING_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+KAOPING_MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+KAOPING_MAX_XLSX_RATIO = 100
 
+# Idle timeout: every request renews the session; after this many idle minutes it ends.
+SESSION_COOKIE_AGE = int(os.environ.get("KAOPING_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+if PRODUCTION:
+    # Served over HTTPS only (directly or behind a reverse proxy that sets X-Forwarded-Proto).
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True
+    SECURE_SSL_REDIRECT = env_bool("KAOPING_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("KAOPING_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+    if env_bool("KAOPING_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [
+        o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+    ]

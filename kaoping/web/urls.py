@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -24,5 +22,5 @@ urlpatterns = [
     path("experts/", include("kaoping.web.experts.urls")),
     path("api/", include("kaoping.web.api.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (attachments, archives, report zips) are never served from MEDIA_URL, not
+# even with DEBUG on: every download goes through a view that checks permission.

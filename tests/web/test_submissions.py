@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission, SubmissionStatus, ValueChange
@@ -258,15 +259,17 @@ def test_supporting_documents_attach_to_a_value(world, collecting):
     sub.do_return(Submission.objects.get(round=collecting, unit=world.dongcheng), reasons={"a": "b"},
                   general="", deadline=days(2), acting_user=world.agency)  # fmt: skip
     client = world.client(world.dong_user)
-    file = SimpleUploadedFile("决算表.xlsx", b"PK demo")
+    workbook = io.BytesIO()
+    Workbook().save(workbook)  # a real spreadsheet: uploads are checked by their content
+    content = workbook.getvalue()
+    file = SimpleUploadedFile("决算表.xlsx", content)
     client.post(
         url("attach", collecting, world.dongcheng), {"file": file, "field": "fund_expenditure"}
     )
     attachment = Submission.objects.get(round=collecting, unit=world.dongcheng).attachments.get()
     assert attachment.field == "fund_expenditure"
     assert (
-        client.get(url("attachment", collecting, world.dongcheng, attachment.pk)).content
-        == b"PK demo"
+        client.get(url("attachment", collecting, world.dongcheng, attachment.pk)).content == content
     )
     bad = SimpleUploadedFile("x.exe", b"MZ")
     client.post(url("attach", collecting, world.dongcheng), {"file": bad})

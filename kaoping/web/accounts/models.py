@@ -68,3 +68,33 @@ class ApiToken(models.Model):
         """Create a token; the clear key is returned once and never stored."""
         key = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.digest_of(key)), key
+
+
+class AccountSecurity(models.Model):
+    """Per-account security state: whether the password is an initial one to be changed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security"
+    )
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account security")
+        verbose_name_plural = _("account security")
+
+    @classmethod
+    def of(cls, user) -> AccountSecurity:
+        security, _created = cls.objects.get_or_create(user=user)
+        return security
+
+
+class LoginFailure(models.Model):
+    """One failed login (user name as typed, client address, time): the lockout counts these."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=45)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "ip", "at"], name="login_failure_window")]

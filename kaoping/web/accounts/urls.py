@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/token/", views.issue_token, name="issue_token"),
+    path("me/password/", views.password_change, name="password_change"),
 ]

@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,3 +34,17 @@ def issue_token(request):
     _token, key = ApiToken.issue(request.user, name=request.POST.get("name") or "api")
     messages.success(request, _("New API token (shown only once): %(key)s") % {"key": key})
     return redirect("accounts:profile")
+
+
+@login_required
+def password_change(request):
+    """Change one's own password (forced for an initial password set by an administrator)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # the post_save signal logs it and clears the "must change" flag
+        update_session_auth_hash(request, form.user)
+        request.session.pop("kaoping_must_change_password", None)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    forced = bool(request.session.get("kaoping_must_change_password"))
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})

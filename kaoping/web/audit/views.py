@@ -1,35 +1,97 @@
+"""The evaluation log page: filters (round, unit, user, action, dates), export, chain check.
+
+Read-only by construction: this module has no view that changes an entry, and the model
+refuses updates and deletes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.web.audit.log import verify_chain
+from kaoping.web.audit.log import check_chain
 from kaoping.web.audit.models import AuditEntry
-from kaoping.web.common import require, wants_xlsx, xlsx_response
+from kaoping.web.common import download, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import can_view_log
+from kaoping.web.rounds.models import Round
+from kaoping.web.units.models import Unit
+
+FILTERS = ("round", "unit", "user", "action", "since", "until")
+
+
+def filtered_entries(params) -> tuple:
+    """Entries matching the query parameters (newest first), and the cleaned filter values."""
+    entries = AuditEntry.objects.select_related("round", "unit").order_by("-id")
+    chosen = {k: (params.get(k) or "").strip() for k in FILTERS}
+    if chosen["round"].isdigit():
+        entries = entries.filter(round_id=int(chosen["round"]))
+    if chosen["unit"]:
+        entries = entries.filter(Q(unit__code=chosen["unit"]) | Q(unit__name=chosen["unit"]))
+    if chosen["user"]:
+        entries = entries.filter(actor_name=chosen["user"])
+    if chosen["action"]:
+        entries = entries.filter(action__startswith=chosen["action"])
+    since, until = _date(chosen["since"]), _date(chosen["until"])
+    if since:
+        entries = entries.filter(at__gte=_aware(datetime.combine(since, time.min)))
+    if until:
+        entries = entries.filter(at__lte=_aware(datetime.combine(until, time.max)))
+    return entries, chosen
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return timezone.make_aware(moment, timezone.get_current_timezone())
+
+
+def _row(e: AuditEntry) -> tuple:
+    return (
+        e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.action, e.actor_name,
+        str(e.round or ""), str(e.unit or ""),
+        json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash,
+    )  # fmt: skip
+
+
+HEADERS = ("#", "time", "action", "actor", "round", "unit", "details", "prev_hash", "hash")
 
 
 @login_required
 def log(request):
     require(can_view_log(request.user))
-    entries = AuditEntry.objects.select_related("round", "unit").order_by("-id")
-    if request.GET.get("round"):
-        entries = entries.filter(round_id=request.GET["round"])
+    entries, chosen = filtered_entries(request.GET)
     if wants_xlsx(request):
-        return xlsx_response(
-            "评价日志.xlsx",
-            ["#", _("Time"), _("Action"), _("Actor"), _("Round"), _("Unit"), _("Details"), "sha256"],
-            (
-                (e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.action, e.actor_name,
-                 str(e.round or ""), str(e.unit or ""), str(e.data), e.hash)
-                for e in entries.iterator()
-            ),
-        )  # fmt: skip
+        headers = ["#", _("Time"), _("Action"), _("Actor"), _("Round"), _("Unit"), _("Details"),
+                   "prev_hash", "hash"]  # fmt: skip
+        return xlsx_response("评价日志.xlsx", headers, (_row(e) for e in entries.iterator()))
+    if request.GET.get("format") == "jsonl":
+        # One JSON object per line with both hashes, for checking the chain elsewhere.
+        lines = (json.dumps(dict(zip(HEADERS, _row(e), strict=True)), ensure_ascii=False)
+                 for e in entries.iterator())  # fmt: skip
+        return download(("\n".join(lines) + "\n").encode("utf-8"), "评价日志.jsonl",
+                        "application/x-ndjson")  # fmt: skip
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    broken = verify_chain() if request.GET.get("verify") else None
-    return render(
-        request,
-        "audit/log.html",
-        {"page": page, "verified": bool(request.GET.get("verify")), "broken": broken},
-    )
+    report = check_chain() if request.GET.get("verify") else None
+    query = urlencode({k: v for k, v in chosen.items() if v})
+    context = {
+        "page": page, "verified": report is not None, "report": report,
+        "problem": report.problem.render("en" if request.LANGUAGE_CODE == "en" else "zh")
+        if report and report.problem else "",
+        "chosen": chosen, "query": query,
+        "rounds": Round.objects.order_by("-year", "-id"),
+        "units": Unit.objects.filter(rounds__isnull=False).distinct().order_by("code"),
+    }  # fmt: skip
+    return render(request, "audit/log.html", context)

@@ -103,20 +103,39 @@ def do_transition(
         if action == "approve":
             from kaoping.web.results.actions import approve_latest_run
 
+            _refuse_own_units(round, acting_user)
             approve_latest_run(round, acting_user)
         if action == "publish_results":
             _publish_latest_run(round, acting_user, reason)
             round.results_published_at = now
+        data = {"from": current, "to": new_state, "reason": reason,
+                "scheme_sha256": round.scheme_sha256}  # fmt: skip
+        if action == "close":
+            from kaoping.web.rounds.archive import build_round_archive
+
+            # The archive's manifest hash goes into the (hash-chained) closing entry.
+            archive = build_round_archive(round, acting_user=acting_user)
+            data["archive_manifest_sha256"] = archive.manifest_sha256
+            data["archive_id"] = archive.pk
         round.state = new_state
         round.save()
         step = RoundTransition.objects.create(
             round=round, action=action, from_state=current, to_state=new_state,
             actor=acting_user, at=now, reason=reason,
         )  # fmt: skip
-        record(f"round.{action}", acting_user, round=round, obj=step,
-               data={"from": current, "to": new_state, "reason": reason,
-                     "scheme_sha256": round.scheme_sha256})  # fmt: skip
+        record(f"round.{action}", acting_user, round=round, obj=step, data=data)
     return step
+
+
+def _refuse_own_units(round: Round, acting_user) -> None:
+    """Separation of duties: nobody approves results that rank his own unit."""
+    from kaoping.web.accounts.models import Membership, Role
+
+    own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit__in=round.units.all())
+    if own.exists():
+        raise ActionError(
+            _("You are a member of a unit evaluated in this round and cannot approve its results.")
+        )
 
 
 def _reopen_target(current: str, target: str | None) -> str:

@@ -149,3 +149,43 @@ def sha256_text(text: str) -> str:
 def parse_scheme_text(text: str) -> Scheme:
     """Parse scheme TOML once per distinct text (schemes are immutable once loaded)."""
     return scheme_from_dict(tomllib.loads(text))
+
+
+class ArchiveSource(models.TextChoices):
+    CLOSED = "closed", _("built when the round was closed")
+    IMPORTED = "imported", _("imported from another installation")
+
+
+class RoundArchive(models.Model):
+    """An evaluation archive bundle (评价档案): built at closing, or imported read-only.
+
+    Never changed after it is stored: the file is named by its manifest's SHA-256, which the
+    closing log entry (hash-chained) also records.
+    """
+
+    round = models.ForeignKey(
+        Round, null=True, blank=True, on_delete=models.PROTECT, related_name="archives"
+    )
+    source = models.CharField(max_length=20, choices=ArchiveSource.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to="archives/%Y/")
+    manifest_sha256 = models.CharField(_("manifest SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+    verification = models.TextField(_("verification"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("evaluation archive")
+        verbose_name_plural = _("evaluation archives")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.manifest_sha256[:12]})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("an evaluation archive is read-only once stored")
+        super().save(*args, **kwargs)

@@ -7,6 +7,7 @@ the actions refuse wrong states.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from datetime import date
 
@@ -40,6 +41,65 @@ class Rejected(ActionError):
         )
 
 
+class StaleEdit(ActionError):
+    """The submission changed since the form was shown: nothing was saved.
+
+    ``current`` is the submission as stored now (its values and version), so the page can
+    show the other person's values beside the ones just typed.
+    """
+
+    def __init__(self, current: Submission, who: str, when):
+        self.current = current
+        super().__init__(
+            _("These data were changed by %(who)s at %(when)s while you were editing; your "
+              "changes were NOT saved. Compare your values with the saved ones below, then "
+              "save again.") % {"who": who or _("another user"), "when": when}
+        )  # fmt: skip
+
+
+def _check_version(submission: Submission, expected: int | None) -> None:
+    if expected is None or submission.version == expected:
+        return
+    from kaoping.web.audit.models import AuditEntry
+
+    last = (
+        AuditEntry.objects.filter(round=submission.round, unit=submission.unit,
+                                  action__startswith="submission.")
+        .order_by("-id").only("actor_name", "at").first()
+    )  # fmt: skip
+    when = timezone.localtime(last.at).strftime("%H:%M:%S") if last else ""
+    raise StaleEdit(submission, last.actor_name if last else "", when)
+
+
+def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
+    """Separation of duties: nobody checks, returns or verifies his own unit's data."""
+    from kaoping.web.accounts.models import Membership, Role
+
+    member = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
+    if member.exists() or (
+        submission.submitted_by_id and submission.submitted_by_id == acting_user.pk
+    ):
+        raise ActionError(
+            _("You cannot %(what)s data of your own unit or data you submitted yourself.")
+            % {"what": what}
+        )
+
+
+def read_table(content: bytes, scheme, filename: str, lang: str):
+    """``read_base_data`` with every failure as :class:`Rejected` (never a server error)."""
+    try:
+        return read_base_data(content, scheme, filename=filename)
+    except DataError as exc:
+        raise Rejected(findings_of(exc, scheme, lang)) from None
+    except csv.Error as exc:
+        # A malformed CSV the reader did not turn into a DataError (e.g. a cell over 128 KB).
+        message = _("%(name)s could not be read as a CSV table: %(reason)s") % {
+            "name": filename,
+            "reason": exc,
+        }
+        raise Rejected([Finding(None, None, None, "", message)]) from None
+
+
 def submission_for(round: Round, unit) -> Submission:
     submission, _created = Submission.objects.get_or_create(round=round, unit=unit)
     return submission
@@ -56,10 +116,13 @@ def _require_collection(round: Round) -> None:
         raise ActionError(_("Data collection is not open for this round."))
 
 
-def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -> list[str]:
-    """Store new values; after a first submission, keep each old value with who and why."""
+def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -> dict[str, list]:
+    """Store new values; after a first submission, keep each old value with who and why.
+
+    Returns ``{field: [old, new]}`` for the values that changed (for the log entry).
+    """
     old = submission.values or {}
-    changed = [k for k in values if old.get(k) != values.get(k)]
+    changed = {k: [old.get(k), values.get(k)] for k in values if old.get(k) != values.get(k)}
     if submission.first_submitted_at and changed:
         if not reason.strip():
             raise ActionError(
@@ -76,11 +139,21 @@ def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -
 
 
 def do_save_draft(
-    submission: Submission, values: Mapping, *, acting_user, reason: str = ""
+    submission: Submission,
+    values: Mapping,
+    *,
+    acting_user,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Submission:
-    """Save typed values without submitting them (drafts may be incomplete)."""
+    """Save typed values without submitting them (drafts may be incomplete).
+
+    ``expected_version`` is the version the form showed: an older one is refused
+    (:class:`StaleEdit`), so two people never silently overwrite each other.
+    """
     with transaction.atomic():
         submission = _locked(submission)
+        _check_version(submission, expected_version)
         _require_collection(submission.round)
         if not submission.editable:
             raise ActionError(_("This submission can no longer be edited."))
@@ -90,7 +163,8 @@ def do_save_draft(
             submission.status = SubmissionStatus.DRAFT
         submission.save()
         record("submission.save_draft", acting_user, round=submission.round, unit=submission.unit,
-               obj=submission, data={"changed": changed, "reason": reason})  # fmt: skip
+               obj=submission, data={"changed": changed, "reason": reason,
+                                     "version": submission.version})  # fmt: skip
     return submission
 
 
@@ -102,14 +176,12 @@ def do_upload(
     acting_user,
     reason: str = "",
     lang: str = "zh",
+    expected_version: int | None = None,
 ) -> Submission:
     """Validate an uploaded template (every problem at once) and keep it as the draft."""
     round, unit = submission.round, submission.unit
     scheme = round.scheme()
-    try:
-        data = read_base_data(content, scheme, filename=filename)
-    except DataError as exc:
-        raise Rejected(findings_of(exc, scheme, lang)) from None
+    data = read_table(content, scheme, filename, lang)
     if unit.code not in data.codes:
         raise Rejected([Finding(None, None, "unit_code", ", ".join(data.codes[:5]),
                                 _("The file has no row for your unit (code %(code)s).") % {"code": unit.code})])  # fmt: skip
@@ -121,7 +193,8 @@ def do_upload(
     values = values_of(data, data.index_of(unit.code), scheme)
     with transaction.atomic():
         submission = _locked(submission)
-        _require_collection(round)
+        _check_version(submission, expected_version)
+        _require_collection(submission.round)  # as stored now, not as the caller saw it
         if not submission.editable:
             raise ActionError(_("This submission can no longer be edited."))
         changed = _apply_values(submission, values, acting_user, reason)
@@ -130,7 +203,8 @@ def do_upload(
             submission.status = SubmissionStatus.DRAFT
         submission.save()
         record("submission.upload", acting_user, round=round, unit=unit, obj=submission,
-               data={"file": filename, "sha256": data.sha256, "changed": changed})  # fmt: skip
+               data={"file": filename, "sha256": data.sha256, "changed": changed,
+                     "reason": reason, "version": submission.version})  # fmt: skip
     return submission
 
 
@@ -196,6 +270,7 @@ def do_return(
             )
         if submission.status != SubmissionStatus.SUBMITTED:
             raise ActionError(_("Only a submitted (not yet verified) submission can be returned."))
+        _refuse_own_unit(submission, acting_user, _("return"))
         submission.status = SubmissionStatus.RETURNED
         submission.save()
         rect = Rectification.objects.create(
@@ -231,6 +306,7 @@ def do_verify(submission: Submission, *, acting_user) -> Submission:
             raise ActionError(_("Data can only be verified during collection or verification."))
         if submission.status != SubmissionStatus.SUBMITTED:
             raise ActionError(_("Only submitted data can be verified."))
+        _refuse_own_unit(submission, acting_user, _("verify"))
         submission.status = SubmissionStatus.VERIFIED
         submission.verified_at = timezone.now()
         submission.verified_by = acting_user
@@ -261,10 +337,7 @@ def do_import_all(
 ) -> int:
     """Import every unit's row from one table; each unit then confirms its own row."""
     scheme = round.scheme()
-    try:
-        data = read_base_data(content, scheme, filename=filename)
-    except DataError as exc:
-        raise Rejected(findings_of(exc, scheme, lang)) from None
+    data = read_table(content, scheme, filename, lang)
     units = {u.code: u for u in round.units.all()}
     strangers = [c for c in data.codes if c not in units]
     if strangers:

@@ -47,6 +47,9 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every save bumps it; a form sends back the version it showed, and
+    # a save based on an older version is refused instead of overwriting someone's change.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         ordering = ["unit__code"]
@@ -56,6 +59,13 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     @property
     def editable(self) -> bool:

@@ -34,6 +34,13 @@ from kaoping.web.submissions.models import (
     Submission,
     SubmissionStatus,
 )
+from kaoping.web.submissions.uploads import (
+    DOCUMENT_TYPES,
+    TABLE_TYPES,
+    UploadRejected,
+    check_name_and_size,
+    check_upload,
+)
 from kaoping.web.units.models import Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,8 +112,9 @@ def import_all(request, round_id: int):
         messages.error(request, _("Choose a file to upload."))
         return redirect("submissions:list", round.pk)
     try:
+        content = read_checked(upload, TABLE_TYPES)
         count = actions.do_import_all(
-            round, upload.read(), upload.name, acting_user=request.user, lang=lang_of(request)
+            round, content, upload.name, acting_user=request.user, lang=lang_of(request)
         )
     except actions.Rejected as exc:
         messages.error(request, str(exc))
@@ -139,6 +147,15 @@ class CheckForm(forms.Form):
     attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False)
 
 
+def read_checked(upload, allowed: tuple[str, ...]) -> bytes:
+    """The upload's bytes after the size, type-by-content and zip-bomb checks."""
+    # Size and type first: a huge file is refused before it is read into memory.
+    check_name_and_size(upload.name, upload.size or 0, allowed)
+    content = upload.read()
+    check_upload(content, upload.name, allowed)
+    return content
+
+
 def values_form_class(scheme, lang: str):
     fields = {
         spec.key: forms.CharField(label=spec.label_for(lang), required=False,
@@ -146,6 +163,8 @@ def values_form_class(scheme, lang: str):
         for spec in input_fields(scheme)
     }  # fmt: skip
     fields["reason"] = forms.CharField(label=gettext_lazy("Reason for changes"), required=False)
+    # The version of the submission the form shows (optimistic locking).
+    fields["version"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
     return type("ValuesForm", (forms.Form,), fields)
 
 
@@ -168,7 +187,9 @@ def parse_typed_values(form, scheme) -> tuple[dict, dict]:
 
 
 @login_required
-def unit_page(request, round_id: int, unit_id: int, findings=None, form=None, status=200):
+def unit_page(
+    request, round_id: int, unit_id: int, findings=None, form=None, status=200, conflict=None
+):
     round, unit = unit_in_round(request, round_id, unit_id)
     user = request.user
     scheme = round.scheme()
@@ -181,7 +202,10 @@ def unit_page(request, round_id: int, unit_id: int, findings=None, form=None, st
     )
     if form is None and can_edit:
         form = values_form_class(scheme, lang)(
-            initial={k: ("" if v is None else _plain(v)) for k, v in values.items()}
+            initial={
+                **{k: ("" if v is None else _plain(v)) for k, v in values.items()},
+                "version": submission.version if submission else 0,
+            }
         )
     rows = [
         {"key": f.key, "label": f.label_for(lang), "unit": f.unit, "value": values.get(f.key),
@@ -201,6 +225,7 @@ def unit_page(request, round_id: int, unit_id: int, findings=None, form=None, st
         "rectifications": submission.rectifications.select_related("returned_by") if submission else [],
         "needs_reason": bool(submission and submission.first_submitted_at),
         "default_deadline": (timezone.localdate().toordinal() + 7),
+        "conflict": conflict, "version": submission.version if submission else 0,
     }  # fmt: skip
     context["default_deadline"] = date.fromordinal(context["default_deadline"]).isoformat()
     return render(request, "submissions/unit.html", context, status=status)
@@ -232,8 +257,10 @@ def upload(request, round_id: int, unit_id: int):
         return redirect("submissions:unit", round.pk, unit.pk)
     submission = actions.submission_for(round, unit)
     try:
-        actions.do_upload(submission, file.read(), file.name, acting_user=request.user,
-                          reason=request.POST.get("reason", ""), lang=lang_of(request))  # fmt: skip
+        content = read_checked(file, TABLE_TYPES)
+        actions.do_upload(submission, content, file.name, acting_user=request.user,
+                          reason=request.POST.get("reason", ""), lang=lang_of(request),
+                          expected_version=_version(request.POST.get("version")))  # fmt: skip
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return unit_page(request, round.pk, unit.pk, findings=exc.findings, status=400)
@@ -264,10 +291,14 @@ def save_values(request, round_id: int, unit_id: int):
     submission = actions.submission_for(round, unit)
     try:
         actions.do_save_draft(
-            submission, values, acting_user=request.user, reason=form.cleaned_data.get("reason", "")
-        )
+            submission, values, acting_user=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            expected_version=form.cleaned_data.get("version"),
+        )  # fmt: skip
         if "submit" in request.POST:
             actions.do_submit(submission, acting_user=request.user, lang=lang_of(request))
+    except actions.StaleEdit as exc:
+        return stale_page(request, round, unit, form, values, exc)
     except actions.Rejected as exc:
         messages.error(request, _("Draft saved, but not submitted: ") + str(exc))
         return unit_page(request, round.pk, unit.pk, findings=exc.findings, status=400)
@@ -276,6 +307,27 @@ def save_values(request, round_id: int, unit_id: int):
         return unit_page(request, round.pk, unit.pk, form=form, status=400)
     messages.success(request, _("Submitted.") if "submit" in request.POST else _("Draft saved."))
     return redirect("submissions:unit", round.pk, unit.pk)
+
+
+def stale_page(request, round, unit, form, typed: dict, exc):
+    """Nothing lost: the form keeps what the user typed, beside the values saved meanwhile."""
+    messages.error(request, str(exc))
+    current = exc.current
+    lang = lang_of(request)
+    conflict = [
+        {"label": f.label_for(lang), "yours": typed.get(f.key), "saved": current.values.get(f.key)}
+        for f in input_fields(round.scheme())
+        if typed.get(f.key) != current.values.get(f.key)
+    ]
+    data = request.POST.copy()
+    data["version"] = str(current.version)  # saving again now overwrites knowingly
+    fresh = values_form_class(round.scheme(), lang)(data)
+    fresh.is_valid()
+    return unit_page(request, round.pk, unit.pk, form=fresh, status=409, conflict=conflict)
+
+
+def _version(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
 
 
 @login_required
@@ -335,6 +387,14 @@ def record_check(request, round_id: int, unit_id: int):
         require(True)
     else:
         require(can_check_submission(request.user, round, unit))
+    upload = form.cleaned_data.get("attachment")
+    if upload is not None:
+        try:
+            read_checked(upload, DOCUMENT_TYPES)
+            upload.seek(0)
+        except UploadRejected as exc:
+            messages.error(request, str(exc))
+            return redirect("submissions:unit", round.pk, unit.pk)
     submission = actions.submission_for(round, unit)
     actions.do_record_check(
         submission, kind=form.cleaned_data["kind"], when=form.cleaned_data["when"],
@@ -372,10 +432,15 @@ def attach(request, round_id: int, unit_id: int):
     if file is None:
         messages.error(request, _("Choose a file to upload."))
     else:
-        allowed = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".csv", ".docx", ".doc")
-        if not file.name.lower().endswith(allowed):
+        try:
+            read_checked(file, DOCUMENT_TYPES)
+            file.seek(0)
+        except UploadRejected as exc:
             messages.error(
-                request, _("Only PDF, images, spreadsheets and Word documents can be attached.")
+                request,
+                _("Only PDF, images, spreadsheets and Word documents can be attached.")
+                + " "
+                + str(exc),
             )
         else:
             submission = actions.submission_for(round, unit)

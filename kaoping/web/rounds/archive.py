@@ -1,0 +1,220 @@
+"""The evaluation archive of a round (评价档案), built when the round is closed.
+
+:func:`build_round_archive` gathers what ``kaoping.archive.build_bundle`` needs from the
+database: the scheme text frozen at publication, the verified base data exactly as the
+published results were computed from, the bonus / deduction entries, supporting documents
+and check records, expert scores, any generated reports, the round's log entries and the
+log's chain head. It re-scores the archived inputs and refuses to archive results that
+differ from the published ones. :func:`import_archive` stores a bundle from another
+installation after :func:`kaoping.archive.verify_bundle` passed.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.core.files import File
+from django.utils.translation import gettext as _
+
+from kaoping.archive import build_bundle, verify_bundle
+from kaoping.scoring import BaseData, evaluate
+from kaoping.scoring.evaluation import Adjustment
+from kaoping.web.audit.log import chain_head, entry_as_dict
+from kaoping.web.audit.models import AuditEntry
+from kaoping.web.common import ActionError
+from kaoping.web.rounds.models import ArchiveSource, Round, RoundArchive
+
+TOLERANCE = 1e-9  # published totals come from the same deterministic engine
+
+
+def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
+    """Build and store the archive of ``round`` (published results); returns the record.
+
+    Runs inside the closing transaction: when it raises, the round stays published.
+    """
+    from kaoping.web.results.models import Publication
+
+    publication = Publication.current(round)
+    if publication is None:
+        raise ActionError(_("The round has no published results to archive."))
+    run = publication.run
+    scheme = round.scheme()
+    data, adjustments = _inputs_of(round, run, scheme)
+    result = evaluate(scheme, data, adjustments=adjustments)
+    _check_same_as_published(result, run)
+    entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
+    meta = {
+        "round": {"id": round.pk, "name": round.name, "year": round.year,
+                  "scheme_code": round.scheme_code, "scheme_sha256": round.scheme_sha256},
+        "publication": {"version": publication.version, "run": run.version,
+                        "published_at": publication.published_at.isoformat()},
+        "closed_by": acting_user.get_username(),
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "archive.zip"
+        digest = build_bundle(
+            path, scheme=scheme, scheme_text=round.scheme_text, data=data, result=result,
+            adjustments=adjustments, files=_documents_of(round, run), log_entries=entries,
+            chain_head=chain_head(), meta=meta,
+        )  # fmt: skip
+        return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
+                      title=f"{round.name}（{round.year}）", acting_user=acting_user,
+                      verification="")  # fmt: skip
+
+
+def _inputs_of(round: Round, run, scheme) -> tuple[BaseData, list[Adjustment]]:
+    """The run's frozen inputs when kept, else the round's verified data (no adjustments)."""
+    from kaoping.web.results import models as results_models
+
+    snapshot_model = getattr(results_models, "RunSnapshot", None)
+    snapshot = snapshot_model.objects.filter(run=run).first() if snapshot_model else None
+    if snapshot is not None:
+        from kaoping.web.results.frozen import data_from_payload
+
+        data = data_from_payload(snapshot.data, str(round.year))
+        return data, [Adjustment(**a) for a in snapshot.adjustments]
+    from kaoping.web.submissions.data import base_data_for
+    from kaoping.web.submissions.models import Submission, SubmissionStatus
+
+    verified = (
+        Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    return base_data_for(scheme, round.year, [(s.unit, s.values) for s in verified]), []
+
+
+def _check_same_as_published(result, run) -> None:
+    published = {code: total for code, total in run.unit_results.values_list("unit__code", "total")}
+    for position, code in enumerate(result.codes):
+        fresh = float(result.totals[position])
+        stored = published.get(code)
+        same = (stored is None and fresh != fresh) or (
+            stored is not None and abs(stored - fresh) <= TOLERANCE
+        )
+        if not same:
+            raise ActionError(
+                _("Re-scoring the archived data does not give the published total of %(code)s.")
+                % {"code": code}
+            )
+
+
+def _documents_of(round: Round, run) -> dict[str, bytes]:
+    """Supporting documents, checks, expert scores and generated reports, by archive path."""
+    from kaoping.web.submissions.models import Attachment, VerificationRecord
+
+    files: dict[str, bytes] = {}
+    for a in Attachment.objects.filter(submission__round=round).select_related("submission__unit"):
+        name = f"attachments/{a.submission.unit.code}/{a.pk}-{Path(a.name).name}"
+        files[name] = _read(a.file)
+    checks = []
+    for c in VerificationRecord.objects.filter(submission__round=round).select_related(
+        "submission__unit", "checker"
+    ):
+        item = {"unit": c.submission.unit.code, "kind": c.kind, "checker": c.checker.username,
+                "date": c.date.isoformat(), "method": c.method, "finding": c.finding,
+                "attachment": ""}  # fmt: skip
+        if c.attachment:
+            item["attachment"] = (
+                f"checks/{c.submission.unit.code}/{c.pk}-{Path(c.attachment.name).name}"
+            )
+            files[item["attachment"]] = _read(c.attachment)
+        checks.append(item)
+    files["checks/checks.json"] = _json(checks)
+    files["experts/scores.json"] = _json(_expert_scores(round))
+    files.update(_reports(run))
+    return files
+
+
+def _expert_scores(round: Round) -> list[dict]:
+    from kaoping.web.experts.models import ExpertScore
+
+    rows = ExpertScore.objects.filter(group__round=round).select_related("group", "expert", "unit")
+    return [
+        {"group": s.group.name, "expert": s.expert.username, "unit": s.unit.code,
+         "indicator": s.indicator, "score": s.score, "comment": s.comment}
+        for s in rows.order_by("group_id", "unit__code", "expert__username", "indicator")
+    ]  # fmt: skip
+
+
+def _reports(run) -> dict[str, bytes]:
+    """Reports generated for the published run (the latest finished report job's zip)."""
+    from kaoping.web.results import models as results_models
+
+    job_model = getattr(results_models, "ReportJob", None)
+    if job_model is None:
+        return {}
+    job = job_model.objects.filter(run=run, status="done").exclude(archive="").first()
+    if job is None:
+        return {}
+    files = {}
+    with job.archive.open("rb") as handle, zipfile.ZipFile(handle) as zf:
+        for info in zf.infolist():
+            if not info.is_dir():
+                files[f"reports/{info.filename}"] = zf.read(info)
+    return files
+
+
+def _read(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+
+
+def _store(path: Path, *, round, source, digest, title, acting_user, verification) -> RoundArchive:
+    archive = RoundArchive(
+        round=round, source=source, title=title[:200], manifest_sha256=digest,
+        size=path.stat().st_size, verification=verification, created_by=acting_user,
+    )  # fmt: skip
+    with path.open("rb") as handle:
+        archive.file.save(f"{digest}.zip", File(handle), save=False)
+    archive.save()
+    return archive
+
+
+class ArchiveRejected(ActionError):
+    """A bundle that did not verify; ``report`` says which check failed."""
+
+    def __init__(self, message: str, report=None):
+        self.report = report
+        super().__init__(message)
+
+
+def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "zh") -> RoundArchive:
+    """Verify a bundle from another installation and store it read-only (logged)."""
+    from kaoping.web.audit.log import record
+    from kaoping.web.submissions.uploads import check_zip_upload
+
+    check_zip_upload(content, filename)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "import.zip"
+        path.write_bytes(content)
+        report = verify_bundle(path)
+        if not report.ok:
+            raise ArchiveRejected(
+                _("The archive did not verify; nothing was stored.") + "\n" + report.render(lang),
+                report,
+            )
+        existing = RoundArchive.objects.filter(manifest_sha256=report.manifest_sha256).first()
+        if existing is not None:
+            return existing
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read("manifest.json"))
+        info = manifest.get("meta", {}).get("round", {})
+        title = f"{info.get('name') or filename}（{info.get('year', '')}）"
+        from django.db import transaction
+
+        with transaction.atomic():
+            archive = _store(path, round=None, source=ArchiveSource.IMPORTED,
+                             digest=report.manifest_sha256, title=title, acting_user=acting_user,
+                             verification=report.render(lang))  # fmt: skip
+            record("archive.import", acting_user, obj=archive,
+                   data={"file": filename, "manifest_sha256": report.manifest_sha256,
+                         "title": title})  # fmt: skip
+    return archive

@@ -1,0 +1,160 @@
+"""Issue 6.2: closing a round builds its archive; archives download, verify and import."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from typer.testing import CliRunner
+
+from kaoping.archive import build_bundle, verify_bundle
+from kaoping.cli.main import app
+from kaoping.scoring import evaluate, load_scheme
+from kaoping.tables import read_base_data
+from kaoping.web.audit.models import AuditEntry
+from kaoping.web.rounds.actions import do_transition
+from kaoping.web.rounds.models import RoundArchive
+from kaoping.web.submissions import actions as sub
+from kaoping.web.submissions.models import Submission
+
+from .conftest import EXAMPLES
+
+PDF = b"%PDF-1.4\n% a check report\n"
+
+
+@pytest.fixture
+def closed(world):
+    round = world.collecting()
+    world.submit_all(round, verify=False)
+    s = Submission.objects.get(round=round, unit=world.dongcheng)
+    sub.do_attach(s, SimpleUploadedFile("决算.pdf", PDF), acting_user=world.dong_user)
+    sub.do_record_check(s, kind="spot_check", when=date(2024, 6, 1), method="现场抽查",
+                        finding="一致", acting_user=world.agency,
+                        attachment=SimpleUploadedFile("抽查.pdf", PDF))  # fmt: skip
+    for s in Submission.objects.filter(round=round):
+        sub.do_verify(s, acting_user=world.agency)
+    from kaoping.web.results.actions import do_start_scoring_run
+
+    do_transition(round, "start_verification", acting_user=world.office)
+    do_transition(round, "start_scoring", acting_user=world.office)
+    do_start_scoring_run(round, acting_user=world.agency)
+    do_transition(round, "submit_for_review", acting_user=world.office)
+    do_transition(round, "approve", acting_user=world.committee)
+    do_transition(round, "publish_results", acting_user=world.office)
+    do_transition(round, "close", acting_user=world.office)
+    round.refresh_from_db()
+    return round
+
+
+def test_closing_builds_an_archive_that_verifies_and_is_pinned_in_the_log(world, closed):
+    archive = RoundArchive.objects.get(round=closed)
+    report = verify_bundle(archive.file.path)
+    assert report.ok, report.render("en")
+    assert report.manifest_sha256 == archive.manifest_sha256
+    assert hashlib.sha256(
+        zipfile.ZipFile(archive.file.path).read("manifest.json")
+    ).hexdigest() == archive.manifest_sha256  # fmt: skip
+    closing = AuditEntry.objects.get(round=closed, action="round.close")
+    assert closing.data["archive_manifest_sha256"] == archive.manifest_sha256
+    with zipfile.ZipFile(archive.file.path) as zf:
+        names = set(zf.namelist())
+        entries = [json.loads(line) for line in zf.read("log/entries.jsonl").splitlines()]
+        head = zf.read("log/chain-head.txt").decode()
+        checks = json.loads(zf.read("checks/checks.json"))
+        results = json.loads(zf.read("results/results.json"))
+    assert {"scheme/scheme.toml", "data/base-data.csv", "results/results.xlsx",
+            "experts/scores.json"} <= names  # fmt: skip
+    assert (
+        zipfile.ZipFile(archive.file.path).read("scheme/scheme.toml").decode() == closed.scheme_text
+    )
+    assert any(n.startswith("attachments/110101/") and n.endswith("决算.pdf") for n in names)
+    assert checks[0]["finding"] == "一致" and checks[0]["attachment"] in names
+    actions = [e["action"] for e in entries]
+    assert actions[0] == "round.create" and "round.publish_results" in actions
+    assert "round.close" not in actions  # the closing entry records the archive instead
+    previous = AuditEntry.objects.filter(id__lt=closing.id).order_by("-id").first()
+    assert head == previous.hash
+    published = dict(closed.runs.get().unit_results.values_list("unit__code", "total"))
+    archived = {u["code"]: u["total"] for u in results["units"]}
+    assert len(archived) == 16 and archived == pytest.approx(published, abs=1e-9)
+
+
+def test_kaoping_archive_verify_confirms_the_download(world, closed, tmp_path):
+    archive = RoundArchive.objects.get(round=closed)
+    office = world.client(world.office)
+    detail = office.get(reverse("rounds:detail", args=[closed.pk])).content.decode()
+    url = reverse("rounds:archive_download", args=[archive.pk])
+    assert url in detail and archive.manifest_sha256 in detail
+    response = office.get(url)
+    path = tmp_path / "archive.zip"
+    path.write_bytes(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    done = CliRunner().invoke(app, ["archive", "verify", str(path), "--lang", "zh"])
+    assert done.exit_code == 0, done.output
+    assert archive.manifest_sha256 in done.output
+    assert world.client(world.dong_user).get(url).status_code == 403
+    assert world.client(world.dong_user).get(reverse("rounds:archives")).status_code == 403
+
+
+def bundle_from_files(path) -> bytes:
+    scheme = load_scheme("mof-2012")
+    data = read_base_data(EXAMPLES / "mof-2012-demo-2024.csv", scheme)
+    from kaoping.cli.archive import scheme_text
+
+    build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
+                 result=evaluate(scheme, data), meta={"round": {"name": "外省2024年度评价",
+                                                                "year": 2024}})  # fmt: skip
+    return path.read_bytes()
+
+
+def tampered(content: bytes) -> bytes:
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name in source.namelist():
+            blob = source.read(name)
+            if name == "data/base-data.csv":
+                blob = blob.replace(b"110101", b"110199", 1)
+            zf.writestr(name, blob)
+    return out.getvalue()
+
+
+def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(world, tmp_path):
+    content = bundle_from_files(tmp_path / "other.zip")
+    client = world.client(world.office)
+    bad = client.post(reverse("rounds:archive_import"),
+                      {"file": SimpleUploadedFile("other.zip", tampered(content))})  # fmt: skip
+    assert bad.status_code == 400
+    assert "data/base-data.csv" in bad.content.decode() and not RoundArchive.objects.exists()
+    good = client.post(reverse("rounds:archive_import"),
+                       {"file": SimpleUploadedFile("other.zip", content)})  # fmt: skip
+    assert good.status_code == 302
+    archive = RoundArchive.objects.get()
+    assert archive.source == "imported" and archive.round is None
+    assert archive.title == "外省2024年度评价（2024）"
+    entry = AuditEntry.objects.get(action="archive.import")
+    assert entry.data["manifest_sha256"] == archive.manifest_sha256 and entry.actor == world.office
+    with pytest.raises(ValueError):
+        archive.save()  # read-only once stored
+    unit_import = world.client(world.dong_user).post(
+        reverse("rounds:archive_import"), {"file": SimpleUploadedFile("other.zip", content)}
+    )
+    assert unit_import.status_code == 403
+
+
+def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(world, tmp_path):
+    content = bundle_from_files(tmp_path / "other.zip")
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(tampered(content))
+    with pytest.raises(CommandError, match="档案校验未通过"):
+        call_command("import_archive", str(bad), "--user", "office", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import_archive", str(tmp_path / "other.zip"), "--user", "office", stdout=out)
+    assert RoundArchive.objects.get().manifest_sha256 in out.getvalue()
