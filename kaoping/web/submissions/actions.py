@@ -7,7 +7,6 @@ the actions refuse wrong states.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from datetime import date
 
@@ -91,13 +90,6 @@ def read_table(content: bytes, scheme, filename: str, lang: str):
         return read_base_data(content, scheme, filename=filename)
     except DataError as exc:
         raise Rejected(findings_of(exc, scheme, lang)) from None
-    except csv.Error as exc:
-        # A malformed CSV the reader did not turn into a DataError (e.g. a cell over 128 KB).
-        message = _("%(name)s could not be read as a CSV table: %(reason)s") % {
-            "name": filename,
-            "reason": exc,
-        }
-        raise Rejected([Finding(None, None, None, "", message)]) from None
 
 
 def submission_for(round: Round, unit) -> Submission:
