@@ -20,6 +20,7 @@ def navigation(request) -> dict:
     if roles & {Role.OFFICE, Role.ADMIN, Role.AGENCY, Role.COMMITTEE}:
         items.append((reverse("units:list"), _("Units")))
         items.append((reverse("audit:log"), _("Evaluation log")))
+        items.append((reverse("rounds:archives"), _("Evaluation archives")))
     if Role.EXPERT in roles:
         items.append((reverse("experts:mine"), _("My scoring tasks")))
     items.append((reverse("accounts:profile"), _("My account")))
@@ -27,8 +28,14 @@ def navigation(request) -> dict:
         items.append((reverse("admin:index"), _("System administration")))
     path = request.path
     nav = [
-        {"url": url, "label": label, "active": path == url or (url != "/" and path.startswith(url))}
+        {"url": url, "label": label, "active": url == _best_match(path, [u for u, _ in items])}
         for url, label in items
     ]
     labels = [str(Role(r).label) for r in Role.values if r in roles]
     return {"nav": nav, "role_labels": labels}
+
+
+def _best_match(path: str, urls: list[str]) -> str | None:
+    """The nav entry a page belongs to: the longest URL the path starts with."""
+    matches = [u for u in urls if path == u or (u != "/" and path.startswith(u))]
+    return max(matches, key=len, default=None)

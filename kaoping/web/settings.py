@@ -212,3 +212,6 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = [
         o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
     ]
+
+# The issuing body printed on report covers and certificates, e.g. "北京市财政局 北京市人力资源和社会保障局".
+KAOPING_REPORT_ISSUER = os.environ.get("KAOPING_REPORT_ISSUER", "")

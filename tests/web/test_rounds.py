@@ -200,3 +200,18 @@ def test_the_round_page_offers_only_the_actions_the_user_may_take(world):
     )
     assert 'data-action="publish_scheme"' in office_page
     assert 'data-action="publish_scheme"' not in agency_page
+
+
+def test_the_history_names_each_action_in_the_users_language(world):
+    round = world.round()
+    act(world, world.office, round, "publish_scheme", reason="评价前公布")
+    page = world.client(world.office).get(reverse("rounds:detail", args=[round.pk]))
+    history = page.content.decode().split("历史记录")[1]
+    assert "公布评价方案" in history and "publish_scheme</td>" not in history
+
+
+def test_the_archives_page_is_in_the_navigation_and_only_it_is_marked(world):
+    page = world.client(world.office).get(reverse("rounds:archives")).content.decode()
+    nav = page.split("<nav")[1].split("</nav>")[0]
+    active = [chunk for chunk in nav.split("<a ")[1:] if 'class="active"' in chunk]
+    assert len(active) == 1 and "评价档案" in active[0]

@@ -140,6 +140,12 @@ class RoundTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def action_label(self) -> str:
+        """The action as users name it (translated), or its code if no longer defined."""
+        transition = TRANSITIONS.get(self.action)
+        return str(transition.label) if transition else self.action
+
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
