@@ -18,12 +18,14 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from kaoping.cli.evaluate import emit, render_table
+from kaoping.cli.evaluate import render_table
 from kaoping.cli.main import (
     LangOption,
     OutOption,
+    OutputFormat,
     SchemeOption,
     app,
+    deliver,
     fail,
     guarded,
     say,
@@ -74,14 +76,9 @@ app.add_typer(experts_app, name="experts")
 app.add_typer(targets_app, name="targets")
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format")
+]
 ExpertsOption = Annotated[
     Path | None, typer.Option("--experts", "-e", help="专家评分表 .xlsx/.csv / expert sheet")
 ]
@@ -180,7 +177,7 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
 
 
 def output(
-    fmt: Format,
+    fmt: OutputFormat,
     out: Path | None,
     lang: str,
     headers: list[str],
@@ -190,20 +187,19 @@ def output(
     sheet: str = "结果",
 ) -> None:
     """Write rows as a table, CSV or XLSX, or ``document`` as JSON."""
-    if fmt is Format.xlsx:
-        if out is None:
-            fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
-        write_atomically(out, lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}))
-        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=out), err=True)
-        return
-    if fmt is Format.json:
-        text = json.dumps(document, ensure_ascii=False, indent=2, default=_json_default)
-    elif fmt is Format.csv:
-        text = csv_text(headers, rows)
-    else:
+
+    def table() -> str:
         shown = [{h: _cell(v) for h, v in zip(headers, row, strict=True)} for row in rows]
-        text = (title + "\n" if title else "") + render_table({h: h for h in headers}, shown)
-    emit(text, out, lang)
+        return (title + "\n" if title else "") + render_table({h: h for h in headers}, shown)
+
+    texts = {
+        OutputFormat.json: lambda: json.dumps(document, ensure_ascii=False, indent=2,
+                                        default=_json_default),
+        OutputFormat.csv: lambda: csv_text(headers, rows),
+        OutputFormat.table: table,
+    }  # fmt: skip
+    deliver(lang, fmt, out, texts=texts,
+            xlsx=lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}))  # fmt: skip
 
 
 def _cell(value: Any) -> str:
@@ -276,7 +272,7 @@ def experts_aggregate_command(
     units: Annotated[
         Path | None, typer.Option("--units", "-u", help="本轮单位名单，用于核对单位编码")
     ] = None,
-    format: FormatOption = Format.table,
+    format: FormatOption = OutputFormat.table,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -383,7 +379,7 @@ def awards_command(
     recusals: RecusalsOption = None,
     adjustments: AdjustmentsOption = None,
     targets: TargetsOption = None,
-    format: FormatOption = Format.table,
+    format: FormatOption = OutputFormat.table,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -427,7 +423,7 @@ def allocate_command(
     precision: Annotated[
         Precision, typer.Option("--precision", help="分配到元或分 / whole yuan or fen")
     ] = Precision.yuan,
-    format: FormatOption = Format.table,
+    format: FormatOption = OutputFormat.table,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -480,7 +476,7 @@ def compare_command(
         typer.Option("--period", help="各期期次（2024、2024-Q2），默认取年度列 / period labels"),
     ] = None,
     top: Annotated[int, typer.Option("--top", help="进步/退步最大的单位数")] = 3,
-    format: FormatOption = Format.table,
+    format: FormatOption = OutputFormat.table,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -544,7 +540,7 @@ def targets_progress_command(
     through: Annotated[
         str | None, typer.Option("--through", help="截至期：Q1～Q4 或 1～12，默认取表中截至期")
     ] = None,
-    format: FormatOption = Format.table,
+    format: FormatOption = OutputFormat.table,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -575,7 +571,7 @@ def targets_progress_command(
 @guarded
 def targets_score_command(
     targets: Annotated[Path, typer.Argument(help="目标表（含实际完成） / targets with actuals")],
-    format: FormatOption = Format.table,
+    format: FormatOption = OutputFormat.table,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:

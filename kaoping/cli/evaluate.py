@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import unicodedata
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,9 +14,10 @@ import typer
 from kaoping.cli.main import (
     LangOption,
     OutOption,
+    OutputFormat,
     SchemeOption,
     app,
-    fail,
+    deliver,
     guarded,
     say,
     write_atomically,
@@ -41,13 +41,6 @@ PreviousOption = Annotated[
     Path | None,
     typer.Option("--previous", "-p", help="上年（上期）基础数据，用于同比 / earlier data"),
 ]
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    xlsx = "xlsx"
 
 
 HEADERS = {
@@ -93,21 +86,19 @@ def evaluate_command(
     result = run_evaluation(data, scheme, previous)
     for warning in result.warnings:
         typer.echo(say(lang, "提示：", "note: ") + warning.text(lang), err=True)
-    if format is OutputFormat.xlsx:
+
+    def xlsx(path: Path) -> None:
         from kaoping.reports.workbook import write_results_workbook
 
-        if output is None:
-            fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
-        write_atomically(output, lambda p: write_results_workbook(result, p, lang))
-        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
-        return
-    text = {
+        write_results_workbook(result, path, lang)
+
+    texts = {
         OutputFormat.table: lambda: ranking_table(result, lang),
         OutputFormat.json: lambda: json.dumps(result_to_dict(result, lang), ensure_ascii=False,
                                               indent=2),
         OutputFormat.csv: lambda: ranking_csv(result, lang),
-    }[format]()  # fmt: skip
-    emit(text, output, lang)
+    }  # fmt: skip
+    deliver(lang, format, output, texts=texts, xlsx=xlsx)
 
 
 @app.command("check")
@@ -201,14 +192,6 @@ def schemes_command(
 
 
 # --- output helpers -------------------------------------------------------------------------
-
-
-def emit(text: str, output: Path | None, lang: str) -> None:
-    if output is None:
-        typer.echo(text)
-        return
-    write_atomically(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
-    typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
 
 
 def column_headers(result: EvaluationResult, keys: list[str], lang: str) -> dict[str, str]:

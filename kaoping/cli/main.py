@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -92,6 +93,43 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class OutputFormat(StrEnum):
+    """What a command's result is written as (``--format``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def emit(text: str, output: Path | None, lang: str) -> None:
+    """Text to standard output, or to the ``-o`` file (written whole or not at all)."""
+    if output is None:
+        typer.echo(text)
+        return
+    write_atomically(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+
+
+def deliver(
+    lang: str,
+    fmt: OutputFormat,
+    output: Path | None,
+    *,
+    texts: Mapping[OutputFormat, Callable[[], str]],
+    xlsx: Callable[[Path], None],
+) -> None:
+    """Write a command's result: Excel to the ``-o`` file (required), the text formats to
+    standard output or ``-o``. Only the format asked for is rendered."""
+    if fmt is OutputFormat.xlsx:
+        if output is None:
+            fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
+        write_atomically(output, xlsx)
+        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+        return
+    emit(texts[fmt](), output, lang)
 
 
 # Modules that add sub-commands to ``app`` (import order = help order).

@@ -11,8 +11,17 @@ from typing import Annotated, Any
 
 import typer
 
-from kaoping.cli.evaluate import OutputFormat, emit, render_table
-from kaoping.cli.main import LangOption, OutOption, SchemeOption, app, fail, guarded, say
+from kaoping.cli.evaluate import render_table
+from kaoping.cli.main import (
+    LangOption,
+    OutOption,
+    OutputFormat,
+    SchemeOption,
+    app,
+    deliver,
+    guarded,
+    say,
+)
 from kaoping.scoring import load_scheme
 from kaoping.scoring.robustness import (
     COMPARATIVE,
@@ -98,20 +107,12 @@ def robustness_command(
 
     table = read_base_data(data, loaded)
     result = analyse_robustness(loaded, table, options)
-    if format is OutputFormat.xlsx:
-        if output is None:
-            fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
-        from kaoping.cli.main import write_atomically
-
-        write_atomically(output, lambda p: write_workbook(result, p, lang))
-        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
-        return
-    text = {
+    texts = {
         OutputFormat.table: lambda: robustness_table(result, lang),
         OutputFormat.json: lambda: json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2),
         OutputFormat.csv: lambda: robustness_csv(result, lang),
-    }[format]()
-    emit(text, output, lang)
+    }
+    deliver(lang, format, output, texts=texts, xlsx=lambda p: write_workbook(result, p, lang))
 
 
 def _names(text: str) -> tuple[str, ...]:
