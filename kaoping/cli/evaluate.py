@@ -156,7 +156,12 @@ def template_command(
     """生成附件2式基础数据表 Excel 模板 / write the base-data Excel template."""
     assert lang is not None
     loaded = load_scheme(scheme)
-    unit_refs = read_unit_list(units, year) if units else None
+    unit_refs = None
+    if units:
+        from kaoping.scoring import UnitRef
+        from kaoping.tables.assessment import read_units
+
+        unit_refs = [UnitRef(code, name or code, year) for code, name in read_units(units)]
     write_atomically(
         output, lambda p: write_template(loaded, p, units=unit_refs, year=year, lang=lang)
     )
@@ -266,39 +271,3 @@ def render_table(headers: dict[str, str], rows: list[dict[str, Any]]) -> str:
 
     rule = "  ".join("-" * widths[k] for k in keys)
     return "\n".join([line(headers), rule, *(line(r) for r in rows)])
-
-
-def read_unit_list(path: Path, year: int | None):
-    """Units to pre-fill in a template: a CSV/XLSX with unit_code and unit_name columns."""
-    from kaoping.scoring import UnitRef
-    from kaoping.tables import read_sheet
-
-    sheet = read_sheet(path)
-    rows = [r for r in sheet.rows if any(str(c).strip() for c in r if c is not None)]
-    header = [str(c).strip() for c in rows[0]] if rows else []
-    code_col = _find_column(header, ("unit_code", "单位编码", "编码"))
-    name_col = _find_column(header, ("unit_name", "单位名称", "名称"))
-    if code_col is None or name_col is None:
-        from kaoping.scoring.messages import DataError, Problem
-
-        raise DataError([Problem("data.missing_column", file=path.name,
-                                 params={"label": "单位编码 / 单位名称",
-                                         "key": "unit_code / unit_name"})])  # fmt: skip
-    return [
-        UnitRef(code=_code_text(row[code_col]), name=str(row[name_col]).strip(), year=year)
-        for row in rows[1:]
-        if row and len(row) > max(code_col, name_col) and str(row[code_col]).strip()
-    ]
-
-
-def _find_column(header: list[str], names: tuple[str, ...]) -> int | None:
-    for i, cell in enumerate(header):
-        if cell in names:
-            return i
-    return None
-
-
-def _code_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
