@@ -68,9 +68,9 @@ def record(
         return entry
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    """HMAC-SHA256 over the entry's content and its predecessor's hash."""
-    content = {
+def entry_content(entry: AuditEntry) -> dict[str, Any]:
+    """What an entry records: the fields its hash covers and its export shows."""
+    return {
         "at": entry.at.isoformat(timespec="microseconds"),
         "action": entry.action,
         "actor": entry.actor_id,
@@ -79,8 +79,12 @@ def entry_hash(entry: AuditEntry) -> str:
         "unit": entry.unit_id,
         "object": [entry.object_type, entry.object_id],
         "data": entry.data,
-        "prev": entry.prev_hash,
     }
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """HMAC-SHA256 over the entry's content and its predecessor's hash."""
+    content = {**entry_content(entry), "prev": entry.prev_hash}
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     key = getattr(settings, "KAOPING_LOG_KEY", settings.SECRET_KEY).encode("utf-8")
     return hmac.new(key, blob.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -178,19 +182,8 @@ def chain_head() -> str:
 
 def entry_as_dict(entry: AuditEntry) -> dict[str, Any]:
     """An entry as plain JSON (for archives and exports), hashes included."""
-    return {
-        "id": entry.pk,
-        "at": entry.at.isoformat(timespec="microseconds"),
-        "action": entry.action,
-        "actor": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "round": entry.round_id,
-        "unit": entry.unit_id,
-        "object": [entry.object_type, entry.object_id],
-        "data": entry.data,
-        "prev_hash": entry.prev_hash,
-        "hash": entry.hash,
-    }
+    return {"id": entry.pk, **entry_content(entry), "prev_hash": entry.prev_hash,
+            "hash": entry.hash}  # fmt: skip
 
 
 def _plain(value: Any) -> Any:
