@@ -213,18 +213,24 @@ def do_submit(submission: Submission, *, acting_user, lang: str = "zh") -> Submi
             validate_values(scheme, submission.unit, round.year, submission.values)
         except DataError as exc:
             raise Rejected(findings_of(exc, scheme, lang)) from None
-        now = timezone.now()
-        submission.status = SubmissionStatus.SUBMITTED
-        submission.submitted_at = now
-        submission.submitted_by = acting_user
-        submission.first_submitted_at = submission.first_submitted_at or now
-        submission.save()
+        now = _mark_submitted(submission, acting_user)
         Rectification.objects.filter(submission=submission, resolved_at__isnull=True).update(
             resolved_at=now
         )
         record("submission.submit", acting_user, round=round, unit=submission.unit, obj=submission,
                data={"values": submission.values})  # fmt: skip
     return submission
+
+
+def _mark_submitted(submission: Submission, acting_user):
+    """Submitted now by ``acting_user`` (the first submission's time is kept); returns now."""
+    now = timezone.now()
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = now
+    submission.submitted_by = acting_user
+    submission.first_submitted_at = submission.first_submitted_at or now
+    submission.save()
+    return now
 
 
 def do_confirm_import(submission: Submission, *, acting_user) -> Submission:
@@ -234,12 +240,7 @@ def do_confirm_import(submission: Submission, *, acting_user) -> Submission:
         _require_collection(submission.round)
         if submission.status != SubmissionStatus.PENDING_CONFIRMATION:
             raise ActionError(_("There is no imported row waiting for confirmation."))
-        now = timezone.now()
-        submission.status = SubmissionStatus.SUBMITTED
-        submission.submitted_at = now
-        submission.submitted_by = acting_user
-        submission.first_submitted_at = submission.first_submitted_at or now
-        submission.save()
+        _mark_submitted(submission, acting_user)
         record("submission.confirm_import", acting_user, round=submission.round,
                unit=submission.unit, obj=submission)  # fmt: skip
     return submission
