@@ -89,7 +89,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Durable background tasks: the backport of Django 6's django.tasks, with its database
+    # backend (docs/operations.md says why this and not Celery).
+    "django_tasks",
+    "django_tasks_db",
     "kaoping.web",
+    "kaoping.web.jobs",
     "kaoping.web.accounts",
     "kaoping.web.units",
     "kaoping.web.audit",
@@ -156,6 +161,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Tasks are rows of this database, run by `manage.py run_worker` (kaoping.web.jobs).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker beats every few seconds; one not seen for KAOPING_WORKER_STALE_SECONDS is taken for
+# dead and its task is run again (docs/operations.md).
+KAOPING_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KAOPING_WORKER_HEARTBEAT_SECONDS", "5"))
+KAOPING_WORKER_STALE_SECONDS = float(os.environ.get("KAOPING_WORKER_STALE_SECONDS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
