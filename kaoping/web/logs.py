@@ -42,8 +42,9 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from kaoping.web.audit.log import current_user
 
-        record.request_id = request_id.get()
-        user = current_user.get()
+        request = getattr(record, "request", None)  # Django's request logs pass it
+        record.request_id = getattr(request, "request_id", None) or request_id.get()
+        user = getattr(request, "user", None) or current_user.get()
         try:
             name = user.get_username() if getattr(user, "is_authenticated", False) else "-"
         except Exception:  # a user object that cannot be read must not break logging

@@ -5,6 +5,8 @@ that raises, or is lost twice, fails its job with the reason and never blocks th
 from __future__ import annotations
 
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +148,48 @@ print("null")
     assert state[0] == "failed" and "后台进程在执行中退出" in state[1]
     # ... and the new run goes ahead.
     assert again != run
+
+
+def test_gunicorn_serves_the_application_and_healthz_sees_the_worker(site):
+    import json
+    import socket
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    from .sites import ROOT
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "kaoping.web.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT, env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    site.workers.append(server)
+
+    def health():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            status, body = health()
+            break
+        except (urllib.error.URLError, ConnectionError):
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.3)
+    assert status == 503 and body["workers"] == "no worker heartbeat"
+    site.worker("w1")
+    deadline = time.monotonic() + 60
+    while health()[0] != 200:
+        assert time.monotonic() < deadline, health()
+        time.sleep(0.3)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as page:
+        assert page.headers["Server"] == "gunicorn" and "登录" in page.read().decode()
