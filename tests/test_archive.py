@@ -252,3 +252,17 @@ def test_kaoping_archive_verify_checks_against_a_public_key(tmp_path, scheme):
     rewrite_consistently(path)
     bad = CliRunner().invoke(app, ["archive", "verify", str(path), "--public-key", str(pub)])
     assert bad.exit_code == 2 and "未签名" in bad.output
+
+
+def test_the_private_key_is_readable_by_its_owner_only_and_rotation_keeps_old_public_keys(
+    tmp_path,
+):
+    from kaoping.archive import signing
+
+    first = signing.load_or_create(tmp_path / "keys")
+    assert (tmp_path / "keys" / "signing.key").stat().st_mode & 0o777 == 0o600
+    assert signing.load_or_create(tmp_path / "keys").public_key() == first.public_key()
+    second = signing.rotate(tmp_path / "keys")
+    trusted = signing.public_keys([tmp_path / "keys"])
+    assert set(trusted) == {signing.key_id(first.public_key()), signing.key_id(second.public_key())}
+    assert signing.verify(b"m", signing.sign(first, b"m"), trusted)  # old signatures still hold

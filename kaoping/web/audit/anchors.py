@@ -45,6 +45,12 @@ def signing_key():
     return cached[1]
 
 
+def forget_key() -> None:
+    """Read the key again on next use (after a rotation in this process)."""
+    with _key_lock:
+        signing_key._cached = None  # type: ignore[attr-defined]
+
+
 def trusted_keys() -> dict:
     """Public keys a signature may be made with: the keys directory's and any configured."""
     sources = [keys_dir(), *getattr(settings, "KAOPING_TRUSTED_KEYS", [])]
