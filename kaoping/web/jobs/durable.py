@@ -97,6 +97,11 @@ def live_workers(now=None) -> set[str]:
     return set(WorkerBeat.objects.filter(seen_at__gte=since).values_list("worker_id", flat=True))
 
 
+def workers_running() -> bool:
+    """Whether a worker will pick queued tasks up (always, when tasks run inline)."""
+    return getattr(settings, "KAOPING_JOBS_INLINE", False) or bool(live_workers())
+
+
 def recover_lost(now=None) -> int:
     """Run again (or fail) every task left running by a worker that stopped; returns how many."""
     alive = live_workers(now)
