@@ -311,6 +311,36 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "experts disagree on “{item}” of “{unit}”: {measure} {spread} above {limit} "
         "({threshold}% of the maximum {max})",
     ),
+    # --- one assessment (kaoping.scoring.assessment) ---
+    "experts.wrong_panel": (
+        "专家“{expert}”以“{value}”小组名义给单位“{unit}”的“{item}”打分，但该项目由“{panel}”评分，打分无效",
+        "expert “{expert}” scored “{item}” of “{unit}” for the panel “{value}”, but the item "
+        "belongs to the panel “{panel}”: the score is refused",
+    ),
+    "assessment.item_without_panel": (
+        "专家评分项目“{item}”不属于任何专业考核小组（方案 [experts.panels]），无人评分",
+        "the expert-scored item “{item}” belongs to no panel ([experts.panels]): nobody scores it",
+    ),
+    "assessment.item_unscored": (
+        "专家评分项目“{item}”有 {count} 个单位没有得分：{units}{hint}",
+        "the expert-scored item “{item}” has no score for {count} unit(s): {units}{hint}",
+    ),
+    "assessment.price_factor_unused": (
+        "方案“{scheme}”没有物价矫正系数（price_factor），不能使用系数表",
+        "the scheme “{scheme}” has no price correction factor (price_factor)",
+    ),
+    "assessment.price_factor_range": (
+        "单位“{unit}”的物价矫正系数 {value} 无效，应在 {min}～{max} 之间",
+        "the price correction factor {value} of “{unit}” is invalid, expected {min} to {max}",
+    ),
+    "assessment.previous_experts": (
+        "--previous-experts 应与 --previous 一一对应（{n} 个上期数据表，{m} 个评分表）",
+        "give one --previous-experts per --previous file ({n} data files, {m} sheets)",
+    ),
+    "assessment.duplicate_unit": (
+        "单位编码“{value}”重复（第 {first_row} 行已有）",
+        "the unit code “{value}” is repeated (already on row {first_row})",
+    ),
     "adjustments.over_limit": (
         "单位“{unit}”的加减分合计 {total} 分，超出方案规定的 ±{limit} 分",
         "the bonus/deduction points of “{unit}” total {total}, beyond the scheme's ±{limit}",
