@@ -385,7 +385,8 @@ def assess(assessment: Assessment) -> AssessmentResult:
     if assessment.fund is not None:
         fund = assessment.fund
         allocation = tuple(allocate(fund.total, recipients_from_awards(awards),
-                                    by_score=fund.by_score, precision=fund.precision))  # fmt: skip
+                                    by_score=fund.by_score, precision=fund.precision,
+                                    register=data.codes))  # fmt: skip
     warnings += evaluation.warnings
     return AssessmentResult(
         assessment=assessment, evaluation=evaluation, awards=awards, experts=aggregation,

@@ -333,6 +333,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "单位“{unit}”的物价矫正系数 {value} 无效，应在 {min}～{max} 之间",
         "the price correction factor {value} of “{unit}” is invalid, expected {min} to {max}",
     ),
+    "assessment.bad_json": (
+        "不是 kaoping awards 输出的 JSON 文件：{reason}",
+        "not a JSON file written by kaoping awards: {reason}",
+    ),
     "assessment.previous_experts": (
         "--previous-experts 应与 --previous 一一对应（{n} 个上期数据表，{m} 个评分表）",
         "give one --previous-experts per --previous file ({n} data files, {m} sheets)",
@@ -373,6 +377,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{name}”是个人：奖励资金不得以任何方式发放给个人（第二十三条），个人只授予荣誉和证书",
         "“{name}” is an individual: the reward fund is never paid to individuals (article 23); "
         "individuals receive honours and certificates only",
+    ),
+    "allocation.not_in_register": (
+        "“{name}”（{value}）不是本轮被考核单位，不能分配奖励资金（第二十三条）",
+        "“{name}” ({value}) is not a unit of this round's register: it cannot share the "
+        "reward fund (article 23)",
+    ),
+    "allocation.no_register": (
+        "手工编制的获奖名单需要用 --units 给出本轮被考核单位名单（或基础数据表），以核对领取资金的单位",
+        "a hand-made list of winners needs the round's register (--units: a unit list or "
+        "the base data) to check who receives money",
     ),
     "allocation.no_recipients": (
         "没有获奖单位，无法分配奖励资金 {value} 元",
