@@ -161,3 +161,33 @@ def test_price_factors_come_from_the_evaluator(tmp_path):
 def test_assessment_is_frozen(beijing):
     with pytest.raises(AttributeError):
         beijing.period = "2025"  # type: ignore[misc]
+
+
+def test_robustness_starts_from_the_assessment(beijing):
+    from kaoping.scoring.robustness import RobustnessOptions, analyse_assessment
+
+    result = assess(beijing)
+    analysis = analyse_assessment(result, RobustnessOptions(replicates=50, weight_spread=0.0,
+                                                            normalisations=("scheme",),
+                                                            sd_kinds=("population",),
+                                                            na_policies=("renormalise",),
+                                                            sensitivity_replicates=0))  # fmt: skip
+    assert np.allclose(analysis.nominal_totals, result.totals)  # bonus points included
+    assert analysis.nominal_ranks.tolist() == result.ranks.tolist()
+    # nothing varies: every replicate gives the assessment's own ranks
+    assert analysis.median_rank.tolist() == result.ranks.astype(float).tolist()
+
+
+def test_robustness_refuses_indicators_nobody_has():
+    from kaoping.scoring import KaopingError
+    from kaoping.scoring.robustness import analyse_assessment
+
+    scheme = load_scheme("mof-2012")
+    data = read_base_data(Path(__file__).parent.parent / "examples" / "mof-2012-demo-2024.csv",
+                          scheme)  # fmt: skip
+    emptied = dict(data.columns)
+    emptied["employed_after_training"] = np.full(len(data), np.nan)
+    hollow = type(data)(units=data.units, columns=emptied, source=data.source)
+    with pytest.raises(KaopingError) as err:
+        analyse_assessment(Assessment(scheme, hollow))
+    assert err.value.problems[0].code == "robustness.not_applicable"

@@ -333,6 +333,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "单位“{unit}”的物价矫正系数 {value} 无效，应在 {min}～{max} 之间",
         "the price correction factor {value} of “{unit}” is invalid, expected {min} to {max}",
     ),
+    "robustness.not_applicable": (
+        "指标 {codes} 对所有单位都不适用，稳健性分析会把它们悄悄排除在外；请补齐数据（或专家评分）后再分析",
+        "the indicators {codes} apply to no unit; the analysis would silently leave them "
+        "out: complete the data (or expert scores) first",
+    ),
     "assessment.bad_json": (
         "不是 kaoping awards 输出的 JSON 文件：{reason}",
         "not a JSON file written by kaoping awards: {reason}",
