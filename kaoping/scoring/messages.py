@@ -150,6 +150,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "and columns right of and below the table (delete them, not just their contents), "
         "save, and upload again",
     ),
+    "data.file_too_big": (
+        "文件大小为 {size} MB，超过基础数据表的上限 {limit} MB",
+        "the file is {size} MB, more than the {limit} MB a base-data table may have",
+    ),
+    "data.zip_bomb": (
+        "工作簿解压后远大于任何基础数据表（{reason}），未打开；请在 Excel 中另存后再试",
+        "the workbook would expand far beyond any base-data table ({reason}); it was not "
+        "opened: save it again from Excel and retry",
+    ),
+    "data.too_many_strings": (
+        "工作簿的共享字符串表有 {strings} 项以上，超过上限 {limit}，未读取",
+        "the workbook's shared-strings table has more than {strings} entries (limit {limit})",
+    ),
+    "data.too_many_cells": (
+        "文件约有 {cells} 个单元格，超过上限 {limit}；请只保留基础数据表本身",
+        "the file has about {cells} cells, more than the limit of {limit}: keep only the table",
+    ),
+    "data.too_many_columns": (
+        "表格有 {columns} 列，超过上限 {limit} 列；基础数据表每个字段一列，请删除多余的列",
+        "the table has {columns} columns, more than the limit of {limit}: one column per "
+        "field, delete the others",
+    ),
+    "data.no_visible_sheet": (
+        "工作簿中没有可见的工作表（隐藏的工作表不会被读取）；请取消隐藏“基础数据”工作表",
+        "the workbook has no visible worksheet (hidden sheets are never read): unhide the "
+        "sheet “基础数据”",
+    ),
     "data.no_header": (
         "找不到表头行：前 10 行中没有一行主要由方案的字段名称或代码组成（例如{examples}）",
         "no header row: none of the first 10 rows names mostly fields of the scheme "

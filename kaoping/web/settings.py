@@ -103,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaoping.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -165,11 +166,22 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 11: three character classes, never the user name, never the demo's password.
+    {"NAME": "kaoping.web.accounts.passwords.ComplexityValidator"},
+    {"NAME": "kaoping.web.accounts.passwords.NotUserNameValidator"},
+    {"NAME": "kaoping.web.accounts.passwords.PublishedPasswordValidator"},
 ]
+# Days after which a password must be changed at the next login; 0 (default) never.
+KAOPING_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("KAOPING_PASSWORD_MAX_AGE_DAYS", "0"))
 # Django's model backend, refusing every password while a user name is locked out.
 AUTHENTICATION_BACKENDS = ["kaoping.web.accounts.security.LockoutBackend"]
 KAOPING_LOCKOUT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_FAILURES", "5"))
 KAOPING_LOCKOUT_MINUTES = int(os.environ.get("KAOPING_LOCKOUT_MINUTES", "15"))
+# Issue 11: also per account from any address, and per address for any account.
+KAOPING_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_ACCOUNT_FAILURES", "10"))
+KAOPING_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_ADDRESS_FAILURES", "20"))
+# API tokens expire after this many days (0: never, not recommended).
+KAOPING_TOKEN_DAYS = int(os.environ.get("KAOPING_TOKEN_DAYS", "90"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
