@@ -24,8 +24,12 @@ WORKED = ROOT / "docs" / "examples" / "mof-2012-worked.csv"
 
 
 def worked_result(**kwargs):
+    # The worked example's units with the evaluator's price factors (a table of the round).
+    with WORKED.with_name("mof-2012-worked-price-factors.csv").open(encoding="utf-8") as handle:
+        factors = {r["单位编码"]: r["物价矫正系数"] for r in csv.DictReader(handle)}
     with WORKED.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [dict(r, price_factor=factors.get(r["unit_code"], ""))
+                for r in csv.DictReader(handle)]  # fmt: skip
     data = BaseData.from_records(rows, source=WORKED.name)
     data.rows = [2, 3, 4, 5]
     return evaluate(load_scheme("mof-2012"), data, **kwargs)

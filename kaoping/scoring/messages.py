@@ -159,6 +159,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "缺少列“{label}”（{key}）",
         "the column “{label}” ({key}) is missing",
     ),
+    "data.evaluator_column": (
+        "列“{column}”由评价机构按单位设定（物价矫正系数表，--price-factors），不能由被评价单位在基础数据中填报；请删除该列",
+        "the column “{column}” is set per unit by the evaluator (price factor table, "
+        "--price-factors), not by the evaluated unit: delete it from the base data",
+    ),
     "data.unknown_column": (
         "无法识别的列“{column}”，应为方案中的字段",
         "unknown column “{column}”, expected a field of the scheme",

@@ -21,6 +21,7 @@ from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes.model import (
     DIRECTIONS,
     EXTENSION_SECTIONS,
+    FIELD_SOURCES,
     FIELD_TYPES,
     HEADER_KEYS,
     KINDS,
@@ -369,7 +370,7 @@ class _SchemeBuilder:
 
     def _fields(self, items: Any) -> list[FieldSpec]:
         known = {"key", "label", "label_en", "type", "unit", "min", "max", "required", "default",
-                 "description"}  # fmt: skip
+                 "description", "source"}  # fmt: skip
         result: list[FieldSpec] = []
         seen: set[str] = set()
         for n, item in enumerate(_as_list(items)):
@@ -383,6 +384,7 @@ class _SchemeBuilder:
                 self.fail("scheme.duplicate_code", where, code=key)
             seen.add(key)
             ftype = self._choice(item, "type", where, FIELD_TYPES, "number")
+            source = self._choice(item, "source", where, FIELD_SOURCES, "unit")
             lo = self._number(item, "min", where)
             hi = self._number(item, "max", where)
             if ftype in ("amount", "count") and lo is None:
@@ -404,6 +406,7 @@ class _SchemeBuilder:
                     required=bool(item.get("required", True)),
                     default=self._number(item, "default", where),
                     description=str(item.get("description", "")),
+                    source=source,
                 )
             )
         if not any(f.key == "unit_code" for f in result):
