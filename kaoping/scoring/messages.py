@@ -283,6 +283,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "单位“{unit}”没有“{key}”的目标值（目标责任书）",
         "the unit “{unit}” has no target for “{key}” (responsibility letter)",
     ),
+    "targets.bad_kind": (
+        "目标类型“{value}”无效，应为 累计 或 控制线",
+        "the target kind “{value}” is invalid, expected cumulative or level",
+    ),
+    "targets.level_plan": (
+        "单位“{unit}”的目标“{key}”是控制线（上限或下限，任何时点都须达到），不按季度分解，请删除分解计划",
+        "the target “{key}” of “{unit}” is a level (a cap or floor that holds at any time): "
+        "it has no decomposition plan",
+    ),
     "targets.bad_weight": (
         "目标权重 {value} 无效，应大于 0",
         "the target weight {value} is invalid, expected more than 0",
