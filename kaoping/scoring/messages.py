@@ -108,6 +108,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "方案继承形成循环：{chain}",
         "the schemes extend each other in a cycle: {chain}",
     ),
+    "scheme.notice_rule_dropped": (
+        "派生方案去掉了财社〔2012〕17号通知的权重规则 {rule}；若本方案不是按该通知开展的评价，"
+        "请在 [scheme] 中写明 notice_rules = false",
+        "the derived scheme drops the notice's weight rule {rule}; if it is not a "
+        "财社〔2012〕17号 evaluation, say notice_rules = false in [scheme]",
+    ),
     "scheme.not_overridable": (
         "继承其他方案的文件不能包含“{key}”（只能覆盖 scheme、weights、standards、scoring、"
         "grades、constraints）",

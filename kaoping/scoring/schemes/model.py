@@ -46,7 +46,11 @@ UNITS_EN = {
 }
 
 HEADER_KEYS = frozenset({"code", "name", "name_en", "version", "year", "applies_to", "source",
-                         "description", "assumptions", "extends"})  # fmt: skip
+                         "description", "assumptions", "extends", "notice_rules"})  # fmt: skip
+# The notice's own weight rule (财社〔2012〕17号: W3 + W4 > 50%), as mof-2012 writes it; a
+# scheme derived from it keeps it unless its header says ``notice_rules = false`` (it is not
+# a 财社〔2012〕17号 evaluation).
+NOTICE_CONSTRAINT = "C+D>50"
 
 
 @dataclass(frozen=True)
