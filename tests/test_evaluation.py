@@ -401,3 +401,22 @@ def test_weighted_mean_renormalises_over_present_children():
         [np.array([90.0, 90.0, np.nan]), np.array([70.0, np.nan, np.nan])], [0.6, 0.4]
     )
     assert r4(out) == [82.0, 90.0, None]
+
+
+def test_standardising_fewer_than_three_units_warns_and_says_what_the_scores_mean():
+    from kaoping.scoring import BaseData, scheme_from_dict
+
+    scheme = scheme_from_dict({
+        "scheme": {"code": "t", "name": "t", "version": "1"},
+        "fields": [{"key": "x"}], "groups": [{"code": "G", "name": "G", "weight": 100}],
+        "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 100, "formula": "x"}],
+    })  # fmt: skip
+    two = evaluate(scheme, BaseData.from_records([{"unit_code": "1", "x": 1},
+                                                  {"unit_code": "2", "x": 5}]))  # fmt: skip
+    assert sorted(two.totals.tolist()) == [70.0, 90.0]  # every z is ±1, whatever the gap
+    warning = next(w for w in two.warnings if w.code == "eval.few_units")
+    assert "2 个单位" in warning.text("zh") and "90 或 70" in warning.text("zh")
+    assert "who is ahead, not by how much" in warning.text("en")
+    three = evaluate(scheme, BaseData.from_records([{"unit_code": c, "x": v}
+                                                    for c, v in [("1", 1), ("2", 5), ("3", 2)]]))  # fmt: skip
+    assert not [w for w in three.warnings if w.code == "eval.few_units"]

@@ -230,6 +230,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "指标“{code}”各单位取值相同（标准差为 0），标准分均记为 0",
         "all units have the same value of “{code}” (sd 0): every z-score is 0",
     ),
+    "eval.few_units": (
+        "指标 {codes} 只有 {n} 个单位参与标准化：两个单位时标准得分只能是 +1 或 −1（得 {high} 或 {low} 分），"
+        "一个单位时为 0（得 {base} 分），得分只表示谁高谁低，不反映差距大小；请至少 3 个单位一起评价，"
+        "或改用目标值、功效系数等不依赖其他单位的计分方法",
+        "the indicators {codes} are standardised over only {n} unit(s): with two units every "
+        "z is +1 or −1 ({high} or {low} points), with one it is 0 ({base} points); the scores "
+        "then say who is ahead, not by how much. Evaluate at least 3 units together, or use a "
+        "target or efficacy normalisation that does not depend on the other units",
+    ),
     "eval.unit_all_na": (
         "单位“{unit}”没有任何可计算的指标",
         "the unit “{unit}” has no applicable indicator",
