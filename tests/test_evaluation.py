@@ -185,18 +185,19 @@ def test_unit_with_everything_not_applicable():
     scheme = make_scheme([ind("G1", "x / y", 60), ind("G2", "x", 40)])
     result = evaluate(scheme, data_of(rows))
     assert math.isnan(result.totals[4]) and result.ranks[4] == 0 and result.grades[4] is None
-    assert [w.code for w in result.warnings] == ["eval.unit_all_na"]
-    assert result.warnings[0].render() == "单位“u5”没有任何可计算的指标"
+    # G1 (x / y) applies to two units only: z-scores of two units warn too
+    assert [w.code for w in result.warnings] == ["eval.few_units", "eval.unit_all_na"]
+    assert result.warnings[-1].render() == "单位“u5”没有任何可计算的指标"
     doc = result_to_dict(result)
     assert doc["units"][-1]["code"] == "u5"  # unranked units come last
     assert doc["units"][-1]["total"] is None and doc["units"][-1]["rank"] is None
-    assert doc["warnings"] == ["单位“u5”没有任何可计算的指标"]
+    assert doc["warnings"][-1] == "单位“u5”没有任何可计算的指标"
 
 
 def test_indicator_applicable_to_nobody_warns():
     scheme = make_scheme([ind("G1", "x / y", 60), ind("G2", "x", 40)])
     result = evaluate(scheme, data_of([{"x": 1, "y": 0}, {"x": 2, "y": 0}]))
-    assert [w.code for w in result.warnings] == ["eval.no_applicable"]
+    assert [w.code for w in result.warnings] == ["eval.no_applicable", "eval.few_units"]
     assert r4(result.totals) == [70.0, 90.0]  # G2 alone
 
 
