@@ -86,10 +86,11 @@ def compute_run(run_id: int) -> None:
                                                      finished_at=timezone.now())  # fmt: skip
 
 
-def assessment_of(round: Round, adjustments=()):
+def assessment_of(round: Round, adjustments=(), targets=(), price_factors=None):
     """The round's :class:`~kaoping.scoring.Assessment` from database rows (units in code
     order): verified base data with adopted re-review values, the closed professional
-    groups' counted expert scores and the recusals, bonus / deduction entries, and the
+    groups' counted expert scores and the recusals, bonus / deduction entries, targets and
+    the evaluator's price factors (the round's tables, when the web keeps them), and the
     previous round when it has verified data. Returns the assessment and the units."""
     from kaoping.web.disputes.corrections import adopted_corrections, with_corrections
 
@@ -126,7 +127,8 @@ def assessment_of(round: Round, adjustments=()):
     ):
         previous = (assessment_of(round.previous)[0],)
     assessment = Assessment(scheme=scheme, data=data, expert_scores=scores, recusals=recusals,
-                            adjustments=tuple(adjustments), previous=previous,
+                            adjustments=tuple(adjustments), targets=tuple(targets),
+                            price_factors=price_factors, previous=previous,
                             period=str(round.year))  # fmt: skip
     return assessment, [s.unit for s in submissions]
 
