@@ -151,3 +151,25 @@ def test_report_refuses_an_award_list_that_is_not_this_assessments(tmp_path):
     assert result.exit_code == 2
     assert "获奖名单与本次考核结果不一致" in result.output and loser["code"] in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_awards_tables_are_read_as_they_are_by_the_next_commands(suffix, tmp_path):
+    data, options, _ = EXAMPLES["beijing-district-comprehensive"]
+    inputs = [data, "-s", "beijing-district-comprehensive", *options]
+    listed = tmp_path / f"综合奖.{suffix}"
+    run("awards", *inputs, "-o", listed)
+    doc = json.loads(run("awards", *inputs, "-f", "json"))
+    winners = [u["code"] for u in doc["units"] if u["tier"]]
+    shares = json.loads(run("allocate", listed, "--total", "100000", "-f", "json"))
+    assert [s["code"] for s in shares["shares"]] == winners
+    assert (
+        shares["shares"]
+        == json.loads(run("allocate", *inputs, "--total", "100000", "-f", "json"))["shares"]
+    )
+    pdf = tmp_path / "证书.pdf"
+    run("certificates", listed, "-o", pdf)
+    assert len(PdfReader(pdf).pages) == len(winners)
+    run("report", *inputs, "--round", "-f", "xlsx", "--no-charts", "-o", tmp_path / "r",
+        "--awards", listed)  # fmt: skip
+    assert list((tmp_path / "r").glob("*.xlsx"))
