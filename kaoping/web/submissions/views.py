@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, download, require, wants_xlsx, xlsx_response
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_check_submission,
     can_edit_submission,
@@ -33,6 +35,7 @@ from kaoping.web.submissions.models import (
     Rectification,
     Submission,
     SubmissionStatus,
+    with_open_rectification,
 )
 from kaoping.web.submissions.uploads import (
     DOCUMENT_TYPES,
@@ -69,28 +72,71 @@ def overdue_submissions() -> list[Rectification]:
 # --- lists --------------------------------------------------------------------------------
 
 
+OVERDUE = "overdue"
+NOT_STARTED = "none"
+
+
+class SubmissionFilter(ListForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False,
+        choices=[("", gettext_lazy("All statuses")), (NOT_STARTED, gettext_lazy("not started")),
+                 *SubmissionStatus.choices, (OVERDUE, gettext_lazy("overdue"))],
+    )  # fmt: skip
+
+
+def filtered_units(round: Round, chosen: dict):
+    """The round's units matching the search text and the submission status."""
+    units = round.units.order_by("code")
+    if text := chosen.get("q"):
+        units = units.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    status = chosen.get("status")
+    if status == NOT_STARTED:
+        units = units.exclude(submissions__round=round)
+    elif status == OVERDUE:
+        late = Rectification.objects.filter(
+            submission__round=round, resolved_at__isnull=True, deadline__lt=timezone.localdate()
+        )
+        units = units.filter(pk__in=late.values("submission__unit_id"))
+    elif status:
+        units = units.filter(submissions__round=round, submissions__status=status)
+    return units
+
+
 @login_required
 def submission_list(request, round_id: int):
     round = round_for(request, round_id)
     require(can_list_submissions(request.user, round))
-    subs = {
-        s.unit_id: s
-        for s in Submission.objects.filter(round=round).prefetch_related("rectifications")
-    }
-    rows = [(unit, subs.get(unit.pk)) for unit in round.units.all()]
+    form = SubmissionFilter(request.GET)
+    units = filtered_units(round, form.chosen())
     if wants_xlsx(request):
+        subs = {s.unit_id: s for s in Submission.objects.filter(round=round)}
+        fields = input_fields(round.scheme())
         return xlsx_response(
             f"{round.name}-基础数据.xlsx",
-            [_("Unit code"), _("Unit name"), _("Status")] + [f.label_for(lang_of(request)) for f in input_fields(round.scheme())],
+            [_("Unit code"), _("Unit name"), _("Status")] + [f.label_for(lang_of(request)) for f in fields],
             ((u.code, u.name, s.get_status_display() if s else _("not started"),
-              *[(s.values.get(f.key) if s else None) for f in input_fields(round.scheme())]) for u, s in rows),
+              *[(s.values.get(f.key) if s else None) for f in fields])
+             for u in units.iterator() for s in [subs.get(u.pk)]),
         )  # fmt: skip
-    counts = {}
-    for _unit, s in rows:
-        key = s.status if s else "none"
-        counts[key] = counts.get(key, 0) + 1
+    page = page_of(request, units)
+    # Only this page's submissions, with their open rectification: the same few queries
+    # whatever the number of units.
+    subs = {
+        s.unit_id: s
+        for s in with_open_rectification(
+            Submission.objects.filter(round=round, unit__in=[u.pk for u in page])
+        )
+    }
+    rows = [(unit, subs.get(unit.pk)) for unit in page]
+    counts = dict(
+        Submission.objects.filter(round=round)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
     return render(request, "submissions/list.html", {
-        "round": round, "rows": rows, "counts": counts,
+        "round": round, "rows": rows, "page": page, "form": form,
+        "query": query_without_page(request), "total": round.units.count(),
         "verified": counts.get(SubmissionStatus.VERIFIED, 0),
         "can_import": can_import_all(request.user, round), "problems": None,
     })  # fmt: skip
