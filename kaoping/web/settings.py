@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "kaoping.web.units",
     "kaoping.web.audit",
     "kaoping.web.rounds",
+    "kaoping.web.planning",
     "kaoping.web.submissions",
     "kaoping.web.experts",
     "kaoping.web.results",

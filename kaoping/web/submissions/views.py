@@ -26,6 +26,7 @@ from kaoping.web.permissions import (
     can_view_unit_data,
     is_member_of_unit,
 )
+from kaoping.web.planning.models import office_may_submit
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions import actions
@@ -139,6 +140,7 @@ def submission_list(request, round_id: int):
         "query": query_without_page(request), "total": round.units.count(),
         "verified": counts.get(SubmissionStatus.VERIFIED, 0),
         "can_import": can_import_all(request.user, round), "problems": None,
+        "import_form": ImportForm(), "on_behalf": office_may_submit(round),
     })  # fmt: skip
 
 
@@ -148,20 +150,30 @@ def overdue(request):
     return render(request, "submissions/overdue.html", {"items": overdue_submissions()})
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Table of all units (Excel or CSV)"))
+    on_behalf = forms.BooleanField(
+        label=gettext_lazy("Submit on the units' behalf (no confirmation by the units)"),
+        required=False,
+    )
+
+
 @login_required
 @require_POST
 def import_all(request, round_id: int):
     round = round_for(request, round_id)
     require(can_import_all(request.user, round))
-    upload = request.FILES.get("file")
-    if upload is None:
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return redirect("submissions:list", round.pk)
+    upload = form.cleaned_data["file"]
     try:
         content = read_checked(upload, TABLE_TYPES)
-        count = actions.do_import_all(
-            round, content, upload.name, acting_user=request.user, lang=lang_of(request)
-        )
+        report = actions.do_import_all(
+            round, content, upload.name, acting_user=request.user, lang=lang_of(request),
+            on_behalf=form.cleaned_data["on_behalf"],
+        )  # fmt: skip
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return render(
@@ -172,12 +184,20 @@ def import_all(request, round_id: int):
         )
     except ActionError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("%(count)s unit(s) imported; each unit must now confirm its row.") % {"count": count},
-        )
-    return redirect("submissions:list", round.pk)
+        return redirect("submissions:list", round.pk)
+    counts: dict[str, int] = {}
+    for item in report:
+        counts[item.outcome] = counts.get(item.outcome, 0) + 1
+    done = [
+        r
+        for r in report
+        if r.outcome in (actions.RowOutcome.IMPORTED, actions.RowOutcome.SUBMITTED)
+    ]
+    return render(request, "submissions/import_report.html", {
+        "round": round, "file": upload.name, "done": done,
+        "skipped": [r for r in report if r not in done],
+        "summary": [(actions.RowOutcome(k).label, counts.get(k, 0)) for k in actions.RowOutcome.values],
+    })  # fmt: skip
 
 
 # --- one unit -----------------------------------------------------------------------------
