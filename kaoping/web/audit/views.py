@@ -22,7 +22,6 @@ from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import download, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import can_view_log
 from kaoping.web.rounds.models import Round
-from kaoping.web.units.models import Unit
 
 FILTERS = ("round", "unit", "user", "action", "since", "until")
 
@@ -92,6 +91,5 @@ def log(request):
         if report and report.problem else "",
         "chosen": chosen, "query": query,
         "rounds": Round.objects.order_by("-year", "-id"),
-        "units": Unit.objects.filter(rounds__isnull=False).distinct().order_by("code"),
     }  # fmt: skip
     return render(request, "audit/log.html", context)
