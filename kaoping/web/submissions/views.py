@@ -206,7 +206,8 @@ def import_all(request, round_id: int):
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CheckKind.choices)
     when = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     method = forms.CharField(label=gettext_lazy("Method"), max_length=200)
     finding = forms.CharField(label=gettext_lazy("Finding"), widget=forms.Textarea)
