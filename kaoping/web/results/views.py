@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
     can_download_round_report,
@@ -155,6 +156,11 @@ def unit_result(request, round_id: int, unit_id: int):
         messages.error(request, str(exc))
         ex = None
     explanation = ex.to_dict() if ex else {"indicators": [], "ranked_units": "—"}
+    for item in explanation["indicators"]:  # "eval.missing_value" → 基础数据缺失
+        zh_en = REASONS.get(item.get("reason") or "")
+        item["reason_text"] = (
+            (zh_en[1] if lang == "en" else zh_en[0]) if zh_en else item.get("reason")
+        )
     if wants_xlsx(request):
         return xlsx_response(
             f"{unit.name}-{round.year}-得分.xlsx",

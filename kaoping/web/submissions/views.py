@@ -274,6 +274,7 @@ def unit_page(
                 "version": submission.version if submission else 0,
             }
         )
+    labels = {f.key: f.label_for(lang) for f in scheme.fields}
     rows = [
         {"key": f.key, "label": f.label_for(lang), "unit": f.unit, "value": values.get(f.key),
          "reason": (rect.reasons.get(f.key) if rect else None),
@@ -286,16 +287,27 @@ def unit_page(
         "is_member": is_member_of_unit(user, unit),
         "can_check": can_check_submission(user, round, unit),
         "check_form": CheckForm(initial={"when": timezone.localdate()}),
-        "changes": submission.changes.select_related("changed_by") if submission else [],
+        "changes": labelled(submission.changes.select_related("changed_by"), labels) if submission else [],
         "checks": submission.checks.select_related("checker") if submission else [],
-        "attachments": submission.attachments.all() if submission else [],
-        "rectifications": submission.rectifications.select_related("returned_by") if submission else [],
+        "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels) if submission else [],
+        "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels) if submission else [],
         "needs_reason": bool(submission and submission.first_submitted_at),
         "default_deadline": (timezone.localdate().toordinal() + 7),
         "conflict": conflict, "version": submission.version if submission else 0,
     }  # fmt: skip
     context["default_deadline"] = date.fromordinal(context["default_deadline"]).isoformat()
     return render(request, "submissions/unit.html", context, status=status)
+
+
+def labelled(items, labels: dict[str, str]) -> list:
+    """Value changes, rectifications, attachments with their fields' labels, not their keys."""
+    items = list(items)
+    for item in items:
+        if hasattr(item, "field"):
+            item.field_label = labels.get(item.field, item.field)
+        if hasattr(item, "reasons"):
+            item.reason_rows = [(labels.get(k, k), v) for k, v in item.reasons.items()]
+    return items
 
 
 def _plain(value) -> str:
