@@ -269,3 +269,24 @@ def can_record_rereview(user, dispute) -> bool:
         and not is_member_of_unit(user, dispute.unit)
         and dispute.panel.members.filter(pk=user.pk).exists()
     )
+
+
+# --- deadlines, reminders, bulk work ------------------------------------------------------
+
+
+def can_plan_round(user, round: Round) -> bool:
+    """Deadlines are the office's, until the round is closed."""
+    return has_role(user, Role.OFFICE) and round.state != RoundState.CLOSED
+
+
+def can_remind_units(user, round: Round) -> bool:
+    return has_role(user, Role.OFFICE, Role.AGENCY) and round.state in (
+        RoundState.COLLECTION, RoundState.VERIFICATION,
+    )  # fmt: skip
+
+
+def can_verify_in_bulk(user, round: Round) -> bool:
+    """The agency verifies selected units at once (each still refused for its own unit)."""
+    return has_role(user, Role.AGENCY) and round.state in (
+        RoundState.COLLECTION, RoundState.VERIFICATION,
+    )  # fmt: skip

@@ -13,6 +13,9 @@ environment variable (healthchecks style), so the same code runs everywhere:
   see docs/security.md and docs/operations.md.
 - ``KAOPING_LOG_KEY``: the key of the evaluation log's HMAC chain (default SECRET_KEY).
 - ``KAOPING_SESSION_MINUTES``: idle session timeout (default 30).
+- ``EMAIL_HOST`` (``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
+  ``EMAIL_USE_TLS``/``EMAIL_USE_SSL``, ``DEFAULT_FROM_EMAIL``): the SMTP server for reminders;
+  unset, reminders are shown in the application only.
 """
 
 from __future__ import annotations
@@ -216,3 +219,14 @@ if PRODUCTION:
 
 # The issuing body printed on report covers and certificates, e.g. "北京市财政局 北京市人力资源和社会保障局".
 KAOPING_REPORT_ISSUER = os.environ.get("KAOPING_REPORT_ISSUER", "")
+
+# E-mail reminders (an intranet mail server is common): off unless EMAIL_HOST is set; the
+# reminders are always shown in the application too.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaoping@localhost")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +45,20 @@ def plan_of(round) -> RoundPlan:
 
 def office_may_submit(round) -> bool:
     return plan_of(round).office_submits_for_units
+
+
+class Reminder(models.Model):
+    """催办: the office reminds a unit of what it has not done; shown on the unit's home page
+    (and e-mailed to its members where an SMTP server is configured)."""
+
+    round = models.ForeignKey("rounds.Round", on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="reminders")
+    message = models.TextField(_("message"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    emailed = models.PositiveIntegerField(_("e-mails sent"), default=0)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]

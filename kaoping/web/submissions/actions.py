@@ -311,6 +311,29 @@ def do_verify(submission: Submission, *, acting_user) -> Submission:
     return submission
 
 
+def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tuple]]:
+    """Verify the selected units' submissions, each as :func:`do_verify` would.
+
+    Returns ``(verified units, [(unit, reason), ...] refused)``: a unit that has not
+    submitted, or the agency user's own unit, is refused and named, the others verified.
+    """
+    subs = {s.unit_id: s for s in Submission.objects.filter(round=round, unit__in=units)}
+    verified, refused = [], []
+    with transaction.atomic():
+        for unit in units:
+            submission = subs.get(unit.pk)
+            if submission is None:
+                refused.append((unit, _("Only submitted data can be verified.")))
+                continue
+            try:
+                do_verify(submission, acting_user=acting_user)
+            except ActionError as exc:
+                refused.append((unit, str(exc)))
+            else:
+                verified.append(unit)
+    return verified, refused
+
+
 def do_correct_value(
     submission: Submission, field: str, value: float | None, *, reason: str, acting_user
 ) -> Submission:

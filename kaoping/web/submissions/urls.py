@@ -6,6 +6,7 @@ app_name = "submissions"
 urlpatterns = [
     path("", views.submission_list, name="list"),
     path("import/", views.import_all, name="import_all"),
+    path("bulk/", views.bulk, name="bulk"),
     path("unit/<int:unit_id>/", views.unit_page, name="unit"),
     path("unit/<int:unit_id>/template.xlsx", views.template_download, name="template"),
     path("unit/<int:unit_id>/upload/", views.upload, name="upload"),

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +23,15 @@ from kaoping.web.permissions import (
     can_edit_submission,
     can_import_all,
     can_list_submissions,
+    can_plan_round,
+    can_remind_units,
+    can_verify_in_bulk,
     can_view_overdue,
     can_view_unit_data,
     is_member_of_unit,
 )
-from kaoping.web.planning.models import office_may_submit
+from kaoping.web.planning.actions import do_remind
+from kaoping.web.planning.models import office_may_submit, plan_of
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions import actions
@@ -75,13 +80,15 @@ def overdue_submissions() -> list[Rectification]:
 
 OVERDUE = "overdue"
 NOT_STARTED = "none"
+NOT_SUBMITTED = "unsubmitted"
 
 
 class SubmissionFilter(ListForm):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), required=False,
         choices=[("", gettext_lazy("All statuses")), (NOT_STARTED, gettext_lazy("not started")),
-                 *SubmissionStatus.choices, (OVERDUE, gettext_lazy("overdue"))],
+                 *SubmissionStatus.choices, (OVERDUE, gettext_lazy("overdue")),
+                 (NOT_SUBMITTED, gettext_lazy("not yet submitted (all kinds)"))],
     )  # fmt: skip
 
 
@@ -93,6 +100,11 @@ def filtered_units(round: Round, chosen: dict):
     status = chosen.get("status")
     if status == NOT_STARTED:
         units = units.exclude(submissions__round=round)
+    elif status == NOT_SUBMITTED:
+        units = units.exclude(
+            submissions__round=round,
+            submissions__status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED],
+        )
     elif status == OVERDUE:
         late = Rectification.objects.filter(
             submission__round=round, resolved_at__isnull=True, deadline__lt=timezone.localdate()
@@ -135,13 +147,83 @@ def submission_list(request, round_id: int):
         .values_list("status")
         .annotate(n=Count("id"))
     )
+    total = round.units.count()
+    plan = plan_of(round)
+    today = timezone.localdate()
+    board = [(NOT_STARTED, _("not started"), total - sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in SubmissionStatus.choices
+    ] + [(OVERDUE, _("overdue"), filtered_units(round, {"status": OVERDUE}).count())]  # fmt: skip
     return render(request, "submissions/list.html", {
-        "round": round, "rows": rows, "page": page, "form": form,
-        "query": query_without_page(request), "total": round.units.count(),
+        "round": round, "rows": rows, "page": page, "form": form, "board": board,
+        "query": query_without_page(request), "total": total, "plan": plan, "today": today,
+        "collection_late": bool(plan.collection_deadline and plan.collection_deadline < today),
+        "days_left": (plan.collection_deadline - today).days if plan.collection_deadline else None,
         "verified": counts.get(SubmissionStatus.VERIFIED, 0),
         "can_import": can_import_all(request.user, round), "problems": None,
         "import_form": ImportForm(), "on_behalf": office_may_submit(round),
+        "can_remind": can_remind_units(request.user, round),
+        "can_verify": can_verify_in_bulk(request.user, round),
+        "can_plan": can_plan_round(request.user, round),
     })  # fmt: skip
+
+
+class BulkForm(forms.Form):
+    """Work on several units at once: the selected ones, or every unit not yet submitted."""
+
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False)
+    everyone_late = forms.BooleanField(required=False)
+    message = forms.CharField(label=gettext_lazy("Message"), max_length=1000, required=False)
+
+    def __init__(self, round, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.fields["units"].queryset = round.units.all()
+
+    def chosen_units(self) -> list:
+        if self.cleaned_data.get("everyone_late"):
+            return list(filtered_units(self.round, {"status": NOT_SUBMITTED}))
+        return list(self.cleaned_data["units"].order_by("code"))
+
+
+@login_required
+@require_POST
+def bulk(request, round_id: int):
+    """Remind or verify the selected units (the progress board's buttons)."""
+    round = round_for(request, round_id)
+    form = BulkForm(round, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose units from the list."))
+        return redirect("submissions:list", round.pk)
+    units = form.chosen_units()
+    if "verify" in request.POST:
+        require(can_verify_in_bulk(request.user, round))
+        verified, refused = actions.do_verify_many(round, units, acting_user=request.user)
+        if verified:
+            messages.success(request, _("%(count)s unit(s) verified.") % {"count": len(verified)})
+        for unit, reason in refused:
+            messages.error(request, f"{unit.code} {unit.name}：{reason}")
+    else:
+        require(can_remind_units(request.user, round))
+        message = form.cleaned_data["message"] or default_reminder(round)
+        try:
+            sent = do_remind(round, units, message=message, acting_user=request.user)
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            emailed = sum(r.emailed for r in sent)
+            messages.success(request, _("%(count)s unit(s) reminded (%(emails)s e-mail(s)).")
+                             % {"count": len(sent), "emails": emailed})  # fmt: skip
+    return redirect(
+        f"{reverse('submissions:list', args=[round.pk])}?{request.POST.get('back', '')}"
+    )
+
+
+def default_reminder(round) -> str:
+    deadline = plan_of(round).collection_deadline
+    if deadline:
+        return _("Please submit your base data for %(round)s by %(date)s.") % {
+            "round": round.name, "date": deadline.isoformat()}  # fmt: skip
+    return _("Please submit your base data for %(round)s.") % {"round": round.name}
 
 
 @login_required
@@ -292,10 +374,10 @@ def unit_page(
         "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels) if submission else [],
         "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels) if submission else [],
         "needs_reason": bool(submission and submission.first_submitted_at),
-        "default_deadline": (timezone.localdate().toordinal() + 7),
+        "default_deadline": plan_of(round).default_rectification_deadline(timezone.localdate()),
         "conflict": conflict, "version": submission.version if submission else 0,
     }  # fmt: skip
-    context["default_deadline"] = date.fromordinal(context["default_deadline"]).isoformat()
+    context["default_deadline"] = context["default_deadline"].isoformat()
     return render(request, "submissions/unit.html", context, status=status)
 
 
