@@ -290,3 +290,11 @@ def can_verify_in_bulk(user, round: Round) -> bool:
     return has_role(user, Role.AGENCY) and round.state in (
         RoundState.COLLECTION, RoundState.VERIFICATION,
     )  # fmt: skip
+
+
+def can_add_evidence(user, round: Round, unit) -> bool:
+    """A unit adds supporting documents until its data are verified (the action checks that);
+    the agency adds its own while it checks."""
+    if round.state not in (RoundState.COLLECTION, RoundState.VERIFICATION):
+        return False
+    return is_member_of_unit(user, unit) or can_check_submission(user, round, unit)

@@ -334,6 +334,13 @@ def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tupl
     return verified, refused
 
 
+def do_open_document(submission: Submission, document, *, acting_user) -> None:
+    """Log that someone opened a supporting document or a check's attachment."""
+    record("submission.open_attachment", acting_user, round=submission.round,
+           unit=submission.unit, obj=document,
+           data={"name": getattr(document, "name", "") or str(document.attachment.name)})  # fmt: skip
+
+
 def do_correct_value(
     submission: Submission, field: str, value: float | None, *, reason: str, acting_user
 ) -> Submission:
@@ -460,7 +467,16 @@ def do_import_all(
 
 
 def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -> Attachment:
+    """Keep a supporting document; a unit may add them until its data are verified."""
+    from kaoping.web.accounts.models import Membership, Role
+
     with transaction.atomic():
+        submission = _locked(submission)
+        own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
+        if submission.status == SubmissionStatus.VERIFIED and own.exists():
+            raise ActionError(
+                _("The data are verified: supporting documents can no longer be added.")
+            )
         attachment = Attachment(
             submission=submission, field=field, name=upload.name, uploaded_by=acting_user
         )

@@ -146,6 +146,11 @@ class VerificationRecord(models.Model):
     class Meta:
         ordering = ["date", "id"]
 
+    @property
+    def attachment_name(self) -> str:
+        """The file's own name, without the storage folder (checks/2026/...)."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
+
 
 class Attachment(models.Model):
     """A supporting document (PDF, image, spreadsheet) for a submission or one of its values."""

@@ -17,6 +17,11 @@ urlpatterns = [
     path("unit/<int:unit_id>/verify/", views.verify, name="verify"),
     path("unit/<int:unit_id>/attach/", views.attach, name="attach"),
     path(
+        "unit/<int:unit_id>/checks/<int:check_id>/attachment/",
+        views.check_attachment,
+        name="check_attachment",
+    ),
+    path(
         "unit/<int:unit_id>/attachments/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",

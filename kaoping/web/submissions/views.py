@@ -16,9 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaoping.web.common import ActionError, download, require, wants_xlsx, xlsx_response
+from kaoping.web.common import (
+    ActionError,
+    document_response,
+    download,
+    require,
+    wants_xlsx,
+    xlsx_response,
+)
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
+    can_add_evidence,
     can_check_submission,
     can_edit_submission,
     can_import_all,
@@ -368,6 +376,8 @@ def unit_page(
         "findings": findings, "form": form, "can_edit": can_edit,
         "is_member": is_member_of_unit(user, unit),
         "can_check": can_check_submission(user, round, unit),
+        "can_add_evidence": can_add_evidence(user, round, unit)
+        and not (submission and submission.status == SubmissionStatus.VERIFIED and is_member_of_unit(user, unit)),
         "check_form": CheckForm(initial={"when": timezone.localdate()}),
         "changes": labelled(submission.changes.select_related("changed_by"), labels) if submission else [],
         "checks": submission.checks.select_related("checker") if submission else [],
@@ -585,10 +595,7 @@ def verify(request, round_id: int, unit_id: int):
 @require_POST
 def attach(request, round_id: int, unit_id: int):
     round, unit = unit_in_round(request, round_id, unit_id)
-    require(
-        can_edit_submission(request.user, round, unit)
-        or can_check_submission(request.user, round, unit)
-    )
+    require(can_add_evidence(request.user, round, unit))
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("Choose a file to upload."))
@@ -605,17 +612,35 @@ def attach(request, round_id: int, unit_id: int):
             )
         else:
             submission = actions.submission_for(round, unit)
-            actions.do_attach(
-                submission, file, field=request.POST.get("field", ""), acting_user=request.user
-            )
-            messages.success(request, _("Document attached."))
+            try:
+                actions.do_attach(submission, file, field=request.POST.get("field", ""),
+                                  acting_user=request.user)  # fmt: skip
+            except ActionError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Document attached."))
     return redirect("submissions:unit", round.pk, unit.pk)
 
 
 @login_required
 def attachment_download(request, round_id: int, unit_id: int, attachment_id: int):
+    """A supporting document, opened in the browser (PDF, images) and logged."""
     round, unit = unit_in_round(request, round_id, unit_id)
     submission = get_object_or_404(Submission, round=round, unit=unit)
     attachment = get_object_or_404(submission.attachments, pk=attachment_id)
+    actions.do_open_document(submission, attachment, acting_user=request.user)
     with attachment.file.open("rb") as handle:
-        return download(handle.read(), attachment.name, "application/octet-stream")
+        return document_response(handle.read(), attachment.name)
+
+
+@login_required
+def check_attachment(request, round_id: int, unit_id: int, check_id: int):
+    """The attachment of a verification record (spot check, self-check), opened and logged."""
+    round, unit = unit_in_round(request, round_id, unit_id)
+    submission = get_object_or_404(Submission, round=round, unit=unit)
+    check = get_object_or_404(submission.checks, pk=check_id)
+    if not check.attachment:
+        raise Http404
+    actions.do_open_document(submission, check, acting_user=request.user)
+    with check.attachment.open("rb") as handle:
+        return document_response(handle.read(), check.attachment_name)
