@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "auth.logout": _("logged out"),
     "auth.password_change": _("changed the password"),
     "accounts.user_create": _("created an account"),
+    "accounts.import": _("imported accounts from a list"),
     "accounts.membership_remove": _("removed a role"),
     "accounts.permissions_change": _("changed permissions"),
     "units.import": _("imported units"),
