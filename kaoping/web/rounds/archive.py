@@ -132,6 +132,34 @@ def _documents_of(round: Round, run) -> dict[str, bytes]:
     files["checks/checks.json"] = _json(checks)
     files["experts/scores.json"] = _json(_expert_scores(round))
     files.update(_reports(run))
+    files.update(_publications(round))
+    return files
+
+
+def _publications(round: Round) -> dict[str, bytes]:
+    """Every publication of the round, not only the last (a re-review republishes): each
+    version's results as published, who published it and why, and its run's reports."""
+    from kaoping.web.results.models import Publication
+
+    files: dict[str, bytes] = {}
+    listing = []
+    for p in (
+        Publication.objects.filter(round=round)
+        .select_related("run", "published_by")
+        .order_by("version")
+    ):
+        folder = f"publications/v{p.version}"
+        rows = p.run.unit_results.select_related("unit").order_by("rank", "unit__code")
+        files[f"{folder}/results.json"] = _json({
+            "version": p.version, "run": p.run.version, "published_at": p.published_at.isoformat(),
+            "published_by": p.published_by.get_username(), "note": p.note,
+            "results": [{"unit": r.unit.code, "name": r.unit.name, "total": r.total,
+                         "rank": r.rank, "grade": r.grade, "groups": r.groups} for r in rows],
+        })  # fmt: skip
+        files.update({f"{folder}/{name}": content for name, content in _reports(p.run).items()})
+        listing.append({"version": p.version, "run": p.run.version,
+                        "published_at": p.published_at.isoformat(), "folder": folder})  # fmt: skip
+    files["publications/index.json"] = _json(listing)
     return files
 
 
