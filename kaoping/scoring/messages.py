@@ -108,6 +108,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "方案继承形成循环：{chain}",
         "the schemes extend each other in a cycle: {chain}",
     ),
+    "scheme.notice_rule_dropped": (
+        "派生方案去掉了财社〔2012〕17号通知的权重规则 {rule}；若本方案不是按该通知开展的评价，"
+        "请在 [scheme] 中写明 notice_rules = false",
+        "the derived scheme drops the notice's weight rule {rule}; if it is not a "
+        "财社〔2012〕17号 evaluation, say notice_rules = false in [scheme]",
+    ),
     "scheme.not_overridable": (
         "继承其他方案的文件不能包含“{key}”（只能覆盖 scheme、weights、standards、scoring、"
         "grades、constraints）",
@@ -150,6 +156,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "and columns right of and below the table (delete them, not just their contents), "
         "save, and upload again",
     ),
+    "data.file_too_big": (
+        "文件大小为 {size} MB，超过基础数据表的上限 {limit} MB",
+        "the file is {size} MB, more than the {limit} MB a base-data table may have",
+    ),
+    "data.zip_bomb": (
+        "工作簿解压后远大于任何基础数据表（{reason}），未打开；请在 Excel 中另存后再试",
+        "the workbook would expand far beyond any base-data table ({reason}); it was not "
+        "opened: save it again from Excel and retry",
+    ),
+    "data.too_many_strings": (
+        "工作簿的共享字符串表有 {strings} 项以上，超过上限 {limit}，未读取",
+        "the workbook's shared-strings table has more than {strings} entries (limit {limit})",
+    ),
+    "data.too_many_cells": (
+        "文件约有 {cells} 个单元格，超过上限 {limit}；请只保留基础数据表本身",
+        "the file has about {cells} cells, more than the limit of {limit}: keep only the table",
+    ),
+    "data.too_many_columns": (
+        "表格有 {columns} 列，超过上限 {limit} 列；基础数据表每个字段一列，请删除多余的列",
+        "the table has {columns} columns, more than the limit of {limit}: one column per "
+        "field, delete the others",
+    ),
+    "data.no_visible_sheet": (
+        "工作簿中没有可见的工作表（隐藏的工作表不会被读取）；请取消隐藏“基础数据”工作表",
+        "the workbook has no visible worksheet (hidden sheets are never read): unhide the "
+        "sheet “基础数据”",
+    ),
     "data.no_header": (
         "找不到表头行：前 10 行中没有一行主要由方案的字段名称或代码组成（例如{examples}）",
         "no header row: none of the first 10 rows names mostly fields of the scheme "
@@ -158,6 +191,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data.missing_column": (
         "缺少列“{label}”（{key}）",
         "the column “{label}” ({key}) is missing",
+    ),
+    "data.evaluator_column": (
+        "列“{column}”由评价机构按单位设定（物价矫正系数表，--price-factors），不能由被评价单位在基础数据中填报；请删除该列",
+        "the column “{column}” is set per unit by the evaluator (price factor table, "
+        "--price-factors), not by the evaluated unit: delete it from the base data",
     ),
     "data.unknown_column": (
         "无法识别的列“{column}”，应为方案中的字段",
@@ -219,6 +257,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "指标“{code}”各单位取值相同（标准差为 0），标准分均记为 0",
         "all units have the same value of “{code}” (sd 0): every z-score is 0",
     ),
+    "eval.few_units": (
+        "指标 {codes} 只有 {n} 个单位参与标准化：两个单位时标准得分只能是 +1 或 −1（得 {high} 或 {low} 分），"
+        "一个单位时为 0（得 {base} 分），得分只表示谁高谁低，不反映差距大小；请至少 3 个单位一起评价，"
+        "或改用目标值、功效系数等不依赖其他单位的计分方法",
+        "the indicators {codes} are standardised over only {n} unit(s): with two units every "
+        "z is +1 or −1 ({high} or {low} points), with one it is 0 ({base} points); the scores "
+        "then say who is ahead, not by how much. Evaluate at least 3 units together, or use a "
+        "target or efficacy normalisation that does not depend on the other units",
+    ),
     "eval.unit_all_na": (
         "单位“{unit}”没有任何可计算的指标",
         "the unit “{unit}” has no applicable indicator",
@@ -278,6 +325,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "单位“{unit}”没有“{key}”的目标值（目标责任书）",
         "the unit “{unit}” has no target for “{key}” (responsibility letter)",
     ),
+    "targets.bad_kind": (
+        "目标类型“{value}”无效，应为 累计 或 控制线",
+        "the target kind “{value}” is invalid, expected cumulative or level",
+    ),
+    "targets.level_plan": (
+        "单位“{unit}”的目标“{key}”是控制线（上限或下限，任何时点都须达到），不按季度分解，请删除分解计划",
+        "the target “{key}” of “{unit}” is a level (a cap or floor that holds at any time): "
+        "it has no decomposition plan",
+    ),
     "targets.bad_weight": (
         "目标权重 {value} 无效，应大于 0",
         "the target weight {value} is invalid, expected more than 0",
@@ -311,6 +367,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "experts disagree on “{item}” of “{unit}”: {measure} {spread} above {limit} "
         "({threshold}% of the maximum {max})",
     ),
+    # --- one assessment (kaoping.scoring.assessment) ---
+    "experts.wrong_panel": (
+        "专家“{expert}”以“{value}”小组名义给单位“{unit}”的“{item}”打分，但该项目由“{panel}”评分，打分无效",
+        "expert “{expert}” scored “{item}” of “{unit}” for the panel “{value}”, but the item "
+        "belongs to the panel “{panel}”: the score is refused",
+    ),
+    "assessment.item_without_panel": (
+        "专家评分项目“{item}”不属于任何专业考核小组（方案 [experts.panels]），无人评分",
+        "the expert-scored item “{item}” belongs to no panel ([experts.panels]): nobody scores it",
+    ),
+    "assessment.item_unscored": (
+        "专家评分项目“{item}”有 {count} 个单位没有得分：{units}{hint}",
+        "the expert-scored item “{item}” has no score for {count} unit(s): {units}{hint}",
+    ),
+    "assessment.price_factor_unused": (
+        "方案“{scheme}”没有物价矫正系数（price_factor），不能使用系数表",
+        "the scheme “{scheme}” has no price correction factor (price_factor)",
+    ),
+    "assessment.price_factor_range": (
+        "单位“{unit}”的物价矫正系数 {value} 无效，应在 {min}～{max} 之间",
+        "the price correction factor {value} of “{unit}” is invalid, expected {min} to {max}",
+    ),
+    "robustness.not_applicable": (
+        "指标 {codes} 对所有单位都不适用，稳健性分析会把它们悄悄排除在外；请补齐数据（或专家评分）后再分析",
+        "the indicators {codes} apply to no unit; the analysis would silently leave them "
+        "out: complete the data (or expert scores) first",
+    ),
+    "assessment.bad_json": (
+        "不是 kaoping awards 输出的 JSON 文件：{reason}",
+        "not a JSON file written by kaoping awards: {reason}",
+    ),
+    "assessment.previous_experts": (
+        "--previous-experts 应与 --previous 一一对应（{n} 个上期数据表，{m} 个评分表）",
+        "give one --previous-experts per --previous file ({n} data files, {m} sheets)",
+    ),
+    "assessment.duplicate_unit": (
+        "单位编码“{value}”重复（第 {first_row} 行已有）",
+        "the unit code “{value}” is repeated (already on row {first_row})",
+    ),
     "adjustments.over_limit": (
         "单位“{unit}”的加减分合计 {total} 分，超出方案规定的 ±{limit} 分",
         "the bonus/deduction points of “{unit}” total {total}, beyond the scheme's ±{limit}",
@@ -343,6 +438,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{name}”是个人：奖励资金不得以任何方式发放给个人（第二十三条），个人只授予荣誉和证书",
         "“{name}” is an individual: the reward fund is never paid to individuals (article 23); "
         "individuals receive honours and certificates only",
+    ),
+    "allocation.not_in_register": (
+        "“{name}”（{value}）不是本轮被考核单位，不能分配奖励资金（第二十三条）",
+        "“{name}” ({value}) is not a unit of this round's register: it cannot share the "
+        "reward fund (article 23)",
+    ),
+    "allocation.no_register": (
+        "手工编制的获奖名单需要用 --units 给出本轮被考核单位名单（或基础数据表），以核对领取资金的单位",
+        "a hand-made list of winners needs the round's register (--units: a unit list or "
+        "the base data) to check who receives money",
     ),
     "allocation.no_recipients": (
         "没有获奖单位，无法分配奖励资金 {value} 元",

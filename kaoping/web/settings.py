@@ -15,6 +15,9 @@ environment variable (healthchecks style), so the same code runs everywhere:
 - ``KAOPING_KEYS_DIR``, ``KAOPING_CHECKPOINT_DIR``: the signing key and the log's signed
   checkpoints, outside the database (default ``var/keys``, ``var/checkpoints``).
 - ``KAOPING_SESSION_MINUTES``: idle session timeout (default 30).
+- ``EMAIL_HOST`` (``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
+  ``EMAIL_USE_TLS``/``EMAIL_USE_SSL``, ``DEFAULT_FROM_EMAIL``): the SMTP server for reminders;
+  unset, reminders are shown in the application only.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
     "kaoping.web.units",
     "kaoping.web.audit",
     "kaoping.web.rounds",
+    "kaoping.web.planning",
     "kaoping.web.submissions",
     "kaoping.web.experts",
     "kaoping.web.results",
@@ -109,6 +113,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "kaoping.web.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kaoping.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +179,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 KAOPING_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KAOPING_WORKER_HEARTBEAT_SECONDS", "5"))
 KAOPING_WORKER_STALE_SECONDS = float(os.environ.get("KAOPING_WORKER_STALE_SECONDS", "30"))
 
+# Django's default hashers, and the one for random initial passwords of imported accounts
+# (kaoping.web.accounts.imports explains why they need no key stretching).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "kaoping.web.accounts.imports.InitialPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -182,11 +197,22 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 11: three character classes, never the user name, never the demo's password.
+    {"NAME": "kaoping.web.accounts.passwords.ComplexityValidator"},
+    {"NAME": "kaoping.web.accounts.passwords.NotUserNameValidator"},
+    {"NAME": "kaoping.web.accounts.passwords.PublishedPasswordValidator"},
 ]
+# Days after which a password must be changed at the next login; 0 (default) never.
+KAOPING_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("KAOPING_PASSWORD_MAX_AGE_DAYS", "0"))
 # Django's model backend, refusing every password while a user name is locked out.
 AUTHENTICATION_BACKENDS = ["kaoping.web.accounts.security.LockoutBackend"]
 KAOPING_LOCKOUT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_FAILURES", "5"))
 KAOPING_LOCKOUT_MINUTES = int(os.environ.get("KAOPING_LOCKOUT_MINUTES", "15"))
+# Issue 11: also per account from any address, and per address for any account.
+KAOPING_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_ACCOUNT_FAILURES", "10"))
+KAOPING_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_ADDRESS_FAILURES", "20"))
+# API tokens expire after this many days (0: never, not recommended).
+KAOPING_TOKEN_DAYS = int(os.environ.get("KAOPING_TOKEN_DAYS", "90"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -276,3 +302,14 @@ if KAOPING_SYSLOG:
 
 # The issuing body printed on report covers and certificates, e.g. "北京市财政局 北京市人力资源和社会保障局".
 KAOPING_REPORT_ISSUER = os.environ.get("KAOPING_REPORT_ISSUER", "")
+
+# E-mail reminders (an intranet mail server is common): off unless EMAIL_HOST is set; the
+# reminders are always shown in the application too.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaoping@localhost")

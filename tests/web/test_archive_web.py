@@ -217,3 +217,24 @@ def test_a_replaced_archive_file_is_not_served(world, closed):
     answer = client.get(reverse("rounds:archive_download", args=[archive.pk]), follow=True)
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "SHA-256 不符" in answer.content.decode()
+
+
+def test_the_archive_keeps_every_publication_not_only_the_last(world):
+    from kaoping.web.results.actions import do_start_scoring_run
+
+    round = world.published()
+    do_transition(round, "reopen", acting_user=world.office, target="scoring", reason="更正加分项")
+    do_start_scoring_run(round, acting_user=world.agency)
+    do_transition(round, "submit_for_review", acting_user=world.office)
+    do_transition(round, "approve", acting_user=world.committee)
+    do_transition(round, "publish_results", acting_user=world.office)
+    do_transition(round, "close", acting_user=world.office)
+    archive = RoundArchive.objects.get(round=round)
+    assert verify_bundle(archive.file.path).ok
+    with zipfile.ZipFile(archive.file.path) as zf:
+        index = json.loads(zf.read("publications/index.json"))
+        first = json.loads(zf.read("publications/v1/results.json"))
+        second = json.loads(zf.read("publications/v2/results.json"))
+    assert [p["version"] for p in index] == [1, 2]
+    assert (first["run"], second["run"]) == (1, 2)
+    assert len(first["results"]) == 16 and first["published_by"] == "office"

@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from kaoping.web.accounts.models import AccountSecurity, Membership
+from kaoping.web.accounts.passwords import password_expired
 from kaoping.web.accounts.security import (
     clear_failures,
     client_ip,
@@ -22,6 +23,7 @@ from kaoping.web.accounts.security import (
     normalised,
     note_failure,
 )
+from kaoping.web.accounts.tokens import revoke_all_tokens
 from kaoping.web.audit.log import acting_user, record
 
 logger = logging.getLogger("kaoping.auth")
@@ -36,8 +38,10 @@ def on_login(sender, request, user, **kwargs):
     clear_failures(user.get_username(), ip)
     record("auth.login", user, data={"ip": ip})
     security = AccountSecurity.objects.filter(user=user).first()
+    expired = password_expired(user, security.password_changed_at if security else None)
     if request is not None and hasattr(request, "session"):
-        request.session[MUST_CHANGE_KEY] = bool(security and security.must_change_password)
+        must = bool(security and security.must_change_password) or expired
+        request.session[MUST_CHANGE_KEY] = must
 
 
 @receiver(user_login_failed)
@@ -96,7 +100,11 @@ def log_account_change(sender, instance, created, **kwargs):
     if changed:
         record("accounts.permissions_change", actor, obj=instance,
                data={"username": instance.username, "changed": changed})  # fmt: skip
-    if old["password"] != instance.password:
+    # Django re-hashes a password with the preferred hasher when its owner logs in
+    # (``check_password``'s setter saves only the password, the raw one already forgotten):
+    # the same password, so not a change that would clear "must change" or end tokens.
+    rehash = kwargs.get("update_fields") == frozenset({"password"}) and instance._password is None
+    if old["password"] != instance.password and not rehash:
         by_self = actor is None or actor.pk == instance.pk
         # A password set by an administrator is an initial one: its owner must change it.
         AccountSecurity.objects.update_or_create(
@@ -105,6 +113,8 @@ def log_account_change(sender, instance, created, **kwargs):
         )
         record("auth.password_change", actor, obj=instance,
                data={"username": instance.username, "by_self": by_self})  # fmt: skip
+        # A token is as good as the password: a new password ends every token (issue 11).
+        revoke_all_tokens(instance, acting_user=actor, reason="password_change")
 
 
 def _flags(user) -> dict:
