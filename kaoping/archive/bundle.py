@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kaoping.archive.signing import public_pem, sign, verify
 from kaoping.scoring import (
     Adjustment,
     Assessment,
@@ -208,8 +209,6 @@ def build_bundle(
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, manifest_bytes)
         if signing_key is not None:
-            from kaoping.archive.signing import public_pem, sign
-
             signature = {**sign(signing_key, manifest_bytes),
                          "public_key": public_pem(signing_key.public_key()).decode("ascii")}  # fmt: skip
             zf.writestr(SIGNATURE, _json(signature))
@@ -265,8 +264,6 @@ def verify_bundle(path: str | Path, public_keys: Mapping[str, Any] | None = None
 def _check_signature(
     zf: zipfile.ZipFile, names: set[str], manifest_bytes: bytes, keys: Mapping[str, Any] | None
 ) -> Check:
-    from kaoping.archive.signing import verify
-
     if SIGNATURE not in names:
         return Check("signature", not keys, "未签名 unsigned")
     try:

@@ -18,6 +18,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kaoping.web.jobs.durable import live_workers
+
 
 def _database() -> str:
     try:
@@ -30,8 +32,6 @@ def _database() -> str:
 
 
 def _workers() -> str:
-    from kaoping.web.jobs.durable import live_workers
-
     try:
         alive = live_workers()
     except DatabaseError:

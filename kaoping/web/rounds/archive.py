@@ -24,7 +24,7 @@ from kaoping.archive import build_bundle, verify_bundle
 from kaoping.scoring import Assessment, BaseData, assess
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.web.audit.anchors import signing_key, trusted_keys
+from kaoping.web.audit.keys import signing_key, trusted_keys
 from kaoping.web.audit.log import chain_position, entry_as_dict
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kaoping.archive import signing
-from kaoping.web.audit import anchors
+from kaoping.web.audit import keys
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         key = signing.rotate(settings.KAOPING_KEYS_DIR)
-        anchors.forget_key()
+        keys.forget_key()
         key_id = signing.key_id(key.public_key())
         self.stdout.write(f"新签名密钥 / new signing key: {key_id}")
         self.stdout.write(signing.public_pem(key.public_key()).decode("ascii"))
