@@ -172,7 +172,7 @@ def test_gunicorn_serves_the_application_and_healthz_sees_the_worker(site):
 
     def health():
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=60) as answer:
                 return answer.status, json.loads(answer.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read())
@@ -182,7 +182,7 @@ def test_gunicorn_serves_the_application_and_healthz_sees_the_worker(site):
         try:
             status, body = health()
             break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.3)
     assert status == 503 and body["workers"] == "no worker heartbeat"
@@ -191,5 +191,5 @@ def test_gunicorn_serves_the_application_and_healthz_sees_the_worker(site):
     while health()[0] != 200:
         assert time.monotonic() < deadline, health()
         time.sleep(0.3)
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as page:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=60) as page:
         assert page.headers["Server"] == "gunicorn" and "登录" in page.read().decode()
