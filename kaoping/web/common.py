@@ -72,3 +72,8 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
+
+
+def refused(problems, lang: str = "zh") -> ActionError:
+    """An ActionError listing every problem the scoring core found (one per line)."""
+    return ActionError("\n".join(p.text(lang) for p in problems))

@@ -87,9 +87,13 @@ INSTALLED_APPS = [
     "kaoping.web.units",
     "kaoping.web.audit",
     "kaoping.web.rounds",
+    "kaoping.web.schemes",
     "kaoping.web.submissions",
     "kaoping.web.experts",
+    "kaoping.web.letters",
+    "kaoping.web.adjustments",
     "kaoping.web.results",
+    "kaoping.web.awards",
     "kaoping.web.disputes",
     "kaoping.web.api",
 ]

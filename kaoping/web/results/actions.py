@@ -14,6 +14,7 @@ from kaoping.scoring import KaopingError, evaluate
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
+from kaoping.web.results.inputs import missing_inputs, round_adjustments, with_round_inputs
 from kaoping.web.results.models import (
     Publication,
     RunKind,
@@ -33,6 +34,9 @@ def do_start_scoring_run(
     round: Round, *, acting_user, kind: str = RunKind.ORIGINAL, note: str = ""
 ) -> ScoringRun:
     """Queue a scoring run (a new version) and compute it in the background."""
+    missing = missing_inputs(round)
+    if missing:
+        raise ActionError("\n".join([_("Scoring cannot start yet:"), *missing]))
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if ScoringRun.objects.filter(
@@ -92,7 +96,8 @@ def evaluation_of(round: Round, previous=None, adjustments=()):
     if not submissions:
         raise ActionError(_("There is no verified data to score."))
     data = base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
-    data = reviewed_base_data(round, data)
+    data = with_round_inputs(round, reviewed_base_data(round, data))
+    adjustments = adjustments or round_adjustments(round, data.codes)
     result = evaluate(scheme, data, previous=previous, adjustments=adjustments)
     return result, [s.unit for s in submissions]
 
