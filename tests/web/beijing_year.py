@@ -29,17 +29,19 @@ def score_every_item(world, round, skip_panels=(), overrides=None):
     maxima = {i.code: i.max for i in scoring_items(scheme)}
     units = list(round.units.order_by("code"))
     groups = []
-    for panel in expert_rules(scheme).panels:
-        if panel.code in skip_panels:
+    panels = [(p.code, p.name, list(p.items)) for p in expert_rules(scheme).panels]
+    if not panels:  # a scheme without professional groups: one group for every item
+        panels = [("all", "考核小组", list(maxima))]
+    for code, name, items in panels:
+        if code in skip_panels:
             continue
-        group = ex.do_create_group(round, name=panel.name, items=list(panel.items),
-                                   acting_user=world.office)  # fmt: skip
+        group = ex.do_create_group(round, name=name, items=items, acting_user=world.office)
         ex.do_add_members(group, [world.expert1, world.expert2], acting_user=world.office)
         ex.do_assign(group, [world.expert1, world.expert2], units, acting_user=world.office)
         for expert in (world.expert1, world.expert2):
             entries = {}
             for i, unit in enumerate(units):
-                for item in panel.items:
+                for item in items:
                     key = (expert.username, unit.code, item)
                     value = (overrides or {}).get(key, expert_value(i, maxima[item]))
                     entries[(unit.pk, item)] = value

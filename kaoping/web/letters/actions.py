@@ -90,7 +90,8 @@ def do_import_targets(round: Round, content: bytes, filename: str, *, acting_use
             Target.objects.update_or_create(
                 round=round, unit=units[t.unit_code], key=t.key,
                 defaults={"name": t.name, "value": t.value, "weight": t.weight,
-                          "direction": t.direction, "plan": list(t.plan), "set_by": acting_user},
+                          "direction": t.direction, "plan": list(t.plan), "set_by": acting_user,
+                          "actual": t.actual, "through": t.through or ""},
             )  # fmt: skip
         record("letters.import_targets", acting_user, round=round,
                data={"file": filename, "targets": len(engine_targets)})  # fmt: skip

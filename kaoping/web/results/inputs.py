@@ -27,12 +27,12 @@ def with_round_inputs(round, data: BaseData) -> BaseData:
     """``data`` with the letters' target fields and the evaluator's price factors filled."""
     scheme = round.scheme()
     columns, _missing = target_columns(scheme, round_targets(round), data.codes)
-    factors = price_factors(round)
-    if factors and PRICE_FIELD in {f.key for f in scheme.fields}:
-        before = data.columns.get(PRICE_FIELD, np.full(len(data), np.nan))
-        columns[PRICE_FIELD] = np.array(
-            [factors.get(code, b) for code, b in zip(data.codes, before, strict=True)], dtype=float
-        )
+    if PRICE_FIELD in {f.key for f in scheme.fields}:
+        # Every unit gets a factor: the evaluator's, else the scheme's default (as the
+        # table reader fills it, so an archived CSV reads back to the same fingerprint).
+        factors, default = price_factors(round), scheme.field(PRICE_FIELD).default
+        fallback = np.nan if default is None else float(default)
+        columns[PRICE_FIELD] = np.array([factors.get(c, fallback) for c in data.codes], dtype=float)
     return with_columns(data, columns) if columns else data
 
 

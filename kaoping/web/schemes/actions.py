@@ -84,7 +84,7 @@ def do_adjust_scheme(round: Round, values: dict, *, acting_user) -> list:
     """Write the form's settings into the draft scheme; returns the changes made."""
     before = tomllib.loads(round.scheme_text)
     doc = apply_settings(before, values)
-    _scheme, problems = problems_of(doc)
+    _scheme, problems = problems_of(doc, base=before)
     if problems:
         raise ActionError("\n".join(p.text("zh") for p in problems))
     changes = differences(before, doc)

@@ -19,6 +19,7 @@ from kaoping.scoring.adjustments import adjustment_rules
 from kaoping.scoring.awards import award_rules
 from kaoping.scoring.experts import expert_rules
 from kaoping.scoring.schemes.loader import items_of
+from kaoping.scoring.schemes.model import EXTENSION_SECTIONS
 
 STANDARD_KEYS = ("minimum", "minimum_points", "excellent", "excellent_points")
 TIER_KEYS = ("name", "min", "share", "coefficient")
@@ -130,18 +131,33 @@ def document_text(doc: dict[str, Any]) -> str:
     return tomli_w.dumps(doc)
 
 
-def problems_of(doc: dict[str, Any], name: str = "<scheme>") -> tuple[Scheme | None, list[Problem]]:
-    """The scheme and every problem the loader and the extension sections' rules find."""
-    try:
-        scheme = scheme_from_dict(doc, path=name)
-    except KaopingError as exc:
-        return None, list(exc.problems)
+def problems_of(
+    doc: dict[str, Any], name: str = "<scheme>", base: dict[str, Any] | None = None
+) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme and every problem the loader and the extension sections' rules find.
+
+    When the indicator system itself has problems, the extension sections (awards, bonus
+    bounds, experts) are still checked, on ``base``'s indicator system, so that every
+    problem shows at once.
+    """
     problems: list[Problem] = []
-    for rules in (award_rules, adjustment_rules, expert_rules):
-        try:
-            rules(scheme)
-        except KaopingError as exc:
-            problems += exc.problems
+    try:
+        scheme = checked = scheme_from_dict(doc, path=name)
+    except KaopingError as exc:
+        problems += exc.problems
+        scheme, checked = None, None
+        if base is not None:
+            sections = {k: doc[k] for k in EXTENSION_SECTIONS if k in doc}
+            try:
+                checked = scheme_from_dict({**base, **sections}, path=name)
+            except KaopingError:
+                checked = None
+    if checked is not None:
+        for rules in (award_rules, adjustment_rules, expert_rules):
+            try:
+                rules(checked)
+            except KaopingError as exc:
+                problems += exc.problems
     return (scheme if not problems else None), problems
 
 
