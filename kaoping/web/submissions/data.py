@@ -17,7 +17,7 @@ import numpy as np
 
 from kaoping.scoring import BaseData, DataError, Problem, Scheme, UnitRef
 from kaoping.tables import read_base_data, write_template
-from kaoping.web.schemes.fields import for_units, template_scheme, unit_fields
+from kaoping.web.schemes.fields import template_scheme, unit_fields
 
 FORM_SOURCE = "网页表单"
 
@@ -65,9 +65,9 @@ def values_of(data: BaseData, position: int, scheme: Scheme) -> dict[str, float 
 
 def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object]) -> BaseData:
     """Validate one unit's values with the engine's table rules; raises DataError."""
-    return read_base_data(
-        one_row_csv(scheme, [(unit, values)], year), for_units(scheme), filename=FORM_SOURCE
-    )
+    # Only the unit's own fields: expert items, targets and price factors are not its to give.
+    own = template_scheme(scheme)
+    return read_base_data(one_row_csv(own, [(unit, values)], year), own, filename=FORM_SOURCE)
 
 
 def one_row_csv(
