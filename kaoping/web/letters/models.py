@@ -71,6 +71,11 @@ class Target(models.Model):
         )  # fmt: skip
 
     @property
+    def plan_text(self) -> str:
+        """The quarterly plan as people write it: 5000 / 6000 / 6000 / 5500."""
+        return " / ".join(f"{x:g}" for x in self.plan or ())
+
+    @property
     def progress(self):
         """The core's progress (completion, expected to date, schedule); None without actual."""
         if self.actual is None:

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_token_lifecycle'),
+        ("accounts", "0003_token_lifecycle"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('admin', 'system administrator'), ('office', 'evaluation office'), ('agency', 'evaluation agency / work group'), ('expert', 'expert'), ('committee', 'committee / leading group'), ('leading_group', 'leading group'), ('unit', 'evaluated unit')], max_length=20, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "system administrator"),
+                    ("office", "evaluation office"),
+                    ("agency", "evaluation agency / work group"),
+                    ("expert", "expert"),
+                    ("committee", "committee / leading group"),
+                    ("leading_group", "leading group"),
+                    ("unit", "evaluated unit"),
+                ],
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]
