@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kaoping.web.adjustments",
     "kaoping.web.results",
     "kaoping.web.awards",
+    "kaoping.web.workflow",
     "kaoping.web.disputes",
     "kaoping.web.api",
 ]

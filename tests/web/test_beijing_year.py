@@ -33,9 +33,9 @@ from kaoping.web.letters.models import Target
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.results.frozen import frozen_result
 from kaoping.web.results.models import RunSnapshot
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.schemes.actions import do_create_round_from, do_set_price_factor
 from kaoping.web.submissions import actions as sub
+from kaoping.web.workflow.actions import do_transition
 
 from .beijing_year import import_targets, score_every_item
 from .conftest import EXAMPLES, make_user, numbers

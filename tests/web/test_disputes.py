@@ -17,8 +17,8 @@ from kaoping.web.disputes import actions as da
 from kaoping.web.disputes.models import Correction, Dispute
 from kaoping.web.experts.models import ExpertGroup, ExpertScore
 from kaoping.web.results.models import Publication, RunSnapshot, ScoringRun, UnitResult
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.submissions.models import Submission
+from kaoping.web.workflow.actions import do_transition
 
 from .beijing_year import score_every_item
 from .conftest import make_user

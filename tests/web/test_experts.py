@@ -20,8 +20,8 @@ from kaoping.web.experts.models import Assignment, ExpertGroup, ExpertScore, Sco
 from kaoping.web.permissions import can_score_in_group
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.results.models import RunSnapshot, ScoringRun
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.submissions import actions as sub
+from kaoping.web.workflow.actions import do_transition
 
 from .beijing_year import import_targets, score_every_item
 from .conftest import EXAMPLES, make_user, numbers
