@@ -22,6 +22,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/adjustments/", include("kaoping.web.adjustments.urls")),
     path("awards/", include("kaoping.web.awards.urls")),
     path("rounds/<int:round_id>/data/", include("kaoping.web.submissions.urls")),
+    path("rounds/<int:round_id>/plan/", include("kaoping.web.planning.urls")),
     path("rounds/<int:round_id>/results/", include("kaoping.web.results.urls")),
     path("rounds/<int:round_id>/disputes/", include("kaoping.web.disputes.urls")),
     path("experts/", include("kaoping.web.experts.urls")),

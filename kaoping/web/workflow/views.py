@@ -25,6 +25,7 @@ from kaoping.web.rounds.models import TRANSITIONS, RoundArchive
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions.uploads import check_name_and_size
 from kaoping.web.submissions.views import overdue_submissions
+from kaoping.web.todo import todos
 from kaoping.web.workflow.actions import do_transition
 from kaoping.web.workflow.archive import ArchiveRejected, import_archive
 
@@ -37,7 +38,8 @@ def home(request):
     if can_view_overdue(request.user):
         overdue = len(overdue_submissions())
     rounds = visible_rounds(request.user).prefetch_related("units")
-    return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue})
+    return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue,
+                                             "todos": todos(request.user)})  # fmt: skip
 
 
 @login_required
