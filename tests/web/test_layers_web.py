@@ -20,11 +20,11 @@ ORDER = ["audit", "accounts", "units", "rounds", "planning", "schemes", "submiss
          "adjustments", "results", "awards", "disputes", "workflow", "api"]  # fmt: skip
 # Project-level glue, not apps: settings, URLs, middleware, the shared helpers (common) and
 # the permission rules every view consults (permissions), the demo and the commands.
-GLUE = {"common", "permissions", "settings", "urls", "middleware", "context", "demo", "wsgi", "todo",
+GLUE = {"common", "permissions", "settings", "urls", "middleware", "context", "demo", "wsgi", "todo", "templatetags",
         "apps", "management", "locale", "static", "templates", "__init__"}  # fmt: skip
 KNOWN = {
     # The log's integrity pages (issue 10) re-derive published results and expert rows.
-    ("audit", "experts"), ("audit", "results"), ("audit", "rounds"), ("audit", "units"),
+    ("audit", "experts"), ("audit", "results"), ("audit", "rounds"),
     # Scoring reads the values a decided re-review (复验) adopted; disputes start new runs.
     ("results", "disputes"),
     # Importing accounts (issue 14) names their units and reuses the upload checks.
