@@ -28,13 +28,14 @@ from kaoping.web.awards.actions import (
 )
 from kaoping.web.awards.models import LineKind
 from kaoping.web.common import ActionError
-from kaoping.web.letters.actions import do_file_plan, do_report_progress
+from kaoping.web.letters.actions import do_file_plan, do_import_targets, do_report_progress
 from kaoping.web.letters.models import Target
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.results.frozen import frozen_result
 from kaoping.web.results.models import RunSnapshot
 from kaoping.web.schemes.actions import do_create_round_from, do_set_price_factor
 from kaoping.web.submissions import actions as sub
+from kaoping.web.units.models import Unit
 from kaoping.web.workflow.actions import do_transition
 
 from .beijing_year import import_targets, score_every_item
@@ -227,9 +228,12 @@ def test_price_factors_are_the_evaluators_and_reach_the_scoring_run(world):
 def test_targets_imported_plans_filed_progress_reported_and_levels_held(world):
     round = new_round(world)
     do_transition(round, "publish_scheme", acting_user=world.office)
-    assert import_targets(world, round) == 16
+    assert import_targets(world, round) == 32  # new jobs and the unemployment rate, 16 each
     target = Target.objects.get(round=round, unit=world.dongcheng, key="new_jobs")
-    assert target.value == 22500 and target.plan == [4500, 6750, 5625, 5625]
+    assert target.value == 22500 and target.plan == [4500, 6750, 5625, 5625] and not target.level
+    imported_rate = Target.objects.get(round=round, unit=world.dongcheng,
+                                       key="registered_unemployment_rate")  # fmt: skip
+    assert imported_rate.level and imported_rate.held  # 2.4% against at most 3.5%
     with pytest.raises(ActionError) as refused:
         do_file_plan(target, [5000, 5000, 5000, 5000], acting_user=world.dong_user)
     assert "22500" in str(refused.value)  # the plan must add up to the target
@@ -445,3 +449,37 @@ def test_the_special_assessments_of_the_year_feed_the_award_decision(world, year
         world.client(world.office).get(reverse("awards:decision", args=[year.pk])).content.decode()
     )
     assert "2024年度资金绩效评价" in page
+
+
+def test_member_units_letters_feed_their_round_and_the_years_award_decision(world, year):
+    """成员单位: their letters' completion fills target_completion; their published round's
+    award (完成目标责任单位) joins the year's decision beside the districts' awards."""
+    rows = example_rows("member-units-2024.csv")
+    members = [Unit.objects.create(code=c, name=r["unit_name"]) for c, r in rows.items()]
+    for unit in members:
+        world.unit_users[unit.code] = make_user(f"u{unit.code}", Role.UNIT, unit)
+    member_round = new_round(world, code="member-unit-targets", units=members,
+                             name="2024年度成员单位考核")  # fmt: skip
+    do_transition(member_round, "publish_scheme", acting_user=world.office)
+    do_transition(member_round, "open_collection", acting_user=world.office)
+    letters = EXAMPLES / "beijing" / "member-targets-2024.csv"
+    do_import_targets(member_round, letters.read_bytes(), letters.name, acting_user=world.office)
+    collected_rows = {u.code: rows[u.code] for u in members}
+    for unit in members:
+        s = sub.submission_for(member_round, unit)
+        sub.do_save_draft(s, numbers(collected_rows[unit.code]),
+                          acting_user=world.unit_users[unit.code])  # fmt: skip
+        sub.do_submit(s, acting_user=world.unit_users[unit.code])
+        sub.do_verify(s, acting_user=world.agency)
+    approved(world, member_round)
+    do_transition(member_round, "publish_results", acting_user=world.office)
+    run = member_round.publications.get().run
+    data = RunSnapshot.objects.get(run=run).data
+    codes = [u[0] for u in data["units"]]
+    # 市人力社保局: 268,000 of 260,000 (100%) and 285,000 of 300,000 (95%): (100 + 95) / 2.
+    assert data["columns"]["target_completion"][codes.index("M01")] == pytest.approx(97.5)
+    decision = do_propose_awards(year, acting_user=world.office)
+    member_lines = decision.lines.filter(kind=LineKind.MEMBER, source=member_round)
+    core = decisions_of(run)
+    assert sorted(ln.unit.code for ln in member_lines) == sorted(d.unit_code for d in core.winners)
+    assert member_lines.exists() and member_lines.first().title == "完成目标责任单位"

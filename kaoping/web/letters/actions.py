@@ -29,6 +29,13 @@ SETTING_STATES = (RoundState.DRAFT, RoundState.SCHEME_PUBLISHED, RoundState.COLL
 FILING_STATES = SETTING_STATES
 
 
+def is_level(key: str, name: str) -> bool:
+    """An imported target is a level to hold (held / not held) when it is a rate: its code
+    ends in ``_rate`` or its name says 率 (e.g. 城镇登记失业率). An assumption: the targets
+    table has no column saying so; the office can change it on the page."""
+    return key.endswith("_rate") or "率" in name
+
+
 def _require_state(round: Round, states, what: str) -> None:
     if round.state not in states:
         raise ActionError(
@@ -91,7 +98,8 @@ def do_import_targets(round: Round, content: bytes, filename: str, *, acting_use
                 round=round, unit=units[t.unit_code], key=t.key,
                 defaults={"name": t.name, "value": t.value, "weight": t.weight,
                           "direction": t.direction, "plan": list(t.plan), "set_by": acting_user,
-                          "actual": t.actual, "through": t.through or ""},
+                          "actual": t.actual, "through": t.through or "",
+                          "level": is_level(t.key, t.name)},
             )  # fmt: skip
         record("letters.import_targets", acting_user, round=round,
                data={"file": filename, "targets": len(engine_targets)})  # fmt: skip

@@ -80,7 +80,7 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     page.goto(f"{base}/rounds/{round.pk}/letters/")
     page.set_input_files("#import-targets input[type=file]", str(TARGETS))
     page.click("#import-targets button")
-    assert page.locator("#targets tbody tr").count() == 16
+    assert page.locator("#targets tbody tr").count() == 32
 
     # 东城区 files its decomposition plan and reports progress at mid-year.
     login(page, base, "u110101")
