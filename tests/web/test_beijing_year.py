@@ -483,3 +483,36 @@ def test_member_units_letters_feed_their_round_and_the_years_award_decision(worl
     core = decisions_of(run)
     assert sorted(ln.unit.code for ln in member_lines) == sorted(d.unit_code for d in core.winners)
     assert member_lines.exists() and member_lines.first().title == "完成目标责任单位"
+
+
+def test_units_never_enter_expert_items_targets_or_price_factors(world, tmp_path):
+    round = new_round(world)
+    do_transition(round, "publish_scheme", acting_user=world.office)
+    do_transition(round, "open_collection", acting_user=world.office)
+    client = world.client(world.dong_user)
+    page = client.get(
+        reverse("submissions:unit", args=[round.pk, world.dongcheng.pk])
+    ).content.decode()
+    assert 'name="new_jobs"' in page
+    for key in ("policy_overall", "job_creation_innovation", "new_jobs_target"):
+        assert f'name="{key}"' not in page
+    template = client.get(reverse("submissions:template", args=[round.pk, world.dongcheng.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(template.content)).worksheets[0]
+    cells = {str(c.value) for row in sheet.iter_rows(max_row=8) for c in row if c.value}
+    assert "new_jobs" in cells and not {"policy_overall", "new_jobs_target"} & cells
+
+
+def test_the_bonus_is_in_the_units_explanation_and_the_pages_speak_english(world, year):
+    from kaoping.web.results.frozen import unit_explanation
+    from kaoping.web.results.models import ScoringRun
+
+    run = ScoringRun.latest_done(year)
+    text = unit_explanation(run, world.districts[2].code).render("zh")
+    assert "圆满完成重大活动期间临时招聘保障任务" in text and "京就领办〔2024〕5号" in text
+    do_propose_awards(year, acting_user=world.office)
+    client = world.client(world.office)
+    zh = client.get(reverse("awards:decision", args=[year.pk])).content.decode()
+    assert "奖励与通报批评" in zh and "通报批评名单" in zh
+    client.post(reverse("set_language"), {"language": "en"})
+    en = client.get(reverse("awards:decision", args=[year.pk])).content.decode()
+    assert "Awards and criticism" in en and "Criticism list" in en

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaoping.scoring import builtin_scheme_codes
+from kaoping.scoring import builtin_scheme_codes, load_scheme
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
     can_create_round,
@@ -75,7 +75,10 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme_code"].choices = [(c, c) for c in builtin_scheme_codes()]
+        # By name (and code): a selector of bare codes means nothing to an office.
+        self.fields["scheme_code"].choices = [
+            (c, f"{load_scheme(c).name}（{c}）") for c in builtin_scheme_codes()
+        ]
 
     def chosen_units(self):
         units = list(self.cleaned_data["units"])
