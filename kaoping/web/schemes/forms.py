@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kaoping.scoring import builtin_scheme_codes, load_scheme
 from kaoping.scoring.schemes.loader import items_of
 from kaoping.web.rounds.models import Round
+from kaoping.web.rounds.views import RoundForm
 from kaoping.web.schemes.edit import (
     STANDARD_KEYS,
     TIER_KEYS,
@@ -55,11 +56,7 @@ class NewRoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["builtin"].choices = builtin_choices(lang)
 
-    def chosen_units(self) -> list:
-        units = list(self.cleaned_data["units"])
-        if self.cleaned_data["parent"]:
-            units += list(self.cleaned_data["parent"].children.all())
-        return units
+    chosen_units = RoundForm.chosen_units  # the units picked, plus the parent's children
 
     def clean(self):
         data = super().clean()
