@@ -125,7 +125,7 @@ class Site:
 SCORED_ROUND = """
 from django.test.utils import override_settings
 from tests.web.conftest import World
-from kaoping.web.rounds.actions import do_transition
+from kaoping.web.workflow.actions import do_transition
 world = World()
 with override_settings(KAOPING_JOBS_INLINE=True):
     round = world.collecting()

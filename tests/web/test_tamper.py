@@ -172,7 +172,7 @@ def test_after_a_key_rotation_old_signatures_still_verify_and_new_ones_use_the_n
     from django.core.management import call_command
 
     from kaoping.archive import signing
-    from kaoping.web.rounds.actions import do_transition
+    from kaoping.web.workflow.actions import do_transition
 
     old = {p.stem for p in settings.KAOPING_KEYS_DIR.glob("*.pub")}
     call_command("rotate_signing_key", stdout=io.StringIO())
