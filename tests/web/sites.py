@@ -96,7 +96,7 @@ class Site:
             url = urlparse(self.env["DATABASE_URL"])
             with psycopg.connect(host=url.hostname, port=url.port, user=url.username,
                                  dbname=self.pg_name) as conn:  # fmt: skip
-                return conn.execute(query.replace("?", "%s"), params).fetchall()
+                return conn.execute(query.replace("%", "%%").replace("?", "%s"), params).fetchall()
         with closing(sqlite3.connect(self.folder / "site.sqlite3", timeout=30)) as conn:
             return conn.execute(query, params).fetchall()
 
