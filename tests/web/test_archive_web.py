@@ -182,13 +182,13 @@ def test_an_unsigned_or_consistently_rewritten_bundle_is_not_imported(world, tmp
 
     client = world.client(world.office)
     unsigned = bundle_from_files(tmp_path / "unsigned.zip")
-    answer = client.post(reverse("rounds:archive_import"),
+    answer = client.post(reverse("workflow:archive_import"),
                          {"file": SimpleUploadedFile("u.zip", unsigned)})  # fmt: skip
     assert answer.status_code == 400 and "未签名" in answer.content.decode()
     path = tmp_path / "rewritten.zip"
     bundle_from_files(path, other_key)
     rewrite_consistently(path, Ed25519PrivateKey.generate())
-    answer = client.post(reverse("rounds:archive_import"),
+    answer = client.post(reverse("workflow:archive_import"),
                          {"file": SimpleUploadedFile("r.zip", path.read_bytes())})  # fmt: skip
     assert answer.status_code == 400 and "不在受信任的公钥中" in answer.content.decode()
     assert not RoundArchive.objects.exists()
@@ -214,7 +214,7 @@ def test_a_replaced_archive_file_is_not_served(world, closed):
     with open(archive.file.path, "ab") as handle:
         handle.write(b"tampered")
     client = world.client(world.office)
-    answer = client.get(reverse("rounds:archive_download", args=[archive.pk]), follow=True)
+    answer = client.get(reverse("workflow:archive_download", args=[archive.pk]), follow=True)
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "SHA-256 不符" in answer.content.decode()
 
