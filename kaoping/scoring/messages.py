@@ -219,6 +219,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "指标“{code}”各单位取值相同（标准差为 0），标准分均记为 0",
         "all units have the same value of “{code}” (sd 0): every z-score is 0",
     ),
+    "eval.geometric_nonpositive": (
+        "单位“{unit}”在“{group}”下有不大于 0 的得分，几何平均无法计算；"
+        "请改用得分为正的标准化（如极差法映射到 1～100）或算术平均",
+        "the unit “{unit}” has a score of 0 or below under “{group}”: a geometric mean needs "
+        "positive scores (normalise onto positive scores, e.g. min-max onto 1-100, or use the "
+        "arithmetic mean)",
+    ),
     "eval.unit_all_na": (
         "单位“{unit}”没有任何可计算的指标",
         "the unit “{unit}” has no applicable indicator",

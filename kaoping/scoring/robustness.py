@@ -39,13 +39,11 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.evaluation import evaluate
+from kaoping.scoring.evaluation import COMPARATIVE, evaluate
 from kaoping.scoring.formulas import FormulaError, parse_condition
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
 
-# Normalisations that compare units with each other, and so may be swapped for one another.
-COMPARATIVE = ("zscore", "minmax", "efficacy")
 # The special normalisation level "as the scheme publishes it" (each indicator its own).
 AS_PUBLISHED = "scheme"
 FACTORS = ("weights", "normalisation", "sd", "not_applicable")
