@@ -19,6 +19,7 @@ The steps, for every indicator (see ``docs/mof-2012.md`` for a worked example):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -188,39 +189,13 @@ def evaluate(
     n, k = len(data), len(scheme.indicators)
     values = np.full((n, k), np.nan)
     reasons = np.zeros((n, k), dtype=np.int8)
-    z = np.full((n, k), np.nan)
-    raw_scores = np.full((n, k), np.nan)
-    points = np.zeros((n, k))
-    stats: dict[str, dict[str, Any]] = {}
-    warnings: list[Problem] = []
-
     for j, indicator in enumerate(scheme.indicators):
         outcome: FormulaResult = indicator.formula.evaluate(columns)
         values[:, j] = outcome.values
         reasons[:, j] = outcome.reason
-    imputed, treated = prepare_values(scheme, data, values)
-    reasons[imputed] = OK
-    for j, indicator in enumerate(scheme.indicators):
-        normalised = normalise(
-            indicator.normalisation,
-            treated[:, j],
-            _resolved_params(indicator, columns),
-            _context(scheme, indicator, columns),
-        )
-        raw_scores[:, j] = normalised.scores
-        if normalised.z is not None:
-            z[:, j] = normalised.z
-        no_target = ~np.isnan(values[:, j]) & np.isnan(normalised.scores)
-        reasons[no_target, j] = NO_TARGET
-        points[:, j] = standard_points(indicator, values[:, j], normalised.scores)
-        stats[indicator.code] = _indicator_stats(scheme, indicator, normalised.stats, reasons[:, j])
-        warnings += _indicator_warnings(indicator, stats[indicator.code])
-
+    scored = score_values(scheme, data, columns, values, reasons)
+    reasons, used, warnings = scored.reasons, scored.used, list(scored.warnings)
     rules = scheme.scoring
-    scores = np.where(
-        np.isnan(raw_scores), np.nan, np.clip(raw_scores + points, rules.floor, rules.cap)
-    )
-    used = apply_na_policy(scheme, scores)
     group_scores, base_totals = aggregate(scheme, used)
     _check_geometric(scheme, data, used, group_scores)
     adjustments = list(adjustments)
@@ -237,10 +212,10 @@ def evaluate(
         data=data,
         values=values,
         reasons=reasons,
-        z=z,
-        raw_scores=raw_scores,
-        standard_points=np.where(np.isnan(raw_scores), 0.0, points),
-        scores=scores,
+        z=scored.z,
+        raw_scores=scored.raw_scores,
+        standard_points=np.where(np.isnan(scored.raw_scores), 0.0, scored.points),
+        scores=scored.scores,
         used_scores=used,
         group_scores=group_scores,
         base_totals=base_totals,
@@ -248,15 +223,92 @@ def evaluate(
         totals=totals,
         ranks=ranks,
         grades=grades,
-        stats=stats,
+        stats=scored.stats,
         warnings=warnings,
         adjustments=adjustments,
-        imputed=imputed,
-        treated_values=treated,
+        imputed=scored.imputed,
+        treated_values=scored.treated,
     )
     if previous is not None:
         result.previous = compare_with(result, previous)
     return result
+
+
+@dataclass
+class ScoredValues:
+    """Indicator values turned into the scores that enter the aggregation (steps 2-4)."""
+
+    reasons: np.ndarray
+    imputed: np.ndarray
+    treated: np.ndarray
+    z: np.ndarray
+    raw_scores: np.ndarray
+    points: np.ndarray
+    scores: np.ndarray
+    used: np.ndarray
+    stats: dict[str, dict[str, Any]]
+    warnings: list[Problem]
+
+
+def score_values(
+    scheme: Scheme,
+    data: BaseData,
+    columns: Mapping[str, np.ndarray],
+    values: np.ndarray,
+    reasons: np.ndarray,
+    *,
+    explain: bool = True,
+) -> ScoredValues:
+    """Imputation and outlier treatment, normalisation, standards, clamping and the
+    not-applicable policy, for every indicator (the robustness analysis calls this with the
+    formulas' values computed once, ``explain=False`` skipping statistics and warnings).
+
+    Indicators sharing a normalisation, its parameters and a direction are normalised in one
+    call (the normalisations work along the last axis, one row per indicator).
+    """
+    n, k = values.shape
+    reasons = reasons.copy()
+    imputed, treated = prepare_values(scheme, data, values)
+    reasons[imputed] = OK
+    z = np.full((n, k), np.nan)
+    raw_scores = np.full((n, k), np.nan)
+    points = np.zeros((n, k))
+    stats: dict[str, dict[str, Any]] = {}
+    warnings: list[Problem] = []
+    batches: dict[tuple[str, str, str], list[int]] = {}
+    for j, indicator in enumerate(scheme.indicators):
+        key = (indicator.normalisation, json.dumps(dict(indicator.params), sort_keys=True),
+               indicator.direction)  # fmt: skip
+        batches.setdefault(key, []).append(j)
+    for js in batches.values():
+        first = scheme.indicators[js[0]]
+        normalised = normalise(
+            first.normalisation,
+            treated[:, js].T,
+            _resolved_params(first, columns),
+            _context(scheme, first, columns),
+        )
+        raw_scores[:, js] = normalised.scores.T
+        if normalised.z is not None:
+            z[:, js] = normalised.z.T
+        for row, j in enumerate(js):
+            indicator = scheme.indicators[j]
+            no_target = ~np.isnan(treated[:, j]) & np.isnan(raw_scores[:, j])
+            reasons[no_target, j] = NO_TARGET
+            if indicator.standards.any:
+                points[:, j] = standard_points(indicator, values[:, j], raw_scores[:, j])
+            if explain:
+                own = {key: v if np.ndim(v) == 0 or key == "targets" else v[row]
+                       for key, v in normalised.stats.items()}  # fmt: skip
+                stats[indicator.code] = _indicator_stats(scheme, indicator, own, reasons[:, j])
+                warnings += _indicator_warnings(indicator, stats[indicator.code])
+    rules = scheme.scoring
+    scores = np.where(
+        np.isnan(raw_scores), np.nan, np.clip(raw_scores + points, rules.floor, rules.cap)
+    )
+    used = apply_na_policy(scheme, scores)
+    return ScoredValues(reasons, imputed, treated, z, raw_scores, points, scores, used, stats,
+                        warnings)  # fmt: skip
 
 
 def prepare_values(
