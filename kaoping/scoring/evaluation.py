@@ -258,6 +258,7 @@ def score_values(
     reasons: np.ndarray,
     *,
     explain: bool = True,
+    prepared: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> ScoredValues:
     """Imputation and outlier treatment, normalisation, standards, clamping and the
     not-applicable policy, for every indicator (the robustness analysis calls this with the
@@ -268,7 +269,7 @@ def score_values(
     """
     n, k = values.shape
     reasons = reasons.copy()
-    imputed, treated = prepare_values(scheme, data, values)
+    imputed, treated = prepared or prepare_values(scheme, data, values)
     reasons[imputed] = OK
     z = np.full((n, k), np.nan)
     raw_scores = np.full((n, k), np.nan)

@@ -385,6 +385,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "排名稳健性分析需要 2 到 {max} 个单位，实为 {n} 个",
         "the robustness analysis needs 2 to {max} units, got {n}",
     ),
+    "robustness.geometric_nonpositive": (
+        "备选“{choice}”下有不大于 0 的得分（最小 {min}），几何平均无法计算；"
+        "请改用得分为正的标准化（如 minmax:1-100 或 zscore:10,2）",
+        "under the alternative “{choice}” some scores are 0 or below (lowest {min}): a geometric "
+        "mean needs positive scores (use e.g. minmax:1-100 or zscore:10,2)",
+    ),
+    "robustness.mixed_aggregation": (
+        "方案在不同层级混用算术与几何平均，稳健性分析需统一的加总方法；请用 --aggregations 指定",
+        "the scheme mixes arithmetic and geometric means across levels; the robustness "
+        "analysis needs one method for the whole tree: give --aggregations",
+    ),
+    "robustness.redundant": (
+        "备选“{first}”与“{second}”对每个单位的排名完全相同（得分只差一个线性变换），"
+        "同时列出会让它被多抽一倍；请去掉其中一个",
+        "the alternatives “{first}” and “{second}” rank every unit the same (their scores differ "
+        "by one linear map), so listing both would draw it twice as often: drop one",
+    ),
     "robustness.constraints": (
         "权重扰动 {spread} 时，重抽 {rounds} 轮后仍有权重不满足方案的权重约束“{rule}”；请减小 --weight-spread",
         "with weights perturbed by {spread}, some still break the scheme's weight constraint "

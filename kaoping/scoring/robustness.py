@@ -33,20 +33,33 @@ import os
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.evaluation import COMPARATIVE, evaluate
+from kaoping.scoring.evaluation import (
+    COMPARATIVE,
+    evaluate,
+    prepare_columns,
+    prepare_values,
+    score_values,
+)
 from kaoping.scoring.formulas import FormulaError, parse_condition
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
 
 # The special normalisation level "as the scheme publishes it" (each indicator its own).
 AS_PUBLISHED = "scheme"
-FACTORS = ("weights", "normalisation", "sd", "not_applicable")
+FACTORS = ("weights", "normalisation", "sd", "not_applicable", "imputation", "treatment",
+           "aggregation")  # fmt: skip
+# The discrete factors (every factor but the weights), in the order of their index columns.
+DISCRETE = FACTORS[1:]
+# Treatment levels: "none", "log", "winsorise:N" (at most N points winsorised, then log).
+TREATMENT_LEVELS = ("none", "log", "winsorise:N")
+BOOTSTRAP_LEVEL = 0.90  # the bootstrap confidence interval: 5% to 95%, as COINr reports
 QUANTILES = (0.05, 0.5, 0.95)
 MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units: 800 MB)
 MAX_REDRAW_ROUNDS = 200
@@ -60,6 +73,9 @@ FACTOR_LABELS = {
     "normalisation": ("标准化方法", "normalisation"),
     "sd": ("标准差口径", "standard deviation"),
     "not_applicable": ("不适用指标的处理", "not-applicable indicators"),
+    "imputation": ("缺失值插补", "imputation"),
+    "treatment": ("异常值处理", "outlier treatment"),
+    "aggregation": ("加总方法", "aggregation"),
 }
 LEVEL_LABELS = {
     "zscore": ("标准分（z）", "z-score"),
@@ -71,7 +87,73 @@ LEVEL_LABELS = {
     "renormalise": ("同级权重重新归一", "renormalise siblings"),
     "zero": ("记 0 分", "count as 0"),
     "mean": ("记平均分", "count as the mean"),
+    "none": ("不处理", "none"),
+    "group_mean": ("组均值插补", "group mean"),
+    "group_median": ("组中位数插补", "group median"),
+    "log": ("对数变换", "log transform"),
+    "arithmetic": ("算术平均", "arithmetic mean"),
+    "geometric": ("几何平均", "geometric mean"),
 }
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A level in words; parameterised levels (``minmax:1-100``, ``zscore:10,2``,
+    ``winsorise:3``) spell out their parameters.
+
+    Examples
+    --------
+    >>> level_label("winsorise:3"), level_label("minmax:1-100", "en")
+    ('缩尾（至多 3 个点）', 'min-max onto 1-100')
+    """
+    pick = 1 if lang == "en" else 0
+    name, _, arg = level.partition(":")
+    if not arg:
+        return LEVEL_LABELS.get(level, (level, level))[pick]
+    if name == "winsorise":
+        return f"winsorise (at most {arg} points)" if pick else f"缩尾（至多 {arg} 个点）"
+    if name == "minmax":
+        return f"min-max onto {arg}" if pick else f"极差法（映射到 {arg}）"
+    base, _, scale = arg.partition(",")
+    return f"z-score ({base} + {scale}z)" if pick else f"标准分（{base} + {scale}z）"
+
+
+def parse_normalisation(level: str) -> tuple[str, dict[str, float]]:
+    """A normalisation level and its parameters: ``minmax:1-100`` -> low 1, high 100;
+    ``zscore:10,2`` -> base 10, scale 2 (the score is base + scale * z). ValueError if bad.
+
+    Examples
+    --------
+    >>> parse_normalisation("minmax:1-100"), parse_normalisation("zscore:10,2")
+    (('minmax', {'low': 1.0, 'high': 100.0}), ('zscore', {'base': 10.0, 'scale': 2.0}))
+    """
+    name, _, arg = level.partition(":")
+    if not arg:
+        if name not in (*COMPARATIVE, AS_PUBLISHED):
+            raise ValueError(level)
+        return name, {}
+    if name == "minmax":
+        low, _, high = arg.partition("-") if not arg.startswith("-") else ("", "", "")
+        numbers = {"low": float(low), "high": float(high)}
+        if not numbers["low"] < numbers["high"]:
+            raise ValueError(level)
+        return name, numbers
+    if name == "zscore":
+        base, _, scale = arg.partition(",")
+        numbers = {"base": float(base), "scale": float(scale)}
+        if not numbers["scale"] > 0:
+            raise ValueError(level)
+        return name, numbers
+    raise ValueError(level)
+
+
+def parse_treatment(level: str) -> tuple[str, int]:
+    """A treatment level: ("none" | "log" | "winsorise", limit). ValueError if bad."""
+    name, _, arg = level.partition(":")
+    if name in ("none", "log") and not arg:
+        return name, 0
+    if name == "winsorise" and arg.isdigit() and 1 <= int(arg) <= 1000:
+        return name, int(arg)
+    raise ValueError(level)
 
 
 # --- options ------------------------------------------------------------------------------
@@ -106,6 +188,21 @@ class RobustnessOptions:
         Seed of the random draws; the same seed gives the same result.
     workers : int, optional
         Threads (default: the machine's cores, at most 4). Never changes the result.
+    imputations, treatments, aggregations : tuple of str
+        Alternatives for the composite-indicator options (:mod:`kaoping.scoring.composite`);
+        empty: as the scheme declares. Treatments: ``"none"``, ``"log"``, ``"winsorise:N"``.
+        Normalisations may carry parameters: ``"minmax:1-100"``, ``"zscore:10,2"``.
+    weight_levels : tuple of int, optional
+        Levels whose weights are perturbed (1: indicators, 2: their groups, ...; as COINr
+        counts them); None: every level.
+    weight_sets : int
+        0: fresh weights in every replicate; K > 0: K perturbed sets drawn once, each
+        replicate taking one of them (COINr's ``get_noisy_weights`` with ``Nrep = K``).
+    sensitivity_output : str
+        ``"ranks"``: the share of the rank variance summed over units (default);
+        ``"mean_rank_change"``: COINr's scalar, the mean |rank - nominal rank| over units.
+    bootstrap : int
+        Bootstrap resamples for the sensitivity indices' 5-95% intervals (0: none).
     """
 
     replicates: int = 1000
@@ -117,13 +214,23 @@ class RobustnessOptions:
     sensitivity_replicates: int = 1000
     seed: int = 0
     workers: int | None = None
+    imputations: tuple[str, ...] = ()
+    treatments: tuple[str, ...] = ()
+    aggregations: tuple[str, ...] = ()
+    weight_levels: tuple[int, ...] | None = None
+    weight_sets: int = 0
+    sensitivity_output: str = "ranks"
+    bootstrap: int = 200
 
     def levels(self, factor: str) -> tuple[str, ...]:
-        """The alternatives of a discrete factor."""
+        """The alternatives of a discrete factor (``("scheme",)``: as the scheme says)."""
         return {
             "normalisation": self.normalisations,
             "sd": self.sd_kinds,
             "not_applicable": self.na_policies,
+            "imputation": self.imputations or (AS_PUBLISHED,),
+            "treatment": self.treatments or (AS_PUBLISHED,),
+            "aggregation": self.aggregations or (AS_PUBLISHED,),
         }[factor]
 
     def varying(self) -> tuple[str, ...]:
@@ -154,12 +261,17 @@ class RobustnessOptions:
         if not 0 <= self.sensitivity_replicates <= 1_000_000:
             bad("--sensitivity-replicates", self.sensitivity_replicates,
                 ("0 到 1000000 之间的整数", "0 to 1,000,000"))  # fmt: skip
-        for option, values, allowed in (
-            ("--normalisations", self.normalisations, (*COMPARATIVE, AS_PUBLISHED)),
-            ("--sd", self.sd_kinds, SD_KINDS),
-            ("--na", self.na_policies, NA_POLICIES),
-        ):
-            wrong = [v for v in values if v not in allowed]
+        for option, values, allowed, parse in (
+            ("--normalisations", self.normalisations, (*COMPARATIVE, AS_PUBLISHED, "minmax:1-100",
+                                                       "zscore:10,2"), parse_normalisation),
+            ("--sd", self.sd_kinds, SD_KINDS, None),
+            ("--na", self.na_policies, NA_POLICIES, None),
+            ("--imputations", self.levels("imputation"), (*IMPUTATIONS, AS_PUBLISHED), None),
+            ("--treatments", self.levels("treatment"), (*TREATMENT_LEVELS, AS_PUBLISHED),
+             lambda v: v == AS_PUBLISHED or parse_treatment(v)),
+            ("--aggregations", self.levels("aggregation"), (*AGGREGATIONS, AS_PUBLISHED), None),
+        ):  # fmt: skip
+            wrong = [v for v in values if not _valid_level(v, allowed, parse)]
             if not values or wrong or len(set(values)) != len(values):
                 text = "、".join(allowed)
                 bad(option, ",".join(values), (f"{text} 中不重复的一项或几项",
@@ -170,9 +282,33 @@ class RobustnessOptions:
                 shown = ",".join(f"{t.name}:{t.percent:g}" for t in self.tiers)
                 bad("--tiers", shown, ("各档百分比大于 0 且合计不超过 100",
                                        "percentages above 0 adding up to at most 100"))  # fmt: skip
+        if self.weight_levels is not None and (
+            not self.weight_levels or any(not 1 <= lv <= 20 for lv in self.weight_levels)
+        ):
+            bad("--weight-levels", ",".join(map(str, self.weight_levels)),
+                ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"))  # fmt: skip
+        if not 0 <= self.weight_sets <= 1_000_000:
+            bad("--weight-sets", self.weight_sets, ("0 到 1000000 之间的整数", "0 to 1,000,000"))
+        if self.sensitivity_output not in ("ranks", "mean_rank_change"):
+            bad("--sensitivity-output", self.sensitivity_output,
+                ("ranks 或 mean_rank_change", "ranks or mean_rank_change"))  # fmt: skip
+        if not 0 <= self.bootstrap <= 100_000:
+            bad("--bootstrap", self.bootstrap, ("0 到 100000 之间的整数", "0 to 100,000"))
         if not 2 <= units <= MAX_UNITS:
             found.append(Problem("robustness.units", params={"n": units, "max": MAX_UNITS}))
         return found
+
+
+def _valid_level(value: str, allowed: Sequence[str], parse) -> bool:
+    if value in allowed:
+        return True
+    if parse is None:
+        return False
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
@@ -230,6 +366,7 @@ class WeightTree:
     families: tuple[tuple[int, np.ndarray], ...]
     leaves: np.ndarray
     groups: np.ndarray
+    levels: np.ndarray  # 1 for an indicator, 1 + the highest level below for a group
 
     @classmethod
     def of(cls, scheme: Scheme) -> WeightTree:
@@ -243,7 +380,12 @@ class WeightTree:
              np.array([index[c.code] for c in scheme.children(p)], dtype=np.intp))
             for p in parents
         )  # fmt: skip
+        levels = np.ones(len(nodes), dtype=np.int64)
+        for parent, kids in reversed(families):  # deepest families first
+            if parent >= 0:
+                levels[parent] = levels[kids].max() + 1
         return cls(
+            levels=levels,
             codes=tuple(node.code for node in nodes),
             nominal=np.array([node.weight for node in nodes], dtype=float),
             families=families,
@@ -302,6 +444,9 @@ class Choices:
     normalisation: str
     sd: str
     not_applicable: str
+    imputation: str = AS_PUBLISHED
+    treatment: str = AS_PUBLISHED
+    aggregation: str = AS_PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -316,23 +461,30 @@ class Draws:
     normalisation: np.ndarray
     sd: np.ndarray
     not_applicable: np.ndarray
+    imputation: np.ndarray
+    treatment: np.ndarray
+    aggregation: np.ndarray
     redrawn: int = 0
 
     def __len__(self) -> int:
         return len(self.normalisation)
 
+    def discrete(self) -> np.ndarray:
+        """The discrete choices as columns (replicates x DISCRETE)."""
+        return np.stack([getattr(self, f) for f in DISCRETE], axis=1)
+
     def with_factor(self, factor: str, other: Draws) -> Draws:
         """These draws with one factor's column(s) taken from ``other`` (Saltelli's AB_i)."""
-        parts = {f: getattr(self, f) for f in ("weights", "normalisation", "sd", "not_applicable")}
+        parts = {f: getattr(self, f) for f in FACTORS}
         parts[factor] = getattr(other, factor)
         return Draws(**parts)
 
+    def take(self, rows: np.ndarray) -> Draws:
+        return Draws(**{f: getattr(self, f)[rows] for f in FACTORS})
+
     @staticmethod
     def concatenate(parts: Sequence[Draws]) -> Draws:
-        return Draws(
-            *(np.concatenate([getattr(p, f) for p in parts])
-              for f in ("weights", "normalisation", "sd", "not_applicable"))
-        )  # fmt: skip
+        return Draws(*(np.concatenate([getattr(p, f) for p in parts]) for f in FACTORS))
 
 
 def perturb_weights(
@@ -393,26 +545,72 @@ class RobustnessModel:
         self.tree = WeightTree.of(scheme)
         self.decimals = scheme.scoring.tie_decimals
         self.workers = options.workers or min(os.cpu_count() or 1, 4)
-        self._combinations: dict[tuple[str, str, str], _Combination] = {}
+        self._combinations: dict[tuple[str, ...], _Combination] = {}
+        self._used: dict[tuple[str, ...], np.ndarray] = {}
+        self._prepared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._pool: np.ndarray | None = None
+        self._pool_redrawn = 0
+        self._formulas: tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None = None
+
+    def formula_values(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Columns, the formulas' values and their reasons: they never change across
+        replicates, so they are computed once (as :func:`kaoping.scoring.evaluate` does)."""
+        if self._formulas is None:
+            columns = prepare_columns(self.scheme, self.data)
+            n, k = len(self.data), len(self.scheme.indicators)
+            values = np.full((n, k), np.nan)
+            reasons = np.zeros((n, k), dtype=np.int8)
+            for j, indicator in enumerate(self.scheme.indicators):
+                outcome = indicator.formula.evaluate(columns)
+                values[:, j] = outcome.values
+                reasons[:, j] = outcome.reason
+            self._formulas = columns, values, reasons
+        return self._formulas
 
     # --- draws ------------------------------------------------------------------------------
     def draw(self, size: int, rng: np.random.Generator) -> Draws:
         """``size`` independent replicates: weights (with constraint redraws), then choices."""
-        weights, redrawn = self._draw_weights(size, rng)
         o = self.options
+        if o.weight_sets:
+            weights = self.weight_pool()[rng.integers(0, o.weight_sets, size)]
+            redrawn = 0
+        else:
+            weights, redrawn = self._draw_weights(size, rng)
+
+        def pick(factor: str) -> np.ndarray:
+            count = len(o.levels(factor))
+            # Factors added later draw only when they vary, so that earlier results stay.
+            if count == 1 and factor in ("imputation", "treatment", "aggregation"):
+                return np.zeros(size, dtype=np.int64)
+            return rng.integers(0, count, size)
+
         return Draws(
             weights=weights,
-            normalisation=rng.integers(0, len(o.normalisations), size),
-            sd=rng.integers(0, len(o.sd_kinds), size),
-            not_applicable=rng.integers(0, len(o.na_policies), size),
+            normalisation=pick("normalisation"),
+            sd=pick("sd"),
+            not_applicable=pick("not_applicable"),
+            imputation=pick("imputation"),
+            treatment=pick("treatment"),
+            aggregation=pick("aggregation"),
             redrawn=redrawn,
         )
+
+    def weight_pool(self) -> np.ndarray:
+        """The ``weight_sets`` perturbed weight sets shared by every sample (drawn once, from
+        their own stream of the seed)."""
+        if self._pool is None:
+            rng = np.random.default_rng(np.random.SeedSequence(self.options.seed).spawn(4)[3])
+            self._pool, self._pool_redrawn = self._draw_weights(self.options.weight_sets, rng)
+        return self._pool
 
     def _draw_weights(self, size: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
         tree, spread = self.tree, self.options.weight_spread
         if spread == 0:
             return np.tile(tree.nominal, (size, 1)), 0
-        noise = rng.uniform(-1.0, 1.0, (size, len(tree.codes)))
+        mask = np.ones(len(tree.codes))
+        if self.options.weight_levels is not None:
+            mask = np.isin(tree.levels, self.options.weight_levels).astype(float)
+        noise = rng.uniform(-1.0, 1.0, (size, len(tree.codes))) * mask
         weights = perturb_weights(tree.nominal, tree.families, spread, noise)
         redrawn = 0
         for _ in range(MAX_REDRAW_ROUNDS):
@@ -420,7 +618,7 @@ class RobustnessModel:
             if not bad.any():
                 return weights, redrawn
             redrawn += int(bad.sum())
-            noise = rng.uniform(-1.0, 1.0, (int(bad.sum()), len(tree.codes)))
+            noise = rng.uniform(-1.0, 1.0, (int(bad.sum()), len(tree.codes))) * mask
             weights[bad] = perturb_weights(tree.nominal, tree.families, spread, noise)
         raise KaopingError(
             [Problem("robustness.constraints", params={"rule": rule, "rounds": MAX_REDRAW_ROUNDS,
@@ -451,37 +649,75 @@ class RobustnessModel:
             normalisation=o.normalisations[draws.normalisation[row]],
             sd=o.sd_kinds[draws.sd[row]],
             not_applicable=o.na_policies[draws.not_applicable[row]],
+            imputation=o.levels("imputation")[draws.imputation[row]],
+            treatment=o.levels("treatment")[draws.treatment[row]],
+            aggregation=o.levels("aggregation")[draws.aggregation[row]],
         )
 
     # --- scores of the discrete choices ----------------------------------------------------------
-    def combination_key(self, norm: int, sd: int, na: int) -> tuple[str, str, str]:
-        """The choices that can change scores (the sd only matters where a z-score is used)."""
+    def combination_key(self, *index: int) -> tuple[str, ...]:
+        """The choices that can change totals, by name, for indices of the DISCRETE factors
+        (the sd only matters where a z-score is used; "scheme" levels resolved)."""
         o = self.options
-        name = o.normalisations[norm]
+        norm, sd, na, imp, treat, agg = (o.levels(f)[i] for f, i in zip(DISCRETE, index,
+                                                                         strict=True))  # fmt: skip
+        name = parse_normalisation(norm)[0]
         uses_z = any(_effective_normalisation(i.normalisation, name) == "zscore"
                      for i in self.scheme.indicators)  # fmt: skip
-        return name, o.sd_kinds[sd] if uses_z else "-", o.na_policies[na]
+        rules = self.scheme.scoring
+        return (
+            norm,
+            sd if uses_z else "-",
+            na,
+            rules.imputation if imp == AS_PUBLISHED else imp,
+            _scheme_treatment(self.scheme) if treat == AS_PUBLISHED else treat,
+            _scheme_aggregation(self.scheme) if agg == AS_PUBLISHED else agg,
+        )
 
-    def combination(self, key: tuple[str, str, str]) -> _Combination:
+    def used_scores(self, key: tuple[str, ...]) -> np.ndarray:
+        """The scores entering the aggregation (units x indicators) under a combination:
+        the evaluation's own steps (:func:`kaoping.scoring.evaluation.score_values`) on the
+        scheme rewritten with these choices, from the formulas' values computed once."""
+        found = self._used.get(key[:5])
+        if found is None:
+            norm, sd, na, imputation, treatment = key[:5]
+            choices = Choices({}, norm, sd if sd != "-" else self.scheme.scoring.sd, na,
+                              imputation, treatment)  # fmt: skip
+            variant = _variant(self.scheme, choices)
+            columns, values, reasons = self.formula_values()
+            prepared = self._prepared.get((imputation, treatment))
+            if prepared is None:
+                prepared = prepare_values(variant, self.data, values)
+                self._prepared[(imputation, treatment)] = prepared
+            scored = score_values(variant, self.data, columns, values, reasons, explain=False,
+                                  prepared=prepared)  # fmt: skip
+            found = self._used[key[:5]] = scored.used
+        return found
+
+    def combination(self, key: tuple[str, ...]) -> _Combination:
         found = self._combinations.get(key)
         if found is None:
-            name, sd, na = key
-            choices = Choices({}, name, sd if sd != "-" else self.scheme.scoring.sd, na)
-            used = evaluate(scheme_for_choices(self.scheme, choices), self.data).used_scores
+            used = self.used_scores(key)
+            if key[5] == "geometric":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    if (used <= 0).any():
+                        raise KaopingError([Problem("robustness.geometric_nonpositive", params={
+                            "choice": level_label(key[0]), "min": f"{np.nanmin(used):.6g}"})])  # fmt: skip
+                    used = np.log(used)
             found = self._combinations[key] = _blocks_by_pattern(used)
         return found
 
     # --- totals and ranks -------------------------------------------------------------------------
-    def tasks(self, draws: Draws) -> list[tuple[tuple[str, str, str], np.ndarray]]:
+    def tasks(self, draws: Draws) -> list[tuple[tuple[str, ...], np.ndarray]]:
         """Work items: (combination, replicate rows) with one combination each, cache-sized."""
         o = self.options
-        shape = (len(o.normalisations), len(o.sd_kinds), len(o.na_policies))
-        flat = np.ravel_multi_index((draws.normalisation, draws.sd, draws.not_applicable), shape)
+        shape = tuple(len(o.levels(f)) for f in DISCRETE)
+        flat = np.ravel_multi_index(tuple(draws.discrete().T), shape)
+        present, inverse = np.unique(flat, return_inverse=True)
         # A loop over the few combinations of discrete choices, never over replicates.
-        keys = [self.combination_key(*map(int, np.unravel_index(f, shape)))
-                for f in range(math.prod(shape))]  # fmt: skip
+        keys = [self.combination_key(*map(int, np.unravel_index(f, shape))) for f in present]
         distinct = list(dict.fromkeys(keys))
-        ids = np.array([distinct.index(k) for k in keys], dtype=np.intp)[flat]
+        ids = np.array([distinct.index(k) for k in keys], dtype=np.intp)[inverse.reshape(-1)]
         rows_per_task = max(8, CELLS_PER_TASK // max(len(self.data), 1))
         result = []
         for i, key in enumerate(distinct):
@@ -490,8 +726,13 @@ class RobustnessModel:
                        for s in range(0, len(rows), rows_per_task)]  # fmt: skip
         return result
 
-    def block_totals(self, key: tuple[str, str, str], weights: np.ndarray) -> np.ndarray:
-        """Totals (rows x units) of one combination, units in the combination's ``perm`` order."""
+    def block_totals(self, key: tuple[str, ...], weights: np.ndarray) -> np.ndarray:
+        """Totals (rows x units) of one combination, units in the combination's ``perm`` order.
+
+        Arithmetic: the absolute weights times the scores. Geometric at every level: the
+        same with log scores, exponentiated (a nested weighted geometric mean is
+        exp(Σ absolute weight x log score)).
+        """
         combo = self.combination(key)
         out = np.empty((len(weights), len(self.data)))
         shares = self.tree.absolute_weights(weights, combo.patterns)
@@ -502,6 +743,8 @@ class RobustnessModel:
             # One small product per replicate (batched): BLAS does not spawn threads for
             # these, which on a busy 2-core machine made the single large product 5x slower.
             out[:, start:end] = np.matmul(shares[:, p, present][:, None, :], scores_t)[:, 0, :]
+        if key[5] == "geometric":
+            np.exp(out, out=out)
         return out
 
     def totals(self, draws: Draws) -> np.ndarray:
@@ -556,6 +799,65 @@ def _effective_normalisation(own: str, choice: str) -> str:
     return choice if choice != AS_PUBLISHED and own in COMPARATIVE else own
 
 
+def _scheme_treatment(scheme: Scheme) -> str:
+    rules = scheme.scoring
+    return (
+        f"winsorise:{rules.winsorise_limit}" if rules.treatment == "winsorise" else rules.treatment
+    )
+
+
+def _scheme_aggregation(scheme: Scheme) -> str:
+    """The scheme's aggregation when the same at every level; refused when mixed (the fast
+    path needs one method for the whole tree)."""
+    methods = {g.aggregation or scheme.scoring.aggregation for g in scheme.groups}
+    methods.add(scheme.scoring.aggregation)
+    if len(methods) > 1:
+        raise KaopingError([Problem("robustness.mixed_aggregation")])
+    return methods.pop()
+
+
+def _choice_settings(scheme: Scheme, choices: Choices) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the choices change: scoring rules, and per comparative indicator its
+    normalisation and parameters (None: unchanged)."""
+    scoring: dict[str, Any] = {"sd": choices.sd, "not_applicable": choices.not_applicable}
+    name, params = parse_normalisation(choices.normalisation)
+    if name == "zscore" and params:
+        scoring.update(base=params["base"], scale=params["scale"])
+    if choices.imputation != AS_PUBLISHED:
+        scoring["imputation"] = choices.imputation
+    if choices.treatment != AS_PUBLISHED:
+        treatment, limit = parse_treatment(choices.treatment)
+        scoring["treatment"] = treatment
+        if limit:
+            scoring["winsorise_limit"] = limit
+    if choices.aggregation != AS_PUBLISHED:
+        scoring["aggregation"] = choices.aggregation
+    indicators: dict[str, Any] = {}
+    for indicator in scheme.indicators:
+        new = _effective_normalisation(indicator.normalisation, name)
+        if new != indicator.normalisation:
+            indicators[indicator.code] = (new, params if new == "minmax" else {})
+        elif new == "minmax" and params:
+            indicators[indicator.code] = (new, params)
+    return scoring, indicators
+
+
+def _variant(scheme: Scheme, choices: Choices) -> Scheme:
+    """:func:`scheme_for_choices` without re-reading the scheme (and without weights): the
+    same rules and normalisations, set on the loaded objects (the tests check they agree)."""
+    scoring, indicators = _choice_settings(scheme, choices)
+    rules = replace(scheme.scoring, **scoring)
+    new_indicators = tuple(
+        replace(i, normalisation=indicators[i.code][0], params=indicators[i.code][1])
+        if i.code in indicators else i
+        for i in scheme.indicators
+    )  # fmt: skip
+    groups = scheme.groups
+    if choices.aggregation != AS_PUBLISHED:
+        groups = tuple(replace(g, aggregation=None) for g in groups)
+    return replace(scheme, scoring=rules, indicators=new_indicators, groups=groups)
+
+
 def _blocks_by_pattern(used: np.ndarray) -> _Combination:
     """Group units by which indicators enter their total (NaN = left out)."""
     present = ~np.isnan(used)
@@ -592,20 +894,21 @@ def scheme_for_choices(scheme: Scheme, choices: Choices) -> Scheme:
     ('minmax', 'sample', 'zero')
     """
     raw = json.loads(json.dumps(scheme.raw))
-    scoring = raw.setdefault("scoring", {})
-    scoring["sd"] = choices.sd
-    scoring["not_applicable"] = choices.not_applicable
+    scoring, indicators = _choice_settings(scheme, choices)
+    raw.setdefault("scoring", {}).update(scoring)
     for code, item in _items(raw, "indicators"):
-        own = scheme.indicator(code).normalisation
-        new = _effective_normalisation(own, choices.normalisation)
-        if new != own:
-            item["normalisation"] = new
+        if code in indicators:
+            item["normalisation"], params = indicators[code]
             item.pop("params", None)
+            if params:
+                item["params"] = dict(params)
         if code in choices.weights:
             item["weight"] = choices.weights[code]
     for code, item in _items(raw, "groups"):
         if code in choices.weights:
             item["weight"] = choices.weights[code]
+        if choices.aggregation != AS_PUBLISHED:
+            item.pop("aggregation", None)
     return scheme_from_dict(raw, path=scheme.path)
 
 
