@@ -281,6 +281,7 @@ def score_values(
         key = (indicator.normalisation, json.dumps(dict(indicator.params), sort_keys=True),
                indicator.direction)  # fmt: skip
         batches.setdefault(key, []).append(j)
+    outcomes = []
     for js in batches.values():
         first = scheme.indicators[js[0]]
         normalised = normalise(
@@ -292,10 +293,11 @@ def score_values(
         raw_scores[:, js] = normalised.scores.T
         if normalised.z is not None:
             z[:, js] = normalised.z.T
+        outcomes.append((js, normalised))
+    reasons[~np.isnan(treated) & np.isnan(raw_scores)] = NO_TARGET
+    for js, normalised in outcomes:
         for row, j in enumerate(js):
             indicator = scheme.indicators[j]
-            no_target = ~np.isnan(treated[:, j]) & np.isnan(raw_scores[:, j])
-            reasons[no_target, j] = NO_TARGET
             if indicator.standards.any:
                 points[:, j] = standard_points(indicator, values[:, j], raw_scores[:, j])
             if explain:
@@ -303,6 +305,8 @@ def score_values(
                        for key, v in normalised.stats.items()}  # fmt: skip
                 stats[indicator.code] = _indicator_stats(scheme, indicator, own, reasons[:, j])
                 warnings += _indicator_warnings(indicator, stats[indicator.code])
+    if explain:  # in the scheme's order
+        stats = {i.code: stats[i.code] for i in scheme.indicators}
     rules = scheme.scoring
     scores = np.where(
         np.isnan(raw_scores), np.nan, np.clip(raw_scores + points, rules.floor, rules.cap)
@@ -322,7 +326,7 @@ def prepare_values(
     z-score, min-max or the efficacy coefficient (an expert score or a target completion is
     each unit's own)."""
     rules = scheme.scoring
-    comparative = np.array([i.normalisation in COMPARATIVE for i in scheme.indicators], dtype=bool)
+    comparative = comparative_columns(scheme)
     prepared = values.copy()
     if rules.imputation != "none" and comparative.any():
         groups = _unit_groups(data, rules.imputation_group)
@@ -334,6 +338,11 @@ def prepare_values(
         prepared = composite.treat(prepared, rules.treatment, rules.winsorise_limit,
                                    rules.skew_max, rules.kurtosis_max, comparative)  # fmt: skip
     return imputed, prepared
+
+
+def comparative_columns(scheme: Scheme) -> np.ndarray:
+    """Which indicators compare units (imputation and outlier treatment apply to them)."""
+    return np.array([i.normalisation in COMPARATIVE for i in scheme.indicators], dtype=bool)
 
 
 def _unit_groups(data: BaseData, key: str | None) -> list | None:

@@ -38,10 +38,13 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring import composite
 from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
+    comparative_columns,
+    competition_ranks,
     evaluate,
     prepare_columns,
     prepare_values,
@@ -65,6 +68,7 @@ MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units:
 MAX_REDRAW_ROUNDS = 200
 CELLS_PER_TASK = 1 << 18  # replicates x units per work item: ~2 MB of float64, cache-sized
 FLUSH_CELLS = 1 << 23  # ranks collected (replicates x units) before they are counted
+SERIAL_CELLS = 1 << 20  # below this many (replicates x units), threads cost more than they save
 UNITS_PER_BLOCK = 256  # units at a time in the sensitivity sums
 HISTOGRAM_BLOCK = 1 << 17  # histogram cells counted at a time (1 MB of int64)
 
@@ -549,6 +553,7 @@ class RobustnessModel:
         self._used: dict[tuple[str, ...], np.ndarray] = {}
         self._prepared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: np.ndarray | None = None
+        self._indicator_variants: dict[str, tuple] = {}
         self._pool_redrawn = 0
         self._formulas: tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None = None
 
@@ -683,16 +688,59 @@ class RobustnessModel:
             norm, sd, na, imputation, treatment = key[:5]
             choices = Choices({}, norm, sd if sd != "-" else self.scheme.scoring.sd, na,
                               imputation, treatment)  # fmt: skip
-            variant = _variant(self.scheme, choices)
+            variant = _variant(self.scheme, choices, self._indicator_variants)
             columns, values, reasons = self.formula_values()
-            prepared = self._prepared.get((imputation, treatment))
-            if prepared is None:
-                prepared = prepare_values(variant, self.data, values)
-                self._prepared[(imputation, treatment)] = prepared
+            prepared = self._prepared.get((imputation, treatment)) or self._prepare(
+                variant, imputation, treatment
+            )
             scored = score_values(variant, self.data, columns, values, reasons, explain=False,
                                   prepared=prepared)  # fmt: skip
             found = self._used[key[:5]] = scored.used
         return found
+
+    def _prepare(
+        self, variant: Scheme, imputation: str, treatment: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Imputed and treated values (:func:`kaoping.scoring.evaluation.prepare_values`);
+        every winsorisation limit among the levels at once, since the steps up to the largest
+        limit are those of every smaller one (:func:`composite.treat_limits`)."""
+        _, values, _ = self.formula_values()
+        name, _ = parse_treatment(treatment)
+        if name != "winsorise":
+            found = self._prepared[(imputation, treatment)] = prepare_values(
+                variant, self.data, values
+            )
+            return found
+        rules = variant.scoring
+        plain = replace(variant, scoring=replace(rules, treatment="none"))
+        imputed, filled = prepare_values(plain, self.data, values)
+        levels = [*self.options.levels("treatment"), _scheme_treatment(self.scheme)]
+        limits = sorted({parse_treatment(t)[1] for t in levels
+                         if t.startswith("winsorise:")} | {rules.winsorise_limit})  # fmt: skip
+        chosen = comparative_columns(variant)
+        treated = composite.treat_limits(filled[:, chosen], limits, rules.skew_max,
+                                         rules.kurtosis_max)  # fmt: skip
+        for limit, columns in zip(limits, treated, strict=True):
+            out = filled.copy()
+            out[:, chosen] = columns
+            self._prepared[(imputation, f"winsorise:{limit}")] = (imputed, out)
+        return self._prepared[(imputation, treatment)]
+
+    def nominal(self) -> tuple[np.ndarray, np.ndarray]:
+        """Totals and ranks as published: :func:`kaoping.scoring.evaluate`'s, from the same
+        fast path as the replicates (the tests check they agree)."""
+        rules = self.scheme.scoring
+        try:
+            aggregation = _scheme_aggregation(self.scheme)
+        except KaopingError:  # mixed methods: only the evaluation computes them
+            result = evaluate(self.scheme, self.data)
+            return result.totals, result.ranks
+        key = (AS_PUBLISHED, rules.sd, rules.not_applicable, rules.imputation,
+               _scheme_treatment(self.scheme), aggregation)  # fmt: skip
+        combo = self.combination(key)
+        totals = np.empty(len(self.data))
+        totals[combo.perm] = self.block_totals(key, self.tree.nominal[None, :])[0]
+        return totals, competition_ranks(totals, self.decimals)
 
     def combination(self, key: tuple[str, ...]) -> _Combination:
         found = self._combinations.get(key)
@@ -782,7 +830,8 @@ class RobustnessModel:
         task order; at most two tasks per thread are in flight, which bounds memory."""
         for key in dict.fromkeys(k for k, _ in tasks):
             self.combination(key)  # computed once, before the threads share them
-        if self.workers <= 1 or len(tasks) <= 1:
+        cells = sum(len(rows) for _, rows in tasks) * len(self.data)
+        if self.workers <= 1 or len(tasks) <= 1 or cells < SERIAL_CELLS:
             yield from map(fn, tasks)
             return
         with ThreadPoolExecutor(self.workers) as pool:
@@ -842,16 +891,21 @@ def _choice_settings(scheme: Scheme, choices: Choices) -> tuple[dict[str, Any], 
     return scoring, indicators
 
 
-def _variant(scheme: Scheme, choices: Choices) -> Scheme:
+def _variant(scheme: Scheme, choices: Choices, cache: dict | None = None) -> Scheme:
     """:func:`scheme_for_choices` without re-reading the scheme (and without weights): the
-    same rules and normalisations, set on the loaded objects (the tests check they agree)."""
+    same rules and normalisations, set on the loaded objects (the tests check they agree).
+    ``cache`` keeps the rewritten indicators per normalisation."""
     scoring, indicators = _choice_settings(scheme, choices)
     rules = replace(scheme.scoring, **scoring)
-    new_indicators = tuple(
-        replace(i, normalisation=indicators[i.code][0], params=indicators[i.code][1])
-        if i.code in indicators else i
-        for i in scheme.indicators
-    )  # fmt: skip
+    new_indicators = (cache or {}).get(choices.normalisation)
+    if new_indicators is None:
+        new_indicators = tuple(
+            replace(i, normalisation=indicators[i.code][0], params=indicators[i.code][1])
+            if i.code in indicators else i
+            for i in scheme.indicators
+        )  # fmt: skip
+        if cache is not None:
+            cache[choices.normalisation] = new_indicators
     groups = scheme.groups
     if choices.aggregation != AS_PUBLISHED:
         groups = tuple(replace(g, aggregation=None) for g in groups)
@@ -1269,8 +1323,8 @@ def analyse_robustness(
     problems = options.problems(len(data))
     if problems:
         raise KaopingError(problems)
-    nominal = evaluate(scheme, data)
     model = RobustnessModel(scheme, data, options)
+    nominal_totals, nominal_ranks = model.nominal()
     tiers = TierRule.for_options(scheme, options)
     main_rng, a_rng, b_rng = random_streams(options.seed)
     draws = model.draw(options.replicates, main_rng)
@@ -1292,8 +1346,8 @@ def analyse_robustness(
         units=list(data.units),
         options=options,
         tiers=tiers,
-        nominal_totals=nominal.totals,
-        nominal_ranks=nominal.ranks,
+        nominal_totals=nominal_totals,
+        nominal_ranks=nominal_ranks,
         median_rank=quantiles[1],
         p05_rank=quantiles[0],
         p95_rank=quantiles[2],
