@@ -19,7 +19,6 @@ The steps, for every indicator (see ``docs/mof-2012.md`` for a worked example):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -278,7 +277,7 @@ def score_values(
     warnings: list[Problem] = []
     batches: dict[tuple[str, str, str], list[int]] = {}
     for j, indicator in enumerate(scheme.indicators):
-        key = (indicator.normalisation, json.dumps(dict(indicator.params), sort_keys=True),
+        key = (indicator.normalisation, repr(sorted(indicator.params.items())),
                indicator.direction)  # fmt: skip
         batches.setdefault(key, []).append(j)
     outcomes = []

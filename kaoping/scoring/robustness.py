@@ -68,6 +68,7 @@ MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units:
 MAX_REDRAW_ROUNDS = 200
 CELLS_PER_TASK = 1 << 18  # replicates x units per work item: ~2 MB of float64, cache-sized
 FLUSH_CELLS = 1 << 23  # ranks collected (replicates x units) before they are counted
+SHARE_CELLS = 1 << 22  # absolute weights kept for a whole sample up to 32 MB
 SERIAL_CELLS = 1 << 20  # below this many (replicates x units), threads cost more than they save
 UNITS_PER_BLOCK = 256  # units at a time in the sensitivity sums
 HISTOGRAM_BLOCK = 1 << 17  # histogram cells counted at a time (1 MB of int64)
@@ -554,6 +555,7 @@ class RobustnessModel:
         self._prepared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: np.ndarray | None = None
         self._indicator_variants: dict[str, tuple] = {}
+        self._shares: dict[Any, Any] = {}
         self._pool_redrawn = 0
         self._formulas: tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None = None
 
@@ -774,7 +776,27 @@ class RobustnessModel:
                        for s in range(0, len(rows), rows_per_task)]  # fmt: skip
         return result
 
-    def block_totals(self, key: tuple[str, ...], weights: np.ndarray) -> np.ndarray:
+    def task_totals(self, key: tuple[str, ...], draws: Draws, rows: np.ndarray) -> np.ndarray:
+        """:meth:`block_totals` of some rows of ``draws``. The absolute weights of all the
+        draws are computed once per pattern set when they fit in SHARE_CELLS (they do not
+        depend on the other choices)."""
+        combo = self.combination(key)
+        size = len(draws) * len(combo.patterns) * len(self.scheme.indicators)
+        if size > SHARE_CELLS:
+            return self.block_totals(key, draws.weights[rows])
+        cache = self._shares
+        if cache.get("draws") is not draws.weights:
+            cache.clear()
+            cache["draws"] = draws.weights
+        pk = combo.patterns.tobytes()
+        shares = cache.get(pk)
+        if shares is None:
+            shares = cache[pk] = self.tree.absolute_weights(draws.weights, combo.patterns)
+        return self.block_totals(key, None, shares[rows])
+
+    def block_totals(
+        self, key: tuple[str, ...], weights: np.ndarray | None, shares: np.ndarray | None = None
+    ) -> np.ndarray:
         """Totals (rows x units) of one combination, units in the combination's ``perm`` order.
 
         Arithmetic: the absolute weights times the scores. Geometric at every level: the
@@ -782,8 +804,9 @@ class RobustnessModel:
         exp(Σ absolute weight x log score)).
         """
         combo = self.combination(key)
-        out = np.empty((len(weights), len(self.data)))
-        shares = self.tree.absolute_weights(weights, combo.patterns)
+        if shares is None:
+            shares = self.tree.absolute_weights(weights, combo.patterns)
+        out = np.empty((len(shares), len(self.data)))
         for p, (start, end, present, scores_t) in enumerate(combo.blocks):
             if not present.any():
                 out[:, start:end] = np.nan
@@ -800,7 +823,7 @@ class RobustnessModel:
         out = np.empty((len(draws), len(self.data)))
         for key, rows in self.tasks(draws):
             combo = self.combination(key)
-            out[np.ix_(rows, combo.perm)] = self.block_totals(key, draws.weights[rows])
+            out[np.ix_(rows, combo.perm)] = self.task_totals(key, draws, rows)
         return out
 
     def task_ranks(
@@ -809,7 +832,7 @@ class RobustnessModel:
         """Totals (units in the combination's ``perm`` order) and ranks (units in data order)
         of one work item."""
         key, rows = task
-        totals = self.block_totals(key, draws.weights[rows])
+        totals = self.task_totals(key, draws, rows)
         units, ranks = sorted_ranks(totals, self.decimals, labels=self.combination(key).perm)
         aligned = np.empty(ranks.shape, dtype=dtype)
         units += (np.arange(len(rows)) * len(self.data))[:, None]
@@ -1388,7 +1411,7 @@ def _rank_histogram(
     def work(task):
         key, rows = task
         perm = model.combination(key).perm
-        totals = model.block_totals(key, draws.weights[rows])
+        totals = model.task_totals(key, draws, rows)
         units, ranks = sorted_ranks(totals, model.decimals, labels=perm)
         if tiers.kind == "grades":
             slot = perm * slots + tiers.of_totals(totals)
