@@ -24,7 +24,6 @@ from kaoping.cli.main import (
 )
 from kaoping.scoring import load_scheme
 from kaoping.scoring.robustness import (
-    COMPARATIVE,
     RobustnessOptions,
     RobustnessResult,
     analyse_robustness,
@@ -70,7 +69,7 @@ def robustness_command(
     normalisations: Annotated[
         str,
         typer.Option("--normalisations", help="备选标准化方法（scheme = 按方案） / alternatives"),
-    ] = ",".join(COMPARATIVE),
+    ] = "zscore,minmax",
     sd: Annotated[str, typer.Option("--sd", help="备选标准差口径 / sd kinds")] = ",".join(SD_KINDS),
     na: Annotated[
         str, typer.Option("--na", help="备选不适用指标处理 / not-applicable policies")
@@ -185,6 +184,14 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
     basis = say(lang, "档次按方案等级（总分分数线）", "tiers: the scheme's grade bands (totals)")
     if result.tiers.kind == "rank_quotas":
         basis = say(lang, "档次按名次比例", "tiers: rank quotas")
+    elif result.tiers.kind == "awards":
+        basis = say(lang, "档次按方案的奖励规则（合格线、名额、资格、一票否决）",
+                    "tiers: the scheme's award rules (pass line, quotas, eligibility, veto)")  # fmt: skip
+    elif result.tiers.kind == "none":
+        basis = say(lang, "标准化方法在变化，总分的分数线（等级、合格线）没有共同尺度，故不给出档次"
+                    "概率；需要时用 --tiers 按名次比例分档",
+                    "the normalisation varies, so score thresholds (grades, pass line) have no "
+                    "common scale: no tier probabilities (use --tiers for rank quotas)")  # fmt: skip
     parts = [title, basis, render_table(*unit_table_rows(result, lang))]
     if result.sensitivity:
         parts += [

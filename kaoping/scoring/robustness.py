@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring import composite
+from kaoping.scoring.awards import AwardRules, award_rules, static_eligibility
 from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.evaluation import (
@@ -212,7 +213,7 @@ class RobustnessOptions:
 
     replicates: int = 1000
     weight_spread: float = 0.25
-    normalisations: tuple[str, ...] = COMPARATIVE
+    normalisations: tuple[str, ...] = ("zscore", "minmax")
     sd_kinds: tuple[str, ...] = SD_KINDS
     na_policies: tuple[str, ...] = NA_POLICIES
     tiers: tuple[TierQuota, ...] | None = None
@@ -1117,13 +1118,26 @@ class TierRule:
     names_en: tuple[str, ...]
     minimums: tuple[float, ...] | None = None  # grade bands, highest first
     cumulative_percent: tuple[float, ...] | None = None
+    awards: AwardRules | None = None  # the scheme's award rules
+    eligible: np.ndarray | None = None  # per unit: no veto, requirements met
+    note: str = ""  # why no tiers are offered ("scale": the scale itself is varied)
 
     @classmethod
-    def for_options(cls, scheme: Scheme, options: RobustnessOptions) -> TierRule:
+    def for_options(
+        cls, scheme: Scheme, options: RobustnessOptions, data: BaseData | None = None
+    ) -> TierRule:
+        """Rank quotas when given; else the scheme's award rules (``[awards]``) or grade
+        bands, but only when the scale of totals is not itself varied: a score threshold
+        means nothing under another normalisation."""
         if options.tiers is None:
-            bands = scheme.grades
-            return cls(tuple(b.name for b in bands), tuple(b.name_for("en") for b in bands),
-                       minimums=tuple(b.min for b in bands))  # fmt: skip
+            if len(options.normalisations) > 1:
+                return cls((), (), note="scale")
+            if data is not None and "awards" in scheme.sections:
+                rules = award_rules(scheme)
+                return cls(tuple(t.name for t in rules.tiers),
+                           tuple(t.name_for("en") for t in rules.tiers), awards=rules,
+                           eligible=static_eligibility(rules, scheme, data))  # fmt: skip
+            return cls.grades(scheme)
         cumulative = tuple(float(c) for c in np.cumsum([t.percent for t in options.tiers]))
         names = tuple(t.name for t in options.tiers)
         names_en = tuple(
@@ -1132,9 +1146,20 @@ class TierRule:
         )
         return cls(names, names_en, cumulative_percent=cumulative)
 
+    @classmethod
+    def grades(cls, scheme: Scheme) -> TierRule:
+        """The scheme's grade bands on totals."""
+        bands = scheme.grades
+        return cls(tuple(b.name for b in bands), tuple(b.name_for("en") for b in bands),
+                   minimums=tuple(b.min for b in bands))  # fmt: skip
+
     @property
     def kind(self) -> str:
-        return "grades" if self.minimums is not None else "rank_quotas"
+        if self.awards is not None:
+            return "awards"
+        if self.cumulative_percent is not None:
+            return "rank_quotas"
+        return "grades" if self.names else "none"
 
     def names_for(self, lang: str) -> tuple[str, ...]:
         return self.names_en if lang == "en" else self.names
@@ -1148,6 +1173,32 @@ class TierRule:
             tier += totals < minimum - 1e-9
         if np.isnan(np.min(totals)):
             tier[np.isnan(totals)] = count
+        return tier
+
+    def of_awards(self, totals: np.ndarray, units: np.ndarray, decimals: int = 6) -> np.ndarray:
+        """Award tier of each total (rows x units; ``units`` labels the columns), as
+        :func:`kaoping.scoring.awards.decide_awards` decides it: eligible = total at or above
+        the pass line, no veto, requirements met; quotas counted in eligible units, rounded
+        down; ranks among the eligible (equal totals share a rank and the tier)."""
+        rules, count = self.awards, len(self.names)
+        assert rules is not None and self.eligible is not None
+        with np.errstate(invalid="ignore"):
+            eligible = (totals >= rules.pass_line - 1e-9) & self.eligible[units][None, :]
+        ranks = rank_matrix(np.where(eligible, totals, np.nan), decimals)
+        n_eligible = eligible.sum(axis=1, keepdims=True)
+        tier = np.full(totals.shape, count, dtype=np.int64)
+        cumulative = 0.0
+        open_ = np.ones(totals.shape, dtype=bool)
+        for t, rule in enumerate(rules.tiers):
+            ok = eligible & open_
+            if rules.method != "quota" and rule.min is not None:
+                with np.errstate(invalid="ignore"):
+                    ok &= totals >= rule.min - 1e-9
+            if rule.share is not None and rules.method != "bands":
+                cumulative += rule.share
+                ok &= ranks <= np.floor(cumulative / 100.0 * n_eligible + 1e-9)
+            tier[ok] = t
+            open_ &= ~ok
         return tier
 
     def of_ranks(self, ranks: np.ndarray) -> np.ndarray:
@@ -1349,7 +1400,7 @@ def analyse_robustness(
         raise KaopingError(problems)
     model = RobustnessModel(scheme, data, options)
     nominal_totals, nominal_ranks = model.nominal()
-    tiers = TierRule.for_options(scheme, options)
+    tiers = TierRule.for_options(scheme, options, data)
     main_rng, a_rng, b_rng = random_streams(options.seed)
     draws = model.draw(options.replicates, main_rng)
     by_rank, tier_counts = _rank_histogram(model, draws, tiers)
@@ -1416,6 +1467,8 @@ def _rank_histogram(
         units, ranks = sorted_ranks(totals, model.decimals, labels=perm)
         if tiers.kind == "grades":
             slot = perm * slots + tiers.of_totals(totals)
+        elif tiers.kind == "awards":
+            slot = perm * slots + tiers.of_awards(totals, perm, model.decimals)
         else:
             slot = units * slots + tiers.of_ranks(ranks)
         return units, ranks, np.bincount(slot.reshape(-1), minlength=n * slots)
