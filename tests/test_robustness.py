@@ -305,7 +305,8 @@ def test_a_constraint_no_perturbation_can_meet_is_reported():
     })  # fmt: skip
     data = BaseData.from_records([{"unit_code": str(i), "x": i} for i in range(3)])
     with pytest.raises(KaopingError) as caught:
-        analyse_robustness(scheme, data, RobustnessOptions(replicates=10))
+        analyse_robustness(scheme, data, RobustnessOptions(replicates=10,
+                                                           normalisations=("scheme",)))  # fmt: skip
     [problem] = caught.value.problems
     assert problem.code == "robustness.constraints"
     assert "A == 50" in problem.text("zh") and "--weight-spread" in problem.text("zh")

@@ -192,7 +192,8 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
                     "概率；需要时用 --tiers 按名次比例分档",
                     "the normalisation varies, so score thresholds (grades, pass line) have no "
                     "common scale: no tier probabilities (use --tiers for rank quotas)")  # fmt: skip
-    parts = [title, basis, render_table(*unit_table_rows(result, lang))]
+    parts = [title, basis, *(w.text(lang) for w in result.warnings),
+             render_table(*unit_table_rows(result, lang))]  # fmt: skip
     if result.sensitivity:
         parts += [
             "",

@@ -61,6 +61,9 @@ FACTORS = ("weights", "normalisation", "sd", "not_applicable", "imputation", "tr
            "aggregation")  # fmt: skip
 # The discrete factors (every factor but the weights), in the order of their index columns.
 DISCRETE = FACTORS[1:]
+OPTION_NAMES = {"normalisation": "--normalisations", "sd": "--sd", "not_applicable": "--na",
+                "imputation": "--imputations", "treatment": "--treatments",
+                "aggregation": "--aggregations"}  # fmt: skip
 # Treatment levels: "none", "log", "winsorise:N" (at most N points winsorised, then log).
 TREATMENT_LEVELS = ("none", "log", "winsorise:N")
 BOOTSTRAP_LEVEL = 0.90  # the bootstrap confidence interval: 5% to 95%, as COINr reports
@@ -745,6 +748,37 @@ class RobustnessModel:
         totals[combo.perm] = self.block_totals(key, self.tree.nominal[None, :])[0]
         return totals, competition_ranks(totals, self.decimals)
 
+    def redundant_levels(self) -> list[tuple[str, str, str]]:
+        """Pairs of alternatives of one factor that rank every unit the same, so that
+        listing both only draws that ranking more often: (factor, first, second).
+
+        Checked with the other choices at their first level: two levels are redundant when
+        their scores differ by one increasing linear map a + b·s over every indicator and
+        unit (the totals then differ by the same map: min-max and the efficacy coefficient
+        without parameters, z-scores with the population or the sample sd when nothing is
+        clamped), or, under a geometric mean, by one factor b alone.
+        """
+        o = self.options
+        geometric = "geometric" in {self.combination_key(0, 0, 0, 0, 0, a)[5]
+                                    for a in range(len(o.levels("aggregation")))}  # fmt: skip
+        found = []
+        for f, factor in enumerate(DISCRETE[:-1]):
+            levels = o.levels(factor)
+            if len(levels) < 2:
+                continue
+            keys = []
+            for i in range(len(levels)):
+                index = [0] * len(DISCRETE)
+                index[f] = i
+                keys.append(self.combination_key(*index))
+            scores = [self.used_scores(k) for k in keys]
+            for i in range(len(levels)):
+                for j in range(i + 1, len(levels)):
+                    if keys[i][:5] == keys[j][:5] or _same_ranking(scores[i], scores[j],
+                                                                   geometric):  # fmt: skip
+                        found.append((factor, levels[i], levels[j]))
+        return found
+
     def combination(self, key: tuple[str, ...]) -> _Combination:
         found = self._combinations.get(key)
         if found is None:
@@ -870,6 +904,21 @@ class RobustnessModel:
 
 def _effective_normalisation(own: str, choice: str) -> str:
     return choice if choice != AS_PUBLISHED and own in COMPARATIVE else own
+
+
+def _same_ranking(x: np.ndarray, y: np.ndarray, geometric: bool) -> bool:
+    """Whether y = a + b·x (b > 0; a = 0 under a geometric mean) on every cell, with the
+    same cells missing."""
+    if not np.array_equal(np.isnan(x), np.isnan(y)):
+        return False
+    u, v = x[~np.isnan(x)], y[~np.isnan(y)]
+    if u.size < 2 or np.ptp(u) == 0:
+        return bool(np.array_equal(u, v))
+    b, a = np.polyfit(u, v, 1)
+    if geometric:
+        b, a = float(v @ u / (u @ u)), 0.0
+    scale = max(float(np.abs(v).max()), 1.0)
+    return bool(b > 0 and np.abs(a + b * u - v).max() <= 1e-9 * scale)
 
 
 def _scheme_treatment(scheme: Scheme) -> str:
@@ -1262,6 +1311,7 @@ class RobustnessResult:
     tier_probabilities: np.ndarray
     sensitivity: list[FactorSensitivity] = field(default_factory=list)
     weight_redraws: int = 0
+    warnings: list[Problem] = field(default_factory=list)  # e.g. redundant alternatives
 
     def order(self) -> list[int]:
         """Units by nominal rank (unranked last), then by median rank."""
@@ -1312,6 +1362,7 @@ class RobustnessResult:
                 "tier_names": list(self.tiers.names_for(lang)),
             },
             "weight_redraws": self.weight_redraws,
+            "warnings": [w.text(lang) for w in self.warnings],
             "units": self.unit_rows(lang),
             "sensitivity": [
                 {"factor": s.factor, "label": s.label(lang, o.weight_spread),
@@ -1399,6 +1450,17 @@ def analyse_robustness(
     if problems:
         raise KaopingError(problems)
     model = RobustnessModel(scheme, data, options)
+    warnings = []
+    # With one comparative indicator every normalisation ranks alike: nothing to refuse.
+    refuse = int(comparative_columns(scheme).sum()) > 1
+    for factor, first, second in model.redundant_levels():
+        problem = Problem("robustness.redundant", column=OPTION_NAMES[factor],
+                          params={"first": (level_label(first), level_label(first, "en")),
+                                  "second": (level_label(second), level_label(second, "en"))},
+                          severity="error" if factor == "normalisation" else "warning")  # fmt: skip
+        if factor == "normalisation" and refuse:
+            raise KaopingError([problem])
+        warnings.append(problem)
     nominal_totals, nominal_ranks = model.nominal()
     tiers = TierRule.for_options(scheme, options, data)
     main_rng, a_rng, b_rng = random_streams(options.seed)
@@ -1431,6 +1493,7 @@ def analyse_robustness(
         tier_probabilities=tier_counts[:, : len(tiers.names)] / replicates,
         sensitivity=sensitivity,
         weight_redraws=redraws,
+        warnings=warnings,
     )
 
 
