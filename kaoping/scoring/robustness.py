@@ -39,11 +39,13 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring import composite
+from kaoping.scoring.assessment import Assessment, AssessmentResult, assess
 from kaoping.scoring.awards import AwardRules, award_rules, static_eligibility
 from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
+    EvaluationResult,
     comparative_columns,
     competition_ranks,
     evaluate,
@@ -547,10 +549,18 @@ class RobustnessModel:
     [[3, 1, 2], [3, 1, 2], [3, 1, 2]]
     """
 
-    def __init__(self, scheme: Scheme, data: BaseData, options: RobustnessOptions):
+    def __init__(
+        self,
+        scheme: Scheme,
+        data: BaseData,
+        options: RobustnessOptions,
+        bonus: np.ndarray | None = None,
+    ):
         self.scheme = scheme
         self.data = data
         self.options = options
+        # Bonus / deduction points (not varied): added to every replicate's totals.
+        self.bonus = np.zeros(len(data)) if bonus is None else np.asarray(bonus, dtype=float)
         self.tree = WeightTree.of(scheme)
         self.decimals = scheme.scoring.tie_decimals
         self.workers = options.workers or min(os.cpu_count() or 1, 4)
@@ -851,6 +861,8 @@ class RobustnessModel:
             out[:, start:end] = np.matmul(shares[:, p, present][:, None, :], scores_t)[:, 0, :]
         if key[5] == "geometric":
             np.exp(out, out=out)
+        if self.bonus.any():  # after the aggregation, whichever it is
+            out += self.bonus[combo.perm]
         return out
 
     def totals(self, draws: Draws) -> np.ndarray:
@@ -1409,8 +1421,43 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def analyse_assessment(
+    assessment: Assessment | AssessmentResult, options: RobustnessOptions | None = None
+) -> RobustnessResult:
+    """Robustness of an assessment's ranking: the entry point every door uses.
+
+    The assessment is assessed first (:func:`kaoping.scoring.assess`), so the analysis
+    starts from the one result: expert scores aggregated and filled in, targets and price
+    factors applied, bonus / deduction points added to every replicate (they are not
+    varied), the nominal ranks being the committee's. An indicator not applicable to any
+    unit is refused rather than silently left out of every replicate.
+
+    Parameters
+    ----------
+    assessment : Assessment or AssessmentResult
+    options : RobustnessOptions, optional
+
+    Raises
+    ------
+    KaopingError
+        As :func:`analyse_robustness`, and ``robustness.not_applicable`` naming the
+        indicators no unit has.
+    """
+    result = assessment if isinstance(assessment, AssessmentResult) else assess(assessment)
+    ev = result.evaluation
+    empty = [ind.code for ind in ev.scheme.indicators if ev.stats[ind.code]["n"] == 0]
+    if empty:
+        raise KaopingError([Problem("robustness.not_applicable",
+                                    params={"codes": "、".join(empty)})])  # fmt: skip
+    return analyse_robustness(ev.scheme, ev.data, options, nominal=ev)
+
+
 def analyse_robustness(
-    scheme: Scheme, data: BaseData, options: RobustnessOptions | None = None
+    scheme: Scheme,
+    data: BaseData,
+    options: RobustnessOptions | None = None,
+    *,
+    nominal: EvaluationResult | None = None,
 ) -> RobustnessResult:
     """Monte Carlo analysis of how robust the ranking of ``data`` under ``scheme`` is.
 
@@ -1419,6 +1466,9 @@ def analyse_robustness(
     scheme : Scheme
     data : BaseData
     options : RobustnessOptions, optional
+    nominal : EvaluationResult, optional
+        The published result of ``data`` (from :func:`analyse_assessment`): its totals and
+        ranks are the nominal ones and its bonus points are added to every replicate.
 
     Returns
     -------
@@ -1449,7 +1499,8 @@ def analyse_robustness(
     problems = options.problems(len(data))
     if problems:
         raise KaopingError(problems)
-    model = RobustnessModel(scheme, data, options)
+    model = RobustnessModel(scheme, data, options,
+                            bonus=nominal.bonus if nominal is not None else None)  # fmt: skip
     warnings = []
     # With one comparative indicator every normalisation ranks alike: nothing to refuse.
     refuse = int(comparative_columns(scheme).sum()) > 1
@@ -1461,7 +1512,10 @@ def analyse_robustness(
         if factor == "normalisation" and refuse:
             raise KaopingError([problem])
         warnings.append(problem)
-    nominal_totals, nominal_ranks = model.nominal()
+    if nominal is not None:
+        nominal_totals, nominal_ranks = nominal.totals, nominal.ranks
+    else:
+        nominal_totals, nominal_ranks = model.nominal()
     tiers = TierRule.for_options(scheme, options, data)
     main_rng, a_rng, b_rng = random_streams(options.seed)
     draws = model.draw(options.replicates, main_rng)
