@@ -88,6 +88,32 @@ def robustness_command(
     na: Annotated[
         str, typer.Option("--na", help="备选不适用指标处理 / not-applicable policies")
     ] = ",".join(NA_POLICIES),
+    imputations: Annotated[
+        str, typer.Option("--imputations", help="备选缺失值插补 none,group_mean,group_median")
+    ] = "",
+    treatments: Annotated[
+        str,
+        typer.Option("--treatments", help="备选异常值处理，如 none,log,winsorise:1-5 / outliers"),
+    ] = "",
+    aggregations: Annotated[
+        str, typer.Option("--aggregations", help="备选加总方法 arithmetic,geometric")
+    ] = "",
+    weight_levels: Annotated[
+        str, typer.Option("--weight-levels", help="扰动哪些层级的权重，如 2,3（1 为指标）")
+    ] = "",
+    weight_sets: Annotated[
+        int, typer.Option("--weight-sets", help="预先抽取的权重组数，0 为每次重抽")
+    ] = 0,
+    expert_resamples: Annotated[
+        int, typer.Option("--expert-resamples", help="重抽各项专家的组数，0 不重抽 / experts")
+    ] = 0,
+    bonus: Annotated[
+        str, typer.Option("--bonus", help="加减分备选，如 on,off / bonus points")
+    ] = "",
+    sensitivity_output: Annotated[
+        str,
+        typer.Option("--sensitivity-output", help="敏感性的输出：ranks 或 mean_rank_change"),
+    ] = "ranks",
     tiers: Annotated[
         str | None,
         typer.Option("--tiers", help="按名次比例分档，如 一档:20,二档:30（默认按方案等级）"),
@@ -112,6 +138,14 @@ def robustness_command(
         tiers=parse_tier_quotas(tiers) if tiers else None,
         sensitivity_replicates=sensitivity_replicates,
         seed=seed,
+        imputations=_names(imputations),
+        treatments=_treatments(treatments),
+        aggregations=_names(aggregations),
+        weight_levels=_levels(weight_levels),
+        weight_sets=weight_sets,
+        expert_resamples=expert_resamples,
+        bonus_levels=_names(bonus),
+        sensitivity_output=sensitivity_output,
     )
     assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
                               price_factors)  # fmt: skip
@@ -138,6 +172,25 @@ def robustness_json(result: RobustnessResult, lang: str) -> dict[str, Any]:
 
 def _names(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.replace("，", ",").split(",") if p.strip())
+
+
+def _treatments(text: str) -> tuple[str, ...]:
+    """``winsorise:1-5`` stands for winsorise:1, ..., winsorise:5."""
+    out: list[str] = []
+    for name in _names(text):
+        head, _, span = name.partition(":")
+        low, dash, high = span.partition("-")
+        if head == "winsorise" and dash and low.isdigit() and high.isdigit():
+            out += [f"winsorise:{k}" for k in range(int(low), int(high) + 1)]
+        else:
+            out.append(name)
+    return tuple(out)
+
+
+def _levels(text: str) -> tuple[int, ...] | None:
+    """Weight levels as numbers; a non-number becomes 0, which the options refuse by name."""
+    names = _names(text)
+    return tuple(int(n) if n.isdigit() else 0 for n in names) if names else None
 
 
 # --- rendering ------------------------------------------------------------------------------

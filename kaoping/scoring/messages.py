@@ -467,6 +467,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "under the alternative “{choice}” some scores are 0 or below (lowest {min}): a geometric "
         "mean needs positive scores (use e.g. minmax:1-100 or zscore:10,2)",
     ),
+    "robustness.no_expert_scores": (
+        "要重抽专家评分，需要专家评分表（--experts）",
+        "resampling the experts needs the expert score sheets (--experts)",
+    ),
     "robustness.mixed_aggregation": (
         "方案在不同层级混用算术与几何平均，稳健性分析需统一的加总方法；请用 --aggregations 指定",
         "the scheme mixes arithmetic and geometric means across levels; the robustness "

@@ -53,6 +53,13 @@ from kaoping.scoring.evaluation import (
     prepare_values,
     score_values,
 )
+from kaoping.scoring.experts import (
+    ExpertScore,
+    aggregate_experts,
+    aggregate_values,
+    expert_rules,
+    scoring_items,
+)
 from kaoping.scoring.formulas import FormulaError, parse_condition
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
@@ -60,7 +67,8 @@ from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, sc
 # The special normalisation level "as the scheme publishes it" (each indicator its own).
 AS_PUBLISHED = "scheme"
 FACTORS = ("weights", "normalisation", "sd", "not_applicable", "imputation", "treatment",
-           "aggregation")  # fmt: skip
+           "aggregation", "experts", "bonus")  # fmt: skip
+BONUS_LEVELS = ("on", "off")
 # The discrete factors (every factor but the weights), in the order of their index columns.
 DISCRETE = FACTORS[1:]
 OPTION_NAMES = {"normalisation": "--normalisations", "sd": "--sd", "not_applicable": "--na",
@@ -87,6 +95,8 @@ FACTOR_LABELS = {
     "imputation": ("缺失值插补", "imputation"),
     "treatment": ("异常值处理", "outlier treatment"),
     "aggregation": ("加总方法", "aggregation"),
+    "experts": ("专家评分（重抽专家）", "expert scores (experts resampled)"),
+    "bonus": ("加减分", "bonus / deduction points"),
 }
 LEVEL_LABELS = {
     "zscore": ("标准分（z）", "z-score"),
@@ -104,6 +114,8 @@ LEVEL_LABELS = {
     "log": ("对数变换", "log transform"),
     "arithmetic": ("算术平均", "arithmetic mean"),
     "geometric": ("几何平均", "geometric mean"),
+    "on": ("计入", "counted"),
+    "off": ("不计", "left out"),
 }
 
 
@@ -122,6 +134,8 @@ def level_label(level: str, lang: str = "zh") -> str:
         return LEVEL_LABELS.get(level, (level, level))[pick]
     if name == "winsorise":
         return f"winsorise (at most {arg} points)" if pick else f"缩尾（至多 {arg} 个点）"
+    if name == "experts":
+        return f"panel resample {arg}" if pick else f"专家重抽第 {arg} 组"
     if name == "minmax":
         return f"min-max onto {arg}" if pick else f"极差法（映射到 {arg}）"
     base, _, scale = arg.partition(",")
@@ -214,6 +228,12 @@ class RobustnessOptions:
         ``"mean_rank_change"``: COINr's scalar, the mean |rank - nominal rank| over units.
     bootstrap : int
         Bootstrap resamples for the sensitivity indices' 5-95% intervals (0: none).
+    expert_resamples : int
+        0: expert scores as aggregated. K ≥ 2: K resamples of each item's experts (drawn
+        with replacement from those who scored the item), each replicate taking one; needs
+        the expert score sheets (:func:`analyse_assessment`).
+    bonus_levels : tuple of str
+        ``("on", "off")``: bonus / deduction points counted or left out; empty: counted.
     """
 
     replicates: int = 1000
@@ -232,6 +252,8 @@ class RobustnessOptions:
     weight_sets: int = 0
     sensitivity_output: str = "ranks"
     bootstrap: int = 200
+    expert_resamples: int = 0
+    bonus_levels: tuple[str, ...] = ()
 
     def levels(self, factor: str) -> tuple[str, ...]:
         """The alternatives of a discrete factor (``("scheme",)``: as the scheme says)."""
@@ -242,6 +264,9 @@ class RobustnessOptions:
             "imputation": self.imputations or (AS_PUBLISHED,),
             "treatment": self.treatments or (AS_PUBLISHED,),
             "aggregation": self.aggregations or (AS_PUBLISHED,),
+            "experts": tuple(f"experts:{k}" for k in range(self.expert_resamples))
+            or (AS_PUBLISHED,),
+            "bonus": self.bonus_levels or (AS_PUBLISHED,),
         }[factor]
 
     def varying(self) -> tuple[str, ...]:
@@ -281,6 +306,7 @@ class RobustnessOptions:
             ("--treatments", self.levels("treatment"), (*TREATMENT_LEVELS, AS_PUBLISHED),
              lambda v: v == AS_PUBLISHED or parse_treatment(v)),
             ("--aggregations", self.levels("aggregation"), (*AGGREGATIONS, AS_PUBLISHED), None),
+            ("--bonus", self.levels("bonus"), (*BONUS_LEVELS, AS_PUBLISHED), None),
         ):  # fmt: skip
             wrong = [v for v in values if not _valid_level(v, allowed, parse)]
             if not values or wrong or len(set(values)) != len(values):
@@ -303,6 +329,9 @@ class RobustnessOptions:
         if self.sensitivity_output not in ("ranks", "mean_rank_change"):
             bad("--sensitivity-output", self.sensitivity_output,
                 ("ranks 或 mean_rank_change", "ranks or mean_rank_change"))  # fmt: skip
+        if self.expert_resamples == 1 or not 0 <= self.expert_resamples <= 10_000:
+            bad("--expert-resamples", self.expert_resamples,
+                ("0 或 2 到 10000 之间的整数", "0, or 2 to 10,000"))  # fmt: skip
         if not 0 <= self.bootstrap <= 100_000:
             bad("--bootstrap", self.bootstrap, ("0 到 100000 之间的整数", "0 to 100,000"))
         if not 2 <= units <= MAX_UNITS:
@@ -458,6 +487,8 @@ class Choices:
     imputation: str = AS_PUBLISHED
     treatment: str = AS_PUBLISHED
     aggregation: str = AS_PUBLISHED
+    experts: str = AS_PUBLISHED
+    bonus: str = AS_PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -475,6 +506,8 @@ class Draws:
     imputation: np.ndarray
     treatment: np.ndarray
     aggregation: np.ndarray
+    experts: np.ndarray
+    bonus: np.ndarray
     redrawn: int = 0
 
     def __len__(self) -> int:
@@ -555,6 +588,7 @@ class RobustnessModel:
         data: BaseData,
         options: RobustnessOptions,
         bonus: np.ndarray | None = None,
+        expert_columns: Sequence[dict[str, np.ndarray]] | None = None,
     ):
         self.scheme = scheme
         self.data = data
@@ -571,13 +605,25 @@ class RobustnessModel:
         self._indicator_variants: dict[str, tuple] = {}
         self._shares: dict[Any, Any] = {}
         self._pool_redrawn = 0
-        self._formulas: tuple[dict[str, np.ndarray], np.ndarray, np.ndarray] | None = None
+        self._formulas: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
+        self.expert_columns: list[dict[str, np.ndarray]] = list(expert_columns or ())
+        if options.expert_resamples and len(self.expert_columns) != options.expert_resamples:
+            raise KaopingError([Problem("robustness.no_expert_scores")])
 
-    def formula_values(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        """Columns, the formulas' values and their reasons: they never change across
-        replicates, so they are computed once (as :func:`kaoping.scoring.evaluate` does)."""
-        if self._formulas is None:
-            columns = prepare_columns(self.scheme, self.data)
+    def formula_values(
+        self, experts: str = AS_PUBLISHED
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Columns, the formulas' values and their reasons: they change across replicates
+        only with the expert resample, so they are computed once for each (as
+        :func:`kaoping.scoring.evaluate` does)."""
+        found = self._formulas.get(experts)
+        if found is None:
+            data = self.data
+            if experts != AS_PUBLISHED:
+                drawn = self.expert_columns[int(experts.partition(":")[2])]
+                data = BaseData(units=data.units, columns={**data.columns, **drawn},
+                                source=data.source, extras=data.extras)  # fmt: skip
+            columns = prepare_columns(self.scheme, data)
             n, k = len(self.data), len(self.scheme.indicators)
             values = np.full((n, k), np.nan)
             reasons = np.zeros((n, k), dtype=np.int8)
@@ -585,8 +631,8 @@ class RobustnessModel:
                 outcome = indicator.formula.evaluate(columns)
                 values[:, j] = outcome.values
                 reasons[:, j] = outcome.reason
-            self._formulas = columns, values, reasons
-        return self._formulas
+            found = self._formulas[experts] = columns, values, reasons
+        return found
 
     # --- draws ------------------------------------------------------------------------------
     def draw(self, size: int, rng: np.random.Generator) -> Draws:
@@ -601,7 +647,7 @@ class RobustnessModel:
         def pick(factor: str) -> np.ndarray:
             count = len(o.levels(factor))
             # Factors added later draw only when they vary, so that earlier results stay.
-            if count == 1 and factor in ("imputation", "treatment", "aggregation"):
+            if count == 1 and factor in DISCRETE[3:]:
                 return np.zeros(size, dtype=np.int64)
             return rng.integers(0, count, size)
 
@@ -613,6 +659,8 @@ class RobustnessModel:
             imputation=pick("imputation"),
             treatment=pick("treatment"),
             aggregation=pick("aggregation"),
+            experts=pick("experts"),
+            bonus=pick("bonus"),
             redrawn=redrawn,
         )
 
@@ -673,6 +721,8 @@ class RobustnessModel:
             imputation=o.levels("imputation")[draws.imputation[row]],
             treatment=o.levels("treatment")[draws.treatment[row]],
             aggregation=o.levels("aggregation")[draws.aggregation[row]],
+            experts=o.levels("experts")[draws.experts[row]],
+            bonus=o.levels("bonus")[draws.bonus[row]],
         )
 
     # --- scores of the discrete choices ----------------------------------------------------------
@@ -680,8 +730,9 @@ class RobustnessModel:
         """The choices that can change totals, by name, for indices of the DISCRETE factors
         (the sd only matters where a z-score is used; "scheme" levels resolved)."""
         o = self.options
-        norm, sd, na, imp, treat, agg = (o.levels(f)[i] for f, i in zip(DISCRETE, index,
-                                                                         strict=True))  # fmt: skip
+        norm, sd, na, imp, treat, agg, experts, bonus = (
+            o.levels(f)[i] for f, i in zip(DISCRETE, index, strict=True)
+        )
         name = parse_normalisation(norm)[0]
         uses_z = any(_effective_normalisation(i.normalisation, name) == "zscore"
                      for i in self.scheme.indicators)  # fmt: skip
@@ -693,37 +744,40 @@ class RobustnessModel:
             rules.imputation if imp == AS_PUBLISHED else imp,
             _scheme_treatment(self.scheme) if treat == AS_PUBLISHED else treat,
             _scheme_aggregation(self.scheme) if agg == AS_PUBLISHED else agg,
+            experts,
+            "on" if bonus == AS_PUBLISHED else bonus,
         )
 
     def used_scores(self, key: tuple[str, ...]) -> np.ndarray:
         """The scores entering the aggregation (units x indicators) under a combination:
         the evaluation's own steps (:func:`kaoping.scoring.evaluation.score_values`) on the
         scheme rewritten with these choices, from the formulas' values computed once."""
-        found = self._used.get(key[:5])
+        used_key = (*key[:5], key[6])
+        found = self._used.get(used_key)
         if found is None:
             norm, sd, na, imputation, treatment = key[:5]
             choices = Choices({}, norm, sd if sd != "-" else self.scheme.scoring.sd, na,
                               imputation, treatment)  # fmt: skip
             variant = _variant(self.scheme, choices, self._indicator_variants)
-            columns, values, reasons = self.formula_values()
-            prepared = self._prepared.get((imputation, treatment)) or self._prepare(
-                variant, imputation, treatment
+            columns, values, reasons = self.formula_values(key[6])
+            prepared = self._prepared.get((imputation, treatment, key[6])) or self._prepare(
+                variant, imputation, treatment, key[6]
             )
             scored = score_values(variant, self.data, columns, values, reasons, explain=False,
                                   prepared=prepared)  # fmt: skip
-            found = self._used[key[:5]] = scored.used
+            found = self._used[used_key] = scored.used
         return found
 
     def _prepare(
-        self, variant: Scheme, imputation: str, treatment: str
+        self, variant: Scheme, imputation: str, treatment: str, experts: str = AS_PUBLISHED
     ) -> tuple[np.ndarray, np.ndarray]:
         """Imputed and treated values (:func:`kaoping.scoring.evaluation.prepare_values`);
         every winsorisation limit among the levels at once, since the steps up to the largest
         limit are those of every smaller one (:func:`composite.treat_limits`)."""
-        _, values, _ = self.formula_values()
+        _, values, _ = self.formula_values(experts)
         name, _ = parse_treatment(treatment)
         if name != "winsorise":
-            found = self._prepared[(imputation, treatment)] = prepare_values(
+            found = self._prepared[(imputation, treatment, experts)] = prepare_values(
                 variant, self.data, values
             )
             return found
@@ -739,8 +793,8 @@ class RobustnessModel:
         for limit, columns in zip(limits, treated, strict=True):
             out = filled.copy()
             out[:, chosen] = columns
-            self._prepared[(imputation, f"winsorise:{limit}")] = (imputed, out)
-        return self._prepared[(imputation, treatment)]
+            self._prepared[(imputation, f"winsorise:{limit}", experts)] = (imputed, out)
+        return self._prepared[(imputation, treatment, experts)]
 
     def nominal(self) -> tuple[np.ndarray, np.ndarray]:
         """Totals and ranks as published: :func:`kaoping.scoring.evaluate`'s, from the same
@@ -752,7 +806,7 @@ class RobustnessModel:
             result = evaluate(self.scheme, self.data)
             return result.totals, result.ranks
         key = (AS_PUBLISHED, rules.sd, rules.not_applicable, rules.imputation,
-               _scheme_treatment(self.scheme), aggregation)  # fmt: skip
+               _scheme_treatment(self.scheme), aggregation, AS_PUBLISHED, "on")  # fmt: skip
         combo = self.combination(key)
         totals = np.empty(len(self.data))
         totals[combo.perm] = self.block_totals(key, self.tree.nominal[None, :])[0]
@@ -769,10 +823,10 @@ class RobustnessModel:
         clamped), or, under a geometric mean, by one factor b alone.
         """
         o = self.options
-        geometric = "geometric" in {self.combination_key(0, 0, 0, 0, 0, a)[5]
+        geometric = "geometric" in {self.combination_key(0, 0, 0, 0, 0, a, 0, 0)[5]
                                     for a in range(len(o.levels("aggregation")))}  # fmt: skip
         found = []
-        for f, factor in enumerate(DISCRETE[:-1]):
+        for f, factor in enumerate(DISCRETE[:5]):  # aggregation, experts, bonus: never alike
             levels = o.levels(factor)
             if len(levels) < 2:
                 continue
@@ -790,6 +844,7 @@ class RobustnessModel:
         return found
 
     def combination(self, key: tuple[str, ...]) -> _Combination:
+        key = key[:7]  # the bonus is added to totals, it does not change the blocks
         found = self._combinations.get(key)
         if found is None:
             used = self.used_scores(key)
@@ -861,7 +916,7 @@ class RobustnessModel:
             out[:, start:end] = np.matmul(shares[:, p, present][:, None, :], scores_t)[:, 0, :]
         if key[5] == "geometric":
             np.exp(out, out=out)
-        if self.bonus.any():  # after the aggregation, whichever it is
+        if key[7] == "on" and self.bonus.any():  # after the aggregation, whichever it is
             out += self.bonus[combo.perm]
         return out
 
@@ -1302,6 +1357,9 @@ class FactorSensitivity:
     def levels_text(self, lang: str) -> str:
         if self.factor == "weights":
             return "同级重新归一" if lang != "en" else "renormalised among siblings"
+        if self.factor == "experts":
+            k = len(self.levels)
+            return f"{k} resamples of each item's panel" if lang == "en" else f"各项专家重抽 {k} 组"
         return (", " if lang == "en" else "、").join(level_label(v, lang) for v in self.levels)
 
 
@@ -1449,7 +1507,71 @@ def analyse_assessment(
     if empty:
         raise KaopingError([Problem("robustness.not_applicable",
                                     params={"codes": "、".join(empty)})])  # fmt: skip
-    return analyse_robustness(ev.scheme, ev.data, options, nominal=ev)
+    options = options or RobustnessOptions()
+    columns = None
+    if options.expert_resamples:
+        source = result.assessment if isinstance(assessment, AssessmentResult) else assessment
+        if not source.expert_scores:
+            raise KaopingError([Problem("robustness.no_expert_scores")])
+        rng = np.random.default_rng(np.random.SeedSequence(options.seed).spawn(6)[5])
+        columns = expert_resample_columns(ev.scheme, source.expert_scores, ev.data.codes,
+                                          options.expert_resamples, rng)  # fmt: skip
+    return analyse_robustness(ev.scheme, ev.data, options, nominal=ev, expert_columns=columns)
+
+
+def expert_resample_columns(
+    scheme: Scheme,
+    scores: Sequence[ExpertScore],
+    unit_codes: Sequence[str],
+    resamples: int,
+    rng: np.random.Generator,
+) -> list[dict[str, np.ndarray]]:
+    """Each item's experts resampled: per resample, the expert-scored fields' values.
+
+    For every item, the experts who scored it (the professional group) are drawn again with
+    replacement, as many as there were; each unit's item score is then aggregated by the
+    scheme's rule (trimmed mean, median or mean) over the drawn experts' scores of that unit,
+    an expert drawn twice counting twice. Recused experts have no score for the unit; a unit
+    none of whose drawn experts scored it keeps its published score. An expert's leniency
+    thus moves all the units he scored together, as it does in a real panel.
+
+    Examples
+    --------
+    >>> from kaoping.scoring import load_scheme
+    >>> scheme = load_scheme("beijing-small-loan")
+    >>> scores = [ExpertScore(e, u, "M1", v) for e, row in
+    ...           [("E1", (6, 7)), ("E2", (8, 9)), ("E3", (10, 10))] for u, v in zip("AB", row)]
+    >>> cols = expert_resample_columns(scheme, scores, ["A", "B"], 2, np.random.default_rng(0))
+    >>> field = [k for k in cols[0]][0]
+    >>> [c[field].tolist() for c in cols]  # drawn: E3, E2, E2; then E1 three times
+    [[8.666666666666666, 9.333333333333334], [6.0, 7.0]]
+    """
+    rules = expert_rules(scheme)
+    by_item = {item.code: item for item in scoring_items(scheme)}
+    position = {code: i for i, code in enumerate(unit_codes)}
+    nominal = aggregate_experts(scheme, scores, unit_codes=unit_codes).columns(list(unit_codes))
+    tables: dict[str, tuple[list[str], np.ndarray]] = {}
+    for item in dict.fromkeys(s.item for s in scores):
+        experts = sorted({s.expert for s in scores if s.item == item})
+        table = np.full((len(unit_codes), len(experts)), np.nan)
+        for s in scores:
+            if s.item == item and s.unit_code in position:
+                table[position[s.unit_code], experts.index(s.expert)] = s.score
+        tables[item] = (experts, table)
+    result = []
+    for _ in range(resamples):
+        columns = {}
+        for item, (experts, table) in tables.items():
+            field = by_item[item].field
+            drawn = table[:, rng.integers(0, len(experts), len(experts))]
+            values = nominal[field].copy()
+            for u, row in enumerate(drawn):
+                kept = row[~np.isnan(row)].tolist()
+                if kept:
+                    values[u] = aggregate_values(kept, rules)
+            columns[field] = values
+        result.append(columns)
+    return result
 
 
 def analyse_robustness(
@@ -1458,6 +1580,7 @@ def analyse_robustness(
     options: RobustnessOptions | None = None,
     *,
     nominal: EvaluationResult | None = None,
+    expert_columns: Sequence[dict[str, np.ndarray]] | None = None,
 ) -> RobustnessResult:
     """Monte Carlo analysis of how robust the ranking of ``data`` under ``scheme`` is.
 
@@ -1500,7 +1623,8 @@ def analyse_robustness(
     if problems:
         raise KaopingError(problems)
     model = RobustnessModel(scheme, data, options,
-                            bonus=nominal.bonus if nominal is not None else None)  # fmt: skip
+                            bonus=nominal.bonus if nominal is not None else None,
+                            expert_columns=expert_columns)  # fmt: skip
     warnings = []
     # With one comparative indicator every normalisation ranks alike: nothing to refuse.
     refuse = int(comparative_columns(scheme).sum()) > 1
