@@ -280,3 +280,93 @@ def test_coinr_scalar_output_against_its_formula():
         assert s.first_order == pytest.approx(np.mean(yb * (yab - ya)) / var, rel=1e-9)
         assert s.total == pytest.approx(np.sum((ya - yab) ** 2) / (2 * 300 * var), rel=1e-9)
         assert s.first_order_ci[0] <= s.first_order_ci[1]
+
+
+# --- expert scores and bonus points on the Beijing example ---------------------------------
+
+BEIJING = DEMO.parent / "beijing"
+
+
+def beijing_assessment():
+    from kaoping.tables.inputs import read_assessment
+
+    return read_assessment(
+        BEIJING / "district-2024.csv", "beijing-district-comprehensive",
+        experts=BEIJING / "experts-2024.xlsx", recusals=BEIJING / "recusals.csv",
+        adjustments=BEIJING / "adjustments-2024.csv", targets=BEIJING / "targets-2024.csv",
+    )  # fmt: skip
+
+
+def test_expert_resamples_draw_each_items_panel_with_replacement():
+    from kaoping.scoring.experts import aggregate_values, expert_rules
+    from kaoping.scoring.robustness import expert_resample_columns
+
+    a = beijing_assessment()
+    scheme, codes = a.scheme, a.data.codes
+    rng = np.random.default_rng(3)
+    columns = expert_resample_columns(scheme, a.expert_scores, codes, 30, rng)
+    rules = expert_rules(scheme)
+    by_item: dict = {}
+    for s in a.expert_scores:
+        by_item.setdefault(s.item, {}).setdefault(s.expert, {})[s.unit_code] = s.score
+    # Replay the same draws by hand: experts sorted, drawn with replacement, per item.
+    replay = np.random.default_rng(3)
+    from kaoping.scoring.experts import scoring_items
+
+    fields = {i.code: i.field for i in scoring_items(scheme)}
+    for resample in columns:
+        for item in dict.fromkeys(s.item for s in a.expert_scores):
+            experts = sorted(by_item[item])
+            drawn = [experts[k] for k in replay.integers(0, len(experts), len(experts))]
+            for u, code in enumerate(codes):
+                kept = [by_item[item][e][code] for e in drawn if code in by_item[item][e]]
+                if kept:
+                    assert resample[fields[item]][u] == pytest.approx(
+                        aggregate_values(kept, rules), rel=1e-12
+                    )
+
+
+def test_experts_and_bonus_fast_path_equals_the_assessment_rewritten():
+    from kaoping.scoring.assessment import assess
+    from kaoping.scoring.robustness import expert_resample_columns
+
+    a = beijing_assessment()
+    result = assess(a)
+    ev = result.evaluation
+    assert ev.bonus.any()
+    options = RobustnessOptions(weight_spread=0.2, normalisations=("scheme",),
+                                expert_resamples=6, bonus_levels=("on", "off"))  # fmt: skip
+    cols = expert_resample_columns(a.scheme, a.expert_scores, ev.data.codes, 6,
+                                   np.random.default_rng(1))  # fmt: skip
+    model = RobustnessModel(a.scheme, ev.data, options, bonus=ev.bonus, expert_columns=cols)
+    draws = model.draw(40, np.random.default_rng(2))
+    fast = model.totals(draws)
+    for r in range(len(draws)):
+        choices = model.choices(draws, r)
+        k = int(choices.experts.partition(":")[2])
+        data = BaseData(units=ev.data.units, columns={**ev.data.columns, **cols[k]})
+        slow = evaluate(scheme_for_choices(a.scheme, choices), data).totals
+        if choices.bonus == "on":
+            slow = slow + ev.bonus
+        assert np.allclose(fast[r], slow, rtol=1e-12, atol=1e-9)
+    assert {c for c in draws.bonus.tolist()} == {0, 1}
+
+
+def test_expert_uncertainty_through_the_assessment_entry_point():
+    from kaoping.scoring.robustness import analyse_assessment
+
+    options = RobustnessOptions(replicates=300, weight_spread=0, normalisations=("scheme",),
+                                sd_kinds=("population",), na_policies=("renormalise",),
+                                expert_resamples=50, sensitivity_replicates=200, seed=1)  # fmt: skip
+    result = analyse_assessment(beijing_assessment(), options)
+    [experts] = result.sensitivity
+    assert experts.factor == "experts" and experts.total > 0.5  # the only thing that varies
+    assert (result.p95_rank - result.p05_rank).max() > 0  # and it moves ranks
+    # A round without expert sheets has nothing to resample: said so, by name.
+    from kaoping.scoring.assessment import Assessment
+
+    scheme = load_scheme("mof-2012")
+    plain = Assessment(scheme, read_base_data(DEMO, scheme))
+    with pytest.raises(KaopingError) as caught:
+        analyse_assessment(plain, options)
+    assert caught.value.problems[0].code == "robustness.no_expert_scores"
