@@ -266,7 +266,7 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
 
 
 def ranking_csv(result: EvaluationResult, lang: str) -> str:
-    from kaoping.reports.text import safe_text
+    from kaoping.reports.safe import safe_text
 
     rows = ranking_rows(result)
     keys = list(rows[0])

@@ -292,7 +292,7 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
 
 def robustness_csv(result: RobustnessResult, lang: str) -> str:
     """One row per unit: numbers unrounded, tier probabilities as shares."""
-    from kaoping.reports.text import safe_text
+    from kaoping.reports.safe import safe_text
 
     names = result.tiers.names_for(lang)
     keys = ["code", "name", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"]
@@ -318,7 +318,7 @@ def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from kaoping.reports.text import safe_text
+    from kaoping.reports.safe import safe_text
 
     wb = Workbook()
     units = wb.active

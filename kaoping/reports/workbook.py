@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kaoping.reports.text import safe_text
+from kaoping.reports.safe import safe_text
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.serialise import ranking_rows
 
