@@ -27,6 +27,7 @@ one packed integer sort per row. Nothing loops over units or, in Python, over re
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -257,6 +258,10 @@ class RobustnessOptions:
 
     def levels(self, factor: str) -> tuple[str, ...]:
         """The alternatives of a discrete factor (``("scheme",)``: as the scheme says)."""
+        return self._levels[factor]
+
+    @functools.cached_property
+    def _levels(self) -> dict[str, tuple[str, ...]]:
         return {
             "normalisation": self.normalisations,
             "sd": self.sd_kinds,
@@ -267,7 +272,7 @@ class RobustnessOptions:
             "experts": tuple(f"experts:{k}" for k in range(self.expert_resamples))
             or (AS_PUBLISHED,),
             "bonus": self.bonus_levels or (AS_PUBLISHED,),
-        }[factor]
+        }
 
     def varying(self) -> tuple[str, ...]:
         """Factors that actually vary (more than one level, or a positive weight spread)."""
@@ -981,9 +986,12 @@ def _same_ranking(x: np.ndarray, y: np.ndarray, geometric: bool) -> bool:
     u, v = x[~np.isnan(x)], y[~np.isnan(y)]
     if u.size < 2 or np.ptp(u) == 0:
         return bool(np.array_equal(u, v))
-    b, a = np.polyfit(u, v, 1)
     if geometric:
         b, a = float(v @ u / (u @ u)), 0.0
+    else:  # least squares, in closed form
+        du = u - u.mean()
+        b = float(du @ (v - v.mean()) / (du @ du))
+        a = float(v.mean() - b * u.mean())
     scale = max(float(np.abs(v).max()), 1.0)
     return bool(b > 0 and np.abs(a + b * u - v).max() <= 1e-9 * scale)
 
@@ -1005,7 +1013,9 @@ def _scheme_aggregation(scheme: Scheme) -> str:
     return methods.pop()
 
 
-def _choice_settings(scheme: Scheme, choices: Choices) -> tuple[dict[str, Any], dict[str, Any]]:
+def _choice_settings(
+    scheme: Scheme, choices: Choices, with_indicators: bool = True
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the choices change: scoring rules, and per comparative indicator its
     normalisation and parameters (None: unchanged)."""
     scoring: dict[str, Any] = {"sd": choices.sd, "not_applicable": choices.not_applicable}
@@ -1021,6 +1031,15 @@ def _choice_settings(scheme: Scheme, choices: Choices) -> tuple[dict[str, Any], 
             scoring["winsorise_limit"] = limit
     if choices.aggregation != AS_PUBLISHED:
         scoring["aggregation"] = choices.aggregation
+    if not with_indicators:
+        return scoring, {}
+    return scoring, _indicator_settings(scheme, choices.normalisation)
+
+
+def _indicator_settings(scheme: Scheme, normalisation: str) -> dict[str, Any]:
+    """Per comparative indicator, its normalisation and parameters under ``normalisation``
+    (only those that change)."""
+    name, params = parse_normalisation(normalisation)
     indicators: dict[str, Any] = {}
     for indicator in scheme.indicators:
         new = _effective_normalisation(indicator.normalisation, name)
@@ -1028,17 +1047,18 @@ def _choice_settings(scheme: Scheme, choices: Choices) -> tuple[dict[str, Any], 
             indicators[indicator.code] = (new, params if new == "minmax" else {})
         elif new == "minmax" and params:
             indicators[indicator.code] = (new, params)
-    return scoring, indicators
+    return indicators
 
 
 def _variant(scheme: Scheme, choices: Choices, cache: dict | None = None) -> Scheme:
     """:func:`scheme_for_choices` without re-reading the scheme (and without weights): the
     same rules and normalisations, set on the loaded objects (the tests check they agree).
     ``cache`` keeps the rewritten indicators per normalisation."""
-    scoring, indicators = _choice_settings(scheme, choices)
+    scoring, indicators = _choice_settings(scheme, choices, with_indicators=cache is None)
     rules = replace(scheme.scoring, **scoring)
     new_indicators = (cache or {}).get(choices.normalisation)
     if new_indicators is None:
+        indicators = indicators or _indicator_settings(scheme, choices.normalisation)
         new_indicators = tuple(
             replace(i, normalisation=indicators[i.code][0], params=indicators[i.code][1])
             if i.code in indicators else i
