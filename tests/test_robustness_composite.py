@@ -370,3 +370,51 @@ def test_expert_uncertainty_through_the_assessment_entry_point():
     with pytest.raises(KaopingError) as caught:
         analyse_assessment(plain, options)
     assert caught.value.problems[0].code == "robustness.no_expert_scores"
+
+
+# --- the worked examples of docs/robustness.md ---------------------------------------------
+
+
+def two_scores_scheme(**scoring):
+    return scheme_from_dict({
+        "scheme": {"code": "ex", "name": "例", "version": "1"},
+        "scoring": {"normalisation": "direct", **scoring},
+        "fields": [{"key": "x"}, {"key": "y"}, {"key": "g", "type": "text", "required": False}],
+        "groups": [{"code": "G", "name": "G", "weight": 100}],
+        "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 50, "formula": "x"},
+                       {"code": "Y", "name": "Y", "group": "G", "weight": 50, "formula": "y"}],
+    })  # fmt: skip
+
+
+def test_worked_example_aggregation():
+    scheme = two_scores_scheme()
+    data = BaseData.from_records([{"unit_code": "A", "x": 90, "y": 40},
+                                  {"unit_code": "B", "x": 62, "y": 62}])  # fmt: skip
+    options = RobustnessOptions(replicates=1000, weight_spread=0, normalisations=("scheme",),
+                                sd_kinds=("population",), na_policies=("renormalise",),
+                                aggregations=("arithmetic", "geometric"),
+                                sensitivity_replicates=20_000, seed=1)  # fmt: skip
+    model = RobustnessModel(scheme, data, options)
+    draws = model.draw(1000, random_streams(1)[0])
+    totals = model.totals(draws)
+    arithmetic = draws.aggregation == 0
+    assert np.allclose(totals[arithmetic], [65.0, 62.0])
+    assert np.allclose(totals[~arithmetic], [60.0, 62.0])
+    result = analyse_robustness(scheme, data, options)
+    assert result.mean_rank[0] == pytest.approx(1 + (~arithmetic).mean())
+    [s] = result.sensitivity
+    assert s.factor == "aggregation" and s.first_order == pytest.approx(1.0, abs=0.05)
+    assert s.total == pytest.approx(1.0, abs=0.05)
+
+
+def test_worked_example_imputation():
+    scheme = composite_scheme()
+    data = composite_data()
+    by_mean = RobustnessModel(scheme, data, RobustnessOptions(imputations=("group_mean",)))
+    none = RobustnessModel(scheme, data, RobustnessOptions(imputations=("none",)))
+    key = (0,) * len(DISCRETE)
+    used_mean = by_mean.used_scores(by_mean.combination_key(*key))
+    used_none = none.used_scores(none.combination_key(*key))
+    assert np.isnan(used_none[2, 0]) and not np.isnan(used_mean[2, 0])  # unit 2 lacks a
+    complete = [u for u in range(len(data)) if u not in (2, 7)]
+    assert np.isnan(used_none[complete]).sum() == 0
