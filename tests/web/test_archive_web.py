@@ -158,3 +158,24 @@ def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(wor
     out = io.StringIO()
     call_command("import_archive", str(tmp_path / "other.zip"), "--user", "office", stdout=out)
     assert RoundArchive.objects.get().manifest_sha256 in out.getvalue()
+
+
+def test_the_archive_keeps_every_publication_not_only_the_last(world):
+    from kaoping.web.results.actions import do_start_scoring_run
+
+    round = world.published()
+    do_transition(round, "reopen", acting_user=world.office, target="scoring", reason="更正加分项")
+    do_start_scoring_run(round, acting_user=world.agency)
+    do_transition(round, "submit_for_review", acting_user=world.office)
+    do_transition(round, "approve", acting_user=world.committee)
+    do_transition(round, "publish_results", acting_user=world.office)
+    do_transition(round, "close", acting_user=world.office)
+    archive = RoundArchive.objects.get(round=round)
+    assert verify_bundle(archive.file.path).ok
+    with zipfile.ZipFile(archive.file.path) as zf:
+        index = json.loads(zf.read("publications/index.json"))
+        first = json.loads(zf.read("publications/v1/results.json"))
+        second = json.loads(zf.read("publications/v2/results.json"))
+    assert [p["version"] for p in index] == [1, 2]
+    assert (first["run"], second["run"]) == (1, 2)
+    assert len(first["results"]) == 16 and first["published_by"] == "office"

@@ -21,7 +21,10 @@ def home(request):
 
         overdue = len(overdue_submissions())
     rounds = visible_rounds(request.user).prefetch_related("units")
-    return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue})
+    from kaoping.web.todo import todos
+
+    return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue,
+                                             "todos": todos(request.user)})  # fmt: skip
 
 
 @login_required

@@ -21,7 +21,8 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from kaoping.archive import build_bundle, verify_bundle
-from kaoping.scoring import BaseData, evaluate
+from kaoping.scoring import Assessment, BaseData, assess
+from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.evaluation import Adjustment
 from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict
 from kaoping.web.audit.models import AuditEntry
@@ -44,7 +45,11 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     run = publication.run
     scheme = round.scheme()
     data, adjustments = _inputs_of(round, run, scheme)
-    result = evaluate(scheme, data, adjustments=adjustments)
+    # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
+    assessment = Assessment(scheme, data, adjustments=tuple(
+        AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
+    ), period=str(round.year))  # fmt: skip
+    result = assess(assessment).evaluation
     _check_same_as_published(result, run)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
     meta = {
@@ -57,8 +62,8 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"
         digest = build_bundle(
-            path, scheme=scheme, scheme_text=round.scheme_text, data=data, result=result,
-            adjustments=adjustments, files=_documents_of(round, run), log_entries=entries,
+            path, scheme=scheme, scheme_text=round.scheme_text, data=data,
+            assessment=assessment, files=_documents_of(round, run), log_entries=entries,
             chain_head=chain_head(), meta=meta,
         )  # fmt: skip
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
@@ -127,6 +132,34 @@ def _documents_of(round: Round, run) -> dict[str, bytes]:
     files["checks/checks.json"] = _json(checks)
     files["experts/scores.json"] = _json(_expert_scores(round))
     files.update(_reports(run))
+    files.update(_publications(round))
+    return files
+
+
+def _publications(round: Round) -> dict[str, bytes]:
+    """Every publication of the round, not only the last (a re-review republishes): each
+    version's results as published, who published it and why, and its run's reports."""
+    from kaoping.web.results.models import Publication
+
+    files: dict[str, bytes] = {}
+    listing = []
+    for p in (
+        Publication.objects.filter(round=round)
+        .select_related("run", "published_by")
+        .order_by("version")
+    ):
+        folder = f"publications/v{p.version}"
+        rows = p.run.unit_results.select_related("unit").order_by("rank", "unit__code")
+        files[f"{folder}/results.json"] = _json({
+            "version": p.version, "run": p.run.version, "published_at": p.published_at.isoformat(),
+            "published_by": p.published_by.get_username(), "note": p.note,
+            "results": [{"unit": r.unit.code, "name": r.unit.name, "total": r.total,
+                         "rank": r.rank, "grade": r.grade, "groups": r.groups} for r in rows],
+        })  # fmt: skip
+        files.update({f"{folder}/{name}": content for name, content in _reports(p.run).items()})
+        listing.append({"version": p.version, "run": p.run.version,
+                        "published_at": p.published_at.isoformat(), "folder": folder})  # fmt: skip
+    files["publications/index.json"] = _json(listing)
     return files
 
 
