@@ -1,6 +1,9 @@
 """Anchor: COINr's own sensitivity-vignette specification on its ASEM example (51 units, 49
 indicators), run by Kaoping and, when R with COINr is installed, by COINr in the same run.
 
+Every statistic compared is computed with COINr's own 100 weight sets (read from the R run);
+the timings are of Kaoping drawing its own.
+
 The specification (COINr 1.1.14, ``build_example_coin()`` and its sensitivity vignette):
 denominators; imputation by the group mean of ``EurAsia_group``; outlier treatment by
 winsorisation (at most ``winmax`` points, else log transform) with winmax drawn from 1-5;
@@ -123,10 +126,26 @@ def vignette_options(replicates: int, sensitivity: int = 0, **extra: Any) -> Rob
     )
 
 
-def kaoping_ranks(scheme: Scheme, data: BaseData, replicates: int) -> np.ndarray:
-    """Every replicate's ranks (for the comparison; the timing is of the full analysis)."""
+def kaoping_ranks(
+    scheme: Scheme, data: BaseData, replicates: int, pool: np.ndarray | None = None
+) -> np.ndarray:
+    """Every replicate's ranks (for the comparison; the timing is of the full analysis),
+    drawing the weights from ``pool`` (COINr's own 100 sets) when given."""
     model = RobustnessModel(scheme, data, vignette_options(replicates))
+    if pool is not None:
+        model.use_weight_pool(pool)
     return model.ranks(model.draw(replicates, random_streams(SEED)[0])).astype(float)
+
+
+def coinr_weight_pool(path: Path, scheme: Scheme) -> np.ndarray:
+    """COINr's noisy weight sets as raw weights of the Kaoping tree (sets x nodes)."""
+    from kaoping.scoring.robustness import WeightTree
+
+    codes = WeightTree.of(scheme).codes
+    sets: dict[int, dict[str, float]] = {}
+    for row in read_csv(path):
+        sets.setdefault(int(row["set"]), {})[row["iCode"]] = float(row["Weight"])
+    return np.array([[sets[k][c] for c in codes] for k in sorted(sets)])
 
 
 def timed(fn, repeat: int = 3) -> tuple[Any, float]:
@@ -224,7 +243,10 @@ def main(argv: list[str] | None = None) -> None:
             same = all(int(float(stats[c]["Nominal"])) == int(nominal.ranks[data.codes.index(c)])
                        for c in codes)  # fmt: skip
             print(f"  nominal ranks equal: {same}")
-            ours = kaoping_ranks(scheme, data, max(n, 1000))[:, order]
+            # Both sides draw from COINr's own 100 weight sets: a pool is a random effect of
+            # its own, which the Monte Carlo error of one run does not cover.
+            pool = coinr_weight_pool(Path(tmp) / f"ua{n}_weights.csv", scheme)
+            ours = kaoping_ranks(scheme, data, max(n, 1000), pool)[:, order]
             print(f"  units beyond Monte Carlo error (of {len(codes)}): "
                   f"{compare_ranks(ours, theirs.T)}")  # fmt: skip
             del result
@@ -232,36 +254,47 @@ def main(argv: list[str] | None = None) -> None:
             sensitivity(scheme, data, why_not, Path(tmp))
 
 
+def print_indices(who: str, result) -> None:
+    for s in result.ranked_sensitivity():
+        print(f"    {who} {s.factor:<14} Si {s.first_order:6.3f} [{s.first_order_ci[0]:6.3f}, "
+              f"{s.first_order_ci[1]:6.3f}]  STi {s.total:6.3f} [{s.total_ci[0]:6.3f}, "
+              f"{s.total_ci[1]:6.3f}]")  # fmt: skip
+
+
 def sensitivity(scheme: Scheme, data: BaseData, why_not: str | None, tmp: Path) -> None:
+    """COINr's sensitivity analysis (N = 100, 600 replicates, 100 bootstrap samples) and
+    Kaoping's; the indices compared are Kaoping's with COINr's own weight sets, at N = 100
+    and at N = 10,000 (where Kaoping's intervals are narrow)."""
     n = 100
-    result, seconds = timed(lambda: analyse_robustness(scheme, data, vignette_options(2, n)), 1)
+    result, seconds = timed(lambda: analyse_robustness(scheme, data, vignette_options(2, n)), 3)
     runs = n * (len(result.options.varying()) + 2)
     print(f"\nSA N={n} ({runs} replicates), output: mean |rank change| from nominal")
     print(f"  Kaoping {seconds * 1000:.1f} ms, {1000 * seconds / runs:.4f} ms per replicate")
-    for s in result.ranked_sensitivity():
-        print(f"    {s.factor:<14} Si {s.first_order:6.3f} [{s.first_order_ci[0]:6.3f}, "
-              f"{s.first_order_ci[1]:6.3f}]  STi {s.total:6.3f} [{s.total_ci[0]:6.3f}, "
-              f"{s.total_ci[1]:6.3f}]")  # fmt: skip
     if why_not:
+        print_indices("Kaoping", result)
         return
     coinr = run_coinr("SA", n, tmp / "sa")
-    print(
-        f"  COINr {coinr['elapsed']:.1f} s, {coinr['ms_per_rep']:.1f} ms per replicate: "
-        f"Kaoping {coinr['ms_per_rep'] / (1000 * seconds / runs):,.0f}x faster per replicate"
-    )
+    print(f"  COINr {coinr['elapsed']:.1f} s, {coinr['ms_per_rep']:.1f} ms per replicate: "
+          f"Kaoping {coinr['ms_per_rep'] / (1000 * seconds / runs):,.0f}x faster per replicate")  # fmt: skip
+    pool = coinr_weight_pool(tmp / "sa_weights.csv", scheme)
     names = {"Winmax": "treatment", "Normalisation": "normalisation", "Weights": "weights",
              "Aggregation": "aggregation"}  # fmt: skip
-    ours = {s.factor: s for s in result.sensitivity}
-    for row in read_csv(tmp / "sa_sensitivity.csv"):
-        s = ours[names[row["Variable"]]]
-        si = [float(row[k]) for k in ("Si", "Si_q5", "Si_q95")]
-        st = [float(row[k]) for k in ("STi", "STi_q5", "STi_q95")]
-        overlap = (si[1] <= s.first_order_ci[1] and s.first_order_ci[0] <= si[2]
-                   and st[1] <= s.total_ci[1] and s.total_ci[0] <= st[2])  # fmt: skip
-        print(
-            f"    COINr {row['Variable']:<14} Si {si[0]:6.3f} [{si[1]:6.3f}, {si[2]:6.3f}]  "
-            f"STi {st[0]:6.3f} [{st[1]:6.3f}, {st[2]:6.3f}]  intervals overlap: {overlap}"
-        )
+    theirs = read_csv(tmp / "sa_sensitivity.csv")
+    for size in (n, 10_000):
+        result = analyse_robustness(scheme, data, vignette_options(2, size), weight_pool=pool)
+        print(f"  Kaoping N={size} with COINr's weight sets:")
+        print_indices("Kaoping", result)
+        ours = {s.factor: s for s in result.sensitivity}
+        for row in theirs:
+            s = ours[names[row["Variable"]]]
+            si = [float(row[k]) for k in ("Si", "Si_q5", "Si_q95")]
+            st = [float(row[k]) for k in ("STi", "STi_q5", "STi_q95")]
+            overlap = (si[1] <= s.first_order_ci[1] and s.first_order_ci[0] <= si[2]
+                       and st[1] <= s.total_ci[1] and s.total_ci[0] <= st[2])  # fmt: skip
+            if size == n:
+                print(f"    COINr   {names[row['Variable']]:<14} Si {si[0]:6.3f} [{si[1]:6.3f}, "
+                      f"{si[2]:6.3f}]  STi {st[0]:6.3f} [{st[1]:6.3f}, {st[2]:6.3f}]")  # fmt: skip
+            print(f"    {names[row['Variable']]:<14} intervals overlap (N={size}): {overlap}")
 
 
 if __name__ == "__main__":

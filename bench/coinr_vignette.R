@@ -11,6 +11,8 @@ norm_alts <- list(list(f_n = "n_minmax", f_n_para = list(c(1,100))),
                   list(f_n = "n_zscore", f_n_para = list(c(10,2))))
 noisy <- get_noisy_weights(w = coin$Meta$Weights$Original,
                            noise_specs = data.frame(Level = c(2,3), NoiseFactor = c(0.25,0.25)), Nrep = 100)
+wsets <- do.call(rbind, lapply(seq_along(noisy), function(i) cbind(set = i, noisy[[i]][c("iCode", "Level", "Weight")])))
+write.csv(wsets, paste0(out, "_weights.csv"), row.names = FALSE)
 SA_specs <- list(
   Winmax = list(Address = "$Log$Treat$global_specs$f1_para$winmax", Distribution = 1:5, Type = "discrete"),
   Normalisation = list(Address = "$Log$Normalise$global_specs", Distribution = norm_alts, Type = "discrete"),

@@ -669,6 +669,14 @@ class RobustnessModel:
             redrawn=redrawn,
         )
 
+    def use_weight_pool(self, raw: np.ndarray) -> None:
+        """Take the weight sets from outside (e.g. COINr's ``get_noisy_weights``): raw weights
+        (sets x nodes, nodes as in :class:`WeightTree`), renormalised among siblings."""
+        raw = np.asarray(raw, dtype=float)
+        if raw.shape != (self.options.weight_sets, len(self.tree.codes)):
+            raise ValueError(f"weight pool of shape {raw.shape}")
+        self._pool = perturb_weights(raw, self.tree.families, 0.0, np.zeros_like(raw))
+
     def weight_pool(self) -> np.ndarray:
         """The ``weight_sets`` perturbed weight sets shared by every sample (drawn once, from
         their own stream of the seed)."""
@@ -1601,6 +1609,7 @@ def analyse_robustness(
     *,
     nominal: EvaluationResult | None = None,
     expert_columns: Sequence[dict[str, np.ndarray]] | None = None,
+    weight_pool: np.ndarray | None = None,
 ) -> RobustnessResult:
     """Monte Carlo analysis of how robust the ranking of ``data`` under ``scheme`` is.
 
@@ -1612,6 +1621,11 @@ def analyse_robustness(
     nominal : EvaluationResult, optional
         The published result of ``data`` (from :func:`analyse_assessment`): its totals and
         ranks are the nominal ones and its bonus points are added to every replicate.
+    expert_columns : list of dict, optional
+        The expert resamples (:func:`expert_resample_columns`), one per ``expert_resamples``.
+    weight_pool : ndarray, optional
+        Raw weight sets (``weight_sets`` x nodes of :class:`WeightTree`) to draw from instead
+        of perturbing the scheme's (``bench/anchor_coinr.py`` passes COINr's own sets).
 
     Returns
     -------
@@ -1645,6 +1659,8 @@ def analyse_robustness(
     model = RobustnessModel(scheme, data, options,
                             bonus=nominal.bonus if nominal is not None else None,
                             expert_columns=expert_columns)  # fmt: skip
+    if weight_pool is not None:
+        model.use_weight_pool(weight_pool)
     warnings = []
     # With one comparative indicator every normalisation ranks alike: nothing to refuse.
     refuse = int(comparative_columns(scheme).sum()) > 1
