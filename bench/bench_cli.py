@@ -2,7 +2,8 @@
 
 The floor is ``python -c "import numpy"`` (the interpreter plus numpy, which every command
 needs). Targets (issue 15): ``kaoping evaluate`` / ``check`` / ``explain`` on 16 units at most
-2x the floor; ``evaluate`` on 3,000 rows at most 3x; 300,000 rows in at most 5 s and 600 MB;
+2x the floor; ``evaluate`` on 3,000 rows at most 3x; 300,000 rows in at most 5 s and 600 MB
+(the tables' size check now refuses more than 3 million cells: 100,000 rows are measured);
 30,000 units as JSON at most 200 MB. Times are the best of several runs (the machine is
 shared), memory the child's peak resident set (``ru_maxrss``).
 
@@ -59,7 +60,9 @@ def main() -> None:
         print(f"kaoping {name:<24} {seconds * 1000:7.0f} ms  {mb:6.0f} MB  "
               f"{seconds / floor:5.2f}x floor")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
-        for n, fmt, repeat in ((3_000, "csv", 5), (30_000, "json", 2), (300_000, "csv", 1)):
+        # 300,000 rows x 27 columns (8.1 million cells) is refused by the tables' size check
+        # (kaoping/tables/bounds.py: 3 million cells); 100,000 rows are accepted.
+        for n, fmt, repeat in ((3_000, "csv", 5), (30_000, "json", 2), (100_000, "csv", 1)):
             path = write_csv(Path(tmp) / f"units-{n}.csv", n)
             out = f"{tmp}/out.{fmt}"
             seconds, mb = run([KAOPING, "evaluate", str(path), "-f", fmt, "-o", out], repeat)
