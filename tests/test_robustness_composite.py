@@ -418,3 +418,39 @@ def test_worked_example_imputation():
     assert np.isnan(used_none[2, 0]) and not np.isnan(used_mean[2, 0])  # unit 2 lacks a
     complete = [u for u in range(len(data)) if u not in (2, 7)]
     assert np.isnan(used_none[complete]).sum() == 0
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_command_varies_experts_and_bonus_and_names_bad_options():
+    import json
+
+    from typer.testing import CliRunner
+
+    from kaoping.cli.main import app
+
+    runner = CliRunner()
+    args = ["robustness", str(BEIJING / "district-2024.csv"), "-s",
+            "beijing-district-comprehensive", "-e", str(BEIJING / "experts-2024.xlsx"),
+            "--recusals", str(BEIJING / "recusals.csv"), "-a",
+            str(BEIJING / "adjustments-2024.csv"), "-t", str(BEIJING / "targets-2024.csv"),
+            "--normalisations", "scheme", "--sd", "population", "--na", "renormalise",
+            "-n", "200", "--sensitivity-replicates", "100"]  # fmt: skip
+    done = runner.invoke(app, [*args, "--expert-resamples", "20", "--bonus", "on,off",
+                               "-f", "json", "--lang", "en"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    doc = json.loads(done.stdout)
+    assert {s["factor"] for s in doc["sensitivity"]} == {"weights", "experts", "bonus"}
+    assert doc["options"]["tiers"] == "awards"
+    bad = runner.invoke(app, [*args, "--treatments", "winsorise:x", "--lang", "zh"])
+    assert bad.exit_code == 2 and "--treatments" in bad.output and "winsorise:x" in bad.output
+    levels = runner.invoke(app, [*args, "--weight-levels", "a", "--lang", "zh"])
+    assert levels.exit_code == 2 and "“a”" in levels.output
+
+
+def test_command_expands_winsorisation_ranges():
+    from kaoping.cli.robustness import _treatments
+
+    assert _treatments("none,winsorise:1-3,log") == ("none", "winsorise:1", "winsorise:2",
+                                                     "winsorise:3", "log")  # fmt: skip

@@ -32,6 +32,7 @@ from kaoping.cli.main import (
     output_format,
     say,
 )
+from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness import (
     RobustnessOptions,
     RobustnessResult,
@@ -188,9 +189,13 @@ def _treatments(text: str) -> tuple[str, ...]:
 
 
 def _levels(text: str) -> tuple[int, ...] | None:
-    """Weight levels as numbers; a non-number becomes 0, which the options refuse by name."""
+    """Weight levels as numbers (``2,3``); anything else is refused, naming the option."""
     names = _names(text)
-    return tuple(int(n) if n.isdigit() else 0 for n in names) if names else None
+    if not all(n.isdigit() for n in names):
+        raise KaopingError([Problem("robustness.bad_option", column="--weight-levels", params={
+            "option": "--weight-levels", "value": text,
+            "expected": ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3")})])  # fmt: skip
+    return tuple(int(n) for n in names) if names else None
 
 
 # --- rendering ------------------------------------------------------------------------------
