@@ -11,15 +11,22 @@ A Monte Carlo over the uncertain choices of a scheme (method and formulas:
   one of the alternatives;
 * **sd** — population or sample standard deviation in the z-score;
 * **not_applicable** — a not-applicable indicator left out with its siblings' weights
-  renormalised, counted as 0, or as the mean score.
+  renormalised, counted as 0, or as the mean score;
+* **imputation**, **treatment**, **aggregation** — the composite-indicator options of
+  :mod:`kaoping.scoring.composite` (group-mean / median imputation, COINr's winsorisation
+  with its limit, log transform, arithmetic or geometric means);
+* **experts** — each item's experts resampled; **bonus** — bonus points counted or not.
 
 Per unit it reports the median rank, the 5–95% rank interval and the probability of each
-award tier; per choice, variance-based sensitivity indices of the ranks (first-order and
-total, Saltelli 2010 / Jansen 1999 estimators, summed over units).
+award tier (the scheme's award rules, grade bands or rank quotas); per choice,
+variance-based sensitivity indices (first-order and total, Saltelli 2010 / Jansen 1999
+estimators, summed over units, or on COINr's mean absolute rank change) with bootstrap
+intervals.
 
-Why it is fast: the indicator values never change across replicates, and the discrete
-choices have few combinations, so the (units x indicators) score matrix of each combination
-is computed once by :func:`kaoping.scoring.evaluate`. A replicate then only needs its
+Why it is fast: the indicator values never change across replicates (but for the expert
+resample), and the discrete choices have few combinations, so the (units x indicators) score
+matrix of each combination is computed once by the evaluation's own steps
+(:func:`kaoping.scoring.evaluation.score_values`). A replicate then only needs its
 weights: units sharing a pattern of applicable indicators share effective indicator weights,
 so the totals of a batch of replicates are one matrix product per pattern, and ranks come from
 one packed integer sort per row. Nothing loops over units or, in Python, over replicates.
