@@ -25,7 +25,8 @@ from kaoping.scoring import Assessment, BaseData, assess
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.assessment import PRICE_FACTOR
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict, record
+from kaoping.web.audit.keys import signing_key, trusted_keys
+from kaoping.web.audit.log import chain_position, entry_as_dict, record
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.experts.models import ExpertScore
@@ -73,12 +74,13 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
                         "published_at": publication.published_at.isoformat()},
         "closed_by": acting_user.get_username(),
     }  # fmt: skip
+    count, head = chain_position()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"
         digest = build_bundle(
             path, scheme=scheme, scheme_text=round.scheme_text, data=data,
             assessment=assessment, files=_documents_of(round, run), log_entries=entries,
-            chain_head=chain_head(), meta=meta,
+            chain_head=head, chain_count=count, meta=meta, signing_key=signing_key(),
         )  # fmt: skip
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
                       title=f"{round.name}（{round.year}）", acting_user=acting_user,
@@ -257,7 +259,10 @@ def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "z
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "import.zip"
         path.write_bytes(content)
-        report = verify_bundle(path)
+        # Only a manifest signed by a trusted key (this installation's, or one listed in
+        # KAOPING_TRUSTED_KEYS) is accepted: a consistent rewrite is refused.
+        signing_key()  # this installation's key exists, so the trusted set is never empty
+        report = verify_bundle(path, trusted_keys())
         if not report.ok:
             raise ArchiveRejected(
                 _("The archive did not verify; nothing was stored.") + "\n" + report.render(lang),
