@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.inputs import posted_id
 from kaoping.web.permissions import (
     can_download_round_report,
     can_generate_reports,
@@ -49,7 +50,7 @@ def run_for(request, round) -> ScoringRun | None:
         return publication.run if publication and round.results_visible_to_units else None
     if request.GET.get("run"):
         return get_object_or_404(
-            ScoringRun, round=round, version=request.GET["run"], status=RunStatus.DONE
+            ScoringRun, round=round, version=posted_id(request.GET, "run"), status=RunStatus.DONE
         )
     return ScoringRun.latest_done(round)
 

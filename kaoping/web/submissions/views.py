@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, download, require, wants_xlsx, xlsx_response
+from kaoping.web.inputs import id_list, parse_typed_number
 from kaoping.web.permissions import (
     can_check_submission,
     can_edit_submission,
@@ -168,21 +169,18 @@ def values_form_class(scheme, lang: str):
     return type("ValuesForm", (forms.Form,), fields)
 
 
-def parse_typed_values(form, scheme) -> tuple[dict, dict]:
-    """Numbers from the form; text that is not a number is reported per field."""
+def parse_typed_values(form, scheme, lang: str = "zh") -> tuple[dict, dict]:
+    """Numbers from the form, read as the table reader reads cells (``kaoping.web.inputs``);
+    text that is not a finite, unambiguous number is reported per field, naming it."""
     values, errors = {}, {}
     for spec in input_fields(scheme):
-        raw = (form.cleaned_data.get(spec.key) or "").strip().replace(",", "")
-        if raw == "":
-            values[spec.key] = None
-            continue
         try:
-            values[spec.key] = float(raw)
-        except ValueError:
-            errors[spec.key] = _("“%(value)s” is not a number: expected %(expected)s.") % {
-                "value": raw,
-                "expected": spec.expected("zh"),
-            }
+            values[spec.key] = parse_typed_number(
+                form.cleaned_data.get(spec.key) or "", spec.label_for(lang),
+                percent=spec.type == "rate", expected=spec.expected(lang),
+            )  # fmt: skip
+        except forms.ValidationError as exc:
+            errors[spec.key] = exc.messages[0]
     return values, errors
 
 
@@ -282,7 +280,7 @@ def save_values(request, round_id: int, unit_id: int):
     scheme = round.scheme()
     form = values_form_class(scheme, lang_of(request))(request.POST)
     form.is_valid()
-    values, errors = parse_typed_values(form, scheme)
+    values, errors = parse_typed_values(form, scheme, lang_of(request))
     if errors:
         for key, message in errors.items():
             form.add_error(key, message)
@@ -327,7 +325,8 @@ def stale_page(request, round, unit, form, typed: dict, exc):
 
 
 def _version(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    ids = id_list([text or ""])
+    return ids[0] if ids else None
 
 
 @login_required
