@@ -1,8 +1,11 @@
-"""Award and criticism lists given to the reports as files (JSON or CSV).
+"""Award and criticism lists given to the reports as files (JSON, CSV or XLSX).
 
-JSON: ``{"awards": [{"unit_code": ..., "tier": ..., "reason": ...}], "criticism": [...]}``
-or a plain list (all awards). CSV: columns ``unit_code``, ``tier``, ``reason``, optional
-``unit_name`` and ``kind`` (``award`` / ``criticism``, or 奖励 / 通报批评; default award).
+What ``kaoping awards -o`` writes is read as it is: its JSON document (``units`` and
+``criticism_list``), or its CSV / XLSX table (单位编码, 单位名称, 获奖档次, 通报批评, 原因).
+Lists made by hand are read too. JSON: ``{"awards": [{"unit_code": ..., "tier": ...,
+"reason": ...}], "criticism": [...]}`` or a plain list (all awards). CSV: columns
+``unit_code``, ``tier``, ``reason``, optional ``unit_name`` and ``kind`` (``award`` /
+``criticism``, or 奖励 / 通报批评; default award).
 """
 
 from __future__ import annotations
@@ -17,11 +20,44 @@ from kaoping.reports.errors import ReportInputError, ReportProblem
 
 CRITICISM_KINDS = ("criticism", "通报批评", "批评")
 REQUIRED = ("unit_code", "tier")
+# The headers ``kaoping awards`` writes (Chinese and English) -> the keys used here.
+HEADERS = {"单位编码": "unit_code", "code": "unit_code", "单位名称": "unit_name",
+           "name": "unit_name", "获奖档次": "tier", "原因": "reason",
+           "通报批评": "criticised", "criticised": "criticised"}  # fmt: skip
+YES = ("是", "yes", "true", "1")
+
+
+def _from_table(rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]] | None:
+    """(awards, criticism) from the table ``kaoping awards`` writes; None for other tables."""
+    if not rows or "criticised" not in {HEADERS.get(k, k) for k in rows[0]}:
+        return None
+    plain = [{HEADERS.get(k, k): ("" if v is None else str(v).strip()) for k, v in r.items()}
+             for r in rows]  # fmt: skip
+    awards = [r for r in plain if r.get("tier")]
+    criticism = [{**r, "tier": "通报批评"} for r in plain
+                 if str(r.get("criticised", "")).lower() in YES]  # fmt: skip
+    return awards, criticism
+
+
+def _from_awards_document(raw: dict[str, Any]) -> tuple[list[dict], list[dict]] | None:
+    """(awards, criticism) from the JSON document of ``kaoping awards``."""
+    units = raw.get("units")
+    if not isinstance(units, list) or "criticism_list" not in raw:
+        return None
+    awards = [{"unit_code": u.get("code"), "unit_name": u.get("name"), "tier": u.get("tier"),
+               "reason": "", "total": u.get("total"), "rank": u.get("rank")}
+              for u in units if isinstance(u, dict) and u.get("tier")]  # fmt: skip
+    criticism = [{"unit_code": c.get("code"), "unit_name": c.get("name"), "tier": "通报批评",
+                  "reason": c.get("reason", "")}
+                 for c in raw["criticism_list"] if isinstance(c, dict)]  # fmt: skip
+    return awards, criticism
 
 
 def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Read (awards, criticism) from a JSON or CSV file; every problem is reported."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return _load_xlsx(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -30,6 +66,9 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
         ) from None
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
+        written = _from_table(rows)
+        if written is not None:
+            return written
         awards = [r for r in rows if (r.get("kind") or "").strip() not in CRITICISM_KINDS]
         criticism = [r for r in rows if (r.get("kind") or "").strip() in CRITICISM_KINDS]
         first_row = 2  # the header is row 1
@@ -41,6 +80,9 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
                 [ReportProblem("report.bad_format", file=path.name,
                                params={"format": "JSON", "reason": exc})]
             ) from None  # fmt: skip
+        written = _from_awards_document(raw) if isinstance(raw, dict) else None
+        if written is not None:
+            return written
         if isinstance(raw, list):
             awards, criticism = raw, []
         elif isinstance(raw, dict):
@@ -64,3 +106,20 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
     if problems:
         raise ReportInputError(problems)
     return [dict(a) for a in awards], [dict(c) for c in criticism]
+
+
+def _load_xlsx(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The XLSX table ``kaoping awards -f xlsx`` writes (first sheet, header on row 1)."""
+    from kaoping.tables import read_sheet
+
+    sheet = read_sheet(path)
+    if not sheet.rows:
+        return [], []
+    header = [str(c or "").strip() for c in sheet.rows[0]]
+    rows = [dict(zip(header, r, strict=False)) for r in sheet.rows[1:] if any(r)]
+    written = _from_table(rows)
+    if written is None:
+        raise ReportInputError([ReportProblem("report.bad_format", file=path.name,
+                                              params={"format": "XLSX",
+                                                      "reason": "kaoping awards"})])  # fmt: skip
+    return written

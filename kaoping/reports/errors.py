@@ -41,6 +41,12 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "请用 --unit 指定单位编码，或用 --all 输出全部单位，或用 --round 输出综合报告",
         "choose a unit with --unit, or every unit with --all, or the round report with --round",
     ),
+    "report.awards_mismatch": (
+        "获奖名单与本次考核结果不一致：单位“{unit}”在名单中为“{given}”，按考核结果应为“{tier}”"
+        "（名单须由同一组输入的 kaoping awards 生成）",
+        "the award list disagrees with this assessment: “{unit}” is “{given}” in the list "
+        "but “{tier}” by the result (make the list with kaoping awards from the same inputs)",
+    ),
     "report.no_awards": (
         "获奖名单为空，没有可生成的荣誉证书",
         "the award list is empty: no certificates to make",

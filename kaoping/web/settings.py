@@ -12,6 +12,8 @@ environment variable (healthchecks style), so the same code runs everywhere:
   cookies, HSTS, redirect to HTTPS, DEBUG off) and refuses the development SECRET_KEY;
   see docs/security.md and docs/operations.md.
 - ``KAOPING_LOG_KEY``: the key of the evaluation log's HMAC chain (default SECRET_KEY).
+- ``KAOPING_KEYS_DIR``, ``KAOPING_CHECKPOINT_DIR``: the signing key and the log's signed
+  checkpoints, outside the database (default ``var/keys``, ``var/checkpoints``).
 - ``KAOPING_SESSION_MINUTES``: idle session timeout (default 30).
 """
 
@@ -72,6 +74,11 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 # The evaluation log's chain is keyed separately, so rotating SECRET_KEY (sessions, tokens)
 # never invalidates years of log entries. Changing this key makes the whole chain unverifiable.
 KAOPING_LOG_KEY = os.environ.get("KAOPING_LOG_KEY", SECRET_KEY)
+# Outside the database (docs/security.md): the Ed25519 signing key of checkpoints and
+# archive manifests, the signed checkpoints of the log, and further trusted public keys.
+KAOPING_KEYS_DIR = Path(os.environ.get("KAOPING_KEYS_DIR", VAR_DIR / "keys"))
+KAOPING_CHECKPOINT_DIR = Path(os.environ.get("KAOPING_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+KAOPING_TRUSTED_KEYS = [p for p in os.environ.get("KAOPING_TRUSTED_KEYS", "").split(",") if p]
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
