@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kaoping.scoring import KaopingError, evaluate
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
+from kaoping.web.permissions import is_member_of_round_unit
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
 from kaoping.web.results.models import (
     Publication,
@@ -35,6 +36,11 @@ def do_start_scoring_run(
     """Queue a scoring run (a new version) and compute it in the background."""
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
+        if acting_user is not None and is_member_of_round_unit(acting_user, round):
+            raise ActionError(
+                _("You are a member of a unit evaluated in this round and cannot start its "
+                  "scoring run.")
+            )  # fmt: skip
         if ScoringRun.objects.filter(
             round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
         ).exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,6 +159,25 @@ def _check_preconditions(round: Round, action: str) -> None:
             )
     if action == "submit_for_review" and not ScoringRun.latest_done(round):
         raise ActionError(_("Run the scoring first."))
+    if action == "close":
+        _refuse_pending_disputes(round)
+
+
+def _refuse_pending_disputes(round: Round) -> None:
+    """Closing waits for every dispute to be settled (issue 11): rejected, decided to uphold,
+    or re-published."""
+    from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
+
+    settled = Q(status__in=(DisputeStatus.REJECTED, DisputeStatus.REPUBLISHED)) | Q(
+        status=DisputeStatus.DECIDED, decision=Decision.UPHELD
+    )
+    pending = Dispute.objects.filter(round=round).exclude(settled).select_related("unit")
+    names = [d.unit.name for d in pending]
+    if names:
+        raise ActionError(
+            _("The round cannot be closed while disputes are pending (%(units)s): settle "
+              "them first.") % {"units": "、".join(names)}
+        )  # fmt: skip
 
 
 def _publish_latest_run(round: Round, acting_user, reason: str) -> None:
