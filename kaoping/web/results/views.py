@@ -112,14 +112,16 @@ def ranking(request, round_id: int):
     lang = lang_of(request)
     if run is None:
         return render(request, "results/none.html", {"round": round})
-    groups = group_columns(run, lang)
+    staff = is_staff_viewer(request.user)
+    # A unit sees other units only as the published ranking: code, name, total, rank, grade.
+    groups = group_columns(run, lang) if staff else []
     results = run.unit_results.select_related("unit").defer("numbers")
     if wants_xlsx(request):
         headers = [_("Rank"), _("Unit code"), _("Unit name"), *[n for _c, n in groups], _("Total"), _("Grade"),
-                   _("Previous total"), _("Change")]  # fmt: skip
+                   _("Previous total"), _("Change")][: None if staff else 5]  # fmt: skip
         return xlsx_response(f"{round.name}-排名.xlsx", headers, (
             (r.rank, r.unit.code, r.unit.name, *[r.groups.get(c) for c, _n in groups], r.total, r.grade,
-             r.previous_total, r.change) for r in results.iterator()
+             r.previous_total, r.change)[: None if staff else 5] for r in results.iterator()
         ))  # fmt: skip
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
@@ -135,7 +137,7 @@ def ranking(request, round_id: int):
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows])
     return render(request, "results/ranking.html", {
         "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
-        "page": page, "staff": is_staff_viewer(request.user),
+        "page": page, "staff": staff,
         "publication": Publication.objects.filter(run=run).order_by("-version").first(),
     })  # fmt: skip
 
