@@ -24,7 +24,9 @@ def test_the_reports_zip_has_one_file_per_unit_whatever_its_name(world):
     Unit.objects.filter(code="110105").update(name="朝阳区/CBD")
     round = world.scored()
     agency = world.client(world.agency)
-    agency.post(reverse("results:start_report_job", args=[round.pk]), {"units": "110105", "docx": "0"})
+    agency.post(
+        reverse("results:start_report_job", args=[round.pk]), {"units": "110105", "docx": "0"}
+    )
     job = ReportJob.objects.get(round=round)
     download = world.client(world.office).get(
         reverse("results:report_job_download", args=[round.pk, job.pk])
