@@ -147,3 +147,18 @@ def test_robust_z_survives_equal_values():
     assert list(robust_z([0.0, 0.0, 0.0, 0.0])) == [0.0, 0.0, 0.0, 0.0]
     z = robust_z([0.0, 0.0, 0.0, 0.0, 5.0])
     assert z[-1] > 3.5 and z[0] == 0.0
+
+
+def test_the_command_line_shows_the_warnings_and_still_evaluates(tmp_path):
+    import subprocess
+    import sys
+
+    rows = changed("registered_unemployment_rate", "0.0203")
+    path = tmp_path / "基础数据.csv"
+    path.write_bytes(as_csv(rows))
+    kaoping = str(Path(sys.executable).with_name("kaoping"))
+    for command in ("check", "evaluate"):
+        done = subprocess.run([kaoping, command, str(path)], capture_output=True, text=True,
+                              timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "第 2 行 “城镇登记失业率”列" in done.stderr and "0.0203" in done.stderr

@@ -199,7 +199,8 @@ class _Place:
         row = self.data.rows[i] if self.data.rows else None
         self.warnings.append(Problem(
             code, file=self.data.source, row=row, column=label, value=value,
-            params={"unit": f"{unit.name}（{unit.code}）", "key": key, "code": unit.code, **params},
+            params={"unit": f"{unit.name}（{unit.code}）", "key": key, "code": unit.code,
+                    "value": f"{value:.10g}" if isinstance(value, float) else value, **params},
             severity="warning",
         ))  # fmt: skip
 
