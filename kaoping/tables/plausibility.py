@@ -293,26 +293,24 @@ def robust_z(values: np.ndarray) -> np.ndarray:
 
 
 def _outliers(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None:
-    """A value far from the other units' on two counts: its robust z is beyond the limit, and
-    it is far in absolute terms too: amounts and counts (compared on a log scale, as units
-    differ in size by orders of magnitude) at least 10 times above or below the median, which
-    is what a slip of the decimal point or of the unit of measure gives; rates at least half
-    the median away. Either count alone flags legitimate data (2 cases where others have 1)."""
+    """A value far from the other units' on two counts, both on a log scale (units differ in
+    size by orders of magnitude): its robust z is beyond the limit, and it is at least 10 times
+    above or below the median, which is what a slip of the decimal point, of the unit of
+    measure or of a percentage typed as a fraction gives. Either count alone flags legitimate
+    data (2 cases where others have 1; a rate of 1.2% among rates near 2.5%)."""
     if rules.robust_z <= 0 or len(data.units) < MIN_UNITS_FOR_OUTLIERS:
         return
     for key in rules.fields:
         column = _column(data, key)
         if column is None:
             continue
-        rate = scheme.field(key).type == "rate"
         with np.errstate(divide="ignore", invalid="ignore"):
-            scaled = column if rate else np.where(column > 0, np.log10(column), np.nan)
-        z = robust_z(scaled)
+            scaled = np.where(column > 0, np.log10(column), np.nan)
         finite = scaled[np.isfinite(scaled)]
-        if finite.size == 0:
+        if finite.size < MIN_UNITS_FOR_OUTLIERS:
             continue
-        median = float(np.median(finite))
-        far = np.abs(scaled - median) > (0.5 * abs(median) if rate else 1.0)
+        z = robust_z(scaled)
+        far = np.abs(scaled - float(np.median(finite))) >= 1.0
         for i, value in enumerate(z):
             if np.isfinite(value) and abs(value) > rules.robust_z and far[i]:
                 place.warn(i, "plausibility.outlier", key, float(column[i]),
