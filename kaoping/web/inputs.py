@@ -99,3 +99,17 @@ def posted_id(data, key: str) -> int:
     """The id posted under ``key``, or 0 (which matches no record: a 404, never a 500)."""
     ids = id_list([str(data.get(key) or "")])
     return ids[0] if ids else 0
+
+
+class ConfirmForm(forms.Form):
+    """The reason confirming plausibility warnings (submission, verification)."""
+
+    confirm_reason = forms.CharField(
+        label=gettext_lazy("Reason for confirming the warnings"), max_length=500,
+        required=False, strip=True,
+    )  # fmt: skip
+
+
+def confirm_reason(request) -> str:
+    form = ConfirmForm(request.POST)
+    return form.cleaned_data["confirm_reason"] if form.is_valid() else ""

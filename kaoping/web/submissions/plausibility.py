@@ -31,7 +31,7 @@ class UnconfirmedWarnings(ActionError):
 
     def __init__(self, warnings: list[Problem], lang: str = "zh"):
         self.warnings = warnings
-        listed = "；".join(w.text(lang) for w in warnings)
+        listed = "；".join(w.render(lang) for w in warnings)
         super().__init__(
             _("The values raise %(count)d plausibility warning(s): %(list)s. Correct them, or "
               "confirm that they are right by giving a reason.")

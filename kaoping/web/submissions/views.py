@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, download, require, wants_xlsx, xlsx_response
-from kaoping.web.inputs import id_list, parse_typed_number
+from kaoping.web.inputs import confirm_reason, id_list, parse_typed_number
 from kaoping.web.permissions import (
     can_check_submission,
     can_edit_submission,
@@ -35,6 +35,7 @@ from kaoping.web.submissions.models import (
     Submission,
     SubmissionStatus,
 )
+from kaoping.web.submissions.plausibility import warnings_for
 from kaoping.web.submissions.uploads import (
     DOCUMENT_TYPES,
     TABLE_TYPES,
@@ -226,6 +227,11 @@ def unit_page(
         "conflict": conflict, "version": submission.version if submission else 0,
     }  # fmt: skip
     context["default_deadline"] = date.fromordinal(context["default_deadline"]).isoformat()
+    # Plausibility warnings of the values as they stand (issue 11): shown, and confirmed with a
+    # reason when submitting or verifying.
+    context["plausibility"] = (
+        [w.render(lang) for w in warnings_for(submission)] if submission else []
+    )
     return render(request, "submissions/unit.html", context, status=status)
 
 
@@ -294,7 +300,8 @@ def save_values(request, round_id: int, unit_id: int):
             expected_version=form.cleaned_data.get("version"),
         )  # fmt: skip
         if "submit" in request.POST:
-            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request))
+            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request),
+                              confirm_reason=confirm_reason(request))  # fmt: skip
     except actions.StaleEdit as exc:
         return stale_page(request, round, unit, form, values, exc)
     except actions.Rejected as exc:
@@ -337,9 +344,11 @@ def submit(request, round_id: int, unit_id: int):
     submission = get_object_or_404(Submission, round=round, unit=unit)
     try:
         if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
-            actions.do_confirm_import(submission, acting_user=request.user)
+            actions.do_confirm_import(submission, acting_user=request.user,
+                                      confirm_reason=confirm_reason(request))  # fmt: skip
         else:
-            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request))
+            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request),
+                              confirm_reason=confirm_reason(request))  # fmt: skip
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return unit_page(request, round.pk, unit.pk, findings=exc.findings, status=400)
@@ -411,7 +420,8 @@ def verify(request, round_id: int, unit_id: int):
     require(can_check_submission(request.user, round, unit))
     submission = get_object_or_404(Submission, round=round, unit=unit)
     try:
-        actions.do_verify(submission, acting_user=request.user)
+        actions.do_verify(submission, acting_user=request.user,
+                          confirm_reason=confirm_reason(request))  # fmt: skip
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
