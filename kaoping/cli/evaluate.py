@@ -14,17 +14,16 @@ import typer
 from kaoping.cli.inputs import (
     AdjustmentsOption,
     ExpertsOption,
-    FormatOption,
     PreviousExpertsOption,
     PreviousOption,
     PriceFactorsOption,
     RecusalsOption,
     TargetsOption,
-    output_format,
     run_assessment,
     show_warnings,
 )
 from kaoping.cli.main import (
+    FormatOption,
     LangOption,
     OutOption,
     OutputFormat,
@@ -32,6 +31,7 @@ from kaoping.cli.main import (
     app,
     deliver,
     guarded,
+    output_format,
     say,
     write_atomically,
 )

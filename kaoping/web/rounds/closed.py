@@ -68,7 +68,7 @@ def _guard(sender, instance, **kwargs) -> None:
     if sender is Round:
         _guard_round(instance)
         return
-    if sender._meta.app_label not in _APPS:
+    if sender._meta.app_label in _OUTSIDE_ROUNDS:
         return
     round_id = _round_id_of(instance)
     if round_id is not None and Round.objects.filter(pk=round_id, state=RoundState.CLOSED).exists():
@@ -84,8 +84,9 @@ def _guard_round(instance: Round) -> None:
         raise ActionError(closed_round_message())
 
 
-# The apps whose records belong to rounds (accounts, units and the log do not).
-_APPS = {"submissions", "experts", "results", "disputes", "rounds"}
+# Apps whose records never belong to a round (skipped without a look); every other model
+# with a relation to a round, directly or one step away, is guarded.
+_OUTSIDE_ROUNDS = {"accounts", "units", "audit", "auth", "sessions", "contenttypes", "admin"}
 
 
 def connect() -> None:
