@@ -18,10 +18,10 @@ from kaoping.web.permissions import can_run_scoring
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.results.models import Narrative, ScoringRun
 from kaoping.web.results.report_actions import do_save_narratives
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission, VerificationRecord
+from kaoping.web.workflow.actions import do_transition
 
 from .test_security_permissions import fill, patterns
 
@@ -107,7 +107,8 @@ def test_reopening_is_the_way_to_change_a_closed_round(world, closed):
 def test_every_page_posted_as_every_role_changes_nothing_in_a_closed_round(world, closed):
     ids = {"round_id": closed.pk, "unit_id": world.dongcheng.pk, "archive_id": 1,
            "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-           "group_id": 1, "action": "close", "token_id": 1}  # fmt: skip
+           "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
+           "year": closed.year, "token_id": 1, "check_id": 1}  # fmt: skip
     skip = {"logout", "unit_report", "round_report", "issue_token", "revoke_token",
             "password_change", "set_language", "login", "start_report_job"}  # fmt: skip
     routes = [

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from kaoping.web.disputes import actions as disputes
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.results.models import Publication, UnitResult
-from kaoping.web.rounds.actions import do_transition
+from kaoping.web.workflow.actions import do_transition
 
 COMMITTEE_REASON = "内部意见：西城区培训补贴口径需复核QX7"
 OTHER_DISPUTE = "西城区的异议理由ZR4"
