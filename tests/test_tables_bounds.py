@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -35,15 +36,16 @@ def _rss_bytes() -> int:
 
 
 def read_in_child(content: bytes, filename: str) -> tuple[str, int, float]:
-    """Read in a forked process: its exit, the memory it added (peak RSS over the parent's RSS
-    at the fork) and its time. The child is killed after 10 s by an alarm."""
+    """Read in a forked process: its answer, the memory the reading added (the child's peak
+    RSS over its RSS before reading, both measured in the child) and its time. The child is
+    killed by an alarm after 10 s."""
     read, write = os.pipe()
-    before = _rss_bytes()
     started = time.perf_counter()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(read)
         signal.alarm(TIME_BOUND)
+        before = _rss_bytes()
         try:
             read_sheet(content, filename)
             answer = "read"
@@ -51,17 +53,17 @@ def read_in_child(content: bytes, filename: str) -> tuple[str, int, float]:
             answer = ",".join(p.code for p in exc.problems)
         except BaseException as exc:
             answer = f"crash:{type(exc).__name__}"
-        os.write(write, answer.encode())
+        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, _rss_bytes())
+        os.write(write, f"{answer}|{peak - before}".encode())
         os._exit(0)
     os.close(write)
-    _pid, status, usage = os.wait4(pid, 0)
+    _pid, status, _usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - started
-    answer = os.read(read, 1000).decode()
+    answer, _sep, memory = os.read(read, 1000).decode().partition("|")
     os.close(read)
     if os.WIFSIGNALED(status):
         answer = f"killed by signal {os.WTERMSIG(status)}"
-    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return answer, peak - before, elapsed
+    return answer, int(memory or 0), elapsed
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork and /proc are Linux")
