@@ -141,8 +141,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- base-data tables ---------------------------------------------------------
     "data.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "data.unsupported_format": (
-        "不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv",
-        "unsupported file type “{suffix}”, use .xlsx or .csv",
+        "不支持的文件类型“{suffix}”，请使用 .xlsx、.csv 或 Unicode 文本（.txt）",
+        "unsupported file type “{suffix}”, use .xlsx, .csv or Unicode text (.txt)",
     ),
     "data.encoding": (
         "文件编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx",
