@@ -23,7 +23,7 @@ from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission, VerificationRecord
 from kaoping.web.workflow.actions import do_transition
 
-from .test_security_permissions import fill, patterns
+from .test_security_permissions import fill, patterns, url_ids
 
 CLOSED = "已关闭并归档"
 
@@ -105,10 +105,7 @@ def test_reopening_is_the_way_to_change_a_closed_round(world, closed):
 
 
 def test_every_page_posted_as_every_role_changes_nothing_in_a_closed_round(world, closed):
-    ids = {"round_id": closed.pk, "unit_id": world.dongcheng.pk, "archive_id": 1,
-           "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-           "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
-           "year": closed.year, "token_id": 1, "check_id": 1}  # fmt: skip
+    ids = url_ids(closed, world.dongcheng)
     skip = {"logout", "unit_report", "round_report", "issue_token", "revoke_token",
             "password_change", "set_language", "login", "start_report_job"}  # fmt: skip
     routes = [

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kaoping.web.submissions.models import Submission
 
-from .test_security_permissions import fill, patterns
+from .test_security_permissions import fill, patterns, url_ids
 
 
 def save(client, round, unit, data):
@@ -78,10 +78,7 @@ FIELDS = ["unit", "expert", "experts", "members", "units", "items", "panel", "na
 
 def test_hostile_values_posted_to_every_page_never_give_a_server_error(world):
     round = world.published()
-    ids = {"round_id": round.pk, "unit_id": world.dongcheng.pk, "archive_id": 1,
-           "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-           "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
-           "year": round.year, "token_id": 1, "check_id": 1}  # fmt: skip
+    ids = url_ids(round, world.dongcheng)
     # The documents read no form input (only their URL) and take seconds each to render:
     # tests/web/test_reports_web.py covers them.
     slow = {"logout", "unit_report", "round_report"}
