@@ -79,3 +79,18 @@ def test_plausible_values_need_no_reason(world):
     url = reverse("submissions:save", args=[round.pk, world.dongcheng.pk])
     assert client.post(url, {**form, "submit": "1"}).status_code == 302
     assert not AuditEntry.objects.filter(action="submission.confirm_warnings").exists()
+
+
+def test_a_scheme_with_broken_plausibility_checks_is_refused_when_the_round_is_created(world):
+    import pytest
+
+    from kaoping.scoring.schemes import scheme_text
+    from kaoping.web.common import ActionError
+    from kaoping.web.rounds.actions import do_create_round
+
+    text = scheme_text("mof-2012").replace(
+        'field = "registered_unemployment_rate"', 'field = "nope"'
+    )
+    with pytest.raises(ActionError, match="nope"):
+        do_create_round(name="x", year=2024, units=world.districts, acting_user=world.office,
+                        scheme_text=text)  # fmt: skip
