@@ -8,8 +8,8 @@ their places ``1,234,567.8``, a trailing ``%`` for a rate); what is ambiguous or
 number is refused with a message naming the field: ``1,2`` (one comma two, or twelve?),
 ``NaN``, ``inf``, ``1e309``.
 
-:class:`IdField` and :func:`id_list` read record ids posted by a page (an expert, a unit,
-members): a non-numeric id is a form error, never a server error.
+:func:`id_list` and :func:`posted_id` read record ids posted by a page (an expert, a unit,
+members): a non-numeric id matches nothing (a 404), never a server error.
 """
 
 from __future__ import annotations
@@ -61,38 +61,10 @@ class NumberField(forms.CharField):
                                   expected=self.expected)  # fmt: skip
 
 
-class IdField(forms.IntegerField):
-    """A record id posted by a page: a positive integer, else a form error."""
-
-    default_error_messages = {"invalid": gettext_lazy("%(field)s: not a valid choice.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                _("%(field)s: “%(value)s” is not a valid choice.")
-                % {"field": self.label or "id", "value": str(value)[:40]}
-            ) from None
-
-
 def id_list(values: list[str]) -> list[int]:
     """The valid ids of a multiple choice; anything else is dropped (it can match nothing)."""
     return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 20
             and 0 < int(v) <= MAX_ID]  # fmt: skip
-
-
-def first_error(form: forms.Form) -> str:
-    """The first message of an invalid form, to show as a page message."""
-    for errors in form.errors.values():
-        for error in errors:
-            return str(error)
-    return _("The form holds an invalid value.")
 
 
 def posted_id(data, key: str) -> int:

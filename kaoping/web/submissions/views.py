@@ -24,7 +24,7 @@ from kaoping.web.common import (
     wants_xlsx,
     xlsx_response,
 )
-from kaoping.web.inputs import confirm_reason, id_list, parse_typed_number
+from kaoping.web.inputs import NumberField, confirm_reason, id_list
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_add_evidence,
@@ -317,8 +317,9 @@ def read_checked(upload, allowed: tuple[str, ...]) -> bytes:
 
 def values_form_class(scheme, lang: str):
     fields = {
-        spec.key: forms.CharField(label=spec.label_for(lang), required=False,
-                                  help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"))
+        spec.key: NumberField(label=spec.label_for(lang), required=False,
+                              percent=spec.type == "rate", expected=spec.expected(lang),
+                              help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"))
         for spec in input_fields(scheme)
     }  # fmt: skip
     fields["reason"] = forms.CharField(label=gettext_lazy("Reason for changes"), required=False)
@@ -327,18 +328,12 @@ def values_form_class(scheme, lang: str):
     return type("ValuesForm", (forms.Form,), fields)
 
 
-def parse_typed_values(form, scheme, lang: str = "zh") -> tuple[dict, dict]:
-    """Numbers from the form, read as the table reader reads cells (``kaoping.web.inputs``);
-    text that is not a finite, unambiguous number is reported per field, naming it."""
-    values, errors = {}, {}
-    for spec in input_fields(scheme):
-        try:
-            values[spec.key] = parse_typed_number(
-                form.cleaned_data.get(spec.key) or "", spec.label_for(lang),
-                percent=spec.type == "rate", expected=spec.expected(lang),
-            )  # fmt: skip
-        except forms.ValidationError as exc:
-            errors[spec.key] = exc.messages[0]
+def parse_typed_values(form, scheme) -> tuple[dict, dict]:
+    """The numbers of a validated values form, and the message of each field that is not one
+    (``kaoping.web.inputs.NumberField`` reads them as the table reader reads cells)."""
+    keys = [spec.key for spec in input_fields(scheme)]
+    values = {k: form.cleaned_data.get(k) for k in keys if k not in form.errors}
+    errors = {k: form.errors[k][0] for k in keys if k in form.errors}
     return values, errors
 
 
@@ -457,10 +452,8 @@ def save_values(request, round_id: int, unit_id: int):
     scheme = round.scheme()
     form = values_form_class(scheme, lang_of(request))(request.POST)
     form.is_valid()
-    values, errors = parse_typed_values(form, scheme, lang_of(request))
-    if errors:
-        for key, message in errors.items():
-            form.add_error(key, message)
+    values, errors = parse_typed_values(form, scheme)
+    if errors:  # shown on their fields
         messages.error(request, _("Some values are not numbers; nothing was saved."))
         return unit_page(request, round.pk, unit.pk, form=form, status=400)
     submission = actions.submission_for(round, unit)
