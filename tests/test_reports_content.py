@@ -93,9 +93,9 @@ def test_weaknesses_are_drafted_with_gap_and_rank(rounds):
     doc = build_unit_report(result, "110101", previous=previous, charts=False)
     problems = doc.section("problems")
     text = "\n".join(b.text for b in problems.blocks if isinstance(b, Paragraph))
-    gap = (d1.mean_value - d1.value) / abs(d1.mean_value) * 100
-    assert f"D1 每万元职业介绍补贴促进就业人数为 {d1.value:.4f}人/万元，低于参评单位平均" in text
-    assert f"{gap:.1f}%，得分 {d1.score:.2f}，排名第 16/16" in text
+    gap = d1.mean_value - d1.value  # in the value's own unit, never in relative percent
+    assert f"D1 每万元职业介绍补贴促进就业人数为 {d1.value:.2f}人/万元，低于参评单位平均" in text
+    assert f"平均 {gap:.2f}人/万元，得分 {d1.score:.2f}，排名第 16/16" in text
     assert problems.blocks[0].note == DRAFT
 
 
