@@ -76,6 +76,21 @@ def report_command(
     issuer: Annotated[str, typer.Option("--issuer", help="评价机构名称 / issuing agency")] = "",
     date: Annotated[str | None, typer.Option("--date", help="报告日期 / report date")] = None,
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="是否绘制图表")] = True,
+    client: Annotated[
+        str, typer.Option("--client", help="委托单位（封面） / commissioning body")
+    ] = "",
+    number: Annotated[str, typer.Option("--number", help="报告编号 / report number")] = "",
+    team: Annotated[
+        list[str] | None,
+        typer.Option("--team", help="评价工作组成员“姓名:职责”（可重复） / team member"),
+    ] = None,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final/--draft",
+            help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """生成绩效评价报告（单位报告、综合报告） / write evaluation reports."""
@@ -98,13 +113,24 @@ def report_command(
         from kaoping.reports.award_lists import load_award_lists
 
         award_list, criticism = load_award_lists(awards)
+    from kaoping.reports.signing import parse_team
+
+    signing = {"client": client, "number": number, "team": parse_team(team or []),
+               "final": final}  # fmt: skip
     documents = build_documents(
         result, prev_result, earlier, unit or [], all_units, round_report or all_units,
-        texts, award_list, criticism, issuer, date, charts, lang,
+        texts, award_list, criticism, issuer, date, charts, lang, signing=signing,
     )  # fmt: skip
     written = write_documents(documents, formats, result, output)
     for path in written:
         typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
+    drafts = [stem for stem, doc in documents if doc.draft_sections()]
+    if drafts:
+        typer.echo(say(lang, "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
+                             "提供评价机构撰写的文字，并用 --final 生成正式报告。",
+                       "note: {n} reports are drafts with system-generated text (marked on "
+                       "every page); give the agency's text with --narratives and use --final.",
+                       n=len(drafts)), err=True)  # fmt: skip
 
 
 @app.command("certificates")
@@ -170,8 +196,10 @@ def load_rounds(data: Path, scheme_ref: str, previous: Path | None, history: lis
 
 
 def build_documents(result, previous, history, units, all_units, with_round, texts, awards,
-                    criticism, issuer, date, charts, lang):  # fmt: skip
-    """(file stem, document) for every report asked for, all built before any is written."""
+                    criticism, issuer, date, charts, lang, signing=None):  # fmt: skip
+    """(file stem, document) for every report asked for, all built before any is written.
+    ``signing``: client, number, team and final (see kaoping.reports.signing.sign)."""
+    signing = dict(signing or {})
     from kaoping.reports.narratives import ROUND_KEY, narratives_for
     from kaoping.reports.round_report import build_round_report
     from kaoping.reports.unit_report import build_unit_report
@@ -183,7 +211,8 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
     for code in codes:
         doc = build_unit_report(result, code, narratives=narratives_for(texts, code),
                                 previous=previous, history=history, lang=lang, issuer=issuer,
-                                date=date, charts=charts)  # fmt: skip
+                                date=date, charts=charts, awards=awards, criticism=criticism,
+                                **signing)  # fmt: skip
         name = result.data.units[result.index(code)].name
         suffix = "evaluation-report" if lang == "en" else "绩效评价报告"
         documents.append((safe_filename(f"{code}-{name}-{suffix}"), doc))
@@ -191,6 +220,7 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
         doc = build_round_report(
             result, narratives=(texts or {}).get(ROUND_KEY), previous=previous, history=history,
             awards=awards, criticism=criticism, lang=lang, issuer=issuer, date=date, charts=charts,
+            **signing,
         )  # fmt: skip
         stem = "round-report" if lang == "en" else "综合绩效评价报告"
         documents.append((stem, doc))

@@ -200,3 +200,40 @@ class ReportDocument:
             lines += [sig.team_title, sig.statement, *(f"{n}\t{r}" for n, r in sig.team),
                       f"{sig.seal_label}：{sig.issuer}", sig.date]  # fmt: skip
         return "\n".join(lines)
+
+
+def cover_lines(doc: ReportDocument) -> list[tuple[str, str]]:
+    """The label / value lines of the cover, in the order a bureau reads them: the
+    commissioning body, the fields, the issuer and the date (the number is above the title)."""
+    cover = doc.cover
+    if cover is None:
+        return []
+    en = doc.lang == "en"
+    lines = []
+    if cover.client:
+        lines.append(("Commissioned by" if en else "委托单位", cover.client))
+    lines += list(cover.fields)
+    if cover.issuer:
+        lines.append(("Evaluated by" if en else "评价机构", cover.issuer))
+    if cover.number:
+        lines.append(("Report number" if en else "报告编号", cover.number))
+    if cover.date:
+        lines.append(("Date" if en else "报告日期", cover.date))
+    return lines
+
+
+def title_lines(title: str, width: int = 14) -> list[str]:
+    """A long title split where a reader would break it, never leaving one character alone
+    on the last line: after '年度' when the title is longer than ``width`` characters.
+
+    Examples
+    --------
+    >>> title_lines("2024年度就业专项资金综合绩效评价报告")
+    ['2024年度', '就业专项资金综合绩效评价报告']
+    >>> title_lines("荣誉证书")
+    ['荣誉证书']
+    """
+    if len(title) <= width or "年度" not in title:
+        return [title]
+    head, _, tail = title.partition("年度")
+    return [head + "年度", tail] if tail else [title]
