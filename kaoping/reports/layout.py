@@ -14,7 +14,7 @@ Examples
 ...           numeric=(0, 3))
 >>> widths = column_widths_mm(t, usable_mm=156, font_pt=10)
 >>> [round(w) for w in widths]
-[27, 47, 47, 34]
+[28, 47, 47, 35]
 >>> widths = column_widths_mm(t, usable_mm=60, font_pt=10)
 >>> widths[1] >= text_width_mm("110105", 10) + 2 * CELL_PADDING_MM
 True
@@ -28,6 +28,7 @@ from kaoping.reports.model import Table
 
 PT_TO_MM = 25.4 / 72
 CELL_PADDING_MM = 1.0  # left and right, each (the renderers use the same)
+SLACK_MM = 1.5  # fonts substituted by WPS / LibreOffice run a little wider than estimated
 SHORT_EM = 6.5  # cells up to this wide (in em) are kept on one line
 
 
@@ -57,7 +58,7 @@ def _min_wrap_width(text: str, font_pt: float) -> float:
 def column_widths_mm(table: Table, usable_mm: float, font_pt: float) -> list[float]:
     """Widths (mm) of the table's columns, summing to ``usable_mm``."""
     n = len(table.columns)
-    pad = 2 * CELL_PADDING_MM
+    pad = 2 * CELL_PADDING_MM + SLACK_MM
     natural, rigid, floor = [], [], []
     for j in range(n):
         cells = [row[j] for row in table.rows if j < len(row)]

@@ -106,7 +106,7 @@ def build_round_report(
         title=title,
         subtitle="",
         fields=[(label("scheme", lang), scheme.name_for(lang)),
-                (label("scheme_version", lang), f"{scheme.code} {scheme.version}"),
+                (label("scheme_version", lang), scheme.version),
                 (label("units_evaluated", lang), str(len(result.codes)))],
         issuer=issuer, date=date or _today(lang),
     )  # fmt: skip
@@ -162,7 +162,7 @@ def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
     scheme = result.scheme
     section.add(Paragraph(pick(
         lang,
-        "本次评价依据《{scheme}》（方案编码 {code}，版本 {version}），对 {n} 个单位的就业专项资金"
+        "本次评价依据《{scheme}》（版本 {version}），对 {n} 个单位的就业专项资金"
         "进行绩效评价，其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
         "最低 {min} 分，标准差 {sd}。",
         "Under {scheme} (code {code}, version {version}), {n} units were evaluated and "

@@ -132,7 +132,7 @@ def build_unit_report(
         fields=[
             (label("unit", lang), f"{facts.name}（{facts.code}）"),
             (label("scheme", lang), f"{result.scheme.name_for(lang)}"),
-            (label("scheme_version", lang), f"{result.scheme.code} {result.scheme.version}"),
+            (label("scheme_version", lang), result.scheme.version),
         ],
         issuer=issuer,
         date=date or _today(lang),
