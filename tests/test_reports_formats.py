@@ -175,5 +175,8 @@ def test_certificates_one_landscape_page_each(tmp_path):
     assert float(box.width) > float(box.height)  # landscape
     second = re.sub(r"\s+", "", reader.pages[1].extract_text())
     assert "荣誉证书" in second
-    assert "昌平区" in second and "二等奖" in second and "2024年度" in second
+    assert (
+        "昌平区" in second and "二等奖" in second and "荣获2024年度就业工作绩效考核二等奖" in second
+    )
+    assert "证书编号：2024-002" in second
     assert "北京市就业工作领导小组" in second

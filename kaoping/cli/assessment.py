@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -172,7 +173,8 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else safe_text(v) for v in row])
+        writer.writerow(["" if v is None else ("是" if v else "否") if isinstance(v, bool)
+                         else safe_text(v) for v in row])  # fmt: skip
     return buffer.getvalue().rstrip("\n")
 
 
@@ -185,6 +187,7 @@ def output(
     document: Any,
     title: str = "",
     sheet: str = "结果",
+    totals: Sequence[str] = (),
 ) -> None:
     """Write rows as a table, CSV or XLSX, or ``document`` as JSON."""
 
@@ -199,7 +202,8 @@ def output(
         OutputFormat.table: table,
     }  # fmt: skip
     deliver(lang, fmt, out, texts=texts,
-            xlsx=lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}))  # fmt: skip
+            xlsx=lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}, title=title,
+                                           totals=totals, lang=lang))  # fmt: skip
 
 
 def _cell(value: Any) -> str:
@@ -435,7 +439,9 @@ def allocate_command(
                h(lang, "权数", "weight"), h(lang, "应分（未取整）", "exact"),
                h(lang, "金额（元）", "amount (yuan)")]  # fmt: skip
     scale = 100 if precision is Precision.fen else 1
-    rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale, str(s.amount)]
+    # Amounts are numbers (an exact Decimal of whole yuan or fen), so SUM in Excel works.
+    rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale,
+             int(s.amount) if precision is Precision.yuan else float(s.amount)]
             for s in shares]  # fmt: skip
     document = {"total": str(total_of(shares)), "precision": precision.value,
                 "by_score": by_score, "method": "largest_remainder",
@@ -444,7 +450,9 @@ def allocate_command(
                            for s in shares]}  # fmt: skip
     title = say(lang, "奖励资金分配：合计 {t} 元", "reward fund: {t} yuan in all",
                 t=total_of(shares))  # fmt: skip
-    output(format, out, lang, headers, rows, document, title, sheet="奖励资金分配")
+    output(
+        format, out, lang, headers, rows, document, title, sheet="奖励资金分配", totals=headers[4:]
+    )
 
 
 def _recipients(source, scheme, experts, recusals, adjustments, targets):

@@ -100,16 +100,26 @@ class OutputFormat(StrEnum):
 
     table = "table"
     json = "json"
-    csv = "csv"
+    csv = "csv"  # UTF-8 with a byte-order mark, so Chinese Excel opens it without mojibake
+    csv_gb18030 = "csv-gb18030"  # for older Excel and WPS set to the GB code page
     xlsx = "xlsx"
 
 
-def emit(text: str, output: Path | None, lang: str) -> None:
+# How a text format is encoded in a file: Excel for Chinese Windows reads a CSV as GBK
+# unless it starts with a UTF-8 byte-order mark.
+FILE_ENCODINGS = {OutputFormat.csv: "utf-8-sig", OutputFormat.csv_gb18030: "gb18030"}
+
+
+def emit(text: str, output: Path | None, lang: str, encoding: str = "utf-8") -> None:
     """Text to standard output, or to the ``-o`` file (written whole or not at all)."""
     if output is None:
-        typer.echo(text)
+        if encoding == "gb18030":
+            sys.stdout.buffer.write((text + "\n").encode(encoding))
+            sys.stdout.flush()
+        else:
+            typer.echo(text)
         return
-    write_atomically(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    write_atomically(output, lambda p: p.write_text(text + "\n", encoding=encoding))
     typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
 
 
@@ -129,7 +139,8 @@ def deliver(
         write_atomically(output, xlsx)
         typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
         return
-    emit(texts[fmt](), output, lang)
+    text_format = OutputFormat.csv if fmt is OutputFormat.csv_gb18030 else fmt
+    emit(texts[text_format](), output, lang, FILE_ENCODINGS.get(fmt, "utf-8"))
 
 
 # Modules that add sub-commands to ``app`` (import order = help order).

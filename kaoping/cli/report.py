@@ -137,18 +137,30 @@ def report_command(
 @guarded
 def certificates_command(
     awards: Annotated[
-        Path, typer.Argument(help="获奖名单（JSON/CSV：unit_code、tier、unit_name） / awards")
+        Path,
+        typer.Argument(
+            help="获奖名单：kaoping awards 的输出（JSON/CSV/XLSX）或 unit_code、tier 列表"
+        ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出 PDF 文件")] = Path(
         "荣誉证书.pdf"
     ),
-    year: Annotated[str, typer.Option("--year", help="考核年度 / year")] = "",
-    issuer: Annotated[str, typer.Option("--issuer", help="颁发单位 / issuing body")] = "",
-    date: Annotated[str, typer.Option("--date", help="落款日期 / date")] = "",
+    year: Annotated[str, typer.Option("--year", help="考核年度（必填） / year")] = "",
+    issuer: Annotated[str, typer.Option("--issuer", help="颁发单位（必填） / issuing body")] = "",
+    date: Annotated[str, typer.Option("--date", help="落款日期（必填） / date")] = "",
     title: Annotated[str, typer.Option("--title", help="证书标题")] = "荣誉证书",
+    award: Annotated[
+        str, typer.Option("--award", help="奖项所属的考核名称（默认为方案名称） / assessment name")
+    ] = "",
+    number_prefix: Annotated[
+        str, typer.Option("--number-prefix", help="证书编号前缀 / certificate number prefix")
+    ] = "",
+    text_only: Annotated[
+        bool, typer.Option("--text-only", help="只打印文字，用于预印的证书纸 / text only")
+    ] = False,
     body: Annotated[
         str | None,
-        typer.Option("--body", help="正文模板，可用 {unit_name} {year} {tier} {reason}"),
+        typer.Option("--body", help="正文模板，可用 {unit_name} {year} {award} {tier} {reason}"),
     ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="基础数据表，用于补全单位名称 / unit names")
@@ -159,21 +171,28 @@ def certificates_command(
     """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
     assert lang is not None
     from kaoping.reports.award_lists import load_award_lists
-    from kaoping.reports.certificates import DEFAULT_BODY, render_certificates
+    from kaoping.reports.certificates import DEFAULT_BODY, DEFAULT_BODY_EN, certificates_html
+    from kaoping.scoring import load_scheme
 
     award_list, _ = load_award_lists(awards)
+    scheme_ref = next((a["scheme"] for a in award_list if a.get("scheme")), scheme)
+    loaded = load_scheme(scheme_ref)
     names: dict[str, str] = {}
     if data is not None:
-        from kaoping.scoring import load_scheme
         from kaoping.tables import read_base_data
 
-        names = {u.code: u.name for u in read_base_data(data, load_scheme(scheme)).units}
+        names = {u.code: u.name for u in read_base_data(data, loaded).units}
+    options = dict(year=year, issuer=issuer, date=date, title=title,
+                   body=body or (DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY),
+                   unit_names=names, lang=lang, award=award or loaded.name_for(lang),
+                   number_prefix=number_prefix, text_only=text_only)  # fmt: skip
+    certificates_html(award_list, **options)  # refuses before any file is touched
     pages: list[int] = []
 
     def write(path: Path) -> None:
-        pages.append(render_certificates(award_list, path, year=year, issuer=issuer, date=date,
-                                         title=title, body=body or DEFAULT_BODY,
-                                         unit_names=names, lang=lang))  # fmt: skip
+        from kaoping.reports.certificates import render_certificates
+
+        pages.append(render_certificates(award_list, path, **options))
 
     write_atomically(output, write)
     typer.echo(say(lang, "已写入 {path}（{n} 张证书）", "wrote {path} ({n} certificates)",

@@ -48,13 +48,12 @@ from kaoping.scoring.display import (
     fmt_growth,
     indicator_cell,
     indicator_kind,
-    indicator_name,
-    indicator_reverse,
     natural_value,
 )
 from kaoping.scoring.display import (
     fmt_change as fmt_value_change,
 )
+from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.schemes import Scheme
 
@@ -237,14 +236,6 @@ def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
         rows=rows, numeric=(3, 4), widths=(0.9, 5, 3, 1.2, 1.4, 2.2), caption=caption,
         key="indicators",
     )  # fmt: skip
-
-
-def display_name(ind, lang: str) -> str:
-    """The indicator's name in tables, marked when lower is better (逆向指标)."""
-    name = indicator_name(ind, lang)
-    if indicator_reverse(ind):
-        name += " (lower is better)" if lang == "en" else "（逆向指标）"
-    return name
 
 
 def standards_text(ind, lang: str) -> str:

@@ -261,6 +261,14 @@ def indicator_name(ind: Any, lang: str = "zh") -> str:
     return getattr(ind, "display_name", "") or ind.name
 
 
+def indicator_label(ind: Any, lang: str = "zh") -> str:
+    """The indicator's name in a table heading or row, marked when lower is better."""
+    name = indicator_name(ind, lang)
+    if indicator_reverse(ind):
+        name += " (lower is better)" if lang == "en" else "（逆向指标）"
+    return name
+
+
 def indicator_value(ind: Any, value: float) -> str:
     """An indicator's value in running text: '75.52%', '1.23人/万元', '2.03%'."""
     return fmt_value(natural_value(ind, value), indicator_kind(ind), getattr(ind, "unit", ""))

@@ -7,6 +7,7 @@ agency's narratives (``Narrative``) of the round; parts without a narrative get 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Iterable
@@ -158,12 +159,15 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
 
     result = frozen_results(run)[0]
     decisions = award_decisions(result)
-    if decisions is None or not decisions.winners:
-        return None
+    if decisions is None or not decisions.winners or not _issuer():
+        return None  # a certificate without its issuer cannot be handed out
     buffer = io.BytesIO()
+    today = dt.date.today()
     render_certificates(
         _award_rows(decisions, decisions.winners, lang), buffer, year=run.round.year, issuer=_issuer(),
+        date=today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
         unit_names={u.code: u.name for u in result.data.units}, lang=lang,
+        award=result.scheme.name_for(lang),
     )  # fmt: skip
     return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
 
