@@ -94,13 +94,27 @@ def test_awards_csv_then_allocate_sums_exactly(tmp_path):
 def test_allocate_to_an_individual_is_rejected_and_writes_nothing(tmp_path):
     out = tmp_path / "out.json"
     err = bad_input(run("allocate", str(EX / "honours-2024.csv"), "--total", "5000", "-f",
-                        "json", "-o", str(out)))  # fmt: skip
+                        "json", "-o", str(out), "--units", str(EX / "district-2024.csv")))  # fmt: skip
     assert "honours-2024.csv" in err and "第 3 行" in err and "个人" in err and "第二十三条" in err
     assert not out.exists()
 
 
+def test_allocate_refuses_anyone_not_in_the_register(tmp_path):
+    # no 类别 column: an individual typed as a unit is still refused, by the register
+    winners = tmp_path / "winners.csv"
+    winners.write_text("单位编码,单位名称,分配系数\n110108,海淀区,1\nP001,张某某,1\n",
+                       encoding="utf-8")  # fmt: skip
+    err = bad_input(run("allocate", str(winners), "--total", "5000",
+                        "--units", str(EX / "district-2024.csv")))  # fmt: skip
+    assert "P001" in err and "不是本轮被考核单位" in err and "第 3 行" in err
+    # without a register a hand-made list is refused, not trusted
+    err = bad_input(run("allocate", str(winners), "--total", "5000"))
+    assert "--units" in err
+
+
 def test_allocate_negative_total():
-    err = bad_input(run("allocate", str(EX / "honours-2024.csv"), "--total", "-100"))
+    err = bad_input(run("allocate", str(EX / "honours-2024.csv"), "--total", "-100",
+                        "--units", str(EX / "district-2024.csv")))  # fmt: skip
     assert "不能为负数" in err
 
 
@@ -121,9 +135,10 @@ def test_awards_without_expert_scores_is_explained():
 
 
 def test_compare_two_years():
-    proc = run("compare", str(EX / "district-2023.csv"), str(EX / "district-2024.csv"),
-               "-e", str(EX / "experts-2023.xlsx"), "-e", str(EX / "experts-2024.xlsx"),
-               "--recusals", str(EX / "recusals.csv"), "-f", "json")  # fmt: skip
+    proc = run("compare", str(EX / "district-2024.csv"), "-p", str(EX / "district-2023.csv"),
+               "--previous-experts", str(EX / "experts-2023.xlsx"),
+               "-e", str(EX / "experts-2024.xlsx"), "--recusals", str(EX / "recusals.csv"),
+               "-f", "json")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["periods"] == ["2023", "2024"]

@@ -1,7 +1,9 @@
 """The evaluation archive (评价档案): one zip file per closed round, verifiable anywhere.
 
 A bundle holds the published scheme (as written and as resolved), the verified base data,
-bonus / deduction entries, expert scores, results (JSON and Excel), reports, attachments,
+every input of the assessment (``data/assessment.json``: expert scores with recusals, bonus /
+deduction entries, targets, price factors, earlier periods, reward fund), the results (JSON
+and Excel, and the assessment's totals, ranks and awards), reports, attachments,
 the round's evaluation-log entries with the chain head, and ``manifest.json`` with the
 SHA-256 of every file. :func:`verify_bundle` checks the manifest, then re-runs the scoring
 from the archived scheme and data and confirms it gives the archived results exactly — the
@@ -28,13 +30,16 @@ from typing import Any
 
 from kaoping.scoring import (
     Adjustment,
+    Assessment,
     BaseData,
     EvaluationResult,
     Scheme,
+    assess,
     evaluate,
     result_to_dict,
     scheme_from_dict,
 )
+from kaoping.scoring.assessment_json import assessment_from_dict, assessment_to_dict
 from kaoping.scoring.messages import KaopingError
 
 FORMAT = "kaoping-archive/1"
@@ -45,6 +50,8 @@ BASE_DATA = "data/base-data.csv"
 ADJUSTMENTS = "data/adjustments.json"
 RESULTS_JSON = "results/results.json"
 RESULTS_XLSX = "results/results.xlsx"
+ASSESSMENT = "data/assessment.json"
+RESULTS_ASSESSMENT = "results/assessment.json"
 LOG = "log/entries.jsonl"
 CHAIN_HEAD = "log/chain-head.txt"
 
@@ -121,8 +128,9 @@ def build_bundle(
     scheme: Scheme,
     scheme_text: str,
     data: BaseData,
-    result: EvaluationResult,
+    result: EvaluationResult | None = None,
     adjustments: Iterable[Adjustment] = (),
+    assessment: Assessment | None = None,
     files: Mapping[str, bytes] | None = None,
     log_entries: Iterable[Mapping[str, Any]] = (),
     chain_head: str | None = None,
@@ -139,15 +147,28 @@ def build_bundle(
         ``"attachments/110101/核查记录.pdf"``, ``"experts/scores.xlsx"``.
     log_entries : iterable of mappings
         The round's evaluation-log entries (JSON-serialisable), oldest first.
+    assessment : Assessment, optional
+        Every input of the round; stored whole, assessed, and re-assessed by
+        :func:`verify_bundle` (``result`` and ``adjustments`` then come from it).
     """
     from kaoping.reports.workbook import write_results_workbook
 
+    extra: dict[str, bytes] = {}
+    if assessment is not None:
+        assessed = assess(assessment)
+        result = assessed.evaluation
+        adjustments = result.adjustments
+        extra = {ASSESSMENT: _json(assessment_to_dict(assessment)),
+                 RESULTS_ASSESSMENT: _json(assessed.to_dict())}  # fmt: skip
+    if result is None:
+        raise ValueError("build_bundle needs a result or an assessment")
     contents: dict[str, bytes] = {
         SCHEME_TOML: scheme_text.encode("utf-8"),
         SCHEME_JSON: _json(scheme.raw),
         BASE_DATA: base_data_csv(scheme, data),
         ADJUSTMENTS: _json([a.__dict__ for a in adjustments]),
         RESULTS_JSON: _json(result_to_dict(result)),
+        **extra,
     }
     workbook = io.BytesIO()
     write_results_workbook(result, workbook)
@@ -246,11 +267,21 @@ def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
         checks.append(
             Check("data", data.fingerprint() == manifest["input_sha256"], data.fingerprint()[:16])
         )
-        adjustments = [Adjustment(**a) for a in json.loads(zf.read(ADJUSTMENTS))]
-        fresh = result_to_dict(evaluate(scheme, data, adjustments=adjustments))
-        archived = json.loads(zf.read(RESULTS_JSON))
-        fresh = json.loads(_json(fresh))  # same JSON round trip as the archived copy
-        differences = _differences(archived, fresh)
+        if ASSESSMENT in zf.namelist():  # every input: re-assess the whole round
+            inputs = assessment_from_dict(scheme, json.loads(zf.read(ASSESSMENT)))
+            if inputs.data.fingerprint() != data.fingerprint():
+                return [*checks, Check("rescore", False, ASSESSMENT)]
+            assessed = assess(inputs)
+            pairs = [(RESULTS_JSON, result_to_dict(assessed.evaluation)),
+                     (RESULTS_ASSESSMENT, assessed.to_dict())]  # fmt: skip
+        else:
+            adjustments = [Adjustment(**a) for a in json.loads(zf.read(ADJUSTMENTS))]
+            pairs = [(RESULTS_JSON, result_to_dict(evaluate(scheme, data,
+                                                            adjustments=adjustments)))]  # fmt: skip
+        differences = []
+        for name, fresh in pairs:
+            # the same JSON round trip as the archived copy
+            differences += _differences(json.loads(zf.read(name)), json.loads(_json(fresh)))
         checks.append(Check("rescore", not differences, "；".join(differences[:5])))
     except KaopingError as exc:
         checks.append(Check("rescore", False, exc.render("zh")))

@@ -8,10 +8,18 @@ from typing import Annotated
 import typer
 
 from kaoping.archive import build_bundle, verify_bundle
+from kaoping.cli.inputs import (
+    AdjustmentsOption,
+    ExpertsOption,
+    PreviousExpertsOption,
+    PreviousOption,
+    PriceFactorsOption,
+    RecusalsOption,
+    TargetsOption,
+    assessment_of,
+)
 from kaoping.cli.main import EXIT_BAD_INPUT, LangOption, SchemeOption, app, guarded, say
-from kaoping.scoring import evaluate, load_scheme
 from kaoping.scoring.schemes import scheme_text
-from kaoping.tables import read_base_data
 
 archive_app = typer.Typer(
     help="评价档案：生成与校验 / the evaluation archive", no_args_is_help=True
@@ -25,22 +33,32 @@ def create_command(
     data: Annotated[Path, typer.Argument(help="核实后的基础数据 / verified base data")],
     output: Annotated[Path, typer.Option("--output", "-o", help="档案文件 .zip")],
     scheme: SchemeOption = "mof-2012",
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
+    previous: PreviousOption = None,
+    previous_experts: PreviousExpertsOption = None,
     attach: Annotated[
         list[Path] | None, typer.Option("--attach", help="附件（可多次）/ files to include")
     ] = None,
     lang: LangOption = None,
 ) -> None:
-    """生成评价档案 / build the archive bundle of a round."""
+    """生成评价档案（全部输入与结果，可重新计算核对） / build the archive bundle of a round."""
     assert lang is not None
-    loaded = load_scheme(scheme)
-    base = read_base_data(data, loaded)
+    assessment = assessment_of(data, scheme, experts, recusals, adjustments, targets,
+                               price_factors, previous, previous_experts)  # fmt: skip
     files = {f"attachments/{p.name}": p.read_bytes() for p in attach or []}
+    inputs = [experts, recusals, adjustments, targets, price_factors, *(previous or []),
+              *(previous_experts or [])]  # fmt: skip
+    files.update({f"inputs/{p.name}": p.read_bytes() for p in inputs if p is not None})
     digest = build_bundle(
         output,
-        scheme=loaded,
+        scheme=assessment.scheme,
         scheme_text=scheme_text(scheme),
-        data=base,
-        result=evaluate(loaded, base),
+        data=assessment.data,
+        assessment=assessment,
         files=files,
         meta={"source": data.name},
     )

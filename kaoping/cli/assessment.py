@@ -20,6 +20,20 @@ import numpy as np
 import typer
 
 from kaoping.cli.evaluate import render_table
+from kaoping.cli.inputs import (
+    AdjustmentsOption,
+    ExpertsOption,
+    FormatOption,
+    PeriodOption,
+    PreviousExpertsOption,
+    PreviousOption,
+    PriceFactorsOption,
+    RecusalsOption,
+    TargetsOption,
+    output_format,
+    run_assessment,
+    show_warnings,
+)
 from kaoping.cli.main import (
     LangOption,
     OutOption,
@@ -32,33 +46,19 @@ from kaoping.cli.main import (
     say,
     write_atomically,
 )
-from kaoping.scoring import EvaluationResult, evaluate, load_scheme
-from kaoping.scoring.adjustments import validate_adjustments
-from kaoping.scoring.allocation import allocate, recipients_from_awards, total_of
-from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
-from kaoping.scoring.comparison import compare_results, parse_period
-from kaoping.scoring.experts import (
-    ExpertAggregation,
-    aggregate_experts,
-    expert_rules,
-    missing_scores,
-)
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring import load_scheme
+from kaoping.scoring.allocation import allocate, total_of
+from kaoping.scoring.assessment import AssessmentResult, RewardFund
+from kaoping.scoring.experts import ExpertAggregation, aggregate_experts
+from kaoping.scoring.messages import DataError
 from kaoping.scoring.schemes import Scheme
-from kaoping.scoring.targets import (
-    check_targets,
-    completion_column,
-    progress,
-    target_column,
-    with_columns,
-)
-from kaoping.tables import read_base_data
+from kaoping.scoring.targets import check_targets, completion_column, progress
 from kaoping.tables.assessment import (
-    read_adjustments,
     read_expert_scores,
     read_experts,
     read_recipients,
     read_recusals,
+    read_register,
     read_targets,
     read_units,
     write_expert_sheet,
@@ -77,63 +77,7 @@ app.add_typer(experts_app, name="experts")
 app.add_typer(targets_app, name="targets")
 
 
-FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format")
-]
-ExpertsOption = Annotated[
-    Path | None, typer.Option("--experts", "-e", help="专家评分表 .xlsx/.csv / expert sheet")
-]
-RecusalsOption = Annotated[
-    Path | None, typer.Option("--recusals", help="回避名单（专家、单位编码） / recusal list")
-]
-AdjustmentsOption = Annotated[
-    Path | None, typer.Option("--adjustments", "-a", help="加减分表 / bonus and deduction list")
-]
-TargetsOption = Annotated[
-    Path | None, typer.Option("--targets", "-t", help="目标责任书目标表 / targets of the letters")
-]
-
-
 # --- shared steps ---------------------------------------------------------------------------
-
-
-def assess(
-    data_path: Path,
-    scheme: Scheme,
-    experts: Path | None = None,
-    recusals: Path | None = None,
-    adjustments: Path | None = None,
-    targets: Path | None = None,
-) -> tuple[EvaluationResult, list[Problem]]:
-    """Base data + targets + expert scores + bonus/deduction -> the evaluation.
-
-    Returns the result and the warnings to show (expert disagreement, items nobody scored).
-    """
-    data = read_base_data(data_path, scheme)
-    warnings: list[Problem] = []
-    if targets is not None:
-        data = fill_targets(scheme, data, check_targets(read_targets(targets)))
-    if experts is not None:
-        aggregation = aggregate_expert_sheet(scheme, experts, recusals, data.codes)
-        data = aggregation.apply_to(data)
-        warnings += aggregation.warnings + missing_scores(aggregation, data.codes)
-    check_qualitative_columns(scheme, data)
-    entries = read_adjustments(adjustments) if adjustments is not None else []
-    adjusted = validate_adjustments(scheme, entries, data.codes)
-    return evaluate(scheme, data, adjustments=adjusted), warnings
-
-
-def fill_targets(scheme: Scheme, data: Any, targets: list) -> Any:
-    """Fill ``<key>_target`` fields from the targets with key ``<key>``, and the
-    ``target_completion`` field (member units) from each unit's whole letter."""
-    keys = {f.key for f in scheme.fields}
-    columns = {}
-    for key in {t.key for t in targets}:
-        if f"{key}_target" in keys:
-            columns[f"{key}_target"] = target_column(targets, key, data.codes)
-    if "target_completion" in keys:
-        columns["target_completion"] = completion_column(targets, data.codes)
-    return with_columns(data, columns)
 
 
 def aggregate_expert_sheet(
@@ -142,28 +86,6 @@ def aggregate_expert_sheet(
     scores = read_expert_scores(scheme, sheet)
     tied = read_recusals(recusals) if recusals is not None else []
     return aggregate_experts(scheme, scores, tied, unit_codes)
-
-
-def check_qualitative_columns(scheme: Scheme, data: Any) -> None:
-    """Expert-scored fields must come from somewhere: the data or an expert sheet."""
-    problems = []
-    for ind in scheme.qualitative_indicators:
-        for key in ind.formula.names:
-            column = data.columns.get(key)
-            if column is None or np.isnan(column).all():
-                spec = scheme.field(key)
-                problems.append(Problem("data.missing_column", file=data.source,
-                                        params={"label": spec.label, "key": key}))  # fmt: skip
-    if problems:
-        problems.append(Problem("assessment.missing_column", params={
-            "label": "专家评分：请用 --experts 提供专家评分表 / give the expert sheet with --experts"
-        }))  # fmt: skip
-        raise DataError(problems)
-
-
-def show_warnings(warnings: list[Problem], lang: str) -> None:
-    for w in warnings:
-        typer.echo(say(lang, "提示：", "note: ") + w.render(lang), err=True)
 
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
@@ -321,57 +243,50 @@ def experts_aggregate_command(
 # --- awards ---------------------------------------------------------------------------------
 
 
-def award_rows(result: EvaluationResult, decisions: AwardDecisions, lang: str):
+def award_rows(result: AssessmentResult, lang: str):
     headers = [h(lang, "总排名", "rank"), h(lang, "获奖排名", "award rank"),
                h(lang, "单位编码", "code"), h(lang, "单位名称", "name"),
                h(lang, "加减分", "bonus"), h(lang, "总分", "total"), h(lang, "获奖档次", "tier"),
                h(lang, "分配系数", "coefficient"), h(lang, "通报批评", "criticised"),
                h(lang, "原因", "reason")]  # fmt: skip
-    bonus = dict(zip(result.codes, result.bonus, strict=True))
-    tiers = {t.name: t for t in decisions.rules.tiers}
-    rows = [
-        [d.overall_rank, d.rank, d.unit_code, d.unit_name, float(bonus[d.unit_code]), d.total,
-         tiers[d.tier].name_for(lang) if d.tier else None, d.coefficient if d.tier else None,
-         d.criticised, d.reason_text(lang) or None]
-        for d in decisions.decisions
-    ]  # fmt: skip
+    tiers = {t.name: t for t in result.awards.rules.tiers}
+    rows = []
+    for u in result.units():
+        d = result.decision(u.code)
+        rows.append([u.rank, d.rank if u.tier else None, u.code, u.name, u.bonus, u.total,
+                     tiers[u.tier].name_for(lang) if u.tier else None,
+                     u.coefficient if u.tier else None,
+                     h(lang, "是", "yes") if u.criticised else h(lang, "否", "no"),
+                     u.reason_text(lang) or None])  # fmt: skip
     return headers, rows
 
 
-def awards_document(result: EvaluationResult, decisions: AwardDecisions, warnings, lang: str):
-    rules = decisions.rules
+def awards_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
+    """The awards as JSON; ``kaoping certificates``, ``allocate`` and ``report --awards``
+    read it back as it is."""
+    rules = result.awards.rules
+    ev = result.evaluation
     return {
         "scheme": {"code": result.scheme.code, "version": result.scheme.version,
                    "sha256": result.scheme.sha256},
+        "period": result.assessment.period_label,
         "input_sha256": result.data.sha256,
         "award": rules.name,
         "pass_line": rules.pass_line,
         "method": rules.method,
         "tiers": [{"name": t.name, "min": t.min, "share": t.share,
                    "coefficient": t.coefficient} for t in rules.tiers],
-        "counts": decisions.counts(),
+        "counts": result.awards.counts(),
         "units": [
-            {"code": d.unit_code, "name": d.unit_name, "total": d.total,
-             "base_total": _num(result.base_totals[result.index(d.unit_code)]),
-             "bonus": float(result.bonus[result.index(d.unit_code)]),
+            {**u.to_dict(lang), "award_rank": result.decision(u.code).rank if u.tier else None,
              "adjustments": [{"points": a.points, "reason": a.reason, "reference": a.reference}
-                             for a in result.adjustments_of(d.unit_code)],
-             "rank": d.overall_rank, "award_rank": d.rank, "passed": d.passed, "tier": d.tier, "coefficient": d.coefficient,
-             "criticised": d.criticised, "reasons": [p.text(lang) for p in d.reasons]}
-            for d in decisions.decisions
+                             for a in ev.adjustments_of(u.code)]}
+            for u in result.units()
         ],
         "criticism_list": [{"code": d.unit_code, "name": d.unit_name,
-                            "reason": d.reason_text(lang)} for d in decisions.criticised],
-        "warnings": [w.render(lang) for w in [*warnings, *result.warnings]],
+                            "reason": d.reason_text(lang)} for d in result.criticism_list],
+        "warnings": [w.render(lang) for w in result.warnings],
     }  # fmt: skip
-
-
-def run_awards(data, scheme, experts, recusals, adjustments, targets):
-    loaded = load_scheme(scheme)
-    result, warnings = assess(data, loaded, experts, recusals, adjustments, targets)
-    rules = expert_rules(loaded)
-    tie = result.group_scores.get(rules.tie_break) if rules.tie_break else None
-    return result, decide_awards(result, award_rules(loaded), tie), warnings
 
 
 @app.command("awards")
@@ -383,21 +298,24 @@ def awards_command(
     recusals: RecusalsOption = None,
     adjustments: AdjustmentsOption = None,
     targets: TargetsOption = None,
-    format: FormatOption = OutputFormat.table,
+    price_factors: PriceFactorsOption = None,
+    previous: PreviousOption = None,
+    previous_experts: PreviousExpertsOption = None,
+    format: FormatOption = None,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
     """考核排名、综合奖/专项奖档次和通报批评名单 / awards, tiers and the criticism list."""
     assert lang is not None
-    result, decisions, warnings = run_awards(data, scheme, experts, recusals, adjustments,
-                                             targets)  # fmt: skip
-    show_warnings([*warnings, *result.warnings], lang)
-    headers, rows = award_rows(result, decisions, lang)
+    result = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
+                            price_factors, previous, previous_experts)  # fmt: skip
+    decisions = result.awards
+    headers, rows = award_rows(result, lang)
     counts = "、".join(f"{k} {v}" for k, v in decisions.counts().items())
     title = say(lang, "{award}（{scheme}）：{counts}；通报批评 {c} 个",
                 "{award} ({scheme}): {counts}; criticised: {c}", award=decisions.rules.name,
                 scheme=result.scheme.code, counts=counts, c=len(decisions.criticised))  # fmt: skip
-    output(format, out, lang, headers, rows, awards_document(result, decisions, warnings, lang),
+    output(output_format(format, out), out, lang, headers, rows, awards_document(result, lang),
            title, sheet="考核奖励")  # fmt: skip
 
 
@@ -413,7 +331,8 @@ class Precision(StrEnum):
 @guarded
 def allocate_command(
     source: Annotated[
-        Path, typer.Argument(help="获奖名单（含分配系数列）或基础数据表 / winners or base data")
+        Path,
+        typer.Argument(help="基础数据表，或 kaoping awards 输出的获奖名单 / base data or awards"),
     ],
     total: Annotated[str, typer.Option("--total", help="奖励资金总额（元） / total in yuan")],
     scheme: SchemeOption = DEFAULT_SCHEME,
@@ -421,49 +340,64 @@ def allocate_command(
     recusals: RecusalsOption = None,
     adjustments: AdjustmentsOption = None,
     targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
+    previous: PreviousOption = None,
+    previous_experts: PreviousExpertsOption = None,
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units",
+            "-u",
+            help="本轮被考核单位名单（获奖名单为手工名单时必填） / the round's register",
+        ),
+    ] = None,
     by_score: Annotated[
         bool, typer.Option("--by-score", help="按 系数 × 总分 分配 / weight by score too")
     ] = False,
     precision: Annotated[
         Precision, typer.Option("--precision", help="分配到元或分 / whole yuan or fen")
     ] = Precision.yuan,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = None,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
     """按获奖档次系数分配奖励资金（最大余数法，合计等于总额） / share the reward fund."""
     assert lang is not None
-    recipients = _recipients(source, scheme, experts, recusals, adjustments, targets)
-    shares = allocate(total, recipients, by_score=by_score, precision=precision.value)
+    fund = RewardFund(total, by_score=by_score, precision=precision.value)
+    try:
+        recipients = read_recipients(source)
+    except DataError as exc:
+        if not all(p.code == "assessment.missing_column" for p in exc.problems):
+            raise
+        recipients = None
+    if recipients is None:  # base data: the whole assessment, with the fund
+        result = run_assessment(lang, source, scheme, experts, recusals, adjustments, targets,
+                                price_factors, previous, previous_experts, fund=fund)  # fmt: skip
+        shares = list(result.allocation or ())
+        ranks = {u.code: (u.total, u.rank) for u in result.units()}
+    else:
+        shares = allocate(total, recipients, by_score=by_score, precision=precision.value,
+                          register=read_register(source, units))  # fmt: skip
+        ranks = {r.code: (r.score, r.rank) for r in recipients}
     headers = [h(lang, "单位编码", "code"), h(lang, "单位名称", "name"), h(lang, "获奖档次", "tier"),
                h(lang, "权数", "weight"), h(lang, "应分（未取整）", "exact"),
                h(lang, "金额（元）", "amount (yuan)")]  # fmt: skip
     scale = 100 if precision is Precision.fen else 1
-    # Amounts are numbers (an exact Decimal of whole yuan or fen), so SUM in Excel works.
+    # Amounts are numbers (whole yuan, or yuan with fen), so SUM in Excel works.
     rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale,
              int(s.amount) if precision is Precision.yuan else float(s.amount)]
             for s in shares]  # fmt: skip
     document = {"total": str(total_of(shares)), "precision": precision.value,
                 "by_score": by_score, "method": "largest_remainder",
                 "shares": [{"code": s.code, "name": s.name, "tier": s.tier,
+                            "total": ranks.get(s.code, (None, None))[0],
+                            "rank": ranks.get(s.code, (None, None))[1],
                             "weight": float(s.weight), "amount": str(s.amount)}
                            for s in shares]}  # fmt: skip
     title = say(lang, "奖励资金分配：合计 {t} 元", "reward fund: {t} yuan in all",
                 t=total_of(shares))  # fmt: skip
-    output(
-        format, out, lang, headers, rows, document, title, sheet="奖励资金分配", totals=headers[4:]
-    )
-
-
-def _recipients(source, scheme, experts, recusals, adjustments, targets):
-    """Winners from a list with coefficients, else from evaluating base data."""
-    try:
-        return read_recipients(source)
-    except DataError as exc:
-        if not all(p.code == "assessment.missing_column" for p in exc.problems):
-            raise
-    _, decisions, _ = run_awards(source, scheme, experts, recusals, adjustments, targets)
-    return recipients_from_awards(decisions)
+    output(output_format(format, out), out, lang, headers, rows, document, title,
+           sheet="奖励资金分配", totals=headers[4:])  # fmt: skip
 
 
 # --- comparison -----------------------------------------------------------------------------
@@ -472,43 +406,30 @@ def _recipients(source, scheme, experts, recusals, adjustments, targets):
 @app.command("compare")
 @guarded
 def compare_command(
-    data: Annotated[list[Path], typer.Argument(help="各期基础数据表（两期或以上） / rounds")],
+    data: Annotated[Path, typer.Argument(help="本期基础数据表 / this period's base data")],
     scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: Annotated[
-        list[Path] | None,
-        typer.Option("--experts", "-e", help="各期专家评分表，与数据表一一对应 / per round"),
-    ] = None,
+    experts: ExpertsOption = None,
     recusals: RecusalsOption = None,
-    period: Annotated[
-        list[str] | None,
-        typer.Option("--period", help="各期期次（2024、2024-Q2），默认取年度列 / period labels"),
-    ] = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
+    previous: PreviousOption = None,
+    previous_experts: PreviousExpertsOption = None,
+    period: PeriodOption = None,
     top: Annotated[int, typer.Option("--top", help="进步/退步最大的单位数")] = 3,
-    format: FormatOption = OutputFormat.table,
+    format: FormatOption = None,
     out: OutOption = None,
     lang: LangOption = None,
 ) -> None:
     """同比、环比：总分、一级指标得分和名次的变化 / year-on-year and sequential changes."""
     assert lang is not None
-    loaded = load_scheme(scheme)
-    sheets = experts or []
-    if sheets and len(sheets) != len(data):
-        fail(lang, "--experts 应与数据表一一对应（{n} 个数据表，{m} 个评分表）",
-             "give one --experts per data file ({n} data files, {m} sheets)",
-             n=len(data), m=len(sheets))  # fmt: skip
-    if period and len(period) != len(data):
-        fail(lang, "--period 应与数据表一一对应", "give one --period per data file")
-    results: dict[str, EvaluationResult] = {}
-    warnings: list[Problem] = []
-    for k, path in enumerate(data):
-        result, found = assess(path, loaded, sheets[k] if sheets else None, recusals)
-        warnings += found
-        label = period[k] if period else _period_of(result, path)
-        if label in results:
-            raise DataError([Problem("comparison.duplicate_period", file=path.name, value=label)])
-        results[label] = result
-    show_warnings(warnings, lang)
-    cmp = compare_results(results)
+    if not previous:
+        fail(lang, "请用 --previous（-p）给出上期基础数据（可重复）",
+             "give the earlier periods' data with --previous (-p, repeatable)")  # fmt: skip
+    result = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
+                            price_factors, previous, previous_experts, period=period)  # fmt: skip
+    cmp = result.comparison
+    assert cmp is not None
     rows_dicts = cmp.rows()
     keys = ["code", "name", "period", "total", "rank", "sequential_change",
             "year_on_year_change", "rank_change", *cmp.groups]  # fmt: skip
@@ -521,21 +442,17 @@ def compare_command(
     headers = [names[k][pick] if k in names else f"{k} {cmp.group_names[k]}" for k in keys]
     rows = [[r[k] for k in keys] for r in rows_dicts]
     up, down = cmp.movers("sequential", top)
-    document = {"scheme": loaded.code, "periods": [p.label for p in cmp.periods],
+    document = {"scheme": result.scheme.code, "periods": [p.label for p in cmp.periods],
+                "units": [{"code": u.code, "name": u.name, "total": u.total, "rank": u.rank}
+                          for u in result.units()],
                 "rows": rows_dicts,
                 "most_improved": [{"code": c, "name": n, "change": x} for c, n, x in up],
                 "most_declined": [{"code": c, "name": n, "change": x} for c, n, x in down]}  # fmt: skip
     title = say(lang, "进步最大：{up}\n退步最大：{down}", "most improved: {up}\nmost declined: {down}",
                 up="、".join(f"{n} {x:+.2f}" for _, n, x in up) or "—",
                 down="、".join(f"{n} {x:+.2f}" for _, n, x in down) or "—")  # fmt: skip
-    output(format, out, lang, headers, rows, document, title, sheet="同比环比")
-
-
-def _period_of(result: EvaluationResult, path: Path) -> str:
-    years = {u.year for u in result.data.units if u.year is not None}
-    if len(years) == 1:
-        return str(years.pop())
-    return parse_period(path.stem.split("-")[-1]).label
+    output(output_format(format, out), out, lang, headers, rows, document, title,
+           sheet="同比环比")  # fmt: skip
 
 
 # --- targets --------------------------------------------------------------------------------

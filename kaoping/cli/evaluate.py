@@ -11,6 +11,18 @@ from typing import Annotated, Any
 
 import typer
 
+from kaoping.cli.inputs import (
+    AdjustmentsOption,
+    ExpertsOption,
+    FormatOption,
+    PreviousExpertsOption,
+    PreviousOption,
+    PriceFactorsOption,
+    RecusalsOption,
+    TargetsOption,
+    output_format,
+    run_assessment,
+)
 from kaoping.cli.main import (
     LangOption,
     OutOption,
@@ -25,21 +37,17 @@ from kaoping.cli.main import (
 from kaoping.scoring import (
     EvaluationResult,
     builtin_scheme_codes,
-    evaluate,
     explain,
     load_scheme,
     ranking_rows,
     result_to_dict,
 )
+from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
 from kaoping.tables import read_base_data, write_template
 
 DEFAULT_SCHEME = "mof-2012"
 DataArgument = Annotated[
     Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
-]
-PreviousOption = Annotated[
-    Path | None,
-    typer.Option("--previous", "-p", help="上年（上期）基础数据，用于同比 / earlier data"),
 ]
 
 
@@ -57,16 +65,15 @@ HEADERS = {
 }
 
 
-def run_evaluation(
-    data_path: Path, scheme_ref: str, previous_path: Path | None
-) -> EvaluationResult:
-    """Read, validate and evaluate; the previous year's data when given (同比)."""
-    scheme = load_scheme(scheme_ref)
-    data = read_base_data(data_path, scheme)
-    previous = None
-    if previous_path is not None:
-        previous = evaluate(scheme, read_base_data(previous_path, scheme))
-    return evaluate(scheme, data, previous=previous)
+def unit_json(result: AssessmentResult, lang: str) -> dict[str, Any]:
+    """The evaluation's JSON, each unit with its pass / fail, tier and criticism added."""
+    document = result_to_dict(result.evaluation, lang)
+    for entry in document["units"]:
+        outcome = result.unit(entry["code"])
+        entry.update(passed=outcome.passed, tier=outcome.tier, criticised=outcome.criticised,
+                     reasons=[p.text(lang) for p in outcome.reasons])  # fmt: skip
+    document["warnings"] = [w.text(lang) for w in result.warnings]
+    return document
 
 
 @app.command("evaluate")
@@ -74,18 +81,22 @@ def run_evaluation(
 def evaluate_command(
     data: DataArgument,
     scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
     previous: PreviousOption = None,
-    format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format")
-    ] = OutputFormat.table,
+    previous_experts: PreviousExpertsOption = None,
+    format: FormatOption = None,
     output: OutOption = None,
     lang: LangOption = None,
 ) -> None:
     """评价：计算各单位得分、排名和等级 / evaluate all units and rank them."""
     assert lang is not None
-    result = run_evaluation(data, scheme, previous)
-    for warning in result.warnings:
-        typer.echo(say(lang, "提示：", "note: ") + warning.text(lang), err=True)
+    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
+                              price_factors, previous, previous_experts)  # fmt: skip
+    result = assessed.evaluation
 
     def xlsx(path: Path) -> None:
         from kaoping.reports.workbook import write_results_workbook
@@ -94,11 +105,11 @@ def evaluate_command(
 
     texts = {
         OutputFormat.table: lambda: ranking_table(result, lang),
-        OutputFormat.json: lambda: json.dumps(result_to_dict(result, lang), ensure_ascii=False,
+        OutputFormat.json: lambda: json.dumps(unit_json(assessed, lang), ensure_ascii=False,
                                               indent=2),
         OutputFormat.csv: lambda: ranking_csv(result, lang),
     }  # fmt: skip
-    deliver(lang, format, output, texts=texts, xlsx=xlsx)
+    deliver(lang, output_format(format, output), output, texts=texts, xlsx=xlsx)
 
 
 @app.command("check")
@@ -123,18 +134,30 @@ def explain_command(
     data: DataArgument,
     unit: Annotated[str, typer.Option("--unit", "-u", help="单位编码 / unit code")],
     scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
     previous: PreviousOption = None,
+    previous_experts: PreviousExpertsOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="text 或 json")] = "text",
     lang: LangOption = None,
 ) -> None:
     """列出某单位总分的完整计算过程 / show the whole derivation of a unit's total."""
     assert lang is not None
-    result = run_evaluation(data, scheme, previous)
-    explanation = explain(result, unit)
+    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
+                              price_factors, previous, previous_experts)  # fmt: skip
+    explanation = explain(assessed.evaluation, unit)
+    outcome = assessed.unit(unit)
     if format == "json":
-        typer.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+        document = {"code": outcome.code, "total": outcome.total, "rank": outcome.rank,
+                    **explanation.to_dict(), **outcome.to_dict(lang)}  # fmt: skip
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         typer.echo(explanation.render(lang))
+        if outcome.tier or outcome.reasons:
+            typer.echo(award_line(assessed, outcome, lang))
 
 
 @app.command("template")
@@ -197,6 +220,19 @@ def schemes_command(
 
 
 # --- output helpers -------------------------------------------------------------------------
+
+
+def award_line(result: AssessmentResult, outcome: UnitOutcome, lang: str) -> str:
+    """The award decision under an explanation: tier, or criticism and the reasons."""
+    rules = result.awards.rules
+    tiers = {t.name: t for t in rules.tiers}
+    tier = tiers[outcome.tier].name_for(lang) if outcome.tier else say(lang, "无", "none")
+    text = say(lang, "考核结果：{tier}", "award: {tier}", tier=tier)
+    if outcome.criticised:
+        text += say(lang, "；通报批评", "; criticised")
+    if outcome.reasons:
+        text += say(lang, "（{r}）", " ({r})", r=outcome.reason_text(lang))
+    return text
 
 
 def column_headers(result: EvaluationResult, keys: list[str], lang: str) -> dict[str, str]:

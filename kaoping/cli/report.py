@@ -12,11 +12,22 @@ import shutil
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from kaoping.cli.inputs import (
+    AdjustmentsOption,
+    ExpertsOption,
+    PreviousExpertsOption,
+    PreviousOption,
+    PriceFactorsOption,
+    RecusalsOption,
+    TargetsOption,
+    run_assessment,
+)
 from kaoping.cli.main import LangOption, SchemeOption, app, guarded, say, write_atomically
+from kaoping.scoring.assessment import AssessmentResult
 
 DEFAULT_SCHEME = "mof-2012"
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -54,16 +65,13 @@ def report_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 / output folder")] = Path(
         "."
     ),
-    previous: Annotated[
-        Path | None,
-        typer.Option("--previous", "-p", help="上年基础数据（同比） / last year's data"),
-    ] = None,
-    history: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--history", help="更早各期基础数据，按时间先后（环比、趋势） / earlier rounds"
-        ),
-    ] = None,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
+    previous: PreviousOption = None,
+    previous_experts: PreviousExpertsOption = None,
     narratives: Annotated[
         Path | None,
         typer.Option(
@@ -71,7 +79,8 @@ def report_command(
         ),
     ] = None,
     awards: Annotated[
-        Path | None, typer.Option("--awards", help="奖励和通报批评名单（JSON/CSV） / award lists")
+        Path | None,
+        typer.Option("--awards", help="kaoping awards 输出的获奖名单（核对一致） / award lists"),
     ] = None,
     issuer: Annotated[str, typer.Option("--issuer", help="评价机构名称 / issuing agency")] = "",
     date: Annotated[str | None, typer.Option("--date", help="报告日期 / report date")] = None,
@@ -100,19 +109,15 @@ def report_command(
     if not (unit or all_units or round_report):
         raise ReportInputError([ReportProblem("report.no_unit")])
     formats = list(dict.fromkeys(format or [ReportFormat.docx]))
-    loaded = load_rounds(data, scheme, previous, history or [])
-    result, prev_result, earlier = loaded
+    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
+                              price_factors, previous, previous_experts)  # fmt: skip
+    result, prev_result, earlier = rounds_of(assessed)
     texts = None
     if narratives is not None:
         from kaoping.reports.narratives import load_narratives
 
         texts = load_narratives(narratives, unit_codes=result.codes)
-    award_list: list[dict[str, Any]] = []
-    criticism: list[dict[str, Any]] = []
-    if awards is not None:
-        from kaoping.reports.award_lists import load_award_lists
-
-        award_list, criticism = load_award_lists(awards)
+    award_list, criticism = award_lists(assessed, awards, lang)
     from kaoping.reports.signing import parse_team
 
     signing = {"client": client, "number": number, "team": parse_team(team or []),
@@ -139,7 +144,7 @@ def certificates_command(
     awards: Annotated[
         Path,
         typer.Argument(
-            help="获奖名单：kaoping awards 的输出（JSON/CSV/XLSX）或 unit_code、tier 列表"
+            help="kaoping awards 输出的获奖名单，或基础数据表 / award list or base data"
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出 PDF 文件")] = Path(
@@ -166,6 +171,11 @@ def certificates_command(
         Path | None, typer.Option("--data", help="基础数据表，用于补全单位名称 / unit names")
     ] = None,
     scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
     lang: LangOption = None,
 ) -> None:
     """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
@@ -174,9 +184,15 @@ def certificates_command(
     from kaoping.reports.certificates import DEFAULT_BODY, DEFAULT_BODY_EN, certificates_html
     from kaoping.scoring import load_scheme
 
-    award_list, _ = load_award_lists(awards)
-    scheme_ref = next((a["scheme"] for a in award_list if a.get("scheme")), scheme)
-    loaded = load_scheme(scheme_ref)
+    if is_award_list(awards):
+        award_list, _ = load_award_lists(awards)
+    else:  # base data: the assessment's own winners
+        assessed = run_assessment(lang, awards, scheme, experts, recusals, adjustments,
+                                  targets, price_factors)  # fmt: skip
+        award_list, _ = computed_award_lists(assessed, lang)
+        year = year or (assessed.assessment.period_label or "")
+    # The award belongs to the assessment of the scheme the list was made with.
+    loaded = load_scheme(next((a["scheme"] for a in award_list if a.get("scheme")), scheme))
     names: dict[str, str] = {}
     if data is not None:
         from kaoping.tables import read_base_data
@@ -202,16 +218,73 @@ def certificates_command(
 # --- steps --------------------------------------------------------------------------------
 
 
-def load_rounds(data: Path, scheme_ref: str, previous: Path | None, history: list[Path]):
-    """Evaluate this round, last year's (同比) and the earlier rounds (环比, trend)."""
-    from kaoping.scoring import evaluate, load_scheme
-    from kaoping.tables import read_base_data
+def rounds_of(assessed: AssessmentResult):
+    """The reports' view of one assessment: this round, last period's (同比) and the
+    earlier ones (环比, trend), each with the committee's ranks and its expert scores."""
+    earlier = [p.evaluation for p in assessed.previous]
+    prev_result = earlier.pop() if earlier else None
+    return assessed.evaluation, prev_result, earlier
 
-    scheme = load_scheme(scheme_ref)
-    earlier = [evaluate(scheme, read_base_data(p, scheme)) for p in history]
-    prev_result = evaluate(scheme, read_base_data(previous, scheme)) if previous else None
-    result = evaluate(scheme, read_base_data(data, scheme), previous=prev_result)
-    return result, prev_result, earlier
+
+def computed_award_lists(assessed: AssessmentResult, lang: str):
+    """(awards, criticism) of the assessment, as the reports list them; none for a scheme
+    without awards (a pass line alone is not an award)."""
+    sections = assessed.scheme.sections
+    if "awards" not in sections and "special_awards" not in sections:
+        return [], []
+    tiers = {t.name: t for t in assessed.awards.rules.tiers}
+    awards = [{"unit_code": u.code, "unit_name": u.name, "tier": tiers[u.tier].name_for(lang),
+               "reason": "", "total": u.total, "rank": u.rank}
+              for u in assessed.units() if u.tier]  # fmt: skip
+    criticism = [{"unit_code": u.code, "unit_name": u.name,
+                  "tier": say(lang, "通报批评", "criticised"), "reason": u.reason_text(lang)}
+                 for u in assessed.units() if u.criticised]  # fmt: skip
+    return awards, criticism
+
+
+def award_lists(assessed: AssessmentResult, path: Path | None, lang: str):
+    """The award and criticism tables of the round report: the assessment's own. A list
+    given with --awards must agree with them unit by unit (it is checked, never trusted);
+    for a scheme without awards it is shown as given."""
+    from kaoping.reports.award_lists import load_award_lists
+    from kaoping.reports.errors import ReportInputError, ReportProblem
+
+    awards, criticism = computed_award_lists(assessed, lang)
+    if path is None:
+        return awards, criticism
+    given_awards, given_criticism = load_award_lists(path)
+    if not awards and not criticism:
+        return given_awards, given_criticism
+    known = {u.code: u for u in assessed.units()}
+    tiers = {t.name: t for t in assessed.awards.rules.tiers}
+    problems = []
+    given = {str(a["unit_code"]): str(a.get("tier") or "") for a in given_awards}
+    blamed = {str(c["unit_code"]) for c in given_criticism}
+    for code, u in known.items():
+        mine = {tiers[u.tier].name, tiers[u.tier].name_for(lang)} if u.tier else {""}
+        if given.get(code, "") not in mine or (code in blamed) != u.criticised:
+            problems.append(ReportProblem("report.awards_mismatch", file=path.name,
+                                          params={"unit": f"{code} {u.name}",
+                                                  "given": given.get(code) or "—",
+                                                  "tier": u.tier or "—"}))  # fmt: skip
+    for code in (set(given) | blamed) - set(known):
+        problems.append(ReportProblem("report.unknown_unit", file=path.name,
+                                      params={"unit": code}))  # fmt: skip
+    if problems:
+        raise ReportInputError(problems)
+    return awards, criticism
+
+
+def is_award_list(path: Path) -> bool:
+    """An award list (JSON, or a table with a tier column), rather than base data."""
+    if path.suffix.lower() == ".json":
+        return True
+    from kaoping.reports.award_lists import header_row
+    from kaoping.tables import read_sheet
+
+    rows = read_sheet(path).rows or [[]]
+    first = [str(c).strip().lower() for c in rows[header_row(rows)]]  # below a title row
+    return any(c in ("tier", "获奖档次") for c in first)
 
 
 def build_documents(result, previous, history, units, all_units, with_round, texts, awards,

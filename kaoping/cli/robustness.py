@@ -12,6 +12,16 @@ from typing import Annotated, Any
 import typer
 
 from kaoping.cli.evaluate import render_table
+from kaoping.cli.inputs import (
+    AdjustmentsOption,
+    ExpertsOption,
+    FormatOption,
+    PriceFactorsOption,
+    RecusalsOption,
+    TargetsOption,
+    output_format,
+    run_assessment,
+)
 from kaoping.cli.main import (
     LangOption,
     OutOption,
@@ -22,12 +32,11 @@ from kaoping.cli.main import (
     guarded,
     say,
 )
-from kaoping.scoring import load_scheme
 from kaoping.scoring.robustness import (
     COMPARATIVE,
     RobustnessOptions,
     RobustnessResult,
-    analyse_robustness,
+    analyse_assessment,
     parse_tier_quotas,
 )
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS
@@ -60,6 +69,11 @@ def robustness_command(
         Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
     ],
     scheme: SchemeOption = DEFAULT_SCHEME,
+    experts: ExpertsOption = None,
+    recusals: RecusalsOption = None,
+    adjustments: AdjustmentsOption = None,
+    targets: TargetsOption = None,
+    price_factors: PriceFactorsOption = None,
     replicates: Annotated[
         int, typer.Option("--replicates", "-n", help="模拟次数 / Monte Carlo replicates")
     ] = 1000,
@@ -84,15 +98,12 @@ def robustness_command(
         typer.Option("--sensitivity-replicates", help="敏感性分析基样本数，0 不做 / base sample"),
     ] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="随机种子，相同则结果相同 / seed")] = 0,
-    format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="输出格式 / output format")
-    ] = OutputFormat.table,
+    format: FormatOption = None,
     output: OutOption = None,
     lang: LangOption = None,
 ) -> None:
     """排名稳健性：权重、标准化方法等选择不同时排名和档次会怎样变 / ranking robustness."""
     assert lang is not None
-    loaded = load_scheme(scheme)
     options = RobustnessOptions(
         replicates=replicates,
         weight_spread=weight_spread,
@@ -103,16 +114,27 @@ def robustness_command(
         sensitivity_replicates=sensitivity_replicates,
         seed=seed,
     )
-    from kaoping.tables import read_base_data  # the table layer, only when a file is read
-
-    table = read_base_data(data, loaded)
-    result = analyse_robustness(loaded, table, options)
+    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
+                              price_factors)  # fmt: skip
+    result = analyse_assessment(assessed, options)
     texts = {
         OutputFormat.table: lambda: robustness_table(result, lang),
-        OutputFormat.json: lambda: json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2),
+        OutputFormat.json: lambda: json.dumps(robustness_json(result, lang), ensure_ascii=False,
+                                              indent=2),
         OutputFormat.csv: lambda: robustness_csv(result, lang),
-    }
-    deliver(lang, format, output, texts=texts, xlsx=lambda p: write_workbook(result, p, lang))
+    }  # fmt: skip
+    deliver(lang, output_format(format, output), output, texts=texts,
+            xlsx=lambda p: write_workbook(result, p, lang))  # fmt: skip
+
+
+def robustness_json(result: RobustnessResult, lang: str) -> dict[str, Any]:
+    """The analysis as JSON; each unit also carries the assessment's ``total`` and ``rank``
+    under the names every command uses."""
+    document = result.to_dict(lang)
+    for unit in document.get("units", []):
+        unit.setdefault("total", unit.get("nominal_total"))
+        unit.setdefault("rank", unit.get("nominal_rank"))
+    return document
 
 
 def _names(text: str) -> tuple[str, ...]:

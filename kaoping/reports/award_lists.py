@@ -1,12 +1,11 @@
-"""Award and criticism lists given to the reports as files (JSON or CSV).
+"""Award and criticism lists given to the reports as files (JSON, CSV or XLSX).
 
-JSON: ``{"awards": [{"unit_code": ..., "tier": ..., "reason": ...}], "criticism": [...]}``
-or a plain list (all awards). CSV: columns ``unit_code``, ``tier``, ``reason``, optional
-``unit_name`` and ``kind`` (``award`` / ``criticism``, or 奖励 / 通报批评; default award).
-
-The output of ``kaoping awards`` is read as it is, in any of its formats (JSON document,
-CSV in Chinese or English, .xlsx): units with a tier are awards, criticised units the
-criticism list, the others neither.
+What ``kaoping awards -o`` writes is read as it is: its JSON document (``units`` and
+``criticism_list``), or its CSV / XLSX table (单位编码, 单位名称, 获奖档次, 通报批评, 原因).
+Lists made by hand are read too. JSON: ``{"awards": [{"unit_code": ..., "tier": ...,
+"reason": ...}], "criticism": [...]}`` or a plain list (all awards). CSV: columns
+``unit_code``, ``tier``, ``reason``, optional ``unit_name`` and ``kind`` (``award`` /
+``criticism``, or 奖励 / 通报批评; default award).
 """
 
 from __future__ import annotations
@@ -21,13 +20,55 @@ from kaoping.reports.errors import ReportInputError, ReportProblem
 
 CRITICISM_KINDS = ("criticism", "通报批评", "批评")
 REQUIRED = ("unit_code", "tier")
+# The headers ``kaoping awards`` writes (Chinese and English) -> the keys used here.
+HEADERS = {"单位编码": "unit_code", "code": "unit_code", "单位名称": "unit_name",
+           "name": "unit_name", "获奖档次": "tier", "原因": "reason",
+           "通报批评": "criticised", "criticised": "criticised"}  # fmt: skip
+YES = ("是", "yes", "true", "1")
+
+
+def _from_table(rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]] | None:
+    """(awards, criticism) from the table ``kaoping awards`` writes; None for other tables."""
+    if not rows or "criticised" not in {HEADERS.get(k, k) for k in rows[0]}:
+        return None
+    plain = [{HEADERS.get(k, k): ("" if v is None else str(v).strip()) for k, v in r.items()}
+             for r in rows]  # fmt: skip
+    awards = [r for r in plain if r.get("tier")]
+    criticism = [{**r, "tier": "通报批评"} for r in plain
+                 if str(r.get("criticised", "")).lower() in YES]  # fmt: skip
+    return awards, criticism
+
+
+def _from_awards_document(raw: dict[str, Any]) -> tuple[list[dict], list[dict]] | None:
+    """(awards, criticism) from the JSON document of ``kaoping awards``."""
+    units = raw.get("units")
+    if not isinstance(units, list) or "criticism_list" not in raw:
+        return None
+    scheme = raw.get("scheme") if isinstance(raw.get("scheme"), dict) else {}
+    awards = [{"unit_code": u.get("code"), "unit_name": u.get("name"), "tier": u.get("tier"),
+               "reason": "", "total": u.get("total"), "rank": u.get("rank"),
+               "scheme": scheme.get("code", "")}
+              for u in units if isinstance(u, dict) and u.get("tier")]  # fmt: skip
+    criticism = [{"unit_code": c.get("code"), "unit_name": c.get("name"), "tier": "通报批评",
+                  "reason": c.get("reason", "")}
+                 for c in raw["criticism_list"] if isinstance(c, dict)]  # fmt: skip
+    return awards, criticism
+
+
+def header_row(rows: list[list[Any]], limit: int = 5) -> int:
+    """The index of the header row (the first naming a unit code column) among the first
+    rows, below a title row when there is one; 0 when none does."""
+    for i, row in enumerate(rows[:limit]):
+        if {"单位编码", "code", "unit_code"} & {str(c or "").strip() for c in row}:
+            return i
+    return 0
 
 
 def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Read (awards, criticism) from a JSON or CSV file; every problem is reported."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        return _from_awards_rows(path, _xlsx_rows(path))
+        return _load_xlsx(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -36,8 +77,9 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
         ) from None
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
-        if rows and not ({"unit_code", "tier"} & set(rows[0])):
-            return _from_awards_rows(path, [list(rows[0])] + [list(r.values()) for r in rows])
+        written = _from_table(rows)
+        if written is not None:
+            return written
         awards = [r for r in rows if (r.get("kind") or "").strip() not in CRITICISM_KINDS]
         criticism = [r for r in rows if (r.get("kind") or "").strip() in CRITICISM_KINDS]
         first_row = 2  # the header is row 1
@@ -49,8 +91,9 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
                 [ReportProblem("report.bad_format", file=path.name,
                                params={"format": "JSON", "reason": exc})]
             ) from None  # fmt: skip
-        if isinstance(raw, dict) and isinstance(raw.get("units"), list):
-            return _from_awards_document(raw)
+        written = _from_awards_document(raw) if isinstance(raw, dict) else None
+        if written is not None:
+            return written
         if isinstance(raw, list):
             awards, criticism = raw, []
         elif isinstance(raw, dict):
@@ -76,60 +119,21 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
     return [dict(a) for a in awards], [dict(c) for c in criticism]
 
 
-# Column titles of ``kaoping awards`` (Chinese and English) and the keys they carry.
-AWARDS_COLUMNS = {"单位编码": "unit_code", "code": "unit_code", "单位名称": "unit_name",
-                  "name": "unit_name", "获奖档次": "tier", "tier": "tier",
-                  "通报批评": "criticised", "criticised": "criticised", "原因": "reason",
-                  "reason": "reason"}  # fmt: skip
-YES = ("true", "是", "yes", "1", "√")
+def _load_xlsx(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The XLSX table ``kaoping awards -f xlsx`` writes (first sheet, a title row above the
+    header; the 合计 row, if any, left out)."""
+    from kaoping.tables import read_sheet
 
-
-def _from_awards_document(raw: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The JSON document of ``kaoping awards``."""
-    awards, criticism = [], []
-    for unit in raw["units"]:
-        if not isinstance(unit, dict):
-            continue
-        item = {"unit_code": str(unit.get("code") or ""), "unit_name": unit.get("name") or "",
-                "reason": "；".join(str(r) for r in unit.get("reasons") or [])}  # fmt: skip
-        if unit.get("tier"):
-            awards.append({**item, "tier": str(unit["tier"]),
-                           "scheme": (raw.get("scheme") or {}).get("code", "")})  # fmt: skip
-        if unit.get("criticised"):
-            criticism.append({**item, "tier": "通报批评"})
-    return awards, criticism
-
-
-def _from_awards_rows(path: Path, rows: list[list[Any]]):
-    """The table of ``kaoping awards`` (CSV or .xlsx): find its header row, then read on."""
-    header_at = next((i for i, row in enumerate(rows)
-                      if {"单位编码", "code"} & {str(c).strip() for c in row if c}), None)  # fmt: skip
-    if header_at is None:
-        raise ReportInputError([ReportProblem("report.award_field", file=path.name,
-                                              params={"item": 1, "key": "单位编码"})])  # fmt: skip
-    keys = [AWARDS_COLUMNS.get(str(c).strip()) if c else None for c in rows[header_at]]
-    awards, criticism = [], []
-    for row in rows[header_at + 1 :]:
-        item = {k: ("" if v is None else str(v).strip()) for k, v in zip(keys, row, strict=False)
-                if k}  # fmt: skip
-        if not item.get("unit_code") or item["unit_code"] in ("合计", "Total"):
-            continue
-        if item.get("tier"):
-            awards.append(item)
-        if item.get("criticised", "").lower() in YES:
-            criticism.append({**item, "tier": "通报批评"})
-    return awards, criticism
-
-
-def _xlsx_rows(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ReportInputError([ReportProblem("report.unreadable", file=path.name,
-                                              params={"reason": exc})]) from None  # fmt: skip
-    try:
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    sheet = read_sheet(path)
+    if not sheet.rows:
+        return [], []
+    at = header_row(sheet.rows)
+    header = [str(c or "").strip() for c in sheet.rows[at]]
+    rows = [dict(zip(header, r, strict=False)) for r in sheet.rows[at + 1 :]
+            if any(r) and str(r[0] or "").strip() not in ("合计", "Total")]  # fmt: skip
+    written = _from_table(rows)
+    if written is None:
+        raise ReportInputError([ReportProblem("report.bad_format", file=path.name,
+                                              params={"format": "XLSX",
+                                                      "reason": "kaoping awards"})])  # fmt: skip
+    return written

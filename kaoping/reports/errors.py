@@ -54,6 +54,12 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "荣誉证书缺少{what}（{option}），不能生成",
         "certificates need the {what} ({option})",
     ),
+    "report.awards_mismatch": (
+        "获奖名单与本次考核结果不一致：单位“{unit}”在名单中为“{given}”，按考核结果应为“{tier}”"
+        "（名单须由同一组输入的 kaoping awards 生成）",
+        "the award list disagrees with this assessment: “{unit}” is “{given}” in the list "
+        "but “{tier}” by the result (make the list with kaoping awards from the same inputs)",
+    ),
     "report.no_awards": (
         "获奖名单为空，没有可生成的荣誉证书",
         "the award list is empty: no certificates to make",

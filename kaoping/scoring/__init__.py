@@ -12,6 +12,7 @@ Examples
 >>> print(explain(result, "110101").render("zh"))                   # doctest: +SKIP
 """
 
+from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.evaluation import (
     Adjustment,
@@ -29,15 +30,19 @@ from kaoping.scoring.serialise import ranking_rows, result_to_dict
 __all__ = [
     "NORMALISATIONS",
     "Adjustment",
+    "Assessment",
+    "AssessmentResult",
     "BaseData",
     "DataError",
     "EvaluationResult",
     "Explanation",
     "KaopingError",
     "Problem",
+    "RewardFund",
     "Scheme",
     "SchemeError",
     "UnitRef",
+    "assess",
     "builtin_scheme_codes",
     "competition_ranks",
     "evaluate",

@@ -5,11 +5,14 @@ proportion to their tier's coefficient (optionally times their score), and the a
 up to the total EXACTLY: each unit first gets its proportional share rounded down to whole
 yuan (or fen), and the yuan (fen) left over go one each to the units with the largest
 remainders (largest remainder method, 最大余数法). Equal remainders are broken by the
-larger weight, then by the order given (rank order). Arithmetic is exact (fractions), so
-no floating-point error can make the sum differ from the total.
+larger weight, then by the order given (rank order). Arithmetic is exact (fractions) on the
+decimal numbers the user sees — a coefficient of 1.2 is 12/10, not the binary float nearest
+to it, and a score counts as shown, to two decimals — so neither the sum nor which unit gets
+a remaining yuan can depend on floating-point noise.
 
 The fund pays for employment work and "may not be paid to individuals in any way"
-(不得以任何方式发放给个人): a recipient of kind ``individual`` is rejected.
+(不得以任何方式发放给个人): a recipient of kind ``individual`` is rejected, and so is any
+recipient that is not a unit of the round's register (``register``), whatever its kind says.
 
 Examples
 --------
@@ -46,6 +49,7 @@ class Recipient:
     tier: str = ""
     source: str | None = None
     row: int | None = None
+    rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ def allocate(
     *,
     by_score: bool = False,
     precision: str = "yuan",
+    register: Iterable[str] | None = None,
 ) -> list[Share]:
     """Split ``total`` yuan among ``recipients`` by coefficient (× score when ``by_score``).
 
@@ -88,6 +93,9 @@ def allocate(
         Weight each unit by coefficient × total score instead of the coefficient alone.
     precision : {"yuan", "fen"}
         The smallest amount handed out.
+    register : iterable of str, optional
+        The unit codes of the round's register (被考核单位); a recipient not in it is
+        refused (``allocation.not_in_register``).
 
     Returns
     -------
@@ -98,7 +106,8 @@ def allocate(
     ------
     DataError
         ``allocation.negative_total``, ``allocation.fractional_total``,
-        ``allocation.individual`` (article 23), ``allocation.bad_coefficient``,
+        ``allocation.individual`` (article 23), ``allocation.not_in_register``,
+        ``allocation.bad_coefficient``,
         ``allocation.no_recipients`` or ``allocation.zero_weight``.
 
     Examples
@@ -113,8 +122,12 @@ def allocate(
     amount = _amount(total)
     minor = _minor_units(amount, precision)
     recipients = list(recipients)
+    known = set(register) if register is not None else None
     problems = []
     for r in recipients:
+        if known is not None and r.code not in known and r.kind != "individual":
+            problems.append(Problem("allocation.not_in_register", file=r.source, row=r.row,
+                                    value=r.code, params={"name": r.name or r.code}))  # fmt: skip
         if r.kind == "individual":
             problems.append(Problem("allocation.individual", file=r.source, row=r.row,
                                     value=r.name,
@@ -152,7 +165,7 @@ def recipients_from_awards(decisions: Any) -> list[Recipient]:
     """The award winners of :class:`~kaoping.scoring.awards.AwardDecisions`, best first."""
     return [
         Recipient(code=d.unit_code, name=d.unit_name, coefficient=d.coefficient,
-                  score=d.total, tier=d.tier or "")
+                  score=d.total, tier=d.tier or "", rank=d.overall_rank)
         for d in decisions.decisions
         if d.tier is not None
     ]  # fmt: skip
@@ -189,7 +202,16 @@ def _valid_weight(x: float | None) -> bool:
 
 
 def _weight(r: Recipient, by_score: bool) -> Fraction:
-    weight = Fraction(r.coefficient)
+    """Coefficient (× score) as the decimals the user reads: ``repr`` of a float is its
+    shortest decimal text (1.2 -> "1.2"), and a score is taken to two decimals as shown.
+
+    Examples
+    --------
+    >>> _weight(Recipient("A", "甲", 1.2, score=90.004999), by_score=True)
+    Fraction(108, 1)
+    """
+    weight = Fraction(Decimal(repr(float(r.coefficient))))
     if by_score:
-        weight *= Fraction(r.score)  # type: ignore[arg-type]
+        shown = Decimal(repr(float(r.score))).quantize(Decimal("0.01"))  # type: ignore[arg-type]
+        weight *= Fraction(shown)
     return weight

@@ -150,6 +150,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "and columns right of and below the table (delete them, not just their contents), "
         "save, and upload again",
     ),
+    "data.file_too_big": (
+        "文件大小为 {size} MB，超过基础数据表的上限 {limit} MB",
+        "the file is {size} MB, more than the {limit} MB a base-data table may have",
+    ),
+    "data.zip_bomb": (
+        "工作簿解压后远大于任何基础数据表（{reason}），未打开；请在 Excel 中另存后再试",
+        "the workbook would expand far beyond any base-data table ({reason}); it was not "
+        "opened: save it again from Excel and retry",
+    ),
+    "data.too_many_strings": (
+        "工作簿的共享字符串表有 {strings} 项以上，超过上限 {limit}，未读取",
+        "the workbook's shared-strings table has more than {strings} entries (limit {limit})",
+    ),
+    "data.too_many_cells": (
+        "文件约有 {cells} 个单元格，超过上限 {limit}；请只保留基础数据表本身",
+        "the file has about {cells} cells, more than the limit of {limit}: keep only the table",
+    ),
+    "data.too_many_columns": (
+        "表格有 {columns} 列，超过上限 {limit} 列；基础数据表每个字段一列，请删除多余的列",
+        "the table has {columns} columns, more than the limit of {limit}: one column per "
+        "field, delete the others",
+    ),
+    "data.no_visible_sheet": (
+        "工作簿中没有可见的工作表（隐藏的工作表不会被读取）；请取消隐藏“基础数据”工作表",
+        "the workbook has no visible worksheet (hidden sheets are never read): unhide the "
+        "sheet “基础数据”",
+    ),
     "data.no_header": (
         "找不到表头行：前 10 行中没有一行主要由方案的字段名称或代码组成（例如{examples}）",
         "no header row: none of the first 10 rows names mostly fields of the scheme "
@@ -311,6 +338,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "experts disagree on “{item}” of “{unit}”: {measure} {spread} above {limit} "
         "({threshold}% of the maximum {max})",
     ),
+    # --- one assessment (kaoping.scoring.assessment) ---
+    "experts.wrong_panel": (
+        "专家“{expert}”以“{value}”小组名义给单位“{unit}”的“{item}”打分，但该项目由“{panel}”评分，打分无效",
+        "expert “{expert}” scored “{item}” of “{unit}” for the panel “{value}”, but the item "
+        "belongs to the panel “{panel}”: the score is refused",
+    ),
+    "assessment.item_without_panel": (
+        "专家评分项目“{item}”不属于任何专业考核小组（方案 [experts.panels]），无人评分",
+        "the expert-scored item “{item}” belongs to no panel ([experts.panels]): nobody scores it",
+    ),
+    "assessment.item_unscored": (
+        "专家评分项目“{item}”有 {count} 个单位没有得分：{units}{hint}",
+        "the expert-scored item “{item}” has no score for {count} unit(s): {units}{hint}",
+    ),
+    "assessment.price_factor_unused": (
+        "方案“{scheme}”没有物价矫正系数（price_factor），不能使用系数表",
+        "the scheme “{scheme}” has no price correction factor (price_factor)",
+    ),
+    "assessment.price_factor_range": (
+        "单位“{unit}”的物价矫正系数 {value} 无效，应在 {min}～{max} 之间",
+        "the price correction factor {value} of “{unit}” is invalid, expected {min} to {max}",
+    ),
+    "robustness.not_applicable": (
+        "指标 {codes} 对所有单位都不适用，稳健性分析会把它们悄悄排除在外；请补齐数据（或专家评分）后再分析",
+        "the indicators {codes} apply to no unit; the analysis would silently leave them "
+        "out: complete the data (or expert scores) first",
+    ),
+    "assessment.bad_json": (
+        "不是 kaoping awards 输出的 JSON 文件：{reason}",
+        "not a JSON file written by kaoping awards: {reason}",
+    ),
+    "assessment.previous_experts": (
+        "--previous-experts 应与 --previous 一一对应（{n} 个上期数据表，{m} 个评分表）",
+        "give one --previous-experts per --previous file ({n} data files, {m} sheets)",
+    ),
+    "assessment.duplicate_unit": (
+        "单位编码“{value}”重复（第 {first_row} 行已有）",
+        "the unit code “{value}” is repeated (already on row {first_row})",
+    ),
     "adjustments.over_limit": (
         "单位“{unit}”的加减分合计 {total} 分，超出方案规定的 ±{limit} 分",
         "the bonus/deduction points of “{unit}” total {total}, beyond the scheme's ±{limit}",
@@ -343,6 +409,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{name}”是个人：奖励资金不得以任何方式发放给个人（第二十三条），个人只授予荣誉和证书",
         "“{name}” is an individual: the reward fund is never paid to individuals (article 23); "
         "individuals receive honours and certificates only",
+    ),
+    "allocation.not_in_register": (
+        "“{name}”（{value}）不是本轮被考核单位，不能分配奖励资金（第二十三条）",
+        "“{name}” ({value}) is not a unit of this round's register: it cannot share the "
+        "reward fund (article 23)",
+    ),
+    "allocation.no_register": (
+        "手工编制的获奖名单需要用 --units 给出本轮被考核单位名单（或基础数据表），以核对领取资金的单位",
+        "a hand-made list of winners needs the round's register (--units: a unit list or "
+        "the base data) to check who receives money",
     ),
     "allocation.no_recipients": (
         "没有获奖单位，无法分配奖励资金 {value} 元",

@@ -38,8 +38,9 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.assessment import Assessment, AssessmentResult, assess
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.evaluation import evaluate
+from kaoping.scoring.evaluation import EvaluationResult, evaluate
 from kaoping.scoring.formulas import FormulaError, parse_condition
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
@@ -388,10 +389,18 @@ class RobustnessModel:
     [[3, 1, 2], [3, 1, 2], [3, 1, 2]]
     """
 
-    def __init__(self, scheme: Scheme, data: BaseData, options: RobustnessOptions):
+    def __init__(
+        self,
+        scheme: Scheme,
+        data: BaseData,
+        options: RobustnessOptions,
+        bonus: np.ndarray | None = None,
+    ):
         self.scheme = scheme
         self.data = data
         self.options = options
+        # Bonus / deduction points (not varied): added to every replicate's totals.
+        self.bonus = np.zeros(len(data)) if bonus is None else np.asarray(bonus, dtype=float)
         self.tree = WeightTree.of(scheme)
         self.decimals = scheme.scoring.tie_decimals
         self.workers = options.workers or min(os.cpu_count() or 1, 4)
@@ -504,6 +513,8 @@ class RobustnessModel:
             # One small product per replicate (batched): BLAS does not spawn threads for
             # these, which on a busy 2-core machine made the single large product 5x slower.
             out[:, start:end] = np.matmul(shares[:, p, present][:, None, :], scores_t)[:, 0, :]
+        if self.bonus.any():
+            out += self.bonus[combo.perm]
         return out
 
     def totals(self, draws: Draws) -> np.ndarray:
@@ -928,8 +939,43 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def analyse_assessment(
+    assessment: Assessment | AssessmentResult, options: RobustnessOptions | None = None
+) -> RobustnessResult:
+    """Robustness of an assessment's ranking: the entry point every door uses.
+
+    The assessment is assessed first (:func:`kaoping.scoring.assess`), so the analysis
+    starts from the one result: expert scores aggregated and filled in, targets and price
+    factors applied, bonus / deduction points added to every replicate (they are not
+    varied), the nominal ranks being the committee's. An indicator not applicable to any
+    unit is refused rather than silently left out of every replicate.
+
+    Parameters
+    ----------
+    assessment : Assessment or AssessmentResult
+    options : RobustnessOptions, optional
+
+    Raises
+    ------
+    KaopingError
+        As :func:`analyse_robustness`, and ``robustness.not_applicable`` naming the
+        indicators no unit has.
+    """
+    result = assessment if isinstance(assessment, AssessmentResult) else assess(assessment)
+    ev = result.evaluation
+    empty = [ind.code for ind in ev.scheme.indicators if ev.stats[ind.code]["n"] == 0]
+    if empty:
+        raise KaopingError([Problem("robustness.not_applicable",
+                                    params={"codes": "、".join(empty)})])  # fmt: skip
+    return analyse_robustness(ev.scheme, ev.data, options, nominal=ev)
+
+
 def analyse_robustness(
-    scheme: Scheme, data: BaseData, options: RobustnessOptions | None = None
+    scheme: Scheme,
+    data: BaseData,
+    options: RobustnessOptions | None = None,
+    *,
+    nominal: EvaluationResult | None = None,
 ) -> RobustnessResult:
     """Monte Carlo analysis of how robust the ranking of ``data`` under ``scheme`` is.
 
@@ -938,6 +984,9 @@ def analyse_robustness(
     scheme : Scheme
     data : BaseData
     options : RobustnessOptions, optional
+    nominal : EvaluationResult, optional
+        The published result of ``data`` (from :func:`analyse_assessment`): its totals and
+        ranks are the nominal ones and its bonus points are added to every replicate.
 
     Returns
     -------
@@ -968,8 +1017,8 @@ def analyse_robustness(
     problems = options.problems(len(data))
     if problems:
         raise KaopingError(problems)
-    nominal = evaluate(scheme, data)
-    model = RobustnessModel(scheme, data, options)
+    nominal = nominal if nominal is not None else evaluate(scheme, data)
+    model = RobustnessModel(scheme, data, options, bonus=nominal.bonus)
     tiers = TierRule.for_options(scheme, options)
     main_rng, a_rng, b_rng = random_streams(options.seed)
     draws = model.draw(options.replicates, main_rng)

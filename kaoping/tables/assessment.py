@@ -486,15 +486,25 @@ TIER = ("获奖档次", "tier", "档次", "奖项")
 KINDS = {"单位": "unit", "unit": "unit", "个人": "individual", "individual": "individual"}
 
 
+RANK = ("总排名", "rank", "排名")
+
+
 def read_recipients(source: str | Path | bytes, filename: str | None = None) -> list[Recipient]:
     """Recipients of the reward fund: 单位编码, 分配系数; optional 单位名称, 总分, 获奖档次,
-    类别 (单位 / 个人). Rows with an empty 获奖档次 (when the column exists) are not winners.
+    总排名, 类别 (单位 / 个人). Rows with an empty 获奖档次 (when the column exists) are not
+    winners.
 
-    This reads the CSV / XLSX that ``kaoping awards`` writes, or a list made by hand.
+    This reads what ``kaoping awards -o`` writes (JSON, CSV or XLSX), or a list made by hand.
     """
+    document = _awards_json(source)
+    if document is not None:
+        return [Recipient(code=str(u["code"]), name=str(u.get("name") or u["code"]),
+                          coefficient=float(u.get("coefficient") or 0.0), score=u.get("total"),
+                          tier=str(u["tier"]), rank=u.get("rank"), source=_name(source))
+                for u in document["units"] if u.get("tier")]  # fmt: skip
     table = find_table(source, {"unit_code": UNIT_CODE, "coefficient": COEFFICIENT},
-                       {"unit_name": UNIT_NAME, "total": TOTAL, "kind": KIND, "tier": TIER},
-                       filename)  # fmt: skip
+                       {"unit_name": UNIT_NAME, "total": TOTAL, "kind": KIND, "tier": TIER,
+                        "rank": RANK}, filename)  # fmt: skip
     out = _Collector(table.filename)
     recipients = []
     for row, cells in table.rows:
@@ -505,6 +515,7 @@ def read_recipients(source: str | Path | bytes, filename: str | None = None) -> 
         coefficient = out.number(table, row, cells, "coefficient",
                                  ("不小于 0 的数字", "a number of 0 or more"))  # fmt: skip
         total = _optional_number(out, table, row, cells, "total", ("数字", "a number"))
+        rank = _optional_number(out, table, row, cells, "rank", ("名次", "a rank"))
         kind_text = out.text(table, row, cells, "kind", required=False) or "单位"
         kind = KINDS.get(kind_text.lower())
         if kind is None:
@@ -514,9 +525,58 @@ def read_recipients(source: str | Path | bytes, filename: str | None = None) -> 
             recipients.append(Recipient(code=code, name=out.text(table, row, cells, "unit_name",
                                                                  required=False) or code,
                                         coefficient=coefficient, score=total, kind=kind,
-                                        tier=tier, source=table.filename, row=row))  # fmt: skip
+                                        tier=tier, source=table.filename, row=row,
+                                        rank=int(rank) if rank is not None else None))  # fmt: skip
     out.raise_if_any()
     return recipients
+
+
+def read_register(source: str | Path, units: str | Path | None = None) -> list[str]:
+    """The unit codes of the round's register (被考核单位名单), to check who gets money.
+
+    From ``units`` (a unit list or the base data) when given; else from ``source`` when it
+    is what ``kaoping awards`` wrote (it lists every unit of the round, winners or not).
+
+    Raises
+    ------
+    DataError
+        ``allocation.no_register`` when neither gives the register.
+    """
+    if units is not None:
+        return [code for code, _ in read_units(units)]
+    document = _awards_json(source)
+    if document is not None:
+        return [str(u["code"]) for u in document["units"]]
+    try:
+        table = find_table(source, {"unit_code": UNIT_CODE, "rank": RANK, "tier": TIER})
+    except DataError:
+        raise DataError([Problem("allocation.no_register", file=_name(source))]) from None
+    out = _Collector(table.filename)
+    codes = [out.text(table, row, cells, "unit_code", code=True) for row, cells in table.rows]
+    out.raise_if_any()
+    return [c for c in codes if c]
+
+
+def _awards_json(source: str | Path | bytes) -> dict[str, Any] | None:
+    """The JSON document of ``kaoping awards`` (a dict with ``units``), else None."""
+    if not isinstance(source, (str, Path)) or Path(source).suffix.lower() != ".json":
+        return None
+    import json
+
+    try:
+        document = json.loads(Path(source).read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError([Problem("assessment.bad_json", file=_name(source),
+                                 params={"reason": str(exc)})]) from None  # fmt: skip
+    units = document.get("units") if isinstance(document, dict) else None
+    if not isinstance(units, list) or not all(isinstance(u, dict) and "code" in u for u in units):
+        raise DataError([Problem("assessment.bad_json", file=_name(source),
+                                 params={"reason": "units"})])  # fmt: skip
+    return document
+
+
+def _name(source: str | Path | bytes) -> str | None:
+    return Path(source).name if isinstance(source, (str, Path)) else None
 
 
 # --- result workbooks -----------------------------------------------------------------------

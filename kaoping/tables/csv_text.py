@@ -10,6 +10,7 @@ import csv
 import io
 from collections import Counter
 
+from kaoping.tables.bounds import check_csv_text
 from kaoping.tables.errors import fail
 
 # Tried in this order: UTF-8 is strict enough that GBK text almost never decodes as UTF-8,
@@ -70,6 +71,7 @@ def sniff_delimiter(text: str) -> str:
 def read_csv_rows(content: bytes, filename: str | None) -> list[list[object]]:
     """All records of a CSV file as lists of strings (never converted: codes keep zeros)."""
     text = decode_text(content, filename)
+    check_csv_text(text, filename)
     try:
         delimiter = sniff_delimiter(text)
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaoping.tables import xlsx_xml
+from kaoping.tables.bounds import LIMITS, check_columns, check_file_size
 from kaoping.tables.cells import is_empty
 from kaoping.tables.csv_text import read_csv_rows
 from kaoping.tables.errors import fail
@@ -87,6 +88,8 @@ def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSh
     [['单位编码', '单位名称'], ['0101', '东城区']]
     """
     content, filename = _load(source, filename)
+    filename = printable_name(filename)
+    check_file_size(len(content), filename)
     if not content.strip():
         fail("data.empty", filename)
     kind = _kind(content, filename)
@@ -95,9 +98,25 @@ def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSh
         rows, sheet_name = read_csv_rows(content, filename), None
     else:
         sheet_name, rows = read_xlsx_rows(content, filename)
+    check_columns(max(map(len, rows), default=0), filename)
     if all(is_empty(cell) for row in rows for cell in row):
         fail("data.empty", filename)
     return RawSheet(filename, rows, digest, kind, sheet_name, content)
+
+
+def printable_name(name: str | None) -> str | None:
+    """A file name safe to print in a terminal or a page: control characters (which could
+    move the cursor or ring the bell) and undecodable bytes are shown as escapes.
+
+    >>> printable_name("a\\x1b[31m.csv")
+    'a\\\\x1b[31m.csv'
+    """
+    if name is None:
+        return None
+    return "".join(
+        ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else ascii(ch)[1:-1]
+        for ch in name
+    )
 
 
 def _load(source: str | Path | bytes, filename: str | None) -> tuple[bytes, str | None]:
@@ -106,10 +125,12 @@ def _load(source: str | Path | bytes, filename: str | None) -> tuple[bytes, str 
     path = Path(source)
     shown = filename or path.name
     try:
-        return path.read_bytes(), shown
+        with path.open("rb") as file:  # never more than the limit, even from a device
+            content = file.read(LIMITS.max_file_bytes + 1)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         fail("data.unreadable", shown, reason=(f"{reason}（{path}）", f"{reason} ({path})"))
+    return content, shown
 
 
 def _kind(content: bytes, filename: str | None) -> str:

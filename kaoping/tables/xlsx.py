@@ -7,8 +7,9 @@ import io
 import python_calamine
 
 from kaoping.scoring.messages import DataError
+from kaoping.tables.bounds import LIMITS, check_package, check_sheet
 from kaoping.tables.errors import fail
-from kaoping.tables.xlsx_xml import declared_size
+from kaoping.tables.xlsx_xml import declared_size, sheet_part
 
 SHEET_NAME = "基础数据"  # the sheet of the template; other sheets may hold instructions
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -17,7 +18,7 @@ _REASON_LENGTH = 120
 # calamine holds a sheet as a dense grid from A1 to its last cell, and Python then gets a list
 # per row: 2 million cells take about 100 MB and a second. The mof-2012 table of 3,000 units
 # has 84,000 cells; a stray entry in XFD1048576 would need many gigabytes.
-MAX_CELLS = 2_000_000
+MAX_CELLS = LIMITS.max_cells
 
 
 def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list[object]]]:
@@ -33,10 +34,11 @@ def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list
     """
     if not content.startswith(_ZIP_MAGIC):
         fail("data.unreadable", filename, reason=_not_a_workbook_reason(content))
+    check_package(content, filename)  # before calamine reads anything (issue 11)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         with workbook:
-            name = _choose_sheet(workbook)
+            name = _choose_sheet(workbook, filename)
             _refuse_huge_sheet(content, name, filename)
             sheet = workbook.get_sheet_by_name(name)
             return sheet.name, sheet.to_python(skip_empty_area=False)
@@ -47,23 +49,34 @@ def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list
 
 
 def _refuse_huge_sheet(content: bytes, name: str, filename: str | None) -> None:
+    """Refuse by the declared range (calamine reserves room for it) and by the real one."""
     size = declared_size(content, name)
     if size is not None and size[1] * size[2] > MAX_CELLS:
         fail("data.too_large", filename, sheet=name, range=size[0])
+    part = sheet_part(content, name)
+    if part is None:
+        raise ValueError(f"the sheet “{name}” has no part in the package")
+    check_sheet(content, part, name, filename)
 
 
-def _choose_sheet(workbook: python_calamine.CalamineWorkbook) -> str:
-    """The sheet named 基础数据, else the first visible worksheet, else the first sheet."""
-    for name in workbook.sheet_names:
+def _choose_sheet(workbook: python_calamine.CalamineWorkbook, filename: str | None) -> str:
+    """The visible worksheet named 基础数据, else the first visible worksheet.
+
+    A hidden sheet is never read, whatever its name: what the user cannot see in Excel must
+    not become his data (issue 11).
+    """
+    visible = [
+        meta.name
+        for meta in workbook.sheets_metadata
+        if meta.visible == python_calamine.SheetVisibleEnum.Visible
+        and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
+    for name in visible:
         if name.strip() == SHEET_NAME:
             return name
-    for meta in workbook.sheets_metadata:
-        visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
-        if visible and meta.typ == python_calamine.SheetTypeEnum.WorkSheet:
-            return meta.name
-    if not workbook.sheet_names:
-        raise ValueError("the workbook has no sheets")
-    return workbook.sheet_names[0]
+    if not visible:
+        fail("data.no_visible_sheet", filename)
+    return visible[0]
 
 
 def _not_a_workbook_reason(content: bytes) -> tuple[str, str]:

@@ -103,6 +103,17 @@ def declared_size(content: bytes, sheet_name: str) -> tuple[str, int, int] | Non
     return reference, int(last_row), column_index(last_column.decode()) + 1
 
 
+def sheet_part(content: bytes, sheet_name: str) -> str | None:
+    """The package part (``xl/worksheets/sheet1.xml``) of the sheet ``sheet_name``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            workbook = _workbook_path(archive)
+            relations = _relations(archive, workbook)
+            return _sheet_path(archive, workbook, relations, sheet_name)
+    except _BROKEN:
+        return None
+
+
 def column_index(letters: str) -> int:
     """0-based index of spreadsheet column letters: A is 0, AA is 26."""
     index = 0

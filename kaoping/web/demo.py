@@ -19,6 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from kaoping.web.accounts.models import Membership, Role
+from kaoping.web.accounts.passwords import DEMO_PASSWORD
 from kaoping.web.experts.models import Assignment, ExpertGroup
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.rounds.actions import do_create_round, do_transition
@@ -27,7 +28,6 @@ from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import CheckKind
 from kaoping.web.units.models import Unit, UnitLevel
 
-DEMO_PASSWORD = "kaoping-demo"
 EXAMPLES = Path(settings.BASE_DIR) / "examples"
 ROUND_2023 = "北京市2023年度就业专项资金绩效评价"
 ROUND_2024 = "北京市2024年度就业专项资金绩效评价"

@@ -83,8 +83,8 @@ class LoginLockoutMiddleware:
         messages.error(
             request,
             _(
-                "Too many failed logins: this account is locked from this computer until "
-                "%(time)s. Try again later or ask the administrator."
+                "Too many failed logins: logging in with this account or from this computer "
+                "is locked until %(time)s. Try again later or ask the administrator."
             )
             % {"time": when},
         )
@@ -115,3 +115,32 @@ class PasswordChangeRequiredMiddleware:
                     return JsonResponse({"error": "password change required"}, status=403)
                 return HttpResponseRedirect(reverse("accounts:password_change"))
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response, ``Cache-Control: no-store`` on every
+    response to a logged-in user (issue 11).
+
+    The policy allows scripts, styles, images and fonts from the server itself only (the
+    intranet has no CDN); no inline script (``site.js`` carries what inline handlers did).
+    Inline ``style`` attributes stay allowed: they cannot run code. Pages of a logged-in user
+    hold unit data: a shared office PC's browser cache or a proxy must not keep them.
+    """
+
+    POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response

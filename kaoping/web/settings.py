@@ -12,6 +12,8 @@ environment variable (healthchecks style), so the same code runs everywhere:
   cookies, HSTS, redirect to HTTPS, DEBUG off) and refuses the development SECRET_KEY;
   see docs/security.md and docs/operations.md.
 - ``KAOPING_LOG_KEY``: the key of the evaluation log's HMAC chain (default SECRET_KEY).
+- ``KAOPING_KEYS_DIR``, ``KAOPING_CHECKPOINT_DIR``: the signing key and the log's signed
+  checkpoints, outside the database (default ``var/keys``, ``var/checkpoints``).
 - ``KAOPING_SESSION_MINUTES``: idle session timeout (default 30).
 """
 
@@ -72,6 +74,11 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 # The evaluation log's chain is keyed separately, so rotating SECRET_KEY (sessions, tokens)
 # never invalidates years of log entries. Changing this key makes the whole chain unverifiable.
 KAOPING_LOG_KEY = os.environ.get("KAOPING_LOG_KEY", SECRET_KEY)
+# Outside the database (docs/security.md): the Ed25519 signing key of checkpoints and
+# archive manifests, the signed checkpoints of the log, and further trusted public keys.
+KAOPING_KEYS_DIR = Path(os.environ.get("KAOPING_KEYS_DIR", VAR_DIR / "keys"))
+KAOPING_CHECKPOINT_DIR = Path(os.environ.get("KAOPING_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+KAOPING_TRUSTED_KEYS = [p for p in os.environ.get("KAOPING_TRUSTED_KEYS", "").split(",") if p]
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -96,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaoping.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaoping.web.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -158,11 +166,22 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Issue 11: three character classes, never the user name, never the demo's password.
+    {"NAME": "kaoping.web.accounts.passwords.ComplexityValidator"},
+    {"NAME": "kaoping.web.accounts.passwords.NotUserNameValidator"},
+    {"NAME": "kaoping.web.accounts.passwords.PublishedPasswordValidator"},
 ]
+# Days after which a password must be changed at the next login; 0 (default) never.
+KAOPING_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("KAOPING_PASSWORD_MAX_AGE_DAYS", "0"))
 # Django's model backend, refusing every password while a user name is locked out.
 AUTHENTICATION_BACKENDS = ["kaoping.web.accounts.security.LockoutBackend"]
 KAOPING_LOCKOUT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_FAILURES", "5"))
 KAOPING_LOCKOUT_MINUTES = int(os.environ.get("KAOPING_LOCKOUT_MINUTES", "15"))
+# Issue 11: also per account from any address, and per address for any account.
+KAOPING_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_ACCOUNT_FAILURES", "10"))
+KAOPING_LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("KAOPING_LOCKOUT_ADDRESS_FAILURES", "20"))
+# API tokens expire after this many days (0: never, not recommended).
+KAOPING_TOKEN_DAYS = int(os.environ.get("KAOPING_TOKEN_DAYS", "90"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -24,6 +24,8 @@ EXAMPLES = ROOT / "examples"
 def _web_settings(settings, tmp_path):
     settings.KAOPING_JOBS_INLINE = True  # background jobs run inline: the test sees the result
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KAOPING_KEYS_DIR = tmp_path / "keys"
+    settings.KAOPING_CHECKPOINT_DIR = tmp_path / "checkpoints"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LANGUAGE_CODE = "zh-hans"
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from django.db import connection
+import pytest
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from typer.testing import CliRunner
 
+from kaoping.archive.chain import check_entries
 from kaoping.cli.main import app
 from kaoping.web.accounts.models import Membership, Role
-from kaoping.web.audit.log import check_chain, record
+from kaoping.web.audit.log import chain_entries, check_chain, log_key, record
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission
@@ -129,12 +131,16 @@ def test_the_chain_names_an_inserted_entry(world):
     # Now entry 2 (intact) chains to the deleted original: judge the forged one.
     problem = check_chain().problem
     assert problem.entry_id == entries[1].pk and problem.kind == "altered"
-    AuditEntry.objects.filter(pk=entries[2].pk)._raw_delete(AuditEntry.objects.db)
-    extra = record("test.after", world.office)
-    with connection.cursor() as cursor:  # the next entry chains past the forged one
+    # A successor chaining past the forged entry would share its predecessor: the unique
+    # constraint on prev_hash refuses that fork even to SQL ...
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET prev_hash = %s WHERE id = %s",
-                       [entries[0].hash, extra.pk])  # fmt: skip
-    problem = check_chain().problem
+                       [entries[0].hash, entries[2].pk])  # fmt: skip
+    # ... and a chain exported with such a fork names the inserted entry.
+    rows = list(chain_entries())
+    at = next(i for i, row in enumerate(rows) if row["id"] == entries[2].pk)
+    rows[at] = {**rows[at], "prev_hash": entries[0].hash}
+    problem = check_entries(rows, log_key()).problem
     assert (problem.entry_id, problem.kind) == (entries[1].pk, "inserted")
 
 

@@ -50,24 +50,52 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; only its SHA-256 is stored."""
+    """A bearer token for the JSON API; only its SHA-256 is stored.
+
+    Issued, refused and revoked only through :mod:`kaoping.web.accounts.tokens`, which logs
+    each. A token expires (``KAOPING_TOKEN_DAYS``), can be revoked by its owner or an
+    administrator, and is revoked when its owner's password changes.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=80, default="api")
+    name = models.CharField(_("name"), max_length=80, default="api")
     digest = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
 
     @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str = "api") -> tuple[ApiToken, str]:
+    def issue(cls, user, name: str = "api", expires_at=None) -> tuple[ApiToken, str]:
         """Create a token; the clear key is returned once and never stored."""
         key = secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.digest_of(key)), key
+        token = cls.objects.create(
+            user=user, name=name, digest=cls.digest_of(key), expires_at=expires_at
+        )
+        return token, key
+
+    def refusal(self, now) -> str | None:
+        """Why this token cannot be used now (``revoked``, ``expired``, ``inactive``)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        if not self.user.is_active:
+            return "inactive"
+        return None
 
 
 class AccountSecurity(models.Model):

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from kaoping.web.accounts.models import AccountSecurity, Membership
+from kaoping.web.accounts.passwords import password_expired
 from kaoping.web.accounts.security import (
     clear_failures,
     client_ip,
@@ -20,6 +21,7 @@ from kaoping.web.accounts.security import (
     normalised,
     note_failure,
 )
+from kaoping.web.accounts.tokens import revoke_all_tokens
 from kaoping.web.audit.log import acting_user, record
 
 User = get_user_model()
@@ -33,8 +35,10 @@ def on_login(sender, request, user, **kwargs):
     clear_failures(user.get_username(), ip)
     record("auth.login", user, data={"ip": ip})
     security = AccountSecurity.objects.filter(user=user).first()
+    expired = password_expired(user, security.password_changed_at if security else None)
     if request is not None and hasattr(request, "session"):
-        request.session[MUST_CHANGE_KEY] = bool(security and security.must_change_password)
+        must = bool(security and security.must_change_password) or expired
+        request.session[MUST_CHANGE_KEY] = must
 
 
 @receiver(user_login_failed)
@@ -100,6 +104,8 @@ def log_account_change(sender, instance, created, **kwargs):
         )
         record("auth.password_change", actor, obj=instance,
                data={"username": instance.username, "by_self": by_self})  # fmt: skip
+        # A token is as good as the password: a new password ends every token (issue 11).
+        revoke_all_tokens(instance, acting_user=actor, reason="password_change")
 
 
 def _flags(user) -> dict:

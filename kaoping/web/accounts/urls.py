@@ -6,5 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/token/", views.issue_token, name="issue_token"),
+    path("me/token/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("me/password/", views.password_change, name="password_change"),
 ]

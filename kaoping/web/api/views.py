@@ -12,7 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 
-from kaoping.web.accounts.models import ApiToken
+from kaoping.web.accounts.security import client_ip
+from kaoping.web.accounts.tokens import user_of_token
 from kaoping.web.permissions import (
     can_view_ranking,
     can_view_round,
@@ -34,12 +35,8 @@ def api_view(view):
     def wrapper(request, *args, **kwargs):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            token = (
-                ApiToken.objects.select_related("user")
-                .filter(digest=ApiToken.digest_of(header[7:].strip()))
-                .first()
-            )
-            request.user = token.user if token and token.user.is_active else AnonymousUser()
+            user = user_of_token(header[7:].strip(), client_ip(request))
+            request.user = user or AnonymousUser()
         if not request.user.is_authenticated:
             return JsonResponse({"error": "authentication required"}, status=401)
         try:

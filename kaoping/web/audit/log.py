@@ -1,4 +1,4 @@
-"""``record(...)`` writes one log entry; ``verify_chain()`` checks every entry's hash.
+"""``record(...)`` writes one log entry; ``check_chain()`` checks every entry's hash.
 
 ``record`` is called inside each ``do_*`` action's transaction, so an action and its log
 entry are saved together or not at all.
@@ -7,19 +7,17 @@ entry are saved together or not at all.
 from __future__ import annotations
 
 import contextvars
-import hashlib
-import hmac
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from kaoping.archive.chain import GENESIS, ChainProblem, ChainReport, check_entries, content_hash
 from kaoping.web.audit.models import AuditEntry
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "ChainProblem", "ChainReport", "check_chain", "record"]
 
 # The user of the request being served (set by kaoping.web.middleware.CurrentUserMiddleware),
 # so that changes made through Django's admin or signals are logged with their actor.
@@ -45,12 +43,19 @@ def record(
 
     Must run inside the caller's ``transaction.atomic()`` block (it opens one if not).
     ``actor_name`` names an actor without an account (e.g. the user name typed at a
-    failed login).
+    failed login). When ``obj`` is a row the log vouches for (:mod:`kaoping.web.audit.rows`),
+    the entry records a digest of its fields, which verification re-reads later.
     """
+    from kaoping.web.audit.rows import vouch
+
+    data = dict(data or {})
+    if obj is not None:
+        rows = vouch(obj)
+        if rows:
+            data["rows"] = rows
     with transaction.atomic():
-        # Lock the tail so two concurrent actions cannot chain to the same predecessor
-        # (PostgreSQL; SQLite serialises writers anyway).
-        last = AuditEntry.objects.select_for_update().order_by("-id").only("hash").first()
+        lock_tail()
+        last = AuditEntry.objects.order_by("-id").only("hash", "seq").first()
         entry = AuditEntry(
             at=timezone.now(),
             action=action,
@@ -60,12 +65,44 @@ def record(
             unit=unit,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            data=_plain(data or {}),
+            data=_plain(data),
             prev_hash=last.hash if last else GENESIS,
+            seq=(last.seq if last else 0) + 1,
         )
         entry.hash = entry_hash(entry)
         entry.save()
+        transaction.on_commit(lambda: after_commit(entry))
         return entry
+
+
+# Any fixed 64-bit number: the key of the PostgreSQL advisory lock that serialises appends.
+LOG_LOCK = 0x6B616F70696E67  # "kaoping"
+
+
+def lock_tail() -> None:
+    """Serialise appends: no two entries may ever chain to the same predecessor.
+
+    PostgreSQL: a transaction-level advisory lock, taken *before* the tail is read, so a
+    second writer reads the tail only after the first one committed (``SELECT ... FOR
+    UPDATE`` on the last row is not enough: a waiter still gets the old last row). SQLite:
+    writers are already serialised (IMMEDIATE transactions take the write lock at BEGIN).
+    The unique constraint on ``prev_hash`` is the last line of defence on any database.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_LOCK])
+
+
+def after_commit(entry: AuditEntry) -> None:
+    """Write a signed checkpoint of the log as it stands after ``entry`` (never raises)."""
+    from kaoping.web.audit.anchors import write_checkpoint_for
+
+    write_checkpoint_for(entry)
+
+
+def log_key() -> bytes:
+    return getattr(settings, "KAOPING_LOG_KEY", settings.SECRET_KEY).encode("utf-8")
 
 
 def entry_content(entry: AuditEntry) -> dict[str, Any]:
@@ -84,100 +121,45 @@ def entry_content(entry: AuditEntry) -> dict[str, Any]:
 
 def entry_hash(entry: AuditEntry) -> str:
     """HMAC-SHA256 over the entry's content and its predecessor's hash."""
-    content = {**entry_content(entry), "prev": entry.prev_hash}
-    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = getattr(settings, "KAOPING_LOG_KEY", settings.SECRET_KEY).encode("utf-8")
-    return hmac.new(key, blob.encode("utf-8"), hashlib.sha256).hexdigest()
+    return content_hash(entry_content(entry), entry.prev_hash, log_key())
 
 
 def verify_chain() -> AuditEntry | None:
     """The first entry whose hash or link is wrong, or None when the whole log is intact."""
-    previous = GENESIS
+    report = check_chain()
+    return AuditEntry.objects.filter(pk=report.problem.entry_id).first() if report.problem else None
+
+
+def chain_entries(on_data=None):
+    """Every entry as :func:`kaoping.archive.chain.check_entries` reads it, oldest first;
+    ``on_data(id, data)`` sees each entry's data on the way (for the rows it vouches for)."""
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.prev_hash != previous or entry.hash != entry_hash(entry):
-            return entry
-        previous = entry.hash
-    return None
+        if on_data is not None:
+            on_data(entry.pk, entry.data)
+        yield {"id": entry.pk, "content": entry_content(entry), "prev_hash": entry.prev_hash,
+               "hash": entry.hash}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    """Where the chain breaks and what most likely happened there.
-
-    ``kind`` is ``"altered"`` (the entry's content no longer matches its hash),
-    ``"inserted"`` (an entry that the next one does not chain to: it was slipped in),
-    ``"removed"`` (an intact entry whose predecessor is missing) or ``"reordered"``.
-    ``entry_id`` is the entry named; ``after_id`` the last intact entry before it.
-    """
-
-    entry_id: int
-    kind: str
-    after_id: int | None
-
-    def render(self, lang: str = "zh") -> str:
-        after = f"#{self.after_id}" if self.after_id else ("链首" if lang != "en" else "the start")
-        zh = {
-            "altered": f"第 #{self.entry_id} 条被修改（内容与其哈希不符）",
-            "inserted": f"第 #{self.entry_id} 条是插入的（后一条并不链接到它）",
-            "removed": f"第 #{self.entry_id} 条之前有条目被删除（在 {after} 与 #{self.entry_id} 之间）",
-            "reordered": f"第 #{self.entry_id} 条的顺序被改动（它链接到的不是 {after}）",
-        }
-        en = {
-            "altered": f"entry #{self.entry_id} was altered (its content does not match its hash)",
-            "inserted": f"entry #{self.entry_id} was inserted (the next entry does not chain to it)",
-            "removed": f"an entry before #{self.entry_id} was removed (between {after} and #{self.entry_id})",
-            "reordered": f"entry #{self.entry_id} is out of order (it does not chain to {after})",
-        }
-        return (en if lang == "en" else zh)[self.kind]
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """The outcome of :func:`check_chain`: entries read, the head hash, the first problem."""
-
-    count: int
-    head: str
-    problem: ChainProblem | None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def check_chain() -> ChainReport:
-    """Check every entry's HMAC and link; name the first entry altered, removed or inserted.
-
-    An entry whose content does not match its hash was *altered* when the next entry still
-    chains to its stored hash, and *inserted* when the next entry chains to the entry before
-    it instead. An intact entry that does not chain to its predecessor follows a *removed*
-    entry (or was moved, when it chains to another entry still present).
-    """
-    previous, previous_id, count = GENESIS, None, 0
-    pending: AuditEntry | None = None  # an entry with a bad hash, judged by its successor
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-        count += 1
-        if pending is not None:
-            kind = "inserted" if entry.prev_hash == pending.prev_hash else "altered"
-            return ChainReport(count, "", ChainProblem(pending.pk, kind, previous_id))
-        if entry.hash != entry_hash(entry):
-            if entry.prev_hash != previous:
-                return ChainReport(count, "", ChainProblem(entry.pk, "altered", previous_id))
-            pending = entry
-            continue
-        if entry.prev_hash != previous:
-            moved = AuditEntry.objects.filter(hash=entry.prev_hash).exists()
-            kind = "reordered" if moved else "removed"
-            return ChainReport(count, "", ChainProblem(entry.pk, kind, previous_id))
-        previous, previous_id = entry.hash, entry.pk
-    if pending is not None:
-        return ChainReport(count, "", ChainProblem(pending.pk, "altered", previous_id))
-    return ChainReport(count, previous, None)
+def check_chain(on_entry=None, on_data=None) -> ChainReport:
+    """Check every entry's HMAC and link; name the first entry altered, removed or inserted
+    (:func:`kaoping.archive.chain.check_entries`). The whole check, with checkpoints and
+    the rows the log vouches for, is :func:`kaoping.web.audit.anchors.verify_log`."""
+    return check_entries(
+        chain_entries(on_data), log_key(),
+        hash_exists=lambda h: AuditEntry.objects.filter(hash=h).exists(), on_entry=on_entry,
+    )  # fmt: skip
 
 
 def chain_head() -> str:
     """The hash of the latest entry (GENESIS for an empty log): what archives and backups pin."""
     last = AuditEntry.objects.order_by("-id").only("hash").first()
     return last.hash if last else GENESIS
+
+
+def chain_position() -> tuple[int, str]:
+    """``(entries, head hash)`` of the log now: what publications and archives record."""
+    last = AuditEntry.objects.order_by("-id").only("hash", "seq").first()
+    return (last.seq, last.hash) if last else (0, GENESIS)
 
 
 def entry_as_dict(entry: AuditEntry) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Each entry stores an HMAC-SHA256 (keyed with ``settings.SECRET_KEY``) over its own content
 and the previous entry's hash, so editing, deleting or reordering any entry breaks the chain
-from that point on; :func:`kaoping.web.audit.log.verify_chain` finds the first bad entry.
+from that point on; :func:`kaoping.archive.chain.check_entries` finds the first bad entry, and signed
+checkpoints outside the database catch a cut tail (:mod:`kaoping.web.audit.anchors`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,13 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # Unique: two entries chaining to the same predecessor would be a fork. Appends are
+    # serialised (``log.lock_tail``); this constraint is the last line of defence.
+    prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
+    # The entry's place in the chain (1 for the first), for checkpoints; not hashed, and
+    # verification counts the chain itself rather than trusting it.
+    seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]

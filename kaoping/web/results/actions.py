@@ -212,8 +212,10 @@ def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
             round=run.round, run=run, version=version, published_by=acting_user,
             published_at=timezone.now(), note=note,
         )  # fmt: skip
-        record("results.publish", acting_user, round=run.round, obj=publication,
-               data={"version": version, "run": run.version, "note": note})  # fmt: skip
+        entry = record("results.publish", acting_user, round=run.round, obj=publication,
+                       data={"version": version, "run": run.version, "note": note})  # fmt: skip
+        publication.log_count, publication.log_head = entry.seq, entry.hash
+        publication.save(update_fields=["log_count", "log_head"])
     return publication
 
 

@@ -109,6 +109,10 @@ class Publication(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     published_at = models.DateTimeField()
     note = models.TextField(blank=True)
+    # The evaluation log at publication (entries and head hash): an anchor that
+    # ``kaoping log verify`` checks the log against, so a cut tail is noticed.
+    log_count = models.PositiveBigIntegerField(default=0)
+    log_head = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -181,6 +185,8 @@ class ReportJob(models.Model):
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    log_count = models.PositiveBigIntegerField(default=0)  # the log when the reports were made
+    log_head = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]

@@ -146,8 +146,10 @@ def compute_report_job(job_id: int) -> None:
                 job.status, job.progress, job.done_units = RunStatus.DONE, 100, len(units)
                 job.finished_at = timezone.now()
                 job.save()
-                record("reports.job_done", job.started_by, round=job.round, obj=job,
-                       data={"run": job.run.version, "files": len(names)})  # fmt: skip
+                entry = record("reports.job_done", job.started_by, round=job.round, obj=job,
+                               data={"run": job.run.version, "files": len(names)})  # fmt: skip
+                job.log_count, job.log_head = entry.seq, entry.hash
+                job.save(update_fields=["log_count", "log_head"])
     except Exception as exc:  # a background job must end in a visible state, whatever broke
         logger.exception("report job %s failed", job_id)
         ReportJob.objects.filter(pk=job.pk).update(

@@ -25,6 +25,7 @@ from kaoping.web.permissions import (
 from kaoping.web.results import charts
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.results.frozen import unit_explanation
+from kaoping.web.results.integrity import run_differences
 from kaoping.web.results.models import (
     Publication,
     ReportJob,
@@ -121,9 +122,12 @@ def ranking(request, round_id: int):
         ))  # fmt: skip
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
+    suspect = _warn_if_tampered(request, run)
     for r in rows:  # formatted here: 100 rows x 8 numbers through floatformat is slow
         r.cells = [_two(r.groups.get(c)) for c, _n in groups]
         r.total_text = _two(r.total)
+        if r.unit.code in suspect:
+            r.total_text = _("%(total)s (does not match the log)") % {"total": r.total_text}
         change = r.change
         r.change_text = "—" if change is None else f"{change:+.2f}"
         r.change_up = change is not None and change >= 0
@@ -146,6 +150,7 @@ def unit_result(request, round_id: int, unit_id: int):
     if run is None:
         raise Http404
     result = get_object_or_404(UnitResult.objects.select_related("unit"), run=run, unit=unit)
+    _warn_if_tampered(request, run, unit.code)
     lang = lang_of(request)
     groups = group_columns(run, lang)
     try:  # built now from the run's frozen inputs (not stored: see results.frozen)
@@ -175,6 +180,19 @@ def unit_result(request, round_id: int, unit_id: int):
         "radar": mark_safe(radar), "trend": mark_safe(trend),
         "can_narrate": can_write_narratives(request.user, round, unit),
     })  # fmt: skip
+
+
+def _warn_if_tampered(request, run: ScoringRun, code: str | None = None) -> set[str]:
+    """Compare the stored results with the engine on the frozen inputs; say so on the page
+    when they differ (edited outside the system). Returns the codes of the units affected."""
+    differences = [d for d in run_differences(run, fresh=False) if code in (None, d.unit, "")]
+    if differences:
+        lang = lang_of(request)
+        listed = "；".join(d.render(lang) for d in differences[:5])
+        messages.error(request, _("These stored results do not match what the engine gives "
+                                  "on the frozen inputs; they were changed outside the system "
+                                  "and must not be relied on: %(list)s") % {"list": listed})  # fmt: skip
+    return {d.unit for d in differences}
 
 
 def _group_averages(run: ScoringRun, codes: list[str]) -> dict[str, float | None]:

@@ -11,6 +11,7 @@ installation after :func:`kaoping.archive.verify_bundle` passed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 import zipfile
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.scoring import BaseData, evaluate
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.web.audit.log import chain_head, entry_as_dict
+from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.models import ArchiveSource, Round, RoundArchive
@@ -158,6 +159,14 @@ def _reports(run) -> dict[str, bytes]:
     return files
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _read(field) -> bytes:
     with field.open("rb") as handle:
         return handle.read()
@@ -168,9 +177,11 @@ def _json(value) -> bytes:
 
 
 def _store(path: Path, *, round, source, digest, title, acting_user, verification) -> RoundArchive:
+    count, head = chain_position()
     archive = RoundArchive(
         round=round, source=source, title=title[:200], manifest_sha256=digest,
         size=path.stat().st_size, verification=verification, created_by=acting_user,
+        file_sha256=file_sha256(path), log_count=count, log_head=head,
     )  # fmt: skip
     with path.open("rb") as handle:
         archive.file.save(f"{digest}.zip", File(handle), save=False)

@@ -177,6 +177,10 @@ class RoundArchive(models.Model):
     file = models.FileField(upload_to="archives/%Y/")
     manifest_sha256 = models.CharField(_("manifest SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(default=0)
+    # SHA-256 of the stored file, compared before every download (a replaced file is refused).
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    log_count = models.PositiveBigIntegerField(default=0)  # the log the archive closed on
+    log_head = models.CharField(max_length=64, blank=True)
     verification = models.TextField(_("verification"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

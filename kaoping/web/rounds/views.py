@@ -1,3 +1,6 @@
+import hashlib
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +34,8 @@ from kaoping.web.rounds.models import (
     RoundState,
 )
 from kaoping.web.units.models import Unit
+
+logger = logging.getLogger(__name__)
 
 
 def round_for(request, round_id: int) -> Round:
@@ -208,6 +213,12 @@ def archive_download(request, archive_id: int):
     archive = get_object_or_404(RoundArchive, pk=archive_id)
     with archive.file.open("rb") as handle:
         content = handle.read()
+    if archive.file_sha256 and hashlib.sha256(content).hexdigest() != archive.file_sha256:
+        # The stored file was replaced outside the application: refuse rather than serve it.
+        logger.error("archive %s: stored file does not match its recorded SHA-256", archive.pk)
+        messages.error(request, _("The stored archive file does not match its recorded "
+                                  "SHA-256; it was changed outside the system and is not served."))  # fmt: skip
+        return redirect("rounds:archives")
     return download(content, f"评价档案-{archive.manifest_sha256[:12]}.zip", "application/zip")
 
 

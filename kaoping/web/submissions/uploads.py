@@ -20,6 +20,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kaoping.scoring.messages import DataError
+from kaoping.tables.csv_text import decode_text
 from kaoping.web.common import ActionError
 
 ZIP = b"PK\x03\x04"
@@ -127,19 +129,15 @@ def _bomb(name: str) -> UploadRejected:
 
 
 def _check_text(content: bytes, name: str) -> None:
-    if b"\x00" in content[:65536]:
+    """The same encodings as the command line: the table reader's own decoding (UTF-8, GBK /
+    GB18030, and Excel's UTF-16 "Unicode 文本" with its byte-order mark)."""
+    try:
+        decode_text(content, name)
+    except DataError:
         raise UploadRejected(
-            _("%(name)s is not a text (CSV) file.") % {"name": name}
-        )  # fmt: skip
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content.decode(encoding)
-            return
-        except UnicodeDecodeError:
-            continue
-    raise UploadRejected(
-        _("%(name)s is not UTF-8 or GB18030 text; save the CSV as UTF-8.") % {"name": name}
-    )
+            _("%(name)s is not a text (CSV) file in UTF-8, GB18030 or UTF-16; save the CSV "
+              "as UTF-8.") % {"name": name}
+        ) from None  # fmt: skip
 
 
 def _mb(size: int) -> str:

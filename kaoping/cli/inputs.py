@@ -1,0 +1,115 @@
+"""The inputs every assessment command takes, with the same names, short forms and help.
+
+``evaluate``, ``explain``, ``awards``, ``allocate``, ``compare``, ``robustness``, ``report``,
+``certificates`` and ``archive create`` all read their files with :func:`assessment_of`
+(one :func:`kaoping.tables.inputs.read_assessment`) and compute with
+:func:`kaoping.scoring.assess`, so the same files give every unit the same total, rank,
+grade and award whichever command shows it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kaoping.cli.main import OutputFormat, say
+from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
+from kaoping.scoring.messages import Problem
+
+ExpertsOption = Annotated[
+    Path | None,
+    typer.Option("--experts", "-e", help="专家评分表 .xlsx/.csv / expert scoring sheet"),
+]
+RecusalsOption = Annotated[
+    Path | None,
+    typer.Option("--recusals", "-r", help="回避名单（专家、单位编码） / recusal list"),
+]
+AdjustmentsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--adjustments", "-a", help="加减分表（单位编码、分值、事由） / bonus and deductions"
+    ),
+]
+TargetsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--targets", "-t", help="目标责任书目标表 / targets of the responsibility letters"
+    ),
+]
+PriceFactorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--price-factors", "-k",
+        help="评价机构的物价矫正系数表（单位编码、物价矫正系数） / the evaluator's price factors",
+    ),
+]  # fmt: skip
+PreviousOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--previous", "-p",
+        help="上期基础数据（可重复，按时间先后），用于同比、环比 / earlier periods' data, oldest first",
+    ),
+]  # fmt: skip
+PreviousExpertsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--previous-experts",
+        help="上期专家评分表，与 --previous 一一对应 / each earlier period's expert sheet",
+    ),
+]  # fmt: skip
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"),
+]
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format", "-f",
+        help="输出格式 table/json/csv/xlsx（默认按 -o 的扩展名） / output format",
+    ),
+]  # fmt: skip
+
+
+def assessment_of(
+    data: Path,
+    scheme: str,
+    experts: Path | None = None,
+    recusals: Path | None = None,
+    adjustments: Path | None = None,
+    targets: Path | None = None,
+    price_factors: Path | None = None,
+    previous: list[Path] | None = None,
+    previous_experts: list[Path] | None = None,
+    period: str | None = None,
+    fund: RewardFund | None = None,
+) -> Assessment:
+    """The files of the command line -> one Assessment (the same for every command)."""
+    from kaoping.tables.inputs import read_assessment
+
+    return read_assessment(
+        data, scheme, experts=experts, recusals=recusals, adjustments=adjustments,
+        targets=targets, price_factors=price_factors, previous=previous or (),
+        previous_experts=previous_experts or (), period=period, fund=fund,
+    )  # fmt: skip
+
+
+def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
+    """Read the inputs, assess, and show the warnings on standard error."""
+    result = assess(assessment_of(*args, **kwargs))
+    show_warnings(list(result.warnings), lang)
+    return result
+
+
+def show_warnings(warnings: list[Problem], lang: str) -> None:
+    for w in warnings:
+        typer.echo(say(lang, "提示：", "note: ") + w.render(lang), err=True)
+
+
+def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """The format asked for, else the one the ``-o`` file's extension names, else a table."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    return OutputFormat(suffix) if suffix in ("json", "csv", "xlsx") else OutputFormat.table

@@ -1,0 +1,182 @@
+"""Rows the evaluation log vouches for: a digest of each field an action wrote.
+
+``record(obj=...)`` stores, in the entry's ``data["rows"]``, a short digest of every
+guarded field of the rows that ``obj`` stands for: a round's state and scheme, a
+submission's status and values, an expert's scores, a dispute's decision and corrections,
+a finished run's results unit by unit, a publication's run, an archive's manifest.
+:func:`check_rows` re-reads, for each row, the fields its latest entry vouched for and
+names every field that no longer matches, so an edit made directly in the database
+(SQL, a restored file, an admin tool) is caught: which row, which field, which entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+
+def digest(value: Any) -> str:
+    """16 hex digits of the SHA-256 of a canonical JSON form (integral floats as ints, so
+    the digest is the same whichever database stored the number)."""
+    blob = json.dumps(_canonical(value), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _round(r) -> dict[str, Any]:
+    return {"state": r.state, "scheme_sha256": r.scheme_sha256, "scheme_text": r.scheme_text}
+
+
+def _submission(s) -> dict[str, Any]:
+    return {"status": s.status, "values": s.values}
+
+
+def _sheet(sheet) -> dict[str, Any]:
+    from kaoping.web.experts.models import ExpertScore
+
+    fields: dict[str, Any] = {"status": sheet.status}
+    scores = ExpertScore.objects.filter(group_id=sheet.group_id, expert_id=sheet.expert_id)
+    for code, indicator, score in scores.values_list("unit__code", "indicator", "score"):
+        fields[f"score {code}/{indicator}"] = score
+    return fields
+
+
+def _dispute(d) -> dict[str, Any]:
+    fields: dict[str, Any] = {"status": d.status, "decision": d.decision}
+    for field, original, corrected in d.corrections.values_list(
+        "field", "original_value", "corrected_value"
+    ):
+        fields[f"correction {field}"] = [original, corrected]
+    return fields
+
+
+def _run(run) -> dict[str, Any] | None:
+    from kaoping.web.results.models import RunStatus
+
+    if run.status != RunStatus.DONE:
+        return None  # a queued or running run changes as it goes; it is vouched once done
+    fields: dict[str, Any] = {
+        "status": run.status, "input_sha256": run.input_sha256, "scheme_sha256": run.scheme_sha256,
+    }  # fmt: skip
+    for row in run.unit_results.values_list(
+        "unit__code", "rank", "total", "grade", "groups", "previous_total", "previous_rank",
+        "numbers",
+    ):  # fmt: skip
+        fields[f"unit {row[0]}"] = list(row[1:])
+    return fields
+
+
+def _publication(p) -> dict[str, Any]:
+    return {"round": p.round_id, "run": p.run_id, "version": p.version}
+
+
+def _archive(a) -> dict[str, Any]:
+    return {"manifest_sha256": a.manifest_sha256, "file": a.file.name, "size": a.size,
+            "file_sha256": a.file_sha256}  # fmt: skip
+
+
+# The guarded fields of each vouched model, as ``{field: value}`` (None: not vouched now).
+GUARDED: dict[str, Callable[[Any], dict[str, Any] | None]] = {
+    "rounds.round": _round,
+    "submissions.submission": _submission,
+    "experts.scoresheet": _sheet,
+    "disputes.dispute": _dispute,
+    "results.scoringrun": _run,
+    "results.publication": _publication,
+    "rounds.roundarchive": _archive,
+}
+
+# Log objects that stand for another row: a transition for its round, a check for its
+# submission, and so on.
+STANDS_FOR: dict[str, Callable[[Any], Any]] = {
+    "rounds.roundtransition": lambda step: step.round,
+    "submissions.rectification": lambda r: r.submission,
+    "submissions.verificationrecord": lambda c: c.submission,
+    "submissions.attachment": lambda a: a.submission,
+}
+
+
+def fields_of(obj: models.Model) -> dict[str, str] | None:
+    """The digests of ``obj``'s guarded fields as stored now (None: not vouched)."""
+    getter = GUARDED.get(obj._meta.label_lower)
+    values = getter(obj) if getter else None
+    return None if values is None else {k: digest(v) for k, v in values.items()}
+
+
+def vouch(obj: models.Model) -> list[dict[str, Any]]:
+    """What a log entry about ``obj`` records of the rows it wrote."""
+    label = obj._meta.label_lower
+    target = STANDS_FOR[label](obj) if label in STANDS_FOR else obj
+    fields = fields_of(target)
+    if fields is None:
+        return []
+    return [{"model": target._meta.label_lower, "pk": str(target.pk), "fields": fields}]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A vouched row that no longer matches its latest log entry."""
+
+    model: str
+    pk: str
+    fields: tuple[str, ...]  # the fields that differ; empty when the row is gone
+    entry_id: int
+
+    def render(self, lang: str = "zh") -> str:
+        name = apps.get_model(self.model)._meta.verbose_name
+        if not self.fields:
+            if lang == "en":
+                return f"{name} #{self.pk} was deleted (vouched for by log entry #{self.entry_id})"
+            return f"{name} #{self.pk} 已被删除（第 #{self.entry_id} 条日志为其作证）"
+        listed = "、".join(self.fields[:8]) + ("……" if len(self.fields) > 8 else "")
+        if lang == "en":
+            return (f"{name} #{self.pk}: {listed} changed outside the application "
+                    f"(log entry #{self.entry_id} vouched for other values)")  # fmt: skip
+        return f"{name} #{self.pk} 的 {listed} 在系统之外被改动（与第 #{self.entry_id} 条日志记载不符）"
+
+
+def latest_vouchers(entries: Iterable[tuple[int, dict]]) -> dict[tuple[str, str], tuple[int, dict]]:
+    """For each vouched row, the id and the digests of the latest entry vouching for it."""
+    latest: dict[tuple[str, str], tuple[int, dict]] = {}
+    for entry_id, data in entries:
+        for row in data.get("rows", ()) if isinstance(data, dict) else ():
+            latest[(row["model"], row["pk"])] = (entry_id, row["fields"])
+    return latest
+
+
+def check_rows(latest: dict[tuple[str, str], tuple[int, dict]]) -> list[RowProblem]:
+    """Every vouched row whose guarded fields differ from its latest entry's digests."""
+    problems = []
+    by_model: dict[str, list[str]] = {}
+    for model, pk in latest:
+        by_model.setdefault(model, []).append(pk)
+    for model, pks in sorted(by_model.items()):
+        rows = {str(o.pk): o for o in apps.get_model(model).objects.filter(pk__in=pks)}
+        for pk in sorted(pks, key=lambda p: (len(p), p)):
+            entry_id, vouched = latest[(model, pk)]
+            obj = rows.get(pk)
+            if obj is None:
+                problems.append(RowProblem(model, pk, (), entry_id))
+                continue
+            now = fields_of(obj) or {}
+            changed = tuple(
+                k for k in sorted(set(vouched) | set(now)) if vouched.get(k) != now.get(k)
+            )
+            if changed:
+                problems.append(RowProblem(model, pk, changed, entry_id))
+    return problems
