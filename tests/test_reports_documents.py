@@ -223,3 +223,38 @@ def test_libreoffice_lays_out_the_word_file(round_doc, rounds, tmp_path):
     ranking = next(p for p in pages if "综合得分排名" in p)
     for unit in result.data.units:
         assert re.search(rf"{unit.code}\s+{unit.name}", ranking), unit.name
+
+
+# --- rank uncertainty -----------------------------------------------------------------------
+
+
+def test_round_report_shows_rank_uncertainty_in_plain_chinese(rounds):
+    from kaoping.reports.uncertainty import report_options
+    from kaoping.scoring.robustness import analyse_robustness
+
+    result, previous = rounds
+    robustness = analyse_robustness(result.scheme, result.data,
+                                    report_options(result.scheme, replicates=200), nominal=result)  # fmt: skip
+    doc = build_round_report(result, previous=previous, robustness=robustness, charts=True)
+    table = next(t for t in doc.tables() if t.key == "rank_uncertainty")
+    assert table.columns == ["排名", "单位编码", "单位名称", "中位名次", "90% 区间"]
+    first = robustness.order()[0]
+    row = table.rows[0]
+    assert row[1] == robustness.units[first].code
+    low, high = robustness.p05_rank[first], robustness.p95_rank[first]
+    assert row[4] == f"{low:.0f}～{high:.0f}"
+    # min-max is among the simulated methods: grade probabilities would mislead, so none.
+    assert "不列出" in table.note and "差" not in "".join(table.columns)
+    text = doc.plain_text()
+    assert "对名次影响最大的是" in text and "nominal" not in text and "rank_low" not in text
+    assert any(c.key == "rank_intervals" for c in doc.charts())
+
+
+def test_rank_uncertainty_gives_award_probabilities_by_quota():
+    from kaoping.reports.uncertainty import report_options
+
+    scheme = load_scheme("beijing-district-comprehensive")
+    options = report_options(scheme)
+    assert [(q.name, q.percent) for q in options.tiers] == [("一等奖", 20.0), ("二等奖", 30.0)]
+    mof = report_options(load_scheme("mof-2012"))
+    assert mof.tiers is None  # no awards: grade bands, shown only on one z-score scale

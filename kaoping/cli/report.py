@@ -93,6 +93,13 @@ def report_command(
         list[str] | None,
         typer.Option("--team", help="评价工作组成员“姓名:职责”（可重复） / team member"),
     ] = None,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            "--robustness/--no-robustness",
+            help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
+        ),
+    ] = True,
     final: Annotated[
         bool,
         typer.Option(
@@ -122,9 +129,16 @@ def report_command(
 
     signing = {"client": client, "number": number, "team": parse_team(team or []),
                "final": final}  # fmt: skip
+    uncertainty = None
+    if robustness and (round_report or all_units):
+        from kaoping.reports.uncertainty import report_options
+        from kaoping.scoring.robustness import analyse_assessment
+
+        uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
     documents = build_documents(
         result, prev_result, earlier, unit or [], all_units, round_report or all_units,
         texts, award_list, criticism, issuer, date, charts, lang, signing=signing,
+        robustness=uncertainty,
     )  # fmt: skip
     written = write_documents(documents, formats, result, output)
     for path in written:
@@ -288,7 +302,8 @@ def is_award_list(path: Path) -> bool:
 
 
 def build_documents(result, previous, history, units, all_units, with_round, texts, awards,
-                    criticism, issuer, date, charts, lang, signing=None):  # fmt: skip
+                    criticism, issuer, date, charts, lang, signing=None,
+                    robustness=None):  # fmt: skip
     """(file stem, document) for every report asked for, all built before any is written.
     ``signing``: client, number, team and final (see kaoping.reports.signing.sign)."""
     signing = dict(signing or {})
@@ -312,7 +327,7 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
         doc = build_round_report(
             result, narratives=(texts or {}).get(ROUND_KEY), previous=previous, history=history,
             awards=awards, criticism=criticism, lang=lang, issuer=issuer, date=date, charts=charts,
-            **signing,
+            robustness=robustness, **signing,
         )  # fmt: skip
         stem = "round-report" if lang == "en" else "综合绩效评价报告"
         documents.append((stem, doc))

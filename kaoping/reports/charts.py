@@ -24,6 +24,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib import font_manager, rcParams
@@ -342,3 +343,43 @@ def _name_of(results: Sequence[EvaluationResult], code: str) -> str:
         if code in r.codes:
             return r.data.units[r.codes.index(code)].name
     return code
+
+
+def rank_interval_chart(
+    robustness: Any,
+    *,
+    lang: str = "zh",
+    limit: int = MAX_BARS,
+    formats: Sequence[str] = ("png", "svg"),
+) -> ChartImage:
+    """The rank-interval ("caterpillar") chart: for each unit in nominal rank order, the 90%
+    interval of its rank over the simulations, its median rank, and its published rank."""
+    configure_fonts()
+    order = robustness.order()[:limit]
+    names = [robustness.units[u].name for u in order]
+    low = np.array([robustness.p05_rank[u] for u in order], dtype=float)
+    high = np.array([robustness.p95_rank[u] for u in order], dtype=float)
+    median = np.array([robustness.median_rank[u] for u in order], dtype=float)
+    nominal = np.array([robustness.nominal_ranks[u] for u in order], dtype=float)
+    height = max(6.0, 0.5 * len(order) + 2.2) * CM
+    fig = Figure(figsize=(16 * CM, height))
+    ax = fig.add_subplot()
+    y = np.arange(len(order))
+    ax.hlines(y, low, high, color=MAIN, linewidth=4, alpha=0.55,
+              label=_t(lang, "90% 区间", "90% interval"))  # fmt: skip
+    ax.plot(median, y, "o", color=MAIN, markersize=5, label=_t(lang, "中位名次", "median rank"))
+    ax.plot(nominal, y, "|", color=ACCENT, markersize=12, markeredgewidth=2,
+            label=_t(lang, "公布名次", "published rank"))  # fmt: skip
+    ax.set_yticks(
+        y, [f"{int(r)}. {n}" if r > 0 else n for r, n in zip(nominal, names, strict=True)]
+    )
+    ax.invert_yaxis()
+    n = len(robustness.units)
+    ax.set_xlim(0.5, n + 0.5)
+    ax.set_xticks(np.arange(1, n + 1, max(1, n // 16)))
+    ax.set_xlabel(_t(lang, "名次（越小越好）", "Rank (1 is best)"))
+    ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    _tidy(ax)
+    return _render(
+        fig, _t(lang, "各单位名次的不确定性", "Uncertainty of each unit's rank"), formats
+    )

@@ -6,10 +6,11 @@ weights, standards, normalisation, every assumption), the ranking, the grade dis
 group scores compared, year-on-year movements, awards and criticism, the robustness of the
 ranking, and notes on data quality.
 
-Optional inputs are plain structures, so this module depends on no other part of the system
-than the scoring result: ``awards`` / ``criticism`` are lists of mappings with
-``unit_code``, ``tier`` and ``reason``; ``robustness`` is a mapping of scalar items and
-lists of row mappings; ``rectifications`` a list of row mappings.
+Optional inputs are plain structures or scoring results, so this module depends on no other
+part of the system than the scoring core: ``awards`` / ``criticism`` are lists of mappings
+with ``unit_code``, ``tier`` and ``reason``; ``robustness`` is the
+:class:`~kaoping.scoring.robustness.RobustnessResult` of the round (rank uncertainty,
+:mod:`kaoping.reports.uncertainty`); ``rectifications`` a list of row mappings.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from kaoping.reports.text import (
     pick,
     section_title,
 )
+from kaoping.reports.uncertainty import add_uncertainty
 from kaoping.reports.unit_report import (
     _today,
     display_name,
@@ -54,6 +56,7 @@ from kaoping.scoring.display import (
 )
 from kaoping.scoring.display import fmt_change as fmt_value_change
 from kaoping.scoring.evaluation import OK, EvaluationResult
+from kaoping.scoring.robustness import RobustnessResult
 from kaoping.scoring.serialise import ranking_rows
 
 # Names of robustness / rectification keys the report knows how to title.
@@ -81,7 +84,7 @@ def build_round_report(
     history: Sequence[EvaluationResult] = (),
     awards: Sequence[Mapping[str, Any]] = (),
     criticism: Sequence[Mapping[str, Any]] = (),
-    robustness: Mapping[str, Any] | None = None,
+    robustness: RobustnessResult | None = None,
     rectifications: Sequence[Mapping[str, Any]] = (),
     lang: str = "zh",
     issuer: str = "",
@@ -124,8 +127,8 @@ def build_round_report(
     _ranking(s["achievement"], result, lang, charts)
     _groups(s["achievement"], result, lang)
     _movements(s["achievement"], result, previous, history, lang, charts)
-    if robustness:
-        _robustness(s["achievement"], robustness, lang)
+    if robustness is not None:
+        add_uncertainty(s["achievement"], robustness, lang, charts)
     if awards or criticism:
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
@@ -494,23 +497,6 @@ def _indicator_changes(result: EvaluationResult, previous: EvaluationResult, lan
 def _mean_ok(values: np.ndarray, reasons: np.ndarray) -> float:
     ok = values[(reasons == OK) & np.isfinite(values)]
     return float(ok.mean()) if ok.size else math.nan
-
-
-def _robustness(section: Section, robustness: Mapping[str, Any], lang: str) -> None:
-    sub = section.add_subsection("achievement.robustness", pick(lang, "（五）排名稳健性",
-                                                                 "Robustness of the ranking"))  # fmt: skip
-    scalars = [(k, v) for k, v in robustness.items() if not isinstance(v, (list, tuple, dict))]
-    if scalars:
-        sub.add(Table(columns=[label("item", lang), label("content", lang)],
-                      rows=[[_key_title(k, lang), _plain(v)] for k, v in scalars],
-                      widths=(1, 2), key="robustness"))  # fmt: skip
-    for key, value in robustness.items():
-        if (
-            isinstance(value, (list, tuple))
-            and value
-            and all(isinstance(r, Mapping) for r in value)
-        ):
-            sub.add(generic_table(value, lang, {}, caption=_key_title(key, lang), key=key[:28]))
 
 
 def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> None:
