@@ -61,7 +61,7 @@ def test_indicator_table_numbers_equal_the_engine(rounds):
     # Hand-checked against the demo data: 东城区 2024 scores 77.60, rank 13 of 16, grade 中.
     assert fmt_score(result.totals[u]) == "77.60"
     text = doc.plain_text()
-    assert "东城区综合得分 77.60 分，在 16 个单位中排名第 13 位，评价等级为“中”" in text
+    assert "东城区综合得分 77.60 分，在 16 个单位中排名第 13 位，等级为“中”" in text
 
 
 def test_d5_not_applicable_unit_is_ranked_among_fewer_units(rounds):

@@ -191,7 +191,7 @@ def radar_chart(
         ax.plot(closed, ring, color=colour, linewidth=1.6, label=name)
         ax.fill(closed, ring, color=colour, alpha=0.12)
     ax.set_xticks(angles, labels, fontsize=8)
-    ax.tick_params(axis="x", pad=10)
+    ax.tick_params(axis="x", pad=22)  # labels clear of the outer ring
     ax.set_rlabel_position(360 / len(top) / 2)  # radial numbers between two axes
     ax.set_ylim(low, 100)
     ax.tick_params(axis="y", labelsize=7)
@@ -383,3 +383,38 @@ def rank_interval_chart(
     return _render(
         fig, _t(lang, "各单位名次的不确定性", "Uncertainty of each unit's rank"), formats
     )
+
+
+def slope_chart(
+    result: EvaluationResult,
+    previous: EvaluationResult,
+    *,
+    lang: str = "zh",
+    formats: Sequence[str] = ("png", "svg"),
+) -> ChartImage:
+    """Every unit's rank last year (left) and this year (right), joined by a line: rises in
+    the accent colour. Ranks, not totals: a score is a position within its own year."""
+    configure_fonts()
+    pairs = []
+    for u, code in enumerate(result.codes):
+        if code not in previous.codes or not result.ranks[u]:
+            continue
+        before = int(previous.ranks[previous.codes.index(code)])
+        if before:
+            pairs.append((result.data.units[u].name, before, int(result.ranks[u])))
+    n = max([len(result.codes), len(previous.codes), 1])
+    fig = Figure(figsize=(14 * CM, max(8.0, 0.55 * n + 2.0) * CM))
+    ax = fig.add_subplot()
+    for name, before, now in pairs:
+        colour = ACCENT if now < before else (GREY if now == before else MAIN)
+        ax.plot([0, 1], [before, now], color=colour, linewidth=1.4, marker="o", markersize=3)
+        ax.text(-0.04, before, f"{before}. {name}", ha="right", va="center", fontsize=7)
+        ax.text(1.04, now, f"{now}. {name}", ha="left", va="center", fontsize=7)
+    ax.set_ylim(n + 0.5, 0.5)
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_xticks([0, 1], [_round_label(previous, 0, lang), _round_label(result, 1, lang)])
+    ax.set_yticks([])
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=8)
+    return _render(fig, _t(lang, "各单位名次的变化", "Ranks last year and this year"), formats)

@@ -28,6 +28,7 @@ from kaoping.reports.narratives import paragraphs
 from kaoping.reports.signing import sign
 from kaoping.reports.text import (
     SECTION_KEYS,
+    assessment_noun,
     fmt_change,
     fmt_rank_change,
     fmt_score,
@@ -165,12 +166,12 @@ def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
     scheme = result.scheme
     section.add(Paragraph(pick(
         lang,
-        "本次评价依据《{scheme}》（版本 {version}），对 {n} 个单位的就业专项资金"
-        "进行绩效评价，其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
+        "本次{noun}依据《{scheme}》（版本 {version}），对 {n} 个单位进行绩效{noun}，"
+        "其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
         "最低 {min} 分，标准差 {sd}。",
-        "Under {scheme} (code {code}, version {version}), {n} units were evaluated and "
+        "Under {scheme} (version {version}), {n} units were in this {noun} and "
         "{ranked} received a total: average {mean}, highest {max}, lowest {min}, sd {sd}.",
-        scheme=scheme.name_for(lang), code=scheme.code, version=scheme.version,
+        scheme=scheme.name_for(lang), version=scheme.version, noun=assessment_noun(scheme, lang),
         n=len(result.codes), ranked=int((result.ranks > 0).sum()),
         mean=fmt_score(totals.mean() if totals.size else math.nan),
         max=fmt_score(totals.max() if totals.size else math.nan),
@@ -256,16 +257,26 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
           "zero": pick(lang, "按 0 分计", "counted as 0"),
           "mean": pick(lang, "按可计算单位的平均得分计", "counted as the mean score")}.get(
               rules.not_applicable, rules.not_applicable)  # fmt: skip
-    section.add(Paragraph(pick(
-        lang,
-        "标准化方法：{norm}，标准差采用{sd}；"
-        "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
-        "不适用的指标{na}。",
-        "Normalisation: {norm}, {sd}; score = {base:g} + {scale:g} × z "
-        "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
-        norm=normalisation_name(rules.normalisation, lang), sd=sd, base=rules.base, scale=rules.scale,
-        floor=rules.floor, cap=rules.cap, na=na,
-    )))  # fmt: skip
+    used = list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
+    if used == ["zscore"]:
+        section.add(Paragraph(pick(
+            lang,
+            "标准化方法：{norm}，标准差采用{sd}；"
+            "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
+            "不适用的指标{na}。",
+            "Normalisation: {norm}, {sd}; score = {base:g} + {scale:g} × z "
+            "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
+            norm=normalisation_name("zscore", lang), sd=sd, base=rules.base, scale=rules.scale,
+            floor=rules.floor, cap=rules.cap, na=na,
+        )))  # fmt: skip
+    else:  # each indicator's own method, as the scheme sets it
+        methods = "；".join(
+            f"{normalisation_name(code, lang)}：" + "、".join(
+                i.code for i in scheme.indicators if i.normalisation == code)
+            for code in used)  # fmt: skip
+        section.add(Paragraph(pick(lang, "各指标的计分方法：{m}。不适用的指标{na}。",
+                                   "Scoring of each indicator: {m}. Not-applicable indicators "
+                                   "are {na}.", m=methods, na=na)))  # fmt: skip
     if scheme.grades:
         grades = "、".join(f"{g.name_for(lang)} ≥ {g.min:g}" for g in scheme.grades)
         section.add(Paragraph(pick(lang, "等级划分：{g}。", "Grades: {g}.", g=grades)))
@@ -460,14 +471,17 @@ def _movements(section, result, previous, history, lang: str, charts: bool) -> N
                   key="movements",
                   caption=pick(lang, "表8 总分变动最大的单位（上升、下降各前 5 名）",
                                "Table 8. Largest movements (top 5 up and down)")))  # fmt: skip
-    if charts:
-        rounds = [*earlier_rounds(previous, history), result]
-        if len(rounds) > 1:
-            from kaoping.reports.charts import trend_chart
+    if charts and previous is not None:
+        from kaoping.reports.charts import slope_chart
 
-            image = trend_chart(rounds, lang=lang, formats=("png",))
-            sub.add(Chart(caption=pick(lang, "图3 ", "Figure 3. ") + image.title, png=image.png,
-                          width_cm=14, key="trend"))  # fmt: skip
+        image = slope_chart(result, previous, lang=lang, formats=("png",))
+        sub.add(Chart(caption=image.title, png=image.png, width_cm=13, key="slope"))
+    if charts and history:  # 环比 only where there is a distinct earlier period
+        rounds = [*earlier_rounds(previous, history), result]
+        from kaoping.reports.charts import trend_chart
+
+        image = trend_chart(rounds, lang=lang, formats=("png",))
+        sub.add(Chart(caption=image.title, png=image.png, width_cm=14, key="trend"))
 
 
 def _indicator_changes(result: EvaluationResult, previous: EvaluationResult, lang: str) -> Table:

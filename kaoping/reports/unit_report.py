@@ -170,12 +170,12 @@ def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
     ranked = facts.ranked
     section.add(Paragraph(pick(
         lang,
-        "本次评价依据《{scheme}》，共有 {n} 个单位参评。{name}综合得分 {total} 分，"
-        "在 {n} 个单位中排名第 {rank} 位，评价等级为“{grade}”；参评单位平均得分 {mean} 分。",
+        "本次{noun}依据《{scheme}》，共有 {n} 个单位参加。{name}综合得分 {total} 分，"
+        "在 {n} 个单位中排名第 {rank} 位，等级为“{grade}”；平均得分 {mean} 分。",
         "Under {scheme}, {n} units were evaluated. {name} scored {total}, ranking {rank} of "
         "{n}, grade “{grade}”; the average total is {mean}.",
         scheme=result.scheme.name_for(lang), n=ranked, name=facts.name,
-        total=fmt_score(facts.total), rank=facts.rank or "—", grade=facts.grade or "—",
+        noun=assessment_noun(result.scheme, lang), total=fmt_score(facts.total), rank=facts.rank or "—", grade=facts.grade or "—",
         mean=fmt_score(facts.mean_total),
     )))  # fmt: skip
     with_previous = any(not math.isnan(f.previous) for f in facts.fields)
