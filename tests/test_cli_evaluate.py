@@ -219,3 +219,14 @@ def test_chinese_headers_in_any_encoding_give_the_same_totals(tmp_path, encoding
     assert by_label.exit_code == 0, by_label.output
     totals = [u["total"] for u in json.loads(by_label.output)["units"]]
     assert totals == [u["total"] for u in json.loads(by_key.output)["units"]]
+
+
+def test_csv_in_gb18030_on_request(tmp_path):
+    out = tmp_path / "ranking.csv"
+    result = runner.invoke(app, ["evaluate", str(DEMO), "-f", "csv-gb18030", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("gb18030").splitlines()[0].startswith("排名,单位编码,单位名称")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")

@@ -25,7 +25,7 @@ import numpy as np
 from kaoping.reports.model import Chart, Cover, Paragraph, ReportDocument, Section, Table
 from kaoping.reports.money import round_totals
 from kaoping.reports.narratives import paragraphs
-from kaoping.reports.signing import sign
+from kaoping.reports.signing import finish
 from kaoping.reports.text import (
     SECTION_KEYS,
     assessment_noun,
@@ -134,16 +134,7 @@ def build_round_report(
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
     _suggestions(s["suggestions"], result, texts.get("suggestions"), lang)
-    doc.number_captions()
-    sign(
-        doc,
-        issuer=issuer,
-        date=doc.cover.date,
-        client=client,
-        number=number,
-        team=team,
-        final=final,
-    )
+    finish(doc, issuer, client, number, team, final)
     return doc
 
 

@@ -97,6 +97,14 @@ def sign(
     doc.draft_banner = ""
 
 
+def finish(doc: ReportDocument, issuer: str, client: str, number: str,
+           team: Sequence[tuple[str, str]], final: bool) -> None:  # fmt: skip
+    """The builders' last step: number tables and figures, then sign (cover date kept)."""
+    doc.number_captions()
+    date = doc.cover.date if doc.cover else ""
+    sign(doc, issuer=issuer, date=date, client=client, number=number, team=team, final=final)
+
+
 def parse_team(items: Sequence[str]) -> list[tuple[str, str]]:
     """'张三:项目负责人' (or 张三：项目负责人) -> ('张三', '项目负责人').
 

@@ -28,7 +28,7 @@ from kaoping.reports import drafts
 from kaoping.reports.analysis import UnitFacts, unit_facts
 from kaoping.reports.model import Chart, Cover, Paragraph, ReportDocument, Section, Table
 from kaoping.reports.narratives import paragraphs
-from kaoping.reports.signing import sign
+from kaoping.reports.signing import finish
 from kaoping.reports.text import (
     SECTION_KEYS,
     assessment_noun,
@@ -149,16 +149,7 @@ def build_unit_report(
                         drafts.draft_problems(facts, lang, average), lang)  # fmt: skip
     _narrative_or_draft(sections["suggestions"], texts.get("suggestions"),
                         drafts.draft_suggestions(result, facts, lang), lang)  # fmt: skip
-    doc.number_captions()
-    sign(
-        doc,
-        issuer=issuer,
-        date=doc.cover.date,
-        client=client,
-        number=number,
-        team=team,
-        final=final,
-    )
+    finish(doc, issuer, client, number, team, final)
     return doc
 
 
