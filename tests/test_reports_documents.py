@@ -258,3 +258,20 @@ def test_rank_uncertainty_gives_award_probabilities_by_quota():
     assert [(q.name, q.percent) for q in options.tiers] == [("一等奖", 20.0), ("二等奖", 30.0)]
     mof = report_options(load_scheme("mof-2012"))
     assert mof.tiers is None  # no awards: grade bands, shown only on one z-score scale
+
+
+def test_sequential_change_only_with_an_earlier_period_of_the_same_year(rounds):
+    result, previous = rounds
+    unit = build_unit_report(result, "110101", previous=previous, history=[previous],
+                             charts=False)  # fmt: skip
+    changes = next(t for t in unit.tables() if t.key == "changes")
+    assert "环比变化" not in changes.columns  # annual rounds: the previous period is last year
+    with (ROOT / "examples/mof-2012-demo-2024.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:  # an earlier round of the same year (e.g. the third quarter)
+        row["fund_expenditure"] = str(float(row["fund_expenditure"]) * 0.8)
+    quarter = evaluate(result.scheme, BaseData.from_records(rows))
+    unit = build_unit_report(result, "110101", previous=previous, history=[quarter],
+                             charts=False)  # fmt: skip
+    changes = next(t for t in unit.tables() if t.key == "changes")
+    assert changes.columns[-2:] == ["上期", "环比变化"]

@@ -152,8 +152,8 @@ def unit_facts(
         The same period a year earlier (同比). Without it, the totals and ranks kept in
         ``result.previous`` (when the round was evaluated with ``previous=``) are used.
     history : sequence of EvaluationResult
-        Earlier rounds in time order; the last one is the previous period (环比). When
-        empty, the previous period is the same period last year (annual rounds).
+        Earlier rounds in time order. The latest of them in the same year as ``result`` is
+        the previous period (环比: quarterly or monthly rounds); annual rounds have none.
     """
     u = result.index(unit_code)
     scheme = result.scheme
@@ -226,14 +226,17 @@ def unit_facts(
             v = previous.index(facts.code)
             for f in facts.fields:
                 f.previous = _column_value(previous, f.key, v)
-    if history:
-        facts.sequential = _period_from(result, u, history[-1], use_comparison=False)
-        _attach_earlier(facts, history[-1], "sequential")
-    elif facts.previous is not None:
-        facts.sequential = facts.previous
-        if previous is not None:
-            _attach_earlier(facts, previous, "sequential")
+    # 环比 needs a distinct earlier period: an earlier round of the same year (quarterly or
+    # monthly rounds). For annual rounds the previous period is last year: no separate 环比.
+    recent = [h for h in history if h is not previous and _years(h) == {facts.year}]
+    if recent and facts.year is not None:
+        facts.sequential = _period_from(result, u, recent[-1], use_comparison=False)
+        _attach_earlier(facts, recent[-1], "sequential")
     return facts
+
+
+def _years(result: EvaluationResult) -> set[int | None]:
+    return {unit.year for unit in result.data.units}
 
 
 def _indicator_ranks(result: EvaluationResult) -> np.ndarray:

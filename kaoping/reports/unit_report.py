@@ -90,8 +90,8 @@ def build_unit_report(
     previous : EvaluationResult, optional
         The same period last year, for year-on-year changes (同比) of every indicator.
     history : sequence of EvaluationResult
-        Earlier rounds in time order, for the trend chart; the last is the previous period
-        (环比). Empty: the previous period is last year.
+        Earlier rounds in time order, for the trend chart; the latest of the same year is
+        the previous period (环比). Annual rounds have no separate 环比.
     issuer : str
         The agency or office issuing the report, shown on the cover.
     date : str, optional
@@ -326,7 +326,7 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
 
     comparison = section.add_subsection("achievement.changes",
                                         pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"))  # fmt: skip
-    _changes(comparison, facts, lang, has_history=bool(history))
+    _changes(comparison, facts, lang, has_history=facts.sequential is not None)
     if charts:
         from kaoping.reports.charts import ranking_chart, trend_chart
 

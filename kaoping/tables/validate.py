@@ -165,10 +165,10 @@ def _parse_cells(layout: _Layout, scheme: Scheme, findings: _Findings) -> _Cells
         for spec in scheme.fields
         if not spec.is_numeric and spec.key not in IDENTITY_FIELDS
     }
-    numeric = {
+    numeric = {  # the evaluator's fields (price factor) come with the round, not the table
         spec.key: _numeric_field(layout, spec, findings, formats)
         for spec in scheme.fields
-        if spec.is_numeric
+        if spec.is_numeric and spec.source == "unit"
     }
     bad_rows = code_column.bad | name_column.bad
     for column in numeric.values():
@@ -205,6 +205,8 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
         params = {"column": column.header}
         if column.key is None:
             code = "data.unknown_column"
+        elif scheme.field(column.key).source == "evaluator":
+            code = "data.evaluator_column"  # e.g. a unit typing its own price factor
         elif column.key in first_header:
             code = "data.duplicate_column"
             params["first"] = first_header[column.key]

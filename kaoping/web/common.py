@@ -80,3 +80,25 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
+
+
+def refused(problems, lang: str = "zh") -> ActionError:
+    """An ActionError listing every problem the scoring core found (one per line)."""
+    return ActionError("\n".join(p.text(lang) for p in problems))
+
+
+# Supporting documents that browsers show themselves; anything else is downloaded. Their
+# content was checked against the name at upload (kaoping.web.submissions.uploads), and
+# nosniff keeps the browser from guessing another type.
+INLINE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
+                ".jpeg": "image/jpeg"}  # fmt: skip
+
+
+def document_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF or an image opens in the browser tab; other documents download."""
+    suffix = filename[filename.rfind(".") :].lower() if "." in filename else ""
+    if suffix not in INLINE_TYPES:
+        return download(content, filename, "application/octet-stream")
+    response = HttpResponse(content, content_type=INLINE_TYPES[suffix])
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kaoping.web.accounts.models import Role
 from kaoping.web.rounds.models import TRANSITIONS, Round, RoundState
 
-STAFF_ROLES = {Role.ADMIN, Role.OFFICE, Role.AGENCY, Role.COMMITTEE}
+STAFF_ROLES = {Role.ADMIN, Role.OFFICE, Role.AGENCY, Role.COMMITTEE, Role.LEADING_GROUP}
 
 
 def roles_of(user) -> set[str]:
@@ -269,3 +269,32 @@ def can_record_rereview(user, dispute) -> bool:
         and not is_member_of_unit(user, dispute.unit)
         and dispute.panel.members.filter(pk=user.pk).exists()
     )
+
+
+# --- deadlines, reminders, bulk work ------------------------------------------------------
+
+
+def can_plan_round(user, round: Round) -> bool:
+    """Deadlines are the office's, until the round is closed."""
+    return has_role(user, Role.OFFICE) and round.state != RoundState.CLOSED
+
+
+def can_remind_units(user, round: Round) -> bool:
+    return has_role(user, Role.OFFICE, Role.AGENCY) and round.state in (
+        RoundState.COLLECTION, RoundState.VERIFICATION,
+    )  # fmt: skip
+
+
+def can_verify_in_bulk(user, round: Round) -> bool:
+    """The agency verifies selected units at once (each still refused for its own unit)."""
+    return has_role(user, Role.AGENCY) and round.state in (
+        RoundState.COLLECTION, RoundState.VERIFICATION,
+    )  # fmt: skip
+
+
+def can_add_evidence(user, round: Round, unit) -> bool:
+    """A unit adds supporting documents until its data are verified (the action checks that);
+    the agency adds its own while it checks."""
+    if round.state not in (RoundState.COLLECTION, RoundState.VERIFICATION):
+        return False
+    return is_member_of_unit(user, unit) or can_check_submission(user, round, unit)

@@ -15,6 +15,9 @@ environment variable (healthchecks style), so the same code runs everywhere:
 - ``KAOPING_KEYS_DIR``, ``KAOPING_CHECKPOINT_DIR``: the signing key and the log's signed
   checkpoints, outside the database (default ``var/keys``, ``var/checkpoints``).
 - ``KAOPING_SESSION_MINUTES``: idle session timeout (default 30).
+- ``EMAIL_HOST`` (``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
+  ``EMAIL_USE_TLS``/``EMAIL_USE_SSL``, ``DEFAULT_FROM_EMAIL``): the SMTP server for reminders;
+  unset, reminders are shown in the application only.
 """
 
 from __future__ import annotations
@@ -94,9 +97,15 @@ INSTALLED_APPS = [
     "kaoping.web.units",
     "kaoping.web.audit",
     "kaoping.web.rounds",
+    "kaoping.web.planning",
+    "kaoping.web.schemes",
     "kaoping.web.submissions",
     "kaoping.web.experts",
+    "kaoping.web.letters",
+    "kaoping.web.adjustments",
     "kaoping.web.results",
+    "kaoping.web.awards",
+    "kaoping.web.workflow",
     "kaoping.web.disputes",
     "kaoping.web.api",
 ]
@@ -158,6 +167,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's default hashers, and the one for random initial passwords of imported accounts
+# (kaoping.web.accounts.imports explains why they need no key stretching).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "kaoping.web.accounts.imports.InitialPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -234,3 +253,14 @@ if PRODUCTION:
 
 # The issuing body printed on report covers and certificates, e.g. "北京市财政局 北京市人力资源和社会保障局".
 KAOPING_REPORT_ISSUER = os.environ.get("KAOPING_REPORT_ISSUER", "")
+
+# E-mail reminders (an intranet mail server is common): off unless EMAIL_HOST is set; the
+# reminders are always shown in the application too.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaoping@localhost")

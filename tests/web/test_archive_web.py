@@ -19,10 +19,10 @@ from kaoping.cli.main import app
 from kaoping.scoring import evaluate, load_scheme
 from kaoping.tables import read_base_data
 from kaoping.web.audit.models import AuditEntry
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.rounds.models import RoundArchive
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission
+from kaoping.web.workflow.actions import do_transition
 
 from .conftest import EXAMPLES
 
@@ -90,7 +90,7 @@ def test_kaoping_archive_verify_confirms_the_download(world, closed, tmp_path):
     archive = RoundArchive.objects.get(round=closed)
     office = world.client(world.office)
     detail = office.get(reverse("rounds:detail", args=[closed.pk])).content.decode()
-    url = reverse("rounds:archive_download", args=[archive.pk])
+    url = reverse("workflow:archive_download", args=[archive.pk])
     assert url in detail and archive.manifest_sha256 in detail
     response = office.get(url)
     path = tmp_path / "archive.zip"
@@ -101,7 +101,7 @@ def test_kaoping_archive_verify_confirms_the_download(world, closed, tmp_path):
     assert done.exit_code == 0, done.output
     assert archive.manifest_sha256 in done.output
     assert world.client(world.dong_user).get(url).status_code == 403
-    assert world.client(world.dong_user).get(reverse("rounds:archives")).status_code == 403
+    assert world.client(world.dong_user).get(reverse("workflow:archives")).status_code == 403
 
 
 def bundle_from_files(path) -> bytes:
@@ -129,11 +129,11 @@ def tampered(content: bytes) -> bytes:
 def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(world, tmp_path):
     content = bundle_from_files(tmp_path / "other.zip")
     client = world.client(world.office)
-    bad = client.post(reverse("rounds:archive_import"),
+    bad = client.post(reverse("workflow:archive_import"),
                       {"file": SimpleUploadedFile("other.zip", tampered(content))})  # fmt: skip
     assert bad.status_code == 400
     assert "data/base-data.csv" in bad.content.decode() and not RoundArchive.objects.exists()
-    good = client.post(reverse("rounds:archive_import"),
+    good = client.post(reverse("workflow:archive_import"),
                        {"file": SimpleUploadedFile("other.zip", content)})  # fmt: skip
     assert good.status_code == 302
     archive = RoundArchive.objects.get()
@@ -144,7 +144,7 @@ def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(wo
     with pytest.raises(ValueError):
         archive.save()  # read-only once stored
     unit_import = world.client(world.dong_user).post(
-        reverse("rounds:archive_import"), {"file": SimpleUploadedFile("other.zip", content)}
+        reverse("workflow:archive_import"), {"file": SimpleUploadedFile("other.zip", content)}
     )
     assert unit_import.status_code == 403
 
@@ -158,3 +158,24 @@ def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(wor
     out = io.StringIO()
     call_command("import_archive", str(tmp_path / "other.zip"), "--user", "office", stdout=out)
     assert RoundArchive.objects.get().manifest_sha256 in out.getvalue()
+
+
+def test_the_archive_keeps_every_publication_not_only_the_last(world):
+    from kaoping.web.results.actions import do_start_scoring_run
+
+    round = world.published()
+    do_transition(round, "reopen", acting_user=world.office, target="scoring", reason="更正加分项")
+    do_start_scoring_run(round, acting_user=world.agency)
+    do_transition(round, "submit_for_review", acting_user=world.office)
+    do_transition(round, "approve", acting_user=world.committee)
+    do_transition(round, "publish_results", acting_user=world.office)
+    do_transition(round, "close", acting_user=world.office)
+    archive = RoundArchive.objects.get(round=round)
+    assert verify_bundle(archive.file.path).ok
+    with zipfile.ZipFile(archive.file.path) as zf:
+        index = json.loads(zf.read("publications/index.json"))
+        first = json.loads(zf.read("publications/v1/results.json"))
+        second = json.loads(zf.read("publications/v2/results.json"))
+    assert [p["version"] for p in index] == [1, 2]
+    assert (first["run"], second["run"]) == (1, 2)
+    assert len(first["results"]) == 16 and first["published_by"] == "office"

@@ -14,14 +14,16 @@ from django.urls import reverse
 
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.models import AuditEntry
+from kaoping.web.common import ActionError
 from kaoping.web.experts import actions as ex
 from kaoping.web.experts.models import Assignment, ExpertGroup, ExpertScore, ScoreSheet
 from kaoping.web.permissions import can_score_in_group
 from kaoping.web.results.actions import do_start_scoring_run
-from kaoping.web.results.models import RunSnapshot
-from kaoping.web.rounds.actions import do_transition
+from kaoping.web.results.models import RunSnapshot, ScoringRun
 from kaoping.web.submissions import actions as sub
+from kaoping.web.workflow.actions import do_transition
 
+from .beijing_year import import_targets, score_every_item
 from .conftest import EXAMPLES, make_user, numbers
 
 BEIJING = "beijing-district-comprehensive"
@@ -35,6 +37,7 @@ def beijing_rows() -> dict[str, dict]:
 def beijing_verified(world):
     """A 2024 round under the Beijing district scheme, every unit's data verified."""
     round = world.collecting(2024, scheme_code=BEIJING)
+    import_targets(world, round)
     rows = beijing_rows()
     for unit in world.districts:
         s = sub.submission_for(round, unit)
@@ -61,6 +64,36 @@ def scored_and_closed(world, round, group, scores):
         entries = {(u.pk, item): v for (u, item), v in scores[expert.username].items()}
         ex.do_save_scores(group, entries, acting_user=expert, submit=True)
     return ex.do_close_group(group, acting_user=world.office)
+
+
+def scored_everywhere(world, round, group, scores):
+    """As :func:`scored_and_closed`, after giving ``group`` every district and forming the
+    scheme's other professional groups, so that every unit has every expert-scored item
+    (an item left unscored is refused by the assessment). Scores not given in ``scores``
+    are 80% (expert1) and 90% (expert2) of the item's maximum."""
+    from kaoping.scoring.experts import expert_rules, scoring_items
+
+    scheme = round.scheme()
+    maxima = {i.code: i.max for i in scoring_items(scheme)}
+    experts = (world.expert1, world.expert2)
+
+    def filled(items, given=None):
+        share = {"expert1": 0.8, "expert2": 0.9}
+        return {e.username: {(u, item): (given or {}).get(e.username, {}).get(
+                    (u, item), share[e.username] * maxima[item])
+                for u in world.districts for item in items} for e in experts}  # fmt: skip
+
+    ex.do_assign(group, experts, world.districts, acting_user=world.office)
+    closed = scored_and_closed(world, round, group, filled(group.items, scores))
+    for panel in expert_rules(scheme).panels:
+        if set(panel.items) & set(group.items):
+            continue
+        other = ex.do_create_group(round, name=panel.name, items=list(panel.items),
+                                   acting_user=world.office)  # fmt: skip
+        ex.do_add_members(other, experts, acting_user=world.office)
+        ex.do_assign(other, experts, world.districts, acting_user=world.office)
+        scored_and_closed(world, round, other, filled(panel.items))
+    return closed
 
 
 def cell(unit, item) -> str:
@@ -279,7 +312,7 @@ def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(wor
     assert entry.data["flagged"] == [["110101", "B2"]]
 
 
-def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
+def test_scoring_is_refused_until_every_expert_item_of_every_unit_is_scored(world, beijing):
     round, group = beijing
     scored_and_closed(world, round, group, {
         "expert1": {(world.dongcheng, "B1"): 16, (world.dongcheng, "B2"): 7,
@@ -287,6 +320,22 @@ def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
         "expert2": {(world.dongcheng, "B1"): 18, (world.dongcheng, "B2"): 8,
                     (world.xicheng, "B1"): 13, (world.xicheng, "B2"): 6},
     })  # fmt: skip
+    do_transition(round, "start_scoring", acting_user=world.office)
+    with pytest.raises(ActionError) as refused:
+        do_start_scoring_run(round, acting_user=world.agency)
+    message = str(refused.value)
+    # 东城区 has B1, B2 but not the other groups' items; 朝阳区 has none: each is named.
+    assert "东城区" in message and "A2、C3、C4、C5、D2、D3" in message
+    assert "朝阳区" in message and "A2、B1、B2" in message
+    assert not ScoringRun.objects.filter(round=round).exists()
+
+
+def test_the_closed_groups_aggregate_feeds_the_scoring_run(world):
+    round = beijing_verified(world)
+    overrides = {("expert1", "110101", "B1"): 16, ("expert2", "110101", "B1"): 18,
+                 ("expert1", "110101", "B2"): 7, ("expert2", "110101", "B2"): 8,
+                 ("expert1", "110102", "B1"): 12, ("expert2", "110102", "B1"): 13}  # fmt: skip
+    score_every_item(world, round, overrides=overrides)
     do_transition(round, "start_scoring", acting_user=world.office)
     run = do_start_scoring_run(round, acting_user=world.agency)
     run.refresh_from_db()
@@ -296,12 +345,22 @@ def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
     policy = data["columns"]["policy_overall"]
     assert policy[codes.index("110101")] == 17.0 and policy[codes.index("110102")] == 12.5
     assert data["columns"]["policy_innovation"][codes.index("110101")] == 7.5
-    assert policy[codes.index("110105")] is None  # nobody scored 朝阳区
+    # Every unit has every item (朝阳区 is the third unit: 70% of B1's maximum 20).
+    assert policy[codes.index("110105")] == 14.0
+    # The letters' targets, not the unit's data, fill the target field.
+    assert data["columns"]["new_jobs_target"][codes.index("110101")] == 22500
     # B1 is direct-scored against its maximum: 100 x 17 / 20 = 85 points.
     result = run.unit_results.get(unit=world.dongcheng)
     b1 = [i["code"] for i in run.summary["indicators"]].index("B1")
     assert result.numbers["values"][b1] == 17.0
     assert result.numbers["scores"][b1] == pytest.approx(85.0)
+    # The run's rank is the assessment's: the committee's tie rule, bonus points included.
+    from kaoping.scoring import assess
+    from kaoping.web.results.actions import assessment_of
+
+    assessed = assess(assessment_of(round)[0])
+    for unit_result in run.unit_results.select_related("unit"):
+        assert unit_result.rank == assessed.unit(unit_result.unit.code).rank
     # The submissions themselves never received the experts' scores.
     assert "policy_overall" not in (sub.submission_for(round, world.dongcheng).values or {}) or (
         sub.submission_for(round, world.dongcheng).values["policy_overall"] is None

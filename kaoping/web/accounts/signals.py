@@ -95,7 +95,11 @@ def log_account_change(sender, instance, created, **kwargs):
     if changed:
         record("accounts.permissions_change", actor, obj=instance,
                data={"username": instance.username, "changed": changed})  # fmt: skip
-    if old["password"] != instance.password:
+    # Django re-hashes a password with the preferred hasher when its owner logs in
+    # (``check_password``'s setter saves only the password, the raw one already forgotten):
+    # the same password, so not a change that would clear "must change" or end tokens.
+    rehash = kwargs.get("update_fields") == frozenset({"password"}) and instance._password is None
+    if old["password"] != instance.password and not rehash:
         by_self = actor is None or actor.pk == instance.pk
         # A password set by an administrator is an initial one: its owner must change it.
         AccountSecurity.objects.update_or_create(

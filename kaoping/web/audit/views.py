@@ -17,12 +17,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.web.audit.labels import action_label
 from kaoping.web.audit.log import check_chain
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import download, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import can_view_log
 from kaoping.web.rounds.models import Round
-from kaoping.web.units.models import Unit
 
 FILTERS = ("round", "unit", "user", "action", "since", "until")
 
@@ -83,7 +83,12 @@ def log(request):
                  for e in entries.iterator())  # fmt: skip
         return download(("\n".join(lines) + "\n").encode("utf-8"), "评价日志.jsonl",
                         "application/x-ndjson")  # fmt: skip
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("actor"), 50).get_page(request.GET.get("page"))
+    for entry in page:  # words and people's names, not keys and user names
+        entry.action_label = action_label(entry.action)
+        entry.actor_display = (
+            entry.actor.get_full_name() if entry.actor else ""
+        ) or entry.actor_name
     report = check_chain() if request.GET.get("verify") else None
     query = urlencode({k: v for k, v in chosen.items() if v})
     context = {
@@ -92,6 +97,5 @@ def log(request):
         if report and report.problem else "",
         "chosen": chosen, "query": query,
         "rounds": Round.objects.order_by("-year", "-id"),
-        "units": Unit.objects.filter(rounds__isnull=False).distinct().order_by("code"),
     }  # fmt: skip
     return render(request, "audit/log.html", context)

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
     can_download_round_report,
@@ -33,6 +34,7 @@ from kaoping.web.results.models import (
     ScoringRun,
     UnitResult,
 )
+from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions.views import lang_of
 
@@ -131,7 +133,7 @@ def ranking(request, round_id: int):
         change = r.change
         r.change_text = "—" if change is None else f"{change:+.2f}"
         r.change_up = change is not None and change >= 0
-    bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows])
+    bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
     return render(request, "results/ranking.html", {
         "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
         "page": page, "staff": is_staff_viewer(request.user),
@@ -159,6 +161,11 @@ def unit_result(request, round_id: int, unit_id: int):
         messages.error(request, str(exc))
         ex = None
     explanation = ex.to_dict() if ex else {"indicators": [], "ranked_units": "—"}
+    for item in explanation["indicators"]:  # "eval.missing_value" → 基础数据缺失
+        zh_en = REASONS.get(item.get("reason") or "")
+        item["reason_text"] = (
+            (zh_en[1] if lang == "en" else zh_en[0]) if zh_en else item.get("reason")
+        )
     if wants_xlsx(request):
         return xlsx_response(
             f"{unit.name}-{round.year}-得分.xlsx",
@@ -171,13 +178,15 @@ def unit_result(request, round_id: int, unit_id: int):
     radar = charts.radar([n for _c, n in groups], [
         (unit.name, [result.groups.get(c) for c, _n in groups]),
         (_("average"), [averages[c] for c, _n in groups]),
-    ])  # fmt: skip
-    trend = charts.trend(_trend_points(request, unit))
+    ], title=_("Group scores"))  # fmt: skip
+    history = _history(request, unit)
+    trend = charts.trend(trend_series(history, lang), title=_("Total by year"))
     return render(request, "results/unit.html", {
         "round": round, "run": run, "unit": unit, "result": result, "groups": groups,
         "group_rows": [(n, result.groups.get(c), averages[c]) for c, n in groups],
         "ex": explanation, "text": ex.render(lang) if ex else "",
         "radar": mark_safe(radar), "trend": mark_safe(trend),
+        "sequential": sequential(round, history, result.total),
         "can_narrate": can_write_narratives(request.user, round, unit),
     })  # fmt: skip
 
@@ -208,12 +217,12 @@ def _group_averages(run: ScoringRun, codes: list[str]) -> dict[str, float | None
     return {c: (s / n if n else None) for c, (s, n) in sums.items()}
 
 
-def _trend_points(request, unit) -> list[tuple[str, float | None]]:
+def _history(request, unit) -> list[tuple[Round, float]]:
     """The unit's total in each round it appears in, as far as the user may see it."""
     from kaoping.web.permissions import visible_rounds
 
     points = []
-    for other in visible_rounds(request.user).filter(units=unit).order_by("year"):
+    for other in visible_rounds(request.user).filter(units=unit).order_by("year", "id"):
         run = run_for(request, other) if is_staff_viewer(request.user) else (
             Publication.current(other).run if other.results_visible_to_units and Publication.current(other) else None)  # fmt: skip
         if run is None:
@@ -221,5 +230,32 @@ def _trend_points(request, unit) -> list[tuple[str, float | None]]:
         total = (
             UnitResult.objects.filter(run=run, unit=unit).values_list("total", flat=True).first()
         )
-        points.append((str(other.year), total))
+        if total is not None:
+            points.append((other, total))
     return points
+
+
+def trend_series(history, lang: str) -> list[tuple[str, list[tuple[str, float]]]]:
+    """One series per evaluation (scheme), so two evaluations of one year never share a line."""
+    series: dict[str, tuple[str, list]] = {}
+    for round, total in history:
+        name = round.scheme().name_for(lang)
+        series.setdefault(round.scheme_code, (name, []))[1].append((str(round.year), total))
+    return list(series.values())
+
+
+def sequential(round, history, total: float | None) -> tuple[Round, float] | None:
+    """环比: the change since the round's previous period, when that period is distinct.
+
+    The previous period is the latest earlier round of the same evaluation. When it is the
+    round's year-on-year comparison (annual rounds: last year), 环比 equals 同比 and is
+    not shown twice.
+    """
+    earlier = [(r, t) for r, t in history
+               if r.scheme_code == round.scheme_code and r.year < round.year]  # fmt: skip
+    if not earlier or total is None:
+        return None
+    before, before_total = earlier[-1]
+    if before.pk == round.previous_id:
+        return None
+    return before, total - before_total

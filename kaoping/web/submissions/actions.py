@@ -8,9 +8,10 @@ the actions refuse wrong states.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,9 @@ from kaoping.scoring import DataError
 from kaoping.tables import read_base_data
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
+from kaoping.web.planning.models import office_may_submit
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.schemes.fields import for_units
 from kaoping.web.submissions.data import Finding, findings_of, validate_values, values_of
 from kaoping.web.submissions.models import (
     Attachment,
@@ -87,7 +90,7 @@ def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
 def read_table(content: bytes, scheme, filename: str, lang: str):
     """``read_base_data`` with every failure as :class:`Rejected` (never a server error)."""
     try:
-        return read_base_data(content, scheme, filename=filename)
+        return read_base_data(content, for_units(scheme), filename=filename)
     except DataError as exc:
         raise Rejected(findings_of(exc, scheme, lang)) from None
 
@@ -309,6 +312,36 @@ def do_verify(submission: Submission, *, acting_user) -> Submission:
     return submission
 
 
+def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tuple]]:
+    """Verify the selected units' submissions, each as :func:`do_verify` would.
+
+    Returns ``(verified units, [(unit, reason), ...] refused)``: a unit that has not
+    submitted, or the agency user's own unit, is refused and named, the others verified.
+    """
+    subs = {s.unit_id: s for s in Submission.objects.filter(round=round, unit__in=units)}
+    verified, refused = [], []
+    with transaction.atomic():
+        for unit in units:
+            submission = subs.get(unit.pk)
+            if submission is None:
+                refused.append((unit, _("Only submitted data can be verified.")))
+                continue
+            try:
+                do_verify(submission, acting_user=acting_user)
+            except ActionError as exc:
+                refused.append((unit, str(exc)))
+            else:
+                verified.append(unit)
+    return verified, refused
+
+
+def do_open_document(submission: Submission, document, *, acting_user) -> None:
+    """Log that someone opened a supporting document or a check's attachment."""
+    record("submission.open_attachment", acting_user, round=submission.round,
+           unit=submission.unit, obj=document,
+           data={"name": getattr(document, "name", "") or str(document.attachment.name)})  # fmt: skip
+
+
 def do_correct_value(
     submission: Submission, field: str, value: float | None, *, reason: str, acting_user
 ) -> Submission:
@@ -325,45 +358,126 @@ def do_correct_value(
     return submission
 
 
+class RowOutcome(models.TextChoices):
+    IMPORTED = "imported", _("imported, awaiting the unit's confirmation")
+    SUBMITTED = "submitted_on_behalf", _("imported and submitted on the unit's behalf")
+    ALREADY_SUBMITTED = "already_submitted", _("not imported: the unit has already submitted")
+    REFUSED = "refused", _("refused")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What happened to one row of the office's table."""
+
+    row: int
+    code: str
+    name: str
+    outcome: str
+    reason: str = ""
+
+    @property
+    def outcome_label(self) -> str:
+        return RowOutcome(self.outcome).label
+
+
 def do_import_all(
-    round: Round, content: bytes, filename: str, *, acting_user, lang: str = "zh"
-) -> int:
-    """Import every unit's row from one table; each unit then confirms its own row."""
+    round: Round,
+    content: bytes,
+    filename: str,
+    *,
+    acting_user,
+    lang: str = "zh",
+    on_behalf: bool = False,
+) -> list[ImportRow]:
+    """Import every unit's row from one table and report what happened to each row.
+
+    A row is imported (the unit then confirms it) unless its unit is not in the round or has
+    already submitted; those rows are reported and skipped, the others still go in. With
+    ``on_behalf`` (only where the round allows it) the rows count as submitted by the office
+    on the units' behalf, and the log says so. Values a returned unit had submitted before
+    are kept in the value history, as when the unit changes them itself. One query per kind
+    of write, whatever the number of rows (bulk INSERT and UPDATE).
+    """
     scheme = round.scheme()
     data = read_table(content, scheme, filename, lang)
     units = {u.code: u for u in round.units.all()}
-    strangers = [c for c in data.codes if c not in units]
-    if strangers:
-        raise Rejected([Finding(data.row_of(data.index_of(c)), None, "unit_code", c,
-                                _("This unit is not part of the round."))
-                        for c in strangers])  # fmt: skip
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.state != RoundState.COLLECTION:
             raise ActionError(_("Data collection is not open for this round."))
+        if on_behalf and not office_may_submit(round):
+            raise ActionError(_("This round does not allow the office to submit for units."))
         existing = {
             s.unit_id: s for s in Submission.objects.select_for_update().filter(round=round)
         }
-        locked = [c for c in data.codes if c in units and units[c].pk in existing
-                  and not existing[units[c].pk].editable]  # fmt: skip
-        if locked:
-            raise ActionError(
-                _("Already submitted, not imported: %(codes)s") % {"codes": ", ".join(locked)}
-            )
+        now = timezone.now()
+        report, new, updated, changes = [], [], [], []
+        status = SubmissionStatus.SUBMITTED if on_behalf else SubmissionStatus.PENDING_CONFIRMATION
         for position, code in enumerate(data.codes):
-            unit = units[code]
-            submission = existing.get(unit.pk) or Submission(round=round, unit=unit)
-            submission.values = {**(submission.values or {}), **values_of(data, position, scheme)}
-            submission.status = SubmissionStatus.PENDING_CONFIRMATION
+            row, unit = data.row_of(position), units.get(code)
+            if unit is None:
+                report.append(ImportRow(row, code, data.units[position].name, RowOutcome.REFUSED,
+                                        _("This unit is not part of the round.")))  # fmt: skip
+                continue
+            submission = existing.get(unit.pk)
+            if submission is not None and not submission.editable:
+                report.append(ImportRow(row, code, unit.name, RowOutcome.ALREADY_SUBMITTED,
+                                        submission.get_status_display()))  # fmt: skip
+                continue
+            values = values_of(data, position, scheme)
+            if submission is None:
+                submission = Submission(round=round, unit=unit, values={})
+                new.append(submission)
+            else:
+                submission.version += 1
+                updated.append(submission)
+            old = submission.values or {}
+            if submission.first_submitted_at:
+                changes += [
+                    ValueChange(submission=submission, field=k, old_value=old.get(k),
+                                new_value=v, changed_by=acting_user, changed_at=now,
+                                reason=_("imported by the office from %(file)s") % {"file": filename})
+                    for k, v in values.items() if old.get(k) != v
+                ]  # fmt: skip
+            submission.values = {**old, **values}
+            submission.status = status
             submission.source = filename
-            submission.save()
+            submission.updated_at = now
+            if on_behalf:
+                submission.submitted_at, submission.submitted_by = now, acting_user
+                submission.first_submitted_at = submission.first_submitted_at or now
+            outcome = RowOutcome.SUBMITTED if on_behalf else RowOutcome.IMPORTED
+            report.append(ImportRow(row, code, unit.name, outcome))
+        Submission.objects.bulk_create(new)
+        Submission.objects.bulk_update(updated, [
+            "values", "status", "source", "updated_at", "version",
+            "submitted_at", "submitted_by", "first_submitted_at",
+        ])  # fmt: skip
+        ValueChange.objects.bulk_create(changes)
+        if on_behalf:  # a returned unit's rectification is answered by the new submission
+            Rectification.objects.filter(submission__in=updated, resolved_at__isnull=True).update(
+                resolved_at=now
+            )
+        by_outcome: dict[str, list[str]] = {}
+        for item in report:
+            by_outcome.setdefault(item.outcome, []).append(item.code)
         record("submission.import_all", acting_user, round=round,
-               data={"file": filename, "sha256": data.sha256, "units": len(data)})  # fmt: skip
-    return len(data)
+               data={"file": filename, "sha256": data.sha256, "units": len(data),
+                     "on_behalf": on_behalf, "rows": by_outcome})  # fmt: skip
+    return report
 
 
 def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -> Attachment:
+    """Keep a supporting document; a unit may add them until its data are verified."""
+    from kaoping.web.accounts.models import Membership, Role
+
     with transaction.atomic():
+        submission = _locked(submission)
+        own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
+        if submission.status == SubmissionStatus.VERIFIED and own.exists():
+            raise ActionError(
+                _("The data are verified: supporting documents can no longer be added.")
+            )
         attachment = Attachment(
             submission=submission, field=field, name=upload.name, uploaded_by=acting_user
         )

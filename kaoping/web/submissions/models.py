@@ -72,12 +72,27 @@ class Submission(models.Model):
         return self.status in EDITABLE
 
     def open_rectification(self) -> Rectification | None:
+        # A list prefetches the open rectifications (``with_open_rectification``): one query
+        # for the whole page instead of one per row.
+        if hasattr(self, "open_rectifications"):
+            return self.open_rectifications[0] if self.open_rectifications else None
         return self.rectifications.filter(resolved_at__isnull=True).order_by("-id").first()
 
     @property
     def overdue(self) -> bool:
         rect = self.open_rectification()
         return rect is not None and rect.deadline < timezone.localdate()
+
+
+def with_open_rectification(submissions: models.QuerySet) -> models.QuerySet:
+    """``submissions`` with their open rectification fetched in one query for all of them."""
+    return submissions.prefetch_related(
+        models.Prefetch(
+            "rectifications",
+            queryset=Rectification.objects.filter(resolved_at__isnull=True).order_by("-id"),
+            to_attr="open_rectifications",
+        )
+    )
 
 
 class ValueChange(models.Model):
@@ -130,6 +145,11 @@ class VerificationRecord(models.Model):
 
     class Meta:
         ordering = ["date", "id"]
+
+    @property
+    def attachment_name(self) -> str:
+        """The file's own name, without the storage folder (checks/2026/...)."""
+        return self.attachment.name.rsplit("/", 1)[-1] if self.attachment else ""
 
 
 class Attachment(models.Model):

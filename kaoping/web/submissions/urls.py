@@ -6,6 +6,7 @@ app_name = "submissions"
 urlpatterns = [
     path("", views.submission_list, name="list"),
     path("import/", views.import_all, name="import_all"),
+    path("bulk/", views.bulk, name="bulk"),
     path("unit/<int:unit_id>/", views.unit_page, name="unit"),
     path("unit/<int:unit_id>/template.xlsx", views.template_download, name="template"),
     path("unit/<int:unit_id>/upload/", views.upload, name="upload"),
@@ -15,6 +16,11 @@ urlpatterns = [
     path("unit/<int:unit_id>/check/", views.record_check, name="check"),
     path("unit/<int:unit_id>/verify/", views.verify, name="verify"),
     path("unit/<int:unit_id>/attach/", views.attach, name="attach"),
+    path(
+        "unit/<int:unit_id>/checks/<int:check_id>/attachment/",
+        views.check_attachment,
+        name="check_attachment",
+    ),
     path(
         "unit/<int:unit_id>/attachments/<int:attachment_id>/",
         views.attachment_download,

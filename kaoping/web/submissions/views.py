@@ -7,23 +7,39 @@ from datetime import date
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaoping.web.common import ActionError, download, require, wants_xlsx, xlsx_response
+from kaoping.web.common import (
+    ActionError,
+    document_response,
+    download,
+    require,
+    wants_xlsx,
+    xlsx_response,
+)
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
+    can_add_evidence,
     can_check_submission,
     can_edit_submission,
     can_import_all,
     can_list_submissions,
+    can_plan_round,
+    can_remind_units,
+    can_verify_in_bulk,
     can_view_overdue,
     can_view_unit_data,
     is_member_of_unit,
 )
+from kaoping.web.planning.actions import do_remind
+from kaoping.web.planning.models import office_may_submit, plan_of
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions import actions
@@ -33,6 +49,7 @@ from kaoping.web.submissions.models import (
     Rectification,
     Submission,
     SubmissionStatus,
+    with_open_rectification,
 )
 from kaoping.web.submissions.uploads import (
     DOCUMENT_TYPES,
@@ -69,31 +86,152 @@ def overdue_submissions() -> list[Rectification]:
 # --- lists --------------------------------------------------------------------------------
 
 
+OVERDUE = "overdue"
+NOT_STARTED = "none"
+NOT_SUBMITTED = "unsubmitted"
+
+
+class SubmissionFilter(ListForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False,
+        choices=[("", gettext_lazy("All statuses")), (NOT_STARTED, gettext_lazy("not started")),
+                 *SubmissionStatus.choices, (OVERDUE, gettext_lazy("overdue")),
+                 (NOT_SUBMITTED, gettext_lazy("not yet submitted (all kinds)"))],
+    )  # fmt: skip
+
+
+def filtered_units(round: Round, chosen: dict):
+    """The round's units matching the search text and the submission status."""
+    units = round.units.order_by("code")
+    if text := chosen.get("q"):
+        units = units.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    status = chosen.get("status")
+    if status == NOT_STARTED:
+        units = units.exclude(submissions__round=round)
+    elif status == NOT_SUBMITTED:
+        units = units.exclude(
+            submissions__round=round,
+            submissions__status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED],
+        )
+    elif status == OVERDUE:
+        late = Rectification.objects.filter(
+            submission__round=round, resolved_at__isnull=True, deadline__lt=timezone.localdate()
+        )
+        units = units.filter(pk__in=late.values("submission__unit_id"))
+    elif status:
+        units = units.filter(submissions__round=round, submissions__status=status)
+    return units
+
+
 @login_required
 def submission_list(request, round_id: int):
     round = round_for(request, round_id)
     require(can_list_submissions(request.user, round))
-    subs = {
-        s.unit_id: s
-        for s in Submission.objects.filter(round=round).prefetch_related("rectifications")
-    }
-    rows = [(unit, subs.get(unit.pk)) for unit in round.units.all()]
+    form = SubmissionFilter(request.GET)
+    units = filtered_units(round, form.chosen())
     if wants_xlsx(request):
+        subs = {s.unit_id: s for s in Submission.objects.filter(round=round)}
+        fields = input_fields(round.scheme())
         return xlsx_response(
             f"{round.name}-基础数据.xlsx",
-            [_("Unit code"), _("Unit name"), _("Status")] + [f.label_for(lang_of(request)) for f in input_fields(round.scheme())],
+            [_("Unit code"), _("Unit name"), _("Status")] + [f.label_for(lang_of(request)) for f in fields],
             ((u.code, u.name, s.get_status_display() if s else _("not started"),
-              *[(s.values.get(f.key) if s else None) for f in input_fields(round.scheme())]) for u, s in rows),
+              *[(s.values.get(f.key) if s else None) for f in fields])
+             for u in units.iterator() for s in [subs.get(u.pk)]),
         )  # fmt: skip
-    counts = {}
-    for _unit, s in rows:
-        key = s.status if s else "none"
-        counts[key] = counts.get(key, 0) + 1
+    page = page_of(request, units)
+    # Only this page's submissions, with their open rectification: the same few queries
+    # whatever the number of units.
+    subs = {
+        s.unit_id: s
+        for s in with_open_rectification(
+            Submission.objects.filter(round=round, unit__in=[u.pk for u in page])
+        )
+    }
+    rows = [(unit, subs.get(unit.pk)) for unit in page]
+    counts = dict(
+        Submission.objects.filter(round=round)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    total = round.units.count()
+    plan = plan_of(round)
+    today = timezone.localdate()
+    board = [(NOT_STARTED, _("not started"), total - sum(counts.values()))] + [
+        (value, label, counts.get(value, 0)) for value, label in SubmissionStatus.choices
+    ] + [(OVERDUE, _("overdue"), filtered_units(round, {"status": OVERDUE}).count())]  # fmt: skip
     return render(request, "submissions/list.html", {
-        "round": round, "rows": rows, "counts": counts,
+        "round": round, "rows": rows, "page": page, "form": form, "board": board,
+        "query": query_without_page(request), "total": total, "plan": plan, "today": today,
+        "collection_late": bool(plan.collection_deadline and plan.collection_deadline < today),
+        "days_left": (plan.collection_deadline - today).days if plan.collection_deadline else None,
         "verified": counts.get(SubmissionStatus.VERIFIED, 0),
         "can_import": can_import_all(request.user, round), "problems": None,
+        "import_form": ImportForm(), "on_behalf": office_may_submit(round),
+        "can_remind": can_remind_units(request.user, round),
+        "can_verify": can_verify_in_bulk(request.user, round),
+        "can_plan": can_plan_round(request.user, round),
     })  # fmt: skip
+
+
+class BulkForm(forms.Form):
+    """Work on several units at once: the selected ones, or every unit not yet submitted."""
+
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False)
+    everyone_late = forms.BooleanField(required=False)
+    message = forms.CharField(label=gettext_lazy("Message"), max_length=1000, required=False)
+
+    def __init__(self, round, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round
+        self.fields["units"].queryset = round.units.all()
+
+    def chosen_units(self) -> list:
+        if self.cleaned_data.get("everyone_late"):
+            return list(filtered_units(self.round, {"status": NOT_SUBMITTED}))
+        return list(self.cleaned_data["units"].order_by("code"))
+
+
+@login_required
+@require_POST
+def bulk(request, round_id: int):
+    """Remind or verify the selected units (the progress board's buttons)."""
+    round = round_for(request, round_id)
+    form = BulkForm(round, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose units from the list."))
+        return redirect("submissions:list", round.pk)
+    units = form.chosen_units()
+    if "verify" in request.POST:
+        require(can_verify_in_bulk(request.user, round))
+        verified, refused = actions.do_verify_many(round, units, acting_user=request.user)
+        if verified:
+            messages.success(request, _("%(count)s unit(s) verified.") % {"count": len(verified)})
+        for unit, reason in refused:
+            messages.error(request, f"{unit.code} {unit.name}：{reason}")
+    else:
+        require(can_remind_units(request.user, round))
+        message = form.cleaned_data["message"] or default_reminder(round)
+        try:
+            sent = do_remind(round, units, message=message, acting_user=request.user)
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            emailed = sum(r.emailed for r in sent)
+            messages.success(request, _("%(count)s unit(s) reminded (%(emails)s e-mail(s)).")
+                             % {"count": len(sent), "emails": emailed})  # fmt: skip
+    return redirect(
+        f"{reverse('submissions:list', args=[round.pk])}?{request.POST.get('back', '')}"
+    )
+
+
+def default_reminder(round) -> str:
+    deadline = plan_of(round).collection_deadline
+    if deadline:
+        return _("Please submit your base data for %(round)s by %(date)s.") % {
+            "round": round.name, "date": deadline.isoformat()}  # fmt: skip
+    return _("Please submit your base data for %(round)s.") % {"round": round.name}
 
 
 @login_required
@@ -102,20 +240,30 @@ def overdue(request):
     return render(request, "submissions/overdue.html", {"items": overdue_submissions()})
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Table of all units (Excel or CSV)"))
+    on_behalf = forms.BooleanField(
+        label=gettext_lazy("Submit on the units' behalf (no confirmation by the units)"),
+        required=False,
+    )
+
+
 @login_required
 @require_POST
 def import_all(request, round_id: int):
     round = round_for(request, round_id)
     require(can_import_all(request.user, round))
-    upload = request.FILES.get("file")
-    if upload is None:
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return redirect("submissions:list", round.pk)
+    upload = form.cleaned_data["file"]
     try:
         content = read_checked(upload, TABLE_TYPES)
-        count = actions.do_import_all(
-            round, content, upload.name, acting_user=request.user, lang=lang_of(request)
-        )
+        report = actions.do_import_all(
+            round, content, upload.name, acting_user=request.user, lang=lang_of(request),
+            on_behalf=form.cleaned_data["on_behalf"],
+        )  # fmt: skip
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return render(
@@ -126,12 +274,20 @@ def import_all(request, round_id: int):
         )
     except ActionError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("%(count)s unit(s) imported; each unit must now confirm its row.") % {"count": count},
-        )
-    return redirect("submissions:list", round.pk)
+        return redirect("submissions:list", round.pk)
+    counts: dict[str, int] = {}
+    for item in report:
+        counts[item.outcome] = counts.get(item.outcome, 0) + 1
+    done = [
+        r
+        for r in report
+        if r.outcome in (actions.RowOutcome.IMPORTED, actions.RowOutcome.SUBMITTED)
+    ]
+    return render(request, "submissions/import_report.html", {
+        "round": round, "file": upload.name, "done": done,
+        "skipped": [r for r in report if r not in done],
+        "summary": [(actions.RowOutcome(k).label, counts.get(k, 0)) for k in actions.RowOutcome.values],
+    })  # fmt: skip
 
 
 # --- one unit -----------------------------------------------------------------------------
@@ -140,7 +296,8 @@ def import_all(request, round_id: int):
 class CheckForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CheckKind.choices)
     when = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     method = forms.CharField(label=gettext_lazy("Method"), max_length=200)
     finding = forms.CharField(label=gettext_lazy("Finding"), widget=forms.Textarea)
@@ -207,6 +364,7 @@ def unit_page(
                 "version": submission.version if submission else 0,
             }
         )
+    labels = {f.key: f.label_for(lang) for f in scheme.fields}
     rows = [
         {"key": f.key, "label": f.label_for(lang), "unit": f.unit, "value": values.get(f.key),
          "reason": (rect.reasons.get(f.key) if rect else None),
@@ -218,17 +376,30 @@ def unit_page(
         "findings": findings, "form": form, "can_edit": can_edit,
         "is_member": is_member_of_unit(user, unit),
         "can_check": can_check_submission(user, round, unit),
+        "can_add_evidence": can_add_evidence(user, round, unit)
+        and not (submission and submission.status == SubmissionStatus.VERIFIED and is_member_of_unit(user, unit)),
         "check_form": CheckForm(initial={"when": timezone.localdate()}),
-        "changes": submission.changes.select_related("changed_by") if submission else [],
+        "changes": labelled(submission.changes.select_related("changed_by"), labels) if submission else [],
         "checks": submission.checks.select_related("checker") if submission else [],
-        "attachments": submission.attachments.all() if submission else [],
-        "rectifications": submission.rectifications.select_related("returned_by") if submission else [],
+        "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels) if submission else [],
+        "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels) if submission else [],
         "needs_reason": bool(submission and submission.first_submitted_at),
-        "default_deadline": (timezone.localdate().toordinal() + 7),
+        "default_deadline": plan_of(round).default_rectification_deadline(timezone.localdate()),
         "conflict": conflict, "version": submission.version if submission else 0,
     }  # fmt: skip
-    context["default_deadline"] = date.fromordinal(context["default_deadline"]).isoformat()
+    context["default_deadline"] = context["default_deadline"].isoformat()
     return render(request, "submissions/unit.html", context, status=status)
+
+
+def labelled(items, labels: dict[str, str]) -> list:
+    """Value changes, rectifications, attachments with their fields' labels, not their keys."""
+    items = list(items)
+    for item in items:
+        if hasattr(item, "field"):
+            item.field_label = labels.get(item.field, item.field)
+        if hasattr(item, "reasons"):
+            item.reason_rows = [(labels.get(k, k), v) for k, v in item.reasons.items()]
+    return items
 
 
 def _plain(value) -> str:
@@ -424,10 +595,7 @@ def verify(request, round_id: int, unit_id: int):
 @require_POST
 def attach(request, round_id: int, unit_id: int):
     round, unit = unit_in_round(request, round_id, unit_id)
-    require(
-        can_edit_submission(request.user, round, unit)
-        or can_check_submission(request.user, round, unit)
-    )
+    require(can_add_evidence(request.user, round, unit))
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("Choose a file to upload."))
@@ -444,17 +612,35 @@ def attach(request, round_id: int, unit_id: int):
             )
         else:
             submission = actions.submission_for(round, unit)
-            actions.do_attach(
-                submission, file, field=request.POST.get("field", ""), acting_user=request.user
-            )
-            messages.success(request, _("Document attached."))
+            try:
+                actions.do_attach(submission, file, field=request.POST.get("field", ""),
+                                  acting_user=request.user)  # fmt: skip
+            except ActionError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Document attached."))
     return redirect("submissions:unit", round.pk, unit.pk)
 
 
 @login_required
 def attachment_download(request, round_id: int, unit_id: int, attachment_id: int):
+    """A supporting document, opened in the browser (PDF, images) and logged."""
     round, unit = unit_in_round(request, round_id, unit_id)
     submission = get_object_or_404(Submission, round=round, unit=unit)
     attachment = get_object_or_404(submission.attachments, pk=attachment_id)
+    actions.do_open_document(submission, attachment, acting_user=request.user)
     with attachment.file.open("rb") as handle:
-        return download(handle.read(), attachment.name, "application/octet-stream")
+        return document_response(handle.read(), attachment.name)
+
+
+@login_required
+def check_attachment(request, round_id: int, unit_id: int, check_id: int):
+    """The attachment of a verification record (spot check, self-check), opened and logged."""
+    round, unit = unit_in_round(request, round_id, unit_id)
+    submission = get_object_or_404(Submission, round=round, unit=unit)
+    check = get_object_or_404(submission.checks, pk=check_id)
+    if not check.attachment:
+        raise Http404
+    actions.do_open_document(submission, check, acting_user=request.user)
+    with check.attachment.open("rb") as handle:
+        return document_response(handle.read(), check.attachment_name)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.web.accounts.models import Role
 from kaoping.web.common import require, wants_xlsx, xlsx_response
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role, is_staff_viewer
 from kaoping.web.units.actions import UnitImportError, do_import_units
 from kaoping.web.units.models import Unit
@@ -48,6 +49,10 @@ def unit_list(request):
                 messages.success(request, _("%(count)s unit(s) imported.") % {"count": count})
                 return redirect("units:list")
     can_import = has_role(request.user, Role.OFFICE, Role.ADMIN)
-    return render(
-        request, "units/list.html", {"rows": rows, "problems": problems, "can_import": can_import}
-    )
+    form = ListForm(request.GET)
+    if text := form.chosen().get("q"):  # matches are listed flat, without the tree
+        rows = [(u, 0) for u, _d in rows if text in u.code or text.lower() in u.name.lower()]
+    return render(request, "units/list.html", {
+        "page": page_of(request, rows), "form": form, "query": query_without_page(request),
+        "problems": problems, "can_import": can_import,
+    })  # fmt: skip

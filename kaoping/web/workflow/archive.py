@@ -21,12 +21,25 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from kaoping.archive import build_bundle, verify_bundle
-from kaoping.scoring import BaseData, evaluate
+from kaoping.scoring import Assessment, BaseData, assess
+from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict
+from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict, record
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
+from kaoping.web.experts.models import ExpertScore
+from kaoping.web.results import models as results_models
+from kaoping.web.results.frozen import data_from_payload
+from kaoping.web.results.models import Publication
 from kaoping.web.rounds.models import ArchiveSource, Round, RoundArchive
+from kaoping.web.submissions.data import base_data_for
+from kaoping.web.submissions.models import (
+    Attachment,
+    Submission,
+    SubmissionStatus,
+    VerificationRecord,
+)
+from kaoping.web.submissions.uploads import check_zip_upload
 
 TOLERANCE = 1e-9  # published totals come from the same deterministic engine
 
@@ -36,7 +49,6 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
 
     Runs inside the closing transaction: when it raises, the round stays published.
     """
-    from kaoping.web.results.models import Publication
 
     publication = Publication.current(round)
     if publication is None:
@@ -44,7 +56,11 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     run = publication.run
     scheme = round.scheme()
     data, adjustments = _inputs_of(round, run, scheme)
-    result = evaluate(scheme, data, adjustments=adjustments)
+    # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
+    assessment = Assessment(scheme, data, adjustments=tuple(
+        AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
+    ), period=str(round.year))  # fmt: skip
+    result = assess(assessment).evaluation
     _check_same_as_published(result, run)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
     meta = {
@@ -57,8 +73,8 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"
         digest = build_bundle(
-            path, scheme=scheme, scheme_text=round.scheme_text, data=data, result=result,
-            adjustments=adjustments, files=_documents_of(round, run), log_entries=entries,
+            path, scheme=scheme, scheme_text=round.scheme_text, data=data,
+            assessment=assessment, files=_documents_of(round, run), log_entries=entries,
             chain_head=chain_head(), meta=meta,
         )  # fmt: skip
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
@@ -68,17 +84,12 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
 
 def _inputs_of(round: Round, run, scheme) -> tuple[BaseData, list[Adjustment]]:
     """The run's frozen inputs when kept, else the round's verified data (no adjustments)."""
-    from kaoping.web.results import models as results_models
 
     snapshot_model = getattr(results_models, "RunSnapshot", None)
     snapshot = snapshot_model.objects.filter(run=run).first() if snapshot_model else None
     if snapshot is not None:
-        from kaoping.web.results.frozen import data_from_payload
-
         data = data_from_payload(snapshot.data, str(round.year))
         return data, [Adjustment(**a) for a in snapshot.adjustments]
-    from kaoping.web.submissions.data import base_data_for
-    from kaoping.web.submissions.models import Submission, SubmissionStatus
 
     verified = (
         Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
@@ -105,7 +116,6 @@ def _check_same_as_published(result, run) -> None:
 
 def _documents_of(round: Round, run) -> dict[str, bytes]:
     """Supporting documents, checks, expert scores and generated reports, by archive path."""
-    from kaoping.web.submissions.models import Attachment, VerificationRecord
 
     files: dict[str, bytes] = {}
     for a in Attachment.objects.filter(submission__round=round).select_related("submission__unit"):
@@ -127,11 +137,38 @@ def _documents_of(round: Round, run) -> dict[str, bytes]:
     files["checks/checks.json"] = _json(checks)
     files["experts/scores.json"] = _json(_expert_scores(round))
     files.update(_reports(run))
+    files.update(_publications(round))
+    return files
+
+
+def _publications(round: Round) -> dict[str, bytes]:
+    """Every publication of the round, not only the last (a re-review republishes): each
+    version's results as published, who published it and why, and its run's reports."""
+    from kaoping.web.results.models import Publication
+
+    files: dict[str, bytes] = {}
+    listing = []
+    for p in (
+        Publication.objects.filter(round=round)
+        .select_related("run", "published_by")
+        .order_by("version")
+    ):
+        folder = f"publications/v{p.version}"
+        rows = p.run.unit_results.select_related("unit").order_by("rank", "unit__code")
+        files[f"{folder}/results.json"] = _json({
+            "version": p.version, "run": p.run.version, "published_at": p.published_at.isoformat(),
+            "published_by": p.published_by.get_username(), "note": p.note,
+            "results": [{"unit": r.unit.code, "name": r.unit.name, "total": r.total,
+                         "rank": r.rank, "grade": r.grade, "groups": r.groups} for r in rows],
+        })  # fmt: skip
+        files.update({f"{folder}/{name}": content for name, content in _reports(p.run).items()})
+        listing.append({"version": p.version, "run": p.run.version,
+                        "published_at": p.published_at.isoformat(), "folder": folder})  # fmt: skip
+    files["publications/index.json"] = _json(listing)
     return files
 
 
 def _expert_scores(round: Round) -> list[dict]:
-    from kaoping.web.experts.models import ExpertScore
 
     rows = ExpertScore.objects.filter(group__round=round).select_related("group", "expert", "unit")
     return [
@@ -143,7 +180,6 @@ def _expert_scores(round: Round) -> list[dict]:
 
 def _reports(run) -> dict[str, bytes]:
     """Reports generated for the published run (the latest finished report job's zip)."""
-    from kaoping.web.results import models as results_models
 
     job_model = getattr(results_models, "ReportJob", None)
     if job_model is None:
@@ -199,8 +235,6 @@ class ArchiveRejected(ActionError):
 
 def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "zh") -> RoundArchive:
     """Verify a bundle from another installation and store it read-only (logged)."""
-    from kaoping.web.audit.log import record
-    from kaoping.web.submissions.uploads import check_zip_upload
 
     check_zip_upload(content, filename)
     with tempfile.TemporaryDirectory() as folder:

@@ -1,0 +1,154 @@
+"""What waits for each user (the home page's to-do list), overdue first.
+
+Glue above the apps (like :mod:`kaoping.web.context`): it reads the rounds, plans,
+submissions, expert groups and disputes, and changes nothing. A user with several roles sees
+the items of each. Counts are per round, so the list stays short at 3,000 units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.web.accounts.models import Role
+from kaoping.web.permissions import roles_of, unit_ids_of
+from kaoping.web.planning.models import Reminder, RoundPlan
+from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.submissions.models import Rectification, Submission, SubmissionStatus
+
+OPEN = (RoundState.COLLECTION, RoundState.VERIFICATION)
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    url: str
+    deadline: date | None = None
+    note: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+
+def todos(user) -> list[Todo]:
+    roles = roles_of(user)
+    items: list[Todo] = []
+    if Role.UNIT in roles:
+        items += _unit_items(user)
+    if Role.AGENCY in roles:
+        items += _agency_items()
+    if Role.OFFICE in roles:
+        items += _office_items()
+    if Role.COMMITTEE in roles:
+        items += [Todo(_("Review and approve the results of %(round)s") % {"round": r.name},
+                       reverse("rounds:detail", args=[r.pk]))
+                  for r in Round.objects.filter(state=RoundState.REVIEW)]  # fmt: skip
+    if Role.EXPERT in roles:
+        items += _expert_items(user)
+    # Overdue first, then the nearest deadline, then those without one.
+    return sorted(items, key=lambda t: (not t.overdue, t.deadline or date.max, t.text))
+
+
+def _plans(round_ids) -> dict[int, RoundPlan]:
+    return {p.round_id: p for p in RoundPlan.objects.filter(round_id__in=round_ids)}
+
+
+def _unit_items(user) -> list[Todo]:
+    unit_ids = unit_ids_of(user)
+    rounds = list(Round.objects.filter(state=RoundState.COLLECTION, units__in=unit_ids)
+                  .distinct().prefetch_related("units"))  # fmt: skip
+    plans = _plans([r.pk for r in rounds])
+    subs = {(s.round_id, s.unit_id): s for s in Submission.objects.filter(
+        round__in=rounds, unit_id__in=unit_ids).prefetch_related("rectifications")}  # fmt: skip
+    reminders = {}
+    for r in Reminder.objects.filter(round__in=rounds, unit_id__in=unit_ids).order_by("sent_at"):
+        reminders[(r.round_id, r.unit_id)] = r  # the latest wins
+    items = []
+    for round in rounds:
+        deadline = plans[round.pk].collection_deadline if round.pk in plans else None
+        for unit in round.units.all():
+            if unit.pk not in unit_ids:
+                continue
+            s = subs.get((round.pk, unit.pk))
+            url = reverse("submissions:unit", args=[round.pk, unit.pk])
+            reminder = reminders.get((round.pk, unit.pk))
+            note = _("Reminder from %(when)s: %(text)s") % {
+                "when": timezone.localtime(reminder.sent_at).strftime("%Y-%m-%d"),
+                "text": reminder.message} if reminder else ""  # fmt: skip
+            names = {"unit": unit.name, "round": round.name}
+            if s is None or s.status == SubmissionStatus.DRAFT:
+                items.append(Todo(_("Submit %(unit)s's base data for %(round)s") % names, url,
+                                  deadline, note))  # fmt: skip
+            elif s.status == SubmissionStatus.PENDING_CONFIRMATION:
+                items.append(Todo(_("Confirm the row the office imported for %(unit)s (%(round)s)")
+                                  % names, url, deadline, note))  # fmt: skip
+            elif s.status == SubmissionStatus.RETURNED:
+                rect = s.open_rectification()
+                items.append(Todo(_("Rectify %(unit)s's returned data for %(round)s") % names, url,
+                                  rect.deadline if rect else deadline, note))  # fmt: skip
+    return items
+
+
+def _agency_items() -> list[Todo]:
+    rows = (Submission.objects.filter(round__state__in=OPEN, status=SubmissionStatus.SUBMITTED)
+            .order_by().values("round_id", "round__name").annotate(n=Count("id")))  # fmt: skip
+    plans = _plans([r["round_id"] for r in rows])
+    items = [
+        Todo(_("Verify %(n)s submission(s) of %(round)s") % {"n": r["n"], "round": r["round__name"]},
+             reverse("submissions:list", args=[r["round_id"]]) + "?status=submitted",
+             plans[r["round_id"]].verification_deadline if r["round_id"] in plans else None)
+        for r in rows
+    ]  # fmt: skip
+    late = Rectification.objects.filter(resolved_at__isnull=True, deadline__lt=timezone.localdate())
+    if n := late.count():
+        items.append(Todo(_("%(n)s rectification(s) overdue") % {"n": n}, reverse("overdue"),
+                          late.order_by("deadline").values_list("deadline", flat=True).first()))  # fmt: skip
+    return items
+
+
+def _office_items() -> list[Todo]:
+    from kaoping.web.disputes.models import Dispute, DisputeStatus
+
+    items = []
+    collecting = list(Round.objects.filter(state=RoundState.COLLECTION).annotate(
+        units_n=Count("units", distinct=True),
+        done=Count("submissions", distinct=True, filter=Q(submissions__status__in=[
+            SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED])),
+    ))  # fmt: skip
+    plans = _plans([r.pk for r in collecting])
+    for r in collecting:
+        if missing := r.units_n - r.done:
+            items.append(Todo(
+                _("%(n)s unit(s) have not submitted to %(round)s") % {"n": missing, "round": r.name},
+                reverse("submissions:list", args=[r.pk]) + "?status=unsubmitted",
+                plans[r.pk].collection_deadline if r.pk in plans else None,
+            ))  # fmt: skip
+    for r in Round.objects.filter(state=RoundState.APPROVED):
+        items.append(Todo(_("Publish the approved results of %(round)s") % {"round": r.name},
+                          reverse("rounds:detail", args=[r.pk])))  # fmt: skip
+    waiting = (Dispute.objects.filter(status=DisputeStatus.FILED).order_by()
+               .values("round_id", "round__name").annotate(n=Count("id")))  # fmt: skip
+    for d in waiting:
+        items.append(Todo(_("%(n)s dispute(s) to accept or reject in %(round)s")
+                          % {"n": d["n"], "round": d["round__name"]},
+                          reverse("disputes:list", args=[d["round_id"]])))  # fmt: skip
+    return items
+
+
+def _expert_items(user) -> list[Todo]:
+    from kaoping.web.experts.models import ExpertGroup, SheetStatus
+
+    groups = (ExpertGroup.objects.filter(members=user, closed=False)
+              .exclude(sheets__expert=user, sheets__status=SheetStatus.SUBMITTED)
+              .select_related("round"))  # fmt: skip
+    plans = _plans([g.round_id for g in groups])
+    return [Todo(_("Score for %(group)s (%(round)s)") % {"group": g.name, "round": g.round.name},
+                 reverse("experts:group", args=[g.pk]),
+                 plans[g.round_id].expert_deadline if g.round_id in plans else None)
+            for g in groups]  # fmt: skip
