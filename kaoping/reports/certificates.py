@@ -54,6 +54,7 @@ def certificates_html(
     award: str = "",
     number_prefix: str = "",
     text_only: bool = False,
+    first_number: int = 1,
 ) -> str:
     """The certificates as one HTML document (one ``.certificate`` page per award).
 
@@ -70,7 +71,7 @@ def certificates_html(
     award = award or (DEFAULT_AWARD if lang != "en" else "assessment of employment work")
     e = html.escape
     pages = []
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(items, start=first_number):
         values = {"unit_name": item["unit_name"], "year": str(year), "tier": item["tier"],
                   "reason": item["reason"], "award": award}  # fmt: skip
         default = DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY
@@ -121,13 +122,15 @@ def render_certificates(
     award: str = "",
     number_prefix: str = "",
     text_only: bool = False,
+    first_number: int = 1,
 ) -> int:
     """Write the certificates as one PDF (a page each); returns the number of pages."""
     from weasyprint import HTML
 
     document = certificates_html(awards, year=year, issuer=issuer, date=date, title=title,
                                  body=body, unit_names=unit_names, lang=lang, award=award,
-                                 number_prefix=number_prefix, text_only=text_only)  # fmt: skip
+                                 number_prefix=number_prefix, text_only=text_only,
+                                 first_number=first_number)  # fmt: skip
     rendered = HTML(string=document).render()
     rendered.write_pdf(path)
     return len(rendered.pages)
