@@ -88,9 +88,11 @@ def fmt_percent(x: Any, decimals: int = 2) -> str:
     return DASH if is_missing(x) else f"{float(x):,.{decimals}f}%"
 
 
-def fmt_points(x: Any, decimals: int = 2) -> str:
+def fmt_points(x: Any, decimals: int = 2, lang: str = "zh") -> str:
     """A difference of two rates in percentage points: 0.4412 -> '0.44 个百分点'."""
-    return DASH if is_missing(x) else f"{float(x):.{decimals}f} 个百分点"
+    if is_missing(x):
+        return DASH
+    return f"{float(x):.{decimals}f} {'percentage points' if lang == 'en' else '个百分点'}"
 
 
 def fmt_amount(x: Any, unit: str = "万元", *, large: bool = False) -> str:
@@ -146,15 +148,15 @@ def fmt_value(x: Any, kind: str, unit: str = "") -> str:
     return f"{text}{unit}" if kind != "amount" else fmt_amount(x, unit or "万元")
 
 
-def fmt_difference(d: Any, kind: str, unit: str = "") -> str:
+def fmt_difference(d: Any, kind: str, unit: str = "", lang: str = "zh") -> str:
     """The size of a difference (unsigned): 个百分点 for rates, the unit otherwise."""
     if is_missing(d):
         return DASH
     d = abs(float(d))
     if kind == "ratio":
-        return fmt_points(d * 100)
+        return fmt_points(d * 100, lang=lang)
     if kind == "percent":
-        return fmt_points(d)
+        return fmt_points(d, lang=lang)
     if kind == "amount":
         return fmt_amount(d, unit or "万元")
     if kind == "people":
@@ -167,8 +169,8 @@ def fmt_change(d: Any, kind: str, unit: str = "", lang: str = "zh") -> str:
     if is_missing(d):
         return DASH
     value = float(d)
-    size = fmt_difference(value, kind, unit)
-    if round(value, 6) == 0 or size in (fmt_difference(0.0, kind, unit),):
+    size = fmt_difference(value, kind, unit, lang)
+    if round(value, 6) == 0 or size == fmt_difference(0.0, kind, unit, lang):
         return "unchanged" if lang == "en" else "持平"
     if lang == "en":
         return f"{'up' if value > 0 else 'down'} {size}"
@@ -202,11 +204,11 @@ def compare_words(
     if is_missing(value) or is_missing(mean):
         return ""
     gap = float(value) - float(mean)
-    size = fmt_difference(gap, kind, unit)
+    size = fmt_difference(gap, kind, unit, lang)
     tail = ""
     if reverse:
         tail = " (reverse indicator: lower is better)" if lang == "en" else "（逆向指标，越低越好）"
-    if size == fmt_difference(0.0, kind, unit):
+    if size == fmt_difference(0.0, kind, unit, lang):
         return f"level with the {average}" if lang == "en" else f"与{average}持平"
     if lang == "en":
         return f"{size} {'above' if gap > 0 else 'below'} the {average}{tail}"
