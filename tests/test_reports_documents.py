@@ -275,3 +275,56 @@ def test_sequential_change_only_with_an_earlier_period_of_the_same_year(rounds):
                              charts=False)  # fmt: skip
     changes = next(t for t in unit.tables() if t.key == "changes")
     assert changes.columns[-2:] == ["上期", "环比变化"]
+
+
+# --- Excel for finance staff ------------------------------------------------------------------
+
+
+def test_results_workbook_is_ready_for_finance_staff(rounds, round_doc, tmp_path):
+    from openpyxl import load_workbook
+
+    from kaoping.reports.xlsx_render import render_xlsx
+
+    result, _ = rounds
+    path = tmp_path / "round.xlsx"
+    render_xlsx(round_doc, result, path)
+    wb = load_workbook(path)
+    ranking = wb["排名"]
+    assert "2024年度" in ranking["A1"].value and "排名" in ranking["A1"].value  # the title row
+    assert ranking["A2"].value == "排名" and ranking.print_title_rows == "$2:$2"
+    assert ranking.page_setup.orientation == "landscape" and ranking.page_setup.paperSize == 9
+    assert ranking.page_setup.fitToWidth == 1 and ranking.sheet_properties.pageSetUpPr.fitToPage
+    assert "&P" in ranking.oddFooter.center.text
+    total = next(c for c in ranking[2] if c.value == "总分").column
+    cell = ranking.cell(3, total)
+    assert isinstance(cell.value, float) and cell.number_format == "0.00"
+    values = wb["指标值"]
+    a1 = next(c for c in values[2] if str(c.value).startswith("A1 ")).column
+    assert values.cell(3, a1).number_format == "0.00%" and values.cell(3, a1).value < 1
+    c2 = next(c for c in values[2] if str(c.value).startswith("C2 "))
+    assert "逆向" in c2.value and values.cell(3, c2.column).value > 0  # the rate, not × −1
+    method = [c.value for c in wb["评价方法"]["B"] if c.value]
+    assert any("标准分法" in str(v) for v in method) and "zscore" not in map(str, method)
+    tables = wb["报告表格"]
+    money = [r for r in tables.iter_rows() if r[0].value == "当年就业专项资金支出"][0]
+    assert isinstance(money[1].value, float) and money[1].number_format == "#,##0.00"
+
+
+def test_allocation_amounts_are_numbers_with_a_total_row(tmp_path):
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from kaoping.cli.main import app
+
+    beijing = ROOT / "examples/beijing"
+    out = tmp_path / "allocation.xlsx"
+    result = CliRunner().invoke(app, [
+        "allocate", str(beijing / "district-2024.csv"), "-s", "beijing-district-comprehensive",
+        "-e", str(beijing / "experts-2024.xlsx"), "--total", "1000000", "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ws = load_workbook(out).worksheets[0]
+    amounts = [ws.cell(r, 6).value for r in range(3, ws.max_row)]
+    assert all(isinstance(v, int) for v in amounts)  # numbers, so SUM works
+    assert ws.cell(ws.max_row, 1).value == "合计"
+    assert ws.cell(ws.max_row, 6).value == f"=SUM(F3:F{ws.max_row - 1})"
+    assert sum(amounts) == 1_000_000
