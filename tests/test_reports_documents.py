@@ -306,7 +306,7 @@ def test_results_workbook_is_ready_for_finance_staff(rounds, round_doc, tmp_path
     method = [c.value for c in wb["评价方法"]["B"] if c.value]
     assert any("标准分法" in str(v) for v in method) and "zscore" not in map(str, method)
     tables = wb["报告表格"]
-    money = [r for r in tables.iter_rows() if r[0].value == "当年就业专项资金支出"][0]
+    money = next(r for r in tables.iter_rows() if r[0].value == "当年就业专项资金支出")
     assert isinstance(money[1].value, float) and money[1].number_format == "#,##0.00"
 
 
