@@ -132,9 +132,16 @@ def report_command(
     uncertainty = None
     if robustness and (round_report or all_units):
         from kaoping.reports.uncertainty import report_options
+        from kaoping.scoring.messages import KaopingError
         from kaoping.scoring.robustness import analyse_assessment
 
-        uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
+        try:
+            uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
+        except KaopingError as exc:  # e.g. an indicator no unit has: the report goes without
+            for problem in exc.problems:
+                typer.echo(say(lang, "排名的不确定性未列入综合报告：{p}",
+                               "rank uncertainty left out of the round report: {p}",
+                               p=problem.text(lang)), err=True)  # fmt: skip
     documents = build_documents(
         result, prev_result, earlier, unit or [], all_units, round_report or all_units,
         texts, award_list, criticism, issuer, date, charts, lang, signing=signing,
