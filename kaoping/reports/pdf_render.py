@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO
 
+from kaoping.reports.layout import column_widths_mm
 from kaoping.reports.model import (
     Chart,
     Paragraph,
@@ -140,12 +141,12 @@ def _section(section: Section) -> str:
 
 def _table(block: Table) -> str:
     e = html.escape
-    cols = ""
-    if block.widths:
-        total = sum(block.widths[: len(block.columns)])
-        cols = "<colgroup>" + "".join(
-            f'<col style="width:{w / total * 100:.1f}%">' for w in block.widths[: len(block.columns)]
-        ) + "</colgroup>"  # fmt: skip
+    # The builder's relative widths, else widths from the content (codes never wrap).
+    widths = list(block.widths[: len(block.columns)]) or column_widths_mm(block, 160, 10)
+    total = sum(widths)
+    cols = "<colgroup>" + "".join(
+        f'<col style="width:{w / total * 100:.1f}%">' for w in widths
+    ) + "</colgroup>"  # fmt: skip
     head = "".join(f"<th>{e(c)}</th>" for c in block.columns)
     rows = []
     for row in block.rows:
