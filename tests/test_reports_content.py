@@ -10,7 +10,7 @@ import pytest
 
 from kaoping.reports.analysis import unit_facts
 from kaoping.reports.model import Paragraph, Table
-from kaoping.reports.round_report import build_round_report
+from kaoping.reports.round_report import build_round_report, without_field_keys
 from kaoping.reports.text import SECTION_TITLES, fmt_score, fmt_z
 from kaoping.reports.unit_report import build_unit_report
 from kaoping.scoring import BaseData, evaluate, load_scheme
@@ -120,8 +120,9 @@ def test_round_report_lists_ranking_method_and_every_assumption(rounds):
                              charts=False)  # fmt: skip
     assert [s.title.split("、")[1] for s in doc.sections] == SIX
     text = doc.plain_text()
-    for assumption in result.scheme.assumptions:
-        assert assumption in text
+    for assumption in result.scheme.assumptions:  # in Chinese words: no field keys
+        assert without_field_keys(assumption, result.scheme, "zh") in text
+    assert "price_factor" not in text
     ranking = table(doc, "ranking")
     assert [r[1] for r in ranking.rows] == [result.codes[u] for u in result.order()]
     assert ranking.rows[0][:3] == ["1", "110105", "朝阳区"]

@@ -284,7 +284,18 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
         sub = section.add_subsection("targets.assumptions", pick(lang, "（一）假设与说明",
                                                                   "Assumptions"))  # fmt: skip
         for i, text in enumerate(scheme.assumptions, start=1):
-            sub.add(Paragraph(f"{i}. {text}"))
+            sub.add(Paragraph(f"{i}. {without_field_keys(text, scheme, lang)}"))
+
+
+def without_field_keys(text: str, scheme, lang: str) -> str:
+    """A scheme's text without its field keys (English codes in Chinese text): "物价矫正系数
+    price_factor" -> "物价矫正系数"; a key on its own becomes the field's name."""
+    if lang == "en":
+        return text
+    for f in sorted(scheme.fields, key=lambda f: -len(f.key)):  # longest first: prev_x before x
+        if f.key in text:
+            text = text.replace(f"{f.label} {f.key}", f.label).replace(f.key, f.label)
+    return text
 
 
 def _measures(section, result, text, rectifications, names, lang: str) -> None:
