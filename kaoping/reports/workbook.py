@@ -15,12 +15,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaoping.reports.safe import safe_text
 from kaoping.reports.text import normalisation_name
 from kaoping.scoring.display import indicator_kind, natural_value
 from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.serialise import ranking_rows
-from kaoping.tables.sheets import HEADER_FILL, Column, number_format, safe_text, write_sheet
+from kaoping.tables.sheets import HEADER_FILL, Column, number_format, write_sheet
 
 __all__ = ["safe_text", "write_results_workbook"]
 

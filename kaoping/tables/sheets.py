@@ -37,13 +37,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaoping.reports.safe import safe_text  # one neutralisation of formula-like text
 from kaoping.scoring.display import excel_format
+
+__all__ = ["Column", "cell_value", "number_format", "print_setup", "safe_text", "write_sheet"]
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXTRA_FORMATS = {"rank": "0", "weight": "0.00%", "code": "@", "text": "@", "bool": "@"}
 MAX_WIDTH = 60
 
@@ -55,13 +57,6 @@ class Column:
     header: str
     kind: str = "text"
     total: bool = False
-
-
-def safe_text(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def cell_value(value: Any, kind: str, lang: str = "zh") -> Any:
