@@ -8,11 +8,11 @@ import csv
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from reports_helpers import ROOT, demo_rounds
 
 from kaoping.reports.docx_render import render_docx
 from kaoping.reports.errors import ReportInputError
@@ -21,23 +21,14 @@ from kaoping.reports.round_report import build_round_report
 from kaoping.reports.unit_report import build_unit_report
 from kaoping.scoring import BaseData, evaluate, load_scheme
 
-ROOT = Path(__file__).resolve().parent.parent
 SIGNING = {"issuer": "北京某某绩效评价有限公司", "date": "2025年3月15日",
            "client": "北京市财政局", "number": "京绩评〔2025〕第015号",
            "team": [("张明", "项目负责人"), ("李华", "评价人员")]}  # fmt: skip
 
 
-def read(path: Path) -> BaseData:
-    with path.open(encoding="utf-8") as f:
-        return BaseData.from_records(list(csv.DictReader(f)), source=path.name)
-
-
 @pytest.fixture(scope="module")
 def rounds():
-    scheme = load_scheme("mof-2012")
-    previous = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2023.csv"))
-    result = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2024.csv"), previous=previous)
-    return result, previous
+    return demo_rounds()
 
 
 @pytest.fixture(scope="module")
