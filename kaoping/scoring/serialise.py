@@ -61,17 +61,12 @@ def unit_entry(result: EvaluationResult, u: int, lang: str = DEFAULT_LANGUAGE) -
 
 
 class _Rows:
-    """A result's arrays as Python lists (one conversion for all units, not one per cell),
-    and the unit entries built from them."""
+    """The unit entries of a result, each built from its rows converted to Python lists at
+    once (not cell by cell; and one unit at a time, so memory stays flat)."""
 
     def __init__(self, result: EvaluationResult, lang: str) -> None:
         self.result = result
         self.codes = result.scheme.indicator_codes
-        self.values = result.values.tolist()
-        self.z = result.z.tolist()
-        self.scores = result.scores.tolist()
-        self.points = result.standard_points.tolist()
-        self.reasons = result.reasons.tolist()
         self.totals = result.totals.tolist()
         self.ranks = result.ranks.tolist()
         self.groups = {code: scores.tolist() for code, scores in result.group_scores.items()}
@@ -82,9 +77,11 @@ class _Rows:
     def entry(self, u: int) -> dict[str, Any]:
         result = self.result
         unit = result.data.units[u]
-        values, z, scores, points = self.values[u], self.z[u], self.scores[u], self.points[u]
+        values, z = result.values[u].tolist(), result.z[u].tolist()
+        scores, points = result.scores[u].tolist(), result.standard_points[u].tolist()
         indicators = {}
-        for j, (code, reason) in enumerate(zip(self.codes, self.reasons[u], strict=True)):
+        for j, (code, reason) in enumerate(zip(self.codes, result.reasons[u].tolist(),
+                                               strict=True)):  # fmt: skip
             text = self.texts.get(reason)
             indicators[code] = {
                 "value": _nan_none(values[j]),
