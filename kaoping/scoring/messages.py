@@ -141,8 +141,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- base-data tables ---------------------------------------------------------
     "data.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "data.unsupported_format": (
-        "不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv",
-        "unsupported file type “{suffix}”, use .xlsx or .csv",
+        "不支持的文件类型“{suffix}”，请使用 .xlsx、.csv 或 Unicode 文本（.txt）",
+        "unsupported file type “{suffix}”, use .xlsx, .csv or Unicode text (.txt)",
     ),
     "data.encoding": (
         "文件编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx",
@@ -182,6 +182,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "工作簿中没有可见的工作表（隐藏的工作表不会被读取）；请取消隐藏“基础数据”工作表",
         "the workbook has no visible worksheet (hidden sheets are never read): unhide the "
         "sheet “基础数据”",
+    ),
+    # --- plausibility (warnings: kaoping.tables.plausibility) -------------------------
+    "plausibility.range": (
+        "{unit}：值 {value} 超出通常范围 {min}～{max}{hint}",
+        "{unit}: the value {value} is outside the usual range {min}–{max}{hint}",
+    ),
+    "plausibility.people_without_money": (
+        "{unit}：有 {value} 人享受，但“{other}”为 0",
+        "{unit}: {value} people benefited, but “{other}” is 0",
+    ),
+    "plausibility.money_without_people": (
+        "{unit}：支出 {value}，但享受人数“{other}”为 0",
+        "{unit}: {value} was spent, but the number of people “{other}” is 0",
+    ),
+    "plausibility.share": (
+        "{unit}：值 {value} 大于“{whole}”（占 {share}），比例超过 100%",
+        "{unit}: the value {value} exceeds “{whole}” ({share}), a share over 100%",
+    ),
+    "plausibility.previous": (
+        "{unit}：填报的上年数 {value} 与上年基础数据 {last_year} 不一致",
+        "{unit}: last year's figure {value} differs from last year's data {last_year}",
+    ),
+    "plausibility.outlier": (
+        "{unit}：值 {value} 与其他单位相差悬殊（稳健 z = {z}，阈值 {limit}），请核对单位和小数点",
+        "{unit}: the value {value} is far from the other units' (robust z = {z}, limit "
+        "{limit}): check the unit of measure and the decimal point",
+    ),
+    "plausibility.all_zero": (
+        "{unit}：所有金额均为 0，该单位将只按其余指标排名定级",
+        "{unit}: every amount is 0; the unit would be ranked on its other indicators alone",
+    ),
+    "plausibility.year": (
+        "{unit}：年度为 {value}，与本轮评价年度 {round_year} 不符",
+        "{unit}: the year is {value}, not the round's year {round_year}",
+    ),
+    "scheme.plausibility_field": (
+        "合理性检查的“{key}”应为方案中的字段，而不是“{field}”",
+        "the plausibility check's “{key}” must be a field of the scheme, not “{field}”",
     ),
     "data.no_header": (
         "找不到表头行：前 10 行中没有一行主要由方案的字段名称或代码组成（例如{examples}）",
@@ -256,6 +294,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "eval.sd_zero": (
         "指标“{code}”各单位取值相同（标准差为 0），标准分均记为 0",
         "all units have the same value of “{code}” (sd 0): every z-score is 0",
+    ),
+    "eval.geometric_nonpositive": (
+        "单位“{unit}”在“{group}”下有不大于 0 的得分，几何平均无法计算；"
+        "请改用得分为正的标准化（如极差法映射到 1～100）或算术平均",
+        "the unit “{unit}” has a score of 0 or below under “{group}”: a geometric mean needs "
+        "positive scores (normalise onto positive scores, e.g. min-max onto 1-100, or use the "
+        "arithmetic mean)",
     ),
     "eval.few_units": (
         "指标 {codes} 只有 {n} 个单位参与标准化：两个单位时标准得分只能是 +1 或 −1（得 {high} 或 {low} 分），"
@@ -482,6 +527,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "robustness.units": (
         "排名稳健性分析需要 2 到 {max} 个单位，实为 {n} 个",
         "the robustness analysis needs 2 to {max} units, got {n}",
+    ),
+    "robustness.geometric_nonpositive": (
+        "备选“{choice}”下有不大于 0 的得分（最小 {min}），几何平均无法计算；"
+        "请改用得分为正的标准化（如 minmax:1-100 或 zscore:10,2）",
+        "under the alternative “{choice}” some scores are 0 or below (lowest {min}): a geometric "
+        "mean needs positive scores (use e.g. minmax:1-100 or zscore:10,2)",
+    ),
+    "robustness.no_expert_scores": (
+        "要重抽专家评分，需要专家评分表（--experts）",
+        "resampling the experts needs the expert score sheets (--experts)",
+    ),
+    "robustness.mixed_aggregation": (
+        "方案在不同层级混用算术与几何平均，稳健性分析需统一的加总方法；请用 --aggregations 指定",
+        "the scheme mixes arithmetic and geometric means across levels; the robustness "
+        "analysis needs one method for the whole tree: give --aggregations",
+    ),
+    "robustness.redundant": (
+        "备选“{first}”与“{second}”对每个单位的排名完全相同（得分只差一个线性变换），"
+        "同时列出会让它被多抽一倍；请去掉其中一个",
+        "the alternatives “{first}” and “{second}” rank every unit the same (their scores differ "
+        "by one linear map), so listing both would draw it twice as often: drop one",
     ),
     "robustness.constraints": (
         "权重扰动 {spread} 时，重抽 {rounds} 轮后仍有权重不满足方案的权重约束“{rule}”；请减小 --weight-spread",

@@ -3,13 +3,15 @@ rows of the ranking table (for the terminal, CSV, Excel and the web application)
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from kaoping.scoring.evaluation import EvaluationResult
-from kaoping.scoring.messages import DEFAULT_LANGUAGE
+from kaoping.scoring.evaluation import REASON_CODES, EvaluationResult
+from kaoping.scoring.messages import DEFAULT_LANGUAGE, Problem
 
 
 def result_to_dict(result: EvaluationResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -19,47 +21,126 @@ def result_to_dict(result: EvaluationResult, lang: str = DEFAULT_LANGUAGE) -> di
     ``score`` is the final indicator score after standards, whose points are ``adjustment``.
     Units are listed in rank order.
     """
+    document = result_document(result, lang)
+    document["units"] = list(document["units"])
+    return document
+
+
+def result_document(
+    result: EvaluationResult,
+    lang: str = DEFAULT_LANGUAGE,
+    extend: Callable[[int, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """:func:`result_to_dict` with ``units`` a generator (one unit's entry at a time, for
+    :func:`iter_json`); ``extend(u, entry)`` may add to each unit's entry."""
     scheme = result.scheme
-    units = []
-    for u in result.order():
-        unit = result.data.units[u]
-        indicators = {}
-        for j, ind in enumerate(scheme.indicators):
-            problem = result.reason_problem(u, j)
-            indicators[ind.code] = {
-                "value": _num(result.values[u, j]),
-                "z": _num(result.z[u, j]),
-                "score": _num(result.scores[u, j]),
-                "adjustment": float(result.standard_points[u, j]),
-                "status": "ok" if problem is None else "not_applicable",
-                "reason": None if problem is None else problem.text(lang),
-            }
-        entry: dict[str, Any] = {
-            "code": unit.code,
-            "name": unit.name,
-            "year": unit.year,
-            "total": _num(result.totals[u]),
-            "rank": int(result.ranks[u]) or None,
-            "grade": result.grades[u],
-            "groups": {code: _num(scores[u]) for code, scores in result.group_scores.items()},
-            "indicators": indicators,
-        }
-        if result.adjustments:
-            entry["base_total"] = _num(result.base_totals[u])
-            entry["bonus"] = float(result.bonus[u])
-        if result.previous is not None:
-            entry["previous"] = _previous(result, u)
-        units.append(entry)
+
+    def units() -> Iterator[dict[str, Any]]:
+        rows = _Rows(result, lang)  # the arrays as Python lists, converted once
+        for u in result.order():
+            entry = rows.entry(u)
+            if extend is not None:
+                extend(u, entry)
+            yield entry
+
     return {
         "scheme": {"code": scheme.code, "version": scheme.version, "sha256": scheme.sha256},
         "input_sha256": result.data.sha256,
-        "units": units,
+        "units": units(),
         "indicators": {
             code: {k: _clean(v) for k, v in stats.items() if k != "code"}
             for code, stats in result.stats.items()
         },
         "warnings": [w.render(lang) for w in result.warnings],
     }
+
+
+def unit_entry(result: EvaluationResult, u: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Unit ``u``'s entry of the JSON document: total, rank, grade, groups, indicators."""
+    return _Rows(result, lang).entry(u)
+
+
+class _Rows:
+    """The unit entries of a result, each built from its rows converted to Python lists at
+    once (not cell by cell; and one unit at a time, so memory stays flat)."""
+
+    def __init__(self, result: EvaluationResult, lang: str) -> None:
+        self.result = result
+        self.codes = result.scheme.indicator_codes
+        self.totals = result.totals.tolist()
+        self.ranks = result.ranks.tolist()
+        self.groups = {code: scores.tolist() for code, scores in result.group_scores.items()}
+        self.texts = {code: Problem(key).text(lang) for code, key in REASON_CODES.items()}
+        self.base = result.base_totals.tolist() if result.adjustments else None
+        self.bonus = result.bonus.tolist() if result.adjustments else None
+
+    def entry(self, u: int) -> dict[str, Any]:
+        result = self.result
+        unit = result.data.units[u]
+        values, z = result.values[u].tolist(), result.z[u].tolist()
+        scores, points = result.scores[u].tolist(), result.standard_points[u].tolist()
+        indicators = {}
+        for j, (code, reason) in enumerate(zip(self.codes, result.reasons[u].tolist(),
+                                               strict=True)):  # fmt: skip
+            text = self.texts.get(reason)
+            indicators[code] = {
+                "value": _nan_none(values[j]),
+                "z": _nan_none(z[j]),
+                "score": _nan_none(scores[j]),
+                "adjustment": points[j],
+                "status": "ok" if text is None else "not_applicable",
+                "reason": text,
+            }
+        entry: dict[str, Any] = {
+            "code": unit.code,
+            "name": unit.name,
+            "year": unit.year,
+            "total": _nan_none(self.totals[u]),
+            "rank": self.ranks[u] or None,
+            "grade": result.grades[u],
+            "groups": {code: _nan_none(scores[u]) for code, scores in self.groups.items()},
+            "indicators": indicators,
+        }
+        if self.base is not None and self.bonus is not None:
+            entry["base_total"] = _nan_none(self.base[u])
+            entry["bonus"] = self.bonus[u]
+        if result.previous is not None:
+            entry["previous"] = _previous(result, u)
+        return entry
+
+
+def _nan_none(x: float) -> float | None:
+    return None if x != x else x  # NaN is the one float unequal to itself
+
+
+def iter_json(document: Any) -> Iterator[str]:
+    """Compact JSON text of ``document`` in pieces: a generator among its values is written
+    item by item, so a document of any number of units needs the memory of one unit.
+
+    Compact separators and the C encoder (``indent`` forces Python's slow one); complete and
+    unrounded, as :func:`json.dumps` writes it.
+
+    Examples
+    --------
+    >>> "".join(iter_json({"a": 1, "units": (u for u in [{"x": 1.5}, {"x": None}]), "b": "中"}))
+    '{"a":1,"units":[{"x":1.5},{"x":null}],"b":"中"}'
+    """
+    if isinstance(document, dict):
+        yield "{"
+        for i, (key, value) in enumerate(document.items()):
+            yield ("," if i else "") + _ENCODER.encode(str(key)) + ":"
+            yield from iter_json(value)
+        yield "}"
+    elif isinstance(document, Iterator):
+        yield "["
+        for i, item in enumerate(document):
+            yield ("," if i else "") + _ENCODER.encode(item)
+        yield "]"
+    else:
+        yield _ENCODER.encode(document)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def ranking_rows(result: EvaluationResult) -> list[dict[str, Any]]:

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "kaoping.web.middleware.InputBoundaryMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaoping.web.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -34,7 +34,10 @@ OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "p
 
 # Sections that later parts of the system read from the scheme (awards, expert rules, ...);
 # the loader keeps them in ``Scheme.sections`` and their own modules validate them.
-EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_awards", "report"}
+EXTENSION_SECTIONS = {
+    "awards", "experts", "adjustments", "veto", "special_awards", "report",
+    "plausibility",  # warnings for unlikely values: kaoping.tables.plausibility (issue 11)
+}  # fmt: skip
 
 WEIGHT_TOLERANCE = 1e-6
 # Units of measure as English readers know them (the scheme files write them in Chinese).
@@ -126,6 +129,7 @@ class GroupSpec:
     weight: float
     parent: str | None = None
     name_en: str = ""
+    aggregation: str | None = None  # None: the scheme's scoring.aggregation
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
@@ -149,6 +153,13 @@ class IndicatorSpec:
     kind: str = "quantitative"
     name_en: str = ""
     description: str = ""
+    # How documents write the value (kaoping.scoring.display): "" lets the unit decide.
+    display: str = ""
+    # The formula is a lower-is-better quantity times -1 (the notice's 失业率（乘 -1）):
+    # documents write the quantity itself and call the indicator reverse (逆向指标).
+    negated: bool = False
+    display_name: str = ""  # the name in running text, when the formal name is awkward
+    display_name_en: str = ""
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
@@ -183,6 +194,14 @@ class ScoringRules:
     cap: float = 100.0
     not_applicable: str = "renormalise"
     tie_decimals: int = 6
+    # Composite-indicator options (kaoping.scoring.composite); the notice uses none of them.
+    imputation: str = "none"
+    imputation_group: str | None = None  # a field holding each unit's group; None: all units
+    treatment: str = "none"
+    winsorise_limit: int = 5
+    skew_max: float = 2.0
+    kurtosis_max: float = 3.5
+    aggregation: str = "arithmetic"
 
 
 @dataclass(frozen=True)

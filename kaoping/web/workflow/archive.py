@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.scoring import Assessment, BaseData, assess
 from kaoping.scoring.adjustments import AdjustmentEntry
+from kaoping.scoring.assessment import PRICE_FACTOR
 from kaoping.scoring.evaluation import Adjustment
 from kaoping.web.audit.keys import signing_key, trusted_keys
 from kaoping.web.audit.log import chain_position, entry_as_dict, record
@@ -58,9 +59,11 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     scheme = round.scheme()
     data, adjustments = _inputs_of(round, run, scheme)
     # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
+    # The evaluator's price factors go back to their own table (not the units' data).
+    data, factors = _evaluator_factors(scheme, data)
     assessment = Assessment(scheme, data, adjustments=tuple(
         AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
-    ), period=str(round.year))  # fmt: skip
+    ), price_factors=factors, period=str(round.year))  # fmt: skip
     result = assess(assessment).evaluation
     _check_same_as_published(result, run)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
@@ -82,6 +85,20 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
                       title=f"{round.name}（{round.year}）", acting_user=acting_user,
                       verification="")  # fmt: skip
+
+
+def _evaluator_factors(scheme, data: BaseData) -> tuple[BaseData, dict[str, float] | None]:
+    """``data`` without the price factor column, and the factors it held (None: none)."""
+    evaluator = {f.key for f in scheme.fields if f.source == "evaluator"}
+    if PRICE_FACTOR not in evaluator or PRICE_FACTOR not in data.columns:
+        return data, None
+    column = data.columns[PRICE_FACTOR]
+    factors = {c: float(v) for c, v in zip(data.codes, column, strict=True) if v == v}
+    kept = {k: v for k, v in data.columns.items() if k not in evaluator}
+    stripped = BaseData(units=list(data.units), columns=kept, source=data.source, rows=data.rows,
+                        extras=dict(data.extras))  # fmt: skip
+    stripped.sha256 = stripped.fingerprint()
+    return stripped, factors
 
 
 def _inputs_of(round: Round, run, scheme) -> tuple[BaseData, list[Adjustment]]:
