@@ -153,6 +153,13 @@ class IndicatorSpec:
     kind: str = "quantitative"
     name_en: str = ""
     description: str = ""
+    # How documents write the value (kaoping.scoring.display): "" lets the unit decide.
+    display: str = ""
+    # The formula is a lower-is-better quantity times -1 (the notice's 失业率（乘 -1）):
+    # documents write the quantity itself and call the indicator reverse (逆向指标).
+    negated: bool = False
+    display_name: str = ""  # the name in running text, when the formal name is awkward
+    display_name_en: str = ""
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
