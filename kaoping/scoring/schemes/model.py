@@ -34,7 +34,10 @@ OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "p
 
 # Sections that later parts of the system read from the scheme (awards, expert rules, ...);
 # the loader keeps them in ``Scheme.sections`` and their own modules validate them.
-EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_awards", "report"}
+EXTENSION_SECTIONS = {
+    "awards", "experts", "adjustments", "veto", "special_awards", "report",
+    "plausibility",  # warnings for unlikely values: kaoping.tables.plausibility (issue 11)
+}  # fmt: skip
 
 WEIGHT_TOLERANCE = 1e-6
 # Units of measure as English readers know them (the scheme files write them in Chinese).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,8 +64,19 @@ def unit_file_name(code: str, name: str, ext: str) -> str:
     --------
     >>> unit_file_name("110101", "东城区", "pdf")
     '110101-东城区-绩效评价报告.pdf'
+
+    A name with a path separator or a character Windows refuses would make folders inside
+    the reports' zip (or fail to extract): those become ``_`` (issue 11).
+
+    >>> unit_file_name("110199", "开发区/自贸区", "pdf")
+    '110199-开发区_自贸区-绩效评价报告.pdf'
     """
-    return f"{code}-{name}-绩效评价报告.{ext}"
+    stem = _UNSAFE_IN_FILE_NAMES.sub("_", f"{code}-{name}-绩效评价报告").strip("._")
+    return f"{stem or code}.{ext}"
+
+
+# Path separators, characters Windows refuses in file names, and control characters.
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = True):
