@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "kaoping.web.experts",
     "kaoping.web.results",
     "kaoping.web.disputes",
+    "kaoping.web.approvals",
     "kaoping.web.api",
 ]
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.web.accounts.models import Role
+from kaoping.web.approvals.models import ChangeRequest, RequestStatus
 from kaoping.web.permissions import roles_of, unit_ids_of
 from kaoping.web.planning.models import Reminder, RoundPlan
 from kaoping.web.rounds.models import Round, RoundState
@@ -46,6 +47,9 @@ def todos(user) -> list[Todo]:
     if Role.OFFICE in roles:
         items += _office_items()
     if Role.COMMITTEE in roles:
+        items += [Todo(_("Decide on a change after publication of %(round)s") % {"round": c.round.name},
+                       reverse("approvals:changes", args=[c.round_id]))
+                  for c in ChangeRequest.objects.filter(status=RequestStatus.PENDING).select_related("round")]  # fmt: skip
         items += [Todo(_("Review and approve the results of %(round)s") % {"round": r.name},
                        reverse("rounds:detail", args=[r.pk]))
                   for r in Round.objects.filter(state=RoundState.REVIEW)]  # fmt: skip

@@ -164,7 +164,12 @@ def test_the_archive_keeps_every_publication_not_only_the_last(world):
     from kaoping.web.results.actions import do_start_scoring_run
 
     round = world.published()
-    do_transition(round, "reopen", acting_user=world.office, target="scoring", reason="更正加分项")
+    from kaoping.web.approvals.actions import do_decide, do_request_reopen
+
+    change = do_request_reopen(
+        round, target="scoring", reason="更正加分项", acting_user=world.office
+    )
+    do_decide(change, approve=True, note="", acting_user=world.committee)
     do_start_scoring_run(round, acting_user=world.agency)
     do_transition(round, "submit_for_review", acting_user=world.office)
     do_transition(round, "approve", acting_user=world.committee)

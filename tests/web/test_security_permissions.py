@@ -43,7 +43,7 @@ def targets(world):
     round = world.published()
     ids = {"round_id": round.pk, "unit_id": world.dongcheng.pk, "archive_id": 1,
            "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-           "group_id": 1, "action": "close", "token_id": 1, "check_id": 1}  # fmt: skip
+           "group_id": 1, "action": "close", "token_id": 1, "check_id": 1, "change_id": 1}  # fmt: skip
     return [(name, fill(route, ids)) for route, name in patterns() if name not in PUBLIC]
 
 

@@ -19,6 +19,7 @@ from kaoping.web.rounds.models import (
     REOPEN_TARGETS,
     TRANSITIONS,
     Round,
+    RoundState,
     RoundTransition,
     parse_scheme_text,
     sha256_text,
@@ -75,7 +76,13 @@ def check_scheme_text(text: str) -> None:
 
 
 def do_transition(
-    round: Round, action: str, *, acting_user, reason: str = "", target: str | None = None
+    round: Round,
+    action: str,
+    *,
+    acting_user,
+    reason: str = "",
+    target: str | None = None,
+    approval=None,
 ) -> RoundTransition:
     """Perform an explicit action on a round, refusing wrong states; record who, when, why."""
     transition = TRANSITIONS.get(action)
@@ -95,6 +102,14 @@ def do_transition(
                 _("Please give a reason for “%(action)s”.") % {"action": transition.label}
             )
         new_state = transition.target or _reopen_target(current, target)
+        # Reopening published results needs the committee (kaoping.web.approvals).
+        if (
+            action == "reopen"
+            and current in (RoundState.PUBLISHED, RoundState.CLOSED)
+            and (approval is None or approval.status != "approved")
+        ):
+            raise ActionError(_("Reopening a published or archived round needs the committee's "
+                                "approval: request it."))  # fmt: skip
         _check_preconditions(round, action)
         now = timezone.now()
         if action == "publish_scheme":
@@ -110,6 +125,8 @@ def do_transition(
             round.results_published_at = now
         data = {"from": current, "to": new_state, "reason": reason,
                 "scheme_sha256": round.scheme_sha256}  # fmt: skip
+        if approval is not None:
+            data["approval"] = {"request": approval.pk, "approved_by": approval.decided_by.username}
         if action == "close":
             from kaoping.web.rounds.archive import build_round_archive
 
