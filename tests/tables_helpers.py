@@ -28,6 +28,11 @@ def mof() -> Scheme:
     return load_scheme("mof-2012")
 
 
+def unit_fields() -> list:
+    """The fields of a unit's base-data table (the evaluator's price factor is not one)."""
+    return [f for f in mof().fields if f.source == "unit"]
+
+
 def scheme_with_fields(extra: Iterable[Mapping[str, Any]]) -> Scheme:
     """mof-2012 with more fields appended, e.g. an optional field without a default."""
     raw = copy.deepcopy(dict(mof().raw))
@@ -64,7 +69,9 @@ def table(
 ) -> list[list[Any]]:
     """Header row (labels, keys or English labels) then one row per record."""
     scheme = scheme or mof()
-    keys = list(keys) if keys is not None else [f.key for f in scheme.fields]
+    # The columns of a unit's table: not the evaluator's fields (the price factor).
+    keys = list(keys) if keys is not None else [f.key for f in scheme.fields
+                                                 if f.source == "unit"]  # fmt: skip
     names = {
         "label": {f.key: f.label for f in scheme.fields},
         "key": {f.key: f.key for f in scheme.fields},

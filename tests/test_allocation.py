@@ -75,3 +75,28 @@ def test_amounts_always_sum_exactly_and_stay_within_one_of_the_exact_share(total
     assert sum(s.minor_units for s in shares) == total
     assert all(0 <= s.minor_units - s.exact < 1 or 0 <= s.exact - s.minor_units < 1
                for s in shares)  # fmt: skip
+
+
+def test_remainders_are_broken_on_the_decimals_shown_not_on_float_noise():
+    # 216305 × 0.3 = 64891.5 and × 0.7 = 151413.5: an exact tie, which goes to the larger
+    # weight. As binary floats 0.3 reads as 0.2999999999999999889, which used to hand the
+    # last yuan to A.
+    shares = allocate(216305, [Recipient("A", "甲", 0.3), Recipient("B", "乙", 0.7)])
+    assert [s.amount for s in shares] == [64891, 151414]
+    # With scores, the score counts as shown (two decimals): 90.004999 is 90.00.
+    by_score = allocate(
+        3, [Recipient("A", "甲", 1, score=90.004999), Recipient("B", "乙", 1, score=90.0),
+            Recipient("C", "丙", 1, score=90.0)], by_score=True,
+    )  # fmt: skip
+    assert [s.amount for s in by_score] == [1, 1, 1]
+    assert len({s.weight for s in by_score}) == 1
+
+
+def test_only_units_of_the_register_receive_money():
+    from kaoping.scoring.messages import DataError
+
+    with pytest.raises(DataError) as err:
+        allocate(1000, [Recipient("110108", "海淀区", 1), Recipient("P001", "张某某", 1)],
+                 register=["110108", "110105"])  # fmt: skip
+    assert [p.code for p in err.value.problems] == ["allocation.not_in_register"]
+    assert "P001" in err.value.problems[0].render("zh")

@@ -152,7 +152,12 @@ def test_targets_progress_and_score(tmp_path):
     proc = run("targets", "progress", str(EX / "targets-2024.csv"), "-f", "json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert len(doc) == 16 and all(d["through"] == "Q2" for d in doc)
+    assert len(doc) == 32 and all(d["through"] == "Q2" for d in doc)
+    # the unemployment rate is a cap (控制线): never pro-rated, on target below it
+    rates = [d for d in doc if d["key"] == "registered_unemployment_rate"]
+    assert len(rates) == 16 and all(d["expected"] == 3.5 for d in rates)
+    assert all(d["on_track"] == (d["actual"] <= 3.5) for d in rates)
+    assert not next(d for d in rates if d["code"] == "110119")["on_track"]  # 3.8 > 3.5
     first = doc[0]
     assert first["expected"] == first["target"] * 0.5  # plan 20% + 30% by June
     proc = run("targets", "score", str(EX / "member-targets-2024.csv"), "-f", "csv")

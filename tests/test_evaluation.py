@@ -185,18 +185,19 @@ def test_unit_with_everything_not_applicable():
     scheme = make_scheme([ind("G1", "x / y", 60), ind("G2", "x", 40)])
     result = evaluate(scheme, data_of(rows))
     assert math.isnan(result.totals[4]) and result.ranks[4] == 0 and result.grades[4] is None
-    assert [w.code for w in result.warnings] == ["eval.unit_all_na"]
-    assert result.warnings[0].render() == "单位“u5”没有任何可计算的指标"
+    # G1 (x / y) applies to two units only: z-scores of two units warn too
+    assert [w.code for w in result.warnings] == ["eval.few_units", "eval.unit_all_na"]
+    assert result.warnings[-1].render() == "单位“u5”没有任何可计算的指标"
     doc = result_to_dict(result)
     assert doc["units"][-1]["code"] == "u5"  # unranked units come last
     assert doc["units"][-1]["total"] is None and doc["units"][-1]["rank"] is None
-    assert doc["warnings"] == ["单位“u5”没有任何可计算的指标"]
+    assert doc["warnings"][-1] == "单位“u5”没有任何可计算的指标"
 
 
 def test_indicator_applicable_to_nobody_warns():
     scheme = make_scheme([ind("G1", "x / y", 60), ind("G2", "x", 40)])
     result = evaluate(scheme, data_of([{"x": 1, "y": 0}, {"x": 2, "y": 0}]))
-    assert [w.code for w in result.warnings] == ["eval.no_applicable"]
+    assert [w.code for w in result.warnings] == ["eval.no_applicable", "eval.few_units"]
     assert r4(result.totals) == [70.0, 90.0]  # G2 alone
 
 
@@ -401,3 +402,22 @@ def test_weighted_mean_renormalises_over_present_children():
         [np.array([90.0, 90.0, np.nan]), np.array([70.0, np.nan, np.nan])], [0.6, 0.4]
     )
     assert r4(out) == [82.0, 90.0, None]
+
+
+def test_standardising_fewer_than_three_units_warns_and_says_what_the_scores_mean():
+    from kaoping.scoring import BaseData, scheme_from_dict
+
+    scheme = scheme_from_dict({
+        "scheme": {"code": "t", "name": "t", "version": "1"},
+        "fields": [{"key": "x"}], "groups": [{"code": "G", "name": "G", "weight": 100}],
+        "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 100, "formula": "x"}],
+    })  # fmt: skip
+    two = evaluate(scheme, BaseData.from_records([{"unit_code": "1", "x": 1},
+                                                  {"unit_code": "2", "x": 5}]))  # fmt: skip
+    assert sorted(two.totals.tolist()) == [70.0, 90.0]  # every z is ±1, whatever the gap
+    warning = next(w for w in two.warnings if w.code == "eval.few_units")
+    assert "2 个单位" in warning.text("zh") and "90 或 70" in warning.text("zh")
+    assert "who is ahead, not by how much" in warning.text("en")
+    three = evaluate(scheme, BaseData.from_records([{"unit_code": c, "x": v}
+                                                    for c, v in [("1", 1), ("2", 5), ("3", 2)]]))  # fmt: skip
+    assert not [w for w in three.warnings if w.code == "eval.few_units"]

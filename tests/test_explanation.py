@@ -24,8 +24,12 @@ WORKED = ROOT / "docs" / "examples" / "mof-2012-worked.csv"
 
 
 def worked_result(**kwargs):
+    # The worked example's units with the evaluator's price factors (a table of the round).
+    with WORKED.with_name("mof-2012-worked-price-factors.csv").open(encoding="utf-8") as handle:
+        factors = {r["单位编码"]: r["物价矫正系数"] for r in csv.DictReader(handle)}
     with WORKED.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = [dict(r, price_factor=factors.get(r["unit_code"], ""))
+                for r in csv.DictReader(handle)]  # fmt: skip
     data = BaseData.from_records(rows, source=WORKED.name)
     data.rows = [2, 3, 4, 5]
     return evaluate(load_scheme("mof-2012"), data, **kwargs)
@@ -208,3 +212,45 @@ def test_substitute_operand_signed():
     assert substitute("-a + 1e-5", {"a": 2.0}) == "−2 + 1e-5"
     assert operand(-1.58, first=True) == "−1.58" and operand(-1.59312) == "(−1.59312)"
     assert operand(None) == "—" and signed(-0.5) == "−0.5" and signed(3.0) == "3"
+
+
+def test_a_clamp_is_shown_as_a_clamp():
+    from kaoping.tables import read_base_data
+
+    scheme = load_scheme("mof-2012")
+    data = read_base_data(ROOT / "examples" / "mof-2012-demo-2024.csv", scheme)
+    result = evaluate(scheme, data)
+    text = explain(result, "110105").render()
+    assert "得分 = 80 + 10 × 2.4431 = 104.431，超过上限，按 100 计" in text
+    assert "score = 80 + 10 × 2.4431 = 104.431, capped at 100" in explain(result, "110105").render(
+        "en"
+    )
+    assert "（限定 0～100）" in text  # an unclamped score still says its bounds
+
+
+def test_target_and_efficacy_items_show_their_target_and_formula():
+    from kaoping.scoring import Assessment, assess
+    from kaoping.tables import read_base_data
+    from kaoping.tables.inputs import read_assessment
+
+    beijing = ROOT / "examples" / "beijing"
+    district = assess(read_assessment(
+        beijing / "district-2024.csv", "beijing-district-comprehensive",
+        experts=beijing / "experts-2024.xlsx", recusals=beijing / "recusals.csv",
+        targets=beijing / "targets-2024.csv",
+    ))  # fmt: skip
+    text = explain(district.evaluation, "110108").render()
+    assert "得分 = 100 × min(55433 / 55500, 1) = 99.8793" in text
+    assert "目标值 55500 取自 new_jobs_target" in text
+    scheme = load_scheme("beijing-small-loan")
+    loans = assess(Assessment(scheme, read_base_data(beijing / "small-loan-2024.csv", scheme)))
+    step = next(s for s in explain(loans.evaluation, "G01").indicators
+                if s.normalisation == "efficacy")  # fmt: skip
+    rendered = explain(loans.evaluation, "G01").render()
+    assert f"60 + 40 × ({step.value:g} − 不允许值" in rendered.replace(
+        f"{step.value:.6g}", f"{step.value:g}"
+    )
+    assert step.target is not None and step.low is not None
+    assert step.unclamped == pytest.approx(
+        60 + 40 * (step.value - step.low) / (step.target - step.low)
+    )

@@ -21,6 +21,8 @@ from kaoping.scoring.evaluation import MISSING, ZERO_DENOMINATOR
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "mof-2012.md"
 CSV = ROOT / "docs" / "examples" / "mof-2012-worked.csv"
+# The evaluator's price factors: a table of the round, not a column of the units' data.
+FACTORS = ROOT / "docs" / "examples" / "mof-2012-worked-price-factors.csv"
 NOT_APPLICABLE = {"—（分母为零）": ZERO_DENOMINATOR, "—（缺数）": MISSING}
 
 
@@ -52,8 +54,12 @@ def f4(x: float) -> str:
 
 
 def records() -> list[dict[str, str]]:
+    """The units' data with the evaluator's factor added (empty where the table has none)."""
+    with FACTORS.open(encoding="utf-8", newline="") as handle:
+        factors = {r["单位编码"]: r["物价矫正系数"] for r in csv.DictReader(handle)}
     with CSV.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [dict(r, price_factor=factors.get(r["unit_code"], ""))
+                for r in csv.DictReader(handle)]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +112,10 @@ def test_raw_table_is_the_csv(scheme):
 
 
 def test_the_tables_reader_gives_the_same_result(result, scheme):
-    tables = pytest.importorskip("kaoping.tables")
-    data = tables.read_base_data(CSV, scheme)
-    again = evaluate(scheme, data)
+    from kaoping.scoring import assess
+    from kaoping.tables.inputs import read_assessment
+
+    again = assess(read_assessment(CSV, scheme, price_factors=FACTORS)).evaluation
     assert again.codes == result.codes
     np.testing.assert_array_equal(again.totals, result.totals)
     np.testing.assert_array_equal(again.reasons, result.reasons)

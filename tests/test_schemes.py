@@ -214,6 +214,23 @@ D = 20
     assert_names(line, "local.toml", "constraints", "权重约束“C + D > 50”不成立", "40% > 50%")
 
 
+def test_a_derived_scheme_cannot_drop_the_notices_rule_silently(tmp_path):
+    head = '[scheme]\nextends = "mof-2012"\ncode = "x"\nversion = "1"\n'
+    weights = "[weights]\nA = 30\nB = 30\nC = 20\nD = 20\n"  # W3 + W4 = 40%
+    for dropped in ("constraints = []\n", 'constraints = ["A <= 40"]\n'):
+        err = errors(tmp_path, dropped + head + weights, "drop.toml")
+        line = line_for(err, "scheme.notice_rule_dropped")
+        assert_names(line, "drop.toml", "constraints", "W3 + W4 > 50%", "notice_rules = false")
+    # Said plainly, a scheme that is not a 财社〔2012〕17号 evaluation may drop it.
+    free = load_scheme(write(tmp_path, "constraints = []\n" + head + "notice_rules = false\n"
+                             + weights, "free.toml"))  # fmt: skip
+    assert free.constraints == () and free.group("C").weight == pytest.approx(0.2)
+    # Kept (re-written with other spacing, or with more rules) it still applies.
+    kept = load_scheme(write(tmp_path, 'constraints = ["C+D > 50", "A <= 40"]\n' + head,
+                             "kept.toml"))  # fmt: skip
+    assert len(kept.constraints) == 2
+
+
 def test_constraint_exactly_at_the_limit_fails_and_above_holds(tmp_path):
     head = '[scheme]\nextends = "mof-2012"\ncode = "x"\nversion = "1"\n[weights]\n'
     err = errors(tmp_path, head + "A = 25\nB = 25\nC = 25\nD = 25\n", "edge.toml")

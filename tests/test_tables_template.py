@@ -49,7 +49,8 @@ def test_sheets_and_header_rows(tmp_path):
     _, workbook = template(tmp_path)
     assert workbook.sheetnames == ["基础数据", "填表说明", "方案信息"]
     sheet = workbook["基础数据"]
-    fields = mof().fields
+    fields = [f for f in mof().fields if f.source == "unit"]  # not the evaluator's factor
+    assert "price_factor" not in [f.key for f in fields]
     assert "就业专项资金绩效评价" in sheet["A1"].value and "mof-2012" in sheet["A1"].value
     assert "2012.1" in sheet["A1"].value
     last = openpyxl.utils.get_column_letter(len(fields))
@@ -79,7 +80,6 @@ def test_code_column_is_text_and_panes_freeze_after_the_unit_name(tmp_path):
         ("fund_expenditure", "decimal", "greaterThanOrEqual", "0", None),
         ("employed_after_subsidy", "whole", "greaterThanOrEqual", "0", None),
         ("registered_unemployment_rate", "decimal", "between", "0", "100"),
-        ("price_factor", "decimal", "between", "0.5", "2"),
         ("year", "whole", "between", "2000", "2100"),
     ],
 )
@@ -107,13 +107,13 @@ def test_instructions_list_every_field_and_the_checks(tmp_path):
     sheet = workbook["填表说明"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == ("字段代码", "字段名称", "计量单位", "类型", "取值要求", "是否必填")
-    by_key = {row[0]: row for row in rows[1 : len(mof().fields) + 1]}
-    assert set(by_key) == {f.key for f in mof().fields}
+    fields = [f for f in mof().fields if f.source == "unit"]
+    by_key = {row[0]: row for row in rows[1 : len(fields) + 1]}
+    assert set(by_key) == {f.key for f in fields}  # the price factor is the evaluator's
     assert by_key["registered_unemployment_rate"][3] == "比率（百分数）"
     assert by_key["registered_unemployment_rate"][4] == mof().field(
         "registered_unemployment_rate"
     ).expected("zh")
-    assert by_key["price_factor"][5] == "否（不填按 1）"
     assert by_key["local_raised"][5] == "是"
     texts = [str(v) for row in rows for v in row if v]
     assert mof().checks[0].label in texts

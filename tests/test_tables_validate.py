@@ -15,6 +15,7 @@ from tables_helpers import (
     records,
     scheme_with_fields,
     table,
+    unit_fields,
     write_csv,
     write_xlsx,
 )
@@ -66,12 +67,13 @@ def test_sha256_is_the_files():
     assert data.sha256 == hashlib.sha256(content).hexdigest()
 
 
-def test_price_factor_takes_its_default_when_empty_or_absent():
-    rows = with_cell("price_factor", "", row=0)
-    assert read_csv(rows).columns["price_factor"].tolist() == [1.0, 1.1, 1.1]
-    keys = [f.key for f in mof().fields if f.key != "price_factor"]
-    absent = read_csv(table(records(2), keys=keys))
-    assert absent.columns["price_factor"].tolist() == [1.0, 1.0]
+def test_price_factor_is_the_evaluators_not_a_column_of_the_units_table():
+    absent = read_csv(table(records(2)))
+    assert absent.columns["price_factor"].tolist() == [1.0, 1.0]  # the scheme's default
+    keys = [f.key for f in mof().fields]  # a unit typing its own factor
+    rows = table([dict(r, price_factor=1.5) for r in records(2)], keys=keys)
+    problem = only(csv_problems(rows), "data.evaluator_column")
+    assert problem.column == "物价矫正系数" and "--price-factors" in problem.render("zh")
 
 
 def test_empty_optional_field_without_default_is_nan():
@@ -113,7 +115,7 @@ def test_header_labels_with_units_in_brackets_and_stray_spaces():
     rows = table(records(2))
     rows[0] = [
         f" {label[:2]} {label[2:]}（{spec.unit}）" if spec.unit else f"{label} "
-        for label, spec in zip(rows[0], mof().fields, strict=True)
+        for label, spec in zip(rows[0], unit_fields(), strict=True)
     ]
     rows[0][3] = "当年本级财政筹集就业专项资金(万元)"
     rows[0][4] = "＊当年上级财政补助就业专项资金[万元]"
@@ -123,7 +125,7 @@ def test_header_labels_with_units_in_brackets_and_stray_spaces():
 
 def test_title_unit_and_key_rows_are_skipped_and_rows_numbered_as_seen():
     labels, *body = table(records(2))
-    units = [f.unit for f in mof().fields]
+    units = [f.unit for f in unit_fields()]
     keys = [f.key for f in mof().fields]
     rows = [["就业专项资金基础数据表"], [], labels, units, keys, *body]
     data = read_csv(rows)
@@ -190,7 +192,7 @@ def test_data_under_an_empty_header_is_reported():
     rows[0].extend(["", ""])
     rows[2].extend(["", "遗漏的数"])
     problem = only(csv_problems(rows), "data.unnamed_column")
-    assert problem.column == column_letters(len(mof().fields) + 1)
+    assert problem.column == column_letters(len(unit_fields()) + 1)
     assert problem.row == 1
     assert "“遗漏的数”" in problem.render("zh")
     assert "no header" in problem.render("en")
@@ -242,12 +244,6 @@ def test_rate_outside_0_to_100(value, code):
     assert problem.column == "城镇登记失业率"
     assert f"值 {value} " in problem.render("zh")
     assert "范围 0～100" in problem.render("zh")
-
-
-@pytest.mark.parametrize(("value", "code"), [("2.5", "data.above_max"), ("0.2", "data.below_min")])
-def test_price_factor_bounds(value, code):
-    problem = only(csv_problems(with_cell("price_factor", value)), code)
-    assert problem.render("en").endswith("expected a factor from 0.5 to 2")
 
 
 def test_fractional_head_count_is_not_an_integer():

@@ -18,6 +18,7 @@ from kaoping.scoring.targets import (
     plan_share,
     progress,
     target_column,
+    validate_targets,
     with_columns,
 )
 from kaoping.tables.assessment import read_targets
@@ -108,3 +109,33 @@ def test_import_from_csv_with_plan_and_errors(tmp_path):
     assert first.unit_code == "0101" and first.plan == (2000, 4000, 3000, 3000)
     assert progress(first).schedule == pytest.approx(0.9)
     assert second.plan == () and second.actual is None
+
+
+def test_a_level_target_is_never_pro_rated():
+    """3.2% against a 3.5% cap is on target in June (not "54.69% of plan")."""
+    cap = Target("110101", "registered_unemployment_rate", 3.5, direction="lower", kind="level")
+    for through in ("Q1", "Q2", "7", None):
+        p = progress(cap, actual=3.2, through=through)
+        assert p.expected == 3.5 and p.on_track and p.schedule == 1.0
+    assert not progress(cap, actual=3.6, through="Q2").on_track
+    floor = Target("M03", "graduates", 95, kind="level")
+    assert progress(floor, actual=96, through="Q1").on_track
+    assert not progress(floor, actual=94, through="Q4").on_track
+
+
+def test_a_level_target_has_no_plan_and_kinds_are_checked():
+    problems = validate_targets([
+        Target("u", "rate", 3.5, direction="lower", kind="level", plan=(1, 1, 1, 0.5)),
+        Target("u", "jobs", 100, kind="monthly"),
+    ])  # fmt: skip
+    assert [p.code for p in problems] == ["targets.level_plan", "targets.bad_kind"]
+
+
+def test_rates_are_read_as_level_targets(tmp_path):
+    from kaoping.tables.assessment import read_targets
+
+    path = tmp_path / "t.csv"
+    path.write_text("单位编码,目标代码,目标名称,目标值,目标类型\n"
+                    "A,rate,城镇登记失业率（%）,3.5,\nA,jobs,新增就业,100,\n"
+                    "A,x,某项比率,1,累计\n", encoding="utf-8")  # fmt: skip
+    assert [t.kind for t in read_targets(path)] == ["level", "cumulative", "cumulative"]

@@ -133,10 +133,18 @@ def main() -> None:
         plan = [round(target * s) for s in (0.2, 0.3, 0.25)]
         plan.append(target - sum(plan))
         actual = int(target * rng.uniform(0.38, 0.58))
-        rows.append([code, name, 2024, "new_jobs", "城镇新增就业人数", target, *plan, actual, "Q2"])
+        rows.append([code, name, 2024, "new_jobs", "城镇新增就业人数", target, "越高越好", *plan,
+                     actual, "Q2"])  # fmt: skip
+    # The first target of the letters: the registered unemployment rate under a cap, a level
+    # target (控制线) that holds or not at any time, never pro-rated (no random draw here, so
+    # the other example numbers stay as they were).
+    for k, (code, name) in enumerate(DISTRICTS):
+        rate = 3.8 if code == WEAK else round(2.4 + 0.07 * k, 2)
+        rows.append([code, name, 2024, "registered_unemployment_rate", "城镇登记失业率（%）", 3.5,
+                     "越低越好", "", "", "", "", rate, "Q2"])  # fmt: skip
     write_csv("targets-2024.csv", ["单位编码", "单位名称", "年度", "目标代码", "目标名称", "目标值",
-                                   "第一季度", "第二季度", "第三季度", "第四季度", "实际完成",
-                                   "截至期"], rows)  # fmt: skip
+                                   "方向", "第一季度", "第二季度", "第三季度", "第四季度",
+                                   "实际完成", "截至期"], rows)  # fmt: skip
 
     fund = []
     for (code, name), size in zip(DISTRICTS, SIZE, strict=True):

@@ -217,6 +217,7 @@ def evaluate(
     totals = base_totals + bonus
     ranks = competition_ranks(totals, rules.tie_decimals)
     grades = grade_names(scheme, totals)
+    warnings += _few_units_warnings(scheme, stats)
     for u in np.flatnonzero(np.isnan(base_totals)):
         warnings.append(
             Problem("eval.unit_all_na", params={"unit": data.units[u].code}, severity="warning")
@@ -480,6 +481,24 @@ def _indicator_warnings(indicator: IndicatorSpec, stats: dict[str, Any]) -> list
     if indicator.normalisation == "zscore" and stats["n"] > 1 and stats.get("sd", 1) == 0:
         return [Problem("eval.sd_zero", params={"code": indicator.code}, severity="warning")]
     return []
+
+
+# Below this many units a z-score says little: with 2 every z is ±1, with 1 it is 0.
+MIN_UNITS_TO_STANDARDISE = 3
+
+
+def _few_units_warnings(scheme: Scheme, stats: dict[str, dict[str, Any]]) -> list[Problem]:
+    """One warning when some z-scored indicator is standardised over fewer than 3 units."""
+    few = [(code, s["n"]) for code, s in stats.items()
+           if s["normalisation"] == "zscore" and 0 < s["n"] < MIN_UNITS_TO_STANDARDISE]  # fmt: skip
+    if not few:
+        return []
+    n = min(count for _, count in few)
+    return [Problem("eval.few_units", severity="warning",
+                    params={"n": n, "codes": "、".join(code for code, _ in few),
+                            "base": f"{scheme.scoring.base:g}",
+                            "high": f"{scheme.scoring.base + scheme.scoring.scale:g}",
+                            "low": f"{scheme.scoring.base - scheme.scoring.scale:g}"})]  # fmt: skip
 
 
 def _plain(value: Any) -> Any:

@@ -58,6 +58,13 @@ class IndicatorStep:
     contribution: float
     policy: str = "renormalise"  # what a not-applicable value counts as (NA_POLICIES)
     name_en: str = ""
+    # The normalisation's own formula: the target (target, efficacy) and where it comes from,
+    # the floor value (efficacy), and the score before the scheme's floor and cap.
+    target: float | None = None
+    target_source: str = ""
+    target_source_en: str = ""
+    low: float | None = None
+    unclamped: float | None = None
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
@@ -263,7 +270,55 @@ def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec
         used_score=_opt(result.used_scores[u, j]),
         contribution=0.0,
         policy=ind.missing or scheme.scoring.not_applicable,
+        **_normalisation_terms(result, u, j, ind, stats),
     )
+
+
+def _normalisation_terms(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec,
+                         stats: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """The numbers the normalisation's formula needs shown: the target (and its source),
+    the efficacy floor, and the score before the scheme's floor and cap (a clamp is shown
+    as a clamp: "80 + 10 × 2.4431 = 104.43, capped at 100")."""
+    value = _opt(result.values[u, j])
+    rules = result.scheme.scoring
+    terms: dict[str, Any] = {}
+    if value is None:
+        return terms
+    name = ind.normalisation
+    if name == "zscore":
+        z = _opt(result.z[u, j])
+        if z is not None:
+            sign = -1.0 if ind.direction == "lower" else 1.0
+            terms["unclamped"] = rules.base + sign * rules.scale * z
+    elif name == "target":
+        goal = ind.params.get("target")
+        if isinstance(goal, str):
+            spec = result.scheme.field(goal)
+            column = result.data.columns.get(goal)
+            terms["target"] = None if column is None else _opt(column[u])
+            terms["target_source"] = f"{goal}（{spec.label}）"
+            terms["target_source_en"] = f"{goal} ({spec.label_en or goal})"
+        else:
+            terms["target"] = float(goal)
+            terms["target_source"], terms["target_source_en"] = "方案规定", "the scheme"
+        cap_ratio = float(ind.params.get("cap_ratio", 1.0))
+        t = terms["target"]
+        if t is not None and t > 0:
+            if ind.direction == "lower":
+                ratio = t / value if value > 0 else cap_ratio
+            else:
+                ratio = value / t
+            terms["unclamped"] = 100.0 * min(ratio, cap_ratio)
+    elif name == "efficacy":
+        low, goal = _opt(stats.get("floor", math.nan)), _opt(stats.get("target", math.nan))
+        if low is not None and goal is not None:
+            terms.update(low=low, target=goal)
+            terms["target_source"], terms["target_source_en"] = "满意值", "satisfactory value"
+            span = goal - low
+            terms["unclamped"] = 100.0 if abs(span) <= 1e-12 else 60.0 + 40.0 * (value - low) / span
+    elif name == "direct":
+        terms["unclamped"] = value * 100.0 / float(ind.params.get("max", 100.0))
+    return terms
 
 
 def substitute(formula: str, values: dict[str, float | None]) -> str:
@@ -368,8 +423,15 @@ T = {
                "mean {mean}, sd {sd} ({sdkind}, {n} units applicable)"),
     "z": ("标准得分 z = ({value} − {mean}) / {sd} = {z}", "z = ({value} − {mean}) / {sd} = {z}"),
     "z0": ("各单位取值相同（标准差为 0），z = 0", "all values equal (sd 0): z = 0"),
-    "zscore": ("得分 = {base} {sign} {scale} × {z} = {raw}（限定 {floor}～{cap}）",
-               "score = {base} {sign} {scale} × {z} = {raw} (within {floor}–{cap})"),
+    "zscore": ("得分 = {base} {sign} {scale} × {z} = {raw}", "score = {base} {sign} {scale} × {z} = {raw}"),
+    "target": ("得分 = 100 × min({ratio}, {cap_ratio}) = {raw}；目标值 {target} 取自 {source}",
+               "score = 100 × min({ratio}, {cap_ratio}) = {raw}; target {target} from {source}"),
+    "efficacy": ("得分 = 60 + 40 × ({value} − 不允许值 {low}) / (满意值 {target} − {low}) = {raw}",
+                 "score = 60 + 40 × ({value} − floor value {low}) / (satisfactory {target} − {low}) = {raw}"),
+    "direct": ("得分 = {value} / 满分 {max} × 100 = {raw}", "score = {value} / max {max} × 100 = {raw}"),
+    "within": ("（限定 {floor}～{cap}）", " (within {floor}–{cap})"),
+    "capped": ("，超过上限，按 {cap} 计", ", capped at {cap}"),
+    "floored": ("，低于下限，按 {floor} 计", ", raised to the floor {floor}"),
     "other": ("得分（{method}）= {raw}；{stats}", "score ({method}) = {raw}; {stats}"),
     "standards_none": ("最低/优异标准：未设", "minimum/excellent standards: none"),
     "standards": ("标准：最低 {minimum}（低于扣 {mp} 分），优异 {excellent}（高于加 {ep} 分）；本单位 {pts} 分",
@@ -441,6 +503,17 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
             else:
                 render_indicator(by_code[child], depth + 1)
 
+    def clamped(s: IndicatorStep) -> str:
+        """The score before the scheme's floor and cap, and the clamp when one applied."""
+        floor, cap = ex.scoring["floor"], ex.scoring["cap"]
+        before = s.unclamped if s.unclamped is not None else s.raw_score
+        text = fmt(before)
+        if before is not None and before > cap + 1e-9:
+            return text + _t("capped", lang, cap=fmt(cap))
+        if before is not None and before < floor - 1e-9:
+            return text + _t("floored", lang, floor=fmt(floor))
+        return text + _t("within", lang, floor=fmt(floor), cap=fmt(cap))
+
     def render_indicator(s: IndicatorStep, depth: int) -> None:
         pad = "  " * depth
         sub = pad + "  "
@@ -483,9 +556,23 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
             lines.append(
                 sub + _t("zscore", lang, base=fmt(ex.scoring["base"]),
                          sign="−" if s.direction == "lower" else "+",
-                         scale=fmt(ex.scoring["scale"]), z=operand(s.z), raw=fmt(s.raw_score),
-                         floor=fmt(ex.scoring["floor"]), cap=fmt(ex.scoring["cap"]))
+                         scale=fmt(ex.scoring["scale"]), z=operand(s.z), raw=clamped(s))
             )  # fmt: skip
+        elif s.normalisation == "target" and s.unclamped is not None:
+            if s.direction == "lower":
+                ratio = f"{operand(s.target)} / {operand(s.value)}"
+            else:
+                ratio = f"{operand(s.value)} / {operand(s.target)}"
+            lines.append(sub + _t("target", lang, ratio=ratio,
+                                  cap_ratio=fmt(s.stats.get("cap_ratio", 1.0)), raw=clamped(s),
+                                  target=fmt(s.target),
+                                  source=s.target_source_en if lang == "en" else s.target_source))  # fmt: skip
+        elif s.normalisation == "efficacy" and s.unclamped is not None:
+            lines.append(sub + _t("efficacy", lang, value=operand(s.value), low=operand(s.low),
+                                  target=operand(s.target), raw=clamped(s)))  # fmt: skip
+        elif s.normalisation == "direct" and s.unclamped is not None:
+            lines.append(sub + _t("direct", lang, value=operand(s.value),
+                                  max=fmt(s.stats.get("max", 100.0)), raw=clamped(s)))  # fmt: skip
         else:
             shown = {k: v for k, v in s.stats.items() if k in ("min", "max", "floor", "target",
                                                                 "cap_ratio")}  # fmt: skip

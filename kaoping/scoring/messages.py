@@ -108,6 +108,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "方案继承形成循环：{chain}",
         "the schemes extend each other in a cycle: {chain}",
     ),
+    "scheme.notice_rule_dropped": (
+        "派生方案去掉了财社〔2012〕17号通知的权重规则 {rule}；若本方案不是按该通知开展的评价，"
+        "请在 [scheme] 中写明 notice_rules = false",
+        "the derived scheme drops the notice's weight rule {rule}; if it is not a "
+        "财社〔2012〕17号 evaluation, say notice_rules = false in [scheme]",
+    ),
     "scheme.not_overridable": (
         "继承其他方案的文件不能包含“{key}”（只能覆盖 scheme、weights、standards、scoring、"
         "grades、constraints）",
@@ -186,6 +192,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "缺少列“{label}”（{key}）",
         "the column “{label}” ({key}) is missing",
     ),
+    "data.evaluator_column": (
+        "列“{column}”由评价机构按单位设定（物价矫正系数表，--price-factors），不能由被评价单位在基础数据中填报；请删除该列",
+        "the column “{column}” is set per unit by the evaluator (price factor table, "
+        "--price-factors), not by the evaluated unit: delete it from the base data",
+    ),
     "data.unknown_column": (
         "无法识别的列“{column}”，应为方案中的字段",
         "unknown column “{column}”, expected a field of the scheme",
@@ -246,6 +257,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "指标“{code}”各单位取值相同（标准差为 0），标准分均记为 0",
         "all units have the same value of “{code}” (sd 0): every z-score is 0",
     ),
+    "eval.few_units": (
+        "指标 {codes} 只有 {n} 个单位参与标准化：两个单位时标准得分只能是 +1 或 −1（得 {high} 或 {low} 分），"
+        "一个单位时为 0（得 {base} 分），得分只表示谁高谁低，不反映差距大小；请至少 3 个单位一起评价，"
+        "或改用目标值、功效系数等不依赖其他单位的计分方法",
+        "the indicators {codes} are standardised over only {n} unit(s): with two units every "
+        "z is +1 or −1 ({high} or {low} points), with one it is 0 ({base} points); the scores "
+        "then say who is ahead, not by how much. Evaluate at least 3 units together, or use a "
+        "target or efficacy normalisation that does not depend on the other units",
+    ),
     "eval.unit_all_na": (
         "单位“{unit}”没有任何可计算的指标",
         "the unit “{unit}” has no applicable indicator",
@@ -304,6 +324,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "targets.missing": (
         "单位“{unit}”没有“{key}”的目标值（目标责任书）",
         "the unit “{unit}” has no target for “{key}” (responsibility letter)",
+    ),
+    "targets.bad_kind": (
+        "目标类型“{value}”无效，应为 累计 或 控制线",
+        "the target kind “{value}” is invalid, expected cumulative or level",
+    ),
+    "targets.level_plan": (
+        "单位“{unit}”的目标“{key}”是控制线（上限或下限，任何时点都须达到），不按季度分解，请删除分解计划",
+        "the target “{key}” of “{unit}” is a level (a cap or floor that holds at any time): "
+        "it has no decomposition plan",
     ),
     "targets.bad_weight": (
         "目标权重 {value} 无效，应大于 0",

@@ -14,6 +14,14 @@ of each target it plans by quarter or month). This module computes
 
 Periods are written ``Q1``..``Q4`` (quarters), ``1``..``12`` (months) or empty (year end).
 
+Two kinds of target (``Target.kind``):
+
+* ``cumulative`` (累计): an amount built up over the year (new jobs, people trained); progress
+  to date is judged against the share of the plan due by then;
+* ``level`` (控制线): a cap or a floor that must hold at any time of year — controlling the
+  registered unemployment rate is the letters' first target (articles 5–6). It is never
+  pro-rated: 3.2% against a 3.5% cap is on target in June as in December.
+
 Examples
 --------
 >>> t = Target("110101", "new_jobs", 12000, plan=(2000, 4000, 3000, 3000))
@@ -22,6 +30,10 @@ Examples
 >>> p = progress(t, actual=5400, through="Q2")
 >>> round(p.completion, 4), round(p.schedule, 4), p.on_track
 (0.45, 0.9, False)
+>>> cap = Target("110101", "registered_unemployment_rate", 3.5, direction="lower", kind="level")
+>>> p = progress(cap, actual=3.2, through="Q2")
+>>> p.expected, p.completion, p.on_track
+(3.5, 1.0, True)
 """
 
 from __future__ import annotations
@@ -38,6 +50,7 @@ from kaoping.scoring.messages import DataError, Problem
 MONTHS = 12
 PLAN_LENGTHS = (4, 12)  # quarters or months
 PLAN_TOLERANCE = 1e-6
+TARGET_KINDS = ("cumulative", "level")
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class Target:
     through: str | None = None
     source: str | None = None
     row: int | None = None
+    kind: str = "cumulative"  # or "level": a cap / floor, never pro-rated
 
 
 @dataclass(frozen=True)
@@ -137,7 +151,10 @@ def plan_share(plan: Sequence[float], through: str | int | None) -> float:
 
 
 def expected_to_date(target: Target, through: str | int | None) -> float:
-    """The amount of ``target`` planned by the end of ``through``."""
+    """The amount of ``target`` planned by the end of ``through``; a level target's own
+    value at any time (a cap or floor is not pro-rated)."""
+    if target.kind == "level":
+        return target.value
     return target.value * plan_share(target.plan, through)
 
 
@@ -226,7 +243,12 @@ def validate_targets(targets: Iterable[Target]) -> list[Problem]:
                                     **where))  # fmt: skip
         if not (t.weight > 0):
             problems.append(Problem("targets.bad_weight", column="权重", value=t.weight, **where))
-        if t.plan:
+        if t.kind not in TARGET_KINDS:
+            problems.append(Problem("targets.bad_kind", column="目标类型", value=t.kind, **where))
+        elif t.kind == "level" and t.plan:
+            problems.append(Problem("targets.level_plan", **where,
+                                    params={"unit": t.unit_code, "key": t.key}))  # fmt: skip
+        elif t.plan:
             if len(t.plan) not in PLAN_LENGTHS:
                 problems.append(Problem("targets.plan_periods", **where,
                                         params={"count": len(t.plan)}))  # fmt: skip

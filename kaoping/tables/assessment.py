@@ -48,6 +48,10 @@ WEIGHT = ("权重", "weight")
 DIRECTION = ("方向", "direction")
 ACTUAL = ("实际完成", "actual", "完成值", "实际值")
 THROUGH = ("截至期", "through", "截至")
+TARGET_KIND = ("目标类型", "kind", "类型")
+TARGET_KINDS = {"累计": "cumulative", "累计量": "cumulative", "cumulative": "cumulative",
+                "控制线": "level", "水平": "level", "上限": "level", "下限": "level",
+                "level": "level", "cap": "level", "floor": "level"}  # fmt: skip
 QUARTERS = [(f"第{zh}季度", f"Q{n}", f"{n}季度") for n, zh in zip("1234", "一二三四", strict=True)]
 MONTHS = [(f"{n}月", f"M{n}") for n in range(1, 13)]
 DIRECTIONS = {"越高越好": "higher", "higher": "higher", "高": "higher",
@@ -385,12 +389,15 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
     """Targets of the responsibility letters, one row per unit and target.
 
     Columns: 单位编码, 目标代码, 目标值; optional 单位名称, 年度, 目标名称, 权重, 方向
-    (越高越好 / 越低越好), the decomposition plan 第一季度..第四季度 or 1月..12月, 实际完成
-    and 截至期 (Q1..Q4 or 1..12; empty: year end).
+    (越高越好 / 越低越好), 目标类型 (累计 / 控制线), the decomposition plan 第一季度..第四季度
+    or 1月..12月, 实际完成 and 截至期 (Q1..Q4 or 1..12; empty: year end).
+
+    Without 目标类型, a target whose name holds 率 or % (a rate, such as the registered
+    unemployment rate) is a level target (控制线: never pro-rated); any other is cumulative.
     """
     optional: dict[str, Sequence[str]] = {
         "unit_name": UNIT_NAME, "year": YEAR, "name": TARGET_NAME, "weight": WEIGHT,
-        "direction": DIRECTION, "actual": ACTUAL, "through": THROUGH,
+        "direction": DIRECTION, "actual": ACTUAL, "through": THROUGH, "kind": TARGET_KIND,
     }  # fmt: skip
     optional.update({f"q{n}": aliases for n, aliases in enumerate(QUARTERS, start=1)})
     optional.update({f"m{n}": aliases for n, aliases in enumerate(MONTHS, start=1)})
@@ -408,11 +415,13 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
         actual = _optional_number(out, table, row, cells, "actual", number)
         direction = _direction(out, table, row, cells)
         plan = _plan(out, table, row, cells)
+        name = out.text(table, row, cells, "name", required=False)
+        kind = _target_kind(out, table, row, cells, name)
         if code and key and value is not None:
             targets.append(Target(
                 unit_code=code, key=key, value=value,
                 year=int(year) if year is not None else None,
-                name=out.text(table, row, cells, "name", required=False),
+                name=name, kind=kind,
                 unit_name=out.text(table, row, cells, "unit_name", required=False),
                 weight=1.0 if weight is None else weight, direction=direction, plan=plan,
                 actual=actual, through=out.text(table, row, cells, "through", required=False)
@@ -426,6 +435,16 @@ def _optional_number(out, table, row, cells, role, expected) -> float | None:
     if role not in table.columns:
         return None
     return out.number(table, row, cells, role, expected, required=False)
+
+
+def _target_kind(out: _Collector, table: Table, row: int, cells: list[Any], name: str) -> str:
+    text = out.text(table, row, cells, "kind", required=False)
+    if not text:
+        return "level" if ("率" in name or "%" in name) else "cumulative"
+    if text.lower() not in TARGET_KINDS:
+        out.add("targets.bad_kind", row, table.header("kind"), text)
+        return "cumulative"
+    return TARGET_KINDS[text.lower()]
 
 
 def _direction(out: _Collector, table: Table, row: int, cells: list[Any]) -> str:

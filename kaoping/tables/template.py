@@ -160,7 +160,8 @@ def _write_data_sheet(
     data: BaseData | None,
     lang: str,
 ) -> None:
-    fields = list(scheme.fields)
+    # The evaluator's fields (the price factor) are not the unit's to fill in.
+    fields = [f for f in scheme.fields if f.source == "unit"]
     _write_title(sheet, scheme, len(fields), lang)
     for col, spec in enumerate(fields, start=1):
         _write_header_cells(sheet, col, spec, lang)
@@ -321,7 +322,8 @@ def _number(x: float) -> str:
 def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
     en = lang == "en"
     _write_heading(sheet, 1, _pick("instructions_header", lang))
-    for row, spec in enumerate(scheme.fields, start=2):
+    fields = [f for f in scheme.fields if f.source == "unit"]
+    for row, spec in enumerate(fields, start=2):
         values = (
             spec.key,
             spec.label_for(lang),
@@ -333,7 +335,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
         )
         for col, value in enumerate(values, start=1):
             sheet.cell(row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
-    row = len(scheme.fields) + 3
+    row = len(fields) + 3
     if scheme.checks:
         _write_heading(sheet, row, _pick("checks_header", lang))
         for check in scheme.checks:

@@ -205,6 +205,8 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
         params = {"column": column.header}
         if column.key is None:
             code = "data.unknown_column"
+        elif scheme.field(column.key).source == "evaluator":
+            code = "data.evaluator_column"  # e.g. a unit typing its own price factor
         elif column.key in first_header:
             code = "data.duplicate_column"
             params["first"] = first_header[column.key]

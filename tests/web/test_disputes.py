@@ -23,7 +23,7 @@ from kaoping.web.rounds.actions import do_transition
 from kaoping.web.submissions.models import Submission
 
 from .conftest import make_user
-from .test_experts import beijing_verified, policy_group, scored_and_closed
+from .test_experts import beijing_verified, policy_group, scored_everywhere
 
 
 @pytest.fixture
@@ -293,7 +293,7 @@ def test_a_rereview_of_an_expert_scored_item_keeps_the_expert_scores(world):
     """Beijing scheme: the panel re-scores 政策整体落实情况 (B1) of 东城区."""
     round = beijing_verified(world)
     group = policy_group(world, round)
-    scored_and_closed(world, round, group, {
+    scored_everywhere(world, round, group, {
         "expert1": {(world.dongcheng, "B1"): 10, (world.dongcheng, "B2"): 7,
                     (world.xicheng, "B1"): 12, (world.xicheng, "B2"): 6},
         "expert2": {(world.dongcheng, "B1"): 12, (world.dongcheng, "B2"): 8,

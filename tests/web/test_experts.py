@@ -63,6 +63,36 @@ def scored_and_closed(world, round, group, scores):
     return ex.do_close_group(group, acting_user=world.office)
 
 
+def scored_everywhere(world, round, group, scores):
+    """As :func:`scored_and_closed`, after giving ``group`` every district and forming the
+    scheme's other professional groups, so that every unit has every expert-scored item
+    (an item left unscored is refused by the assessment). Scores not given in ``scores``
+    are 80% (expert1) and 90% (expert2) of the item's maximum."""
+    from kaoping.scoring.experts import expert_rules, scoring_items
+
+    scheme = round.scheme()
+    maxima = {i.code: i.max for i in scoring_items(scheme)}
+    experts = (world.expert1, world.expert2)
+
+    def filled(items, given=None):
+        share = {"expert1": 0.8, "expert2": 0.9}
+        return {e.username: {(u, item): (given or {}).get(e.username, {}).get(
+                    (u, item), share[e.username] * maxima[item])
+                for u in world.districts for item in items} for e in experts}  # fmt: skip
+
+    ex.do_assign(group, experts, world.districts, acting_user=world.office)
+    closed = scored_and_closed(world, round, group, filled(group.items, scores))
+    for panel in expert_rules(scheme).panels:
+        if set(panel.items) & set(group.items):
+            continue
+        other = ex.do_create_group(round, name=panel.name, items=list(panel.items),
+                                   acting_user=world.office)  # fmt: skip
+        ex.do_add_members(other, experts, acting_user=world.office)
+        ex.do_assign(other, experts, world.districts, acting_user=world.office)
+        scored_and_closed(world, round, other, filled(panel.items))
+    return closed
+
+
 def cell(unit, item) -> str:
     return f"s-{unit.pk}-{item}"
 
@@ -281,7 +311,7 @@ def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(wor
 
 def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
     round, group = beijing
-    scored_and_closed(world, round, group, {
+    scored_everywhere(world, round, group, {
         "expert1": {(world.dongcheng, "B1"): 16, (world.dongcheng, "B2"): 7,
                     (world.xicheng, "B1"): 12, (world.xicheng, "B2"): 6},
         "expert2": {(world.dongcheng, "B1"): 18, (world.dongcheng, "B2"): 8,
@@ -296,12 +326,19 @@ def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
     policy = data["columns"]["policy_overall"]
     assert policy[codes.index("110101")] == 17.0 and policy[codes.index("110102")] == 12.5
     assert data["columns"]["policy_innovation"][codes.index("110101")] == 7.5
-    assert policy[codes.index("110105")] is None  # nobody scored 朝阳区
+    assert policy[codes.index("110105")] == 17.0  # (16 + 18) / 2: 80% and 90% of 20
     # B1 is direct-scored against its maximum: 100 x 17 / 20 = 85 points.
     result = run.unit_results.get(unit=world.dongcheng)
     b1 = [i["code"] for i in run.summary["indicators"]].index("B1")
     assert result.numbers["values"][b1] == 17.0
     assert result.numbers["scores"][b1] == pytest.approx(85.0)
+    # The run's rank is the assessment's: the committee's tie rule, bonus points included.
+    from kaoping.scoring import assess
+    from kaoping.web.results.actions import assessment_of
+
+    assessed = assess(assessment_of(round)[0])
+    for unit_result in run.unit_results.select_related("unit"):
+        assert unit_result.rank == assessed.unit(unit_result.unit.code).rank
     # The submissions themselves never received the experts' scores.
     assert "policy_overall" not in (sub.submission_for(round, world.dongcheng).values or {}) or (
         sub.submission_for(round, world.dongcheng).values["policy_overall"] is None

@@ -21,10 +21,12 @@ from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes.model import (
     DIRECTIONS,
     EXTENSION_SECTIONS,
+    FIELD_SOURCES,
     FIELD_TYPES,
     HEADER_KEYS,
     KINDS,
     NA_POLICIES,
+    NOTICE_CONSTRAINT,
     OBJECT_KINDS,
     SD_KINDS,
     STANDARD_BASES,
@@ -190,7 +192,26 @@ def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()
     for key in ("scoring", "grades", "constraints", *EXTENSION_SECTIONS):
         if key in raw:
             merged[key] = raw[key]
+    _keep_notice_rule(base, merged, path)
     return merged
+
+
+def _keep_notice_rule(base: dict[str, Any], merged: dict[str, Any], path: str) -> None:
+    """A scheme derived from one with the notice's W3 + W4 > 50% rule cannot drop it
+    silently: only a header saying ``notice_rules = false`` (not a 财社〔2012〕17号
+    evaluation) may. Weights that break a kept rule are refused by the constraint check."""
+
+    def has_rule(doc: dict[str, Any]) -> bool:
+        rules = doc.get("constraints", [])
+        rules = rules if isinstance(rules, list) else [rules]
+        return any("".join(str(r).split()) == NOTICE_CONSTRAINT for r in rules)
+
+    if not has_rule(base) or has_rule(merged):
+        return
+    if merged.get("scheme", {}).get("notice_rules") is False:
+        return
+    raise SchemeError([Problem("scheme.notice_rule_dropped", file=path, column="constraints",
+                               params={"rule": "W3 + W4 > 50%（C + D > 50）"})])  # fmt: skip
 
 
 def _table_items(table: Any) -> list[tuple[str, Any]]:
@@ -240,6 +261,9 @@ class _SchemeBuilder:
         for key in header:
             if key not in HEADER_KEYS:
                 self.fail("scheme.unknown_key", "scheme", key=f"scheme.{key}")
+        if not isinstance(header.get("notice_rules", True), bool):
+            self.fail("scheme.bad_type", "scheme.notice_rules", key="notice_rules",
+                      expected=("true 或 false", "true or false"))  # fmt: skip
         code = self._str(header, "code", "scheme")
         name = self._str(header, "name", "scheme")
         version = str(header.get("version", "")) or None
@@ -369,7 +393,7 @@ class _SchemeBuilder:
 
     def _fields(self, items: Any) -> list[FieldSpec]:
         known = {"key", "label", "label_en", "type", "unit", "min", "max", "required", "default",
-                 "description"}  # fmt: skip
+                 "description", "source"}  # fmt: skip
         result: list[FieldSpec] = []
         seen: set[str] = set()
         for n, item in enumerate(_as_list(items)):
@@ -383,6 +407,7 @@ class _SchemeBuilder:
                 self.fail("scheme.duplicate_code", where, code=key)
             seen.add(key)
             ftype = self._choice(item, "type", where, FIELD_TYPES, "number")
+            source = self._choice(item, "source", where, FIELD_SOURCES, "unit")
             lo = self._number(item, "min", where)
             hi = self._number(item, "max", where)
             if ftype in ("amount", "count") and lo is None:
@@ -404,6 +429,7 @@ class _SchemeBuilder:
                     required=bool(item.get("required", True)),
                     default=self._number(item, "default", where),
                     description=str(item.get("description", "")),
+                    source=source,
                 )
             )
         if not any(f.key == "unit_code" for f in result):

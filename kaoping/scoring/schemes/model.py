@@ -17,6 +17,10 @@ from kaoping.scoring.formulas import (
 )
 
 FIELD_TYPES = ("text", "year", "amount", "rate", "count", "number", "factor", "score")
+# Who gives a field's value: the evaluated unit (its base-data template), or the evaluator
+# for the whole round (e.g. the price correction factor, set with the scheme, never by the
+# unit it favours).
+FIELD_SOURCES = ("unit", "evaluator")
 NUMERIC_TYPES = ("year", "amount", "rate", "count", "number", "factor", "score")
 DIRECTIONS = ("higher", "lower")
 # What an indicator that is missing or not applicable for a unit counts as: left out with its
@@ -42,7 +46,11 @@ UNITS_EN = {
 }
 
 HEADER_KEYS = frozenset({"code", "name", "name_en", "version", "year", "applies_to", "source",
-                         "description", "assumptions", "extends"})  # fmt: skip
+                         "description", "assumptions", "extends", "notice_rules"})  # fmt: skip
+# The notice's own weight rule (财社〔2012〕17号: W3 + W4 > 50%), as mof-2012 writes it; a
+# scheme derived from it keeps it unless its header says ``notice_rules = false`` (it is not
+# a 财社〔2012〕17号 evaluation).
+NOTICE_CONSTRAINT = "C+D>50"
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class FieldSpec:
     required: bool = True
     default: float | None = None
     description: str = ""
+    source: str = "unit"
 
     @property
     def is_numeric(self) -> bool:
@@ -271,8 +280,9 @@ class Scheme:
 
     @property
     def input_fields(self) -> list[FieldSpec]:
-        """Fields a unit fills in (not the identifying columns)."""
-        return [f for f in self.fields if f.key not in ("unit_code", "unit_name", "year")]
+        """Fields a unit fills in (not the identifying columns, not the evaluator's)."""
+        return [f for f in self.fields
+                if f.key not in ("unit_code", "unit_name", "year") and f.source == "unit"]  # fmt: skip
 
     @property
     def qualitative_indicators(self) -> list[IndicatorSpec]:

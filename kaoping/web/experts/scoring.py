@@ -8,7 +8,6 @@ assigned to the unit in that group and not recused from it.
 from __future__ import annotations
 
 from kaoping.scoring import KaopingError
-from kaoping.scoring.data import BaseData
 from kaoping.scoring.experts import ExpertAggregation, ScoringItem, aggregate_experts, scoring_items
 from kaoping.scoring.experts import ExpertScore as EngineScore
 from kaoping.web.common import ActionError
@@ -79,12 +78,3 @@ def aggregation_of(round, groups) -> ExpertAggregation | None:
 
 def closed_original_groups(round):
     return ExpertGroup.objects.filter(round=round, purpose=GroupPurpose.ORIGINAL, closed=True)
-
-
-def with_expert_scores(round, data: BaseData) -> BaseData:
-    """``data`` with the closed professional groups' aggregated scores in the item fields.
-
-    A unit no expert scored on an item keeps what its base data had there.
-    """
-    aggregation = aggregation_of(round, closed_original_groups(round))
-    return data if aggregation is None else aggregation.apply_to(data)

@@ -10,9 +10,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.scoring import KaopingError, evaluate
+from kaoping.scoring import Assessment, KaopingError, assess
+from kaoping.scoring.experts import ExpertScore as EngineScore
+from kaoping.scoring.experts import Recusal as EngineRecusal
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
+from kaoping.web.experts.models import Recusal as ExpertRecusal
+from kaoping.web.experts.scoring import closed_original_groups, counted_scores
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
 from kaoping.web.results.models import (
     Publication,
@@ -82,8 +86,14 @@ def compute_run(run_id: int) -> None:
                                                      finished_at=timezone.now())  # fmt: skip
 
 
-def evaluation_of(round: Round, previous=None, adjustments=()):
-    """The engine's result on the round's verified data (units in code order)."""
+def assessment_of(round: Round, adjustments=(), targets=(), price_factors=None):
+    """The round's :class:`~kaoping.scoring.Assessment` from database rows (units in code
+    order): verified base data with adopted re-review values, the closed professional
+    groups' counted expert scores and the recusals, bonus / deduction entries, targets and
+    the evaluator's price factors (the round's tables, when the web keeps them), and the
+    previous round when it has verified data. Returns the assessment and the units."""
+    from kaoping.web.disputes.corrections import adopted_corrections, with_corrections
+
     scheme = round.scheme()
     submissions = list(
         Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
@@ -91,23 +101,50 @@ def evaluation_of(round: Round, previous=None, adjustments=()):
     )  # fmt: skip
     if not submissions:
         raise ActionError(_("There is no verified data to score."))
-    data = base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
-    data = reviewed_base_data(round, data)
-    result = evaluate(scheme, data, previous=previous, adjustments=adjustments)
-    return result, [s.unit for s in submissions]
-
-
-def _compute(run: ScoringRun) -> None:
-    round = run.round
-    previous = None
+    data = with_corrections(round, base_data_for(scheme, round.year,
+                                                 [(s.unit, s.values) for s in submissions]))  # fmt: skip
+    # A value a re-review (复验) adopted replaces the original panel's scores of that item.
+    corrected = {(c.unit.code, c.field) for c in adopted_corrections(round)}
+    fields = {i.code: i.formula.names[0] for i in scheme.qualitative_indicators}
+    codes = set(data.codes)
+    scores = tuple(
+        EngineScore(expert=s.expert.username, unit_code=s.unit.code, item=s.indicator,
+                    score=s.score)
+        for s in counted_scores(closed_original_groups(round))
+        if s.unit.code in codes and (s.unit.code, fields.get(s.indicator)) not in corrected
+    )  # fmt: skip
+    recusals = tuple(
+        EngineRecusal(expert=r.expert.username, unit_code=r.unit.code, reason=r.reason)
+        for r in ExpertRecusal.objects.filter(round=round).select_related("expert", "unit")
+        if r.unit.code in codes
+    )  # fmt: skip
+    previous = ()
     if (
         round.previous_id
         and Submission.objects.filter(
             round=round.previous, status=SubmissionStatus.VERIFIED
         ).exists()
     ):
-        previous, _units = evaluation_of(round.previous)
-    result, units = evaluation_of(round, previous)
+        previous = (assessment_of(round.previous)[0],)
+    assessment = Assessment(scheme=scheme, data=data, expert_scores=scores, recusals=recusals,
+                            adjustments=tuple(adjustments), targets=tuple(targets),
+                            price_factors=price_factors, previous=previous,
+                            period=str(round.year))  # fmt: skip
+    return assessment, [s.unit for s in submissions]
+
+
+def evaluation_of(round: Round, adjustments=()):
+    """The one result of the round's assessment (:func:`kaoping.scoring.assess`): its
+    evaluation (committee ranks), the previous round's evaluation or None, and the units."""
+    assessment, units = assessment_of(round, adjustments)
+    assessed = assess(assessment)
+    previous = assessed.previous[-1].evaluation if assessed.previous else None
+    return assessed.evaluation, previous, units
+
+
+def _compute(run: ScoringRun) -> None:
+    round = run.round
+    result, previous, units = evaluation_of(round)
     by_code = {u.code: u for u in units}
     scheme = result.scheme
     rows = []
@@ -217,12 +254,3 @@ def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
         publication.log_count, publication.log_head = entry.seq, entry.hash
         publication.save(update_fields=["log_count", "log_head"])
     return publication
-
-
-def reviewed_base_data(round: Round, data):
-    """``data`` with the closed professional groups' aggregated expert scores, then the
-    values decided re-reviews (复验) adopted, filled in; submissions are never changed."""
-    from kaoping.web.disputes.corrections import with_corrections
-    from kaoping.web.experts.scoring import with_expert_scores
-
-    return with_corrections(round, with_expert_scores(round, data))

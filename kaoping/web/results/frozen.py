@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
-from kaoping.scoring import evaluate, explain
+from kaoping.scoring import Assessment, assess, explain
+from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.evaluation import Adjustment, EvaluationResult
+from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.explanation import Explanation
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.models import parse_scheme_text, sha256_text
@@ -155,21 +156,22 @@ def _evaluate_again(run) -> tuple[EvaluationResult, EvaluationResult | None]:
         )
     round = snapshot.run.round
     _check(sha256_text(round.scheme_text), run.scheme_sha256)
-    previous = None
+    # The frozen data already holds the aggregated expert scores and adopted corrections;
+    # the assessment re-ranks by the committee's tie rule, as the run did.
+    earlier_rounds: tuple[Assessment, ...] = ()
     if snapshot.previous_data is not None and snapshot.previous_round is not None:
         earlier = snapshot.previous_round
         _check(sha256_text(earlier.scheme_text), snapshot.previous_scheme_sha256)
-        previous = evaluate(
-            parse_scheme_text(earlier.scheme_text),
-            data_from_payload(snapshot.previous_data, str(earlier.year)),
-        )
+        earlier_rounds = (Assessment(parse_scheme_text(earlier.scheme_text),
+                                     data_from_payload(snapshot.previous_data, str(earlier.year)),
+                                     period=str(earlier.year)),)  # fmt: skip
     data = data_from_payload(snapshot.data, str(round.year), run.input_sha256)
     _check(data_digest(data), snapshot.data_digest)
-    adjustments = [Adjustment(**a) for a in snapshot.adjustments]
-    result = evaluate(
-        parse_scheme_text(round.scheme_text), data, previous=previous, adjustments=adjustments
-    )
-    return result, previous
+    entries = tuple(AdjustmentEntry(**a) for a in snapshot.adjustments)
+    assessed = assess(Assessment(parse_scheme_text(round.scheme_text), data, adjustments=entries,
+                                 previous=earlier_rounds, period=str(round.year)))  # fmt: skip
+    previous = assessed.previous[-1].evaluation if assessed.previous else None
+    return assessed.evaluation, previous
 
 
 def _check(actual: str, expected: str) -> None:

@@ -21,7 +21,8 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from kaoping.archive import build_bundle, verify_bundle
-from kaoping.scoring import BaseData, evaluate
+from kaoping.scoring import Assessment, BaseData, assess
+from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.evaluation import Adjustment
 from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict
 from kaoping.web.audit.models import AuditEntry
@@ -44,7 +45,11 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     run = publication.run
     scheme = round.scheme()
     data, adjustments = _inputs_of(round, run, scheme)
-    result = evaluate(scheme, data, adjustments=adjustments)
+    # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
+    assessment = Assessment(scheme, data, adjustments=tuple(
+        AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
+    ), period=str(round.year))  # fmt: skip
+    result = assess(assessment).evaluation
     _check_same_as_published(result, run)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
     meta = {
@@ -57,8 +62,8 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"
         digest = build_bundle(
-            path, scheme=scheme, scheme_text=round.scheme_text, data=data, result=result,
-            adjustments=adjustments, files=_documents_of(round, run), log_entries=entries,
+            path, scheme=scheme, scheme_text=round.scheme_text, data=data,
+            assessment=assessment, files=_documents_of(round, run), log_entries=entries,
             chain_head=chain_head(), meta=meta,
         )  # fmt: skip
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
