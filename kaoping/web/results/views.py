@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.listing import ListForm, query_without_page
 from kaoping.web.permissions import (
     can_download_round_report,
     can_generate_reports,
@@ -122,6 +124,9 @@ def ranking(request, round_id: int):
             (r.rank, r.unit.code, r.unit.name, *[r.groups.get(c) for c, _n in groups], r.total, r.grade,
              r.previous_total, r.change) for r in results.iterator()
         ))  # fmt: skip
+    search = ListForm(request.GET)
+    if text := search.chosen().get("q"):
+        results = results.filter(Q(unit__code__icontains=text) | Q(unit__name__icontains=text))
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
     suspect = _warn_if_tampered(request, run)
@@ -136,7 +141,8 @@ def ranking(request, round_id: int):
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
     return render(request, "results/ranking.html", {
         "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
-        "page": page, "staff": is_staff_viewer(request.user),
+        "page": page, "staff": is_staff_viewer(request.user), "search": search,
+        "query": query_without_page(request),
         "publication": Publication.objects.filter(run=run).order_by("-version").first(),
     })  # fmt: skip
 

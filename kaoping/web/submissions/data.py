@@ -70,7 +70,9 @@ def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object
 def one_row_csv(
     scheme: Scheme, rows: Iterable[tuple[object, Mapping[str, object]]], year: int
 ) -> bytes:
-    keys = [f.key for f in scheme.fields]
+    keys = [
+        f.key for f in scheme.fields if f.source == "unit"
+    ]  # not the evaluator's (price factors)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(keys)
