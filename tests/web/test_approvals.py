@@ -75,3 +75,26 @@ def test_only_the_committee_decides_and_one_request_waits_at_a_time(world):
     assert world.client(world.dong_user).post(
         reverse("approvals:request_reopen", args=[round.pk]), {"target": "scoring", "reason": "x"}
     ).status_code in (403, 404)
+
+
+def test_units_see_one_version_number_per_publication_not_the_run_number(world):
+    from kaoping.web.results.actions import do_start_scoring_run
+
+    round = world.published()
+    change = do_request_reopen(round, target="scoring", reason="复核", acting_user=world.office)
+    do_decide(change, approve=True, note="", acting_user=world.committee)
+    do_start_scoring_run(round, acting_user=world.agency)  # run 2, not published
+    do_start_scoring_run(round, acting_user=world.agency)  # run 3
+    do_transition(round, "submit_for_review", acting_user=world.office)
+    do_transition(round, "approve", acting_user=world.committee)
+    do_transition(round, "publish_results", acting_user=world.office)
+    assert Publication.current(round).version == 2 and Publication.current(round).run.version == 3
+    for name in ("results:unit", "results:ranking"):
+        args = [round.pk, world.dongcheng.pk] if name == "results:unit" else [round.pk]
+        page = world.client(world.dong_user).get(reverse(name, args=args)).content.decode()
+        heading = page[page.index("<h1>") : page.index("</h1>")]
+        assert "第 2 版" in heading and "3" not in heading and "计分" not in heading
+    staff = (
+        world.client(world.office).get(reverse("results:ranking", args=[round.pk])).content.decode()
+    )
+    assert "第 3 次计分" in staff[staff.index("<h1>") : staff.index("</h1>")]

@@ -193,6 +193,8 @@ def unit_result(request, round_id: int, unit_id: int):
         "ex": explanation, "text": ex.render(lang) if ex else "",
         "radar": mark_safe(radar), "trend": mark_safe(trend),
         "sequential": sequential(round, history, result.total),
+        "publication": Publication.objects.filter(run=run).order_by("-version").first(),
+        "staff": is_staff_viewer(request.user),
         "can_narrate": can_write_narratives(request.user, round, unit),
     })  # fmt: skip
 
