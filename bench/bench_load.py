@@ -55,8 +55,9 @@ def setup(folder: Path) -> dict:
     from django.core.management import call_command
 
     from kaoping.web.accounts.models import Membership, Role
-    from kaoping.web.rounds.actions import do_create_round, do_transition
+    from kaoping.web.rounds.actions import do_create_round
     from kaoping.web.units.models import Unit, UnitLevel
+    from kaoping.web.workflow.actions import do_transition
 
     call_command("migrate", verbosity=0)
     province = Unit.objects.create(code="990000", name="压测省", level=UnitLevel.PROVINCE)

@@ -48,8 +48,9 @@ def setup_django(folder: Path) -> None:
 def build_round(n: int, office, agency, parent):
     """A round of ``n`` synthetic units, imported, confirmed, verified and scored."""
     from bench.synthetic import write_csv
-    from kaoping.web.rounds.actions import do_create_round, do_transition
+    from kaoping.web.rounds.actions import do_create_round
     from kaoping.web.units.models import Unit
+    from kaoping.web.workflow.actions import do_transition
 
     folder = Path(tempfile.mkdtemp())
     path = write_csv(folder / f"units-{n}.csv", n, seed=n)
@@ -89,9 +90,10 @@ def timed_row_by_row(units, content, office) -> float:
     """The peer: the same table stored one INSERT per row (as before issue 14), timed on a
     fresh round of the same units, in the same run (the machine is shared and noisy)."""
     from kaoping.tables import read_base_data
-    from kaoping.web.rounds.actions import do_create_round, do_transition
+    from kaoping.web.rounds.actions import do_create_round
     from kaoping.web.submissions.data import values_of
     from kaoping.web.submissions.models import Submission, SubmissionStatus
+    from kaoping.web.workflow.actions import do_transition
 
     round = do_create_round(name="peer", year=2024, units=units, acting_user=office)
     do_transition(round, "publish_scheme", acting_user=office)
@@ -111,8 +113,8 @@ def timed_row_by_row(units, content, office) -> float:
 
 def finish_round(round, office, agency) -> None:
     from kaoping.web.results.actions import do_start_scoring_run
-    from kaoping.web.rounds.actions import do_transition
     from kaoping.web.submissions.models import Submission, SubmissionStatus
+    from kaoping.web.workflow.actions import do_transition
 
     Submission.objects.filter(round=round).update(status=SubmissionStatus.VERIFIED)
     do_transition(round, "start_verification", acting_user=office)

@@ -74,6 +74,11 @@ def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
+def refused(problems, lang: str = "zh") -> ActionError:
+    """An ActionError listing every problem the scoring core found (one per line)."""
+    return ActionError("\n".join(p.text(lang) for p in problems))
+
+
 # Supporting documents that browsers show themselves; anything else is downloaded. Their
 # content was checked against the name at upload (kaoping.web.submissions.uploads), and
 # nosniff keeps the browser from guessing another type.

@@ -23,7 +23,7 @@ def navigation(request) -> dict:
         items.append((reverse("accounts:list"), _("Accounts")))
     if roles & {Role.OFFICE, Role.ADMIN, Role.AGENCY, Role.COMMITTEE}:
         items.append((reverse("audit:log"), _("Evaluation log")))
-        items.append((reverse("rounds:archives"), _("Evaluation archives")))
+        items.append((reverse("workflow:archives"), _("Evaluation archives")))
     if Role.EXPERT in roles:
         items.append((reverse("experts:mine"), _("My scoring tasks")))
     items.append((reverse("accounts:profile"), _("My account")))

@@ -22,11 +22,12 @@ from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.accounts.passwords import DEMO_PASSWORD
 from kaoping.web.experts.models import Assignment, ExpertGroup
 from kaoping.web.results.actions import do_start_scoring_run
-from kaoping.web.rounds.actions import do_create_round, do_transition
+from kaoping.web.rounds.actions import do_create_round
 from kaoping.web.rounds.models import Round
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import CheckKind
 from kaoping.web.units.models import Unit, UnitLevel
+from kaoping.web.workflow.actions import do_transition
 
 EXAMPLES = Path(settings.BASE_DIR) / "examples"
 ROUND_2023 = "北京市2023年度就业专项资金绩效评价"
@@ -41,7 +42,8 @@ STAFF = [
     ("expert2", "钱专家", Role.EXPERT, "专家库"),
     ("expert3", "孙专家", Role.EXPERT, "专家库"),
     ("expert4", "周专家", Role.EXPERT, "专家库"),
-    ("committee", "陈主任", Role.COMMITTEE, "考核委员会 / 领导小组"),
+    ("committee", "陈主任", Role.COMMITTEE, "考核委员会"),
+    ("leader", "刘组长", Role.LEADING_GROUP, "就业工作领导小组"),
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kaoping.web.accounts.models import Role
 from kaoping.web.rounds.models import TRANSITIONS, Round, RoundState
 
-STAFF_ROLES = {Role.ADMIN, Role.OFFICE, Role.AGENCY, Role.COMMITTEE}
+STAFF_ROLES = {Role.ADMIN, Role.OFFICE, Role.AGENCY, Role.COMMITTEE, Role.LEADING_GROUP}
 
 
 def roles_of(user) -> set[str]:

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kaoping.web.accounts import views as account_views
 from kaoping.web.submissions import views as submission_views
+from kaoping.web.workflow import views as workflow_views
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", workflow_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,6 +16,11 @@ urlpatterns = [
     path("units/", include("kaoping.web.units.urls")),
     path("log/", include("kaoping.web.audit.urls")),
     path("rounds/", include("kaoping.web.rounds.urls")),
+    path("workflow/", include("kaoping.web.workflow.urls")),
+    path("schemes/", include("kaoping.web.schemes.urls")),
+    path("rounds/<int:round_id>/letters/", include("kaoping.web.letters.urls")),
+    path("rounds/<int:round_id>/adjustments/", include("kaoping.web.adjustments.urls")),
+    path("awards/", include("kaoping.web.awards.urls")),
     path("rounds/<int:round_id>/data/", include("kaoping.web.submissions.urls")),
     path("rounds/<int:round_id>/plan/", include("kaoping.web.planning.urls")),
     path("rounds/<int:round_id>/changes/", include("kaoping.web.approvals.urls")),

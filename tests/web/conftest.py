@@ -12,9 +12,10 @@ from django.test import Client
 from django.utils import timezone
 
 from kaoping.web.accounts.models import Membership, Role
-from kaoping.web.rounds.actions import do_create_round, do_transition
+from kaoping.web.rounds.actions import do_create_round
 from kaoping.web.submissions import actions as sub
 from kaoping.web.units.models import Unit, UnitLevel
+from kaoping.web.workflow.actions import do_transition
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -35,7 +35,7 @@ def test_results_reach_a_unit_only_after_publication(world):
     round = world.scored()
     client = world.client(world.dong_user)  # session authentication
     assert client.get(reverse("api:results", args=[round.pk])).json()["results"] == []
-    from kaoping.web.rounds.actions import do_transition
+    from kaoping.web.workflow.actions import do_transition
 
     do_transition(round, "submit_for_review", acting_user=world.office)
     do_transition(round, "approve", acting_user=world.committee)

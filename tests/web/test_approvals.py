@@ -10,8 +10,8 @@ from kaoping.web.approvals.models import ChangeRequest, RequestStatus
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.results.models import Publication
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.workflow.actions import do_transition
 
 
 def state(round) -> str:
@@ -27,7 +27,7 @@ def test_the_office_alone_cannot_reopen_published_results(world):
     round = world.published()
     with pytest.raises(ActionError):
         do_transition(round, "reopen", acting_user=world.office, reason="改数", target="collection")
-    world.client(world.office).post(reverse("rounds:transition", args=[round.pk, "reopen"]),
+    world.client(world.office).post(reverse("workflow:transition", args=[round.pk, "reopen"]),
                                     {"reason": "改数", "target": "collection"})  # fmt: skip
     assert state(round) == RoundState.PUBLISHED
 

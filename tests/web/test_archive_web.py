@@ -19,10 +19,10 @@ from kaoping.cli.main import app
 from kaoping.scoring import evaluate, load_scheme
 from kaoping.tables import read_base_data
 from kaoping.web.audit.models import AuditEntry
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.rounds.models import RoundArchive
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission
+from kaoping.web.workflow.actions import do_transition
 
 from .conftest import EXAMPLES
 
@@ -90,7 +90,7 @@ def test_kaoping_archive_verify_confirms_the_download(world, closed, tmp_path):
     archive = RoundArchive.objects.get(round=closed)
     office = world.client(world.office)
     detail = office.get(reverse("rounds:detail", args=[closed.pk])).content.decode()
-    url = reverse("rounds:archive_download", args=[archive.pk])
+    url = reverse("workflow:archive_download", args=[archive.pk])
     assert url in detail and archive.manifest_sha256 in detail
     response = office.get(url)
     path = tmp_path / "archive.zip"
@@ -101,7 +101,7 @@ def test_kaoping_archive_verify_confirms_the_download(world, closed, tmp_path):
     assert done.exit_code == 0, done.output
     assert archive.manifest_sha256 in done.output
     assert world.client(world.dong_user).get(url).status_code == 403
-    assert world.client(world.dong_user).get(reverse("rounds:archives")).status_code == 403
+    assert world.client(world.dong_user).get(reverse("workflow:archives")).status_code == 403
 
 
 def bundle_from_files(path) -> bytes:
@@ -129,11 +129,11 @@ def tampered(content: bytes) -> bytes:
 def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(world, tmp_path):
     content = bundle_from_files(tmp_path / "other.zip")
     client = world.client(world.office)
-    bad = client.post(reverse("rounds:archive_import"),
+    bad = client.post(reverse("workflow:archive_import"),
                       {"file": SimpleUploadedFile("other.zip", tampered(content))})  # fmt: skip
     assert bad.status_code == 400
     assert "data/base-data.csv" in bad.content.decode() and not RoundArchive.objects.exists()
-    good = client.post(reverse("rounds:archive_import"),
+    good = client.post(reverse("workflow:archive_import"),
                        {"file": SimpleUploadedFile("other.zip", content)})  # fmt: skip
     assert good.status_code == 302
     archive = RoundArchive.objects.get()
@@ -144,7 +144,7 @@ def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(wo
     with pytest.raises(ValueError):
         archive.save()  # read-only once stored
     unit_import = world.client(world.dong_user).post(
-        reverse("rounds:archive_import"), {"file": SimpleUploadedFile("other.zip", content)}
+        reverse("workflow:archive_import"), {"file": SimpleUploadedFile("other.zip", content)}
     )
     assert unit_import.status_code == 403
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kaoping.web.audit.log import GENESIS, record, verify_chain
 from kaoping.web.audit.models import AppendOnlyError, AuditEntry
-from kaoping.web.rounds.actions import do_transition
+from kaoping.web.workflow.actions import do_transition
 
 
 def test_entries_chain_to_their_predecessor(world):

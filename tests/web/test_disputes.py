@@ -19,11 +19,12 @@ from kaoping.web.disputes import actions as da
 from kaoping.web.disputes.models import Correction, Dispute
 from kaoping.web.experts.models import ExpertGroup, ExpertScore
 from kaoping.web.results.models import Publication, RunSnapshot, ScoringRun, UnitResult
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.submissions.models import Submission
+from kaoping.web.workflow.actions import do_transition
 
+from .beijing_year import score_every_item
 from .conftest import make_user
-from .test_experts import beijing_verified, policy_group, scored_everywhere
+from .test_experts import beijing_verified
 
 
 @pytest.fixture
@@ -292,13 +293,9 @@ def test_an_upheld_decision_publishes_nothing(world, published):
 def test_a_rereview_of_an_expert_scored_item_keeps_the_expert_scores(world):
     """Beijing scheme: the panel re-scores 政策整体落实情况 (B1) of 东城区."""
     round = beijing_verified(world)
-    group = policy_group(world, round)
-    scored_everywhere(world, round, group, {
-        "expert1": {(world.dongcheng, "B1"): 10, (world.dongcheng, "B2"): 7,
-                    (world.xicheng, "B1"): 12, (world.xicheng, "B2"): 6},
-        "expert2": {(world.dongcheng, "B1"): 12, (world.dongcheng, "B2"): 8,
-                    (world.xicheng, "B1"): 13, (world.xicheng, "B2"): 6},
-    })  # fmt: skip
+    # Every expert item of every unit is scored (scoring waits for that); B1 of 东城区: 10, 12.
+    score_every_item(world, round, overrides={("expert1", "110101", "B1"): 10,
+                                              ("expert2", "110101", "B1"): 12})  # fmt: skip
     do_transition(round, "start_scoring", acting_user=world.office)
     from kaoping.web.results.actions import do_start_scoring_run
 

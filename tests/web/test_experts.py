@@ -14,14 +14,16 @@ from django.urls import reverse
 
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.models import AuditEntry
+from kaoping.web.common import ActionError
 from kaoping.web.experts import actions as ex
 from kaoping.web.experts.models import Assignment, ExpertGroup, ExpertScore, ScoreSheet
 from kaoping.web.permissions import can_score_in_group
 from kaoping.web.results.actions import do_start_scoring_run
-from kaoping.web.results.models import RunSnapshot
-from kaoping.web.rounds.actions import do_transition
+from kaoping.web.results.models import RunSnapshot, ScoringRun
 from kaoping.web.submissions import actions as sub
+from kaoping.web.workflow.actions import do_transition
 
+from .beijing_year import import_targets, score_every_item
 from .conftest import EXAMPLES, make_user, numbers
 
 BEIJING = "beijing-district-comprehensive"
@@ -35,6 +37,7 @@ def beijing_rows() -> dict[str, dict]:
 def beijing_verified(world):
     """A 2024 round under the Beijing district scheme, every unit's data verified."""
     round = world.collecting(2024, scheme_code=BEIJING)
+    import_targets(world, round)
     rows = beijing_rows()
     for unit in world.districts:
         s = sub.submission_for(round, unit)
@@ -309,14 +312,30 @@ def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(wor
     assert entry.data["flagged"] == [["110101", "B2"]]
 
 
-def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
+def test_scoring_is_refused_until_every_expert_item_of_every_unit_is_scored(world, beijing):
     round, group = beijing
-    scored_everywhere(world, round, group, {
+    scored_and_closed(world, round, group, {
         "expert1": {(world.dongcheng, "B1"): 16, (world.dongcheng, "B2"): 7,
                     (world.xicheng, "B1"): 12, (world.xicheng, "B2"): 6},
         "expert2": {(world.dongcheng, "B1"): 18, (world.dongcheng, "B2"): 8,
                     (world.xicheng, "B1"): 13, (world.xicheng, "B2"): 6},
     })  # fmt: skip
+    do_transition(round, "start_scoring", acting_user=world.office)
+    with pytest.raises(ActionError) as refused:
+        do_start_scoring_run(round, acting_user=world.agency)
+    message = str(refused.value)
+    # 东城区 has B1, B2 but not the other groups' items; 朝阳区 has none: each is named.
+    assert "东城区" in message and "A2、C3、C4、C5、D2、D3" in message
+    assert "朝阳区" in message and "A2、B1、B2" in message
+    assert not ScoringRun.objects.filter(round=round).exists()
+
+
+def test_the_closed_groups_aggregate_feeds_the_scoring_run(world):
+    round = beijing_verified(world)
+    overrides = {("expert1", "110101", "B1"): 16, ("expert2", "110101", "B1"): 18,
+                 ("expert1", "110101", "B2"): 7, ("expert2", "110101", "B2"): 8,
+                 ("expert1", "110102", "B1"): 12, ("expert2", "110102", "B1"): 13}  # fmt: skip
+    score_every_item(world, round, overrides=overrides)
     do_transition(round, "start_scoring", acting_user=world.office)
     run = do_start_scoring_run(round, acting_user=world.agency)
     run.refresh_from_db()
@@ -326,7 +345,10 @@ def test_the_closed_groups_aggregate_feeds_the_scoring_run(world, beijing):
     policy = data["columns"]["policy_overall"]
     assert policy[codes.index("110101")] == 17.0 and policy[codes.index("110102")] == 12.5
     assert data["columns"]["policy_innovation"][codes.index("110101")] == 7.5
-    assert policy[codes.index("110105")] == 17.0  # (16 + 18) / 2: 80% and 90% of 20
+    # Every unit has every item (朝阳区 is the third unit: 70% of B1's maximum 20).
+    assert policy[codes.index("110105")] == 14.0
+    # The letters' targets, not the unit's data, fill the target field.
+    assert data["columns"]["new_jobs_target"][codes.index("110101")] == 22500
     # B1 is direct-scored against its maximum: 100 x 17 / 20 = 85 points.
     result = run.unit_results.get(unit=world.dongcheng)
     b1 = [i["code"] for i in run.summary["indicators"]].index("B1")

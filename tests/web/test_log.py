@@ -29,7 +29,7 @@ def actions_of(**filters) -> list[str]:
 
 def test_a_whole_round_logs_every_state_change_in_order(world):
     round = world.published()
-    from kaoping.web.rounds.actions import do_transition
+    from kaoping.web.workflow.actions import do_transition
 
     do_transition(round, "close", acting_user=world.office)
     logged = set(actions_of(round=round))

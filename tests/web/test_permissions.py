@@ -51,7 +51,7 @@ def test_a_unit_sees_its_results_only_once_published(world):
     ranking = reverse("results:ranking", args=[round.pk])
     assert client.get(unit_page).status_code == 404
     assert client.get(ranking).status_code == 403
-    from kaoping.web.rounds.actions import do_transition
+    from kaoping.web.workflow.actions import do_transition
 
     do_transition(round, "submit_for_review", acting_user=world.office)
     do_transition(round, "approve", acting_user=world.committee)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from kaoping.web.results.actions import do_start_scoring_run
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission
+from kaoping.web.workflow.actions import do_transition
 
 from .conftest import days, demo_rows, numbers
 

@@ -18,7 +18,7 @@ from kaoping.tables import read_base_data
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.results.models import Narrative, ReportJob, RunStatus
-from kaoping.web.rounds.actions import do_transition
+from kaoping.web.workflow.actions import do_transition
 
 from .conftest import EXAMPLES
 

@@ -10,12 +10,13 @@ from django.urls import reverse
 from kaoping.web.approvals.actions import do_decide, do_request_reopen
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
-from kaoping.web.rounds.actions import do_set_scheme_text, do_transition
+from kaoping.web.rounds.actions import do_set_scheme_text
 from kaoping.web.rounds.models import Round, RoundState, RoundTransition
+from kaoping.web.workflow.actions import do_transition
 
 
 def act(world, user, round, action, **data):
-    return world.client(user).post(reverse("rounds:transition", args=[round.pk, action]), data)
+    return world.client(user).post(reverse("workflow:transition", args=[round.pk, action]), data)
 
 
 def state_of(round) -> str:
@@ -93,7 +94,7 @@ def test_a_draft_round_refuses_every_action_but_publishing_its_scheme(world, act
 def test_wrong_state_through_the_web_shows_a_message_and_changes_nothing(world):
     round = world.round()
     client = world.client(world.office)
-    response = client.post(reverse("rounds:transition", args=[round.pk, "close"]), follow=True)
+    response = client.post(reverse("workflow:transition", args=[round.pk, "close"]), follow=True)
     assert response.redirect_chain[-1][1] == 302
     assert "不能执行" in response.content.decode()
     assert state_of(round) == RoundState.DRAFT
@@ -216,7 +217,7 @@ def test_the_history_names_each_action_in_the_users_language(world):
 
 
 def test_the_archives_page_is_in_the_navigation_and_only_it_is_marked(world):
-    page = world.client(world.office).get(reverse("rounds:archives")).content.decode()
+    page = world.client(world.office).get(reverse("workflow:archives")).content.decode()
     nav = page.split("<nav")[1].split("</nav>")[0]
     active = [chunk for chunk in nav.split("<a ")[1:] if 'class="active"' in chunk]
     assert len(active) == 1 and "评价档案" in active[0]

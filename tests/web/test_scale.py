@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaoping.web.results.actions import do_start_scoring_run
-from kaoping.web.rounds.actions import do_create_round, do_transition
+from kaoping.web.rounds.actions import do_create_round
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Rectification, Submission, SubmissionStatus
 from kaoping.web.units.models import Unit
+from kaoping.web.workflow.actions import do_transition
 
 from .conftest import days, demo_rows, numbers
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from kaoping.web.accounts.models import AccountSecurity, LoginFailure, Membership, Role
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission
+from kaoping.web.workflow.actions import do_transition
 
 from .conftest import ROOT, demo_rows, numbers
 

@@ -43,7 +43,8 @@ def targets(world):
     round = world.published()
     ids = {"round_id": round.pk, "unit_id": world.dongcheng.pk, "archive_id": 1,
            "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-           "group_id": 1, "action": "close", "token_id": 1, "check_id": 1, "change_id": 1}  # fmt: skip
+           "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
+           "year": round.year, "token_id": 1, "check_id": 1, "change_id": 1}  # fmt: skip
     return [(name, fill(route, ids)) for route, name in patterns() if name not in PUBLIC]
 
 
@@ -90,7 +91,9 @@ def test_a_unit_is_refused_the_staff_pages_and_actions(world, targets):
     client, before = world.client(world.dong_user), changes()
     staff = {"overdue", "log", "create", "archives", "archive_import", "archive_download",
              "transition", "import_all", "start_run", "groups", "start_report_job",
-             "round_narratives", "add_members", "assign", "close"}  # fmt: skip
+             "round_narratives", "add_members", "assign", "close", "new_round", "edit",
+             "prices", "targets", "adjustment_list", "withdraw", "decision", "propose",
+             "nominate", "fund", "allocation_xlsx", "certificates"}  # fmt: skip
     checked = 0
     for name, path in targets:
         if name not in staff or (name == "list" and "/data/" not in path):

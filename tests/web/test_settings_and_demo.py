@@ -51,7 +51,7 @@ def test_load_demo_builds_beijing_two_rounds_and_every_role_and_is_idempotent(se
     assert closed.state == "closed" and Publication.current(closed).version == 1
     assert collecting.state == "collection" and collecting.previous == closed
     roles = set(Membership.objects.values_list("role", flat=True))
-    assert roles == {"admin", "office", "agency", "expert", "committee", "unit"}
+    assert roles == {"admin", "office", "agency", "expert", "committee", "leading_group", "unit"}
     assert Round.objects.count() == 2
     assert verify_chain() is None
 

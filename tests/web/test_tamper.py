@@ -157,7 +157,7 @@ def test_kaoping_log_verify_names_a_cut_tail_and_exits_2(published):
 
 
 def test_round_state_change_through_the_application_is_not_a_false_alarm(published, world):
-    from kaoping.web.rounds.actions import do_transition
+    from kaoping.web.workflow.actions import do_transition
 
     do_transition(published, "close", acting_user=world.office)
     assert Round.objects.get(pk=published.pk).state == "closed"

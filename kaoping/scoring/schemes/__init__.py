@@ -7,6 +7,7 @@ holds the schemes shipped with Kaoping (``kaoping schemes`` lists them).
 from kaoping.scoring.schemes.loader import (
     builtin_scheme_codes,
     load_scheme,
+    resolved_document,
     scheme_fingerprint,
     scheme_from_dict,
     scheme_text,
@@ -51,6 +52,7 @@ __all__ = [
     "Standards",
     "builtin_scheme_codes",
     "load_scheme",
+    "resolved_document",
     "scheme_fingerprint",
     "scheme_from_dict",
     "scheme_text",

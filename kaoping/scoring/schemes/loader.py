@@ -84,6 +84,26 @@ def scheme_text(code_or_path: str | Path) -> str:
     return _read_scheme_text(code_or_path)[0]
 
 
+def resolved_document(text: str, name: str = "<scheme>") -> dict[str, Any]:
+    """The parsed document of scheme ``text`` with any ``extends`` resolved into one flat
+    document (what a round stores when its scheme comes from an uploaded file).
+
+    Raises
+    ------
+    SchemeError
+        Invalid TOML, or an extension's problems.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(
+            [Problem("scheme.toml", file=name, params={"reason": str(exc)})]
+        ) from None
+    if "extends" in _header_of(raw):
+        raw = _apply_extension(raw, name)
+    return raw
+
+
 def _load_raw(code_or_path: str | Path) -> tuple[dict[str, Any], str]:
     """The parsed TOML document and the name to show for it."""
     text, path = _read_scheme_text(code_or_path)

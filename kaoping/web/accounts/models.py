@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     AGENCY = "agency", _("evaluation agency / work group")
     EXPERT = "expert", _("expert")
     COMMITTEE = "committee", _("committee / leading group")
+    # The leading group (领导小组) approves the award proposal and sets the reward fund: a step
+    # of its own after the committee's review (articles 20-23 of the Beijing measures).
+    LEADING_GROUP = "leading_group", _("leading group")
     UNIT = "unit", _("evaluated unit")
 
 

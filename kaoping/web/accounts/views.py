@@ -10,21 +10,6 @@ from django.views.decorators.http import require_POST
 from kaoping.web.accounts.forms import TokenForm
 from kaoping.web.accounts.models import ApiToken
 from kaoping.web.accounts.tokens import do_issue_token, do_revoke_token
-from kaoping.web.permissions import can_view_overdue, visible_rounds
-
-
-@login_required
-def home(request):
-    overdue = None
-    if can_view_overdue(request.user):
-        from kaoping.web.submissions.views import overdue_submissions
-
-        overdue = len(overdue_submissions())
-    rounds = visible_rounds(request.user).prefetch_related("units")
-    from kaoping.web.todo import todos
-
-    return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue,
-                                             "todos": todos(request.user)})  # fmt: skip
 
 
 @login_required

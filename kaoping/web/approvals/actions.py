@@ -11,8 +11,8 @@ from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.disputes.actions import do_republish
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
-from kaoping.web.rounds.actions import do_transition
 from kaoping.web.rounds.models import ORDER, REOPEN_TARGETS, Round, RoundState
+from kaoping.web.workflow.actions import do_transition
 
 AFTER_PUBLICATION = (RoundState.PUBLISHED, RoundState.CLOSED)
 

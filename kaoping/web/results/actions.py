@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 from kaoping.scoring import Assessment, KaopingError, assess
 from kaoping.scoring.experts import ExpertScore as EngineScore
 from kaoping.scoring.experts import Recusal as EngineRecusal
+from kaoping.web.adjustments.actions import round_entries
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.experts.models import Recusal as ExpertRecusal
 from kaoping.web.experts.scoring import closed_original_groups, counted_scores
+from kaoping.web.letters.inputs import round_targets
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
+from kaoping.web.results.inputs import missing_inputs, round_price_factors
 from kaoping.web.results.models import (
     Publication,
     RunKind,
@@ -37,6 +40,9 @@ def do_start_scoring_run(
     round: Round, *, acting_user, kind: str = RunKind.ORIGINAL, note: str = ""
 ) -> ScoringRun:
     """Queue a scoring run (a new version) and compute it in the background."""
+    missing = missing_inputs(round)
+    if missing:
+        raise ActionError("\n".join([_("Scoring cannot start yet:"), *missing]))
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if ScoringRun.objects.filter(
@@ -86,12 +92,12 @@ def compute_run(run_id: int) -> None:
                                                      finished_at=timezone.now())  # fmt: skip
 
 
-def assessment_of(round: Round, adjustments=(), targets=(), price_factors=None):
+def assessment_of(round: Round, adjustments=None):
     """The round's :class:`~kaoping.scoring.Assessment` from database rows (units in code
     order): verified base data with adopted re-review values, the closed professional
-    groups' counted expert scores and the recusals, bonus / deduction entries, targets and
-    the evaluator's price factors (the round's tables, when the web keeps them), and the
-    previous round when it has verified data. Returns the assessment and the units."""
+    groups' counted expert scores and the recusals, the office's bonus / deduction entries
+    (or ``adjustments``), the responsibility letters' targets, the evaluator's price factors,
+    and the previous round when it has verified data. Returns the assessment and the units."""
     from kaoping.web.disputes.corrections import adopted_corrections, with_corrections
 
     scheme = round.scheme()
@@ -127,13 +133,15 @@ def assessment_of(round: Round, adjustments=(), targets=(), price_factors=None):
     ):
         previous = (assessment_of(round.previous)[0],)
     assessment = Assessment(scheme=scheme, data=data, expert_scores=scores, recusals=recusals,
-                            adjustments=tuple(adjustments), targets=tuple(targets),
-                            price_factors=price_factors, previous=previous,
+                            adjustments=tuple(round_entries(round) if adjustments is None
+                                              else adjustments),
+                            targets=tuple(round_targets(round)),
+                            price_factors=round_price_factors(round), previous=previous,
                             period=str(round.year))  # fmt: skip
     return assessment, [s.unit for s in submissions]
 
 
-def evaluation_of(round: Round, adjustments=()):
+def evaluation_of(round: Round, adjustments=None):
     """The one result of the round's assessment (:func:`kaoping.scoring.assess`): its
     evaluation (committee ranks), the previous round's evaluation or None, and the units."""
     assessment, units = assessment_of(round, adjustments)

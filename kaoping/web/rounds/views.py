@@ -1,4 +1,3 @@
-import hashlib
 import logging
 
 from django import forms
@@ -8,29 +7,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from kaoping.scoring import builtin_scheme_codes
-from kaoping.web.accounts.models import Role
-from kaoping.web.common import ActionError, download, require, wants_xlsx, xlsx_response
+from kaoping.scoring import builtin_scheme_codes, load_scheme
+from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
     can_create_round,
     can_transition,
     can_view_round,
     can_view_scheme,
-    has_role,
     is_staff_viewer,
     unit_ids_of,
     visible_rounds,
 )
-from kaoping.web.rounds.actions import do_create_round, do_transition
-from kaoping.web.rounds.archive import ArchiveRejected, import_archive
+from kaoping.web.rounds.actions import do_create_round
 from kaoping.web.rounds.models import (
     ORDER,
     REOPEN_TARGETS,
     TRANSITIONS,
     Round,
-    RoundArchive,
     RoundState,
 )
 from kaoping.web.units.models import Unit
@@ -81,7 +75,10 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme_code"].choices = [(c, c) for c in builtin_scheme_codes()]
+        # By name (and code): a selector of bare codes means nothing to an office.
+        self.fields["scheme_code"].choices = [
+            (c, f"{load_scheme(c).name}（{c}）") for c in builtin_scheme_codes()
+        ]
 
     def chosen_units(self):
         units = list(self.cleaned_data["units"])
@@ -149,23 +146,6 @@ def round_detail(request, round_id: int):
 
 
 @login_required
-@require_POST
-def round_transition(request, round_id: int, action: str):
-    round = round_for(request, round_id)
-    require(can_transition(request.user, round, action))
-    try:
-        do_transition(
-            round, action, acting_user=request.user,
-            reason=request.POST.get("reason", ""), target=request.POST.get("target") or None,
-        )  # fmt: skip
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
-    return redirect("rounds:detail", round.pk)
-
-
-@login_required
 def round_scheme(request, round_id: int):
     round = round_for(request, round_id)
     require(can_view_scheme(request.user, round))
@@ -189,67 +169,3 @@ def round_scheme(request, round_id: int):
     fields = [(f.key, f.label_for(lang), f.unit, f.expected(lang)) for f in scheme.input_fields]
     return render(request, "rounds/scheme.html", {"round": round, "scheme": scheme, "rows": rows,
                                                   "fields": fields, "lang": lang})  # fmt: skip
-
-
-# --- evaluation archives (评价档案) ----------------------------------------------------------
-
-
-def can_import_archives(user) -> bool:
-    return has_role(user, Role.OFFICE, Role.ADMIN)
-
-
-@login_required
-def archive_list(request):
-    """Every archive: built when a round closed, or imported (read-only) from elsewhere."""
-    require(is_staff_viewer(request.user))
-    archives = RoundArchive.objects.select_related("round", "created_by")
-    return render(request, "rounds/archives.html",
-                  {"archives": archives, "can_import": can_import_archives(request.user)})  # fmt: skip
-
-
-@login_required
-def archive_download(request, archive_id: int):
-    require(is_staff_viewer(request.user))
-    archive = get_object_or_404(RoundArchive, pk=archive_id)
-    with archive.file.open("rb") as handle:
-        content = handle.read()
-    if archive.file_sha256 and hashlib.sha256(content).hexdigest() != archive.file_sha256:
-        # The stored file was replaced outside the application: refuse rather than serve it.
-        logger.error("archive %s: stored file does not match its recorded SHA-256", archive.pk)
-        messages.error(request, _("The stored archive file does not match its recorded "
-                                  "SHA-256; it was changed outside the system and is not served."))  # fmt: skip
-        return redirect("rounds:archives")
-    return download(content, f"评价档案-{archive.manifest_sha256[:12]}.zip", "application/zip")
-
-
-@login_required
-@require_POST
-def archive_import(request):
-    """Verify a bundle from another installation (manifest and re-scoring), then store it."""
-    require(can_import_archives(request.user))
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose a file to upload."))
-        return redirect("rounds:archives")
-    from kaoping.web.submissions.uploads import check_name_and_size
-
-    lang = "en" if request.LANGUAGE_CODE == "en" else "zh"
-    try:
-        check_name_and_size(upload.name, upload.size or 0, (".zip",))
-        archive = import_archive(upload.read(), upload.name, acting_user=request.user, lang=lang)
-    except ArchiveRejected as exc:
-        messages.error(request, _("The archive did not verify; nothing was stored."))
-        archives = RoundArchive.objects.select_related("round", "created_by")
-        return render(request, "rounds/archives.html",
-                      {"archives": archives, "can_import": True,
-                       "report": exc.report.render(lang) if exc.report else str(exc)},
-                      status=400)  # fmt: skip
-    except ActionError as exc:
-        messages.error(request, str(exc))
-        return redirect("rounds:archives")
-    messages.success(
-        request,
-        _("Archive verified and stored (manifest SHA-256 %(sha)s).")
-        % {"sha": archive.manifest_sha256},
-    )
-    return redirect("rounds:archives")

@@ -21,6 +21,7 @@ from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.planning.models import office_may_submit
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.schemes.fields import for_units
 from kaoping.web.submissions.data import Finding, findings_of, validate_values, values_of
 from kaoping.web.submissions.models import (
     Attachment,
@@ -89,7 +90,7 @@ def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
 def read_table(content: bytes, scheme, filename: str, lang: str):
     """``read_base_data`` with every failure as :class:`Rejected` (never a server error)."""
     try:
-        return read_base_data(content, scheme, filename=filename)
+        return read_base_data(content, for_units(scheme), filename=filename)
     except DataError as exc:
         raise Rejected(findings_of(exc, scheme, lang)) from None
 

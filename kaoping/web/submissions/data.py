@@ -17,6 +17,7 @@ import numpy as np
 
 from kaoping.scoring import BaseData, DataError, Problem, Scheme, UnitRef
 from kaoping.tables import read_base_data, write_template
+from kaoping.web.schemes.fields import template_scheme, unit_fields
 
 FORM_SOURCE = "网页表单"
 
@@ -40,8 +41,8 @@ class Finding:
 
 
 def input_fields(scheme: Scheme):
-    """The numeric fields a unit fills in."""
-    return [f for f in scheme.input_fields if f.is_numeric]
+    """The numeric fields a unit fills in (not expert items, targets or price factors)."""
+    return unit_fields(scheme)
 
 
 def field_key_for(scheme: Scheme, column: str | None) -> str | None:
@@ -64,15 +65,16 @@ def values_of(data: BaseData, position: int, scheme: Scheme) -> dict[str, float 
 
 def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object]) -> BaseData:
     """Validate one unit's values with the engine's table rules; raises DataError."""
-    return read_base_data(one_row_csv(scheme, [(unit, values)], year), scheme, filename=FORM_SOURCE)
+    # Only the unit's own fields: expert items, targets and price factors are not its to give.
+    own = template_scheme(scheme)
+    return read_base_data(one_row_csv(own, [(unit, values)], year), own, filename=FORM_SOURCE)
 
 
 def one_row_csv(
     scheme: Scheme, rows: Iterable[tuple[object, Mapping[str, object]]], year: int
 ) -> bytes:
-    keys = [
-        f.key for f in scheme.fields if f.source == "unit"
-    ]  # not the evaluator's (price factors)
+    # A unit's own columns only: the evaluator's (the price factor) are refused in its data.
+    keys = [f.key for f in scheme.fields if f.source == "unit"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(keys)
@@ -126,7 +128,7 @@ def template_bytes(
     data = None
     if values is not None:
         data = base_data_for(scheme, year, list(zip(units, values, strict=True)))
-    write_template(scheme, buffer, units=refs, year=year, data=data, lang=lang)
+    write_template(template_scheme(scheme), buffer, units=refs, year=year, data=data, lang=lang)
     return buffer.getvalue()
 
 

@@ -39,7 +39,8 @@ def fill_template(path, values: dict) -> bytes:
     keys_row = next(r for r in range(1, 8) if sheet.cell(r, 1).value == "unit_code")
     columns = {sheet.cell(keys_row, c).value: c for c in range(1, sheet.max_column + 1)}
     for key, value in values.items():
-        sheet.cell(keys_row + 1, columns[key]).value = value
+        if key in columns:  # the price factor is the evaluator's, not on the unit's template
+            sheet.cell(keys_row + 1, columns[key]).value = value
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from kaoping.web.common import ActionError
-from kaoping.web.rounds.archive import import_archive
+from kaoping.web.workflow.archive import import_archive
 
 
 class Command(BaseCommand):

@@ -24,10 +24,22 @@ from kaoping.archive import build_bundle, verify_bundle
 from kaoping.scoring import Assessment, BaseData, assess
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict
+from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict, record
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
+from kaoping.web.experts.models import ExpertScore
+from kaoping.web.results import models as results_models
+from kaoping.web.results.frozen import data_from_payload
+from kaoping.web.results.models import Publication
 from kaoping.web.rounds.models import ArchiveSource, Round, RoundArchive
+from kaoping.web.submissions.data import base_data_for
+from kaoping.web.submissions.models import (
+    Attachment,
+    Submission,
+    SubmissionStatus,
+    VerificationRecord,
+)
+from kaoping.web.submissions.uploads import check_zip_upload
 
 TOLERANCE = 1e-9  # published totals come from the same deterministic engine
 
@@ -37,7 +49,6 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
 
     Runs inside the closing transaction: when it raises, the round stays published.
     """
-    from kaoping.web.results.models import Publication
 
     publication = Publication.current(round)
     if publication is None:
@@ -73,17 +84,12 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
 
 def _inputs_of(round: Round, run, scheme) -> tuple[BaseData, list[Adjustment]]:
     """The run's frozen inputs when kept, else the round's verified data (no adjustments)."""
-    from kaoping.web.results import models as results_models
 
     snapshot_model = getattr(results_models, "RunSnapshot", None)
     snapshot = snapshot_model.objects.filter(run=run).first() if snapshot_model else None
     if snapshot is not None:
-        from kaoping.web.results.frozen import data_from_payload
-
         data = data_from_payload(snapshot.data, str(round.year))
         return data, [Adjustment(**a) for a in snapshot.adjustments]
-    from kaoping.web.submissions.data import base_data_for
-    from kaoping.web.submissions.models import Submission, SubmissionStatus
 
     verified = (
         Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
@@ -110,7 +116,6 @@ def _check_same_as_published(result, run) -> None:
 
 def _documents_of(round: Round, run) -> dict[str, bytes]:
     """Supporting documents, checks, expert scores and generated reports, by archive path."""
-    from kaoping.web.submissions.models import Attachment, VerificationRecord
 
     files: dict[str, bytes] = {}
     for a in Attachment.objects.filter(submission__round=round).select_related("submission__unit"):
@@ -164,7 +169,6 @@ def _publications(round: Round) -> dict[str, bytes]:
 
 
 def _expert_scores(round: Round) -> list[dict]:
-    from kaoping.web.experts.models import ExpertScore
 
     rows = ExpertScore.objects.filter(group__round=round).select_related("group", "expert", "unit")
     return [
@@ -176,7 +180,6 @@ def _expert_scores(round: Round) -> list[dict]:
 
 def _reports(run) -> dict[str, bytes]:
     """Reports generated for the published run (the latest finished report job's zip)."""
-    from kaoping.web.results import models as results_models
 
     job_model = getattr(results_models, "ReportJob", None)
     if job_model is None:
@@ -232,8 +235,6 @@ class ArchiveRejected(ActionError):
 
 def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "zh") -> RoundArchive:
     """Verify a bundle from another installation and store it read-only (logged)."""
-    from kaoping.web.audit.log import record
-    from kaoping.web.submissions.uploads import check_zip_upload
 
     check_zip_upload(content, filename)
     with tempfile.TemporaryDirectory() as folder:

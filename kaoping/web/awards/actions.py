@@ -1,0 +1,326 @@
+"""The award decision's actions; each ``do_*`` writes its log entry in its transaction.
+
+Numbers come from the scoring core only: ``decide_awards`` on the committee-approved run's
+evaluation (with the scheme's tie rule), ``allocate`` for the reward fund. Nothing is
+recomputed here.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.scoring import KaopingError
+from kaoping.scoring.allocation import Recipient, allocate
+from kaoping.scoring.awards import award_rules, decide_awards
+from kaoping.scoring.experts import expert_rules
+from kaoping.web.accounts.models import Membership, Role
+from kaoping.web.audit.log import record
+from kaoping.web.awards.models import (
+    DECISION_TRANSITIONS,
+    Allocation,
+    AwardDecision,
+    AwardLine,
+    CertificateJob,
+    DecisionState,
+    DecisionStep,
+    Honour,
+    HonourKind,
+    LineKind,
+)
+from kaoping.web.common import ActionError
+from kaoping.web.results.actions import start_job
+from kaoping.web.results.frozen import frozen_result
+from kaoping.web.results.models import Publication, RunStatus, ScoringRun
+from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.units.models import Unit
+
+# The committee has approved the ranking: from here the awards can be proposed.
+PROPOSABLE = (RoundState.APPROVED, RoundState.PUBLISHED, RoundState.CLOSED)
+FEEDING = (RoundState.PUBLISHED, RoundState.CLOSED)
+
+
+def decisions_of(run: ScoringRun):
+    """The scoring core's award decisions for a run (its scheme's rules and tie rule)."""
+    result = frozen_result(run)
+    scheme = result.scheme
+    if "awards" not in scheme.sections and "special_awards" not in scheme.sections:
+        return None
+    try:
+        rules = award_rules(scheme)
+        tie_break = expert_rules(scheme).tie_break
+    except KaopingError as exc:
+        raise ActionError(exc.render("zh")) from None
+    tie = result.group_scores.get(tie_break) if tie_break else None
+    return decide_awards(result, rules, tie)
+
+
+def feeding_rounds(round: Round) -> list[tuple[Round, ScoringRun]]:
+    """The same year's other assessments with published results (special assessments,
+    member units): their awards and criticism join this decision."""
+    found = []
+    for other in Round.objects.filter(year=round.year, state__in=FEEDING).exclude(pk=round.pk):
+        publication = Publication.current(other)
+        if publication is not None:
+            found.append((other, publication.run))
+    return found
+
+
+def _lines(decision: AwardDecision, source: Round, run: ScoringRun, main: bool) -> list[AwardLine]:
+    decisions = decisions_of(run)
+    if decisions is None:
+        return []
+    rules = decisions.rules
+    units = {
+        u.code: u for u in Unit.objects.filter(code__in=[d.unit_code for d in decisions.decisions])
+    }
+    tiers = {t.name: t for t in rules.tiers}
+    kind = LineKind.TIER if main else (LineKind.SPECIAL if rules.special else LineKind.MEMBER)
+    lines = []
+    for d in decisions.decisions:
+        unit = units.get(d.unit_code)
+        if unit is None:
+            continue
+        if d.tier is not None:
+            tier = tiers.get(d.tier)
+            lines.append(AwardLine(
+                decision=decision, source=source, unit=unit, kind=kind, title=d.tier,
+                title_en=tier.name_for("en") if tier else d.tier, coefficient=d.coefficient if main else 0.0,
+                total=d.total, rank=d.rank,
+            ))  # fmt: skip
+        if d.criticised:
+            prefix = "" if main else f"{source.name}："
+            lines.append(AwardLine(
+                decision=decision, source=source, unit=unit, kind=LineKind.CRITICISM,
+                title="通报批评", title_en="criticism", total=d.total, rank=d.overall_rank,
+                reason=prefix + d.reason_text("zh"), reason_en=prefix + d.reason_text("en"),
+            ))  # fmt: skip
+    return lines
+
+
+def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
+    """Propose (or propose again, while still proposed) the year's awards and criticism."""
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        if round.state not in PROPOSABLE:
+            raise ActionError(
+                _("Awards are proposed after the committee approves the ranking; the round is "
+                  "“%(state)s”.") % {"state": round.get_state_display()}
+            )  # fmt: skip
+        run = (ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
+               .order_by("-version").first())  # fmt: skip
+        if run is None:
+            raise ActionError(_("There are no approved results."))
+        decision = AwardDecision.objects.filter(round=round).first()
+        if decision is not None and decision.state != DecisionState.PROPOSED:
+            raise ActionError(_("The awards are past the proposal; send them back first."))
+        if decisions_of(run) is None:
+            raise ActionError(_("The round's scheme has no award rules."))
+        now = timezone.now()
+        if decision is None:
+            decision = AwardDecision(round=round)
+        decision.run, decision.proposed_by, decision.proposed_at = run, acting_user, now
+        decision.award_name = decisions_of(run).rules.name
+        decision.save()
+        decision.lines.all().delete()
+        decision.allocations.all().delete()
+        decision.fund_total = None
+        decision.save(update_fields=["fund_total"])
+        lines = _lines(decision, round, run, main=True)
+        sources = [round.pk]
+        for other, other_run in feeding_rounds(round):
+            lines += _lines(decision, other, other_run, main=False)
+            sources.append(other.pk)
+        AwardLine.objects.bulk_create(lines)
+        DecisionStep.objects.create(decision=decision, action="propose", to_state=decision.state,
+                                    actor=acting_user, at=now)  # fmt: skip
+        record("awards.propose", acting_user, round=round, obj=decision,
+               data={"run": run.version, "rounds": sources,
+                     "lines": [[ln.unit.code, ln.kind, ln.title] for ln in lines]})  # fmt: skip
+    return decision
+
+
+def _require_state(decision: AwardDecision, *states) -> None:
+    if decision.state not in states:
+        raise ActionError(
+            _("Not possible while the awards are “%(state)s”.")
+            % {"state": decision.get_state_display()}
+        )
+
+
+def do_nominate(
+    decision: AwardDecision, *, kind: str, title: str, reason: str, acting_user,
+    unit: Unit | None = None, person: str = "", organisation: str = "",
+) -> Honour:  # fmt: skip
+    """The office nominates an outstanding unit or individual (an honour, never money)."""
+    title, reason, person = title.strip(), reason.strip(), person.strip()
+    if not title or not reason:
+        raise ActionError(_("Give the honour and the deeds it recognises."))
+    if kind == HonourKind.UNIT and unit is None:
+        raise ActionError(_("Choose the unit."))
+    if kind == HonourKind.INDIVIDUAL and not person:
+        raise ActionError(_("Give the individual's name."))
+    with transaction.atomic():
+        decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
+        _require_state(decision, DecisionState.PROPOSED)
+        honour = Honour.objects.create(
+            decision=decision, kind=kind, unit=unit if kind == HonourKind.UNIT else None,
+            person=person if kind == HonourKind.INDIVIDUAL else "", organisation=organisation.strip(),
+            title=title, reason=reason, nominated_by=acting_user,
+        )  # fmt: skip
+        record("awards.nominate", acting_user, round=decision.round, obj=honour,
+               data={"kind": kind, "recipient": honour.recipient, "title": title, "reason": reason})  # fmt: skip
+    return honour
+
+
+def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> list[Allocation]:
+    """The leading group sets the reward fund; it is shared among the winning units by tier
+    coefficient, in whole yuan, summing exactly (``kaoping.scoring.allocation``)."""
+    try:
+        amount = Decimal(str(total).replace(",", "").strip())
+    except InvalidOperation:
+        raise ActionError(_("The reward fund is an amount in yuan, e.g. 1000000.")) from None
+    with transaction.atomic():
+        decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
+        _require_state(decision, DecisionState.PROPOSED, DecisionState.REVIEWED)
+        winners = list(decision.lines.filter(kind=LineKind.TIER).select_related("unit"))
+        recipients = [Recipient(code=ln.unit.code, name=ln.unit.name, coefficient=ln.coefficient,
+                                score=ln.total, tier=ln.title) for ln in winners]  # fmt: skip
+        try:
+            shares = allocate(amount, recipients)
+        except KaopingError as exc:
+            raise ActionError(exc.render("zh")) from None
+        decision.allocations.all().delete()
+        units = {ln.unit.code: ln.unit for ln in winners}
+        rows = Allocation.objects.bulk_create([
+            Allocation(decision=decision, unit=units[s.code], tier=s.tier,
+                       coefficient=float(s.weight), amount=s.amount, position=i)
+            for i, s in enumerate(shares)
+        ])  # fmt: skip
+        now = timezone.now()
+        decision.fund_total, decision.fund_set_by, decision.fund_set_at = amount, acting_user, now
+        decision.save(update_fields=["fund_total", "fund_set_by", "fund_set_at"])
+        DecisionStep.objects.create(decision=decision, action="fund", from_state=decision.state,
+                                    to_state=decision.state, actor=acting_user, at=now,
+                                    reason=str(amount))  # fmt: skip
+        record("awards.fund", acting_user, round=decision.round, obj=decision,
+               data={"total": str(amount),
+                     "shares": [[s.code, s.tier, str(s.amount)] for s in shares]})  # fmt: skip
+    return rows
+
+
+def do_decision_transition(
+    decision: AwardDecision, action: str, *, acting_user, reason: str = ""
+) -> DecisionStep:
+    """Review, send back, approve or publish the decision, refusing wrong states."""
+    transition = DECISION_TRANSITIONS.get(action)
+    if transition is None:
+        raise ActionError(_("Unknown action."))
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        decision = (
+            AwardDecision.objects.select_for_update().select_related("round").get(pk=decision.pk)
+        )
+        _require_state(decision, *transition.sources)
+        if transition.needs_reason and not reason:
+            raise ActionError(
+                _("Please give a reason for “%(action)s”.") % {"action": transition.label}
+            )
+        if action == "approve":
+            _check_approval(decision, acting_user)
+        current, now = decision.state, timezone.now()
+        decision.state = transition.target
+        decision.save(update_fields=["state"])
+        step = DecisionStep.objects.create(decision=decision, action=action, from_state=current,
+                                           to_state=transition.target, actor=acting_user, at=now,
+                                           reason=reason)  # fmt: skip
+        record(f"awards.{action}", acting_user, round=decision.round, obj=step,
+               data={"from": current, "to": transition.target, "reason": reason,
+                     "fund_total": str(decision.fund_total or "")})  # fmt: skip
+    return step
+
+
+def _check_approval(decision: AwardDecision, acting_user) -> None:
+    """The leading group approves a decision whose fund is set, not one it reviewed itself,
+    and nobody approves awards to his own unit."""
+    if decision.lines.filter(kind=LineKind.TIER).exists() and not decision.allocations.exists():
+        raise ActionError(_("Set the reward fund before approving."))
+    reviewed = decision.steps.filter(action="review").order_by("-at").first()
+    if reviewed is not None and reviewed.actor_id == acting_user.pk:
+        raise ActionError(
+            _("The committee member who reviewed the awards cannot also approve them.")
+        )
+    units = decision.lines.values("unit_id")
+    if Membership.objects.filter(user=acting_user, role=Role.UNIT, unit__in=units).exists():
+        raise ActionError(_("You are a member of a unit in this decision and cannot approve it."))
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+
+def certificate_items(decision: AwardDecision) -> list[dict]:
+    """One certificate per award (units) and per honour (units and individuals)."""
+    items = [
+        {"unit_code": ln.unit.code, "unit_name": ln.unit.name, "tier": ln.title, "reason": ""}
+        for ln in decision.lines.exclude(kind=LineKind.CRITICISM).select_related("unit")
+    ]
+    for h in decision.honours.select_related("unit"):
+        items.append({"unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
+                      "unit_name": h.recipient, "tier": h.title, "reason": h.reason})  # fmt: skip
+    return items
+
+
+def do_generate_certificates(decision: AwardDecision, *, acting_user) -> CertificateJob:
+    with transaction.atomic():
+        decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
+        _require_state(decision, DecisionState.PUBLISHED)
+        if CertificateJob.objects.filter(
+            decision=decision, status__in=["queued", "running"]
+        ).exists():
+            raise ActionError(_("Certificates are already being generated."))
+        job = CertificateJob.objects.create(decision=decision, started_by=acting_user)
+        record("awards.certificates", acting_user, round=decision.round, obj=job,
+               data={"certificates": len(certificate_items(decision))})  # fmt: skip
+    start_job(make_certificates, job.pk)
+    return job
+
+
+def certificate_name(number: int, item: dict) -> str:
+    safe = "".join(c for c in f"{item['unit_name']}-{item['tier']}" if c not in '\\/:*?"<>|')
+    return f"{number:03d}-{safe}.pdf"
+
+
+def make_certificates(job_id: int) -> None:
+    """Render each certificate as its own PDF (downloadable one by one) and zip them all."""
+    from django.conf import settings
+
+    from kaoping.reports import render_certificates
+
+    job = CertificateJob.objects.select_related("decision__round").get(pk=job_id)
+    CertificateJob.objects.filter(pk=job.pk).update(status="running")
+    round = job.decision.round
+    try:
+        buffer, names = io.BytesIO(), []
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for number, item in enumerate(certificate_items(job.decision), start=1):
+                pdf = io.BytesIO()
+                render_certificates([item], pdf, year=round.year,
+                                    issuer=getattr(settings, "KAOPING_REPORT_ISSUER", ""))  # fmt: skip
+                name = certificate_name(number, item)
+                archive.writestr(name, pdf.getvalue())
+                names.append(name)
+        job.archive.save(
+            f"certificates-{round.pk}-{job.pk}.zip", ContentFile(buffer.getvalue()), save=False
+        )
+        job.contents, job.status, job.finished_at = names, "done", timezone.now()
+        job.save()
+    except Exception as exc:  # the job's page shows why; nothing half-written is offered
+        CertificateJob.objects.filter(pk=job.pk).update(status="failed", message=str(exc)[:2000],
+                                                        finished_at=timezone.now())  # fmt: skip
+        raise

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.web.awards.models import HonourKind
+from kaoping.web.units.models import Unit
+
+
+class NominationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=HonourKind.choices)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    person = forms.CharField(label=_("Name of the individual"), max_length=100, required=False)
+    organisation = forms.CharField(label=_("Work unit"), max_length=200, required=False)
+    title = forms.CharField(label=_("Honour"), max_length=100)
+    reason = forms.CharField(label=_("Deeds"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FundForm(forms.Form):
+    total = forms.DecimalField(label=_("Reward fund (yuan)"), min_value=0, max_digits=14,
+                               decimal_places=0)  # fmt: skip

@@ -1,0 +1,51 @@
+"""What a scoring run takes from the round besides the units' verified figures, as the
+assessment (``kaoping.scoring.assess``) takes it: the evaluator's price factors here, the
+letters' targets (``letters.inputs``) and bonus points (``adjustments``) beside.
+
+:func:`missing_inputs` says, before a run is queued, what is still missing (an expert item no
+closed group scored for a unit, a unit without its letter's target), so scoring is refused
+rather than silently dropping an item.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kaoping.scoring.experts import scoring_items
+from kaoping.web.experts.scoring import aggregation_of, closed_original_groups
+from kaoping.web.letters.inputs import round_targets, target_columns
+from kaoping.web.schemes.actions import PRICE_FIELD, price_factors
+
+
+def round_price_factors(round) -> dict[str, float] | None:
+    """The evaluator's price factors for the assessment (None: the scheme has none)."""
+    if PRICE_FIELD not in {f.key for f in round.scheme().fields}:
+        return None
+    return price_factors(round)
+
+
+def missing_inputs(round) -> list[str]:
+    """What must be supplied before scoring, in words (empty: ready)."""
+    scheme = round.scheme()
+    units = list(round.units.order_by("code"))
+    codes = [u.code for u in units]
+    names = {u.code: u.name for u in units}
+    lines = []
+    items = scoring_items(scheme)
+    if items:
+        aggregation = aggregation_of(round, closed_original_groups(round))
+        have = {(a.unit_code, a.item) for a in aggregation.aggregates} if aggregation else set()
+        for code in codes:
+            missing = [i.code for i in items if (code, i.code) not in have]
+            if missing:
+                lines.append(
+                    _("%(unit)s: expert items no closed group has scored: %(items)s")
+                    % {"unit": names[code], "items": "、".join(missing)}
+                )
+    _columns, missing = target_columns(scheme, round_targets(round), codes)
+    for code, field in missing:
+        lines.append(
+            _("%(unit)s: no target in the responsibility letter for %(field)s")
+            % {"unit": names[code], "field": scheme.field(field).label}
+        )
+    return lines

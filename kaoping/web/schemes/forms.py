@@ -1,0 +1,148 @@
+"""The forms of the schemes pages: a new round's scheme source, the scheme settings, price
+factors. The settings form checks the adjusted scheme with the loader's rules and shows every
+problem at once."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.scoring import builtin_scheme_codes, load_scheme
+from kaoping.scoring.schemes.loader import items_of
+from kaoping.web.rounds.models import Round
+from kaoping.web.rounds.views import RoundForm
+from kaoping.web.schemes.edit import (
+    STANDARD_KEYS,
+    TIER_KEYS,
+    apply_settings,
+    grade_rows,
+    problems_of,
+    settings_of,
+    tier_rows,
+)
+from kaoping.web.schemes.models import OriginKind
+from kaoping.web.units.models import Unit
+
+
+def builtin_choices(lang: str) -> list[tuple[str, str]]:
+    """Built-in schemes by name (and code), not by code alone."""
+    choices = []
+    for code in builtin_scheme_codes():
+        scheme = load_scheme(code)
+        name = (scheme.name_en or scheme.name) if lang == "en" else scheme.name
+        choices.append((code, f"{name}（{code}）"))
+    return choices
+
+
+class NewRoundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("Scheme from"), choices=OriginKind.choices,
+                               widget=forms.RadioSelect, initial=OriginKind.BUILTIN)  # fmt: skip
+    builtin = forms.ChoiceField(label=_("Built-in scheme"), required=False)
+    upload = forms.FileField(label=_("Scheme file (.toml)"), required=False)
+    source_round = forms.ModelChoiceField(label=_("Earlier round"), queryset=Round.objects.all(),
+                                          required=False)  # fmt: skip
+    parent = forms.ModelChoiceField(
+        label=_("Evaluate the units under"),
+        queryset=Unit.objects.filter(children__isnull=False).distinct(), required=False,
+    )  # fmt: skip
+    units = forms.ModelMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(),
+                                           required=False)  # fmt: skip
+    previous = forms.ModelChoiceField(label=_("Previous round (year-on-year)"),
+                                      queryset=Round.objects.all(), required=False)  # fmt: skip
+
+    def __init__(self, *args, lang: str = "zh", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["builtin"].choices = builtin_choices(lang)
+
+    chosen_units = RoundForm.chosen_units  # the units picked, plus the parent's children
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        source = data["source"]
+        if source == OriginKind.BUILTIN and not data.get("builtin"):
+            self.add_error("builtin", _("Choose a built-in scheme."))
+        if source == OriginKind.UPLOAD and not data.get("upload"):
+            self.add_error("upload", _("Choose the scheme file to upload."))
+        if source == OriginKind.PREVIOUS and not data.get("source_round"):
+            self.add_error("source_round", _("Choose the round whose scheme to take."))
+        if not self.chosen_units():
+            raise forms.ValidationError(_("Choose the units this round evaluates."))
+        return data
+
+
+def _number(label, required=False, **kwargs) -> forms.FloatField:
+    return forms.FloatField(label=label, required=required, **kwargs)
+
+
+class SchemeSettingsForm(forms.Form):
+    """Weights, standards, grade bands, award tiers and bonus bounds of one scheme document."""
+
+    def __init__(self, raw: dict, *args, **kwargs):
+        self.raw = raw
+        kwargs.setdefault("initial", settings_of(raw))
+        super().__init__(*args, **kwargs)
+        for item in [*items_of(raw, "groups"), *items_of(raw, "indicators")]:
+            self.fields[f"w_{item['code']}"] = _number(item.get("name", item["code"]), min_value=0)
+        for item in items_of(raw, "indicators"):
+            for key in STANDARD_KEYS:
+                self.fields[f"{key}_{item['code']}"] = _number(key)
+        for i in range(grade_rows(raw)):
+            self.fields[f"grade_{i}_name"] = forms.CharField(required=False, max_length=20)
+            self.fields[f"grade_{i}_min"] = _number(_("minimum total"))
+        if isinstance(raw.get("awards"), dict):
+            self.fields["pass_line"] = _number(_("Pass line"))
+            for i in range(tier_rows(raw)):
+                for key in TIER_KEYS:
+                    self.fields[f"tier_{i}_{key}"] = (
+                        forms.CharField(required=False, max_length=40) if key == "name"
+                        else _number(key)
+                    )  # fmt: skip
+        if isinstance(raw.get("adjustments"), dict):
+            self.fields["max_total"] = _number(_("Bonus / deduction bound per unit"), min_value=0)
+            self.fields["max_item"] = _number(_("Bound per entry"), min_value=0)
+        self.scheme = None
+        self.document = None
+
+    def clean(self):
+        data = super().clean()
+        # Fields with their own error keep the scheme's value here, so that the loader's
+        # problems with the rest show at the same time.
+        values = {**self.initial, **data}
+        self.document = apply_settings(self.raw, values)
+        self.scheme, problems = problems_of(self.document, base=self.raw)
+        for p in problems:  # every problem at once, in the user's words
+            self.add_error(None, p.text("zh") + (f"（{p.column}）" if p.column else ""))
+        return data
+
+    # rows for the template --------------------------------------------------------------
+    def weight_rows(self):
+        return [(item, self[f"w_{item['code']}"]) for item in
+                [*items_of(self.raw, "groups"), *items_of(self.raw, "indicators")]]  # fmt: skip
+
+    def standard_rows(self):
+        return [(item, [self[f"{k}_{item['code']}"] for k in STANDARD_KEYS])
+                for item in items_of(self.raw, "indicators")]  # fmt: skip
+
+    def grade_fields(self):
+        return [
+            (self[f"grade_{i}_name"], self[f"grade_{i}_min"]) for i in range(grade_rows(self.raw))
+        ]
+
+    def tier_fields(self):
+        if "pass_line" not in self.fields:
+            return []
+        return [[self[f"tier_{i}_{k}"] for k in TIER_KEYS] for i in range(tier_rows(self.raw))]
+
+
+class PriceFactorForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
+    factor = forms.FloatField(label=_("Price-correction factor"), min_value=0.01, max_value=10)
+    reason = forms.CharField(label=_("Basis"), max_length=300, required=False)
+
+    def __init__(self, round, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = round.units.all()
