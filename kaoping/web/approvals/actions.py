@@ -72,7 +72,7 @@ def do_decide(change: ChangeRequest, *, approve: bool, note: str, acting_user) -
     note = (note or "").strip()
     with transaction.atomic():
         change = (
-            ChangeRequest.objects.select_for_update()
+            ChangeRequest.objects.select_for_update(of=("self",))  # not the optional dispute
             .select_related("round", "dispute")
             .get(pk=change.pk)
         )
