@@ -31,6 +31,9 @@ def setup_django(folder: Path) -> None:
         "BENCH_DATABASE_URL", f"sqlite:///{folder / 'bench.sqlite3'}"
     )
     os.environ["KAOPING_MEDIA_ROOT"] = str(folder / "media")
+    # The log's signed checkpoints and key stay with the throwaway database, not in var/.
+    os.environ["KAOPING_CHECKPOINT_DIR"] = str(folder / "checkpoints")
+    os.environ["KAOPING_KEYS_DIR"] = str(folder / "keys")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.web.settings")
     os.environ["DEBUG"] = "0"
     import django

@@ -107,7 +107,6 @@ INSTALLED_APPS = [
     "kaoping.web.awards",
     "kaoping.web.workflow",
     "kaoping.web.disputes",
-    "kaoping.web.approvals",
     "kaoping.web.api",
 ]
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.web.accounts.models import Role
-from kaoping.web.approvals.models import ChangeRequest, RequestStatus
 from kaoping.web.permissions import roles_of, unit_ids_of
 from kaoping.web.planning.models import Reminder, RoundPlan
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions.models import Rectification, Submission, SubmissionStatus
+from kaoping.web.workflow.models import ChangeRequest, RequestStatus
 
 OPEN = (RoundState.COLLECTION, RoundState.VERIFICATION)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kaoping.web.approvals.actions import do_decide, do_request_reopen
-from kaoping.web.approvals.models import ChangeRequest, RequestStatus
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.results.models import Publication
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.changes import do_decide, do_request_reopen
+from kaoping.web.workflow.models import ChangeRequest, RequestStatus
 
 
 def state(round) -> str:

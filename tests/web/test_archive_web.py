@@ -164,7 +164,7 @@ def test_the_archive_keeps_every_publication_not_only_the_last(world):
     from kaoping.web.results.actions import do_start_scoring_run
 
     round = world.published()
-    from kaoping.web.approvals.actions import do_decide, do_request_reopen
+    from kaoping.web.workflow.changes import do_decide, do_request_reopen
 
     change = do_request_reopen(
         round, target="scoring", reason="更正加分项", acting_user=world.office

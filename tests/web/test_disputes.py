@@ -10,8 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaoping.web.accounts.models import Role
-from kaoping.web.approvals.actions import do_decide, do_request_republish
-from kaoping.web.approvals.models import ChangeRequest
 from kaoping.web.audit.log import verify_chain
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
@@ -21,6 +19,8 @@ from kaoping.web.experts.models import ExpertGroup, ExpertScore
 from kaoping.web.results.models import Publication, RunSnapshot, ScoringRun, UnitResult
 from kaoping.web.submissions.models import Submission
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.changes import do_decide, do_request_republish
+from kaoping.web.workflow.models import ChangeRequest
 
 from .beijing_year import score_every_item
 from .conftest import make_user

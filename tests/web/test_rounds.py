@@ -7,12 +7,12 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from kaoping.web.approvals.actions import do_decide, do_request_reopen
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.actions import do_set_scheme_text
 from kaoping.web.rounds.models import Round, RoundState, RoundTransition
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.changes import do_decide, do_request_reopen
 
 
 def act(world, user, round, action, **data):

@@ -281,7 +281,7 @@ def do_republish(dispute: Dispute, *, acting_user, approval=None):
     """Publish the re-review run as a new version; earlier versions stay as history.
 
     It changes every other unit's total too, so it needs the committee's approval
-    (``approval``, an approved :class:`kaoping.web.approvals.models.ChangeRequest`).
+    (``approval``, an approved :class:`kaoping.web.workflow.models.ChangeRequest`).
     """
     from kaoping.web.results.actions import publish_run
     from kaoping.web.results.models import RunStatus

@@ -102,7 +102,7 @@ def do_transition(
                 _("Please give a reason for “%(action)s”.") % {"action": transition.label}
             )
         new_state = transition.target or _reopen_target(current, target)
-        # Reopening published results needs the committee's approval (kaoping.web.approvals).
+        # Reopening published results needs the committee's approval (kaoping.web.workflow.changes).
         if (
             action == "reopen"
             and current in (RoundState.PUBLISHED, RoundState.CLOSED)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from kaoping.web.approvals.actions import do_request_reopen
 from kaoping.web.submissions import actions as sub
+from kaoping.web.workflow.changes import do_request_reopen
 
 from ..conftest import World
 from .walk_helpers import login

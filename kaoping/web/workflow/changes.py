@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaoping.web.approvals.models import ChangeRequest, RequestKind, RequestStatus
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.disputes.actions import do_republish
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
 from kaoping.web.rounds.models import ORDER, REOPEN_TARGETS, Round, RoundState
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.models import ChangeRequest, RequestKind, RequestStatus
 
 AFTER_PUBLICATION = (RoundState.PUBLISHED, RoundState.CLOSED)
 

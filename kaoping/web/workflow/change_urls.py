@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaoping.web.approvals import views
+from kaoping.web.workflow import change_views as views
 
 app_name = "approvals"
 urlpatterns = [

@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
-from kaoping.web.approvals import actions
-from kaoping.web.approvals.models import ChangeRequest
 from kaoping.web.common import ActionError, require
 from kaoping.web.disputes.views import dispute_for
 from kaoping.web.permissions import can_handle_disputes, can_transition, has_role, is_staff_viewer
 from kaoping.web.rounds.models import REOPEN_TARGETS, RoundState
 from kaoping.web.rounds.views import round_for
+from kaoping.web.workflow import changes as actions
+from kaoping.web.workflow.models import ChangeRequest
 
 
 class ReopenForm(forms.Form):
