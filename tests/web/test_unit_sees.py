@@ -120,9 +120,9 @@ def forbidden_numbers(round, own_code: str) -> tuple[set[float], set[str]]:
     # Round numbers (0, 100, 60) and small integers are everywhere; only telling ones count.
     telling = {v for v in details if abs(v - round_to(v, 0)) > 1e-9}
     # As text, only numbers of four digits or more: 0.25 or 1.46 is also a weight or a rate.
-    # Its own rates are shown as percentages (0.8456 as 84.56%): those strings are its own.
-    own_text = {f"{v:.2f}" for v in allowed} | {f"{v * 100:.2f}" for v in allowed}
-    shown = {f"{v:.2f}" for v in telling if abs(v) >= 10} - own_text
+    # The unit's own ratios are written as percentages (0.7552 as 75.52%, issue 12).
+    own_forms = {f"{v:.2f}" for v in allowed} | {f"{v * 100:.2f}" for v in allowed}
+    shown = {f"{v:.2f}" for v in telling if abs(v) >= 10} - own_forms
     return telling, shown
 
 
