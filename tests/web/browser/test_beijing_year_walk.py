@@ -85,11 +85,11 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     # 东城区 files its decomposition plan and reports progress at mid-year.
     login(page, base, "u110101")
     page.goto(f"{base}/rounds/{round.pk}/letters/units/{world.dongcheng.pk}/")
-    plan = page.locator(".plan-form")
+    plan = page.locator("#target-new_jobs .plan-form")
     for q, value in zip(("q1", "q2", "q3", "q4"), ("5000", "6000", "6000", "5500"), strict=True):
         plan.locator(f"input[name$='-{q}']").fill(value)
     plan.locator("button").click()
-    progress = page.locator(".progress-form")
+    progress = page.locator("#target-new_jobs .progress-form")
     progress.locator("input[name$='-actual']").fill("12000")
     progress.locator("select").select_option("Q2")
     progress.locator("button").click()
