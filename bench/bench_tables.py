@@ -46,8 +46,9 @@ def plausible_value(spec: FieldSpec, rng: random.Random, row: int) -> object:
 def synthetic_rows(scheme: Scheme, rows: int, seed: int = 2012) -> list[list[object]]:
     """A header of field labels, then ``rows`` units."""
     rng = random.Random(seed)
-    header: list[object] = [spec.label for spec in scheme.fields]
-    body = [[plausible_value(spec, rng, r) for spec in scheme.fields] for r in range(rows)]
+    fields = [spec for spec in scheme.fields if spec.source == "unit"]  # a unit's own columns
+    header: list[object] = [spec.label for spec in fields]
+    body = [[plausible_value(spec, rng, r) for spec in fields] for r in range(rows)]
     return [header, *body]
 
 

@@ -191,3 +191,19 @@ def test_robustness_refuses_indicators_nobody_has():
     with pytest.raises(KaopingError) as err:
         analyse_assessment(Assessment(scheme, hollow))
     assert err.value.problems[0].code == "robustness.not_applicable"
+
+
+def test_an_expert_item_no_panel_covers_is_refused(beijing):
+    import copy
+
+    from kaoping.scoring import scheme_from_dict
+
+    raw = copy.deepcopy(dict(beijing.scheme.raw))
+    del raw["experts"]["panels"]["jobs"]  # A2 is left without a professional group
+    scheme = scheme_from_dict(raw)
+    scores = tuple(s for s in beijing.expert_scores if s.item != "A2")
+    with pytest.raises(DataError) as err:
+        assess(beijing.replace(scheme=scheme, expert_scores=scores))
+    codes = [p.code for p in err.value.problems]
+    assert "assessment.item_without_panel" in codes and "assessment.item_unscored" in codes
+    assert "A2" in err.value.render("zh")

@@ -22,18 +22,17 @@ from kaoping.cli.evaluate import render_table
 from kaoping.cli.inputs import (
     AdjustmentsOption,
     ExpertsOption,
-    FormatOption,
     PeriodOption,
     PreviousExpertsOption,
     PreviousOption,
     PriceFactorsOption,
     RecusalsOption,
     TargetsOption,
-    output_format,
     run_assessment,
     show_warnings,
 )
 from kaoping.cli.main import (
+    FormatOption,
     LangOption,
     OutOption,
     OutputFormat,
@@ -42,6 +41,7 @@ from kaoping.cli.main import (
     deliver,
     fail,
     guarded,
+    output_format,
     say,
     write_atomically,
 )

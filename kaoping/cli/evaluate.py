@@ -14,16 +14,15 @@ import typer
 from kaoping.cli.inputs import (
     AdjustmentsOption,
     ExpertsOption,
-    FormatOption,
     PreviousExpertsOption,
     PreviousOption,
     PriceFactorsOption,
     RecusalsOption,
     TargetsOption,
-    output_format,
     run_assessment,
 )
 from kaoping.cli.main import (
+    FormatOption,
     LangOption,
     OutOption,
     OutputFormat,
@@ -31,6 +30,7 @@ from kaoping.cli.main import (
     app,
     deliver,
     guarded,
+    output_format,
     say,
     write_atomically,
 )

@@ -1,5 +1,8 @@
 """The inputs every assessment command takes, with the same names, short forms and help.
 
+(It imports nothing of :mod:`kaoping.cli.main`, which imports the command modules that
+import this one.)
+
 ``evaluate``, ``explain``, ``awards``, ``allocate``, ``compare``, ``robustness``, ``report``,
 ``certificates`` and ``archive create`` all read their files with :func:`assessment_of`
 (one :func:`kaoping.tables.inputs.read_assessment`) and compute with
@@ -14,7 +17,6 @@ from typing import Annotated
 
 import typer
 
-from kaoping.cli.main import OutputFormat, say
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.messages import Problem
 
@@ -63,13 +65,6 @@ PeriodOption = Annotated[
     str | None,
     typer.Option("--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"),
 ]
-FormatOption = Annotated[
-    OutputFormat | None,
-    typer.Option(
-        "--format", "-f",
-        help="输出格式 table/json/csv/xlsx（默认按 -o 的扩展名） / output format",
-    ),
-]  # fmt: skip
 
 
 def assessment_of(
@@ -103,13 +98,6 @@ def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
 
 
 def show_warnings(warnings: list[Problem], lang: str) -> None:
+    label = "note: " if lang == "en" else "提示："
     for w in warnings:
-        typer.echo(say(lang, "提示：", "note: ") + w.render(lang), err=True)
-
-
-def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
-    """The format asked for, else the one the ``-o`` file's extension names, else a table."""
-    if fmt is not None:
-        return fmt
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    return OutputFormat(suffix) if suffix in ("json", "csv", "xlsx") else OutputFormat.table
+        typer.echo(label + w.render(lang), err=True)

@@ -104,6 +104,23 @@ class OutputFormat(StrEnum):
     xlsx = "xlsx"
 
 
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "--format", "-f",
+        help="输出格式 table/json/csv/xlsx（默认按 -o 的扩展名） / output format",
+    ),
+]  # fmt: skip
+
+
+def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
+    """The format asked for, else the one the ``-o`` file's extension names, else a table."""
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    return OutputFormat(suffix) if suffix in ("json", "csv", "xlsx") else OutputFormat.table
+
+
 def emit(text: str, output: Path | None, lang: str) -> None:
     """Text to standard output, or to the ``-o`` file (written whole or not at all)."""
     if output is None:

@@ -15,14 +15,13 @@ from kaoping.cli.evaluate import render_table
 from kaoping.cli.inputs import (
     AdjustmentsOption,
     ExpertsOption,
-    FormatOption,
     PriceFactorsOption,
     RecusalsOption,
     TargetsOption,
-    output_format,
     run_assessment,
 )
 from kaoping.cli.main import (
+    FormatOption,
     LangOption,
     OutOption,
     OutputFormat,
@@ -30,6 +29,7 @@ from kaoping.cli.main import (
     app,
     deliver,
     guarded,
+    output_format,
     say,
 )
 from kaoping.scoring.robustness import (

@@ -165,10 +165,10 @@ def _parse_cells(layout: _Layout, scheme: Scheme, findings: _Findings) -> _Cells
         for spec in scheme.fields
         if not spec.is_numeric and spec.key not in IDENTITY_FIELDS
     }
-    numeric = {
+    numeric = {  # the evaluator's fields (price factor) come with the round, not the table
         spec.key: _numeric_field(layout, spec, findings, formats)
         for spec in scheme.fields
-        if spec.is_numeric
+        if spec.is_numeric and spec.source == "unit"
     }
     bad_rows = code_column.bad | name_column.bad
     for column in numeric.values():

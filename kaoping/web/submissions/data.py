@@ -73,7 +73,8 @@ def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object
 def one_row_csv(
     scheme: Scheme, rows: Iterable[tuple[object, Mapping[str, object]]], year: int
 ) -> bytes:
-    keys = [f.key for f in scheme.fields]
+    # A unit's own columns only: the evaluator's (the price factor) are refused in its data.
+    keys = [f.key for f in scheme.fields if f.source == "unit"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(keys)
