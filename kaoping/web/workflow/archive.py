@@ -56,10 +56,11 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     run = publication.run
     scheme = round.scheme()
     data, adjustments = _inputs_of(round, run, scheme)
+    data, factors = _evaluator_columns_apart(scheme, data)
     # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
     assessment = Assessment(scheme, data, adjustments=tuple(
         AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
-    ), period=str(round.year))  # fmt: skip
+    ), price_factors=factors, period=str(round.year))  # fmt: skip
     result = assess(assessment).evaluation
     _check_same_as_published(result, run)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
@@ -80,6 +81,22 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
                       title=f"{round.name}（{round.year}）", acting_user=acting_user,
                       verification="")  # fmt: skip
+
+
+def _evaluator_columns_apart(scheme, data: BaseData) -> tuple[BaseData, dict | None]:
+    """The evaluator's price factors out of the base data and into the assessment, as the
+    archive keeps them (its base-data table has only the units' own columns)."""
+    key = "price_factor"
+    spec = next((f for f in scheme.fields if f.key == key and f.source == "evaluator"), None)
+    if spec is None or key not in data.columns:
+        return data, None
+    column = data.columns[key]
+    factors = {c: float(v) for c, v in zip(data.codes, column, strict=True) if v == v}
+    columns = {k: v for k, v in data.columns.items() if k != key}
+    rest = BaseData(units=list(data.units), columns=columns, source=data.source, rows=data.rows,
+                    extras=dict(data.extras))  # fmt: skip
+    rest.sha256 = rest.fingerprint()
+    return rest, factors
 
 
 def _inputs_of(round: Round, run, scheme) -> tuple[BaseData, list[Adjustment]]:
