@@ -360,6 +360,9 @@ def test_the_award_decision_from_proposal_to_publication(world, year, leader):
     with pytest.raises(ActionError):  # a committee member is not the leading group
         do_decision_transition(decision, "publish", acting_user=world.office)
     do_decision_transition(decision, "approve", acting_user=leader, reason="领导小组会议通过")
+    with pytest.raises(ActionError):  # the ranking is published first
+        do_decision_transition(decision, "publish", acting_user=world.office)
+    do_transition(round, "publish_results", acting_user=world.office)
     do_decision_transition(decision, "publish", acting_user=world.office)
     decision.refresh_from_db()
     assert decision.state == "published"
@@ -414,6 +417,7 @@ def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(world, ye
     do_decision_transition(decision, "review", acting_user=world.committee)
     do_set_reward_fund(decision, "1000000", acting_user=leader)
     do_decision_transition(decision, "approve", acting_user=leader)
+    do_transition(year, "publish_results", acting_user=world.office)
     do_decision_transition(decision, "publish", acting_user=world.office)
     client = world.client(world.office)
     client.post(reverse("awards:certificates", args=[year.pk]))

@@ -234,6 +234,8 @@ def do_decision_transition(
             )
         if action == "approve":
             _check_approval(decision, acting_user)
+        if action == "publish" and decision.round.state not in FEEDING:
+            raise ActionError(_("Publish the round's results before its awards."))
         current, now = decision.state, timezone.now()
         decision.state = transition.target
         decision.save(update_fields=["state"])

@@ -167,8 +167,10 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     assert sheet.cell(sheet.max_row, 5).value == 1000000
     act(page, "approve", "领导小组会议通过")
 
-    # The office publishes the awards and generates the certificates.
+    # The office publishes the ranking, then the awards, and generates the certificates.
     login(page, base, "office")
+    page.goto(f"{base}/rounds/{round.pk}/")
+    act(page, "publish_results", "公布考核结果")
     page.goto(f"{base}/awards/rounds/{round.pk}/")
     act(page, "publish")
     assert AwardDecision.objects.get(round=round).state == "published"
