@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run demo test lint format bench clean
+.PHONY: setup run serve demo test lint format bench clean
 
 setup: $(STAMP)
 
@@ -11,8 +11,13 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 
+# The demo on Django's development server, with the background worker beside it.
 run: setup
-	$(VENV)/bin/python manage.py migrate --noinput && $(VENV)/bin/python manage.py load_demo && $(VENV)/bin/python manage.py runserver 127.0.0.1:8000
+	bash scripts/serve.sh dev
+
+# The production stack locally: gunicorn and a worker (docs/operations.md).
+serve: setup
+	bash scripts/serve.sh prod
 
 # The evaluation of the demo data, printed as a ranking table (no web server).
 demo: setup

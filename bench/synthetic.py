@@ -55,7 +55,8 @@ def synthetic_data(n: int, seed: int = 7) -> BaseData:
 
 def write_csv(path: Path, n: int, seed: int = 7) -> Path:
     cols = synthetic_columns(n, seed)
-    keys = list(cols)
+    # The price factor is the evaluator's table, never a column of the units' base data.
+    keys = [k for k in cols if k != "price_factor"]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["unit_code", "unit_name", *keys])

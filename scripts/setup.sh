@@ -35,4 +35,10 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 # uv installs the same set about 8x faster than pip.
 [ -x .venv/bin/uv ] || .venv/bin/python -m pip install -q uv
-.venv/bin/uv pip install -q --python .venv/bin/python -e ".[dev]"
+# --compile-bytecode: the dependencies' .pyc written now, not at each first start (a
+# read-only intranet install never writes them: `kaoping --help` took 1.3 s without).
+# editable_mode=compat: a plain path entry instead of an import hook (60 ms a start).
+.venv/bin/uv pip install -q --python .venv/bin/python --compile-bytecode \
+    --config-settings editable_mode=compat -e ".[dev]"
+# The project's own bytecode, for the same reason (quiet; errors would show as failures).
+.venv/bin/python -m compileall -q -j 0 kaoping >/dev/null

@@ -65,7 +65,9 @@ def check(report, name):
 def test_a_fresh_bundle_verifies_by_rescoring(bundle):
     report = verify_bundle(bundle)
     assert report.ok, report.render()
-    assert [c.name for c in report.checks] == ["format", "manifest", "scheme", "data", "rescore"]
+    assert [c.name for c in report.checks] == [
+        "format", "signature", "manifest", "scheme", "data", "rescore"
+    ]  # fmt: skip
     with zipfile.ZipFile(bundle) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read(MANIFEST))
@@ -152,3 +154,115 @@ def test_the_commands_create_and_verify(tmp_path):
     failed = runner.invoke(app, ["archive", "verify", str(out), "--lang", "en"])
     assert failed.exit_code == 2
     assert "did NOT verify" in failed.output
+
+
+# --- signed manifests (issue 10) ---------------------------------------------------------
+
+
+def signed_bundle(tmp_path, scheme, key) -> Path:
+    data = read_base_data(DEMO, scheme)
+    path = tmp_path / "signed.zip"
+    build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
+                 result=evaluate(scheme, data), signing_key=key)  # fmt: skip
+    return path
+
+
+def rewrite_consistently(path: Path, new_key=None) -> None:
+    """What someone holding the file but not the key can do: change results, rewrite the
+    manifest to match, and sign it with a key of their own (or drop the signature)."""
+    from kaoping.archive.signing import public_pem, sign
+
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    results = json.loads(members[RESULTS_JSON])
+    results["units"][0]["total"] = 99.0
+    members[RESULTS_JSON] = json.dumps(results, ensure_ascii=False).encode()
+    manifest = json.loads(members[MANIFEST])
+    manifest["files"][RESULTS_JSON] = {"sha256": hashlib.sha256(members[RESULTS_JSON]).hexdigest(),
+                                       "size": len(members[RESULTS_JSON])}  # fmt: skip
+    members[MANIFEST] = json.dumps(manifest).encode()
+    members.pop("manifest.sig")
+    if new_key is not None:
+        members["manifest.sig"] = json.dumps({**sign(new_key, members[MANIFEST]),
+                                              "public_key": public_pem(new_key.public_key()).decode()}).encode()  # fmt: skip
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+
+
+def test_a_signed_bundle_verifies_with_the_public_key_alone(tmp_path, scheme):
+    from kaoping.archive import signing
+
+    key = signing.rotate(tmp_path / "keys")
+    path = signed_bundle(tmp_path, scheme, key)
+    trusted = signing.public_keys([tmp_path / "keys"])  # .pub files only: no private key
+    report = verify_bundle(path, trusted)
+    assert report.ok, report.render()
+    assert check(report, "signature").detail.endswith(signing.key_id(key.public_key()))
+
+
+@pytest.mark.parametrize("resign", [True, False])
+def test_a_consistent_rewrite_is_caught_by_the_signature(tmp_path, scheme, resign):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kaoping.archive import signing
+
+    key = signing.rotate(tmp_path / "keys")
+    path = signed_bundle(tmp_path, scheme, key)
+    rewrite_consistently(path, Ed25519PrivateKey.generate() if resign else None)
+    # The manifest matches every file again: only the signature tells.
+    assert check(verify_bundle(path), "manifest").ok
+    report = verify_bundle(path, signing.public_keys([tmp_path / "keys"]))
+    assert not report.ok and not check(report, "signature").ok
+    detail = check(report, "signature").detail
+    assert ("不在受信任的公钥中" in detail) if resign else ("未签名" in detail)
+
+
+def test_a_signature_over_another_manifest_is_refused(tmp_path, scheme):
+    from kaoping.archive import signing
+
+    key = signing.rotate(tmp_path / "keys")
+    path = signed_bundle(tmp_path, scheme, key)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members[MANIFEST] = members[MANIFEST].replace(b'"format"', b'"format" ', 1)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    report = verify_bundle(path, signing.public_keys([tmp_path / "keys"]))
+    assert "签名无效" in check(report, "signature").detail
+
+
+def test_duplicate_zip_members_are_refused(bundle):
+    with zipfile.ZipFile(bundle, "a") as zf, pytest.warns(UserWarning, match="Duplicate name"):
+        zf.writestr(RESULTS_JSON, b"{}")  # a second results.json after the genuine one
+    report = verify_bundle(bundle)
+    assert not report.ok
+    assert "duplicate members: results/results.json" in check(report, "format").detail
+
+
+def test_kaoping_archive_verify_checks_against_a_public_key(tmp_path, scheme):
+    from kaoping.archive import signing
+
+    key = signing.rotate(tmp_path / "keys")
+    path = signed_bundle(tmp_path, scheme, key)
+    pub = next((tmp_path / "keys").glob("*.pub"))
+    ok = CliRunner().invoke(app, ["archive", "verify", str(path), "--public-key", str(pub)])
+    assert ok.exit_code == 0, ok.output
+    rewrite_consistently(path)
+    bad = CliRunner().invoke(app, ["archive", "verify", str(path), "--public-key", str(pub)])
+    assert bad.exit_code == 2 and "未签名" in bad.output
+
+
+def test_the_private_key_is_readable_by_its_owner_only_and_rotation_keeps_old_public_keys(
+    tmp_path,
+):
+    from kaoping.archive import signing
+
+    first = signing.load_or_create(tmp_path / "keys")
+    assert (tmp_path / "keys" / "signing.key").stat().st_mode & 0o777 == 0o600
+    assert signing.load_or_create(tmp_path / "keys").public_key() == first.public_key()
+    second = signing.rotate(tmp_path / "keys")
+    trusted = signing.public_keys([tmp_path / "keys"])
+    assert set(trusted) == {signing.key_id(first.public_key()), signing.key_id(second.public_key())}
+    assert signing.verify(b"m", signing.sign(first, b"m"), trusted)  # old signatures still hold

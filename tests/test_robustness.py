@@ -218,7 +218,7 @@ def test_fast_path_agrees_with_the_slow_loop(case, normalisations):
     assert np.array_equal(np.isnan(fast_totals), np.isnan(slow_totals))
     assert np.allclose(fast_totals, slow_totals, rtol=0, atol=1e-9, equal_nan=True)
     assert np.array_equal(model.ranks(draws), slow_ranks)  # exactly, every replicate
-    tiers = TierRule.for_options(scheme, options)
+    tiers = TierRule.grades(scheme)
     names = [*tiers.names, None]
     fast_grades = [[names[t] for t in row] for row in tiers.of_totals(fast_totals)]
     assert fast_grades == slow_grades
@@ -305,7 +305,8 @@ def test_a_constraint_no_perturbation_can_meet_is_reported():
     })  # fmt: skip
     data = BaseData.from_records([{"unit_code": str(i), "x": i} for i in range(3)])
     with pytest.raises(KaopingError) as caught:
-        analyse_robustness(scheme, data, RobustnessOptions(replicates=10))
+        analyse_robustness(scheme, data, RobustnessOptions(replicates=10,
+                                                           normalisations=("scheme",)))  # fmt: skip
     [problem] = caught.value.problems
     assert problem.code == "robustness.constraints"
     assert "A == 50" in problem.text("zh") and "--weight-spread" in problem.text("zh")
@@ -316,7 +317,9 @@ def test_a_constraint_no_perturbation_can_meet_is_reported():
 
 def test_rank_statistics_equal_those_of_the_full_rank_matrix():
     scheme, data = mixed_scheme(), mixed_data(40)
-    options = RobustnessOptions(replicates=700, sensitivity_replicates=0, seed=9)
+    # Grade bands are offered only when the scale is not varied: the scheme's normalisations.
+    options = RobustnessOptions(replicates=700, sensitivity_replicates=0, seed=9,
+                                normalisations=("scheme",))  # fmt: skip
     result = analyse_robustness(scheme, data, options)
     model = RobustnessModel(scheme, data, options)
     main, _, _ = random_streams(9)
@@ -395,7 +398,8 @@ def test_bad_options_are_named_in_chinese():
 
 
 def test_command_prints_the_chinese_tables():
-    result = runner.invoke(app, ["robustness", str(DEMO), "-n", "300", "--lang", "zh"])
+    result = runner.invoke(app, ["robustness", str(DEMO), "-n", "300", "--lang", "zh",
+                                 "--normalisations", "scheme"])  # fmt: skip
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("排名稳健性：") and "模拟 300 次" in lines[0]
@@ -405,7 +409,7 @@ def test_command_prints_the_chinese_tables():
     assert any(line.startswith("哪项选择对排名影响最大") for line in lines)
     analysed = analyse_robustness(
         load_scheme("mof-2012"), read_base_data(DEMO, load_scheme("mof-2012")),
-        RobustnessOptions(replicates=300),
+        RobustnessOptions(replicates=300, normalisations=("scheme",)),
     )  # fmt: skip
     first = analysed.unit_rows()[0]
     assert lines[4].split()[:3] == [first["code"], first["name"], "1"]
@@ -415,7 +419,8 @@ def test_command_json_csv_and_xlsx(tmp_path):
     args = ["robustness", str(DEMO), "-n", "200", "--sensitivity-replicates", "100", "--seed", "3"]
     doc = json.loads(runner.invoke(app, [*args, "-f", "json", "--lang", "en"]).stdout)
     assert doc["options"]["seed"] == 3 and len(doc["units"]) == 16
-    assert doc["options"]["tier_names"] == ["excellent", "good", "fair", "poor"]
+    # The normalisation varies, so grade bands (thresholds on one scale) are not offered.
+    assert doc["options"]["tier_names"] == [] and doc["options"]["tiers"] == "none"
     assert {s["factor"] for s in doc["sensitivity"]} == {"weights", "normalisation", "sd",
                                                          "not_applicable"}  # fmt: skip
     text = runner.invoke(app, [*args, "-f", "csv", "--lang", "zh"]).stdout

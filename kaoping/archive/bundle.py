@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kaoping.archive.signing import public_pem, sign, verify
 from kaoping.scoring import (
     Adjustment,
     Assessment,
@@ -54,6 +55,7 @@ ASSESSMENT = "data/assessment.json"
 RESULTS_ASSESSMENT = "results/assessment.json"
 LOG = "log/entries.jsonl"
 CHAIN_HEAD = "log/chain-head.txt"
+SIGNATURE = "manifest.sig"  # Ed25519 over manifest.json's bytes (kaoping.archive.signing)
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Verification:
 
 CHECK_NAMES = {
     "format": ("档案格式", "archive format"),
+    "signature": ("清单签名（Ed25519）", "manifest signature (Ed25519)"),
     "manifest": ("文件清单与 SHA-256", "manifest and SHA-256 of every file"),
     "scheme": ("评价方案指纹", "scheme fingerprint"),
     "data": ("基础数据指纹", "base-data fingerprint"),
@@ -134,7 +137,9 @@ def build_bundle(
     files: Mapping[str, bytes] | None = None,
     log_entries: Iterable[Mapping[str, Any]] = (),
     chain_head: str | None = None,
+    chain_count: int | None = None,
     meta: Mapping[str, Any] | None = None,
+    signing_key=None,
 ) -> str:
     """Write the archive zip for a closed round; returns the manifest's SHA-256.
 
@@ -150,6 +155,9 @@ def build_bundle(
     assessment : Assessment, optional
         Every input of the round; stored whole, assessed, and re-assessed by
         :func:`verify_bundle` (``result`` and ``adjustments`` then come from it).
+    signing_key : Ed25519PrivateKey, optional
+        Signs the manifest (``manifest.sig``), so that anyone holding the public key can
+        tell the archive from one rewritten consistently, manifest included.
     """
     from kaoping.reports.workbook import write_results_workbook
 
@@ -188,6 +196,7 @@ def build_bundle(
         "scheme": {"code": scheme.code, "version": scheme.version, "sha256": scheme.sha256},
         "input_sha256": data.fingerprint(),
         "chain_head": chain_head,
+        "chain_count": chain_count,
         "files": {
             name: {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
             for name, blob in sorted(contents.items())
@@ -199,14 +208,23 @@ def build_bundle(
     partial = target.with_name(f".{target.name}.partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, manifest_bytes)
+        if signing_key is not None:
+            signature = {**sign(signing_key, manifest_bytes),
+                         "public_key": public_pem(signing_key.public_key()).decode("ascii")}  # fmt: skip
+            zf.writestr(SIGNATURE, _json(signature))
         for name, blob in sorted(contents.items()):
             zf.writestr(name, blob)
     partial.replace(target)
     return hashlib.sha256(manifest_bytes).hexdigest()
 
 
-def verify_bundle(path: str | Path) -> Verification:
-    """Check every file against the manifest, then re-score and compare with the archive."""
+def verify_bundle(path: str | Path, public_keys: Mapping[str, Any] | None = None) -> Verification:
+    """Check the signature and every file against the manifest, then re-score and compare.
+
+    ``public_keys`` (key id to Ed25519 public key, :func:`kaoping.archive.signing.public_keys`)
+    are the keys trusted to sign manifests. Without them the signature is reported but not
+    relied on: only a trusted key tells an archive from one rewritten consistently.
+    """
     report = Verification(path=str(path))
     try:
         zf = zipfile.ZipFile(path)
@@ -214,7 +232,14 @@ def verify_bundle(path: str | Path) -> Verification:
         report.checks.append(Check("format", False, str(exc)))
         return report
     with zf:
-        names = set(zf.namelist())
+        listed = zf.namelist()
+        duplicates = sorted({n for n in listed if listed.count(n) > 1})
+        if duplicates:
+            # Two members of one name: which one a reader sees depends on the reader.
+            report.checks.append(Check("format", False, "重复的成员 duplicate members: "
+                                       + "、".join(duplicates[:5])))  # fmt: skip
+            return report
+        names = set(listed)
         if MANIFEST not in names:
             report.checks.append(Check("format", False, MANIFEST))
             return report
@@ -228,11 +253,34 @@ def verify_bundle(path: str | Path) -> Verification:
         report.checks.append(
             Check("format", manifest.get("format") == FORMAT, manifest.get("format", ""))
         )
-        report.checks.append(_check_manifest(zf, names, manifest))
+        report.checks.append(_check_signature(zf, names, manifest_bytes, public_keys))
+        report.checks.append(_check_manifest(zf, names - {SIGNATURE}, manifest))
         if not report.ok:
             return report
         report.checks += _rescore(zf, manifest)
     return report
+
+
+def _check_signature(
+    zf: zipfile.ZipFile, names: set[str], manifest_bytes: bytes, keys: Mapping[str, Any] | None
+) -> Check:
+    if SIGNATURE not in names:
+        return Check("signature", not keys, "未签名 unsigned")
+    try:
+        signature = json.loads(zf.read(SIGNATURE))
+        key_id = str(signature["key_id"])
+    except (ValueError, KeyError, TypeError) as exc:
+        return Check("signature", False, f"{type(exc).__name__}: {exc}")
+    if not keys:
+        return Check("signature", True, f"密钥 key {key_id}（未提供公钥，未核验 / not checked: "
+                                        "no public key given）")  # fmt: skip
+    if key_id not in keys:
+        return Check(
+            "signature", False, f"密钥 {key_id} 不在受信任的公钥中 / key {key_id} is not trusted"
+        )
+    if not verify(manifest_bytes, signature, keys):
+        return Check("signature", False, f"签名无效 / bad signature (key {key_id})")
+    return Check("signature", True, f"密钥 key {key_id}")
 
 
 def _check_manifest(zf: zipfile.ZipFile, names: set[str], manifest: Mapping[str, Any]) -> Check:

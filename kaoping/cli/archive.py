@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from kaoping.archive import build_bundle, verify_bundle
+from kaoping.archive.signing import public_keys
 from kaoping.cli.inputs import (
     AdjustmentsOption,
     ExpertsOption,
@@ -70,11 +71,15 @@ def create_command(
 @guarded
 def verify_command(
     bundle: Annotated[Path, typer.Argument(help="档案文件 .zip")],
+    public_key: Annotated[
+        list[Path] | None,
+        typer.Option("--public-key", help="受信任的签名公钥 .pub（可多次）/ trusted public key"),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
-    """校验档案：逐个文件核对 SHA-256，并按存档方案和数据重新计算 / verify a bundle."""
+    """校验档案：核验清单签名，逐个文件核对 SHA-256，并按存档方案和数据重新计算 / verify."""
     assert lang is not None
-    report = verify_bundle(bundle)
+    report = verify_bundle(bundle, public_keys(public_key) if public_key else None)
     typer.echo(report.render(lang))
     typer.echo(say(lang, "清单 SHA-256：{d}", "manifest SHA-256: {d}", d=report.manifest_sha256))
     if not report.ok:

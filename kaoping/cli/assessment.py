@@ -88,7 +88,7 @@ def aggregate_expert_sheet(
 
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
-    from kaoping.reports.workbook import safe_text
+    from kaoping.reports.safe import safe_text
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -40,10 +40,10 @@ from kaoping.scoring import (
     explain,
     load_scheme,
     ranking_rows,
-    result_to_dict,
 )
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
-from kaoping.tables import read_base_data, write_template
+from kaoping.scoring.serialise import iter_json, result_document
+from kaoping.tables.validate import read_base_data
 
 DEFAULT_SCHEME = "mof-2012"
 DataArgument = Annotated[
@@ -65,13 +65,18 @@ HEADERS = {
 }
 
 
-def unit_json(result: AssessmentResult, lang: str) -> dict[str, Any]:
-    """The evaluation's JSON, each unit with its pass / fail, tier and criticism added."""
-    document = result_to_dict(result.evaluation, lang)
-    for entry in document["units"]:
-        outcome = result.unit(entry["code"])
-        entry.update(passed=outcome.passed, tier=outcome.tier, criticised=outcome.criticised,
-                     reasons=[p.text(lang) for p in outcome.reasons])  # fmt: skip
+def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
+    """The evaluation's JSON, each unit with its pass / fail, tier and criticism added; the
+    units as a generator, written one at a time (:func:`iter_json`)."""
+    decisions = {d.unit_code: d for d in result.awards.decisions}
+    codes = result.evaluation.codes
+
+    def extend(u: int, entry: dict[str, Any]) -> None:
+        d = decisions[codes[u]]
+        entry.update(passed=d.passed, tier=d.tier, criticised=d.criticised,
+                     reasons=[p.text(lang) for p in d.reasons])  # fmt: skip
+
+    document = result_document(result.evaluation, lang, extend)
     document["warnings"] = [w.text(lang) for w in result.warnings]
     return document
 
@@ -105,8 +110,8 @@ def evaluate_command(
 
     texts = {
         OutputFormat.table: lambda: ranking_table(result, lang),
-        OutputFormat.json: lambda: json.dumps(unit_json(assessed, lang), ensure_ascii=False,
-                                              indent=2),
+        # Compact and streamed: memory stays flat however many units (docs/performance.md).
+        OutputFormat.json: lambda: iter_json(unit_document(assessed, lang)),
         OutputFormat.csv: lambda: ranking_csv(result, lang),
     }  # fmt: skip
     deliver(lang, output_format(format, output), output, texts=texts, xlsx=xlsx)
@@ -178,6 +183,8 @@ def template_command(
 ) -> None:
     """生成附件2式基础数据表 Excel 模板 / write the base-data Excel template."""
     assert lang is not None
+    from kaoping.tables.template import write_template  # the Excel writer: only when asked
+
     loaded = load_scheme(scheme)
     unit_refs = None
     if units:
@@ -259,7 +266,7 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
 
 
 def ranking_csv(result: EvaluationResult, lang: str) -> str:
-    from kaoping.reports.workbook import safe_text
+    from kaoping.reports.safe import safe_text
 
     rows = ranking_rows(result)
     keys = list(rows[0])

@@ -1,6 +1,10 @@
 """The ``kaoping`` command: one Typer app; each group of sub-commands lives in its own module
 of this package and registers itself on :data:`app` when imported (see COMMAND_MODULES).
 
+The app imports its command modules only when its commands are first listed, and the console
+entry point (:func:`main`) imports only the module of the command asked for: ``kaoping
+evaluate`` never loads the Excel writer, the reports or the robustness analysis.
+
 Every command turns bad input into messages on stderr in the user's language and exit
 status 2, never a traceback, and writes no output file when it fails.
 """
@@ -10,16 +14,49 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import IO, Annotated, Any, TypeVar
 
 import typer
 
 from kaoping.scoring.messages import KaopingError, language_from_environment
 
-app = typer.Typer(
+
+class LazyTyper(typer.Typer):
+    """A Typer app whose command modules are imported when its commands are first read
+    (by Typer building the click group), all of them or only ``only``."""
+
+    only: str | None = None
+
+    @property  # type: ignore[override]
+    def registered_commands(self):
+        self._load()
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, value) -> None:
+        self._commands = value
+
+    @property  # type: ignore[override]
+    def registered_groups(self):
+        self._load()
+        return self._groups
+
+    @registered_groups.setter
+    def registered_groups(self, value) -> None:
+        self._groups = value
+
+    def _load(self) -> None:
+        if getattr(self, "_loaded", True):
+            return
+        self._loaded = True
+        for name in [self.only] if self.only else COMMAND_MODULES:
+            importlib.import_module(name)
+
+
+app = LazyTyper(
     name="kaoping",
     help="考评：就业专项资金绩效评价与就业工作绩效考核 (performance evaluation of employment funds)",
     no_args_is_help=True,
@@ -121,8 +158,31 @@ def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat
     return OutputFormat(suffix) if suffix in ("json", "csv", "xlsx") else OutputFormat.table
 
 
-def emit(text: str, output: Path | None, lang: str) -> None:
-    """Text to standard output, or to the ``-o`` file (written whole or not at all)."""
+def emit(text: str | Iterable[str], output: Path | None, lang: str) -> None:
+    """Text to standard output, or to the ``-o`` file (written whole or not at all).
+
+    ``text`` may come in pieces (a streamed JSON document): they are written as they come,
+    so memory does not grow with the document."""
+    if not isinstance(text, str):
+        pieces = text
+
+        def write(stream: IO[str]) -> None:
+            for piece in pieces:
+                stream.write(piece)
+            stream.write("\n")
+
+        if output is None:
+            write(sys.stdout)
+            sys.stdout.flush()
+            return
+
+        def to_file(p: Path) -> None:
+            with p.open("w", encoding="utf-8") as fh:
+                write(fh)
+
+        write_atomically(output, to_file)
+        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+        return
     if output is None:
         typer.echo(text)
         return
@@ -135,7 +195,7 @@ def deliver(
     fmt: OutputFormat,
     output: Path | None,
     *,
-    texts: Mapping[OutputFormat, Callable[[], str]],
+    texts: Mapping[OutputFormat, Callable[[], str | Iterable[str]]],
     xlsx: Callable[[Path], None],
 ) -> None:
     """Write a command's result: Excel to the ``-o`` file (required), the text formats to
@@ -160,16 +220,34 @@ COMMAND_MODULES = [
 ]
 
 
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(name)
+# Which module holds each top-level command (the entry point imports only that one).
+COMMAND_OF = {
+    **dict.fromkeys(("evaluate", "check", "explain", "template", "schemes"),
+                    "kaoping.cli.evaluate"),
+    "archive": "kaoping.cli.archive",
+    "log": "kaoping.cli.log",
+    **dict.fromkeys(("report", "certificates"), "kaoping.cli.report"),
+    **dict.fromkeys(("experts", "targets", "awards", "allocate", "compare"),
+                    "kaoping.cli.assessment"),
+    "robustness": "kaoping.cli.robustness",
+}  # fmt: skip
+app._loaded = False
 
 
-_register()
+@app.callback()
+def _root() -> None:
+    # A callback keeps ``kaoping`` a group of commands even when only one module is loaded
+    # (Typer runs a lone command as the whole program otherwise).
+    pass
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="kaoping")
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point
+    """``kaoping ...``: load the asked command's module alone (every module for ``--help``
+    or an unknown command, so that the listing and the suggestions stay complete)."""
+    args = sys.argv[1:] if argv is None else argv
+    command = next((a for a in args if not a.startswith("-")), None)
+    app.only = COMMAND_OF.get(command or "")
+    app(args=args, prog_name="kaoping")
 
 
 if __name__ == "__main__":  # pragma: no cover

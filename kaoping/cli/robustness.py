@@ -32,8 +32,8 @@ from kaoping.cli.main import (
     output_format,
     say,
 )
+from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness import (
-    COMPARATIVE,
     RobustnessOptions,
     RobustnessResult,
     analyse_assessment,
@@ -84,11 +84,37 @@ def robustness_command(
     normalisations: Annotated[
         str,
         typer.Option("--normalisations", help="备选标准化方法（scheme = 按方案） / alternatives"),
-    ] = ",".join(COMPARATIVE),
+    ] = "zscore,minmax",
     sd: Annotated[str, typer.Option("--sd", help="备选标准差口径 / sd kinds")] = ",".join(SD_KINDS),
     na: Annotated[
         str, typer.Option("--na", help="备选不适用指标处理 / not-applicable policies")
     ] = ",".join(NA_POLICIES),
+    imputations: Annotated[
+        str, typer.Option("--imputations", help="备选缺失值插补 none,group_mean,group_median")
+    ] = "",
+    treatments: Annotated[
+        str,
+        typer.Option("--treatments", help="备选异常值处理，如 none,log,winsorise:1-5 / outliers"),
+    ] = "",
+    aggregations: Annotated[
+        str, typer.Option("--aggregations", help="备选加总方法 arithmetic,geometric")
+    ] = "",
+    weight_levels: Annotated[
+        str, typer.Option("--weight-levels", help="扰动哪些层级的权重，如 2,3（1 为指标）")
+    ] = "",
+    weight_sets: Annotated[
+        int, typer.Option("--weight-sets", help="预先抽取的权重组数，0 为每次重抽")
+    ] = 0,
+    expert_resamples: Annotated[
+        int, typer.Option("--expert-resamples", help="重抽各项专家的组数，0 不重抽 / experts")
+    ] = 0,
+    bonus: Annotated[
+        str, typer.Option("--bonus", help="加减分备选，如 on,off / bonus points")
+    ] = "",
+    sensitivity_output: Annotated[
+        str,
+        typer.Option("--sensitivity-output", help="敏感性的输出：ranks 或 mean_rank_change"),
+    ] = "ranks",
     tiers: Annotated[
         str | None,
         typer.Option("--tiers", help="按名次比例分档，如 一档:20,二档:30（默认按方案等级）"),
@@ -113,6 +139,14 @@ def robustness_command(
         tiers=parse_tier_quotas(tiers) if tiers else None,
         sensitivity_replicates=sensitivity_replicates,
         seed=seed,
+        imputations=_names(imputations),
+        treatments=_treatments(treatments),
+        aggregations=_names(aggregations),
+        weight_levels=_levels(weight_levels),
+        weight_sets=weight_sets,
+        expert_resamples=expert_resamples,
+        bonus_levels=_names(bonus),
+        sensitivity_output=sensitivity_output,
     )
     assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
                               price_factors)  # fmt: skip
@@ -139,6 +173,29 @@ def robustness_json(result: RobustnessResult, lang: str) -> dict[str, Any]:
 
 def _names(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.replace("，", ",").split(",") if p.strip())
+
+
+def _treatments(text: str) -> tuple[str, ...]:
+    """``winsorise:1-5`` stands for winsorise:1, ..., winsorise:5."""
+    out: list[str] = []
+    for name in _names(text):
+        head, _, span = name.partition(":")
+        low, dash, high = span.partition("-")
+        if head == "winsorise" and dash and low.isdigit() and high.isdigit():
+            out += [f"winsorise:{k}" for k in range(int(low), int(high) + 1)]
+        else:
+            out.append(name)
+    return tuple(out)
+
+
+def _levels(text: str) -> tuple[int, ...] | None:
+    """Weight levels as numbers (``2,3``); anything else is refused, naming the option."""
+    names = _names(text)
+    if not all(n.isdigit() for n in names):
+        raise KaopingError([Problem("robustness.bad_option", column="--weight-levels", params={
+            "option": "--weight-levels", "value": text,
+            "expected": ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3")})])  # fmt: skip
+    return tuple(int(n) for n in names) if names else None
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -207,7 +264,16 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
     basis = say(lang, "档次按方案等级（总分分数线）", "tiers: the scheme's grade bands (totals)")
     if result.tiers.kind == "rank_quotas":
         basis = say(lang, "档次按名次比例", "tiers: rank quotas")
-    parts = [title, basis, render_table(*unit_table_rows(result, lang))]
+    elif result.tiers.kind == "awards":
+        basis = say(lang, "档次按方案的奖励规则（合格线、名额、资格、一票否决）",
+                    "tiers: the scheme's award rules (pass line, quotas, eligibility, veto)")  # fmt: skip
+    elif result.tiers.kind == "none":
+        basis = say(lang, "标准化方法在变化，总分的分数线（等级、合格线）没有共同尺度，故不给出档次"
+                    "概率；需要时用 --tiers 按名次比例分档",
+                    "the normalisation varies, so score thresholds (grades, pass line) have no "
+                    "common scale: no tier probabilities (use --tiers for rank quotas)")  # fmt: skip
+    parts = [title, basis, *(w.text(lang) for w in result.warnings),
+             render_table(*unit_table_rows(result, lang))]  # fmt: skip
     if result.sensitivity:
         parts += [
             "",
@@ -231,7 +297,7 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
 
 def robustness_csv(result: RobustnessResult, lang: str) -> str:
     """One row per unit: numbers unrounded, tier probabilities as shares."""
-    from kaoping.reports.workbook import safe_text
+    from kaoping.reports.safe import safe_text
 
     names = result.tiers.names_for(lang)
     keys = ["code", "name", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"]
@@ -257,7 +323,7 @@ def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from kaoping.reports.workbook import safe_text
+    from kaoping.reports.safe import safe_text
 
     wb = Workbook()
     units = wb.active

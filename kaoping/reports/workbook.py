@@ -15,12 +15,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kaoping.reports.safe import safe_text
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.serialise import ranking_rows
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HEADER_FONT = Font(bold=True)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 L = {
     "ranking": ("排名", "Ranking"),
@@ -44,13 +44,6 @@ L = {
 
 def _l(key: str, lang: str) -> str:
     return L[key][1 if lang == "en" else 0]
-
-
-def safe_text(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_results_workbook(

@@ -331,6 +331,15 @@ def decide_awards(
                           year=years.pop() if len(years) == 1 else None)  # fmt: skip
 
 
+def static_eligibility(rules: AwardRules, scheme: Scheme, data) -> np.ndarray:
+    """Per unit, whether it can be awarded whatever its total: no veto holds and every
+    requirement is met (the robustness analysis varies only the totals)."""
+    columns = prepare_columns(scheme, data) if (rules.vetoes or rules.requires) else {}
+    vetoed = _holding(rules.vetoes, columns, len(data))
+    unmet = _failing(rules.requires, columns, len(data))
+    return np.array([not v and not u for v, u in zip(vetoed, unmet, strict=True)], dtype=bool)
+
+
 def _quotas(rules: AwardRules, n_eligible: int) -> list[int | None]:
     """Each tier's cumulative quota (None: no quota), counted in eligible units."""
     quotas: list[int | None] = []

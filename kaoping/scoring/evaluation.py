@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
 from kaoping.scoring.formulas import FormulaResult
 from kaoping.scoring.messages import DataError, Problem
@@ -33,6 +34,8 @@ from kaoping.scoring.schemes import GroupSpec, IndicatorSpec, Scheme
 
 # Why an indicator has no value for a unit (FormulaResult.reason codes, plus our own).
 OK, MISSING, ZERO_DENOMINATOR, NOT_FINITE, NO_TARGET = 0, 1, 2, 3, 4
+# Normalisations that compare units with each other (imputation and treatment apply to them).
+COMPARATIVE = ("zscore", "minmax", "efficacy")
 REASON_CODES = {
     MISSING: "eval.missing_value",
     ZERO_DENOMINATOR: "eval.zero_denominator",
@@ -89,6 +92,10 @@ class EvaluationResult:
     warnings: list[Problem] = field(default_factory=list)
     adjustments: list[Adjustment] = field(default_factory=list)
     previous: Comparison | None = None
+    # Composite-indicator options: which values were imputed, and the values as normalised
+    # (after imputation and outlier treatment; equal to ``values`` when the scheme has none).
+    imputed: np.ndarray | None = None
+    treated_values: np.ndarray | None = None
 
     # --- look-ups -------------------------------------------------------------------
     @property
@@ -181,43 +188,21 @@ def evaluate(
     n, k = len(data), len(scheme.indicators)
     values = np.full((n, k), np.nan)
     reasons = np.zeros((n, k), dtype=np.int8)
-    z = np.full((n, k), np.nan)
-    raw_scores = np.full((n, k), np.nan)
-    points = np.zeros((n, k))
-    stats: dict[str, dict[str, Any]] = {}
-    warnings: list[Problem] = []
-
     for j, indicator in enumerate(scheme.indicators):
         outcome: FormulaResult = indicator.formula.evaluate(columns)
         values[:, j] = outcome.values
         reasons[:, j] = outcome.reason
-        normalised = normalise(
-            indicator.normalisation,
-            outcome.values,
-            _resolved_params(indicator, columns),
-            _context(scheme, indicator, columns),
-        )
-        raw_scores[:, j] = normalised.scores
-        if normalised.z is not None:
-            z[:, j] = normalised.z
-        no_target = ~np.isnan(outcome.values) & np.isnan(normalised.scores)
-        reasons[no_target, j] = NO_TARGET
-        points[:, j] = standard_points(indicator, outcome.values, normalised.scores)
-        stats[indicator.code] = _indicator_stats(scheme, indicator, normalised.stats, reasons[:, j])
-        warnings += _indicator_warnings(indicator, stats[indicator.code])
-
+    scored = score_values(scheme, data, columns, values, reasons)
+    reasons, used, warnings = scored.reasons, scored.used, list(scored.warnings)
     rules = scheme.scoring
-    scores = np.where(
-        np.isnan(raw_scores), np.nan, np.clip(raw_scores + points, rules.floor, rules.cap)
-    )
-    used = apply_na_policy(scheme, scores)
     group_scores, base_totals = aggregate(scheme, used)
+    _check_geometric(scheme, data, used, group_scores)
     adjustments = list(adjustments)
     bonus = bonus_points(data, adjustments)
     totals = base_totals + bonus
     ranks = competition_ranks(totals, rules.tie_decimals)
     grades = grade_names(scheme, totals)
-    warnings += _few_units_warnings(scheme, stats)
+    warnings += _few_units_warnings(scheme, scored.stats)
     for u in np.flatnonzero(np.isnan(base_totals)):
         warnings.append(
             Problem("eval.unit_all_na", params={"unit": data.units[u].code}, severity="warning")
@@ -227,10 +212,10 @@ def evaluate(
         data=data,
         values=values,
         reasons=reasons,
-        z=z,
-        raw_scores=raw_scores,
-        standard_points=np.where(np.isnan(raw_scores), 0.0, points),
-        scores=scores,
+        z=scored.z,
+        raw_scores=scored.raw_scores,
+        standard_points=np.where(np.isnan(scored.raw_scores), 0.0, scored.points),
+        scores=scored.scores,
         used_scores=used,
         group_scores=group_scores,
         base_totals=base_totals,
@@ -238,13 +223,157 @@ def evaluate(
         totals=totals,
         ranks=ranks,
         grades=grades,
-        stats=stats,
+        stats=scored.stats,
         warnings=warnings,
         adjustments=adjustments,
+        imputed=scored.imputed,
+        treated_values=scored.treated,
     )
     if previous is not None:
         result.previous = compare_with(result, previous)
     return result
+
+
+@dataclass
+class ScoredValues:
+    """Indicator values turned into the scores that enter the aggregation (steps 2-4)."""
+
+    reasons: np.ndarray
+    imputed: np.ndarray
+    treated: np.ndarray
+    z: np.ndarray
+    raw_scores: np.ndarray
+    points: np.ndarray
+    scores: np.ndarray
+    used: np.ndarray
+    stats: dict[str, dict[str, Any]]
+    warnings: list[Problem]
+
+
+def score_values(
+    scheme: Scheme,
+    data: BaseData,
+    columns: Mapping[str, np.ndarray],
+    values: np.ndarray,
+    reasons: np.ndarray,
+    *,
+    explain: bool = True,
+    prepared: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ScoredValues:
+    """Imputation and outlier treatment, normalisation, standards, clamping and the
+    not-applicable policy, for every indicator (the robustness analysis calls this with the
+    formulas' values computed once, ``explain=False`` skipping statistics and warnings).
+
+    Indicators sharing a normalisation, its parameters and a direction are normalised in one
+    call (the normalisations work along the last axis, one row per indicator).
+    """
+    n, k = values.shape
+    reasons = reasons.copy()
+    imputed, treated = prepared or prepare_values(scheme, data, values)
+    reasons[imputed] = OK
+    z = np.full((n, k), np.nan)
+    raw_scores = np.full((n, k), np.nan)
+    points = np.zeros((n, k))
+    stats: dict[str, dict[str, Any]] = {}
+    warnings: list[Problem] = []
+    batches: dict[tuple[str, str, str], list[int]] = {}
+    for j, indicator in enumerate(scheme.indicators):
+        key = (indicator.normalisation, repr(sorted(indicator.params.items())),
+               indicator.direction)  # fmt: skip
+        batches.setdefault(key, []).append(j)
+    outcomes = []
+    for js in batches.values():
+        first = scheme.indicators[js[0]]
+        normalised = normalise(
+            first.normalisation,
+            treated[:, js].T,
+            _resolved_params(first, columns),
+            _context(scheme, first, columns),
+        )
+        raw_scores[:, js] = normalised.scores.T
+        if normalised.z is not None:
+            z[:, js] = normalised.z.T
+        outcomes.append((js, normalised))
+    reasons[~np.isnan(treated) & np.isnan(raw_scores)] = NO_TARGET
+    for js, normalised in outcomes:
+        for row, j in enumerate(js):
+            indicator = scheme.indicators[j]
+            if indicator.standards.any:
+                points[:, j] = standard_points(indicator, values[:, j], raw_scores[:, j])
+            if explain:
+                own = {key: v if np.ndim(v) == 0 or key == "targets" else v[row]
+                       for key, v in normalised.stats.items()}  # fmt: skip
+                stats[indicator.code] = _indicator_stats(scheme, indicator, own, reasons[:, j])
+                warnings += _indicator_warnings(indicator, stats[indicator.code])
+    if explain:  # in the scheme's order
+        stats = {i.code: stats[i.code] for i in scheme.indicators}
+    rules = scheme.scoring
+    scores = np.where(
+        np.isnan(raw_scores), np.nan, np.clip(raw_scores + points, rules.floor, rules.cap)
+    )
+    used = apply_na_policy(scheme, scores)
+    return ScoredValues(reasons, imputed, treated, z, raw_scores, points, scores, used, stats,
+                        warnings)  # fmt: skip
+
+
+def prepare_values(
+    scheme: Scheme, data: BaseData, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The scheme's imputation and outlier treatment (:mod:`kaoping.scoring.composite`):
+    which cells were imputed, and the values as they are normalised.
+
+    Only values the units compare on are imputed and treated: indicators normalised by
+    z-score, min-max or the efficacy coefficient (an expert score or a target completion is
+    each unit's own)."""
+    rules = scheme.scoring
+    comparative = comparative_columns(scheme)
+    prepared = values.copy()
+    if rules.imputation != "none" and comparative.any():
+        groups = _unit_groups(data, rules.imputation_group)
+        prepared[:, comparative] = composite.impute(
+            values[:, comparative], groups, rules.imputation
+        )
+    imputed = np.isnan(values) & ~np.isnan(prepared)
+    if rules.treatment != "none":
+        prepared = composite.treat(prepared, rules.treatment, rules.winsorise_limit,
+                                   rules.skew_max, rules.kurtosis_max, comparative)  # fmt: skip
+    return imputed, prepared
+
+
+def comparative_columns(scheme: Scheme) -> np.ndarray:
+    """Which indicators compare units (imputation and outlier treatment apply to them)."""
+    return np.array([i.normalisation in COMPARATIVE for i in scheme.indicators], dtype=bool)
+
+
+def _unit_groups(data: BaseData, key: str | None) -> list | None:
+    if key is None:
+        return None
+    if key in data.extras:
+        return list(data.extras[key])
+    if key in data.columns:
+        return data.columns[key].tolist()
+    raise DataError([Problem("data.missing_column", file=data.source,
+                             params={"label": key, "key": key})])  # fmt: skip
+
+
+def _check_geometric(scheme: Scheme, data: BaseData, used: np.ndarray, group_scores) -> None:
+    """A geometric mean needs positive scores: name the first unit and group that has not."""
+    column = {code: j for j, code in enumerate(scheme.indicator_codes)}
+    parents: list[GroupSpec | None] = [None, *scheme.groups]
+    for parent in parents:
+        method = (parent.aggregation if parent is not None else None) or scheme.scoring.aggregation
+        if method != "geometric":
+            continue
+        kids = scheme.children(parent.code if parent is not None else None)
+        scores = [used[:, column[k.code]] if isinstance(k, IndicatorSpec)
+                  else group_scores[k.code] for k in kids]  # fmt: skip
+        bad = composite.nonpositive(scores)
+        if bad.any():
+            u = int(np.flatnonzero(bad)[0])
+            raise DataError([Problem("eval.geometric_nonpositive", params={
+                "unit": data.units[u].code,
+                "group": parent.code if parent is not None else "总分",
+            })])  # fmt: skip
 
 
 def prepare_columns(scheme: Scheme, data: BaseData) -> dict[str, np.ndarray]:
@@ -356,18 +485,22 @@ def aggregate(scheme: Scheme, used: np.ndarray) -> tuple[dict[str, np.ndarray], 
     column = {code: j for j, code in enumerate(scheme.indicator_codes)}
     group_scores: dict[str, np.ndarray] = {}
 
+    def mean(method: str | None):
+        geometric = (method or scheme.scoring.aggregation) == "geometric"
+        return composite.weighted_geometric_mean if geometric else weighted_mean
+
     def score_of(node: GroupSpec | IndicatorSpec) -> np.ndarray:
         if isinstance(node, IndicatorSpec):
             return used[..., column[node.code]]
         if node.code not in group_scores:
-            group_scores[node.code] = weighted_mean(
+            group_scores[node.code] = mean(node.aggregation)(
                 [score_of(c) for c in scheme.children(node.code)],
                 [c.weight for c in scheme.children(node.code)],
             )
         return group_scores[node.code]
 
     top = scheme.top_groups
-    total = weighted_mean([score_of(g) for g in top], [g.weight for g in top])
+    total = mean(None)([score_of(g) for g in top], [g.weight for g in top])
     # Keep the scheme's order (walk order) for display.
     ordered = {g.code: group_scores[g.code] for g in scheme.groups if g.code in group_scores}
     return ordered, total

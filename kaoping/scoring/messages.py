@@ -257,6 +257,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "指标“{code}”各单位取值相同（标准差为 0），标准分均记为 0",
         "all units have the same value of “{code}” (sd 0): every z-score is 0",
     ),
+    "eval.geometric_nonpositive": (
+        "单位“{unit}”在“{group}”下有不大于 0 的得分，几何平均无法计算；"
+        "请改用得分为正的标准化（如极差法映射到 1～100）或算术平均",
+        "the unit “{unit}” has a score of 0 or below under “{group}”: a geometric mean needs "
+        "positive scores (normalise onto positive scores, e.g. min-max onto 1-100, or use the "
+        "arithmetic mean)",
+    ),
     "eval.few_units": (
         "指标 {codes} 只有 {n} 个单位参与标准化：两个单位时标准得分只能是 +1 或 −1（得 {high} 或 {low} 分），"
         "一个单位时为 0（得 {base} 分），得分只表示谁高谁低，不反映差距大小；请至少 3 个单位一起评价，"
@@ -482,6 +489,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "robustness.units": (
         "排名稳健性分析需要 2 到 {max} 个单位，实为 {n} 个",
         "the robustness analysis needs 2 to {max} units, got {n}",
+    ),
+    "robustness.geometric_nonpositive": (
+        "备选“{choice}”下有不大于 0 的得分（最小 {min}），几何平均无法计算；"
+        "请改用得分为正的标准化（如 minmax:1-100 或 zscore:10,2）",
+        "under the alternative “{choice}” some scores are 0 or below (lowest {min}): a geometric "
+        "mean needs positive scores (use e.g. minmax:1-100 or zscore:10,2)",
+    ),
+    "robustness.no_expert_scores": (
+        "要重抽专家评分，需要专家评分表（--experts）",
+        "resampling the experts needs the expert score sheets (--experts)",
+    ),
+    "robustness.mixed_aggregation": (
+        "方案在不同层级混用算术与几何平均，稳健性分析需统一的加总方法；请用 --aggregations 指定",
+        "the scheme mixes arithmetic and geometric means across levels; the robustness "
+        "analysis needs one method for the whole tree: give --aggregations",
+    ),
+    "robustness.redundant": (
+        "备选“{first}”与“{second}”对每个单位的排名完全相同（得分只差一个线性变换），"
+        "同时列出会让它被多抽一倍；请去掉其中一个",
+        "the alternatives “{first}” and “{second}” rank every unit the same (their scores differ "
+        "by one linear map), so listing both would draw it twice as often: drop one",
     ),
     "robustness.constraints": (
         "权重扰动 {spread} 时，重抽 {rounds} 轮后仍有权重不满足方案的权重约束“{rule}”；请减小 --weight-spread",

@@ -11,15 +11,22 @@ A Monte Carlo over the uncertain choices of a scheme (method and formulas:
   one of the alternatives;
 * **sd** — population or sample standard deviation in the z-score;
 * **not_applicable** — a not-applicable indicator left out with its siblings' weights
-  renormalised, counted as 0, or as the mean score.
+  renormalised, counted as 0, or as the mean score;
+* **imputation**, **treatment**, **aggregation** — the composite-indicator options of
+  :mod:`kaoping.scoring.composite` (group-mean / median imputation, COINr's winsorisation
+  with its limit, log transform, arithmetic or geometric means);
+* **experts** — each item's experts resampled; **bonus** — bonus points counted or not.
 
 Per unit it reports the median rank, the 5–95% rank interval and the probability of each
-award tier; per choice, variance-based sensitivity indices of the ranks (first-order and
-total, Saltelli 2010 / Jansen 1999 estimators, summed over units).
+award tier (the scheme's award rules, grade bands or rank quotas); per choice,
+variance-based sensitivity indices (first-order and total, Saltelli 2010 / Jansen 1999
+estimators, summed over units, or on COINr's mean absolute rank change) with bootstrap
+intervals.
 
-Why it is fast: the indicator values never change across replicates, and the discrete
-choices have few combinations, so the (units x indicators) score matrix of each combination
-is computed once by :func:`kaoping.scoring.evaluate`. A replicate then only needs its
+Why it is fast: the indicator values never change across replicates (but for the expert
+resample), and the discrete choices have few combinations, so the (units x indicators) score
+matrix of each combination is computed once by the evaluation's own steps
+(:func:`kaoping.scoring.evaluation.score_values`). A replicate then only needs its
 weights: units sharing a pattern of applicable indicators share effective indicator weights,
 so the totals of a batch of replicates are one matrix product per pattern, and ranks come from
 one packed integer sort per row. Nothing loops over units or, in Python, over replicates.
@@ -27,34 +34,64 @@ one packed integer sort per row. Nothing loops over units or, in Python, over re
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
+from kaoping.scoring import composite
 from kaoping.scoring.assessment import Assessment, AssessmentResult, assess
+from kaoping.scoring.awards import AwardRules, award_rules, static_eligibility
+from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.evaluation import EvaluationResult, evaluate
+from kaoping.scoring.evaluation import (
+    COMPARATIVE,
+    EvaluationResult,
+    comparative_columns,
+    competition_ranks,
+    evaluate,
+    prepare_columns,
+    prepare_values,
+    score_values,
+)
+from kaoping.scoring.experts import (
+    ExpertScore,
+    aggregate_experts,
+    aggregate_values,
+    expert_rules,
+    scoring_items,
+)
 from kaoping.scoring.formulas import FormulaError, parse_condition
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
 
-# Normalisations that compare units with each other, and so may be swapped for one another.
-COMPARATIVE = ("zscore", "minmax", "efficacy")
 # The special normalisation level "as the scheme publishes it" (each indicator its own).
 AS_PUBLISHED = "scheme"
-FACTORS = ("weights", "normalisation", "sd", "not_applicable")
+FACTORS = ("weights", "normalisation", "sd", "not_applicable", "imputation", "treatment",
+           "aggregation", "experts", "bonus")  # fmt: skip
+BONUS_LEVELS = ("on", "off")
+# The discrete factors (every factor but the weights), in the order of their index columns.
+DISCRETE = FACTORS[1:]
+OPTION_NAMES = {"normalisation": "--normalisations", "sd": "--sd", "not_applicable": "--na",
+                "imputation": "--imputations", "treatment": "--treatments",
+                "aggregation": "--aggregations"}  # fmt: skip
+# Treatment levels: "none", "log", "winsorise:N" (at most N points winsorised, then log).
+TREATMENT_LEVELS = ("none", "log", "winsorise:N")
+BOOTSTRAP_LEVEL = 0.90  # the bootstrap confidence interval: 5% to 95%, as COINr reports
 QUANTILES = (0.05, 0.5, 0.95)
 MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units: 800 MB)
 MAX_REDRAW_ROUNDS = 200
 CELLS_PER_TASK = 1 << 18  # replicates x units per work item: ~2 MB of float64, cache-sized
 FLUSH_CELLS = 1 << 23  # ranks collected (replicates x units) before they are counted
+SHARE_CELLS = 1 << 22  # absolute weights kept for a whole sample up to 32 MB
+SERIAL_CELLS = 1 << 20  # below this many (replicates x units), threads cost more than they save
 UNITS_PER_BLOCK = 256  # units at a time in the sensitivity sums
 HISTOGRAM_BLOCK = 1 << 17  # histogram cells counted at a time (1 MB of int64)
 
@@ -63,6 +100,11 @@ FACTOR_LABELS = {
     "normalisation": ("标准化方法", "normalisation"),
     "sd": ("标准差口径", "standard deviation"),
     "not_applicable": ("不适用指标的处理", "not-applicable indicators"),
+    "imputation": ("缺失值插补", "imputation"),
+    "treatment": ("异常值处理", "outlier treatment"),
+    "aggregation": ("加总方法", "aggregation"),
+    "experts": ("专家评分（重抽专家）", "expert scores (experts resampled)"),
+    "bonus": ("加减分", "bonus / deduction points"),
 }
 LEVEL_LABELS = {
     "zscore": ("标准分（z）", "z-score"),
@@ -74,7 +116,77 @@ LEVEL_LABELS = {
     "renormalise": ("同级权重重新归一", "renormalise siblings"),
     "zero": ("记 0 分", "count as 0"),
     "mean": ("记平均分", "count as the mean"),
+    "none": ("不处理", "none"),
+    "group_mean": ("组均值插补", "group mean"),
+    "group_median": ("组中位数插补", "group median"),
+    "log": ("对数变换", "log transform"),
+    "arithmetic": ("算术平均", "arithmetic mean"),
+    "geometric": ("几何平均", "geometric mean"),
+    "on": ("计入", "counted"),
+    "off": ("不计", "left out"),
 }
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A level in words; parameterised levels (``minmax:1-100``, ``zscore:10,2``,
+    ``winsorise:3``) spell out their parameters.
+
+    Examples
+    --------
+    >>> level_label("winsorise:3"), level_label("minmax:1-100", "en")
+    ('缩尾（至多 3 个点）', 'min-max onto 1-100')
+    """
+    pick = 1 if lang == "en" else 0
+    name, _, arg = level.partition(":")
+    if not arg:
+        return LEVEL_LABELS.get(level, (level, level))[pick]
+    if name == "winsorise":
+        return f"winsorise (at most {arg} points)" if pick else f"缩尾（至多 {arg} 个点）"
+    if name == "experts":
+        return f"panel resample {arg}" if pick else f"专家重抽第 {arg} 组"
+    if name == "minmax":
+        return f"min-max onto {arg}" if pick else f"极差法（映射到 {arg}）"
+    base, _, scale = arg.partition(",")
+    return f"z-score ({base} + {scale}z)" if pick else f"标准分（{base} + {scale}z）"
+
+
+def parse_normalisation(level: str) -> tuple[str, dict[str, float]]:
+    """A normalisation level and its parameters: ``minmax:1-100`` -> low 1, high 100;
+    ``zscore:10,2`` -> base 10, scale 2 (the score is base + scale * z). ValueError if bad.
+
+    Examples
+    --------
+    >>> parse_normalisation("minmax:1-100"), parse_normalisation("zscore:10,2")
+    (('minmax', {'low': 1.0, 'high': 100.0}), ('zscore', {'base': 10.0, 'scale': 2.0}))
+    """
+    name, _, arg = level.partition(":")
+    if not arg:
+        if name not in (*COMPARATIVE, AS_PUBLISHED):
+            raise ValueError(level)
+        return name, {}
+    if name == "minmax":
+        low, _, high = arg.partition("-") if not arg.startswith("-") else ("", "", "")
+        numbers = {"low": float(low), "high": float(high)}
+        if not numbers["low"] < numbers["high"]:
+            raise ValueError(level)
+        return name, numbers
+    if name == "zscore":
+        base, _, scale = arg.partition(",")
+        numbers = {"base": float(base), "scale": float(scale)}
+        if not numbers["scale"] > 0:
+            raise ValueError(level)
+        return name, numbers
+    raise ValueError(level)
+
+
+def parse_treatment(level: str) -> tuple[str, int]:
+    """A treatment level: ("none" | "log" | "winsorise", limit). ValueError if bad."""
+    name, _, arg = level.partition(":")
+    if name in ("none", "log") and not arg:
+        return name, 0
+    if name == "winsorise" and arg.isdigit() and 1 <= int(arg) <= 1000:
+        return name, int(arg)
+    raise ValueError(level)
 
 
 # --- options ------------------------------------------------------------------------------
@@ -109,25 +221,65 @@ class RobustnessOptions:
         Seed of the random draws; the same seed gives the same result.
     workers : int, optional
         Threads (default: the machine's cores, at most 4). Never changes the result.
+    imputations, treatments, aggregations : tuple of str
+        Alternatives for the composite-indicator options (:mod:`kaoping.scoring.composite`);
+        empty: as the scheme declares. Treatments: ``"none"``, ``"log"``, ``"winsorise:N"``.
+        Normalisations may carry parameters: ``"minmax:1-100"``, ``"zscore:10,2"``.
+    weight_levels : tuple of int, optional
+        Levels whose weights are perturbed (1: indicators, 2: their groups, ...; as COINr
+        counts them); None: every level.
+    weight_sets : int
+        0: fresh weights in every replicate; K > 0: K perturbed sets drawn once, each
+        replicate taking one of them (COINr's ``get_noisy_weights`` with ``Nrep = K``).
+    sensitivity_output : str
+        ``"ranks"``: the share of the rank variance summed over units (default);
+        ``"mean_rank_change"``: COINr's scalar, the mean |rank - nominal rank| over units.
+    bootstrap : int
+        Bootstrap resamples for the sensitivity indices' 5-95% intervals (0: none).
+    expert_resamples : int
+        0: expert scores as aggregated. K ≥ 2: K resamples of each item's experts (drawn
+        with replacement from those who scored the item), each replicate taking one; needs
+        the expert score sheets (:func:`analyse_assessment`).
+    bonus_levels : tuple of str
+        ``("on", "off")``: bonus / deduction points counted or left out; empty: counted.
     """
 
     replicates: int = 1000
     weight_spread: float = 0.25
-    normalisations: tuple[str, ...] = COMPARATIVE
+    normalisations: tuple[str, ...] = ("zscore", "minmax")
     sd_kinds: tuple[str, ...] = SD_KINDS
     na_policies: tuple[str, ...] = NA_POLICIES
     tiers: tuple[TierQuota, ...] | None = None
     sensitivity_replicates: int = 1000
     seed: int = 0
     workers: int | None = None
+    imputations: tuple[str, ...] = ()
+    treatments: tuple[str, ...] = ()
+    aggregations: tuple[str, ...] = ()
+    weight_levels: tuple[int, ...] | None = None
+    weight_sets: int = 0
+    sensitivity_output: str = "ranks"
+    bootstrap: int = 200
+    expert_resamples: int = 0
+    bonus_levels: tuple[str, ...] = ()
 
     def levels(self, factor: str) -> tuple[str, ...]:
-        """The alternatives of a discrete factor."""
+        """The alternatives of a discrete factor (``("scheme",)``: as the scheme says)."""
+        return self._levels[factor]
+
+    @functools.cached_property
+    def _levels(self) -> dict[str, tuple[str, ...]]:
         return {
             "normalisation": self.normalisations,
             "sd": self.sd_kinds,
             "not_applicable": self.na_policies,
-        }[factor]
+            "imputation": self.imputations or (AS_PUBLISHED,),
+            "treatment": self.treatments or (AS_PUBLISHED,),
+            "aggregation": self.aggregations or (AS_PUBLISHED,),
+            "experts": tuple(f"experts:{k}" for k in range(self.expert_resamples))
+            or (AS_PUBLISHED,),
+            "bonus": self.bonus_levels or (AS_PUBLISHED,),
+        }
 
     def varying(self) -> tuple[str, ...]:
         """Factors that actually vary (more than one level, or a positive weight spread)."""
@@ -157,12 +309,18 @@ class RobustnessOptions:
         if not 0 <= self.sensitivity_replicates <= 1_000_000:
             bad("--sensitivity-replicates", self.sensitivity_replicates,
                 ("0 到 1000000 之间的整数", "0 to 1,000,000"))  # fmt: skip
-        for option, values, allowed in (
-            ("--normalisations", self.normalisations, (*COMPARATIVE, AS_PUBLISHED)),
-            ("--sd", self.sd_kinds, SD_KINDS),
-            ("--na", self.na_policies, NA_POLICIES),
-        ):
-            wrong = [v for v in values if v not in allowed]
+        for option, values, allowed, parse in (
+            ("--normalisations", self.normalisations, (*COMPARATIVE, AS_PUBLISHED, "minmax:1-100",
+                                                       "zscore:10,2"), parse_normalisation),
+            ("--sd", self.sd_kinds, SD_KINDS, None),
+            ("--na", self.na_policies, NA_POLICIES, None),
+            ("--imputations", self.levels("imputation"), (*IMPUTATIONS, AS_PUBLISHED), None),
+            ("--treatments", self.levels("treatment"), (*TREATMENT_LEVELS, AS_PUBLISHED),
+             lambda v: v == AS_PUBLISHED or parse_treatment(v)),
+            ("--aggregations", self.levels("aggregation"), (*AGGREGATIONS, AS_PUBLISHED), None),
+            ("--bonus", self.levels("bonus"), (*BONUS_LEVELS, AS_PUBLISHED), None),
+        ):  # fmt: skip
+            wrong = [v for v in values if not _valid_level(v, allowed, parse)]
             if not values or wrong or len(set(values)) != len(values):
                 text = "、".join(allowed)
                 bad(option, ",".join(values), (f"{text} 中不重复的一项或几项",
@@ -173,9 +331,36 @@ class RobustnessOptions:
                 shown = ",".join(f"{t.name}:{t.percent:g}" for t in self.tiers)
                 bad("--tiers", shown, ("各档百分比大于 0 且合计不超过 100",
                                        "percentages above 0 adding up to at most 100"))  # fmt: skip
+        if self.weight_levels is not None and (
+            not self.weight_levels or any(not 1 <= lv <= 20 for lv in self.weight_levels)
+        ):
+            bad("--weight-levels", ",".join(map(str, self.weight_levels)),
+                ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"))  # fmt: skip
+        if not 0 <= self.weight_sets <= 1_000_000:
+            bad("--weight-sets", self.weight_sets, ("0 到 1000000 之间的整数", "0 to 1,000,000"))
+        if self.sensitivity_output not in ("ranks", "mean_rank_change"):
+            bad("--sensitivity-output", self.sensitivity_output,
+                ("ranks 或 mean_rank_change", "ranks or mean_rank_change"))  # fmt: skip
+        if self.expert_resamples == 1 or not 0 <= self.expert_resamples <= 10_000:
+            bad("--expert-resamples", self.expert_resamples,
+                ("0 或 2 到 10000 之间的整数", "0, or 2 to 10,000"))  # fmt: skip
+        if not 0 <= self.bootstrap <= 100_000:
+            bad("--bootstrap", self.bootstrap, ("0 到 100000 之间的整数", "0 to 100,000"))
         if not 2 <= units <= MAX_UNITS:
             found.append(Problem("robustness.units", params={"n": units, "max": MAX_UNITS}))
         return found
+
+
+def _valid_level(value: str, allowed: Sequence[str], parse) -> bool:
+    if value in allowed:
+        return True
+    if parse is None:
+        return False
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
@@ -233,6 +418,7 @@ class WeightTree:
     families: tuple[tuple[int, np.ndarray], ...]
     leaves: np.ndarray
     groups: np.ndarray
+    levels: np.ndarray  # 1 for an indicator, 1 + the highest level below for a group
 
     @classmethod
     def of(cls, scheme: Scheme) -> WeightTree:
@@ -246,7 +432,12 @@ class WeightTree:
              np.array([index[c.code] for c in scheme.children(p)], dtype=np.intp))
             for p in parents
         )  # fmt: skip
+        levels = np.ones(len(nodes), dtype=np.int64)
+        for parent, kids in reversed(families):  # deepest families first
+            if parent >= 0:
+                levels[parent] = levels[kids].max() + 1
         return cls(
+            levels=levels,
             codes=tuple(node.code for node in nodes),
             nominal=np.array([node.weight for node in nodes], dtype=float),
             families=families,
@@ -305,6 +496,11 @@ class Choices:
     normalisation: str
     sd: str
     not_applicable: str
+    imputation: str = AS_PUBLISHED
+    treatment: str = AS_PUBLISHED
+    aggregation: str = AS_PUBLISHED
+    experts: str = AS_PUBLISHED
+    bonus: str = AS_PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -319,23 +515,32 @@ class Draws:
     normalisation: np.ndarray
     sd: np.ndarray
     not_applicable: np.ndarray
+    imputation: np.ndarray
+    treatment: np.ndarray
+    aggregation: np.ndarray
+    experts: np.ndarray
+    bonus: np.ndarray
     redrawn: int = 0
 
     def __len__(self) -> int:
         return len(self.normalisation)
 
+    def discrete(self) -> np.ndarray:
+        """The discrete choices as columns (replicates x DISCRETE)."""
+        return np.stack([getattr(self, f) for f in DISCRETE], axis=1)
+
     def with_factor(self, factor: str, other: Draws) -> Draws:
         """These draws with one factor's column(s) taken from ``other`` (Saltelli's AB_i)."""
-        parts = {f: getattr(self, f) for f in ("weights", "normalisation", "sd", "not_applicable")}
+        parts = {f: getattr(self, f) for f in FACTORS}
         parts[factor] = getattr(other, factor)
         return Draws(**parts)
 
+    def take(self, rows: np.ndarray) -> Draws:
+        return Draws(**{f: getattr(self, f)[rows] for f in FACTORS})
+
     @staticmethod
     def concatenate(parts: Sequence[Draws]) -> Draws:
-        return Draws(
-            *(np.concatenate([getattr(p, f) for p in parts])
-              for f in ("weights", "normalisation", "sd", "not_applicable"))
-        )  # fmt: skip
+        return Draws(*(np.concatenate([getattr(p, f) for p in parts]) for f in FACTORS))
 
 
 def perturb_weights(
@@ -395,6 +600,7 @@ class RobustnessModel:
         data: BaseData,
         options: RobustnessOptions,
         bonus: np.ndarray | None = None,
+        expert_columns: Sequence[dict[str, np.ndarray]] | None = None,
     ):
         self.scheme = scheme
         self.data = data
@@ -404,26 +610,96 @@ class RobustnessModel:
         self.tree = WeightTree.of(scheme)
         self.decimals = scheme.scoring.tie_decimals
         self.workers = options.workers or min(os.cpu_count() or 1, 4)
-        self._combinations: dict[tuple[str, str, str], _Combination] = {}
+        self._combinations: dict[tuple[str, ...], _Combination] = {}
+        self._used: dict[tuple[str, ...], np.ndarray] = {}
+        self._prepared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._pool: np.ndarray | None = None
+        self._indicator_variants: dict[str, tuple] = {}
+        self._shares: dict[Any, Any] = {}
+        self._pool_redrawn = 0
+        self._formulas: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
+        self.expert_columns: list[dict[str, np.ndarray]] = list(expert_columns or ())
+        if options.expert_resamples and len(self.expert_columns) != options.expert_resamples:
+            raise KaopingError([Problem("robustness.no_expert_scores")])
+
+    def formula_values(
+        self, experts: str = AS_PUBLISHED
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Columns, the formulas' values and their reasons: they change across replicates
+        only with the expert resample, so they are computed once for each (as
+        :func:`kaoping.scoring.evaluate` does)."""
+        found = self._formulas.get(experts)
+        if found is None:
+            data = self.data
+            if experts != AS_PUBLISHED:
+                drawn = self.expert_columns[int(experts.partition(":")[2])]
+                data = BaseData(units=data.units, columns={**data.columns, **drawn},
+                                source=data.source, extras=data.extras)  # fmt: skip
+            columns = prepare_columns(self.scheme, data)
+            n, k = len(self.data), len(self.scheme.indicators)
+            values = np.full((n, k), np.nan)
+            reasons = np.zeros((n, k), dtype=np.int8)
+            for j, indicator in enumerate(self.scheme.indicators):
+                outcome = indicator.formula.evaluate(columns)
+                values[:, j] = outcome.values
+                reasons[:, j] = outcome.reason
+            found = self._formulas[experts] = columns, values, reasons
+        return found
 
     # --- draws ------------------------------------------------------------------------------
     def draw(self, size: int, rng: np.random.Generator) -> Draws:
         """``size`` independent replicates: weights (with constraint redraws), then choices."""
-        weights, redrawn = self._draw_weights(size, rng)
         o = self.options
+        if o.weight_sets:
+            weights = self.weight_pool()[rng.integers(0, o.weight_sets, size)]
+            redrawn = 0
+        else:
+            weights, redrawn = self._draw_weights(size, rng)
+
+        def pick(factor: str) -> np.ndarray:
+            count = len(o.levels(factor))
+            # Factors added later draw only when they vary, so that earlier results stay.
+            if count == 1 and factor in DISCRETE[3:]:
+                return np.zeros(size, dtype=np.int64)
+            return rng.integers(0, count, size)
+
         return Draws(
             weights=weights,
-            normalisation=rng.integers(0, len(o.normalisations), size),
-            sd=rng.integers(0, len(o.sd_kinds), size),
-            not_applicable=rng.integers(0, len(o.na_policies), size),
+            normalisation=pick("normalisation"),
+            sd=pick("sd"),
+            not_applicable=pick("not_applicable"),
+            imputation=pick("imputation"),
+            treatment=pick("treatment"),
+            aggregation=pick("aggregation"),
+            experts=pick("experts"),
+            bonus=pick("bonus"),
             redrawn=redrawn,
         )
+
+    def use_weight_pool(self, raw: np.ndarray) -> None:
+        """Take the weight sets from outside (e.g. COINr's ``get_noisy_weights``): raw weights
+        (sets x nodes, nodes as in :class:`WeightTree`), renormalised among siblings."""
+        raw = np.asarray(raw, dtype=float)
+        if raw.shape != (self.options.weight_sets, len(self.tree.codes)):
+            raise ValueError(f"weight pool of shape {raw.shape}")
+        self._pool = perturb_weights(raw, self.tree.families, 0.0, np.zeros_like(raw))
+
+    def weight_pool(self) -> np.ndarray:
+        """The ``weight_sets`` perturbed weight sets shared by every sample (drawn once, from
+        their own stream of the seed)."""
+        if self._pool is None:
+            rng = np.random.default_rng(np.random.SeedSequence(self.options.seed).spawn(4)[3])
+            self._pool, self._pool_redrawn = self._draw_weights(self.options.weight_sets, rng)
+        return self._pool
 
     def _draw_weights(self, size: int, rng: np.random.Generator) -> tuple[np.ndarray, int]:
         tree, spread = self.tree, self.options.weight_spread
         if spread == 0:
             return np.tile(tree.nominal, (size, 1)), 0
-        noise = rng.uniform(-1.0, 1.0, (size, len(tree.codes)))
+        mask = np.ones(len(tree.codes))
+        if self.options.weight_levels is not None:
+            mask = np.isin(tree.levels, self.options.weight_levels).astype(float)
+        noise = rng.uniform(-1.0, 1.0, (size, len(tree.codes))) * mask
         weights = perturb_weights(tree.nominal, tree.families, spread, noise)
         redrawn = 0
         for _ in range(MAX_REDRAW_ROUNDS):
@@ -431,7 +707,7 @@ class RobustnessModel:
             if not bad.any():
                 return weights, redrawn
             redrawn += int(bad.sum())
-            noise = rng.uniform(-1.0, 1.0, (int(bad.sum()), len(tree.codes)))
+            noise = rng.uniform(-1.0, 1.0, (int(bad.sum()), len(tree.codes))) * mask
             weights[bad] = perturb_weights(tree.nominal, tree.families, spread, noise)
         raise KaopingError(
             [Problem("robustness.constraints", params={"rule": rule, "rounds": MAX_REDRAW_ROUNDS,
@@ -462,37 +738,156 @@ class RobustnessModel:
             normalisation=o.normalisations[draws.normalisation[row]],
             sd=o.sd_kinds[draws.sd[row]],
             not_applicable=o.na_policies[draws.not_applicable[row]],
+            imputation=o.levels("imputation")[draws.imputation[row]],
+            treatment=o.levels("treatment")[draws.treatment[row]],
+            aggregation=o.levels("aggregation")[draws.aggregation[row]],
+            experts=o.levels("experts")[draws.experts[row]],
+            bonus=o.levels("bonus")[draws.bonus[row]],
         )
 
     # --- scores of the discrete choices ----------------------------------------------------------
-    def combination_key(self, norm: int, sd: int, na: int) -> tuple[str, str, str]:
-        """The choices that can change scores (the sd only matters where a z-score is used)."""
+    def combination_key(self, *index: int) -> tuple[str, ...]:
+        """The choices that can change totals, by name, for indices of the DISCRETE factors
+        (the sd only matters where a z-score is used; "scheme" levels resolved)."""
         o = self.options
-        name = o.normalisations[norm]
+        norm, sd, na, imp, treat, agg, experts, bonus = (
+            o.levels(f)[i] for f, i in zip(DISCRETE, index, strict=True)
+        )
+        name = parse_normalisation(norm)[0]
         uses_z = any(_effective_normalisation(i.normalisation, name) == "zscore"
                      for i in self.scheme.indicators)  # fmt: skip
-        return name, o.sd_kinds[sd] if uses_z else "-", o.na_policies[na]
+        rules = self.scheme.scoring
+        return (
+            norm,
+            sd if uses_z else "-",
+            na,
+            rules.imputation if imp == AS_PUBLISHED else imp,
+            _scheme_treatment(self.scheme) if treat == AS_PUBLISHED else treat,
+            _scheme_aggregation(self.scheme) if agg == AS_PUBLISHED else agg,
+            experts,
+            "on" if bonus == AS_PUBLISHED else bonus,
+        )
 
-    def combination(self, key: tuple[str, str, str]) -> _Combination:
+    def used_scores(self, key: tuple[str, ...]) -> np.ndarray:
+        """The scores entering the aggregation (units x indicators) under a combination:
+        the evaluation's own steps (:func:`kaoping.scoring.evaluation.score_values`) on the
+        scheme rewritten with these choices, from the formulas' values computed once."""
+        used_key = (*key[:5], key[6])
+        found = self._used.get(used_key)
+        if found is None:
+            norm, sd, na, imputation, treatment = key[:5]
+            choices = Choices({}, norm, sd if sd != "-" else self.scheme.scoring.sd, na,
+                              imputation, treatment)  # fmt: skip
+            variant = _variant(self.scheme, choices, self._indicator_variants)
+            columns, values, reasons = self.formula_values(key[6])
+            prepared = self._prepared.get((imputation, treatment, key[6])) or self._prepare(
+                variant, imputation, treatment, key[6]
+            )
+            scored = score_values(variant, self.data, columns, values, reasons, explain=False,
+                                  prepared=prepared)  # fmt: skip
+            found = self._used[used_key] = scored.used
+        return found
+
+    def _prepare(
+        self, variant: Scheme, imputation: str, treatment: str, experts: str = AS_PUBLISHED
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Imputed and treated values (:func:`kaoping.scoring.evaluation.prepare_values`);
+        every winsorisation limit among the levels at once, since the steps up to the largest
+        limit are those of every smaller one (:func:`composite.treat_limits`)."""
+        _, values, _ = self.formula_values(experts)
+        name, _ = parse_treatment(treatment)
+        if name != "winsorise":
+            found = self._prepared[(imputation, treatment, experts)] = prepare_values(
+                variant, self.data, values
+            )
+            return found
+        rules = variant.scoring
+        plain = replace(variant, scoring=replace(rules, treatment="none"))
+        imputed, filled = prepare_values(plain, self.data, values)
+        levels = [*self.options.levels("treatment"), _scheme_treatment(self.scheme)]
+        limits = sorted({parse_treatment(t)[1] for t in levels
+                         if t.startswith("winsorise:")} | {rules.winsorise_limit})  # fmt: skip
+        chosen = comparative_columns(variant)
+        treated = composite.treat_limits(filled[:, chosen], limits, rules.skew_max,
+                                         rules.kurtosis_max)  # fmt: skip
+        for limit, columns in zip(limits, treated, strict=True):
+            out = filled.copy()
+            out[:, chosen] = columns
+            self._prepared[(imputation, f"winsorise:{limit}", experts)] = (imputed, out)
+        return self._prepared[(imputation, treatment, experts)]
+
+    def nominal(self) -> tuple[np.ndarray, np.ndarray]:
+        """Totals and ranks as published: :func:`kaoping.scoring.evaluate`'s, from the same
+        fast path as the replicates (the tests check they agree)."""
+        rules = self.scheme.scoring
+        try:
+            aggregation = _scheme_aggregation(self.scheme)
+        except KaopingError:  # mixed methods: only the evaluation computes them
+            result = evaluate(self.scheme, self.data)
+            return result.totals, result.ranks
+        key = (AS_PUBLISHED, rules.sd, rules.not_applicable, rules.imputation,
+               _scheme_treatment(self.scheme), aggregation, AS_PUBLISHED, "on")  # fmt: skip
+        combo = self.combination(key)
+        totals = np.empty(len(self.data))
+        totals[combo.perm] = self.block_totals(key, self.tree.nominal[None, :])[0]
+        return totals, competition_ranks(totals, self.decimals)
+
+    def redundant_levels(self) -> list[tuple[str, str, str]]:
+        """Pairs of alternatives of one factor that rank every unit the same, so that
+        listing both only draws that ranking more often: (factor, first, second).
+
+        Checked with the other choices at their first level: two levels are redundant when
+        their scores differ by one increasing linear map a + b·s over every indicator and
+        unit (the totals then differ by the same map: min-max and the efficacy coefficient
+        without parameters, z-scores with the population or the sample sd when nothing is
+        clamped), or, under a geometric mean, by one factor b alone.
+        """
+        o = self.options
+        geometric = "geometric" in {self.combination_key(0, 0, 0, 0, 0, a, 0, 0)[5]
+                                    for a in range(len(o.levels("aggregation")))}  # fmt: skip
+        found = []
+        for f, factor in enumerate(DISCRETE[:5]):  # aggregation, experts, bonus: never alike
+            levels = o.levels(factor)
+            if len(levels) < 2:
+                continue
+            keys = []
+            for i in range(len(levels)):
+                index = [0] * len(DISCRETE)
+                index[f] = i
+                keys.append(self.combination_key(*index))
+            scores = [self.used_scores(k) for k in keys]
+            for i in range(len(levels)):
+                for j in range(i + 1, len(levels)):
+                    if keys[i][:5] == keys[j][:5] or _same_ranking(scores[i], scores[j],
+                                                                   geometric):  # fmt: skip
+                        found.append((factor, levels[i], levels[j]))
+        return found
+
+    def combination(self, key: tuple[str, ...]) -> _Combination:
+        key = key[:7]  # the bonus is added to totals, it does not change the blocks
         found = self._combinations.get(key)
         if found is None:
-            name, sd, na = key
-            choices = Choices({}, name, sd if sd != "-" else self.scheme.scoring.sd, na)
-            used = evaluate(scheme_for_choices(self.scheme, choices), self.data).used_scores
+            used = self.used_scores(key)
+            if key[5] == "geometric":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    if (used <= 0).any():
+                        raise KaopingError([Problem("robustness.geometric_nonpositive", params={
+                            "choice": level_label(key[0]), "min": f"{np.nanmin(used):.6g}"})])  # fmt: skip
+                    used = np.log(used)
             found = self._combinations[key] = _blocks_by_pattern(used)
         return found
 
     # --- totals and ranks -------------------------------------------------------------------------
-    def tasks(self, draws: Draws) -> list[tuple[tuple[str, str, str], np.ndarray]]:
+    def tasks(self, draws: Draws) -> list[tuple[tuple[str, ...], np.ndarray]]:
         """Work items: (combination, replicate rows) with one combination each, cache-sized."""
         o = self.options
-        shape = (len(o.normalisations), len(o.sd_kinds), len(o.na_policies))
-        flat = np.ravel_multi_index((draws.normalisation, draws.sd, draws.not_applicable), shape)
+        shape = tuple(len(o.levels(f)) for f in DISCRETE)
+        flat = np.ravel_multi_index(tuple(draws.discrete().T), shape)
+        present, inverse = np.unique(flat, return_inverse=True)
         # A loop over the few combinations of discrete choices, never over replicates.
-        keys = [self.combination_key(*map(int, np.unravel_index(f, shape)))
-                for f in range(math.prod(shape))]  # fmt: skip
+        keys = [self.combination_key(*map(int, np.unravel_index(f, shape))) for f in present]
         distinct = list(dict.fromkeys(keys))
-        ids = np.array([distinct.index(k) for k in keys], dtype=np.intp)[flat]
+        ids = np.array([distinct.index(k) for k in keys], dtype=np.intp)[inverse.reshape(-1)]
         rows_per_task = max(8, CELLS_PER_TASK // max(len(self.data), 1))
         result = []
         for i, key in enumerate(distinct):
@@ -501,11 +896,37 @@ class RobustnessModel:
                        for s in range(0, len(rows), rows_per_task)]  # fmt: skip
         return result
 
-    def block_totals(self, key: tuple[str, str, str], weights: np.ndarray) -> np.ndarray:
-        """Totals (rows x units) of one combination, units in the combination's ``perm`` order."""
+    def task_totals(self, key: tuple[str, ...], draws: Draws, rows: np.ndarray) -> np.ndarray:
+        """:meth:`block_totals` of some rows of ``draws``. The absolute weights of all the
+        draws are computed once per pattern set when they fit in SHARE_CELLS (they do not
+        depend on the other choices)."""
         combo = self.combination(key)
-        out = np.empty((len(weights), len(self.data)))
-        shares = self.tree.absolute_weights(weights, combo.patterns)
+        size = len(draws) * len(combo.patterns) * len(self.scheme.indicators)
+        if size > SHARE_CELLS:
+            return self.block_totals(key, draws.weights[rows])
+        cache = self._shares
+        if cache.get("draws") is not draws.weights:
+            cache.clear()
+            cache["draws"] = draws.weights
+        pk = combo.patterns.tobytes()
+        shares = cache.get(pk)
+        if shares is None:
+            shares = cache[pk] = self.tree.absolute_weights(draws.weights, combo.patterns)
+        return self.block_totals(key, None, shares[rows])
+
+    def block_totals(
+        self, key: tuple[str, ...], weights: np.ndarray | None, shares: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Totals (rows x units) of one combination, units in the combination's ``perm`` order.
+
+        Arithmetic: the absolute weights times the scores. Geometric at every level: the
+        same with log scores, exponentiated (a nested weighted geometric mean is
+        exp(Σ absolute weight x log score)).
+        """
+        combo = self.combination(key)
+        if shares is None:
+            shares = self.tree.absolute_weights(weights, combo.patterns)
+        out = np.empty((len(shares), len(self.data)))
         for p, (start, end, present, scores_t) in enumerate(combo.blocks):
             if not present.any():
                 out[:, start:end] = np.nan
@@ -513,7 +934,9 @@ class RobustnessModel:
             # One small product per replicate (batched): BLAS does not spawn threads for
             # these, which on a busy 2-core machine made the single large product 5x slower.
             out[:, start:end] = np.matmul(shares[:, p, present][:, None, :], scores_t)[:, 0, :]
-        if self.bonus.any():
+        if key[5] == "geometric":
+            np.exp(out, out=out)
+        if key[7] == "on" and self.bonus.any():  # after the aggregation, whichever it is
             out += self.bonus[combo.perm]
         return out
 
@@ -522,7 +945,7 @@ class RobustnessModel:
         out = np.empty((len(draws), len(self.data)))
         for key, rows in self.tasks(draws):
             combo = self.combination(key)
-            out[np.ix_(rows, combo.perm)] = self.block_totals(key, draws.weights[rows])
+            out[np.ix_(rows, combo.perm)] = self.task_totals(key, draws, rows)
         return out
 
     def task_ranks(
@@ -531,7 +954,7 @@ class RobustnessModel:
         """Totals (units in the combination's ``perm`` order) and ranks (units in data order)
         of one work item."""
         key, rows = task
-        totals = self.block_totals(key, draws.weights[rows])
+        totals = self.task_totals(key, draws, rows)
         units, ranks = sorted_ranks(totals, self.decimals, labels=self.combination(key).perm)
         aligned = np.empty(ranks.shape, dtype=dtype)
         units += (np.arange(len(rows)) * len(self.data))[:, None]
@@ -552,7 +975,8 @@ class RobustnessModel:
         task order; at most two tasks per thread are in flight, which bounds memory."""
         for key in dict.fromkeys(k for k, _ in tasks):
             self.combination(key)  # computed once, before the threads share them
-        if self.workers <= 1 or len(tasks) <= 1:
+        cells = sum(len(rows) for _, rows in tasks) * len(self.data)
+        if self.workers <= 1 or len(tasks) <= 1 or cells < SERIAL_CELLS:
             yield from map(fn, tasks)
             return
         with ThreadPoolExecutor(self.workers) as pool:
@@ -567,6 +991,100 @@ class RobustnessModel:
 
 def _effective_normalisation(own: str, choice: str) -> str:
     return choice if choice != AS_PUBLISHED and own in COMPARATIVE else own
+
+
+def _same_ranking(x: np.ndarray, y: np.ndarray, geometric: bool) -> bool:
+    """Whether y = a + b·x (b > 0; a = 0 under a geometric mean) on every cell, with the
+    same cells missing."""
+    if not np.array_equal(np.isnan(x), np.isnan(y)):
+        return False
+    u, v = x[~np.isnan(x)], y[~np.isnan(y)]
+    if u.size < 2 or np.ptp(u) == 0:
+        return bool(np.array_equal(u, v))
+    if geometric:
+        b, a = float(v @ u / (u @ u)), 0.0
+    else:  # least squares, in closed form
+        du = u - u.mean()
+        b = float(du @ (v - v.mean()) / (du @ du))
+        a = float(v.mean() - b * u.mean())
+    scale = max(float(np.abs(v).max()), 1.0)
+    return bool(b > 0 and np.abs(a + b * u - v).max() <= 1e-9 * scale)
+
+
+def _scheme_treatment(scheme: Scheme) -> str:
+    rules = scheme.scoring
+    return (
+        f"winsorise:{rules.winsorise_limit}" if rules.treatment == "winsorise" else rules.treatment
+    )
+
+
+def _scheme_aggregation(scheme: Scheme) -> str:
+    """The scheme's aggregation when the same at every level; refused when mixed (the fast
+    path needs one method for the whole tree)."""
+    methods = {g.aggregation or scheme.scoring.aggregation for g in scheme.groups}
+    methods.add(scheme.scoring.aggregation)
+    if len(methods) > 1:
+        raise KaopingError([Problem("robustness.mixed_aggregation")])
+    return methods.pop()
+
+
+def _choice_settings(
+    scheme: Scheme, choices: Choices, with_indicators: bool = True
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the choices change: scoring rules, and per comparative indicator its
+    normalisation and parameters (None: unchanged)."""
+    scoring: dict[str, Any] = {"sd": choices.sd, "not_applicable": choices.not_applicable}
+    name, params = parse_normalisation(choices.normalisation)
+    if name == "zscore" and params:
+        scoring.update(base=params["base"], scale=params["scale"])
+    if choices.imputation != AS_PUBLISHED:
+        scoring["imputation"] = choices.imputation
+    if choices.treatment != AS_PUBLISHED:
+        treatment, limit = parse_treatment(choices.treatment)
+        scoring["treatment"] = treatment
+        if limit:
+            scoring["winsorise_limit"] = limit
+    if choices.aggregation != AS_PUBLISHED:
+        scoring["aggregation"] = choices.aggregation
+    if not with_indicators:
+        return scoring, {}
+    return scoring, _indicator_settings(scheme, choices.normalisation)
+
+
+def _indicator_settings(scheme: Scheme, normalisation: str) -> dict[str, Any]:
+    """Per comparative indicator, its normalisation and parameters under ``normalisation``
+    (only those that change)."""
+    name, params = parse_normalisation(normalisation)
+    indicators: dict[str, Any] = {}
+    for indicator in scheme.indicators:
+        new = _effective_normalisation(indicator.normalisation, name)
+        if new != indicator.normalisation:
+            indicators[indicator.code] = (new, params if new == "minmax" else {})
+        elif new == "minmax" and params:
+            indicators[indicator.code] = (new, params)
+    return indicators
+
+
+def _variant(scheme: Scheme, choices: Choices, cache: dict | None = None) -> Scheme:
+    """:func:`scheme_for_choices` without re-reading the scheme (and without weights): the
+    same rules and normalisations, set on the loaded objects (the tests check they agree).
+    ``cache`` keeps the rewritten indicators per normalisation."""
+    scoring, indicators = _choice_settings(scheme, choices, with_indicators=cache is None)
+    rules = replace(scheme.scoring, **scoring)
+    new_indicators = (cache or {}).get(choices.normalisation)
+    if new_indicators is None:
+        indicators = indicators or _indicator_settings(scheme, choices.normalisation)
+        new_indicators = tuple(
+            replace(i, normalisation=indicators[i.code][0], params=indicators[i.code][1])
+            if i.code in indicators else i
+            for i in scheme.indicators
+        )  # fmt: skip
+        if cache is not None:
+            cache[choices.normalisation] = new_indicators
+    groups = scheme.groups
+    if choices.aggregation != AS_PUBLISHED:
+        groups = tuple(replace(g, aggregation=None) for g in groups)
+    return replace(scheme, scoring=rules, indicators=new_indicators, groups=groups)
 
 
 def _blocks_by_pattern(used: np.ndarray) -> _Combination:
@@ -605,20 +1123,21 @@ def scheme_for_choices(scheme: Scheme, choices: Choices) -> Scheme:
     ('minmax', 'sample', 'zero')
     """
     raw = json.loads(json.dumps(scheme.raw))
-    scoring = raw.setdefault("scoring", {})
-    scoring["sd"] = choices.sd
-    scoring["not_applicable"] = choices.not_applicable
+    scoring, indicators = _choice_settings(scheme, choices)
+    raw.setdefault("scoring", {}).update(scoring)
     for code, item in _items(raw, "indicators"):
-        own = scheme.indicator(code).normalisation
-        new = _effective_normalisation(own, choices.normalisation)
-        if new != own:
-            item["normalisation"] = new
+        if code in indicators:
+            item["normalisation"], params = indicators[code]
             item.pop("params", None)
+            if params:
+                item["params"] = dict(params)
         if code in choices.weights:
             item["weight"] = choices.weights[code]
     for code, item in _items(raw, "groups"):
         if code in choices.weights:
             item["weight"] = choices.weights[code]
+        if choices.aggregation != AS_PUBLISHED:
+            item.pop("aggregation", None)
     return scheme_from_dict(raw, path=scheme.path)
 
 
@@ -750,13 +1269,26 @@ class TierRule:
     names_en: tuple[str, ...]
     minimums: tuple[float, ...] | None = None  # grade bands, highest first
     cumulative_percent: tuple[float, ...] | None = None
+    awards: AwardRules | None = None  # the scheme's award rules
+    eligible: np.ndarray | None = None  # per unit: no veto, requirements met
+    note: str = ""  # why no tiers are offered ("scale": the scale itself is varied)
 
     @classmethod
-    def for_options(cls, scheme: Scheme, options: RobustnessOptions) -> TierRule:
+    def for_options(
+        cls, scheme: Scheme, options: RobustnessOptions, data: BaseData | None = None
+    ) -> TierRule:
+        """Rank quotas when given; else the scheme's award rules (``[awards]``) or grade
+        bands, but only when the scale of totals is not itself varied: a score threshold
+        means nothing under another normalisation."""
         if options.tiers is None:
-            bands = scheme.grades
-            return cls(tuple(b.name for b in bands), tuple(b.name_for("en") for b in bands),
-                       minimums=tuple(b.min for b in bands))  # fmt: skip
+            if len(options.normalisations) > 1:
+                return cls((), (), note="scale")
+            if data is not None and "awards" in scheme.sections:
+                rules = award_rules(scheme)
+                return cls(tuple(t.name for t in rules.tiers),
+                           tuple(t.name_for("en") for t in rules.tiers), awards=rules,
+                           eligible=static_eligibility(rules, scheme, data))  # fmt: skip
+            return cls.grades(scheme)
         cumulative = tuple(float(c) for c in np.cumsum([t.percent for t in options.tiers]))
         names = tuple(t.name for t in options.tiers)
         names_en = tuple(
@@ -765,9 +1297,20 @@ class TierRule:
         )
         return cls(names, names_en, cumulative_percent=cumulative)
 
+    @classmethod
+    def grades(cls, scheme: Scheme) -> TierRule:
+        """The scheme's grade bands on totals."""
+        bands = scheme.grades
+        return cls(tuple(b.name for b in bands), tuple(b.name_for("en") for b in bands),
+                   minimums=tuple(b.min for b in bands))  # fmt: skip
+
     @property
     def kind(self) -> str:
-        return "grades" if self.minimums is not None else "rank_quotas"
+        if self.awards is not None:
+            return "awards"
+        if self.cumulative_percent is not None:
+            return "rank_quotas"
+        return "grades" if self.names else "none"
 
     def names_for(self, lang: str) -> tuple[str, ...]:
         return self.names_en if lang == "en" else self.names
@@ -781,6 +1324,32 @@ class TierRule:
             tier += totals < minimum - 1e-9
         if np.isnan(np.min(totals)):
             tier[np.isnan(totals)] = count
+        return tier
+
+    def of_awards(self, totals: np.ndarray, units: np.ndarray, decimals: int = 6) -> np.ndarray:
+        """Award tier of each total (rows x units; ``units`` labels the columns), as
+        :func:`kaoping.scoring.awards.decide_awards` decides it: eligible = total at or above
+        the pass line, no veto, requirements met; quotas counted in eligible units, rounded
+        down; ranks among the eligible (equal totals share a rank and the tier)."""
+        rules, count = self.awards, len(self.names)
+        assert rules is not None and self.eligible is not None
+        with np.errstate(invalid="ignore"):
+            eligible = (totals >= rules.pass_line - 1e-9) & self.eligible[units][None, :]
+        ranks = rank_matrix(np.where(eligible, totals, np.nan), decimals)
+        n_eligible = eligible.sum(axis=1, keepdims=True)
+        tier = np.full(totals.shape, count, dtype=np.int64)
+        cumulative = 0.0
+        open_ = np.ones(totals.shape, dtype=bool)
+        for t, rule in enumerate(rules.tiers):
+            ok = eligible & open_
+            if rules.method != "quota" and rule.min is not None:
+                with np.errstate(invalid="ignore"):
+                    ok &= totals >= rule.min - 1e-9
+            if rule.share is not None and rules.method != "bands":
+                cumulative += rule.share
+                ok &= ranks <= np.floor(cumulative / 100.0 * n_eligible + 1e-9)
+            tier[ok] = t
+            open_ &= ~ok
         return tier
 
     def of_ranks(self, ranks: np.ndarray) -> np.ndarray:
@@ -811,6 +1380,8 @@ class FactorSensitivity:
     first_order: float | None
     total: float | None
     mean_rank_shift: float
+    first_order_ci: tuple[float, float] | None = None  # bootstrap 5-95%
+    total_ci: tuple[float, float] | None = None
 
     def label(self, lang: str, spread: float = 0.0) -> str:
         name = FACTOR_LABELS[self.factor][1 if lang == "en" else 0]
@@ -821,8 +1392,10 @@ class FactorSensitivity:
     def levels_text(self, lang: str) -> str:
         if self.factor == "weights":
             return "同级重新归一" if lang != "en" else "renormalised among siblings"
-        pick = 1 if lang == "en" else 0
-        return (", " if lang == "en" else "、").join(LEVEL_LABELS[v][pick] for v in self.levels)
+        if self.factor == "experts":
+            k = len(self.levels)
+            return f"{k} resamples of each item's panel" if lang == "en" else f"各项专家重抽 {k} 组"
+        return (", " if lang == "en" else "、").join(level_label(v, lang) for v in self.levels)
 
 
 @dataclass
@@ -843,6 +1416,7 @@ class RobustnessResult:
     tier_probabilities: np.ndarray
     sensitivity: list[FactorSensitivity] = field(default_factory=list)
     weight_redraws: int = 0
+    warnings: list[Problem] = field(default_factory=list)  # e.g. redundant alternatives
 
     def order(self) -> list[int]:
         """Units by nominal rank (unranked last), then by median rank."""
@@ -893,6 +1467,7 @@ class RobustnessResult:
                 "tier_names": list(self.tiers.names_for(lang)),
             },
             "weight_redraws": self.weight_redraws,
+            "warnings": [w.text(lang) for w in self.warnings],
             "units": self.unit_rows(lang),
             "sensitivity": [
                 {"factor": s.factor, "label": s.label(lang, o.weight_spread),
@@ -967,7 +1542,71 @@ def analyse_assessment(
     if empty:
         raise KaopingError([Problem("robustness.not_applicable",
                                     params={"codes": "、".join(empty)})])  # fmt: skip
-    return analyse_robustness(ev.scheme, ev.data, options, nominal=ev)
+    options = options or RobustnessOptions()
+    columns = None
+    if options.expert_resamples:
+        source = result.assessment if isinstance(assessment, AssessmentResult) else assessment
+        if not source.expert_scores:
+            raise KaopingError([Problem("robustness.no_expert_scores")])
+        rng = np.random.default_rng(np.random.SeedSequence(options.seed).spawn(6)[5])
+        columns = expert_resample_columns(ev.scheme, source.expert_scores, ev.data.codes,
+                                          options.expert_resamples, rng)  # fmt: skip
+    return analyse_robustness(ev.scheme, ev.data, options, nominal=ev, expert_columns=columns)
+
+
+def expert_resample_columns(
+    scheme: Scheme,
+    scores: Sequence[ExpertScore],
+    unit_codes: Sequence[str],
+    resamples: int,
+    rng: np.random.Generator,
+) -> list[dict[str, np.ndarray]]:
+    """Each item's experts resampled: per resample, the expert-scored fields' values.
+
+    For every item, the experts who scored it (the professional group) are drawn again with
+    replacement, as many as there were; each unit's item score is then aggregated by the
+    scheme's rule (trimmed mean, median or mean) over the drawn experts' scores of that unit,
+    an expert drawn twice counting twice. Recused experts have no score for the unit; a unit
+    none of whose drawn experts scored it keeps its published score. An expert's leniency
+    thus moves all the units he scored together, as it does in a real panel.
+
+    Examples
+    --------
+    >>> from kaoping.scoring import load_scheme
+    >>> scheme = load_scheme("beijing-small-loan")
+    >>> scores = [ExpertScore(e, u, "M1", v) for e, row in
+    ...           [("E1", (6, 7)), ("E2", (8, 9)), ("E3", (10, 10))] for u, v in zip("AB", row)]
+    >>> cols = expert_resample_columns(scheme, scores, ["A", "B"], 2, np.random.default_rng(0))
+    >>> field = [k for k in cols[0]][0]
+    >>> [c[field].tolist() for c in cols]  # drawn: E3, E2, E2; then E1 three times
+    [[8.666666666666666, 9.333333333333334], [6.0, 7.0]]
+    """
+    rules = expert_rules(scheme)
+    by_item = {item.code: item for item in scoring_items(scheme)}
+    position = {code: i for i, code in enumerate(unit_codes)}
+    nominal = aggregate_experts(scheme, scores, unit_codes=unit_codes).columns(list(unit_codes))
+    tables: dict[str, tuple[list[str], np.ndarray]] = {}
+    for item in dict.fromkeys(s.item for s in scores):
+        experts = sorted({s.expert for s in scores if s.item == item})
+        table = np.full((len(unit_codes), len(experts)), np.nan)
+        for s in scores:
+            if s.item == item and s.unit_code in position:
+                table[position[s.unit_code], experts.index(s.expert)] = s.score
+        tables[item] = (experts, table)
+    result = []
+    for _ in range(resamples):
+        columns = {}
+        for item, (experts, table) in tables.items():
+            field = by_item[item].field
+            drawn = table[:, rng.integers(0, len(experts), len(experts))]
+            values = nominal[field].copy()
+            for u, row in enumerate(drawn):
+                kept = row[~np.isnan(row)].tolist()
+                if kept:
+                    values[u] = aggregate_values(kept, rules)
+            columns[field] = values
+        result.append(columns)
+    return result
 
 
 def analyse_robustness(
@@ -976,6 +1615,8 @@ def analyse_robustness(
     options: RobustnessOptions | None = None,
     *,
     nominal: EvaluationResult | None = None,
+    expert_columns: Sequence[dict[str, np.ndarray]] | None = None,
+    weight_pool: np.ndarray | None = None,
 ) -> RobustnessResult:
     """Monte Carlo analysis of how robust the ranking of ``data`` under ``scheme`` is.
 
@@ -987,6 +1628,11 @@ def analyse_robustness(
     nominal : EvaluationResult, optional
         The published result of ``data`` (from :func:`analyse_assessment`): its totals and
         ranks are the nominal ones and its bonus points are added to every replicate.
+    expert_columns : list of dict, optional
+        The expert resamples (:func:`expert_resample_columns`), one per ``expert_resamples``.
+    weight_pool : ndarray, optional
+        Raw weight sets (``weight_sets`` x nodes of :class:`WeightTree`) to draw from instead
+        of perturbing the scheme's (``bench/anchor_coinr.py`` passes COINr's own sets).
 
     Returns
     -------
@@ -1017,9 +1663,27 @@ def analyse_robustness(
     problems = options.problems(len(data))
     if problems:
         raise KaopingError(problems)
-    nominal = nominal if nominal is not None else evaluate(scheme, data)
-    model = RobustnessModel(scheme, data, options, bonus=nominal.bonus)
-    tiers = TierRule.for_options(scheme, options)
+    model = RobustnessModel(scheme, data, options,
+                            bonus=nominal.bonus if nominal is not None else None,
+                            expert_columns=expert_columns)  # fmt: skip
+    if weight_pool is not None:
+        model.use_weight_pool(weight_pool)
+    warnings = []
+    # With one comparative indicator every normalisation ranks alike: nothing to refuse.
+    refuse = int(comparative_columns(scheme).sum()) > 1
+    for factor, first, second in model.redundant_levels():
+        problem = Problem("robustness.redundant", column=OPTION_NAMES[factor],
+                          params={"first": (level_label(first), level_label(first, "en")),
+                                  "second": (level_label(second), level_label(second, "en"))},
+                          severity="error" if factor == "normalisation" else "warning")  # fmt: skip
+        if factor == "normalisation" and refuse:
+            raise KaopingError([problem])
+        warnings.append(problem)
+    if nominal is not None:
+        nominal_totals, nominal_ranks = nominal.totals, nominal.ranks
+    else:
+        nominal_totals, nominal_ranks = model.nominal()
+    tiers = TierRule.for_options(scheme, options, data)
     main_rng, a_rng, b_rng = random_streams(options.seed)
     draws = model.draw(options.replicates, main_rng)
     by_rank, tier_counts = _rank_histogram(model, draws, tiers)
@@ -1033,15 +1697,15 @@ def analyse_robustness(
     if options.sensitivity_replicates and options.varying():
         size = options.sensitivity_replicates
         a, b = model.draw(size, a_rng), model.draw(size, b_rng)
-        sensitivity = _sensitivity(model, a, b)
+        sensitivity = _sensitivity(model, a, b, nominal_ranks)
         redraws += a.redrawn + b.redrawn
     return RobustnessResult(
         scheme=scheme,
         units=list(data.units),
         options=options,
         tiers=tiers,
-        nominal_totals=nominal.totals,
-        nominal_ranks=nominal.ranks,
+        nominal_totals=nominal_totals,
+        nominal_ranks=nominal_ranks,
         median_rank=quantiles[1],
         p05_rank=quantiles[0],
         p95_rank=quantiles[2],
@@ -1050,6 +1714,7 @@ def analyse_robustness(
         tier_probabilities=tier_counts[:, : len(tiers.names)] / replicates,
         sensitivity=sensitivity,
         weight_redraws=redraws,
+        warnings=warnings,
     )
 
 
@@ -1082,10 +1747,12 @@ def _rank_histogram(
     def work(task):
         key, rows = task
         perm = model.combination(key).perm
-        totals = model.block_totals(key, draws.weights[rows])
+        totals = model.task_totals(key, draws, rows)
         units, ranks = sorted_ranks(totals, model.decimals, labels=perm)
         if tiers.kind == "grades":
             slot = perm * slots + tiers.of_totals(totals)
+        elif tiers.kind == "awards":
+            slot = perm * slots + tiers.of_awards(totals, perm, model.decimals)
         else:
             slot = units * slots + tiers.of_ranks(ranks)
         return units, ranks, np.bincount(slot.reshape(-1), minlength=n * slots)
@@ -1133,48 +1800,118 @@ def _histogram_quantiles(counts: np.ndarray, qs: Sequence[float]) -> list[np.nda
     return result
 
 
-def _sensitivity(model: RobustnessModel, a: Draws, b: Draws) -> list[FactorSensitivity]:
-    """Saltelli design on ranks: A, B and, per varying factor i, A with factor i from B."""
-    factors = model.options.varying()
+def _sensitivity(
+    model: RobustnessModel, a: Draws, b: Draws, nominal_ranks: np.ndarray | None = None
+) -> list[FactorSensitivity]:
+    """Saltelli design on ranks: A, B and, per varying factor i, A with factor i from B.
+
+    The output is either every unit's rank (indices of the summed rank variance, the
+    default) or COINr's scalar, the mean |rank - nominal rank| over units
+    (``sensitivity_output = "mean_rank_change"``). Bootstrap intervals resample the N base
+    rows (A, B and every A_B^(i) together) with replacement and recompute each index.
+    """
+    o = model.options
+    factors = o.varying()
     size, n = len(a), len(model.data)
     design = Draws.concatenate([a, b, *(a.with_factor(f, b) for f in factors)])
     ranks = model.ranks(design, np.int16 if n + 1 < np.iinfo(np.int16).max else np.int32)
     ranks[ranks == 0] = n + 1  # a unit without a total counts as behind everyone
-    variance, terms = _variance_terms(ranks, size, len(factors))
+    rng = np.random.default_rng(np.random.SeedSequence(o.seed).spawn(5)[4])
+    counts = rng.multinomial(size, np.full(size, 1.0 / size), o.bootstrap).astype(float)
+    if o.sensitivity_output == "mean_rank_change":
+        nominal = np.where(nominal_ranks > 0, nominal_ranks, n + 1).astype(float)
+        y = np.abs(ranks - nominal).mean(axis=1)
+        variance, terms, boot = _scalar_terms(y, size, len(factors), counts)
+        for i in range(len(factors)):
+            block = ranks[(2 + i) * size : (3 + i) * size].astype(np.int64)
+            terms[i, 2] = float(np.abs(block - ranks[:size]).sum())
+    else:
+        variance, terms, boot = _variance_terms(ranks, size, len(factors), counts)
     result = []
     for i, factor in enumerate(factors):
         first, total, shift = terms[i]
+        first_ci = total_ci = None
+        if o.bootstrap and variance > 0:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                si, st = boot[1][:, i] / boot[0], boot[2][:, i] / boot[0]
+            first_ci = tuple(float(q) for q in np.nanquantile(si, (0.05, 0.95)))
+            total_ci = tuple(float(q) for q in np.nanquantile(st, (0.05, 0.95)))
         result.append(
             FactorSensitivity(
                 factor=factor,
-                levels=("±",) if factor == "weights" else model.options.levels(factor),
+                levels=("±",) if factor == "weights" else o.levels(factor),
                 first_order=first / variance if variance > 0 else None,
                 total=total / variance if variance > 0 else None,
                 mean_rank_shift=shift / (size * n),
+                first_order_ci=first_ci,  # type: ignore[arg-type]
+                total_ci=total_ci,  # type: ignore[arg-type]
             )
         )
     return result
 
 
-def _variance_terms(ranks: np.ndarray, size: int, factors: int) -> tuple[float, np.ndarray]:
+def _variance_terms(
+    ranks: np.ndarray, size: int, factors: int, counts: np.ndarray
+) -> tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Summed over units: Var(Y) over A and B, and per factor V_i (Saltelli 2010),
-    V_Ti (Jansen 1999) and the summed |f(AB_i) - f(A)|. Units in blocks, to bound memory."""
+    V_Ti (Jansen 1999) and the summed |f(AB_i) - f(A)|. Units in blocks, to bound memory.
+
+    ``counts`` (resamples x N) weighs the base rows of each bootstrap resample; returned
+    alongside: the resampled Var(Y), V_i and V_Ti (resamples, and resamples x factors)."""
     variance = 0.0
     terms = np.zeros((factors, 3))
+    boots = len(counts)
+    b_square = np.zeros(boots)  # sum over units of the resampled mean of f^2
+    b_mean2 = np.zeros(boots)  # sum over units of the resampled mean's square
+    b_first = np.zeros((boots, factors))
+    b_total = np.zeros((boots, factors))
     for start in range(0, ranks.shape[1], UNITS_PER_BLOCK):
         cols = slice(start, start + UNITS_PER_BLOCK)
         fa = ranks[:size, cols].astype(float)
         fb = ranks[size : 2 * size, cols].astype(float)
         both = np.concatenate([fa, fb])
         variance += float(((both - both.mean(axis=0)) ** 2).mean(axis=0).sum())
+        if boots:
+            b_square += counts @ (fa**2 + fb**2).sum(axis=1) / (2 * size)
+            b_mean2 += ((counts @ (fa + fb) / (2 * size)) ** 2).sum(axis=1)
         for i in range(factors):
             diff = ranks[(2 + i) * size : (3 + i) * size, cols].astype(float) - fa
-            terms[i] += (
-                float((fb * diff).mean(axis=0).sum()),
-                float((0.5 * diff**2).mean(axis=0).sum()),
-                float(np.abs(diff).sum()),
-            )
-    return variance, terms
+            row_first = (fb * diff).sum(axis=1)
+            row_total = (0.5 * diff**2).sum(axis=1)
+            terms[i] += (row_first.mean(), row_total.mean(), float(np.abs(diff).sum()))
+            if boots:
+                b_first[:, i] += counts @ row_first / size
+                b_total[:, i] += counts @ row_total / size
+    return variance, terms, (b_square - b_mean2, b_first, b_total)
+
+
+def _scalar_terms(
+    y: np.ndarray, size: int, factors: int, counts: np.ndarray
+) -> tuple[float, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """COINr's ``SA_estimate`` on a scalar output y (A, B, then each A_B^(i)): Var(Y) the
+    sample variance over A and B, S_i = mean(y_B (y_ABi - y_A)) / Var(Y), S_Ti =
+    sum((y_A - y_ABi)^2) / (2 N Var(Y)); the mean |y_ABi - y_A| in place of the rank shift
+    (times units, as the caller divides by them)."""
+    ya, yb = y[:size], y[size : 2 * size]
+    both = np.concatenate([ya, yb])
+    variance = float(both.var(ddof=1))
+    terms = np.zeros((factors, 3))
+    boots = len(counts)
+    b_first = np.zeros((boots, factors))
+    b_total = np.zeros((boots, factors))
+    for i in range(factors):
+        diff = y[(2 + i) * size : (3 + i) * size] - ya
+        terms[i] = (float((yb * diff).mean()), float((diff**2).sum() / (2 * size)), 0.0)
+        if boots:
+            b_first[:, i] = counts @ (yb * diff) / size
+            b_total[:, i] = counts @ (diff**2) / (2 * size)
+    if boots:
+        m1 = counts @ (ya + yb) / (2 * size)
+        m2 = counts @ (ya**2 + yb**2) / (2 * size)
+        b_var = (m2 - m1**2) * (2 * size) / (2 * size - 1)
+    else:
+        b_var = np.zeros(0)
+    return variance, terms, (b_var, b_first, b_total)
 
 
 def _num(value: Any) -> float | None:

@@ -3,7 +3,9 @@ rows of the ranking table (for the terminal, CSV, Excel and the web application)
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -19,47 +21,100 @@ def result_to_dict(result: EvaluationResult, lang: str = DEFAULT_LANGUAGE) -> di
     ``score`` is the final indicator score after standards, whose points are ``adjustment``.
     Units are listed in rank order.
     """
+    document = result_document(result, lang)
+    document["units"] = list(document["units"])
+    return document
+
+
+def result_document(
+    result: EvaluationResult,
+    lang: str = DEFAULT_LANGUAGE,
+    extend: Callable[[int, dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """:func:`result_to_dict` with ``units`` a generator (one unit's entry at a time, for
+    :func:`iter_json`); ``extend(u, entry)`` may add to each unit's entry."""
     scheme = result.scheme
-    units = []
-    for u in result.order():
-        unit = result.data.units[u]
-        indicators = {}
-        for j, ind in enumerate(scheme.indicators):
-            problem = result.reason_problem(u, j)
-            indicators[ind.code] = {
-                "value": _num(result.values[u, j]),
-                "z": _num(result.z[u, j]),
-                "score": _num(result.scores[u, j]),
-                "adjustment": float(result.standard_points[u, j]),
-                "status": "ok" if problem is None else "not_applicable",
-                "reason": None if problem is None else problem.text(lang),
-            }
-        entry: dict[str, Any] = {
-            "code": unit.code,
-            "name": unit.name,
-            "year": unit.year,
-            "total": _num(result.totals[u]),
-            "rank": int(result.ranks[u]) or None,
-            "grade": result.grades[u],
-            "groups": {code: _num(scores[u]) for code, scores in result.group_scores.items()},
-            "indicators": indicators,
-        }
-        if result.adjustments:
-            entry["base_total"] = _num(result.base_totals[u])
-            entry["bonus"] = float(result.bonus[u])
-        if result.previous is not None:
-            entry["previous"] = _previous(result, u)
-        units.append(entry)
+
+    def units() -> Iterator[dict[str, Any]]:
+        for u in result.order():
+            entry = unit_entry(result, u, lang)
+            if extend is not None:
+                extend(u, entry)
+            yield entry
+
     return {
         "scheme": {"code": scheme.code, "version": scheme.version, "sha256": scheme.sha256},
         "input_sha256": result.data.sha256,
-        "units": units,
+        "units": units(),
         "indicators": {
             code: {k: _clean(v) for k, v in stats.items() if k != "code"}
             for code, stats in result.stats.items()
         },
         "warnings": [w.render(lang) for w in result.warnings],
     }
+
+
+def unit_entry(result: EvaluationResult, u: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Unit ``u``'s entry of the JSON document: total, rank, grade, groups, indicators."""
+    scheme = result.scheme
+    unit = result.data.units[u]
+    indicators = {}
+    for j, ind in enumerate(scheme.indicators):
+        problem = result.reason_problem(u, j)
+        indicators[ind.code] = {
+            "value": _num(result.values[u, j]),
+            "z": _num(result.z[u, j]),
+            "score": _num(result.scores[u, j]),
+            "adjustment": float(result.standard_points[u, j]),
+            "status": "ok" if problem is None else "not_applicable",
+            "reason": None if problem is None else problem.text(lang),
+        }
+    entry: dict[str, Any] = {
+        "code": unit.code,
+        "name": unit.name,
+        "year": unit.year,
+        "total": _num(result.totals[u]),
+        "rank": int(result.ranks[u]) or None,
+        "grade": result.grades[u],
+        "groups": {code: _num(scores[u]) for code, scores in result.group_scores.items()},
+        "indicators": indicators,
+    }
+    if result.adjustments:
+        entry["base_total"] = _num(result.base_totals[u])
+        entry["bonus"] = float(result.bonus[u])
+    if result.previous is not None:
+        entry["previous"] = _previous(result, u)
+    return entry
+
+
+def iter_json(document: Any) -> Iterator[str]:
+    """Compact JSON text of ``document`` in pieces: a generator among its values is written
+    item by item, so a document of any number of units needs the memory of one unit.
+
+    Compact separators and the C encoder (``indent`` forces Python's slow one); complete and
+    unrounded, as :func:`json.dumps` writes it.
+
+    Examples
+    --------
+    >>> "".join(iter_json({"a": 1, "units": (u for u in [{"x": 1.5}, {"x": None}]), "b": "中"}))
+    '{"a":1,"units":[{"x":1.5},{"x":null}],"b":"中"}'
+    """
+    if isinstance(document, dict):
+        yield "{"
+        for i, (key, value) in enumerate(document.items()):
+            yield ("," if i else "") + _ENCODER.encode(str(key)) + ":"
+            yield from iter_json(value)
+        yield "}"
+    elif isinstance(document, Iterator):
+        yield "["
+        for i, item in enumerate(document):
+            yield ("," if i else "") + _ENCODER.encode(item)
+        yield "]"
+    else:
+        yield _ENCODER.encode(document)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def ranking_rows(result: EvaluationResult) -> list[dict[str, Any]]:

@@ -92,7 +92,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Durable background tasks: the backport of Django 6's django.tasks, with its database
+    # backend (docs/operations.md says why this and not Celery).
+    "django_tasks",
+    "django_tasks_db",
     "kaoping.web",
+    "kaoping.web.jobs",
     "kaoping.web.accounts",
     "kaoping.web.units",
     "kaoping.web.audit",
@@ -111,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kaoping.web.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kaoping.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +131,11 @@ MIDDLEWARE = [
     "kaoping.web.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:
+    # Static files (after collectstatic) from the WSGI application itself: gunicorn serves
+    # none, and a bureau's proxy need not be configured for them (docs/operations.md).
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "kaoping.web.urls"
 WSGI_APPLICATION = "kaoping.web.wsgi.application"
@@ -166,6 +177,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Tasks are rows of this database, run by `manage.py run_worker` (kaoping.web.jobs).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker beats every few seconds; one not seen for KAOPING_WORKER_STALE_SECONDS is taken for
+# dead and its task is run again (docs/operations.md).
+KAOPING_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("KAOPING_WORKER_HEARTBEAT_SECONDS", "5"))
+KAOPING_WORKER_STALE_SECONDS = float(os.environ.get("KAOPING_WORKER_STALE_SECONDS", "30"))
 
 # Django's default hashers, and the one for random initial passwords of imported accounts
 # (kaoping.web.accounts.imports explains why they need no key stretching).
@@ -241,6 +258,7 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env_bool("KAOPING_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_SECONDS = int(os.environ.get("KAOPING_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -250,6 +268,42 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = [
         o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
     ]
+
+# Logs: every 500, refused login and job failure goes to stderr (and KAOPING_LOG_FILE when
+# set), each line with the request id and the user (kaoping.web.logs); never secrets.
+KAOPING_LOG_FILE = os.environ.get("KAOPING_LOG_FILE", "")
+KAOPING_SYSLOG = os.environ.get("KAOPING_SYSLOG", "")  # e.g. /dev/log: checkpoints to syslog too
+_LOG_HANDLERS = {
+    "stderr": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "line"},
+}
+if KAOPING_LOG_FILE:
+    _LOG_HANDLERS["file"] = {
+        "class": "logging.handlers.WatchedFileHandler", "filename": KAOPING_LOG_FILE,
+        "filters": ["context"], "formatter": "line", "encoding": "utf-8",
+    }  # fmt: skip
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "kaoping.web.logs.RequestContextFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s user=%(user)s] "
+            "%(message)s"
+        }
+    },
+    "handlers": _LOG_HANDLERS,
+    "root": {"handlers": list(_LOG_HANDLERS), "level": os.environ.get("KAOPING_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's request errors (every 500, with its traceback) and warnings (4xx).
+        "django": {"handlers": list(_LOG_HANDLERS), "level": "INFO", "propagate": False},
+        "django.server": {"level": "WARNING"},
+    },
+}
+if KAOPING_SYSLOG:
+    LOGGING["handlers"]["syslog"] = {"class": "logging.handlers.SysLogHandler",
+                                     "address": KAOPING_SYSLOG, "formatter": "line",
+                                     "filters": ["context"]}  # fmt: skip
+    LOGGING["loggers"]["kaoping.checkpoint"] = {"handlers": ["syslog"], "level": "INFO"}
 
 # The issuing body printed on report covers and certificates, e.g. "北京市财政局 北京市人力资源和社会保障局".
 KAOPING_REPORT_ISSUER = os.environ.get("KAOPING_REPORT_ISSUER", "")

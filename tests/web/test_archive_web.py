@@ -104,14 +104,26 @@ def test_kaoping_archive_verify_confirms_the_download(world, closed, tmp_path):
     assert world.client(world.dong_user).get(reverse("workflow:archives")).status_code == 403
 
 
-def bundle_from_files(path) -> bytes:
+@pytest.fixture
+def other_key(settings, tmp_path):
+    """The signing key of another installation, whose public key this one trusts."""
+    from kaoping.archive import signing
+
+    key = signing.rotate(tmp_path / "other-keys")
+    pub = tmp_path / "other-keys" / f"{signing.key_id(key.public_key())}.pub"
+    settings.KAOPING_TRUSTED_KEYS = [str(pub)]
+    return key
+
+
+def bundle_from_files(path, key=None) -> bytes:
     scheme = load_scheme("mof-2012")
     data = read_base_data(EXAMPLES / "mof-2012-demo-2024.csv", scheme)
     from kaoping.cli.archive import scheme_text
 
     build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
                  result=evaluate(scheme, data), meta={"round": {"name": "外省2024年度评价",
-                                                                "year": 2024}})  # fmt: skip
+                                                                "year": 2024}},
+                 signing_key=key)  # fmt: skip
     return path.read_bytes()
 
 
@@ -126,8 +138,10 @@ def tampered(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(world, tmp_path):
-    content = bundle_from_files(tmp_path / "other.zip")
+def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(
+    world, tmp_path, other_key
+):
+    content = bundle_from_files(tmp_path / "other.zip", other_key)
     client = world.client(world.office)
     bad = client.post(reverse("workflow:archive_import"),
                       {"file": SimpleUploadedFile("other.zip", tampered(content))})  # fmt: skip
@@ -149,8 +163,10 @@ def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(wo
     assert unit_import.status_code == 403
 
 
-def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(world, tmp_path):
-    content = bundle_from_files(tmp_path / "other.zip")
+def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(
+    world, tmp_path, other_key
+):
+    content = bundle_from_files(tmp_path / "other.zip", other_key)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(tampered(content))
     with pytest.raises(CommandError, match="档案校验未通过"):
@@ -158,6 +174,49 @@ def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(wor
     out = io.StringIO()
     call_command("import_archive", str(tmp_path / "other.zip"), "--user", "office", stdout=out)
     assert RoundArchive.objects.get().manifest_sha256 in out.getvalue()
+
+
+def test_an_unsigned_or_consistently_rewritten_bundle_is_not_imported(world, tmp_path, other_key):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from test_archive import rewrite_consistently  # tests/ is on the path (pytest rootdir)
+
+    client = world.client(world.office)
+    unsigned = bundle_from_files(tmp_path / "unsigned.zip")
+    answer = client.post(reverse("workflow:archive_import"),
+                         {"file": SimpleUploadedFile("u.zip", unsigned)})  # fmt: skip
+    assert answer.status_code == 400 and "未签名" in answer.content.decode()
+    path = tmp_path / "rewritten.zip"
+    bundle_from_files(path, other_key)
+    rewrite_consistently(path, Ed25519PrivateKey.generate())
+    answer = client.post(reverse("workflow:archive_import"),
+                         {"file": SimpleUploadedFile("r.zip", path.read_bytes())})  # fmt: skip
+    assert answer.status_code == 400 and "不在受信任的公钥中" in answer.content.decode()
+    assert not RoundArchive.objects.exists()
+
+
+def test_a_closed_rounds_archive_is_signed_and_carries_the_log_head(world, closed, settings):
+    from kaoping.archive import signing
+
+    archive = RoundArchive.objects.get(round=closed)
+    report = verify_bundle(archive.file.path, signing.public_keys([settings.KAOPING_KEYS_DIR]))
+    assert report.ok, report.render()
+    with zipfile.ZipFile(archive.file.path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert (manifest["chain_count"], manifest["chain_head"]) == (
+        archive.log_count,
+        archive.log_head,
+    )
+    assert AuditEntry.objects.order_by("id")[archive.log_count - 1].hash == archive.log_head
+
+
+def test_a_replaced_archive_file_is_not_served(world, closed):
+    archive = RoundArchive.objects.get(round=closed)
+    with open(archive.file.path, "ab") as handle:
+        handle.write(b"tampered")
+    client = world.client(world.office)
+    answer = client.get(reverse("workflow:archive_download", args=[archive.pk]), follow=True)
+    assert answer.headers["Content-Type"].startswith("text/html")
+    assert "SHA-256 不符" in answer.content.decode()
 
 
 def test_the_archive_keeps_every_publication_not_only_the_last(world):

@@ -16,7 +16,7 @@ import kaoping.web
 
 WEB = Path(kaoping.web.__file__).resolve().parent
 # Bottom to top. A new app must be placed here.
-ORDER = ["audit", "accounts", "units", "rounds", "planning", "schemes", "submissions", "experts", "letters",
+ORDER = ["audit", "jobs", "accounts", "units", "rounds", "planning", "schemes", "submissions", "experts", "letters",
          "adjustments", "results", "awards", "disputes", "workflow", "api"]  # fmt: skip
 # Project-level glue, not apps: settings, URLs, middleware, the shared helpers (common) and
 # the permission rules every view consults (permissions), the demo and the commands.
@@ -24,7 +24,7 @@ GLUE = {"common", "permissions", "settings", "urls", "middleware", "context", "d
         "apps", "management", "locale", "static", "templates", "__init__"}  # fmt: skip
 KNOWN = {
     # The log's integrity pages (issue 10) re-derive published results and expert rows.
-    ("audit", "experts"), ("audit", "results"), ("audit", "rounds"),
+    ("audit", "rounds"),
     # Scoring reads the values a decided re-review (复验) adopted; disputes start new runs.
     ("results", "disputes"),
     # Importing accounts (issue 14) names their units and reuses the upload checks.

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from kaoping.web.audit.models import AuditEntry
 
-PUBLIC = {"login", "set_language", "logout"}
+PUBLIC = {"login", "set_language", "logout", "healthz"}  # healthz: for load balancers
 REFUSED = {302, 401, 403, 404, 405}
 
 

@@ -3,6 +3,7 @@ log vouches for, a cut log tail, forged checkpoints, and the CLI names each (iss
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -163,3 +164,27 @@ def test_round_state_change_through_the_application_is_not_a_false_alarm(publish
     assert Round.objects.get(pk=published.pk).state == "closed"
     report = verify_log()
     assert report.ok, report.problems()
+
+
+def test_after_a_key_rotation_old_signatures_still_verify_and_new_ones_use_the_new_key(
+    published, world, settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from kaoping.archive import signing
+    from kaoping.web.workflow.actions import do_transition
+
+    old = {p.stem for p in settings.KAOPING_KEYS_DIR.glob("*.pub")}
+    call_command("rotate_signing_key", stdout=io.StringIO())
+    new = {p.stem for p in settings.KAOPING_KEYS_DIR.glob("*.pub")} - old
+    assert len(old) == len(new) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        do_transition(published, "close", acting_user=world.office)
+    [path] = settings.KAOPING_CHECKPOINT_DIR.glob("checkpoints-*.jsonl")
+    key_ids = [json.loads(line)["key_id"] for line in path.read_text().splitlines()]
+    assert set(key_ids) == old | new and key_ids[-1] in new
+    assert verify_log().ok
+    # Without the old public key the old checkpoints no longer count as signed.
+    (settings.KAOPING_KEYS_DIR / f"{next(iter(old))}.pub").unlink()
+    assert verify_log(rederive=False).forged_checkpoints
+    assert signing.key_id(signing.load_or_create(settings.KAOPING_KEYS_DIR).public_key()) in new

@@ -304,6 +304,9 @@ class _SchemeBuilder:
         scoring = self._scoring(self._table(raw, "scoring"))
         fields = self._fields(raw.get("fields", []))
         field_keys = [f.key for f in fields]
+        if scoring.imputation_group is not None and scoring.imputation_group not in field_keys:
+            self.fail("scheme.bad_choice", "scoring", key="imputation_group",
+                      value=scoring.imputation_group, expected=", ".join(field_keys))  # fmt: skip
         groups = self._groups(raw.get("groups", []))
         indicators = self._indicators(raw.get("indicators", []), field_keys, scoring)
         self._check_tree(groups, indicators)
@@ -380,7 +383,8 @@ class _SchemeBuilder:
         from kaoping.scoring.normalisation import NORMALISATIONS
 
         known = {"normalisation", "sd", "base", "scale", "floor", "cap", "not_applicable",
-                 "tie_decimals"}  # fmt: skip
+                 "tie_decimals", "imputation", "imputation_group", "treatment",
+                 "winsorise_limit", "skew_max", "kurtosis_max", "aggregation"}  # fmt: skip
         for key in table:
             if key not in known:
                 self.fail("scheme.unknown_key", "scoring", key=f"scoring.{key}")
@@ -398,10 +402,37 @@ class _SchemeBuilder:
                 table, "not_applicable", "scoring", NA_POLICIES, d.not_applicable
             ),
             tie_decimals=self._tie_decimals(table, d.tie_decimals),
+            **self._composite(table, d),
         )
         if rules.floor >= rules.cap:
             self.fail("scheme.bad_type", "scoring", key="floor/cap", expected=("floor < cap",) * 2)
         return rules
+
+    def _composite(self, table: Mapping, d: ScoringRules) -> dict[str, Any]:
+        """The composite-indicator options (kaoping.scoring.composite), all optional."""
+        from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS, TREATMENTS
+
+        group = table.get("imputation_group")
+        if group is not None and not isinstance(group, str):
+            self.fail("scheme.bad_type", "scoring", key="imputation_group",
+                      expected=("字段名", "a field key"))  # fmt: skip
+            group = None
+        limit = table.get("winsorise_limit", d.winsorise_limit)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
+            self.fail("scheme.bad_type", "scoring", key="winsorise_limit",
+                      expected=("1～1000 的整数", "a whole number from 1 to 1000"))  # fmt: skip
+            limit = d.winsorise_limit
+        return {
+            "imputation": self._choice(table, "imputation", "scoring", IMPUTATIONS, d.imputation),
+            "imputation_group": group,
+            "treatment": self._choice(table, "treatment", "scoring", TREATMENTS, d.treatment),
+            "winsorise_limit": limit,
+            "skew_max": self._number(table, "skew_max", "scoring", d.skew_max),
+            "kurtosis_max": self._number(table, "kurtosis_max", "scoring", d.kurtosis_max),
+            "aggregation": self._choice(
+                table, "aggregation", "scoring", AGGREGATIONS, d.aggregation
+            ),
+        }
 
     def _tie_decimals(self, table: Mapping, default: int) -> int:
         value = table.get("tie_decimals", default)
@@ -459,7 +490,9 @@ class _SchemeBuilder:
         return result
 
     def _groups(self, items: Any) -> list[GroupSpec]:
-        known = {"code", "name", "name_en", "weight", "parent", "description"}
+        from kaoping.scoring.composite import AGGREGATIONS
+
+        known = {"code", "name", "name_en", "weight", "parent", "description", "aggregation"}
         result = []
         for n, item in enumerate(_as_list(items)):
             code = self._str(item, "code", f"groups[{n + 1}]")
@@ -474,6 +507,9 @@ class _SchemeBuilder:
                     name_en=str(item.get("name_en", "")),
                     weight=self._weight(item, where, code),
                     parent=item.get("parent"),
+                    aggregation=self._choice(item, "aggregation", where, AGGREGATIONS, None)
+                    if "aggregation" in item
+                    else None,
                 )
             )
         return result

@@ -126,6 +126,7 @@ class GroupSpec:
     weight: float
     parent: str | None = None
     name_en: str = ""
+    aggregation: str | None = None  # None: the scheme's scoring.aggregation
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
@@ -183,6 +184,14 @@ class ScoringRules:
     cap: float = 100.0
     not_applicable: str = "renormalise"
     tie_decimals: int = 6
+    # Composite-indicator options (kaoping.scoring.composite); the notice uses none of them.
+    imputation: str = "none"
+    imputation_group: str | None = None  # a field holding each unit's group; None: all units
+    treatment: str = "none"
+    winsorise_limit: int = 5
+    skew_max: float = 2.0
+    kurtosis_max: float = 3.5
+    aggregation: str = "arithmetic"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ Django sends these signals inside the transaction of the change (the admin saves
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -24,6 +26,7 @@ from kaoping.web.accounts.security import (
 from kaoping.web.accounts.tokens import revoke_all_tokens
 from kaoping.web.audit.log import acting_user, record
 
+logger = logging.getLogger("kaoping.auth")
 User = get_user_model()
 WATCHED_FLAGS = ("is_active", "is_staff", "is_superuser")
 MUST_CHANGE_KEY = "kaoping_must_change_password"
@@ -48,6 +51,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     already_locked = locked_until(username, ip) is not None
     if not already_locked:
         note_failure(username, ip)
+    logger.warning("refused login for %r from %s%s", username, ip,
+                   " (locked out)" if already_locked else "")  # fmt: skip
     record(
         "auth.login_failed",
         None,

@@ -1,86 +1,33 @@
-"""The whole check of the evaluation log: chain, checkpoints, publications, rows, results.
+"""The whole check of the evaluation log: chain, checkpoints, recorded heads, rows, results.
 
-:func:`verify_log` is what ``kaoping log verify`` (through ``manage.py verify_log``), the
-log page and restores run. It checks, in order:
+:func:`verify_log` is what ``kaoping log verify`` (through ``manage.py verify_log``) and the
+log page run. It checks, in order:
 
 1. the hash chain (:func:`kaoping.archive.chain.check_entries`);
 2. every signed checkpoint outside the database and every head recorded by a publication,
-   a report job or an archive (:func:`kaoping.archive.chain.check_anchors`): a cut tail,
-   a deleted log or a log rewritten from some point on is named;
+   a report job or an archive (``ANCHOR_SOURCES``; :func:`kaoping.archive.chain.check_anchors`):
+   a cut tail, a deleted log or a log rewritten from some point on is named;
 3. every row the log vouches for (:mod:`kaoping.web.audit.rows`);
-4. every published result, evaluated again from its frozen inputs with the engine.
+4. further checks the apps above register (``EXTRA_CHECKS``): every published result,
+   evaluated again from its frozen inputs (``kaoping.web.integrity``).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 
-from kaoping.archive import checkpoints, signing
+from kaoping.archive import checkpoints
 from kaoping.archive.chain import Anchor, ChainProblem, ChainReport, check_anchors
+from kaoping.web.audit.keys import trusted_keys
 from kaoping.web.audit.log import check_chain
 from kaoping.web.audit.rows import RowProblem, check_rows, latest_vouchers
 
-logger = logging.getLogger("kaoping.checkpoint")
-
-_key_lock = threading.Lock()
-
-
-def keys_dir() -> Path:
-    return Path(settings.KAOPING_KEYS_DIR)
-
-
-def signing_key():
-    """The installation's Ed25519 key (made on first use), read once per process."""
-    folder = keys_dir()
-    with _key_lock:
-        cached = getattr(signing_key, "_cached", None)
-        if cached is None or cached[0] != folder:
-            cached = (folder, signing.load_or_create(folder))
-            signing_key._cached = cached  # type: ignore[attr-defined]
-    return cached[1]
-
-
-def trusted_keys() -> dict:
-    """Public keys a signature may be made with: the keys directory's and any configured."""
-    sources = [keys_dir(), *getattr(settings, "KAOPING_TRUSTED_KEYS", [])]
-    return signing.public_keys([s for s in sources if Path(s).exists()])
-
-
-def write_checkpoint_for(entry) -> None:
-    """Sign and store a checkpoint at ``entry`` (after its commit); log, never raise."""
-    try:
-        line = checkpoints.write_checkpoint(
-            settings.KAOPING_CHECKPOINT_DIR, signing_key(),
-            count=entry.seq, last_id=entry.pk, head=entry.hash,
-        )  # fmt: skip
-        logger.info("checkpoint count=%s last_id=%s head=%s key=%s sig=%s", line["count"],
-                    line["last_id"], line["head"], line["key_id"], line["signature"])  # fmt: skip
-    except Exception:  # the action has committed; a missing checkpoint must not undo it
-        logging.getLogger("kaoping.audit").exception("could not write a log checkpoint")
-
-
-def recorded_heads() -> list[Anchor]:
-    """The heads publications, report jobs and archives recorded when they were made."""
-    from kaoping.web.results.models import Publication, ReportJob
-    from kaoping.web.rounds.models import RoundArchive
-
-    anchors = []
-    for p in Publication.objects.exclude(log_head="").select_related("round"):
-        anchors.append(Anchor(p.log_count, None, p.log_head,
-                              f"{p.round} 的成果公布第 {p.version} 版",
-                              f"publication v{p.version} of {p.round}"))  # fmt: skip
-    for j in ReportJob.objects.exclude(log_head=""):
-        anchors.append(Anchor(j.log_count, None, j.log_head, f"报告任务 #{j.pk}",
-                              f"report job #{j.pk}"))  # fmt: skip
-    for a in RoundArchive.objects.exclude(log_head=""):
-        anchors.append(Anchor(a.log_count, None, a.log_head, f"档案《{a.title}》",
-                              f"the archive “{a.title}”"))  # fmt: skip
-    return anchors
+# Registered by the apps above (kaoping.web.integrity), so the log imports none of them.
+ANCHOR_SOURCES: list[Callable[[], list[Anchor]]] = []
+EXTRA_CHECKS: list[Callable[[], tuple[list[str], list[str]]]] = []
 
 
 @dataclass
@@ -115,7 +62,9 @@ class LogVerification:
 def verify_log(*, rederive: bool = True) -> LogVerification:
     """Check the log and everything it vouches for (see the module's docstring)."""
     read = checkpoints.read_checkpoints(settings.KAOPING_CHECKPOINT_DIR, trusted_keys())
-    anchors = read.anchors + recorded_heads()
+    anchors = list(read.anchors)
+    for source in ANCHOR_SOURCES:
+        anchors += source()
     wanted = {a.count for a in anchors}
     heads: dict[int, str] = {}
     vouchers: list[tuple[int, dict]] = []
@@ -130,23 +79,8 @@ def verify_log(*, rederive: bool = True) -> LogVerification:
         report.anchor_problem = check_anchors(heads, chain.count, chain.last_id, anchors)
     report.rows = check_rows(latest_vouchers(vouchers))
     if rederive:
-        report.results, report.results_en = rederive_published()
+        for check in EXTRA_CHECKS:
+            zh, en = check()
+            report.results += zh
+            report.results_en += en
     return report
-
-
-def rederive_published() -> tuple[list[str], list[str]]:
-    """Evaluate every published run again from its frozen inputs; name what differs."""
-    from kaoping.web.results.integrity import run_differences
-    from kaoping.web.results.models import Publication
-
-    zh, en = [], []
-    seen = set()
-    for publication in Publication.objects.select_related("run__round").order_by("id"):
-        run = publication.run
-        if run.pk in seen:
-            continue
-        seen.add(run.pk)
-        for difference in run_differences(run):
-            zh.append(f"{run.round} 成果 v{run.version}：{difference.render('zh')}")
-            en.append(f"{run.round} results v{run.version}: {difference.render('en')}")
-    return zh, en

@@ -15,7 +15,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from kaoping.archive.chain import GENESIS, ChainProblem, ChainReport, check_entries, content_hash
+from kaoping.web.audit.keys import write_checkpoint_for
 from kaoping.web.audit.models import AuditEntry
+from kaoping.web.audit.rows import vouch
 
 __all__ = ["GENESIS", "ChainProblem", "ChainReport", "check_chain", "record"]
 
@@ -46,8 +48,6 @@ def record(
     failed login). When ``obj`` is a row the log vouches for (:mod:`kaoping.web.audit.rows`),
     the entry records a digest of its fields, which verification re-reads later.
     """
-    from kaoping.web.audit.rows import vouch
-
     data = dict(data or {})
     if obj is not None:
         rows = vouch(obj)
@@ -96,8 +96,6 @@ def lock_tail() -> None:
 
 def after_commit(entry: AuditEntry) -> None:
     """Write a signed checkpoint of the log as it stands after ``entry`` (never raises)."""
-    from kaoping.web.audit.anchors import write_checkpoint_for
-
     write_checkpoint_for(entry)
 
 

@@ -38,77 +38,20 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def _round(r) -> dict[str, Any]:
-    return {"state": r.state, "scheme_sha256": r.scheme_sha256, "scheme_text": r.scheme_text}
+# The guarded fields of each vouched model, ``{label: obj -> {field: value} or None}`` (None:
+# not vouched in its current state), and log objects that stand for another row (a
+# transition for its round, ...). The apps above register theirs (``kaoping.web.integrity``):
+# the log knows no app.
+GUARDED: dict[str, Callable[[Any], dict[str, Any] | None]] = {}
+STANDS_FOR: dict[str, Callable[[Any], Any]] = {}
 
 
-def _submission(s) -> dict[str, Any]:
-    return {"status": s.status, "values": s.values}
+def guard(label: str, fields: Callable[[Any], dict[str, Any] | None]) -> None:
+    GUARDED[label] = fields
 
 
-def _sheet(sheet) -> dict[str, Any]:
-    from kaoping.web.experts.models import ExpertScore
-
-    fields: dict[str, Any] = {"status": sheet.status}
-    scores = ExpertScore.objects.filter(group_id=sheet.group_id, expert_id=sheet.expert_id)
-    for code, indicator, score in scores.values_list("unit__code", "indicator", "score"):
-        fields[f"score {code}/{indicator}"] = score
-    return fields
-
-
-def _dispute(d) -> dict[str, Any]:
-    fields: dict[str, Any] = {"status": d.status, "decision": d.decision}
-    for field, original, corrected in d.corrections.values_list(
-        "field", "original_value", "corrected_value"
-    ):
-        fields[f"correction {field}"] = [original, corrected]
-    return fields
-
-
-def _run(run) -> dict[str, Any] | None:
-    from kaoping.web.results.models import RunStatus
-
-    if run.status != RunStatus.DONE:
-        return None  # a queued or running run changes as it goes; it is vouched once done
-    fields: dict[str, Any] = {
-        "status": run.status, "input_sha256": run.input_sha256, "scheme_sha256": run.scheme_sha256,
-    }  # fmt: skip
-    for row in run.unit_results.values_list(
-        "unit__code", "rank", "total", "grade", "groups", "previous_total", "previous_rank",
-        "numbers",
-    ):  # fmt: skip
-        fields[f"unit {row[0]}"] = list(row[1:])
-    return fields
-
-
-def _publication(p) -> dict[str, Any]:
-    return {"round": p.round_id, "run": p.run_id, "version": p.version}
-
-
-def _archive(a) -> dict[str, Any]:
-    return {"manifest_sha256": a.manifest_sha256, "file": a.file.name, "size": a.size,
-            "file_sha256": a.file_sha256}  # fmt: skip
-
-
-# The guarded fields of each vouched model, as ``{field: value}`` (None: not vouched now).
-GUARDED: dict[str, Callable[[Any], dict[str, Any] | None]] = {
-    "rounds.round": _round,
-    "submissions.submission": _submission,
-    "experts.scoresheet": _sheet,
-    "disputes.dispute": _dispute,
-    "results.scoringrun": _run,
-    "results.publication": _publication,
-    "rounds.roundarchive": _archive,
-}
-
-# Log objects that stand for another row: a transition for its round, a check for its
-# submission, and so on.
-STANDS_FOR: dict[str, Callable[[Any], Any]] = {
-    "rounds.roundtransition": lambda step: step.round,
-    "submissions.rectification": lambda r: r.submission,
-    "submissions.verificationrecord": lambda c: c.submission,
-    "submissions.attachment": lambda a: a.submission,
-}
+def stands_for(label: str, target: Callable[[Any], Any]) -> None:
+    STANDS_FOR[label] = target
 
 
 def fields_of(obj: models.Model) -> dict[str, str] | None:

@@ -35,7 +35,8 @@ from kaoping.web.awards.models import (
     LineKind,
 )
 from kaoping.web.common import ActionError
-from kaoping.web.results.actions import start_job
+from kaoping.web.jobs.durable import durable, enqueue, recover_lost
+from kaoping.web.results.actions import inline_jobs
 from kaoping.web.results.frozen import frozen_result
 from kaoping.web.results.models import Publication, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round, RoundState
@@ -282,15 +283,26 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)
-        if CertificateJob.objects.filter(
-            decision=decision, status__in=["queued", "running"]
-        ).exists():
-            raise ActionError(_("Certificates are already being generated."))
+        busy = CertificateJob.objects.filter(decision=decision, status__in=["queued", "running"])
+        if busy.exists():
+            recover_lost()  # a job left "running" by a dead worker is retried or failed first
+            if busy.exists():
+                raise ActionError(_("Certificates are already being generated."))
         job = CertificateJob.objects.create(decision=decision, started_by=acting_user)
         record("awards.certificates", acting_user, round=decision.round, obj=job,
                data={"certificates": len(certificate_items(decision))})  # fmt: skip
-    start_job(make_certificates, job.pk)
+        if not inline_jobs():
+            enqueue(make_certificates, job.pk)  # a durable task, queued with the job
+    if inline_jobs():
+        enqueue(make_certificates, job.pk)
     return job
+
+
+def fail_certificates(reason: str, job_id: int) -> None:
+    """Mark a certificate job that cannot finish failed, with the reason."""
+    CertificateJob.objects.filter(pk=job_id, status__in=["queued", "running"]).update(
+        status="failed", message=reason[:2000], finished_at=timezone.now()
+    )
 
 
 def certificate_name(number: int, item: dict) -> str:
@@ -298,6 +310,7 @@ def certificate_name(number: int, item: dict) -> str:
     return f"{number:03d}-{safe}.pdf"
 
 
+@durable(on_failure=fail_certificates)
 def make_certificates(job_id: int) -> None:
     """Render each certificate as its own PDF (downloadable one by one) and zip them all."""
     from django.conf import settings

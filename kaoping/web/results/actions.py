@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.experts.models import Recusal as ExpertRecusal
 from kaoping.web.experts.scoring import closed_original_groups, counted_scores
+from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.letters.inputs import round_targets
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
 from kaoping.web.results.inputs import missing_inputs, round_price_factors
@@ -45,10 +44,13 @@ def do_start_scoring_run(
         raise ActionError("\n".join([_("Scoring cannot start yet:"), *missing]))
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
-        if ScoringRun.objects.filter(
+        busy = ScoringRun.objects.filter(
             round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-        ).exists():
-            raise ActionError(_("A scoring run is already in progress."))
+        )
+        if busy.exists():
+            recover_lost()  # a run left "running" by a dead worker is retried or failed first
+            if busy.exists():
+                raise ActionError(_("A scoring run is already in progress."))
         version = (ScoringRun.objects.filter(round=round).aggregate(v=Max("version"))["v"] or 0) + 1
         run = ScoringRun.objects.create(
             round=round, version=version, kind=kind, started_by=acting_user, note=note,
@@ -61,27 +63,30 @@ def do_start_scoring_run(
             obj=run,
             data={"version": version, "kind": kind},
         )
-    start_job(compute_run, run.pk)
+        if not inline_jobs():
+            enqueue(compute_run, run.pk)  # in this transaction: the run and its task, or neither
+    if inline_jobs():
+        enqueue(compute_run, run.pk)
     return run
 
 
-def start_job(function, *args) -> None:
-    """Run a long job in a thread (its progress is in the database); inline in tests."""
-    if getattr(settings, "KAOPING_JOBS_INLINE", False):
-        function(*args)
-        return
-
-    def target():
-        try:
-            function(*args)
-        finally:
-            close_old_connections()
-
-    transaction.on_commit(lambda: threading.Thread(target=target, daemon=True).start())
+def inline_jobs() -> bool:
+    return getattr(settings, "KAOPING_JOBS_INLINE", False)
 
 
+def fail_run(reason: str, run_id: int) -> None:
+    """Mark a run that cannot finish failed, with the reason (a new run can then start)."""
+    ScoringRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, message=reason, finished_at=timezone.now()
+    )
+
+
+@durable(on_failure=fail_run)
 def compute_run(run_id: int) -> None:
+    """The scoring run as a durable task (``kaoping.web.jobs``): a crash loses nothing."""
     run = ScoringRun.objects.select_related("round").get(pk=run_id)
+    if run.status in (RunStatus.DONE, RunStatus.FAILED):
+        return  # a retry of a task whose worker died after the run had finished
     run.status = RunStatus.RUNNING
     run.save(update_fields=["status"])
     try:

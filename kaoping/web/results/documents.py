@@ -8,8 +8,6 @@ agency's narratives (``Narrative``) of the round; parts without a narrative get 
 from __future__ import annotations
 
 import io
-import zipfile
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -182,37 +180,3 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
 
 def _issuer() -> str:
     return getattr(settings, "KAOPING_REPORT_ISSUER", "")
-
-
-# --- every unit, zipped --------------------------------------------------------------------
-
-
-def write_archive(
-    run: ScoringRun,
-    units: Iterable,
-    out: io.BufferedIOBase,
-    *,
-    with_docx: bool = True,
-    lang: str = "zh",
-    on_unit: Callable[[int], None] = lambda done: None,
-) -> list[str]:
-    """Write a zip of every unit's PDF (and Word) report, the round report and, when the
-    round awards, the certificates; returns the names in the zip."""
-    names = []
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for done, unit in enumerate(units, start=1):
-            doc = unit_document(run, unit, lang=lang)
-            for ext in ("pdf", "docx") if with_docx else ("pdf",):
-                name = f"units/{unit_file_name(unit.code, unit.name, ext)}"
-                archive.writestr(name, render(doc, ext))
-                names.append(name)
-            on_unit(done)
-        doc = round_document(run, lang=lang)
-        for ext in ("pdf", "docx") if with_docx else ("pdf",):
-            archive.writestr(f"{ROUND_REPORT_NAME}.{ext}", render(doc, ext))
-            names.append(f"{ROUND_REPORT_NAME}.{ext}")
-        certificates = certificates_file(run, lang)
-        if certificates is not None:
-            archive.writestr(certificates.name, certificates.content)
-            names.append(certificates.name)
-    return names

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from kaoping.web.common import ActionError
+from kaoping.web.results import frozen
 
 TOLERANCE = 1e-9  # the engine is deterministic; only storage rounding may differ
 
@@ -42,8 +43,6 @@ def run_differences(run, *, fresh: bool = True) -> list[Difference]:
     ``fresh`` evaluates again even when this process has the run in memory (verification);
     pages pass ``fresh=False`` and use the cached evaluation.
     """
-    from kaoping.web.results import frozen
-
     try:
         result = frozen._evaluate_again(run)[0] if fresh else frozen.frozen_result(run)
     except ActionError as exc:

@@ -8,9 +8,13 @@ transaction as its change (``kaoping.web.audit.log.record``).
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import uuid
+import zipfile
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +23,16 @@ from django.utils.translation import gettext as _
 from kaoping.reports.text import SECTION_KEYS
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
-from kaoping.web.results.actions import start_job
-from kaoping.web.results.documents import write_archive
+from kaoping.web.jobs.durable import durable, enqueue, recover_lost
+from kaoping.web.results.actions import inline_jobs
+from kaoping.web.results.documents import (
+    ROUND_REPORT_NAME,
+    certificates_file,
+    render,
+    round_document,
+    unit_document,
+    unit_file_name,
+)
 from kaoping.web.results.models import Narrative, ReportJob, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round
 
@@ -94,17 +106,25 @@ def do_start_report_job(
     units = _units_of(run, unit_codes)
     with transaction.atomic():
         Round.objects.select_for_update().get(pk=round.pk)  # one job start at a time
-        if ReportJob.objects.filter(
+        busy = ReportJob.objects.filter(
             round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-        ).exists():
-            raise ActionError(_("Reports are already being generated for this round."))
+        )
+        if busy.exists():
+            recover_lost()  # a job left "running" by a dead worker is retried or failed first
+            if busy.exists():
+                raise ActionError(_("Reports are already being generated for this round."))
         job = ReportJob.objects.create(
             round=round, run=run, started_by=acting_user, with_docx=with_docx,
             unit_codes=list(unit_codes or []), total_units=len(units),
         )  # fmt: skip
         record("reports.start_job", acting_user, round=round, obj=job,
-               data={"run": run.version, "units": len(units), "docx": with_docx})  # fmt: skip
-    start_job(compute_report_job, job.pk)
+                   data={"run": run.version, "units": len(units), "docx": with_docx})  # fmt: skip
+        if not inline_jobs():  # queued with the job, in its transaction: one task per unit
+            for unit in units:
+                enqueue(render_unit_reports, job.pk, unit.code)
+    if inline_jobs():
+        for unit in units:
+            enqueue(render_unit_reports, job.pk, unit.code)
     return job
 
 
@@ -124,35 +144,92 @@ def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list:
     return units
 
 
-def compute_report_job(job_id: int) -> None:
-    """Render the reports into a zip, updating the job's progress after each unit."""
+def fail_report_job(reason: str, job_id: int, *_rest) -> None:
+    """Mark a report job that cannot finish failed, with the reason (it can be started again)."""
+    logger.error("report job %s failed: %s", job_id, reason)
+    ReportJob.objects.filter(pk=job_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, message=reason, finished_at=timezone.now()
+    )
+
+
+def parts_dir(job_id: int) -> Path:
+    """Where the unit tasks of a job leave their files until the zip is assembled."""
+    return Path(settings.MEDIA_ROOT) / "reports" / "parts" / str(job_id)
+
+
+@durable(on_failure=fail_report_job)
+def render_unit_reports(job_id: int, code: str) -> None:
+    """One unit's reports of a job (a task per unit, so the job spreads over workers).
+
+    Idempotent: a retry rewrites the same files. The unit that completes the set queues the
+    assembly, exactly once (a conditional update decides which).
+    """
+    job = ReportJob.objects.select_related("run__round").get(pk=job_id)
+    if not job.busy:
+        return
+    ReportJob.objects.filter(pk=job_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING)
+    unit = job.run.unit_results.select_related("unit").get(unit__code=code).unit
+    folder = parts_dir(job_id) / code
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = unit_document(job.run, unit)
+    for ext in ("pdf", "docx") if job.with_docx else ("pdf",):
+        partial = folder / f".{ext}.partial"
+        partial.write_bytes(render(doc, ext))
+        partial.replace(folder / unit_file_name(unit.code, unit.name, ext))
+    (folder / DONE_MARK).touch()
+    done = sum(1 for _ in parts_dir(job_id).glob(f"*/{DONE_MARK}"))
+    total = max(job.total_units, 1)
+    # The round report and certificates come after the units: the last 10%.
+    progress = min(int(90 * done / total), 90)
+    ReportJob.objects.filter(pk=job_id, progress__lt=progress).update(
+        done_units=done, progress=progress
+    )
+    if done >= job.total_units and ReportJob.objects.filter(
+        pk=job_id, status=RunStatus.RUNNING, progress__lt=ASSEMBLING
+    ).update(progress=ASSEMBLING):
+        enqueue(assemble_report_job, job_id)
+
+
+DONE_MARK = ".done"
+ASSEMBLING = 95  # percent: set once, by the unit task that completed the set
+
+
+@durable(on_failure=fail_report_job)
+def assemble_report_job(job_id: int) -> None:
+    """The round report and certificates, then every file into one zip (a task)."""
     job = ReportJob.objects.select_related("run__round", "round").get(pk=job_id)
-    ReportJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING)
+    if not job.busy:
+        return
     units = _units_of(job.run, job.unit_codes or None)
-    total = max(len(units), 1)
-
-    def on_unit(done: int) -> None:
-        # The round report and certificates come after the units: the last 10%.
-        ReportJob.objects.filter(pk=job.pk).update(done_units=done, progress=int(90 * done / total))
-
-    try:
-        with tempfile.TemporaryFile() as out:
-            names = write_archive(job.run, units, out, with_docx=job.with_docx, on_unit=on_unit)
-            out.seek(0)
-            with transaction.atomic():
-                job.refresh_from_db()
-                job.archive.save(f"{uuid.uuid4().hex}.zip", File(out), save=False)
-                job.contents = names
-                job.status, job.progress, job.done_units = RunStatus.DONE, 100, len(units)
-                job.finished_at = timezone.now()
-                job.save()
-                entry = record("reports.job_done", job.started_by, round=job.round, obj=job,
-                               data={"run": job.run.version, "files": len(names)})  # fmt: skip
-                job.log_count, job.log_head = entry.seq, entry.hash
-                job.save(update_fields=["log_count", "log_head"])
-    except Exception as exc:  # a background job must end in a visible state, whatever broke
-        logger.exception("report job %s failed", job_id)
-        ReportJob.objects.filter(pk=job.pk).update(
-            status=RunStatus.FAILED, message=str(exc) or exc.__class__.__name__,
-            finished_at=timezone.now(),
-        )  # fmt: skip
+    names = []
+    with tempfile.TemporaryFile() as out:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for unit in units:
+                for ext in ("pdf", "docx") if job.with_docx else ("pdf",):
+                    file_name = unit_file_name(unit.code, unit.name, ext)
+                    name = f"units/{file_name}"
+                    archive.write(parts_dir(job_id) / unit.code / file_name, name)
+                    names.append(name)
+            doc = round_document(job.run)
+            for ext in ("pdf", "docx") if job.with_docx else ("pdf",):
+                archive.writestr(f"{ROUND_REPORT_NAME}.{ext}", render(doc, ext))
+                names.append(f"{ROUND_REPORT_NAME}.{ext}")
+            certificates = certificates_file(job.run)
+            if certificates is not None:
+                archive.writestr(certificates.name, certificates.content)
+                names.append(certificates.name)
+        out.seek(0)
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update().get(pk=job_id)
+            if not job.busy:
+                return
+            job.archive.save(f"{uuid.uuid4().hex}.zip", File(out), save=False)
+            job.contents = names
+            job.status, job.progress, job.done_units = RunStatus.DONE, 100, len(units)
+            job.finished_at = timezone.now()
+            job.save()
+            entry = record("reports.job_done", job.started_by, round=job.round, obj=job,
+                           data={"run": job.run.version, "files": len(names)})  # fmt: skip
+            job.log_count, job.log_head = entry.seq, entry.hash
+            job.save(update_fields=["log_count", "log_head"])
+    shutil.rmtree(parts_dir(job_id), ignore_errors=True)

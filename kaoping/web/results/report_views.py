@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, download, require
+from kaoping.web.jobs.durable import workers_running
 from kaoping.web.permissions import (
     can_download_round_report,
     can_download_unit_report,
@@ -144,7 +145,8 @@ def report_job(request, round_id: int, job_id: int):
         return JsonResponse({"status": job.status, "progress": job.progress,
                              "done_units": job.done_units, "total_units": job.total_units,
                              "message": job.message})  # fmt: skip
-    return render(request, "results/report_job.html", {"round": round, "job": job})
+    return render(request, "results/report_job.html",
+                  {"round": round, "job": job, "workers": workers_running()})  # fmt: skip
 
 
 @login_required

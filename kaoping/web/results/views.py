@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.jobs.durable import workers_running
 from kaoping.web.permissions import (
     can_download_round_report,
     can_generate_reports,
@@ -101,8 +102,10 @@ def progress(request, round_id: int, version: int):
         return JsonResponse(
             {"status": run.status, "progress": run.progress, "message": run.message}
         )
-    return render(request, "results/progress.html", {"round": round, "run": run,
-                                                     "busy": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)})  # fmt: skip
+    return render(request, "results/progress.html", {
+        "round": round, "run": run, "busy": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "can_run": can_run_scoring(request.user, round), "workers": workers_running(),
+    })  # fmt: skip
 
 
 @login_required

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.scoring import Assessment, BaseData, assess
 from kaoping.scoring.adjustments import AdjustmentEntry
+from kaoping.scoring.assessment import PRICE_FACTOR
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.web.audit.log import chain_head, chain_position, entry_as_dict, record
+from kaoping.web.audit.keys import signing_key, trusted_keys
+from kaoping.web.audit.log import chain_position, entry_as_dict, record
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.experts.models import ExpertScore
@@ -56,8 +58,9 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     run = publication.run
     scheme = round.scheme()
     data, adjustments = _inputs_of(round, run, scheme)
-    data, factors = _evaluator_columns_apart(scheme, data)
     # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
+    # The evaluator's price factors go back to their own table (not the units' data).
+    data, factors = _evaluator_factors(scheme, data)
     assessment = Assessment(scheme, data, adjustments=tuple(
         AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
     ), price_factors=factors, period=str(round.year))  # fmt: skip
@@ -71,32 +74,31 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
                         "published_at": publication.published_at.isoformat()},
         "closed_by": acting_user.get_username(),
     }  # fmt: skip
+    count, head = chain_position()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"
         digest = build_bundle(
             path, scheme=scheme, scheme_text=round.scheme_text, data=data,
             assessment=assessment, files=_documents_of(round, run), log_entries=entries,
-            chain_head=chain_head(), meta=meta,
+            chain_head=head, chain_count=count, meta=meta, signing_key=signing_key(),
         )  # fmt: skip
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
                       title=f"{round.name}（{round.year}）", acting_user=acting_user,
                       verification="")  # fmt: skip
 
 
-def _evaluator_columns_apart(scheme, data: BaseData) -> tuple[BaseData, dict | None]:
-    """The evaluator's price factors out of the base data and into the assessment, as the
-    archive keeps them (its base-data table has only the units' own columns)."""
-    key = "price_factor"
-    spec = next((f for f in scheme.fields if f.key == key and f.source == "evaluator"), None)
-    if spec is None or key not in data.columns:
+def _evaluator_factors(scheme, data: BaseData) -> tuple[BaseData, dict[str, float] | None]:
+    """``data`` without the price factor column, and the factors it held (None: none)."""
+    evaluator = {f.key for f in scheme.fields if f.source == "evaluator"}
+    if PRICE_FACTOR not in evaluator or PRICE_FACTOR not in data.columns:
         return data, None
-    column = data.columns[key]
+    column = data.columns[PRICE_FACTOR]
     factors = {c: float(v) for c, v in zip(data.codes, column, strict=True) if v == v}
-    columns = {k: v for k, v in data.columns.items() if k != key}
-    rest = BaseData(units=list(data.units), columns=columns, source=data.source, rows=data.rows,
-                    extras=dict(data.extras))  # fmt: skip
-    rest.sha256 = rest.fingerprint()
-    return rest, factors
+    kept = {k: v for k, v in data.columns.items() if k not in evaluator}
+    stripped = BaseData(units=list(data.units), columns=kept, source=data.source, rows=data.rows,
+                        extras=dict(data.extras))  # fmt: skip
+    stripped.sha256 = stripped.fingerprint()
+    return stripped, factors
 
 
 def _inputs_of(round: Round, run, scheme) -> tuple[BaseData, list[Adjustment]]:
@@ -257,7 +259,10 @@ def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "z
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "import.zip"
         path.write_bytes(content)
-        report = verify_bundle(path)
+        # Only a manifest signed by a trusted key (this installation's, or one listed in
+        # KAOPING_TRUSTED_KEYS) is accepted: a consistent rewrite is refused.
+        signing_key()  # this installation's key exists, so the trusted set is never empty
+        report = verify_bundle(path, trusted_keys())
         if not report.ok:
             raise ArchiveRejected(
                 _("The archive did not verify; nothing was stored.") + "\n" + report.render(lang),

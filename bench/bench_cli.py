@@ -1,0 +1,74 @@
+"""Benchmark: how fast the command line answers, side by side with its floor in one run.
+
+The floor is ``python -c "import numpy"`` (the interpreter plus numpy, which every command
+needs). Targets (issue 15): ``kaoping evaluate`` / ``check`` / ``explain`` on 16 units at most
+2x the floor; ``evaluate`` on 3,000 rows at most 3x; 300,000 rows in at most 5 s and 600 MB
+(the tables' size check now refuses more than 3 million cells: 100,000 rows are measured);
+30,000 units as JSON at most 200 MB. Times are the best of several runs (the machine is
+shared), memory the child's peak resident set (``ru_maxrss``).
+
+Run: ``.venv/bin/python -m bench.bench_cli``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.synthetic import write_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "mof-2012-demo-2024.csv"
+PYTHON = sys.executable
+KAOPING = str(Path(sys.executable).with_name("kaoping"))
+
+
+def run(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """Best wall time (s) of ``repeat`` runs, and the peak memory (MB) of one of them."""
+    best = float("inf")
+    peak = 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)  # fmt: skip
+        _, status, usage = os.wait4(done.pid, 0)
+        best = min(best, time.perf_counter() - start)
+        if status != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)}")
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return best, peak
+
+
+def main() -> None:
+    print(f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}")  # fmt: skip
+    floor, floor_mb = run([PYTHON, "-c", "import numpy"], 7)
+    print(f"floor  python -c 'import numpy':  {floor * 1000:7.0f} ms  {floor_mb:6.0f} MB")
+    first = "110101"
+    for name, args in (
+        ("evaluate 16", ["evaluate", str(DEMO)]),
+        ("check 16", ["check", str(DEMO)]),
+        ("explain 16", ["explain", str(DEMO), "-u", first]),
+        ("--help", ["--help"]),
+    ):
+        seconds, mb = run([KAOPING, *args], 7)
+        print(f"kaoping {name:<24} {seconds * 1000:7.0f} ms  {mb:6.0f} MB  "
+              f"{seconds / floor:5.2f}x floor")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        # 300,000 rows x 27 columns (8.1 million cells) is refused by the tables' size check
+        # (kaoping/tables/bounds.py: 3 million cells); 100,000 rows are accepted.
+        for n, fmt, repeat in ((3_000, "csv", 5), (30_000, "json", 2), (100_000, "csv", 1)):
+            path = write_csv(Path(tmp) / f"units-{n}.csv", n)
+            out = f"{tmp}/out.{fmt}"
+            seconds, mb = run([KAOPING, "evaluate", str(path), "-f", fmt, "-o", out], repeat)
+            print(f"kaoping evaluate {n:>7} rows -f {fmt:<4} {seconds:7.2f} s  {mb:6.0f} MB  "
+                  f"{seconds / floor:5.1f}x floor")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
