@@ -23,7 +23,7 @@ ORDER = ["audit", "jobs", "accounts", "units", "rounds", "planning", "schemes", 
 GLUE = {"common", "permissions", "settings", "urls", "middleware", "context", "demo", "wsgi", "todo", "templatetags",
         "apps", "management", "locale", "static", "templates", "__init__"}  # fmt: skip
 KNOWN = {
-    # The log's integrity pages (issue 10) re-derive published results and expert rows.
+    # The log page filters its entries by round.
     ("audit", "rounds"),
     # Scoring reads the values a decided re-review (复验) adopted; disputes start new runs.
     ("results", "disputes"),
