@@ -12,7 +12,10 @@ cd "$(dirname "$0")/.."
 # poppler-utils: pdftoppm/pdftotext, to check generated PDFs as a person would.
 # gettext: msgfmt compiles the Chinese/English message catalogues.
 # postgresql: the production database; the test suite also runs against a throwaway server.
-SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils gettext postgresql)
+# libreoffice-writer-nogui: the tests open the Word reports as WPS-like office software does
+#   (soffice --headless --convert-to pdf) and check the rendered pages.
+SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils gettext postgresql
+                 libreoffice-writer-nogui)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -171,6 +171,8 @@ def test_member_units_and_special_awards_xlsx(tmp_path):
                "-t", str(EX / "member-targets-2024.csv"), "-f", "xlsx", "-o", str(out))  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     ws = load_workbook(out).worksheets[0]
-    assert ws.max_row == 1 + 6
+    assert ws.max_row == 2 + 6  # title row, header row, six units
+    criticised = [c.value for c in ws["I"][2:]]
+    assert set(criticised) <= {"是", "否"}  # never TRUE/FALSE
     proc = run("awards", str(EX / "small-loan-2024.csv"), "-s", "beijing-small-loan")
     assert proc.returncode == 0 and "小额担保贷款专项奖" in proc.stdout

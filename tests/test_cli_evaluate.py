@@ -131,15 +131,18 @@ def test_csv_and_xlsx_outputs_hold_the_ranking(tmp_path):
         runner.invoke(app, ["evaluate", str(DEMO), "-f", "xlsx", "-o", str(xlsx_out)]).exit_code
         == 0
     )
-    rows = list(csv.reader(csv_out.open(encoding="utf-8")))
+    assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Chinese Excel reads UTF-8
+    rows = list(csv.reader(csv_out.open(encoding="utf-8-sig")))
     assert rows[0][:3] == ["排名", "单位编码", "单位名称"]
     assert len(rows) == 17
     wb = load_workbook(xlsx_out)
     assert wb.sheetnames == ["排名", "指标得分", "指标值", "标准得分", "评价方法"]
     ranking = wb["排名"]
-    assert ranking.cell(2, 1).value == 1
-    assert ranking.cell(2, 2).value == rows[1][1]
-    assert abs(ranking.cell(2, ranking.max_column - 1).value - float(rows[1][-2])) < 1e-9
+    assert "排名" in ranking.cell(1, 1).value  # the title row
+    assert ranking.cell(3, 1).value == 1
+    assert ranking.cell(3, 2).value == rows[1][1]
+    total = ranking.cell(3, ranking.max_column - 1)
+    assert abs(total.value - float(rows[1][-2])) < 1e-9 and total.number_format == "0.00"
     method = [c.value for c in wb["评价方法"]["B"] if c.value]
     assert any("80 + 10 × z" in str(v) for v in method)
 
@@ -216,3 +219,14 @@ def test_chinese_headers_in_any_encoding_give_the_same_totals(tmp_path, encoding
     assert by_label.exit_code == 0, by_label.output
     totals = [u["total"] for u in json.loads(by_label.output)["units"]]
     assert totals == [u["total"] for u in json.loads(by_key.output)["units"]]
+
+
+def test_csv_in_gb18030_on_request(tmp_path):
+    out = tmp_path / "ranking.csv"
+    result = runner.invoke(app, ["evaluate", str(DEMO), "-f", "csv-gb18030", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("gb18030").splitlines()[0].startswith("排名,单位编码,单位名称")
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")

@@ -56,6 +56,17 @@ EXAMPLES = {
 runner = CliRunner()
 
 
+# A certificate is refused without its year, issuer and date (issue 12).
+CERTIFICATE_SIGNING = (
+    "--year",
+    "2024",
+    "--issuer",
+    "北京市就业工作领导小组",
+    "--date",
+    "2025年3月1日",
+)
+
+
 def run(*args: str) -> str:
     result = runner.invoke(app, [*map(str, args), "--lang", "zh"])
     assert result.exit_code == 0, result.output
@@ -104,7 +115,7 @@ def test_every_command_gives_every_unit_the_same_total_rank_and_award(code, tmp_
         for s in shares["shares"]:
             assert (s["total"], s["rank"]) == pytest.approx(truth[s["code"]]), "allocate"
         pdf = tmp_path / "certificates.pdf"
-        run("certificates", awards_json, "-o", pdf)
+        run("certificates", awards_json, "-o", pdf, *CERTIFICATE_SIGNING)
         assert len(PdfReader(pdf).pages) == len(winners)
 
     if previous:
@@ -122,7 +133,7 @@ def test_every_command_gives_every_unit_the_same_total_rank_and_award(code, tmp_
     run("report", *with_previous, "--round", "-f", "xlsx", "--no-charts", "-o", folder,
         "--awards", awards_json)  # fmt: skip
     sheet = load_workbook(next(folder.glob("*.xlsx")))["排名"]
-    header, *rows = list(sheet.iter_rows(values_only=True))
+    _title, header, *rows = list(sheet.iter_rows(values_only=True))  # a title row first
     at = {name: header.index(name) for name in ("排名", "单位编码", "总分")}
     agrees({r[at["单位编码"]]: (r[at["总分"]], r[at["排名"]]) for r in rows}, "report")
 
@@ -168,7 +179,7 @@ def test_awards_tables_are_read_as_they_are_by_the_next_commands(suffix, tmp_pat
         == json.loads(run("allocate", *inputs, "--total", "100000", "-f", "json"))["shares"]
     )
     pdf = tmp_path / "证书.pdf"
-    run("certificates", listed, "-o", pdf)
+    run("certificates", listed, "-o", pdf, *CERTIFICATE_SIGNING)
     assert len(PdfReader(pdf).pages) == len(winners)
     run("report", *inputs, "--round", "-f", "xlsx", "--no-charts", "-o", tmp_path / "r",
         "--awards", listed)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from docx import Document
@@ -75,14 +76,61 @@ def test_certificates_command(tmp_path):
     )
     out = tmp_path / "cert.pdf"
     result = runner.invoke(app, ["certificates", str(awards), "--data", DATA, "--year", "2024",
-                                 "--issuer", "北京市就业工作领导小组", "-o", str(out)])  # fmt: skip
+                                 "--issuer", "北京市就业工作领导小组", "--date", "2025年3月1日",
+                                 "-o", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
     reader = PdfReader(str(out))
     assert len(reader.pages) == 2
     assert "朝阳区" in reader.pages[0].extract_text()
     missing = tmp_path / "bad.csv"
     missing.write_text("unit_code,tier\n110105,\n", encoding="utf-8")
-    result = runner.invoke(app, ["certificates", str(missing), "-o", str(tmp_path / "x.pdf")])
+    result = runner.invoke(app, ["certificates", str(missing), "--year", "2024", "--issuer", "某",
+                                 "--date", "2025年3月1日", "-o", str(tmp_path / "x.pdf")])  # fmt: skip
     assert result.exit_code == 2
     assert "第 2 行" in result.output and "缺少“tier”" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_certificates_refuse_without_year_issuer_and_date(tmp_path):
+    awards = tmp_path / "awards.csv"
+    awards.write_text("unit_code,tier\n110105,一等奖\n", encoding="utf-8")
+    out = tmp_path / "cert.pdf"
+    result = runner.invoke(app, ["certificates", str(awards), "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 2
+    assert "荣誉证书缺少考核年度、颁发单位、落款日期（--year、--issuer、--date）" in result.output
+    assert not out.exists()
+
+
+def test_certificates_read_the_awards_output_as_it_is(tmp_path):
+    data = str(ROOT / "examples/beijing/district-2024.csv")
+    extra = [
+        "-s",
+        "beijing-district-comprehensive",
+        "-e",
+        str(ROOT / "examples/beijing/experts-2024.xlsx"),
+    ]
+    outputs = {}
+    for fmt in ("json", "csv", "xlsx"):
+        path = tmp_path / f"awards.{fmt}"
+        result = runner.invoke(app, ["awards", data, *extra, "-f", fmt, "-o", str(path)])
+        assert result.exit_code == 0, result.output
+        outputs[fmt] = path
+    texts = {}
+    for fmt, path in outputs.items():
+        out = tmp_path / f"cert-{fmt}.pdf"
+        result = runner.invoke(app, ["certificates", str(path), "--year", "2024", "--issuer",
+                                     "北京市就业工作领导小组", "--date", "2025年3月1日",
+                                     "-s", "beijing-district-comprehensive",
+                                     "--number-prefix", "京就奖", "-o", str(out)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        texts[fmt] = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(out)).pages]
+    assert texts["json"] == texts["csv"] == texts["xlsx"]
+    first = texts["json"][0]
+    assert "荣获2024年度北京市区县就业工作综合考核一等奖" in first
+    assert "证书编号：京就奖2024-001" in first
+    plain = tmp_path / "plain.pdf"
+    result = runner.invoke(app, ["certificates", str(outputs["json"]), "--year", "2024",
+                                 "--issuer", "某", "--date", "2025年3月1日", "--text-only",
+                                 "-o", str(plain)])  # fmt: skip
+    assert result.exit_code == 0
+    assert "荣誉证书" not in re.sub(r"\s+", "", PdfReader(str(plain)).pages[0].extract_text())

@@ -70,12 +70,14 @@ def test_docx_structure_fonts_page_and_fields(unit_doc, rounds, tmp_path):
     assert section.page_height.mm == pytest.approx(297, abs=0.1)
     assert section.left_margin.mm == pytest.approx(28, abs=0.1)
     fonts = word.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert fonts.get(qn("w:eastAsia")) == "仿宋"  # GB/T 9704 body
     heading_fonts = word.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
     assert heading_fonts.get(qn("w:eastAsia")) == "黑体"
+    assert heading_fonts.get(qn("w:eastAsiaTheme")) is None  # no theme font overriding it
     body_xml = word.element.body.xml
-    assert 'TOC \\o "1-2"' in body_xml
-    assert " PAGE " in section.footer._element.xml
+    assert body_xml.count("PAGEREF _Toc") == sum(1 for s in unit_doc.walk() if s.level <= 2)
+    assert " PAGE " not in section.footer._element.xml  # no number on the cover
+    assert " PAGE " in word.sections[1].footer._element.xml
     # The group-score table: 朝阳区's scores as the engine computed them.
     u = result.index("110105")
     group_table = next(t for t in word.tables if t.rows[0].cells[1].text == "一级指标")
@@ -107,7 +109,8 @@ def test_pdf_embeds_a_cjk_font(unit_pdf):
         fonts = page["/Resources"].get("/Font", {})
         for ref in fonts.values():
             names.add(str(ref.get_object()["/BaseFont"]))
-    assert any("NotoSansCJK" in n.replace("-", "") for n in names), names
+    # A CJK serif for the body, as official documents are set (Noto Serif CJK on Debian).
+    assert any("NotoSerifCJK" in n.replace("-", "") for n in names), names
 
 
 def test_pdf_first_pages_are_not_blank(unit_pdf, tmp_path):
@@ -173,5 +176,8 @@ def test_certificates_one_landscape_page_each(tmp_path):
     assert float(box.width) > float(box.height)  # landscape
     second = re.sub(r"\s+", "", reader.pages[1].extract_text())
     assert "荣誉证书" in second
-    assert "昌平区" in second and "二等奖" in second and "2024年度" in second
+    assert (
+        "昌平区" in second and "二等奖" in second and "荣获2024年度就业工作绩效考核二等奖" in second
+    )
+    assert "证书编号：2024-002" in second
     assert "北京市就业工作领导小组" in second

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from hostile_files import HEADER, corpus, far_cell, many_strings, package, sheet_xml, workbook_xml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tables_helpers import mof, problems_of, write_xlsx
 
 from kaoping.scoring.messages import DataError
@@ -33,15 +36,16 @@ def _rss_bytes() -> int:
 
 
 def read_in_child(content: bytes, filename: str) -> tuple[str, int, float]:
-    """Read in a forked process: its exit, the memory it added (peak RSS over the parent's RSS
-    at the fork) and its time. The child is killed after 10 s by an alarm."""
+    """Read in a forked process: its answer, the memory the reading added (the child's peak
+    RSS over its RSS before reading, both measured in the child) and its time. The child is
+    killed by an alarm after 10 s."""
     read, write = os.pipe()
-    before = _rss_bytes()
     started = time.perf_counter()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(read)
         signal.alarm(TIME_BOUND)
+        before = _rss_bytes()
         try:
             read_sheet(content, filename)
             answer = "read"
@@ -49,17 +53,17 @@ def read_in_child(content: bytes, filename: str) -> tuple[str, int, float]:
             answer = ",".join(p.code for p in exc.problems)
         except BaseException as exc:
             answer = f"crash:{type(exc).__name__}"
-        os.write(write, answer.encode())
+        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, _rss_bytes())
+        os.write(write, f"{answer}|{peak - before}".encode())
         os._exit(0)
     os.close(write)
-    _pid, status, usage = os.wait4(pid, 0)
+    _pid, status, _usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - started
-    answer = os.read(read, 1000).decode()
+    answer, _sep, memory = os.read(read, 1000).decode().partition("|")
     os.close(read)
     if os.WIFSIGNALED(status):
         answer = f"killed by signal {os.WTERMSIG(status)}"
-    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return answer, peak - before, elapsed
+    return answer, int(memory or 0), elapsed
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork and /proc are Linux")
@@ -194,3 +198,45 @@ def test_the_command_line_answers_the_corpus_with_the_same_messages(tmp_path):
         assert done.returncode == 2, (filename, done.stderr)
         assert "Traceback" not in done.stderr + done.stdout
         assert expected.split("：", 1)[1][:20] in done.stdout + done.stderr, code
+
+
+# --- fuzz: random sheets, the pre-parse extent against what calamine builds ----------------
+
+
+REFERENCE = st.tuples(st.integers(0, 16383), st.integers(1, 1_048_576))
+SMALL_REFERENCE = st.tuples(st.integers(0, 60), st.integers(1, 300))
+CELLS = st.lists(
+    st.tuples(st.one_of(SMALL_REFERENCE, REFERENCE), st.booleans()), min_size=1, max_size=25
+)
+
+
+def _sheet_from(cells: list[tuple[tuple[int, int], bool]]) -> bytes:
+    from kaoping.tables.xlsx_xml import column_letters
+
+    rows: dict[int, list[str]] = {}
+    for (column, row), with_reference in sorted(cells, key=lambda c: (c[0][1], c[0][0])):
+        ref = f' r="{column_letters(column)}{row}"' if with_reference else ""
+        rows.setdefault(row, []).append(f"<c{ref}><v>{row}</v></c>")
+    xml = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
+    return package(sheet_xml(xml))
+
+
+@settings(max_examples=80, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=CELLS)
+def test_fuzz_the_reader_refuses_or_reads_within_the_limits(cells):
+    content = _sheet_from(cells)
+    extent = sheet_extent(content, "xl/worksheets/sheet1.xml")
+    started = time.perf_counter()
+    try:
+        rows = read_sheet(content, "随机.xlsx").rows
+    except DataError as exc:
+        codes = {p.code for p in exc.problems}
+        assert codes <= {"data.too_large", "data.too_many_columns", "data.empty"}, codes
+        if "data.too_large" in codes:
+            assert extent.rows * extent.columns > LIMITS.max_cells
+    else:
+        # What calamine built never exceeds what the check measured beforehand.
+        width = max(map(len, rows), default=0)
+        assert len(rows) <= extent.rows and width <= extent.columns
+        assert len(rows) * width <= LIMITS.max_cells
+    assert time.perf_counter() - started < TIME_BOUND

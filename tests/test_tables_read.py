@@ -122,7 +122,15 @@ def test_bytes_without_a_name_are_recognised_by_content(tmp_path):
     assert read_sheet(b"a,b\n1,2\n").kind == "csv"
 
 
-@pytest.mark.parametrize("name", ["data.xls", "data.txt", "data.json"])
+def test_excels_unicode_text_saved_as_txt_is_read():
+    content = "单位编码\t单位名称\r\n0101\t东城区\r\n".encode("utf-16")
+    assert read_sheet(content, "基础数据.txt").rows == [
+        ["单位编码", "单位名称"],
+        ["0101", "东城区"],
+    ]
+
+
+@pytest.mark.parametrize("name", ["data.xls", "data.json", "data.docx"])
 def test_other_suffixes_are_unsupported(name):
     problem = only(problems_of(lambda: read_sheet(b"a,b\n1,2\n", name)), "data.unsupported_format")
     suffix = name[name.index(".") :]

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -94,7 +95,8 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else safe_text(v) for v in row])
+        writer.writerow(["" if v is None else ("是" if v else "否") if isinstance(v, bool)
+                         else safe_text(v) for v in row])  # fmt: skip
     return buffer.getvalue().rstrip("\n")
 
 
@@ -107,6 +109,7 @@ def output(
     document: Any,
     title: str = "",
     sheet: str = "结果",
+    totals: Sequence[str] = (),
 ) -> None:
     """Write rows as a table, CSV or XLSX, or ``document`` as JSON."""
 
@@ -121,7 +124,8 @@ def output(
         OutputFormat.table: table,
     }  # fmt: skip
     deliver(lang, fmt, out, texts=texts,
-            xlsx=lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}))  # fmt: skip
+            xlsx=lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}, title=title,
+                                           totals=totals, lang=lang))  # fmt: skip
 
 
 def _cell(value: Any) -> str:
@@ -251,8 +255,9 @@ def award_rows(result: AssessmentResult, lang: str):
         d = result.decision(u.code)
         rows.append([u.rank, d.rank if u.tier else None, u.code, u.name, u.bonus, u.total,
                      tiers[u.tier].name_for(lang) if u.tier else None,
-                     u.coefficient if u.tier else None, h(lang, "是", "yes") if u.criticised
-                     else None, u.reason_text(lang) or None])  # fmt: skip
+                     u.coefficient if u.tier else None,
+                     h(lang, "是", "yes") if u.criticised else h(lang, "否", "no"),
+                     u.reason_text(lang) or None])  # fmt: skip
     return headers, rows
 
 
@@ -378,7 +383,9 @@ def allocate_command(
                h(lang, "权数", "weight"), h(lang, "应分（未取整）", "exact"),
                h(lang, "金额（元）", "amount (yuan)")]  # fmt: skip
     scale = 100 if precision is Precision.fen else 1
-    rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale, str(s.amount)]
+    # Amounts are numbers (whole yuan, or yuan with fen), so SUM in Excel works.
+    rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale,
+             int(s.amount) if precision is Precision.yuan else float(s.amount)]
             for s in shares]  # fmt: skip
     document = {"total": str(total_of(shares)), "precision": precision.value,
                 "by_score": by_score, "method": "largest_remainder",
@@ -390,7 +397,7 @@ def allocate_command(
     title = say(lang, "奖励资金分配：合计 {t} 元", "reward fund: {t} yuan in all",
                 t=total_of(shares))  # fmt: skip
     output(output_format(format, out), out, lang, headers, rows, document, title,
-           sheet="奖励资金分配")  # fmt: skip
+           sheet="奖励资金分配", totals=headers[4:])  # fmt: skip
 
 
 # --- comparison -----------------------------------------------------------------------------

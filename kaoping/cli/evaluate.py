@@ -20,6 +20,7 @@ from kaoping.cli.inputs import (
     RecusalsOption,
     TargetsOption,
     run_assessment,
+    show_warnings,
 )
 from kaoping.cli.main import (
     FormatOption,
@@ -43,6 +44,7 @@ from kaoping.scoring import (
 )
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
 from kaoping.scoring.serialise import iter_json, result_document
+from kaoping.tables.plausibility import plausibility_warnings
 from kaoping.tables.validate import read_base_data
 
 DEFAULT_SCHEME = "mof-2012"
@@ -126,10 +128,16 @@ def check_command(
 ) -> None:
     """只校验基础数据，不计算得分 / validate base data only."""
     assert lang is not None
-    table = read_base_data(data, load_scheme(scheme))
+    loaded = load_scheme(scheme)
+    table = read_base_data(data, loaded)
+    warnings = plausibility_warnings(table, loaded)  # warnings, not errors (issue 11)
+    show_warnings(warnings, lang)
     typer.echo(
         say(lang, "{file}：{n} 个单位，未发现问题。", "{file}: {n} units, no problems found.",
-            file=data.name, n=len(table))
+            file=data.name, n=len(table)) if not warnings else
+        say(lang, "{file}：{n} 个单位，未发现错误；{w} 条提示请核对。",
+            "{file}: {n} units, no errors; check the {w} notes.",
+            file=data.name, n=len(table), w=len(warnings))
     )  # fmt: skip
 
 

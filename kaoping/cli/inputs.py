@@ -93,8 +93,16 @@ def assessment_of(
 def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
     """Read the inputs, assess, and show the warnings on standard error."""
     result = assess(assessment_of(*args, **kwargs))
-    show_warnings(list(result.warnings), lang)
+    show_warnings([*result.warnings, *plausibility_of(result.assessment)], lang)
     return result
+
+
+def plausibility_of(assessment) -> list[Problem]:
+    """The scheme's plausibility warnings on the data, last year's data when given (issue 11)."""
+    from kaoping.tables.plausibility import plausibility_warnings
+
+    previous = assessment.previous[0].data if assessment.previous else None
+    return plausibility_warnings(assessment.data, assessment.scheme, previous=previous)
 
 
 def show_warnings(warnings: list[Problem], lang: str) -> None:

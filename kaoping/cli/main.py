@@ -137,15 +137,21 @@ class OutputFormat(StrEnum):
 
     table = "table"
     json = "json"
-    csv = "csv"
+    csv = "csv"  # UTF-8 with a byte-order mark, so Chinese Excel opens it without mojibake
+    csv_gb18030 = "csv-gb18030"  # for older Excel and WPS set to the GB code page
     xlsx = "xlsx"
+
+
+# How a text format is encoded in a file: Excel for Chinese Windows reads a CSV as GBK
+# unless it starts with a UTF-8 byte-order mark.
+FILE_ENCODINGS = {OutputFormat.csv: "utf-8-sig", OutputFormat.csv_gb18030: "gb18030"}
 
 
 FormatOption = Annotated[
     OutputFormat | None,
     typer.Option(
         "--format", "-f",
-        help="输出格式 table/json/csv/xlsx（默认按 -o 的扩展名） / output format",
+        help="输出格式 table/json/csv/csv-gb18030/xlsx（默认按 -o 的扩展名） / output format",
     ),
 ]  # fmt: skip
 
@@ -158,7 +164,9 @@ def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat
     return OutputFormat(suffix) if suffix in ("json", "csv", "xlsx") else OutputFormat.table
 
 
-def emit(text: str | Iterable[str], output: Path | None, lang: str) -> None:
+def emit(
+    text: str | Iterable[str], output: Path | None, lang: str, encoding: str = "utf-8"
+) -> None:
     """Text to standard output, or to the ``-o`` file (written whole or not at all).
 
     ``text`` may come in pieces (a streamed JSON document): they are written as they come,
@@ -177,16 +185,20 @@ def emit(text: str | Iterable[str], output: Path | None, lang: str) -> None:
             return
 
         def to_file(p: Path) -> None:
-            with p.open("w", encoding="utf-8") as fh:
+            with p.open("w", encoding=encoding) as fh:
                 write(fh)
 
         write_atomically(output, to_file)
         typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
         return
     if output is None:
-        typer.echo(text)
+        if encoding == "gb18030":
+            sys.stdout.buffer.write((text + "\n").encode(encoding))
+            sys.stdout.flush()
+        else:
+            typer.echo(text)
         return
-    write_atomically(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    write_atomically(output, lambda p: p.write_text(text + "\n", encoding=encoding))
     typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
 
 
@@ -206,7 +218,8 @@ def deliver(
         write_atomically(output, xlsx)
         typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
         return
-    emit(texts[fmt](), output, lang)
+    text_format = OutputFormat.csv if fmt is OutputFormat.csv_gb18030 else fmt
+    emit(texts[text_format](), output, lang, FILE_ENCODINGS.get(fmt, "utf-8"))
 
 
 # Modules that add sub-commands to ``app`` (import order = help order).

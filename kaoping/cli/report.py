@@ -85,6 +85,28 @@ def report_command(
     issuer: Annotated[str, typer.Option("--issuer", help="评价机构名称 / issuing agency")] = "",
     date: Annotated[str | None, typer.Option("--date", help="报告日期 / report date")] = None,
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="是否绘制图表")] = True,
+    client: Annotated[
+        str, typer.Option("--client", help="委托单位（封面） / commissioning body")
+    ] = "",
+    number: Annotated[str, typer.Option("--number", help="报告编号 / report number")] = "",
+    team: Annotated[
+        list[str] | None,
+        typer.Option("--team", help="评价工作组成员“姓名:职责”（可重复） / team member"),
+    ] = None,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            "--robustness/--no-robustness",
+            help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
+        ),
+    ] = True,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final/--draft",
+            help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """生成绩效评价报告（单位报告、综合报告） / write evaluation reports."""
@@ -103,13 +125,38 @@ def report_command(
 
         texts = load_narratives(narratives, unit_codes=result.codes)
     award_list, criticism = award_lists(assessed, awards, lang)
+    from kaoping.reports.signing import parse_team
+
+    signing = {"client": client, "number": number, "team": parse_team(team or []),
+               "final": final}  # fmt: skip
+    uncertainty = None
+    if robustness and (round_report or all_units):
+        from kaoping.reports.uncertainty import report_options
+        from kaoping.scoring.messages import KaopingError
+        from kaoping.scoring.robustness import analyse_assessment
+
+        try:
+            uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
+        except KaopingError as exc:  # e.g. an indicator no unit has: the report goes without
+            for problem in exc.problems:
+                typer.echo(say(lang, "排名的不确定性未列入综合报告：{p}",
+                               "rank uncertainty left out of the round report: {p}",
+                               p=problem.text(lang)), err=True)  # fmt: skip
     documents = build_documents(
         result, prev_result, earlier, unit or [], all_units, round_report or all_units,
-        texts, award_list, criticism, issuer, date, charts, lang,
+        texts, award_list, criticism, issuer, date, charts, lang, signing=signing,
+        robustness=uncertainty,
     )  # fmt: skip
     written = write_documents(documents, formats, result, output)
     for path in written:
         typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
+    drafts = [stem for stem, doc in documents if doc.draft_sections()]
+    if drafts:
+        typer.echo(say(lang, "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
+                             "提供评价机构撰写的文字，并用 --final 生成正式报告。",
+                       "note: {n} reports are drafts with system-generated text (marked on "
+                       "every page); give the agency's text with --narratives and use --final.",
+                       n=len(drafts)), err=True)  # fmt: skip
 
 
 @app.command("certificates")
@@ -124,13 +171,22 @@ def certificates_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="输出 PDF 文件")] = Path(
         "荣誉证书.pdf"
     ),
-    year: Annotated[str, typer.Option("--year", help="考核年度 / year")] = "",
-    issuer: Annotated[str, typer.Option("--issuer", help="颁发单位 / issuing body")] = "",
-    date: Annotated[str, typer.Option("--date", help="落款日期 / date")] = "",
+    year: Annotated[str, typer.Option("--year", help="考核年度（必填） / year")] = "",
+    issuer: Annotated[str, typer.Option("--issuer", help="颁发单位（必填） / issuing body")] = "",
+    date: Annotated[str, typer.Option("--date", help="落款日期（必填） / date")] = "",
     title: Annotated[str, typer.Option("--title", help="证书标题")] = "荣誉证书",
+    award: Annotated[
+        str, typer.Option("--award", help="奖项所属的考核名称（默认为方案名称） / assessment name")
+    ] = "",
+    number_prefix: Annotated[
+        str, typer.Option("--number-prefix", help="证书编号前缀 / certificate number prefix")
+    ] = "",
+    text_only: Annotated[
+        bool, typer.Option("--text-only", help="只打印文字，用于预印的证书纸 / text only")
+    ] = False,
     body: Annotated[
         str | None,
-        typer.Option("--body", help="正文模板，可用 {unit_name} {year} {tier} {reason}"),
+        typer.Option("--body", help="正文模板，可用 {unit_name} {year} {award} {tier} {reason}"),
     ] = None,
     data: Annotated[
         Path | None, typer.Option("--data", help="基础数据表，用于补全单位名称 / unit names")
@@ -146,7 +202,8 @@ def certificates_command(
     """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
     assert lang is not None
     from kaoping.reports.award_lists import load_award_lists
-    from kaoping.reports.certificates import DEFAULT_BODY, render_certificates
+    from kaoping.reports.certificates import DEFAULT_BODY, DEFAULT_BODY_EN, certificates_html
+    from kaoping.scoring import load_scheme
 
     if is_award_list(awards):
         award_list, _ = load_award_lists(awards)
@@ -155,18 +212,24 @@ def certificates_command(
                                   targets, price_factors)  # fmt: skip
         award_list, _ = computed_award_lists(assessed, lang)
         year = year or (assessed.assessment.period_label or "")
+    # The award belongs to the assessment of the scheme the list was made with.
+    loaded = load_scheme(next((a["scheme"] for a in award_list if a.get("scheme")), scheme))
     names: dict[str, str] = {}
     if data is not None:
-        from kaoping.scoring import load_scheme
         from kaoping.tables import read_base_data
 
-        names = {u.code: u.name for u in read_base_data(data, load_scheme(scheme)).units}
+        names = {u.code: u.name for u in read_base_data(data, loaded).units}
+    options = dict(year=year, issuer=issuer, date=date, title=title,
+                   body=body or (DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY),
+                   unit_names=names, lang=lang, award=award or loaded.name_for(lang),
+                   number_prefix=number_prefix, text_only=text_only)  # fmt: skip
+    certificates_html(award_list, **options)  # refuses before any file is touched
     pages: list[int] = []
 
     def write(path: Path) -> None:
-        pages.append(render_certificates(award_list, path, year=year, issuer=issuer, date=date,
-                                         title=title, body=body or DEFAULT_BODY,
-                                         unit_names=names, lang=lang))  # fmt: skip
+        from kaoping.reports.certificates import render_certificates
+
+        pages.append(render_certificates(award_list, path, **options))
 
     write_atomically(output, write)
     typer.echo(say(lang, "已写入 {path}（{n} 张证书）", "wrote {path} ({n} certificates)",
@@ -237,15 +300,20 @@ def is_award_list(path: Path) -> bool:
     """An award list (JSON, or a table with a tier column), rather than base data."""
     if path.suffix.lower() == ".json":
         return True
+    from kaoping.reports.award_lists import header_row
     from kaoping.tables import read_sheet
 
-    first = [str(c).strip().lower() for c in (read_sheet(path).rows or [[]])[0]]
+    rows = read_sheet(path).rows or [[]]
+    first = [str(c).strip().lower() for c in rows[header_row(rows)]]  # below a title row
     return any(c in ("tier", "获奖档次") for c in first)
 
 
 def build_documents(result, previous, history, units, all_units, with_round, texts, awards,
-                    criticism, issuer, date, charts, lang):  # fmt: skip
-    """(file stem, document) for every report asked for, all built before any is written."""
+                    criticism, issuer, date, charts, lang, signing=None,
+                    robustness=None):  # fmt: skip
+    """(file stem, document) for every report asked for, all built before any is written.
+    ``signing``: client, number, team and final (see kaoping.reports.signing.sign)."""
+    signing = dict(signing or {})
     from kaoping.reports.narratives import ROUND_KEY, narratives_for
     from kaoping.reports.round_report import build_round_report
     from kaoping.reports.unit_report import build_unit_report
@@ -257,7 +325,8 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
     for code in codes:
         doc = build_unit_report(result, code, narratives=narratives_for(texts, code),
                                 previous=previous, history=history, lang=lang, issuer=issuer,
-                                date=date, charts=charts)  # fmt: skip
+                                date=date, charts=charts, awards=awards, criticism=criticism,
+                                **signing)  # fmt: skip
         name = result.data.units[result.index(code)].name
         suffix = "evaluation-report" if lang == "en" else "绩效评价报告"
         documents.append((safe_filename(f"{code}-{name}-{suffix}"), doc))
@@ -265,6 +334,7 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
         doc = build_round_report(
             result, narratives=(texts or {}).get(ROUND_KEY), previous=previous, history=history,
             awards=awards, criticism=criticism, lang=lang, issuer=issuer, date=date, charts=charts,
+            robustness=robustness, **signing,
         )  # fmt: skip
         stem = "round-report" if lang == "en" else "综合绩效评价报告"
         documents.append((stem, doc))

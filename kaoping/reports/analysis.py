@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.display import field_kind, indicator_name
 from kaoping.scoring.evaluation import OK, EvaluationResult, competition_ranks
 
 # An indicator is called a strength (weakness) of a unit when its score is at least this many
@@ -45,6 +47,7 @@ class IndicatorFact:
     previous_score: float = math.nan
     sequential_value: float = math.nan
     sequential_score: float = math.nan
+    spec: Any = None  # the scheme's IndicatorSpec: how its value is written (display kind)
 
     @property
     def relative_gap(self) -> float:
@@ -82,6 +85,18 @@ class Period:
 
 
 @dataclass
+class FieldFact:
+    """A base-data value of the unit, with last year's beside it when known."""
+
+    key: str
+    label: str
+    unit: str
+    kind: str  # display kind (kaoping.scoring.display)
+    value: float
+    previous: float = math.nan
+
+
+@dataclass
 class UnitFacts:
     code: str
     name: str
@@ -96,10 +111,13 @@ class UnitFacts:
     mean_total: float
     indicators: list[IndicatorFact]
     groups: list[GroupFact]
-    fields: list[tuple[str, str, float]]  # (label, unit of measure, value) of the base data
+    fields: list[FieldFact]  # the base data
     previous: Period | None = None  # 同比
     sequential: Period | None = None  # 环比
     adjustments: list[tuple[float, str]] = field(default_factory=list)
+    award: str = ""  # the award tier won this round, when the awards are known
+    award_reason: str = ""
+    criticism: str | None = None  # the reason, when the unit is on the criticism list
 
     @property
     def strengths(self) -> list[IndicatorFact]:
@@ -134,8 +152,8 @@ def unit_facts(
         The same period a year earlier (同比). Without it, the totals and ranks kept in
         ``result.previous`` (when the round was evaluated with ``previous=``) are used.
     history : sequence of EvaluationResult
-        Earlier rounds in time order; the last one is the previous period (环比). When
-        empty, the previous period is the same period last year (annual rounds).
+        Earlier rounds in time order. The latest of them in the same year as ``result`` is
+        the previous period (环比: quarterly or monthly rounds); annual rounds have none.
     """
     u = result.index(unit_code)
     scheme = result.scheme
@@ -148,7 +166,7 @@ def unit_facts(
         indicators.append(
             IndicatorFact(
                 code=ind.code,
-                name=ind.name_for(lang),
+                name=indicator_name(ind, lang),
                 group=ind.group,
                 measure=ind.unit,
                 weight=ind.weight,
@@ -164,6 +182,7 @@ def unit_facts(
                 rank=int(ranks[u, j]),
                 ranked=int((ranks[:, j] > 0).sum()),
                 standard=_standard_status(float(result.standard_points[u, j])),
+                spec=ind,
             )
         )
     groups = []
@@ -195,21 +214,29 @@ def unit_facts(
         mean_total=_nanmean(result.totals),
         indicators=indicators,
         groups=groups,
-        fields=[(f.label_for(lang), f.unit, _column_value(result, f.key, u))
+        fields=[FieldFact(f.key, f.label_for(lang), f.unit, field_kind(f),
+                          _column_value(result, f.key, u))
                 for f in scheme.input_fields],
         adjustments=[(a.points, a.reason) for a in result.adjustments_of(unit.code)],
     )  # fmt: skip
     facts.previous = _period_from(result, u, previous)
     if previous is not None:
         _attach_earlier(facts, previous, "previous")
-    if history:
-        facts.sequential = _period_from(result, u, history[-1], use_comparison=False)
-        _attach_earlier(facts, history[-1], "sequential")
-    elif facts.previous is not None:
-        facts.sequential = facts.previous
-        if previous is not None:
-            _attach_earlier(facts, previous, "sequential")
+        if facts.code in previous.codes:
+            v = previous.index(facts.code)
+            for f in facts.fields:
+                f.previous = _column_value(previous, f.key, v)
+    # 环比 needs a distinct earlier period: an earlier round of the same year (quarterly or
+    # monthly rounds). For annual rounds the previous period is last year: no separate 环比.
+    recent = [h for h in history if h is not previous and _years(h) == {facts.year}]
+    if recent and facts.year is not None:
+        facts.sequential = _period_from(result, u, recent[-1], use_comparison=False)
+        _attach_earlier(facts, recent[-1], "sequential")
     return facts
+
+
+def _years(result: EvaluationResult) -> set[int | None]:
+    return {unit.year for unit in result.data.units}
 
 
 def _indicator_ranks(result: EvaluationResult) -> np.ndarray:

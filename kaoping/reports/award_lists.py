@@ -44,13 +44,24 @@ def _from_awards_document(raw: dict[str, Any]) -> tuple[list[dict], list[dict]] 
     units = raw.get("units")
     if not isinstance(units, list) or "criticism_list" not in raw:
         return None
+    scheme = raw.get("scheme") if isinstance(raw.get("scheme"), dict) else {}
     awards = [{"unit_code": u.get("code"), "unit_name": u.get("name"), "tier": u.get("tier"),
-               "reason": "", "total": u.get("total"), "rank": u.get("rank")}
+               "reason": "", "total": u.get("total"), "rank": u.get("rank"),
+               "scheme": scheme.get("code", "")}
               for u in units if isinstance(u, dict) and u.get("tier")]  # fmt: skip
     criticism = [{"unit_code": c.get("code"), "unit_name": c.get("name"), "tier": "通报批评",
                   "reason": c.get("reason", "")}
                  for c in raw["criticism_list"] if isinstance(c, dict)]  # fmt: skip
     return awards, criticism
+
+
+def header_row(rows: list[list[Any]], limit: int = 5) -> int:
+    """The index of the header row (the first naming a unit code column) among the first
+    rows, below a title row when there is one; 0 when none does."""
+    for i, row in enumerate(rows[:limit]):
+        if {"单位编码", "code", "unit_code"} & {str(c or "").strip() for c in row}:
+            return i
+    return 0
 
 
 def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -109,14 +120,17 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
 
 
 def _load_xlsx(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The XLSX table ``kaoping awards -f xlsx`` writes (first sheet, header on row 1)."""
+    """The XLSX table ``kaoping awards -f xlsx`` writes (first sheet, a title row above the
+    header; the 合计 row, if any, left out)."""
     from kaoping.tables import read_sheet
 
     sheet = read_sheet(path)
     if not sheet.rows:
         return [], []
-    header = [str(c or "").strip() for c in sheet.rows[0]]
-    rows = [dict(zip(header, r, strict=False)) for r in sheet.rows[1:] if any(r)]
+    at = header_row(sheet.rows)
+    header = [str(c or "").strip() for c in sheet.rows[at]]
+    rows = [dict(zip(header, r, strict=False)) for r in sheet.rows[at + 1 :]
+            if any(r) and str(r[0] or "").strip() not in ("合计", "Total")]  # fmt: skip
     written = _from_table(rows)
     if written is None:
         raise ReportInputError([ReportProblem("report.bad_format", file=path.name,

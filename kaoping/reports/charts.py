@@ -24,6 +24,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from matplotlib import font_manager, rcParams
@@ -190,7 +191,7 @@ def radar_chart(
         ax.plot(closed, ring, color=colour, linewidth=1.6, label=name)
         ax.fill(closed, ring, color=colour, alpha=0.12)
     ax.set_xticks(angles, labels, fontsize=8)
-    ax.tick_params(axis="x", pad=10)
+    ax.tick_params(axis="x", pad=22)  # labels clear of the outer ring
     ax.set_rlabel_position(360 / len(top) / 2)  # radial numbers between two axes
     ax.set_ylim(low, 100)
     ax.tick_params(axis="y", labelsize=7)
@@ -342,3 +343,78 @@ def _name_of(results: Sequence[EvaluationResult], code: str) -> str:
         if code in r.codes:
             return r.data.units[r.codes.index(code)].name
     return code
+
+
+def rank_interval_chart(
+    robustness: Any,
+    *,
+    lang: str = "zh",
+    limit: int = MAX_BARS,
+    formats: Sequence[str] = ("png", "svg"),
+) -> ChartImage:
+    """The rank-interval ("caterpillar") chart: for each unit in nominal rank order, the 90%
+    interval of its rank over the simulations, its median rank, and its published rank."""
+    configure_fonts()
+    order = robustness.order()[:limit]
+    names = [robustness.units[u].name for u in order]
+    low = np.array([robustness.p05_rank[u] for u in order], dtype=float)
+    high = np.array([robustness.p95_rank[u] for u in order], dtype=float)
+    median = np.array([robustness.median_rank[u] for u in order], dtype=float)
+    nominal = np.array([robustness.nominal_ranks[u] for u in order], dtype=float)
+    height = max(6.0, 0.5 * len(order) + 2.2) * CM
+    fig = Figure(figsize=(16 * CM, height))
+    ax = fig.add_subplot()
+    y = np.arange(len(order))
+    ax.hlines(y, low, high, color=MAIN, linewidth=4, alpha=0.55,
+              label=_t(lang, "90% 区间", "90% interval"))  # fmt: skip
+    ax.plot(median, y, "o", color=MAIN, markersize=5, label=_t(lang, "中位名次", "median rank"))
+    ax.plot(nominal, y, "|", color=ACCENT, markersize=12, markeredgewidth=2,
+            label=_t(lang, "公布名次", "published rank"))  # fmt: skip
+    ax.set_yticks(
+        y, [f"{int(r)}. {n}" if r > 0 else n for r, n in zip(nominal, names, strict=True)]
+    )
+    ax.invert_yaxis()
+    n = len(robustness.units)
+    ax.set_xlim(0.5, n + 0.5)
+    ax.set_xticks(np.arange(1, n + 1, max(1, n // 16)))
+    ax.set_xlabel(_t(lang, "名次（越小越好）", "Rank (1 is best)"))
+    ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
+    _tidy(ax)
+    return _render(
+        fig, _t(lang, "各单位名次的不确定性", "Uncertainty of each unit's rank"), formats
+    )
+
+
+def slope_chart(
+    result: EvaluationResult,
+    previous: EvaluationResult,
+    *,
+    lang: str = "zh",
+    formats: Sequence[str] = ("png", "svg"),
+) -> ChartImage:
+    """Every unit's rank last year (left) and this year (right), joined by a line: rises in
+    the accent colour. Ranks, not totals: a score is a position within its own year."""
+    configure_fonts()
+    pairs = []
+    for u, code in enumerate(result.codes):
+        if code not in previous.codes or not result.ranks[u]:
+            continue
+        before = int(previous.ranks[previous.codes.index(code)])
+        if before:
+            pairs.append((result.data.units[u].name, before, int(result.ranks[u])))
+    n = max([len(result.codes), len(previous.codes), 1])
+    fig = Figure(figsize=(14 * CM, max(8.0, 0.55 * n + 2.0) * CM))
+    ax = fig.add_subplot()
+    for name, before, now in pairs:
+        colour = ACCENT if now < before else (GREY if now == before else MAIN)
+        ax.plot([0, 1], [before, now], color=colour, linewidth=1.4, marker="o", markersize=3)
+        ax.text(-0.04, before, f"{before}. {name}", ha="right", va="center", fontsize=7)
+        ax.text(1.04, now, f"{now}. {name}", ha="left", va="center", fontsize=7)
+    ax.set_ylim(n + 0.5, 0.5)
+    ax.set_xlim(-0.6, 1.6)
+    ax.set_xticks([0, 1], [_round_label(previous, 0, lang), _round_label(result, 1, lang)])
+    ax.set_yticks([])
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=8)
+    return _render(fig, _t(lang, "各单位名次的变化", "Ranks last year and this year"), formats)

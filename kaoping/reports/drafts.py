@@ -24,7 +24,21 @@ from importlib import resources
 from typing import Any
 
 from kaoping.reports.analysis import IndicatorFact, UnitFacts
-from kaoping.reports.text import fmt_amount, fmt_change, fmt_percent, fmt_score, fmt_value, pick
+from kaoping.reports.text import fmt_change, fmt_score, pick
+from kaoping.scoring.display import (
+    compare_words,
+    field_kind,
+    fmt_number,
+    fmt_people,
+    fmt_year,
+    indicator_kind,
+    indicator_reverse,
+    indicator_value,
+    natural_value,
+)
+from kaoping.scoring.display import (
+    fmt_change as fmt_value_change,
+)
 from kaoping.scoring.evaluation import EvaluationResult
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -49,12 +63,17 @@ def fill_template(template: str, values: dict[str, str]) -> str | None:
 
 
 def template_values(result: EvaluationResult, facts: UnitFacts) -> dict[str, str]:
-    values = {"unit_name": facts.name, "unit_code": facts.code,
-              "year": "" if facts.year is None else str(facts.year)}  # fmt: skip
+    values: dict[str, str] = {}
+    """Placeholder values: the unit's base data as plain numbers (the template writes the
+    unit after them: "{local_raised}万元"), years without separators, people as integers."""
+    kinds = {f.key: field_kind(f) for f in result.scheme.fields}
     for key, column in result.data.columns.items():
         number = float(column[facts.position])
         if not math.isnan(number):
-            values[key] = fmt_amount(number)
+            kind = kinds.get(key, "number")
+            values[key] = {"year": fmt_year, "people": fmt_people}.get(kind, fmt_number)(number)
+    values.update({"unit_name": facts.name, "unit_code": facts.code,
+                   "year": "" if facts.year is None else fmt_year(facts.year)})  # fmt: skip
     return values
 
 
@@ -107,20 +126,42 @@ def draft_measures(result: EvaluationResult, facts: UnitFacts, lang: str) -> lis
 
 
 def indicator_sentence(fact: IndicatorFact, lang: str, average_label: str) -> str:
-    """'C1 每万元就业专项资金支出促进就业人数为 0.8123人/万元，低于参评单位平均（1.2228）33.6%，
-    得分 67.63，排名第 14/16'."""
-    gap = fact.relative_gap
-    if math.isnan(gap):
-        where = ""
-    elif lang == "en":
-        where = f", {'above' if gap > 0 else 'below'} the {average_label} ({fmt_value(fact.mean_value)}) by {fmt_percent(abs(gap))}"
-    else:
-        where = f"，{'高于' if gap > 0 else '低于'}{average_label}（{fmt_value(fact.mean_value)}）{fmt_percent(abs(gap))}"
-    return pick(lang, "{code} {name}为 {value}{measure}{where}，得分 {score}，排名第 {rank}/{of}",
-                "{code} {name} is {value} {measure}{where}; score {score}, rank {rank} of {of}",
-                code=fact.code, name=fact.name, value=fmt_value(fact.value),
-                measure=fact.measure, where=where, score=fmt_score(fact.score), rank=fact.rank,
+    """'C2 城镇登记失业率为 2.03%，高于参评单位平均 0.44 个百分点（逆向指标，越低越好），
+    得分 67.63，排名第 14/16': the value as people speak of it, the gap in the value's own
+    terms (个百分点 for rates)."""
+    ind = fact.spec
+    where = ""
+    if fact.applicable and not math.isnan(fact.mean_value):
+        words = compare_words(natural_value(ind, fact.value), natural_value(ind, fact.mean_value),
+                              indicator_kind(ind), ind.unit, reverse=indicator_reverse(ind),
+                              average=average_label, lang=lang)  # fmt: skip
+        where = (", " if lang == "en" else "，") + words if words else ""
+    return pick(lang, "{code} {name}为 {value}{where}，得分 {score}，排名第 {rank}/{of}",
+                "{code} {name} is {value}{where}; score {score}, rank {rank} of {of}",
+                code=fact.code, name=fact.name, value=indicator_value(ind, fact.value),
+                where=where, score=fmt_score(fact.score), rank=fact.rank,
                 of=fact.ranked)  # fmt: skip
+
+
+def movement_sentences(facts: UnitFacts, lang: str, limit: int = 3) -> list[str]:
+    """The indicators that moved most since last year, in raw terms: '失业率由 1.95% 变为
+    2.03%，增加 0.08 个百分点（得分 −3.10）'. Ordered by the effect on the total."""
+    moved = [f for f in facts.indicators
+             if f.applicable and not math.isnan(f.previous_value) and not math.isnan(f.previous_score)]  # fmt: skip
+    moved.sort(key=lambda f: -abs(f.score - f.previous_score) * f.absolute_weight)
+    lines = []
+    for f in moved[:limit]:
+        ind = f.spec
+        change = natural_value(ind, f.value) - natural_value(ind, f.previous_value)
+        lines.append(pick(
+            lang, "{code} {name}由上年的 {then} 变为 {now}，{change}（指标得分 {d}）",
+            "{code} {name} went from {then} to {now}, {change} (score {d})",
+            code=f.code, name=f.name, then=indicator_value(ind, f.previous_value),
+            now=indicator_value(ind, f.value),
+            change=fmt_value_change(change, indicator_kind(ind), ind.unit, lang),
+            d=fmt_change(f.score - f.previous_score),
+        ))  # fmt: skip
+    return lines
 
 
 def draft_problems(facts: UnitFacts, lang: str, average_label: str) -> list[str]:
@@ -144,10 +185,23 @@ def draft_problems(facts: UnitFacts, lang: str, average_label: str) -> list[str]
         lines.append(pick(lang, "{code} {name}：{reason}。", "{code} {name}: {reason}.",
                           code=f.code, name=f.name, reason=f.reason or ""))  # fmt: skip
     prev = facts.previous
-    if prev is not None and not math.isnan(prev.total) and facts.total < prev.total:
-        lines.append(pick(lang, "综合得分比上年下降 {d} 分（上年 {p}）。",
-                          "The total fell by {d} points from last year ({p}).",
-                          d=fmt_score(prev.total - facts.total), p=fmt_score(prev.total)))  # fmt: skip
+    if (
+        prev is not None
+        and not math.isnan(prev.total)
+        and facts.rank
+        and prev.rank
+        and facts.rank > prev.rank
+    ):
+        lines.append(pick(lang, "综合排名由上年的第 {a} 位降至第 {b} 位。",
+                          "The rank fell from {a} last year to {b}.", a=prev.rank, b=facts.rank))  # fmt: skip
+    moved = movement_sentences(facts, lang)
+    if moved:
+        lines.append(pick(lang, "与上年相比变化最大的指标：{items}。",
+                          "Largest changes since last year: {items}.", items="；".join(moved)))  # fmt: skip
+    if facts.criticism is not None:
+        lines.append(pick(lang, "{name}被列入本年度通报批评名单，原因：{reason}。",
+                          "{name} is on this round's criticism list: {reason}.",
+                          name=facts.name, reason=facts.criticism or "—"))  # fmt: skip
     lines.append(pick(lang, "上述问题的成因，请评价机构结合实地核查情况分析补充。",
                       "The agency should add the causes found during the on-site check."))  # fmt: skip
     return lines
@@ -168,8 +222,12 @@ def draft_suggestions(result: EvaluationResult, facts: UnitFacts, lang: str) -> 
         if not text:
             text = pick(lang, "针对{name}偏低的问题，分析原因，制定有针对性的改进措施。",
                         "Find why {name} is low and take targeted measures.", name=fact.name)  # fmt: skip
-        lines.append(f"{i}. {fact.code} {fact.name}：{text}" if lang != "en"
-                     else f"{i}. {fact.code} {fact.name}: {text}")  # fmt: skip
+        ind = fact.spec
+        where = compare_words(natural_value(ind, fact.value), natural_value(ind, fact.mean_value),
+                              indicator_kind(ind), ind.unit, lang=lang)  # fmt: skip
+        now = pick(lang, "本单位 {v}，{w}", "{v}, {w}", v=indicator_value(ind, fact.value), w=where)
+        lines.append(f"{i}. {fact.code} {fact.name}（{now}）：{text}" if lang != "en"
+                     else f"{i}. {fact.code} {fact.name} ({now}): {text}")  # fmt: skip
     lines.append(pick(lang, "加强基础数据的统计和核对，确保下一年度报送数据真实、准确、完整。",
                       "Keep base data complete and verified for the next round."))  # fmt: skip
     return lines

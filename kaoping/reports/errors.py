@@ -41,6 +41,19 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "请用 --unit 指定单位编码，或用 --all 输出全部单位，或用 --round 输出综合报告",
         "choose a unit with --unit, or every unit with --all, or the round report with --round",
     ),
+    "report.final_drafts": (
+        "正式报告中仍有系统生成的初稿部分：{sections}。请提供评价机构撰写的文字（--narratives）后再生成正式报告",
+        "the final report still has system-generated draft parts: {sections}. Give the "
+        "agency's text (--narratives) first",
+    ),
+    "report.final_missing": (
+        "正式报告缺少落款信息：{options}",
+        "the final report lacks signing details: {options}",
+    ),
+    "certificate.missing": (
+        "荣誉证书缺少{what}（{option}），不能生成",
+        "certificates need the {what} ({option})",
+    ),
     "report.awards_mismatch": (
         "获奖名单与本次考核结果不一致：单位“{unit}”在名单中为“{given}”，按考核结果应为“{tier}”"
         "（名单须由同一组输入的 kaoping awards 生成）",

@@ -14,7 +14,16 @@ from importlib import resources
 from pathlib import Path
 from typing import IO
 
-from kaoping.reports.model import Chart, Paragraph, ReportDocument, Section, Table
+from kaoping.reports.layout import column_widths_mm
+from kaoping.reports.model import (
+    Chart,
+    Paragraph,
+    ReportDocument,
+    Section,
+    Table,
+    cover_lines,
+    title_lines,
+)
 
 
 @lru_cache(maxsize=4)
@@ -26,10 +35,16 @@ def render_html(doc: ReportDocument, *, standalone: bool = True) -> str:
     """The report as HTML; user-provided text is escaped everywhere."""
     e = html.escape
     parts = [f'<div class="doc-title">{e(doc.title)}</div>']
+    if doc.draft_banner:
+        parts.append(f'<div class="draft-banner">{e(doc.draft_banner)}</div>')
     if doc.cover:
         parts.append(_cover(doc))
     parts.append(_toc(doc))
+    if doc.signature:
+        parts.append(_team(doc))
     parts += [_section(s) for s in doc.sections]
+    if doc.signature:
+        parts.append(_closing(doc))
     body = "\n".join(parts)
     if not standalone:
         return body
@@ -57,14 +72,38 @@ def _cover(doc: ReportDocument) -> str:
     cover = doc.cover
     assert cover is not None
     sep = ": " if doc.lang == "en" else "："
-    fields = list(cover.fields)
-    if cover.issuer:
-        fields.append(("Evaluated by" if doc.lang == "en" else "评价机构", cover.issuer))
-    if cover.date:
-        fields.append(("Date" if doc.lang == "en" else "报告日期", cover.date))
-    items = "".join(f"<dt>{e(k)}{sep}</dt><dd>{e(v)}</dd>" for k, v in fields)
+    items = "".join(f"<dt>{e(k)}{sep}</dt><dd>{e(v)}</dd>" for k, v in cover_lines(doc))
     subtitle = f'<div class="subtitle">{e(cover.subtitle)}</div>' if cover.subtitle else ""
-    return f'<div class="cover"><h1>{e(cover.title)}</h1>{subtitle}<dl>{items}</dl></div>'
+    number = f'<div class="report-number">{e(cover.number)}</div>' if cover.number else ""
+    title = "<br>".join(e(line) for line in title_lines(cover.title))
+    return f'<div class="cover">{number}<h1>{title}</h1>{subtitle}<dl>{items}</dl></div>'
+
+
+def _team(doc: ReportDocument) -> str:
+    """The team page: who evaluated, in what role, and the independence statement."""
+    e = html.escape
+    sig = doc.signature
+    assert sig is not None
+    en = doc.lang == "en"
+    rows = "".join(f"<tr><td>{e(name)}</td><td>{e(role)}</td></tr>" for name, role in sig.team)
+    if not rows:  # an empty form the agency fills in by hand
+        rows = "<tr><td>&nbsp;</td><td></td></tr>" * 4
+    head = "<th>Name</th><th>Role</th>" if en else "<th>姓名</th><th>职责</th>"
+    return (f'<div class="team"><h2>{e(sig.team_title)}</h2>'
+            f'<table class="team-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+            f'<p class="statement">{e(sig.statement)}</p></div>')  # fmt: skip
+
+
+def _closing(doc: ReportDocument) -> str:
+    """The 落款: 评价机构（盖章） and the date, right-aligned after the last part."""
+    e = html.escape
+    sig = doc.signature
+    assert sig is not None
+    sep = ": " if doc.lang == "en" else "："
+    return (
+        f'<div class="closing"><div>{e(sig.seal_label)}{sep}{e(sig.issuer)}</div>'
+        f"<div>{e(sig.date)}</div></div>"
+    )
 
 
 def _anchor(section: Section) -> str:
@@ -102,12 +141,12 @@ def _section(section: Section) -> str:
 
 def _table(block: Table) -> str:
     e = html.escape
-    cols = ""
-    if block.widths:
-        total = sum(block.widths[: len(block.columns)])
-        cols = "<colgroup>" + "".join(
-            f'<col style="width:{w / total * 100:.1f}%">' for w in block.widths[: len(block.columns)]
-        ) + "</colgroup>"  # fmt: skip
+    # The builder's relative widths, else widths from the content (codes never wrap).
+    widths = list(block.widths[: len(block.columns)]) or column_widths_mm(block, 160, 10)
+    total = sum(widths)
+    cols = "<colgroup>" + "".join(
+        f'<col style="width:{w / total * 100:.1f}%">' for w in widths
+    ) + "</colgroup>"  # fmt: skip
     head = "".join(f"<th>{e(c)}</th>" for c in block.columns)
     rows = []
     for row in block.rows:

@@ -6,10 +6,11 @@ weights, standards, normalisation, every assumption), the ranking, the grade dis
 group scores compared, year-on-year movements, awards and criticism, the robustness of the
 ranking, and notes on data quality.
 
-Optional inputs are plain structures, so this module depends on no other part of the system
-than the scoring result: ``awards`` / ``criticism`` are lists of mappings with
-``unit_code``, ``tier`` and ``reason``; ``robustness`` is a mapping of scalar items and
-lists of row mappings; ``rectifications`` a list of row mappings.
+Optional inputs are plain structures or scoring results, so this module depends on no other
+part of the system than the scoring core: ``awards`` / ``criticism`` are lists of mappings
+with ``unit_code``, ``tier`` and ``reason``; ``robustness`` is the
+:class:`~kaoping.scoring.robustness.RobustnessResult` of the round (rank uncertainty,
+:mod:`kaoping.reports.uncertainty`); ``rectifications`` a list of row mappings.
 """
 
 from __future__ import annotations
@@ -22,20 +23,41 @@ from typing import Any
 import numpy as np
 
 from kaoping.reports.model import Chart, Cover, Paragraph, ReportDocument, Section, Table
+from kaoping.reports.money import round_totals
 from kaoping.reports.narratives import paragraphs
+from kaoping.reports.signing import finish
 from kaoping.reports.text import (
     SECTION_KEYS,
+    assessment_noun,
     fmt_change,
-    fmt_percent,
     fmt_rank_change,
     fmt_score,
-    fmt_value,
+    fmt_share,
     label,
+    normalisation_name,
     pick,
     section_title,
 )
-from kaoping.reports.unit_report import _today, earlier_rounds, indicator_table
+from kaoping.reports.uncertainty import add_uncertainty
+from kaoping.reports.unit_report import (
+    _today,
+    display_name,
+    earlier_rounds,
+    indicator_table,
+    report_title,
+)
+from kaoping.scoring.display import (
+    fmt_amount,
+    fmt_cell,
+    fmt_growth,
+    fmt_people,
+    fmt_ratio,
+    indicator_kind,
+    natural_value,
+)
+from kaoping.scoring.display import fmt_change as fmt_value_change
 from kaoping.scoring.evaluation import OK, EvaluationResult
+from kaoping.scoring.robustness import RobustnessResult
 from kaoping.scoring.serialise import ranking_rows
 
 # Names of robustness / rectification keys the report knows how to title.
@@ -63,12 +85,16 @@ def build_round_report(
     history: Sequence[EvaluationResult] = (),
     awards: Sequence[Mapping[str, Any]] = (),
     criticism: Sequence[Mapping[str, Any]] = (),
-    robustness: Mapping[str, Any] | None = None,
+    robustness: RobustnessResult | None = None,
     rectifications: Sequence[Mapping[str, Any]] = (),
     lang: str = "zh",
     issuer: str = "",
     date: str | None = None,
     charts: bool = True,
+    client: str = "",
+    number: str = "",
+    team: Sequence[tuple[str, str]] = (),
+    final: bool = False,
 ) -> ReportDocument:
     """Build the round report. Parameters as :func:`build_unit_report`, plus the optional
     award, criticism, robustness and rectification lists (plain structures)."""
@@ -77,14 +103,14 @@ def build_round_report(
     years = sorted({u.year for u in result.data.units if u.year is not None})
     year = years[-1] if years else scheme.year
     year_text = label("year_prefix", lang, year=year) if year else ""
-    title = label("round_title", lang, year=year_text)
+    title = report_title(scheme, year_text, lang, round_report=True)
     doc = ReportDocument(title=title, lang=lang, kind="round", toc_title=label("toc", lang),
                          footer=title)  # fmt: skip
     doc.cover = Cover(
         title=title,
         subtitle="",
         fields=[(label("scheme", lang), scheme.name_for(lang)),
-                (label("scheme_version", lang), f"{scheme.code} {scheme.version}"),
+                (label("scheme_version", lang), scheme.version),
                 (label("units_evaluated", lang), str(len(result.codes)))],
         issuer=issuer, date=date or _today(lang),
     )  # fmt: skip
@@ -94,6 +120,7 @@ def build_round_report(
 
     _agency(s["basic"], texts.get("basic"))
     _basic(s["basic"], result, lang)
+    _money(s["basic"], result, previous, lang)
     _agency(s["targets"], texts.get("targets"))
     _method(s["targets"], result, lang)
     _measures(s["measures"], result, texts.get("measures"), rectifications, names, lang)
@@ -101,12 +128,13 @@ def build_round_report(
     _ranking(s["achievement"], result, lang, charts)
     _groups(s["achievement"], result, lang)
     _movements(s["achievement"], result, previous, history, lang, charts)
-    if robustness:
-        _robustness(s["achievement"], robustness, lang)
+    if robustness is not None:
+        add_uncertainty(s["achievement"], robustness, lang, charts)
     if awards or criticism:
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
     _suggestions(s["suggestions"], result, texts.get("suggestions"), lang)
+    finish(doc, issuer, client, number, team, final)
     return doc
 
 
@@ -129,12 +157,12 @@ def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
     scheme = result.scheme
     section.add(Paragraph(pick(
         lang,
-        "本次评价依据《{scheme}》（方案编码 {code}，版本 {version}），对 {n} 个单位的就业专项资金"
-        "进行绩效评价，其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
+        "本次{noun}依据《{scheme}》（版本 {version}），对 {n} 个单位进行绩效{noun}，"
+        "其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
         "最低 {min} 分，标准差 {sd}。",
-        "Under {scheme} (code {code}, version {version}), {n} units were evaluated and "
+        "Under {scheme} (version {version}), {n} units were in this {noun} and "
         "{ranked} received a total: average {mean}, highest {max}, lowest {min}, sd {sd}.",
-        scheme=scheme.name_for(lang), code=scheme.code, version=scheme.version,
+        scheme=scheme.name_for(lang), version=scheme.version, noun=assessment_noun(scheme, lang),
         n=len(result.codes), ranked=int((result.ranks > 0).sum()),
         mean=fmt_score(totals.mean() if totals.size else math.nan),
         max=fmt_score(totals.max() if totals.size else math.nan),
@@ -147,6 +175,61 @@ def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
         source=result.data.source or "—", sha=(result.data.sha256 or "—")[:16],
         ssha=scheme.sha256[:16],
     )))  # fmt: skip
+
+
+def _money(section: Section, result: EvaluationResult, previous, lang: str) -> None:
+    """The money and the people: totals, 同比, round-level rates from the totals."""
+    totals = round_totals(result, previous, lang)
+    if not totals:
+        return
+    sub = section.add_subsection("basic.money", pick(lang, "（一）资金和就业总体情况",
+                                                      "Funds and people in all"))  # fmt: skip
+    has_prev = previous is not None
+    phrases = []
+    amounts = [t for t in totals if t.kind == "amount"][:7]
+    people = [t for t in totals if t.kind == "people"][:1]
+    for t in [*amounts, *people, *(t for t in totals if t.kind == "ratio")]:
+        if t.kind == "amount":
+            text = fmt_amount(t.value, t.unit or "万元", large=True)
+        elif t.kind == "people":
+            text = f"{fmt_people(t.value)}{t.unit}"
+        else:
+            text = fmt_ratio(t.value)
+        if has_prev and not math.isnan(t.previous):
+            text += pick(lang, "（同比{c}）", " (year on year {c})",
+                         c=fmt_growth(t.value, t.previous) if t.kind != "ratio"
+                         else fmt_value_change(t.value - t.previous, "ratio", lang=lang))  # fmt: skip
+        phrases.append(f"{t.label}{pick(lang, ' ', ': ')}{text}")
+    sub.add(Paragraph(pick(lang, "{n} 个参评单位合计：{items}。", "The {n} units in all: {items}.",
+                           n=len(result.codes), items="；".join(phrases))))  # fmt: skip
+    columns = [label("item", lang), pick(lang, "本年合计", "This year")]
+    if has_prev:
+        columns += [
+            pick(lang, "上年合计", "Last year"),
+            label("yoy", lang),
+            pick(lang, "增长率", "Growth"),
+        ]
+    columns.append(label("measure", lang))
+    rows = []
+    for t in totals:
+        row = [t.label, fmt_cell(t.value, t.kind)]
+        if has_prev:
+            if t.kind == "ratio":
+                change = fmt_value_change(t.value - t.previous, "ratio", lang=lang)
+                growth = "—"
+            else:
+                change = fmt_cell(t.value - t.previous, t.kind)
+                change = change if change.startswith("-") or change == "—" else "+" + change
+                growth = fmt_growth(t.value, t.previous)
+            row += [fmt_cell(t.previous, t.kind), change, growth]
+        row.append(t.unit if t.kind != "ratio" else "%")
+        rows.append(row)
+    sub.add(Table(columns=columns, rows=rows, numeric=tuple(range(1, len(columns) - 1)),
+                  widths=(5.2, 2.2, 2.2, 2.2, 1.4, 1.0) if has_prev else (6, 2.4, 1.2),
+                  key="money", caption=pick(lang, "资金筹集、使用和促进就业情况（全部参评单位合计）",
+                                            "Funds and people (all units)"),
+                  note=pick(lang, "注：比例类项目按全部单位的合计数和方案公式计算（合计口径）。",
+                            "Note: rates are computed from the totals with the scheme's formulas.")))  # fmt: skip
 
 
 def _method(section: Section, result: EvaluationResult, lang: str) -> None:
@@ -165,16 +248,26 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
           "zero": pick(lang, "按 0 分计", "counted as 0"),
           "mean": pick(lang, "按可计算单位的平均得分计", "counted as the mean score")}.get(
               rules.not_applicable, rules.not_applicable)  # fmt: skip
-    section.add(Paragraph(pick(
-        lang,
-        "标准化方法：{norm}（标准得分 =（原始值 − 平均值）/ 标准差，标准差采用{sd}）；"
-        "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
-        "不适用的指标{na}。",
-        "Normalisation: {norm} (z = (value − mean) / sd, {sd}); score = {base:g} + {scale:g} × z "
-        "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
-        norm=rules.normalisation, sd=sd, base=rules.base, scale=rules.scale,
-        floor=rules.floor, cap=rules.cap, na=na,
-    )))  # fmt: skip
+    used = list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
+    if used == ["zscore"]:
+        section.add(Paragraph(pick(
+            lang,
+            "标准化方法：{norm}，标准差采用{sd}；"
+            "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
+            "不适用的指标{na}。",
+            "Normalisation: {norm}, {sd}; score = {base:g} + {scale:g} × z "
+            "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
+            norm=normalisation_name("zscore", lang), sd=sd, base=rules.base, scale=rules.scale,
+            floor=rules.floor, cap=rules.cap, na=na,
+        )))  # fmt: skip
+    else:  # each indicator's own method, as the scheme sets it
+        methods = "；".join(
+            f"{normalisation_name(code, lang)}：" + "、".join(
+                i.code for i in scheme.indicators if i.normalisation == code)
+            for code in used)  # fmt: skip
+        section.add(Paragraph(pick(lang, "各指标的计分方法：{m}。不适用的指标{na}。",
+                                   "Scoring of each indicator: {m}. Not-applicable indicators "
+                                   "are {na}.", m=methods, na=na)))  # fmt: skip
     if scheme.grades:
         grades = "、".join(f"{g.name_for(lang)} ≥ {g.min:g}" for g in scheme.grades)
         section.add(Paragraph(pick(lang, "等级划分：{g}。", "Grades: {g}.", g=grades)))
@@ -191,7 +284,18 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
         sub = section.add_subsection("targets.assumptions", pick(lang, "（一）假设与说明",
                                                                   "Assumptions"))  # fmt: skip
         for i, text in enumerate(scheme.assumptions, start=1):
-            sub.add(Paragraph(f"{i}. {text}"))
+            sub.add(Paragraph(f"{i}. {without_field_keys(text, scheme, lang)}"))
+
+
+def without_field_keys(text: str, scheme, lang: str) -> str:
+    """A scheme's text without its field keys (English codes in Chinese text): "物价矫正系数
+    price_factor" -> "物价矫正系数"; a key on its own becomes the field's name."""
+    if lang == "en":
+        return text
+    for f in sorted(scheme.fields, key=lambda f: -len(f.key)):  # longest first: prev_x before x
+        if f.key in text:
+            text = text.replace(f"{f.label} {f.key}", f.label).replace(f.key, f.label)
+    return text
 
 
 def _measures(section, result, text, rectifications, names, lang: str) -> None:
@@ -272,7 +376,7 @@ def _ranking(section: Section, result: EvaluationResult, lang: str, charts: bool
     counts = Counter(g for g in result.grades if g)
     n = len(result.codes)
     grade_rows = [[b.name_for(lang), f"≥ {b.min:g}", str(counts.get(b.name, 0)),
-                   fmt_percent(counts.get(b.name, 0) / n)] for b in result.scheme.grades]  # fmt: skip
+                   fmt_share(counts.get(b.name, 0) / n)] for b in result.scheme.grades]  # fmt: skip
     if result.scheme.grades:
         grades.add(Table(columns=[label("grade", lang), pick(lang, "分数线", "From"),
                                   label("count", lang), label("share_of_units", lang)],
@@ -309,11 +413,13 @@ def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
         values = result.values[:, j]
         ok = result.reasons[:, j] == OK
         finite = values[ok & np.isfinite(values)]
-        stats_rows.append([ind.code, ind.name_for(lang),
-                           fmt_value(finite.mean() if finite.size else math.nan),
-                           fmt_value(finite.std() if finite.size else math.nan),
-                           fmt_value(finite.min() if finite.size else math.nan),
-                           fmt_value(finite.max() if finite.size else math.nan),
+        natural = natural_value(ind, finite) if finite.size else finite
+        kind = indicator_kind(ind)
+        stats_rows.append([ind.code, display_name(ind, lang),
+                           fmt_cell(natural.mean() if finite.size else math.nan, kind),
+                           fmt_cell(natural.std() if finite.size else math.nan, kind),
+                           fmt_cell(natural.min() if finite.size else math.nan, kind),
+                           fmt_cell(natural.max() if finite.size else math.nan, kind),
                            str(int(ok.sum()))])  # fmt: skip
     sub.add(Table(columns=[label("code", lang), label("indicator", lang), label("mean_value", lang),
                            label("sd", lang), label("min", lang), label("max", lang),
@@ -335,15 +441,22 @@ def _movements(section, result, previous, history, lang: str, charts: bool) -> N
     both = np.isfinite(change)
     mean_now = float(np.nanmean(result.totals[both])) if both.any() else math.nan
     mean_then = float(np.nanmean(comparison.totals[both])) if both.any() else math.nan
+    del mean_now, mean_then  # the mean of positions says nothing (see below)
     sub.add(Paragraph(pick(
         lang,
-        "与上年（{year}年）相比，{n} 个可比单位平均得分由 {a} 分变为 {b} 分；"
-        "总分上升的单位 {up} 个，下降的 {down} 个。",
-        "Against last year ({year}), the {n} comparable units' average total went from {a} to "
-        "{b}; {up} rose and {down} fell.",
-        year=comparison.year or "", n=int(both.sum()), a=fmt_score(mean_then),
-        b=fmt_score(mean_now), up=int((change[both] > 0).sum()), down=int((change[both] < 0).sum()),
+        "说明：指标得分由各单位在当年参评单位中的相对位置换算而来，每年的平均得分大体相同，"
+        "因此得分的同比变化反映单位之间相对位置的变化，而不是就业工作绝对水平的变化；"
+        "绝对水平的变化见前文资金和人数的同比及下表指标值的同比。与上年（{year}年）相比，"
+        "{n} 个可比单位中相对位置上升的 {up} 个，下降的 {down} 个。",
+        "Scores are positions among the units of the same year, so the average is about the "
+        "same every year: a change of score is a change of position, not of level (the level's "
+        "changes are in the funds, people and indicator values). Against last year ({year}), "
+        "of {n} comparable units {up} rose and {down} fell.",
+        year=comparison.year or "", n=int(both.sum()),
+        up=int((change[both] > 0).sum()), down=int((change[both] < 0).sum()),
     )))  # fmt: skip
+    if previous is not None:
+        sub.add(_indicator_changes(result, previous, lang))
     order = [int(i) for i in np.argsort(-np.where(both, change, -np.inf)) if both[i]]
     rows = []
     for u in order[:5] + [u for u in order[::-1][:5] if u not in order[:5]]:
@@ -359,35 +472,47 @@ def _movements(section, result, previous, history, lang: str, charts: bool) -> N
                   rows=rows, numeric=(2, 3, 4), widths=(1.4, 1.8, 1.4, 1.4, 1.4, 1.6),
                   key="movements",
                   caption=pick(lang, "表8 总分变动最大的单位（上升、下降各前 5 名）",
-                               "Table 8. Largest movements (top 5 up and down)"),
-                  note="" if history else pick(
-                      lang, "注：年度评价的上期即上年同期，环比与同比相同。",
-                      "Note: for annual rounds the previous period is last year.")))  # fmt: skip
-    if charts:
+                               "Table 8. Largest movements (top 5 up and down)")))  # fmt: skip
+    if charts and previous is not None:
+        from kaoping.reports.charts import slope_chart
+
+        image = slope_chart(result, previous, lang=lang, formats=("png",))
+        sub.add(Chart(caption=image.title, png=image.png, width_cm=13, key="slope"))
+    if charts and history:  # 环比 only where there is a distinct earlier period
         rounds = [*earlier_rounds(previous, history), result]
-        if len(rounds) > 1:
-            from kaoping.reports.charts import trend_chart
+        from kaoping.reports.charts import trend_chart
 
-            image = trend_chart(rounds, lang=lang, formats=("png",))
-            sub.add(Chart(caption=pick(lang, "图3 ", "Figure 3. ") + image.title, png=image.png,
-                          width_cm=14, key="trend"))  # fmt: skip
+        image = trend_chart(rounds, lang=lang, formats=("png",))
+        sub.add(Chart(caption=image.title, png=image.png, width_cm=14, key="trend"))
 
 
-def _robustness(section: Section, robustness: Mapping[str, Any], lang: str) -> None:
-    sub = section.add_subsection("achievement.robustness", pick(lang, "（五）排名稳健性",
-                                                                 "Robustness of the ranking"))  # fmt: skip
-    scalars = [(k, v) for k, v in robustness.items() if not isinstance(v, (list, tuple, dict))]
-    if scalars:
-        sub.add(Table(columns=[label("item", lang), label("content", lang)],
-                      rows=[[_key_title(k, lang), _plain(v)] for k, v in scalars],
-                      widths=(1, 2), key="robustness"))  # fmt: skip
-    for key, value in robustness.items():
-        if (
-            isinstance(value, (list, tuple))
-            and value
-            and all(isinstance(r, Mapping) for r in value)
-        ):
-            sub.add(generic_table(value, lang, {}, caption=_key_title(key, lang), key=key[:28]))
+def _indicator_changes(result: EvaluationResult, previous: EvaluationResult, lang: str) -> Table:
+    """同比 of the raw indicator values: the average over the units this year and last."""
+    rows = []
+    codes = previous.scheme.indicator_codes
+    for j, ind in enumerate(result.scheme.indicators):
+        if ind.code not in codes:
+            continue
+        k = codes.index(ind.code)
+        now = _mean_ok(result.values[:, j], result.reasons[:, j])
+        then = _mean_ok(previous.values[:, k], previous.reasons[:, k])
+        kind = indicator_kind(ind)
+        now, then = natural_value(ind, now), natural_value(ind, then)
+        rows.append([ind.code, display_name(ind, lang), fmt_cell(then, kind), fmt_cell(now, kind),
+                     fmt_value_change(now - then, kind, "" if kind in ("ratio", "percent")
+                                      else ind.unit, lang)])  # fmt: skip
+    return Table(columns=[label("code", lang), label("indicator", lang),
+                          pick(lang, "上年平均值", "Average last year"),
+                          pick(lang, "本年平均值", "Average this year"), label("yoy", lang)],
+                 rows=rows, numeric=(2, 3, 4), widths=(0.8, 5.2, 1.6, 1.6, 2.2),
+                 key="indicator_changes",
+                 caption=pick(lang, "二级指标值同比（参评单位平均）",
+                              "Indicator values year on year (average of the units)"))  # fmt: skip
+
+
+def _mean_ok(values: np.ndarray, reasons: np.ndarray) -> float:
+    ok = values[(reasons == OK) & np.isfinite(values)]
+    return float(ok.mean()) if ok.size else math.nan
 
 
 def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> None:
@@ -420,7 +545,7 @@ def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> 
         if units:
             lines.append(pick(lang, "评价等级为“{g}”的单位 {k} 个（占 {p}）：{names}。",
                               "{k} units ({p}) graded “{g}”: {names}.", g=band.name_for(lang),
-                              k=len(units), p=fmt_percent(len(units) / n), names="、".join(units)))  # fmt: skip
+                              k=len(units), p=fmt_share(len(units) / n), names="、".join(units)))  # fmt: skip
     spread = []
     for j, ind in enumerate(result.scheme.indicators):
         values = result.values[:, j][result.reasons[:, j] == OK]
@@ -434,8 +559,8 @@ def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> 
                           "Indicators with the widest spread between units: {items}.", items=items))  # fmt: skip
     na = int((result.reasons != OK).sum())
     if na:
-        lines.append(pick(lang, "共有 {k} 项单位指标因基础数据缺失或分母为零不适用，详见表2。",
-                          "{k} unit-indicator values were not applicable (Table 2).", k=na))  # fmt: skip
+        lines.append(pick(lang, "共有 {k} 项单位指标因基础数据缺失或分母为零不适用，详见“不适用的指标及原因”表。",
+                          "{k} unit-indicator values were not applicable (see the table of them).", k=na))  # fmt: skip
     if result.previous is not None:
         change = result.totals - result.previous.totals
         falling = [result.data.units[u].name for u in np.flatnonzero(change < 0)]
@@ -443,7 +568,7 @@ def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> 
             lines.append(pick(lang, "总分比上年下降的单位：{names}。", "Totals fell for: {names}.",
                               names="、".join(falling)))  # fmt: skip
     if criticism:
-        lines.append(pick(lang, "被通报批评的单位 {k} 个，详见表10。", "{k} units are on the criticism list.",
+        lines.append(pick(lang, "被通报批评的单位 {k} 个，详见通报批评名单。", "{k} units are on the criticism list.",
                           k=len(criticism)))  # fmt: skip
     lines.append(pick(lang, "上述问题的成因，请评价机构结合实地核查情况分析补充。",
                       "The agency should add the causes found during the on-site checks."))  # fmt: skip

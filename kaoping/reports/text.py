@@ -1,22 +1,24 @@
-"""Words and number formats shared by every report, in Chinese and English.
+"""Words shared by every report, in Chinese and English.
 
-Numbers are formatted here and only here, so the Word file, the PDF, the spreadsheet's
-report sheet and the tests all show a total as the same string.
+Numbers are written by :mod:`kaoping.scoring.display` (the one set of formatters of the
+documents, pages and workbooks); the names below are re-exported for the report builders.
 
 Examples
 --------
->>> fmt_score(83.630040), fmt_z(-0.4512), fmt_change(2.4), fmt_percent(-0.1234)
-('83.63', '-0.45', '+2.40', '-12.3%')
+>>> fmt_score(83.630040), fmt_z(-0.4512), fmt_change(2.4), fmt_share(0.1234)
+('83.63', '-0.45', '+2.40', '12.34%')
 >>> fmt_score(float("nan"))
 '—'
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-DASH = "—"
+from kaoping.scoring.display import DASH, fmt_ratio, fmt_score, is_missing
+from kaoping.scoring.display import fmt_signed as fmt_change
+
+__all__ = ["DASH", "fmt_change", "fmt_ratio", "fmt_score", "is_missing"]
 
 # The six parts the notice (财社〔2012〕17号, part 5 (6)) requires of an evaluation report.
 SECTION_KEYS = ("basic", "targets", "measures", "achievement", "problems", "suggestions")
@@ -89,6 +91,31 @@ LABELS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+# The normalisations in the words of Chinese evaluation practice (never the scheme's codes).
+NORMALISATION_NAMES = {
+    "zscore": ("标准分法（标准得分 =（指标值 − 平均值）/ 标准差）",
+               "z-scores (z = (value − mean) / sd)"),
+    "minmax": ("极差法（最小值—最大值）", "min–max scaling"),
+    "efficacy": ("功效系数法（不允许值—满意值）", "efficacy coefficients (floor to target)"),
+    "target": ("目标完成率法（实际值 / 目标值）", "completion of a target (actual / target)"),
+    "direct": ("直接评分（专家或定性打分换算为百分制）", "direct scores (expert or qualitative)"),
+}  # fmt: skip
+
+
+def normalisation_name(code: str, lang: str) -> str:
+    """'标准分法（…）' for 'zscore'; an unknown (plug-in) normalisation keeps its code."""
+    zh, en = NORMALISATION_NAMES.get(code, (code, code))
+    return en if lang == "en" else zh
+
+
+def assessment_noun(scheme: Any, lang: str) -> str:
+    """考核 for an assessment scheme (the Beijing measures), 评价 for a performance
+    evaluation (the notice): the word the scheme's own name uses."""
+    if lang == "en":
+        return "assessment" if "考核" in scheme.name else "evaluation"
+    return "考核" if "考核" in scheme.name else "评价"
+
+
 def label(key: str, lang: str, **values: Any) -> str:
     """A label in the report's language, with ``values`` filled in."""
     zh, en = LABELS[key]
@@ -109,41 +136,14 @@ def section_title(key: str, position: int, lang: str) -> str:
     return f"{CHINESE_NUMERALS[position - 1]}、{zh}"
 
 
-def is_missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def fmt_score(x: float | None) -> str:
-    """A score or total: two decimals."""
-    return DASH if is_missing(x) else f"{float(x):.2f}"  # type: ignore[arg-type]
-
-
 def fmt_z(x: float | None) -> str:
     """A z-score (标准得分): two decimals."""
     return DASH if is_missing(x) else f"{float(x):.2f}"  # type: ignore[arg-type]
 
 
-def fmt_value(x: float | None) -> str:
-    """An indicator value: four decimals (ratios such as 0.7553 need them)."""
-    return DASH if is_missing(x) else f"{float(x):,.4f}"  # type: ignore[arg-type]
-
-
-def fmt_amount(x: float | None) -> str:
-    """A base-data number: thousands separators, decimals only when present."""
-    if is_missing(x):
-        return DASH
-    value = float(x)  # type: ignore[arg-type]
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-
-
-def fmt_change(x: float | None) -> str:
-    """A change in points: always signed."""
-    return DASH if is_missing(x) else f"{float(x):+.2f}"  # type: ignore[arg-type]
-
-
-def fmt_percent(x: float | None, decimals: int = 1) -> str:
-    """A fraction as percent: -0.1234 -> '-12.3%'."""
-    return DASH if is_missing(x) else f"{float(x) * 100:.{decimals}f}%"  # type: ignore[arg-type]
+def fmt_share(x: float | None) -> str:
+    """A share of units (a fraction) as a percentage with two decimals."""
+    return fmt_ratio(x)
 
 
 def fmt_weight(x: float) -> str:

@@ -22,25 +22,38 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from kaoping.reports import drafts
 from kaoping.reports.analysis import UnitFacts, unit_facts
 from kaoping.reports.model import Chart, Cover, Paragraph, ReportDocument, Section, Table
 from kaoping.reports.narratives import paragraphs
+from kaoping.reports.signing import finish
 from kaoping.reports.text import (
     SECTION_KEYS,
-    fmt_amount,
+    assessment_noun,
     fmt_change,
     fmt_rank,
     fmt_rank_change,
     fmt_score,
-    fmt_value,
     fmt_weight,
     fmt_z,
     label,
+    normalisation_name,
     pick,
     section_title,
 )
+from kaoping.scoring.display import (
+    fmt_cell,
+    fmt_growth,
+    indicator_cell,
+    indicator_kind,
+    natural_value,
+)
+from kaoping.scoring.display import (
+    fmt_change as fmt_value_change,
+)
+from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.schemes import Scheme
 
@@ -56,6 +69,12 @@ def build_unit_report(
     issuer: str = "",
     date: str | None = None,
     charts: bool = True,
+    client: str = "",
+    number: str = "",
+    team: Sequence[tuple[str, str]] = (),
+    final: bool = False,
+    awards: Sequence[Mapping[str, Any]] = (),
+    criticism: Sequence[Mapping[str, Any]] = (),
 ) -> ReportDocument:
     """Build the report of ``unit_code``.
 
@@ -71,35 +90,48 @@ def build_unit_report(
     previous : EvaluationResult, optional
         The same period last year, for year-on-year changes (同比) of every indicator.
     history : sequence of EvaluationResult
-        Earlier rounds in time order, for the trend chart; the last is the previous period
-        (环比). Empty: the previous period is last year.
+        Earlier rounds in time order, for the trend chart; the latest of the same year is
+        the previous period (环比). Annual rounds have no separate 环比.
     issuer : str
         The agency or office issuing the report, shown on the cover.
     date : str, optional
         The date shown on the cover (default: today).
     charts : bool
         Draw the charts (False makes drafts for editing faster).
+    client, number, team, final
+        委托单位, report number, the evaluation team ((name, role) pairs) and the final mode
+        (see :func:`kaoping.reports.signing.sign`).
+    awards, criticism : sequences of mappings
+        The round's award and criticism lists (``unit_code``, ``tier``, ``reason``): the
+        report states the unit's own award or criticism and why.
     """
     facts = unit_facts(result, unit_code, previous=previous, history=history, lang=lang)
+    for item in awards:
+        if _get(item, "unit_code") == facts.code:
+            facts.award, facts.award_reason = _get(item, "tier"), _get(item, "reason")
+    for item in criticism:
+        if _get(item, "unit_code") == facts.code:
+            facts.criticism = _get(item, "reason")
     texts = dict(narratives or {})
     average = _average_label(result.scheme, lang)
     year = facts.year or result.scheme.year
     year_text = label("year_prefix", lang, year=year) if year else ""
+    title = report_title(result.scheme, year_text, lang, round_report=False)
     doc = ReportDocument(
-        title=label("unit_title", lang, year=year_text),
+        title=title,
         lang=lang,
         kind="unit",
         unit_code=facts.code,
         toc_title=label("toc", lang),
-        footer=f"{facts.name} {label('unit_title', lang, year=year_text)}",
+        footer=f"{facts.name} {title}",
     )
     doc.cover = Cover(
-        title=label("unit_title", lang, year=year_text),
+        title=title,
         subtitle=facts.name,
         fields=[
             (label("unit", lang), f"{facts.name}（{facts.code}）"),
             (label("scheme", lang), f"{result.scheme.name_for(lang)}"),
-            (label("scheme_version", lang), f"{result.scheme.code} {result.scheme.version}"),
+            (label("scheme_version", lang), result.scheme.version),
         ],
         issuer=issuer,
         date=date or _today(lang),
@@ -117,6 +149,7 @@ def build_unit_report(
                         drafts.draft_problems(facts, lang, average), lang)  # fmt: skip
     _narrative_or_draft(sections["suggestions"], texts.get("suggestions"),
                         drafts.draft_suggestions(result, facts, lang), lang)  # fmt: skip
+    finish(doc, issuer, client, number, team, final)
     return doc
 
 
@@ -128,20 +161,47 @@ def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
     ranked = facts.ranked
     section.add(Paragraph(pick(
         lang,
-        "本次评价依据《{scheme}》，共有 {n} 个单位参评。{name}综合得分 {total} 分，"
-        "在 {n} 个单位中排名第 {rank} 位，评价等级为“{grade}”；参评单位平均得分 {mean} 分。",
+        "本次{noun}依据《{scheme}》，共有 {n} 个单位参加。{name}综合得分 {total} 分，"
+        "在 {n} 个单位中排名第 {rank} 位，等级为“{grade}”；平均得分 {mean} 分。",
         "Under {scheme}, {n} units were evaluated. {name} scored {total}, ranking {rank} of "
         "{n}, grade “{grade}”; the average total is {mean}.",
         scheme=result.scheme.name_for(lang), n=ranked, name=facts.name,
-        total=fmt_score(facts.total), rank=facts.rank or "—", grade=facts.grade or "—",
+        noun=assessment_noun(result.scheme, lang), total=fmt_score(facts.total), rank=facts.rank or "—", grade=facts.grade or "—",
         mean=fmt_score(facts.mean_total),
     )))  # fmt: skip
-    rows = [[name, fmt_amount(value), unit] for name, unit, value in facts.fields]
+    with_previous = any(not math.isnan(f.previous) for f in facts.fields)
+    columns = [label("field", lang), label("this_period", lang)]
+    if with_previous:
+        columns += [
+            label("previous_year", lang),
+            label("yoy", lang),
+            pick(lang, "增长率", "Growth"),
+        ]
+    columns.append(label("measure", lang))
+    rows = []
+    for f in facts.fields:
+        row = [f.label, fmt_cell(f.value, f.kind)]
+        if with_previous:
+            change = f.value - f.previous
+            row += [fmt_cell(f.previous, f.kind),
+                    fmt_value_change(change, f.kind, "" if f.kind == "percent" else f.unit, lang)
+                    if f.kind in ("ratio", "percent") else _signed_cell(change, f.kind),
+                    fmt_growth(f.value, f.previous) if f.kind in ("amount", "people") else "—"]  # fmt: skip
+        row.append(f.unit)
+        rows.append(row)
     section.add(Table(
-        columns=[label("field", lang), label("value", lang), label("measure", lang)],
-        rows=rows, numeric=(1,), widths=(6, 2, 1.2), key="base_data",
-        caption=pick(lang, "表1 {name}基础数据", "Table 1. Base data of {name}", name=facts.name),
+        columns=columns, rows=rows, numeric=tuple(range(1, len(columns) - 1)),
+        widths=(5.2, 1.9, 1.9, 1.9, 1.4, 1.1) if with_previous else (6, 2, 1.2), key="base_data",
+        caption=pick(lang, "{name}基础数据", "Base data of {name}", name=facts.name),
     ))  # fmt: skip
+
+
+def _signed_cell(change: float, kind: str) -> str:
+    """A signed change in a table cell: '+1,234.00', '+12' (people)."""
+    text = fmt_cell(abs(change), kind)
+    if text == "—" or math.isnan(change):
+        return "—"
+    return ("+" if change > 0 else "-" if change < 0 else "") + text
 
 
 def _targets(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
@@ -157,7 +217,7 @@ def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
     for ind in scheme.indicators:
         group = scheme.group(ind.group)
         rows.append([
-            ind.code, ind.name_for(lang), f"{group.code} {group.name_for(lang)}",
+            ind.code, display_name(ind, lang), f"{group.code} {group.name_for(lang)}",
             fmt_weight(ind.weight), fmt_weight(scheme.absolute_weight(ind.code)),
             standards_text(ind, lang),
         ])  # fmt: skip
@@ -202,6 +262,16 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
     change = drafts.change_sentence(facts, lang)
     if change:
         section.add(Paragraph(change))
+    if facts.award:
+        section.add(Paragraph(pick(lang, "{name}在本次{noun}中获得{tier}{why}。",
+                                   "{name} won the {tier} in this round{why}.", name=facts.name,
+                                   noun=assessment_noun(result.scheme, lang), tier=facts.award,
+                                   why=f"（{facts.award_reason}）" if facts.award_reason else "")))  # fmt: skip
+    if facts.criticism is not None:
+        section.add(Paragraph(pick(lang, "{name}被列入本次{noun}的通报批评名单{why}。",
+                                   "{name} is on this round's criticism list{why}.", name=facts.name,
+                                   noun=assessment_noun(result.scheme, lang),
+                                   why=f"，原因：{facts.criticism}" if facts.criticism else "")))  # fmt: skip
     if facts.adjustments:
         items = "；".join(f"{fmt_change(p)}（{reason}）" for p, reason in facts.adjustments)
         section.add(Paragraph(pick(lang, "加减分：{items}，基础得分 {base} 分。",
@@ -235,8 +305,10 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
                label("rank", lang)]  # fmt: skip
     rows = []
     for f in facts.indicators:
-        row = [f.code, f.name, fmt_value(f.value) if f.applicable else label("not_applicable", lang),
-               fmt_value(f.mean_value), fmt_z(f.z), fmt_score(f.score), fmt_rank(f.rank, f.ranked)]  # fmt: skip
+        row = [f.code, display_name(f.spec, lang),
+               indicator_cell(f.spec, f.value) if f.applicable else label("not_applicable", lang),
+               indicator_cell(f.spec, f.mean_value), fmt_z(f.z), fmt_score(f.score),
+               fmt_rank(f.rank, f.ranked)]  # fmt: skip
         if has_standards:
             row.append(fmt_change(f.points) if f.points else "")
         rows.append(row)
@@ -247,16 +319,14 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
         widths=(0.8, 5.2, 1.5, 1.5, 1.2, 1.2, 1.2, 1.2)[: len(columns)], key="indicator_scores",
         caption=pick(lang, "表4 二级指标值、标准得分、得分及排名",
                      "Table 4. Indicator values, z-scores, scores and ranks"),
-        note=pick(lang, "注：标准得分 =（指标值 − 平均值）/ 标准差；排名为该指标得分在全部参评单位中的名次。",
-                  "Note: z-score = (value − mean) / standard deviation; rank of the indicator "
-                  "score among all units."),
+        note=_method_note(result.scheme, lang),
     ))  # fmt: skip
     _strengths(indicators, facts, lang, average)
     _standards(indicators, result, facts, lang)
 
     comparison = section.add_subsection("achievement.changes",
                                         pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"))  # fmt: skip
-    _changes(comparison, facts, lang, has_history=bool(history))
+    _changes(comparison, facts, lang, has_history=facts.sequential is not None)
     if charts:
         from kaoping.reports.charts import ranking_chart, trend_chart
 
@@ -300,41 +370,81 @@ def _standards(section: Section, result, facts: UnitFacts, lang: str) -> None:
     )))  # fmt: skip
 
 
+def _method_note(scheme: Scheme, lang: str) -> str:
+    """The note under the indicator table: the normalisations this scheme actually uses."""
+    used = list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
+    names = "；".join(normalisation_name(code, lang) for code in used)
+    return pick(lang, "注：指标值按本方案的标准化方法换算为得分：{names}。排名为该指标得分在全部参评"
+                      "单位中的名次。逆向指标按原值列示，数值越低越好。",
+                "Note: values become scores by the scheme's normalisation: {names}. Rank of the "
+                "indicator score among all units. Reverse indicators are shown as they are "
+                "(lower is better).", names=names)  # fmt: skip
+
+
 def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -> None:
-    prev, seq = facts.previous, facts.sequential
+    prev, seq = facts.previous, facts.sequential if has_history else None
     if prev is None and seq is None:
         section.add(Paragraph(pick(lang, "未提供上年（上期）评价结果，本报告不作同比、环比分析。",
                                    "No earlier evaluation was given: no comparisons.")))  # fmt: skip
         return
+    section.add(Paragraph(pick(
+        lang,
+        "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
+        "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
+        "Scores are positions among the units of the same year (the average is about the same "
+        "every year): a change of score is a change of position, not of level; the values' "
+        "changes below show the level.")))  # fmt: skip
     columns = [label("item", lang), label("this_period", lang), label("previous_year", lang),
-               label("yoy", lang), label("previous_period", lang), label("sequential", lang)]  # fmt: skip
+               label("yoy", lang)]  # fmt: skip
+    if seq is not None:
+        columns += [label("previous_period", lang), label("sequential", lang)]
 
     def pair(now: float, then: float | None) -> list[str]:
         if then is None or math.isnan(then):
             return ["—", "—"]
         return [fmt_score(then), fmt_change(now - then)]
 
-    rows = [[label("total", lang), fmt_score(facts.total),
-             *pair(facts.total, prev.total if prev else None),
-             *pair(facts.total, seq.total if seq else None)]]  # fmt: skip
-    rows.append([label("rank", lang), str(facts.rank or "—"),
-                 str(prev.rank or "—") if prev else "—",
-                 fmt_rank_change(prev.rank - facts.rank if prev and prev.rank and facts.rank else None, lang),
-                 str(seq.rank or "—") if seq else "—",
-                 fmt_rank_change(seq.rank - facts.rank if seq and seq.rank and facts.rank else None, lang)])  # fmt: skip
+    def value_pair(f, then: float) -> list[str]:
+        if math.isnan(then) or not f.applicable:
+            return ["—", "—"]
+        kind, unit = indicator_kind(f.spec), f.spec.unit
+        change = natural_value(f.spec, f.value) - natural_value(f.spec, then)
+        return [
+            indicator_cell(f.spec, then),
+            fmt_value_change(change, kind, "" if kind in ("ratio", "percent") else unit, lang),
+        ]
+
+    rows = [
+        [
+            label("total", lang),
+            fmt_score(facts.total),
+            *pair(facts.total, prev.total if prev else None),
+        ]
+    ]
+    rank_row = [label("rank", lang), str(facts.rank or "—"), str(prev.rank or "—") if prev else "—",
+                fmt_rank_change(prev.rank - facts.rank if prev and prev.rank and facts.rank else None, lang)]  # fmt: skip
+    if seq is not None:
+        rows[0] += pair(facts.total, seq.total)
+        rank_row += [str(seq.rank or "—"),
+                     fmt_rank_change(seq.rank - facts.rank if seq.rank and facts.rank else None, lang)]  # fmt: skip
+    rows.append(rank_row)
     for g in facts.groups:
-        rows.append([f"{g.code} {g.name}", fmt_score(g.score), *pair(g.score, g.previous_score),
-                     *pair(g.score, g.sequential_score)])  # fmt: skip
+        row = [f"{g.code} {g.name}", fmt_score(g.score), *pair(g.score, g.previous_score)]
+        if seq is not None:
+            row += pair(g.score, g.sequential_score)
+        rows.append(row)
     for f in facts.indicators:
-        if not math.isnan(f.previous_score) or not math.isnan(f.sequential_score):
-            rows.append([f"{f.code} {pick(lang, '得分', 'score')}", fmt_score(f.score),
-                         *pair(f.score, f.previous_score), *pair(f.score, f.sequential_score)])  # fmt: skip
-    note = "" if has_history else pick(
-        lang, "注：年度评价的上期即上年同期，环比与同比相同。",
-        "Note: for annual rounds the previous period is last year, so both changes are equal.")  # fmt: skip
-    section.add(Table(columns=columns, rows=rows, numeric=(1, 2, 3, 4, 5),
-                      widths=(3.2, 1.3, 1.5, 1.5, 1.3, 1.5), key="changes", note=note,
-                      caption=pick(lang, "表5 同比、环比变化", "Table 5. Changes")))  # fmt: skip
+        if math.isnan(f.previous_value) and math.isnan(f.sequential_value):
+            continue
+        value = indicator_cell(f.spec, f.value) if f.applicable else "—"
+        row = [f"{f.code} {f.name}", value, *value_pair(f, f.previous_value)]
+        if seq is not None:
+            row += value_pair(f, f.sequential_value)
+        rows.append(row)
+    section.add(Table(columns=columns, rows=rows, numeric=tuple(range(1, len(columns))),
+                      widths=(4.6, 1.6, 1.6, 2.2, 1.6, 2.2)[: len(columns)], key="changes",
+                      caption=pick(lang, "同比、环比变化" if seq is not None else "同比变化",
+                                   "Changes")))  # fmt: skip
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -377,6 +487,19 @@ def earlier_rounds(
 def _round_year(result: EvaluationResult) -> int:
     years = [u.year for u in result.data.units if u.year is not None]
     return min(years) if years else 0
+
+
+def _get(item: Any, key: str) -> str:
+    value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+    return "" if value is None else str(value)
+
+
+def report_title(scheme: Scheme, year_text: str, lang: str, *, round_report: bool) -> str:
+    """'2024年度就业专项资金绩效评价报告', or for an assessment scheme (考核) its own name:
+    '2024年度北京市区县就业工作综合考核报告'."""
+    if assessment_noun(scheme, lang) in ("考核", "assessment"):
+        return f"{year_text}{scheme.name_for(lang)}{pick(lang, '报告', ' report')}"
+    return label("round_title" if round_report else "unit_title", lang, year=year_text)
 
 
 def _today(lang: str) -> str:

@@ -1,7 +1,8 @@
 """The results workbook (.xlsx): ranking, indicator scores, indicator values and the method.
 
-Civil servants re-check numbers in Excel, so numbers are written unrounded (formatted to
-show 2–4 decimals) and every sheet has a frozen header and an autofilter.
+Civil servants re-check numbers in Excel, so numbers are written unrounded, as numbers, in
+the format of their kind (0.00, 0.00%, #,##0.00), under a title row, with a frozen header,
+a filter, and A4 landscape printing (:mod:`kaoping.tables.sheets`).
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaoping.reports.safe import safe_text
+from kaoping.reports.text import normalisation_name
+from kaoping.scoring.display import indicator_kind, natural_value
+from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.serialise import ranking_rows
+from kaoping.tables.sheets import HEADER_FILL, Column, number_format, write_sheet
 
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-HEADER_FONT = Font(bold=True)
+__all__ = ["safe_text", "write_results_workbook"]
 
 L = {
     "ranking": ("排名", "Ranking"),
@@ -40,6 +43,8 @@ L = {
     "rank_change": ("名次变化（+为上升）", "rank change (+ up)"),
     "na": ("不适用", "n/a"),
 }
+KINDS = {"rank": "rank", "code": "code", "name": "text", "grade": "text", "previous_rank": "rank",
+         "rank_change": "rank"}  # everything else in the ranking is a score  # fmt: skip
 
 
 def _l(key: str, lang: str) -> str:
@@ -60,114 +65,116 @@ def write_results_workbook(
     """
     wb = Workbook()
     _ranking_sheet(wb.active, result, lang)
-    _matrix_sheet(wb.create_sheet(_l("scores", lang)), result, result.scores, lang)
-    _matrix_sheet(wb.create_sheet(_l("values", lang)), result, result.values, lang)
-    _matrix_sheet(wb.create_sheet(_l("zscores", lang)), result, result.z, lang)
+    _matrix_sheet(wb.create_sheet(_l("scores", lang)), result, result.scores, lang, "scores")
+    _matrix_sheet(wb.create_sheet(_l("values", lang)), result, result.values, lang, "values")
+    _matrix_sheet(wb.create_sheet(_l("zscores", lang)), result, result.z, lang, "zscores")
     _method_sheet(wb.create_sheet(_l("method", lang)), result, lang)
     for add in extra_sheets:
         add(wb)
     wb.save(path)
 
 
+def _title(result: EvaluationResult, key: str, lang: str) -> str:
+    years = sorted({u.year for u in result.data.units if u.year is not None})
+    year = f"{years[-1]}年度" if years and lang != "en" else (f"{years[-1]} " if years else "")
+    return f"{year}{result.scheme.name_for(lang)} — {_l(key, lang)}"
+
+
 def _ranking_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
     ws.title = _l("ranking", lang)
     rows = ranking_rows(result)
     keys = list(rows[0]) if rows else ["rank", "code", "name", "total", "grade"]
-    headers = []
+    columns = []
     for key in keys:
-        if key in L:
-            headers.append(_l(key, lang))
-        else:  # a top group code
-            group = result.scheme.group(key)
-            headers.append(f"{key} {group.name_for(lang)}")
-    ws.append(headers)
-    for row in rows:
-        ws.append([safe_text(row[k]) for k in keys])
-    _finish(ws, number_columns=range(4, len(keys) + 1))
+        # a key of the ranking row, or a top group's code
+        header = _l(key, lang) if key in L else f"{key} {result.scheme.group(key).name_for(lang)}"
+        columns.append(Column(header, KINDS.get(key, "score")))
+    write_sheet(ws, _title(result, "ranking", lang), columns,
+                [[row[k] for k in keys] for row in rows], lang=lang, freeze_columns=3)  # fmt: skip
 
 
-def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str) -> None:
+def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str, key: str) -> None:
+    """One row per unit, one column per indicator: scores, z-scores, or values in their own
+    display kind (a reverse indicator written as the quantity itself)."""
     scheme = result.scheme
-    ws.append(
-        [_l("rank", lang), _l("code", lang), _l("name", lang)]
-        + [f"{i.code} {i.name_for(lang)}" for i in scheme.indicators]
-    )
+    values = key == "values"
+    columns = [Column(_l("rank", lang), "rank"), Column(_l("code", lang), "code"),
+               Column(_l("name", lang), "text")]  # fmt: skip
+    for ind in scheme.indicators:
+        name = display_name(ind, lang) if values else ind.name_for(lang)
+        kind = indicator_kind(ind) if values else ("score" if key == "scores" else "number")
+        columns.append(Column(f"{ind.code} {name}", kind))
+    rows = []
     for u in result.order():
         unit = result.data.units[u]
-        cells: list[Any] = [
-            int(result.ranks[u]) or None,
-            safe_text(unit.code),
-            safe_text(unit.name),
-        ]
-        for j in range(len(scheme.indicators)):
+        cells: list[Any] = [int(result.ranks[u]) or None, unit.code, unit.name]
+        for j, ind in enumerate(scheme.indicators):
             value = float(matrix[u, j])
-            cells.append(_l("na", lang) if value != value else value)
-        ws.append(cells)
-    _finish(ws, number_columns=range(4, len(scheme.indicators) + 4))
+            if value != value:
+                cells.append(_l("na", lang))
+            else:
+                cells.append(natural_value(ind, value) if values else value)
+        rows.append(cells)
+    write_sheet(ws, _title(result, key, lang), columns, rows, lang=lang, freeze_columns=3)
 
 
 def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
+    """The method in the users' words: scheme, normalisation, weights, statistics,
+    grades, constraints and assumptions."""
     scheme = result.scheme
     r = scheme.scoring
     zh = lang != "en"
-    ws.append(["项目" if zh else "item", "内容" if zh else "value"])
+    sd = ("总体标准差（除以 n）" if zh else "population (n)") if r.sd == "population" else (
+        "样本标准差（除以 n − 1）" if zh else "sample (n − 1)")  # fmt: skip
+    na = {"renormalise": ("不计入，同组其余指标权重按比例放大", "left out, siblings scaled up"),
+          "zero": ("按 0 分计", "counted as 0"),
+          "mean": ("按可计算单位的平均得分计", "counted as the mean score")}.get(
+              r.not_applicable, (r.not_applicable, r.not_applicable))  # fmt: skip
     info = [
-        ("方案编码" if zh else "scheme code", scheme.code),
         ("方案名称" if zh else "scheme name", scheme.name_for(lang)),
         ("版本" if zh else "version", scheme.version),
         ("方案指纹 SHA-256" if zh else "scheme SHA-256", scheme.sha256),
         ("基础数据指纹 SHA-256" if zh else "input SHA-256", result.data.sha256 or ""),
         ("基础数据文件" if zh else "input file", result.data.source or ""),
-        ("标准化方法" if zh else "normalisation", r.normalisation),
-        ("标准差" if zh else "standard deviation", r.sd),
+        ("标准化方法" if zh else "normalisation", normalisation_name(r.normalisation, lang)),
+        ("标准差" if zh else "standard deviation", sd),
         ("百分制换算" if zh else "100-point mapping",
          f"{r.base:g} + {r.scale:g} × z，限定 {r.floor:g}～{r.cap:g}" if zh
          else f"{r.base:g} + {r.scale:g} × z within {r.floor:g}–{r.cap:g}"),
-        ("不适用指标" if zh else "not applicable", r.not_applicable),
+        ("不适用指标" if zh else "not applicable", na[0] if zh else na[1]),
     ]  # fmt: skip
-    for row in info:
-        ws.append([row[0], safe_text(row[1])])
+    write_sheet(ws, _title(result, "method", lang),
+                [Column("项目" if zh else "item"), Column("内容" if zh else "value")], info,
+                lang=lang)  # fmt: skip
+    ws.auto_filter.ref = None
     ws.append([])
-    ws.append(["指标" if zh else "indicator", "名称" if zh else "name", "所属" if zh else "group",
-               "组内权重" if zh else "weight", "占总分权重" if zh else "share of total",
-               "公式" if zh else "formula", "均值" if zh else "mean", "标准差" if zh else "sd",
-               "可计算单位数" if zh else "n"])  # fmt: skip
-    header_row = ws.max_row
+    header = ["指标" if zh else "indicator", "名称" if zh else "name", "所属" if zh else "group",
+              "组内权重" if zh else "weight", "占总分权重" if zh else "share of total",
+              "公式" if zh else "formula", "标准化方法" if zh else "normalisation",
+              "均值" if zh else "mean", "标准差" if zh else "sd", "可计算单位数" if zh else "n"]  # fmt: skip
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
     for ind in scheme.indicators:
         st = result.stats[ind.code]
-        ws.append([ind.code, ind.name_for(lang), ind.group, ind.weight,
+        kind = indicator_kind(ind)
+        mean = st.get("mean")
+        ws.append([ind.code, display_name(ind, lang), ind.group, ind.weight,
                    scheme.absolute_weight(ind.code), safe_text(ind.formula.text),
-                   st.get("mean"), st.get("sd"), st["n"]])  # fmt: skip
-    for cell in ws[header_row]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-    for row in ws.iter_rows(min_row=header_row + 1, min_col=4, max_col=5):
-        for cell in row:
-            cell.number_format = "0.00%"
+                   normalisation_name(ind.normalisation, lang),
+                   None if mean is None else natural_value(ind, mean), st.get("sd"), st["n"]])  # fmt: skip
+        row = ws[ws.max_row]
+        row[3].number_format = row[4].number_format = "0.00%"
+        row[7].number_format = row[8].number_format = number_format(kind)
     ws.append([])
     ws.append(["等级" if zh else "grades"]
               + [f"{b.name_for(lang)} ≥ {b.min:g}" for b in scheme.grades])  # fmt: skip
-    ws.append(["权重约束" if zh else "weight constraints", "；".join(scheme.constraints)])
+    if scheme.constraints:
+        ws.append(["权重约束" if zh else "weight constraints", "；".join(scheme.constraints)])
     ws.append([])
     ws.append(["假设与说明" if zh else "assumptions"])
     for text in scheme.assumptions:
         ws.append(["", safe_text(text)])
-    _finish(ws, number_columns=(), autofilter=False)
     ws.column_dimensions["B"].width = 60
-
-
-def _finish(ws: Worksheet, number_columns: Iterable[int], autofilter: bool = True) -> None:
-    for cell in ws[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for col in number_columns:
-        for row in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-            for cell in row:
-                if isinstance(cell.value, float):
-                    cell.number_format = "0.0000"
-    for idx in range(1, ws.max_column + 1):
-        ws.column_dimensions[get_column_letter(idx)].width = 14 if idx > 3 else 12
-    ws.freeze_panes = "D2" if ws.max_column > 3 else "A2"
-    if autofilter and ws.max_row > 1:
-        ws.auto_filter.ref = ws.dimensions
+    ws.column_dimensions["F"].width = 40

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from kaoping.reports.model import ReportDocument
 from kaoping.reports.workbook import safe_text, write_results_workbook
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.tables.sheets import print_setup
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 SHEET_TITLE_LIMIT = 31  # Excel's limit on sheet names
@@ -40,13 +41,18 @@ def report_tables_sheet(doc: ReportDocument) -> Callable[[Workbook], None]:
                 cell.fill = HEADER_FILL
                 cell.alignment = Alignment(wrap_text=True)
             for row in table.rows:
-                ws.append([_cell(v, i in table.numeric) for i, v in enumerate(row)])
+                cells = [_cell(v, i in table.numeric) for i, v in enumerate(row)]
+                ws.append([value for value, _ in cells])
+                for cell, (_, fmt) in zip(ws[ws.max_row], cells, strict=False):
+                    if fmt:
+                        cell.number_format = fmt
             if table.note:
                 ws.append([safe_text(table.note)])
         ws.column_dimensions["A"].width = 14
         ws.column_dimensions["B"].width = 40
         for letter in "CDEFGHIJKL":
             ws.column_dimensions[letter].width = 14
+        print_setup(ws, doc.title, doc.lang, title_rows="")
 
     return add
 
@@ -58,13 +64,19 @@ def render_xlsx(
     write_results_workbook(result, path, doc.lang, extra_sheets=[report_tables_sheet(doc)])
 
 
-def _cell(text: str, numeric: bool):
-    """Numbers stay numbers in Excel (so they can be re-checked); the rest is text."""
+def _cell(text: str, numeric: bool) -> tuple[object, str]:
+    """Numbers stay numbers in Excel (so they can be re-checked and summed), in the format
+    they were shown in: '75.52%' -> 0.7552 as 0.00%, '12,277.80' as #,##0.00, '18,023' as
+    #,##0. The rest is text."""
     if numeric:
-        plain = text.replace(",", "").replace("%", "")
+        plain = text.replace(",", "").replace("%", "").replace("−", "-")
         try:
             value = float(plain)
         except ValueError:
-            return safe_text(text)
-        return value / 100 if text.endswith("%") else value
-    return safe_text(text)
+            return safe_text(text), ""
+        if text.endswith("%"):
+            return value / 100, "0.00%"
+        if "." not in plain:
+            return value, "#,##0"
+        return value, "#,##0.00" if "," in text or abs(value) >= 1000 else "0.00"
+    return safe_text(text), ""

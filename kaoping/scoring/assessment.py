@@ -500,7 +500,7 @@ def _check_expert_items(
         for item in items:
             if rules.panel_of(item.code) is None:
                 problems.append(Problem("assessment.item_without_panel", file=scheme.path,
-                                        params={"item": f"{item.code} {item.name}"}))  # fmt: skip
+                                        params={"item": _item_name(scheme, item.code)}))  # fmt: skip
     for item in items:
         column = data.columns.get(item.field)
         if column is None:
@@ -510,7 +510,7 @@ def _check_expert_items(
         if missing:
             problems.append(Problem(
                 "assessment.item_unscored", file=data.source,
-                params={"item": f"{item.code} {item.name}", "count": len(missing),
+                params={"item": _item_name(scheme, item.code), "count": len(missing),
                         "units": "、".join(missing[:20]) + ("…" if len(missing) > 20 else ""),
                         "hint": ("" if have_sheet else
                                  ("；请用 --experts 提供专家评分表",
@@ -518,6 +518,12 @@ def _check_expert_items(
             ))  # fmt: skip
     if problems:
         raise DataError(problems)
+
+
+def _item_name(scheme: Scheme, code: str) -> tuple[str, str]:
+    """An item's code and name, in Chinese and English."""
+    ind = scheme.indicator(code)
+    return f"{code} {ind.name_for('zh')}", f"{code} {ind.name_for('en')}"
 
 
 def _num(x: Any) -> float | None:

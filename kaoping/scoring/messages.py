@@ -141,8 +141,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- base-data tables ---------------------------------------------------------
     "data.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),
     "data.unsupported_format": (
-        "不支持的文件类型“{suffix}”，请使用 .xlsx 或 .csv",
-        "unsupported file type “{suffix}”, use .xlsx or .csv",
+        "不支持的文件类型“{suffix}”，请使用 .xlsx、.csv 或 Unicode 文本（.txt）",
+        "unsupported file type “{suffix}”, use .xlsx, .csv or Unicode text (.txt)",
     ),
     "data.encoding": (
         "文件编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx",
@@ -182,6 +182,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "工作簿中没有可见的工作表（隐藏的工作表不会被读取）；请取消隐藏“基础数据”工作表",
         "the workbook has no visible worksheet (hidden sheets are never read): unhide the "
         "sheet “基础数据”",
+    ),
+    # --- plausibility (warnings: kaoping.tables.plausibility) -------------------------
+    "plausibility.range": (
+        "{unit}：值 {value} 超出通常范围 {min}～{max}{hint}",
+        "{unit}: the value {value} is outside the usual range {min}–{max}{hint}",
+    ),
+    "plausibility.people_without_money": (
+        "{unit}：有 {value} 人享受，但“{other}”为 0",
+        "{unit}: {value} people benefited, but “{other}” is 0",
+    ),
+    "plausibility.money_without_people": (
+        "{unit}：支出 {value}，但享受人数“{other}”为 0",
+        "{unit}: {value} was spent, but the number of people “{other}” is 0",
+    ),
+    "plausibility.share": (
+        "{unit}：值 {value} 大于“{whole}”（占 {share}），比例超过 100%",
+        "{unit}: the value {value} exceeds “{whole}” ({share}), a share over 100%",
+    ),
+    "plausibility.previous": (
+        "{unit}：填报的上年数 {value} 与上年基础数据 {last_year} 不一致",
+        "{unit}: last year's figure {value} differs from last year's data {last_year}",
+    ),
+    "plausibility.outlier": (
+        "{unit}：值 {value} 与其他单位相差悬殊（稳健 z = {z}，阈值 {limit}），请核对单位和小数点",
+        "{unit}: the value {value} is far from the other units' (robust z = {z}, limit "
+        "{limit}): check the unit of measure and the decimal point",
+    ),
+    "plausibility.all_zero": (
+        "{unit}：所有金额均为 0，该单位将只按其余指标排名定级",
+        "{unit}: every amount is 0; the unit would be ranked on its other indicators alone",
+    ),
+    "plausibility.year": (
+        "{unit}：年度为 {value}，与本轮评价年度 {round_year} 不符",
+        "{unit}: the year is {value}, not the round's year {round_year}",
+    ),
+    "scheme.plausibility_field": (
+        "合理性检查的“{key}”应为方案中的字段，而不是“{field}”",
+        "the plausibility check's “{key}” must be a field of the scheme, not “{field}”",
     ),
     "data.no_header": (
         "找不到表头行：前 10 行中没有一行主要由方案的字段名称或代码组成（例如{examples}）",

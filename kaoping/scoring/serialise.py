@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from kaoping.scoring.evaluation import EvaluationResult
-from kaoping.scoring.messages import DEFAULT_LANGUAGE
+from kaoping.scoring.evaluation import REASON_CODES, EvaluationResult
+from kaoping.scoring.messages import DEFAULT_LANGUAGE, Problem
 
 
 def result_to_dict(result: EvaluationResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -36,8 +36,9 @@ def result_document(
     scheme = result.scheme
 
     def units() -> Iterator[dict[str, Any]]:
+        rows = _Rows(result, lang)  # the arrays as Python lists, converted once
         for u in result.order():
-            entry = unit_entry(result, u, lang)
+            entry = rows.entry(u)
             if extend is not None:
                 extend(u, entry)
             yield entry
@@ -56,35 +57,60 @@ def result_document(
 
 def unit_entry(result: EvaluationResult, u: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """Unit ``u``'s entry of the JSON document: total, rank, grade, groups, indicators."""
-    scheme = result.scheme
-    unit = result.data.units[u]
-    indicators = {}
-    for j, ind in enumerate(scheme.indicators):
-        problem = result.reason_problem(u, j)
-        indicators[ind.code] = {
-            "value": _num(result.values[u, j]),
-            "z": _num(result.z[u, j]),
-            "score": _num(result.scores[u, j]),
-            "adjustment": float(result.standard_points[u, j]),
-            "status": "ok" if problem is None else "not_applicable",
-            "reason": None if problem is None else problem.text(lang),
+    return _Rows(result, lang).entry(u)
+
+
+class _Rows:
+    """The unit entries of a result, each built from its rows converted to Python lists at
+    once (not cell by cell; and one unit at a time, so memory stays flat)."""
+
+    def __init__(self, result: EvaluationResult, lang: str) -> None:
+        self.result = result
+        self.codes = result.scheme.indicator_codes
+        self.totals = result.totals.tolist()
+        self.ranks = result.ranks.tolist()
+        self.groups = {code: scores.tolist() for code, scores in result.group_scores.items()}
+        self.texts = {code: Problem(key).text(lang) for code, key in REASON_CODES.items()}
+        self.base = result.base_totals.tolist() if result.adjustments else None
+        self.bonus = result.bonus.tolist() if result.adjustments else None
+
+    def entry(self, u: int) -> dict[str, Any]:
+        result = self.result
+        unit = result.data.units[u]
+        values, z = result.values[u].tolist(), result.z[u].tolist()
+        scores, points = result.scores[u].tolist(), result.standard_points[u].tolist()
+        indicators = {}
+        for j, (code, reason) in enumerate(zip(self.codes, result.reasons[u].tolist(),
+                                               strict=True)):  # fmt: skip
+            text = self.texts.get(reason)
+            indicators[code] = {
+                "value": _nan_none(values[j]),
+                "z": _nan_none(z[j]),
+                "score": _nan_none(scores[j]),
+                "adjustment": points[j],
+                "status": "ok" if text is None else "not_applicable",
+                "reason": text,
+            }
+        entry: dict[str, Any] = {
+            "code": unit.code,
+            "name": unit.name,
+            "year": unit.year,
+            "total": _nan_none(self.totals[u]),
+            "rank": self.ranks[u] or None,
+            "grade": result.grades[u],
+            "groups": {code: _nan_none(scores[u]) for code, scores in self.groups.items()},
+            "indicators": indicators,
         }
-    entry: dict[str, Any] = {
-        "code": unit.code,
-        "name": unit.name,
-        "year": unit.year,
-        "total": _num(result.totals[u]),
-        "rank": int(result.ranks[u]) or None,
-        "grade": result.grades[u],
-        "groups": {code: _num(scores[u]) for code, scores in result.group_scores.items()},
-        "indicators": indicators,
-    }
-    if result.adjustments:
-        entry["base_total"] = _num(result.base_totals[u])
-        entry["bonus"] = float(result.bonus[u])
-    if result.previous is not None:
-        entry["previous"] = _previous(result, u)
-    return entry
+        if self.base is not None and self.bonus is not None:
+            entry["base_total"] = _nan_none(self.base[u])
+            entry["bonus"] = self.bonus[u]
+        if result.previous is not None:
+            entry["previous"] = _previous(result, u)
+        return entry
+
+
+def _nan_none(x: float) -> float | None:
+    return None if x != x else x  # NaN is the one float unequal to itself
 
 
 def iter_json(document: Any) -> Iterator[str]:

@@ -602,23 +602,40 @@ def _name(source: str | Path | bytes) -> str | None:
 
 
 def write_rows_xlsx(
-    path: str | Path, sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]
+    path: str | Path,
+    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]],
+    *,
+    title: str = "",
+    totals: Sequence[str] = (),
+    lang: str = "zh",
 ) -> None:
-    """Write sheets of plain rows (a header row, then values) to an .xlsx file."""
+    """Write sheets of plain rows (a header row, then values) to an .xlsx file, for finance
+    staff (:mod:`kaoping.tables.sheets`): a title row, numbers as numbers in their format,
+    是/否, and a 合计 row summing the columns named in ``totals``."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from kaoping.tables.sheets import Column, write_sheet
 
     wb = Workbook()
     wb.remove(wb.active)
     for name, (headers, rows) in sheets.items():
-        ws = wb.create_sheet(name[:31])
-        ws.append(list(headers))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([_safe(v) for v in row])
-        ws.freeze_panes = "A2"
+        rows = [list(r) for r in rows]
+        columns = [Column(h, _kind_of([r[j] for r in rows if j < len(r)]), h in totals)
+                   for j, h in enumerate(headers)]  # fmt: skip
+        write_sheet(wb.create_sheet(name[:31]), title or name, columns, rows, lang=lang)
     wb.save(path)
+
+
+def _kind_of(values: Sequence[Any]) -> str:
+    """The display kind of a column of plain values: 是/否, whole numbers, decimals, text."""
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "bool"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "people"
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return "number"
+    return "text"
 
 
 def _safe(value: Any) -> Any:

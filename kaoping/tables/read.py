@@ -18,7 +18,8 @@ from kaoping.tables.csv_text import read_csv_rows
 from kaoping.tables.errors import fail
 from kaoping.tables.xlsx import read_xlsx_rows
 
-CSV_SUFFIXES = (".csv",)
+# .txt: what Excel's "Unicode 文本" (UTF-16, tab-separated) saves as.
+CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 

@@ -41,9 +41,13 @@ def safe_cell(value: Any) -> Any:
 def xlsx_response(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1"
 ) -> HttpResponse:
-    """One-sheet workbook as a download: bold frozen header, every cell neutralised."""
+    """One-sheet workbook as a download: bold frozen header, every cell neutralised, numbers
+    as numbers in a number format, 是/否, printed A4 landscape with the header on every page
+    (kaoping.tables.sheets)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from kaoping.tables.sheets import print_setup
 
     workbook = Workbook()
     sheet = workbook.active
@@ -53,7 +57,11 @@ def xlsx_response(
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([("是" if v else "否") if isinstance(v, bool) else safe_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, float):
+                cell.number_format = "#,##0.00"
+    print_setup(sheet, filename.rsplit(".", 1)[0], title_rows="1:1")
     for i, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(
             10, len(str(header)) * 2 + 2

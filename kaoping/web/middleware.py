@@ -144,3 +144,30 @@ class SecurityHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+class InputBoundaryMiddleware:
+    """Refuse request parameters no form field can hold, before any view reads them.
+
+    A NUL character cannot be stored by PostgreSQL (in text or JSON): a view that saved it
+    would answer 500. No user types one; a page answers 400 with a message instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request.GET) or (request.method == "POST" and self._has_nul(request.POST)):
+            from django.http import HttpResponseBadRequest
+            from django.utils.translation import gettext as _
+
+            return HttpResponseBadRequest(
+                _("The form holds a control character (NUL) that no field accepts; "
+                  "nothing was saved."), content_type="text/plain; charset=utf-8"
+            )  # fmt: skip
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(params) -> bool:
+        return any("\x00" in key or any("\x00" in v for v in params.getlist(key))
+                   for key in params)  # fmt: skip

@@ -140,7 +140,18 @@ def can_view_overdue(user) -> bool:
 
 
 def can_run_scoring(user, round: Round) -> bool:
-    return has_role(user, Role.OFFICE, Role.AGENCY) and round.state == RoundState.SCORING
+    """Office or agency, in scoring, and not a member of any unit of the round (issue 11)."""
+    return (
+        has_role(user, Role.OFFICE, Role.AGENCY)
+        and round.state == RoundState.SCORING
+        and not is_member_of_round_unit(user, round)
+    )
+
+
+def is_member_of_round_unit(user, round: Round) -> bool:
+    """Separation of duties: whether ``user`` belongs to any unit evaluated in ``round``."""
+    own = unit_ids_of(user)
+    return bool(own) and round.units.filter(pk__in=own).exists()
 
 
 def can_view_ranking(user, round: Round) -> bool:

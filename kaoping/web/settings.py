@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "kaoping.web.middleware.InputBoundaryMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaoping.web.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -297,13 +298,19 @@ LOGGING = {
         # Django's request errors (every 500, with its traceback) and warnings (4xx).
         "django": {"handlers": list(_LOG_HANDLERS), "level": "INFO", "propagate": False},
         "django.server": {"level": "WARNING"},
+        # One line per log entry: only to syslog, when KAOPING_SYSLOG is set (below).
+        "kaoping.checkpoint": {"handlers": [], "level": "INFO", "propagate": False},
     },
 }
 if KAOPING_SYSLOG:
     LOGGING["handlers"]["syslog"] = {"class": "logging.handlers.SysLogHandler",
                                      "address": KAOPING_SYSLOG, "formatter": "line",
                                      "filters": ["context"]}  # fmt: skip
-    LOGGING["loggers"]["kaoping.checkpoint"] = {"handlers": ["syslog"], "level": "INFO"}
+    LOGGING["loggers"]["kaoping.checkpoint"] = {
+        "handlers": ["syslog"],
+        "level": "INFO",
+        "propagate": False,
+    }
 
 # The issuing body printed on report covers and certificates, e.g. "北京市财政局 北京市人力资源和社会保障局".
 KAOPING_REPORT_ISSUER = os.environ.get("KAOPING_REPORT_ISSUER", "")

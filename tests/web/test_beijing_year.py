@@ -410,7 +410,9 @@ def test_the_committee_and_roles_cannot_take_the_leading_groups_step(world, year
     assert decision.state == "proposed"
 
 
-def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(world, year, leader):
+def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(world, year, leader,
+                                                                       settings):  # fmt: skip
+    settings.KAOPING_REPORT_ISSUER = "北京市就业工作领导小组"  # no certificate without an issuer
     decision = do_propose_awards(year, acting_user=world.office)
     do_nominate(decision, kind="individual", person="张某某", title="就业工作先进个人",
                 reason="全年推荐就业 1,200 人", acting_user=world.office)  # fmt: skip

@@ -56,13 +56,14 @@ def test_hostile_upload_gets_the_readers_message(upload, name, filename, content
     ).exists()
 
 
-def test_utf16_unicode_text_is_accepted_like_the_command_line(upload, world):
+@pytest.mark.parametrize("name", ["东城区.csv", "东城区.txt"])
+def test_utf16_unicode_text_is_accepted_like_the_command_line(upload, world, name):
     demo = (EXAMPLES / "mof-2012-demo-2024.csv").read_text(encoding="utf-8-sig").splitlines()
     own = [line for line in demo[1:] if line.startswith(world.dongcheng.code + ",")]
     text = "\r\n".join(line.replace(",", "\t") for line in [demo[0], *own]) + "\r\n"
     content = text.encode("utf-16")  # what Excel's "Unicode 文本" writes: BOM, tabs
     assert content.startswith(b"\xff\xfe")
-    response = upload("东城区.csv", content)
+    response = upload(name, content)
     assert response.status_code == 200, response.content.decode()[-1500:]
     submission = Submission.objects.get(round=upload.round, unit=world.dongcheng)
     assert submission.values["local_raised"] is not None

@@ -38,13 +38,18 @@ def fill(route: str, ids: dict) -> str:
     return "/" + path
 
 
+def url_ids(round, unit) -> dict:
+    """A value for every parameter of the URL configuration."""
+    return {"round_id": round.pk, "unit_id": unit.pk, "archive_id": 1,
+            "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
+            "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
+            "year": round.year, "token_id": 1, "check_id": 1}  # fmt: skip
+
+
 @pytest.fixture
 def targets(world):
     round = world.published()
-    ids = {"round_id": round.pk, "unit_id": world.dongcheng.pk, "archive_id": 1,
-           "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-           "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
-           "year": round.year, "token_id": 1, "check_id": 1}  # fmt: skip
+    ids = url_ids(round, world.dongcheng)
     return [(name, fill(route, ids)) for route, name in patterns() if name not in PUBLIC]
 
 

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kaoping.scoring.display import DISPLAY_KINDS
 from kaoping.scoring.formulas import FormulaError, parse_condition, parse_formula
 from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes.model import (
@@ -537,7 +538,7 @@ class _SchemeBuilder:
 
         known = {"code", "name", "name_en", "group", "weight", "formula", "direction",
                  "normalisation", "params", "missing", "standards", "unit", "kind",
-                 "description"}  # fmt: skip
+                 "description", "display", "negated", "display_name", "display_name_en"}  # fmt: skip
         result = []
         for n, item in enumerate(_as_list(items)):
             code = self._str(item, "code", f"indicators[{n + 1}]")
@@ -586,6 +587,10 @@ class _SchemeBuilder:
                     unit=str(item.get("unit", "")),
                     kind=self._choice(item, "kind", where, KINDS, "quantitative"),
                     description=str(item.get("description", "")),
+                    display=self._choice(item, "display", where, ("", *DISPLAY_KINDS), ""),
+                    negated=bool(item.get("negated", False)),
+                    display_name=str(item.get("display_name", "")),
+                    display_name_en=str(item.get("display_name_en", "")),
                 )
             )
         return result

@@ -34,7 +34,10 @@ OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "p
 
 # Sections that later parts of the system read from the scheme (awards, expert rules, ...);
 # the loader keeps them in ``Scheme.sections`` and their own modules validate them.
-EXTENSION_SECTIONS = {"awards", "experts", "adjustments", "veto", "special_awards", "report"}
+EXTENSION_SECTIONS = {
+    "awards", "experts", "adjustments", "veto", "special_awards", "report",
+    "plausibility",  # warnings for unlikely values: kaoping.tables.plausibility (issue 11)
+}  # fmt: skip
 
 WEIGHT_TOLERANCE = 1e-6
 # Units of measure as English readers know them (the scheme files write them in Chinese).
@@ -150,6 +153,13 @@ class IndicatorSpec:
     kind: str = "quantitative"
     name_en: str = ""
     description: str = ""
+    # How documents write the value (kaoping.scoring.display): "" lets the unit decide.
+    display: str = ""
+    # The formula is a lower-is-better quantity times -1 (the notice's 失业率（乘 -1）):
+    # documents write the quantity itself and call the indicator reverse (逆向指标).
+    negated: bool = False
+    display_name: str = ""  # the name in running text, when the formal name is awkward
+    display_name_en: str = ""
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name

@@ -112,9 +112,9 @@ def round_results(request, round_id: int):
 def _result_json(r, codes: list[str], details: bool) -> dict:
     """One unit's stored numbers (``UnitResult``); indicators keyed by code only for those
     who may open the unit's page (a unit sees other units' totals in the ranking, no more)."""
-    if not details:
+    if not details:  # the published ranking: code, name, rank, total, grade (issue 11)
         return {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total,
-                "grade": r.grade, "groups": r.groups, "previous_total": r.previous_total}  # fmt: skip
+                "grade": r.grade}  # fmt: skip
     n = r.numbers
     indicators = {
         code: {"value": v, "z": z, "score": s}

@@ -21,6 +21,7 @@ from kaoping.web.audit.anchors import verify_log
 from kaoping.web.audit.labels import action_label
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import download, require, wants_xlsx, xlsx_response
+from kaoping.web.inputs import id_list
 from kaoping.web.permissions import can_view_log
 from kaoping.web.rounds.models import Round
 
@@ -31,7 +32,7 @@ def filtered_entries(params) -> tuple:
     """Entries matching the query parameters (newest first), and the cleaned filter values."""
     entries = AuditEntry.objects.select_related("round", "unit").order_by("-id")
     chosen = {k: (params.get(k) or "").strip() for k in FILTERS}
-    if chosen["round"].isdigit():
+    if id_list([chosen["round"]]):
         entries = entries.filter(round_id=int(chosen["round"]))
     if chosen["unit"]:
         entries = entries.filter(Q(unit__code=chosen["unit"]) | Q(unit__name=chosen["unit"]))

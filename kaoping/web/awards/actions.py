@@ -276,6 +276,9 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)
+        if not _certificate_issuer():  # a certificate without its issuer cannot be handed out
+            raise ActionError(_("Set the issuing body (KAOPING_REPORT_ISSUER) before making "
+                                "certificates."))  # fmt: skip
         busy = CertificateJob.objects.filter(decision=decision, status__in=["queued", "running"])
         if busy.exists():
             recover_lost()  # a job left "running" by a dead worker is retried or failed first
@@ -289,6 +292,12 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     if inline_jobs():
         enqueue(make_certificates, job.pk)
     return job
+
+
+def _certificate_issuer() -> str:
+    from django.conf import settings
+
+    return getattr(settings, "KAOPING_REPORT_ISSUER", "")
 
 
 def fail_certificates(reason: str, job_id: int) -> None:
@@ -306,8 +315,6 @@ def certificate_name(number: int, item: dict) -> str:
 @durable(on_failure=fail_certificates)
 def make_certificates(job_id: int) -> None:
     """Render each certificate as its own PDF (downloadable one by one) and zip them all."""
-    from django.conf import settings
-
     from kaoping.reports import render_certificates
 
     job = CertificateJob.objects.select_related("decision__round").get(pk=job_id)
@@ -316,10 +323,15 @@ def make_certificates(job_id: int) -> None:
     try:
         buffer, names = io.BytesIO(), []
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            published = job.decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
+            when = timezone.localtime(published.at if published else timezone.now())
             for number, item in enumerate(certificate_items(job.decision), start=1):
                 pdf = io.BytesIO()
-                render_certificates([item], pdf, year=round.year,
-                                    issuer=getattr(settings, "KAOPING_REPORT_ISSUER", ""))  # fmt: skip
+                # Dated the day the decision was published; numbered in the list's order.
+                render_certificates([item], pdf, year=round.year, issuer=_certificate_issuer(),
+                                    date=f"{when.year}年{when.month}月{when.day}日",
+                                    award=job.decision.round.scheme().name,
+                                    first_number=number)  # fmt: skip
                 name = certificate_name(number, item)
                 archive.writestr(name, pdf.getvalue())
                 names.append(name)

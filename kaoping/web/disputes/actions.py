@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.accounts.models import Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
@@ -196,9 +197,9 @@ def do_record_opinion(
         spec = reviewable_fields(dispute.round).get(field)
         if spec is None:
             raise ActionError(_("“%(field)s” is not a field of the scheme.") % {"field": field})
-        try:
-            number = float(str(value).strip())
-        except ValueError:
+        try:  # as the table reader reads a cell: never NaN, infinity or an ambiguous "1,2"
+            number = parse_number(str(value).strip())
+        except NotANumber:
             number = float("nan")
         low = spec.min if spec.min is not None else float("-inf")
         high = spec.max if spec.max is not None else float("inf")

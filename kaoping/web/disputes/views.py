@@ -15,6 +15,7 @@ from kaoping.web.accounts.models import Role
 from kaoping.web.common import ActionError, download, require
 from kaoping.web.disputes import actions
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus, dispute_deadline
+from kaoping.web.inputs import id_list, posted_id
 from kaoping.web.permissions import (
     can_file_dispute,
     can_handle_disputes,
@@ -47,7 +48,7 @@ def dispute_list(request, round_id: int):
 @require_POST
 def file(request, round_id: int):
     round = round_for(request, round_id)
-    unit = get_object_or_404(round.units, pk=request.POST.get("unit") or 0)
+    unit = get_object_or_404(round.units, pk=posted_id(request.POST, "unit"))
     if unit.pk not in unit_ids_of(request.user):
         raise Http404
     try:
@@ -139,7 +140,7 @@ def reject(request, round_id: int, dispute_id: int):
 @login_required
 @require_POST
 def form_panel(request, round_id: int, dispute_id: int):
-    members = list(get_user_model().objects.filter(pk__in=request.POST.getlist("members")))
+    members = list(get_user_model().objects.filter(pk__in=id_list(request.POST.getlist("members"))))
     name = request.POST.get("name", "")
     return _office_action(request, round_id, dispute_id, lambda d: actions.do_form_panel(
         d, name=name, members=members, acting_user=request.user))  # fmt: skip

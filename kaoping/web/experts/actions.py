@@ -8,7 +8,6 @@ scores are final and feed the scoring runs.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
@@ -19,6 +18,7 @@ from kaoping.scoring import KaopingError
 from kaoping.scoring.experts import ExpertScore as EngineScore
 from kaoping.scoring.experts import validate_scores
 from kaoping.tables.assessment import read_expert_scores
+from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.accounts.models import Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
@@ -274,12 +274,10 @@ def parse_score(text, expert, unit, item) -> float | str | None:
     """A typed score as a number, None when empty, or the message why it is not a number."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        value = math.nan
-    if math.isfinite(value):
-        return value
+    try:  # as the table reader reads a cell: full-width digits yes, NaN, inf or "1,2" no
+        return parse_number(str(text).strip())
+    except NotANumber:
+        pass
     return _(
         "%(expert)s: the score of %(unit)s for “%(item)s” is “%(value)s”, not a number; "
         "expected 0 to %(max)s."

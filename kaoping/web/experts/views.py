@@ -26,6 +26,7 @@ from kaoping.web.experts.models import (
     SheetStatus,
 )
 from kaoping.web.experts.scoring import aggregation_of, group_items, round_items
+from kaoping.web.inputs import id_list, posted_id
 from kaoping.web.permissions import (
     can_manage_experts,
     can_see_expert_scores,
@@ -143,7 +144,7 @@ def _manage(request, group_id: int) -> ExpertGroup:
 
 
 def _users(request, key: str):
-    return list(experts_qs().filter(pk__in=request.POST.getlist(key)))
+    return list(experts_qs().filter(pk__in=id_list(request.POST.getlist(key))))
 
 
 @login_required
@@ -162,7 +163,7 @@ def add_members(request, group_id: int):
 @require_POST
 def assign(request, group_id: int):
     group = _manage(request, group_id)
-    units = list(group.round.units.filter(pk__in=request.POST.getlist("units")))
+    units = list(group.round.units.filter(pk__in=id_list(request.POST.getlist("units"))))
     try:
         skipped = actions.do_assign(group, _users(request, "experts"), units,
                                     acting_user=request.user)  # fmt: skip
@@ -179,8 +180,8 @@ def assign(request, group_id: int):
 def recuse(request, round_id: int):
     round = round_for(request, round_id)
     require(can_manage_experts(request.user, round))
-    expert = get_object_or_404(experts_qs(), pk=request.POST.get("expert") or 0)
-    unit = get_object_or_404(round.units, pk=request.POST.get("unit") or 0)
+    expert = get_object_or_404(experts_qs(), pk=posted_id(request.POST, "expert"))
+    unit = get_object_or_404(round.units, pk=posted_id(request.POST, "unit"))
     try:
         actions.do_record_recusal(round, expert, unit, reason=request.POST.get("reason", ""),
                                   acting_user=request.user)  # fmt: skip
@@ -229,7 +230,7 @@ def sheet(request, group_id: int):
         # A cell of a unit or item not on the page (a forged form) is refused by the action.
         for key in request.POST:
             parts = key.split("-")
-            if len(parts) == 3 and parts[0] == "s" and parts[1].isdigit():
+            if len(parts) == 3 and parts[0] == "s" and id_list([parts[1]]):
                 entries.setdefault((int(parts[1]), parts[2]), request.POST[key])
         try:
             actions.do_save_scores(group, entries, acting_user=request.user,

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import socket
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -102,13 +104,32 @@ def workers_running() -> bool:
     return getattr(settings, "KAOPING_JOBS_INLINE", False) or bool(live_workers())
 
 
+def process_alive(worker: str) -> bool:
+    """Whether ``worker`` runs on this machine and its process still exists.
+
+    A worker busy in C code that holds the GIL (a font subset, a large PDF) may miss a few
+    heartbeats; on its own machine its process is asked directly, so it is never taken for
+    dead while it lives. Workers on other machines are judged by their heartbeat alone.
+    """
+    beat = WorkerBeat.objects.filter(worker_id=worker).values_list("hostname", "pid").first()
+    if beat is None or beat[0] != socket.gethostname()[:200]:
+        return False
+    try:
+        os.kill(beat[1], 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by another user
+    return True
+
+
 def recover_lost(now=None) -> int:
     """Run again (or fail) every task left running by a worker that stopped; returns how many."""
     alive = live_workers(now)
     recovered = 0
     for lost in DBTaskResult.objects.running().order_by("started_at"):
         worker = lost.worker_ids[-1] if lost.worker_ids else ""
-        if worker in alive:
+        if worker in alive or process_alive(worker):
             continue
         with transaction.atomic():
             row = DBTaskResult.objects.select_for_update().filter(pk=lost.pk, status="RUNNING")

@@ -67,7 +67,7 @@ class Target(models.Model):
             unit_code=self.unit.code, key=self.key, value=self.value, year=self.round.year,
             name=self.name, unit_name=self.unit.name, weight=self.weight,
             direction=self.direction, plan=tuple(self.plan or ()), actual=self.actual,
-            through=self.through or None,
+            through=self.through or None, kind="level" if self.level else "cumulative",
         )  # fmt: skip
 
     @property

@@ -18,6 +18,7 @@ from kaoping.web.experts.models import Recusal as ExpertRecusal
 from kaoping.web.experts.scoring import closed_original_groups, counted_scores
 from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.letters.inputs import round_targets
+from kaoping.web.permissions import is_member_of_round_unit
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
 from kaoping.web.results.inputs import missing_inputs, round_price_factors
 from kaoping.web.results.models import (
@@ -44,6 +45,11 @@ def do_start_scoring_run(
         raise ActionError("\n".join([_("Scoring cannot start yet:"), *missing]))
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
+        if acting_user is not None and is_member_of_round_unit(acting_user, round):
+            raise ActionError(
+                _("You are a member of a unit evaluated in this round and cannot start its "
+                  "scoring run.")
+            )  # fmt: skip
         busy = ScoringRun.objects.filter(
             round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
         )

@@ -7,7 +7,9 @@ agency's narratives (``Narrative``) of the round; parts without a narrative get 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -63,8 +65,19 @@ def unit_file_name(code: str, name: str, ext: str) -> str:
     --------
     >>> unit_file_name("110101", "东城区", "pdf")
     '110101-东城区-绩效评价报告.pdf'
+
+    A name with a path separator or a character Windows refuses would make folders inside
+    the reports' zip (or fail to extract): those become ``_`` (issue 11).
+
+    >>> unit_file_name("110199", "开发区/自贸区", "pdf")
+    '110199-开发区_自贸区-绩效评价报告.pdf'
     """
-    return f"{code}-{name}-绩效评价报告.{ext}"
+    stem = _UNSAFE_IN_FILE_NAMES.sub("_", f"{code}-{name}-绩效评价报告").strip("._")
+    return f"{stem or code}.{ext}"
+
+
+# Path separators, characters Windows refuses in file names, and control characters.
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = True):
@@ -72,9 +85,14 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
     from kaoping.reports import build_unit_report
 
     result, previous = frozen_results(run)
+    decisions = award_decisions(result)
+    awards = _award_rows(decisions, decisions.winners, lang) if decisions else []
+    criticism = (
+        _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
+    )
     return build_unit_report(
         result, unit.code, narratives=narratives_of(run.round, unit), previous=previous,
-        lang=lang, issuer=_issuer(), charts=charts,
+        lang=lang, issuer=_issuer(), charts=charts, awards=awards, criticism=criticism,
     )  # fmt: skip
 
 
@@ -91,7 +109,22 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
     return build_round_report(
         result, narratives=narratives_of(run.round, None), previous=previous, awards=awards,
         criticism=criticism, lang=lang, issuer=_issuer(), charts=charts,
+        robustness=_rank_uncertainty(result),
     )  # fmt: skip
+
+
+def _rank_uncertainty(result: EvaluationResult):
+    """The rank uncertainty of the run's result (None when it cannot be analysed, e.g. an
+    indicator no unit has: the report then leaves the section out)."""
+    from kaoping.reports.uncertainty import report_options
+    from kaoping.scoring.messages import KaopingError
+    from kaoping.scoring.robustness import analyse_robustness
+
+    try:
+        return analyse_robustness(result.scheme, result.data, report_options(result.scheme),
+                                  nominal=result)  # fmt: skip
+    except KaopingError:
+        return None
 
 
 def render(doc, ext: str, result: EvaluationResult | None = None) -> bytes:
@@ -160,12 +193,15 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
 
     result = frozen_results(run)[0]
     decisions = award_decisions(result)
-    if decisions is None or not decisions.winners:
-        return None
+    if decisions is None or not decisions.winners or not _issuer():
+        return None  # a certificate without its issuer cannot be handed out
     buffer = io.BytesIO()
+    today = dt.date.today()
     render_certificates(
         _award_rows(decisions, decisions.winners, lang), buffer, year=run.round.year, issuer=_issuer(),
+        date=today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
         unit_names={u.code: u.name for u in result.data.units}, lang=lang,
+        award=result.scheme.name_for(lang),
     )  # fmt: skip
     return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
 

@@ -33,6 +33,7 @@ from kaoping.web.results.report_actions import (
     do_start_report_job,
     record_download,
 )
+from kaoping.web.results.unit_view import unit_workbook
 from kaoping.web.results.views import run_for
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions.views import lang_of
@@ -59,8 +60,11 @@ def unit_report(request, round_id: int, unit_id: int, ext: str):
     except ActionError as exc:
         messages.error(request, str(exc))
         return redirect("results:unit", round.pk, unit.pk)
+    content = file.content
+    if ext == "xlsx" and not is_staff_viewer(request.user):
+        content = unit_workbook(content, unit.code)  # other units: the published ranking only
     record_download(request.user, run, unit, "unit", ext)
-    return download(file.content, file.name, file.content_type)
+    return download(content, file.name, file.content_type)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.inputs import posted_id
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.permissions import (
     can_download_round_report,
@@ -53,7 +54,7 @@ def run_for(request, round) -> ScoringRun | None:
         return publication.run if publication and round.results_visible_to_units else None
     if request.GET.get("run"):
         return get_object_or_404(
-            ScoringRun, round=round, version=request.GET["run"], status=RunStatus.DONE
+            ScoringRun, round=round, version=posted_id(request.GET, "run"), status=RunStatus.DONE
         )
     return ScoringRun.latest_done(round)
 
@@ -116,14 +117,16 @@ def ranking(request, round_id: int):
     lang = lang_of(request)
     if run is None:
         return render(request, "results/none.html", {"round": round})
-    groups = group_columns(run, lang)
+    staff = is_staff_viewer(request.user)
+    # A unit sees other units only as the published ranking: code, name, total, rank, grade.
+    groups = group_columns(run, lang) if staff else []
     results = run.unit_results.select_related("unit").defer("numbers")
     if wants_xlsx(request):
         headers = [_("Rank"), _("Unit code"), _("Unit name"), *[n for _c, n in groups], _("Total"), _("Grade"),
-                   _("Previous total"), _("Change")]  # fmt: skip
+                   _("Previous total"), _("Change")][: None if staff else 5]  # fmt: skip
         return xlsx_response(f"{round.name}-排名.xlsx", headers, (
             (r.rank, r.unit.code, r.unit.name, *[r.groups.get(c) for c, _n in groups], r.total, r.grade,
-             r.previous_total, r.change) for r in results.iterator()
+             r.previous_total, r.change)[: None if staff else 5] for r in results.iterator()
         ))  # fmt: skip
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
@@ -139,7 +142,7 @@ def ranking(request, round_id: int):
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
     return render(request, "results/ranking.html", {
         "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
-        "page": page, "staff": is_staff_viewer(request.user),
+        "page": page, "staff": staff,
         "publication": Publication.objects.filter(run=run).order_by("-version").first(),
     })  # fmt: skip
 

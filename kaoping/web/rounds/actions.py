@@ -13,6 +13,7 @@ from kaoping.scoring import KaopingError
 
 # The TOML text of a built-in scheme, exactly as shipped: what publication freezes.
 from kaoping.scoring.schemes import scheme_text as builtin_scheme_text
+from kaoping.tables.plausibility import rules_of
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.models import (
@@ -64,7 +65,7 @@ def do_set_scheme_text(round: Round, text: str, *, acting_user) -> None:
 
 def check_scheme_text(text: str) -> None:
     try:
-        parse_scheme_text(text)
+        rules_of(parse_scheme_text(text))  # its plausibility checks too (issue 11)
     except KaopingError as exc:
         raise ActionError(exc.render("zh")) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError

@@ -31,6 +31,7 @@ from kaoping.web.submissions.models import (
     ValueChange,
     VerificationRecord,
 )
+from kaoping.web.submissions.plausibility import confirm_warnings
 
 
 class Rejected(ActionError):
@@ -203,8 +204,11 @@ def do_upload(
     return submission
 
 
-def do_submit(submission: Submission, *, acting_user, lang: str = "zh") -> Submission:
-    """Submit deliberately: the stored values must pass every rule of the scheme."""
+def do_submit(
+    submission: Submission, *, acting_user, lang: str = "zh", confirm_reason: str = ""
+) -> Submission:
+    """Submit deliberately: the stored values must pass every rule of the scheme, and every
+    plausibility warning must be confirmed with a reason (issue 11)."""
     with transaction.atomic():
         submission = _locked(submission)
         round = submission.round
@@ -216,6 +220,8 @@ def do_submit(submission: Submission, *, acting_user, lang: str = "zh") -> Submi
             validate_values(scheme, submission.unit, round.year, submission.values)
         except DataError as exc:
             raise Rejected(findings_of(exc, scheme, lang)) from None
+        confirm_warnings(submission, confirm_reason, stage="submit", acting_user=acting_user,
+                         lang=lang)  # fmt: skip
         now = _mark_submitted(submission, acting_user)
         Rectification.objects.filter(submission=submission, resolved_at__isnull=True).update(
             resolved_at=now
@@ -236,13 +242,17 @@ def _mark_submitted(submission: Submission, acting_user):
     return now
 
 
-def do_confirm_import(submission: Submission, *, acting_user) -> Submission:
+def do_confirm_import(
+    submission: Submission, *, acting_user, confirm_reason: str = ""
+) -> Submission:
     """A unit confirms the row the office imported for it (then it counts as submitted)."""
     with transaction.atomic():
         submission = _locked(submission)
         _require_collection(submission.round)
         if submission.status != SubmissionStatus.PENDING_CONFIRMATION:
             raise ActionError(_("There is no imported row waiting for confirmation."))
+        confirm_warnings(submission, confirm_reason, stage="confirm_import",
+                         acting_user=acting_user)  # fmt: skip
         _mark_submitted(submission, acting_user)
         record("submission.confirm_import", acting_user, round=submission.round,
                unit=submission.unit, obj=submission)  # fmt: skip
@@ -295,7 +305,8 @@ def do_record_check(
     return check
 
 
-def do_verify(submission: Submission, *, acting_user) -> Submission:
+def do_verify(submission: Submission, *, acting_user, confirm_reason: str = "") -> Submission:
+    """The agency vouches for the data; plausibility warnings need its reason (issue 11)."""
     with transaction.atomic():
         submission = _locked(submission)
         if submission.round.state not in (RoundState.COLLECTION, RoundState.VERIFICATION):
@@ -303,6 +314,7 @@ def do_verify(submission: Submission, *, acting_user) -> Submission:
         if submission.status != SubmissionStatus.SUBMITTED:
             raise ActionError(_("Only submitted data can be verified."))
         _refuse_own_unit(submission, acting_user, _("verify"))
+        confirm_warnings(submission, confirm_reason, stage="verify", acting_user=acting_user)
         submission.status = SubmissionStatus.VERIFIED
         submission.verified_at = timezone.now()
         submission.verified_by = acting_user

@@ -37,8 +37,8 @@ SIGNATURES = {
     ".xls": (OLE2,),
     ".doc": (OLE2,),
 }
-TEXT_TYPES = (".csv",)
-TABLE_TYPES = (".xlsx", ".csv")
+TEXT_TYPES = (".csv", ".txt")  # .txt: Excel's "Unicode 文本" (UTF-16, tabs)
+TABLE_TYPES = (".xlsx", ".csv", ".txt")
 DOCUMENT_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".xls", ".csv", ".docx", ".doc")
 MAX_ZIP_ENTRIES = 2000
 

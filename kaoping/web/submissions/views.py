@@ -24,6 +24,7 @@ from kaoping.web.common import (
     wants_xlsx,
     xlsx_response,
 )
+from kaoping.web.inputs import NumberField, confirm_reason, id_list
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_add_evidence,
@@ -51,6 +52,7 @@ from kaoping.web.submissions.models import (
     SubmissionStatus,
     with_open_rectification,
 )
+from kaoping.web.submissions.plausibility import warnings_for
 from kaoping.web.submissions.uploads import (
     DOCUMENT_TYPES,
     TABLE_TYPES,
@@ -315,8 +317,9 @@ def read_checked(upload, allowed: tuple[str, ...]) -> bytes:
 
 def values_form_class(scheme, lang: str):
     fields = {
-        spec.key: forms.CharField(label=spec.label_for(lang), required=False,
-                                  help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"))
+        spec.key: NumberField(label=spec.label_for(lang), required=False,
+                              percent=spec.type == "rate", expected=spec.expected(lang),
+                              help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"))
         for spec in input_fields(scheme)
     }  # fmt: skip
     fields["reason"] = forms.CharField(label=gettext_lazy("Reason for changes"), required=False)
@@ -326,20 +329,11 @@ def values_form_class(scheme, lang: str):
 
 
 def parse_typed_values(form, scheme) -> tuple[dict, dict]:
-    """Numbers from the form; text that is not a number is reported per field."""
-    values, errors = {}, {}
-    for spec in input_fields(scheme):
-        raw = (form.cleaned_data.get(spec.key) or "").strip().replace(",", "")
-        if raw == "":
-            values[spec.key] = None
-            continue
-        try:
-            values[spec.key] = float(raw)
-        except ValueError:
-            errors[spec.key] = _("“%(value)s” is not a number: expected %(expected)s.") % {
-                "value": raw,
-                "expected": spec.expected("zh"),
-            }
+    """The numbers of a validated values form, and the message of each field that is not one
+    (``kaoping.web.inputs.NumberField`` reads them as the table reader reads cells)."""
+    keys = [spec.key for spec in input_fields(scheme)]
+    values = {k: form.cleaned_data.get(k) for k in keys if k not in form.errors}
+    errors = {k: form.errors[k][0] for k in keys if k in form.errors}
     return values, errors
 
 
@@ -388,6 +382,11 @@ def unit_page(
         "conflict": conflict, "version": submission.version if submission else 0,
     }  # fmt: skip
     context["default_deadline"] = context["default_deadline"].isoformat()
+    # Plausibility warnings of the values as they stand (issue 11): shown, and confirmed with a
+    # reason when submitting or verifying.
+    context["plausibility"] = (
+        [w.render(lang) for w in warnings_for(submission)] if submission else []
+    )
     return render(request, "submissions/unit.html", context, status=status)
 
 
@@ -454,9 +453,7 @@ def save_values(request, round_id: int, unit_id: int):
     form = values_form_class(scheme, lang_of(request))(request.POST)
     form.is_valid()
     values, errors = parse_typed_values(form, scheme)
-    if errors:
-        for key, message in errors.items():
-            form.add_error(key, message)
+    if errors:  # shown on their fields
         messages.error(request, _("Some values are not numbers; nothing was saved."))
         return unit_page(request, round.pk, unit.pk, form=form, status=400)
     submission = actions.submission_for(round, unit)
@@ -467,7 +464,8 @@ def save_values(request, round_id: int, unit_id: int):
             expected_version=form.cleaned_data.get("version"),
         )  # fmt: skip
         if "submit" in request.POST:
-            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request))
+            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request),
+                              confirm_reason=confirm_reason(request))  # fmt: skip
     except actions.StaleEdit as exc:
         return stale_page(request, round, unit, form, values, exc)
     except actions.Rejected as exc:
@@ -498,7 +496,8 @@ def stale_page(request, round, unit, form, typed: dict, exc):
 
 
 def _version(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    ids = id_list([text or ""])
+    return ids[0] if ids else None
 
 
 @login_required
@@ -509,9 +508,11 @@ def submit(request, round_id: int, unit_id: int):
     submission = get_object_or_404(Submission, round=round, unit=unit)
     try:
         if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
-            actions.do_confirm_import(submission, acting_user=request.user)
+            actions.do_confirm_import(submission, acting_user=request.user,
+                                      confirm_reason=confirm_reason(request))  # fmt: skip
         else:
-            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request))
+            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request),
+                              confirm_reason=confirm_reason(request))  # fmt: skip
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return unit_page(request, round.pk, unit.pk, findings=exc.findings, status=400)
@@ -583,7 +584,8 @@ def verify(request, round_id: int, unit_id: int):
     require(can_check_submission(request.user, round, unit))
     submission = get_object_or_404(Submission, round=round, unit=unit)
     try:
-        actions.do_verify(submission, acting_user=request.user)
+        actions.do_verify(submission, acting_user=request.user,
+                          confirm_reason=confirm_reason(request))  # fmt: skip
     except ActionError as exc:
         messages.error(request, str(exc))
     else:

@@ -1,14 +1,17 @@
-"""Template filters for numbers, through the reports' formatters (one set for every door).
+"""Template filters for numbers, through the one set of formatters of every door
+(:mod:`kaoping.scoring.display`).
 
 ``{{ x|amount }}`` a base-data number as typed: 18023.0 → "18,023", 0.0345 → "0.0345".
-``{{ x|value }}`` an indicator value: integers as integers, otherwise four decimals.
+``{{ x|value }}`` an indicator value in a derivation: integers as integers, otherwise four
+decimals (the derivation shows what the formula computed).
+``{{ x|shown:kind }}`` a value as documents write it: ``{{ 0.7552|shown:"ratio" }}`` → 75.52%.
 """
 
 from __future__ import annotations
 
 from django import template
 
-from kaoping.reports.text import fmt_amount, fmt_value, is_missing
+from kaoping.scoring.display import fmt_cell, fmt_number, fmt_people, is_missing
 from kaoping.scoring.explanation import fmt
 
 register = template.Library()
@@ -21,7 +24,7 @@ def amount(x) -> str:
     ('18,023', '—', '1234.5', '0.0345')
     """
     if not is_missing(x) and float(x).is_integer():
-        return fmt_amount(x)
+        return fmt_people(x)
     return fmt(x, digits=10)
 
 
@@ -32,5 +35,14 @@ def value(x) -> str:
     ('18,023', '0.7553', '—')
     """
     if not is_missing(x) and float(x).is_integer():
-        return fmt_amount(x)
-    return fmt_value(x)
+        return fmt_people(x)
+    return fmt_number(x, 4)
+
+
+@register.filter
+def shown(x, kind: str = "number") -> str:
+    """
+    >>> shown(0.75523, "ratio"), shown(2.03, "percent"), shown(18023.0, "people")
+    ('75.52%', '2.03%', '18,023')
+    """
+    return fmt_cell(x, kind)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
+from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
 from kaoping.web.results.actions import approve_latest_run, publish_run
 from kaoping.web.results.models import ScoringRun
 from kaoping.web.rounds.models import (
@@ -61,11 +63,27 @@ def _no_approved_run(round: Round) -> str | None:
     return None
 
 
+def _pending_disputes(round: Round) -> str | None:
+    """Closing waits for every dispute to be settled (issue 11): rejected, decided to uphold,
+    or re-published."""
+    settled = Q(status__in=(DisputeStatus.REJECTED, DisputeStatus.REPUBLISHED)) | Q(
+        status=DisputeStatus.DECIDED, decision=Decision.UPHELD
+    )
+    pending = Dispute.objects.filter(round=round).exclude(settled).select_related("unit")
+    names = [d.unit.name for d in pending]
+    if not names:
+        return None
+    return _(
+        "The round cannot be closed while disputes are pending (%(units)s): settle them first."
+    ) % {"units": "、".join(names)}
+
+
 NEEDS: dict[str, tuple[Need, ...]] = {
     "start_scoring": (Need(gettext_lazy("every unit's data verified"), _unverified),),
     "submit_for_review": (Need(gettext_lazy("a finished scoring run"), _no_run),),
     "approve": (Need(gettext_lazy("a finished scoring run"), _no_run),),
     "publish_results": (Need(gettext_lazy("results approved by the committee"), _no_approved_run),),
+    "close": (Need(gettext_lazy("every dispute settled"), _pending_disputes),),
 }
 
 

@@ -1,0 +1,94 @@
+"""Plausibility warnings in the data workflow (issue 11).
+
+The scheme's plausibility checks (:mod:`kaoping.tables.plausibility`) run on a unit's values
+compared with every other unit's values in the round (and last year's round, when linked).
+A unit's submission, and the agency's verification, cannot go past a warning unless the
+person gives a reason; the reason and the warnings it confirms are logged in the same
+transaction (``submission.confirm_warnings``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.utils.translation import gettext as _
+
+from kaoping.scoring.data import BaseData
+from kaoping.scoring.messages import Problem
+from kaoping.tables.plausibility import plausibility_warnings
+from kaoping.web.audit.log import record
+from kaoping.web.common import ActionError
+from kaoping.web.submissions.data import base_data_for
+from kaoping.web.submissions.models import Submission, SubmissionStatus
+
+# Whose values the outlier check compares with: what units have put forward.
+COMPARED = (SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED,
+            SubmissionStatus.PENDING_CONFIRMATION)  # fmt: skip
+
+
+class UnconfirmedWarnings(ActionError):
+    """Plausibility warnings that need a reason before the step can be taken."""
+
+    def __init__(self, warnings: list[Problem], lang: str = "zh"):
+        self.warnings = warnings
+        listed = "；".join(w.render(lang) for w in warnings)
+        super().__init__(
+            _("The values raise %(count)d plausibility warning(s): %(list)s. Correct them, or "
+              "confirm that they are right by giving a reason.")
+            % {"count": len(warnings), "list": listed}
+        )  # fmt: skip
+
+
+def round_data(round, include: Submission | None = None) -> BaseData:
+    items = [
+        (s.unit, s.values)
+        for s in Submission.objects.filter(round=round)
+        .select_related("unit")
+        .order_by("unit__code")
+        if s.status in COMPARED or (include is not None and s.pk == include.pk)
+    ]
+    data = base_data_for(round.scheme(), round.year, items)
+    return dataclasses.replace(data, source=None)  # values typed on a page: no file, no row
+
+
+def previous_data(round) -> BaseData | None:
+    previous = round.previous
+    if previous is None:
+        return None
+    items = [
+        (s.unit, s.values)
+        for s in Submission.objects.filter(
+            round=previous, status=SubmissionStatus.VERIFIED
+        ).select_related("unit")
+    ]
+    return base_data_for(previous.scheme(), previous.year, items) if items else None
+
+
+def warnings_for(submission: Submission) -> list[Problem]:
+    """The plausibility warnings of ``submission``'s values, compared with the round's."""
+    if not submission.values:
+        return []
+    round = submission.round
+    return plausibility_warnings(
+        round_data(round, include=submission), round.scheme(), year=round.year,
+        previous=previous_data(round), units=[submission.unit.code],
+    )  # fmt: skip
+
+
+def confirm_warnings(submission: Submission, reason: str, *, stage: str, acting_user,
+                     lang: str = "zh") -> None:  # fmt: skip
+    """Refuse the step while warnings stand without a reason; log the confirmation.
+
+    Must run inside the step's transaction, so that the step and its confirmation are saved
+    (and logged) together or not at all.
+    """
+    warnings = warnings_for(submission)
+    if not warnings:
+        return
+    reason = (reason or "").strip()
+    if not reason:
+        raise UnconfirmedWarnings(warnings, lang)
+    record("submission.confirm_warnings", acting_user, round=submission.round,
+           unit=submission.unit, obj=submission,
+           data={"stage": stage, "reason": reason,
+                 "warnings": [w.as_dict("zh") for w in warnings]})  # fmt: skip
