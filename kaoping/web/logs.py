@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import sys
 import uuid
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kaoping_request_id", default="-")
@@ -34,6 +35,22 @@ class RequestIdMiddleware:
             request_id.reset(token)
         response["X-Request-ID"] = rid
         return response
+
+
+class StderrHandler(logging.StreamHandler):
+    """A stream handler writing to whatever ``sys.stderr`` is when a record comes (test
+    runners and daemons replace it; a stream bound at start-up may be closed by then)."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
 
 
 class RequestContextFilter(logging.Filter):

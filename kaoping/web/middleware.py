@@ -7,6 +7,8 @@ English is a deliberate choice made with the language switch (stored in a cookie
 
 from __future__ import annotations
 
+import re
+
 
 class ChineseFirstMiddleware:
     def __init__(self, get_response):
@@ -149,25 +151,35 @@ class SecurityHeadersMiddleware:
 class InputBoundaryMiddleware:
     """Refuse request parameters no form field can hold, before any view reads them.
 
-    A NUL character cannot be stored by PostgreSQL (in text or JSON): a view that saved it
-    would answer 500. No user types one; a page answers 400 with a message instead.
+    - A NUL character cannot be stored by PostgreSQL (in text or JSON): a view that saved it
+      would answer 500. No user types one.
+    - A whole number of 19 digits or more fits no database integer: Django's model choice
+      fields pass it to the database, which raises (SQLite: OverflowError) instead of saying
+      "not a valid choice". No id, year or amount has that many digits.
+
+    Either gets 400 with a message instead.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request.GET) or (request.method == "POST" and self._has_nul(request.POST)):
+        if self._refused(request.GET) or (request.method == "POST" and self._refused(request.POST)):
             from django.http import HttpResponseBadRequest
             from django.utils.translation import gettext as _
 
             return HttpResponseBadRequest(
-                _("The form holds a control character (NUL) that no field accepts; "
-                  "nothing was saved."), content_type="text/plain; charset=utf-8"
+                _("The form holds a value no field accepts (a NUL character, or a number of "
+                  "19 digits or more); nothing was saved."),
+                content_type="text/plain; charset=utf-8",
             )  # fmt: skip
         return self.get_response(request)
 
     @staticmethod
-    def _has_nul(params) -> bool:
-        return any("\x00" in key or any("\x00" in v for v in params.getlist(key))
+    def _refused(params) -> bool:
+        return any("\x00" in key or any("\x00" in v or _HUGE_WHOLE_NUMBER.match(v)
+                                        for v in params.getlist(key))
                    for key in params)  # fmt: skip
+
+
+_HUGE_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d{19,}\s*\Z")

@@ -275,7 +275,11 @@ if PRODUCTION:
 KAOPING_LOG_FILE = os.environ.get("KAOPING_LOG_FILE", "")
 KAOPING_SYSLOG = os.environ.get("KAOPING_SYSLOG", "")  # e.g. /dev/log: checkpoints to syslog too
 _LOG_HANDLERS = {
-    "stderr": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "line"},
+    "stderr": {
+        "class": "kaoping.web.logs.StderrHandler",
+        "filters": ["context"],
+        "formatter": "line",
+    },
 }
 if KAOPING_LOG_FILE:
     _LOG_HANDLERS["file"] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from kaoping.web.permissions import roles_of, unit_ids_of
 from kaoping.web.planning.models import Reminder, RoundPlan
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions.models import Rectification, Submission, SubmissionStatus
+from kaoping.web.workflow.models import ChangeRequest, RequestStatus
 
 OPEN = (RoundState.COLLECTION, RoundState.VERIFICATION)
 
@@ -46,6 +47,9 @@ def todos(user) -> list[Todo]:
     if Role.OFFICE in roles:
         items += _office_items()
     if Role.COMMITTEE in roles:
+        items += [Todo(_("Decide on a change after publication of %(round)s") % {"round": c.round.name},
+                       reverse("approvals:changes", args=[c.round_id]))
+                  for c in ChangeRequest.objects.filter(status=RequestStatus.PENDING).select_related("round")]  # fmt: skip
         items += [Todo(_("Review and approve the results of %(round)s") % {"round": r.name},
                        reverse("rounds:detail", args=[r.pk]))
                   for r in Round.objects.filter(state=RoundState.REVIEW)]  # fmt: skip
@@ -116,14 +120,16 @@ def _office_items() -> list[Todo]:
     from kaoping.web.disputes.models import Dispute, DisputeStatus
 
     items = []
-    collecting = list(Round.objects.filter(state=RoundState.COLLECTION).annotate(
-        units_n=Count("units", distinct=True),
-        done=Count("submissions", distinct=True, filter=Q(submissions__status__in=[
-            SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED])),
-    ))  # fmt: skip
+    # Two aggregates, not one join of units x submissions (9 million rows at 3,000 units).
+    collecting = list(
+        Round.objects.filter(state=RoundState.COLLECTION).annotate(units_n=Count("units"))
+    )
+    done = dict(Submission.objects.filter(
+        round__in=collecting, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED],
+    ).order_by().values_list("round_id").annotate(n=Count("id")))  # fmt: skip
     plans = _plans([r.pk for r in collecting])
     for r in collecting:
-        if missing := r.units_n - r.done:
+        if missing := r.units_n - done.get(r.pk, 0):
             items.append(Todo(
                 _("%(n)s unit(s) have not submitted to %(round)s") % {"n": missing, "round": r.name},
                 reverse("submissions:list", args=[r.pk]) + "?status=unsubmitted",

@@ -19,6 +19,8 @@ from kaoping.web.experts.models import ExpertGroup, ExpertScore
 from kaoping.web.results.models import Publication, RunSnapshot, ScoringRun, UnitResult
 from kaoping.web.submissions.models import Submission
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.changes import do_decide, do_request_republish
+from kaoping.web.workflow.models import ChangeRequest
 
 from .beijing_year import score_every_item
 from .conftest import make_user
@@ -236,8 +238,14 @@ def test_an_amended_decision_makes_a_new_version_and_keeps_the_old(world, publis
     # The unit still sees v1 until the office publishes the new version.
     ranking = reverse("results:ranking", args=[round.pk])
     assert Publication.current(round).version == 1
-    assert world.client(world.dong_user).post(url("republish", round, dispute)).status_code == 403
-    client.post(url("republish", round, dispute))
+    republish = reverse("approvals:request_republish", args=[round.pk, dispute.pk])
+    assert world.client(world.dong_user).post(republish).status_code == 403
+    client.post(republish)  # the office asks; the committee decides
+    assert Publication.current(round).version == 1  # units still see v1 meanwhile
+    change = ChangeRequest.objects.get(dispute=dispute)
+    world.client(world.committee).post(
+        reverse("approvals:decide", args=[round.pk, change.pk]), {"approve": "1", "note": "同意"}
+    )
     dispute.refresh_from_db()
     assert dispute.status == "republished" and dispute.new_publication.version == 2
     assert Publication.current(round).run == new_run
@@ -257,7 +265,8 @@ def test_an_amended_decision_makes_a_new_version_and_keeps_the_old(world, publis
     assert world.client(world.dong_user).get(ranking).status_code == 200
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"dispute.file", "dispute.accept", "dispute.form_panel", "dispute.opinion",
-            "dispute.decide", "dispute.republish"} <= actions  # fmt: skip
+            "dispute.decide", "approvals.request", "approvals.decide",
+            "dispute.republish"} <= actions  # fmt: skip
     assert verify_chain() is None
 
 
@@ -305,7 +314,9 @@ def test_a_rereview_of_an_expert_scored_item_keeps_the_expert_scores(world):
     assert opinion.original_value == 11.0  # the experts' mean (10 + 12) / 2 as scored in v1
     dispute = da.do_decide(dispute, decision="amended", reasoning="复验重新打分",
                            acting_user=world.office)  # fmt: skip
-    da.do_republish(dispute, acting_user=world.office)
+    change = do_request_republish(dispute, acting_user=world.office)
+    do_decide(change, approve=True, note="", acting_user=world.committee)
+    dispute.refresh_from_db()
     dispute.new_run.refresh_from_db()
     b1 = [i["code"] for i in dispute.new_run.summary["indicators"]].index("B1")
     new = UnitResult.objects.get(run=dispute.new_run, unit=world.dongcheng).numbers

@@ -12,6 +12,7 @@ from kaoping.web.common import ActionError
 from kaoping.web.rounds.actions import do_set_scheme_text
 from kaoping.web.rounds.models import Round, RoundState, RoundTransition
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.changes import do_decide, do_request_reopen
 
 
 def act(world, user, round, action, **data):
@@ -184,7 +185,11 @@ def test_reopening_keeps_the_history_and_requires_an_earlier_state(world):
         do_transition(round, "reopen", acting_user=world.office, reason="", target="scoring")
     with pytest.raises(ActionError):
         do_transition(round, "reopen", acting_user=world.office, reason="x", target="closed")
-    act(world, world.office, round, "reopen", reason="发现数据错误", target="verification")
+    with pytest.raises(ActionError, match="评审委员会"):  # published: the committee decides
+        do_transition(round, "reopen", acting_user=world.office, reason="x", target="scoring")
+    change = do_request_reopen(round, target="verification", reason="发现数据错误",
+                               acting_user=world.office)  # fmt: skip
+    do_decide(change, approve=True, note="同意", acting_user=world.committee)
     assert state_of(round) == RoundState.VERIFICATION
     actions = list(RoundTransition.objects.filter(round=round).values_list("action", flat=True))
     assert actions[-1] == "reopen" and "publish_results" in actions

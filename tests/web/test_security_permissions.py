@@ -43,7 +43,7 @@ def url_ids(round, unit) -> dict:
     return {"round_id": round.pk, "unit_id": unit.pk, "archive_id": 1,
             "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
             "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
-            "year": round.year, "token_id": 1, "check_id": 1}  # fmt: skip
+            "year": round.year, "token_id": 1, "check_id": 1, "change_id": 1}  # fmt: skip
 
 
 @pytest.fixture

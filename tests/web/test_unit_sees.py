@@ -120,7 +120,9 @@ def forbidden_numbers(round, own_code: str) -> tuple[set[float], set[str]]:
     # Round numbers (0, 100, 60) and small integers are everywhere; only telling ones count.
     telling = {v for v in details if abs(v - round_to(v, 0)) > 1e-9}
     # As text, only numbers of four digits or more: 0.25 or 1.46 is also a weight or a rate.
-    shown = {f"{v:.2f}" for v in telling if abs(v) >= 10} - {f"{v:.2f}" for v in allowed}
+    # The unit's own ratios are written as percentages (0.7552 as 75.52%, issue 12).
+    own_forms = {f"{v:.2f}" for v in allowed} | {f"{v * 100:.2f}" for v in allowed}
+    shown = {f"{v:.2f}" for v in telling if abs(v) >= 10} - own_forms
     return telling, shown
 
 

@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "dispute.decide": _("decided a dispute"),
     "dispute.republish": _("republished results after re-review"),
     "planning.set_plan": _("set the round's deadlines"),
+    "approvals.request": _("requested a change after publication"),
+    "approvals.decide": _("decided on a change after publication"),
     "planning.remind": _("sent reminders"),
 }
 

@@ -278,8 +278,12 @@ def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -
     return dispute
 
 
-def do_republish(dispute: Dispute, *, acting_user):
-    """Publish the re-review run as a new version; earlier versions stay as history."""
+def do_republish(dispute: Dispute, *, acting_user, approval=None):
+    """Publish the re-review run as a new version; earlier versions stay as history.
+
+    It changes every other unit's total too, so it needs the committee's approval
+    (``approval``, an approved :class:`kaoping.web.workflow.models.ChangeRequest`).
+    """
     from kaoping.web.results.actions import publish_run
     from kaoping.web.results.models import RunStatus
 
@@ -287,6 +291,9 @@ def do_republish(dispute: Dispute, *, acting_user):
         dispute = _locked(dispute)
         if dispute.status == DisputeStatus.DECIDED and dispute.decision != Decision.AMENDED:
             raise ActionError(_("The original results were upheld; there is nothing to publish."))
+        if approval is None or approval.status != "approved":
+            raise ActionError(_("New results after a re-review need the committee's approval: "
+                                "request it."))  # fmt: skip
         dispute.move("republish")
         run = dispute.new_run
         if run is None or run.status != RunStatus.DONE:
@@ -298,5 +305,7 @@ def do_republish(dispute: Dispute, *, acting_user):
         dispute.new_publication = publication
         dispute.save()
         record("dispute.republish", acting_user, round=dispute.round, unit=dispute.unit,
-               obj=dispute, data={"publication": publication.version, "run": run.version})  # fmt: skip
+               obj=dispute, data={"publication": publication.version, "run": run.version,
+                                  "approval": approval.pk,
+                                  "approved_by": approval.decided_by.username})  # fmt: skip
     return publication

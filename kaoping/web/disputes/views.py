@@ -3,12 +3,15 @@ decides and re-publishes; the unit follows every step and every publication vers
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
@@ -16,6 +19,7 @@ from kaoping.web.common import ActionError, download, require
 from kaoping.web.disputes import actions
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus, dispute_deadline
 from kaoping.web.inputs import id_list, posted_id
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_file_dispute,
     can_handle_disputes,
@@ -27,19 +31,32 @@ from kaoping.web.permissions import (
 from kaoping.web.rounds.views import round_for
 
 
+class DisputeFilter(ListForm):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("All statuses")), *DisputeStatus.choices])  # fmt: skip
+
+
 @login_required
 def dispute_list(request, round_id: int):
     from kaoping.web.results.models import Publication
 
     round = round_for(request, round_id)
-    disputes = Dispute.objects.filter(round=round).select_related("unit", "filed_by")
+    disputes = Dispute.objects.filter(round=round).select_related("unit", "filed_by", "publication")
     if not is_staff_viewer(request.user):
         disputes = disputes.filter(unit_id__in=unit_ids_of(request.user))
+    form = DisputeFilter(request.GET)
+    chosen = form.chosen()
+    if text := chosen.get("q"):
+        disputes = disputes.filter(Q(unit__code__icontains=text) | Q(unit__name__icontains=text)
+                                   | Q(reasons__icontains=text))  # fmt: skip
+    if status := chosen.get("status"):
+        disputes = disputes.filter(status=status)
     my_units = round.units.filter(pk__in=unit_ids_of(request.user)).order_by("code")
     fileable = [u for u in my_units if can_file_dispute(request.user, round, u)]
     current = Publication.current(round)
     return render(request, "disputes/list.html", {
-        "round": round, "disputes": disputes, "fileable": fileable, "publication": current,
+        "round": round, "disputes": page_of(request, disputes.order_by("-filed_at", "-id")),
+        "form": form, "query": query_without_page(request), "fileable": fileable, "publication": current,
         "deadline": dispute_deadline(current) if current else None,
     })  # fmt: skip
 

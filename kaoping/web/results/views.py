@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -16,6 +17,7 @@ from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import posted_id
 from kaoping.web.jobs.durable import workers_running
+from kaoping.web.listing import ListForm, query_without_page
 from kaoping.web.permissions import (
     can_download_round_report,
     can_generate_reports,
@@ -128,6 +130,9 @@ def ranking(request, round_id: int):
             (r.rank, r.unit.code, r.unit.name, *[r.groups.get(c) for c, _n in groups], r.total, r.grade,
              r.previous_total, r.change)[: None if staff else 5] for r in results.iterator()
         ))  # fmt: skip
+    search = ListForm(request.GET)
+    if text := search.chosen().get("q"):
+        results = results.filter(Q(unit__code__icontains=text) | Q(unit__name__icontains=text))
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
     suspect = _warn_if_tampered(request, run)
@@ -142,7 +147,8 @@ def ranking(request, round_id: int):
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
     return render(request, "results/ranking.html", {
         "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
-        "page": page, "staff": staff,
+        "page": page, "staff": staff, "search": search,
+        "query": query_without_page(request),
         "publication": Publication.objects.filter(run=run).order_by("-version").first(),
     })  # fmt: skip
 
@@ -193,6 +199,8 @@ def unit_result(request, round_id: int, unit_id: int):
         "ex": explanation, "text": ex.render(lang) if ex else "",
         "radar": mark_safe(radar), "trend": mark_safe(trend),
         "sequential": sequential(round, history, result.total),
+        "publication": Publication.objects.filter(run=run).order_by("-version").first(),
+        "staff": is_staff_viewer(request.user),
         "can_narrate": can_write_narratives(request.user, round, unit),
     })  # fmt: skip
 

@@ -117,7 +117,11 @@ class Round(models.Model):
 
     @property
     def results_visible_to_units(self) -> bool:
-        return self.state in (RoundState.PUBLISHED, RoundState.CLOSED)
+        """Published results stay visible while the committee-approved reopening revises
+        them: units see the last publication until a new one replaces it."""
+        if self.state in (RoundState.PUBLISHED, RoundState.CLOSED):
+            return True
+        return self.publications.exists()
 
     def save(self, *args, **kwargs):
         # Belt and braces behind the actions: a frozen scheme's text can never change.

@@ -3,6 +3,7 @@ import logging
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -42,11 +43,12 @@ def round_for(request, round_id: int) -> Round:
 
 @login_required
 def round_list(request):
-    rounds = visible_rounds(request.user).prefetch_related("units")
+    # A count per round, not every unit of every round (6,000 objects at 3,000 units).
+    rounds = visible_rounds(request.user).annotate(units_n=Count("units"))
     if wants_xlsx(request):
         return xlsx_response(
             "评价批次.xlsx", [_("Name"), _("Year"), _("Scheme"), _("State"), _("Units")],
-            ((r.name, r.year, r.scheme_code, r.get_state_display(), r.units.count()) for r in rounds),
+            ((r.name, r.year, r.scheme_code, r.get_state_display(), r.units_n) for r in rounds),
         )  # fmt: skip
     return render(
         request,

@@ -29,6 +29,7 @@ from kaoping.web.rounds.models import (
     REOPEN_TARGETS,
     TRANSITIONS,
     Round,
+    RoundState,
     RoundTransition,
     sha256_text,
 )
@@ -93,7 +94,13 @@ def unmet_needs(round: Round, action: str) -> list[str]:
 
 
 def do_transition(
-    round: Round, action: str, *, acting_user, reason: str = "", target: str | None = None
+    round: Round,
+    action: str,
+    *,
+    acting_user,
+    reason: str = "",
+    target: str | None = None,
+    approval=None,
 ) -> RoundTransition:
     """Perform an explicit action on a round, refusing wrong states; record who, when, why."""
     transition = TRANSITIONS.get(action)
@@ -113,6 +120,14 @@ def do_transition(
                 _("Please give a reason for “%(action)s”.") % {"action": transition.label}
             )
         new_state = transition.target or _reopen_target(current, target)
+        # Reopening published results needs the committee's approval (kaoping.web.workflow.changes).
+        if (
+            action == "reopen"
+            and current in (RoundState.PUBLISHED, RoundState.CLOSED)
+            and (approval is None or approval.status != "approved")
+        ):
+            raise ActionError(_("Reopening a published or archived round needs the committee's "
+                                "approval: request it."))  # fmt: skip
         unmet = unmet_needs(round, action)
         if unmet:
             raise ActionError("\n".join(unmet))
@@ -128,6 +143,8 @@ def do_transition(
             round.results_published_at = now
         data = {"from": current, "to": new_state, "reason": reason,
                 "scheme_sha256": round.scheme_sha256}  # fmt: skip
+        if approval is not None:
+            data["approval"] = {"request": approval.pk, "approved_by": approval.decided_by.username}
         if action == "close":
             # The archive's manifest hash goes into the (hash-chained) closing entry.
             archive = build_round_archive(round, acting_user=acting_user)

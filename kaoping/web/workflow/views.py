@@ -8,6 +8,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,7 +38,7 @@ def home(request):
     overdue = None
     if can_view_overdue(request.user):
         overdue = len(overdue_submissions())
-    rounds = visible_rounds(request.user).prefetch_related("units")
+    rounds = visible_rounds(request.user).annotate(units_n=Count("units"))
     return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue,
                                              "todos": todos(request.user)})  # fmt: skip
 

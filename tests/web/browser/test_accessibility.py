@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from kaoping.web.submissions import actions as sub
+from kaoping.web.workflow.changes import do_request_reopen
 
 from ..conftest import World
 from .walk_helpers import login
@@ -30,6 +31,7 @@ def test_the_pages_of_every_role_pass_an_automated_accessibility_check(live_serv
     world = World()
     round = world.published()
     draft = sub.submission_for(world.collecting(2025), world.xicheng)
+    do_request_reopen(round, target="scoring", reason="复核", acting_user=world.office)
     base, axe, found = live_server.url, Axe(), []
     dong = world.dongcheng.pk
     pages = {
@@ -37,7 +39,9 @@ def test_the_pages_of_every_role_pass_an_automated_accessibility_check(live_serv
                    f"/rounds/{round.pk}/data/unit/{dong}/", f"/rounds/{round.pk}/results/",
                    f"/rounds/{round.pk}/results/ranking/", f"/rounds/{round.pk}/results/unit/{dong}/",
                    f"/rounds/{draft.round_id}/data/", "/units/", "/log/", "/overdue/",
-                   f"/rounds/{round.pk}/disputes/", "/accounts/me/", f"/experts/round/{round.pk}/", "/no/such/page/"],
+                   f"/rounds/{round.pk}/disputes/", "/accounts/me/", f"/experts/round/{round.pk}/", "/no/such/page/",
+                   "/accounts/", f"/rounds/{draft.round_id}/plan/", f"/rounds/{round.pk}/changes/"],
+        "committee": ["/", f"/rounds/{round.pk}/changes/"],
         "u110101": ["/", f"/rounds/{round.pk}/results/unit/{dong}/",
                     f"/rounds/{draft.round_id}/data/unit/{dong}/", f"/rounds/{round.pk}/disputes/"],
         "expert1": ["/", "/experts/mine/"],

@@ -66,13 +66,17 @@ def test_a_dispute_walk_in_the_browser(live_server, page, settings):
     assert "核对原始台账" in page.inner_text("#opinions")
     shot(page, "dispute-3-rereview")
 
-    # The office records the changed decision and publishes version 2.
+    # The office records the changed decision; the committee approves version 2.
     login(page, base, "office")
     page.goto(f"{base}/rounds/{round.pk}/disputes/{dispute.pk}/")
     page.check("input[name=decision][value=amended]")
     page.fill("#reasoning", "复验核实统计口径有误，予以更正。")
     page.click("#record-decision")
-    page.click("#republish")
+    page.click("#republish")  # asks the committee: nothing is published yet
+    assert Publication.current(round).version == 1
+    login(page, base, "committee")
+    page.goto(f"{base}/rounds/{round.pk}/changes/")
+    page.click("#changes button[name=approve]")
     assert Publication.current(round).version == 2
     shot(page, "dispute-4-republished")
 
