@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kaoping.archive import build_bundle, verify_bundle
-from kaoping.archive.bundle import MANIFEST, RESULTS_JSON, SCHEME_JSON
+from kaoping.archive.bundle import CHUNK, MANIFEST, RESULTS_JSON, SCHEME_JSON
 from kaoping.cli.main import app
 from kaoping.scoring import Adjustment, evaluate, load_scheme
 from kaoping.scoring.schemes import scheme_text
@@ -266,3 +267,29 @@ def test_the_private_key_is_readable_by_its_owner_only_and_rotation_keeps_old_pu
     trusted = signing.public_keys([tmp_path / "keys"])
     assert set(trusted) == {signing.key_id(first.public_key()), signing.key_id(second.public_key())}
     assert signing.verify(b"m", signing.sign(first, b"m"), trusted)  # old signatures still hold
+
+
+class ChunkRecorder(io.BytesIO):
+    """A file that remembers the largest read asked of it (streaming never asks for all)."""
+
+    largest = 0
+
+    def read(self, size=-1):
+        ChunkRecorder.largest = max(ChunkRecorder.largest, size if size >= 0 else 1 << 62)
+        return super().read(size)
+
+
+def test_attachments_given_by_opener_are_streamed_in_chunks(tmp_path, scheme):
+    data = read_base_data(DEMO, scheme)
+    big = bytes(range(256)) * (3 * CHUNK // 256 + 7)  # a few chunks and a bit
+    path = tmp_path / "streamed.zip"
+    ChunkRecorder.largest = 0
+    build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
+                 result=evaluate(scheme, data),
+                 files={"attachments/110101/big.pdf": lambda: ChunkRecorder(big)})  # fmt: skip
+    assert 0 < ChunkRecorder.largest <= CHUNK
+    assert zf_read(path, "attachments/110101/big.pdf") == big
+    manifest = json.loads(zf_read(path, MANIFEST))
+    listed = manifest["files"]["attachments/110101/big.pdf"]
+    assert listed == {"sha256": hashlib.sha256(big).hexdigest(), "size": len(big)}
+    assert verify_bundle(path).ok

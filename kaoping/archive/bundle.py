@@ -22,11 +22,11 @@ import json
 import math
 import tomllib
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kaoping.archive.signing import public_pem, sign, verify
 from kaoping.scoring import (
@@ -56,6 +56,10 @@ RESULTS_ASSESSMENT = "results/assessment.json"
 LOG = "log/entries.jsonl"
 CHAIN_HEAD = "log/chain-head.txt"
 SIGNATURE = "manifest.sig"  # Ed25519 over manifest.json's bytes (kaoping.archive.signing)
+CHUNK = 1 << 20  # attachments are hashed and copied into the zip this much at a time
+
+# A further file: its bytes, or a function opening it for reading (streamed, never held whole).
+FileSource = bytes | Callable[[], IO[bytes]]
 
 
 @dataclass
@@ -134,7 +138,7 @@ def build_bundle(
     result: EvaluationResult | None = None,
     adjustments: Iterable[Adjustment] = (),
     assessment: Assessment | None = None,
-    files: Mapping[str, bytes] | None = None,
+    files: Mapping[str, FileSource] | None = None,
     log_entries: Iterable[Mapping[str, Any]] = (),
     chain_head: str | None = None,
     chain_count: int | None = None,
@@ -147,9 +151,11 @@ def build_bundle(
     ----------
     scheme_text : str
         The scheme file exactly as published (frozen).
-    files : mapping of str to bytes
+    files : mapping of str to bytes or to a function opening a binary file
         Further files by archive path, e.g. ``"reports/110101.pdf"``,
-        ``"attachments/110101/核查记录.pdf"``, ``"experts/scores.xlsx"``.
+        ``"attachments/110101/核查记录.pdf"``, ``"experts/scores.xlsx"``. A file given by
+        its opener is read twice in chunks (hashed, then copied into the zip), so an
+        attachment of any size never sits whole in memory.
     log_entries : iterable of mappings
         The round's evaluation-log entries (JSON-serialisable), oldest first.
     assessment : Assessment, optional
@@ -187,8 +193,15 @@ def build_bundle(
         contents[LOG] = ("\n".join(lines) + "\n").encode("utf-8")
     if chain_head:
         contents[CHAIN_HEAD] = chain_head.encode("ascii")
-    for name, blob in (files or {}).items():
-        contents[_safe_name(name)] = blob
+    streamed: dict[str, Callable[[], IO[bytes]]] = {}
+    for name, source in (files or {}).items():
+        if isinstance(source, bytes):
+            contents[_safe_name(name)] = source
+        else:
+            streamed[_safe_name(name)] = source
+    listed = {name: {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+              for name, blob in contents.items()}  # fmt: skip
+    listed.update({name: _streamed_digest(opener) for name, opener in streamed.items()})
     manifest = {
         "format": FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -197,10 +210,7 @@ def build_bundle(
         "input_sha256": data.fingerprint(),
         "chain_head": chain_head,
         "chain_count": chain_count,
-        "files": {
-            name: {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
-            for name, blob in sorted(contents.items())
-        },
+        "files": dict(sorted(listed.items())),
     }
     manifest_bytes = _json(manifest)
     target = Path(path)
@@ -212,8 +222,13 @@ def build_bundle(
             signature = {**sign(signing_key, manifest_bytes),
                          "public_key": public_pem(signing_key.public_key()).decode("ascii")}  # fmt: skip
             zf.writestr(SIGNATURE, _json(signature))
-        for name, blob in sorted(contents.items()):
-            zf.writestr(name, blob)
+        for name in sorted(listed):
+            if name in contents:
+                zf.writestr(name, contents[name])
+                continue
+            with streamed[name]() as source, zf.open(name, "w", force_zip64=True) as member:
+                for block in iter(lambda: source.read(CHUNK), b""):
+                    member.write(block)
     partial.replace(target)
     return hashlib.sha256(manifest_bytes).hexdigest()
 
@@ -361,6 +376,15 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1, default=str).encode(
         "utf-8"
     )
+
+
+def _streamed_digest(opener: Callable[[], IO[bytes]]) -> dict[str, Any]:
+    digest, size = hashlib.sha256(), 0
+    with opener() as source:
+        for block in iter(lambda: source.read(CHUNK), b""):
+            digest.update(block)
+            size += len(block)
+    return {"sha256": digest.hexdigest(), "size": size}
 
 
 def _safe_name(name: str) -> str:

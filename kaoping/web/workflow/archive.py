@@ -21,6 +21,7 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from kaoping.archive import build_bundle, verify_bundle
+from kaoping.archive.bundle import FileSource
 from kaoping.scoring import Assessment, BaseData, assess
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.assessment import PRICE_FACTOR
@@ -133,13 +134,16 @@ def _check_same_as_published(result, run) -> None:
             )
 
 
-def _documents_of(round: Round, run) -> dict[str, bytes]:
-    """Supporting documents, checks, expert scores and generated reports, by archive path."""
+def _documents_of(round: Round, run) -> dict[str, FileSource]:
+    """Supporting documents, checks, expert scores and generated reports, by archive path.
 
-    files: dict[str, bytes] = {}
+    Uploaded files are given by their openers: the bundle streams them into the zip.
+    """
+
+    files: dict[str, FileSource] = {}
     for a in Attachment.objects.filter(submission__round=round).select_related("submission__unit"):
         name = f"attachments/{a.submission.unit.code}/{a.pk}-{Path(a.name).name}"
-        files[name] = _read(a.file)
+        files[name] = _opener(a.file)
     checks = []
     for c in VerificationRecord.objects.filter(submission__round=round).select_related(
         "submission__unit", "checker"
@@ -151,7 +155,7 @@ def _documents_of(round: Round, run) -> dict[str, bytes]:
             item["attachment"] = (
                 f"checks/{c.submission.unit.code}/{c.pk}-{Path(c.attachment.name).name}"
             )
-            files[item["attachment"]] = _read(c.attachment)
+            files[item["attachment"]] = _opener(c.attachment)
         checks.append(item)
     files["checks/checks.json"] = _json(checks)
     files["experts/scores.json"] = _json(_expert_scores(round))
@@ -222,9 +226,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read(field) -> bytes:
-    with field.open("rb") as handle:
-        return handle.read()
+def _opener(field):
+    """A function opening the stored file anew for each read (a FieldFile shares one handle)."""
+    storage, name = field.storage, field.name
+    return lambda: storage.open(name, "rb")
 
 
 def _json(value) -> bytes:
