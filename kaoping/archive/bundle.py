@@ -9,7 +9,7 @@ SHA-256 of every file. :func:`verify_bundle` checks the manifest, then re-runs t
 from the archived scheme and data and confirms it gives the archived results exactly — the
 notice's 校验复核 (re-checking of scores), possible on any installation, years later.
 
-The manifest's own hash is what the round's closing log entry records, so a bundle whose
+The manifest's own hash is what the round's archive log entry records, so a bundle whose
 manifest was rewritten no longer matches the (hash-chained) evaluation log.
 """
 

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,9 +20,9 @@ from kaoping.cli.main import app
 from kaoping.scoring import evaluate, load_scheme
 from kaoping.tables import read_base_data
 from kaoping.web.audit.models import AuditEntry
-from kaoping.web.rounds.models import RoundArchive
+from kaoping.web.rounds.models import ArchiveBuild, RoundArchive
 from kaoping.web.submissions import actions as sub
-from kaoping.web.submissions.models import Submission
+from kaoping.web.submissions.models import Attachment, Submission
 from kaoping.web.workflow.actions import do_transition
 
 from .conftest import EXAMPLES
@@ -29,8 +30,8 @@ from .conftest import EXAMPLES
 PDF = b"%PDF-1.4\n% a check report\n"
 
 
-@pytest.fixture
-def closed(world):
+def published_round(world):
+    """A round with a supporting document and a check record, its results published."""
     round = world.collecting()
     world.submit_all(round, verify=False)
     s = Submission.objects.get(round=round, unit=world.dongcheng)
@@ -48,9 +49,51 @@ def closed(world):
     do_transition(round, "submit_for_review", acting_user=world.office)
     do_transition(round, "approve", acting_user=world.committee)
     do_transition(round, "publish_results", acting_user=world.office)
+    return round
+
+
+@pytest.fixture
+def closed(world):
+    round = published_round(world)
     do_transition(round, "close", acting_user=world.office)
     round.refresh_from_db()
     return round
+
+
+def test_a_failed_build_leaves_the_round_closed_and_can_be_started_again(world):
+    round = published_round(world)
+    document = Attachment.objects.get(submission__round=round)
+    stored = Path(document.file.path)
+    kept = stored.read_bytes()
+    stored.unlink()  # the upload volume lost the file: streaming it into the zip fails
+    do_transition(round, "close", acting_user=world.office)
+    round.refresh_from_db()
+    assert round.state == "closed"  # closing stands; only the build failed
+    build = ArchiveBuild.objects.get(round=round)
+    assert build.status == "failed" and "FileNotFoundError" in build.message
+    assert not RoundArchive.objects.filter(round=round).exists()
+    assert not AuditEntry.objects.filter(round=round, action="round.archive").exists()
+    office = world.client(world.office)
+    page = office.get(reverse("rounds:detail", args=[round.pk])).content.decode()
+    assert 'id="archive-failure"' in page and "FileNotFoundError" in page
+    assert 'id="archive-retry"' in page
+    unit = world.client(world.dong_user)
+    retry = reverse("workflow:archive_retry", args=[round.pk])
+    assert unit.post(retry).status_code == 403  # only who may close may build again
+    stored.write_bytes(kept)
+    response = office.post(retry)
+    assert response.status_code == 302
+    builds = list(ArchiveBuild.objects.filter(round=round).order_by("id"))
+    assert [b.status for b in builds] == ["failed", "done"]
+    archive = RoundArchive.objects.get(round=round)
+    assert builds[1].archive == archive and verify_bundle(archive.file.path).ok
+    retried = AuditEntry.objects.get(round=round, action="round.archive_retry")
+    assert retried.data["failed_build"] == builds[0].pk
+    page = office.get(reverse("rounds:detail", args=[round.pk])).content.decode()
+    assert 'id="archive-retry"' not in page
+    assert reverse("workflow:archive_download", args=[archive.pk]) in page
+    assert office.post(retry).status_code == 302  # a built archive is not built twice
+    assert ArchiveBuild.objects.filter(round=round).count() == 2
 
 
 def test_closing_builds_an_archive_that_verifies_and_is_pinned_in_the_log(world, closed):
@@ -61,8 +104,14 @@ def test_closing_builds_an_archive_that_verifies_and_is_pinned_in_the_log(world,
     assert hashlib.sha256(
         zipfile.ZipFile(archive.file.path).read("manifest.json")
     ).hexdigest() == archive.manifest_sha256  # fmt: skip
+    # Closing queued the build; the build's own entry pins the manifest in the chain.
     closing = AuditEntry.objects.get(round=closed, action="round.close")
-    assert closing.data["archive_manifest_sha256"] == archive.manifest_sha256
+    build = ArchiveBuild.objects.get(round=closed)
+    assert closing.data["archive_build"] == build.pk
+    assert build.status == "done" and build.archive == archive
+    pinned = AuditEntry.objects.get(round=closed, action="round.archive")
+    assert pinned.data["archive_manifest_sha256"] == archive.manifest_sha256
+    assert pinned.data["archive_id"] == archive.pk and pinned.id > closing.id
     with zipfile.ZipFile(archive.file.path) as zf:
         names = set(zf.namelist())
         entries = [json.loads(line) for line in zf.read("log/entries.jsonl").splitlines()]
@@ -78,8 +127,9 @@ def test_closing_builds_an_archive_that_verifies_and_is_pinned_in_the_log(world,
     assert checks[0]["finding"] == "一致" and checks[0]["attachment"] in names
     actions = [e["action"] for e in entries]
     assert actions[0] == "round.create" and "round.publish_results" in actions
-    assert "round.close" not in actions  # the closing entry records the archive instead
-    previous = AuditEntry.objects.filter(id__lt=closing.id).order_by("-id").first()
+    assert "round.close" in actions  # built after closing, the archive keeps that entry too
+    assert "round.archive" not in actions  # the entry recording the archive comes after it
+    previous = AuditEntry.objects.filter(id__lt=pinned.id).order_by("-id").first()
     assert head == previous.hash
     published = dict(closed.runs.get().unit_results.values_list("unit__code", "total"))
     archived = {u["code"]: u["total"] for u in results["units"]}

@@ -193,3 +193,47 @@ def test_gunicorn_serves_the_application_and_healthz_sees_the_worker(site):
         time.sleep(0.3)
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=60) as page:
         assert page.headers["Server"] == "gunicorn" and "登录" in page.read().decode()
+
+
+CLOSE_PUBLISHED = """
+from django.contrib.auth import get_user_model
+from django.test.utils import override_settings
+from kaoping.web.results.actions import do_start_scoring_run
+from kaoping.web.rounds.models import ArchiveBuild, Round
+from kaoping.web.workflow.actions import do_transition
+user = get_user_model().objects.get
+round = Round.objects.get(pk={round})
+with override_settings(KAOPING_JOBS_INLINE=True):
+    do_start_scoring_run(round, acting_user=user(username="agency"))
+    do_transition(round, "submit_for_review", acting_user=user(username="office"))
+    do_transition(round, "approve", acting_user=user(username="committee"))
+    do_transition(round, "publish_results", acting_user=user(username="office"))
+do_transition(round, "close", acting_user=user(username="office"))  # queued, not built in the request
+round.refresh_from_db()
+build = ArchiveBuild.objects.get(round=round)
+print(json.dumps([round.state, build.pk, build.status, round.archives.count()]))
+"""
+
+BUILD_FINISHED = "SELECT status FROM rounds_archivebuild WHERE id = ? AND status != 'queued'"
+
+BUILD_STATE = """
+from kaoping.archive import verify_bundle
+from kaoping.web.audit.models import AuditEntry
+from kaoping.web.rounds.models import ArchiveBuild
+build = ArchiveBuild.objects.select_related("archive").get(pk={build})
+pinned = AuditEntry.objects.filter(action="round.archive", data__build={build}).first()
+print(json.dumps([build.status, build.message, verify_bundle(build.archive.file.path).ok,
+                  pinned.data["archive_manifest_sha256"] == build.archive.manifest_sha256]))
+"""
+
+
+def test_closing_queues_the_archive_and_a_worker_process_builds_it(site):
+    round = site.python(SCORED_ROUND)["round"]
+    state, build, status, archives = site.python(CLOSE_PUBLISHED.format(round=round))
+    # Closed at once; the archive waits in the queue (a database row) for a worker.
+    assert (state, status, archives) == ("closed", "queued", 0)
+    site.worker("w1")
+    site.wait_for(BUILD_FINISHED, (build,))
+    assert site.python(BUILD_STATE.format(build=build)) == ["done", "", True, True]
+    verify = site.manage("verify_log", check=False)
+    assert verify.returncode == 0, verify.stderr

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "round.approve": _("Approve results"),
     "round.publish_results": _("Publish results"),
     "round.close": _("Close and archive"),
+    "round.archive": _("built the evaluation archive"),
+    "round.archive_retry": _("started building the evaluation archive again"),
     "round.reopen": _("Reopen"),
     "submission.save_draft": _("saved a draft"),
     "submission.upload": _("uploaded the table"),

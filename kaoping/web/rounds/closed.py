@@ -21,7 +21,13 @@ from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext as _
 
 from kaoping.web.common import ActionError
-from kaoping.web.rounds.models import Round, RoundArchive, RoundState, RoundTransition
+from kaoping.web.rounds.models import (
+    ArchiveBuild,
+    Round,
+    RoundArchive,
+    RoundState,
+    RoundTransition,
+)
 
 # The log; report jobs (documents of frozen results); the request to reopen and its decision.
 EXEMPT_LABELS = {"audit.auditentry", "results.reportjob", "workflow.changerequest"}
@@ -64,7 +70,10 @@ def _round_id_of(instance: models.Model) -> int | None:
 
 
 def _guard(sender, instance, **kwargs) -> None:
-    if sender in (RoundTransition, RoundArchive) or sender._meta.label_lower in EXEMPT_LABELS:
+    if (
+        sender in (RoundTransition, RoundArchive, ArchiveBuild)
+        or sender._meta.label_lower in EXEMPT_LABELS
+    ):
         return
     if sender is Round:
         _guard_round(instance)

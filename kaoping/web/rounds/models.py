@@ -170,7 +170,7 @@ class RoundArchive(models.Model):
     """An evaluation archive bundle (评价档案): built at closing, or imported read-only.
 
     Never changed after it is stored: the file is named by its manifest's SHA-256, which the
-    closing log entry (hash-chained) also records.
+    build's ``round.archive`` log entry (hash-chained) also records.
     """
 
     round = models.ForeignKey(
@@ -203,3 +203,33 @@ class RoundArchive(models.Model):
         if self.pk is not None:
             raise ValueError("an evaluation archive is read-only once stored")
         super().save(*args, **kwargs)
+
+
+class ArchiveBuildStatus(models.TextChoices):
+    QUEUED = "queued", _("being built")
+    DONE = "done", _("built")
+    FAILED = "failed", _("failed")
+
+
+class ArchiveBuild(models.Model):
+    """Building a closed round's archive: a durable task queued by the closing transaction
+    (``kaoping.web.workflow.archive.build_archive``). A failed build keeps its reason and can
+    be started again; the round stays closed either way."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="archive_builds")
+    status = models.CharField(max_length=20, choices=ArchiveBuildStatus.choices,
+                              default=ArchiveBuildStatus.QUEUED)  # fmt: skip
+    message = models.TextField(blank=True)
+    archive = models.OneToOneField(RoundArchive, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="build")  # fmt: skip
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_status_display()}"

@@ -143,6 +143,10 @@ def round_detail(request, round_id: int):
         "staff": is_staff_viewer(user), "unit_count": round.units.count(),
         "can_view_scheme": can_view_scheme(user, round),
         "archives": round.archives.all() if is_staff_viewer(user) else [],
+        # The latest build of the archive (a background task since closing): being built,
+        # or failed with its reason and a button to build it again.
+        "archive_build": round.archive_builds.first() if is_staff_viewer(user) else None,
+        "can_close": can_transition(user, round, "close"),
     }  # fmt: skip
     return render(request, "rounds/detail.html", context)
 

@@ -2,8 +2,8 @@
 
 The states and the table of transitions (who may, from where, to where) are data of the
 round (``kaoping.web.rounds.models``); here each transition is carried out: its needs
-checked (``NEEDS``), its effects (approval of the latest run, publication, the archive at
-closing) done, and its log entry written, all in one transaction. This package sits above
+checked (``NEEDS``), its effects (approval of the latest run, publication, queueing the
+archive's build at closing) done, and its log entry written, all in one transaction. This package sits above
 every app it draws on (submissions, results, the archive), so none of them imports upward.
 """
 
@@ -34,7 +34,7 @@ from kaoping.web.rounds.models import (
     sha256_text,
 )
 from kaoping.web.submissions.models import Submission, SubmissionStatus
-from kaoping.web.workflow.archive import build_round_archive
+from kaoping.web.workflow.archive import check_archivable, queue_archive_build, run_inline
 
 
 @dataclass(frozen=True)
@@ -145,18 +145,23 @@ def do_transition(
                 "scheme_sha256": round.scheme_sha256}  # fmt: skip
         if approval is not None:
             data["approval"] = {"request": approval.pk, "approved_by": approval.decided_by.username}
+        build = None
         if action == "close":
-            # The archive's manifest hash goes into the (hash-chained) closing entry.
-            archive = build_round_archive(round, acting_user=acting_user)
-            data["archive_manifest_sha256"] = archive.manifest_sha256
-            data["archive_id"] = archive.pk
+            # Refused here when the archived inputs do not give the published totals; the
+            # archive itself is built by a durable task, which logs its manifest hash.
+            check_archivable(round)
         round.state = new_state
         round.save()
         step = RoundTransition.objects.create(
             round=round, action=action, from_state=current, to_state=new_state,
             actor=acting_user, at=now, reason=reason,
         )  # fmt: skip
+        if action == "close":
+            build = queue_archive_build(round, acting_user=acting_user)
+            data["archive_build"] = build.pk
         record(f"round.{action}", acting_user, round=round, obj=step, data=data)
+    if build is not None:
+        run_inline(build)
     return step
 
 

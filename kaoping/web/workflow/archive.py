@@ -1,4 +1,4 @@
-"""The evaluation archive of a round (评价档案), built when the round is closed.
+"""The evaluation archive of a round (评价档案), built by a durable task once it is closed.
 
 :func:`build_round_archive` gathers what ``kaoping.archive.build_bundle`` needs from the
 database: the scheme text frozen at publication, the verified base data exactly as the
@@ -11,13 +11,17 @@ installation after :func:`kaoping.archive.verify_bundle` passed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.archive import build_bundle, verify_bundle
@@ -31,10 +35,18 @@ from kaoping.web.audit.log import chain_position, entry_as_dict, record
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.experts.models import ExpertScore
+from kaoping.web.jobs.durable import durable, enqueue
 from kaoping.web.results import models as results_models
 from kaoping.web.results.frozen import data_from_payload
 from kaoping.web.results.models import Publication
-from kaoping.web.rounds.models import ArchiveSource, Round, RoundArchive
+from kaoping.web.rounds.models import (
+    ArchiveBuild,
+    ArchiveBuildStatus,
+    ArchiveSource,
+    Round,
+    RoundArchive,
+    RoundState,
+)
 from kaoping.web.submissions.data import base_data_for
 from kaoping.web.submissions.models import (
     Attachment,
@@ -47,12 +59,9 @@ from kaoping.web.submissions.uploads import check_zip_upload
 TOLERANCE = 1e-9  # published totals come from the same deterministic engine
 
 
-def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
-    """Build and store the archive of ``round`` (published results); returns the record.
-
-    Runs inside the closing transaction: when it raises, the round stays published.
-    """
-
+def _archivable(round: Round):
+    """The published run and the assessment of its archived inputs, checked to give the
+    published totals (ActionError otherwise)."""
     publication = Publication.current(round)
     if publication is None:
         raise ActionError(_("The round has no published results to archive."))
@@ -67,6 +76,21 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     ), price_factors=factors, period=str(round.year))  # fmt: skip
     result = assess(assessment).evaluation
     _check_same_as_published(result, run)
+    return publication, run, scheme, data, assessment
+
+
+def check_archivable(round: Round) -> None:
+    """Refuse closing (in its request) when the archive could not be built from the inputs."""
+    _archivable(round)
+
+
+def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
+    """Build and store the archive of ``round`` (published results); returns the record.
+
+    Runs in the archive build task (:func:`build_archive`), after the round was closed.
+    """
+
+    publication, run, scheme, data, assessment = _archivable(round)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
     meta = {
         "round": {"id": round.pk, "name": round.name, "year": round.year,
@@ -86,6 +110,78 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
         return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
                       title=f"{round.name}（{round.year}）", acting_user=acting_user,
                       verification="")  # fmt: skip
+
+
+def queue_archive_build(round: Round, *, acting_user) -> ArchiveBuild:
+    """Record a build of ``round``'s archive and queue its task, in the caller's transaction.
+
+    With ``KAOPING_JOBS_INLINE`` the caller runs it after its transaction
+    (:func:`run_inline`), as scoring runs do.
+    """
+    build = ArchiveBuild.objects.create(round=round, requested_by=acting_user,
+                                        requested_at=timezone.now())  # fmt: skip
+    if not inline_jobs():
+        enqueue(build_archive, build.pk)  # the build and its task, or neither
+    return build
+
+
+def run_inline(build: ArchiveBuild) -> None:
+    """Run a build at once (``KAOPING_JOBS_INLINE``); a failure is kept on the build."""
+    if inline_jobs():
+        # A failure was already kept on the build with its reason, and logged.
+        with contextlib.suppress(Exception):
+            enqueue(build_archive, build.pk)
+
+
+def fail_archive_build(reason: str, build_id: int) -> None:
+    """Mark a build that cannot finish failed, with the reason (it can be started again)."""
+    ArchiveBuild.objects.filter(pk=build_id, status=ArchiveBuildStatus.QUEUED).update(
+        status=ArchiveBuildStatus.FAILED, message=reason, finished_at=timezone.now()
+    )
+
+
+@durable(on_failure=fail_archive_build)
+def build_archive(build_id: int) -> None:
+    """Build a closed round's archive (durable task): store it and log its manifest hash."""
+    try:
+        with transaction.atomic():
+            build = (
+                ArchiveBuild.objects.select_for_update()
+                .select_related("round", "requested_by")
+                .get(pk=build_id)
+            )
+            if build.status != ArchiveBuildStatus.QUEUED:
+                return  # a retry of a task whose worker died after the build had finished
+            round = build.round
+            if round.state != RoundState.CLOSED:
+                raise ActionError(_("The round is no longer closed."))
+            archive = build_round_archive(round, acting_user=build.requested_by)
+            build.status, build.archive = ArchiveBuildStatus.DONE, archive
+            build.finished_at = timezone.now()
+            build.save()
+            # The archive's manifest hash goes into the (hash-chained) log, vouching for it.
+            record("round.archive", build.requested_by, round=round, obj=archive,
+                   data={"archive_manifest_sha256": archive.manifest_sha256,
+                         "archive_id": archive.pk, "build": build.pk})  # fmt: skip
+    except ActionError as exc:
+        fail_archive_build(str(exc), build_id)
+
+
+def do_retry_archive(round: Round, *, acting_user) -> ArchiveBuild:
+    """Start the archive of a closed round again after its build failed (logged)."""
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        latest = ArchiveBuild.objects.filter(round=round).first()
+        if round.state != RoundState.CLOSED or latest is None:
+            raise ActionError(_("Only a closed round's archive can be built again."))
+        if latest.status != ArchiveBuildStatus.FAILED:
+            raise ActionError(_("The archive is already built or being built."))
+        build = queue_archive_build(round, acting_user=acting_user)
+        record("round.archive_retry", acting_user, round=round,
+               data={"build": build.pk, "failed_build": latest.pk,
+                     "failure": latest.message})  # fmt: skip
+    run_inline(build)
+    return build
 
 
 def _evaluator_factors(scheme, data: BaseData) -> tuple[BaseData, dict[str, float] | None]:
@@ -218,6 +314,10 @@ def _reports(run) -> dict[str, bytes]:
     return files
 
 
+def inline_jobs() -> bool:
+    return getattr(settings, "KAOPING_JOBS_INLINE", False)
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -280,8 +380,6 @@ def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "z
             manifest = json.loads(zf.read("manifest.json"))
         info = manifest.get("meta", {}).get("round", {})
         title = f"{info.get('name') or filename}（{info.get('year', '')}）"
-        from django.db import transaction
-
         with transaction.atomic():
             archive = _store(path, round=None, source=ArchiveSource.IMPORTED,
                              digest=report.manifest_sha256, title=title, acting_user=acting_user,

@@ -28,7 +28,7 @@ from kaoping.web.submissions.uploads import check_name_and_size
 from kaoping.web.submissions.views import overdue_submissions
 from kaoping.web.todo import todos
 from kaoping.web.workflow.actions import do_transition
-from kaoping.web.workflow.archive import ArchiveRejected, import_archive
+from kaoping.web.workflow.archive import ArchiveRejected, do_retry_archive, import_archive
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,21 @@ def round_transition(request, round_id: int, action: str):
 
 
 # --- evaluation archives (评价档案) ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def archive_retry(request, round_id: int):
+    """Build a closed round's archive again after its build failed (who may close may)."""
+    round = round_for(request, round_id)
+    require(can_transition(request.user, round, "close"))
+    try:
+        do_retry_archive(round, acting_user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The archive is being built again."))
+    return redirect("rounds:detail", round.pk)
 
 
 def can_import_archives(user) -> bool:
