@@ -145,11 +145,8 @@ def build_archive(build_id: int) -> None:
     """Build a closed round's archive (durable task): store it and log its manifest hash."""
     try:
         with transaction.atomic():
-            build = (
-                ArchiveBuild.objects.select_for_update()
-                .select_related("round", "requested_by")
-                .get(pk=build_id)
-            )
+            # Only the build row is locked (a second worker retrying it waits, then sees done).
+            build = ArchiveBuild.objects.select_for_update().get(pk=build_id)
             if build.status != ArchiveBuildStatus.QUEUED:
                 return  # a retry of a task whose worker died after the build had finished
             round = build.round
