@@ -22,6 +22,7 @@ from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission, VerificationRecord
 from kaoping.web.workflow.actions import do_transition
+from kaoping.web.workflow.changes import do_decide, do_request_reopen
 
 from .test_security_permissions import fill, patterns, url_ids
 
@@ -98,7 +99,9 @@ def test_closing_waits_for_pending_disputes(world):
 
 
 def test_reopening_is_the_way_to_change_a_closed_round(world, closed):
-    do_transition(closed, "reopen", acting_user=world.office, reason="更正", target="collection")
+    # After publication a reopening is a request the committee approves (issue 14).
+    change = do_request_reopen(closed, target="collection", reason="更正", acting_user=world.office)
+    do_decide(change, approve=True, note="", acting_user=world.committee)
     submission = Submission.objects.get(round=closed, unit=world.dongcheng)
     sub.do_record_check(submission, kind="spot_check", when=date(2025, 3, 1), method="抽查",
                         finding="x", acting_user=world.agency)  # fmt: skip
@@ -123,7 +126,7 @@ def test_every_page_posted_as_every_role_changes_nothing_in_a_closed_round(world
         client = world.client(getattr(world, role))
         client.raise_request_exception = False
         for name, route in routes:
-            if name == "transition":  # reopening is allowed: the one way back
+            if name in ("transition", "request_reopen"):  # reopening is the one way back
                 continue
             response = client.post(route, data)
             assert response.status_code < 500, (role, name, route)
