@@ -360,6 +360,9 @@ def test_the_award_decision_from_proposal_to_publication(world, year, leader):
     with pytest.raises(ActionError):  # a committee member is not the leading group
         do_decision_transition(decision, "publish", acting_user=world.office)
     do_decision_transition(decision, "approve", acting_user=leader, reason="领导小组会议通过")
+    with pytest.raises(ActionError):  # the ranking is published first
+        do_decision_transition(decision, "publish", acting_user=world.office)
+    do_transition(round, "publish_results", acting_user=world.office)
     do_decision_transition(decision, "publish", acting_user=world.office)
     decision.refresh_from_db()
     assert decision.state == "published"
@@ -416,6 +419,7 @@ def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(world, ye
     do_decision_transition(decision, "review", acting_user=world.committee)
     do_set_reward_fund(decision, "1000000", acting_user=leader)
     do_decision_transition(decision, "approve", acting_user=leader)
+    do_transition(year, "publish_results", acting_user=world.office)
     do_decision_transition(decision, "publish", acting_user=world.office)
     client = world.client(world.office)
     client.post(reverse("awards:certificates", args=[year.pk]))
@@ -518,3 +522,28 @@ def test_the_bonus_is_in_the_units_explanation_and_the_pages_speak_english(world
     client.post(reverse("set_language"), {"language": "en"})
     en = client.get(reverse("awards:decision", args=[year.pk])).content.decode()
     assert "Awards and criticism" in en and "Criticism list" in en
+
+
+def test_a_round_with_price_factors_and_a_beijing_round_archive_and_verify(world, year, leader):
+    """The evaluator's factors, the letters' targets and bonus points all reach the archive,
+    which re-assesses to the published totals."""
+    from kaoping.archive import verify_bundle
+    from kaoping.web.rounds.models import RoundArchive
+
+    round = world.collecting(2024)
+    do_set_price_factor(
+        round, world.dongcheng, factor=1.2, reason="物价指数", acting_user=world.agency
+    )
+    world.submit_all(round)
+    for action, who in (("start_verification", world.office), ("start_scoring", world.office)):
+        do_transition(round, action, acting_user=who)
+    do_start_scoring_run(round, acting_user=world.agency)
+    for action, who in (("submit_for_review", world.office), ("approve", world.committee),
+                        ("publish_results", world.office), ("close", world.office)):  # fmt: skip
+        do_transition(round, action, acting_user=who)
+    report = verify_bundle(RoundArchive.objects.get(round=round).file.path)
+    assert report.ok, report.render("en")
+    for action, who in (("publish_results", world.office), ("close", world.office)):
+        do_transition(year, action, acting_user=who)
+    report = verify_bundle(RoundArchive.objects.get(round=year).file.path)
+    assert report.ok, report.render("en")

@@ -99,9 +99,8 @@ def test_closing_waits_for_pending_disputes(world):
 
 
 def test_reopening_is_the_way_to_change_a_closed_round(world, closed):
-    # After publication a reopening is a request the committee approves (issue 14).
     change = do_request_reopen(closed, target="collection", reason="更正", acting_user=world.office)
-    do_decide(change, approve=True, note="", acting_user=world.committee)
+    do_decide(change, approve=True, note="同意", acting_user=world.committee)
     submission = Submission.objects.get(round=closed, unit=world.dongcheng)
     sub.do_record_check(submission, kind="spot_check", when=date(2025, 3, 1), method="抽查",
                         finding="x", acting_user=world.agency)  # fmt: skip
@@ -126,7 +125,7 @@ def test_every_page_posted_as_every_role_changes_nothing_in_a_closed_round(world
         client = world.client(getattr(world, role))
         client.raise_request_exception = False
         for name, route in routes:
-            if name in ("transition", "request_reopen"):  # reopening is the one way back
+            if name in ("transition", "request_reopen"):  # reopening: the one way back
                 continue
             response = client.post(route, data)
             assert response.status_code < 500, (role, name, route)

@@ -123,3 +123,16 @@ def test_the_ranking_exports_to_excel_with_the_same_numbers(world):
     assert rows[1][0] == 1 and rows[1][1] == expected.codes[first]
     assert abs(rows[1][-4] - float(expected.totals[first])) < 1e-9
     assert len(rows) == 17
+
+
+def test_a_chosen_run_of_one_round_does_not_hide_the_unit_page_behind_another_round(world):
+    """``?run=2`` names this round's version; the trend's other rounds have no version 2."""
+    from kaoping.web.results.actions import do_start_scoring_run
+
+    world.scored(2023)
+    later = world.scored(2024)
+    do_start_scoring_run(later, acting_user=world.agency)  # version 2 exists only here
+    url = reverse("results:unit", args=[later.pk, world.dongcheng.pk])
+    page = world.client(world.office).get(url + "?run=2")
+    assert page.status_code == 200
+    assert page.content.decode().count("<svg") == 2  # radar + a trend over both years

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 
 from kaoping.scoring import KaopingError
 from kaoping.scoring.allocation import Recipient, allocate
-from kaoping.scoring.awards import award_rules, decide_awards
-from kaoping.scoring.experts import expert_rules
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.awards.models import (
@@ -37,6 +35,7 @@ from kaoping.web.awards.models import (
 from kaoping.web.common import ActionError
 from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.results.actions import inline_jobs
+from kaoping.web.results.documents import award_decisions
 from kaoping.web.results.frozen import frozen_result
 from kaoping.web.results.models import Publication, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round, RoundState
@@ -48,18 +47,12 @@ FEEDING = (RoundState.PUBLISHED, RoundState.CLOSED)
 
 
 def decisions_of(run: ScoringRun):
-    """The scoring core's award decisions for a run (its scheme's rules and tie rule)."""
-    result = frozen_result(run)
-    scheme = result.scheme
-    if "awards" not in scheme.sections and "special_awards" not in scheme.sections:
-        return None
+    """The scoring core's award decisions for a run (its scheme's rules and tie rule), the
+    same the round's report and certificates show (``results.documents.award_decisions``)."""
     try:
-        rules = award_rules(scheme)
-        tie_break = expert_rules(scheme).tie_break
+        return award_decisions(frozen_result(run))
     except KaopingError as exc:
         raise ActionError(exc.render("zh")) from None
-    tie = result.group_scores.get(tie_break) if tie_break else None
-    return decide_awards(result, rules, tie)
 
 
 def feeding_rounds(round: Round) -> list[tuple[Round, ScoringRun]]:
@@ -235,6 +228,8 @@ def do_decision_transition(
             )
         if action == "approve":
             _check_approval(decision, acting_user)
+        if action == "publish" and decision.round.state not in FEEDING:
+            raise ActionError(_("Publish the round's results before its awards."))
         current, now = decision.state, timezone.now()
         decision.state = transition.target
         decision.save(update_fields=["state"])

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.web.awards.models import HonourKind
+from kaoping.web.schemes.forms import IdChoiceField
 from kaoping.web.units.models import Unit
 
 
 class NominationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=HonourKind.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
     person = forms.CharField(label=_("Name of the individual"), max_length=100, required=False)
     organisation = forms.CharField(label=_("Work unit"), max_length=200, required=False)
     title = forms.CharField(label=_("Honour"), max_length=100)

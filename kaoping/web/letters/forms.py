@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.web.letters.models import Direction
+from kaoping.web.schemes.forms import IdChoiceField
 from kaoping.web.units.models import Unit
 
 PERIODS = [("Q1", _("1st quarter")), ("Q2", _("2nd quarter")), ("Q3", _("3rd quarter")),
@@ -13,7 +14,7 @@ MAX_ATTACHMENT = 10 * 1024 * 1024
 
 
 class TargetForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     key = forms.SlugField(label=_("Target code"), max_length=60, initial="new_jobs",
                           help_text=_("fills the scheme's field “code_target”, e.g. new_jobs"))  # fmt: skip
     name = forms.CharField(label=_("Target"), max_length=200, required=False)

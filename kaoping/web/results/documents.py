@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from kaoping.reports.text import SECTION_KEYS, SECTION_TITLES
-from kaoping.scoring.awards import AwardDecisions, decide_awards
+from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.experts import expert_rules
 from kaoping.web.results.frozen import frozen_results
 from kaoping.web.results.models import Narrative, ScoringRun
 
@@ -180,7 +181,10 @@ def award_decisions(result: EvaluationResult) -> AwardDecisions | None:
     sections = result.scheme.sections or {}
     if "awards" not in sections and "special_awards" not in sections:
         return None
-    return decide_awards(result)
+    # The committee's tie rule orders equal totals, as in ``kaoping.scoring.assess``.
+    tie_break = expert_rules(result.scheme).tie_break
+    tie = result.group_scores.get(tie_break) if tie_break else None
+    return decide_awards(result, award_rules(result.scheme), tie)
 
 
 def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:

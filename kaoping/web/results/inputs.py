@@ -18,10 +18,11 @@ from kaoping.web.schemes.actions import PRICE_FIELD, price_factors
 
 
 def round_price_factors(round) -> dict[str, float] | None:
-    """The evaluator's price factors for the assessment (None: the scheme has none)."""
+    """The evaluator's price factors for the assessment (None: none set, so every unit has
+    the scheme's default, or the scheme has no such field)."""
     if PRICE_FIELD not in {f.key for f in round.scheme().fields}:
         return None
-    return price_factors(round)
+    return price_factors(round) or None
 
 
 def missing_inputs(round) -> list[str]:

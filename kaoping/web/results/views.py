@@ -191,7 +191,7 @@ def unit_result(request, round_id: int, unit_id: int):
         (unit.name, [result.groups.get(c) for c, _n in groups]),
         (_("average"), [averages[c] for c, _n in groups]),
     ], title=_("Group scores"))  # fmt: skip
-    history = _history(request, unit)
+    history = _history(request, unit, round, run)
     trend = charts.trend(trend_series(history, lang), title=_("Total by year"))
     return render(request, "results/unit.html", {
         "round": round, "run": run, "unit": unit, "result": result, "groups": groups,
@@ -231,18 +231,30 @@ def _group_averages(run: ScoringRun, codes: list[str]) -> dict[str, float | None
     return {c: (s / n if n else None) for c, (s, n) in sums.items()}
 
 
-def _history(request, unit) -> list[tuple[Round, float]]:
-    """The unit's total in each round it appears in, as far as the user may see it."""
+def _history(request, unit, round, run) -> list[tuple[Round, float]]:
+    """The unit's total in each round it appears in, as far as the user may see it.
+
+    The run chosen on this page (``?run=``) is this round's only: a version number means
+    nothing in another round, so staff see the others' latest done run.
+    """
     from kaoping.web.permissions import visible_rounds
 
+    staff = is_staff_viewer(request.user)
     points = []
     for other in visible_rounds(request.user).filter(units=unit).order_by("year", "id"):
-        run = run_for(request, other) if is_staff_viewer(request.user) else (
-            Publication.current(other).run if other.results_visible_to_units and Publication.current(other) else None)  # fmt: skip
-        if run is None:
+        if other.pk == round.pk:
+            other_run = run
+        elif staff:
+            other_run = ScoringRun.latest_done(other)
+        else:
+            publication = Publication.current(other) if other.results_visible_to_units else None
+            other_run = publication.run if publication else None
+        if other_run is None:
             continue
         total = (
-            UnitResult.objects.filter(run=run, unit=unit).values_list("total", flat=True).first()
+            UnitResult.objects.filter(run=other_run, unit=unit)
+            .values_list("total", flat=True)
+            .first()
         )
         if total is not None:
             points.append((other, total))

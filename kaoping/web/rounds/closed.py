@@ -6,12 +6,12 @@ outside both. Rather than trusting every action to remember the rule, every save
 of a record belonging to a round is checked here, at the database's door (``pre_save`` and
 ``pre_delete``): the record's round is looked up (directly, or one relation away, e.g. an
 attachment's submission) and, if that round is closed, the write is refused with an
-:class:`ActionError` the pages show as a message. Reopening (with a reason, asked by the
-office and approved by the committee) is the one way to change a closed round.
+:class:`ActionError` the pages show as a message. Reopening (with a reason, approved)
+(requested with a reason, approved by the committee) is the one way to change a closed round.
 
 Not guarded: the round itself changing state (closing, reopening), its transitions, its
-archive, the evaluation log, and report jobs (documents rendered from the frozen results are
-reads).
+archive, the evaluation log, report jobs (documents rendered from the frozen results are
+reads), and the request to reopen it with the committee's decision on it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.models import Round, RoundArchive, RoundState, RoundTransition
 
-# A change request is how a closed round gets reopened (the committee approves it).
+# The log; report jobs (documents of frozen results); the request to reopen and its decision.
 EXEMPT_LABELS = {"audit.auditentry", "results.reportjob", "workflow.changerequest"}
 
 

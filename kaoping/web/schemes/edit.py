@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import tomli_w
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.scoring import KaopingError, Problem, Scheme, scheme_from_dict
 from kaoping.scoring.adjustments import adjustment_rules
@@ -176,9 +178,40 @@ def tree_rows(scheme: Scheme, lang: str) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Change:
-    item: str
+    item: str  # the setting's key, e.g. "w_A" (kept in the log)
     before: str
     after: str
+    label: str = ""  # the setting in words, e.g. "A 新增就业人数: weight"
+
+
+STANDARD_LABELS = {"minimum": gettext_lazy("minimum standard"), "minimum_points": gettext_lazy("points off"),
+                   "excellent": gettext_lazy("excellent standard"), "excellent_points": gettext_lazy("points added")}  # fmt: skip
+TIER_LABELS = {"name": gettext_lazy("name"), "min": gettext_lazy("total at least"),
+               "share": gettext_lazy("share of eligible units (%)"), "coefficient": gettext_lazy("reward coefficient")}  # fmt: skip
+
+
+def setting_label(key: str, raw: dict[str, Any]) -> str:
+    """A setting's key in words, for the list of differences."""
+    names = {
+        i["code"]: i.get("name", "")
+        for i in [*items_of(raw, "groups"), *items_of(raw, "indicators")]
+    }
+    if key.startswith("w_"):
+        code = key[2:]
+        return f"{code} {names.get(code, '')}: {_('weight')}"
+    for prefix, label in STANDARD_LABELS.items():
+        if key.startswith(prefix + "_") and key[len(prefix) + 1 :] in names:
+            code = key[len(prefix) + 1 :]
+            return f"{code} {names.get(code, '')}: {label}"
+    parts = key.split("_", 2)
+    if parts[0] == "grade" and len(parts) == 3:
+        return _("grade %(n)s: %(what)s") % {"n": int(parts[1]) + 1,
+                                               "what": _("name") if parts[2] == "name" else _("total at least")}  # fmt: skip
+    if parts[0] == "tier" and len(parts) == 3:
+        return _("award tier %(n)s: %(what)s") % {"n": int(parts[1]) + 1,
+                                                  "what": TIER_LABELS.get(parts[2], parts[2])}  # fmt: skip
+    return {"pass_line": _("pass line"), "max_total": _("bonus / deduction bound per unit"),
+            "max_item": _("bound per entry")}.get(key, key)  # fmt: skip
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
@@ -188,7 +221,7 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     for key in sorted(set(old) | set(new), key=_order):
         a, b = old.get(key), new.get(key)
         if _show(a) != _show(b):
-            changes.append(Change(key, _show(a), _show(b)))
+            changes.append(Change(key, _show(a), _show(b), setting_label(key, after)))
     return changes
 
 

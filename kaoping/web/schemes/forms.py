@@ -34,6 +34,30 @@ def builtin_choices(lang: str) -> list[tuple[str, str]]:
     return choices
 
 
+MAX_ID = 2**63 - 1  # larger ids cannot be looked up (SQLite and PostgreSQL bigint)
+
+
+def _ids_in_range(value) -> None:
+    for item in value if isinstance(value, (list, tuple)) else [value]:
+        text = "" if item is None else str(item).strip()
+        if text and not (text.isdigit() and int(text) <= MAX_ID):
+            raise forms.ValidationError(_("Select a valid choice."), code="invalid_choice")
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice whose id is checked to be one the database can look up."""
+
+    def to_python(self, value):
+        _ids_in_range(value)
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        _ids_in_range(value or [])
+        return super().clean(value)
+
+
 class NewRoundForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
@@ -41,15 +65,15 @@ class NewRoundForm(forms.Form):
                                widget=forms.RadioSelect, initial=OriginKind.BUILTIN)  # fmt: skip
     builtin = forms.ChoiceField(label=_("Built-in scheme"), required=False)
     upload = forms.FileField(label=_("Scheme file (.toml)"), required=False)
-    source_round = forms.ModelChoiceField(label=_("Earlier round"), queryset=Round.objects.all(),
+    source_round = IdChoiceField(label=_("Earlier round"), queryset=Round.objects.all(),
                                           required=False)  # fmt: skip
-    parent = forms.ModelChoiceField(
+    parent = IdChoiceField(
         label=_("Evaluate the units under"),
         queryset=Unit.objects.filter(children__isnull=False).distinct(), required=False,
     )  # fmt: skip
-    units = forms.ModelMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(),
+    units = IdMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(),
                                            required=False)  # fmt: skip
-    previous = forms.ModelChoiceField(label=_("Previous round (year-on-year)"),
+    previous = IdChoiceField(label=_("Previous round (year-on-year)"),
                                       queryset=Round.objects.all(), required=False)  # fmt: skip
 
     def __init__(self, *args, lang: str = "zh", **kwargs):
@@ -139,7 +163,7 @@ class SchemeSettingsForm(forms.Form):
 
 
 class PriceFactorForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none())
+    unit = IdChoiceField(queryset=Unit.objects.none())
     factor = forms.FloatField(label=_("Price-correction factor"), min_value=0.01, max_value=10)
     reason = forms.CharField(label=_("Basis"), max_length=300, required=False)
 

@@ -41,6 +41,7 @@ def district_rows() -> dict[str, dict]:
 
 def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     settings.KAOPING_JOBS_INLINE = True
+    settings.KAOPING_REPORT_ISSUER = "北京市就业工作领导小组"  # certificates name their issuer
     world = World()
     make_user("leader", Role.LEADING_GROUP)
     base = live_server.url
@@ -167,12 +168,16 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     assert sheet.cell(sheet.max_row, 5).value == 1000000
     act(page, "approve", "领导小组会议通过")
 
-    # The office publishes the awards and generates the certificates.
+    # The office publishes the ranking, then the awards, and generates the certificates.
     login(page, base, "office")
+    page.goto(f"{base}/rounds/{round.pk}/")
+    act(page, "publish_results", "公布考核结果")
     page.goto(f"{base}/awards/rounds/{round.pk}/")
     act(page, "publish")
     assert AwardDecision.objects.get(round=round).state == "published"
     page.click("#make-certificates")
+    job = AwardDecision.objects.get(round=round).certificate_jobs.get()
+    assert job.status == "done", (job.status, job.message)
     with page.expect_download() as download:
         page.click("#certificates-zip")
     names = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())).namelist()
