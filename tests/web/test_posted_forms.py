@@ -11,8 +11,11 @@ from kaoping.web.adjustments.actions import do_add_adjustment
 from kaoping.web.adjustments.models import Adjustment
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.awards.actions import do_propose_awards
+from kaoping.web.disputes import actions as da
+from kaoping.web.disputes.models import Dispute
 
 from .test_beijing_year import leader, year  # noqa: F401 (fixtures)
+from .test_disputes import published  # noqa: F401 (fixture)
 
 TOO_LONG = "理" * 2001
 
@@ -52,3 +55,41 @@ def test_an_award_step_with_a_reason_too_long_changes_nothing(world, year):  # n
     assert "理由" in errors(response) and "2000" in errors(response)
     decision.refresh_from_db()
     assert decision.state == "proposed"
+
+
+def test_a_dispute_with_reasons_too_long_is_not_filed(world, published):  # noqa: F811
+    response = world.client(world.dong_user).post(
+        reverse("disputes:file", args=[published.pk]),
+        {"unit": world.dongcheng.pk, "reasons": "理" * 5001},
+    )
+    assert "5000" in errors(response)
+    assert not Dispute.objects.exists()
+
+
+def test_dispute_handling_refuses_long_text_and_unknown_decisions(world, published):  # noqa: F811
+    dispute = da.do_file_dispute(published, world.dongcheng, reasons="统计口径有误",
+                                 acting_user=world.dong_user)  # fmt: skip
+    office = world.client(world.office)
+
+    def post(name, data, client=office):
+        return client.post(reverse(f"disputes:{name}", args=[published.pk, dispute.pk]), data)
+
+    assert "理由" in errors(post("accept", {"reason": TOO_LONG}))
+    assert "理由" in errors(post("reject", {"reason": TOO_LONG}))
+    assert Dispute.objects.get(pk=dispute.pk).status == dispute.status
+    da.do_accept_dispute(dispute, reason="理由充分，予以受理", acting_user=world.office)
+    response = post("panel", {"name": "组" * 121, "members": [world.expert3.pk]})
+    assert "120" in errors(response)
+    assert Dispute.objects.get(pk=dispute.pk).panel_id is None
+    da.do_form_panel(dispute, name="复验小组", members=[world.expert3], acting_user=world.office)
+    field = next(iter(da.reviewable_fields(published)))
+    response = post("opinion", {"field": field, "value": "1", "comment": TOO_LONG},
+                    client=world.client(world.expert3))  # fmt: skip
+    assert "2000" in errors(response) and not dispute.opinions.exists()
+    da.do_record_opinion(dispute, field=field, value="1", comment="核对原始台账",
+                         acting_user=world.expert3)  # fmt: skip
+    before = Dispute.objects.get(pk=dispute.pk)
+    response = post("decide", {"decision": "bogus", "reasoning": "复验属实"})
+    assert "bogus" in errors(response)
+    after = Dispute.objects.get(pk=dispute.pk)
+    assert (after.status, after.decision) == (before.status, before.decision)
