@@ -4,8 +4,12 @@ field, and nothing changes."""
 
 from __future__ import annotations
 
+import io
+
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from kaoping.web.adjustments.actions import do_add_adjustment
 from kaoping.web.adjustments.models import Adjustment
@@ -13,9 +17,15 @@ from kaoping.web.audit.models import AuditEntry
 from kaoping.web.awards.actions import do_propose_awards
 from kaoping.web.disputes import actions as da
 from kaoping.web.disputes.models import Dispute
+from kaoping.web.submissions import actions as sub
+from kaoping.web.submissions.data import input_fields
+from kaoping.web.submissions.models import SubmissionStatus
 
+from .conftest import days
 from .test_beijing_year import leader, year  # noqa: F401 (fixtures)
 from .test_disputes import published  # noqa: F401 (fixture)
+from .test_submissions import submitted
+from .test_submissions import url as sub_url
 
 TOO_LONG = "理" * 2001
 
@@ -93,3 +103,35 @@ def test_dispute_handling_refuses_long_text_and_unknown_decisions(world, publish
     assert "bogus" in errors(response)
     after = Dispute.objects.get(pk=dispute.pk)
     assert (after.status, after.decision) == (before.status, before.decision)
+
+
+def test_a_return_with_a_reason_too_long_or_no_date_leaves_the_submission(world):
+    round = world.collecting()
+    s = submitted(world, round)
+    client = world.client(world.agency)
+    label = next(f.label for f in input_fields(round.scheme()) if f.key == "fund_expenditure")
+    response = client.post(sub_url("return", round, world.dongcheng), {
+        "reason_fund_expenditure": TOO_LONG, "deadline": days(5).isoformat()})  # fmt: skip
+    assert f"{label}: " in errors(response) and "2000" in errors(response)
+    response = client.post(sub_url("return", round, world.dongcheng), {
+        "reason_fund_expenditure": "与决算报表不符", "deadline": "下周五"})  # fmt: skip
+    assert "期限" in errors(response) or "Deadline" in errors(response)
+    s.refresh_from_db()
+    assert s.status == SubmissionStatus.SUBMITTED and not s.rectifications.exists()
+
+
+def test_an_upload_or_attachment_with_text_too_long_changes_nothing(world):
+    round = world.collecting()
+    s = submitted(world, round)
+    sub.do_return(s, reasons={"a": "b"}, general="", deadline=days(2), acting_user=world.agency)
+    client = world.client(world.dong_user)
+    workbook = io.BytesIO()
+    Workbook().save(workbook)
+    response = client.post(sub_url("attach", round, world.dongcheng), {
+        "file": SimpleUploadedFile("决算表.xlsx", workbook.getvalue()), "field": "f" * 81})  # fmt: skip
+    assert "80" in errors(response) and not s.attachments.exists()
+    uploads = AuditEntry.objects.filter(action__contains="upload").count()
+    response = client.post(sub_url("upload", round, world.dongcheng), {
+        "file": SimpleUploadedFile("基础数据表.xlsx", workbook.getvalue()), "reason": TOO_LONG})  # fmt: skip
+    assert "2000" in errors(response)
+    assert AuditEntry.objects.filter(action__contains="upload").count() == uploads
