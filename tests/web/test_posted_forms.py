@@ -17,6 +17,7 @@ from kaoping.web.audit.models import AuditEntry
 from kaoping.web.awards.actions import do_propose_awards
 from kaoping.web.disputes import actions as da
 from kaoping.web.disputes.models import Dispute
+from kaoping.web.experts.models import ExpertGroup, Recusal
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.data import input_fields
 from kaoping.web.submissions.models import SubmissionStatus
@@ -24,6 +25,7 @@ from kaoping.web.submissions.models import SubmissionStatus
 from .conftest import days
 from .test_beijing_year import leader, year  # noqa: F401 (fixtures)
 from .test_disputes import published  # noqa: F401 (fixture)
+from .test_experts import beijing_verified
 from .test_submissions import submitted
 from .test_submissions import url as sub_url
 
@@ -135,3 +137,18 @@ def test_an_upload_or_attachment_with_text_too_long_changes_nothing(world):
         "file": SimpleUploadedFile("基础数据表.xlsx", workbook.getvalue()), "reason": TOO_LONG})  # fmt: skip
     assert "2000" in errors(response)
     assert AuditEntry.objects.filter(action__contains="upload").count() == uploads
+
+
+def test_a_group_from_an_unknown_panel_or_a_recusal_too_long_is_refused(world):
+    round = beijing_verified(world)
+    client = world.client(world.office)
+    response = client.post(reverse("experts:groups", args=[round.pk]), {"panel": "nopanel"})
+    assert "专业考核小组" in errors(response) and "nopanel" in errors(response)
+    response = client.post(reverse("experts:groups", args=[round.pk]),
+                           {"name": "组" * 121, "items": ["B1"]})  # fmt: skip
+    assert "120" in errors(response)
+    assert not ExpertGroup.objects.filter(round=round).exists()
+    response = client.post(reverse("experts:recuse", args=[round.pk]), {
+        "expert": world.expert1.pk, "unit": world.dongcheng.pk, "reason": "亲" * 201})  # fmt: skip
+    assert "理由" in errors(response) and "200" in errors(response)
+    assert not Recusal.objects.filter(round=round).exists()
