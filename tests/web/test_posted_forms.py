@@ -18,6 +18,7 @@ from kaoping.web.awards.actions import do_propose_awards
 from kaoping.web.disputes import actions as da
 from kaoping.web.disputes.models import Dispute
 from kaoping.web.experts.models import ExpertGroup, Recusal
+from kaoping.web.results.models import Narrative, ReportJob
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.data import input_fields
 from kaoping.web.submissions.models import SubmissionStatus
@@ -152,3 +153,18 @@ def test_a_group_from_an_unknown_panel_or_a_recusal_too_long_is_refused(world):
         "expert": world.expert1.pk, "unit": world.dongcheng.pk, "reason": "亲" * 201})  # fmt: skip
     assert "理由" in errors(response) and "200" in errors(response)
     assert not Recusal.objects.filter(round=round).exists()
+
+
+def test_a_narrative_too_long_or_a_report_job_with_a_bogus_option_changes_nothing(world):
+    round = world.scored()
+    agency = world.client(world.agency)
+    url = reverse("results:unit_narratives", args=[round.pk, world.dongcheng.pk])
+    response = agency.post(url, {"measures": "措" * 20001})
+    assert "20000" in errors(response)
+    assert not Narrative.objects.filter(round=round).exists()
+    jobs = ReportJob.objects.count()
+    response = world.client(world.office).post(
+        reverse("results:start_report_job", args=[round.pk]), {"docx": "maybe"}
+    )
+    assert "Word" in errors(response) and "maybe" in errors(response)
+    assert ReportJob.objects.count() == jobs
