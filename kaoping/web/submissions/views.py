@@ -182,6 +182,7 @@ class BulkForm(forms.Form):
     units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False)
     everyone_late = forms.BooleanField(required=False)
     message = forms.CharField(label=gettext_lazy("Message"), max_length=1000, required=False)
+    back = forms.CharField(max_length=2000, required=False)  # the board's filters, to return to
 
     def __init__(self, round, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,9 +223,7 @@ def bulk(request, round_id: int):
             emailed = sum(r.emailed for r in sent)
             messages.success(request, _("%(count)s unit(s) reminded (%(emails)s e-mail(s)).")
                              % {"count": len(sent), "emails": emailed})  # fmt: skip
-    return redirect(
-        f"{reverse('submissions:list', args=[round.pk])}?{request.POST.get('back', '')}"
-    )
+    return redirect(f"{reverse('submissions:list', args=[round.pk])}?{form.cleaned_data['back']}")
 
 
 def default_reminder(round) -> str:
