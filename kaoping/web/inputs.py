@@ -85,3 +85,25 @@ class ConfirmForm(forms.Form):
 def confirm_reason(request) -> str:
     form = ConfirmForm(request.POST)
     return form.cleaned_data["confirm_reason"] if form.is_valid() else ""
+
+
+REASON_MAX = 2000  # a reason is a paragraph, not a document
+
+
+def reason_field(label, *, required: bool = False, max_length: int = REASON_MAX):
+    """A free-text reason as typed, bounded; empty reasons are left to the ``do_*`` action."""
+    return forms.CharField(label=label, max_length=max_length, required=required, strip=False)
+
+
+class ReasonForm(forms.Form):
+    """The one free-text reason posted with a transition, a withdrawal or a recusal."""
+
+    reason = reason_field(gettext_lazy("Reason"))
+
+
+def form_errors(form: forms.Form) -> str:
+    """The form's errors as one message, each naming its field (for ``messages.error``)."""
+    return "; ".join(
+        f"{form[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+        for k, v in form.errors.items()
+    )

@@ -15,6 +15,7 @@ from kaoping.web.adjustments.actions import OPEN_STATES, do_add_adjustment, do_w
 from kaoping.web.adjustments.forms import AdjustmentForm
 from kaoping.web.adjustments.models import Adjustment
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.inputs import ReasonForm, form_errors
 from kaoping.web.permissions import has_role, is_staff_viewer
 from kaoping.web.rounds.views import round_for
 
@@ -59,9 +60,13 @@ def withdraw(request, round_id: int, adjustment_id: int):
     round = round_for(request, round_id)
     require(_may_enter(request.user, round))
     adjustment = get_object_or_404(Adjustment, pk=adjustment_id, round=round)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("adjustments:list", round.pk)
     try:
         do_withdraw_adjustment(
-            adjustment, reason=request.POST.get("reason", ""), acting_user=request.user
+            adjustment, reason=form.cleaned_data["reason"], acting_user=request.user
         )
     except ActionError as exc:
         messages.error(request, str(exc))

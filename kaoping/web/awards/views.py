@@ -29,6 +29,7 @@ from kaoping.web.awards.models import (
     LineKind,
 )
 from kaoping.web.common import ActionError, download, require, xlsx_response
+from kaoping.web.inputs import ReasonForm, form_errors
 from kaoping.web.permissions import has_role, is_staff_viewer, roles_of
 from kaoping.web.rounds.views import round_for
 
@@ -127,8 +128,12 @@ def transition(request, round_id: int, action: str):
     found = _decision(request, round_id)
     step = DECISION_TRANSITIONS.get(action)
     require(step is not None and has_role(request.user, *step.roles))
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("awards:decision", round_id)
     return _done(request, round_id, lambda: do_decision_transition(
-        found, action, acting_user=request.user, reason=request.POST.get("reason", "")),
+        found, action, acting_user=request.user, reason=form.cleaned_data["reason"]),
         _("Done: %(action)s.") % {"action": step.label})  # fmt: skip
 
 

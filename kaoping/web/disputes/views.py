@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from kaoping.web.accounts.models import Role
 from kaoping.web.common import ActionError, download, require
 from kaoping.web.disputes import actions
+from kaoping.web.disputes.forms import DecideForm, FileForm, OpinionForm, PanelForm
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus, dispute_deadline
-from kaoping.web.inputs import id_list, posted_id
+from kaoping.web.inputs import ReasonForm, form_errors, id_list, posted_id
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_file_dispute,
@@ -68,9 +69,13 @@ def file(request, round_id: int):
     unit = get_object_or_404(round.units, pk=posted_id(request.POST, "unit"))
     if unit.pk not in unit_ids_of(request.user):
         raise Http404
+    form = FileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("disputes:list", round.pk)
     try:
         dispute = actions.do_file_dispute(
-            round, unit, reasons=request.POST.get("reasons", ""), acting_user=request.user,
+            round, unit, reasons=form.cleaned_data["reasons"], acting_user=request.user,
             attachment=request.FILES.get("attachment"),
         )  # fmt: skip
     except ActionError as exc:
@@ -128,9 +133,12 @@ def detail(request, round_id: int, dispute_id: int):
     })  # fmt: skip
 
 
-def _office_action(request, round_id: int, dispute_id: int, run) -> object:
+def _office_action(request, round_id: int, dispute_id: int, run, form=None) -> object:
     dispute = dispute_for(request, round_id, dispute_id)
     require(can_handle_disputes(request.user, dispute.round))
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("disputes:detail", dispute.round_id, dispute.pk)
     try:
         run(dispute)
     except ActionError as exc:
@@ -141,34 +149,35 @@ def _office_action(request, round_id: int, dispute_id: int, run) -> object:
 @login_required
 @require_POST
 def accept(request, round_id: int, dispute_id: int):
-    reason = request.POST.get("reason", "")
+    form = ReasonForm(request.POST)
     return _office_action(request, round_id, dispute_id, lambda d: actions.do_accept_dispute(
-        d, reason=reason, acting_user=request.user))  # fmt: skip
+        d, reason=form.cleaned_data["reason"], acting_user=request.user), form)  # fmt: skip
 
 
 @login_required
 @require_POST
 def reject(request, round_id: int, dispute_id: int):
-    reason = request.POST.get("reason", "")
+    form = ReasonForm(request.POST)
     return _office_action(request, round_id, dispute_id, lambda d: actions.do_reject_dispute(
-        d, reason=reason, acting_user=request.user))  # fmt: skip
+        d, reason=form.cleaned_data["reason"], acting_user=request.user), form)  # fmt: skip
 
 
 @login_required
 @require_POST
 def form_panel(request, round_id: int, dispute_id: int):
     members = list(get_user_model().objects.filter(pk__in=id_list(request.POST.getlist("members"))))
-    name = request.POST.get("name", "")
+    form = PanelForm(request.POST)
     return _office_action(request, round_id, dispute_id, lambda d: actions.do_form_panel(
-        d, name=name, members=members, acting_user=request.user))  # fmt: skip
+        d, name=form.cleaned_data["name"], members=members, acting_user=request.user), form)  # fmt: skip
 
 
 @login_required
 @require_POST
 def decide(request, round_id: int, dispute_id: int):
-    decision, reasoning = request.POST.get("decision", ""), request.POST.get("reasoning", "")
+    form = DecideForm(request.POST)
     return _office_action(request, round_id, dispute_id, lambda d: actions.do_decide(
-        d, decision=decision, reasoning=reasoning, acting_user=request.user))  # fmt: skip
+        d, decision=form.cleaned_data["decision"], reasoning=form.cleaned_data["reasoning"],
+        acting_user=request.user), form)  # fmt: skip
 
 
 @login_required
@@ -183,10 +192,14 @@ def republish(request, round_id: int, dispute_id: int):
 def opinion(request, round_id: int, dispute_id: int):
     dispute = dispute_for(request, round_id, dispute_id)
     require(can_record_rereview(request.user, dispute))
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("disputes:detail", dispute.round_id, dispute.pk)
     try:
         actions.do_record_opinion(
-            dispute, field=request.POST.get("field", ""), value=request.POST.get("value", ""),
-            comment=request.POST.get("comment", ""), acting_user=request.user,
+            dispute, field=form.cleaned_data["field"], value=form.cleaned_data["value"],
+            comment=form.cleaned_data["comment"], acting_user=request.user,
         )  # fmt: skip
         messages.success(request, _("Re-review recorded."))
     except ActionError as exc:

@@ -18,6 +18,7 @@ from kaoping.tables.assessment import Expert, write_expert_sheet
 from kaoping.web.accounts.models import Role
 from kaoping.web.common import XLSX_TYPE, ActionError, download, require
 from kaoping.web.experts import actions
+from kaoping.web.experts.forms import GroupForm, RecusalForm
 from kaoping.web.experts.models import (
     Assignment,
     ExpertGroup,
@@ -26,7 +27,7 @@ from kaoping.web.experts.models import (
     SheetStatus,
 )
 from kaoping.web.experts.scoring import aggregation_of, group_items, round_items
-from kaoping.web.inputs import id_list, posted_id
+from kaoping.web.inputs import form_errors, id_list, posted_id
 from kaoping.web.permissions import (
     can_manage_experts,
     can_see_expert_scores,
@@ -76,9 +77,14 @@ def groups(request, round_id: int):
         panels = [(p.code, p.name, ", ".join(p.items)) for p in expert_rules(round.scheme()).panels]
     if request.method == "POST":
         require(can_manage)
-        panel = next((p for p in panels if p[0] == request.POST.get("panel")), None)
-        chosen = request.POST.getlist("items") or (panel[2].split(", ") if panel else [])
-        name = request.POST.get("name", "").strip() or (panel[1] if panel else "")
+        form = GroupForm(panels, request.POST)
+        if not form.is_valid():
+            messages.error(request, form_errors(form))
+            return redirect("experts:groups", round.pk)
+        posted = form.cleaned_data
+        panel = next((p for p in panels if p[0] == posted["panel"]), None)
+        chosen = posted["items"] or (panel[2].split(", ") if panel else [])
+        name = posted["name"].strip() or (panel[1] if panel else "")
         try:
             group = actions.do_create_group(round, name=name, items=chosen,
                                             acting_user=request.user)  # fmt: skip
@@ -182,8 +188,12 @@ def recuse(request, round_id: int):
     require(can_manage_experts(request.user, round))
     expert = get_object_or_404(experts_qs(), pk=posted_id(request.POST, "expert"))
     unit = get_object_or_404(round.units, pk=posted_id(request.POST, "unit"))
+    form = RecusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("experts:groups", round.pk)
     try:
-        actions.do_record_recusal(round, expert, unit, reason=request.POST.get("reason", ""),
+        actions.do_record_recusal(round, expert, unit, reason=form.cleaned_data["reason"],
                                   acting_user=request.user)  # fmt: skip
         messages.success(request, _("Recusal recorded."))
     except ActionError as exc:

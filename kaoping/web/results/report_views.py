@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.web.common import ActionError, download, require
+from kaoping.web.inputs import form_errors
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.permissions import (
     can_download_round_report,
@@ -27,6 +28,7 @@ from kaoping.web.results.documents import (
     section_choices,
     unit_report_file,
 )
+from kaoping.web.results.forms import NarrativesForm, ReportJobForm
 from kaoping.web.results.models import ReportJob, RunStatus, UnitResult
 from kaoping.web.results.report_actions import (
     do_save_narratives,
@@ -94,9 +96,11 @@ def narratives(request, round_id: int, unit_id: int | None = None):
     lang = lang_of(request)
     sections = section_choices(lang)
     if request.method == "POST":
-        texts = {key: request.POST.get(key, "") for key, _title in sections}
+        form = NarrativesForm(sections, request.POST)
         try:
-            changed = do_save_narratives(round, unit, texts, acting_user=request.user)
+            if not form.is_valid():
+                raise ActionError(form_errors(form))
+            changed = do_save_narratives(round, unit, form.cleaned_data, acting_user=request.user)
         except ActionError as exc:
             messages.error(request, str(exc))
         else:
@@ -129,10 +133,14 @@ def start_report_job(request, round_id: int):
     if run is None:
         messages.error(request, _("There are no results to report."))
         return redirect("results:index", round.pk)
+    form = ReportJobForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("results:index", round.pk)
     try:
         job = do_start_report_job(
-            round, run, acting_user=request.user, with_docx=request.POST.get("docx") != "0",
-            unit_codes=request.POST.get("units", "").replace(",", " ").split() or None,
+            round, run, acting_user=request.user, with_docx=form.cleaned_data["docx"] != "0",
+            unit_codes=form.unit_codes(),
         )  # fmt: skip
     except ActionError as exc:
         messages.error(request, str(exc))

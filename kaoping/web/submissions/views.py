@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +22,7 @@ from kaoping.web.common import (
     wants_xlsx,
     xlsx_response,
 )
-from kaoping.web.inputs import NumberField, confirm_reason, id_list
+from kaoping.web.inputs import NumberField, confirm_reason, form_errors, id_list
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_add_evidence,
@@ -45,6 +43,7 @@ from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions import actions
 from kaoping.web.submissions.data import input_fields, template_bytes
+from kaoping.web.submissions.forms import AttachForm, ReturnForm, UploadReasonForm
 from kaoping.web.submissions.models import (
     CheckKind,
     Rectification,
@@ -183,6 +182,7 @@ class BulkForm(forms.Form):
     units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False)
     everyone_late = forms.BooleanField(required=False)
     message = forms.CharField(label=gettext_lazy("Message"), max_length=1000, required=False)
+    back = forms.CharField(max_length=2000, required=False)  # the board's filters, to return to
 
     def __init__(self, round, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,9 +223,7 @@ def bulk(request, round_id: int):
             emailed = sum(r.emailed for r in sent)
             messages.success(request, _("%(count)s unit(s) reminded (%(emails)s e-mail(s)).")
                              % {"count": len(sent), "emails": emailed})  # fmt: skip
-    return redirect(
-        f"{reverse('submissions:list', args=[round.pk])}?{request.POST.get('back', '')}"
-    )
+    return redirect(f"{reverse('submissions:list', args=[round.pk])}?{form.cleaned_data['back']}")
 
 
 def default_reminder(round) -> str:
@@ -425,11 +423,15 @@ def upload(request, round_id: int, unit_id: int):
     if file is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("submissions:unit", round.pk, unit.pk)
+    form = UploadReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("submissions:unit", round.pk, unit.pk)
     submission = actions.submission_for(round, unit)
     try:
         content = read_checked(file, TABLE_TYPES)
         actions.do_upload(submission, content, file.name, acting_user=request.user,
-                          reason=request.POST.get("reason", ""), lang=lang_of(request),
+                          reason=form.cleaned_data["reason"], lang=lang_of(request),
                           expected_version=_version(request.POST.get("version")))  # fmt: skip
     except actions.Rejected as exc:
         messages.error(request, str(exc))
@@ -529,15 +531,13 @@ def return_for_rectification(request, round_id: int, unit_id: int):
     round, unit = unit_in_round(request, round_id, unit_id)
     require(can_check_submission(request.user, round, unit))
     submission = get_object_or_404(Submission, round=round, unit=unit)
-    reasons = {f.key: request.POST.get(f"reason_{f.key}", "") for f in input_fields(round.scheme())}
-    try:
-        deadline = date.fromisoformat(request.POST.get("deadline", ""))
-    except ValueError:
-        messages.error(request, _("Give the deadline as a date."))
+    form = ReturnForm(input_fields(round.scheme()), request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
         return redirect("submissions:unit", round.pk, unit.pk)
     try:
-        actions.do_return(submission, reasons=reasons, general=request.POST.get("general", ""),
-                          deadline=deadline, acting_user=request.user)  # fmt: skip
+        actions.do_return(submission, reasons=form.reasons(), general=form.cleaned_data["general"],
+                          deadline=form.cleaned_data["deadline"], acting_user=request.user)  # fmt: skip
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -599,8 +599,11 @@ def attach(request, round_id: int, unit_id: int):
     round, unit = unit_in_round(request, round_id, unit_id)
     require(can_add_evidence(request.user, round, unit))
     file = request.FILES.get("file")
+    form = AttachForm(request.POST)
     if file is None:
         messages.error(request, _("Choose a file to upload."))
+    elif not form.is_valid():
+        messages.error(request, form_errors(form))
     else:
         try:
             read_checked(file, DOCUMENT_TYPES)
@@ -615,7 +618,7 @@ def attach(request, round_id: int, unit_id: int):
         else:
             submission = actions.submission_for(round, unit)
             try:
-                actions.do_attach(submission, file, field=request.POST.get("field", ""),
+                actions.do_attach(submission, file, field=form.cleaned_data["field"],
                                   acting_user=request.user)  # fmt: skip
             except ActionError as exc:
                 messages.error(request, str(exc))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
 from kaoping.web.common import ActionError, download, require
+from kaoping.web.inputs import form_errors
 from kaoping.web.permissions import (
     can_transition,
     can_view_overdue,
@@ -29,6 +30,7 @@ from kaoping.web.submissions.views import overdue_submissions
 from kaoping.web.todo import todos
 from kaoping.web.workflow.actions import do_transition
 from kaoping.web.workflow.archive import ArchiveRejected, do_retry_archive, import_archive
+from kaoping.web.workflow.forms import TransitionForm
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +50,14 @@ def home(request):
 def round_transition(request, round_id: int, action: str):
     round = round_for(request, round_id)
     require(can_transition(request.user, round, action))
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form))
+        return redirect("rounds:detail", round.pk)
     try:
         do_transition(
             round, action, acting_user=request.user,
-            reason=request.POST.get("reason", ""), target=request.POST.get("target") or None,
+            reason=form.cleaned_data["reason"], target=form.cleaned_data["target"] or None,
         )  # fmt: skip
     except ActionError as exc:
         messages.error(request, str(exc))

@@ -1,0 +1,31 @@
+"""What the report pages post (issue 11: every input through a form): the six parts' texts
+and a report job's options."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from kaoping.web.results.report_actions import MAX_NARRATIVE_CHARS
+
+UNIT_CODES_MAX = 20000  # codes separated by spaces or commas, a few thousand units at most
+
+
+class NarrativesForm(forms.Form):
+    """One text per report part (``sections``: key and title pairs)."""
+
+    def __init__(self, sections, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, title in sections:
+            self.fields[key] = forms.CharField(label=title, max_length=MAX_NARRATIVE_CHARS,
+                                               required=False, strip=False)  # fmt: skip
+
+
+class ReportJobForm(forms.Form):
+    docx = forms.ChoiceField(label=gettext_lazy("Word documents"), required=False,
+                             choices=[("", ""), ("0", "0"), ("1", "1")])  # fmt: skip
+    units = forms.CharField(label=gettext_lazy("Units"), max_length=UNIT_CODES_MAX,
+                            required=False)  # fmt: skip
+
+    def unit_codes(self) -> list[str] | None:
+        return self.cleaned_data["units"].replace(",", " ").split() or None
