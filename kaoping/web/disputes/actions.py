@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.accounts.models import Role
 from kaoping.web.audit.log import record
+from kaoping.web.awards.actions import do_supersede_awards
 from kaoping.web.common import ActionError
 from kaoping.web.disputes.corrections import original_value
 from kaoping.web.disputes.models import (
@@ -304,6 +305,10 @@ def do_republish(dispute: Dispute, *, acting_user, approval=None):
         )  # fmt: skip
         dispute.new_publication = publication
         dispute.save()
+        # The year's award decision made from the old results no longer stands (article 20).
+        do_supersede_awards(publication, acting_user=acting_user, reason=_(
+            "Results re-published after the re-review of %(unit)s (version %(version)s), "
+            "approved by the committee.") % {"unit": dispute.unit.name, "version": publication.version})  # fmt: skip
         record("dispute.republish", acting_user, round=dispute.round, unit=dispute.unit,
                obj=dispute, data={"publication": publication.version, "run": run.version,
                                   "approval": approval.pk,
