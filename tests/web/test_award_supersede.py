@@ -158,3 +158,29 @@ def test_a_fund_with_jiao_and_fen_is_shared_to_the_fen_and_sums_exactly(world, y
     assert sum(a.amount for a in decision.allocations.all()) == Decimal("1000000.01")
     with pytest.raises(ActionError):
         do_set_reward_fund(decision, "1000.001", acting_user=leader)
+
+
+def home(world, user) -> str:
+    return world.client(user).get("/").content.decode()
+
+
+def test_each_step_of_the_decision_waits_on_its_role_and_a_superseded_one_on_the_office(
+    world, year, leader
+):
+    decision = do_propose_awards(year, acting_user=world.office)
+    assert f"审议{year.name}的奖励建议" in home(world, world.committee)
+    assert "审批奖励" not in home(world, leader)
+    do_decision_transition(decision, "review", acting_user=world.committee)
+    assert f"确定{year.name}的奖励资金并审批奖励" in home(world, leader)
+    assert "奖励建议" not in home(world, world.committee)
+    do_set_reward_fund(decision, "1000000", acting_user=leader)
+    do_decision_transition(decision, "approve", acting_user=leader)
+    assert f"公布{year.name}的奖励决定" in home(world, world.office)
+    assert "审批奖励" not in home(world, leader)
+    do_transition(year, "publish_results", acting_user=world.office)
+    do_decision_transition(decision, "publish", acting_user=world.office)
+    assert "重新作出" not in home(world, world.office)
+    rereviewed(world, year)
+    assert "重新作出" in home(world, world.office)
+    do_propose_awards(year, acting_user=world.office)
+    assert "重新作出" not in home(world, world.office)
