@@ -210,14 +210,16 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     act(page, "review", "同意提交领导小组")
     login(page, base, "leader")
     page.goto(f"{base}/awards/rounds/{round.pk}/")
-    page.fill("#set-fund input[name=total]", "1000000")
+    # A fund set to the fen is shared to the fen and sums exactly (whole yuan stay whole).
+    page.fill("#set-fund input[name=total]", "1000000.50")
     page.click("#set-fund button")
     cells = page.locator("#allocation tbody td:last-child").all_inner_texts()
-    assert sum(Decimal(t.replace(",", "")) for t in cells) == Decimal(1000000)
+    assert sum(Decimal(t.replace(",", "")) for t in cells) == Decimal("1000000.50")
     with page.expect_download() as download:
         page.click("#allocation-xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
-    assert sheet.cell(sheet.max_row, 5).value == 1000000
+    amounts = [Decimal(str(r[4])) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sum(amounts[:-1]) == amounts[-1] == Decimal("1000000.50")  # what a finance officer sums
     act(page, "approve", "领导小组会议通过")
 
     # The office publishes the ranking, then the awards, and generates the certificates.
@@ -234,6 +236,11 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
         page.click("#certificates-zip")
     names = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())).namelist()
     assert any("张某某" in n for n in names)
+    links = page.locator("ul.certificates li a")
+    assert links.count() == len(names)
+    with page.expect_download() as download:
+        links.last.click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")  # one by one, too
     shot(page, "beijing-awards-published")
     page.goto(f"{base}/awards/honours/2024/")
     assert "张某某" in page.inner_text("#register-honours")
