@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from kaoping.web.accounts.models import Role
@@ -21,17 +22,19 @@ from kaoping.web.awards.actions import (
     do_nominate,
     do_propose_awards,
     do_set_reward_fund,
+    do_supersede_awards,
 )
 from kaoping.web.awards.models import AwardDecision, DecisionState
 from kaoping.web.common import ActionError
 from kaoping.web.disputes import actions as da
-from kaoping.web.results.models import Publication
+from kaoping.web.results.actions import do_start_scoring_run, publish_run
+from kaoping.web.results.models import Publication, RunKind
 from kaoping.web.submissions.models import Submission
 from kaoping.web.workflow.actions import do_transition
 from kaoping.web.workflow.changes import do_decide, do_request_republish
 
 from .conftest import make_user
-from .test_beijing_year import approved_year
+from .test_beijing_year import approved, approved_year, collected, new_round
 
 
 @pytest.fixture
@@ -184,3 +187,26 @@ def test_each_step_of_the_decision_waits_on_its_role_and_a_superseded_one_on_the
     assert "重新作出" in home(world, world.office)
     do_propose_awards(year, acting_user=world.office)
     assert "重新作出" not in home(world, world.office)
+
+
+def test_new_results_of_a_special_assessment_supersede_the_decision_it_fed(world, year):
+    """The fund-performance round feeds the district round's decision; when its results are
+    published anew, that decision no longer stands (the district round's own results did
+    not change)."""
+    fund = new_round(world, code="beijing-fund-performance", name="2024年度资金绩效评价")
+    collected(world, fund, "fund-performance-2024.csv", targets=False)
+    approved(world, fund)
+    do_transition(fund, "publish_results", acting_user=world.office)
+    decision = do_propose_awards(year, acting_user=world.office)
+    assert decision.based_on == {
+        str(year.pk): decision.run_id,
+        str(fund.pk): Publication.current(fund).run_id,
+    }
+    rerun = do_start_scoring_run(fund, acting_user=world.agency, kind=RunKind.REREVIEW)
+    rerun.refresh_from_db()  # run by the inline job
+    with transaction.atomic():
+        publication = publish_run(rerun, acting_user=world.office, note="复验")
+        superseded = do_supersede_awards(publication, acting_user=world.office, reason="复验")
+    assert superseded == [decision]
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.SUPERSEDED and AwardDecision.current(year) is None
