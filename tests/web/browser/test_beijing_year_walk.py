@@ -22,9 +22,11 @@ from kaoping.web.experts.models import ExpertGroup, ExpertScore
 from kaoping.web.rounds.models import Round
 from kaoping.web.submissions import actions as sub
 from kaoping.web.submissions.models import Submission, SubmissionStatus
+from kaoping.web.workflow.actions import do_transition
 
 from ..beijing_year import TARGETS, expert_value, score_every_item
 from ..conftest import EXAMPLES, World, make_user, numbers
+from ..test_beijing_year import approved, collected, new_round
 from .walk_helpers import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -189,11 +191,20 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     page.goto(f"{base}/rounds/{round.pk}/")
     act(page, "approve", "考核委员会审议通过排名")
 
-    # The office has the scheme's rules propose the awards and the criticism list.
+    # The year's fund-performance special assessment, a round of its own scheme, published
+    # (through the actions: its pages are those walked above).
+    fund = new_round(world, code="beijing-fund-performance", name="2024年度资金绩效评价")
+    collected(world, fund, "fund-performance-2024.csv", targets=False)
+    approved(world, fund)
+    do_transition(fund, "publish_results", acting_user=world.office)
+
+    # The office has the scheme's rules propose the awards and the criticism list; the
+    # special assessment's winners join the decision.
     login(page, base, "office")
     page.goto(f"{base}/awards/rounds/{round.pk}/")
     page.click("#propose")
     assert page.locator("#tiers tbody tr").count() >= 1
+    assert "2024年度资金绩效评价" in page.inner_text("#specials")
     shot(page, "beijing-awards-proposed")
     form = page.locator("#nominate")
     form.locator("select[name=kind]").select_option("individual")
@@ -244,5 +255,6 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     shot(page, "beijing-awards-published")
     page.goto(f"{base}/awards/honours/2024/")
     assert "张某某" in page.inner_text("#register-honours")
+    assert "2024年度资金绩效评价" in page.inner_text("body")  # special awards are honours too
     steps = [s.action for s in AwardDecision.objects.get(round=round).steps.all()]
     assert steps == ["propose", "review", "fund", "approve", "publish"]
