@@ -31,6 +31,7 @@ def test_vetoes_requirements_formulas_normalisation_and_panels_are_set_on_the_pa
         params_C1="floor = 30, target = 70",
         norm_B3="minmax",
         params_B3="",
+        scoring_norm="zscore",
         panel_2_items="C3、C4",
         panel_4_key="innovation",
         panel_4_name="创新举措评审小组",
@@ -38,7 +39,14 @@ def test_vetoes_requirements_formulas_normalisation_and_panels_are_set_on_the_pa
     )
     preview = client.post(url, {**changed, "preview": "1"}).content.decode()
     assert 'id="preview"' in preview and 'id="scheme-problems"' not in preview
-    for key in ("veto_1_condition", "req_0_label", "formula_C1", "norm_B3", "panel_4_items"):
+    for key in (
+        "veto_1_condition",
+        "req_0_label",
+        "formula_C1",
+        "norm_B3",
+        "panel_4_items",
+        "scoring_norm",
+    ):
         assert key in preview
     round.refresh_from_db()
     assert len(award_rules(round.scheme()).vetoes) == 1  # a preview saves nothing
@@ -55,7 +63,7 @@ def test_vetoes_requirements_formulas_normalisation_and_panels_are_set_on_the_pa
     c1, b3 = scheme.indicator("C1"), scheme.indicator("B3")
     assert c1.formula.text == "job_referral_placed / job_referral_registered * 100"
     assert dict(c1.params) == {"floor": 30, "target": 70}
-    assert b3.normalisation == "minmax"
+    assert b3.normalisation == "minmax" and scheme.scoring.normalisation == "zscore"
     panels = {p.code: list(p.items) for p in expert_rules(scheme).panels}
     assert panels["services"] == ["C3", "C4"] and panels["innovation"] == ["C5"]
     entry = AuditEntry.objects.get(action="schemes.adjust")

@@ -108,6 +108,8 @@ def settings_of(raw: dict[str, Any]) -> dict[str, Any]:
     if isinstance(adjustments, dict):
         values["max_total"] = adjustments.get("max_total")
         values["max_item"] = adjustments.get("max_item")
+    scoring = raw.get("scoring")
+    values["scoring_norm"] = scoring.get("normalisation", "") if isinstance(scoring, dict) else ""
     for item in items_of(raw, "indicators"):
         values[f"formula_{item['code']}"] = item.get("formula", "")
         values[f"norm_{item['code']}"] = item.get("normalisation", "")
@@ -208,6 +210,15 @@ def apply_settings(raw: dict[str, Any], values: dict[str, Any]) -> dict[str, Any
 def _apply_methods(doc: dict[str, Any], values: dict[str, Any]) -> None:
     """Formulas, normalisations and their parameters; a key absent from ``values`` (a caller
     setting only weights) leaves the item as it was."""
+    if "scoring_norm" in values:  # the scheme's default, for indicators naming none
+        method = str(values["scoring_norm"] or "").strip()
+        scoring = doc.setdefault("scoring", {})
+        if method:
+            scoring["normalisation"] = method
+        else:
+            scoring.pop("normalisation", None)
+        if not scoring:
+            doc.pop("scoring")
     for item in items_of(doc, "indicators"):
         code = item["code"]
         for key, doc_key in (("formula", "formula"), ("norm", "normalisation")):
@@ -381,7 +392,8 @@ def setting_label(key: str, raw: dict[str, Any]) -> str:
         what = {**CONDITION_LABELS, **PANEL_LABELS}.get(parts[2], parts[2])
         return ROW_LABELS[parts[0]] % {"n": int(parts[1]) + 1, "what": what}
     return {"pass_line": _("pass line"), "max_total": _("bonus / deduction bound per unit"),
-            "max_item": _("bound per entry")}.get(key, key)  # fmt: skip
+            "max_item": _("bound per entry"),
+            "scoring_norm": _("default normalisation")}.get(key, key)  # fmt: skip
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
@@ -396,7 +408,7 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
 
 
 def _order(key: str) -> tuple[int, str]:
-    prefixes = ("w_", "minimum", "excellent", "formula_", "norm_", "params_", "grade_",
+    prefixes = ("w_", "minimum", "excellent", "scoring_norm", "formula_", "norm_", "params_", "grade_",
                 "pass_line", "tier_", "req_", "veto_", "max_", "panel_")  # fmt: skip
     return next((i for i, p in enumerate(prefixes) if key.startswith(p)), 99), key
 

@@ -140,6 +140,10 @@ class SchemeSettingsForm(forms.Form):
             self.fields["max_total"] = _number(_("Bonus / deduction bound per unit"), min_value=0)
             self.fields["max_item"] = _number(_("Bound per entry"), min_value=0)
         methods = [("", _("the scheme's default"))] + [(m, m) for m in sorted(NORMALISATIONS)]
+        self.fields["scoring_norm"] = forms.ChoiceField(
+            label=_("Default normalisation (for indicators naming none)"),
+            choices=[("", _("the built-in default (z-score)")), *methods[1:]], required=False,
+        )  # fmt: skip
         for item in items_of(raw, "indicators"):
             self.fields[f"formula_{item['code']}"] = _text(500)
             self.fields[f"norm_{item['code']}"] = forms.ChoiceField(choices=methods, required=False)
