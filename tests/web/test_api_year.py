@@ -50,7 +50,7 @@ def collecting(world):
 
 def test_targets_set_by_the_office_and_progress_reported_by_the_unit(world):
     round = collecting(world)
-    url = reverse("api:targets", args=[round.pk])
+    url = reverse("api:round_targets", args=[round.pk])
     target = {"unit": "110101", "key": "new_jobs", "name": "城镇新增就业", "value": 20000,
               "weight": 1, "direction": "higher"}  # fmt: skip
     assert post(url, target, world.dong_user).status_code == 403  # a unit sets no targets
@@ -83,7 +83,7 @@ def test_targets_set_by_the_office_and_progress_reported_by_the_unit(world):
 
 def test_bonus_points_through_the_api_are_bounded_like_the_page(world):
     round = collecting(world)
-    url = reverse("api:adjustments", args=[round.pk])
+    url = reverse("api:round_adjustments", args=[round.pk])
     entry = {
         "unit": "110102",
         "points": 2,
@@ -110,7 +110,7 @@ def test_the_award_decision_reaches_units_only_once_published_with_the_pages_num
                 reason="全年推荐就业 1,200 人", acting_user=world.office)  # fmt: skip
     do_decision_transition(decision, "review", acting_user=world.committee)
     do_set_reward_fund(decision, "1000000.50", acting_user=leader)
-    url = reverse("api:awards", args=[year.pk])
+    url = reverse("api:round_awards", args=[year.pk])
     assert Client().get(url, **bearer(world.dong_user)).json()["decision"] is None
     staff = Client().get(url, **bearer(world.committee)).json()["decision"]
     assert staff["state"] == "reviewed" and staff["fund_total"] == "1000000.50"
@@ -129,3 +129,11 @@ def test_the_award_decision_reaches_units_only_once_published_with_the_pages_num
         "propose", "review", "fund", "approve", "publish"
     ]  # fmt: skip
     assert Client().get(url, **bearer(world.dong_user)).json()["superseded"] == []
+    # The year's honours register, as its page: every award line and the nomination.
+    register = (
+        Client().get(reverse("api:honours_register", args=[2024]), **bearer(world.dong_user)).json()
+    )
+    awarded = decision.lines.exclude(kind="criticism")
+    assert sorted(a["unit"] for a in register["awards"]) == sorted(ln.unit.code for ln in awarded)
+    assert [h["recipient"] for h in register["honours"]] == ["张某某"]
+    assert Client().get(reverse("api:honours_register", args=[2024])).status_code == 401

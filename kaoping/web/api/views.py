@@ -26,7 +26,7 @@ from kaoping.web.accounts.tokens import user_of_token
 from kaoping.web.adjustments.actions import OPEN_STATES, do_add_adjustment
 from kaoping.web.adjustments.forms import AdjustmentForm
 from kaoping.web.adjustments.models import Adjustment
-from kaoping.web.awards.models import AwardDecision, DecisionState, LineKind
+from kaoping.web.awards.models import AwardDecision, DecisionState, LineKind, honours_register
 from kaoping.web.common import ActionError
 from kaoping.web.letters.actions import SETTING_STATES, do_report_progress, do_set_target
 from kaoping.web.letters.forms import ProgressForm, TargetForm
@@ -39,6 +39,7 @@ from kaoping.web.permissions import (
     has_role,
     is_member_of_unit,
     is_staff_viewer,
+    roles_of,
     unit_ids_of,
     visible_rounds,
 )
@@ -316,3 +317,18 @@ def round_awards(request, round_id: int):
     return JsonResponse({"round": round.pk,
                          "decision": _decision_json(current) if current else None,
                          "superseded": [_decision_json(d) for d in superseded]})  # fmt: skip
+
+
+@api_view
+def honours(request, year: int):
+    """The year's honours register, as its page: awards, special awards, nominations."""
+    _require(bool(roles_of(request.user)))
+    lines, nominations = honours_register(year, staff=is_staff_viewer(request.user))
+    return JsonResponse({"year": year,
+                         "awards": [{"unit": ln.unit.code, "name": ln.unit.name, "kind": ln.kind,
+                                     "assessment": ln.source.name, "award": ln.title,
+                                     "state": ln.decision.state} for ln in lines],
+                         "honours": [{"kind": h.kind, "recipient": h.recipient,
+                                      "organisation": h.organisation, "honour": h.title,
+                                      "deeds": h.reason, "state": h.decision.state}
+                                     for h in nominations]})  # fmt: skip

@@ -229,3 +229,18 @@ class CertificateJob(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+def honours_register(year: int, *, staff: bool):
+    """Every honour of the year from the decisions in force: the awards and special awards
+    (not the criticism) and the nominated units and individuals. Staff see them from the
+    proposal on; everyone else once published. Returns ``(award lines, nominations)``."""
+    decisions = AwardDecision.objects.filter(round__year=year).exclude(
+        state=DecisionState.SUPERSEDED
+    )
+    if not staff:
+        decisions = decisions.filter(state=DecisionState.PUBLISHED)
+    lines = (AwardLine.objects.filter(decision__in=decisions).exclude(kind=LineKind.CRITICISM)
+             .select_related("unit", "source", "decision"))  # fmt: skip
+    nominations = Honour.objects.filter(decision__in=decisions).select_related("unit", "decision")
+    return lines, nominations

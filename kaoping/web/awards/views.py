@@ -25,11 +25,10 @@ from kaoping.web.awards.forms import FundForm, NominationForm
 from kaoping.web.awards.models import (
     DECISION_TRANSITIONS,
     AwardDecision,
-    AwardLine,
     CertificateJob,
     DecisionState,
-    Honour,
     LineKind,
+    honours_register,
 )
 from kaoping.web.common import ActionError, download, require, xlsx_response
 from kaoping.web.inputs import ReasonForm, form_errors
@@ -196,13 +195,6 @@ def honours(request, year: int):
     """Every honour of the year, units and individuals: awards, special awards, nominations.
     Staff see them as soon as proposed; everyone once published."""
     require(bool(roles_of(request.user)))
-    decisions = AwardDecision.objects.filter(round__year=year).exclude(
-        state=DecisionState.SUPERSEDED
-    )
-    if not is_staff_viewer(request.user):
-        decisions = decisions.filter(state=DecisionState.PUBLISHED)
-    lines = (AwardLine.objects.filter(decision__in=decisions).exclude(kind=LineKind.CRITICISM)
-             .select_related("unit", "source", "decision"))  # fmt: skip
-    nominations = Honour.objects.filter(decision__in=decisions).select_related("unit", "decision")
+    lines, nominations = honours_register(year, staff=is_staff_viewer(request.user))
     return render(request, "awards/honours.html", {"year": year, "lines": lines,
                                                    "nominations": nominations, "lang": lang_of(request)})  # fmt: skip
