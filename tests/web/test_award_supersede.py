@@ -113,6 +113,8 @@ def test_new_results_after_a_rereview_supersede_the_published_award_decision(
     # The pages say so; the old certificates and allocation are no longer offered as current.
     page = office.get(reverse("awards:decision", args=[round.pk])).content.decode()
     assert f'id="superseded-{old.pk}"' in page and 'id="propose"' in page
+    assert f"依据第 {old.run.version} 版结果作出的奖励决定已于" in page
+    assert "须依据现行结果重新作出奖励决定" in page
     assert "certificates-zip" not in page
     assert (
         office.get(reverse("awards:certificates_zip", args=[round.pk, job.pk])).status_code == 404
