@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kaoping.web.accounts.models import Role
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.awards.actions import (
     do_decision_transition,
@@ -21,19 +19,13 @@ from kaoping.web.awards.actions import (
 from kaoping.web.letters.models import Target
 from kaoping.web.workflow.actions import do_transition
 
-from .conftest import make_user
+from . import test_beijing_year
 from .test_api import bearer
-from .test_beijing_year import approved_year, new_round
+from .test_beijing_year import new_round
 
-
-@pytest.fixture
-def leader(world):
-    return make_user("leader", Role.LEADING_GROUP)
-
-
-@pytest.fixture
-def year(world):
-    return approved_year(world)
+# The Beijing year's fixtures, shared with test_beijing_year: the leading group's member and
+# the 2024 district round approved by the committee.
+leader, year = test_beijing_year.leader, test_beijing_year.year
 
 
 def post(url, data, user, raw=None):

@@ -33,18 +33,13 @@ from kaoping.web.submissions.models import Submission
 from kaoping.web.workflow.actions import do_transition
 from kaoping.web.workflow.changes import do_decide, do_request_republish
 
+from . import test_beijing_year
 from .conftest import make_user
-from .test_beijing_year import approved, approved_year, collected, new_round
+from .test_beijing_year import approved, collected, new_round
 
-
-@pytest.fixture
-def leader(world):
-    return make_user("leader", Role.LEADING_GROUP)
-
-
-@pytest.fixture
-def year(world):
-    return approved_year(world)
+# The Beijing year's fixtures, shared with test_beijing_year: the leading group's member and
+# the 2024 district round approved by the committee.
+leader, year = test_beijing_year.leader, test_beijing_year.year
 
 
 def published_awards(world, round, leader, total="1000000"):
