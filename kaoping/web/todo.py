@@ -18,6 +18,8 @@ from django.utils.translation import gettext_noop
 
 from kaoping.web.accounts.models import Role
 from kaoping.web.awards.models import AwardDecision, DecisionState
+from kaoping.web.disputes.models import Dispute, DisputeStatus
+from kaoping.web.experts.models import ExpertGroup, SheetStatus
 from kaoping.web.permissions import roles_of, unit_ids_of
 from kaoping.web.planning.models import Reminder, RoundPlan
 from kaoping.web.rounds.models import Round, RoundState
@@ -147,8 +149,6 @@ def _agency_items() -> list[Todo]:
 
 
 def _office_items() -> list[Todo]:
-    from kaoping.web.disputes.models import Dispute, DisputeStatus
-
     items = []
     # Two aggregates, not one join of units x submissions (9 million rows at 3,000 units).
     collecting = list(
@@ -178,8 +178,6 @@ def _office_items() -> list[Todo]:
 
 
 def _expert_items(user) -> list[Todo]:
-    from kaoping.web.experts.models import ExpertGroup, SheetStatus
-
     groups = (ExpertGroup.objects.filter(members=user, closed=False)
               .exclude(sheets__expert=user, sheets__status=SheetStatus.SUBMITTED)
               .select_related("round"))  # fmt: skip
