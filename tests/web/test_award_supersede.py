@@ -127,6 +127,8 @@ def test_new_results_after_a_rereview_supersede_the_published_award_decision(
     assert new.pk != old.pk and new.run == Publication.current(round).run != old.run
     assert AwardDecision.current(round) == new
     assert verify_chain() is None
+    log = office.get(reverse("audit:log")).content.decode()
+    assert "奖励决定因新结果生效而作废" in log and "公布奖励决定" in log
 
 
 def test_publishing_the_same_results_keeps_the_decision(world, year, leader):
