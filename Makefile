@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve demo test lint format bench clean
+.PHONY: setup run serve demo test lint format bench clean messages
 
 setup: $(STAMP)
 
@@ -37,6 +37,10 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format kaoping tests bench
 	$(VENV)/bin/ruff check --fix kaoping tests bench
+
+# Extract user text into kaoping/locale/{zh_Hans,en} (one catalogue per language) and compile.
+messages: setup
+	bash scripts/messages.sh
 
 bench: setup
 	$(VENV)/bin/python -m bench.run_all
