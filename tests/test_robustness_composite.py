@@ -426,7 +426,7 @@ def test_worked_example_imputation():
 def test_command_varies_experts_and_bonus_and_names_bad_options():
     import json
 
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from kaoping.cli.main import app
 
