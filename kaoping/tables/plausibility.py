@@ -269,6 +269,14 @@ def _previous(rules: Rules, data: BaseData, previous: BaseData, place: _Place) -
                            last_year=_show(float(old[j])))  # fmt: skip
 
 
+def _median(finite: np.ndarray) -> float:
+    """The median of non-empty finite values (np.median would import numpy.ma, a fifth of
+    the command line's start-up)."""
+    s = np.sort(finite)
+    n = s.size
+    return float((s[(n - 1) // 2] + s[n // 2]) / 2)
+
+
 def robust_z(values: np.ndarray) -> np.ndarray:
     """Modified z-scores (Iglewicz and Hoaglin): 0.6745 (x - median) / MAD; NaN stays NaN.
 
@@ -282,8 +290,8 @@ def robust_z(values: np.ndarray) -> np.ndarray:
     finite = x[np.isfinite(x)]
     if finite.size == 0:
         return np.full_like(x, np.nan)
-    median = float(np.median(finite))
-    mad = float(np.median(np.abs(finite - median)))
+    median = _median(finite)
+    mad = _median(np.abs(finite - median))
     if mad > 0:
         return MAD_SCALE * (x - median) / mad
     mean_ad = float(np.mean(np.abs(finite - median)))
@@ -310,7 +318,7 @@ def _outliers(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
         if finite.size < MIN_UNITS_FOR_OUTLIERS:
             continue
         z = robust_z(scaled)
-        far = np.abs(scaled - float(np.median(finite))) >= 1.0
+        far = np.abs(scaled - _median(finite)) >= 1.0
         for i, value in enumerate(z):
             if np.isfinite(value) and abs(value) > rules.robust_z and far[i]:
                 place.warn(i, "plausibility.outlier", key, float(column[i]),
