@@ -84,7 +84,10 @@ SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves th
 @click.option(
     "--expert-resamples", type=int, default=0, help="重抽各项专家的组数，0 不重抽 / experts"
 )
-@click.option("--bonus", default="", help="加减分备选，如 on,off / bonus points")
+@click.option(
+    "--bonus", default="",
+    help="加减分备选，如 on,off,uniform（uniform：每次按录入分值的 0～100% 均匀计入） / bonus points",
+)  # fmt: skip
 @click.option(
     "--sensitivity-output", default="ranks", help="敏感性的输出：ranks 或 mean_rank_change"
 )
