@@ -62,7 +62,7 @@ class Limits:
     max_uncompressed_bytes: int = 100 * 1024 * 1024
     max_ratio: float = 100.0
     max_cells: int = 2_000_000
-    max_csv_cells: int = 30_000_000
+    max_csv_cells: int = 3_000_000
     max_columns: int = 1000
 
 
