@@ -8,9 +8,10 @@ import click
 
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.archive.signing import public_keys
-from kaoping.cli.inputs import PATH, assessment_of, input_options
+from kaoping.cli.inputs import assessment_of, input_options
 from kaoping.cli.main import (
     EXIT_BAD_INPUT,
+    PATH,
     Group,
     app,
     argument,

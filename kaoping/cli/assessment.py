@@ -21,7 +21,6 @@ import numpy as np
 
 from kaoping.cli.evaluate import render_table
 from kaoping.cli.inputs import (
-    PATH,
     input_options,
     period_option,
     recusals_option,
@@ -29,6 +28,7 @@ from kaoping.cli.inputs import (
     show_warnings,
 )
 from kaoping.cli.main import (
+    PATH,
     Group,
     OutputFormat,
     app,

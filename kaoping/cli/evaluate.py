@@ -1,4 +1,5 @@
-"""``kaoping evaluate | check | explain | template | schemes``: the scoring engine's commands."""
+"""``kaoping evaluate | explain | template | schemes``: the scoring engine's commands
+(``check`` lives in :mod:`kaoping.cli.check`, which needs none of the assessment)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from typing import Any
 
 import click
 
-from kaoping.cli.inputs import PATH, input_options, run_assessment, show_warnings
+from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.main import (
+    PATH,
     OutputFormat,
     app,
-    argument,
+    data_argument,
     deliver,
     format_option,
     guarded,
@@ -35,11 +37,8 @@ from kaoping.scoring import (
 )
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
 from kaoping.scoring.serialise import iter_json, result_document
-from kaoping.tables.plausibility import plausibility_warnings
-from kaoping.tables.validate import read_base_data
 
 DEFAULT_SCHEME = "mof-2012"
-data_argument = argument("data", "基础数据表 .xlsx 或 .csv / base-data table", type=PATH)
 
 
 HEADERS = {
@@ -112,27 +111,6 @@ def evaluate_command(
         OutputFormat.csv: lambda: ranking_csv(result, lang),
     }  # fmt: skip
     deliver(lang, output_format(format, output), output, texts=texts, xlsx=xlsx)
-
-
-@app.command("check")
-@data_argument
-@scheme_option(DEFAULT_SCHEME)
-@lang_option
-@guarded
-def check_command(data: Path, scheme: str, lang: str | None) -> None:
-    """只校验基础数据，不计算得分 / validate base data only."""
-    assert lang is not None
-    loaded = load_scheme(scheme)
-    table = read_base_data(data, loaded)
-    warnings = plausibility_warnings(table, loaded)  # warnings, not errors (issue 11)
-    show_warnings(warnings, lang)
-    click.echo(
-        say(lang, "{file}：{n} 个单位，未发现问题。", "{file}: {n} units, no problems found.",
-            file=data.name, n=len(table)) if not warnings else
-        say(lang, "{file}：{n} 个单位，未发现错误；{w} 条提示请核对。",
-            "{file}: {n} units, no errors; check the {w} notes.",
-            file=data.name, n=len(table), w=len(warnings))
-    )  # fmt: skip
 
 
 @app.command("explain")

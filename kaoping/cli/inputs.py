@@ -1,8 +1,5 @@
 """The inputs every assessment command takes, with the same names, short forms and help.
 
-(It imports nothing of :mod:`kaoping.cli.main`, which imports the command modules that
-import this one.)
-
 ``evaluate``, ``explain``, ``awards``, ``allocate``, ``compare``, ``robustness``, ``report``,
 ``certificates`` and ``archive create`` all read their files with :func:`assessment_of`
 (one :func:`kaoping.tables.inputs.read_assessment`) and compute with
@@ -18,12 +15,9 @@ from typing import Any
 
 import click
 
+from kaoping.cli.main import PATH, show_warnings
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.messages import Problem
-
-# Files and folders are not checked for existence here: the readers name a missing file in
-# the user's language.
-PATH = click.Path(path_type=Path)
 
 
 def _listed(ctx: click.Context, param: click.Parameter, value: tuple) -> list | None:
@@ -111,9 +105,3 @@ def plausibility_of(assessment) -> list[Problem]:
 
     previous = assessment.previous[0].data if assessment.previous else None
     return plausibility_warnings(assessment.data, assessment.scheme, previous=previous)
-
-
-def show_warnings(warnings: list[Problem], lang: str) -> None:
-    label = "note: " if lang == "en" else "提示："
-    for w in warnings:
-        click.echo(label + w.render(lang), err=True)

@@ -23,7 +23,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from kaoping.scoring.messages import KaopingError, language_from_environment
+from kaoping.scoring.messages import KaopingError, Problem, language_from_environment
 
 
 class Group(click.Group):
@@ -67,6 +67,9 @@ def argument(name: str, help: str, **kwargs: Any) -> Callable[[Any], Any]:
     """A positional argument with a help text (listed under "Positional arguments")."""
     return click.argument(name, help=help, **kwargs)
 
+
+# The base-data table, the first argument of most commands.
+data_argument = argument("data", "基础数据表 .xlsx 或 .csv / base-data table", type=PATH)
 
 # Options shared by the commands.
 lang_option = click.option(
@@ -129,6 +132,13 @@ def guarded(fn: F) -> F:
             raise click.exceptions.Exit(EXIT_FAILURE) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def show_warnings(warnings: Iterable[Problem], lang: str) -> None:
+    """Warnings (not errors) on standard error, each marked as a note."""
+    label = "note: " if lang == "en" else "提示："
+    for w in warnings:
+        click.echo(label + w.render(lang), err=True)
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -240,8 +250,9 @@ def deliver(
 # Which module holds each top-level command (import order = help order): the group imports
 # only the module of the command asked for.
 COMMAND_OF = {
-    **dict.fromkeys(("evaluate", "check", "explain", "template", "schemes"),
-                    "kaoping.cli.evaluate"),
+    "evaluate": "kaoping.cli.evaluate",
+    "check": "kaoping.cli.check",
+    **dict.fromkeys(("explain", "template", "schemes"), "kaoping.cli.evaluate"),
     "archive": "kaoping.cli.archive",
     "log": "kaoping.cli.log",
     **dict.fromkeys(("report", "certificates"), "kaoping.cli.report"),

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
-from kaoping.cli.inputs import PATH, input_options, run_assessment
+from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.main import (
+    PATH,
     app,
     argument,
     guarded,

@@ -12,8 +12,9 @@ from typing import Any
 import click
 
 from kaoping.cli.evaluate import render_table
-from kaoping.cli.inputs import PATH, input_options, run_assessment
+from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.main import (
+    PATH,
     OutputFormat,
     app,
     argument,
