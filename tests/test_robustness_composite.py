@@ -6,6 +6,7 @@ brute force: exact enumeration of the discrete choices."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -491,3 +492,27 @@ def test_bonus_uniform_within_the_entered_points_equals_a_plain_monte_carlo():
     se = np.sqrt(ranks.var(axis=0) / len(ranks) + plain_ranks.var(axis=0) / len(plain_ranks))
     assert (np.abs(ranks.mean(axis=0) - plain_ranks.mean(axis=0)) <= 4 * se + 1e-9).all()
     assert ranks.var(axis=0).max() > 0  # the points really move someone
+
+
+def test_command_draws_bonus_points_within_their_range():
+    """`--bonus uniform` through the command: 房山区 (−2 points, 11th as published) ranks
+    between its places with and without its deduction, and the bonus is the one factor."""
+    from click.testing import CliRunner
+
+    from kaoping.cli.main import app
+
+    b = BEIJING
+    args = ["robustness", str(b / "district-2024.csv"), "-s", "beijing-district-comprehensive",
+            "-e", str(b / "experts-2024.xlsx"), "-r", str(b / "recusals.csv"),
+            "-a", str(b / "adjustments-2024.csv"), "-t", str(b / "targets-2024.csv"),
+            "--normalisations", "scheme", "--weight-spread", "0", "--sd", "population",
+            "--na", "renormalise", "-n", "400", "--sensitivity-replicates", "100",
+            "--bonus", "uniform", "-f", "json"]  # fmt: skip
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert [s["factor"] for s in doc["sensitivity"]] == ["bonus"]
+    off = CliRunner().invoke(app, [*args[:-4], "--bonus", "off", "-f", "json"])
+    unit = {u["code"]: u for u in doc["units"]}["110111"]
+    unit_off = {u["code"]: u for u in json.loads(off.stdout)["units"]}["110111"]
+    assert unit_off["median_rank"] <= unit["p05_rank"] < unit["p95_rank"] <= unit["nominal_rank"]

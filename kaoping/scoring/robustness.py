@@ -128,6 +128,7 @@ LEVEL_LABELS = {
     "geometric": ("几何平均", "geometric mean"),
     "on": ("计入", "counted"),
     "off": ("不计", "left out"),
+    "uniform": ("按 0～100% 均匀计入", "a uniform share counted"),
 }
 
 
@@ -288,11 +289,13 @@ class RobustnessOptions:
         }
 
     def varying(self) -> tuple[str, ...]:
-        """Factors that actually vary (more than one level, or a positive weight spread)."""
+        """Factors that actually vary (more than one level, a positive weight spread, or
+        bonus points drawn within their range)."""
         return tuple(
             f
             for f in FACTORS
             if (self.weight_spread > 0 if f == "weights" else len(self.levels(f)) > 1)
+            or (f == "bonus" and "uniform" in self.levels(f))
         )
 
     def problems(self, units: int = 2) -> list[Problem]:
