@@ -8,6 +8,7 @@ problems are raised together in one :class:`~kaoping.scoring.messages.DataError`
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,9 @@ class _Layout:
     def header_row(self) -> int:
         return self.header_index + 1
 
-    @property
+    @functools.cached_property
     def rows(self) -> list[int]:
-        """Spreadsheet row (1-based) of each unit."""
+        """Spreadsheet row (1-based) of each unit (asked for by every column's checks)."""
         return [i + 1 for i in self.data_indices]
 
     def column_of(self, key: str) -> Column | None:
