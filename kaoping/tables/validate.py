@@ -66,8 +66,10 @@ class _Layout:
 
     def cells(self, index: int) -> list[object]:
         """The cells of one sheet column in the data rows ("" past a short row's end)."""
-        return [column[i] for i in self.data_indices] if (column := self._transposed(index)) \
-            is not None else []  # fmt: skip
+        column = self._transposed(index)
+        if column is None:  # a column no row reaches
+            return [""] * len(self.data_indices)
+        return [column[i] for i in self.data_indices]
 
     def _transposed(self, index: int) -> tuple[object, ...] | None:
         """Column ``index`` of every row: the rows padded to one width and transposed once,
