@@ -44,6 +44,7 @@ from kaoping.cli.main import (
     scheme_option,
     write_atomically,
 )
+from kaoping.reports.safe import safe_text
 from kaoping.scoring import load_scheme
 from kaoping.scoring.allocation import allocate, total_of
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
@@ -89,8 +90,6 @@ def aggregate_expert_sheet(
 
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
-    from kaoping.reports.safe import safe_text
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)

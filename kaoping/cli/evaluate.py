@@ -28,15 +28,19 @@ from kaoping.cli.main import (
     scheme_option,
     write_atomically,
 )
+from kaoping.reports.safe import safe_text
 from kaoping.scoring import (
     EvaluationResult,
+    UnitRef,
     builtin_scheme_codes,
     explain,
     load_scheme,
     ranking_rows,
 )
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
+from kaoping.scoring.schemes import scheme_text
 from kaoping.scoring.serialise import iter_json, result_document
+from kaoping.tables.assessment import read_units
 
 DEFAULT_SCHEME = "mof-2012"
 
@@ -100,7 +104,7 @@ def evaluate_command(
     result = assessed.evaluation
 
     def xlsx(path: Path) -> None:
-        from kaoping.reports.workbook import write_results_workbook
+        from kaoping.reports.workbook import write_results_workbook  # openpyxl: only for xlsx
 
         write_results_workbook(result, path, lang)
 
@@ -170,9 +174,6 @@ def template_command(
     loaded = load_scheme(scheme)
     unit_refs = None
     if units:
-        from kaoping.scoring import UnitRef
-        from kaoping.tables.assessment import read_units
-
         unit_refs = [UnitRef(code, name or code, year) for code, name in read_units(units)]
     write_atomically(
         output, lambda p: write_template(loaded, p, units=unit_refs, year=year, lang=lang)
@@ -188,8 +189,6 @@ def schemes_command(show: str | None, lang: str | None) -> None:
     """列出内置评价方案 / list the built-in schemes."""
     assert lang is not None
     if show:
-        from kaoping.scoring.schemes import scheme_text
-
         load_scheme(show)  # validates, and names the available codes when unknown
         text = scheme_text(show)
         click.echo(text)
@@ -245,8 +244,6 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
 
 
 def ranking_csv(result: EvaluationResult, lang: str) -> str:
-    from kaoping.reports.safe import safe_text
-
     rows = ranking_rows(result)
     keys = list(rows[0])
     headers = column_headers(result, keys, lang)

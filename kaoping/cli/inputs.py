@@ -18,6 +18,8 @@ import click
 from kaoping.cli.main import PATH, show_warnings
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.messages import Problem
+from kaoping.tables.inputs import read_assessment
+from kaoping.tables.plausibility import plausibility_warnings
 
 
 def _listed(ctx: click.Context, param: click.Parameter, value: tuple) -> list | None:
@@ -83,8 +85,6 @@ def assessment_of(
     fund: RewardFund | None = None,
 ) -> Assessment:
     """The files of the command line -> one Assessment (the same for every command)."""
-    from kaoping.tables.inputs import read_assessment
-
     return read_assessment(
         data, scheme, experts=experts, recusals=recusals, adjustments=adjustments,
         targets=targets, price_factors=price_factors, previous=previous or (),
@@ -101,7 +101,5 @@ def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
 
 def plausibility_of(assessment) -> list[Problem]:
     """The scheme's plausibility warnings on the data, last year's data when given (issue 11)."""
-    from kaoping.tables.plausibility import plausibility_warnings
-
     previous = assessment.previous[0].data if assessment.previous else None
     return plausibility_warnings(assessment.data, assessment.scheme, previous=previous)

@@ -27,6 +27,7 @@ from kaoping.cli.main import (
     say,
     scheme_option,
 )
+from kaoping.reports.safe import safe_text
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness import (
     RobustnessOptions,
@@ -299,8 +300,6 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
 
 def robustness_csv(result: RobustnessResult, lang: str) -> str:
     """One row per unit: numbers unrounded, tier probabilities as shares."""
-    from kaoping.reports.safe import safe_text
-
     names = result.tiers.names_for(lang)
     keys = ["code", "name", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"]
     buffer = io.StringIO()
@@ -322,10 +321,8 @@ def _plain(value: Any) -> Any:
 
 def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
     """Sheets: per-unit rank distribution, sensitivity, and the options used."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # the Excel writer (0.4 s of imports): only for -f xlsx
     from openpyxl.styles import Font
-
-    from kaoping.reports.safe import safe_text
 
     wb = Workbook()
     units = wb.active
