@@ -334,12 +334,12 @@ def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
     ]
     if not amounts:
         return
-    matrix = np.vstack(amounts)
-    for i in range(len(data.units)):
-        column = matrix[:, i]
-        given = column[~np.isnan(column)]
-        if given.size and not np.any(given != 0):
-            place.warn(i, "plausibility.all_zero", None, None)
+    matrix = np.vstack(amounts)  # amounts x units
+    missing = np.isnan(matrix)
+    # Units with at least one amount given and every given amount 0 (all units at once).
+    flagged = np.flatnonzero((~missing).any(axis=0) & (missing | (matrix == 0)).all(axis=0))
+    for i in flagged.tolist():
+        place.warn(i, "plausibility.all_zero", None, None)
 
 
 _FRACTION_HINT = ("（是否把百分数填成了小数？如 2.03% 应填 2.03）",
