@@ -20,6 +20,7 @@ from kaoping.cli.main import (
     PATH,
     app,
     argument,
+    data_argument,
     guarded,
     lang_option,
     say,
@@ -43,7 +44,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 
 
 @app.command("report")
-@argument("data", "基础数据表 .xlsx 或 .csv / base-data table", type=PATH)
+@data_argument
 @scheme_option(DEFAULT_SCHEME)
 @click.option("--unit", "-u", multiple=True, help="单位编码（可重复） / unit code")
 @click.option(

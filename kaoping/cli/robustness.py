@@ -14,10 +14,9 @@ import click
 from kaoping.cli.evaluate import render_table
 from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.main import (
-    PATH,
     OutputFormat,
     app,
-    argument,
+    data_argument,
     deliver,
     format_option,
     guarded,
@@ -59,7 +58,7 @@ SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves th
 
 
 @app.command("robustness")
-@argument("data", "基础数据表 .xlsx 或 .csv / base-data table", type=PATH)
+@data_argument
 @scheme_option(DEFAULT_SCHEME)
 @input_options(previous=False)
 @click.option(
