@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.archive.bundle import CHUNK, MANIFEST, RESULTS_JSON, SCHEME_JSON

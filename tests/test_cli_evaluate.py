@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from kaoping.cli.main import app
 from kaoping.scoring import evaluate, load_scheme, result_to_dict

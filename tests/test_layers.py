@@ -15,7 +15,7 @@ from pathlib import Path
 import kaoping.scoring
 
 SCORING = Path(kaoping.scoring.__file__).resolve().parent
-FORBIDDEN = ("django", "openpyxl", "typer", "python_calamine", "calamine")
+FORBIDDEN = ("django", "openpyxl", "typer", "click", "python_calamine", "calamine")
 
 
 def scoring_modules() -> list[str]:
@@ -58,7 +58,7 @@ def test_importing_the_scoring_core_loads_no_upper_layer_library():
 
 def test_no_scoring_file_imports_django_or_upper_layers():
     pattern = re.compile(
-        r"^\s*(import|from)\s+(django|openpyxl|typer|python_calamine|kaoping\.(cli|web|tables|reports))\b",
+        r"^\s*(import|from)\s+(django|openpyxl|typer|click|python_calamine|kaoping\.(cli|web|tables|reports))\b",
         re.MULTILINE,
     )
     for path in SCORING.rglob("*.py"):

@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
 from kaoping.cli.main import app
 from kaoping.scoring import builtin_scheme_codes

@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
+from click.testing import CliRunner
 from docx import Document
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
 from kaoping.cli.main import app
 

@@ -302,8 +302,8 @@ def test_results_workbook_is_ready_for_finance_staff(rounds, round_doc, tmp_path
 
 
 def test_allocation_amounts_are_numbers_with_a_total_row(tmp_path):
+    from click.testing import CliRunner
     from openpyxl import load_workbook
-    from typer.testing import CliRunner
 
     from kaoping.cli.main import app
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from kaoping.cli.main import app
 from kaoping.scoring import BaseData, competition_ranks, evaluate, load_scheme, scheme_from_dict

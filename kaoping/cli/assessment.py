@@ -14,38 +14,37 @@ from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
+import click
 import numpy as np
-import typer
 
 from kaoping.cli.evaluate import render_table
 from kaoping.cli.inputs import (
-    AdjustmentsOption,
-    ExpertsOption,
-    PeriodOption,
-    PreviousExpertsOption,
-    PreviousOption,
-    PriceFactorsOption,
-    RecusalsOption,
-    TargetsOption,
+    input_options,
+    period_option,
+    recusals_option,
     run_assessment,
     show_warnings,
 )
 from kaoping.cli.main import (
-    FormatOption,
-    LangOption,
-    OutOption,
+    PATH,
+    Group,
     OutputFormat,
-    SchemeOption,
     app,
+    argument,
     deliver,
     fail,
+    format_option,
     guarded,
+    lang_option,
+    out_option,
     output_format,
     say,
+    scheme_option,
     write_atomically,
 )
+from kaoping.reports.safe import safe_text
 from kaoping.scoring import load_scheme
 from kaoping.scoring.allocation import allocate, total_of
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
@@ -67,14 +66,16 @@ from kaoping.tables.assessment import (
 
 DEFAULT_SCHEME = "beijing-district-comprehensive"
 
-experts_app = typer.Typer(
-    help="专家评分：生成评分表、汇总专家打分 / expert scoring sheets", no_args_is_help=True
-)
-targets_app = typer.Typer(
-    help="目标责任书：进度与完成度 / responsibility-letter targets", no_args_is_help=True
-)
-app.add_typer(experts_app, name="experts")
-app.add_typer(targets_app, name="targets")
+experts_app = Group(
+    "experts", help="专家评分：生成评分表、汇总专家打分 / expert scoring sheets",
+    no_args_is_help=True,
+)  # fmt: skip
+targets_app = Group(
+    "targets", help="目标责任书：进度与完成度 / responsibility-letter targets",
+    no_args_is_help=True,
+)  # fmt: skip
+app.add_command(experts_app)
+app.add_command(targets_app)
 
 
 # --- shared steps ---------------------------------------------------------------------------
@@ -89,8 +90,6 @@ def aggregate_expert_sheet(
 
 
 def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
-    from kaoping.reports.safe import safe_text
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
@@ -158,20 +157,19 @@ def h(lang: str, zh: str, en: str) -> str:
 
 
 @experts_app.command("template")
+@click.option(
+    "--units", "-u", type=PATH, required=True, help="被考核单位名单（单位编码、单位名称）"
+)
+@click.option("--experts", "-e", type=PATH, required=True, help="专家名单（专家、专业考核小组）")
+@scheme_option(DEFAULT_SCHEME)
+@recusals_option
+@click.option(
+    "--output", "-o", "out", type=PATH, default=Path("专家评分表.xlsx"), help="输出 .xlsx"
+)
+@lang_option
 @guarded
 def experts_template_command(
-    units: Annotated[
-        Path, typer.Option("--units", "-u", help="被考核单位名单（单位编码、单位名称）")
-    ],
-    experts: Annotated[
-        Path, typer.Option("--experts", "-e", help="专家名单（专家、专业考核小组）")
-    ],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    recusals: RecusalsOption = None,
-    out: Annotated[Path, typer.Option("--output", "-o", help="输出 .xlsx")] = Path(
-        "专家评分表.xlsx"
-    ),
-    lang: LangOption = None,
+    units: Path, experts: Path, scheme: str, recusals: Path | None, out: Path, lang: str | None
 ) -> None:
     """生成专家评分表（专家 × 单位 × 定性项目，含满分和数据有效性） / write the scoring sheet."""
     assert lang is not None
@@ -184,23 +182,28 @@ def experts_template_command(
         count[0] = write_expert_sheet(loaded, path, expert_list, unit_list, tied, lang)
 
     write_atomically(out, write)
-    typer.echo(say(lang, "已写入 {path}（{n} 行：{e} 位专家 × {u} 个单位，已排除回避）",
+    click.echo(say(lang, "已写入 {path}（{n} 行：{e} 位专家 × {u} 个单位，已排除回避）",
                    "wrote {path} ({n} rows: {e} experts x {u} units, recusals left out)",
                    path=out, n=count[0], e=len(expert_list), u=len(unit_list)))  # fmt: skip
 
 
 @experts_app.command("aggregate")
+@argument("sheet", "专家评分表 / expert scoring sheet", type=PATH)
+@scheme_option(DEFAULT_SCHEME)
+@recusals_option
+@click.option("--units", "-u", type=PATH, help="本轮单位名单，用于核对单位编码")
+@format_option(OutputFormat.table)
+@out_option("out")
+@lang_option
 @guarded
 def experts_aggregate_command(
-    sheet: Annotated[Path, typer.Argument(help="专家评分表 / expert scoring sheet")],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    recusals: RecusalsOption = None,
-    units: Annotated[
-        Path | None, typer.Option("--units", "-u", help="本轮单位名单，用于核对单位编码")
-    ] = None,
-    format: FormatOption = OutputFormat.table,
-    out: OutOption = None,
-    lang: LangOption = None,
+    sheet: Path,
+    scheme: str,
+    recusals: Path | None,
+    units: Path | None,
+    format: OutputFormat,
+    out: Path | None,
+    lang: str | None,
 ) -> None:
     """汇总专家打分（按方案规则）并提示分歧 / aggregate expert scores, flag disagreement."""
     assert lang is not None
@@ -290,20 +293,26 @@ def awards_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
 
 
 @app.command("awards")
+@argument("data", "基础数据表 / base data", type=PATH)
+@scheme_option(DEFAULT_SCHEME)
+@input_options()
+@format_option()
+@out_option("out")
+@lang_option
 @guarded
 def awards_command(
-    data: Annotated[Path, typer.Argument(help="基础数据表 / base data")],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    previous: PreviousOption = None,
-    previous_experts: PreviousExpertsOption = None,
-    format: FormatOption = None,
-    out: OutOption = None,
-    lang: LangOption = None,
+    data: Path,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    previous: list[Path] | None,
+    previous_experts: list[Path] | None,
+    format: OutputFormat | None,
+    out: Path | None,
+    lang: str | None,
 ) -> None:
     """考核排名、综合奖/专项奖档次和通报批评名单 / awards, tiers and the criticism list."""
     assert lang is not None
@@ -328,38 +337,40 @@ class Precision(StrEnum):
 
 
 @app.command("allocate")
+@argument("source", "基础数据表，或 kaoping awards 输出的获奖名单 / base data or awards", type=PATH)
+@click.option("--total", required=True, help="奖励资金总额（元） / total in yuan")
+@scheme_option(DEFAULT_SCHEME)
+@input_options()
+@click.option(
+    "--units", "-u", type=PATH,
+    help="本轮被考核单位名单（获奖名单为手工名单时必填） / the round's register",
+)  # fmt: skip
+@click.option("--by-score", is_flag=True, help="按 系数 × 总分 分配 / weight by score too")
+@click.option(
+    "--precision", type=click.Choice([p.value for p in Precision]), default=Precision.yuan.value,
+    callback=lambda ctx, param, value: Precision(value), help="分配到元或分 / whole yuan or fen",
+)  # fmt: skip
+@format_option()
+@out_option("out")
+@lang_option
 @guarded
 def allocate_command(
-    source: Annotated[
-        Path,
-        typer.Argument(help="基础数据表，或 kaoping awards 输出的获奖名单 / base data or awards"),
-    ],
-    total: Annotated[str, typer.Option("--total", help="奖励资金总额（元） / total in yuan")],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    previous: PreviousOption = None,
-    previous_experts: PreviousExpertsOption = None,
-    units: Annotated[
-        Path | None,
-        typer.Option(
-            "--units",
-            "-u",
-            help="本轮被考核单位名单（获奖名单为手工名单时必填） / the round's register",
-        ),
-    ] = None,
-    by_score: Annotated[
-        bool, typer.Option("--by-score", help="按 系数 × 总分 分配 / weight by score too")
-    ] = False,
-    precision: Annotated[
-        Precision, typer.Option("--precision", help="分配到元或分 / whole yuan or fen")
-    ] = Precision.yuan,
-    format: FormatOption = None,
-    out: OutOption = None,
-    lang: LangOption = None,
+    source: Path,
+    total: str,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    previous: list[Path] | None,
+    previous_experts: list[Path] | None,
+    units: Path | None,
+    by_score: bool,
+    precision: Precision,
+    format: OutputFormat | None,
+    out: Path | None,
+    lang: str | None,
 ) -> None:
     """按获奖档次系数分配奖励资金（最大余数法，合计等于总额） / share the reward fund."""
     assert lang is not None
@@ -404,22 +415,30 @@ def allocate_command(
 
 
 @app.command("compare")
+@argument("data", "本期基础数据表 / this period's base data", type=PATH)
+@scheme_option(DEFAULT_SCHEME)
+@input_options()
+@period_option
+@click.option("--top", type=int, default=3, help="进步/退步最大的单位数")
+@format_option()
+@out_option("out")
+@lang_option
 @guarded
 def compare_command(
-    data: Annotated[Path, typer.Argument(help="本期基础数据表 / this period's base data")],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    previous: PreviousOption = None,
-    previous_experts: PreviousExpertsOption = None,
-    period: PeriodOption = None,
-    top: Annotated[int, typer.Option("--top", help="进步/退步最大的单位数")] = 3,
-    format: FormatOption = None,
-    out: OutOption = None,
-    lang: LangOption = None,
+    data: Path,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    previous: list[Path] | None,
+    previous_experts: list[Path] | None,
+    period: str | None,
+    top: int,
+    format: OutputFormat | None,
+    out: Path | None,
+    lang: str | None,
 ) -> None:
     """同比、环比：总分、一级指标得分和名次的变化 / year-on-year and sequential changes."""
     assert lang is not None
@@ -459,15 +478,14 @@ def compare_command(
 
 
 @targets_app.command("progress")
+@argument("targets", "目标表（含分解计划、实际完成） / targets", type=PATH)
+@click.option("--through", help="截至期：Q1～Q4 或 1～12，默认取表中截至期")
+@format_option(OutputFormat.table)
+@out_option("out")
+@lang_option
 @guarded
 def targets_progress_command(
-    targets: Annotated[Path, typer.Argument(help="目标表（含分解计划、实际完成） / targets")],
-    through: Annotated[
-        str | None, typer.Option("--through", help="截至期：Q1～Q4 或 1～12，默认取表中截至期")
-    ] = None,
-    format: FormatOption = OutputFormat.table,
-    out: OutOption = None,
-    lang: LangOption = None,
+    targets: Path, through: str | None, format: OutputFormat, out: Path | None, lang: str | None
 ) -> None:
     """目标完成进度：按分解计划计算应完成量、完成率和进度 / progress against the plan."""
     assert lang is not None
@@ -493,12 +511,13 @@ def targets_progress_command(
 
 
 @targets_app.command("score")
+@argument("targets", "目标表（含实际完成） / targets with actuals", type=PATH)
+@format_option(OutputFormat.table)
+@out_option("out")
+@lang_option
 @guarded
 def targets_score_command(
-    targets: Annotated[Path, typer.Argument(help="目标表（含实际完成） / targets with actuals")],
-    format: FormatOption = OutputFormat.table,
-    out: OutOption = None,
-    lang: LangOption = None,
+    targets: Path, format: OutputFormat, out: Path | None, lang: str | None
 ) -> None:
     """目标责任书完成度（0～100，各目标完成率封顶 100% 加权） / letter completion per unit."""
     assert lang is not None

@@ -1,4 +1,5 @@
-"""``kaoping evaluate | check | explain | template | schemes``: the scoring engine's commands."""
+"""``kaoping evaluate | explain | template | schemes``: the scoring engine's commands
+(``check`` lives in :mod:`kaoping.cli.check`, which needs none of the assessment)."""
 
 from __future__ import annotations
 
@@ -7,50 +8,41 @@ import io
 import json
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
+import click
 
-from kaoping.cli.inputs import (
-    AdjustmentsOption,
-    ExpertsOption,
-    PreviousExpertsOption,
-    PreviousOption,
-    PriceFactorsOption,
-    RecusalsOption,
-    TargetsOption,
-    run_assessment,
-    show_warnings,
-)
+from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.main import (
-    FormatOption,
-    LangOption,
-    OutOption,
+    PATH,
     OutputFormat,
-    SchemeOption,
     app,
+    data_argument,
     deliver,
+    format_option,
     guarded,
+    lang_option,
+    out_option,
     output_format,
     say,
+    scheme_option,
     write_atomically,
 )
+from kaoping.reports.safe import safe_text
 from kaoping.scoring import (
     EvaluationResult,
+    UnitRef,
     builtin_scheme_codes,
     explain,
     load_scheme,
     ranking_rows,
 )
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
+from kaoping.scoring.schemes import scheme_text
 from kaoping.scoring.serialise import iter_json, result_document
-from kaoping.tables.plausibility import plausibility_warnings
-from kaoping.tables.validate import read_base_data
+from kaoping.tables.assessment import read_units
 
 DEFAULT_SCHEME = "mof-2012"
-DataArgument = Annotated[
-    Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
-]
 
 
 HEADERS = {
@@ -84,20 +76,26 @@ def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
 
 
 @app.command("evaluate")
+@data_argument
+@scheme_option(DEFAULT_SCHEME)
+@input_options()
+@format_option()
+@out_option()
+@lang_option
 @guarded
 def evaluate_command(
-    data: DataArgument,
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    previous: PreviousOption = None,
-    previous_experts: PreviousExpertsOption = None,
-    format: FormatOption = None,
-    output: OutOption = None,
-    lang: LangOption = None,
+    data: Path,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    previous: list[Path] | None,
+    previous_experts: list[Path] | None,
+    format: OutputFormat | None,
+    output: Path | None,
+    lang: str | None,
 ) -> None:
     """评价：计算各单位得分、排名和等级 / evaluate all units and rank them."""
     assert lang is not None
@@ -106,7 +104,7 @@ def evaluate_command(
     result = assessed.evaluation
 
     def xlsx(path: Path) -> None:
-        from kaoping.reports.workbook import write_results_workbook
+        from kaoping.reports.workbook import write_results_workbook  # openpyxl: only for xlsx
 
         write_results_workbook(result, path, lang)
 
@@ -119,43 +117,27 @@ def evaluate_command(
     deliver(lang, output_format(format, output), output, texts=texts, xlsx=xlsx)
 
 
-@app.command("check")
-@guarded
-def check_command(
-    data: DataArgument,
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    lang: LangOption = None,
-) -> None:
-    """只校验基础数据，不计算得分 / validate base data only."""
-    assert lang is not None
-    loaded = load_scheme(scheme)
-    table = read_base_data(data, loaded)
-    warnings = plausibility_warnings(table, loaded)  # warnings, not errors (issue 11)
-    show_warnings(warnings, lang)
-    typer.echo(
-        say(lang, "{file}：{n} 个单位，未发现问题。", "{file}: {n} units, no problems found.",
-            file=data.name, n=len(table)) if not warnings else
-        say(lang, "{file}：{n} 个单位，未发现错误；{w} 条提示请核对。",
-            "{file}: {n} units, no errors; check the {w} notes.",
-            file=data.name, n=len(table), w=len(warnings))
-    )  # fmt: skip
-
-
 @app.command("explain")
+@data_argument
+@click.option("--unit", "-u", required=True, help="单位编码 / unit code")
+@scheme_option(DEFAULT_SCHEME)
+@input_options()
+@click.option("--format", "-f", "format", default="text", help="text 或 json")
+@lang_option
 @guarded
 def explain_command(
-    data: DataArgument,
-    unit: Annotated[str, typer.Option("--unit", "-u", help="单位编码 / unit code")],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    previous: PreviousOption = None,
-    previous_experts: PreviousExpertsOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="text 或 json")] = "text",
-    lang: LangOption = None,
+    data: Path,
+    unit: str,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    previous: list[Path] | None,
+    previous_experts: list[Path] | None,
+    format: str,
+    lang: str | None,
 ) -> None:
     """列出某单位总分的完整计算过程 / show the whole derivation of a unit's total."""
     assert lang is not None
@@ -166,28 +148,24 @@ def explain_command(
     if format == "json":
         document = {"code": outcome.code, "total": outcome.total, "rank": outcome.rank,
                     **explanation.to_dict(), **outcome.to_dict(lang)}  # fmt: skip
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        typer.echo(explanation.render(lang))
+        click.echo(explanation.render(lang))
         if outcome.tier or outcome.reasons:
-            typer.echo(award_line(assessed, outcome, lang))
+            click.echo(award_line(assessed, outcome, lang))
 
 
 @app.command("template")
+@click.option("--output", "-o", type=PATH, default=Path("基础数据表.xlsx"), help="输出 .xlsx 文件")
+@scheme_option(DEFAULT_SCHEME)
+@click.option(
+    "--units", type=PATH, help="预填单位的名单（含 unit_code、unit_name 列） / units to pre-fill"
+)
+@click.option("--year", type=int, help="评价年度 / year")
+@lang_option
 @guarded
 def template_command(
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出 .xlsx 文件")] = Path(
-        "基础数据表.xlsx"
-    ),
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    units: Annotated[
-        Path | None,
-        typer.Option(
-            "--units", help="预填单位的名单（含 unit_code、unit_name 列） / units to pre-fill"
-        ),
-    ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="评价年度 / year")] = None,
-    lang: LangOption = None,
+    output: Path, scheme: str, units: Path | None, year: int | None, lang: str | None
 ) -> None:
     """生成附件2式基础数据表 Excel 模板 / write the base-data Excel template."""
     assert lang is not None
@@ -196,32 +174,24 @@ def template_command(
     loaded = load_scheme(scheme)
     unit_refs = None
     if units:
-        from kaoping.scoring import UnitRef
-        from kaoping.tables.assessment import read_units
-
         unit_refs = [UnitRef(code, name or code, year) for code, name in read_units(units)]
     write_atomically(
         output, lambda p: write_template(loaded, p, units=unit_refs, year=year, lang=lang)
     )
-    typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output))
+    click.echo(say(lang, "已写入 {path}", "wrote {path}", path=output))
 
 
 @app.command("schemes")
+@click.option("--show", help="输出某方案的完整文件 / print a scheme file")
+@lang_option
 @guarded
-def schemes_command(
-    show: Annotated[
-        str | None, typer.Option("--show", help="输出某方案的完整文件 / print a scheme file")
-    ] = None,
-    lang: LangOption = None,
-) -> None:
+def schemes_command(show: str | None, lang: str | None) -> None:
     """列出内置评价方案 / list the built-in schemes."""
     assert lang is not None
     if show:
-        from kaoping.scoring.schemes import scheme_text
-
         load_scheme(show)  # validates, and names the available codes when unknown
         text = scheme_text(show)
-        typer.echo(text)
+        click.echo(text)
         return
     rows = []
     for code in builtin_scheme_codes():
@@ -231,7 +201,7 @@ def schemes_command(
     headers = {"code": say(lang, "编码", "code"), "version": say(lang, "版本", "version"),
                "indicators": say(lang, "指标数", "indicators"), "sha": "SHA-256",
                "name": say(lang, "名称", "name")}  # fmt: skip
-    typer.echo(render_table(headers, rows))
+    click.echo(render_table(headers, rows))
 
 
 # --- output helpers -------------------------------------------------------------------------
@@ -274,8 +244,6 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
 
 
 def ranking_csv(result: EvaluationResult, lang: str) -> str:
-    from kaoping.reports.safe import safe_text
-
     rows = ranking_rows(result)
     keys = list(rows[0])
     headers = column_headers(result, keys, lang)

@@ -1,8 +1,5 @@
 """The inputs every assessment command takes, with the same names, short forms and help.
 
-(It imports nothing of :mod:`kaoping.cli.main`, which imports the command modules that
-import this one.)
-
 ``evaluate``, ``explain``, ``awards``, ``allocate``, ``compare``, ``robustness``, ``report``,
 ``certificates`` and ``archive create`` all read their files with :func:`assessment_of`
 (one :func:`kaoping.tables.inputs.read_assessment`) and compute with
@@ -12,59 +9,66 @@ grade and award whichever command shows it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
-import typer
+import click
 
+from kaoping.cli.main import PATH, show_warnings
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.messages import Problem
+from kaoping.tables.inputs import read_assessment
+from kaoping.tables.plausibility import plausibility_warnings
 
-ExpertsOption = Annotated[
-    Path | None,
-    typer.Option("--experts", "-e", help="专家评分表 .xlsx/.csv / expert scoring sheet"),
-]
-RecusalsOption = Annotated[
-    Path | None,
-    typer.Option("--recusals", "-r", help="回避名单（专家、单位编码） / recusal list"),
-]
-AdjustmentsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--adjustments", "-a", help="加减分表（单位编码、分值、事由） / bonus and deductions"
-    ),
-]
-TargetsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--targets", "-t", help="目标责任书目标表 / targets of the responsibility letters"
-    ),
-]
-PriceFactorsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--price-factors", "-k",
-        help="评价机构的物价矫正系数表（单位编码、物价矫正系数） / the evaluator's price factors",
-    ),
-]  # fmt: skip
-PreviousOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--previous", "-p",
-        help="上期基础数据（可重复，按时间先后），用于同比、环比 / earlier periods' data, oldest first",
-    ),
-]  # fmt: skip
-PreviousExpertsOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--previous-experts",
-        help="上期专家评分表，与 --previous 一一对应 / each earlier period's expert sheet",
-    ),
-]  # fmt: skip
-PeriodOption = Annotated[
-    str | None,
-    typer.Option("--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"),
-]
+
+def _listed(ctx: click.Context, param: click.Parameter, value: tuple) -> list | None:
+    """A repeatable option's values as a list, None when it is not given."""
+    return list(value) or None
+
+
+experts_option = click.option(
+    "--experts", "-e", type=PATH, help="专家评分表 .xlsx/.csv / expert scoring sheet"
+)
+recusals_option = click.option(
+    "--recusals", "-r", type=PATH, help="回避名单（专家、单位编码） / recusal list"
+)
+adjustments_option = click.option(
+    "--adjustments", "-a", type=PATH, help="加减分表（单位编码、分值、事由） / bonus and deductions"
+)
+targets_option = click.option(
+    "--targets", "-t", type=PATH, help="目标责任书目标表 / targets of the responsibility letters"
+)
+price_factors_option = click.option(
+    "--price-factors", "-k", "price_factors", type=PATH,
+    help="评价机构的物价矫正系数表（单位编码、物价矫正系数） / the evaluator's price factors",
+)  # fmt: skip
+previous_option = click.option(
+    "--previous", "-p", type=PATH, multiple=True, callback=_listed,
+    help="上期基础数据（可重复，按时间先后），用于同比、环比 / earlier periods' data, oldest first",
+)  # fmt: skip
+previous_experts_option = click.option(
+    "--previous-experts", "previous_experts", type=PATH, multiple=True, callback=_listed,
+    help="上期专家评分表，与 --previous 一一对应 / each earlier period's expert sheet",
+)  # fmt: skip
+period_option = click.option(
+    "--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"
+)
+
+
+def input_options(previous: bool = True) -> Callable[[Any], Any]:
+    """The input files of an assessment (--experts ... --price-factors, and the earlier
+    periods' files when ``previous``), in this order in ``--help``."""
+    options = [experts_option, recusals_option, adjustments_option, targets_option,
+               price_factors_option] + ([previous_option, previous_experts_option] if previous
+                                        else [])  # fmt: skip
+
+    def apply(fn: Any) -> Any:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return apply
 
 
 def assessment_of(
@@ -81,8 +85,6 @@ def assessment_of(
     fund: RewardFund | None = None,
 ) -> Assessment:
     """The files of the command line -> one Assessment (the same for every command)."""
-    from kaoping.tables.inputs import read_assessment
-
     return read_assessment(
         data, scheme, experts=experts, recusals=recusals, adjustments=adjustments,
         targets=targets, price_factors=price_factors, previous=previous or (),
@@ -99,13 +101,5 @@ def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
 
 def plausibility_of(assessment) -> list[Problem]:
     """The scheme's plausibility warnings on the data, last year's data when given (issue 11)."""
-    from kaoping.tables.plausibility import plausibility_warnings
-
     previous = assessment.previous[0].data if assessment.previous else None
     return plausibility_warnings(assessment.data, assessment.scheme, previous=previous)
-
-
-def show_warnings(warnings: list[Problem], lang: str) -> None:
-    label = "note: " if lang == "en" else "提示："
-    for w in warnings:
-        typer.echo(label + w.render(lang), err=True)

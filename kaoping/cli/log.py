@@ -13,22 +13,13 @@ page runs. The hash chain and checkpoint logic themselves are pure functions in
 from __future__ import annotations
 
 import os
-from typing import Annotated
 
-import typer
+import click
 
-from kaoping.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, LangOption, app, guarded
+from kaoping.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, Group, app, guarded, lang_option
 
-log_app = typer.Typer(help="评价日志：校验哈希链 / the evaluation log", no_args_is_help=True)
-app.add_typer(log_app, name="log")
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        help="数据库 URL（默认取环境变量 DATABASE_URL）/ database URL (default: DATABASE_URL)",
-    ),
-]
+log_app = Group("log", help="评价日志：校验哈希链 / the evaluation log", no_args_is_help=True)
+app.add_command(log_app)
 
 
 def setup_django(database: str | None = None) -> None:
@@ -42,14 +33,17 @@ def setup_django(database: str | None = None) -> None:
 
 
 @log_app.command("verify")
+@click.option(
+    "--database",
+    help="数据库 URL（默认取环境变量 DATABASE_URL）/ database URL (default: DATABASE_URL)",
+)
+@lang_option
+@click.option(
+    "--rederive/--no-rederive", default=True,
+    help="按冻结输入重新计算已公布成果 / re-derive published results",
+)  # fmt: skip
 @guarded
-def verify_command(
-    database: DatabaseOption = None,
-    lang: LangOption = None,
-    rederive: Annotated[
-        bool, typer.Option(help="按冻结输入重新计算已公布成果 / re-derive published results")
-    ] = True,
-) -> None:
+def verify_command(database: str | None, lang: str | None, rederive: bool) -> None:
     """校验评价日志：哈希链、签名检查点、公布记载的链头、受担保的数据行、重新计算成果 / verify."""
     assert lang is not None
     setup_django(database)
@@ -60,18 +54,20 @@ def verify_command(
     try:
         call_command(*args, stdout=_Echo(err=False))
     except CommandError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(EXIT_BAD_INPUT if exc.returncode == 2 else EXIT_FAILURE) from None
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(
+            EXIT_BAD_INPUT if exc.returncode == 2 else EXIT_FAILURE
+        ) from None
 
 
 class _Echo:
-    """A file-like object that prints through typer (so tests' runners capture it)."""
+    """A file-like object that prints through click (so tests' runners capture it)."""
 
     def __init__(self, err: bool):
         self.err = err
 
     def write(self, text: str) -> None:
-        typer.echo(text, nl=False, err=self.err)
+        click.echo(text, nl=False, err=self.err)
 
     def flush(self) -> None:
         pass

@@ -1,9 +1,11 @@
-"""The ``kaoping`` command: one Typer app; each group of sub-commands lives in its own module
-of this package and registers itself on :data:`app` when imported (see COMMAND_MODULES).
+"""The ``kaoping`` command: one click group; each group of sub-commands lives in its own
+module of this package and registers itself on :data:`app` when imported (see COMMAND_OF).
 
-The app imports its command modules only when its commands are first listed, and the console
-entry point (:func:`main`) imports only the module of the command asked for: ``kaoping
-evaluate`` never loads the Excel writer, the reports or the robustness analysis.
+The group imports a command's module only when that command is asked for (every module
+only to list them all, for ``--help`` or an unknown name): ``kaoping evaluate`` never loads
+the Excel writer, the reports or the robustness analysis. The command line is plain click
+(Typer, which is built on it, cost a fifth of the start-up in pydantic and per-option
+adapters; docs/performance.md).
 
 Every command turns bad input into messages on stderr in the user's language and exit
 status 2, never a traceback, and writes no output file when it fails.
@@ -17,65 +19,76 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeVar
+from typing import IO, Any, TypeVar
 
-import typer
+import click
 
-from kaoping.scoring.messages import KaopingError, language_from_environment
-
-
-class LazyTyper(typer.Typer):
-    """A Typer app whose command modules are imported when its commands are first read
-    (by Typer building the click group), all of them or only ``only``."""
-
-    only: str | None = None
-
-    @property  # type: ignore[override]
-    def registered_commands(self):
-        self._load()
-        return self._commands
-
-    @registered_commands.setter
-    def registered_commands(self, value) -> None:
-        self._commands = value
-
-    @property  # type: ignore[override]
-    def registered_groups(self):
-        self._load()
-        return self._groups
-
-    @registered_groups.setter
-    def registered_groups(self, value) -> None:
-        self._groups = value
-
-    def _load(self) -> None:
-        if getattr(self, "_loaded", True):
-            return
-        self._loaded = True
-        for name in [self.only] if self.only else COMMAND_MODULES:
-            importlib.import_module(name)
+from kaoping.scoring.messages import KaopingError, Problem, language_from_environment
 
 
-app = LazyTyper(
+class Group(click.Group):
+    """A group of commands, in the order they were added (click sorts them otherwise)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+class LazyGroup(Group):
+    """The root group: a command's module is imported when that command is first asked for;
+    all of them to list the commands or to say that a name is unknown."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands:
+            module = COMMAND_OF.get(name)
+            for m in [module] if module else dict.fromkeys(COMMAND_OF.values()):
+                importlib.import_module(m)
+        return self.commands.get(name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for m in dict.fromkeys(COMMAND_OF.values()):
+            importlib.import_module(m)
+        return [c for c in COMMAND_OF if c in self.commands]
+
+
+app = LazyGroup(
     name="kaoping",
     help="考评：就业专项资金绩效评价与就业工作绩效考核 (performance evaluation of employment funds)",
     no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+    # Each option's default shown in --help, as before.
+    context_settings={"show_default": True},
 )
 
+# The parameter type of every file or folder (not checked for existence: the readers name
+# a missing file in the user's language).
+PATH = click.Path(path_type=Path)
+
+
+def argument(name: str, help: str, **kwargs: Any) -> Callable[[Any], Any]:
+    """A positional argument with a help text (listed under "Positional arguments")."""
+    return click.argument(name, help=help, **kwargs)
+
+
+# The base-data table, the first argument of most commands.
+data_argument = argument("data", "基础数据表 .xlsx 或 .csv / base-data table", type=PATH)
+
 # Options shared by the commands.
-LangOption = Annotated[
-    str | None,
-    typer.Option("--lang", help="界面语言 zh 或 en（默认按 LANG，中文优先） / message language"),
-]
-SchemeOption = Annotated[
-    str,
-    typer.Option("--scheme", "-s", help="方案编码或方案文件 / scheme code or TOML file"),
-]
-OutOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="输出文件或目录 / output file or folder")
-]
+lang_option = click.option(
+    "--lang", default=None, help="界面语言 zh 或 en（默认按 LANG，中文优先） / message language"
+)
+
+
+def scheme_option(default: str) -> Callable[[Any], Any]:
+    return click.option(
+        "--scheme", "-s", default=default, help="方案编码或方案文件 / scheme code or TOML file"
+    )
+
+
+def out_option(name: str = "output") -> Callable[[Any], Any]:
+    """``--output / -o``, passed to the command as ``name``."""
+    return click.option(
+        "--output", "-o", name, type=PATH, help="输出文件或目录 / output file or folder"
+    )
+
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -89,8 +102,8 @@ def say(lang: str, zh: str, en: str, **values: Any) -> str:
 
 
 def fail(lang: str, zh: str, en: str, code: int = EXIT_BAD_INPUT, **values: Any) -> None:
-    typer.echo(say(lang, zh, en, **values), err=True)
-    raise typer.Exit(code)
+    click.echo(say(lang, zh, en, **values), err=True)
+    raise click.exceptions.Exit(code)
 
 
 def guarded(fn: F) -> F:
@@ -107,18 +120,25 @@ def guarded(fn: F) -> F:
             return fn(*args, **kwargs)
         except KaopingError as exc:
             for problem in exc.problems:
-                typer.echo(problem.render(lang), err=True)
+                click.echo(problem.render(lang), err=True)
             count = len(exc.problems)
-            typer.echo(say(lang, "共 {n} 个问题，未输出结果。", "{n} problem(s); nothing written.",
+            click.echo(say(lang, "共 {n} 个问题，未输出结果。", "{n} problem(s); nothing written.",
                            n=count), err=True)  # fmt: skip
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:
             name = exc.filename or ""
-            typer.echo(say(lang, "无法读写文件 {name}：{reason}", "cannot read or write {name}: {reason}",
+            click.echo(say(lang, "无法读写文件 {name}：{reason}", "cannot read or write {name}: {reason}",
                            name=name, reason=exc.strerror or exc), err=True)  # fmt: skip
-            raise typer.Exit(EXIT_FAILURE) from None
+            raise click.exceptions.Exit(EXIT_FAILURE) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def show_warnings(warnings: Iterable[Problem], lang: str) -> None:
+    """Warnings (not errors) on standard error, each marked as a note."""
+    label = "note: " if lang == "en" else "提示："
+    for w in warnings:
+        click.echo(label + w.render(lang), err=True)
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -147,13 +167,18 @@ class OutputFormat(StrEnum):
 FILE_ENCODINGS = {OutputFormat.csv: "utf-8-sig", OutputFormat.csv_gb18030: "gb18030"}
 
 
-FormatOption = Annotated[
-    OutputFormat | None,
-    typer.Option(
-        "--format", "-f",
+def _output_format(ctx: click.Context, param: click.Parameter, value: str | None):
+    return None if value is None else OutputFormat(value)
+
+
+def format_option(default: OutputFormat | None = None) -> Callable[[Any], Any]:
+    return click.option(
+        "--format", "-f", "format",
+        type=click.Choice([f.value for f in OutputFormat]),
+        default=None if default is None else default.value,
+        callback=_output_format,
         help="输出格式 table/json/csv/csv-gb18030/xlsx（默认按 -o 的扩展名） / output format",
-    ),
-]  # fmt: skip
+    )  # fmt: skip
 
 
 def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
@@ -189,17 +214,17 @@ def emit(
                 write(fh)
 
         write_atomically(output, to_file)
-        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+        click.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
         return
     if output is None:
         if encoding == "gb18030":
             sys.stdout.buffer.write((text + "\n").encode(encoding))
             sys.stdout.flush()
         else:
-            typer.echo(text)
+            click.echo(text)
         return
     write_atomically(output, lambda p: p.write_text(text + "\n", encoding=encoding))
-    typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+    click.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
 
 
 def deliver(
@@ -216,27 +241,18 @@ def deliver(
         if output is None:
             fail(lang, "Excel 格式需要用 -o 指定输出文件", "xlsx output needs -o FILE")
         write_atomically(output, xlsx)
-        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
+        click.echo(say(lang, "已写入 {path}", "wrote {path}", path=output), err=True)
         return
     text_format = OutputFormat.csv if fmt is OutputFormat.csv_gb18030 else fmt
     emit(texts[text_format](), output, lang, FILE_ENCODINGS.get(fmt, "utf-8"))
 
 
-# Modules that add sub-commands to ``app`` (import order = help order).
-COMMAND_MODULES = [
-    "kaoping.cli.evaluate",
-    "kaoping.cli.archive",
-    "kaoping.cli.log",
-    "kaoping.cli.report",
-    "kaoping.cli.assessment",
-    "kaoping.cli.robustness",
-]
-
-
-# Which module holds each top-level command (the entry point imports only that one).
+# Which module holds each top-level command (import order = help order): the group imports
+# only the module of the command asked for.
 COMMAND_OF = {
-    **dict.fromkeys(("evaluate", "check", "explain", "template", "schemes"),
-                    "kaoping.cli.evaluate"),
+    "evaluate": "kaoping.cli.evaluate",
+    "check": "kaoping.cli.check",
+    **dict.fromkeys(("explain", "template", "schemes"), "kaoping.cli.evaluate"),
     "archive": "kaoping.cli.archive",
     "log": "kaoping.cli.log",
     **dict.fromkeys(("report", "certificates"), "kaoping.cli.report"),
@@ -244,23 +260,11 @@ COMMAND_OF = {
                     "kaoping.cli.assessment"),
     "robustness": "kaoping.cli.robustness",
 }  # fmt: skip
-app._loaded = False
-
-
-@app.callback()
-def _root() -> None:
-    # A callback keeps ``kaoping`` a group of commands even when only one module is loaded
-    # (Typer runs a lone command as the whole program otherwise).
-    pass
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point
-    """``kaoping ...``: load the asked command's module alone (every module for ``--help``
-    or an unknown command, so that the listing and the suggestions stay complete)."""
-    args = sys.argv[1:] if argv is None else argv
-    command = next((a for a in args if not a.startswith("-")), None)
-    app.only = COMMAND_OF.get(command or "")
-    app(args=args, prog_name="kaoping")
+    """``kaoping ...``"""
+    app.main(args=sys.argv[1:] if argv is None else argv, prog_name="kaoping")
 
 
 if __name__ == "__main__":  # pragma: no cover

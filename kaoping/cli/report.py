@@ -12,21 +12,21 @@ import shutil
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
 
-from kaoping.cli.inputs import (
-    AdjustmentsOption,
-    ExpertsOption,
-    PreviousExpertsOption,
-    PreviousOption,
-    PriceFactorsOption,
-    RecusalsOption,
-    TargetsOption,
-    run_assessment,
+from kaoping.cli.inputs import input_options, run_assessment
+from kaoping.cli.main import (
+    PATH,
+    app,
+    argument,
+    data_argument,
+    guarded,
+    lang_option,
+    say,
+    scheme_option,
+    write_atomically,
 )
-from kaoping.cli.main import LangOption, SchemeOption, app, guarded, say, write_atomically
 from kaoping.scoring.assessment import AssessmentResult
 
 DEFAULT_SCHEME = "mof-2012"
@@ -39,75 +39,71 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-DataArgument = Annotated[
-    Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
-]
+def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
+    return [ReportFormat(v) for v in value] or None
 
 
 @app.command("report")
+@data_argument
+@scheme_option(DEFAULT_SCHEME)
+@click.option("--unit", "-u", multiple=True, help="单位编码（可重复） / unit code")
+@click.option(
+    "--all", "all_units", is_flag=True, help="全部单位的报告及综合报告 / every unit and the round"
+)
+@click.option("--round", "round_report", is_flag=True, help="综合绩效评价报告 / the round report")
+@click.option(
+    "--format", "-f", "format", type=click.Choice([f.value for f in ReportFormat]),
+    multiple=True, callback=_formats, help="docx、pdf、xlsx（可重复，默认 docx）",
+)  # fmt: skip
+@click.option("--output", "-o", type=PATH, default=Path("."), help="输出目录 / output folder")
+@input_options()
+@click.option(
+    "--narratives", "-n", type=PATH,
+    help="评价机构撰写的文字（TOML/JSON/Markdown 文件或目录）",
+)  # fmt: skip
+@click.option("--awards", type=PATH, help="kaoping awards 输出的获奖名单（核对一致） / award lists")
+@click.option("--issuer", default="", help="评价机构名称 / issuing agency")
+@click.option("--date", help="报告日期 / report date")
+@click.option("--charts/--no-charts", default=True, help="是否绘制图表")
+@click.option("--client", default="", help="委托单位（封面） / commissioning body")
+@click.option("--number", default="", help="报告编号 / report number")
+@click.option("--team", multiple=True, help="评价工作组成员“姓名:职责”（可重复） / team member")
+@click.option(
+    "--robustness/--no-robustness", default=True,
+    help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
+)  # fmt: skip
+@click.option(
+    "--final/--draft", default=False,
+    help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
+)  # fmt: skip
+@lang_option
 @guarded
 def report_command(
-    data: DataArgument,
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    unit: Annotated[
-        list[str] | None, typer.Option("--unit", "-u", help="单位编码（可重复） / unit code")
-    ] = None,
-    all_units: Annotated[
-        bool, typer.Option("--all", help="全部单位的报告及综合报告 / every unit and the round")
-    ] = False,
-    round_report: Annotated[
-        bool, typer.Option("--round", help="综合绩效评价报告 / the round report")
-    ] = False,
-    format: Annotated[
-        list[ReportFormat] | None,
-        typer.Option("--format", "-f", help="docx、pdf、xlsx（可重复，默认 docx）"),
-    ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出目录 / output folder")] = Path(
-        "."
-    ),
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    previous: PreviousOption = None,
-    previous_experts: PreviousExpertsOption = None,
-    narratives: Annotated[
-        Path | None,
-        typer.Option(
-            "--narratives", "-n", help="评价机构撰写的文字（TOML/JSON/Markdown 文件或目录）"
-        ),
-    ] = None,
-    awards: Annotated[
-        Path | None,
-        typer.Option("--awards", help="kaoping awards 输出的获奖名单（核对一致） / award lists"),
-    ] = None,
-    issuer: Annotated[str, typer.Option("--issuer", help="评价机构名称 / issuing agency")] = "",
-    date: Annotated[str | None, typer.Option("--date", help="报告日期 / report date")] = None,
-    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="是否绘制图表")] = True,
-    client: Annotated[
-        str, typer.Option("--client", help="委托单位（封面） / commissioning body")
-    ] = "",
-    number: Annotated[str, typer.Option("--number", help="报告编号 / report number")] = "",
-    team: Annotated[
-        list[str] | None,
-        typer.Option("--team", help="评价工作组成员“姓名:职责”（可重复） / team member"),
-    ] = None,
-    robustness: Annotated[
-        bool,
-        typer.Option(
-            "--robustness/--no-robustness",
-            help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
-        ),
-    ] = True,
-    final: Annotated[
-        bool,
-        typer.Option(
-            "--final/--draft",
-            help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
-        ),
-    ] = False,
-    lang: LangOption = None,
+    data: Path,
+    scheme: str,
+    unit: tuple[str, ...],
+    all_units: bool,
+    round_report: bool,
+    format: list[ReportFormat] | None,
+    output: Path,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    previous: list[Path] | None,
+    previous_experts: list[Path] | None,
+    narratives: Path | None,
+    awards: Path | None,
+    issuer: str,
+    date: str | None,
+    charts: bool,
+    client: str,
+    number: str,
+    team: tuple[str, ...],
+    robustness: bool,
+    final: bool,
+    lang: str | None,
 ) -> None:
     """生成绩效评价报告（单位报告、综合报告） / write evaluation reports."""
     assert lang is not None
@@ -139,7 +135,7 @@ def report_command(
             uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
         except KaopingError as exc:  # e.g. an indicator no unit has: the report goes without
             for problem in exc.problems:
-                typer.echo(say(lang, "排名的不确定性未列入综合报告：{p}",
+                click.echo(say(lang, "排名的不确定性未列入综合报告：{p}",
                                "rank uncertainty left out of the round report: {p}",
                                p=problem.text(lang)), err=True)  # fmt: skip
     documents = build_documents(
@@ -149,10 +145,10 @@ def report_command(
     )  # fmt: skip
     written = write_documents(documents, formats, result, output)
     for path in written:
-        typer.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
+        click.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
     drafts = [stem for stem, doc in documents if doc.draft_sections()]
     if drafts:
-        typer.echo(say(lang, "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
+        click.echo(say(lang, "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
                              "提供评价机构撰写的文字，并用 --final 生成正式报告。",
                        "note: {n} reports are drafts with system-generated text (marked on "
                        "every page); give the agency's text with --narratives and use --final.",
@@ -160,44 +156,42 @@ def report_command(
 
 
 @app.command("certificates")
+@argument(
+    "awards", "kaoping awards 输出的获奖名单，或基础数据表 / award list or base data", type=PATH
+)
+@click.option("--output", "-o", type=PATH, default=Path("荣誉证书.pdf"), help="输出 PDF 文件")
+@click.option("--year", default="", help="考核年度（必填） / year")
+@click.option("--issuer", default="", help="颁发单位（必填） / issuing body")
+@click.option("--date", default="", help="落款日期（必填） / date")
+@click.option("--title", default="荣誉证书", help="证书标题")
+@click.option("--award", default="", help="奖项所属的考核名称（默认为方案名称） / assessment name")
+@click.option("--number-prefix", default="", help="证书编号前缀 / certificate number prefix")
+@click.option("--text-only", is_flag=True, help="只打印文字，用于预印的证书纸 / text only")
+@click.option("--body", help="正文模板，可用 {unit_name} {year} {award} {tier} {reason}")
+@click.option("--data", type=PATH, help="基础数据表，用于补全单位名称 / unit names")
+@scheme_option(DEFAULT_SCHEME)
+@input_options(previous=False)
+@lang_option
 @guarded
 def certificates_command(
-    awards: Annotated[
-        Path,
-        typer.Argument(
-            help="kaoping awards 输出的获奖名单，或基础数据表 / award list or base data"
-        ),
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出 PDF 文件")] = Path(
-        "荣誉证书.pdf"
-    ),
-    year: Annotated[str, typer.Option("--year", help="考核年度（必填） / year")] = "",
-    issuer: Annotated[str, typer.Option("--issuer", help="颁发单位（必填） / issuing body")] = "",
-    date: Annotated[str, typer.Option("--date", help="落款日期（必填） / date")] = "",
-    title: Annotated[str, typer.Option("--title", help="证书标题")] = "荣誉证书",
-    award: Annotated[
-        str, typer.Option("--award", help="奖项所属的考核名称（默认为方案名称） / assessment name")
-    ] = "",
-    number_prefix: Annotated[
-        str, typer.Option("--number-prefix", help="证书编号前缀 / certificate number prefix")
-    ] = "",
-    text_only: Annotated[
-        bool, typer.Option("--text-only", help="只打印文字，用于预印的证书纸 / text only")
-    ] = False,
-    body: Annotated[
-        str | None,
-        typer.Option("--body", help="正文模板，可用 {unit_name} {year} {award} {tier} {reason}"),
-    ] = None,
-    data: Annotated[
-        Path | None, typer.Option("--data", help="基础数据表，用于补全单位名称 / unit names")
-    ] = None,
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    lang: LangOption = None,
+    awards: Path,
+    output: Path,
+    year: str,
+    issuer: str,
+    date: str,
+    title: str,
+    award: str,
+    number_prefix: str,
+    text_only: bool,
+    body: str | None,
+    data: Path | None,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    lang: str | None,
 ) -> None:
     """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
     assert lang is not None
@@ -232,7 +226,7 @@ def certificates_command(
         pages.append(render_certificates(award_list, path, **options))
 
     write_atomically(output, write)
-    typer.echo(say(lang, "已写入 {path}（{n} 张证书）", "wrote {path} ({n} certificates)",
+    click.echo(say(lang, "已写入 {path}（{n} 张证书）", "wrote {path} ({n} certificates)",
                    path=output, n=pages[0]), err=True)  # fmt: skip
 
 

@@ -7,31 +7,26 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
+import click
 
 from kaoping.cli.evaluate import render_table
-from kaoping.cli.inputs import (
-    AdjustmentsOption,
-    ExpertsOption,
-    PriceFactorsOption,
-    RecusalsOption,
-    TargetsOption,
-    run_assessment,
-)
+from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.main import (
-    FormatOption,
-    LangOption,
-    OutOption,
     OutputFormat,
-    SchemeOption,
     app,
+    data_argument,
     deliver,
+    format_option,
     guarded,
+    lang_option,
+    out_option,
     output_format,
     say,
+    scheme_option,
 )
+from kaoping.reports.safe import safe_text
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness import (
     RobustnessOptions,
@@ -63,70 +58,77 @@ SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves th
 
 
 @app.command("robustness")
+@data_argument
+@scheme_option(DEFAULT_SCHEME)
+@input_options(previous=False)
+@click.option(
+    "--replicates", "-n", type=int, default=1000, help="模拟次数 / Monte Carlo replicates"
+)
+@click.option(
+    "--weight-spread", type=float, default=0.25, help="权重扰动幅度，0.25 即 ±25% / weight noise"
+)
+@click.option(
+    "--normalisations", default="zscore,minmax",
+    help="备选标准化方法（scheme = 按方案） / alternatives",
+)  # fmt: skip
+@click.option("--sd", default=",".join(SD_KINDS), help="备选标准差口径 / sd kinds")
+@click.option(
+    "--na", default=",".join(NA_POLICIES), help="备选不适用指标处理 / not-applicable policies"
+)
+@click.option("--imputations", default="", help="备选缺失值插补 none,group_mean,group_median")
+@click.option(
+    "--treatments", default="", help="备选异常值处理，如 none,log,winsorise:1-5 / outliers"
+)
+@click.option("--aggregations", default="", help="备选加总方法 arithmetic,geometric")
+@click.option("--weight-levels", default="", help="扰动哪些层级的权重，如 2,3（1 为指标）")
+@click.option("--weight-sets", type=int, default=0, help="预先抽取的权重组数，0 为每次重抽")
+@click.option(
+    "--expert-resamples", type=int, default=0, help="重抽各项专家的组数，0 不重抽 / experts"
+)
+@click.option(
+    "--bonus", default="",
+    help="加减分备选，如 on,off,uniform（uniform：每次按录入分值的 0～100% 均匀计入） / bonus points",
+)  # fmt: skip
+@click.option(
+    "--sensitivity-output", default="ranks", help="敏感性的输出：ranks 或 mean_rank_change"
+)
+@click.option("--tiers", help="按名次比例分档，如 一档:20,二档:30（默认按方案等级）")
+@click.option(
+    "--sensitivity-replicates", type=int, default=1000,
+    help="敏感性分析基样本数，0 不做 / base sample",
+)  # fmt: skip
+@click.option("--seed", type=int, default=0, help="随机种子，相同则结果相同 / seed")
+@format_option()
+@out_option()
+@lang_option
 @guarded
 def robustness_command(
-    data: Annotated[
-        Path, typer.Argument(help="基础数据表 .xlsx 或 .csv / base-data table", show_default=False)
-    ],
-    scheme: SchemeOption = DEFAULT_SCHEME,
-    experts: ExpertsOption = None,
-    recusals: RecusalsOption = None,
-    adjustments: AdjustmentsOption = None,
-    targets: TargetsOption = None,
-    price_factors: PriceFactorsOption = None,
-    replicates: Annotated[
-        int, typer.Option("--replicates", "-n", help="模拟次数 / Monte Carlo replicates")
-    ] = 1000,
-    weight_spread: Annotated[
-        float,
-        typer.Option("--weight-spread", help="权重扰动幅度，0.25 即 ±25% / weight noise"),
-    ] = 0.25,
-    normalisations: Annotated[
-        str,
-        typer.Option("--normalisations", help="备选标准化方法（scheme = 按方案） / alternatives"),
-    ] = "zscore,minmax",
-    sd: Annotated[str, typer.Option("--sd", help="备选标准差口径 / sd kinds")] = ",".join(SD_KINDS),
-    na: Annotated[
-        str, typer.Option("--na", help="备选不适用指标处理 / not-applicable policies")
-    ] = ",".join(NA_POLICIES),
-    imputations: Annotated[
-        str, typer.Option("--imputations", help="备选缺失值插补 none,group_mean,group_median")
-    ] = "",
-    treatments: Annotated[
-        str,
-        typer.Option("--treatments", help="备选异常值处理，如 none,log,winsorise:1-5 / outliers"),
-    ] = "",
-    aggregations: Annotated[
-        str, typer.Option("--aggregations", help="备选加总方法 arithmetic,geometric")
-    ] = "",
-    weight_levels: Annotated[
-        str, typer.Option("--weight-levels", help="扰动哪些层级的权重，如 2,3（1 为指标）")
-    ] = "",
-    weight_sets: Annotated[
-        int, typer.Option("--weight-sets", help="预先抽取的权重组数，0 为每次重抽")
-    ] = 0,
-    expert_resamples: Annotated[
-        int, typer.Option("--expert-resamples", help="重抽各项专家的组数，0 不重抽 / experts")
-    ] = 0,
-    bonus: Annotated[
-        str, typer.Option("--bonus", help="加减分备选，如 on,off / bonus points")
-    ] = "",
-    sensitivity_output: Annotated[
-        str,
-        typer.Option("--sensitivity-output", help="敏感性的输出：ranks 或 mean_rank_change"),
-    ] = "ranks",
-    tiers: Annotated[
-        str | None,
-        typer.Option("--tiers", help="按名次比例分档，如 一档:20,二档:30（默认按方案等级）"),
-    ] = None,
-    sensitivity_replicates: Annotated[
-        int,
-        typer.Option("--sensitivity-replicates", help="敏感性分析基样本数，0 不做 / base sample"),
-    ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="随机种子，相同则结果相同 / seed")] = 0,
-    format: FormatOption = None,
-    output: OutOption = None,
-    lang: LangOption = None,
+    data: Path,
+    scheme: str,
+    experts: Path | None,
+    recusals: Path | None,
+    adjustments: Path | None,
+    targets: Path | None,
+    price_factors: Path | None,
+    replicates: int,
+    weight_spread: float,
+    normalisations: str,
+    sd: str,
+    na: str,
+    imputations: str,
+    treatments: str,
+    aggregations: str,
+    weight_levels: str,
+    weight_sets: int,
+    expert_resamples: int,
+    bonus: str,
+    sensitivity_output: str,
+    tiers: str | None,
+    sensitivity_replicates: int,
+    seed: int,
+    format: OutputFormat | None,
+    output: Path | None,
+    lang: str | None,
 ) -> None:
     """排名稳健性：权重、标准化方法等选择不同时排名和档次会怎样变 / ranking robustness."""
     assert lang is not None
@@ -297,8 +299,6 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
 
 def robustness_csv(result: RobustnessResult, lang: str) -> str:
     """One row per unit: numbers unrounded, tier probabilities as shares."""
-    from kaoping.reports.safe import safe_text
-
     names = result.tiers.names_for(lang)
     keys = ["code", "name", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"]
     buffer = io.StringIO()
@@ -320,10 +320,8 @@ def _plain(value: Any) -> Any:
 
 def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
     """Sheets: per-unit rank distribution, sensitivity, and the options used."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # the Excel writer (0.4 s of imports): only for -f xlsx
     from openpyxl.styles import Font
-
-    from kaoping.reports.safe import safe_text
 
     wb = Workbook()
     units = wb.active

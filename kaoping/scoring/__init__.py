@@ -12,20 +12,71 @@ Examples
 >>> print(explain(result, "110101").render("zh"))                   # doctest: +SKIP
 """
 
-from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
-from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.evaluation import (
-    Adjustment,
-    EvaluationResult,
-    competition_ranks,
-    evaluate,
-    weighted_mean,
-)
-from kaoping.scoring.explanation import Explanation, explain
-from kaoping.scoring.messages import DataError, KaopingError, Problem, SchemeError
-from kaoping.scoring.normalisation import NORMALISATIONS, normalisation, normalise
-from kaoping.scoring.schemes import Scheme, builtin_scheme_codes, load_scheme, scheme_from_dict
-from kaoping.scoring.serialise import ranking_rows, result_to_dict
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Eager: the function has the name of its module, which importing the module would set on
+# the package in its place.
+from kaoping.scoring.normalisation import normalisation
+
+if TYPE_CHECKING:
+    from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
+    from kaoping.scoring.data import BaseData, UnitRef
+    from kaoping.scoring.evaluation import (
+        Adjustment,
+        EvaluationResult,
+        competition_ranks,
+        evaluate,
+        weighted_mean,
+    )
+    from kaoping.scoring.explanation import Explanation, explain
+    from kaoping.scoring.messages import DataError, KaopingError, Problem, SchemeError
+    from kaoping.scoring.normalisation import NORMALISATIONS, normalise
+    from kaoping.scoring.schemes import Scheme, builtin_scheme_codes, load_scheme, scheme_from_dict
+    from kaoping.scoring.serialise import ranking_rows, result_to_dict
+
+# Each name's module, imported when the name is first used (PEP 562): importing one module
+# of the package (``kaoping.scoring.messages``) does not load the whole scoring core, so a
+# command line that only checks a table starts faster (docs/performance.md).
+_MODULE_OF = {
+    "Assessment": "kaoping.scoring.assessment",
+    "AssessmentResult": "kaoping.scoring.assessment",
+    "RewardFund": "kaoping.scoring.assessment",
+    "assess": "kaoping.scoring.assessment",
+    "BaseData": "kaoping.scoring.data",
+    "UnitRef": "kaoping.scoring.data",
+    "Adjustment": "kaoping.scoring.evaluation",
+    "EvaluationResult": "kaoping.scoring.evaluation",
+    "competition_ranks": "kaoping.scoring.evaluation",
+    "evaluate": "kaoping.scoring.evaluation",
+    "weighted_mean": "kaoping.scoring.evaluation",
+    "Explanation": "kaoping.scoring.explanation",
+    "explain": "kaoping.scoring.explanation",
+    "DataError": "kaoping.scoring.messages",
+    "KaopingError": "kaoping.scoring.messages",
+    "Problem": "kaoping.scoring.messages",
+    "SchemeError": "kaoping.scoring.messages",
+    "NORMALISATIONS": "kaoping.scoring.normalisation",
+    "normalise": "kaoping.scoring.normalisation",
+    "Scheme": "kaoping.scoring.schemes",
+    "builtin_scheme_codes": "kaoping.scoring.schemes",
+    "load_scheme": "kaoping.scoring.schemes",
+    "scheme_from_dict": "kaoping.scoring.schemes",
+    "ranking_rows": "kaoping.scoring.serialise",
+    "result_to_dict": "kaoping.scoring.serialise",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "NORMALISATIONS",

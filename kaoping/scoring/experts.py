@@ -475,16 +475,18 @@ def committee_ranks(
     """
     totals = np.asarray(totals, dtype=float)
     tie = np.zeros_like(totals) if tie_scores is None else np.asarray(tie_scores, dtype=float)
+    # Python floats (tolist), not numpy scalars: the same rounding, a tenth of the time.
+    total_list, tie_list = totals.tolist(), tie.tolist()
     keys = [
-        (round(float(t), decimals), round(float(s), decimals) if not math.isnan(s) else -math.inf)
-        for t, s in zip(totals, tie, strict=True)
+        (round(t, decimals), round(s, decimals) if not math.isnan(s) else -math.inf)
+        for t, s in zip(total_list, tie_list, strict=True)
     ]
-    ranked = sorted(k for k, t in zip(keys, totals, strict=True) if not math.isnan(t))
-    ranks = np.zeros(len(totals), dtype=np.int64)
-    for i, (key, total) in enumerate(zip(keys, totals, strict=True)):
-        if not math.isnan(total):  # 1 + the number of units strictly better
-            ranks[i] = len(ranked) - bisect.bisect_right(ranked, key) + 1
-    return ranks
+    ranked = sorted(k for k, t in zip(keys, total_list, strict=True) if not math.isnan(t))
+    out = [
+        0 if math.isnan(total) else len(ranked) - bisect.bisect_right(ranked, key) + 1
+        for key, total in zip(keys, total_list, strict=True)
+    ]  # 1 + the number of units strictly better
+    return np.array(out, dtype=np.int64)
 
 
 def committee_ranking(result: Any, rules: ExpertRules | None = None) -> np.ndarray:

@@ -76,7 +76,11 @@ from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, sc
 AS_PUBLISHED = "scheme"
 FACTORS = ("weights", "normalisation", "sd", "not_applicable", "imputation", "treatment",
            "aggregation", "experts", "bonus")  # fmt: skip
-BONUS_LEVELS = ("on", "off")
+# "uniform": each unit's entered points counted at a fraction drawn uniformly from 0 to 1,
+# each unit and replicate independently (from none of them to all of them).
+BONUS_LEVELS = ("on", "off", "uniform")
+# What a set of draws holds per replicate: every factor, and the uniform bonus's fractions.
+FIELDS = (*FACTORS, "bonus_share")
 # The discrete factors (every factor but the weights), in the order of their index columns.
 DISCRETE = FACTORS[1:]
 OPTION_NAMES = {"normalisation": "--normalisations", "sd": "--sd", "not_applicable": "--na",
@@ -124,6 +128,7 @@ LEVEL_LABELS = {
     "geometric": ("几何平均", "geometric mean"),
     "on": ("计入", "counted"),
     "off": ("不计", "left out"),
+    "uniform": ("按 0～100% 均匀计入", "a uniform share counted"),
 }
 
 
@@ -241,7 +246,9 @@ class RobustnessOptions:
         with replacement from those who scored the item), each replicate taking one; needs
         the expert score sheets (:func:`analyse_assessment`).
     bonus_levels : tuple of str
-        ``("on", "off")``: bonus / deduction points counted or left out; empty: counted.
+        ``("on", "off")``: bonus / deduction points counted or left out; ``"uniform"``:
+        each unit's points counted at a fraction drawn uniformly from 0 to 1 in every
+        replicate (independently for each unit); empty: counted.
     """
 
     replicates: int = 1000
@@ -282,11 +289,13 @@ class RobustnessOptions:
         }
 
     def varying(self) -> tuple[str, ...]:
-        """Factors that actually vary (more than one level, or a positive weight spread)."""
+        """Factors that actually vary (more than one level, a positive weight spread, or
+        bonus points drawn within their range)."""
         return tuple(
             f
             for f in FACTORS
             if (self.weight_spread > 0 if f == "weights" else len(self.levels(f)) > 1)
+            or (f == "bonus" and "uniform" in self.levels(f))
         )
 
     def problems(self, units: int = 2) -> list[Problem]:
@@ -521,6 +530,9 @@ class Draws:
     experts: np.ndarray
     bonus: np.ndarray
     redrawn: int = 0
+    # The fractions of the "uniform" bonus level: replicates x the units with bonus points
+    # (:attr:`RobustnessModel.bonus_units`); empty when that level is not among the choices.
+    bonus_share: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.normalisation)
@@ -531,16 +543,19 @@ class Draws:
 
     def with_factor(self, factor: str, other: Draws) -> Draws:
         """These draws with one factor's column(s) taken from ``other`` (Saltelli's AB_i)."""
-        parts = {f: getattr(self, f) for f in FACTORS}
+        parts = {f: getattr(self, f) for f in FIELDS}
         parts[factor] = getattr(other, factor)
+        if factor == "bonus":  # the bonus factor is its level and its fractions together
+            parts["bonus_share"] = other.bonus_share
         return Draws(**parts)
 
     def take(self, rows: np.ndarray) -> Draws:
-        return Draws(**{f: getattr(self, f)[rows] for f in FACTORS})
+        return Draws(**{f: None if (v := getattr(self, f)) is None else v[rows] for f in FIELDS})
 
     @staticmethod
     def concatenate(parts: Sequence[Draws]) -> Draws:
-        return Draws(*(np.concatenate([getattr(p, f) for p in parts]) for f in FACTORS))
+        return Draws(**{f: None if getattr(parts[0], f) is None
+                        else np.concatenate([getattr(p, f) for p in parts]) for f in FIELDS})  # fmt: skip
 
 
 def perturb_weights(
@@ -605,8 +620,9 @@ class RobustnessModel:
         self.scheme = scheme
         self.data = data
         self.options = options
-        # Bonus / deduction points (not varied): added to every replicate's totals.
+        # Bonus / deduction points: added to the totals (all, none, or a uniform fraction).
         self.bonus = np.zeros(len(data)) if bonus is None else np.asarray(bonus, dtype=float)
+        self.bonus_units = np.flatnonzero(self.bonus)  # the units whose points can vary
         self.tree = WeightTree.of(scheme)
         self.decimals = scheme.scoring.tie_decimals
         self.workers = options.workers or min(os.cpu_count() or 1, 4)
@@ -674,7 +690,9 @@ class RobustnessModel:
             experts=pick("experts"),
             bonus=pick("bonus"),
             redrawn=redrawn,
-        )
+            bonus_share=rng.random((size, len(self.bonus_units) if "uniform" in
+                                    o.levels("bonus") else 0)),
+        )  # fmt: skip
 
     def use_weight_pool(self, raw: np.ndarray) -> None:
         """Take the weight sets from outside (e.g. COINr's ``get_noisy_weights``): raw weights
@@ -903,16 +921,23 @@ class RobustnessModel:
         combo = self.combination(key)
         size = len(draws) * len(combo.patterns) * len(self.scheme.indicators)
         if size > SHARE_CELLS:
-            return self.block_totals(key, draws.weights[rows])
-        cache = self._shares
-        if cache.get("draws") is not draws.weights:
-            cache.clear()
-            cache["draws"] = draws.weights
-        pk = combo.patterns.tobytes()
-        shares = cache.get(pk)
-        if shares is None:
-            shares = cache[pk] = self.tree.absolute_weights(draws.weights, combo.patterns)
-        return self.block_totals(key, None, shares[rows])
+            out = self.block_totals(key, draws.weights[rows])
+        else:
+            cache = self._shares
+            if cache.get("draws") is not draws.weights:
+                cache.clear()
+                cache["draws"] = draws.weights
+            pk = combo.patterns.tobytes()
+            shares = cache.get(pk)
+            if shares is None:
+                shares = cache[pk] = self.tree.absolute_weights(draws.weights, combo.patterns)
+            out = self.block_totals(key, None, shares[rows])
+        if key[7] == "uniform" and len(self.bonus_units):
+            assert draws.bonus_share is not None
+            added = np.zeros((len(rows), len(self.data)))
+            added[:, self.bonus_units] = draws.bonus_share[rows] * self.bonus[self.bonus_units]
+            out += added[:, combo.perm]
+        return out
 
     def block_totals(
         self, key: tuple[str, ...], weights: np.ndarray | None, shares: np.ndarray | None = None

@@ -146,22 +146,31 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def ranking_rows(result: EvaluationResult) -> list[dict[str, Any]]:
     """Rows of the ranking table in rank order: code, name, groups, total, rank, grade and,
     with a previous evaluation, the previous total and rank and their changes."""
+    # Whole columns converted to Python numbers once (NaN -> None), not a numpy scalar per cell.
+    top = {code: _numbers(scores) for code, scores in result.group_scores.items()
+           if result.scheme.group(code).parent is None}  # fmt: skip
+    ranks = [int(r) or None for r in result.ranks.tolist()]
+    totals = _numbers(result.totals)
+    bonus = result.bonus.tolist() if result.adjustments else None
+    units = result.data.units
     rows = []
     for u in result.order():
-        unit = result.data.units[u]
-        row: dict[str, Any] = {"rank": int(result.ranks[u]) or None, "code": unit.code,
-                               "name": unit.name}  # fmt: skip
-        for code, scores in result.group_scores.items():
-            if result.scheme.group(code).parent is None:
-                row[code] = _num(scores[u])
-        if result.adjustments:
-            row["bonus"] = float(result.bonus[u])
-        row["total"] = _num(result.totals[u])
+        unit = units[u]
+        row: dict[str, Any] = {"rank": ranks[u], "code": unit.code, "name": unit.name}
+        for code, scores in top.items():
+            row[code] = scores[u]
+        if bonus is not None:
+            row["bonus"] = float(bonus[u])
+        row["total"] = totals[u]
         row["grade"] = result.grades[u]
         if result.previous is not None:
             row.update(_previous(result, u))
         rows.append(row)
     return rows
+
+
+def _numbers(values: np.ndarray) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in np.asarray(values, dtype=float).tolist()]
 
 
 def _previous(result: EvaluationResult, u: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ problems are raised together in one :class:`~kaoping.scoring.messages.DataError`
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,9 @@ class _Layout:
     def header_row(self) -> int:
         return self.header_index + 1
 
-    @property
+    @functools.cached_property
     def rows(self) -> list[int]:
-        """Spreadsheet row (1-based) of each unit."""
+        """Spreadsheet row (1-based) of each unit (asked for by every column's checks)."""
         return [i + 1 for i in self.data_indices]
 
     def column_of(self, key: str) -> Column | None:
@@ -65,8 +66,22 @@ class _Layout:
 
     def cells(self, index: int) -> list[object]:
         """The cells of one sheet column in the data rows ("" past a short row's end)."""
-        rows = self.sheet.rows
-        return [rows[i][index] if index < len(rows[i]) else "" for i in self.data_indices]
+        column = self._transposed(index)
+        if column is None:  # a column no row reaches
+            return [""] * len(self.data_indices)
+        return [column[i] for i in self.data_indices]
+
+    def _transposed(self, index: int) -> tuple[object, ...] | None:
+        """Column ``index`` of every row: the rows padded to one width and transposed once,
+        in C (``zip``), instead of one Python index per cell per column (300,000 rows:
+        0.25 s a column)."""
+        cache = self.__dict__.setdefault("_columns", {})
+        if not cache:
+            rows = self.sheet.rows
+            width = max(map(len, rows), default=0)
+            padded = (r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows)
+            cache.update(enumerate(zip(*padded, strict=True)))
+        return cache.get(index)
 
 
 @dataclass
@@ -333,10 +348,11 @@ def _check_rows(layout: _Layout, scheme: Scheme, findings: _Findings, cells: _Ce
 
 def _units(cells: _Cells) -> list[UnitRef]:
     year_column = cells.numeric.get("year")
-    units = []
-    for position, (code, name) in enumerate(zip(cells.codes, cells.names, strict=True)):
-        year = None
-        if year_column is not None and np.isfinite(year_column.values[position]):
-            year = int(year_column.values[position])
-        units.append(UnitRef(code=code, name=name, year=year))
-    return units
+    if year_column is None:
+        years: list[int | None] = [None] * len(cells.codes)
+    else:  # one conversion for the column, not a numpy scalar test per unit
+        values = year_column.values
+        years = [None if y is None else int(y) for y in
+                 np.where(np.isfinite(values), values, None).tolist()]  # fmt: skip
+    return [UnitRef(code=code, name=name, year=year)
+            for code, name, year in zip(cells.codes, cells.names, years, strict=True)]  # fmt: skip

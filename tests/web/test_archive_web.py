@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from typer.testing import CliRunner
 
 from kaoping.archive import build_bundle, verify_bundle
 from kaoping.cli.main import app

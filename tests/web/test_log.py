@@ -6,9 +6,9 @@ import io
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from typer.testing import CliRunner
 
 from kaoping.archive.chain import check_entries
 from kaoping.cli.main import app

@@ -7,9 +7,9 @@ import io
 import json
 
 import pytest
+from click.testing import CliRunner
 from django.db import connection
 from django.urls import reverse
-from typer.testing import CliRunner
 
 from kaoping.cli.main import app
 from kaoping.web.audit.anchors import verify_log
