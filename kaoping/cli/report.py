@@ -27,7 +27,7 @@ from kaoping.cli.inputs import (
     run_assessment,
 )
 from kaoping.cli.main import LangOption, SchemeOption, app, guarded, say, write_atomically
-from kaoping.scoring.assessment import AssessmentResult
+from kaoping.scoring.assessment import AssessmentResult, RewardFund
 
 DEFAULT_SCHEME = "mof-2012"
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -100,6 +100,13 @@ def report_command(
             help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
         ),
     ] = True,
+    fund: Annotated[
+        str | None,
+        typer.Option(
+            "--fund",
+            help="奖励资金总额（元），综合报告列出按档次系数的分配 / reward fund to allocate",
+        ),
+    ] = None,
     final: Annotated[
         bool,
         typer.Option(
@@ -116,8 +123,9 @@ def report_command(
     if not (unit or all_units or round_report):
         raise ReportInputError([ReportProblem("report.no_unit")])
     formats = list(dict.fromkeys(format or [ReportFormat.docx]))
+    reward_fund = RewardFund(fund) if fund else None  # checked by the assessment
     assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                              price_factors, previous, previous_experts)  # fmt: skip
+                              price_factors, previous, previous_experts, fund=reward_fund)  # fmt: skip
     result, prev_result, earlier = rounds_of(assessed)
     texts = None
     if narratives is not None:
@@ -255,7 +263,8 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
         return [], []
     tiers = {t.name: t for t in assessed.awards.rules.tiers}
     awards = [{"unit_code": u.code, "unit_name": u.name, "tier": tiers[u.tier].name_for(lang),
-               "reason": "", "total": u.total, "rank": u.rank}
+               "reason": "", "total": u.total, "rank": u.rank, "coefficient": u.coefficient,
+               "amount": None if u.amount is None else float(u.amount)}
               for u in assessed.units() if u.tier]  # fmt: skip
     criticism = [{"unit_code": u.code, "unit_name": u.name,
                   "tier": say(lang, "通报批评", "criticised"), "reason": u.reason_text(lang)}
