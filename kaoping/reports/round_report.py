@@ -575,6 +575,9 @@ def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> Non
             columns.append(pick(lang, "分配系数", "Coefficient"))
         if allocated:
             columns.append(pick(lang, "奖励资金（元）", "Reward (yuan)"))
+        with_reason = any(_get(a, "reason") for a in awards)
+        if with_reason:
+            columns.append(label("reason", lang))
         rows = []
         for a, amount in zip(awards, amounts, strict=True):
             row = [_get(a, "tier"), _get(a, "unit_code"),
@@ -589,18 +592,26 @@ def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> Non
                 row.append(fmt_number(_number(_raw(a, "coefficient"))))
             if allocated:
                 row.append(fmt_number(amount))
+            if with_reason:
+                row.append(_get(a, "reason"))
             rows.append(row)
         if allocated:
-            rows.append([pick(lang, "合计", "Total"), "", "", *[""] * (len(columns) - 4),
-                         fmt_number(sum(x for x in amounts if x is not None))])  # fmt: skip
-        sub.add(Table(columns=columns, rows=rows, numeric=tuple(range(3, len(columns))),
-                      widths=(1.6, 1.4, 1.8, 1.2, 1.0, 1.2, 1.8)[: len(columns)],
+            total_row = [pick(lang, "合计", "Total"), *[""] * (len(columns) - 1)]
+            total_row[columns.index(pick(lang, "奖励资金（元）", "Reward (yuan)"))] = fmt_number(
+                sum(x for x in amounts if x is not None))  # fmt: skip
+            rows.append(total_row)
+        sub.add(Table(columns=columns, rows=rows,
+                      numeric=tuple(range(3, len(columns) - (1 if with_reason else 0))),
+                      widths=(1.6, 1.4, 1.8, *[1.2] * (len(columns) - 3 - with_reason),
+                              *([4.0] if with_reason else [])),
                       caption=pick(lang, "表9 奖励名单", "Table 9. Awards"), key="awards"))  # fmt: skip
     if criticism:
-        rows = [[_get(c, "unit_code"), _get(c, "unit_name") or names.get(_get(c, "unit_code"), ""),
-                 _get(c, "reason")] for c in criticism]  # fmt: skip
-        sub.add(Table(columns=[label("unit_code", lang), label("name", lang), label("reason", lang)],
-                      rows=rows, widths=(1.4, 1.8, 6.6), key="criticism",
+        rows = [[_get(c, "tier"), _get(c, "unit_code"),
+                 _get(c, "unit_name") or names.get(_get(c, "unit_code"), ""), _get(c, "reason")]
+                for c in criticism]  # fmt: skip
+        sub.add(Table(columns=[label("tier", lang), label("unit_code", lang), label("name", lang),
+                               label("reason", lang)],
+                      rows=rows, widths=(1.6, 1.4, 1.8, 5), key="criticism",
                       caption=pick(lang, "表10 通报批评名单", "Table 10. Criticism list")))  # fmt: skip
 
 
