@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaoping.scoring.display import fmt_score, fmt_signed
 from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import posted_id
@@ -43,10 +44,6 @@ from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions.views import lang_of
 
 PAGE_ROWS = 100  # a page of the ranking; the Excel export has every unit
-
-
-def _two(x) -> str:
-    return "—" if x is None else f"{x:.2f}"
 
 
 def run_for(request, round) -> ScoringRun | None:
@@ -136,13 +133,13 @@ def ranking(request, round_id: int):
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
     suspect = _warn_if_tampered(request, run)
-    for r in rows:  # formatted here: 100 rows x 8 numbers through floatformat is slow
-        r.cells = [_two(r.groups.get(c)) for c, _n in groups]
-        r.total_text = _two(r.total)
+    for r in rows:  # formatted here (kaoping.scoring.display): 100 rows × 8 numbers
+        r.cells = [fmt_score(r.groups.get(c)) for c, _n in groups]
+        r.total_text = fmt_score(r.total)
         if r.unit.code in suspect:
             r.total_text = _("%(total)s (does not match the log)") % {"total": r.total_text}
         change = r.change
-        r.change_text = "—" if change is None else f"{change:+.2f}"
+        r.change_text = fmt_signed(change)
         r.change_up = change is not None and change >= 0
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
     return render(request, "results/ranking.html", {
