@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from kaoping.reports.text import SECTION_KEYS, SECTION_TITLES
 from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import expert_rules
+from kaoping.web.common import ActionError
 from kaoping.web.results.frozen import frozen_results
-from kaoping.web.results.models import Narrative, ScoringRun
+from kaoping.web.results.models import Narrative, ReportSigning, ScoringRun
 
 FORMATS = {  # extension -> content type
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -92,7 +94,8 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
     )
     return build_unit_report(
         result, unit.code, narratives=narratives_of(run.round, unit), previous=previous,
-        lang=lang, issuer=_issuer(), charts=charts, awards=awards, criticism=criticism,
+        lang=lang, charts=charts, awards=awards, criticism=criticism,
+        **signing_of(run.round, lang),
     )  # fmt: skip
 
 
@@ -108,8 +111,8 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
     )
     return build_round_report(
         result, narratives=narratives_of(run.round, None), previous=previous, awards=awards,
-        criticism=criticism, lang=lang, issuer=_issuer(), charts=charts,
-        robustness=_rank_uncertainty(result),
+        criticism=criticism, lang=lang, charts=charts, robustness=_rank_uncertainty(result),
+        **signing_of(run.round, lang),
     )  # fmt: skip
 
 
@@ -193,13 +196,13 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
 
     result = frozen_results(run)[0]
     decisions = award_decisions(result)
-    if decisions is None or not decisions.winners or not _issuer():
-        return None  # a certificate without its issuer cannot be handed out
+    if decisions is None or not decisions.winners:
+        return None
+    signing = certificate_signing(run.round, lang)  # refuses without issuer and date
     buffer = io.BytesIO()
-    today = dt.date.today()
     render_certificates(
-        _award_rows(decisions, decisions.winners, lang), buffer, year=run.round.year, issuer=_issuer(),
-        date=today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
+        _award_rows(decisions, decisions.winners, lang), buffer, year=run.round.year,
+        issuer=signing["issuer"], date=signing["date"],
         unit_names={u.code: u.name for u in result.data.units}, lang=lang,
         award=result.scheme.name_for(lang),
     )  # fmt: skip
@@ -218,5 +221,37 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
     ]  # fmt: skip
 
 
-def _issuer() -> str:
-    return getattr(settings, "KAOPING_REPORT_ISSUER", "")
+# --- who signs (落款) -------------------------------------------------------------------------
+
+
+def written_date(day: dt.date | None, lang: str = "zh") -> str | None:
+    """A date as a signature writes it: 2025年3月1日 (None: not set)."""
+    if day is None:
+        return None
+    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
+
+
+def signing_of(round, lang: str = "zh") -> dict:
+    """The signing options of the round's documents (issuer, client, number, date), as the
+    office set them on the page; the issuer defaults to ``KAOPING_REPORT_ISSUER``."""
+    signing = ReportSigning.objects.filter(round=round).first()
+    default = getattr(settings, "KAOPING_REPORT_ISSUER", "")
+    if signing is None:
+        return {"issuer": default, "client": "", "number": "", "date": None}
+    return {"issuer": signing.issuer or default, "client": signing.client,
+            "number": signing.number, "date": written_date(signing.date, lang)}  # fmt: skip
+
+
+def certificate_signing(round, lang: str = "zh", *, date: dt.date | None = None) -> dict:
+    """Issuer and date of the round's certificates; ActionError (naming what is missing and
+    where to set it) when either is missing. ``date`` is the default of the date."""
+    signing = signing_of(round, lang)
+    signing["date"] = signing["date"] or written_date(date, lang)
+    missing = [name for key, name in (("issuer", _("the issuing body (评价机构)")),
+                                      ("date", _("the date"))) if not signing[key]]  # fmt: skip
+    if missing:
+        raise ActionError(
+            _("Certificates need %(missing)s: set them under “Who signs the reports” on the "
+              "round's results page.") % {"missing": _(" and ").join(missing)}
+        )  # fmt: skip
+    return signing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,7 @@ from kaoping.web.permissions import (
     can_download_round_report,
     can_generate_reports,
     can_run_scoring,
+    can_sign_reports,
     can_view_ranking,
     can_view_unit_result,
     can_write_narratives,
@@ -30,11 +32,13 @@ from kaoping.web.permissions import (
 )
 from kaoping.web.results import charts
 from kaoping.web.results.actions import do_start_scoring_run
+from kaoping.web.results.forms import ReportSigningForm
 from kaoping.web.results.frozen import unit_explanation
 from kaoping.web.results.integrity import run_differences
 from kaoping.web.results.models import (
     Publication,
     ReportJob,
+    ReportSigning,
     RunStatus,
     ScoringRun,
     UnitResult,
@@ -44,6 +48,14 @@ from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions.views import lang_of
 
 PAGE_ROWS = 100  # a page of the ranking; the Excel export has every unit
+
+
+def signing_form(round) -> ReportSigningForm:
+    """The round's signing (落款) as a form; the issuer defaults to KAOPING_REPORT_ISSUER."""
+    signing = ReportSigning.objects.filter(round=round).first()
+    if signing is None:
+        signing = ReportSigning(round=round, issuer=getattr(settings, "KAOPING_REPORT_ISSUER", ""))
+    return ReportSigningForm(instance=signing)
 
 
 def run_for(request, round) -> ScoringRun | None:
@@ -76,6 +88,8 @@ def index(request, round_id: int):
         "can_round_report": can_download_round_report(request.user, round),
         "can_generate": can_generate_reports(request.user, round),
         "can_narrate": can_write_narratives(request.user, round),
+        "can_sign": can_sign_reports(request.user, round),
+        "signing": signing_form(round),
         "jobs": ReportJob.objects.filter(round=round).select_related("run", "started_by")[:10],
     })  # fmt: skip
 
