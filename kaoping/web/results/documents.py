@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +32,24 @@ FORMATS = {  # extension -> content type
 }
 ROUND_REPORT_NAME = "综合绩效评价报告"
 CERTIFICATES_NAME = "荣誉证书.pdf"
+
+
+# The round's award decision (approved or published) is kept by the awards app, above this
+# one: it registers here how to read it (kaoping.web.awards.apps), so the reports show the
+# decision the leading group approved (tiers, special awards, criticism, the reward fund)
+# rather than the scheme's rules applied afresh. A reader returns (awards, criticism) as the
+# reports take them, or None when the round has no such decision yet.
+AwardListsReader = Callable[[object, str], "tuple[list[dict], list[dict]] | None"]
+AWARD_LISTS_READERS: list[AwardListsReader] = []
+
+
+def decided_award_lists(round, lang: str):
+    """(awards, criticism) of the round's approved award decision, or None."""
+    for read in AWARD_LISTS_READERS:
+        lists = read(round, lang)
+        if lists is not None:
+            return lists
+    return None
 
 
 @dataclass(frozen=True)
@@ -87,11 +106,7 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
     from kaoping.reports import build_unit_report
 
     result, previous = frozen_results(run)
-    decisions = award_decisions(result)
-    awards = _award_rows(decisions, decisions.winners, lang) if decisions else []
-    criticism = (
-        _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
-    )
+    awards, criticism = _report_award_lists(run, result, lang)
     return build_unit_report(
         result, unit.code, narratives=narratives_of(run.round, unit), previous=previous,
         lang=lang, charts=charts, awards=awards, criticism=criticism,
@@ -104,16 +119,25 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
     from kaoping.reports import build_round_report
 
     result, previous = frozen_results(run)
-    decisions = award_decisions(result)
-    awards = _award_rows(decisions, decisions.winners, lang) if decisions else []
-    criticism = (
-        _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
-    )
+    awards, criticism = _report_award_lists(run, result, lang)
     return build_round_report(
         result, narratives=narratives_of(run.round, None), previous=previous, awards=awards,
         criticism=criticism, lang=lang, charts=charts, robustness=_rank_uncertainty(result),
         **signing_of(run.round, lang),
     )  # fmt: skip
+
+
+def _report_award_lists(run: ScoringRun, result: EvaluationResult, lang: str):
+    """The round's approved award decision when there is one; else the scheme's rules applied
+    to the run (a draft of the decision), or none for a scheme without awards."""
+    decided = decided_award_lists(run.round, lang)
+    if decided is not None:
+        return decided
+    decisions = award_decisions(result)
+    if decisions is None:
+        return [], []
+    return (_award_rows(decisions, decisions.winners, lang),
+            _award_rows(decisions, decisions.criticised, lang, criticism=True))  # fmt: skip
 
 
 def _rank_uncertainty(result: EvaluationResult):
