@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -140,6 +142,14 @@ def _report_award_lists(run: ScoringRun, result: EvaluationResult, lang: str):
             _award_rows(decisions, decisions.criticised, lang, criticism=True))  # fmt: skip
 
 
+# The rank uncertainty of the last runs' results (1,000 replicates each): computed once per
+# result, not again for each format and download of the round report. The result itself is
+# held, so its id cannot be reused while the entry lives.
+_uncertainty: OrderedDict[int, tuple[EvaluationResult, object]] = OrderedDict()
+_uncertainty_lock = threading.Lock()
+CACHED_UNCERTAINTY = 4
+
+
 def _rank_uncertainty(result: EvaluationResult):
     """The rank uncertainty of the run's result (None when it cannot be analysed, e.g. an
     indicator no unit has: the report then leaves the section out)."""
@@ -147,11 +157,20 @@ def _rank_uncertainty(result: EvaluationResult):
     from kaoping.scoring.messages import KaopingError
     from kaoping.scoring.robustness import analyse_robustness
 
+    with _uncertainty_lock:
+        kept = _uncertainty.get(id(result))
+        if kept is not None and kept[0] is result:
+            return kept[1]
     try:
-        return analyse_robustness(result.scheme, result.data, report_options(result.scheme),
-                                  nominal=result)  # fmt: skip
+        analysis = analyse_robustness(result.scheme, result.data, report_options(result.scheme),
+                                      nominal=result)  # fmt: skip
     except KaopingError:
-        return None
+        analysis = None
+    with _uncertainty_lock:
+        _uncertainty[id(result)] = (result, analysis)
+        while len(_uncertainty) > CACHED_UNCERTAINTY:
+            _uncertainty.popitem(last=False)
+    return analysis
 
 
 def render(doc, ext: str, result: EvaluationResult | None = None) -> bytes:
