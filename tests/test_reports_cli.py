@@ -201,3 +201,18 @@ def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
     book = load_workbook(out2 / "综合绩效评价报告.xlsx")
     assert "标准得分" in book.sheetnames
     assert isinstance(book["标准得分"]["D3"].value, float)
+
+
+def test_award_probabilities_leave_out_criticised_units_and_say_what_they_mean(tmp_path):
+    out = tmp_path / "out"
+    args = ["report", str(BEIJING / "district-2024.csv"), *BEIJING_INPUTS, "--round", "-f", "pdf",
+            "--no-charts", "-o", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(out / "综合绩效评价报告.pdf").pages)
+    )
+    assert "未计入一票否决和获奖条件" in text
+    # 丰台区 (110106) is vetoed: no award probability beside its 90% interval
+    row = re.search(r"110106丰台区\d+\d+～\d+(\S{0,12})", text)
+    assert row and row.group(1).startswith("——"), row and row.group(0)

@@ -132,7 +132,8 @@ def build_round_report(
     _groups(s["achievement"], result, lang)
     _movements(s["achievement"], result, previous, history, lang, charts)
     if robustness is not None:
-        add_uncertainty(s["achievement"], robustness, lang, charts)
+        add_uncertainty(s["achievement"], robustness, lang, charts,
+                        excluded={_get(c, "unit_code") for c in criticism})  # fmt: skip
     if awards or criticism:
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
@@ -602,8 +603,9 @@ def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> Non
             rows.append(total_row)
         sub.add(Table(columns=columns, rows=rows,
                       numeric=tuple(range(3, len(columns) - (1 if with_reason else 0))),
-                      widths=(1.6, 1.4, 1.8, *[1.2] * (len(columns) - 3 - with_reason),
-                              *([4.0] if with_reason else [])),
+                      widths=(1.4, 1.3, 1.6, *[1.0] * (len(columns) - 3 - with_reason
+                                                        - allocated),
+                              *([2.0] if allocated else []), *([4.0] if with_reason else [])),
                       caption=pick(lang, "表9 奖励名单", "Table 9. Awards"), key="awards"))  # fmt: skip
     if criticism:
         rows = [[_get(c, "tier"), _get(c, "unit_code"),
