@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -193,6 +194,13 @@ def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
         text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(pdf).pages))
         assert "标准得分" not in text and "80+10" not in text and "相对位置" not in text, pdf.name
         assert "按方案规定的标准" in text, pdf.name
+    # A1's value is the people placed (display = "people"): an integer count, no decimals
+    with open(BEIJING / "district-2024.csv", encoding="utf-8-sig") as f:
+        placed = {r["unit_code"]: float(r["new_jobs"]) for r in csv.DictReader(f)}
+    unit_text = re.sub(r"\s+", "", "".join(
+        p.extract_text() for p in PdfReader(next(out.glob("110108-*.pdf"))).pages))  # fmt: skip
+    assert f"新增就业目标完成率{placed['110108']:,.0f}" in unit_text
+    assert f"{placed['110108']:,.2f}" not in unit_text
     # the notice's scheme keeps its z-scores (the rule is the scheme's, not a blanket removal)
     out2 = tmp_path / "mof"
     result = runner.invoke(app, ["report", DATA, "--previous", PREVIOUS, "--round", "-f", "xlsx",
