@@ -16,6 +16,7 @@ with ``unit_code``, ``tier`` and ``reason``; ``robustness`` is the
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -138,8 +139,22 @@ def build_round_report(
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
     _suggestions(s["suggestions"], result, texts.get("suggestions"), lang)
+    for section in doc.sections:  # (一)(二)… in order, whichever optional parts are present
+        renumber(section)
     finish(doc, issuer, client, number, team, final)
     return doc
+
+
+NUMBERED = re.compile(r"^（[一二三四五六七八九十]+）")
+NUMERALS = "一二三四五六七八九十"
+
+
+def renumber(section: Section) -> None:
+    """Number the subsections （一）（二）… in their order: a part left out (rank uncertainty
+    without a robustness analysis) leaves no gap."""
+    numbered = [sub for sub in section.subsections if NUMBERED.match(sub.title)]
+    for i, sub in enumerate(numbered[: len(NUMERALS)]):
+        sub.title = NUMBERED.sub(f"（{NUMERALS[i]}）", sub.title)
 
 
 # --- the parts ------------------------------------------------------------------------------
@@ -613,7 +628,7 @@ def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> Non
                 for c in criticism]  # fmt: skip
         sub.add(Table(columns=[label("tier", lang), label("unit_code", lang), label("name", lang),
                                label("reason", lang)],
-                      rows=rows, widths=(1.6, 1.4, 1.8, 5), key="criticism",
+                      rows=rows, widths=(1.5, 1.5, 2.0, 5.0), key="criticism",
                       caption=pick(lang, "表10 通报批评名单", "Table 10. Criticism list")))  # fmt: skip
 
 
