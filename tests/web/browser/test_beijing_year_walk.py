@@ -8,6 +8,7 @@ the reward fund and approves, the office publishes and generates the certificate
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -95,7 +96,7 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     progress.locator("select").select_option("Q2")
     progress.locator("button").click()
     text = page.inner_text("#target-new_jobs")
-    assert "5000 / 6000 / 6000 / 5500" in text and "按计划推进" in text
+    assert "5,000 / 6,000 / 6,000 / 5,500" in text and "按计划推进" in text
     shot(page, "beijing-letter")
 
     # Every district submits its year-end figures; the agency verifies (the upload and the
@@ -160,7 +161,9 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     page.goto(f"{base}/awards/rounds/{round.pk}/")
     page.fill("#set-fund input[name=total]", "1000000")
     page.click("#set-fund button")
-    amounts = [int(t) for t in page.locator("#allocation tbody td:last-child").all_inner_texts()]
+    cells = page.locator("#allocation tbody td:last-child").all_inner_texts()
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*\.00元", t) for t in cells), cells  # 108,696.00元
+    amounts = [int(float(t.removesuffix("元").replace(",", ""))) for t in cells]
     assert sum(amounts) == 1000000
     with page.expect_download() as download:
         page.click("#allocation-xlsx")
