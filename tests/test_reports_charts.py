@@ -86,3 +86,21 @@ def test_a_stale_font_cache_is_rebuilt(monkeypatch):
     path = charts.configure_fonts()
     assert path is not None and "NotoSansCJK" in path
     assert font_manager.fontManager is not stale
+
+
+def test_rendered_charts_are_kept_and_keyed_by_what_they_show(rounds):
+    """A chart drawn again for another format or download is not drawn twice; a different
+    unit, language or result gives its own image."""
+    result, previous = rounds
+    first = charts.ranking_chart(result, highlight="110101", formats=("png",))
+    assert charts.ranking_chart(result, highlight="110101", formats=("png",)) is first
+    other = charts.ranking_chart(result, highlight="110102", formats=("png",))
+    assert other is not first and other.png != first.png
+    assert (
+        charts.ranking_chart(result, highlight="110101", lang="en", formats=("png",)) is not first
+    )
+    # the same scheme and units with other numbers (last year's) is another chart
+    assert charts.ranking_chart(previous, highlight="110101", formats=("png",)).png != first.png
+    assert charts.slope_chart(result, previous, formats=("png",)) is charts.slope_chart(
+        result, previous, formats=("png",)
+    )

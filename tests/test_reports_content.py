@@ -148,3 +148,16 @@ def test_unknown_unit_is_a_clear_error(rounds):
     with pytest.raises(DataError) as info:
         build_unit_report(rounds[0], "999999", charts=False)
     assert "999999" in info.value.render("zh")
+
+
+def test_round_report_subsections_are_numbered_without_gaps(rounds):
+    """Without the rank uncertainty (五), the award part is (五), not (六)."""
+    result, previous = rounds
+    awards = [{"unit_code": "110105", "tier": "一等奖", "reason": "综合得分第一"}]
+    doc = build_round_report(result, previous=previous, awards=awards, charts=False)
+    for section in doc.sections:
+        numbers = [sub.title[: sub.title.index("）") + 1] for sub in section.subsections
+                   if sub.title.startswith("（")]  # fmt: skip
+        assert numbers == [f"（{n}）" for n in "一二三四五六七八九十"[: len(numbers)]], numbers
+    achievement = next(s for s in doc.sections if s.key == "achievement")
+    assert any(sub.title == "（五）奖励和通报批评" for sub in achievement.subsections)

@@ -27,7 +27,7 @@ from kaoping.cli.main import (
     scheme_option,
     write_atomically,
 )
-from kaoping.scoring.assessment import AssessmentResult
+from kaoping.scoring.assessment import AssessmentResult, RewardFund
 
 DEFAULT_SCHEME = "mof-2012"
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -73,6 +73,9 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
 )  # fmt: skip
 @click.option(
+    "--fund", help="奖励资金总额（元），综合报告列出按档次系数的分配 / reward fund to allocate"
+)
+@click.option(
     "--final/--draft", default=False,
     help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
 )  # fmt: skip
@@ -102,6 +105,7 @@ def report_command(
     number: str,
     team: tuple[str, ...],
     robustness: bool,
+    fund: str | None,
     final: bool,
     lang: str | None,
 ) -> None:
@@ -112,8 +116,9 @@ def report_command(
     if not (unit or all_units or round_report):
         raise ReportInputError([ReportProblem("report.no_unit")])
     formats = list(dict.fromkeys(format or [ReportFormat.docx]))
+    reward_fund = RewardFund(fund) if fund else None  # checked by the assessment
     assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                              price_factors, previous, previous_experts)  # fmt: skip
+                              price_factors, previous, previous_experts, fund=reward_fund)  # fmt: skip
     result, prev_result, earlier = rounds_of(assessed)
     texts = None
     if narratives is not None:
@@ -249,7 +254,8 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
         return [], []
     tiers = {t.name: t for t in assessed.awards.rules.tiers}
     awards = [{"unit_code": u.code, "unit_name": u.name, "tier": tiers[u.tier].name_for(lang),
-               "reason": "", "total": u.total, "rank": u.rank}
+               "reason": "", "total": u.total, "rank": u.rank, "coefficient": u.coefficient,
+               "amount": None if u.amount is None else float(u.amount)}
               for u in assessed.units() if u.tier]  # fmt: skip
     criticism = [{"unit_code": u.code, "unit_name": u.name,
                   "tier": say(lang, "通报批评", "criticised"), "reason": u.reason_text(lang)}

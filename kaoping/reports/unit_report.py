@@ -41,7 +41,9 @@ from kaoping.reports.text import (
     label,
     normalisation_name,
     pick,
+    scores_are_positions,
     section_title,
+    uses_zscore,
 )
 from kaoping.scoring.display import (
     fmt_cell,
@@ -300,15 +302,17 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
     indicators = section.add_subsection("achievement.indicators",
                                         pick(lang, "（二）二级指标得分", "Indicator scores"))  # fmt: skip
     has_standards = any(ind.standards.any for ind in result.scheme.indicators)
+    with_z = uses_zscore(result.scheme)  # 标准得分 only where the scheme scores by z-score
     columns = [label("code", lang), label("indicator", lang), label("indicator_value", lang),
-               label("mean_value", lang), label("z", lang), label("score", lang),
-               label("rank", lang)]  # fmt: skip
+               label("mean_value", lang), *([label("z", lang)] if with_z else []),
+               label("score", lang), label("rank", lang)]  # fmt: skip
     rows = []
     for f in facts.indicators:
         row = [f.code, display_name(f.spec, lang),
                indicator_cell(f.spec, f.value) if f.applicable else label("not_applicable", lang),
-               indicator_cell(f.spec, f.mean_value), fmt_z(f.z), fmt_score(f.score),
-               fmt_rank(f.rank, f.ranked)]  # fmt: skip
+               indicator_cell(f.spec, f.mean_value),
+               *([fmt_z(f.z) if f.spec.normalisation == "zscore" else "—"] if with_z else []),
+               fmt_score(f.score), fmt_rank(f.rank, f.ranked)]  # fmt: skip
         if has_standards:
             row.append(fmt_change(f.points) if f.points else "")
         rows.append(row)
@@ -317,8 +321,9 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
     indicators.add(Table(
         columns=columns, rows=rows, numeric=tuple(range(2, len(columns))),
         widths=(0.8, 5.2, 1.5, 1.5, 1.2, 1.2, 1.2, 1.2)[: len(columns)], key="indicator_scores",
-        caption=pick(lang, "表4 二级指标值、标准得分、得分及排名",
-                     "Table 4. Indicator values, z-scores, scores and ranks"),
+        caption=pick(lang, "表4 二级指标值、标准得分、得分及排名", "Table 4. Indicator values, "
+                     "z-scores, scores and ranks") if with_z else pick(
+            lang, "表4 二级指标值、得分及排名", "Table 4. Indicator values, scores and ranks"),
         note=_method_note(result.scheme, lang),
     ))  # fmt: skip
     _strengths(indicators, facts, lang, average)
@@ -326,7 +331,9 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
 
     comparison = section.add_subsection("achievement.changes",
                                         pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"))  # fmt: skip
-    _changes(comparison, facts, lang, has_history=facts.sequential is not None)
+    _changes(
+        comparison, facts, lang, has_history=facts.sequential is not None, scheme=result.scheme
+    )
     if charts:
         from kaoping.reports.charts import ranking_chart, trend_chart
 
@@ -381,19 +388,28 @@ def _method_note(scheme: Scheme, lang: str) -> str:
                 "(lower is better).", names=names)  # fmt: skip
 
 
-def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -> None:
+def _changes(
+    section: Section, facts: UnitFacts, lang: str, has_history: bool, scheme: Scheme
+) -> None:
     prev, seq = facts.previous, facts.sequential if has_history else None
     if prev is None and seq is None:
         section.add(Paragraph(pick(lang, "未提供上年（上期）评价结果，本报告不作同比、环比分析。",
                                    "No earlier evaluation was given: no comparisons.")))  # fmt: skip
         return
-    section.add(Paragraph(pick(
-        lang,
-        "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
-        "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
-        "Scores are positions among the units of the same year (the average is about the same "
-        "every year): a change of score is a change of position, not of level; the values' "
-        "changes below show the level.")))  # fmt: skip
+    if scores_are_positions(scheme):
+        section.add(Paragraph(pick(
+            lang,
+            "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
+            "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
+            "Scores are positions among the units of the same year (the average is about the "
+            "same every year): a change of score is a change of position, not of level; the "
+            "values' changes below show the level.")))  # fmt: skip
+    else:
+        section.add(Paragraph(pick(
+            lang, "说明：指标按方案规定的标准计分，得分的同比变化反映对照同一标准的升降；"
+            "指标值的同比见下表。",
+            "Indicators are scored against the scheme's fixed standards: a change of score is a "
+            "change against the same standard; the values' changes are below.")))  # fmt: skip
     columns = [label("item", lang), label("this_period", lang), label("previous_year", lang),
                label("yoy", lang)]  # fmt: skip
     if seq is not None:

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "reports.job_done": _("finished generating reports"),
     "reports.download": _("downloaded a report"),
     "reports.narratives": _("edited report text"),
+    "reports.signing": _("set who signs the reports"),
     "dispute.file": _("filed a dispute"),
     "dispute.accept": _("accepted a dispute"),
     "dispute.reject": _("rejected a dispute"),

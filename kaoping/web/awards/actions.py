@@ -11,7 +11,6 @@ import io
 import zipfile
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -37,7 +36,7 @@ from kaoping.web.awards.models import (
 from kaoping.web.common import ActionError
 from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.results.actions import inline_jobs
-from kaoping.web.results.documents import award_decisions
+from kaoping.web.results.documents import award_decisions, certificate_signing
 from kaoping.web.results.frozen import frozen_result
 from kaoping.web.results.models import Publication, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round, RoundState
@@ -329,9 +328,9 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)
-        if not _certificate_issuer():  # a certificate without its issuer cannot be handed out
-            raise ActionError(_("Set the issuing body (KAOPING_REPORT_ISSUER) before making "
-                                "certificates."))  # fmt: skip
+        # A certificate without its issuer and date cannot be handed out: refused, naming
+        # what is missing and where the office sets it (the round's "who signs" form).
+        certificate_signing(decision.round, date=_published_on(decision))
         busy = CertificateJob.objects.filter(decision=decision, status__in=["queued", "running"])
         if busy.exists():
             recover_lost()  # a job left "running" by a dead worker is retried or failed first
@@ -347,8 +346,10 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     return job
 
 
-def _certificate_issuer() -> str:
-    return getattr(settings, "KAOPING_REPORT_ISSUER", "")
+def _published_on(decision: AwardDecision):
+    """The day the decision was published: the certificates' date unless the office set one."""
+    published = decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
+    return timezone.localtime(published.at if published else timezone.now()).date()
 
 
 def fail_certificates(reason: str, job_id: int) -> None:
@@ -372,13 +373,13 @@ def make_certificates(job_id: int) -> None:
     try:
         buffer, names = io.BytesIO(), []
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            published = job.decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
-            when = timezone.localtime(published.at if published else timezone.now())
+            # Signed as the office set it (dated the day the decision was published unless
+            # it set a date); numbered in the list's order.
+            signing = certificate_signing(round, date=_published_on(job.decision))
             for number, item in enumerate(certificate_items(job.decision), start=1):
                 pdf = io.BytesIO()
-                # Dated the day the decision was published; numbered in the list's order.
-                reports.render_certificates([item], pdf, year=round.year, issuer=_certificate_issuer(),
-                                    date=f"{when.year}年{when.month}月{when.day}日",
+                reports.render_certificates([item], pdf, year=round.year, issuer=signing["issuer"],
+                                    date=signing["date"],
                                     award=job.decision.round.scheme().name,
                                     first_number=number)  # fmt: skip
                 name = certificate_name(number, item)

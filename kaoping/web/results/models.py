@@ -194,3 +194,21 @@ class ReportJob(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ReportSigning(models.Model):
+    """Who signs the round's reports and certificates (落款), set on the page by the office:
+    the issuing body (评价机构), the commissioning body (委托单位), the report number and
+    date. ``KAOPING_REPORT_ISSUER`` is only the default of the issuer."""
+
+    round = models.OneToOneField(
+        "rounds.Round", on_delete=models.PROTECT, related_name="report_signing"
+    )
+    issuer = models.CharField(_("issuing body (评价机构)"), max_length=120, blank=True)
+    client = models.CharField(_("commissioning body (委托单位)"), max_length=120, blank=True)
+    number = models.CharField(_("report number"), max_length=60, blank=True)
+    date = models.DateField(_("report date"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)

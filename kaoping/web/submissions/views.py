@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kaoping.scoring.display import field_kind
 from kaoping.web.common import (
     ActionError,
     document_response,
@@ -359,6 +360,7 @@ def unit_page(
     labels = {f.key: f.label_for(lang) for f in scheme.fields}
     rows = [
         {"key": f.key, "label": f.label_for(lang), "unit": f.unit, "value": values.get(f.key),
+         "kind": field_kind(f),  # written as documents write it (kaoping.scoring.display)
          "reason": (rect.reasons.get(f.key) if rect else None),
          "field": form[f.key] if form is not None else None}
         for f in input_fields(scheme)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -100,7 +101,7 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     progress.locator("select").select_option("Q2")
     progress.locator("button").click()
     text = page.inner_text("#target-new_jobs")
-    assert "5000 / 6000 / 6000 / 5500" in text and "按计划推进" in text
+    assert "5,000 / 6,000 / 6,000 / 5,500" in text and "按计划推进" in text
     shot(page, "beijing-letter")
 
     # 东城区 types its year-end figures into its data form and submits; the agency verifies
@@ -225,7 +226,9 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     page.fill("#set-fund input[name=total]", "1000000.50")
     page.click("#set-fund button")
     cells = page.locator("#allocation tbody td:last-child").all_inner_texts()
-    assert sum(Decimal(t.replace(",", "")) for t in cells) == Decimal("1000000.50")
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d元", t) for t in cells), cells  # 108,696.05元
+    amounts = [Decimal(t.removesuffix("元").replace(",", "")) for t in cells]
+    assert sum(amounts) == Decimal("1000000.50")
     with page.expect_download() as download:
         page.click("#allocation-xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
