@@ -63,6 +63,22 @@ def values_of(data: BaseData, position: int, scheme: Scheme) -> dict[str, float 
     return values
 
 
+def all_values(data: BaseData, scheme: Scheme) -> list[dict[str, float | None]]:
+    """Every row's values, as :func:`values_of` gives one row's: column by column (an import
+    of 3,000 rows converts 12 arrays, not 36,000 cells one at a time)."""
+    columns = {}
+    for spec in input_fields(scheme):
+        column = data.columns.get(spec.key)
+        if column is None:
+            columns[spec.key] = [None] * len(data)
+        else:
+            array = np.asarray(column, dtype=float)
+            columns[spec.key] = np.where(np.isnan(array), None, array).tolist()
+    if not columns:
+        return [{} for _ in range(len(data))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
 def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object]) -> BaseData:
     """Validate one unit's values with the engine's table rules; raises DataError."""
     # Only the unit's own fields: expert items, targets and price factors are not its to give.
