@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from kaoping.web.adjustments.actions import do_add_adjustment
 from kaoping.web.disputes import actions as da
 from kaoping.web.experts import actions as ex
 from kaoping.web.units.models import Unit
 
+from .beijing_year import import_targets
 from .test_experts import beijing_verified, policy_group
 from .test_scale import scored_group
 
@@ -88,3 +90,18 @@ def test_the_expert_groups_and_recusals_search(world):
     assert "西城区" not in rows(client.get(url + "?q=东城").content.decode(), "recusals")
     mine = world.client(world.expert1).get(reverse("experts:mine") + "?q=西城").content.decode()
     assert "西城区" in mine and "东城区" not in mine
+
+
+def test_targets_and_bonus_points_search(world):
+    round = world.collecting(2024, scheme_code="beijing-district-comprehensive")
+    import_targets(world, round)
+    client = world.client(world.office)
+    url = reverse("letters:targets", args=[round.pk])
+    found = rows(client.get(url + "?q=东城").content.decode(), "targets")
+    assert "东城区" in found and "西城区" not in found
+    for unit, reason in ((world.dongcheng, "重大活动保障"), (world.xicheng, "临时招聘")):
+        do_add_adjustment(round, unit, points=2, reason=reason, reference="京就领办〔2024〕5号",
+                          acting_user=world.office)  # fmt: skip
+    url = reverse("adjustments:list", args=[round.pk])
+    found = rows(client.get(url + "?q=招聘").content.decode(), "adjustments")
+    assert "西城区" in found and "东城区" not in found
