@@ -135,3 +135,16 @@ def test_the_expert_pages_make_as_many_queries_for_16_scored_units_as_for_2(worl
     large = query_counts(office, expert_pages(round, big_group)) | query_counts(expert, mine)
     assert large == small
     assert max(large.values()) <= 20, large
+
+
+@pytest.mark.django_db
+def test_a_units_result_page_makes_as_many_queries_whatever_the_number_of_its_rounds(world):
+    """The trend looks up the unit's total in every round it is in: one query for all."""
+    round, units = big_round(world, 1, "S")
+    unit = units[3]
+    pages = {"unit result": reverse("results:unit", args=[round.pk, unit.pk])}
+    client = world.client(world.office)
+    one = query_counts(client, pages)
+    for year in (2020, 2021, 2022, 2023):
+        do_create_round(name=f"往年{year}", year=year, units=units, acting_user=world.office)
+    assert query_counts(client, pages) == one

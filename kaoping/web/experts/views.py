@@ -164,16 +164,17 @@ def group_detail(request, group_id: int):
     ]  # fmt: skip
     manage = can_manage_experts(request.user, group.round) and not group.closed
     member = group.members.filter(pk=request.user.pk).exists()
+    is_staff = is_staff_viewer(request.user)
     return render(request, "experts/group.html", {
         "group": group, "scores": page_of(request, scores.select_related("expert", "unit").order_by(
             "unit__code", "indicator", "expert__username", "id")),
         "search": search, "query": query_without_page(request),
         "aggregate_page": aggregate_page, "aggregate_query": query_without_page(request, "apage"),
         "items": group_items(group) if group.items else [], "manage": manage, "member": member,
-        "member_rows": _member_rows(group), "members": group.members.order_by("username"),
+        "member_rows": _member_rows(group) if is_staff else [], "members": group.members.order_by("username"),
         "aggregates": aggregates,
         "experts": experts_qs(), "units": group.round.units.order_by("code"),
-        "is_staff": is_staff_viewer(request.user),
+        "is_staff": is_staff,
     })  # fmt: skip
 
 
