@@ -311,10 +311,12 @@ def _outliers(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
             continue
         z = robust_z(scaled)
         far = np.abs(scaled - float(np.median(finite))) >= 1.0
-        for i, value in enumerate(z):
-            if np.isfinite(value) and abs(value) > rules.robust_z and far[i]:
-                place.warn(i, "plausibility.outlier", key, float(column[i]),
-                           z=f"{value:.1f}", limit=_show(rules.robust_z))  # fmt: skip
+        # Whole columns at once: a Python loop over 3,000 units × 24 fields took 0.3 s.
+        with np.errstate(invalid="ignore"):
+            hits = np.flatnonzero(np.isfinite(z) & (np.abs(z) > rules.robust_z) & far)
+        for i in hits:
+            place.warn(int(i), "plausibility.outlier", key, float(column[i]),
+                       z=f"{z[i]:.1f}", limit=_show(rules.robust_z))  # fmt: skip
 
 
 def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None:
@@ -326,11 +328,11 @@ def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
     if not amounts:
         return
     matrix = np.vstack(amounts)
-    for i in range(len(data.units)):
-        column = matrix[:, i]
-        given = column[~np.isnan(column)]
-        if given.size and not np.any(given != 0):
-            place.warn(i, "plausibility.all_zero", None, None)
+    given = ~np.isnan(matrix)
+    # A unit with at least one amount given and every given amount zero.
+    zero = given.any(axis=0) & ~(given & (matrix != 0)).any(axis=0)
+    for i in np.flatnonzero(zero):
+        place.warn(int(i), "plausibility.all_zero", None, None)
 
 
 _FRACTION_HINT = ("（是否把百分数填成了小数？如 2.03% 应填 2.03）",
