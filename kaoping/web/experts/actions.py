@@ -33,6 +33,7 @@ from kaoping.web.experts.models import (
 )
 from kaoping.web.experts.scoring import aggregation_of, group_items, round_items
 from kaoping.web.permissions import is_member_of_unit
+from kaoping.web.rounds.closed import check_writable
 from kaoping.web.rounds.models import Round, RoundState
 
 # Professional groups score before the committee reviews the results.
@@ -162,7 +163,10 @@ def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_
         recused = {
             (r.expert_id, r.unit_id): r.reason for r in Recusal.objects.filter(round=group.round)
         }
-        created = []
+        created, new = [], []
+        # One query for those already assigned and one INSERT for the rest (3,000 units
+        # assigned to two experts were 6,000 get_or_create, 13 s).
+        existing = set(group.assignments.values_list("expert_id", "unit_id"))
         for expert in experts:
             for unit in units:
                 if is_member_of_unit(expert, unit):
@@ -176,12 +180,13 @@ def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_
                         % {"expert": expert.username, "unit": unit_label(unit),
                            "reason": recused[(expert.pk, unit.pk)]}
                     )  # fmt: skip
-                else:
-                    _a, new = Assignment.objects.get_or_create(
-                        group=group, expert=expert, unit=unit
-                    )
-                    if new:
-                        created.append([expert.username, unit.code])
+                elif (expert.pk, unit.pk) not in existing:
+                    existing.add((expert.pk, unit.pk))
+                    new.append(Assignment(group=group, expert=expert, unit=unit))
+                    created.append([expert.username, unit.code])
+        if new:
+            check_writable(new[0])  # the closed-round guard a save would have run
+            Assignment.objects.bulk_create(new)
         record("experts.assign", acting_user, round=group.round, obj=group,
                data={"assigned": created, "skipped": skipped})  # fmt: skip
     return skipped
