@@ -7,6 +7,8 @@ assigned to the unit in that group and not recused from it.
 
 from __future__ import annotations
 
+from django.db.models import Count, Max
+
 from kaoping.scoring import KaopingError
 from kaoping.scoring.experts import ExpertAggregation, ScoringItem, aggregate_experts, scoring_items
 from kaoping.scoring.experts import ExpertScore as EngineScore
@@ -91,8 +93,29 @@ def _counted_rows(groups) -> list[tuple[str, str, str, float]]:
     ]
 
 
+# Closed groups' aggregates, per process. A closed group's sheets, assignments and scores
+# never change (its actions refuse them); only a recusal recorded later could, so the key
+# holds the round's recusals too. The group page at 3,000 units spent 0.6 s aggregating.
+_CLOSED_AGGREGATES: dict[tuple, ExpertAggregation | None] = {}
+_CACHE_SIZE = 32
+
+
 def aggregation_of(round, groups) -> ExpertAggregation | None:
     """The engine's aggregation of the counted scores of ``groups`` (None: no score)."""
+    groups = list(groups)
+    if not groups or not all(g.closed for g in groups):
+        return _aggregate(round, groups)
+    recusals = Recusal.objects.filter(round=round).aggregate(n=Count("id"), last=Max("id"))
+    key = (round.pk, round.scheme_sha256, tuple(sorted((g.pk, g.closed_at) for g in groups)),
+           recusals["n"], recusals["last"])  # fmt: skip
+    if key not in _CLOSED_AGGREGATES:
+        if len(_CLOSED_AGGREGATES) >= _CACHE_SIZE:
+            _CLOSED_AGGREGATES.clear()
+        _CLOSED_AGGREGATES[key] = _aggregate(round, groups)
+    return _CLOSED_AGGREGATES[key]
+
+
+def _aggregate(round, groups) -> ExpertAggregation | None:
     rows = _counted_rows(groups)
     if not rows or not round_items(round):
         return None
