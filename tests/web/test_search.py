@@ -67,6 +67,8 @@ def test_an_expert_groups_scores_and_result_search_and_page(world):
     # 16 units × 2 items × 2 experts = 64 scores, 32 aggregates: 50 a page.
     assert "第 1 / 2 页（共 64 条）" in page and "第 1 / 1 页" not in page
     assert 'href="?apage=2&amp;' not in page  # 32 aggregates fit on one page
+    members = rows(page, "assignments")  # each member's first 10 units named, then the count
+    assert members.count("…（共 16 个单位）") == 2 and "延庆区" not in members
     second = client.get(url + "?page=2").content.decode()
     assert "第 2 / 2 页（共 64 条）" in second
     found = client.get(url + "?q=东城").content.decode()

@@ -178,13 +178,23 @@ def group_detail(request, group_id: int):
     })  # fmt: skip
 
 
+SHOWN_UNITS = 10
+
+
 def _member_rows(group: ExpertGroup) -> list[tuple]:
-    """(member, names of his assigned units, his score sheet or None) for the office."""
+    """(member, his first assigned units' names, how many he has, his sheet or None), for the
+    office: a member scoring 3,000 units gets a count, not 3,000 names in one cell."""
     sheets = {s.expert_id: s for s in group.sheets.all()}
     units: dict[int, list[str]] = {}
-    for a in group.assignments.select_related("unit").order_by("unit__code"):
-        units.setdefault(a.expert_id, []).append(a.unit.name)
-    return [(m, units.get(m.pk, []), sheets.get(m.pk)) for m in group.members.order_by("username")]
+    counts: dict[int, int] = {}
+    for expert_id, name in group.assignments.order_by("unit__code").values_list(
+        "expert_id", "unit__name"
+    ):
+        counts[expert_id] = counts.get(expert_id, 0) + 1
+        if counts[expert_id] <= SHOWN_UNITS:
+            units.setdefault(expert_id, []).append(name)
+    return [(m, units.get(m.pk, []), counts.get(m.pk, 0), sheets.get(m.pk))
+            for m in group.members.order_by("username")]  # fmt: skip
 
 
 def _manage(request, group_id: int) -> ExpertGroup:
