@@ -8,6 +8,11 @@ units, the import under 1 s; the page table lists each page's time and query cou
 network), median of several requests; "unit cold" is the first view of a unit's page after
 the run, which evaluates the run's frozen inputs again to explain the unit. Then (issue 5)
 the background job generating every unit's report (PDF and Word) of the 16-unit round.
+
+At 3,000 units it also times each role's pages (committee, expert, unit; an expert group
+scoring all 3,000 units) and the import of one table beside its floors in the same run: the
+bare CSV read, reading and validating the table, and Django's ``bulk_create`` of the same rows
+(best of 3 each), so that the ratio means something on a loaded machine.
 """
 
 from __future__ import annotations
