@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from kaoping.web.permissions import roles_of, unit_ids_of
 from kaoping.web.planning.models import Reminder, RoundPlan
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions.models import Rectification, Submission, SubmissionStatus
+from kaoping.web.units.models import Unit
 from kaoping.web.workflow.models import ChangeRequest, RequestStatus
 
 OPEN = (RoundState.COLLECTION, RoundState.VERIFICATION)
@@ -97,8 +98,10 @@ def _plans(round_ids) -> dict[int, RoundPlan]:
 
 def _unit_items(user) -> list[Todo]:
     unit_ids = unit_ids_of(user)
+    # Only the user's own units of each round (a round has 3,000).
+    own = Prefetch("units", queryset=Unit.objects.filter(pk__in=unit_ids).order_by("code"))
     rounds = list(Round.objects.filter(state=RoundState.COLLECTION, units__in=unit_ids)
-                  .distinct().prefetch_related("units"))  # fmt: skip
+                  .distinct().prefetch_related(own))  # fmt: skip
     plans = _plans([r.pk for r in rounds])
     subs = {(s.round_id, s.unit_id): s for s in Submission.objects.filter(
         round__in=rounds, unit_id__in=unit_ids).prefetch_related("rectifications")}  # fmt: skip

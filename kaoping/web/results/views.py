@@ -29,6 +29,7 @@ from kaoping.web.permissions import (
     can_view_unit_result,
     can_write_narratives,
     is_staff_viewer,
+    visible_rounds,
 )
 from kaoping.web.results import charts
 from kaoping.web.results.actions import do_start_scoring_run
@@ -248,25 +249,30 @@ def _history(request, unit, round, run) -> list[tuple[Round, float]]:
     The run chosen on this page (``?run=``) is this round's only: a version number means
     nothing in another round, so staff see the others' latest done run.
     """
-    from kaoping.web.permissions import visible_rounds
-
     staff = is_staff_viewer(request.user)
+    others = list(visible_rounds(request.user).filter(units=unit).order_by("year", "id"))
+    # The run each round shows, in one query for all of them (not one per round and year).
+    runs: dict[int, ScoringRun | None] = {round.pk: run}
+    if staff:
+        done = ScoringRun.objects.filter(round__in=others, status=RunStatus.DONE)
+        for found in done.order_by("round_id", "-version"):
+            runs.setdefault(found.round_id, found)
+    else:
+        # A unit sees a round's current publication (Round.results_visible_to_units: a
+        # round with a publication shows it, even while a reopening revises it).
+        publications = Publication.objects.filter(round__in=others).select_related("run")
+        for publication in publications.order_by("round_id", "-version"):
+            runs.setdefault(publication.round_id, publication.run)
+    chosen = {r.pk: r for r in runs.values() if r is not None}
+    totals = dict(
+        UnitResult.objects.filter(run__in=list(chosen), unit=unit)
+        .order_by("-position")  # the first row of a run wins, as .first() did
+        .values_list("run_id", "total")
+    )
     points = []
-    for other in visible_rounds(request.user).filter(units=unit).order_by("year", "id"):
-        if other.pk == round.pk:
-            other_run = run
-        elif staff:
-            other_run = ScoringRun.latest_done(other)
-        else:
-            publication = Publication.current(other) if other.results_visible_to_units else None
-            other_run = publication.run if publication else None
-        if other_run is None:
-            continue
-        total = (
-            UnitResult.objects.filter(run=other_run, unit=unit)
-            .values_list("total", flat=True)
-            .first()
-        )
+    for other in others:
+        other_run = runs.get(other.pk)
+        total = totals.get(other_run.pk) if other_run is not None else None
         if total is not None:
             points.append((other, total))
     return points

@@ -345,8 +345,15 @@ def unit_page(
     scheme = round.scheme()
     lang = lang_of(request)
     submission = Submission.objects.filter(round=round, unit=unit).first()
+    labels = {f.key: f.label_for(lang) for f in scheme.fields}
+    rectifications = []
+    if submission:
+        submission.round, submission.unit = round, unit  # already read: no query again
+        rectifications = labelled(submission.rectifications.select_related("returned_by"), labels)
     values = submission.values if submission else {}
-    rect = submission.open_rectification() if submission else None
+    # The open one among those just read (open_rectification() would query again).
+    rect = max((r for r in rectifications if r.resolved_at is None), key=lambda r: r.pk,
+               default=None)  # fmt: skip
     can_edit = can_edit_submission(user, round, unit) and (
         submission is None or submission.editable
     )
@@ -357,7 +364,6 @@ def unit_page(
                 "version": submission.version if submission else 0,
             }
         )
-    labels = {f.key: f.label_for(lang) for f in scheme.fields}
     rows = [
         {"key": f.key, "label": f.label_for(lang), "unit": f.unit, "value": values.get(f.key),
          "kind": field_kind(f),  # written as documents write it (kaoping.scoring.display)
@@ -376,7 +382,7 @@ def unit_page(
         "changes": labelled(submission.changes.select_related("changed_by"), labels) if submission else [],
         "checks": submission.checks.select_related("checker") if submission else [],
         "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels) if submission else [],
-        "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels) if submission else [],
+        "rectifications": rectifications,
         "needs_reason": bool(submission and submission.first_submitted_at),
         "default_deadline": plan_of(round).default_rectification_deadline(timezone.localdate()),
         "conflict": conflict, "version": submission.version if submission else 0,
