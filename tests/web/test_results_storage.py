@@ -16,6 +16,9 @@ from kaoping.web.submissions.models import Submission
 
 from .conftest import EXAMPLES
 
+# On PostgreSQL too: bulk insert of a run's numbers and the frozen inputs.
+pytestmark = pytest.mark.postgres
+
 
 def engine(year: int, previous=None):
     scheme = load_scheme("mof-2012")

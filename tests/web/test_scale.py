@@ -21,6 +21,9 @@ from kaoping.web.workflow.actions import do_transition
 
 from .conftest import days, demo_rows, numbers
 
+# On PostgreSQL too: the number of SQL queries of the growing lists.
+pytestmark = pytest.mark.postgres
+
 
 def big_round(world, copies: int, name: str):
     """A scored round of 16 × ``copies`` units (copies of the demo's rows).

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from kaoping.web.disputes import actions as da
 from kaoping.web.units.models import Unit
+
+# On PostgreSQL too: filters and searches (LIKE on Chinese text), ordering, paging.
+pytestmark = pytest.mark.postgres
 
 
 def rows(page: str, table_id: str) -> str:
