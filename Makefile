@@ -27,14 +27,15 @@ demo: setup
 # every core (pytest-xdist, -n auto; a test file stays on one worker, so its module fixtures are
 # built once). Then the tests whose behaviour depends on the database engine (marked
 # `postgres`: locking, concurrency, the log's appends, transactions, constraints, bulk writes,
-# queries) again on a throwaway PostgreSQL server; pages, documents and browser walks behave
-# the same on both engines and run once. Timings: docs/performance.md.
+# queries) again on a throwaway PostgreSQL server, spread test by test (its slowest tests,
+# with real worker processes, share one file and no module fixtures); pages, documents and
+# browser walks behave the same on both engines and run once. Timings: docs/performance.md.
 test: setup
 	$(VENV)/bin/ruff check kaoping tests bench
 	$(VENV)/bin/ruff format --check kaoping tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -n auto --dist loadfile
-	bash scripts/with-postgres.sh $(VENV)/bin/pytest tests/web -m postgres -n auto --dist loadfile -p no:cacheprovider
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest tests/web -m postgres -n auto -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check kaoping tests bench
