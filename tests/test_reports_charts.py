@@ -12,7 +12,7 @@ from matplotlib import font_manager
 from matplotlib import image as mpimg
 
 from kaoping.reports import charts
-from kaoping.scoring import BaseData, evaluate, load_scheme
+from kaoping.scoring import BaseData
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,12 +22,7 @@ def read(path: Path) -> BaseData:
         return BaseData.from_records(list(csv.DictReader(f)), source=path.name)
 
 
-@pytest.fixture(scope="module")
-def rounds():
-    scheme = load_scheme("mof-2012")
-    previous = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2023.csv"))
-    result = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2024.csv"), previous=previous)
-    return result, previous
+# ``rounds``: the demo evaluated once for the whole run (tests/conftest.py).
 
 
 def test_the_cjk_font_is_found_and_covers_the_labels(rounds):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -13,24 +12,13 @@ from kaoping.reports.model import Paragraph, Table
 from kaoping.reports.round_report import build_round_report, without_field_keys
 from kaoping.reports.text import SECTION_TITLES, fmt_score, fmt_z
 from kaoping.reports.unit_report import build_unit_report
-from kaoping.scoring import BaseData, evaluate, load_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = "（系统生成初稿，请评价机构审核修改）"
 SIX = [zh for zh, _ in SECTION_TITLES.values()]
 
 
-def read(path: Path) -> BaseData:
-    with path.open(encoding="utf-8") as f:
-        return BaseData.from_records(list(csv.DictReader(f)), source=path.name)
-
-
-@pytest.fixture(scope="module")
-def rounds():
-    scheme = load_scheme("mof-2012")
-    previous = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2023.csv"))
-    result = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2024.csv"), previous=previous)
-    return result, previous
+# ``rounds``: the demo evaluated once for the whole run (tests/conftest.py).
 
 
 def table(doc, key: str) -> Table:

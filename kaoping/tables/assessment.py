@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.allocation import Recipient
@@ -150,7 +150,7 @@ class _Collector:
         self.problems.append(Problem(code, file=self.filename, row=row, column=column,
                                      value=value, expected=expected, params=params))  # fmt: skip
 
-    def number(self, table: Table, row: int, cells: list[Any], role: str, expected, *,
+    def number(self, table: Table, row: int, cells: list[Any], role: str, expected: tuple[str, str], *,
                required: bool = True) -> float | None:  # fmt: skip
         value = table.cell(cells, role)
         if is_empty(value):
@@ -431,7 +431,9 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
     return targets
 
 
-def _optional_number(out, table, row, cells, role, expected) -> float | None:
+def _optional_number(
+    out: _Collector, table: Table, row: int, cells: list[Any], role: str, expected: tuple[str, str]
+) -> float | None:
     if role not in table.columns:
         return None
     return out.number(table, row, cells, role, expected, required=False)
@@ -591,7 +593,7 @@ def _awards_json(source: str | Path | bytes) -> dict[str, Any] | None:
     if not isinstance(units, list) or not all(isinstance(u, dict) and "code" in u for u in units):
         raise DataError([Problem("assessment.bad_json", file=_name(source),
                                  params={"reason": "units"})])  # fmt: skip
-    return document
+    return cast("dict[str, Any]", document)
 
 
 def _name(source: str | Path | bytes) -> str | None:

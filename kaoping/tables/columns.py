@@ -86,8 +86,8 @@ def parse_numeric_column(
     if plain is not None:  # every cell plain number text or empty (most CSV columns)
         numbers, empty = plain
         values[:] = numbers
-        for position in np.flatnonzero(empty):
-            _fill_empty(parsed, int(position), spec, place, expected)
+        for empty_at in np.flatnonzero(empty).tolist():
+            _fill_empty(parsed, empty_at, spec, place, expected)
         cells_left: Sequence[object] = ()
     else:
         cells_left = cells
@@ -189,9 +189,9 @@ def _check_values(
         rules.append(("data.above_max", values > spec.max))
     with np.errstate(invalid="ignore"):
         for code, failing in rules:
-            for position in np.flatnonzero(failing & checked & ~parsed.bad):
+            for position in np.flatnonzero(failing & checked & ~parsed.bad).tolist():
                 shown = values[position] if isinstance(cells[position], float) else cells[position]
-                parsed.report(int(position), place.problem(code, int(position), shown, expected))
+                parsed.report(position, place.problem(code, position, shown, expected))
 
 
 def parse_text_column(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from typing import cast
 
 from kaoping.tables.bounds import check_csv_text
 from kaoping.tables.errors import fail
@@ -74,6 +75,7 @@ def read_csv_rows(content: bytes, filename: str | None) -> list[list[object]]:
     check_csv_text(text, filename)
     try:
         delimiter = sniff_delimiter(text)
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return cast("list[list[object]]", rows)  # strings, read by the same code as XLSX cells
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit
         fail("data.unreadable", filename, reason=(f"CSV 格式错误：{exc}", f"bad CSV: {exc}"))

@@ -217,7 +217,7 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
     filename, row = layout.sheet.filename, layout.header_row
     first_header: dict[str, str] = {}
     for column in layout.columns:
-        params = {"column": column.header}
+        params: dict[str, object] = {"column": column.header}
         if column.key is None:
             code = "data.unknown_column"
         elif scheme.field(column.key).source == "evaluator":

@@ -272,6 +272,7 @@ def test_a_member_of_a_unit_is_never_assigned_to_score_it(world, beijing):
     assert not ExpertScore.objects.filter(expert=insider, unit=world.dongcheng).exists()
 
 
+@pytest.mark.postgres
 def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(world, beijing):
     _round, group = beijing
     ex.do_save_scores(group, {(world.dongcheng.pk, "B1"): 16, (world.dongcheng.pk, "B2"): 2,
@@ -330,6 +331,7 @@ def test_scoring_is_refused_until_every_expert_item_of_every_unit_is_scored(worl
     assert not ScoringRun.objects.filter(round=round).exists()
 
 
+@pytest.mark.postgres
 def test_the_closed_groups_aggregate_feeds_the_scoring_run(world):
     round = beijing_verified(world)
     overrides = {("expert1", "110101", "B1"): 16, ("expert2", "110101", "B1"): 18,

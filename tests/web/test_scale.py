@@ -24,6 +24,9 @@ from kaoping.web.workflow.actions import do_transition
 from .conftest import days, demo_rows, numbers
 from .test_experts import beijing_verified, policy_group, scored_and_closed
 
+# On PostgreSQL too: the number of SQL queries of the growing lists.
+pytestmark = pytest.mark.postgres
+
 
 def big_round(world, copies: int, name: str):
     """A scored round of 16 × ``copies`` units (copies of the demo's rows).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from kaoping.web.adjustments.actions import do_add_adjustment
@@ -12,6 +13,9 @@ from kaoping.web.units.models import Unit
 from .beijing_year import import_targets
 from .test_experts import beijing_verified, policy_group
 from .test_scale import scored_group
+
+# On PostgreSQL too: filters and searches (LIKE on Chinese text), ordering, paging.
+pytestmark = pytest.mark.postgres
 
 
 def rows(page: str, table_id: str) -> str:

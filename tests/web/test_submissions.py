@@ -168,6 +168,7 @@ def test_the_agency_returns_with_reasons_per_field_and_a_deadline_and_the_unit_s
     assert "与决算报表不符" in page and 'id="rectification"' in page
 
 
+@pytest.mark.postgres
 def test_a_changed_value_after_submission_keeps_the_old_value_who_and_why(world, collecting):
     s = submitted(world, collecting)
     sub.do_return(
@@ -287,6 +288,7 @@ def import_table(client, round, text: str | None = None, **data):
                        {"file": SimpleUploadedFile("统计报表.csv", content.encode("utf-8")), **data})  # fmt: skip
 
 
+@pytest.mark.postgres
 def test_the_office_imports_all_units_and_each_unit_confirms_its_row(world, collecting):
     response = import_table(world.client(world.office), collecting)
     assert response.status_code == 200
@@ -300,6 +302,7 @@ def test_the_office_imports_all_units_and_each_unit_confirms_its_row(world, coll
     )
 
 
+@pytest.mark.postgres
 def test_the_import_reports_each_row_and_skips_only_units_that_have_submitted(world, collecting):
     s = sub.submission_for(collecting, world.dongcheng)
     sub.do_save_draft(s, dongcheng_values(), acting_user=world.dong_user)
@@ -336,6 +339,7 @@ def test_the_office_submits_on_the_units_behalf_only_where_the_round_allows_it(w
     assert entry.data["on_behalf"] is True and len(entry.data["rows"]["submitted_on_behalf"]) == 16
 
 
+@pytest.mark.postgres
 def test_an_import_over_returned_data_keeps_the_old_values_in_the_history(world, collecting):
     s = sub.submission_for(collecting, world.dongcheng)
     values = dongcheng_values()

@@ -84,21 +84,6 @@ class UnitResult(models.Model):
             return None
         return self.total - self.previous_total
 
-    @property
-    def explanation(self) -> dict:
-        """The engine's explanation (``explain(...).to_dict()``), rebuilt on demand."""
-        from kaoping.web.results.frozen import unit_explanation
-
-        return unit_explanation(self.run, self.unit.code).to_dict()
-
-    @property
-    def explanation_text(self) -> dict[str, str]:
-        """The explanation as text, ``{"zh": ..., "en": ...}``, rebuilt on demand."""
-        from kaoping.web.results.frozen import unit_explanation
-
-        ex = unit_explanation(self.run, self.unit.code)
-        return {"zh": ex.render("zh"), "en": ex.render("en")}
-
 
 class Publication(models.Model):
     """Results published to units; a re-published round has several versions."""
