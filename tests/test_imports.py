@@ -35,6 +35,7 @@ KNOWN_CYCLE_EDGES = {
     ("kaoping.cli.main", "kaoping.cli.report"),
     ("kaoping.cli.main", "kaoping.cli.assessment"),
     ("kaoping.cli.main", "kaoping.cli.robustness"),
+    ("kaoping.cli.main", "kaoping.cli.check"),
 }
 
 Graph = dict[str, set[str]]
