@@ -102,16 +102,23 @@ def measure(tree: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(tree), ",".join(UNITS), str(REPEATS)],
-        env=env, capture_output=True, text=True, check=True, cwd=tree,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tree,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         before = Path(tmp) / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), BASE],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), BASE],
+            check=True,
+            capture_output=True,
+        )
         try:
             runs: dict[str, list[dict]] = {"before": [], "now": []}
             start = time.perf_counter()
@@ -120,8 +127,11 @@ def main() -> None:
                 runs["now"].append(measure(ROOT))
             wall = time.perf_counter() - start
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)],
-                           check=False, capture_output=True)  # fmt: skip
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)],
+                check=False,
+                capture_output=True,
+            )
     load = os.getloadavg()[0]
     print(f"base {BASE[:7]} vs this tree, {ROUNDS} alternated runs, {wall:.0f} s, load {load:.1f}")
     print(f"{'what':22} {'before':>14} {'now':>14} {'ratio':>6} {'per page before/now':>22}")

@@ -132,10 +132,15 @@ def import_floors(units, content, office) -> dict[str, float]:
 
     def plain_bulk_create(round):
         Submission.objects.bulk_create(
-            Submission(round=round, unit=by_code[code], values=rows[i], source="floor",
-                       status=SubmissionStatus.PENDING_CONFIRMATION)
+            Submission(
+                round=round,
+                unit=by_code[code],
+                values=rows[i],
+                source="floor",
+                status=SubmissionStatus.PENDING_CONFIRMATION,
+            )
             for i, code in enumerate(data.codes)
-        )  # fmt: skip
+        )
 
     fresh = iter(range(100))
     last = {}
@@ -173,8 +178,13 @@ def timed_row_by_row(units, content, office) -> float:
     by_code = {u.code: u for u in round.units.all()}
     with transaction.atomic():
         for position, code in enumerate(data.codes):
-            Submission(round=round, unit=by_code[code], values=values_of(data, position, scheme),
-                       status=SubmissionStatus.PENDING_CONFIRMATION, source="peer").save()  # fmt: skip
+            Submission(
+                round=round,
+                unit=by_code[code],
+                values=values_of(data, position, scheme),
+                status=SubmissionStatus.PENDING_CONFIRMATION,
+                source="peer",
+            ).save()
     return time.perf_counter() - start
 
 
@@ -267,11 +277,17 @@ def expert_round(units, office, experts):
     from kaoping.web.rounds.actions import do_create_round
     from kaoping.web.workflow.actions import do_transition
 
-    round = do_create_round(name=f"experts {len(units)}", year=2024, units=units,
-                            acting_user=office, scheme_code="beijing-district-comprehensive")  # fmt: skip
+    round = do_create_round(
+        name=f"experts {len(units)}",
+        year=2024,
+        units=units,
+        acting_user=office,
+        scheme_code="beijing-district-comprehensive",
+    )
     do_transition(round, "publish_scheme", acting_user=office)
-    group = ex.do_create_group(round, name="政策落实考核小组", items=["B1", "B2"],
-                               acting_user=office)  # fmt: skip
+    group = ex.do_create_group(
+        round, name="政策落实考核小组", items=["B1", "B2"], acting_user=office
+    )
     ex.do_add_members(group, experts, acting_user=office)
     ex.do_assign(group, experts, units, acting_user=office)
     maxima = {i.code: i.max for i in group_items(group)}
@@ -346,8 +362,10 @@ def main() -> None:
         client = Client()
         client.force_login(office)
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"{'units':>6} {'import s':>9} {'row-by-row s':>13} {'scoring s':>10} {'ranking ms':>11} "
-              f"{'unit cold ms':>13} {'unit page ms':>13}")  # fmt: skip
+        print(
+            f"{'units':>6} {'import s':>9} {'row-by-row s':>13} {'scoring s':>10} {'ranking ms':>11} "
+            f"{'unit cold ms':>13} {'unit page ms':>13}"
+        )
         rounds = {}
         for n in SIZES:
             round, content, units = build_round(n, office, agency, parent)
@@ -361,10 +379,14 @@ def main() -> None:
             cold = cold_page_ms(client, unit_url)
             unit = page_ms(client, unit_url)
             rounds[n] = round
-            print(f"{n:>6} {imported:>9.3f} {peer:>13.3f} {scored:>10.2f} {ranking:>11.1f} "
-                  f"{cold:>13.1f} {unit:>13.1f}")  # fmt: skip
-        print(f"targets at 3,000 units: pages < {PAGE_TARGET_MS} ms, import < {IMPORT_TARGET_S} s, "
-              f"scoring ~{SCORING_TARGET_S} s (in the background with a progress page)")  # fmt: skip
+            print(
+                f"{n:>6} {imported:>9.3f} {peer:>13.3f} {scored:>10.2f} {ranking:>11.1f} "
+                f"{cold:>13.1f} {unit:>13.1f}"
+            )
+        print(
+            f"targets at 3,000 units: pages < {PAGE_TARGET_MS} ms, import < {IMPORT_TARGET_S} s, "
+            f"scoring ~{SCORING_TARGET_S} s (in the background with a progress page)"
+        )
         big = max(SIZES)
         print(f"\nevery page at {big:,} units (median of {REPEATS}, after one warm-up view):")
         print(f"{'page':<34} {'ms':>8} {'queries':>8}")
@@ -383,8 +405,9 @@ def main() -> None:
             Membership.objects.create(user=expert, role=Role.EXPERT)
         start = time.perf_counter()
         experts_round, group = expert_round(big_units, office, experts)
-        print(f"(an expert group scoring {big:,} units set up in "
-              f"{time.perf_counter() - start:.1f} s)")  # fmt: skip
+        print(
+            f"(an expert group scoring {big:,} units set up in {time.perf_counter() - start:.1f} s)"
+        )
         clients = {"office": client}
         for role, user in (("committee", committee), ("expert", experts[0]), ("unit", unit_user)):
             clients[role] = Client()
@@ -405,8 +428,10 @@ def main() -> None:
         if os.environ.get("BENCH_SKIP_REPORTS"):
             return
         seconds, pdfs = report_job_s(rounds[16], office)
-        print(f"report job, 16 units (PDF + Word each, round report, zip): {seconds:.1f} s, "
-              f"{pdfs} unit PDFs in the zip")  # fmt: skip
+        print(
+            f"report job, 16 units (PDF + Word each, round report, zip): {seconds:.1f} s, "
+            f"{pdfs} unit PDFs in the zip"
+        )
 
 
 if __name__ == "__main__":

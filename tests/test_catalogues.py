@@ -32,8 +32,10 @@ def test_there_is_one_catalogue_per_language_for_the_whole_project():
 def test_every_message_is_translated(po: Path):
     done = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     stats = done.stderr
     assert re.search(r"\d+ translated messages?\.", stats), stats
     assert "fuzzy" not in stats and "untranslated" not in stats, f"{po}: {stats}"

@@ -25,9 +25,24 @@ def test_unit_report_docx_with_narratives(tmp_path):
         "# 110101\n## 存在的问题及成因\n职业介绍补贴使用效益偏低。\n", encoding="utf-8"
     )
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", DATA, "--previous", PREVIOUS, "--unit", "110101",
-                                 "--narratives", str(narratives), "--no-charts", "-o", str(out),
-                                 "--date", "2025年3月1日"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--previous",
+            PREVIOUS,
+            "--unit",
+            "110101",
+            "--narratives",
+            str(narratives),
+            "--no-charts",
+            "-o",
+            str(out),
+            "--date",
+            "2025年3月1日",
+        ],
+    )
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.iterdir())
     assert files == ["110101-东城区-绩效评价报告.docx"]
@@ -39,11 +54,34 @@ def test_unit_report_docx_with_narratives(tmp_path):
 
 def test_round_report_pdf_and_xlsx_with_awards(tmp_path):
     awards = tmp_path / "awards.json"
-    awards.write_text(json.dumps({"awards": [{"unit_code": "110105", "tier": "一等奖", "reason": "第一"}],
-                                  "criticism": []}, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    awards.write_text(
+        json.dumps(
+            {
+                "awards": [{"unit_code": "110105", "tier": "一等奖", "reason": "第一"}],
+                "criticism": [],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", DATA, "--round", "-f", "pdf", "-f", "xlsx",
-                                 "--awards", str(awards), "--no-charts", "-o", str(out)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--round",
+            "-f",
+            "pdf",
+            "-f",
+            "xlsx",
+            "--awards",
+            str(awards),
+            "--no-charts",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "综合绩效评价报告.pdf",
@@ -55,16 +93,30 @@ def test_round_report_pdf_and_xlsx_with_awards(tmp_path):
 
 def test_bad_input_exits_2_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", DATA, "--unit", "110101", "--unit", "999", "-o",
-                                 str(out), "--no-charts"])  # fmt: skip
+    result = runner.invoke(
+        app, ["report", DATA, "--unit", "110101", "--unit", "999", "-o", str(out), "--no-charts"]
+    )
     assert result.exit_code == 2
     assert "找不到单位“999”" in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or list(out.iterdir()) == []
     bad = tmp_path / "n.toml"
     bad.write_text('[110101]\n"结论" = "x"\n', encoding="utf-8")
-    result = runner.invoke(app, ["report", DATA, "--unit", "110101", "--narratives", str(bad),
-                                 "-o", str(out), "--lang", "en"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--unit",
+            "110101",
+            "--narratives",
+            str(bad),
+            "-o",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 2
     assert "unknown report part “结论”" in result.output
     assert not out.exists() or list(out.iterdir()) == []
@@ -76,17 +128,44 @@ def test_certificates_command(tmp_path):
         "unit_code,tier,reason\n110105,一等奖,第一\n110114,二等奖,第二\n", encoding="utf-8"
     )
     out = tmp_path / "cert.pdf"
-    result = runner.invoke(app, ["certificates", str(awards), "--data", DATA, "--year", "2024",
-                                 "--issuer", "北京市就业工作领导小组", "--date", "2025年3月1日",
-                                 "-o", str(out)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(awards),
+            "--data",
+            DATA,
+            "--year",
+            "2024",
+            "--issuer",
+            "北京市就业工作领导小组",
+            "--date",
+            "2025年3月1日",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     reader = PdfReader(str(out))
     assert len(reader.pages) == 2
     assert "朝阳区" in reader.pages[0].extract_text()
     missing = tmp_path / "bad.csv"
     missing.write_text("unit_code,tier\n110105,\n", encoding="utf-8")
-    result = runner.invoke(app, ["certificates", str(missing), "--year", "2024", "--issuer", "某",
-                                 "--date", "2025年3月1日", "-o", str(tmp_path / "x.pdf")])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(missing),
+            "--year",
+            "2024",
+            "--issuer",
+            "某",
+            "--date",
+            "2025年3月1日",
+            "-o",
+            str(tmp_path / "x.pdf"),
+        ],
+    )
     assert result.exit_code == 2
     assert "第 2 行" in result.output and "缺少“tier”" in result.output
     assert not (tmp_path / "x.pdf").exists()
@@ -119,10 +198,25 @@ def test_certificates_read_the_awards_output_as_it_is(tmp_path):
     texts = {}
     for fmt, path in outputs.items():
         out = tmp_path / f"cert-{fmt}.pdf"
-        result = runner.invoke(app, ["certificates", str(path), "--year", "2024", "--issuer",
-                                     "北京市就业工作领导小组", "--date", "2025年3月1日",
-                                     "-s", "beijing-district-comprehensive",
-                                     "--number-prefix", "京就奖", "-o", str(out)])  # fmt: skip
+        result = runner.invoke(
+            app,
+            [
+                "certificates",
+                str(path),
+                "--year",
+                "2024",
+                "--issuer",
+                "北京市就业工作领导小组",
+                "--date",
+                "2025年3月1日",
+                "-s",
+                "beijing-district-comprehensive",
+                "--number-prefix",
+                "京就奖",
+                "-o",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         texts[fmt] = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(out)).pages]
     assert texts["json"] == texts["csv"] == texts["xlsx"]
@@ -130,17 +224,39 @@ def test_certificates_read_the_awards_output_as_it_is(tmp_path):
     assert "荣获2024年度北京市区县就业工作综合考核一等奖" in first
     assert "证书编号：京就奖2024-001" in first
     plain = tmp_path / "plain.pdf"
-    result = runner.invoke(app, ["certificates", str(outputs["json"]), "--year", "2024",
-                                 "--issuer", "某", "--date", "2025年3月1日", "--text-only",
-                                 "-o", str(plain)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(outputs["json"]),
+            "--year",
+            "2024",
+            "--issuer",
+            "某",
+            "--date",
+            "2025年3月1日",
+            "--text-only",
+            "-o",
+            str(plain),
+        ],
+    )
     assert result.exit_code == 0
     assert "荣誉证书" not in re.sub(r"\s+", "", PdfReader(str(plain)).pages[0].extract_text())
 
 
 BEIJING = ROOT / "examples/beijing"
-BEIJING_INPUTS = ["-s", "beijing-district-comprehensive", "-e", str(BEIJING / "experts-2024.xlsx"),
-                  "-r", str(BEIJING / "recusals.csv"), "-a", str(BEIJING / "adjustments-2024.csv"),
-                  "-t", str(BEIJING / "targets-2024.csv")]  # fmt: skip
+BEIJING_INPUTS = [
+    "-s",
+    "beijing-district-comprehensive",
+    "-e",
+    str(BEIJING / "experts-2024.xlsx"),
+    "-r",
+    str(BEIJING / "recusals.csv"),
+    "-a",
+    str(BEIJING / "adjustments-2024.csv"),
+    "-t",
+    str(BEIJING / "targets-2024.csv"),
+]
 
 
 def test_round_report_has_the_award_decision_and_the_reward_fund(tmp_path):
@@ -149,18 +265,36 @@ def test_round_report_has_the_award_decision_and_the_reward_fund(tmp_path):
     from kaoping.tables.inputs import read_assessment  # the same inputs, through the API
 
     out = tmp_path / "out"
-    args = ["report", str(BEIJING / "district-2024.csv"), *BEIJING_INPUTS, "--round", "-f", "pdf",
-            "--fund", "1000000", "--no-charts", "--no-robustness", "-o", str(out)]  # fmt: skip
+    args = [
+        "report",
+        str(BEIJING / "district-2024.csv"),
+        *BEIJING_INPUTS,
+        "--round",
+        "-f",
+        "pdf",
+        "--fund",
+        "1000000",
+        "--no-charts",
+        "--no-robustness",
+        "-o",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     text = re.sub(
         r"\s+", "", "".join(p.extract_text() for p in PdfReader(out / "综合绩效评价报告.pdf").pages)
     )
-    assessed = assess(read_assessment(
-        str(BEIJING / "district-2024.csv"), scheme="beijing-district-comprehensive",
-        experts=str(BEIJING / "experts-2024.xlsx"), recusals=str(BEIJING / "recusals.csv"),
-        adjustments=str(BEIJING / "adjustments-2024.csv"), targets=str(BEIJING / "targets-2024.csv"),
-        fund=RewardFund("1000000")))  # fmt: skip
+    assessed = assess(
+        read_assessment(
+            str(BEIJING / "district-2024.csv"),
+            scheme="beijing-district-comprehensive",
+            experts=str(BEIJING / "experts-2024.xlsx"),
+            recusals=str(BEIJING / "recusals.csv"),
+            adjustments=str(BEIJING / "adjustments-2024.csv"),
+            targets=str(BEIJING / "targets-2024.csv"),
+            fund=RewardFund("1000000"),
+        )
+    )
     winners = [u for u in assessed.units() if u.tier]
     blamed = [u for u in assessed.units() if u.criticised]
     assert winners and blamed
@@ -179,10 +313,26 @@ def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "out"
-    args = ["report", str(BEIJING / "district-2024.csv"), *BEIJING_INPUTS, "-p",
-            str(BEIJING / "district-2023.csv"), "--previous-experts", str(BEIJING / "experts-2023.xlsx"),
-            "--round", "-u", "110108", "-f", "pdf", "-f", "xlsx", "--no-charts", "--no-robustness",
-            "-o", str(out)]  # fmt: skip
+    args = [
+        "report",
+        str(BEIJING / "district-2024.csv"),
+        *BEIJING_INPUTS,
+        "-p",
+        str(BEIJING / "district-2023.csv"),
+        "--previous-experts",
+        str(BEIJING / "experts-2023.xlsx"),
+        "--round",
+        "-u",
+        "110108",
+        "-f",
+        "pdf",
+        "-f",
+        "xlsx",
+        "--no-charts",
+        "--no-robustness",
+        "-o",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "综合绩效评价报告.xlsx")
@@ -197,14 +347,31 @@ def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
     # A1's value is the people placed (display = "people"): an integer count, no decimals
     with open(BEIJING / "district-2024.csv", encoding="utf-8-sig") as f:
         placed = {r["unit_code"]: float(r["new_jobs"]) for r in csv.DictReader(f)}
-    unit_text = re.sub(r"\s+", "", "".join(
-        p.extract_text() for p in PdfReader(next(out.glob("110108-*.pdf"))).pages))  # fmt: skip
+    unit_text = re.sub(
+        r"\s+",
+        "",
+        "".join(p.extract_text() for p in PdfReader(next(out.glob("110108-*.pdf"))).pages),
+    )
     assert f"新增就业目标完成率{placed['110108']:,.0f}" in unit_text
     assert f"{placed['110108']:,.2f}" not in unit_text
     # the notice's scheme keeps its z-scores (the rule is the scheme's, not a blanket removal)
     out2 = tmp_path / "mof"
-    result = runner.invoke(app, ["report", DATA, "--previous", PREVIOUS, "--round", "-f", "xlsx",
-                                 "--no-charts", "--no-robustness", "-o", str(out2)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--previous",
+            PREVIOUS,
+            "--round",
+            "-f",
+            "xlsx",
+            "--no-charts",
+            "--no-robustness",
+            "-o",
+            str(out2),
+        ],
+    )
     assert result.exit_code == 0, result.output
     book = load_workbook(out2 / "综合绩效评价报告.xlsx")
     assert "标准得分" in book.sheetnames
@@ -213,8 +380,17 @@ def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
 
 def test_award_probabilities_leave_out_criticised_units_and_say_what_they_mean(tmp_path):
     out = tmp_path / "out"
-    args = ["report", str(BEIJING / "district-2024.csv"), *BEIJING_INPUTS, "--round", "-f", "pdf",
-            "--no-charts", "-o", str(out)]  # fmt: skip
+    args = [
+        "report",
+        str(BEIJING / "district-2024.csv"),
+        *BEIJING_INPUTS,
+        "--round",
+        "-f",
+        "pdf",
+        "--no-charts",
+        "-o",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     text = re.sub(

@@ -104,8 +104,9 @@ def test_round_report_lists_ranking_method_and_every_assumption(rounds):
     result, previous = rounds
     awards = [{"unit_code": "110105", "tier": "一等奖", "reason": "综合得分第一"}]
     criticism = [{"unit_code": "110119", "tier": "通报批评", "reason": "综合得分末位"}]
-    doc = build_round_report(result, previous=previous, awards=awards, criticism=criticism,
-                             charts=False)  # fmt: skip
+    doc = build_round_report(
+        result, previous=previous, awards=awards, criticism=criticism, charts=False
+    )
     assert [s.title.split("、")[1] for s in doc.sections] == SIX
     text = doc.plain_text()
     for assumption in result.scheme.assumptions:  # in Chinese words: no field keys
@@ -144,8 +145,11 @@ def test_round_report_subsections_are_numbered_without_gaps(rounds):
     awards = [{"unit_code": "110105", "tier": "一等奖", "reason": "综合得分第一"}]
     doc = build_round_report(result, previous=previous, awards=awards, charts=False)
     for section in doc.sections:
-        numbers = [sub.title[: sub.title.index("）") + 1] for sub in section.subsections
-                   if sub.title.startswith("（")]  # fmt: skip
+        numbers = [
+            sub.title[: sub.title.index("）") + 1]
+            for sub in section.subsections
+            if sub.title.startswith("（")
+        ]
         assert numbers == [f"（{n}）" for n in "一二三四五六七八九十"[: len(numbers)]], numbers
     achievement = next(s for s in doc.sections if s.key == "achievement")
     assert any(sub.title == "（五）奖励和通报批评" for sub in achievement.subsections)

@@ -353,5 +353,7 @@ def _units(cells: _Cells) -> list[UnitRef]:
     else:  # one conversion for the column, not a numpy scalar test per unit
         values = year_column.values
         years = [int(y) if np.isfinite(y) else None for y in values.tolist()]
-    return [UnitRef(code=code, name=name, year=year)
-            for code, name, year in zip(cells.codes, cells.names, years, strict=True)]  # fmt: skip
+    return [
+        UnitRef(code=code, name=name, year=year)
+        for code, name, year in zip(cells.codes, cells.names, years, strict=True)
+    ]

@@ -43,8 +43,14 @@ def collecting(world):
 def test_targets_set_by_the_office_and_progress_reported_by_the_unit(world):
     round = collecting(world)
     url = reverse("api:round_targets", args=[round.pk])
-    target = {"unit": "110101", "key": "new_jobs", "name": "城镇新增就业", "value": 20000,
-              "weight": 1, "direction": "higher"}  # fmt: skip
+    target = {
+        "unit": "110101",
+        "key": "new_jobs",
+        "name": "城镇新增就业",
+        "value": 20000,
+        "weight": 1,
+        "direction": "higher",
+    }
     assert post(url, target, world.dong_user).status_code == 403  # a unit sets no targets
     assert world.client(world.office).post(url, target).status_code == 403  # session: no writes
     created = post(url, target, world.office)
@@ -54,8 +60,11 @@ def test_targets_set_by_the_office_and_progress_reported_by_the_unit(world):
         saved.value == 20000 and AuditEntry.objects.filter(action__startswith="letters.").exists()
     )
     # Every problem at once, in Chinese, nothing saved.
-    bad = post(url, {"unit": "999999", "key": "新 增", "value": -1, "weight": 1,
-                     "direction": "sideways"}, world.office).json()  # fmt: skip
+    bad = post(
+        url,
+        {"unit": "999999", "key": "新 增", "value": -1, "weight": 1, "direction": "sideways"},
+        world.office,
+    ).json()
     assert set(bad["errors"]) == {"unit", "key", "value", "direction"}
     assert Target.objects.filter(round=round).count() == 1
     assert post(url, None, world.office, raw="{not json").status_code == 400
@@ -98,8 +107,14 @@ def test_the_award_decision_reaches_units_only_once_published_with_the_pages_num
     world, year, leader
 ):
     decision = do_propose_awards(year, acting_user=world.office)
-    do_nominate(decision, kind="individual", person="张某某", title="就业工作先进个人",
-                reason="全年推荐就业 1,200 人", acting_user=world.office)  # fmt: skip
+    do_nominate(
+        decision,
+        kind="individual",
+        person="张某某",
+        title="就业工作先进个人",
+        reason="全年推荐就业 1,200 人",
+        acting_user=world.office,
+    )
     do_decision_transition(decision, "review", acting_user=world.committee)
     do_set_reward_fund(decision, "1000000.50", acting_user=leader)
     url = reverse("api:round_awards", args=[year.pk])
@@ -118,8 +133,12 @@ def test_the_award_decision_reaches_units_only_once_published_with_the_pages_num
     published = Client().get(url, **bearer(world.dong_user)).json()["decision"]
     assert published["state"] == "published"
     assert [s["action"] for s in published["steps"]] == [
-        "propose", "review", "fund", "approve", "publish"
-    ]  # fmt: skip
+        "propose",
+        "review",
+        "fund",
+        "approve",
+        "publish",
+    ]
     assert Client().get(url, **bearer(world.dong_user)).json()["superseded"] == []
     # The year's honours register, as its page: every award line and the nomination.
     register = (

@@ -44,8 +44,14 @@ leader, year = test_beijing_year.leader, test_beijing_year.year
 
 def published_awards(world, round, leader, total="1000000"):
     decision = do_propose_awards(round, acting_user=world.office)
-    do_nominate(decision, kind="individual", person="张某某", title="就业工作先进个人",
-                reason="全年推荐就业 1,200 人", acting_user=world.office)  # fmt: skip
+    do_nominate(
+        decision,
+        kind="individual",
+        person="张某某",
+        title="就业工作先进个人",
+        reason="全年推荐就业 1,200 人",
+        acting_user=world.office,
+    )
     do_decision_transition(decision, "review", acting_user=world.committee)
     do_set_reward_fund(decision, total, acting_user=leader)
     do_decision_transition(decision, "approve", acting_user=leader)
@@ -60,13 +66,19 @@ def rereviewed(world, round):
     results: they take effect as publication v2."""
     values = Submission.objects.get(round=round, unit=world.dongcheng).values
     field = next(k for k, v in values.items() if v)
-    dispute = da.do_file_dispute(round, world.dongcheng, reasons="统计口径有误",
-                                 acting_user=world.dong_user)  # fmt: skip
+    dispute = da.do_file_dispute(
+        round, world.dongcheng, reasons="统计口径有误", acting_user=world.dong_user
+    )
     da.do_accept_dispute(dispute, reason="理由充分，予以受理", acting_user=world.office)
     panel_expert = make_user("expert9", Role.EXPERT)
     da.do_form_panel(dispute, name="复验小组", members=[panel_expert], acting_user=world.office)
-    da.do_record_opinion(dispute, field=field, value=values[field] * 3, comment="核对原始台账",
-                         acting_user=panel_expert)  # fmt: skip
+    da.do_record_opinion(
+        dispute,
+        field=field,
+        value=values[field] * 3,
+        comment="核对原始台账",
+        acting_user=panel_expert,
+    )
     da.do_decide(
         dispute, decision="amended", reasoning="复验核实，予以更正", acting_user=world.office
     )
@@ -142,20 +154,23 @@ def test_a_fund_with_jiao_and_fen_is_shared_to_the_fen_and_sums_exactly(world, y
     decision = do_propose_awards(year, acting_user=world.office)
     do_decision_transition(decision, "review", acting_user=world.committee)
     client = world.client(leader)
-    page = client.post(reverse("awards:fund", args=[year.pk]), {"total": "1000000.01"},
-                       follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("awards:fund", args=[year.pk]), {"total": "1000000.01"}, follow=True
+    ).content.decode()
     shares = list(decision.allocations.all())
     assert shares and sum(a.amount for a in shares) == Decimal("1000000.01")
     assert any(a.amount != a.amount.to_integral_value() for a in shares)
     assert "1000000.01" in page
-    sheet = openpyxl.load_workbook(io.BytesIO(
-        client.get(reverse("awards:allocation_xlsx", args=[year.pk])).content)).active  # fmt: skip
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("awards:allocation_xlsx", args=[year.pk])).content)
+    ).active
     amounts = [Decimal(str(row[4])) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sum(amounts[:-1]) == amounts[-1] == Decimal("1000000.01")
     # More than two decimals, zero or text: refused with the reason, nothing changed.
     for bad in ("1000.001", "0", "一百万"):
-        page = client.post(reverse("awards:fund", args=[year.pk]), {"total": bad},
-                           follow=True).content.decode()  # fmt: skip
+        page = client.post(
+            reverse("awards:fund", args=[year.pk]), {"total": bad}, follow=True
+        ).content.decode()
         assert 'class="error"' in page or "error" in page
     assert sum(a.amount for a in decision.allocations.all()) == Decimal("1000000.01")
     with pytest.raises(ActionError):

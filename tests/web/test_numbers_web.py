@@ -33,9 +33,11 @@ def table(page: str, table_id: str) -> str:
 
 def test_unit_result_page_writes_values_as_the_documents_do(world):
     round = world.scored()
-    page = world.client(world.office).get(
-        reverse("results:unit", args=[round.pk, world.dongcheng.pk])
-    ).content.decode()  # fmt: skip
+    page = (
+        world.client(world.office)
+        .get(reverse("results:unit", args=[round.pk, world.dongcheng.pk]))
+        .content.decode()
+    )
     result = engine()
     u = result.index("110101")
     j = [i.code for i in result.scheme.indicators].index("A1")
@@ -60,8 +62,9 @@ def test_ranking_and_scheme_pages(world):
     round = world.scored()
     client = world.client(world.office)
     result = engine()
-    ranking = table(client.get(reverse("results:ranking", args=[round.pk])).content.decode(),
-                    "ranking")  # fmt: skip
+    ranking = table(
+        client.get(reverse("results:ranking", args=[round.pk])).content.decode(), "ranking"
+    )
     for u in result.order():
         assert fmt_score(result.totals[u]) in ranking
     scheme = client.get(reverse("rounds:scheme", args=[round.pk])).content.decode()
@@ -72,9 +75,11 @@ def test_ranking_and_scheme_pages(world):
 def test_base_data_page_amounts_with_separators(world):
     round = world.collecting()
     world.submit_all(round)
-    page = world.client(world.office).get(
-        reverse("submissions:unit", args=[round.pk, world.dongcheng.pk])
-    ).content.decode()  # fmt: skip
+    page = (
+        world.client(world.office)
+        .get(reverse("submissions:unit", args=[round.pk, world.dongcheng.pk]))
+        .content.decode()
+    )
     row = {r["unit_code"]: r for r in demo_rows(2024)}["110101"]
     raised = float(row["local_raised"])
     assert fmt_amount(raised, "") in page  # 12,277.80 beside the unit 万元
@@ -89,8 +94,9 @@ def test_letters_pages_write_people_and_rates(world):
     import_targets(world, round)
     target = Target.objects.get(round=round, unit=world.dongcheng, key="new_jobs")
     client = world.client(world.office)
-    targets = table(client.get(reverse("letters:targets", args=[round.pk])).content.decode(),
-                    "targets")  # fmt: skip
+    targets = table(
+        client.get(reverse("letters:targets", args=[round.pk])).content.decode(), "targets"
+    )
     assert f"{target.value:,.0f}" in targets  # 22,500 people, no decimals
     assert "3.50%" in targets  # the unemployment-rate target, a rate
     assert "4,500 / 6,750 / 5,625 / 5,625" in targets

@@ -18,7 +18,7 @@ from .test_beijing_year import leader, year  # noqa: F401  (fixtures)
 def round_report_text(world, round) -> str:
     response = world.client(world.office).get(
         reverse("results:round_report", args=[round.pk, "pdf"])
-    )  # fmt: skip
+    )
     content = b"".join(response.streaming_content) if response.streaming else response.content
     pages = pypdf.PdfReader(io.BytesIO(content)).pages
     return re.sub(r"\s+", "", "".join(p.extract_text() for p in pages))
@@ -38,8 +38,10 @@ def test_round_report_shows_the_approved_decision_and_the_fund(world, year, lead
     assert tiers
     for line in tiers:  # tier, code, name, total, rank, coefficient, share of the fund
         amount = f"{float(allocations[line.unit_id].amount):,.2f}"
-        assert (f"{line.title}{line.unit.code}{line.unit.name}{line.total:.2f}{line.rank}"
-                f"{line.coefficient:.2f}{amount}") in text, line.unit.name  # fmt: skip
+        assert (
+            f"{line.title}{line.unit.code}{line.unit.name}{line.total:.2f}{line.rank}"
+            f"{line.coefficient:.2f}{amount}"
+        ) in text, line.unit.name
     blamed = decision.lines.filter(kind=LineKind.CRITICISM).select_related("unit")
     assert blamed
     for line in blamed:

@@ -22,8 +22,12 @@ from kaoping.web.results.models import ReportSigning, ScoringRun
 
 from .test_reports_web import AWARDS
 
-SIGNED = {"issuer": "北京某某绩效评价事务所", "client": "北京市人力资源和社会保障局",
-          "number": "京绩评〔2025〕7号", "date": "2025-03-01"}  # fmt: skip
+SIGNED = {
+    "issuer": "北京某某绩效评价事务所",
+    "client": "北京市人力资源和社会保障局",
+    "number": "京绩评〔2025〕7号",
+    "date": "2025-03-01",
+}
 
 
 def sign(client, round, data=SIGNED):
@@ -44,7 +48,11 @@ def test_the_office_signs_on_the_results_page_and_the_log_records_it(world):
     assert response.status_code == 302
     signing = ReportSigning.objects.get(round=round)
     assert (signing.issuer, signing.client, signing.number, signing.date) == (
-        SIGNED["issuer"], SIGNED["client"], SIGNED["number"], datetime.date(2025, 3, 1))  # fmt: skip
+        SIGNED["issuer"],
+        SIGNED["client"],
+        SIGNED["number"],
+        datetime.date(2025, 3, 1),
+    )
     entry = AuditEntry.objects.filter(action="reports.signing").get()
     assert entry.actor == world.office and entry.data["issuer"]["new"] == SIGNED["issuer"]
     sign(client, round)  # the same values again: nothing changes, nothing logged
@@ -65,8 +73,9 @@ def test_only_the_office_signs_and_bad_input_is_refused_in_chinese(world):
 def test_web_round_report_carries_the_signing(world):
     round = world.scored()
     sign(world.client(world.office), round)
-    response = world.client(world.office).get(reverse("results:round_report",
-                                                      args=[round.pk, "pdf"]))  # fmt: skip
+    response = world.client(world.office).get(
+        reverse("results:round_report", args=[round.pk, "pdf"])
+    )
     text = pdf_text(
         b"".join(response.streaming_content) if response.streaming else response.content
     )

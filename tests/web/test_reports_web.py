@@ -187,8 +187,13 @@ def test_the_background_job_zips_the_reports_of_the_chosen_units(world):
     job = ReportJob.objects.get(round=round)
     assert response.status_code == 302 and response["Location"].endswith(f"/reports/{job.pk}/")
     progress = agency.get(reverse("results:report_job", args=[round.pk, job.pk]) + "?format=json")
-    assert progress.json() == {"status": "done", "progress": 100, "done_units": 3,
-                               "total_units": 3, "message": ""}  # fmt: skip
+    assert progress.json() == {
+        "status": "done",
+        "progress": 100,
+        "done_units": 3,
+        "total_units": 3,
+        "message": "",
+    }
     download = world.client(world.office).get(
         reverse("results:report_job_download", args=[round.pk, job.pk])
     )
@@ -241,13 +246,22 @@ def test_certificates_are_generated_when_the_scheme_awards(world, units):
     from kaoping.web.results.report_actions import do_set_report_signing, do_start_report_job
 
     # no certificate without an issuer and a date: the office signs on the results page
-    do_set_report_signing(round, issuer="北京市就业工作领导小组", client="", number="",
-                          date=datetime.date(2025, 3, 1), acting_user=world.office)  # fmt: skip
+    do_set_report_signing(
+        round,
+        issuer="北京市就业工作领导小组",
+        client="",
+        number="",
+        date=datetime.date(2025, 3, 1),
+        acting_user=world.office,
+    )
 
     job = do_start_report_job(
-        round, ScoringRun.latest_done(round), acting_user=world.office, unit_codes=units,
+        round,
+        ScoringRun.latest_done(round),
+        acting_user=world.office,
+        unit_codes=units,
         with_docx=False,
-    )  # fmt: skip
+    )
     job.refresh_from_db()
     assert job.status == RunStatus.DONE, job.message
     archive = zipfile.ZipFile(job.archive.path)

@@ -38,8 +38,11 @@ def big_round(world, copies: int, name: str):
     units, values = [], {}
     for k in range(copies):
         for r in rows:
-            unit = Unit.objects.create(code=f"{name}{k:03d}{r['unit_code']}",
-                                       name=f"{r['unit_name']}{k}", parent=world.beijing)  # fmt: skip
+            unit = Unit.objects.create(
+                code=f"{name}{k:03d}{r['unit_code']}",
+                name=f"{r['unit_name']}{k}",
+                parent=world.beijing,
+            )
             units.append(unit)
             values[unit.pk] = numbers(r)
     round = do_create_round(name=name, year=2024, units=units, acting_user=world.office)
@@ -109,16 +112,22 @@ def scored_group(world, round, group, units):
     experts = (world.expert1, world.expert2)
     ex.do_assign(group, experts, units, acting_user=world.office)
     share = {"expert1": 0.8, "expert2": 0.9}
-    scores = {e.username: {(u, i): share[e.username] * maxima[i] for u in units for i in group.items}
-              for e in experts}  # fmt: skip
+    scores = {
+        e.username: {(u, i): share[e.username] * maxima[i] for u in units for i in group.items}
+        for e in experts
+    }
     return scored_and_closed(world, round, group, scores)
 
 
 def expert_pages(round, group) -> dict:
     url = reverse("experts:group", args=[group.pk])
-    return {"groups": reverse("experts:groups", args=[round.pk]),
-            "groups search": reverse("experts:groups", args=[round.pk]) + "?q=expert",
-            "group": url, "group search": url + "?q=区", "group page 2": url + "?page=2&apage=2"}  # fmt: skip
+    return {
+        "groups": reverse("experts:groups", args=[round.pk]),
+        "groups search": reverse("experts:groups", args=[round.pk]) + "?q=expert",
+        "group": url,
+        "group search": url + "?q=区",
+        "group page 2": url + "?page=2&apage=2",
+    }
 
 
 @pytest.mark.django_db
@@ -131,8 +140,9 @@ def test_the_expert_pages_make_as_many_queries_for_16_scored_units_as_for_2(worl
     mine = {"mine": reverse("experts:mine"), "mine search": reverse("experts:mine") + "?q=区"}
     small = query_counts(office, expert_pages(round, small_group)) | query_counts(expert, mine)
     panel = next(p for p in expert_rules(round.scheme()).panels if not set(p.items) & {"B1", "B2"})
-    big_group = ex.do_create_group(round, name=panel.name, items=list(panel.items),
-                                   acting_user=world.office)  # fmt: skip
+    big_group = ex.do_create_group(
+        round, name=panel.name, items=list(panel.items), acting_user=world.office
+    )
     ex.do_add_members(big_group, [world.expert1, world.expert2], acting_user=world.office)
     big_group = scored_group(world, round, big_group, world.districts)
     large = query_counts(office, expert_pages(round, big_group)) | query_counts(expert, mine)

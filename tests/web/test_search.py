@@ -106,8 +106,14 @@ def test_targets_and_bonus_points_search(world):
     found = rows(client.get(url + "?q=东城").content.decode(), "targets")
     assert "东城区" in found and "西城区" not in found
     for unit, reason in ((world.dongcheng, "重大活动保障"), (world.xicheng, "临时招聘")):
-        do_add_adjustment(round, unit, points=2, reason=reason, reference="京就领办〔2024〕5号",
-                          acting_user=world.office)  # fmt: skip
+        do_add_adjustment(
+            round,
+            unit,
+            points=2,
+            reason=reason,
+            reference="京就领办〔2024〕5号",
+            acting_user=world.office,
+        )
     url = reverse("adjustments:list", args=[round.pk])
     found = rows(client.get(url + "?q=招聘").content.decode(), "adjustments")
     assert "西城区" in found and "东城区" not in found

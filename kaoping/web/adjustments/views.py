@@ -30,24 +30,42 @@ def _may_enter(user, round) -> bool:
 def adjustment_list(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
-    rows = (Adjustment.objects.filter(round=round).select_related("unit", "entered_by")
-            .order_by("unit__code", "id"))  # fmt: skip
+    rows = (
+        Adjustment.objects.filter(round=round)
+        .select_related("unit", "entered_by")
+        .order_by("unit__code", "id")
+    )
     search = ListForm(request.GET)
     if text := search.chosen().get("q"):
-        rows = rows.filter(Q(unit__code__icontains=text) | Q(unit__name__icontains=text)
-                           | Q(reason__icontains=text) | Q(reference__icontains=text))  # fmt: skip
+        rows = rows.filter(
+            Q(unit__code__icontains=text)
+            | Q(unit__name__icontains=text)
+            | Q(reason__icontains=text)
+            | Q(reference__icontains=text)
+        )
     if wants_xlsx(request):
-        return xlsx_response("加减分.xlsx", ["单位编码", "单位名称", "分值", "事由", "依据文件", "录入人"],
-                             ((a.unit.code, a.unit.name, a.points, a.reason, a.reference,
-                               a.entered_by.username) for a in rows))  # fmt: skip
+        return xlsx_response(
+            "加减分.xlsx",
+            ["单位编码", "单位名称", "分值", "事由", "依据文件", "录入人"],
+            (
+                (a.unit.code, a.unit.name, a.points, a.reason, a.reference, a.entered_by.username)
+                for a in rows
+            ),
+        )
     form = AdjustmentForm(round, request.POST or None)
     if request.method == "POST":
         require(_may_enter(request.user, round))
         if form.is_valid():
             d = form.cleaned_data
             try:
-                do_add_adjustment(round, d["unit"], points=d["points"], reason=d["reason"],
-                                  reference=d["reference"], acting_user=request.user)  # fmt: skip
+                do_add_adjustment(
+                    round,
+                    d["unit"],
+                    points=d["points"],
+                    reason=d["reason"],
+                    reference=d["reference"],
+                    acting_user=request.user,
+                )
             except ActionError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -57,11 +75,19 @@ def adjustment_list(request, round_id: int):
         rules = adjustment_rules(round.scheme())
     except KaopingError:
         rules = None
-    return render(request, "adjustments/list.html", {
-        "round": round, "rows": page_of(request, rows), "form": form, "rules": rules,
-        "may_enter": _may_enter(request.user, round), "search": search,
-        "query": query_without_page(request),
-    })  # fmt: skip
+    return render(
+        request,
+        "adjustments/list.html",
+        {
+            "round": round,
+            "rows": page_of(request, rows),
+            "form": form,
+            "rules": rules,
+            "may_enter": _may_enter(request.user, round),
+            "search": search,
+            "query": query_without_page(request),
+        },
+    )
 
 
 @login_required

@@ -101,8 +101,11 @@ def _payload(request) -> dict:
 def _valid(form) -> dict:
     """The form's cleaned data, or every problem at once (field: messages)."""
     if not form.is_valid():
-        raise Refused(400, _("Please correct the errors below."),
-                      {k: [str(m) for m in v] for k, v in form.errors.items()})  # fmt: skip
+        raise Refused(
+            400,
+            _("Please correct the errors below."),
+            {k: [str(m) for m in v] for k, v in form.errors.items()},
+        )
     return form.cleaned_data
 
 
@@ -126,8 +129,14 @@ def _round(request, round_id: int) -> Round:
 
 
 def _round_json(r: Round) -> dict:
-    return {"id": r.pk, "name": r.name, "year": r.year, "state": r.state, "scheme": r.scheme_code,
-            "scheme_sha256": r.scheme_sha256 or None}  # fmt: skip
+    return {
+        "id": r.pk,
+        "name": r.name,
+        "year": r.year,
+        "state": r.state,
+        "scheme": r.scheme_code,
+        "scheme_sha256": r.scheme_sha256 or None,
+    }
 
 
 @api_view
@@ -141,10 +150,20 @@ def round_units(request, round_id: int):
     units = round.units.all()
     if not is_staff_viewer(request.user):
         units = units.filter(pk__in=unit_ids_of(request.user))
-    return JsonResponse({"round": round.pk, "units": [
-        {"id": u.pk, "code": u.code, "name": u.name, "parent": u.parent.code if u.parent else None}
-        for u in units.select_related("parent")
-    ]})  # fmt: skip
+    return JsonResponse(
+        {
+            "round": round.pk,
+            "units": [
+                {
+                    "id": u.pk,
+                    "code": u.code,
+                    "name": u.name,
+                    "parent": u.parent.code if u.parent else None,
+                }
+                for u in units.select_related("parent")
+            ],
+        }
+    )
 
 
 @api_view
@@ -152,11 +171,20 @@ def round_submissions(request, round_id: int):
     round = _round(request, round_id)
     items = Submission.objects.filter(round=round).select_related("unit")
     visible = [s for s in items if can_view_unit_data(request.user, round, s.unit)]
-    return JsonResponse({"round": round.pk, "submissions": [
-        {"unit": s.unit.code, "status": s.status, "values": s.values,
-         "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None}
-        for s in visible
-    ]})  # fmt: skip
+    return JsonResponse(
+        {
+            "round": round.pk,
+            "submissions": [
+                {
+                    "unit": s.unit.code,
+                    "status": s.status,
+                    "values": s.values,
+                    "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None,
+                }
+                for s in visible
+            ],
+        }
+    )
 
 
 @api_view
@@ -175,17 +203,27 @@ def round_results(request, round_id: int):
     codes = [i["code"] for i in run.summary.get("indicators", [])]
     staff = is_staff_viewer(request.user)
     own = unit_ids_of(request.user)
-    return JsonResponse({"round": round.pk, "version": run.version, "indicators": codes,
-                         "results": [_result_json(r, codes, staff or r.unit_id in own)
-                                     for r in results]})  # fmt: skip
+    return JsonResponse(
+        {
+            "round": round.pk,
+            "version": run.version,
+            "indicators": codes,
+            "results": [_result_json(r, codes, staff or r.unit_id in own) for r in results],
+        }
+    )
 
 
 def _result_json(r, codes: list[str], details: bool) -> dict:
     """One unit's stored numbers (``UnitResult``); indicators keyed by code only for those
     who may open the unit's page (a unit sees other units' totals in the ranking, no more)."""
     if not details:  # the published ranking: code, name, rank, total, grade (issue 11)
-        return {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total,
-                "grade": r.grade}  # fmt: skip
+        return {
+            "unit": r.unit.code,
+            "name": r.unit.name,
+            "rank": r.rank,
+            "total": r.total,
+            "grade": r.grade,
+        }
     n = r.numbers
     indicators = {
         code: {"value": v, "z": z, "score": s}
@@ -193,10 +231,18 @@ def _result_json(r, codes: list[str], details: bool) -> dict:
             codes, n.get("values", []), n.get("z", []), n.get("scores", []), strict=False
         )
     }
-    return {"unit": r.unit.code, "name": r.unit.name, "rank": r.rank, "total": r.total,
-            "grade": r.grade, "groups": r.groups, "previous_total": r.previous_total,
-            "base_total": n.get("base_total"), "bonus": n.get("bonus"),
-            "indicators": indicators}  # fmt: skip
+    return {
+        "unit": r.unit.code,
+        "name": r.unit.name,
+        "rank": r.rank,
+        "total": r.total,
+        "grade": r.grade,
+        "groups": r.groups,
+        "previous_total": r.previous_total,
+        "base_total": n.get("base_total"),
+        "bonus": n.get("bonus"),
+        "indicators": indicators,
+    }
 
 
 # --- responsibility letters (目标责任书) --------------------------------------------------------
@@ -205,12 +251,24 @@ def _result_json(r, codes: list[str], details: bool) -> dict:
 def _target_json(t: Target) -> dict:
     """A target as the letters' pages show it: plan, progress, completion, held / not held."""
     progress = t.progress
-    return {"id": t.pk, "unit": t.unit.code, "unit_name": t.unit.name, "key": t.key,
-            "name": t.name, "value": t.value, "weight": t.weight, "direction": t.direction,
-            "level": t.level, "plan": list(t.plan or ()), "plan_filed": t.plan_filed_at is not None,
-            "actual": t.actual, "through": t.through or None, "completion": t.completion,
-            "held": t.held if t.level else None,
-            "expected_to_date": getattr(progress, "expected", None)}  # fmt: skip
+    return {
+        "id": t.pk,
+        "unit": t.unit.code,
+        "unit_name": t.unit.name,
+        "key": t.key,
+        "name": t.name,
+        "value": t.value,
+        "weight": t.weight,
+        "direction": t.direction,
+        "level": t.level,
+        "plan": list(t.plan or ()),
+        "plan_filed": t.plan_filed_at is not None,
+        "actual": t.actual,
+        "through": t.through or None,
+        "completion": t.completion,
+        "held": t.held if t.level else None,
+        "expected_to_date": getattr(progress, "expected", None),
+    }
 
 
 @api_view
@@ -221,9 +279,17 @@ def round_targets(request, round_id: int):
     if request.method == "POST":
         _require(has_role(request.user, Role.OFFICE) and round.state in SETTING_STATES)
         d = _valid(TargetForm(round, _unit_pk(round, _payload(request))))
-        target = do_set_target(round, d["unit"], key=d["key"], value=d["value"], name=d["name"],
-                               weight=d["weight"], direction=d["direction"], level=d["level"],
-                               acting_user=request.user)  # fmt: skip
+        target = do_set_target(
+            round,
+            d["unit"],
+            key=d["key"],
+            value=d["value"],
+            name=d["name"],
+            weight=d["weight"],
+            direction=d["direction"],
+            level=d["level"],
+            acting_user=request.user,
+        )
         return JsonResponse(_target_json(target), status=201)
     rows = Target.objects.filter(round=round).select_related("unit", "round")
     if not is_staff_viewer(request.user):
@@ -235,14 +301,16 @@ def round_targets(request, round_id: int):
 def target_progress(request, round_id: int, target_id: int):
     """POST (a member of the target's unit): progress during the year, as the letter's form."""
     round = _round(request, round_id)
-    target = get_object_or_404(Target.objects.select_related("unit", "round"), pk=target_id,
-                               round=round)  # fmt: skip
+    target = get_object_or_404(
+        Target.objects.select_related("unit", "round"), pk=target_id, round=round
+    )
     if request.method != "POST":
         return JsonResponse({"error": "method not allowed"}, status=405)
     _require(is_member_of_unit(request.user, target.unit))
     d = _valid(ProgressForm(_payload(request)))
-    target = do_report_progress(target, actual=d["actual"], through=d["through"],
-                                acting_user=request.user)  # fmt: skip
+    target = do_report_progress(
+        target, actual=d["actual"], through=d["through"], acting_user=request.user
+    )
     return JsonResponse(_target_json(target))
 
 
@@ -250,9 +318,16 @@ def target_progress(request, round_id: int, target_id: int):
 
 
 def _adjustment_json(a: Adjustment) -> dict:
-    return {"id": a.pk, "unit": a.unit.code, "unit_name": a.unit.name, "points": a.points,
-            "reason": a.reason, "reference": a.reference, "entered_by": a.entered_by.username,
-            "entered_at": a.entered_at.isoformat()}  # fmt: skip
+    return {
+        "id": a.pk,
+        "unit": a.unit.code,
+        "unit_name": a.unit.name,
+        "points": a.points,
+        "reason": a.reason,
+        "reference": a.reference,
+        "entered_by": a.entered_by.username,
+        "entered_at": a.entered_at.isoformat(),
+    }
 
 
 @api_view
@@ -263,8 +338,14 @@ def round_adjustments(request, round_id: int):
     if request.method == "POST":
         _require(has_role(request.user, Role.OFFICE) and round.state in OPEN_STATES)
         d = _valid(AdjustmentForm(round, _unit_pk(round, _payload(request))))
-        entry = do_add_adjustment(round, d["unit"], points=d["points"], reason=d["reason"],
-                                  reference=d["reference"], acting_user=request.user)  # fmt: skip
+        entry = do_add_adjustment(
+            round,
+            d["unit"],
+            points=d["points"],
+            reason=d["reason"],
+            reference=d["reference"],
+            acting_user=request.user,
+        )
         return JsonResponse(_adjustment_json(entry), status=201)
     rows = Adjustment.objects.filter(round=round).select_related("unit", "entered_by")
     if not is_staff_viewer(request.user):
@@ -279,27 +360,69 @@ def _decision_json(d: AwardDecision) -> dict:
     """The decision as its page shows it; money as exact decimal strings in yuan."""
     lines = d.lines.select_related("unit", "source")
     return {
-        "id": d.pk, "state": d.state, "award": d.award_name, "results_version": d.run.version,
+        "id": d.pk,
+        "state": d.state,
+        "award": d.award_name,
+        "results_version": d.run.version,
         "superseded_at": d.superseded_at.isoformat() if d.superseded_at else None,
         "superseded_reason": d.superseded_reason or None,
-        "awards": [{"unit": ln.unit.code, "name": ln.unit.name, "kind": ln.kind,
-                    "assessment": ln.source.name, "award": ln.title, "rank": ln.rank,
-                    "total": ln.total, "coefficient": ln.coefficient}
-                   for ln in lines if ln.kind != LineKind.CRITICISM],
-        "criticism": [{"unit": ln.unit.code, "name": ln.unit.name, "assessment": ln.source.name,
-                       "total": ln.total, "reason": ln.reason}
-                      for ln in lines if ln.kind == LineKind.CRITICISM],
-        "honours": [{"kind": h.kind, "recipient": h.recipient, "organisation": h.organisation,
-                     "honour": h.title, "deeds": h.reason}
-                    for h in d.honours.select_related("unit")],
+        "awards": [
+            {
+                "unit": ln.unit.code,
+                "name": ln.unit.name,
+                "kind": ln.kind,
+                "assessment": ln.source.name,
+                "award": ln.title,
+                "rank": ln.rank,
+                "total": ln.total,
+                "coefficient": ln.coefficient,
+            }
+            for ln in lines
+            if ln.kind != LineKind.CRITICISM
+        ],
+        "criticism": [
+            {
+                "unit": ln.unit.code,
+                "name": ln.unit.name,
+                "assessment": ln.source.name,
+                "total": ln.total,
+                "reason": ln.reason,
+            }
+            for ln in lines
+            if ln.kind == LineKind.CRITICISM
+        ],
+        "honours": [
+            {
+                "kind": h.kind,
+                "recipient": h.recipient,
+                "organisation": h.organisation,
+                "honour": h.title,
+                "deeds": h.reason,
+            }
+            for h in d.honours.select_related("unit")
+        ],
         "fund_total": None if d.fund_total is None else str(d.fund_total),
-        "allocation": [{"unit": a.unit.code, "name": a.unit.name, "tier": a.tier,
-                        "coefficient": a.coefficient, "amount": str(a.amount)}
-                       for a in d.allocations.select_related("unit")],
-        "steps": [{"action": s.action, "to": s.to_state, "by": s.actor.username,
-                   "at": s.at.isoformat(), "reason": s.reason}
-                  for s in d.steps.select_related("actor")],
-    }  # fmt: skip
+        "allocation": [
+            {
+                "unit": a.unit.code,
+                "name": a.unit.name,
+                "tier": a.tier,
+                "coefficient": a.coefficient,
+                "amount": str(a.amount),
+            }
+            for a in d.allocations.select_related("unit")
+        ],
+        "steps": [
+            {
+                "action": s.action,
+                "to": s.to_state,
+                "by": s.actor.username,
+                "at": s.at.isoformat(),
+                "reason": s.reason,
+            }
+            for s in d.steps.select_related("actor")
+        ],
+    }
 
 
 @api_view
@@ -314,9 +437,13 @@ def round_awards(request, round_id: int):
     superseded = (
         AwardDecision.objects.filter(round=round, state=DecisionState.SUPERSEDED) if staff else []
     )
-    return JsonResponse({"round": round.pk,
-                         "decision": _decision_json(current) if current else None,
-                         "superseded": [_decision_json(d) for d in superseded]})  # fmt: skip
+    return JsonResponse(
+        {
+            "round": round.pk,
+            "decision": _decision_json(current) if current else None,
+            "superseded": [_decision_json(d) for d in superseded],
+        }
+    )
 
 
 @api_view
@@ -324,11 +451,30 @@ def honours(request, year: int):
     """The year's honours register, as its page: awards, special awards, nominations."""
     _require(bool(roles_of(request.user)))
     lines, nominations = honours_register(year, staff=is_staff_viewer(request.user))
-    return JsonResponse({"year": year,
-                         "awards": [{"unit": ln.unit.code, "name": ln.unit.name, "kind": ln.kind,
-                                     "assessment": ln.source.name, "award": ln.title,
-                                     "state": ln.decision.state} for ln in lines],
-                         "honours": [{"kind": h.kind, "recipient": h.recipient,
-                                      "organisation": h.organisation, "honour": h.title,
-                                      "deeds": h.reason, "state": h.decision.state}
-                                     for h in nominations]})  # fmt: skip
+    return JsonResponse(
+        {
+            "year": year,
+            "awards": [
+                {
+                    "unit": ln.unit.code,
+                    "name": ln.unit.name,
+                    "kind": ln.kind,
+                    "assessment": ln.source.name,
+                    "award": ln.title,
+                    "state": ln.decision.state,
+                }
+                for ln in lines
+            ],
+            "honours": [
+                {
+                    "kind": h.kind,
+                    "recipient": h.recipient,
+                    "organisation": h.organisation,
+                    "honour": h.title,
+                    "deeds": h.reason,
+                    "state": h.decision.state,
+                }
+                for h in nominations
+            ],
+        }
+    )

@@ -84,18 +84,35 @@ def _lines(decision: AwardDecision, source: Round, run: ScoringRun, main: bool) 
             continue
         if d.tier is not None:
             tier = tiers.get(d.tier)
-            lines.append(AwardLine(
-                decision=decision, source=source, unit=unit, kind=kind, title=d.tier,
-                title_en=tier.name_for("en") if tier else d.tier, coefficient=d.coefficient if main else 0.0,
-                total=d.total, rank=d.rank,
-            ))  # fmt: skip
+            lines.append(
+                AwardLine(
+                    decision=decision,
+                    source=source,
+                    unit=unit,
+                    kind=kind,
+                    title=d.tier,
+                    title_en=tier.name_for("en") if tier else d.tier,
+                    coefficient=d.coefficient if main else 0.0,
+                    total=d.total,
+                    rank=d.rank,
+                )
+            )
         if d.criticised:
             prefix = "" if main else f"{source.name}："
-            lines.append(AwardLine(
-                decision=decision, source=source, unit=unit, kind=LineKind.CRITICISM,
-                title="通报批评", title_en="criticism", total=d.total, rank=d.overall_rank,
-                reason=prefix + d.reason_text("zh"), reason_en=prefix + d.reason_text("en"),
-            ))  # fmt: skip
+            lines.append(
+                AwardLine(
+                    decision=decision,
+                    source=source,
+                    unit=unit,
+                    kind=LineKind.CRITICISM,
+                    title="通报批评",
+                    title_en="criticism",
+                    total=d.total,
+                    rank=d.overall_rank,
+                    reason=prefix + d.reason_text("zh"),
+                    reason_en=prefix + d.reason_text("en"),
+                )
+            )
     return lines
 
 
@@ -105,8 +122,11 @@ def _proposal_run(round: Round) -> ScoringRun | None:
     publication = Publication.current(round)
     if publication is not None:
         return publication.run
-    return (ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
-            .order_by("-version").first())  # fmt: skip
+    return (
+        ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
+        .order_by("-version")
+        .first()
+    )
 
 
 def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
@@ -115,9 +135,12 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.state not in PROPOSABLE:
             raise ActionError(
-                _("Awards are proposed after the committee approves the ranking; the round is "
-                  "“%(state)s”.") % {"state": round.get_state_display()}
-            )  # fmt: skip
+                _(
+                    "Awards are proposed after the committee approves the ranking; the round is "
+                    "“%(state)s”."
+                )
+                % {"state": round.get_state_display()}
+            )
         run = _proposal_run(round)
         if run is None:
             raise ActionError(_("There are no approved results."))
@@ -143,12 +166,21 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
             decision.based_on[str(other.pk)] = other_run.pk
         decision.save(update_fields=["based_on"])
         AwardLine.objects.bulk_create(lines)
-        DecisionStep.objects.create(decision=decision, action="propose", to_state=decision.state,
-                                    actor=acting_user, at=now)  # fmt: skip
-        record("awards.propose", acting_user, round=round, obj=decision,
-               data={"run": run.version, "rounds": [int(k) for k in decision.based_on],
-                     "based_on": decision.based_on,
-                     "lines": [[ln.unit.code, ln.kind, ln.title] for ln in lines]})  # fmt: skip
+        DecisionStep.objects.create(
+            decision=decision, action="propose", to_state=decision.state, actor=acting_user, at=now
+        )
+        record(
+            "awards.propose",
+            acting_user,
+            round=round,
+            obj=decision,
+            data={
+                "run": run.version,
+                "rounds": [int(k) for k in decision.based_on],
+                "based_on": decision.based_on,
+                "lines": [[ln.unit.code, ln.kind, ln.title] for ln in lines],
+            },
+        )
     return decision
 
 
@@ -162,26 +194,46 @@ def do_supersede_awards(
     transaction; returns the decisions superseded."""
     source = str(publication.round_id)
     stale = [
-        d for d in AwardDecision.objects.select_for_update()
-        .filter(round__year=publication.round.year).exclude(state=DecisionState.SUPERSEDED)
+        d
+        for d in AwardDecision.objects.select_for_update()
+        .filter(round__year=publication.round.year)
+        .exclude(state=DecisionState.SUPERSEDED)
         .select_related("round")
         if source in d.based_on and d.based_on[source] != publication.run_id
-    ]  # fmt: skip
+    ]
     now = timezone.now()
     for decision in stale:
         current = decision.state
         decision.state, decision.superseded_at = DecisionState.SUPERSEDED, now
         decision.superseded_reason = reason
         decision.save(update_fields=["state", "superseded_at", "superseded_reason"])
-        step = DecisionStep.objects.create(decision=decision, action="supersede",
-                                           from_state=current, to_state=decision.state,
-                                           actor=acting_user, at=now, reason=reason)  # fmt: skip
-        record("awards.supersede", acting_user, round=decision.round, obj=step,
-               data={"from": current, "reason": reason, "source_round": publication.round_id,
-                     "publication": publication.version, "run": publication.run.version,
-                     "fund_total": str(decision.fund_total or ""),
-                     "allocations": [[a.unit.code, str(a.amount)]
-                                     for a in decision.allocations.select_related("unit")]})  # fmt: skip
+        step = DecisionStep.objects.create(
+            decision=decision,
+            action="supersede",
+            from_state=current,
+            to_state=decision.state,
+            actor=acting_user,
+            at=now,
+            reason=reason,
+        )
+        record(
+            "awards.supersede",
+            acting_user,
+            round=decision.round,
+            obj=step,
+            data={
+                "from": current,
+                "reason": reason,
+                "source_round": publication.round_id,
+                "publication": publication.version,
+                "run": publication.run.version,
+                "fund_total": str(decision.fund_total or ""),
+                "allocations": [
+                    [a.unit.code, str(a.amount)]
+                    for a in decision.allocations.select_related("unit")
+                ],
+            },
+        )
     return stale
 
 
@@ -194,9 +246,16 @@ def _require_state(decision: AwardDecision, *states) -> None:
 
 
 def do_nominate(
-    decision: AwardDecision, *, kind: str, title: str, reason: str, acting_user,
-    unit: Unit | None = None, person: str = "", organisation: str = "",
-) -> Honour:  # fmt: skip
+    decision: AwardDecision,
+    *,
+    kind: str,
+    title: str,
+    reason: str,
+    acting_user,
+    unit: Unit | None = None,
+    person: str = "",
+    organisation: str = "",
+) -> Honour:
     """The office nominates an outstanding unit or individual (an honour, never money)."""
     title, reason, person = title.strip(), reason.strip(), person.strip()
     if not title or not reason:
@@ -209,12 +268,22 @@ def do_nominate(
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PROPOSED)
         honour = Honour.objects.create(
-            decision=decision, kind=kind, unit=unit if kind == HonourKind.UNIT else None,
-            person=person if kind == HonourKind.INDIVIDUAL else "", organisation=organisation.strip(),
-            title=title, reason=reason, nominated_by=acting_user,
-        )  # fmt: skip
-        record("awards.nominate", acting_user, round=decision.round, obj=honour,
-               data={"kind": kind, "recipient": honour.recipient, "title": title, "reason": reason})  # fmt: skip
+            decision=decision,
+            kind=kind,
+            unit=unit if kind == HonourKind.UNIT else None,
+            person=person if kind == HonourKind.INDIVIDUAL else "",
+            organisation=organisation.strip(),
+            title=title,
+            reason=reason,
+            nominated_by=acting_user,
+        )
+        record(
+            "awards.nominate",
+            acting_user,
+            round=decision.round,
+            obj=honour,
+            data={"kind": kind, "recipient": honour.recipient, "title": title, "reason": reason},
+        )
     return honour
 
 
@@ -228,36 +297,69 @@ def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> l
         raise ActionError(_("The reward fund is an amount in yuan, e.g. 1000000.")) from None
     if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ActionError(
-            _("The reward fund “%(value)s” must be a positive amount in yuan with at most two "
-              "decimals (jiao and fen), e.g. 1000000 or 1000000.50.") % {"value": total}
-        )  # fmt: skip
+            _(
+                "The reward fund “%(value)s” must be a positive amount in yuan with at most two "
+                "decimals (jiao and fen), e.g. 1000000 or 1000000.50."
+            )
+            % {"value": total}
+        )
     precision = "yuan" if amount == amount.to_integral_value() else "fen"
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PROPOSED, DecisionState.REVIEWED)
         winners = list(decision.lines.filter(kind=LineKind.TIER).select_related("unit"))
-        recipients = [Recipient(code=ln.unit.code, name=ln.unit.name, coefficient=ln.coefficient,
-                                score=ln.total, tier=ln.title) for ln in winners]  # fmt: skip
+        recipients = [
+            Recipient(
+                code=ln.unit.code,
+                name=ln.unit.name,
+                coefficient=ln.coefficient,
+                score=ln.total,
+                tier=ln.title,
+            )
+            for ln in winners
+        ]
         try:
             shares = allocate(amount, recipients, precision=precision)
         except KaopingError as exc:
             raise ActionError(exc.render("zh")) from None
         decision.allocations.all().delete()
         units = {ln.unit.code: ln.unit for ln in winners}
-        rows = Allocation.objects.bulk_create([
-            Allocation(decision=decision, unit=units[s.code], tier=s.tier,
-                       coefficient=float(s.weight), amount=s.amount, position=i)
-            for i, s in enumerate(shares)
-        ])  # fmt: skip
+        rows = Allocation.objects.bulk_create(
+            [
+                Allocation(
+                    decision=decision,
+                    unit=units[s.code],
+                    tier=s.tier,
+                    coefficient=float(s.weight),
+                    amount=s.amount,
+                    position=i,
+                )
+                for i, s in enumerate(shares)
+            ]
+        )
         now = timezone.now()
         decision.fund_total, decision.fund_set_by, decision.fund_set_at = amount, acting_user, now
         decision.save(update_fields=["fund_total", "fund_set_by", "fund_set_at"])
-        DecisionStep.objects.create(decision=decision, action="fund", from_state=decision.state,
-                                    to_state=decision.state, actor=acting_user, at=now,
-                                    reason=str(amount))  # fmt: skip
-        record("awards.fund", acting_user, round=decision.round, obj=decision,
-               data={"total": str(amount), "precision": precision,
-                     "shares": [[s.code, s.tier, str(s.amount)] for s in shares]})  # fmt: skip
+        DecisionStep.objects.create(
+            decision=decision,
+            action="fund",
+            from_state=decision.state,
+            to_state=decision.state,
+            actor=acting_user,
+            at=now,
+            reason=str(amount),
+        )
+        record(
+            "awards.fund",
+            acting_user,
+            round=decision.round,
+            obj=decision,
+            data={
+                "total": str(amount),
+                "precision": precision,
+                "shares": [[s.code, s.tier, str(s.amount)] for s in shares],
+            },
+        )
     return rows
 
 
@@ -285,12 +387,27 @@ def do_decision_transition(
         current, now = decision.state, timezone.now()
         decision.state = transition.target
         decision.save(update_fields=["state"])
-        step = DecisionStep.objects.create(decision=decision, action=action, from_state=current,
-                                           to_state=transition.target, actor=acting_user, at=now,
-                                           reason=reason)  # fmt: skip
-        record(f"awards.{action}", acting_user, round=decision.round, obj=step,
-               data={"from": current, "to": transition.target, "reason": reason,
-                     "fund_total": str(decision.fund_total or "")})  # fmt: skip
+        step = DecisionStep.objects.create(
+            decision=decision,
+            action=action,
+            from_state=current,
+            to_state=transition.target,
+            actor=acting_user,
+            at=now,
+            reason=reason,
+        )
+        record(
+            f"awards.{action}",
+            acting_user,
+            round=decision.round,
+            obj=step,
+            data={
+                "from": current,
+                "to": transition.target,
+                "reason": reason,
+                "fund_total": str(decision.fund_total or ""),
+            },
+        )
     return step
 
 
@@ -319,8 +436,14 @@ def certificate_items(decision: AwardDecision) -> list[dict]:
         for ln in decision.lines.exclude(kind=LineKind.CRITICISM).select_related("unit")
     ]
     for h in decision.honours.select_related("unit"):
-        items.append({"unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
-                      "unit_name": h.recipient, "tier": h.title, "reason": h.reason})  # fmt: skip
+        items.append(
+            {
+                "unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
+                "unit_name": h.recipient,
+                "tier": h.title,
+                "reason": h.reason,
+            }
+        )
     return items
 
 
@@ -337,8 +460,13 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
             if busy.exists():
                 raise ActionError(_("Certificates are already being generated."))
         job = CertificateJob.objects.create(decision=decision, started_by=acting_user)
-        record("awards.certificates", acting_user, round=decision.round, obj=job,
-               data={"certificates": len(certificate_items(decision))})  # fmt: skip
+        record(
+            "awards.certificates",
+            acting_user,
+            round=decision.round,
+            obj=job,
+            data={"certificates": len(certificate_items(decision))},
+        )
         if not inline_jobs():
             enqueue(make_certificates, job.pk)  # a durable task, queued with the job
     if inline_jobs():
@@ -378,10 +506,15 @@ def make_certificates(job_id: int) -> None:
             signing = certificate_signing(round, date=_published_on(job.decision))
             for number, item in enumerate(certificate_items(job.decision), start=1):
                 pdf = io.BytesIO()
-                reports.render_certificates([item], pdf, year=round.year, issuer=signing["issuer"],
-                                    date=signing["date"],
-                                    award=job.decision.round.scheme().name,
-                                    first_number=number)  # fmt: skip
+                reports.render_certificates(
+                    [item],
+                    pdf,
+                    year=round.year,
+                    issuer=signing["issuer"],
+                    date=signing["date"],
+                    award=job.decision.round.scheme().name,
+                    first_number=number,
+                )
                 name = certificate_name(number, item)
                 archive.writestr(name, pdf.getvalue())
                 names.append(name)
@@ -391,6 +524,7 @@ def make_certificates(job_id: int) -> None:
         job.contents, job.status, job.finished_at = names, "done", timezone.now()
         job.save()
     except Exception as exc:  # the job's page shows why; nothing half-written is offered
-        CertificateJob.objects.filter(pk=job.pk).update(status="failed", message=str(exc)[:2000],
-                                                        finished_at=timezone.now())  # fmt: skip
+        CertificateJob.objects.filter(pk=job.pk).update(
+            status="failed", message=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise

@@ -22,5 +22,6 @@ class NominationForm(forms.Form):
 class FundForm(forms.Form):
     # Yuan with up to two decimals (jiao, fen): the leading group may set e.g. 1000000.50;
     # whole yuan are then shared in whole yuan, anything finer to the fen.
-    total = forms.DecimalField(label=_("Reward fund (yuan)"), min_value=Decimal("0.01"),
-                               max_digits=14, decimal_places=2)  # fmt: skip
+    total = forms.DecimalField(
+        label=_("Reward fund (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )

@@ -42,13 +42,25 @@ D = DecisionState
 DECISION_TRANSITIONS: dict[str, DecisionTransition] = {
     t.action: t
     for t in [
-        DecisionTransition("review", _("Committee: reviewed"), (D.PROPOSED,), D.REVIEWED, ("committee",)),
-        DecisionTransition("send_back", _("Send back to the office"), (D.REVIEWED,), D.PROPOSED,
-                           ("committee", "leading_group"), True),
-        DecisionTransition("approve", _("Leading group: approve"), (D.REVIEWED,), D.APPROVED, ("leading_group",)),
-        DecisionTransition("publish", _("Publish the awards"), (D.APPROVED,), D.PUBLISHED, ("office",)),
+        DecisionTransition(
+            "review", _("Committee: reviewed"), (D.PROPOSED,), D.REVIEWED, ("committee",)
+        ),
+        DecisionTransition(
+            "send_back",
+            _("Send back to the office"),
+            (D.REVIEWED,),
+            D.PROPOSED,
+            ("committee", "leading_group"),
+            True,
+        ),
+        DecisionTransition(
+            "approve", _("Leading group: approve"), (D.REVIEWED,), D.APPROVED, ("leading_group",)
+        ),
+        DecisionTransition(
+            "publish", _("Publish the awards"), (D.APPROVED,), D.PUBLISHED, ("office",)
+        ),
     ]
-}  # fmt: skip
+}
 
 
 class AwardDecision(models.Model):
@@ -240,7 +252,10 @@ def honours_register(year: int, *, staff: bool):
     )
     if not staff:
         decisions = decisions.filter(state=DecisionState.PUBLISHED)
-    lines = (AwardLine.objects.filter(decision__in=decisions).exclude(kind=LineKind.CRITICISM)
-             .select_related("unit", "source", "decision"))  # fmt: skip
+    lines = (
+        AwardLine.objects.filter(decision__in=decisions)
+        .exclude(kind=LineKind.CRITICISM)
+        .select_related("unit", "source", "decision")
+    )
     nominations = Honour.objects.filter(decision__in=decisions).select_related("unit", "decision")
     return lines, nominations

@@ -19,12 +19,21 @@ def decided_lists(round, lang: str) -> tuple[list[dict], list[dict]] | None:
     en = lang == "en"
     awards, criticism = [], []
     for line in decision.lines.select_related("unit", "source"):
-        row = {"unit_code": line.unit.code, "unit_name": line.unit.name,
-               "tier": (line.title_en or line.title) if en else line.title,
-               "total": line.total, "rank": line.rank}  # fmt: skip
+        row = {
+            "unit_code": line.unit.code,
+            "unit_name": line.unit.name,
+            "tier": (line.title_en or line.title) if en else line.title,
+            "total": line.total,
+            "rank": line.rank,
+        }
         if line.kind == LineKind.CRITICISM:
-            criticism.append({**row, "tier": "criticised" if en else "通报批评",
-                              "reason": (line.reason_en or line.reason) if en else line.reason})  # fmt: skip
+            criticism.append(
+                {
+                    **row,
+                    "tier": "criticised" if en else "通报批评",
+                    "reason": (line.reason_en or line.reason) if en else line.reason,
+                }
+            )
             continue
         if line.kind == LineKind.TIER:
             row.update(coefficient=line.coefficient, amount=amounts.get(line.unit_id), reason="")

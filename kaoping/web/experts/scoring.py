@@ -52,8 +52,11 @@ def _counts(groups):
     recused = set(Recusal.objects.filter(round_id__in=rounds).values_list("expert_id", "unit_id"))
 
     def counts(group_id: int, expert_id: int, unit_id: int) -> bool:
-        return ((group_id, expert_id) in submitted and (group_id, expert_id, unit_id) in assigned
-                and (expert_id, unit_id) not in recused)  # fmt: skip
+        return (
+            (group_id, expert_id) in submitted
+            and (group_id, expert_id, unit_id) in assigned
+            and (expert_id, unit_id) not in recused
+        )
 
     return counts
 
@@ -83,9 +86,16 @@ def _counted_rows(groups) -> list[tuple[str, str, str, float]]:
     rows = (
         ExpertScore.objects.filter(group__in=groups)
         .order_by("unit__code", "indicator", "expert__username")
-        .values_list("group_id", "expert_id", "unit_id", "expert__username", "unit__code",
-                     "indicator", "score")
-    )  # fmt: skip
+        .values_list(
+            "group_id",
+            "expert_id",
+            "unit_id",
+            "expert__username",
+            "unit__code",
+            "indicator",
+            "score",
+        )
+    )
     return [
         (username, code, item, score)
         for group_id, expert_id, unit_id, username, code, item, score in rows
@@ -106,8 +116,13 @@ def aggregation_of(round, groups) -> ExpertAggregation | None:
     if not groups or not all(g.closed for g in groups):
         return _aggregate(round, groups)
     recusals = Recusal.objects.filter(round=round).aggregate(n=Count("id"), last=Max("id"))
-    key = (round.pk, round.scheme_sha256, tuple(sorted((g.pk, g.closed_at) for g in groups)),
-           recusals["n"], recusals["last"])  # fmt: skip
+    key = (
+        round.pk,
+        round.scheme_sha256,
+        tuple(sorted((g.pk, g.closed_at) for g in groups)),
+        recusals["n"],
+        recusals["last"],
+    )
     if key not in _CLOSED_AGGREGATES:
         if len(_CLOSED_AGGREGATES) >= _CACHE_SIZE:
             _CLOSED_AGGREGATES.clear()

@@ -64,9 +64,11 @@ def unit_matches(text: str, prefix: str = "unit__") -> Q:
 
 
 def person_matches(text: str, prefix: str) -> Q:
-    return (Q(**{f"{prefix}username__icontains": text})
-            | Q(**{f"{prefix}first_name__icontains": text})
-            | Q(**{f"{prefix}last_name__icontains": text}))  # fmt: skip
+    return (
+        Q(**{f"{prefix}username__icontains": text})
+        | Q(**{f"{prefix}first_name__icontains": text})
+        | Q(**{f"{prefix}last_name__icontains": text})
+    )
 
 
 @login_required
@@ -79,10 +81,15 @@ def mine(request):
     )
     if text := form.chosen().get("q"):
         assignments = assignments.filter(unit_matches(text) | Q(group__name__icontains=text))
-    return render(request, "experts/mine.html", {
-        "assignments": page_of(request, assignments), "form": form,
-        "query": query_without_page(request),
-    })  # fmt: skip
+    return render(
+        request,
+        "experts/mine.html",
+        {
+            "assignments": page_of(request, assignments),
+            "form": form,
+            "query": query_without_page(request),
+        },
+    )
 
 
 @login_required
@@ -112,21 +119,31 @@ def groups(request, round_id: int):
         chosen = posted["items"] or (panel[2].split(", ") if panel else [])
         name = posted["name"].strip() or (panel[1] if panel else "")
         try:
-            group = actions.do_create_group(round, name=name, items=chosen,
-                                            acting_user=request.user)  # fmt: skip
+            group = actions.do_create_group(
+                round, name=name, items=chosen, acting_user=request.user
+            )
         except ActionError as exc:
             messages.error(request, str(exc))
             return redirect("experts:groups", round.pk)
         messages.success(request, _("Expert group created."))
         return redirect("experts:group", group.pk)
-    return render(request, "experts/groups.html", {
-        "round": round, "groups": page_of(request, items), "can_manage": can_manage,
-        "items": scheme_items, "panels": panels, "search": search,
-        "query": query_without_page(request),
-        "recusals": page_of(request, recusals.order_by("-recorded_at", "-id"), param="rpage"),
-        "recusal_query": query_without_page(request, "rpage"),
-        "experts": experts_qs(), "units": round.units.order_by("code"),
-    })  # fmt: skip
+    return render(
+        request,
+        "experts/groups.html",
+        {
+            "round": round,
+            "groups": page_of(request, items),
+            "can_manage": can_manage,
+            "items": scheme_items,
+            "panels": panels,
+            "search": search,
+            "query": query_without_page(request),
+            "recusals": page_of(request, recusals.order_by("-recorded_at", "-id"), param="rpage"),
+            "recusal_query": query_without_page(request, "rpage"),
+            "experts": experts_qs(),
+            "units": round.units.order_by("code"),
+        },
+    )
 
 
 @login_required
@@ -158,24 +175,45 @@ def group_detail(request, group_id: int):
         u.code: u for u in group.round.units.filter(code__in=[a.unit_code for a in aggregate_page])
     }
     aggregates = [
-        {"unit": units.get(a.unit_code), "item": a.item, "scores": a.scores, "value": a.value,
-         "spread": a.spread, "flagged": a.flagged}
+        {
+            "unit": units.get(a.unit_code),
+            "item": a.item,
+            "scores": a.scores,
+            "value": a.value,
+            "spread": a.spread,
+            "flagged": a.flagged,
+        }
         for a in aggregate_page
-    ]  # fmt: skip
+    ]
     manage = can_manage_experts(request.user, group.round) and not group.closed
     member = group.members.filter(pk=request.user.pk).exists()
     is_staff = is_staff_viewer(request.user)
-    return render(request, "experts/group.html", {
-        "group": group, "scores": page_of(request, scores.select_related("expert", "unit").order_by(
-            "unit__code", "indicator", "expert__username", "id")),
-        "search": search, "query": query_without_page(request),
-        "aggregate_page": aggregate_page, "aggregate_query": query_without_page(request, "apage"),
-        "items": group_items(group) if group.items else [], "manage": manage, "member": member,
-        "member_rows": _member_rows(group) if is_staff else [], "members": group.members.order_by("username"),
-        "aggregates": aggregates,
-        "experts": experts_qs(), "units": group.round.units.order_by("code"),
-        "is_staff": is_staff,
-    })  # fmt: skip
+    return render(
+        request,
+        "experts/group.html",
+        {
+            "group": group,
+            "scores": page_of(
+                request,
+                scores.select_related("expert", "unit").order_by(
+                    "unit__code", "indicator", "expert__username", "id"
+                ),
+            ),
+            "search": search,
+            "query": query_without_page(request),
+            "aggregate_page": aggregate_page,
+            "aggregate_query": query_without_page(request, "apage"),
+            "items": group_items(group) if group.items else [],
+            "manage": manage,
+            "member": member,
+            "member_rows": _member_rows(group) if is_staff else [],
+            "members": group.members.order_by("username"),
+            "aggregates": aggregates,
+            "experts": experts_qs(),
+            "units": group.round.units.order_by("code"),
+            "is_staff": is_staff,
+        },
+    )
 
 
 SHOWN_UNITS = 10
@@ -193,8 +231,10 @@ def _member_rows(group: ExpertGroup) -> list[tuple]:
         counts[expert_id] = counts.get(expert_id, 0) + 1
         if counts[expert_id] <= SHOWN_UNITS:
             units.setdefault(expert_id, []).append(name)
-    return [(m, units.get(m.pk, []), counts.get(m.pk, 0), sheets.get(m.pk))
-            for m in group.members.order_by("username")]  # fmt: skip
+    return [
+        (m, units.get(m.pk, []), counts.get(m.pk, 0), sheets.get(m.pk))
+        for m in group.members.order_by("username")
+    ]
 
 
 def _manage(request, group_id: int) -> ExpertGroup:
@@ -225,8 +265,9 @@ def assign(request, group_id: int):
     group = _manage(request, group_id)
     units = list(group.round.units.filter(pk__in=id_list(request.POST.getlist("units"))))
     try:
-        skipped = actions.do_assign(group, _users(request, "experts"), units,
-                                    acting_user=request.user)  # fmt: skip
+        skipped = actions.do_assign(
+            group, _users(request, "experts"), units, acting_user=request.user
+        )
         for text in skipped:
             messages.warning(request, text)
         messages.success(request, _("Units assigned."))
@@ -247,8 +288,9 @@ def recuse(request, round_id: int):
         messages.error(request, form_errors(form))
         return redirect("experts:groups", round.pk)
     try:
-        actions.do_record_recusal(round, expert, unit, reason=form.cleaned_data["reason"],
-                                  acting_user=request.user)  # fmt: skip
+        actions.do_record_recusal(
+            round, expert, unit, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
         messages.success(request, _("Recusal recorded."))
     except ActionError as exc:
         messages.error(request, str(exc))
@@ -297,29 +339,44 @@ def sheet(request, group_id: int):
             if len(parts) == 3 and parts[0] == "s" and id_list([parts[1]]):
                 entries.setdefault((int(parts[1]), parts[2]), request.POST[key])
         try:
-            actions.do_save_scores(group, entries, acting_user=request.user,
-                                   submit="submit" in request.POST)  # fmt: skip
+            actions.do_save_scores(
+                group, entries, acting_user=request.user, submit="submit" in request.POST
+            )
         except actions.ScoresRejected as exc:
             problems, typed = exc.problems, entries
         except ActionError as exc:
             problems, typed = [str(exc)], entries
         else:
-            messages.success(request, _("Scores submitted.") if "submit" in request.POST
-                             else _("Draft saved."))  # fmt: skip
+            messages.success(
+                request, _("Scores submitted.") if "submit" in request.POST else _("Draft saved.")
+            )
             return redirect("experts:sheet", group.pk)
     rows = []
     for u in units:
         cells = []
         for i in items:
             value = typed.get((u.pk, i.code)) if typed else saved.get((u.pk, i.code))
-            cells.append({"name": f"s-{u.pk}-{i.code}", "value": "" if value is None else value,
-                          "max": i.max})  # fmt: skip
+            cells.append(
+                {
+                    "name": f"s-{u.pk}-{i.code}",
+                    "value": "" if value is None else value,
+                    "max": i.max,
+                }
+            )
         rows.append({"unit": u, "cells": cells})
-    return render(request, "experts/sheet.html", {
-        "group": group, "items": items, "rows": rows, "problems": problems,
-        "sheet": score_sheet, "editable": score_sheet.status == SheetStatus.DRAFT
-        and not group.closed,
-    }, status=400 if problems else 200)  # fmt: skip
+    return render(
+        request,
+        "experts/sheet.html",
+        {
+            "group": group,
+            "items": items,
+            "rows": rows,
+            "problems": problems,
+            "sheet": score_sheet,
+            "editable": score_sheet.status == SheetStatus.DRAFT and not group.closed,
+        },
+        status=400 if problems else 200,
+    )
 
 
 @login_required
@@ -328,10 +385,15 @@ def sheet_download(request, group_id: int):
     rules = expert_rules(group.round.scheme())
     panel = next((p.code for p in rules.panels if set(p.items) == set(group.items)), "")
     buffer = io.BytesIO()
-    write_expert_sheet(group.round.scheme(), buffer, [Expert(request.user.username, panel)],
-                       [(u.code, u.name) for u in units])  # fmt: skip
-    return download(buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx",
-                    XLSX_TYPE)  # fmt: skip
+    write_expert_sheet(
+        group.round.scheme(),
+        buffer,
+        [Expert(request.user.username, panel)],
+        [(u.code, u.name) for u in units],
+    )
+    return download(
+        buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx", XLSX_TYPE
+    )
 
 
 @login_required
@@ -350,6 +412,7 @@ def sheet_upload(request, group_id: int):
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Scores read from %(file)s and saved as a draft.")
-                         % {"file": upload.name})  # fmt: skip
+        messages.success(
+            request, _("Scores read from %(file)s and saved as a draft.") % {"file": upload.name}
+        )
     return redirect("experts:sheet", group.pk)

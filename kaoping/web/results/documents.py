@@ -110,10 +110,16 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
     result, previous = frozen_results(run)
     awards, criticism = _report_award_lists(run, result, lang)
     return build_unit_report(
-        result, unit.code, narratives=narratives_of(run.round, unit), previous=previous,
-        lang=lang, charts=charts, awards=awards, criticism=criticism,
+        result,
+        unit.code,
+        narratives=narratives_of(run.round, unit),
+        previous=previous,
+        lang=lang,
+        charts=charts,
+        awards=awards,
+        criticism=criticism,
         **signing_of(run.round, lang),
-    )  # fmt: skip
+    )
 
 
 def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
@@ -123,10 +129,16 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
     result, previous = frozen_results(run)
     awards, criticism = _report_award_lists(run, result, lang)
     return build_round_report(
-        result, narratives=narratives_of(run.round, None), previous=previous, awards=awards,
-        criticism=criticism, lang=lang, charts=charts, robustness=_rank_uncertainty(result),
+        result,
+        narratives=narratives_of(run.round, None),
+        previous=previous,
+        awards=awards,
+        criticism=criticism,
+        lang=lang,
+        charts=charts,
+        robustness=_rank_uncertainty(result),
         **signing_of(run.round, lang),
-    )  # fmt: skip
+    )
 
 
 def _report_award_lists(run: ScoringRun, result: EvaluationResult, lang: str):
@@ -138,8 +150,10 @@ def _report_award_lists(run: ScoringRun, result: EvaluationResult, lang: str):
     decisions = award_decisions(result)
     if decisions is None:
         return [], []
-    return (_award_rows(decisions, decisions.winners, lang),
-            _award_rows(decisions, decisions.criticised, lang, criticism=True))  # fmt: skip
+    return (
+        _award_rows(decisions, decisions.winners, lang),
+        _award_rows(decisions, decisions.criticised, lang, criticism=True),
+    )
 
 
 # The rank uncertainty of the last runs' results (1,000 replicates each): computed once per
@@ -162,8 +176,9 @@ def _rank_uncertainty(result: EvaluationResult):
         if kept is not None and kept[0] is result:
             return kept[1]
     try:
-        analysis = analyse_robustness(result.scheme, result.data, report_options(result.scheme),
-                                      nominal=result)  # fmt: skip
+        analysis = analyse_robustness(
+            result.scheme, result.data, report_options(result.scheme), nominal=result
+        )
     except KaopingError:
         analysis = None
     with _uncertainty_lock:
@@ -244,11 +259,15 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
     signing = certificate_signing(run.round, lang)  # refuses without issuer and date
     buffer = io.BytesIO()
     render_certificates(
-        _award_rows(decisions, decisions.winners, lang), buffer, year=run.round.year,
-        issuer=signing["issuer"], date=signing["date"],
-        unit_names={u.code: u.name for u in result.data.units}, lang=lang,
+        _award_rows(decisions, decisions.winners, lang),
+        buffer,
+        year=run.round.year,
+        issuer=signing["issuer"],
+        date=signing["date"],
+        unit_names={u.code: u.name for u in result.data.units},
+        lang=lang,
         award=result.scheme.name_for(lang),
-    )  # fmt: skip
+    )
     return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
 
 
@@ -256,12 +275,18 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
     """Plain rows (unit_code, unit_name, tier, reason) as the reports take them."""
     tiers = {t.name: t for t in decisions.rules.tiers}
     return [
-        {"unit_code": d.unit_code, "unit_name": d.unit_name,
-         "tier": "通报批评" if criticism else tiers[d.tier].name_for(lang) if d.tier in tiers
-         else (d.tier or ""),
-         "reason": d.reason_text(lang)}
+        {
+            "unit_code": d.unit_code,
+            "unit_name": d.unit_name,
+            "tier": "通报批评"
+            if criticism
+            else tiers[d.tier].name_for(lang)
+            if d.tier in tiers
+            else (d.tier or ""),
+            "reason": d.reason_text(lang),
+        }
         for d in items
-    ]  # fmt: skip
+    ]
 
 
 # --- who signs (落款) -------------------------------------------------------------------------
@@ -281,8 +306,12 @@ def signing_of(round, lang: str = "zh") -> dict:
     default = getattr(settings, "KAOPING_REPORT_ISSUER", "")
     if signing is None:
         return {"issuer": default, "client": "", "number": "", "date": None}
-    return {"issuer": signing.issuer or default, "client": signing.client,
-            "number": signing.number, "date": written_date(signing.date, lang)}  # fmt: skip
+    return {
+        "issuer": signing.issuer or default,
+        "client": signing.client,
+        "number": signing.number,
+        "date": written_date(signing.date, lang),
+    }
 
 
 def certificate_signing(round, lang: str = "zh", *, date: dt.date | None = None) -> dict:
@@ -290,11 +319,17 @@ def certificate_signing(round, lang: str = "zh", *, date: dt.date | None = None)
     where to set it) when either is missing. ``date`` is the default of the date."""
     signing = signing_of(round, lang)
     signing["date"] = signing["date"] or written_date(date, lang)
-    missing = [name for key, name in (("issuer", _("the issuing body (评价机构)")),
-                                      ("date", _("the date"))) if not signing[key]]  # fmt: skip
+    missing = [
+        name
+        for key, name in (("issuer", _("the issuing body (评价机构)")), ("date", _("the date")))
+        if not signing[key]
+    ]
     if missing:
         raise ActionError(
-            _("Certificates need %(missing)s: set them under “Who signs the reports” on the "
-              "round's results page.") % {"missing": _(" and ").join(missing)}
-        )  # fmt: skip
+            _(
+                "Certificates need %(missing)s: set them under “Who signs the reports” on the "
+                "round's results page."
+            )
+            % {"missing": _(" and ").join(missing)}
+        )
     return signing

@@ -85,26 +85,37 @@ def do_save_narratives(round: Round, unit, texts: dict[str, str], *, acting_user
             else:
                 old.delete()
         if changed:
-            record("reports.narratives", acting_user, round=round, unit=unit,
-                   data={"sections": changed,
-                         "chars": {k: len(texts[k].strip()) for k in changed}})  # fmt: skip
+            record(
+                "reports.narratives",
+                acting_user,
+                round=round,
+                unit=unit,
+                data={"sections": changed, "chars": {k: len(texts[k].strip()) for k in changed}},
+            )
     return changed
 
 
 SIGNING_FIELDS = ("issuer", "client", "number", "date")
 
 
-def do_set_report_signing(round: Round, *, issuer: str, client: str, number: str, date,
-                          acting_user) -> list[str]:  # fmt: skip
+def do_set_report_signing(
+    round: Round, *, issuer: str, client: str, number: str, date, acting_user
+) -> list[str]:
     """Set who signs the round's reports and certificates (落款): the issuing body
     (评价机构), the commissioning body (委托单位), the report number and date. Returns the
     fields that changed; the log names them with their old and new values."""
-    values = {"issuer": issuer.strip(), "client": client.strip(), "number": number.strip(),
-              "date": date}  # fmt: skip
+    values = {
+        "issuer": issuer.strip(),
+        "client": client.strip(),
+        "number": number.strip(),
+        "date": date,
+    }
     with transaction.atomic():
         signing = ReportSigning.objects.select_for_update().filter(round=round).first()
-        old = {k: getattr(signing, k) if signing else ("" if k != "date" else None)
-               for k in SIGNING_FIELDS}  # fmt: skip
+        old = {
+            k: getattr(signing, k) if signing else ("" if k != "date" else None)
+            for k in SIGNING_FIELDS
+        }
         changed = [k for k in SIGNING_FIELDS if old[k] != values[k]]
         if not changed:
             return []
@@ -114,17 +125,27 @@ def do_set_report_signing(round: Round, *, issuer: str, client: str, number: str
             setattr(signing, key, values[key])
         signing.updated_by = acting_user
         signing.save()
-        record("reports.signing", acting_user, round=round, obj=signing,
-               data={k: {"old": str(old[k] or ""), "new": str(values[k] or "")}
-                     for k in changed})  # fmt: skip
+        record(
+            "reports.signing",
+            acting_user,
+            round=round,
+            obj=signing,
+            data={k: {"old": str(old[k] or ""), "new": str(values[k] or "")} for k in changed},
+        )
     return changed
 
 
 def record_download(acting_user, run: ScoringRun, unit, kind: str, ext: str) -> None:
     """Log that ``acting_user`` downloaded a report (who read which results, when)."""
     with transaction.atomic():
-        record("reports.download", acting_user, round=run.round, unit=unit, obj=run,
-               data={"kind": kind, "format": ext, "version": run.version})  # fmt: skip
+        record(
+            "reports.download",
+            acting_user,
+            round=run.round,
+            unit=unit,
+            obj=run,
+            data={"kind": kind, "format": ext, "version": run.version},
+        )
 
 
 def do_start_report_job(
@@ -149,11 +170,20 @@ def do_start_report_job(
             if busy.exists():
                 raise ActionError(_("Reports are already being generated for this round."))
         job = ReportJob.objects.create(
-            round=round, run=run, started_by=acting_user, with_docx=with_docx,
-            unit_codes=list(unit_codes or []), total_units=len(units),
-        )  # fmt: skip
-        record("reports.start_job", acting_user, round=round, obj=job,
-                   data={"run": run.version, "units": len(units), "docx": with_docx})  # fmt: skip
+            round=round,
+            run=run,
+            started_by=acting_user,
+            with_docx=with_docx,
+            unit_codes=list(unit_codes or []),
+            total_units=len(units),
+        )
+        record(
+            "reports.start_job",
+            acting_user,
+            round=round,
+            obj=job,
+            data={"run": run.version, "units": len(units), "docx": with_docx},
+        )
         if not inline_jobs():  # queued with the job, in its transaction: one task per unit
             for unit in units:
                 enqueue(render_unit_reports, job.pk, unit.code)
@@ -266,8 +296,13 @@ def assemble_report_job(job_id: int) -> None:
             job.status, job.progress, job.done_units = RunStatus.DONE, 100, len(units)
             job.finished_at = timezone.now()
             job.save()
-            entry = record("reports.job_done", job.started_by, round=job.round, obj=job,
-                           data={"run": job.run.version, "files": len(names)})  # fmt: skip
+            entry = record(
+                "reports.job_done",
+                job.started_by,
+                round=job.round,
+                obj=job,
+                data={"run": job.run.version, "files": len(names)},
+            )
             job.log_count, job.log_head = entry.seq, entry.hash
             job.save(update_fields=["log_count", "log_head"])
     shutil.rmtree(parts_dir(job_id), ignore_errors=True)

@@ -333,11 +333,16 @@ def problems_of(
 def tree_rows(scheme: Scheme, lang: str) -> list[dict[str, Any]]:
     """The indicator tree with weights (in the parent and absolute), for the preview."""
     return [
-        {"depth": depth, "code": node.code, "name": node.name_for(lang), "weight": node.weight,
-         "absolute": scheme.absolute_weight(node.code),
-         "standards": getattr(node, "standards", None)}
+        {
+            "depth": depth,
+            "code": node.code,
+            "name": node.name_for(lang),
+            "weight": node.weight,
+            "absolute": scheme.absolute_weight(node.code),
+            "standards": getattr(node, "standards", None),
+        }
         for depth, node in scheme.walk()
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)
@@ -348,20 +353,36 @@ class Change:
     label: str = ""  # the setting in words, e.g. "A 新增就业人数: weight"
 
 
-STANDARD_LABELS = {"minimum": gettext_lazy("minimum standard"), "minimum_points": gettext_lazy("points off"),
-                   "excellent": gettext_lazy("excellent standard"), "excellent_points": gettext_lazy("points added")}  # fmt: skip
-TIER_LABELS = {"name": gettext_lazy("name"), "min": gettext_lazy("total at least"),
-               "share": gettext_lazy("share of eligible units (%)"), "coefficient": gettext_lazy("reward coefficient")}  # fmt: skip
+STANDARD_LABELS = {
+    "minimum": gettext_lazy("minimum standard"),
+    "minimum_points": gettext_lazy("points off"),
+    "excellent": gettext_lazy("excellent standard"),
+    "excellent_points": gettext_lazy("points added"),
+}
+TIER_LABELS = {
+    "name": gettext_lazy("name"),
+    "min": gettext_lazy("total at least"),
+    "share": gettext_lazy("share of eligible units (%)"),
+    "coefficient": gettext_lazy("reward coefficient"),
+}
 
 
-METHOD_LABELS = {"formula": gettext_lazy("formula"), "norm": gettext_lazy("normalisation"),
-                 "params": gettext_lazy("normalisation parameters")}  # fmt: skip
+METHOD_LABELS = {
+    "formula": gettext_lazy("formula"),
+    "norm": gettext_lazy("normalisation"),
+    "params": gettext_lazy("normalisation parameters"),
+}
 CONDITION_LABELS = {"condition": gettext_lazy("condition"), "label": gettext_lazy("wording")}
-PANEL_LABELS = {"key": gettext_lazy("code"), "name": gettext_lazy("name"),
-                "items": gettext_lazy("items scored")}  # fmt: skip
-ROW_LABELS = {"veto": gettext_lazy("veto %(n)s: %(what)s"),
-              "req": gettext_lazy("award requirement %(n)s: %(what)s"),
-              "panel": gettext_lazy("expert panel %(n)s: %(what)s")}  # fmt: skip
+PANEL_LABELS = {
+    "key": gettext_lazy("code"),
+    "name": gettext_lazy("name"),
+    "items": gettext_lazy("items scored"),
+}
+ROW_LABELS = {
+    "veto": gettext_lazy("veto %(n)s: %(what)s"),
+    "req": gettext_lazy("award requirement %(n)s: %(what)s"),
+    "panel": gettext_lazy("expert panel %(n)s: %(what)s"),
+}
 
 
 def setting_label(key: str, raw: dict[str, Any]) -> str:
@@ -379,11 +400,15 @@ def setting_label(key: str, raw: dict[str, Any]) -> str:
             return f"{code} {names.get(code, '')}: {label}"
     parts = key.split("_", 2)
     if parts[0] == "grade" and len(parts) == 3:
-        return _("grade %(n)s: %(what)s") % {"n": int(parts[1]) + 1,
-                                               "what": _("name") if parts[2] == "name" else _("total at least")}  # fmt: skip
+        return _("grade %(n)s: %(what)s") % {
+            "n": int(parts[1]) + 1,
+            "what": _("name") if parts[2] == "name" else _("total at least"),
+        }
     if parts[0] == "tier" and len(parts) == 3:
-        return _("award tier %(n)s: %(what)s") % {"n": int(parts[1]) + 1,
-                                                  "what": TIER_LABELS.get(parts[2], parts[2])}  # fmt: skip
+        return _("award tier %(n)s: %(what)s") % {
+            "n": int(parts[1]) + 1,
+            "what": TIER_LABELS.get(parts[2], parts[2]),
+        }
     for prefix, label in METHOD_LABELS.items():
         if key.startswith(prefix + "_") and key[len(prefix) + 1 :] in names:
             code = key[len(prefix) + 1 :]
@@ -391,9 +416,12 @@ def setting_label(key: str, raw: dict[str, Any]) -> str:
     if parts[0] in ("veto", "req", "panel") and len(parts) == 3 and parts[1].isdigit():
         what = {**CONDITION_LABELS, **PANEL_LABELS}.get(parts[2], parts[2])
         return ROW_LABELS[parts[0]] % {"n": int(parts[1]) + 1, "what": what}
-    return {"pass_line": _("pass line"), "max_total": _("bonus / deduction bound per unit"),
-            "max_item": _("bound per entry"),
-            "scoring_norm": _("default normalisation")}.get(key, key)  # fmt: skip
+    return {
+        "pass_line": _("pass line"),
+        "max_total": _("bonus / deduction bound per unit"),
+        "max_item": _("bound per entry"),
+        "scoring_norm": _("default normalisation"),
+    }.get(key, key)
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
@@ -408,8 +436,22 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
 
 
 def _order(key: str) -> tuple[int, str]:
-    prefixes = ("w_", "minimum", "excellent", "scoring_norm", "formula_", "norm_", "params_", "grade_",
-                "pass_line", "tier_", "req_", "veto_", "max_", "panel_")  # fmt: skip
+    prefixes = (
+        "w_",
+        "minimum",
+        "excellent",
+        "scoring_norm",
+        "formula_",
+        "norm_",
+        "params_",
+        "grade_",
+        "pass_line",
+        "tier_",
+        "req_",
+        "veto_",
+        "max_",
+        "panel_",
+    )
     return next((i for i, p in enumerate(prefixes) if key.startswith(p)), 99), key
 
 

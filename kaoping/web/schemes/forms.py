@@ -67,20 +67,26 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 class NewRoundForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    source = forms.ChoiceField(label=_("Scheme from"), choices=OriginKind.choices,
-                               widget=forms.RadioSelect, initial=OriginKind.BUILTIN)  # fmt: skip
+    source = forms.ChoiceField(
+        label=_("Scheme from"),
+        choices=OriginKind.choices,
+        widget=forms.RadioSelect,
+        initial=OriginKind.BUILTIN,
+    )
     builtin = forms.ChoiceField(label=_("Built-in scheme"), required=False)
     upload = forms.FileField(label=_("Scheme file (.toml)"), required=False)
-    source_round = IdChoiceField(label=_("Earlier round"), queryset=Round.objects.all(),
-                                          required=False)  # fmt: skip
+    source_round = IdChoiceField(
+        label=_("Earlier round"), queryset=Round.objects.all(), required=False
+    )
     parent = IdChoiceField(
         label=_("Evaluate the units under"),
-        queryset=Unit.objects.filter(children__isnull=False).distinct(), required=False,
-    )  # fmt: skip
-    units = IdMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(),
-                                           required=False)  # fmt: skip
-    previous = IdChoiceField(label=_("Previous round (year-on-year)"),
-                                      queryset=Round.objects.all(), required=False)  # fmt: skip
+        queryset=Unit.objects.filter(children__isnull=False).distinct(),
+        required=False,
+    )
+    units = IdMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(), required=False)
+    previous = IdChoiceField(
+        label=_("Previous round (year-on-year)"), queryset=Round.objects.all(), required=False
+    )
 
     def __init__(self, *args, lang: str = "zh", **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,17 +139,19 @@ class SchemeSettingsForm(forms.Form):
             for i in range(tier_rows(raw)):
                 for key in TIER_KEYS:
                     self.fields[f"tier_{i}_{key}"] = (
-                        forms.CharField(required=False, max_length=40) if key == "name"
+                        forms.CharField(required=False, max_length=40)
+                        if key == "name"
                         else _number(key)
-                    )  # fmt: skip
+                    )
         if isinstance(raw.get("adjustments"), dict):
             self.fields["max_total"] = _number(_("Bonus / deduction bound per unit"), min_value=0)
             self.fields["max_item"] = _number(_("Bound per entry"), min_value=0)
         methods = [("", _("the scheme's default"))] + [(m, m) for m in sorted(NORMALISATIONS)]
         self.fields["scoring_norm"] = forms.ChoiceField(
             label=_("Default normalisation (for indicators naming none)"),
-            choices=[("", _("the built-in default (z-score)")), *methods[1:]], required=False,
-        )  # fmt: skip
+            choices=[("", _("the built-in default (z-score)")), *methods[1:]],
+            required=False,
+        )
         for item in items_of(raw, "indicators"):
             self.fields[f"formula_{item['code']}"] = _text(500)
             self.fields[f"norm_{item['code']}"] = forms.ChoiceField(choices=methods, required=False)
@@ -154,10 +162,15 @@ class SchemeSettingsForm(forms.Form):
                 self.fields[f"{which}_{i}_label"] = _text(200)
         for i in range(panel_rows(raw)):
             self.fields[f"panel_{i}_key"] = forms.RegexField(
-                r"^[A-Za-z][A-Za-z0-9_-]*$", required=False, max_length=40,
-                error_messages={"invalid": _("A panel code is Latin letters, digits, - or _, "
-                                             "starting with a letter.")},
-            )  # fmt: skip
+                r"^[A-Za-z][A-Za-z0-9_-]*$",
+                required=False,
+                max_length=40,
+                error_messages={
+                    "invalid": _(
+                        "A panel code is Latin letters, digits, - or _, starting with a letter."
+                    )
+                },
+            )
             self.fields[f"panel_{i}_name"] = _text(100)
             self.fields[f"panel_{i}_items"] = _text(300)
         self.scheme = None
@@ -182,11 +195,20 @@ class SchemeSettingsForm(forms.Form):
             try:
                 parse_params(str(values.get(f"params_{item['code']}") or ""))
             except BadParams as exc:
-                self.add_error(None, _("%(code)s %(name)s: the normalisation parameters "
-                                       "“%(text)s” are not written as key = value, separated by "
-                                       "commas (%(reason)s).") % {
-                    "code": item["code"], "name": item.get("name", ""), "reason": exc,
-                    "text": values.get(f"params_{item['code']}")})  # fmt: skip
+                self.add_error(
+                    None,
+                    _(
+                        "%(code)s %(name)s: the normalisation parameters "
+                        "“%(text)s” are not written as key = value, separated by "
+                        "commas (%(reason)s)."
+                    )
+                    % {
+                        "code": item["code"],
+                        "name": item.get("name", ""),
+                        "reason": exc,
+                        "text": values.get(f"params_{item['code']}"),
+                    },
+                )
         seen = set()
         for i in range(panel_rows(self.raw)):
             key = str(values.get(f"panel_{i}_key") or "").strip()
@@ -196,17 +218,27 @@ class SchemeSettingsForm(forms.Form):
                 self.add_error(None, _("Expert panel code “%(key)s” is used twice.") % {"key": key})
             seen.add(key)
             if not str(values.get(f"panel_{i}_items") or "").strip():
-                self.add_error(None, _("Expert panel “%(key)s” scores no items: list the item "
-                                       "codes it scores, e.g. A2、B1.") % {"key": key})  # fmt: skip
+                self.add_error(
+                    None,
+                    _(
+                        "Expert panel “%(key)s” scores no items: list the item "
+                        "codes it scores, e.g. A2、B1."
+                    )
+                    % {"key": key},
+                )
 
     # rows for the template --------------------------------------------------------------
     def weight_rows(self):
-        return [(item, self[f"w_{item['code']}"]) for item in
-                [*items_of(self.raw, "groups"), *items_of(self.raw, "indicators")]]  # fmt: skip
+        return [
+            (item, self[f"w_{item['code']}"])
+            for item in [*items_of(self.raw, "groups"), *items_of(self.raw, "indicators")]
+        ]
 
     def standard_rows(self):
-        return [(item, [self[f"{k}_{item['code']}"] for k in STANDARD_KEYS])
-                for item in items_of(self.raw, "indicators")]  # fmt: skip
+        return [
+            (item, [self[f"{k}_{item['code']}"] for k in STANDARD_KEYS])
+            for item in items_of(self.raw, "indicators")
+        ]
 
     def grade_fields(self):
         return [
@@ -214,8 +246,10 @@ class SchemeSettingsForm(forms.Form):
         ]
 
     def method_rows(self):
-        return [(item, [self[f"{k}_{item['code']}"] for k in ("formula", "norm", "params")])
-                for item in items_of(self.raw, "indicators")]  # fmt: skip
+        return [
+            (item, [self[f"{k}_{item['code']}"] for k in ("formula", "norm", "params")])
+            for item in items_of(self.raw, "indicators")
+        ]
 
     def veto_fields(self):
         return self._condition_fields("veto")
@@ -224,8 +258,10 @@ class SchemeSettingsForm(forms.Form):
         return self._condition_fields("req")
 
     def _condition_fields(self, which: str):
-        return [[self[f"{which}_{i}_{k}"] for k in CONDITION_KEYS]
-                for i in range(condition_rows(self.raw, which))]  # fmt: skip
+        return [
+            [self[f"{which}_{i}_{k}"] for k in CONDITION_KEYS]
+            for i in range(condition_rows(self.raw, which))
+        ]
 
     def panel_fields(self):
         return [[self[f"panel_{i}_{k}"] for k in PANEL_KEYS] for i in range(panel_rows(self.raw))]
