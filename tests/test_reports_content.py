@@ -10,12 +10,12 @@ import pytest
 from kaoping.reports.analysis import unit_facts
 from kaoping.reports.model import Paragraph, Table
 from kaoping.reports.round_report import build_round_report, without_field_keys
-from kaoping.reports.text import SECTION_TITLES, fmt_score, fmt_z
+from kaoping.reports.text import SECTION_KEYS, fmt_score, fmt_z, section_name
 from kaoping.reports.unit_report import build_unit_report
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = "（系统生成初稿，请评价机构审核修改）"
-SIX = [zh for zh, _ in SECTION_TITLES.values()]
+SIX = [section_name(key, "zh") for key in SECTION_KEYS]
 
 
 # ``rounds``: the demo evaluated once for the whole run (tests/conftest.py).

@@ -19,13 +19,13 @@ from pypdf import PdfReader
 from kaoping.reports.certificates import render_certificates
 from kaoping.reports.docx_render import render_docx
 from kaoping.reports.pdf_render import render_html, render_pdf
-from kaoping.reports.text import SECTION_TITLES, fmt_score, fmt_z
+from kaoping.reports.text import SECTION_KEYS, fmt_score, fmt_z, section_name
 from kaoping.reports.unit_report import build_unit_report
 from kaoping.reports.xlsx_render import render_xlsx
 from kaoping.scoring import BaseData
 
 ROOT = Path(__file__).resolve().parent.parent
-SIX = [zh for zh, _ in SECTION_TITLES.values()]
+SIX = [section_name(key, "zh") for key in SECTION_KEYS]
 
 
 def read(path: Path) -> BaseData:

@@ -211,7 +211,7 @@ def report_command(
 @click.option("--year", default="", help="考核年度（必填） / year")
 @click.option("--issuer", default="", help="颁发单位（必填） / issuing body")
 @click.option("--date", default="", help="落款日期（必填） / date")
-@click.option("--title", default="荣誉证书", help="证书标题")
+@click.option("--title", default="", help="证书标题（默认：荣誉证书）")
 @click.option("--award", default="", help="奖项所属的考核名称（默认为方案名称） / assessment name")
 @click.option("--number-prefix", default="", help="证书编号前缀 / certificate number prefix")
 @click.option("--text-only", is_flag=True, help="只打印文字，用于预印的证书纸 / text only")
@@ -244,7 +244,7 @@ def certificates_command(
     """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
     assert lang is not None
     from kaoping.reports.award_lists import load_award_lists
-    from kaoping.reports.certificates import DEFAULT_BODY, DEFAULT_BODY_EN, certificates_html
+    from kaoping.reports.certificates import certificates_html, default_body
     from kaoping.scoring import load_scheme
 
     if is_award_list(awards):
@@ -267,7 +267,7 @@ def certificates_command(
         issuer=issuer,
         date=date,
         title=title,
-        body=body or (DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY),
+        body=body or default_body(lang),
         unit_names=names,
         lang=lang,
         award=award or loaded.name_for(lang),

@@ -34,11 +34,19 @@ from typing import IO, Any
 
 from kaoping.reports.drafts import fill_template
 from kaoping.reports.errors import ReportInputError, ReportProblem
+from kaoping.reports.model import label_separator
 from kaoping.reports.pdf_render import stylesheet
+from kaoping.reports.text import list_separator
+from kaoping.scoring.i18n import gettext, gettext_noop
 
-DEFAULT_AWARD = "就业工作绩效考核"
-DEFAULT_BODY = "在{year}年度{award}中成绩突出，荣获{year}年度{award}{tier}。特发此证，以资鼓励。"
-DEFAULT_BODY_EN = "for outstanding results in the {year} {award}, is awarded the {tier}."
+DEFAULT_AWARD = gettext_noop("assessment of employment work")
+DEFAULT_BODY = gettext_noop("for outstanding results in the {year} {award}, is awarded the {tier}.")
+DEFAULT_TITLE = gettext_noop("Certificate of honour")
+
+
+def default_body(lang: str) -> str:
+    """The certificate's wording when the award list gives none, in ``lang``."""
+    return gettext(DEFAULT_BODY, lang)
 
 
 def certificates_html(
@@ -47,8 +55,8 @@ def certificates_html(
     year: int | str,
     issuer: str,
     date: str = "",
-    title: str = "荣誉证书",
-    body: str = DEFAULT_BODY,
+    title: str = "",
+    body: str = "",
     unit_names: Mapping[str, str] | None = None,
     lang: str = "zh",
     award: str = "",
@@ -68,7 +76,10 @@ def certificates_html(
     items = [_award(a, i, unit_names or {}) for i, a in enumerate(awards, start=1)]
     if not items:
         raise ReportInputError([ReportProblem("report.no_awards")])
-    award = award or (DEFAULT_AWARD if lang != "en" else "assessment of employment work")
+    award = award or gettext(DEFAULT_AWARD, lang)
+    title = title or gettext(DEFAULT_TITLE, lang)
+    default = default_body(lang)
+    body = body or default
     e = html.escape
     pages = []
     for number, item in enumerate(items, start=first_number):
@@ -79,14 +90,13 @@ def certificates_html(
             "reason": item["reason"],
             "award": award,
         }
-        default = DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY
         text = fill_template(body, values) or fill_template(default, values) or ""
         # The tier is highlighted: escape first, then wrap its last occurrence.
         tier = e(item["tier"])
         head, found, tail = e(text).rpartition(tier)
         shown = f'{head}<span class="tier">{tier}</span>{tail}' if found else e(text)
-        colon = ": " if lang == "en" else "："
-        label = "Certificate No." if lang == "en" else "证书编号："
+        colon = label_separator(lang)
+        label = gettext("Certificate No. ", lang)
         heading = "" if text_only else f"<h1>{e(title)}</h1>"
         pages.append(
             f'<div class="certificate{" text-only" if text_only else ""}"><div class="inner">'
@@ -109,21 +119,21 @@ def _require(*, year: Any, issuer: str, date: str, lang: str) -> None:
     missing = [
         (what, option)
         for what, option, value in (
-            (("考核年度", "year"), "--year", year),
-            (("颁发单位", "issuer"), "--issuer", issuer),
-            (("落款日期", "date"), "--date", date),
+            (gettext("year of the assessment", lang), "--year", year),
+            (gettext("issuing body", lang), "--issuer", issuer),
+            (gettext("date of signing", lang), "--date", date),
         )
         if not str(value or "").strip()
     ]
     if missing:
-        whats = [w[1] if lang == "en" else w[0] for w, _ in missing]
+        whats = [what for what, _ in missing]
         raise ReportInputError(
             [
                 ReportProblem(
                     "certificate.missing",
                     params={
-                        "what": ("、" if lang != "en" else ", ").join(whats),
-                        "option": ("、" if lang != "en" else ", ").join(o for _, o in missing),
+                        "what": list_separator(lang).join(whats),
+                        "option": list_separator(lang).join(o for _, o in missing),
                     },
                 )
             ]
@@ -137,8 +147,8 @@ def render_certificates(
     year: int | str,
     issuer: str,
     date: str = "",
-    title: str = "荣誉证书",
-    body: str = DEFAULT_BODY,
+    title: str = "",
+    body: str = "",
     unit_names: Mapping[str, str] | None = None,
     lang: str = "zh",
     award: str = "",

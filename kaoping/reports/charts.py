@@ -36,6 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.i18n import gettext, pgettext
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
 CJK_FAMILIES = FONT_FAMILIES[:2]
@@ -200,12 +201,12 @@ def ranking_chart(
             color=GREY,
             linestyle="--",
             linewidth=1,
-            label=_t(lang, "参评单位平均 {v:.2f}", "average {v:.2f}", v=mean),
+            label=gettext("average {v:.2f}", lang).format(v=mean),
         )
         ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_xlabel(_t(lang, "总分", "Total"))
+    ax.set_xlabel(gettext("Total", lang))
     _tidy(ax)
-    title = _t(lang, "综合得分排名", "Ranking by total")
+    title = gettext("Ranking by total", lang)
     return _render(fig, title, formats)
 
 
@@ -231,7 +232,7 @@ def radar_chart(
     closed = np.concatenate([angles, angles[:1]])
     low = _axis_floor(np.concatenate([own, mean]))
     for values, colour, name in (
-        (mean, GREY, _t(lang, "参评单位平均", "average")),
+        (mean, GREY, gettext("average of all units", lang)),
         (own, ACCENT, result.data.units[u].name),
     ):
         shown = np.where(np.isnan(values), low, values)
@@ -244,11 +245,8 @@ def radar_chart(
     ax.set_ylim(low, 100)
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8, frameon=False)
-    title = _t(
-        lang,
-        "{name}一级指标得分与平均水平",
-        "{name}: group scores against the average",
-        name=result.data.units[u].name,
+    title = gettext("{name}: group scores against the average", lang).format(
+        name=result.data.units[u].name
     )
     return _render(fig, title, formats)
 
@@ -278,10 +276,10 @@ def trend_chart(
             highs,
             color=LIGHT,
             alpha=0.5,
-            label=_t(lang, "最低～最高", "lowest to highest"),
+            label=gettext("lowest to highest", lang),
         )
         values = np.concatenate([lows, highs])
-        title = _t(lang, "各年度总分变化", "Totals by year")
+        title = gettext("Totals by year", lang)
     else:
         own = np.array([_total_of(r, unit_code) for r in results], dtype=float)
         name = _name_of(results, unit_code)
@@ -298,7 +296,7 @@ def trend_chart(
                     color=ACCENT,
                 )
         values = own
-        title = _t(lang, "{name}历年总分", "{name}: totals by year", name=name)
+        title = gettext("{name}: totals by year", lang).format(name=name)
     ax.plot(
         x,
         means,
@@ -306,7 +304,7 @@ def trend_chart(
         color=GREY,
         linestyle="--",
         linewidth=1.2,
-        label=_t(lang, "参评单位平均", "average"),
+        label=gettext("average of all units", lang),
     )
     ax.set_xticks(x, labels)
     finite = np.concatenate([values, means])
@@ -314,7 +312,7 @@ def trend_chart(
     if finite.size:
         ax.set_ylim(_axis_floor(finite), min(100.0, finite.max() + 5))
     ax.set_xlim(-0.5, len(results) - 0.5)
-    ax.set_ylabel(_t(lang, "总分", "Total"))
+    ax.set_ylabel(gettext("Total", lang))
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     _tidy(ax)
     return _render(fig, title, formats)
@@ -351,11 +349,11 @@ def distribution_chart(
                 va="top",
             )
     ax.set_xlim(low, high)
-    ax.set_xlabel(_t(lang, "总分", "Total"))
-    ax.set_ylabel(_t(lang, "单位数", "Units"))
+    ax.set_xlabel(gettext("Total", lang))
+    ax.set_ylabel(gettext("Number of units", lang))
     ax.yaxis.get_major_locator().set_params(integer=True)
     _tidy(ax)
-    return _render(fig, _t(lang, "总分分布", "Distribution of totals"), formats)
+    return _render(fig, gettext("Distribution of totals", lang), formats)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -403,16 +401,12 @@ def _wrap(text: str, lang: str) -> str:
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
-def _t(lang: str, zh: str, en: str, **values) -> str:
-    return (en if lang == "en" else zh).format(**values)
-
-
 def _round_label(result: EvaluationResult, i: int, lang: str) -> str:
     years = {u.year for u in result.data.units if u.year is not None}
     if len(years) == 1:
         year = years.pop()
-        return f"{year}" if lang == "en" else f"{year}年"
-    return _t(lang, "第{n}期", "round {n}", n=i + 1)
+        return pgettext("year on an axis", "{year}", lang).format(year=year)
+    return gettext("round {n}", lang).format(n=i + 1)
 
 
 def _total_of(result: EvaluationResult, code: str) -> float:
@@ -453,9 +447,10 @@ def rank_interval_chart(
         color=MAIN,
         linewidth=4,
         alpha=0.55,
-        label=_t(lang, "90% 区间", "90% interval"),
+        # xgettext:no-python-format
+        label=gettext("90% interval", lang),
     )
-    ax.plot(median, y, "o", color=MAIN, markersize=5, label=_t(lang, "中位名次", "median rank"))
+    ax.plot(median, y, "o", color=MAIN, markersize=5, label=gettext("median rank", lang))
     ax.plot(
         nominal,
         y,
@@ -463,7 +458,7 @@ def rank_interval_chart(
         color=ACCENT,
         markersize=12,
         markeredgewidth=2,
-        label=_t(lang, "公布名次", "published rank"),
+        label=gettext("published rank", lang),
     )
     ax.set_yticks(
         y, [f"{int(r)}. {n}" if r > 0 else n for r, n in zip(nominal, names, strict=True)]
@@ -472,12 +467,10 @@ def rank_interval_chart(
     n = len(robustness.units)
     ax.set_xlim(0.5, n + 0.5)
     ax.set_xticks(np.arange(1, n + 1, max(1, n // 16)))
-    ax.set_xlabel(_t(lang, "名次（越小越好）", "Rank (1 is best)"))
+    ax.set_xlabel(gettext("Rank (1 is best)", lang))
     ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3)
     _tidy(ax)
-    return _render(
-        fig, _t(lang, "各单位名次的不确定性", "Uncertainty of each unit's rank"), formats
-    )
+    return _render(fig, gettext("Uncertainty of each unit's rank", lang), formats)
 
 
 @kept
@@ -513,4 +506,4 @@ def slope_chart(
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8)
-    return _render(fig, _t(lang, "各单位名次的变化", "Ranks last year and this year"), formats)
+    return _render(fig, gettext("Ranks last year and this year", lang), formats)

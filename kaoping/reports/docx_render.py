@@ -46,8 +46,11 @@ from kaoping.reports.model import (
     Section,
     Table,
     cover_lines,
+    label_separator,
+    labelled,
     title_lines,
 )
+from kaoping.scoring.i18n import gettext, pgettext
 
 BODY_FONT = "仿宋"
 TABLE_FONT = "宋体"
@@ -265,7 +268,6 @@ def _plain(
 def _cover(word, doc: ReportDocument) -> None:
     cover = doc.cover
     assert cover is not None
-    en = doc.lang == "en"
     _plain(word, cover.number, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
     for _ in range(3):
         _plain(word)
@@ -285,11 +287,11 @@ def _cover(word, doc: ReportDocument) -> None:
     for _ in range(4):
         _plain(word)
     for key, value in cover_lines(doc):
-        if key in ("报告编号", "Report number"):
+        if key == gettext("Report number", doc.lang):
             continue  # above the title
         p = _plain(word, spacing=30)
         p.paragraph_format.left_indent = Cm(2)
-        label = p.add_run(f"{key}: " if en else f"{key}：")
+        label = p.add_run(key + label_separator(doc.lang))
         label.bold = True
         label.font.size = Pt(15)
         set_east_asian_font(label._r, HEADING_FONTS[1])
@@ -326,7 +328,6 @@ def _bookmark(number: int) -> str:
 def _team(word, doc: ReportDocument) -> None:
     sig = doc.signature
     assert sig is not None
-    en = doc.lang == "en"
     _plain(
         word,
         sig.team_title,
@@ -338,7 +339,15 @@ def _team(word, doc: ReportDocument) -> None:
     )
     rows = [[name, role] for name, role in sig.team] or [["", ""] for _ in range(4)]
     _table(
-        word, Table(columns=["Name", "Role"] if en else ["姓名", "职责"], rows=rows, widths=(1, 2))
+        word,
+        Table(
+            columns=[
+                pgettext("evaluation team", "Name", doc.lang),
+                pgettext("evaluation team", "Role", doc.lang),
+            ],
+            rows=rows,
+            widths=(1, 2),
+        ),
     )
     _plain(word, sig.statement, indent=True)
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -350,8 +359,7 @@ def _closing(word, doc: ReportDocument) -> None:
     assert sig is not None
     _plain(word)
     _plain(word)
-    sep = ": " if doc.lang == "en" else "："
-    for text in (f"{sig.seal_label}{sep}{sig.issuer}", sig.date):
+    for text in (labelled(sig.seal_label, sig.issuer, doc.lang), sig.date):
         p = _plain(word, text, align=WD_ALIGN_PARAGRAPH.RIGHT)
         p.paragraph_format.right_indent = Pt(32)
         p.paragraph_format.keep_with_next = True
@@ -560,7 +568,7 @@ def _properties(word, doc: ReportDocument) -> None:
     props.author = issuer
     props.last_modified_by = issuer
     props.comments = ""
-    props.keywords = "绩效评价" if doc.lang != "en" else "performance evaluation"
+    props.keywords = gettext("performance evaluation", doc.lang)
     props.category = doc.kind
     props.language = LANGUAGE if doc.lang != "en" else "en"
     props.created = now

@@ -24,7 +24,14 @@ from importlib import resources
 from typing import Any
 
 from kaoping.reports.analysis import IndicatorFact, UnitFacts
-from kaoping.reports.text import fmt_change, fmt_score, pick
+from kaoping.reports.text import (
+    bracketed,
+    fmt_change,
+    fmt_score,
+    full_stop,
+    list_separator,
+    series_separator,
+)
 from kaoping.scoring.display import (
     compare_words,
     field_kind,
@@ -40,6 +47,7 @@ from kaoping.scoring.display import (
     fmt_change as fmt_value_change,
 )
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.i18n import gettext, pgettext
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -99,13 +107,9 @@ def draft_basic(result: EvaluationResult, facts: UnitFacts, lang: str) -> list[s
     if text:
         return [text]
     return [
-        pick(
-            lang,
-            "{name}{year}年度就业专项资金的基础数据见下表，数据经评价机构核实。",
-            "The base data of {name} for {year} are in the table below, as verified.",
-            name=facts.name,
-            year=facts.year or "",
-        )
+        gettext(
+            "The base data of {name} for {year} are in the table below, as verified.", lang
+        ).format(name=facts.name, year=facts.year or "")
     ]
 
 
@@ -114,14 +118,16 @@ def draft_targets(result: EvaluationResult, facts: UnitFacts, lang: str) -> list
     if text:
         return [text]
     scheme = result.scheme
-    groups = "、".join(f"{g.name_for(lang)}（{g.weight * 100:.4g}%）" for g in scheme.top_groups)
+    groups = list_separator(lang).join(
+        g.name_for(lang) + bracketed(f"{g.weight * 100:.4g}%", lang) for g in scheme.top_groups
+    )
     return [
-        pick(
+        gettext(
+            "The targets of {name} follow {scheme} and the year's responsibility "
+            "letter, measured by {n} indicator groups ({groups}) and {k} "
+            "indicators (table below).",
             lang,
-            "{name}的绩效目标依据《{scheme}》及本年度就业工作目标责任书设立，按{n}个一级指标"
-            "（{groups}）、{k}个二级指标衡量，指标口径、权重和评分标准见下表。",
-            "The targets of {name} follow {scheme} and the year's responsibility letter, "
-            "measured by {n} indicator groups ({groups}) and {k} indicators (table below).",
+        ).format(
             name=facts.name,
             scheme=scheme.name_for(lang),
             n=len(scheme.top_groups),
@@ -136,14 +142,11 @@ def draft_measures(result: EvaluationResult, facts: UnitFacts, lang: str) -> lis
     if text:
         return [text]
     return [
-        pick(
+        gettext(
+            "Describe the measures {name} took to raise, allocate, pay out, use "
+            "and supervise the fund, from the documents and the on-site check.",
             lang,
-            "{name}在就业专项资金筹集、分配、拨付、使用和监督方面采取的管理措施及实施情况，"
-            "请评价机构根据调阅资料和实地核查情况填写。",
-            "Describe the measures {name} took to raise, allocate, pay out, use and "
-            "supervise the fund, from the documents and the on-site check.",
-            name=facts.name,
-        )
+        ).format(name=facts.name)
     ]
 
 
@@ -163,11 +166,10 @@ def indicator_sentence(fact: IndicatorFact, lang: str, average_label: str) -> st
             average=average_label,
             lang=lang,
         )
-        where = (", " if lang == "en" else "，") + words if words else ""
-    return pick(
-        lang,
-        "{code} {name}为 {value}{where}，得分 {score}，排名第 {rank}/{of}",
-        "{code} {name} is {value}{where}; score {score}, rank {rank} of {of}",
+        where = pgettext("clause separator", ", ", lang) + words if words else ""
+    return gettext(
+        "{code} {name} is {value}{where}; score {score}, rank {rank} of {of}", lang
+    ).format(
         code=fact.code,
         name=fact.name,
         value=indicator_value(ind, fact.value),
@@ -192,10 +194,7 @@ def movement_sentences(facts: UnitFacts, lang: str, limit: int = 3) -> list[str]
         ind = f.spec
         change = natural_value(ind, f.value) - natural_value(ind, f.previous_value)
         lines.append(
-            pick(
-                lang,
-                "{code} {name}由上年的 {then} 变为 {now}，{change}（指标得分 {d}）",
-                "{code} {name} went from {then} to {now}, {change} (score {d})",
+            gettext("{code} {name} went from {then} to {now}, {change} (score {d})", lang).format(
                 code=f.code,
                 name=f.name,
                 then=indicator_value(ind, f.previous_value),
@@ -212,47 +211,36 @@ def draft_problems(facts: UnitFacts, lang: str, average_label: str) -> list[str]
     weak = facts.weaknesses
     if weak:
         lines.append(
-            pick(
-                lang,
-                "与{avg}相比，{name}以下指标明显偏低：",
-                "Compared with the {avg}, {name} is clearly behind on:",
-                avg=average_label,
-                name=facts.name,
+            gettext("Compared with the {avg}, {name} is clearly behind on:", lang).format(
+                avg=average_label, name=facts.name
             )
         )
         lines += [
-            f"{i}. {indicator_sentence(f, lang, average_label)}。"
+            f"{i}. {indicator_sentence(f, lang, average_label)}{full_stop(lang)}"
             for i, f in enumerate(weak, start=1)
         ]
     else:
         lines.append(
-            pick(
-                lang,
-                "{name}各项指标得分均未低于{avg}5分以上，未发现明显短板。",
-                "No indicator of {name} scores more than 5 points below the {avg}.",
-                name=facts.name,
-                avg=average_label,
-            )
+            gettext(
+                "No indicator of {name} scores more than 5 points below the {avg}.", lang
+            ).format(name=facts.name, avg=average_label)
         )
     missed = [f for f in facts.indicators if f.standard == "below_minimum"]
     if missed:
         lines.append(
-            pick(
-                lang,
-                "低于最低标准的指标：{items}。",
-                "Below the minimum standard: {items}.",
-                items="、".join(f"{f.code} {f.name}（扣 {-f.points:g} 分）" for f in missed),
+            gettext("Below the minimum standard: {items}.", lang).format(
+                items=list_separator(lang).join(
+                    gettext("{code} {name} (−{points} points)", lang).format(
+                        code=f.code, name=f.name, points=f"{-f.points:g}"
+                    )
+                    for f in missed
+                )
             )
         )
     for f in facts.not_applicable:
         lines.append(
-            pick(
-                lang,
-                "{code} {name}：{reason}。",
-                "{code} {name}: {reason}.",
-                code=f.code,
-                name=f.name,
-                reason=f.reason or "",
+            gettext("{code} {name}: {reason}.", lang).format(
+                code=f.code, name=f.name, reason=f.reason or ""
             )
         )
     prev = facts.previous
@@ -264,41 +252,24 @@ def draft_problems(facts: UnitFacts, lang: str, average_label: str) -> list[str]
         and facts.rank > prev.rank
     ):
         lines.append(
-            pick(
-                lang,
-                "综合排名由上年的第 {a} 位降至第 {b} 位。",
-                "The rank fell from {a} last year to {b}.",
-                a=prev.rank,
-                b=facts.rank,
+            gettext("The rank fell from {a} last year to {b}.", lang).format(
+                a=prev.rank, b=facts.rank
             )
         )
     moved = movement_sentences(facts, lang)
     if moved:
         lines.append(
-            pick(
-                lang,
-                "与上年相比变化最大的指标：{items}。",
-                "Largest changes since last year: {items}.",
-                items="；".join(moved),
+            gettext("Largest changes since last year: {items}.", lang).format(
+                items=series_separator(lang).join(moved)
             )
         )
     if facts.criticism is not None:
         lines.append(
-            pick(
-                lang,
-                "{name}被列入本年度通报批评名单，原因：{reason}。",
-                "{name} is on this round's criticism list: {reason}.",
-                name=facts.name,
-                reason=facts.criticism or "—",
+            gettext("{name} is on this round's criticism list: {reason}.", lang).format(
+                name=facts.name, reason=facts.criticism or "—"
             )
         )
-    lines.append(
-        pick(
-            lang,
-            "上述问题的成因，请评价机构结合实地核查情况分析补充。",
-            "The agency should add the causes found during the on-site check.",
-        )
-    )
+    lines.append(gettext("The agency should add the causes found during the on-site check.", lang))
     return lines
 
 
@@ -315,11 +286,8 @@ def draft_suggestions(result: EvaluationResult, facts: UnitFacts, lang: str) -> 
     for i, fact in enumerate(targets, start=1):
         text = advice.get(fact.code) if isinstance(advice, dict) else None
         if not text:
-            text = pick(
-                lang,
-                "针对{name}偏低的问题，分析原因，制定有针对性的改进措施。",
-                "Find why {name} is low and take targeted measures.",
-                name=fact.name,
+            text = gettext("Find why {name} is low and take targeted measures.", lang).format(
+                name=fact.name
             )
         ind = fact.spec
         where = compare_words(
@@ -327,21 +295,18 @@ def draft_suggestions(result: EvaluationResult, facts: UnitFacts, lang: str) -> 
             natural_value(ind, fact.mean_value),
             indicator_kind(ind),
             ind.unit,
+            average=gettext("average", lang),
             lang=lang,
         )
-        now = pick(lang, "本单位 {v}，{w}", "{v}, {w}", v=indicator_value(ind, fact.value), w=where)
+        now = pgettext("suggestion", "{v}, {w}", lang).format(
+            v=indicator_value(ind, fact.value), w=where
+        )
         lines.append(
-            f"{i}. {fact.code} {fact.name}（{now}）：{text}"
-            if lang != "en"
-            else f"{i}. {fact.code} {fact.name} ({now}): {text}"
+            gettext("{n}. {code} {name} ({now}): {advice}", lang).format(
+                n=i, code=fact.code, name=fact.name, now=now, advice=text
+            )
         )
-    lines.append(
-        pick(
-            lang,
-            "加强基础数据的统计和核对，确保下一年度报送数据真实、准确、完整。",
-            "Keep base data complete and verified for the next round.",
-        )
-    )
+    lines.append(gettext("Keep base data complete and verified for the next round.", lang))
     return lines
 
 
@@ -353,13 +318,8 @@ def change_sentence(facts: UnitFacts, lang: str) -> str | None:
     change = facts.total - prev.total
     rank_text = ""
     if prev.rank and facts.rank:
-        rank_text = pick(
-            lang, "，名次由第 {a} 名变为第 {b} 名", "; rank {a} → {b}", a=prev.rank, b=facts.rank
-        )
-    return pick(
-        lang,
-        "与上年（{year}年）相比，总分 {p} → {t}，变化 {c} 分{r}。",
-        "Against last year ({year}): total {p} → {t}, change {c}{r}.",
+        rank_text = gettext("; rank {a} → {b}", lang).format(a=prev.rank, b=facts.rank)
+    return gettext("Against last year ({year}): total {p} → {t}, change {c}{r}.", lang).format(
         year=prev.year or "",
         p=fmt_score(prev.total),
         t=fmt_score(facts.total),

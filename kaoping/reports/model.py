@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kaoping.scoring.i18n import gettext, pgettext
+
 # A caption's number written by a builder ("表4 ", "图1 ", "Table 2. "), replaced by
 # ReportDocument.number_captions so numbering is continuous.
 CAPTION_NUMBER = re.compile(r"^(?:表\s*\d+\s*|图\s*\d+\s*|Table \d+\.\s*|Figure \d+\.\s*)")
@@ -115,8 +117,8 @@ class Signature:
     date: str
     team: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
     statement: str = ""
-    team_title: str = "评价工作组及独立性声明"
-    seal_label: str = "评价机构（盖章）"
+    team_title: str = ""
+    seal_label: str = ""
 
 
 @dataclass
@@ -129,7 +131,7 @@ class ReportDocument:
     sections: list[Section] = field(default_factory=list)
     kind: str = "unit"  # "unit" or "round"
     unit_code: str | None = None
-    toc_title: str = "目录"
+    toc_title: str = ""
     footer: str = ""
     signature: Signature | None = None
     # A draft says so on every page; a final document has no draft section left.
@@ -154,10 +156,12 @@ class ReportDocument:
                 counters[kind] += 1
                 text = CAPTION_NUMBER.sub("", b.caption)
                 n = counters[kind]
-                if self.lang == "en":
-                    b.caption = f"{'Table' if kind == 'table' else 'Figure'} {n}. {text}"
+                if kind == "table":
+                    b.caption = gettext("Table {n}. {caption}", self.lang).format(n=n, caption=text)
                 else:
-                    b.caption = f"{'表' if kind == 'table' else '图'}{n} {text}"
+                    b.caption = gettext("Figure {n}. {caption}", self.lang).format(
+                        n=n, caption=text
+                    )
 
     def add_section(self, key: str, title: str) -> Section:
         section = Section(key=key, title=title, level=1)
@@ -186,7 +190,7 @@ class ReportDocument:
         lines = [self.title]
         if self.cover:
             lines += [self.cover.title, self.cover.subtitle]
-            lines += [f"{k}：{v}" for k, v in self.cover.fields]
+            lines += [labelled(k, v, self.lang) for k, v in self.cover.fields]
             lines += [self.cover.client, self.cover.number]
         for s in self.walk():
             lines.append(s.title)
@@ -204,7 +208,7 @@ class ReportDocument:
                 sig.team_title,
                 sig.statement,
                 *(f"{n}\t{r}" for n, r in sig.team),
-                f"{sig.seal_label}：{sig.issuer}",
+                labelled(sig.seal_label, sig.issuer, self.lang),
                 sig.date,
             ]
         return "\n".join(lines)
@@ -216,18 +220,28 @@ def cover_lines(doc: ReportDocument) -> list[tuple[str, str]]:
     cover = doc.cover
     if cover is None:
         return []
-    en = doc.lang == "en"
+    lang = doc.lang
     lines = []
     if cover.client:
-        lines.append(("Commissioned by" if en else "委托单位", cover.client))
+        lines.append((gettext("Commissioned by", lang), cover.client))
     lines += list(cover.fields)
     if cover.issuer:
-        lines.append(("Evaluated by" if en else "评价机构", cover.issuer))
+        lines.append((gettext("Evaluated by", lang), cover.issuer))
     if cover.number:
-        lines.append(("Report number" if en else "报告编号", cover.number))
+        lines.append((gettext("Report number", lang), cover.number))
     if cover.date:
-        lines.append(("Date" if en else "报告日期", cover.date))
+        lines.append((gettext("Report date", lang), cover.date))
     return lines
+
+
+def label_separator(lang: str) -> str:
+    """What stands between a label and its value: '：' in Chinese, ': ' in English."""
+    return pgettext("label separator", ": ", lang)
+
+
+def labelled(label: str, value: str, lang: str) -> str:
+    """'委托单位：北京市财政局' / 'Commissioned by: …'."""
+    return f"{label}{label_separator(lang)}{value}"
 
 
 def title_lines(title: str, width: int = 14) -> list[str]:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kaoping.reports.errors import ReportInputError, ReportProblem
-from kaoping.reports.text import CHINESE_NUMERALS, SECTION_KEYS, SECTION_TITLES
+from kaoping.reports.text import CHINESE_NUMERALS, SECTION_KEYS, section_name
 
 ANY_UNIT = "*"  # text not keyed by a unit: used for whichever unit is being reported
 ROUND_KEY = "round"
@@ -50,14 +50,15 @@ def section_key(name: str) -> str | None:
     text = NUMBERING.sub("", str(name)).strip()
     lowered = text.lower()
     for key in SECTION_KEYS:
-        zh, en = SECTION_TITLES[key]
+        zh, en = section_name(key, "zh"), section_name(key, "en")
         if lowered in (key, en.lower()) or text == zh:
             return key
     return None
 
 
 def expected_names() -> str:
-    return "、".join(f"{key}（{SECTION_TITLES[key][0]}）" for key in SECTION_KEYS)
+    # The keys with their Chinese titles: what a narratives file may name (in either language).
+    return "、".join(f"{key}（{section_name(key, 'zh')}）" for key in SECTION_KEYS)
 
 
 def load_narratives(path: str | Path, unit_codes: Iterable[str] | None = None) -> Narratives:

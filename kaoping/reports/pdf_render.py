@@ -22,8 +22,10 @@ from kaoping.reports.model import (
     Section,
     Table,
     cover_lines,
+    label_separator,
     title_lines,
 )
+from kaoping.scoring.i18n import pgettext
 
 
 @lru_cache(maxsize=4)
@@ -73,7 +75,7 @@ def _cover(doc: ReportDocument) -> str:
     e = html.escape
     cover = doc.cover
     assert cover is not None
-    sep = ": " if doc.lang == "en" else "："
+    sep = label_separator(doc.lang)
     items = "".join(f"<dt>{e(k)}{sep}</dt><dd>{e(v)}</dd>" for k, v in cover_lines(doc))
     subtitle = f'<div class="subtitle">{e(cover.subtitle)}</div>' if cover.subtitle else ""
     number = f'<div class="report-number">{e(cover.number)}</div>' if cover.number else ""
@@ -86,11 +88,10 @@ def _team(doc: ReportDocument) -> str:
     e = html.escape
     sig = doc.signature
     assert sig is not None
-    en = doc.lang == "en"
     rows = "".join(f"<tr><td>{e(name)}</td><td>{e(role)}</td></tr>" for name, role in sig.team)
     if not rows:  # an empty form the agency fills in by hand
         rows = "<tr><td>&nbsp;</td><td></td></tr>" * 4
-    head = "<th>Name</th><th>Role</th>" if en else "<th>姓名</th><th>职责</th>"
+    head = f"<th>{e(pgettext('evaluation team', 'Name', doc.lang))}</th><th>{e(pgettext('evaluation team', 'Role', doc.lang))}</th>"
     return (
         f'<div class="team"><h2>{e(sig.team_title)}</h2>'
         f'<table class="team-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
@@ -103,7 +104,7 @@ def _closing(doc: ReportDocument) -> str:
     e = html.escape
     sig = doc.signature
     assert sig is not None
-    sep = ": " if doc.lang == "en" else "："
+    sep = label_separator(doc.lang)
     return (
         f'<div class="closing"><div>{e(sig.seal_label)}{sep}{e(sig.issuer)}</div>'
         f"<div>{e(sig.date)}</div></div>"

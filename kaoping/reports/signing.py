@@ -27,14 +27,11 @@ from collections.abc import Sequence
 
 from kaoping.reports.errors import ReportInputError, ReportProblem
 from kaoping.reports.model import ReportDocument, Signature
-from kaoping.reports.text import pick
+from kaoping.reports.text import list_separator
+from kaoping.scoring.i18n import gettext, gettext_noop
 
-INDEPENDENCE_ZH = (
-    "本报告由{issuer}独立完成。评价机构及评价工作组成员与被评价单位不存在隶属关系、经济利益"
-    "关系或其他利害关系，评价工作未受委托单位和被评价单位的干预；评价结论以经核实的基础数据"
-    "和评价前公布的评价方案为依据，评价机构对报告内容的真实性、准确性负责。"
-)
-INDEPENDENCE_EN = (
+# The independence statement the notice's principle 主体独立 asks for.
+INDEPENDENCE = gettext_noop(
     "This report was prepared independently by {issuer}. Neither the agency nor any member "
     "of the evaluation team has a reporting line, financial interest or other stake in the "
     "units evaluated; the work was not directed by the commissioning body or the units; the "
@@ -69,24 +66,22 @@ def sign(
         issuer=issuer,
         date=date,
         team=list(team),
-        statement=(INDEPENDENCE_EN if lang == "en" else INDEPENDENCE_ZH).format(
-            issuer=issuer or pick(lang, "评价机构", "the agency")
-        ),
-        team_title=pick(lang, "评价工作组及独立性声明", "Evaluation team and independence"),
-        seal_label=pick(lang, "评价机构（盖章）", "Evaluation agency (seal)"),
+        statement=gettext(INDEPENDENCE, lang).format(issuer=issuer or gettext("the agency", lang)),
+        team_title=gettext("Evaluation team and independence", lang),
+        seal_label=gettext("Evaluation agency (seal)", lang),
     )
     if not final:
-        doc.draft_banner = pick(
-            lang,
-            "初稿：含系统生成的文字，未经评价机构审定，不得作为正式报告",
-            "DRAFT: contains system-generated text not yet approved by the agency",
+        doc.draft_banner = gettext(
+            "DRAFT: contains system-generated text not yet approved by the agency", lang
         )
         return
     problems = []
     drafts = doc.draft_sections()
     if drafts:
         problems.append(
-            ReportProblem("report.final_drafts", params={"sections": "、".join(drafts)})
+            ReportProblem(
+                "report.final_drafts", params={"sections": list_separator(lang).join(drafts)}
+            )
         )
     missing = [
         name
@@ -101,7 +96,9 @@ def sign(
     ]
     if missing:
         problems.append(
-            ReportProblem("report.final_missing", params={"options": "、".join(missing)})
+            ReportProblem(
+                "report.final_missing", params={"options": list_separator(lang).join(missing)}
+            )
         )
     if problems:
         raise ReportInputError(problems)

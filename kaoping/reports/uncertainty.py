@@ -18,15 +18,16 @@ from collections.abc import Collection
 from typing import Any
 
 from kaoping.reports.model import Chart, Paragraph, Section, Table
-from kaoping.reports.text import label, pick
+from kaoping.reports.text import list_separator, subsection_title
+from kaoping.scoring.i18n import gettext, gettext_noop
 from kaoping.scoring.robustness import RobustnessOptions, RobustnessResult, TierQuota
 from kaoping.scoring.schemes import Scheme
 
 FACTOR_WORDS = {
-    "weights": ("指标权重", "the weights"),
-    "normalisation": ("标准化方法", "the normalisation"),
-    "sd": ("标准差口径", "the standard deviation"),
-    "not_applicable": ("不适用指标的处理", "the handling of non-applicable indicators"),
+    "weights": gettext_noop("the weights"),
+    "normalisation": gettext_noop("the normalisation"),
+    "sd": gettext_noop("the standard deviation"),
+    "not_applicable": gettext_noop("the handling of non-applicable indicators"),
 }
 
 
@@ -67,30 +68,21 @@ def add_uncertainty(
     ``excluded`` are the codes of units that cannot be awarded (the criticism list): their
     award probabilities are written "—", since a rank alone would not give them an award."""
     sub = section.add_subsection(
-        "achievement.robustness", pick(lang, "（五）排名的不确定性", "Uncertainty of the ranks")
+        "achievement.robustness",
+        subsection_title(5, gettext("Uncertainty of the ranks", lang), lang),
     )
     o = robustness.options
-    varied = (
-        "、".join(FACTOR_WORDS[f][0] for f in o.varying())
-        if lang != "en"
-        else ", ".join(FACTOR_WORDS[f][1] for f in o.varying())
-    )
+    varied = list_separator(lang).join(gettext(FACTOR_WORDS[f], lang) for f in o.varying())
     sub.add(
         Paragraph(
-            pick(
+            gettext(
+                "Some choices of the method have no single right answer ({varied}). To "
+                "test how much the ranking depends on them, they were varied within "
+                "reasonable bounds (weights ±{spread:.0%}) and all ranks recomputed "
+                "{n} times. The table gives each unit's median rank and its 90% "
+                "interval; the narrower the interval, the surer the rank.",
                 lang,
-                "评价方法中有些选择并无唯一正确的答案（{varied}）。为检验排名对这些选择的敏感程度，"
-                "在合理范围内随机改变这些选择（权重上下浮动 {spread:.0%}），重新计算全部单位的名次 {n} 次。"
-                "下表列出每个单位在这些计算中名次的中位数和 90% 区间（即 90% 的计算结果落在此范围内）；"
-                "区间越窄，名次越可靠。",
-                "Some choices of the method have no single right answer ({varied}). To test how much "
-                "the ranking depends on them, they were varied within reasonable bounds (weights "
-                "±{spread:.0%}) and all ranks recomputed {n} times. The table gives each unit's median "
-                "rank and its 90% interval; the narrower the interval, the surer the rank.",
-                varied=varied,
-                spread=o.weight_spread,
-                n=o.replicates,
-            )
+            ).format(varied=varied, spread=o.weight_spread, n=o.replicates)
         )
     )
     top = robustness.ranked_sensitivity()
@@ -98,13 +90,13 @@ def add_uncertainty(
         best = top[0]
         sub.add(
             Paragraph(
-                pick(
+                gettext(
+                    "The choice that moves ranks most is {what}: it accounts for "
+                    "{share:.0%} of the variation, and changing it alone moves a unit "
+                    "{shift:.1f} places on average.",
                     lang,
-                    "对名次影响最大的是{what}：它解释了名次变动的 {share:.0%}，单独改变这一选择时，"
-                    "各单位的名次平均变动 {shift:.1f} 位。",
-                    "The choice that moves ranks most is {what}: it accounts for {share:.0%} of the "
-                    "variation, and changing it alone moves a unit {shift:.1f} places on average.",
-                    what=FACTOR_WORDS[best.factor][1 if lang == "en" else 0],
+                ).format(
+                    what=gettext(FACTOR_WORDS[best.factor], lang),
                     share=min(best.total, 1.0),
                     shift=best.mean_rank_shift,
                 )
@@ -113,13 +105,14 @@ def add_uncertainty(
     show_tiers = tiers_meaningful(robustness)
     names = list(robustness.tiers.names_for(lang)) if show_tiers else []
     columns = [
-        label("rank", lang),
-        label("unit_code", lang),
-        label("name", lang),
-        pick(lang, "中位名次", "Median rank"),
-        pick(lang, "90% 区间", "90% interval"),
+        gettext("Rank", lang),
+        gettext("Unit code", lang),
+        gettext("Unit name", lang),
+        gettext("Median rank", lang),
+        # xgettext:no-python-format
+        gettext("90% interval", lang),
     ]
-    columns += [pick(lang, "{t}概率", "P({t})", t=t) for t in names]
+    columns += [gettext("P({t})", lang).format(t=t) for t in names]
     rows = []
     for u in robustness.order():
         unit = robustness.units[u]
@@ -138,24 +131,18 @@ def add_uncertainty(
         rows.append(row)
     note = ""
     if names and robustness.tiers.kind == "rank_quotas":
-        quotas = "、".join(f"{q.name}{q.percent:g}%" for q in o.tiers or ())
-        note = pick(
+        quotas = list_separator(lang).join(f"{q.name}{q.percent:g}%" for q in o.tiers or ())
+        note = gettext(
+            "Note: tier probabilities use the rank quotas ({q}): they show how "
+            "stable the ranks are, not the vetoes and conditions of an award (see "
+            "the award list); criticised units show —.",
             lang,
-            "注：获奖档次概率按名次比例（{q}）计算，为各次计算中获得该档次的比例，只反映"
-            "名次的稳定性，未计入一票否决和获奖条件（如完成年度目标）；实际获奖以奖励名单为准。"
-            "被通报批评的单位不列概率（—）。",
-            "Note: tier probabilities use the rank quotas ({q}): they show how stable the "
-            "ranks are, not the vetoes and conditions of an award (see the award list); "
-            "criticised units show —.",
-            q=quotas,
-        )
+        ).format(q=quotas)
     elif not names:
-        note = pick(
+        note = gettext(
+            "Note: the simulations change the normalisation, so totals are not on "
+            "one scale and grade probabilities would mislead; they are not shown.",
             lang,
-            "注：模拟中包括改变标准化方法，各次计算的得分不在同一尺度上，按分数线划分的等级"
-            "概率没有意义，故不列出。",
-            "Note: the simulations change the normalisation, so totals are not on one "
-            "scale and grade probabilities would mislead; they are not shown.",
         )
     sub.add(
         Table(
@@ -164,7 +151,8 @@ def add_uncertainty(
             numeric=(0, *range(3, len(columns))),
             key="rank_uncertainty",
             note=note,
-            caption=pick(lang, "名次的中位数和 90% 区间", "Median ranks and 90% intervals"),
+            # xgettext:no-python-format
+            caption=gettext("Median ranks and 90% intervals", lang),
         )
     )
     if charts:

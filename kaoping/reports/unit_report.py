@@ -32,17 +32,22 @@ from kaoping.reports.signing import finish
 from kaoping.reports.text import (
     SECTION_KEYS,
     assessment_noun,
+    bracketed,
     fmt_change,
     fmt_rank,
     fmt_rank_change,
     fmt_score,
     fmt_weight,
     fmt_z,
-    label,
+    full_stop,
+    grade_name,
+    is_assessment,
+    list_separator,
     normalisation_name,
-    pick,
     scores_are_positions,
     section_title,
+    series_separator,
+    subsection_title,
     uses_zscore,
 )
 from kaoping.scoring.display import (
@@ -57,6 +62,7 @@ from kaoping.scoring.display import (
 )
 from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.i18n import gettext, normalise_language, pgettext
 from kaoping.scoring.schemes import Scheme
 
 
@@ -117,23 +123,23 @@ def build_unit_report(
     texts = dict(narratives or {})
     average = _average_label(result.scheme, lang)
     year = facts.year or result.scheme.year
-    year_text = label("year_prefix", lang, year=year) if year else ""
+    year_text = pgettext("year before a title", "{year} ", lang).format(year=year) if year else ""
     title = report_title(result.scheme, year_text, lang, round_report=False)
     doc = ReportDocument(
         title=title,
         lang=lang,
         kind="unit",
         unit_code=facts.code,
-        toc_title=label("toc", lang),
+        toc_title=gettext("Contents", lang),
         footer=f"{facts.name} {title}",
     )
     doc.cover = Cover(
         title=title,
         subtitle=facts.name,
         fields=[
-            (label("unit", lang), f"{facts.name}（{facts.code}）"),
-            (label("scheme", lang), f"{result.scheme.name_for(lang)}"),
-            (label("scheme_version", lang), result.scheme.version),
+            (gettext("Unit evaluated", lang), facts.name + bracketed(facts.code, lang)),
+            (gettext("Scheme", lang), f"{result.scheme.name_for(lang)}"),
+            (gettext("Scheme version", lang), result.scheme.version),
         ],
         issuer=issuer,
         date=date or _today(lang),
@@ -186,32 +192,31 @@ def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
     ranked = facts.ranked
     section.add(
         Paragraph(
-            pick(
+            gettext(
+                "Under {scheme}, {n} units were in this {noun}. {name} scored {total}, "
+                "ranking {rank} of {n}, grade “{grade}”; the average total is {mean}.",
                 lang,
-                "本次{noun}依据《{scheme}》，共有 {n} 个单位参加。{name}综合得分 {total} 分，"
-                "在 {n} 个单位中排名第 {rank} 位，等级为“{grade}”；平均得分 {mean} 分。",
-                "Under {scheme}, {n} units were evaluated. {name} scored {total}, ranking {rank} of "
-                "{n}, grade “{grade}”; the average total is {mean}.",
+            ).format(
                 scheme=result.scheme.name_for(lang),
                 n=ranked,
                 name=facts.name,
                 noun=assessment_noun(result.scheme, lang),
                 total=fmt_score(facts.total),
                 rank=facts.rank or "—",
-                grade=facts.grade or "—",
+                grade=grade_name(result.scheme, facts.grade, lang),
                 mean=fmt_score(facts.mean_total),
             )
         )
     )
     with_previous = any(not math.isnan(f.previous) for f in facts.fields)
-    columns = [label("field", lang), label("this_period", lang)]
+    columns = [gettext("Item", lang), gettext("This period", lang)]
     if with_previous:
         columns += [
-            label("previous_year", lang),
-            label("yoy", lang),
-            pick(lang, "增长率", "Growth"),
+            gettext("Same period last year", lang),
+            gettext("Year-on-year change", lang),
+            gettext("Growth", lang),
         ]
-    columns.append(label("measure", lang))
+    columns.append(gettext("Unit of measure", lang))
     rows = []
     for f in facts.fields:
         row = [f.label, fmt_cell(f.value, f.kind)]
@@ -233,7 +238,7 @@ def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
             numeric=tuple(range(1, len(columns) - 1)),
             widths=(5.2, 1.9, 1.9, 1.9, 1.4, 1.1) if with_previous else (6, 2, 1.2),
             key="base_data",
-            caption=pick(lang, "{name}基础数据", "Base data of {name}", name=facts.name),
+            caption=gettext("Base data of {name}", lang).format(name=facts.name),
         )
     )
 
@@ -252,11 +257,7 @@ def _targets(section: Section, result, facts: UnitFacts, text, lang: str) -> Non
         indicator_table(
             result.scheme,
             lang,
-            caption=pick(
-                lang,
-                "表2 绩效评价指标、权重及评分标准",
-                "Table 2. Indicators, weights and standards",
-            ),
+            caption=gettext("Indicators, weights and standards", lang),
         )
     )
 
@@ -279,12 +280,12 @@ def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
         )
     return Table(
         columns=[
-            label("code", lang),
-            label("indicator", lang),
-            label("group", lang),
-            label("weight", lang),
-            label("share", lang),
-            label("standards", lang),
+            gettext("Code", lang),
+            gettext("Indicator", lang),
+            gettext("Indicator group", lang),
+            gettext("Weight", lang),
+            gettext("Share of total", lang),
+            gettext("Minimum / excellent standard", lang),
         ],
         rows=rows,
         numeric=(3, 4),
@@ -297,29 +298,15 @@ def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
 def standards_text(ind, lang: str) -> str:
     s = ind.standards
     if not s.any:
-        return label("none", lang)
+        return gettext("none", lang)
     parts = []
     if s.minimum is not None:
-        parts.append(
-            pick(
-                lang,
-                "低于 {v:g} 扣 {p:g} 分",
-                "below {v:g}: −{p:g}",
-                v=s.minimum,
-                p=s.minimum_points,
-            )
-        )
+        parts.append(gettext("below {v:g}: −{p:g}", lang).format(v=s.minimum, p=s.minimum_points))
     if s.excellent is not None:
         parts.append(
-            pick(
-                lang,
-                "高于 {v:g} 加 {p:g} 分",
-                "above {v:g}: +{p:g}",
-                v=s.excellent,
-                p=s.excellent_points,
-            )
+            gettext("above {v:g}: +{p:g}", lang).format(v=s.excellent, p=s.excellent_points)
         )
-    return "；".join(parts) if lang != "en" else "; ".join(parts)
+    return series_separator(lang).join(parts)
 
 
 def _achievement(
@@ -328,16 +315,16 @@ def _achievement(
     if text:
         for p in paragraphs(text):
             section.add(Paragraph(p))
-    summary = pick(
+    summary = gettext(
+        "{name} scored {total}, rank {rank} of {n}, grade “{grade}”, {gap} "
+        "points {cmp} the {avg} ({mean}).",
         lang,
-        "{name}综合得分 {total} 分，排名第 {rank}/{n} 位，等级“{grade}”，{cmp}{avg}（{mean} 分）{gap} 分。",
-        "{name} scored {total}, rank {rank} of {n}, grade “{grade}”, {gap} points {cmp} the "
-        "{avg} ({mean}).",
+    ).format(
         name=facts.name,
         total=fmt_score(facts.total),
         rank=facts.rank or "—",
         n=facts.ranked,
-        grade=facts.grade or "—",
+        grade=grade_name(result.scheme, facts.grade, lang),
         avg=average,
         mean=fmt_score(facts.mean_total),
         cmp=_above_below(facts.total - facts.mean_total, lang),
@@ -350,57 +337,51 @@ def _achievement(
     if facts.award:
         section.add(
             Paragraph(
-                pick(
-                    lang,
-                    "{name}在本次{noun}中获得{tier}{why}。",
-                    "{name} won the {tier} in this round{why}.",
+                gettext("{name} won the {tier} in this {noun}{why}.", lang).format(
                     name=facts.name,
                     noun=assessment_noun(result.scheme, lang),
                     tier=facts.award,
-                    why=f"（{facts.award_reason}）" if facts.award_reason else "",
+                    why=bracketed(facts.award_reason, lang) if facts.award_reason else "",
                 )
             )
         )
     if facts.criticism is not None:
         section.add(
             Paragraph(
-                pick(
-                    lang,
-                    "{name}被列入本次{noun}的通报批评名单{why}。",
-                    "{name} is on this round's criticism list{why}.",
+                gettext("{name} is on the criticism list of this {noun}{why}.", lang).format(
                     name=facts.name,
                     noun=assessment_noun(result.scheme, lang),
-                    why=f"，原因：{facts.criticism}" if facts.criticism else "",
+                    why=gettext(", because: {reason}", lang).format(reason=facts.criticism)
+                    if facts.criticism
+                    else "",
                 )
             )
         )
     if facts.adjustments:
-        items = "；".join(f"{fmt_change(p)}（{reason}）" for p, reason in facts.adjustments)
+        items = series_separator(lang).join(
+            fmt_change(p) + bracketed(reason, lang) for p, reason in facts.adjustments
+        )
         section.add(
             Paragraph(
-                pick(
-                    lang,
-                    "加减分：{items}，基础得分 {base} 分。",
-                    "Bonus / deduction: {items}; base total {base}.",
-                    items=items,
-                    base=fmt_score(facts.base_total),
+                gettext("Bonus / deduction: {items}; base total {base}.", lang).format(
+                    items=items, base=fmt_score(facts.base_total)
                 )
             )
         )
 
     groups = section.add_subsection(
-        "achievement.groups", pick(lang, "（一）一级指标得分", "Indicator group scores")
+        "achievement.groups", subsection_title(1, gettext("Indicator group scores", lang), lang)
     )
     groups.add(
         Table(
             columns=[
-                label("code", lang),
-                label("group", lang),
-                label("weight", lang),
-                label("score", lang),
-                label("mean_score", lang),
-                label("gap", lang),
-                label("rank", lang),
+                gettext("Code", lang),
+                gettext("Indicator group", lang),
+                gettext("Weight", lang),
+                gettext("Score", lang),
+                gettext("Average score", lang),
+                gettext("Gap to average", lang),
+                gettext("Rank", lang),
             ],
             rows=[
                 [
@@ -417,7 +398,7 @@ def _achievement(
             numeric=(2, 3, 4, 5, 6),
             widths=(0.8, 4, 1.2, 1.2, 1.4, 1.4, 1.2),
             key="groups",
-            caption=pick(lang, "表3 一级指标得分", "Table 3. Group scores"),
+            caption=gettext("Group scores", lang),
         )
     )
     if charts:
@@ -426,7 +407,7 @@ def _achievement(
         image = radar_chart(result, facts.code, lang=lang, formats=("png",))
         groups.add(
             Chart(
-                caption=pick(lang, "图1 ", "Figure 1. ") + image.title,
+                caption=image.title,
                 png=image.png,
                 width_cm=12,
                 key="radar",
@@ -434,25 +415,25 @@ def _achievement(
         )
 
     indicators = section.add_subsection(
-        "achievement.indicators", pick(lang, "（二）二级指标得分", "Indicator scores")
+        "achievement.indicators", subsection_title(2, gettext("Indicator scores", lang), lang)
     )
     has_standards = any(ind.standards.any for ind in result.scheme.indicators)
     with_z = uses_zscore(result.scheme)  # 标准得分 only where the scheme scores by z-score
     columns = [
-        label("code", lang),
-        label("indicator", lang),
-        label("indicator_value", lang),
-        label("mean_value", lang),
-        *([label("z", lang)] if with_z else []),
-        label("score", lang),
-        label("rank", lang),
+        gettext("Code", lang),
+        gettext("Indicator", lang),
+        gettext("Indicator value", lang),
+        gettext("Average value", lang),
+        *([gettext("Z-score", lang)] if with_z else []),
+        gettext("Score", lang),
+        gettext("Rank", lang),
     ]
     rows = []
     for f in facts.indicators:
         row = [
             f.code,
             display_name(f.spec, lang),
-            indicator_cell(f.spec, f.value) if f.applicable else label("not_applicable", lang),
+            indicator_cell(f.spec, f.value) if f.applicable else gettext("n/a", lang),
             indicator_cell(f.spec, f.mean_value),
             *([fmt_z(f.z) if f.spec.normalisation == "zscore" else "—"] if with_z else []),
             fmt_score(f.score),
@@ -462,7 +443,7 @@ def _achievement(
             row.append(fmt_change(f.points) if f.points else "")
         rows.append(row)
     if has_standards:
-        columns.append(pick(lang, "标准加减分", "Standards ±"))
+        columns.append(gettext("Standards ±", lang))
     indicators.add(
         Table(
             columns=columns,
@@ -470,15 +451,9 @@ def _achievement(
             numeric=tuple(range(2, len(columns))),
             widths=(0.8, 5.2, 1.5, 1.5, 1.2, 1.2, 1.2, 1.2)[: len(columns)],
             key="indicator_scores",
-            caption=pick(
-                lang,
-                "表4 二级指标值、标准得分、得分及排名",
-                "Table 4. Indicator values, z-scores, scores and ranks",
-            )
+            caption=gettext("Indicator values, z-scores, scores and ranks", lang)
             if with_z
-            else pick(
-                lang, "表4 二级指标值、得分及排名", "Table 4. Indicator values, scores and ranks"
-            ),
+            else gettext("Indicator values, scores and ranks", lang),
             note=_method_note(result.scheme, lang),
         )
     )
@@ -487,7 +462,7 @@ def _achievement(
 
     comparison = section.add_subsection(
         "achievement.changes",
-        pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"),
+        subsection_title(3, gettext("Year-on-year and sequential comparison", lang), lang),
     )
     _changes(
         comparison, facts, lang, has_history=facts.sequential is not None, scheme=result.scheme
@@ -500,7 +475,7 @@ def _achievement(
             image = trend_chart(rounds, unit_code=facts.code, lang=lang, formats=("png",))
             comparison.add(
                 Chart(
-                    caption=pick(lang, "图2 ", "Figure 2. ") + image.title,
+                    caption=image.title,
                     png=image.png,
                     width_cm=14,
                     key="trend",
@@ -509,10 +484,10 @@ def _achievement(
         image = ranking_chart(result, lang=lang, highlight=facts.code, formats=("png",))
         section.add_subsection(
             "achievement.ranking",
-            pick(lang, "（四）在参评单位中的位置", "Position among all units"),
+            subsection_title(4, gettext("Position among all units", lang), lang),
         ).add(
             Chart(
-                caption=pick(lang, "图3 ", "Figure 3. ") + image.title,
+                caption=image.title,
                 png=image.png,
                 width_cm=14,
                 key="ranking",
@@ -523,35 +498,25 @@ def _achievement(
 def _strengths(section: Section, facts: UnitFacts, lang: str, average: str) -> None:
     for kind, items in (("strengths", facts.strengths), ("weaknesses", facts.weaknesses)):
         title = {
-            "strengths": pick(
-                lang,
-                "优势指标（得分高于{avg}5分以上）：",
-                "Strengths (5+ points above the {avg}): ",
-                avg=average,
+            "strengths": gettext("Strengths (5+ points above the {avg}): ", lang).format(
+                avg=average
             ),
-            "weaknesses": pick(
-                lang,
-                "薄弱指标（得分低于{avg}5分以上）：",
-                "Weaknesses (5+ points below the {avg}): ",
-                avg=average,
+            "weaknesses": gettext("Weaknesses (5+ points below the {avg}): ", lang).format(
+                avg=average
             ),
         }[kind]
         if not items:
-            section.add(Paragraph(title + label("none", lang) + ("。" if lang != "en" else ".")))
+            section.add(Paragraph(title + gettext("none", lang) + full_stop(lang)))
             continue
         body = "；".join(drafts.indicator_sentence(f, lang, average) for f in items)
-        section.add(Paragraph(title + body + ("。" if lang != "en" else ".")))
+        section.add(Paragraph(title + body + full_stop(lang)))
 
 
 def _standards(section: Section, result, facts: UnitFacts, lang: str) -> None:
     if not any(ind.standards.any for ind in result.scheme.indicators):
         section.add(
             Paragraph(
-                pick(
-                    lang,
-                    "本评价方案未设定最低标准和优异标准。",
-                    "The scheme sets no minimum or excellent standards.",
-                )
+                gettext("This evaluation scheme sets no minimum or excellent standards.", lang)
             )
         )
         return
@@ -559,14 +524,17 @@ def _standards(section: Section, result, facts: UnitFacts, lang: str) -> None:
     above = [f for f in facts.indicators if f.standard == "above_excellent"]
     section.add(
         Paragraph(
-            pick(
-                lang,
-                "低于最低标准的指标：{below}；高于优异标准的指标：{above}。",
-                "Below the minimum standard: {below}; above the excellent standard: {above}.",
-                below="、".join(f"{f.code}（{fmt_change(f.points)}）" for f in below)
-                or label("none", lang),
-                above="、".join(f"{f.code}（{fmt_change(f.points)}）" for f in above)
-                or label("none", lang),
+            gettext(
+                "Below the minimum standard: {below}; above the excellent standard: {above}.", lang
+            ).format(
+                below=list_separator(lang).join(
+                    f.code + bracketed(fmt_change(f.points), lang) for f in below
+                )
+                or gettext("none", lang),
+                above=list_separator(lang).join(
+                    f.code + bracketed(fmt_change(f.points), lang) for f in above
+                )
+                or gettext("none", lang),
             )
         )
     )
@@ -575,16 +543,13 @@ def _standards(section: Section, result, facts: UnitFacts, lang: str) -> None:
 def _method_note(scheme: Scheme, lang: str) -> str:
     """The note under the indicator table: the normalisations this scheme actually uses."""
     used = list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
-    names = "；".join(normalisation_name(code, lang) for code in used)
-    return pick(
+    names = series_separator(lang).join(normalisation_name(code, lang) for code in used)
+    return gettext(
+        "Note: values become scores by the scheme's normalisation: {names}. "
+        "Rank of the indicator score among all units. Reverse indicators are "
+        "shown as they are (lower is better).",
         lang,
-        "注：指标值按本方案的标准化方法换算为得分：{names}。排名为该指标得分在全部参评"
-        "单位中的名次。逆向指标按原值列示，数值越低越好。",
-        "Note: values become scores by the scheme's normalisation: {names}. Rank of the "
-        "indicator score among all units. Reverse indicators are shown as they are "
-        "(lower is better).",
-        names=names,
-    )
+    ).format(names=names)
 
 
 def _changes(
@@ -594,10 +559,10 @@ def _changes(
     if prev is None and seq is None:
         section.add(
             Paragraph(
-                pick(
+                gettext(
+                    "No earlier evaluation (last year or the previous period) was given: "
+                    "this report makes no comparisons.",
                     lang,
-                    "未提供上年（上期）评价结果，本报告不作同比、环比分析。",
-                    "No earlier evaluation was given: no comparisons.",
                 )
             )
         )
@@ -605,36 +570,33 @@ def _changes(
     if scores_are_positions(scheme):
         section.add(
             Paragraph(
-                pick(
+                gettext(
+                    "Scores are positions among the units of the same year (the average is "
+                    "about the same every year): a change of score is a change of "
+                    "position, not of level; the values' changes below show the level.",
                     lang,
-                    "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
-                    "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
-                    "Scores are positions among the units of the same year (the average is about the "
-                    "same every year): a change of score is a change of position, not of level; the "
-                    "values' changes below show the level.",
                 )
             )
         )
     else:
         section.add(
             Paragraph(
-                pick(
+                gettext(
+                    "Indicators are scored against the scheme's fixed standards: a change "
+                    "of score is a change against the same standard; the values' changes "
+                    "are below.",
                     lang,
-                    "说明：指标按方案规定的标准计分，得分的同比变化反映对照同一标准的升降；"
-                    "指标值的同比见下表。",
-                    "Indicators are scored against the scheme's fixed standards: a change of score is a "
-                    "change against the same standard; the values' changes are below.",
                 )
             )
         )
     columns = [
-        label("item", lang),
-        label("this_period", lang),
-        label("previous_year", lang),
-        label("yoy", lang),
+        gettext("Item", lang),
+        gettext("This period", lang),
+        gettext("Same period last year", lang),
+        gettext("Year-on-year change", lang),
     ]
     if seq is not None:
-        columns += [label("previous_period", lang), label("sequential", lang)]
+        columns += [gettext("Previous period", lang), gettext("Sequential change", lang)]
 
     def pair(now: float, then: float | None) -> list[str]:
         if then is None or math.isnan(then):
@@ -653,13 +615,13 @@ def _changes(
 
     rows = [
         [
-            label("total", lang),
+            gettext("Total", lang),
             fmt_score(facts.total),
             *pair(facts.total, prev.total if prev else None),
         ]
     ]
     rank_row = [
-        label("rank", lang),
+        gettext("Rank", lang),
         str(facts.rank or "—"),
         str(prev.rank or "—") if prev else "—",
         fmt_rank_change(
@@ -693,7 +655,9 @@ def _changes(
             numeric=tuple(range(1, len(columns))),
             widths=(4.6, 1.6, 1.6, 2.2, 1.6, 2.2)[: len(columns)],
             key="changes",
-            caption=pick(lang, "同比、环比变化" if seq is not None else "同比变化", "Changes"),
+            caption=pgettext("table caption", "Year-on-year and sequential changes", lang)
+            if seq is not None
+            else gettext("Year-on-year changes", lang),
         )
     )
 
@@ -708,13 +672,21 @@ def _narrative_or_draft(section: Section, text: str | None, draft: list[str], la
             section.add(Paragraph(p))
         return
     for i, line in enumerate(draft):
-        section.add(Paragraph(line, note=label("draft_mark", lang) if i == 0 else "", draft=True))
+        section.add(
+            Paragraph(
+                line,
+                note=gettext(
+                    " (draft generated by the system; the agency should review and revise it)", lang
+                )
+                if i == 0
+                else "",
+                draft=True,
+            )
+        )
 
 
 def _above_below(diff: float, lang: str) -> str:
-    if lang == "en":
-        return "above" if diff >= 0 else "below"
-    return "高于" if diff >= 0 else "低于"
+    return gettext("above", lang) if diff >= 0 else gettext("below", lang)
 
 
 def _average_label(scheme: Scheme, lang: str) -> str:
@@ -722,7 +694,7 @@ def _average_label(scheme: Scheme, lang: str) -> str:
     configured = scheme.sections.get("report", {}) if scheme.sections else {}
     key = "average_label_en" if lang == "en" else "average_label"
     value = configured.get(key) if isinstance(configured, Mapping) else None
-    return str(value) if value else label("average", lang)
+    return str(value) if value else gettext("average of all units", lang)
 
 
 def earlier_rounds(
@@ -748,11 +720,23 @@ def _get(item: Any, key: str) -> str:
 def report_title(scheme: Scheme, year_text: str, lang: str, *, round_report: bool) -> str:
     """'2024年度就业专项资金绩效评价报告', or for an assessment scheme (考核) its own name:
     '2024年度北京市区县就业工作综合考核报告'."""
-    if assessment_noun(scheme, lang) in ("考核", "assessment"):
-        return f"{year_text}{scheme.name_for(lang)}{pick(lang, '报告', ' report')}"
-    return label("round_title" if round_report else "unit_title", lang, year=year_text)
+    if is_assessment(scheme):
+        return gettext("{year}{name} report", lang).format(
+            year=year_text, name=scheme.name_for(lang)
+        )
+    if round_report:
+        title = gettext(
+            "{year}Comprehensive performance evaluation report of employment funds", lang
+        )
+    else:
+        title = gettext("{year}Employment fund performance evaluation report", lang)
+    return title.format(year=year_text)
 
 
 def _today(lang: str) -> str:
     today = dt.date.today()
-    return today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日"
+    if normalise_language(lang) == "en":  # a date is written, not translated: ISO
+        return today.isoformat()
+    return gettext("{year}-{month}-{day}", lang).format(
+        year=today.year, month=today.month, day=today.day
+    )

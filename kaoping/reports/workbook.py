@@ -16,33 +16,47 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaoping.reports.safe import safe_text
-from kaoping.reports.text import normalisation_name, normalisations_used, uses_zscore
+from kaoping.reports.text import (
+    normalisation_name,
+    normalisations_used,
+    series_separator,
+    uses_zscore,
+)
 from kaoping.scoring.display import indicator_kind, natural_value
 from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.i18n import LANGUAGES, pgettext
 from kaoping.scoring.serialise import ranking_rows
 from kaoping.tables.sheets import HEADER_FILL, Column, number_format, write_sheet
 
 __all__ = ["safe_text", "write_results_workbook"]
 
-L = {
-    "ranking": ("排名", "Ranking"),
-    "scores": ("指标得分", "Indicator scores"),
-    "values": ("指标值", "Indicator values"),
-    "zscores": ("标准得分", "Z-scores"),
-    "method": ("评价方法", "Method"),
-    "rank": ("排名", "rank"),
-    "code": ("单位编码", "unit code"),
-    "name": ("单位名称", "unit name"),
-    "total": ("总分", "total"),
-    "grade": ("等级", "grade"),
-    "bonus": ("加减分", "bonus/deduction"),
-    "previous_total": ("上年总分", "previous total"),
-    "previous_rank": ("上年排名", "previous rank"),
-    "change": ("总分变化", "change"),
-    "rank_change": ("名次变化（+为上升）", "rank change (+ up)"),
-    "na": ("不适用", "n/a"),
-}
+
+def labels(lang: str) -> dict[str, str]:
+    """The sheet names and column headers of the workbook, in ``lang``."""
+    return {
+        "ranking": pgettext("results workbook", "Ranking", lang),
+        "scores": pgettext("results workbook", "Indicator scores", lang),
+        "values": pgettext("results workbook", "Indicator values", lang),
+        "zscores": pgettext("results workbook", "Z-scores", lang),
+        "method": pgettext("results workbook", "Method", lang),
+        "rank": pgettext("results workbook", "rank", lang),
+        "code": pgettext("results workbook", "unit code", lang),
+        "name": pgettext("results workbook", "unit name", lang),
+        "total": pgettext("results workbook", "total", lang),
+        "grade": pgettext("results workbook", "grade", lang),
+        "bonus": pgettext("results workbook", "bonus/deduction", lang),
+        "previous_total": pgettext("results workbook", "previous total", lang),
+        "previous_rank": pgettext("results workbook", "previous rank", lang),
+        "change": pgettext("results workbook", "change", lang),
+        "rank_change": pgettext("results workbook", "rank change (+ up)", lang),
+        "na": pgettext("results workbook", "n/a", lang),
+    }
+
+
+# Each sheet name and header in every language (to recognise a workbook's sheets whatever
+# language wrote it).
+L = {key: tuple(labels(lang)[key] for lang in LANGUAGES) for key in labels("zh")}
 KINDS = {
     "rank": "rank",
     "code": "code",
@@ -54,7 +68,7 @@ KINDS = {
 
 
 def _l(key: str, lang: str) -> str:
-    return L[key][1 if lang == "en" else 0]
+    return labels(lang)[key]
 
 
 def write_results_workbook(
@@ -83,7 +97,7 @@ def write_results_workbook(
 
 def _title(result: EvaluationResult, key: str, lang: str) -> str:
     years = sorted({u.year for u in result.data.units if u.year is not None})
-    year = f"{years[-1]}年度" if years and lang != "en" else (f"{years[-1]} " if years else "")
+    year = pgettext("year before a title", "{year} ", lang).format(year=years[-1]) if years else ""
     return f"{year}{result.scheme.name_for(lang)} — {_l(key, lang)}"
 
 
@@ -144,59 +158,65 @@ def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
     grades, constraints and assumptions."""
     scheme = result.scheme
     r = scheme.scoring
-    zh = lang != "en"
     sd = (
-        ("总体标准差（除以 n）" if zh else "population (n)")
+        (pgettext("results workbook", "population (n)", lang))
         if r.sd == "population"
-        else ("样本标准差（除以 n − 1）" if zh else "sample (n − 1)")
+        else (pgettext("results workbook", "sample (n − 1)", lang))
     )
     na = {
-        "renormalise": ("不计入，同组其余指标权重按比例放大", "left out, siblings scaled up"),
-        "zero": ("按 0 分计", "counted as 0"),
-        "mean": ("按可计算单位的平均得分计", "counted as the mean score"),
-    }.get(r.not_applicable, (r.not_applicable, r.not_applicable))
+        "renormalise": pgettext("results workbook", "left out, siblings scaled up", lang),
+        "zero": pgettext("results workbook", "counted as 0", lang),
+        "mean": pgettext("results workbook", "counted as the mean score", lang),
+    }.get(r.not_applicable, r.not_applicable)
     info = [
-        ("方案名称" if zh else "scheme name", scheme.name_for(lang)),
-        ("版本" if zh else "version", scheme.version),
-        ("方案指纹 SHA-256" if zh else "scheme SHA-256", scheme.sha256),
-        ("基础数据指纹 SHA-256" if zh else "input SHA-256", result.data.sha256 or ""),
-        ("基础数据文件" if zh else "input file", result.data.source or ""),
+        (pgettext("results workbook", "scheme name", lang), scheme.name_for(lang)),
+        (pgettext("results workbook", "version", lang), scheme.version),
+        (pgettext("results workbook", "scheme SHA-256", lang), scheme.sha256),
+        (pgettext("results workbook", "input SHA-256", lang), result.data.sha256 or ""),
+        (pgettext("results workbook", "input file", lang), result.data.source or ""),
         (
-            "标准化方法" if zh else "normalisation",
-            "；".join(normalisation_name(code, lang) for code in normalisations_used(scheme)),
+            pgettext("results workbook", "normalisation", lang),
+            series_separator(lang).join(
+                normalisation_name(code, lang) for code in normalisations_used(scheme)
+            ),
         ),
     ]
     if uses_zscore(scheme):  # the z-score's parameters only where z-scores are used
         info += [
-            ("标准差" if zh else "standard deviation", sd),
+            (pgettext("results workbook", "standard deviation", lang), sd),
             (
-                "百分制换算" if zh else "100-point mapping",
-                f"{r.base:g} + {r.scale:g} × 标准得分，限定 {r.floor:g}～{r.cap:g}"
-                if zh
-                else f"{r.base:g} + {r.scale:g} × z within {r.floor:g}–{r.cap:g}",
+                pgettext("results workbook", "100-point mapping", lang),
+                pgettext(
+                    "results workbook", "{base} + {scale} × z within {floor}–{cap}", lang
+                ).format(
+                    base=f"{r.base:g}", scale=f"{r.scale:g}", floor=f"{r.floor:g}", cap=f"{r.cap:g}"
+                ),
             ),
         ]
-    info.append(("不适用指标" if zh else "not applicable", na[0] if zh else na[1]))
+    info.append((pgettext("results workbook", "not applicable", lang), na))
     write_sheet(
         ws,
         _title(result, "method", lang),
-        [Column("项目" if zh else "item"), Column("内容" if zh else "value")],
+        [
+            Column(pgettext("results workbook", "item", lang)),
+            Column(pgettext("results workbook", "value", lang)),
+        ],
         info,
         lang=lang,
     )
     ws.auto_filter.ref = None
     ws.append([])
     header = [
-        "指标" if zh else "indicator",
-        "名称" if zh else "name",
-        "所属" if zh else "group",
-        "组内权重" if zh else "weight",
-        "占总分权重" if zh else "share of total",
-        "公式" if zh else "formula",
-        "标准化方法" if zh else "normalisation",
-        "均值" if zh else "mean",
-        "标准差" if zh else "sd",
-        "可计算单位数" if zh else "n",
+        pgettext("results workbook", "indicator", lang),
+        pgettext("results workbook", "name", lang),
+        pgettext("results workbook", "group", lang),
+        pgettext("results workbook", "weight", lang),
+        pgettext("results workbook", "share of total", lang),
+        pgettext("results workbook", "formula", lang),
+        pgettext("results workbook", "normalisation", lang),
+        pgettext("results workbook", "mean", lang),
+        pgettext("results workbook", "sd", lang),
+        pgettext("results workbook", "n", lang),
     ]
     ws.append(header)
     for cell in ws[ws.max_row]:
@@ -225,12 +245,18 @@ def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
         row[7].number_format = row[8].number_format = number_format(kind)
     ws.append([])
     ws.append(
-        ["等级" if zh else "grades"] + [f"{b.name_for(lang)} ≥ {b.min:g}" for b in scheme.grades]
+        [pgettext("results workbook", "grades", lang)]
+        + [f"{b.name_for(lang)} ≥ {b.min:g}" for b in scheme.grades]
     )
     if scheme.constraints:
-        ws.append(["权重约束" if zh else "weight constraints", "；".join(scheme.constraints)])
+        ws.append(
+            [
+                pgettext("results workbook", "weight constraints", lang),
+                series_separator(lang).join(scheme.constraints),
+            ]
+        )
     ws.append([])
-    ws.append(["假设与说明" if zh else "assumptions"])
+    ws.append([pgettext("results workbook", "assumptions", lang)])
     for text in scheme.assumptions:
         ws.append(["", safe_text(text)])
     ws.column_dimensions["B"].width = 60

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from kaoping.reports.model import ReportDocument
 from kaoping.reports.workbook import safe_text, write_results_workbook
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.i18n import gettext
 from kaoping.tables.sheets import print_setup
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -24,7 +25,7 @@ def report_tables_sheet(doc: ReportDocument) -> Callable[[Workbook], None]:
     the report's tables one below the other, each under its caption."""
 
     def add(wb: Workbook) -> None:
-        name = "报告表格" if doc.lang != "en" else "Report tables"
+        name = gettext("Report tables", doc.lang)
         if doc.unit_code:
             name = f"{name} {doc.unit_code}"
         ws = wb.create_sheet(name[:SHEET_TITLE_LIMIT])

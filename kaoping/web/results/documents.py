@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kaoping.reports.text import SECTION_KEYS, SECTION_TITLES
+from kaoping.reports.text import SECTION_KEYS, section_name
 from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import expert_rules
@@ -72,7 +72,7 @@ def section_choices(lang: str) -> list[tuple[str, str]]:
     >>> section_choices("zh")[0], len(section_choices("en"))
     (('basic', '基本情况'), 6)
     """
-    return [(key, SECTION_TITLES[key][1 if lang == "en" else 0]) for key in SECTION_KEYS]
+    return [(key, section_name(key, lang)) for key in SECTION_KEYS]
 
 
 def narratives_of(round, unit) -> dict[str, str]:
