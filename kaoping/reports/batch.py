@@ -36,12 +36,12 @@ def render_many(
 
     Returns the paths in the order of ``jobs``. An error in any job is raised here.
     """
-    jobs = [(doc, fmt, str(path)) for doc, fmt, path in jobs]
-    for _, fmt, _ in jobs:
+    work = [(doc, fmt, str(path)) for doc, fmt, path in jobs]
+    for _, fmt, _ in work:
         if fmt not in RENDERERS:
             raise ValueError(f"unknown format {fmt!r}")
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    workers = min(workers or os.cpu_count() or 1, len(work))
     if workers <= 1:
-        return [_render(job) for job in jobs]
+        return [_render(job) for job in work]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_render, jobs))
+        return list(pool.map(_render, work))

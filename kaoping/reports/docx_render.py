@@ -35,8 +35,16 @@ from docx.enum.text import (
     WD_TAB_LEADER,
 )
 from docx.oxml import OxmlElement
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.oxml.styles import CT_Style
+from docx.oxml.text.run import CT_R
+from docx.section import Section as DocxSection
+from docx.table import Table as DocxTable
+from docx.table import _Cell, _Row
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.parfmt import ParagraphFormat
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
 
 from kaoping.reports.layout import CELL_PADDING_MM, column_widths_mm
 from kaoping.reports.model import (
@@ -81,14 +89,15 @@ def render_docx(doc: ReportDocument, path: str | Path | IO[bytes]) -> None:
     _toc(word, doc)
     if doc.signature:
         _team(word, doc)
+    headings = [0]  # the running number of level-1/2 headings (their bookmark names)
     for section in doc.sections:
-        _section(word, section)
+        _section(word, section, headings)
     if doc.signature:
         _closing(word, doc)
     _headers_and_footers(word, doc)
     _every_run_east_asian(word)
     _properties(word, doc)
-    word.save(path)
+    word.save(str(path) if isinstance(path, Path) else path)
 
 
 def docx_bytes(doc: ReportDocument) -> bytes:
@@ -100,7 +109,7 @@ def docx_bytes(doc: ReportDocument) -> bytes:
 # --- page, styles, fields ---------------------------------------------------------------
 
 
-def _page_setup(section) -> None:
+def _page_setup(section: DocxSection) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Mm(210)
     section.page_height = Mm(297)
@@ -112,14 +121,14 @@ def _page_setup(section) -> None:
     section.footer_distance = Mm(20)
 
 
-def _restart_numbering(section) -> None:
+def _restart_numbering(section: DocxSection) -> None:
     props = section._sectPr
     number = OxmlElement("w:pgNumType")
     number.set(qn("w:start"), "1")
     props.append(number)
 
 
-def set_east_asian_font(element, font: str, latin: str = LATIN_FONT) -> None:
+def set_east_asian_font(element: CT_R | CT_Style, font: str, latin: str = LATIN_FONT) -> None:
     """Set the Latin and East Asian fonts of a style or run (``w:rFonts``), dropping any
     theme font that would override them, and the language (``w:lang``) to zh-CN."""
     rpr = element.get_or_add_rPr()
@@ -141,12 +150,12 @@ def set_east_asian_font(element, font: str, latin: str = LATIN_FONT) -> None:
     lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
-def _fixed_spacing(fmt, points: Pt) -> None:
+def _fixed_spacing(fmt: ParagraphFormat, points: Length) -> None:
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = points
 
 
-def _styles(word) -> None:
+def _styles(word: DocxDocument) -> None:
     styles = word.styles
     normal = styles["Normal"]
     normal.font.size = BODY_SIZE
@@ -204,14 +213,14 @@ def _styles(word) -> None:
         )
 
 
-def _update_fields_on_open(word) -> None:
+def _update_fields_on_open(word: DocxDocument) -> None:
     """Ask Word to refresh the contents and page fields when the file is opened."""
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     word.settings.element.append(update)
 
 
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+def _field(paragraph: DocxParagraph, instruction: str, placeholder: str = "") -> None:
     """A complex field (begin / instruction / separate / result / end) in ``paragraph``."""
     _field_char(paragraph, "begin")
     _instruction(paragraph, instruction)
@@ -220,14 +229,14 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     _field_char(paragraph, "end")
 
 
-def _field_char(paragraph, kind: str) -> None:
+def _field_char(paragraph: DocxParagraph, kind: str) -> None:
     run = paragraph.add_run()
     fld = OxmlElement("w:fldChar")
     fld.set(qn("w:fldCharType"), kind)
     run._r.append(fld)
 
 
-def _instruction(paragraph, instruction: str) -> None:
+def _instruction(paragraph: DocxParagraph, instruction: str) -> None:
     run = paragraph.add_run()
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
@@ -239,16 +248,16 @@ def _instruction(paragraph, instruction: str) -> None:
 
 
 def _plain(
-    word,
+    word: DocxDocument,
     text: str = "",
     *,
     size: float | None = None,
     font: str | None = None,
     bold: bool = False,
-    align=None,
+    align: WD_ALIGN_PARAGRAPH | None = None,
     indent: bool = False,
     spacing: float | None = None,
-):
+) -> DocxParagraph:
     p = word.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32) if indent else Pt(0)
     if align is not None:
@@ -265,7 +274,7 @@ def _plain(
     return p
 
 
-def _cover(word, doc: ReportDocument) -> None:
+def _cover(word: DocxDocument, doc: ReportDocument) -> None:
     cover = doc.cover
     assert cover is not None
     _plain(word, cover.number, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -299,7 +308,7 @@ def _cover(word, doc: ReportDocument) -> None:
         run.font.size = Pt(15)
 
 
-def _toc(word, doc: ReportDocument) -> None:
+def _toc(word: DocxDocument, doc: ReportDocument) -> None:
     """A contents page already filled in: one entry per heading, its page from a PAGEREF."""
     heading = _plain(
         word,
@@ -325,7 +334,7 @@ def _bookmark(number: int) -> str:
     return f"_Toc{100000 + number}"
 
 
-def _team(word, doc: ReportDocument) -> None:
+def _team(word: DocxDocument, doc: ReportDocument) -> None:
     sig = doc.signature
     assert sig is not None
     _plain(
@@ -353,7 +362,7 @@ def _team(word, doc: ReportDocument) -> None:
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _closing(word, doc: ReportDocument) -> None:
+def _closing(word: DocxDocument, doc: ReportDocument) -> None:
     """The 落款: 评价机构（盖章） and the date, to the right, after the last part."""
     sig = doc.signature
     assert sig is not None
@@ -365,8 +374,7 @@ def _closing(word, doc: ReportDocument) -> None:
         p.paragraph_format.keep_with_next = True
 
 
-def _section(word, section: Section, counter: list[int] | None = None) -> None:
-    counter = counter if counter is not None else _heading_counter(word)
+def _section(word: DocxDocument, section: Section, counter: list[int]) -> None:
     heading = word.add_heading(section.title, level=min(section.level, 3))
     if section.level <= 2:
         _add_bookmark(heading, _bookmark(counter[0]), counter[0])
@@ -382,14 +390,7 @@ def _section(word, section: Section, counter: list[int] | None = None) -> None:
         _section(word, sub, counter)
 
 
-def _heading_counter(word) -> list[int]:
-    """The running number of level-1/2 headings (bookmark names), kept on the document."""
-    if not hasattr(word, "_kaoping_headings"):
-        word._kaoping_headings = [0]
-    return word._kaoping_headings
-
-
-def _add_bookmark(paragraph, name: str, number: int) -> None:
+def _add_bookmark(paragraph: DocxParagraph, name: str, number: int) -> None:
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(number))
     start.set(qn("w:name"), name)
@@ -399,7 +400,7 @@ def _add_bookmark(paragraph, name: str, number: int) -> None:
     paragraph._p.append(end)
 
 
-def _paragraph(word, block: Paragraph) -> None:
+def _paragraph(word: DocxDocument, block: Paragraph) -> None:
     p = word.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32)  # two characters, as in official documents
     p.add_run(block.text)
@@ -409,7 +410,7 @@ def _paragraph(word, block: Paragraph) -> None:
         note.font.size = Pt(12)
 
 
-def _table(word, block: Table) -> None:
+def _table(word: DocxDocument, block: Table) -> None:
     if block.caption:
         caption = word.add_paragraph(block.caption, style="Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -440,7 +441,7 @@ def _table(word, block: Table) -> None:
         _plain(word, spacing=12)
 
 
-def _table_width(table, width_mm: float) -> None:
+def _table_width(table: DocxTable, width_mm: float) -> None:
     props = table._tbl.tblPr
     width = props.find(qn("w:tblW"))
     if width is None:
@@ -457,7 +458,14 @@ def _table_width(table, width_mm: float) -> None:
     props.append(margins)
 
 
-def _cell(cell, text: str, *, bold: bool = False, align=None, shade: bool = False) -> None:
+def _cell(
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    shade: bool = False,
+) -> None:
     p = cell.paragraphs[0]
     p.paragraph_format.first_line_indent = Pt(0)
     p.paragraph_format.space_after = Pt(0)
@@ -478,7 +486,7 @@ def _cell(cell, text: str, *, bold: bool = False, align=None, shade: bool = Fals
         props.append(fill)
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: _Row) -> None:
     """Repeat the header row at the top of each page the table runs onto."""
     props = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
@@ -486,7 +494,7 @@ def _repeat_header(row) -> None:
     props.append(flag)
 
 
-def _chart(word, block: Chart) -> None:
+def _chart(word: DocxDocument, block: Chart) -> None:
     width = min(block.width_cm, USABLE_MM / 10)
     word.add_picture(io.BytesIO(block.png), width=Cm(width))
     picture = word.paragraphs[-1]
@@ -499,7 +507,7 @@ def _chart(word, block: Chart) -> None:
     caption.paragraph_format.first_line_indent = Pt(0)
 
 
-def _headers_and_footers(word, doc: ReportDocument) -> None:
+def _headers_and_footers(word: DocxDocument, doc: ReportDocument) -> None:
     """Page numbers ('— 1 —', 宋体 四号) after the cover; the draft banner on every page."""
     for index, section in enumerate(word.sections):
         section.header.is_linked_to_previous = False
@@ -524,7 +532,7 @@ def _headers_and_footers(word, doc: ReportDocument) -> None:
             set_east_asian_font(run._r, TABLE_FONT)
 
 
-def _every_run_east_asian(word) -> None:
+def _every_run_east_asian(word: DocxDocument) -> None:
     """Give every run its own East Asian font and zh-CN language (body, headers, footers):
     runs without a font get the one of their paragraph's role."""
     parts = [word.element.body]
@@ -541,7 +549,7 @@ def _every_run_east_asian(word) -> None:
             set_east_asian_font(r, _role_font(r))
 
 
-def _role_font(r) -> str:
+def _role_font(r: CT_R) -> str:
     p = r.getparent()
     while p is not None and p.tag != qn("w:p"):
         p = p.getparent()
@@ -558,7 +566,7 @@ def _role_font(r) -> str:
     return BODY_FONT
 
 
-def _properties(word, doc: ReportDocument) -> None:
+def _properties(word: DocxDocument, doc: ReportDocument) -> None:
     """Document properties of the issuer's report (never python-docx's template's)."""
     props = word.core_properties
     issuer = doc.signature.issuer if doc.signature else (doc.cover.issuer if doc.cover else "")

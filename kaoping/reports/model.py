@@ -147,20 +147,21 @@ class ReportDocument:
 
     def number_captions(self) -> None:
         """Number tables and figures continuously, in document order (表1、表2 …, 图1 …)."""
-        counters = {"table": 0, "chart": 0}
+        tables = figures = 0
         for s in self.walk():
             for b in s.blocks:
-                kind = "table" if isinstance(b, Table) else "chart" if isinstance(b, Chart) else ""
-                if not kind or not b.caption:
+                if isinstance(b, Paragraph) or not b.caption:
                     continue
-                counters[kind] += 1
                 text = CAPTION_NUMBER.sub("", b.caption)
-                n = counters[kind]
-                if kind == "table":
-                    b.caption = gettext("Table {n}. {caption}", self.lang).format(n=n, caption=text)
+                if isinstance(b, Table):
+                    tables += 1
+                    b.caption = gettext("Table {n}. {caption}", self.lang).format(
+                        n=tables, caption=text
+                    )
                 else:
+                    figures += 1
                     b.caption = gettext("Figure {n}. {caption}", self.lang).format(
-                        n=n, caption=text
+                        n=figures, caption=text
                     )
 
     def add_section(self, key: str, title: str) -> Section:

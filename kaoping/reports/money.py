@@ -28,6 +28,7 @@ import numpy as np
 
 from kaoping.scoring.display import field_kind, indicator_kind, indicator_name
 from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.formulas import Formula
 
 SUMMABLE = ("amount", "people")
 
@@ -90,7 +91,7 @@ def _sum(result: EvaluationResult | None, key: str) -> float:
     return float(finite.sum()) if finite.size else math.nan
 
 
-def _value(formula, columns) -> float:
+def _value(formula: Formula, columns: dict[str, np.ndarray]) -> float:
     if any(math.isnan(float(v[0])) for v in columns.values()):
         return math.nan
     return float(formula.evaluate(columns).values[0])

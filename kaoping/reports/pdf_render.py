@@ -68,7 +68,8 @@ def render_pdf(doc: ReportDocument, path: str | Path | IO[bytes]) -> None:
 def pdf_bytes(doc: ReportDocument) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_html(doc)).write_pdf()
+    pdf: bytes = HTML(string=render_html(doc)).write_pdf()
+    return pdf
 
 
 def _cover(doc: ReportDocument) -> str:
