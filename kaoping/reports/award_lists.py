@@ -32,9 +32,11 @@ HEADERS = {
     "criticised": "criticised",
 }
 YES = ("是", "yes", "true", "1")
+# (awards, criticism): one row mapping per unit, as the report builders take them.
+AwardLists = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 
 
-def _from_table(rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]] | None:
+def _from_table(rows: list[dict[str, Any]]) -> AwardLists | None:
     """(awards, criticism) from the table ``kaoping awards`` writes; None for other tables."""
     if not rows or "criticised" not in {HEADERS.get(k, k) for k in rows[0]}:
         return None
@@ -49,12 +51,12 @@ def _from_table(rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]] | N
     return awards, criticism
 
 
-def _from_awards_document(raw: dict[str, Any]) -> tuple[list[dict], list[dict]] | None:
+def _from_awards_document(raw: dict[str, Any]) -> AwardLists | None:
     """(awards, criticism) from the JSON document of ``kaoping awards``."""
     units = raw.get("units")
     if not isinstance(units, list) or "criticism_list" not in raw:
         return None
-    scheme = raw.get("scheme") if isinstance(raw.get("scheme"), dict) else {}
+    scheme = raw["scheme"] if isinstance(raw.get("scheme"), dict) else {}
     awards = [
         {
             "unit_code": u.get("code"),
@@ -90,7 +92,7 @@ def header_row(rows: list[list[Any]], limit: int = 5) -> int:
     return 0
 
 
-def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load_award_lists(path: str | Path) -> AwardLists:
     """Read (awards, criticism) from a JSON or CSV file; every problem is reported."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
@@ -125,13 +127,13 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
         written = _from_awards_document(raw) if isinstance(raw, dict) else None
         if written is not None:
             return written
+        awards_raw: Any = None
+        criticism_raw: Any = None
         if isinstance(raw, list):
-            awards, criticism = raw, []
+            awards_raw, criticism_raw = raw, []
         elif isinstance(raw, dict):
-            awards, criticism = raw.get("awards", []), raw.get("criticism", [])
-        else:
-            awards = criticism = None  # type: ignore[assignment]
-        if not isinstance(awards, list) or not isinstance(criticism, list):
+            awards_raw, criticism_raw = raw.get("awards", []), raw.get("criticism", [])
+        if not isinstance(awards_raw, list) or not isinstance(criticism_raw, list):
             raise ReportInputError(
                 [
                     ReportProblem(
@@ -141,6 +143,7 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
                     )
                 ]
             )
+        awards, criticism = awards_raw, criticism_raw
         first_row = None
     problems = []
     for items in (awards, criticism):

@@ -32,8 +32,11 @@ from typing import Any
 
 import numpy as np
 from matplotlib import font_manager, rcParams
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
+from matplotlib.ticker import MaxNLocator
 
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.i18n import gettext, pgettext
@@ -109,7 +112,8 @@ def _find_cjk_font() -> str | None:
 
 def _rebuild_font_manager() -> None:
     # try_read_cache=False rescans the system fonts and writes a fresh cache file.
-    manager = font_manager._load_fontmanager(try_read_cache=False)
+    # A private function, but the one that both rescans and rewrites the cache file.
+    manager = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
     font_manager.fontManager = manager
     font_manager.findfont = manager.findfont
     font_manager.get_font_names = manager.get_font_names
@@ -123,7 +127,7 @@ def _rebuild_font_manager() -> None:
 # CPU. A unit's charts are asked for again by each format (PDF, Word) and by each download
 # of the same run, so the last rendered charts are kept, keyed by what they show.
 CACHED_CHARTS = 96
-_charts: OrderedDict[tuple, ChartImage] = OrderedDict()
+_charts: OrderedDict[tuple[Any, ...], ChartImage] = OrderedDict()
 _charts_lock = threading.Lock()
 
 
@@ -193,7 +197,7 @@ def ranking_chart(
     low = _axis_floor(totals)
     ax.set_xlim(low, min(100.0, max(totals.max(initial=0) + 6, low + 10)) if len(totals) else 100)
     for yi, total in zip(y, totals, strict=True):
-        ax.text(total + 0.2, yi, f"{total:.2f}", va="center", fontsize=7)
+        ax.text(total + 0.2, float(yi), f"{total:.2f}", va="center", fontsize=7)
     mean = float(np.nanmean(result.totals)) if np.isfinite(result.totals).any() else math.nan
     if not math.isnan(mean):
         ax.axvline(
@@ -228,6 +232,7 @@ def radar_chart(
     mean = np.array([np.nanmean(result.group_scores[c]) for c in top], dtype=float)
     fig = Figure(figsize=(14 * CM, 11 * CM))
     ax = fig.add_subplot(projection="polar")
+    assert isinstance(ax, PolarAxes)
     angles = np.linspace(0, 2 * np.pi, len(top), endpoint=False)
     closed = np.concatenate([angles, angles[:1]])
     low = _axis_floor(np.concatenate([own, mean]))
@@ -333,8 +338,8 @@ def distribution_chart(
     low = _axis_floor(totals)
     high = 100.0
     bins = np.arange(low, high + 2.5, 2.5)
-    counts, _, _ = ax.hist(totals, bins=bins, color=MAIN, edgecolor="white")
-    ax.set_ylim(0, max(1.0, float(counts.max(initial=0))) * 1.25)
+    counts, _, _ = ax.hist(totals, bins=bins.tolist(), color=MAIN, edgecolor="white")
+    ax.set_ylim(0, max(1.0, float(np.max(counts, initial=0))) * 1.25)
     for i, band in enumerate(result.scheme.grades):
         if low < band.min < high:
             colour = GRADE_COLOURS[i % len(GRADE_COLOURS)]
@@ -351,7 +356,9 @@ def distribution_chart(
     ax.set_xlim(low, high)
     ax.set_xlabel(gettext("Total", lang))
     ax.set_ylabel(gettext("Number of units", lang))
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)  # matplotlib's default (AutoLocator) is one
+    locator.set_params(integer=True)
     _tidy(ax)
     return _render(fig, gettext("Distribution of totals", lang), formats)
 
@@ -374,7 +381,7 @@ def _render(fig: Figure, title: str, formats: Sequence[str]) -> ChartImage:
     return ChartImage(title=title, png=png or b"", svg=svg)
 
 
-def _tidy(ax) -> None:
+def _tidy(ax: Axes) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import (
@@ -35,16 +36,15 @@ from docx.enum.text import (
     WD_TAB_LEADER,
 )
 from docx.oxml import OxmlElement
-from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.oxml.styles import CT_Style
 from docx.oxml.text.run import CT_R
 from docx.section import Section as DocxSection
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.parfmt import ParagraphFormat
-from docx.shared import Cm, Length, Mm, Pt, RGBColor
 
 from kaoping.reports.layout import CELL_PADDING_MM, column_widths_mm
 from kaoping.reports.model import (

@@ -59,7 +59,8 @@ def scheme_templates(scheme_code: str) -> dict[str, Any]:
     file = folder / f"{scheme_code}.json"
     if not file.is_file():
         return {}
-    return json.loads(file.read_text(encoding="utf-8"))
+    templates = json.loads(file.read_text(encoding="utf-8"))
+    return templates if isinstance(templates, dict) else {}
 
 
 def fill_template(template: str, values: dict[str, str]) -> str | None:

@@ -55,7 +55,6 @@ from kaoping.reports.text import (
 from kaoping.reports.uncertainty import add_uncertainty
 from kaoping.reports.unit_report import (
     _today,
-    display_name,
     earlier_rounds,
     indicator_table,
     report_title,
@@ -71,9 +70,11 @@ from kaoping.scoring.display import (
     natural_value,
 )
 from kaoping.scoring.display import fmt_change as fmt_value_change
+from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import OK, EvaluationResult
 from kaoping.scoring.i18n import gettext, gettext_noop, normalise_language, pgettext
 from kaoping.scoring.robustness import RobustnessResult
+from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.serialise import ranking_rows
 
 # Names of robustness / rectification keys the report knows how to title.
@@ -240,7 +241,9 @@ def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
     )
 
 
-def _money(section: Section, result: EvaluationResult, previous, lang: str) -> None:
+def _money(
+    section: Section, result: EvaluationResult, previous: EvaluationResult | None, lang: str
+) -> None:
     """The money and the people: totals, 同比, round-level rates from the totals."""
     totals = round_totals(result, previous, lang)
     if not totals:
@@ -390,7 +393,7 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
             sub.add(Paragraph(f"{i}. {without_field_keys(text, scheme, lang)}"))
 
 
-def _change_caveat(scheme, lang: str, counts: dict) -> str:
+def _change_caveat(scheme: Scheme, lang: str, counts: dict[str, int | str]) -> str:
     """What a change of score means under this scheme: a change of position where every
     indicator is a z-score (the mean is about the same every year), a change against the
     scheme's fixed standards otherwise (with the z-scored indicators named as positions)."""
@@ -423,7 +426,7 @@ def _change_caveat(scheme, lang: str, counts: dict) -> str:
     return text
 
 
-def without_field_keys(text: str, scheme, lang: str) -> str:
+def without_field_keys(text: str, scheme: Scheme, lang: str) -> str:
     """A scheme's text without its field keys (English codes in Chinese text): "物价矫正系数
     price_factor" -> "物价矫正系数"; a key on its own becomes the field's name."""
     if lang == "en":
@@ -434,7 +437,14 @@ def without_field_keys(text: str, scheme, lang: str) -> str:
     return text
 
 
-def _measures(section, result, text, rectifications, names, lang: str) -> None:
+def _measures(
+    section: Section,
+    result: EvaluationResult,
+    text: str | None,
+    rectifications: Sequence[Mapping[str, Any]],
+    names: dict[str, str],
+    lang: str,
+) -> None:
     if text:
         _agency(section, text)
     else:
@@ -646,7 +656,7 @@ def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
         values = result.values[:, j]
         ok = result.reasons[:, j] == OK
         finite = values[ok & np.isfinite(values)]
-        natural = natural_value(ind, finite) if finite.size else finite
+        natural = np.asarray(natural_value(ind, finite), dtype=float)
         kind = indicator_kind(ind)
         stats_rows.append(
             [
@@ -679,7 +689,14 @@ def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
     )
 
 
-def _movements(section, result, previous, history, lang: str, charts: bool) -> None:
+def _movements(
+    section: Section,
+    result: EvaluationResult,
+    previous: EvaluationResult | None,
+    history: Sequence[EvaluationResult],
+    lang: str,
+    charts: bool,
+) -> None:
     sub = section.add_subsection(
         "achievement.changes",
         subsection_title(4, gettext("Year-on-year and sequential changes", lang), lang),
@@ -792,7 +809,13 @@ def _mean_ok(values: np.ndarray, reasons: np.ndarray) -> float:
     return float(ok.mean()) if ok.size else math.nan
 
 
-def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> None:
+def _awards(
+    section: Section,
+    awards: Sequence[Mapping[str, Any]],
+    criticism: Sequence[Mapping[str, Any]],
+    names: dict[str, str],
+    lang: str,
+) -> None:
     """The award decision: a summary, the tiers (total, rank, coefficient and the reward
     fund's share where allocated, with 合计), the criticism list with its reasons."""
     sub = section.add_subsection(
@@ -910,7 +933,13 @@ def _number(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> None:
+def _problems(
+    section: Section,
+    result: EvaluationResult,
+    text: str | None,
+    criticism: Sequence[Mapping[str, Any]],
+    lang: str,
+) -> None:
     if text:
         _agency(section, text)
         return
@@ -970,7 +999,7 @@ def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> 
     _draft(section, lines, lang)
 
 
-def _suggestions(section, result: EvaluationResult, text, lang: str) -> None:
+def _suggestions(section: Section, result: EvaluationResult, text: str | None, lang: str) -> None:
     if text:
         _agency(section, text)
         return

@@ -97,7 +97,7 @@ def add_uncertainty(
                     lang,
                 ).format(
                     what=gettext(FACTOR_WORDS[best.factor], lang),
-                    share=min(best.total, 1.0),
+                    share=min(top[0].total, 1.0),
                     shift=best.mean_rank_shift,
                 )
             )

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kaoping.reports import drafts
-from kaoping.reports.analysis import UnitFacts, unit_facts
+from kaoping.reports.analysis import IndicatorFact, UnitFacts, unit_facts
 from kaoping.reports.model import Chart, Cover, Paragraph, ReportDocument, Section, Table
 from kaoping.reports.narratives import paragraphs
 from kaoping.reports.signing import finish
@@ -63,7 +63,7 @@ from kaoping.scoring.display import (
 from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.i18n import gettext, normalise_language, pgettext
-from kaoping.scoring.schemes import Scheme
+from kaoping.scoring.schemes import IndicatorSpec, Scheme
 
 
 def build_unit_report(
@@ -187,7 +187,9 @@ def build_unit_report(
 # --- the parts ------------------------------------------------------------------------------
 
 
-def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
+def _basic(
+    section: Section, result: EvaluationResult, facts: UnitFacts, text: str | None, lang: str
+) -> None:
     _narrative_or_draft(section, text, drafts.draft_basic(result, facts, lang), lang)
     ranked = facts.ranked
     section.add(
@@ -251,7 +253,9 @@ def _signed_cell(change: float, kind: str) -> str:
     return ("+" if change > 0 else "-" if change < 0 else "") + text
 
 
-def _targets(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
+def _targets(
+    section: Section, result: EvaluationResult, facts: UnitFacts, text: str | None, lang: str
+) -> None:
     _narrative_or_draft(section, text, drafts.draft_targets(result, facts, lang), lang)
     section.add(
         indicator_table(
@@ -295,7 +299,7 @@ def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
     )
 
 
-def standards_text(ind, lang: str) -> str:
+def standards_text(ind: IndicatorSpec, lang: str) -> str:
     s = ind.standards
     if not s.any:
         return gettext("none", lang)
@@ -310,7 +314,15 @@ def standards_text(ind, lang: str) -> str:
 
 
 def _achievement(
-    section, result, facts: UnitFacts, text, lang, average, charts, previous, history
+    section: Section,
+    result: EvaluationResult,
+    facts: UnitFacts,
+    text: str | None,
+    lang: str,
+    average: str,
+    charts: bool,
+    previous: EvaluationResult | None,
+    history: Sequence[EvaluationResult],
 ) -> None:
     if text:
         for p in paragraphs(text):
@@ -512,7 +524,7 @@ def _strengths(section: Section, facts: UnitFacts, lang: str, average: str) -> N
         section.add(Paragraph(title + body + full_stop(lang)))
 
 
-def _standards(section: Section, result, facts: UnitFacts, lang: str) -> None:
+def _standards(section: Section, result: EvaluationResult, facts: UnitFacts, lang: str) -> None:
     if not any(ind.standards.any for ind in result.scheme.indicators):
         section.add(
             Paragraph(
@@ -603,7 +615,7 @@ def _changes(
             return ["—", "—"]
         return [fmt_score(then), fmt_change(now - then)]
 
-    def value_pair(f, then: float) -> list[str]:
+    def value_pair(f: IndicatorFact, then: float) -> list[str]:
         if math.isnan(then) or not f.applicable:
             return ["—", "—"]
         kind, unit = indicator_kind(f.spec), f.spec.unit

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -120,7 +121,9 @@ def _ranking_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
     )
 
 
-def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str, key: str) -> None:
+def _matrix_sheet(
+    ws: Worksheet, result: EvaluationResult, matrix: np.ndarray, lang: str, key: str
+) -> None:
     """One row per unit, one column per indicator: scores, z-scores, or values in their own
     display kind (a reverse indicator written as the quantity itself)."""
     scheme = result.scheme
