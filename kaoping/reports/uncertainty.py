@@ -19,7 +19,7 @@ from typing import Any
 
 from kaoping.reports.model import Chart, Paragraph, Section, Table
 from kaoping.reports.text import list_separator, subsection_title
-from kaoping.scoring.i18n import gettext, gettext_noop
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.robustness import RobustnessOptions, RobustnessResult, TierQuota
 from kaoping.scoring.schemes import Scheme
 
@@ -122,7 +122,9 @@ def add_uncertainty(
             unit.code,
             unit.name,
             _rank(robustness.median_rank[u]),
-            f"{_rank(robustness.p05_rank[u])}～{_rank(robustness.p95_rank[u])}",
+            pgettext("range", "{low}–{high}", lang).format(
+                low=_rank(robustness.p05_rank[u]), high=_rank(robustness.p95_rank[u])
+            ),
         ]
         if unit.code in excluded:
             row += ["—"] * len(names)

@@ -520,7 +520,9 @@ def _strengths(section: Section, facts: UnitFacts, lang: str, average: str) -> N
         if not items:
             section.add(Paragraph(title + gettext("none", lang) + full_stop(lang)))
             continue
-        body = "；".join(drafts.indicator_sentence(f, lang, average) for f in items)
+        body = series_separator(lang).join(
+            drafts.indicator_sentence(f, lang, average) for f in items
+        )
         section.add(Paragraph(title + body + full_stop(lang)))
 
 
