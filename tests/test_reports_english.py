@@ -1,7 +1,8 @@
 """Reports in English (``lang="en"``): every word the system writes comes from the English
 catalogue; the only Chinese left is the data's own (unit names, the scheme's names and texts,
 the award lists, the signing details), and that allowed set is computed from the inputs, never
-listed by hand. The Word files are read back as text, and one PDF."""
+listed by hand. The Word files are read back as text, one PDF, the workbook and the
+certificates."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ from typing import Any
 
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from kaoping.reports.certificates import certificates_html
 from kaoping.reports.docx_render import render_docx
 from kaoping.reports.model import ReportDocument
 from kaoping.reports.pdf_render import render_pdf
 from kaoping.reports.round_report import build_round_report
 from kaoping.reports.uncertainty import report_options
 from kaoping.reports.unit_report import build_unit_report
+from kaoping.reports.xlsx_render import render_xlsx
 from kaoping.scoring.robustness import analyse_robustness
 
 # Han characters, CJK punctuation (、。「」（） …) and full-width forms (：；～).
@@ -145,4 +149,33 @@ def test_english_pdf_reads_back_without_chinese_but_the_data(english, tmp_path):
     render_pdf(unit, path)
     text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
     assert "Basic information" in text and "Contents" in text
+    assert foreign(text, allowed) == set()
+
+
+def test_english_workbook_has_no_chinese_but_the_data(rounds, english):
+    _, round_doc, allowed = english
+    result, _ = rounds
+    buffer = io.BytesIO()
+    render_xlsx(round_doc, result, buffer)
+    workbook = load_workbook(io.BytesIO(buffer.getvalue()))
+    cells = [ws.title for ws in workbook.worksheets]
+    cells += [str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row]
+    text = "\n".join(cells)
+    assert "Ranking" in cells and "Report tables" in cells
+    assert foreign(text, allowed) == set()
+
+
+def test_english_certificates_have_no_chinese_but_the_data(rounds, english):
+    _, _, allowed = english
+    result, _ = rounds
+    page = certificates_html(
+        AWARDS,
+        year=2024,
+        issuer=SIGNING["issuer"],
+        date=SIGNING["date"],
+        unit_names={u.code: u.name for u in result.data.units},
+        lang="en",
+    )
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", "\n", page, flags=re.S)
+    assert "Certificate of honour" in text and "is awarded the" in text
     assert foreign(text, allowed) == set()
