@@ -131,7 +131,7 @@ def subsection_title(position: int, title: str, lang: str) -> str:
 
 def fmt_z(x: float | None) -> str:
     """A z-score (标准得分): two decimals."""
-    return DASH if is_missing(x) else f"{float(x):.2f}"  # type: ignore[arg-type]
+    return DASH if x is None or is_missing(x) else f"{float(x):.2f}"
 
 
 def fmt_share(x: float | None) -> str:
