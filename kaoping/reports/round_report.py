@@ -134,7 +134,7 @@ def build_round_report(
     _movements(s["achievement"], result, previous, history, lang, charts)
     if robustness is not None:
         add_uncertainty(s["achievement"], robustness, lang, charts,
-                        excluded={_get(c, "unit_code") for c in criticism})  # fmt: skip
+                        excluded={_get(c, "unit_code") for c in criticism}, result=result)  # fmt: skip
     if awards or criticism:
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
