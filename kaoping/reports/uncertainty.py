@@ -5,23 +5,33 @@ uncertain choices of the method): a table of the published rank, the median rank
 90% interval, with the probability of each award tier where the scheme awards by rank; a
 rank-interval ("caterpillar") chart; and one sentence on which choice moves ranks most.
 
-Tier (grade) probabilities are shown only where they mean something: award quotas by rank,
-or grade bands when every simulated method keeps the notice's 80 + 10 × z scale. Under
-min–max rescaling, totals move to another scale and a grade band says nothing (the unit
-ranked first would show a chance of 差).
+Tier probabilities are shown only where they mean something. Where the scheme awards prizes
+(``[awards]``), they are the robustness analysis's own: each replicate decides the awards by
+the scheme's real rules (pass line, score bands, quotas among the eligible units, award
+conditions, one-vote veto), so a unit that cannot win (a veto holds, a condition such as the
+year's target is not met) shows "—" and the reason, never the chance its rank alone would
+give. Otherwise grade bands, and only when every simulated method keeps the notice's
+80 + 10 × z scale: under min–max rescaling, totals move to another scale and a grade band
+says nothing (the unit ranked first would show a chance of 差).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Collection
 from typing import Any
 
 from kaoping.reports.model import Chart, Paragraph, Section, Table
-from kaoping.reports.text import list_separator, subsection_title
+from kaoping.reports.text import list_separator, series_separator, subsection_title
+from kaoping.scoring.awards import decide_awards
+from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
-from kaoping.scoring.robustness import RobustnessOptions, RobustnessResult, TierQuota
+from kaoping.scoring.robustness import AS_PUBLISHED, RobustnessOptions, RobustnessResult
 from kaoping.scoring.schemes import Scheme
+
+# The reasons a unit can never be awarded whatever its total (its rank is not the question).
+STATIC_REASONS = ("awards.criticism_veto", "awards.requirement")
 
 FACTOR_WORDS = {
     "weights": gettext_noop("the weights"),
@@ -32,26 +42,45 @@ FACTOR_WORDS = {
 
 
 def report_options(scheme: Scheme, replicates: int = 1000, seed: int = 0) -> RobustnessOptions:
-    """The options the reports use: the defaults, with the scheme's award quotas as tiers
-    when it awards a share of the units (一等奖 20% …)."""
-    awards = (scheme.sections or {}).get("awards") or {}
-    quotas = tuple(
-        TierQuota(name=str(t["name"]), percent=float(t["share"]))
-        for t in awards.get("tiers", [])
-        if t.get("share")
+    """The options the reports use: the defaults, except where the scheme awards prizes.
+
+    Then the tiers are the scheme's award rules (no ``tiers`` quota: the analysis decides
+    each replicate's awards as :func:`kaoping.scoring.awards.decide_awards` does), and the
+    normalisation is the scheme's own: pass line and score bands are scores on the scheme's
+    scale, which another normalisation would move (weights, standard deviation and
+    non-applicable indicators still vary)."""
+    options = RobustnessOptions(
+        replicates=replicates, seed=seed, sensitivity_replicates=min(replicates, 500)
     )
-    return RobustnessOptions(
-        replicates=replicates,
-        tiers=quotas or None,
-        seed=seed,
-        sensitivity_replicates=min(replicates, 500),
-    )
+    if "awards" in (scheme.sections or {}):
+        options = dataclasses.replace(options, normalisations=(AS_PUBLISHED,))
+    return options
+
+
+def ineligible_reasons(
+    robustness: RobustnessResult, result: EvaluationResult | None, lang: str
+) -> dict[str, str]:
+    """Unit code -> why it cannot be awarded whatever its rank (veto, unmet condition), for
+    the units the analysis's award rules hold ineligible; the words are the award
+    decision's (:func:`~kaoping.scoring.awards.decide_awards`)."""
+    tiers = robustness.tiers
+    if tiers.kind != "awards" or tiers.eligible is None:
+        return {}
+    out = {u.code: "" for u, ok in zip(robustness.units, tiers.eligible, strict=True) if not ok}
+    if out and result is not None:
+        sep = series_separator(lang)
+        for d in decide_awards(result, tiers.awards).decisions:
+            if d.unit_code in out:
+                out[d.unit_code] = sep.join(
+                    p.text(lang) for p in d.reasons if p.code in STATIC_REASONS
+                )
+    return out
 
 
 def tiers_meaningful(robustness: RobustnessResult) -> bool:
-    """Whether tier probabilities say something: rank quotas, or grade bands on a scale
-    every simulated method shares (z-scores only)."""
-    if robustness.tiers.kind == "rank_quotas":
+    """Whether tier probabilities say something: the scheme's award rules, rank quotas, or
+    grade bands on a scale every simulated method shares (z-scores only)."""
+    if robustness.tiers.kind in ("awards", "rank_quotas"):
         return True
     return set(robustness.options.normalisations) <= {"zscore"} and bool(robustness.tiers.names)
 
@@ -62,11 +91,14 @@ def add_uncertainty(
     lang: str,
     charts: bool,
     excluded: Collection[str] = (),
+    result: EvaluationResult | None = None,
 ) -> None:
     """The subsection '排名的不确定性' of the round report's analysis part.
 
-    ``excluded`` are the codes of units that cannot be awarded (the criticism list): their
-    award probabilities are written "—", since a rank alone would not give them an award."""
+    Units the scheme's award rules hold ineligible whatever their total (a veto, an unmet
+    condition) show "—" for every tier, with the reason taken from ``result``'s award
+    decision. With rank quotas, which know no award rules, ``excluded`` (the criticism
+    list) shows "—" too."""
     sub = section.add_subsection(
         "achievement.robustness",
         subsection_title(5, gettext("Uncertainty of the ranks", lang), lang),
@@ -113,6 +145,10 @@ def add_uncertainty(
         gettext("90% interval", lang),
     ]
     columns += [gettext("P({t})", lang).format(t=t) for t in names]
+    awards = robustness.tiers.kind == "awards" and bool(names)
+    reasons = ineligible_reasons(robustness, result, lang) if awards else {}
+    if reasons:
+        columns.append(gettext("Why no award", lang))
     rows = []
     for u in robustness.order():
         unit = robustness.units[u]
@@ -126,13 +162,28 @@ def add_uncertainty(
                 low=_rank(robustness.p05_rank[u]), high=_rank(robustness.p95_rank[u])
             ),
         ]
-        if unit.code in excluded:
+        if unit.code in reasons or (not awards and unit.code in excluded):
             row += ["—"] * len(names)
         else:
             row += [f"{p * 100:.1f}%" for p in robustness.tier_probabilities[u][: len(names)]]
+        if reasons:
+            row.append(reasons.get(unit.code, ""))
         rows.append(row)
     note = ""
-    if names and robustness.tiers.kind == "rank_quotas":
+    if awards:
+        rules = robustness.tiers.awards
+        assert rules is not None
+        note = gettext(
+            "Note: a tier's probability is the share of the computations in which "
+            "the unit won it under the scheme's award rules (pass line "
+            "{pass_line}, tier lines and quotas, award conditions, vetoes), the "
+            "normalisation kept as the scheme's (the lines are scores on its "
+            "scale). Units that cannot be awarded whatever their rank (a veto, an "
+            "unmet condition) show —, with the reason in the last column. The "
+            "award list decides.",
+            lang,
+        ).format(pass_line=f"{rules.pass_line:g}")
+    elif names and robustness.tiers.kind == "rank_quotas":
         quotas = list_separator(lang).join(f"{q.name}{q.percent:g}%" for q in o.tiers or ())
         note = gettext(
             "Note: tier probabilities use the rank quotas ({q}): they show how "
@@ -146,11 +197,12 @@ def add_uncertainty(
             "one scale and grade probabilities would mislead; they are not shown.",
             lang,
         )
+    numeric = (0, *range(3, 5 + len(names)))
     sub.add(
         Table(
             columns=columns,
             rows=rows,
-            numeric=(0, *range(3, len(columns))),
+            numeric=numeric,
             key="rank_uncertainty",
             note=note,
             # xgettext:no-python-format
