@@ -1,0 +1,390 @@
+"""What a robustness analysis varies, how much, and how it is summarised: the options,
+their levels and the levels in words."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
+from kaoping.scoring.evaluation import (
+    COMPARATIVE,
+)
+from kaoping.scoring.messages import KaopingError, Problem
+from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS
+
+# The special normalisation level "as the scheme publishes it" (each indicator its own).
+AS_PUBLISHED = "scheme"
+FACTORS = (
+    "weights",
+    "normalisation",
+    "sd",
+    "not_applicable",
+    "imputation",
+    "treatment",
+    "aggregation",
+    "experts",
+    "bonus",
+)
+# "uniform": each unit's entered points counted at a fraction drawn uniformly from 0 to 1,
+# each unit and replicate independently (from none of them to all of them).
+BONUS_LEVELS = ("on", "off", "uniform")
+# What a set of draws holds per replicate: every factor, and the uniform bonus's fractions.
+FIELDS = (*FACTORS, "bonus_share")
+# The discrete factors (every factor but the weights), in the order of their index columns.
+DISCRETE = FACTORS[1:]
+OPTION_NAMES = {
+    "normalisation": "--normalisations",
+    "sd": "--sd",
+    "not_applicable": "--na",
+    "imputation": "--imputations",
+    "treatment": "--treatments",
+    "aggregation": "--aggregations",
+}
+# Treatment levels: "none", "log", "winsorise:N" (at most N points winsorised, then log).
+TREATMENT_LEVELS = ("none", "log", "winsorise:N")
+BOOTSTRAP_LEVEL = 0.90  # the bootstrap confidence interval: 5% to 95%, as COINr reports
+QUANTILES = (0.05, 0.5, 0.95)
+MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units: 800 MB)
+
+FACTOR_LABELS = {
+    "weights": ("权重", "weights"),
+    "normalisation": ("标准化方法", "normalisation"),
+    "sd": ("标准差口径", "standard deviation"),
+    "not_applicable": ("不适用指标的处理", "not-applicable indicators"),
+    "imputation": ("缺失值插补", "imputation"),
+    "treatment": ("异常值处理", "outlier treatment"),
+    "aggregation": ("加总方法", "aggregation"),
+    "experts": ("专家评分（重抽专家）", "expert scores (experts resampled)"),
+    "bonus": ("加减分", "bonus / deduction points"),
+}
+LEVEL_LABELS = {
+    "zscore": ("标准分（z）", "z-score"),
+    "minmax": ("极差法（min-max）", "min-max"),
+    "efficacy": ("功效系数法", "efficacy coefficient"),
+    AS_PUBLISHED: ("按方案", "as published"),
+    "population": ("总体标准差", "population"),
+    "sample": ("样本标准差", "sample"),
+    "renormalise": ("同级权重重新归一", "renormalise siblings"),
+    "zero": ("记 0 分", "count as 0"),
+    "mean": ("记平均分", "count as the mean"),
+    "none": ("不处理", "none"),
+    "group_mean": ("组均值插补", "group mean"),
+    "group_median": ("组中位数插补", "group median"),
+    "log": ("对数变换", "log transform"),
+    "arithmetic": ("算术平均", "arithmetic mean"),
+    "geometric": ("几何平均", "geometric mean"),
+    "on": ("计入", "counted"),
+    "off": ("不计", "left out"),
+    "uniform": ("按 0～100% 均匀计入", "a uniform share counted"),
+}
+
+
+def level_label(level: str, lang: str = "zh") -> str:
+    """A level in words; parameterised levels (``minmax:1-100``, ``zscore:10,2``,
+    ``winsorise:3``) spell out their parameters.
+
+    Examples
+    --------
+    >>> level_label("winsorise:3"), level_label("minmax:1-100", "en")
+    ('缩尾（至多 3 个点）', 'min-max onto 1-100')
+    """
+    pick = 1 if lang == "en" else 0
+    name, _, arg = level.partition(":")
+    if not arg:
+        return LEVEL_LABELS.get(level, (level, level))[pick]
+    if name == "winsorise":
+        return f"winsorise (at most {arg} points)" if pick else f"缩尾（至多 {arg} 个点）"
+    if name == "experts":
+        return f"panel resample {arg}" if pick else f"专家重抽第 {arg} 组"
+    if name == "minmax":
+        return f"min-max onto {arg}" if pick else f"极差法（映射到 {arg}）"
+    base, _, scale = arg.partition(",")
+    return f"z-score ({base} + {scale}z)" if pick else f"标准分（{base} + {scale}z）"
+
+
+def parse_normalisation(level: str) -> tuple[str, dict[str, float]]:
+    """A normalisation level and its parameters: ``minmax:1-100`` -> low 1, high 100;
+    ``zscore:10,2`` -> base 10, scale 2 (the score is base + scale * z). ValueError if bad.
+
+    Examples
+    --------
+    >>> parse_normalisation("minmax:1-100"), parse_normalisation("zscore:10,2")
+    (('minmax', {'low': 1.0, 'high': 100.0}), ('zscore', {'base': 10.0, 'scale': 2.0}))
+    """
+    name, _, arg = level.partition(":")
+    if not arg:
+        if name not in (*COMPARATIVE, AS_PUBLISHED):
+            raise ValueError(level)
+        return name, {}
+    if name == "minmax":
+        low, _, high = arg.partition("-") if not arg.startswith("-") else ("", "", "")
+        numbers = {"low": float(low), "high": float(high)}
+        if not numbers["low"] < numbers["high"]:
+            raise ValueError(level)
+        return name, numbers
+    if name == "zscore":
+        base, _, scale = arg.partition(",")
+        numbers = {"base": float(base), "scale": float(scale)}
+        if not numbers["scale"] > 0:
+            raise ValueError(level)
+        return name, numbers
+    raise ValueError(level)
+
+
+def parse_treatment(level: str) -> tuple[str, int]:
+    """A treatment level: ("none" | "log" | "winsorise", limit). ValueError if bad."""
+    name, _, arg = level.partition(":")
+    if name in ("none", "log") and not arg:
+        return name, 0
+    if name == "winsorise" and arg.isdigit() and 1 <= int(arg) <= 1000:
+        return name, int(arg)
+    raise ValueError(level)
+
+
+@dataclass(frozen=True)
+class TierQuota:
+    """A rank-quota award tier: the next ``percent`` of ranked units (e.g. top 20%)."""
+
+    name: str
+    percent: float
+
+
+@dataclass(frozen=True)
+class RobustnessOptions:
+    """What varies, how much, and how the result is summarised.
+
+    Parameters
+    ----------
+    replicates : int
+        Monte Carlo replicates for the rank distribution and tier probabilities.
+    weight_spread : float
+        Each weight is multiplied by ``1 + weight_spread * U(-1, 1)`` (0 keeps weights fixed).
+    normalisations, sd_kinds, na_policies : tuple of str
+        The alternatives, each drawn with equal probability; a single value does not vary.
+        ``"scheme"`` among the normalisations means each indicator's own.
+    tiers : tuple of TierQuota, optional
+        Rank-quota award tiers; by default the scheme's grade bands (on totals).
+    sensitivity_replicates : int
+        Base sample size of the sensitivity design (0: no sensitivity indices).
+    seed : int
+        Seed of the random draws; the same seed gives the same result.
+    workers : int, optional
+        Threads (default: the machine's cores, at most 4). Never changes the result.
+    imputations, treatments, aggregations : tuple of str
+        Alternatives for the composite-indicator options (:mod:`kaoping.scoring.composite`);
+        empty: as the scheme declares. Treatments: ``"none"``, ``"log"``, ``"winsorise:N"``.
+        Normalisations may carry parameters: ``"minmax:1-100"``, ``"zscore:10,2"``.
+    weight_levels : tuple of int, optional
+        Levels whose weights are perturbed (1: indicators, 2: their groups, ...; as COINr
+        counts them); None: every level.
+    weight_sets : int
+        0: fresh weights in every replicate; K > 0: K perturbed sets drawn once, each
+        replicate taking one of them (COINr's ``get_noisy_weights`` with ``Nrep = K``).
+    sensitivity_output : str
+        ``"ranks"``: the share of the rank variance summed over units (default);
+        ``"mean_rank_change"``: COINr's scalar, the mean |rank - nominal rank| over units.
+    bootstrap : int
+        Bootstrap resamples for the sensitivity indices' 5-95% intervals (0: none).
+    expert_resamples : int
+        0: expert scores as aggregated. K ≥ 2: K resamples of each item's experts (drawn
+        with replacement from those who scored the item), each replicate taking one; needs
+        the expert score sheets (:func:`analyse_assessment`).
+    bonus_levels : tuple of str
+        ``("on", "off")``: bonus / deduction points counted or left out; ``"uniform"``:
+        each unit's points counted at a fraction drawn uniformly from 0 to 1 in every
+        replicate (independently for each unit); empty: counted.
+    """
+
+    replicates: int = 1000
+    weight_spread: float = 0.25
+    normalisations: tuple[str, ...] = ("zscore", "minmax")
+    sd_kinds: tuple[str, ...] = SD_KINDS
+    na_policies: tuple[str, ...] = NA_POLICIES
+    tiers: tuple[TierQuota, ...] | None = None
+    sensitivity_replicates: int = 1000
+    seed: int = 0
+    workers: int | None = None
+    imputations: tuple[str, ...] = ()
+    treatments: tuple[str, ...] = ()
+    aggregations: tuple[str, ...] = ()
+    weight_levels: tuple[int, ...] | None = None
+    weight_sets: int = 0
+    sensitivity_output: str = "ranks"
+    bootstrap: int = 200
+    expert_resamples: int = 0
+    bonus_levels: tuple[str, ...] = ()
+
+    def levels(self, factor: str) -> tuple[str, ...]:
+        """The alternatives of a discrete factor (``("scheme",)``: as the scheme says)."""
+        return self._levels[factor]
+
+    @functools.cached_property
+    def _levels(self) -> dict[str, tuple[str, ...]]:
+        return {
+            "normalisation": self.normalisations,
+            "sd": self.sd_kinds,
+            "not_applicable": self.na_policies,
+            "imputation": self.imputations or (AS_PUBLISHED,),
+            "treatment": self.treatments or (AS_PUBLISHED,),
+            "aggregation": self.aggregations or (AS_PUBLISHED,),
+            "experts": tuple(f"experts:{k}" for k in range(self.expert_resamples))
+            or (AS_PUBLISHED,),
+            "bonus": self.bonus_levels or (AS_PUBLISHED,),
+        }
+
+    def varying(self) -> tuple[str, ...]:
+        """Factors that actually vary (more than one level, a positive weight spread, or
+        bonus points drawn within their range)."""
+        return tuple(
+            f
+            for f in FACTORS
+            if (self.weight_spread > 0 if f == "weights" else len(self.levels(f)) > 1)
+            or (f == "bonus" and "uniform" in self.levels(f))
+        )
+
+    def problems(self, units: int = 2) -> list[Problem]:
+        """Everything wrong with these options, as problems naming the option."""
+        found: list[Problem] = []
+
+        def bad(option: str, value: Any, expected: tuple[str, str]) -> None:
+            found.append(
+                Problem(
+                    "robustness.bad_option",
+                    column=option,
+                    params={"option": option, "value": value, "expected": expected},
+                )
+            )
+
+        if not 2 <= self.replicates <= 10_000_000:
+            bad("--replicates", self.replicates, ("2 到 10000000 之间的整数", "2 to 10,000,000"))
+        if not 0 <= self.weight_spread < 1:
+            bad("--weight-spread", self.weight_spread, ("不小于 0 且小于 1 的数", "0 <= x < 1"))
+        if not 0 <= self.sensitivity_replicates <= 1_000_000:
+            bad(
+                "--sensitivity-replicates",
+                self.sensitivity_replicates,
+                ("0 到 1000000 之间的整数", "0 to 1,000,000"),
+            )
+        for option, values, allowed, parse in (
+            (
+                "--normalisations",
+                self.normalisations,
+                (*COMPARATIVE, AS_PUBLISHED, "minmax:1-100", "zscore:10,2"),
+                parse_normalisation,
+            ),
+            ("--sd", self.sd_kinds, SD_KINDS, None),
+            ("--na", self.na_policies, NA_POLICIES, None),
+            ("--imputations", self.levels("imputation"), (*IMPUTATIONS, AS_PUBLISHED), None),
+            (
+                "--treatments",
+                self.levels("treatment"),
+                (*TREATMENT_LEVELS, AS_PUBLISHED),
+                lambda v: v == AS_PUBLISHED or parse_treatment(v),
+            ),
+            ("--aggregations", self.levels("aggregation"), (*AGGREGATIONS, AS_PUBLISHED), None),
+            ("--bonus", self.levels("bonus"), (*BONUS_LEVELS, AS_PUBLISHED), None),
+        ):
+            wrong = [v for v in values if not _valid_level(v, allowed, parse)]
+            if not values or wrong or len(set(values)) != len(values):
+                text = "、".join(allowed)
+                bad(
+                    option,
+                    ",".join(values),
+                    (f"{text} 中不重复的一项或几项", f"one or more of {', '.join(allowed)}"),
+                )
+        if self.tiers is not None:
+            total = sum(t.percent for t in self.tiers)
+            if not self.tiers or any(not t.percent > 0 for t in self.tiers) or total > 100 + 1e-9:
+                shown = ",".join(f"{t.name}:{t.percent:g}" for t in self.tiers)
+                bad(
+                    "--tiers",
+                    shown,
+                    (
+                        "各档百分比大于 0 且合计不超过 100",
+                        "percentages above 0 adding up to at most 100",
+                    ),
+                )
+        if self.weight_levels is not None and (
+            not self.weight_levels or any(not 1 <= lv <= 20 for lv in self.weight_levels)
+        ):
+            bad(
+                "--weight-levels",
+                ",".join(map(str, self.weight_levels)),
+                ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"),
+            )
+        if not 0 <= self.weight_sets <= 1_000_000:
+            bad("--weight-sets", self.weight_sets, ("0 到 1000000 之间的整数", "0 to 1,000,000"))
+        if self.sensitivity_output not in ("ranks", "mean_rank_change"):
+            bad(
+                "--sensitivity-output",
+                self.sensitivity_output,
+                ("ranks 或 mean_rank_change", "ranks or mean_rank_change"),
+            )
+        if self.expert_resamples == 1 or not 0 <= self.expert_resamples <= 10_000:
+            bad(
+                "--expert-resamples",
+                self.expert_resamples,
+                ("0 或 2 到 10000 之间的整数", "0, or 2 to 10,000"),
+            )
+        if not 0 <= self.bootstrap <= 100_000:
+            bad("--bootstrap", self.bootstrap, ("0 到 100000 之间的整数", "0 to 100,000"))
+        if not 2 <= units <= MAX_UNITS:
+            found.append(Problem("robustness.units", params={"n": units, "max": MAX_UNITS}))
+        return found
+
+
+def _valid_level(value: str, allowed: Sequence[str], parse) -> bool:
+    if value in allowed:
+        return True
+    if parse is None:
+        return False
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
+    """Read rank-quota tiers written as ``"20,30"`` or ``"一档:20%,二档:30%"``.
+
+    Unnamed tiers are called 第1档, 第2档, ... Raises KaopingError on bad text.
+
+    Examples
+    --------
+    >>> parse_tier_quotas("一档:20%, 二档:30")
+    (TierQuota(name='一档', percent=20.0), TierQuota(name='二档', percent=30.0))
+    >>> [t.name for t in parse_tier_quotas("10,20")]
+    ['第1档', '第2档']
+    """
+    tiers = []
+    for n, part in enumerate(p.strip() for p in text.replace("，", ",").split(",")):
+        name, _, number = part.rpartition(":") if ":" in part else part.rpartition("：")
+        number = number.strip().removesuffix("%").removesuffix("％").strip()
+        try:
+            percent = float(number)
+        except ValueError:
+            percent = math.nan
+        if not math.isfinite(percent):
+            raise KaopingError(
+                [
+                    Problem(
+                        "robustness.bad_option",
+                        column="--tiers",
+                        params={
+                            "option": "--tiers",
+                            "value": part,
+                            "expected": (
+                                "如 20,30 或 一档:20,二档:30 的百分比",
+                                "percentages such as 20,30 or top:20,next:30",
+                            ),
+                        },
+                    )
+                ]
+            )
+        tiers.append(TierQuota(name=name.strip() or f"第{n + 1}档", percent=percent))
+    return tuple(tiers)
