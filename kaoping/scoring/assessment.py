@@ -71,6 +71,7 @@ from kaoping.scoring.experts import (
     scoring_items,
 )
 from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import (
     Target,
@@ -303,8 +304,8 @@ class AssessmentResult:
         return UnitOutcome(
             code=unit.code,
             name=unit.name,
-            total=_num(ev.totals[u]),
-            base_total=_num(ev.base_totals[u]),
+            total=nan_to_none(ev.totals[u]),
+            base_total=nan_to_none(ev.base_totals[u]),
             bonus=float(ev.bonus[u]),
             rank=int(ev.ranks[u]) or None,
             grade=ev.grades[u],
@@ -581,10 +582,6 @@ def _item_name(scheme: Scheme, code: str) -> tuple[str, str]:
     """An item's code and name, in Chinese and English."""
     ind = scheme.indicator(code)
     return f"{code} {ind.name_for('zh')}", f"{code} {ind.name_for('en')}"
-
-
-def _num(x: Any) -> float | None:
-    return None if x is None or math.isnan(float(x)) else float(x)
 
 
 def _fmt(x: float) -> str:

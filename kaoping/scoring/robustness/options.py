@@ -13,6 +13,7 @@ from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
 )
+from kaoping.scoring.i18n import gettext, gettext_noop, normalise_language, pgettext
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS
 
@@ -50,37 +51,55 @@ BOOTSTRAP_LEVEL = 0.90  # the bootstrap confidence interval: 5% to 95%, as COINr
 QUANTILES = (0.05, 0.5, 0.95)
 MAX_UNITS = 10_000  # the rank histogram takes 8 * units**2 bytes (10,000 units: 800 MB)
 
-FACTOR_LABELS = {
-    "weights": ("权重", "weights"),
-    "normalisation": ("标准化方法", "normalisation"),
-    "sd": ("标准差口径", "standard deviation"),
-    "not_applicable": ("不适用指标的处理", "not-applicable indicators"),
-    "imputation": ("缺失值插补", "imputation"),
-    "treatment": ("异常值处理", "outlier treatment"),
-    "aggregation": ("加总方法", "aggregation"),
-    "experts": ("专家评分（重抽专家）", "expert scores (experts resampled)"),
-    "bonus": ("加减分", "bonus / deduction points"),
-}
-LEVEL_LABELS = {
-    "zscore": ("标准分（z）", "z-score"),
-    "minmax": ("极差法（min-max）", "min-max"),
-    "efficacy": ("功效系数法", "efficacy coefficient"),
-    AS_PUBLISHED: ("按方案", "as published"),
-    "population": ("总体标准差", "population"),
-    "sample": ("样本标准差", "sample"),
-    "renormalise": ("同级权重重新归一", "renormalise siblings"),
-    "zero": ("记 0 分", "count as 0"),
-    "mean": ("记平均分", "count as the mean"),
-    "none": ("不处理", "none"),
-    "group_mean": ("组均值插补", "group mean"),
-    "group_median": ("组中位数插补", "group median"),
-    "log": ("对数变换", "log transform"),
-    "arithmetic": ("算术平均", "arithmetic mean"),
-    "geometric": ("几何平均", "geometric mean"),
-    "on": ("计入", "counted"),
-    "off": ("不计", "left out"),
-    "uniform": ("按 0～100% 均匀计入", "a uniform share counted"),
-}
+
+def factor_label(factor: str, lang: str = "zh") -> str:
+    """An uncertain choice in words.
+
+    Examples
+    --------
+    >>> factor_label("sd"), factor_label("sd", "en")
+    ('标准差口径', 'standard deviation')
+    """
+    return _factor_labels(normalise_language(lang)).get(factor, factor)
+
+
+@functools.cache
+def _factor_labels(lang: str) -> dict[str, str]:
+    return {
+        "weights": pgettext("robustness factor", "weights", lang),
+        "normalisation": pgettext("robustness factor", "normalisation", lang),
+        "sd": pgettext("robustness factor", "standard deviation", lang),
+        "not_applicable": pgettext("robustness factor", "not-applicable indicators", lang),
+        "imputation": pgettext("robustness factor", "imputation", lang),
+        "treatment": pgettext("robustness factor", "outlier treatment", lang),
+        "aggregation": pgettext("robustness factor", "aggregation", lang),
+        "experts": pgettext("robustness factor", "expert scores (experts resampled)", lang),
+        "bonus": pgettext("robustness factor", "bonus / deduction points", lang),
+    }
+
+
+@functools.cache
+def _level_labels(lang: str) -> dict[str, str]:
+    return {
+        "zscore": pgettext("robustness level", "z-score", lang),
+        "minmax": pgettext("robustness level", "min-max", lang),
+        "efficacy": pgettext("robustness level", "efficacy coefficient", lang),
+        AS_PUBLISHED: pgettext("robustness level", "as published", lang),
+        "population": pgettext("robustness level", "population", lang),
+        "sample": pgettext("robustness level", "sample", lang),
+        "renormalise": pgettext("robustness level", "renormalise siblings", lang),
+        "zero": pgettext("robustness level", "count as 0", lang),
+        "mean": pgettext("robustness level", "count as the mean", lang),
+        "none": pgettext("robustness level", "none", lang),
+        "group_mean": pgettext("robustness level", "group mean", lang),
+        "group_median": pgettext("robustness level", "group median", lang),
+        "log": pgettext("robustness level", "log transform", lang),
+        "arithmetic": pgettext("robustness level", "arithmetic mean", lang),
+        "geometric": pgettext("robustness level", "geometric mean", lang),
+        "on": pgettext("robustness level", "counted", lang),
+        "off": pgettext("robustness level", "left out", lang),
+        "uniform": pgettext("robustness level", "a uniform share counted", lang),
+    }
 
 
 def level_label(level: str, lang: str = "zh") -> str:
@@ -92,18 +111,17 @@ def level_label(level: str, lang: str = "zh") -> str:
     >>> level_label("winsorise:3"), level_label("minmax:1-100", "en")
     ('缩尾（至多 3 个点）', 'min-max onto 1-100')
     """
-    pick = 1 if lang == "en" else 0
     name, _, arg = level.partition(":")
     if not arg:
-        return LEVEL_LABELS.get(level, (level, level))[pick]
+        return _level_labels(normalise_language(lang)).get(level, level)
     if name == "winsorise":
-        return f"winsorise (at most {arg} points)" if pick else f"缩尾（至多 {arg} 个点）"
+        return gettext("winsorise (at most {n} points)", lang).format(n=arg)
     if name == "experts":
-        return f"panel resample {arg}" if pick else f"专家重抽第 {arg} 组"
+        return gettext("panel resample {n}", lang).format(n=arg)
     if name == "minmax":
-        return f"min-max onto {arg}" if pick else f"极差法（映射到 {arg}）"
+        return gettext("min-max onto {range}", lang).format(range=arg)
     base, _, scale = arg.partition(",")
-    return f"z-score ({base} + {scale}z)" if pick else f"标准分（{base} + {scale}z）"
+    return gettext("z-score ({base} + {scale}z)", lang).format(base=base, scale=scale)
 
 
 def parse_normalisation(level: str) -> tuple[str, dict[str, float]]:
@@ -260,14 +278,14 @@ class RobustnessOptions:
             )
 
         if not 2 <= self.replicates <= 10_000_000:
-            bad("--replicates", self.replicates, ("2 到 10000000 之间的整数", "2 to 10,000,000"))
+            bad("--replicates", self.replicates, _both(gettext_noop("2 to 10,000,000")))
         if not 0 <= self.weight_spread < 1:
-            bad("--weight-spread", self.weight_spread, ("不小于 0 且小于 1 的数", "0 <= x < 1"))
+            bad("--weight-spread", self.weight_spread, _both(gettext_noop("0 <= x < 1")))
         if not 0 <= self.sensitivity_replicates <= 1_000_000:
             bad(
                 "--sensitivity-replicates",
                 self.sensitivity_replicates,
-                ("0 到 1000000 之间的整数", "0 to 1,000,000"),
+                _both(gettext_noop("0 to 1,000,000")),
             )
         for option, values, allowed, parse in (
             (
@@ -290,11 +308,14 @@ class RobustnessOptions:
         ):
             wrong = [v for v in values if not _valid_level(v, allowed, parse)]
             if not values or wrong or len(set(values)) != len(values):
-                text = "、".join(allowed)
+                zh, en = _both(gettext_noop("one or more of {levels}"))
+                listed = [
+                    pgettext("enumeration", ", ", lang).join(allowed) for lang in ("zh", "en")
+                ]
                 bad(
                     option,
                     ",".join(values),
-                    (f"{text} 中不重复的一项或几项", f"one or more of {', '.join(allowed)}"),
+                    (zh.format(levels=listed[0]), en.format(levels=listed[1])),
                 )
         if self.tiers is not None:
             total = sum(t.percent for t in self.tiers)
@@ -303,10 +324,7 @@ class RobustnessOptions:
                 bad(
                     "--tiers",
                     shown,
-                    (
-                        "各档百分比大于 0 且合计不超过 100",
-                        "percentages above 0 adding up to at most 100",
-                    ),
+                    _both(gettext_noop("percentages above 0 adding up to at most 100")),
                 )
         if self.weight_levels is not None and (
             not self.weight_levels or any(not 1 <= lv <= 20 for lv in self.weight_levels)
@@ -314,24 +332,24 @@ class RobustnessOptions:
             bad(
                 "--weight-levels",
                 ",".join(map(str, self.weight_levels)),
-                ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"),
+                _both(gettext_noop("levels from 1, e.g. 2,3")),
             )
         if not 0 <= self.weight_sets <= 1_000_000:
-            bad("--weight-sets", self.weight_sets, ("0 到 1000000 之间的整数", "0 to 1,000,000"))
+            bad("--weight-sets", self.weight_sets, _both(gettext_noop("0 to 1,000,000")))
         if self.sensitivity_output not in ("ranks", "mean_rank_change"):
             bad(
                 "--sensitivity-output",
                 self.sensitivity_output,
-                ("ranks 或 mean_rank_change", "ranks or mean_rank_change"),
+                _both(gettext_noop("ranks or mean_rank_change")),
             )
         if self.expert_resamples == 1 or not 0 <= self.expert_resamples <= 10_000:
             bad(
                 "--expert-resamples",
                 self.expert_resamples,
-                ("0 或 2 到 10000 之间的整数", "0, or 2 to 10,000"),
+                _both(gettext_noop("0, or 2 to 10,000")),
             )
         if not 0 <= self.bootstrap <= 100_000:
-            bad("--bootstrap", self.bootstrap, ("0 到 100000 之间的整数", "0 to 100,000"))
+            bad("--bootstrap", self.bootstrap, _both(gettext_noop("0 to 100,000")))
         if not 2 <= units <= MAX_UNITS:
             found.append(Problem("robustness.units", params={"n": units, "max": MAX_UNITS}))
         return found
@@ -347,6 +365,17 @@ def _valid_level(value: str, allowed: Sequence[str], parse) -> bool:
     except ValueError:
         return False
     return True
+
+
+def default_tier_name(number: int, lang: str = "zh") -> str:
+    """The name of an unnamed rank-quota tier: 第1档 (tier 1)."""
+    return gettext("tier {n}", lang).format(n=number)
+
+
+def _both(message: str) -> tuple[str, str]:
+    """A message in Chinese and English, for a problem's parameter (rendered later in
+    either language); ``message`` is an English message id marked with ``gettext_noop``."""
+    return gettext(message, "zh"), gettext(message, "en")
 
 
 def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
@@ -378,13 +407,12 @@ def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
                         params={
                             "option": "--tiers",
                             "value": part,
-                            "expected": (
-                                "如 20,30 或 一档:20,二档:30 的百分比",
-                                "percentages such as 20,30 or top:20,next:30",
+                            "expected": _both(
+                                gettext_noop("percentages such as 20,30 or top:20,next:30")
                             ),
                         },
                     )
                 ]
             )
-        tiers.append(TierQuota(name=name.strip() or f"第{n + 1}档", percent=percent))
+        tiers.append(TierQuota(name=name.strip() or default_tier_name(n + 1), percent=percent))
     return tuple(tiers)

@@ -9,8 +9,10 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import UnitRef
+from kaoping.scoring.i18n import gettext, pgettext
 from kaoping.scoring.messages import Problem
-from kaoping.scoring.robustness.options import FACTOR_LABELS, RobustnessOptions
+from kaoping.scoring.missing import nan_to_none
+from kaoping.scoring.robustness.options import RobustnessOptions, factor_label
 from kaoping.scoring.robustness.sensitivity import FactorSensitivity
 from kaoping.scoring.robustness.tiers import TierRule
 from kaoping.scoring.schemes import Scheme
@@ -54,12 +56,12 @@ class RobustnessResult:
                 {
                     "code": self.units[u].code,
                     "name": self.units[u].name,
-                    "nominal_total": _num(self.nominal_totals[u]),
+                    "nominal_total": nan_to_none(self.nominal_totals[u]),
                     "nominal_rank": int(self.nominal_ranks[u]) or None,
-                    "median_rank": _num(self.median_rank[u]),
-                    "p05_rank": _num(self.p05_rank[u]),
-                    "p95_rank": _num(self.p95_rank[u]),
-                    "mean_rank": _num(self.mean_rank[u]),
+                    "median_rank": nan_to_none(self.median_rank[u]),
+                    "p05_rank": nan_to_none(self.p05_rank[u]),
+                    "p95_rank": nan_to_none(self.p95_rank[u]),
+                    "mean_rank": nan_to_none(self.mean_rank[u]),
                     "unranked_share": float(self.unranked_share[u]),
                     "tiers": {
                         name: float(p)
@@ -112,19 +114,16 @@ class RobustnessResult:
     def report_summary(self, lang: str = "zh") -> dict[str, Any]:
         """Scalars and row lists for the round report's robustness section (plain values;
         ``rank_low`` / ``rank_high`` are the 5% and 95% ranks)."""
-        en = lang == "en"
         o = self.options
-        varying = (
-            "、".join(FACTOR_LABELS[f][0] for f in o.varying())
-            if not en
-            else ", ".join(FACTOR_LABELS[f][1] for f in o.varying())
+        varying = pgettext("enumeration", ", ", lang).join(
+            factor_label(f, lang) for f in o.varying()
         )
-        method = (
-            f"Monte Carlo, {o.replicates} replicates (seed {o.seed}); varied: {varying}; "
-            f"weights ±{o.weight_spread:.0%}"
-            if en
-            else f"蒙特卡罗模拟 {o.replicates} 次（随机种子 {o.seed}），变化的选择：{varying}；"
-            f"权重扰动 ±{o.weight_spread:.0%}"
+        method = gettext(
+            "Monte Carlo, {replicates} replicates (seed {seed}); varied: {varying}; "
+            "weights ±{spread}",
+            lang,
+        ).format(
+            replicates=o.replicates, seed=o.seed, varying=varying, spread=f"{o.weight_spread:.0%}"
         )
         units = [
             {
@@ -157,8 +156,3 @@ class RobustnessResult:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
-
-
-def _num(value: Any) -> float | None:
-    value = float(value)
-    return None if math.isnan(value) else value

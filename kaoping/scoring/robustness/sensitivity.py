@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kaoping.scoring.i18n import gettext, pgettext
 from kaoping.scoring.robustness.draws import Draws
 from kaoping.scoring.robustness.model import RobustnessModel
-from kaoping.scoring.robustness.options import FACTOR_LABELS, level_label
+from kaoping.scoring.robustness.options import factor_label, level_label
 
 UNITS_PER_BLOCK = 256  # units at a time in the sensitivity sums
 
@@ -31,18 +32,20 @@ class FactorSensitivity:
     total_ci: tuple[float, float] | None = None
 
     def label(self, lang: str, spread: float = 0.0) -> str:
-        name = FACTOR_LABELS[self.factor][1 if lang == "en" else 0]
+        """The choice in words; the weights with their spread: 权重（±25%）."""
+        name = factor_label(self.factor, lang)
         if self.factor == "weights":
-            return f"{name}（±{spread:.0%}）" if lang != "en" else f"{name} (±{spread:.0%})"
+            return gettext("{name} (±{spread})", lang).format(name=name, spread=f"{spread:.0%}")
         return name
 
     def levels_text(self, lang: str) -> str:
+        """The alternatives drawn, in words."""
         if self.factor == "weights":
-            return "同级重新归一" if lang != "en" else "renormalised among siblings"
+            return gettext("renormalised among siblings", lang)
         if self.factor == "experts":
             k = len(self.levels)
-            return f"{k} resamples of each item's panel" if lang == "en" else f"各项专家重抽 {k} 组"
-        return (", " if lang == "en" else "、").join(level_label(v, lang) for v in self.levels)
+            return gettext("{n} resamples of each item's panel", lang).format(n=k)
+        return pgettext("enumeration", ", ", lang).join(level_label(v, lang) for v in self.levels)
 
 
 def sensitivity_indices(

@@ -8,7 +8,7 @@ import numpy as np
 
 from kaoping.scoring.awards import AwardRules, award_rules, static_eligibility
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.robustness.options import RobustnessOptions
+from kaoping.scoring.robustness.options import RobustnessOptions, default_tier_name
 from kaoping.scoring.robustness.ranks import rank_matrix
 from kaoping.scoring.schemes import Scheme
 
@@ -48,7 +48,7 @@ class TierRule:
         cumulative = tuple(float(c) for c in np.cumsum([t.percent for t in options.tiers]))
         names = tuple(t.name for t in options.tiers)
         names_en = tuple(
-            f"tier {i + 1}" if t.name == f"第{i + 1}档" else t.name
+            default_tier_name(i + 1, "en") if t.name == default_tier_name(i + 1) else t.name
             for i, t in enumerate(options.tiers)
         )
         return cls(names, names_en, cumulative_percent=cumulative)
