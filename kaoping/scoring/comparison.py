@@ -36,6 +36,10 @@ _CHINESE_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 CHANGE_KINDS = ("sequential", "year_on_year", "overall")
 
 
+# A unit whose total moved: its code, its name and the change of its total.
+Mover = tuple[str, str, float]
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A round's period: a year, a quarter of a year or a month of a year."""
@@ -137,7 +141,9 @@ class PeriodComparison:
     def group_change(self, code: str, kind: str = "sequential") -> np.ndarray:
         return self.change(self.groups[code], kind)
 
-    def movers(self, kind: str = "sequential", n: int = 3, period: Any = None):
+    def movers(
+        self, kind: str = "sequential", n: int = 3, period: Any = None
+    ) -> tuple[list[Mover], list[Mover]]:
         """The ``n`` most improved and the ``n`` most declined units at ``period`` (default:
         the latest), by the change of their total: two lists of (code, name, change).
 

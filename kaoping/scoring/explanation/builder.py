@@ -13,7 +13,7 @@ from kaoping.scoring.explanation.notation import substitute
 from kaoping.scoring.explanation.steps import Cell, GroupStep, IndicatorStep
 from kaoping.scoring.i18n import gettext
 from kaoping.scoring.missing import nan_to_none, none_to_nan
-from kaoping.scoring.schemes import GroupSpec, IndicatorSpec
+from kaoping.scoring.schemes import GroupSpec, IndicatorSpec, Scheme
 
 
 def explain(result: EvaluationResult, unit_code: str) -> Explanation:
@@ -120,16 +120,16 @@ def explain(result: EvaluationResult, unit_code: str) -> Explanation:
     )
 
 
-def _grade_en(scheme, grade: str | None) -> str | None:
+def _grade_en(scheme: Scheme, grade: str | None) -> str | None:
     band = next((b for b in scheme.grades if b.name == grade), None)
     return band.name_for("en") if band else None
 
 
-def _groups_in_walk_order(scheme):
+def _groups_in_walk_order(scheme: Scheme) -> list[GroupSpec]:
     return [node for _, node in scheme.walk() if isinstance(node, GroupSpec)]
 
 
-def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec):
+def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec) -> IndicatorStep:
     scheme = result.scheme
     cells = []
     for key in ind.formula.names:
@@ -198,7 +198,7 @@ def _normalisation_terms(
             sign = -1.0 if ind.direction == "lower" else 1.0
             terms["unclamped"] = rules.base + sign * rules.scale * z
     elif name == "target":
-        goal = ind.params.get("target")
+        goal = ind.params["target"]  # the loader requires it of a target indicator
         if isinstance(goal, str):
             spec = result.scheme.field(goal)
             column = result.data.columns.get(goal)

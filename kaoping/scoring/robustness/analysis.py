@@ -21,7 +21,7 @@ from kaoping.scoring.experts import (
 )
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness.draws import Draws
-from kaoping.scoring.robustness.model import RobustnessModel
+from kaoping.scoring.robustness.model import RobustnessModel, Task
 from kaoping.scoring.robustness.options import (
     OPTION_NAMES,
     QUANTILES,
@@ -278,7 +278,7 @@ def _rank_histogram(
     units_batch, ranks_batch = np.empty((rows, n), dtype), np.empty((rows, n), dtype)
     filled = 0
 
-    def work(task):
+    def work(task: Task) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         key, rows = task
         perm = model.combination(key).perm
         totals = model.task_totals(key, draws, rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -56,22 +57,24 @@ class Draws:
 
     def with_factor(self, factor: str, other: Draws) -> Draws:
         """These draws with one factor's column(s) taken from ``other`` (Saltelli's AB_i)."""
-        parts = {f: getattr(self, f) for f in FIELDS}
+        parts: dict[str, Any] = {f: getattr(self, f) for f in FIELDS}
         parts[factor] = getattr(other, factor)
         if factor == "bonus":  # the bonus factor is its level and its fractions together
             parts["bonus_share"] = other.bonus_share
         return Draws(**parts)
 
     def take(self, rows: np.ndarray) -> Draws:
-        return Draws(**{f: None if (v := getattr(self, f)) is None else v[rows] for f in FIELDS})
+        parts: dict[str, Any] = {
+            f: None if (v := getattr(self, f)) is None else v[rows] for f in FIELDS
+        }
+        return Draws(**parts)
 
     @staticmethod
     def concatenate(parts: Sequence[Draws]) -> Draws:
-        return Draws(
-            **{
-                f: None
-                if getattr(parts[0], f) is None
-                else np.concatenate([getattr(p, f) for p in parts])
-                for f in FIELDS
-            }
-        )
+        joined: dict[str, Any] = {
+            f: None
+            if getattr(parts[0], f) is None
+            else np.concatenate([getattr(p, f) for p in parts])
+            for f in FIELDS
+        }
+        return Draws(**joined)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -40,12 +40,15 @@ from kaoping.scoring.robustness.variants import (
     scheme_variant,
 )
 from kaoping.scoring.robustness.weights import WeightTree, perturb_weights
-from kaoping.scoring.schemes import Scheme
+from kaoping.scoring.schemes import IndicatorSpec, Scheme
 
 MAX_REDRAW_ROUNDS = 200
 CELLS_PER_TASK = 1 << 18  # replicates x units per work item: ~2 MB of float64, cache-sized
 SHARE_CELLS = 1 << 22  # absolute weights kept for a whole sample up to 32 MB
 SERIAL_CELLS = 1 << 20  # below this many (replicates x units), threads cost more than they save
+T = TypeVar("T")
+# A work item: a combination of discrete choices (its key) and the replicates drawing it.
+Task = tuple[tuple[str, ...], np.ndarray]
 
 
 @dataclass
@@ -97,9 +100,10 @@ class RobustnessModel:
         self.workers = options.workers or min(os.cpu_count() or 1, 4)
         self._combinations: dict[tuple[str, ...], _Combination] = {}
         self._used: dict[tuple[str, ...], np.ndarray] = {}
-        self._prepared: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # (imputation, treatment, expert resample) -> imputed and treated values
+        self._prepared: dict[tuple[str, str, str], tuple[np.ndarray, np.ndarray]] = {}
         self._pool: np.ndarray | None = None
-        self._indicator_variants: dict[str, tuple] = {}
+        self._indicator_variants: dict[str, tuple[IndicatorSpec, ...]] = {}
         self._shares: dict[Any, Any] = {}
         self._pool_redrawn = 0
         self._formulas: dict[str, tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]] = {}
@@ -399,7 +403,7 @@ class RobustnessModel:
         return found
 
     # --- totals and ranks -------------------------------------------------------------------------
-    def tasks(self, draws: Draws) -> list[tuple[tuple[str, ...], np.ndarray]]:
+    def tasks(self, draws: Draws) -> list[Task]:
         """Work items: (combination, replicate rows) with one combination each, cache-sized."""
         o = self.options
         shape = tuple(len(o.levels(f)) for f in DISCRETE)
@@ -454,6 +458,8 @@ class RobustnessModel:
         """
         combo = self.combination(key)
         if shares is None:
+            if weights is None:
+                raise ValueError("block_totals needs the weights or their shares")
             shares = self.tree.absolute_weights(weights, combo.patterns)
         out = np.empty((len(shares), len(self.data)))
         for p, (start, end, present, scores_t) in enumerate(combo.blocks):
@@ -478,7 +484,7 @@ class RobustnessModel:
         return out
 
     def task_ranks(
-        self, draws: Draws, task: tuple[tuple[str, str, str], np.ndarray], dtype=np.int32
+        self, draws: Draws, task: Task, dtype: type[np.integer[Any]] = np.int32
     ) -> tuple[np.ndarray, np.ndarray]:
         """Totals (units in the combination's ``perm`` order) and ranks (units in data order)
         of one work item."""
@@ -490,7 +496,7 @@ class RobustnessModel:
         aligned.reshape(-1)[units] = ranks
         return totals, aligned
 
-    def ranks(self, draws: Draws, dtype=np.int32) -> np.ndarray:
+    def ranks(self, draws: Draws, dtype: type[np.integer[Any]] = np.int32) -> np.ndarray:
         """Competition ranks of every replicate (replicates x units, 0 = unranked)."""
         out = np.zeros((len(draws), len(self.data)), dtype=dtype)
         tasks = self.tasks(draws)
@@ -499,7 +505,7 @@ class RobustnessModel:
             out[rows] = aligned
         return out
 
-    def map(self, fn, tasks: list) -> Iterator:
+    def map(self, fn: Callable[[Task], T], tasks: Sequence[Task]) -> Iterator[T]:
         """Apply ``fn`` to the tasks in threads (numpy releases the GIL), yielding results in
         task order; at most two tasks per thread are in flight, which bounds memory."""
         for key in dict.fromkeys(k for k, _ in tasks):
@@ -509,7 +515,7 @@ class RobustnessModel:
             yield from map(fn, tasks)
             return
         with ThreadPoolExecutor(self.workers) as pool:
-            pending: deque = deque()
+            pending: deque[Future[T]] = deque()
             for task in tasks:
                 pending.append(pool.submit(fn, task))
                 if len(pending) >= 2 * self.workers:

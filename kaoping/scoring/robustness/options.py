@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -355,7 +355,7 @@ class RobustnessOptions:
         return found
 
 
-def _valid_level(value: str, allowed: Sequence[str], parse) -> bool:
+def _valid_level(value: str, allowed: Sequence[str], parse: Callable[[str], object] | None) -> bool:
     if value in allowed:
         return True
     if parse is None:

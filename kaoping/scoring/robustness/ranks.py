@@ -47,6 +47,7 @@ def sorted_ranks(
         # The same integers np.round(totals, decimals) compares: rint(totals * 10**decimals).
         keys = totals * -(10.0**decimals) if decimals >= 0 else -np.round(totals, decimals)
     np.rint(keys, out=keys)
+    none: float  # the sort key of a missing total (an int when packed)
     has_nan = bool(np.isnan(np.min(keys)))
     low, high = np.fmin.reduce(keys, axis=None), np.fmax.reduce(keys, axis=None)
     if math.isnan(low):

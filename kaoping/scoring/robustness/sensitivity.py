@@ -49,7 +49,7 @@ class FactorSensitivity:
 
 
 def sensitivity_indices(
-    model: RobustnessModel, a: Draws, b: Draws, nominal_ranks: np.ndarray | None = None
+    model: RobustnessModel, a: Draws, b: Draws, nominal_ranks: np.ndarray
 ) -> list[FactorSensitivity]:
     """Saltelli design on ranks: A, B and, per varying factor i, A with factor i from B.
 

@@ -14,7 +14,7 @@ from kaoping.scoring.evaluation import (
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness.draws import Choices
 from kaoping.scoring.robustness.options import AS_PUBLISHED, parse_normalisation, parse_treatment
-from kaoping.scoring.schemes import Scheme, scheme_from_dict
+from kaoping.scoring.schemes import IndicatorSpec, Scheme, scheme_from_dict
 
 
 def effective_normalisation(own: str, choice: str) -> str:
@@ -75,7 +75,9 @@ def _indicator_settings(scheme: Scheme, normalisation: str) -> dict[str, Any]:
     return indicators
 
 
-def scheme_variant(scheme: Scheme, choices: Choices, cache: dict | None = None) -> Scheme:
+def scheme_variant(
+    scheme: Scheme, choices: Choices, cache: dict[str, tuple[IndicatorSpec, ...]] | None = None
+) -> Scheme:
     """:func:`scheme_for_choices` without re-reading the scheme (and without weights): the
     same rules and normalisations, set on the loaded objects (the tests check they agree).
     ``cache`` keeps the rewritten indicators per normalisation."""
@@ -131,7 +133,7 @@ def scheme_for_choices(scheme: Scheme, choices: Choices) -> Scheme:
     return scheme_from_dict(raw, path=scheme.path)
 
 
-def _items(raw: dict, table: str) -> Iterator[tuple[str, dict]]:
+def _items(raw: dict[str, Any], table: str) -> Iterator[tuple[str, dict[str, Any]]]:
     items = raw.get(table, [])
     if isinstance(items, Mapping):
         for key, item in items.items():

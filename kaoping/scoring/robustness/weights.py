@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from kaoping.scoring.schemes import GroupSpec, Scheme
 
@@ -94,7 +95,10 @@ class WeightTree:
 
 
 def perturb_weights(
-    nominal: np.ndarray, families: Sequence[tuple[int, np.ndarray]], spread: float, noise
+    nominal: np.ndarray,
+    families: Sequence[tuple[int, np.ndarray]],
+    spread: float,
+    noise: npt.ArrayLike,
 ) -> np.ndarray:
     """Weights times ``1 + spread * noise`` (noise in [-1, 1]), renormalised among siblings.
 
