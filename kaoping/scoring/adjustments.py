@@ -78,7 +78,7 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
     for key in table:
         if key not in ("max_total", "max_item", "require_reason", "require_reference"):
             problems.append(_problem(scheme, f"未知的项“{key}”", f"unknown item “{key}”"))
-    bounds = {}
+    bounds: dict[str, float | None] = {}
     for key in ("max_total", "max_item"):
         value = table.get(key)
         if value is not None and (
@@ -89,7 +89,7 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
             )
             value = None
         bounds[key] = None if value is None else float(value)
-    flags = {}
+    flags: dict[str, bool] = {}
     for key, default in (("require_reason", True), ("require_reference", False)):
         value = table.get(key, default)
         if not isinstance(value, bool):
@@ -100,7 +100,12 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
         flags[key] = value
     if problems:
         raise SchemeError(problems)
-    return AdjustmentRules(**bounds, **flags)
+    return AdjustmentRules(
+        max_total=bounds["max_total"],
+        max_item=bounds["max_item"],
+        require_reason=flags["require_reason"],
+        require_reference=flags["require_reference"],
+    )
 
 
 def validate_adjustments(
@@ -134,13 +139,20 @@ def validate_adjustments(
     entries = list(entries)
     problems: list[Problem] = []
     for e in entries:
-        where = {"file": e.source, "row": e.row}
         if known is not None and e.unit_code not in known:
             problems.append(
-                Problem("assessment.unknown_unit", column="单位编码", value=e.unit_code, **where)
+                Problem(
+                    "assessment.unknown_unit",
+                    column="单位编码",
+                    value=e.unit_code,
+                    file=e.source,
+                    row=e.row,
+                )
             )
         if not math.isfinite(e.points) or e.points == 0:
-            problems.append(Problem("adjustments.zero", column="分值", value=e.points, **where))
+            problems.append(
+                Problem("adjustments.zero", column="分值", value=e.points, file=e.source, row=e.row)
+            )
         elif rules.max_item is not None and abs(e.points) > rules.max_item + 1e-9:
             problems.append(
                 Problem(
@@ -148,13 +160,18 @@ def validate_adjustments(
                     column="分值",
                     value=e.points,
                     params={"limit": _fmt(rules.max_item)},
-                    **where,
+                    file=e.source,
+                    row=e.row,
                 )
             )
         if rules.require_reason and not e.reason.strip():
-            problems.append(Problem("adjustments.no_reason", column="事由", **where))
+            problems.append(
+                Problem("adjustments.no_reason", column="事由", file=e.source, row=e.row)
+            )
         if rules.require_reference and not e.reference.strip():
-            problems.append(Problem("adjustments.no_reference", column="依据文件", **where))
+            problems.append(
+                Problem("adjustments.no_reference", column="依据文件", file=e.source, row=e.row)
+            )
     if rules.max_total is not None:
         problems += _over_limit(entries, rules.max_total)
     if problems:
@@ -166,7 +183,7 @@ def _over_limit(entries: list[AdjustmentEntry], limit: float) -> list[Problem]:
     """A problem for each unit whose bonuses, or whose deductions, go beyond ``limit``."""
     plus: dict[str, float] = {}
     minus: dict[str, float] = {}
-    source = {}
+    source: dict[str, str | None] = {}  # the file each unit's first entry came from
     for e in entries:
         if not math.isfinite(e.points):
             continue

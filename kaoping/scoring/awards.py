@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.data import BaseData
 from kaoping.scoring.evaluation import EvaluationResult, prepare_columns
 from kaoping.scoring.experts import committee_ranks
 from kaoping.scoring.formulas import Condition, FormulaError, parse_condition
@@ -192,7 +193,13 @@ def award_rules(scheme: Scheme) -> AwardRules:
     return rules
 
 
-def _comprehensive(scheme, table, fields, vetoes, problems) -> AwardRules:
+def _comprehensive(
+    scheme: Scheme,
+    table: object,
+    fields: list[str],
+    vetoes: tuple[ConditionRule, ...],
+    problems: list[Problem],
+) -> AwardRules:
     if not isinstance(table, Mapping):
         problems.append(_section(scheme, "awards", "应为表", "should be a table"))
         return AwardRules(name="")
@@ -225,7 +232,7 @@ def _comprehensive(scheme, table, fields, vetoes, problems) -> AwardRules:
     )
 
 
-def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
+def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) -> tuple[Tier, ...]:
     tiers = []
     where = "awards.tiers"
     if not isinstance(items, list) or not items:
@@ -302,7 +309,9 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
-def _conditions(scheme, items, where, fields, problems) -> tuple[ConditionRule, ...]:
+def _conditions(
+    scheme: Scheme, items: object, where: str, fields: list[str], problems: list[Problem]
+) -> tuple[ConditionRule, ...]:
     rules = []
     for item in items if isinstance(items, list) else [items]:
         if not isinstance(item, Mapping) or "condition" not in item:
@@ -425,7 +434,7 @@ def decide_awards(
     )
 
 
-def static_eligibility(rules: AwardRules, scheme: Scheme, data) -> np.ndarray:
+def static_eligibility(rules: AwardRules, scheme: Scheme, data: BaseData) -> np.ndarray:
     """Per unit, whether it can be awarded whatever its total: no veto holds and every
     requirement is met (the robustness analysis varies only the totals)."""
     columns = prepare_columns(scheme, data) if (rules.vetoes or rules.requires) else {}
@@ -460,7 +469,9 @@ def _tier_for(
     return None
 
 
-def _holding(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
+def _holding(
+    rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int
+) -> list[list[ConditionRule]]:
     """Per unit, the veto rules whose condition holds (a missing value never vetoes)."""
     hits: list[list[ConditionRule]] = [[] for _ in range(n)]
     for rule in rules:
@@ -470,7 +481,9 @@ def _holding(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], 
     return hits
 
 
-def _failing(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
+def _failing(
+    rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int
+) -> list[list[ConditionRule]]:
     """Per unit, the requirements not met (a missing value does not meet one)."""
     misses: list[list[ConditionRule]] = [[] for _ in range(n)]
     for rule in rules:
@@ -480,7 +493,9 @@ def _failing(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], 
     return misses
 
 
-def _outcome(rule: ConditionRule, columns: Mapping[str, np.ndarray], n: int):
+def _outcome(
+    rule: ConditionRule, columns: Mapping[str, np.ndarray], n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Where the condition holds, and where both its sides have a value (the formula
     module counts a condition with a missing side as holding; here that must not veto)."""
     outcome = rule.condition.evaluate(columns)
@@ -508,7 +523,9 @@ def decisions_to_rows(decisions: AwardDecisions, lang: str = "zh") -> list[dict[
     ]
 
 
-def _number(scheme, table, key, where, problems) -> float | None:
+def _number(
+    scheme: Scheme, table: Mapping[str, Any], key: str, where: str, problems: list[Problem]
+) -> float | None:
     value = table.get(key)
     if value is None:
         return None

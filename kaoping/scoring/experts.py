@@ -378,25 +378,36 @@ def validate_scores(
     seen: dict[tuple[str, str, str], ExpertScore] = {}
     problems = []
     for s in scores:
-        where = {"file": s.source, "row": s.row, "column": s.column}
         item = items.get(s.item)
         if item is None:
             problems.append(
                 Problem(
                     "experts.unknown_item",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.item,
                     params={"item": s.item, "expected": expected_items},
                 )
             )
             continue
         if known_units is not None and s.unit_code not in known_units:
-            problems.append(Problem("assessment.unknown_unit", **where, value=s.unit_code))
+            problems.append(
+                Problem(
+                    "assessment.unknown_unit",
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
+                    value=s.unit_code,
+                )
+            )
         if not (math.isfinite(s.score) and 0 <= s.score <= item.max):
             problems.append(
                 Problem(
                     "experts.score_range",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.score,
                     expected=(f"0～{_fmt(item.max)}", f"0 to {_fmt(item.max)}"),
                     params={
@@ -412,7 +423,9 @@ def validate_scores(
             problems.append(
                 Problem(
                     "experts.recused",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.score,
                     params={
                         "expert": s.expert,
@@ -426,7 +439,9 @@ def validate_scores(
             problems.append(
                 Problem(
                     "experts.duplicate",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.score,
                     params={
                         "expert": s.expert,

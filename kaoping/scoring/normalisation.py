@@ -60,7 +60,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {}
 
 def normalisation(
     name: str, params: Mapping[str, str] | None = None, required: tuple[str, ...] = ()
-):
+) -> Callable[[NormaliseFn], NormaliseFn]:
     """Register a normalisation under ``name``; ``params`` maps parameter names to kinds
     ("number", "positive", "field", "number_or_field") for validation of scheme files, and
     ``required`` names the parameters a scheme must give."""
@@ -127,10 +127,12 @@ def normalise(
 
 
 def clamp(scores: np.ndarray, ctx: Context) -> np.ndarray:
-    return np.clip(scores, ctx.floor, ctx.cap)
+    return np.asarray(np.clip(scores, ctx.floor, ctx.cap))
 
 
-def _nan_stat(fn: Callable, x: np.ndarray) -> np.ndarray | float:
+def _nan_stat(
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray], x: np.ndarray
+) -> np.ndarray | float:
     """nan-aware statistic along the last axis that returns NaN (no warning) when empty."""
     with np.errstate(all="ignore"):
         mask = ~np.isnan(x)
@@ -182,8 +184,8 @@ def zscore(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     scores = clamp(ctx.base + ctx.scale * ctx.sign * z, ctx)
     # Report the sd that was used: 0 where it was float noise (or undefined, as the sample sd
     # of one value), so that statistics, warnings and explanations agree with z = 0.
-    used_sd = np.where(np.squeeze(degenerate, -1) & (np.asarray(n) > 0), 0.0, sdev)
-    used_sd = float(used_sd) if np.ndim(used_sd) == 0 else used_sd
+    sd_array = np.where(np.squeeze(degenerate, -1) & (np.asarray(n) > 0), 0.0, sdev)
+    used_sd = float(sd_array) if np.ndim(sd_array) == 0 else sd_array
     return Normalised(scores=scores, z=z, stats={"mean": mean, "sd": used_sd, "n": n})
 
 
