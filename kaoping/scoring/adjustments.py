@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kaoping.scoring.evaluation import Adjustment
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.messages import DataError, Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
@@ -77,7 +78,9 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
     problems = []
     for key in table:
         if key not in ("max_total", "max_item", "require_reason", "require_reference"):
-            problems.append(_problem(scheme, f"未知的项“{key}”", f"unknown item “{key}”"))
+            problems.append(
+                _problem(scheme, *gettext_pair(gettext_noop("unknown item “{key}”"), key=key))
+            )
     bounds: dict[str, float | None] = {}
     for key in ("max_total", "max_item"):
         value = table.get(key)
@@ -85,7 +88,9 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
             isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
         ):
             problems.append(
-                _problem(scheme, f"{key} 应为大于 0 的数字", f"{key} should be a number above 0")
+                _problem(
+                    scheme, *gettext_pair(gettext_noop("{key} should be a number above 0"), key=key)
+                )
             )
             value = None
         bounds[key] = None if value is None else float(value)
@@ -94,7 +99,9 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
         value = table.get(key, default)
         if not isinstance(value, bool):
             problems.append(
-                _problem(scheme, f"{key} 应为 true 或 false", f"{key} should be true or false")
+                _problem(
+                    scheme, *gettext_pair(gettext_noop("{key} should be true or false"), key=key)
+                )
             )
             value = default
         flags[key] = value

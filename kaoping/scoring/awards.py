@@ -47,6 +47,7 @@ from kaoping.scoring.data import BaseData
 from kaoping.scoring.evaluation import EvaluationResult, prepare_columns
 from kaoping.scoring.experts import committee_ranks
 from kaoping.scoring.formulas import Condition, FormulaError, parse_condition
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
@@ -237,13 +238,13 @@ def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) 
     where = "awards.tiers"
     if not isinstance(items, list) or not items:
         problems.append(
-            _section(scheme, where, "至少需要一个奖励档次", "at least one tier is needed")
+            _section(scheme, where, *gettext_pair(gettext_noop("at least one tier is needed")))
         )
         return ()
     for n, item in enumerate(items, start=1):
         if not isinstance(item, Mapping) or not str(item.get("name", "")).strip():
             problems.append(
-                _section(scheme, where, f"第 {n} 档缺少名称 name", f"tier {n} has no name")
+                _section(scheme, where, *gettext_pair(gettext_noop("tier {n} has no name"), n=n))
             )
             continue
         lo = _number(scheme, item, "min", where, problems)
@@ -255,8 +256,11 @@ def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) 
                 _section(
                     scheme,
                     where,
-                    f"第 {n} 档 share {share} 应在 0～100 之间",
-                    f"tier {n}: share {share} should be within 0 to 100",
+                    *gettext_pair(
+                        gettext_noop("tier {n}: share {share} should be within 0 to 100"),
+                        n=n,
+                        share=share,
+                    ),
                 )
             )
         if coefficient < 0:
@@ -264,8 +268,9 @@ def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) 
                 _section(
                     scheme,
                     where,
-                    f"第 {n} 档 coefficient 不能为负",
-                    f"tier {n}: the coefficient cannot be negative",
+                    *gettext_pair(
+                        gettext_noop("tier {n}: the coefficient cannot be negative"), n=n
+                    ),
                 )
             )
         if method == "bands" and lo is None:
@@ -273,8 +278,7 @@ def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) 
                 _section(
                     scheme,
                     where,
-                    f"按分数段（bands）评奖，第 {n} 档需要 min",
-                    f"method bands: tier {n} needs min",
+                    *gettext_pair(gettext_noop("method bands: tier {n} needs min"), n=n),
                 )
             )
         tiers.append(
@@ -292,8 +296,7 @@ def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) 
             _section(
                 scheme,
                 where,
-                "各档 min 应从高到低排列（最好的档次在前）",
-                "tiers go best first: their min must decrease",
+                *gettext_pair(gettext_noop("tiers go best first: their min must decrease")),
             )
         )
     shares = sum(t.share for t in tiers if t.share is not None)
@@ -302,8 +305,7 @@ def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) 
             _section(
                 scheme,
                 where,
-                f"各档 share 之和 {shares} 超过 100",
-                f"the shares sum to {shares}, above 100",
+                *gettext_pair(gettext_noop("the shares sum to {shares}, above 100"), shares=shares),
             )
         )
     return tuple(tiers)
@@ -319,8 +321,7 @@ def _conditions(
                 _section(
                     scheme,
                     where,
-                    "每项需要 condition 和 label",
-                    "each entry needs a condition and a label",
+                    *gettext_pair(gettext_noop("each entry needs a condition and a label")),
                 )
             )
             continue
@@ -530,7 +531,11 @@ def _number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(_section(scheme, where, f"{key} 应为数字", f"{key} should be a number"))
+        problems.append(
+            _section(
+                scheme, where, *gettext_pair(gettext_noop("{key} should be a number"), key=key)
+            )
+        )
         return None
     return float(value)
 
