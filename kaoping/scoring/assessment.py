@@ -70,6 +70,7 @@ from kaoping.scoring.experts import (
     expert_rules,
     scoring_items,
 )
+from kaoping.scoring.i18n import gettext_noop, gettext_pair, pgettext
 from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.schemes import Scheme
@@ -189,8 +190,7 @@ class UnitOutcome:
     amount: Decimal | None = None
 
     def reason_text(self, lang: str = "zh") -> str:
-        sep = "; " if lang == "en" else "；"
-        return sep.join(p.text(lang) for p in self.reasons)
+        return pgettext("list separator", "; ", lang).join(p.text(lang) for p in self.reasons)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """Plain values (JSON): code, name, total, rank, grade, pass, tier, criticism."""
@@ -566,9 +566,8 @@ def _check_expert_items(
                         "hint": (
                             ""
                             if have_sheet
-                            else (
-                                "；请用 --experts 提供专家评分表",
-                                "; give the expert sheet with --experts",
+                            else gettext_pair(
+                                gettext_noop("; give the expert sheet with --experts")
                             )
                         ),
                     },

@@ -47,7 +47,7 @@ from kaoping.scoring.data import BaseData
 from kaoping.scoring.evaluation import EvaluationResult, prepare_columns
 from kaoping.scoring.experts import committee_ranks
 from kaoping.scoring.formulas import Condition, FormulaError, parse_condition
-from kaoping.scoring.i18n import gettext_noop, gettext_pair
+from kaoping.scoring.i18n import gettext_noop, gettext_pair, pgettext
 from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
@@ -112,8 +112,7 @@ class UnitDecision:
     overall_rank: int | None = None  # the committee's ranking of all units (tie rule applied)
 
     def reason_text(self, lang: str = "zh") -> str:
-        sep = "; " if lang == "en" else "；"
-        return sep.join(p.text(lang) for p in self.reasons)
+        return pgettext("list separator", "; ", lang).join(p.text(lang) for p in self.reasons)
 
 
 @dataclass

@@ -28,6 +28,7 @@ import numpy as np
 from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
 from kaoping.scoring.formulas import FormulaResult
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.normalisation import Context, normalise
 from kaoping.scoring.schemes import GroupSpec, IndicatorSpec, Scheme
@@ -389,7 +390,9 @@ def _check_geometric(
                         "eval.geometric_nonpositive",
                         params={
                             "unit": data.units[u].code,
-                            "group": parent.code if parent is not None else "总分",
+                            "group": parent.code
+                            if parent is not None
+                            else gettext_pair(gettext_noop("Total")),
                         },
                     )
                 ]

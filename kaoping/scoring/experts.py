@@ -426,7 +426,7 @@ def validate_scores(
                     row=s.row,
                     column=s.column,
                     value=s.score,
-                    expected=(f"0～{_fmt(item.max)}", f"0 to {_fmt(item.max)}"),
+                    expected=gettext_pair(gettext_noop("0 to {max}"), max=_fmt(item.max)),
                     params={
                         "expert": s.expert,
                         "unit": s.unit_code,
