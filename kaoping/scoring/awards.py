@@ -175,7 +175,9 @@ def award_rules(scheme: Scheme) -> AwardRules:
         table = scheme.sections.get("special_awards", {})
         if not isinstance(table, Mapping):
             table = {}
-            problems.append(_section(scheme, "special_awards", "应为表", "should be a table"))
+            problems.append(
+                _section(scheme, "special_awards", *gettext_pair(gettext_noop("should be a table")))
+            )
         name = str(table.get("name", "合格"))
         pass_line = _number(scheme, table, "pass_line", "special_awards", problems)
         pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
@@ -201,20 +203,27 @@ def _comprehensive(
     problems: list[Problem],
 ) -> AwardRules:
     if not isinstance(table, Mapping):
-        problems.append(_section(scheme, "awards", "应为表", "should be a table"))
+        problems.append(
+            _section(scheme, "awards", *gettext_pair(gettext_noop("should be a table")))
+        )
         return AwardRules(name="")
     known = {"name", "name_en", "pass_line", "method", "tiers", "requires"}
     for key in table:
         if key not in known:
-            problems.append(_section(scheme, "awards", f"未知的项“{key}”", f"unknown item “{key}”"))
+            problems.append(
+                _section(
+                    scheme, "awards", *gettext_pair(gettext_noop("unknown item “{key}”"), key=key)
+                )
+            )
     method = table.get("method", "bands")
     if method not in AWARD_METHODS:
         problems.append(
             _section(
                 scheme,
                 "awards",
-                f"method “{method}”应为 bands、quota 或 both",
-                f"method “{method}” should be bands, quota or both",
+                *gettext_pair(
+                    gettext_noop("method “{method}” should be bands, quota or both"), method=method
+                ),
             )
         )
     pass_line = _number(scheme, table, "pass_line", "awards", problems)
