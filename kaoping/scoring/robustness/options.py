@@ -13,7 +13,7 @@ from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
 )
-from kaoping.scoring.i18n import gettext, gettext_noop, normalise_language, pgettext
+from kaoping.scoring.i18n import gettext, gettext_noop, gettext_pair, normalise_language, pgettext
 from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS
 
@@ -278,14 +278,14 @@ class RobustnessOptions:
             )
 
         if not 2 <= self.replicates <= 10_000_000:
-            bad("--replicates", self.replicates, _both(gettext_noop("2 to 10,000,000")))
+            bad("--replicates", self.replicates, gettext_pair(gettext_noop("2 to 10,000,000")))
         if not 0 <= self.weight_spread < 1:
-            bad("--weight-spread", self.weight_spread, _both(gettext_noop("0 <= x < 1")))
+            bad("--weight-spread", self.weight_spread, gettext_pair(gettext_noop("0 <= x < 1")))
         if not 0 <= self.sensitivity_replicates <= 1_000_000:
             bad(
                 "--sensitivity-replicates",
                 self.sensitivity_replicates,
-                _both(gettext_noop("0 to 1,000,000")),
+                gettext_pair(gettext_noop("0 to 1,000,000")),
             )
         for option, values, allowed, parse in (
             (
@@ -308,15 +308,14 @@ class RobustnessOptions:
         ):
             wrong = [v for v in values if not _valid_level(v, allowed, parse)]
             if not values or wrong or len(set(values)) != len(values):
-                zh, en = _both(gettext_noop("one or more of {levels}"))
-                listed = [
-                    pgettext("enumeration", ", ", lang).join(allowed) for lang in ("zh", "en")
-                ]
-                bad(
-                    option,
-                    ",".join(values),
-                    (zh.format(levels=listed[0]), en.format(levels=listed[1])),
+                message = gettext_noop("one or more of {levels}")
+                zh, en = (
+                    gettext(message, lang).format(
+                        levels=pgettext("enumeration", ", ", lang).join(allowed)
+                    )
+                    for lang in ("zh", "en")
                 )
+                bad(option, ",".join(values), (zh, en))
         if self.tiers is not None:
             total = sum(t.percent for t in self.tiers)
             if not self.tiers or any(not t.percent > 0 for t in self.tiers) or total > 100 + 1e-9:
@@ -324,7 +323,7 @@ class RobustnessOptions:
                 bad(
                     "--tiers",
                     shown,
-                    _both(gettext_noop("percentages above 0 adding up to at most 100")),
+                    gettext_pair(gettext_noop("percentages above 0 adding up to at most 100")),
                 )
         if self.weight_levels is not None and (
             not self.weight_levels or any(not 1 <= lv <= 20 for lv in self.weight_levels)
@@ -332,24 +331,24 @@ class RobustnessOptions:
             bad(
                 "--weight-levels",
                 ",".join(map(str, self.weight_levels)),
-                _both(gettext_noop("levels from 1, e.g. 2,3")),
+                gettext_pair(gettext_noop("levels from 1, e.g. 2,3")),
             )
         if not 0 <= self.weight_sets <= 1_000_000:
-            bad("--weight-sets", self.weight_sets, _both(gettext_noop("0 to 1,000,000")))
+            bad("--weight-sets", self.weight_sets, gettext_pair(gettext_noop("0 to 1,000,000")))
         if self.sensitivity_output not in ("ranks", "mean_rank_change"):
             bad(
                 "--sensitivity-output",
                 self.sensitivity_output,
-                _both(gettext_noop("ranks or mean_rank_change")),
+                gettext_pair(gettext_noop("ranks or mean_rank_change")),
             )
         if self.expert_resamples == 1 or not 0 <= self.expert_resamples <= 10_000:
             bad(
                 "--expert-resamples",
                 self.expert_resamples,
-                _both(gettext_noop("0, or 2 to 10,000")),
+                gettext_pair(gettext_noop("0, or 2 to 10,000")),
             )
         if not 0 <= self.bootstrap <= 100_000:
-            bad("--bootstrap", self.bootstrap, _both(gettext_noop("0 to 100,000")))
+            bad("--bootstrap", self.bootstrap, gettext_pair(gettext_noop("0 to 100,000")))
         if not 2 <= units <= MAX_UNITS:
             found.append(Problem("robustness.units", params={"n": units, "max": MAX_UNITS}))
         return found
@@ -370,12 +369,6 @@ def _valid_level(value: str, allowed: Sequence[str], parse: Callable[[str], obje
 def default_tier_name(number: int, lang: str = "zh") -> str:
     """The name of an unnamed rank-quota tier: 第1档 (tier 1)."""
     return gettext("tier {n}", lang).format(n=number)
-
-
-def _both(message: str) -> tuple[str, str]:
-    """A message in Chinese and English, for a problem's parameter (rendered later in
-    either language); ``message`` is an English message id marked with ``gettext_noop``."""
-    return gettext(message, "zh"), gettext(message, "en")
 
 
 def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
@@ -407,7 +400,7 @@ def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
                         params={
                             "option": "--tiers",
                             "value": part,
-                            "expected": _both(
+                            "expected": gettext_pair(
                                 gettext_noop("percentages such as 20,30 or top:20,next:30")
                             ),
                         },
