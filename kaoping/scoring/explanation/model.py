@@ -11,6 +11,13 @@ from kaoping.scoring.explanation.text import render_explanation
 
 @dataclass
 class Explanation:
+    """The derivation of one unit's total, from the raw cells to the total, rank and grade.
+
+    Built by :func:`~kaoping.scoring.explanation.explain`; ``check`` re-adds the
+    contributions of the top groups, so anyone can see they give the base total.
+    :meth:`to_dict` is plain JSON; :meth:`render` the text, in Chinese or English.
+    """
+
     unit_code: str
     unit_name: str
     year: int | None
@@ -32,7 +39,9 @@ class Explanation:
     check: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field as plain values (JSON-ready)."""
         return asdict(self)
 
     def render(self, lang: str = "zh") -> str:
+        """The derivation as indented lines of text (:func:`render_explanation`)."""
         return render_explanation(self, lang)

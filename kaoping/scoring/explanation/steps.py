@@ -18,6 +18,14 @@ class Cell:
 
 @dataclass
 class IndicatorStep:
+    """One indicator's derivation for one unit: its cells, formula and value, the
+    normalisation's statistics and score, the standards' points, and its share of the total.
+
+    ``effective_weight`` is the indicator's weight among the siblings that apply to the unit
+    (renormalised), ``contribution`` what it adds to its group's score; ``used_score`` is the
+    score entering the aggregation (None when left out by the not-applicable policy).
+    """
+
     code: str
     name: str
     group: str
@@ -60,6 +68,8 @@ class IndicatorStep:
 
 @dataclass
 class GroupStep:
+    """One indicator group's score for one unit, its effective weight and contribution."""
+
     code: str
     name: str
     parent: str | None
