@@ -266,11 +266,6 @@ def _compute(run: ScoringRun) -> None:
     remember(run, result, previous)  # this process's first page views need no re-evaluation
 
 
-def _num(x) -> float | None:
-    value = float(x)
-    return None if value != value else value
-
-
 def _rows(array) -> list:
     """A numpy array as nested lists of floats, NaN as None (JSON has no NaN)."""
     if array.ndim > 1:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.scoring.display import fmt_score, fmt_signed
 from kaoping.scoring.explanation import REASONS
+from kaoping.scoring.i18n import gettext as translate
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import posted_id
 from kaoping.web.jobs.durable import workers_running
@@ -230,10 +231,8 @@ def unit_result(request, round_id: int, unit_id: int):
         ex = None
     explanation = ex.to_dict() if ex else {"indicators": [], "ranked_units": "—"}
     for item in explanation["indicators"]:  # "eval.missing_value" → 基础数据缺失
-        zh_en = REASONS.get(item.get("reason") or "")
-        item["reason_text"] = (
-            (zh_en[1] if lang == "en" else zh_en[0]) if zh_en else item.get("reason")
-        )
+        reason = REASONS.get(item.get("reason") or "")
+        item["reason_text"] = translate(reason, lang) if reason else item.get("reason")
     if wants_xlsx(request):
         return xlsx_response(
             f"{unit.name}-{round.year}-得分.xlsx",
