@@ -10,6 +10,10 @@ from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kaoping.tables.sheets import print_setup
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is read by Excel as a formula (formula injection).
@@ -45,11 +49,6 @@ def xlsx_response(
     """One-sheet workbook as a download: bold frozen header, every cell neutralised, numbers
     as numbers in a number format, 是/否, printed A4 landscape with the header on every page
     (kaoping.tables.sheets)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from kaoping.tables.sheets import print_setup
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

@@ -9,6 +9,8 @@ score that unit. Views call these functions and answer 403 (or 404) when they sa
 from __future__ import annotations
 
 from kaoping.web.accounts.models import Role
+from kaoping.web.disputes.models import dispute_window_open
+from kaoping.web.experts.models import Assignment, ExpertGroup, Recusal
 from kaoping.web.rounds.models import TRANSITIONS, Round, RoundState
 
 STAFF_ROLES = {Role.ADMIN, Role.OFFICE, Role.AGENCY, Role.COMMITTEE, Role.LEADING_GROUP}
@@ -52,14 +54,10 @@ def is_staff_viewer(user) -> bool:
 
 
 def expert_round_ids(user) -> set[int]:
-    from kaoping.web.experts.models import ExpertGroup
-
     return set(ExpertGroup.objects.filter(members=user).values_list("round_id", flat=True))
 
 
 def expert_unit_ids(user, round: Round) -> set[int]:
-    from kaoping.web.experts.models import Assignment
-
     return set(
         Assignment.objects.filter(group__round=round, expert=user).values_list("unit_id", flat=True)
     )
@@ -197,8 +195,6 @@ def can_manage_experts(user, round: Round) -> bool:
 
 
 def can_file_dispute(user, round: Round, unit) -> bool:
-    from kaoping.web.disputes.models import dispute_window_open
-
     return (
         round.state == RoundState.PUBLISHED
         and is_member_of_unit(user, unit)
@@ -254,8 +250,6 @@ def can_view_group(user, group) -> bool:
 def can_score_in_group(user, group, unit) -> bool:
     """An expert scores a unit only where assigned in an open group, never when he is
     recused from it or is a member of it (independence)."""
-    from kaoping.web.experts.models import Assignment, Recusal
-
     return (
         not group.closed
         and has_role(user, Role.EXPERT)

@@ -23,6 +23,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_p
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from kaoping.scoring import DataError
 from kaoping.tables import read_sheet
@@ -105,9 +107,6 @@ class Created:
 
 def template_bytes() -> bytes:
     """The Excel template: the columns, two example rows, and the roles one may write."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员名单"
