@@ -105,10 +105,7 @@ def do_save_scores(
                 )
             )
             missing = [
-                f"{u} {code}"
-                for u in units.values()
-                for code in items
-                if (u.pk, code) not in have
+                f"{u} {code}" for u in units.values() for code in items if (u.pk, code) not in have
             ]
             if missing:
                 raise ScoresRejected(

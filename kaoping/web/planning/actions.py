@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.planning.models import Reminder, RoundPlan, plan_of
@@ -52,8 +53,6 @@ def do_remind(round, units: Iterable, *, message: str, acting_user) -> list[Remi
     The e-mails go out after the transaction commits: a mail server that is down never undoes
     the reminders, and it is logged, not shown as an error.
     """
-    from kaoping.web.accounts.models import Membership, Role
-
     message = message.strip()
     units = list(units)
     if not units:

@@ -20,7 +20,12 @@ from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.letters.inputs import round_targets
 from kaoping.web.permissions import is_member_of_round_unit
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
-from kaoping.web.results.inputs import missing_inputs, round_price_factors
+from kaoping.web.results.inputs import (
+    adopted_values,
+    missing_inputs,
+    round_price_factors,
+    with_adopted_values,
+)
 from kaoping.web.results.models import (
     Publication,
     RunKind,
@@ -116,8 +121,6 @@ def assessment_of(round: Round, adjustments=None):
     groups' counted expert scores and the recusals, the office's bonus / deduction entries
     (or ``adjustments``), the responsibility letters' targets, the evaluator's price factors,
     and the previous round when it has verified data. Returns the assessment and the units."""
-    from kaoping.web.disputes.corrections import adopted_corrections, with_corrections
-
     scheme = round.scheme()
     submissions = list(
         Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
@@ -126,11 +129,12 @@ def assessment_of(round: Round, adjustments=None):
     )
     if not submissions:
         raise ActionError(_("There is no verified data to score."))
-    data = with_corrections(
-        round, base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
+    adopted = adopted_values(round)
+    data = with_adopted_values(
+        base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions]), adopted
     )
     # A value a re-review (复验) adopted replaces the original panel's scores of that item.
-    corrected = {(c.unit.code, c.field) for c in adopted_corrections(round)}
+    corrected = {(a.unit_code, a.field) for a in adopted}
     fields = {i.code: i.formula.names[0] for i in scheme.qualitative_indicators}
     codes = set(data.codes)
     scores = tuple(

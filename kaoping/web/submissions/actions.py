@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from kaoping.scoring import DataError
 from kaoping.tables import read_base_data
+from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
+from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.planning.models import office_may_submit
 from kaoping.web.rounds.models import Round, RoundState
@@ -73,8 +75,6 @@ class StaleEdit(ActionError):
 def _check_version(submission: Submission, expected: int | None) -> None:
     if expected is None or submission.version == expected:
         return
-    from kaoping.web.audit.models import AuditEntry
-
     last = (
         AuditEntry.objects.filter(
             round=submission.round, unit=submission.unit, action__startswith="submission."
@@ -89,8 +89,6 @@ def _check_version(submission: Submission, expected: int | None) -> None:
 
 def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
     """Separation of duties: nobody checks, returns or verifies his own unit's data."""
-    from kaoping.web.accounts.models import Membership, Role
-
     member = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
     if member.exists() or (
         submission.submitted_by_id and submission.submitted_by_id == acting_user.pk
@@ -632,8 +630,6 @@ def do_import_all(
 
 def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -> Attachment:
     """Keep a supporting document; a unit may add them until its data are verified."""
-    from kaoping.web.accounts.models import Membership, Role
-
     with transaction.atomic():
         submission = _locked(submission)
         own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
