@@ -30,6 +30,11 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def lang_of(request) -> str:
+    """The language of the request's page for the pure layers' messages: "en" or "zh"."""
+    return "en" if getattr(request, "LANGUAGE_CODE", "zh-hans") == "en" else "zh"
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise text that Excel would run as a formula; numbers pass unchanged.
 

@@ -15,12 +15,7 @@ from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.common import XLSX_TYPE, download, require
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role
-from kaoping.web.submissions.uploads import (
-    TABLE_TYPES,
-    UploadRejected,
-    check_name_and_size,
-    check_upload,
-)
+from kaoping.web.submissions.uploads import TABLE_TYPES, UploadRejected, read_checked
 
 
 class AccountImportForm(forms.Form):
@@ -50,9 +45,7 @@ def accounts(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                check_name_and_size(upload.name, upload.size or 0, TABLE_TYPES)
-                content = upload.read()
-                check_upload(content, upload.name, TABLE_TYPES)
+                content = read_checked(upload, TABLE_TYPES)
                 created = do_import_accounts(content, upload.name, acting_user=request.user)
             except UploadRejected as exc:
                 form.add_error("file", str(exc))

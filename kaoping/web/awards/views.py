@@ -30,14 +30,10 @@ from kaoping.web.awards.models import (
     LineKind,
     honours_register,
 )
-from kaoping.web.common import ActionError, download, require, xlsx_response
+from kaoping.web.common import ActionError, download, lang_of, require, xlsx_response
 from kaoping.web.inputs import ReasonForm, form_errors
 from kaoping.web.permissions import has_role, is_staff_viewer, roles_of
 from kaoping.web.rounds.views import round_for
-
-
-def lang_of(request) -> str:
-    return "en" if request.LANGUAGE_CODE == "en" else "zh"
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaoping.web.common import ActionError, download, require
+from kaoping.web.common import ActionError, download, lang_of, require
 from kaoping.web.inputs import form_errors
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.permissions import (
@@ -40,7 +40,6 @@ from kaoping.web.results.report_actions import (
 from kaoping.web.results.unit_view import unit_workbook
 from kaoping.web.results.views import run_for
 from kaoping.web.rounds.views import round_for
-from kaoping.web.submissions.views import lang_of
 
 UNIT_FORMATS = ("docx", "pdf", "xlsx")
 ROUND_FORMATS = ("docx", "pdf", "xlsx")

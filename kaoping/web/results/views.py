@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.scoring.display import fmt_score, fmt_signed
 from kaoping.scoring.explanation import REASONS
-from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.common import ActionError, lang_of, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import posted_id
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.listing import ListForm, query_without_page
@@ -46,7 +46,6 @@ from kaoping.web.results.models import (
 )
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
-from kaoping.web.submissions.views import lang_of
 
 PAGE_ROWS = 100  # a page of the ranking; the Excel export has every unit
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.scoring import builtin_scheme_codes, load_scheme
-from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.common import ActionError, lang_of, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
     can_create_round,
     can_transition,
@@ -170,7 +170,7 @@ def round_scheme(request, round_id: int):
     round = round_for(request, round_id)
     require(can_view_scheme(request.user, round))
     scheme = round.scheme()
-    lang = "en" if request.LANGUAGE_CODE == "en" else "zh"
+    lang = lang_of(request)
     rows = [
         {
             "depth": depth,
