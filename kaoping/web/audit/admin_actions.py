@@ -9,6 +9,7 @@ The admin saves a model with ``save_model`` and deletes with ``delete_model`` /
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db import models, transaction
 
 from kaoping.web.audit.log import record
@@ -20,7 +21,9 @@ def _value(obj: models.Model, field: str):
 
 
 @transaction.atomic
-def do_admin_save(obj: models.Model, changed: list[str], *, acting_user, created: bool) -> None:
+def do_admin_save(
+    obj: models.Model, changed: list[str], *, acting_user: User, created: bool
+) -> None:
     old = None
     if not created:
         old = type(obj).objects.filter(pk=obj.pk).first()
@@ -35,7 +38,7 @@ def do_admin_save(obj: models.Model, changed: list[str], *, acting_user, created
 
 
 @transaction.atomic
-def do_admin_delete(obj: models.Model, *, acting_user) -> None:
+def do_admin_delete(obj: models.Model, *, acting_user: User) -> None:
     record(f"admin.{obj._meta.model_name}_delete", acting_user, obj=obj, data={"object": str(obj)})
     obj.delete()
 

@@ -11,6 +11,7 @@ import io
 import zipfile
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -129,7 +130,7 @@ def _proposal_run(round: Round) -> ScoringRun | None:
     )
 
 
-def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
+def do_propose_awards(round: Round, *, acting_user: User) -> AwardDecision:
     """Propose (or propose again, while still proposed) the year's awards and criticism."""
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
@@ -185,7 +186,7 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
 
 
 def do_supersede_awards(
-    publication: Publication, *, acting_user, reason: str
+    publication: Publication, *, acting_user: User, reason: str
 ) -> list[AwardDecision]:
     """New results of a round took effect (``publication``, e.g. the committee-approved
     republication after a re-review): every decision of the year made from other results of
@@ -251,7 +252,7 @@ def do_nominate(
     kind: str,
     title: str,
     reason: str,
-    acting_user,
+    acting_user: User,
     unit: Unit | None = None,
     person: str = "",
     organisation: str = "",
@@ -287,7 +288,9 @@ def do_nominate(
     return honour
 
 
-def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> list[Allocation]:
+def do_set_reward_fund(
+    decision: AwardDecision, total: str, *, acting_user: User
+) -> list[Allocation]:
     """The leading group sets the reward fund; it is shared among the winning units by tier
     coefficient, summing exactly (``kaoping.scoring.allocation``): in whole yuan when the
     fund is whole yuan, to the fen when it has jiao or fen (e.g. 1000000.50)."""
@@ -364,7 +367,7 @@ def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> l
 
 
 def do_decision_transition(
-    decision: AwardDecision, action: str, *, acting_user, reason: str = ""
+    decision: AwardDecision, action: str, *, acting_user: User, reason: str = ""
 ) -> DecisionStep:
     """Review, send back, approve or publish the decision, refusing wrong states."""
     transition = DECISION_TRANSITIONS.get(action)
@@ -411,7 +414,7 @@ def do_decision_transition(
     return step
 
 
-def _check_approval(decision: AwardDecision, acting_user) -> None:
+def _check_approval(decision: AwardDecision, acting_user: User) -> None:
     """The leading group approves a decision whose fund is set, not one it reviewed itself,
     and nobody approves awards to his own unit."""
     if decision.lines.filter(kind=LineKind.TIER).exists() and not decision.allocations.exists():
@@ -447,7 +450,7 @@ def certificate_items(decision: AwardDecision) -> list[dict]:
     return items
 
 
-def do_generate_certificates(decision: AwardDecision, *, acting_user) -> CertificateJob:
+def do_generate_certificates(decision: AwardDecision, *, acting_user: User) -> CertificateJob:
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)

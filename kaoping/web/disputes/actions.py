@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from kaoping.web.results.actions import do_start_scoring_run, publish_run
 from kaoping.web.results.models import Publication, RunKind, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions.models import Submission
+from kaoping.web.units.models import Unit
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
 
@@ -45,7 +47,9 @@ def _locked(dispute: Dispute) -> Dispute:
     return Dispute.objects.select_for_update().select_related("round", "unit").get(pk=dispute.pk)
 
 
-def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment=None) -> Dispute:
+def do_file_dispute(
+    round: Round, unit: Unit, *, reasons: str, acting_user: User, attachment=None
+) -> Dispute:
     """A unit contests the current publication of the round's results, with its reasons."""
     reasons = (reasons or "").strip()
     with transaction.atomic():
@@ -106,7 +110,7 @@ def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment
     return dispute
 
 
-def _handle(dispute: Dispute, action: str, reason: str, acting_user) -> Dispute:
+def _handle(dispute: Dispute, action: str, reason: str, acting_user: User) -> Dispute:
     reason = (reason or "").strip()
     with transaction.atomic():
         dispute = _locked(dispute)
@@ -127,11 +131,11 @@ def _handle(dispute: Dispute, action: str, reason: str, acting_user) -> Dispute:
     return dispute
 
 
-def do_accept_dispute(dispute: Dispute, *, reason: str, acting_user) -> Dispute:
+def do_accept_dispute(dispute: Dispute, *, reason: str, acting_user: User) -> Dispute:
     return _handle(dispute, "accept", reason, acting_user)
 
 
-def do_reject_dispute(dispute: Dispute, *, reason: str, acting_user) -> Dispute:
+def do_reject_dispute(dispute: Dispute, *, reason: str, acting_user: User) -> Dispute:
     return _handle(dispute, "reject", reason, acting_user)
 
 
@@ -155,7 +159,9 @@ def excluded_from_panel(dispute: Dispute) -> dict[int, str]:
     return why
 
 
-def do_form_panel(dispute: Dispute, *, name: str, members: Iterable, acting_user) -> ExpertGroup:
+def do_form_panel(
+    dispute: Dispute, *, name: str, members: Iterable, acting_user: User
+) -> ExpertGroup:
     """Form the re-review panel (a new expert group) for an accepted dispute."""
     members = list(members)
     name = (name or "").strip()
@@ -215,7 +221,7 @@ def reviewable_fields(round: Round) -> dict:
 
 
 def do_record_opinion(
-    dispute: Dispute, *, field: str, value, comment: str = "", acting_user
+    dispute: Dispute, *, field: str, value, comment: str = "", acting_user: User
 ) -> ReReviewOpinion:
     """A panel expert's re-reviewed value of one field, stored beside the original."""
     with transaction.atomic():
@@ -281,7 +287,7 @@ def panel_values(dispute: Dispute) -> dict[str, tuple[float | None, float]]:
     }
 
 
-def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -> Dispute:
+def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user: User) -> Dispute:
     """Record the decision; when the results change, adopt the panel's values and start a
     re-review scoring run on the corrected data (the original stays as it was)."""
     reasoning = (reasoning or "").strip()
@@ -339,7 +345,7 @@ def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -
     return dispute
 
 
-def do_republish(dispute: Dispute, *, acting_user, approval=None):
+def do_republish(dispute: Dispute, *, acting_user: User, approval=None):
     """Publish the re-review run as a new version; earlier versions stay as history.
 
     It changes every other unit's total too, so it needs the committee's approval

@@ -9,8 +9,9 @@ submitted sheet no longer changes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,12 +41,12 @@ class ScoresRejected(ActionError):
         super().__init__("；".join(problems))
 
 
-def sheet_for(group: ExpertGroup, expert) -> ScoreSheet:
+def sheet_for(group: ExpertGroup, expert: User) -> ScoreSheet:
     sheet, _new = ScoreSheet.objects.get_or_create(group=group, expert=expert)
     return sheet
 
 
-def assigned_units(group: ExpertGroup, expert) -> list:
+def assigned_units(group: ExpertGroup, expert: User) -> list:
     """The units ``expert`` may score in ``group``: assigned, not recused, not his own."""
     recused = Recusal.objects.filter(round=group.round, expert=expert).values("unit_id")
     units = Unit.objects.filter(
@@ -54,7 +55,7 @@ def assigned_units(group: ExpertGroup, expert) -> list:
     return [u for u in units.order_by("code") if not is_member_of_unit(expert, u)]
 
 
-def parse_score(text, expert, unit, item) -> float | str | None:
+def parse_score(text, expert: User, unit: Unit, item) -> float | str | None:
     """A typed score as a number, None when empty, or the message why it is not a number."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
@@ -78,7 +79,7 @@ def do_save_scores(
     group: ExpertGroup,
     entries: Mapping[Cell, object],
     *,
-    acting_user,
+    acting_user: User,
     submit: bool = False,
 ) -> ScoreSheet:
     """Save ``acting_user``'s scores in ``group`` (a draft), and submit them if asked.
@@ -131,7 +132,7 @@ def do_save_scores(
     return sheet
 
 
-def _store_scores(group: ExpertGroup, expert, values: Mapping[Cell, float | None]) -> None:
+def _store_scores(group: ExpertGroup, expert: User, values: Mapping[Cell, float | None]) -> None:
     """Write a sheet's scores: a few statements, not one per cell (an expert scoring 3,000
     units on two items saves 6,000 cells at once, 20 s with update_or_create)."""
     stored = {
@@ -162,7 +163,7 @@ def _store_scores(group: ExpertGroup, expert, values: Mapping[Cell, float | None
     update_many(changed, ["score", "updated_at"])
 
 
-def _check_entries(group, expert, entries, units, items):
+def _check_entries(group: ExpertGroup, expert: User, entries, units: Iterable[Unit], items):
     problems: list[str] = []
     values: dict[Cell, float | None] = {}
     engine_scores = []
@@ -202,7 +203,7 @@ def _check_entries(group, expert, entries, units, items):
     return problems, values
 
 
-def do_upload_scores(group: ExpertGroup, content: bytes, filename: str, *, acting_user):
+def do_upload_scores(group: ExpertGroup, content: bytes, filename: str, *, acting_user: User):
     """Read the engine's scoring sheet (Excel or CSV) and save its scores as a draft.
 
     Only the rows of ``acting_user`` are read; a row of another expert, a unit he may not

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from kaoping.web.experts.scoring import aggregation_of, round_items
 from kaoping.web.permissions import is_member_of_unit
 from kaoping.web.rounds.closed import check_writable
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.units.models import Unit
 
 # Professional groups score before the committee reviews the results.
 GROUP_STATES = (
@@ -42,7 +44,7 @@ GROUP_STATES = (
 )
 
 
-def is_expert(user) -> bool:
+def is_expert(user: User) -> bool:
     return user.memberships.filter(role=Role.EXPERT).exists()
 
 
@@ -51,7 +53,7 @@ def do_create_group(
     *,
     name: str,
     items: Iterable[str],
-    acting_user,
+    acting_user: User,
     purpose: str = GroupPurpose.ORIGINAL,
 ) -> ExpertGroup:
     """A professional group (专业考核小组) scoring ``items`` (qualitative item codes)."""
@@ -105,7 +107,7 @@ def _items_of_other_groups(round: Round) -> dict[str, str]:
     return taken
 
 
-def do_add_members(group: ExpertGroup, users: Iterable, *, acting_user) -> None:
+def do_add_members(group: ExpertGroup, users: Iterable, *, acting_user: User) -> None:
     users = list(users)
     with transaction.atomic():
         group = ExpertGroup.objects.select_for_update().get(pk=group.pk)
@@ -126,7 +128,9 @@ def do_add_members(group: ExpertGroup, users: Iterable, *, acting_user) -> None:
         )
 
 
-def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_user) -> list[str]:
+def do_assign(
+    group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_user: User
+) -> list[str]:
     """Assign each unit to each expert; returns why some pairs were skipped.
 
     A pair is skipped (never assigned) when the expert is recused from the unit or is a
@@ -190,7 +194,9 @@ def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_
     return skipped
 
 
-def do_record_recusal(round: Round, expert, unit, *, reason: str, acting_user) -> Recusal:
+def do_record_recusal(
+    round: Round, expert: User, unit: Unit, *, reason: str, acting_user: User
+) -> Recusal:
     """Record that ``expert`` must not score ``unit`` (回避); his assignments to it in open
     groups end. His scores, if any, stay stored but never count."""
     reason = (reason or "").strip()
@@ -227,7 +233,7 @@ def do_record_recusal(round: Round, expert, unit, *, reason: str, acting_user) -
     return recusal
 
 
-def do_close_group(group: ExpertGroup, *, acting_user) -> ExpertGroup:
+def do_close_group(group: ExpertGroup, *, acting_user: User) -> ExpertGroup:
     """Close the group once every assigned expert has submitted his sheet."""
     with transaction.atomic():
         group = ExpertGroup.objects.select_for_update().select_related("round").get(pk=group.pk)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.planning.models import Reminder, RoundPlan, plan_of
+from kaoping.web.rounds.models import Round
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ PLAN_FIELDS = (
 )
 
 
-def do_set_plan(round, *, acting_user, **values) -> RoundPlan:
+def do_set_plan(round: Round, *, acting_user: User, **values) -> RoundPlan:
     """Set the round's deadlines (and whether the office may submit for units)."""
     unknown = set(values) - set(PLAN_FIELDS)
     if unknown:
@@ -47,7 +49,7 @@ def mail_configured() -> bool:
     return bool(settings.EMAIL_HOST) or not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
 
 
-def do_remind(round, units: Iterable, *, message: str, acting_user) -> list[Reminder]:
+def do_remind(round: Round, units: Iterable, *, message: str, acting_user: User) -> list[Reminder]:
     """Remind ``units`` (in the application; by e-mail to their members where configured).
 
     The e-mails go out after the transaction commits: a mail server that is down never undoes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -42,7 +43,7 @@ PROGRESS_STEP = 1000  # units between progress updates
 
 
 def do_start_scoring_run(
-    round: Round, *, acting_user, kind: str = RunKind.ORIGINAL, note: str = ""
+    round: Round, *, acting_user: User, kind: str = RunKind.ORIGINAL, note: str = ""
 ) -> ScoringRun:
     """Queue a scoring run (a new version) and compute it in the background."""
     missing = missing_inputs(round)
@@ -291,7 +292,7 @@ def _mean(values: list) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def approve_latest_run(round: Round, acting_user) -> ScoringRun:
+def approve_latest_run(round: Round, acting_user: User) -> ScoringRun:
     run = ScoringRun.latest_done(round)
     if run is None:
         raise ActionError(_("There are no results to approve."))
@@ -301,7 +302,7 @@ def approve_latest_run(round: Round, acting_user) -> ScoringRun:
     return run
 
 
-def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
+def publish_run(run: ScoringRun, *, acting_user: User, note: str = "") -> Publication:
     """Add a publication version pointing at a finished run (never replacing earlier ones)."""
     if run.status != RunStatus.DONE:
         raise ActionError(_("Only finished results can be published."))

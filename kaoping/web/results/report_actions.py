@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -41,13 +42,16 @@ from kaoping.web.results.models import (
     ScoringRun,
 )
 from kaoping.web.rounds.models import Round
+from kaoping.web.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
 MAX_NARRATIVE_CHARS = 20_000  # per part; a report part is a few paragraphs
 
 
-def do_save_narratives(round: Round, unit, texts: dict[str, str], *, acting_user) -> list[str]:
+def do_save_narratives(
+    round: Round, unit: Unit, texts: dict[str, str], *, acting_user: User
+) -> list[str]:
     """Store the agency's text for the parts of ``unit``'s report (None: the round report).
 
     An empty text removes the part's narrative, so the report shows the draft again.
@@ -99,7 +103,7 @@ SIGNING_FIELDS = ("issuer", "client", "number", "date")
 
 
 def do_set_report_signing(
-    round: Round, *, issuer: str, client: str, number: str, date, acting_user
+    round: Round, *, issuer: str, client: str, number: str, date, acting_user: User
 ) -> list[str]:
     """Set who signs the round's reports and certificates (落款): the issuing body
     (评价机构), the commissioning body (委托单位), the report number and date. Returns the
@@ -135,7 +139,7 @@ def do_set_report_signing(
     return changed
 
 
-def record_download(acting_user, run: ScoringRun, unit, kind: str, ext: str) -> None:
+def record_download(acting_user: User, run: ScoringRun, unit: Unit, kind: str, ext: str) -> None:
     """Log that ``acting_user`` downloaded a report (who read which results, when)."""
     with transaction.atomic():
         record(
@@ -152,7 +156,7 @@ def do_start_report_job(
     round: Round,
     run: ScoringRun,
     *,
-    acting_user,
+    acting_user: User,
     unit_codes: list[str] | None = None,
     with_docx: bool = True,
 ) -> ReportJob:

@@ -10,6 +10,7 @@ import math
 import tomllib
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from kaoping.web.rounds.actions import do_create_round, do_set_scheme_text
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.schemes.edit import apply_settings, differences, document_text, problems_of
 from kaoping.web.schemes.models import OriginKind, PriceFactor, SchemeOrigin
+from kaoping.web.units.models import Unit
 
 MAX_SCHEME_BYTES = 512 * 1024  # a scheme file is a few kB; anything bigger is not one
 PRICE_FIELD = "price_factor"
@@ -58,7 +60,7 @@ def do_create_round_from(
     name: str,
     year: int,
     units: Iterable,
-    acting_user,
+    acting_user: User,
     code: str = "",
     upload: tuple[bytes, str] | None = None,
     source_round: Round | None = None,
@@ -104,7 +106,7 @@ def origin_text(round: Round) -> str:
     return origin.text if origin else round.scheme_text
 
 
-def do_adjust_scheme(round: Round, values: dict, *, acting_user) -> list:
+def do_adjust_scheme(round: Round, values: dict, *, acting_user: User) -> list:
     """Write the form's settings into the draft scheme; returns the changes made."""
     before = tomllib.loads(round.scheme_text)
     doc = apply_settings(before, values)
@@ -125,7 +127,7 @@ def do_adjust_scheme(round: Round, values: dict, *, acting_user) -> list:
 
 
 def do_set_price_factor(
-    round: Round, unit, *, factor: float, reason: str, acting_user
+    round: Round, unit: Unit, *, factor: float, reason: str, acting_user: User
 ) -> PriceFactor:
     """The evaluator sets a unit's price-correction factor (the unit never types it)."""
     with transaction.atomic():

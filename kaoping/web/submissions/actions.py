@@ -7,10 +7,11 @@ the actions refuse wrong states.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,7 @@ from kaoping.web.submissions.models import (
     VerificationRecord,
 )
 from kaoping.web.submissions.plausibility import confirm_warnings
+from kaoping.web.units.models import Unit
 
 
 class Rejected(ActionError):
@@ -87,7 +89,7 @@ def _check_version(submission: Submission, expected: int | None) -> None:
     raise StaleEdit(submission, last.actor_name if last else "", when)
 
 
-def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
+def _refuse_own_unit(submission: Submission, acting_user: User, what: str) -> None:
     """Separation of duties: nobody checks, returns or verifies his own unit's data."""
     member = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
     if member.exists() or (
@@ -107,7 +109,7 @@ def read_table(content: bytes, scheme, filename: str, lang: str):
         raise Rejected(findings_of(exc, scheme, lang)) from None
 
 
-def submission_for(round: Round, unit) -> Submission:
+def submission_for(round: Round, unit: Unit) -> Submission:
     submission, _created = Submission.objects.get_or_create(round=round, unit=unit)
     return submission
 
@@ -123,7 +125,9 @@ def _require_collection(round: Round) -> None:
         raise ActionError(_("Data collection is not open for this round."))
 
 
-def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -> dict[str, list]:
+def _apply_values(
+    submission: Submission, values: Mapping, actor: User, reason: str
+) -> dict[str, list]:
     """Store new values; after a first submission, keep each old value with who and why.
 
     Returns ``{field: [old, new]}`` for the values that changed (for the log entry).
@@ -156,7 +160,7 @@ def do_save_draft(
     submission: Submission,
     values: Mapping,
     *,
-    acting_user,
+    acting_user: User,
     reason: str = "",
     expected_version: int | None = None,
 ) -> Submission:
@@ -192,7 +196,7 @@ def do_upload(
     content: bytes,
     filename: str,
     *,
-    acting_user,
+    acting_user: User,
     reason: str = "",
     lang: str = "zh",
     expected_version: int | None = None,
@@ -257,7 +261,7 @@ def do_upload(
 
 
 def do_submit(
-    submission: Submission, *, acting_user, lang: str = "zh", confirm_reason: str = ""
+    submission: Submission, *, acting_user: User, lang: str = "zh", confirm_reason: str = ""
 ) -> Submission:
     """Submit deliberately: the stored values must pass every rule of the scheme, and every
     plausibility warning must be confirmed with a reason (issue 11)."""
@@ -290,7 +294,7 @@ def do_submit(
     return submission
 
 
-def _mark_submitted(submission: Submission, acting_user):
+def _mark_submitted(submission: Submission, acting_user: User):
     """Submitted now by ``acting_user`` (the first submission's time is kept); returns now."""
     now = timezone.now()
     submission.status = SubmissionStatus.SUBMITTED
@@ -302,7 +306,7 @@ def _mark_submitted(submission: Submission, acting_user):
 
 
 def do_confirm_import(
-    submission: Submission, *, acting_user, confirm_reason: str = ""
+    submission: Submission, *, acting_user: User, confirm_reason: str = ""
 ) -> Submission:
     """A unit confirms the row the office imported for it (then it counts as submitted)."""
     with transaction.atomic():
@@ -325,7 +329,12 @@ def do_confirm_import(
 
 
 def do_return(
-    submission: Submission, *, reasons: Mapping[str, str], general: str, deadline: date, acting_user
+    submission: Submission,
+    *,
+    reasons: Mapping[str, str],
+    general: str,
+    deadline: date,
+    acting_user: User,
 ) -> Rectification:
     """限期整改: send a submission back with a reason per field and a deadline."""
     reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
@@ -370,7 +379,7 @@ def do_record_check(
     when: date,
     method: str,
     finding: str,
-    acting_user,
+    acting_user: User,
     attachment=None,
 ) -> VerificationRecord:
     with transaction.atomic():
@@ -396,7 +405,7 @@ def do_record_check(
     return check
 
 
-def do_verify(submission: Submission, *, acting_user, confirm_reason: str = "") -> Submission:
+def do_verify(submission: Submission, *, acting_user: User, confirm_reason: str = "") -> Submission:
     """The agency vouches for the data; plausibility warnings need its reason (issue 11)."""
     with transaction.atomic():
         submission = _locked(submission)
@@ -420,7 +429,9 @@ def do_verify(submission: Submission, *, acting_user, confirm_reason: str = "") 
     return submission
 
 
-def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tuple]]:
+def do_verify_many(
+    round: Round, units: Iterable[Unit], *, acting_user: User
+) -> tuple[list, list[tuple]]:
     """Verify the selected units' submissions, each as :func:`do_verify` would.
 
     Returns ``(verified units, [(unit, reason), ...] refused)``: a unit that has not
@@ -443,7 +454,7 @@ def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tupl
     return verified, refused
 
 
-def do_open_document(submission: Submission, document, *, acting_user) -> None:
+def do_open_document(submission: Submission, document, *, acting_user: User) -> None:
     """Log that someone opened a supporting document or a check's attachment."""
     record(
         "submission.open_attachment",
@@ -456,7 +467,7 @@ def do_open_document(submission: Submission, document, *, acting_user) -> None:
 
 
 def do_correct_value(
-    submission: Submission, field: str, value: float | None, *, reason: str, acting_user
+    submission: Submission, field: str, value: float | None, *, reason: str, acting_user: User
 ) -> Submission:
     """Change one value after submission (e.g. after a re-review), keeping the old one."""
     if field not in {f.key for f in submission.round.scheme().fields}:
@@ -503,7 +514,7 @@ def do_import_all(
     content: bytes,
     filename: str,
     *,
-    acting_user,
+    acting_user: User,
     lang: str = "zh",
     on_behalf: bool = False,
 ) -> list[ImportRow]:
@@ -628,7 +639,7 @@ def do_import_all(
     return report
 
 
-def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -> Attachment:
+def do_attach(submission: Submission, upload, *, field: str = "", acting_user: User) -> Attachment:
     """Keep a supporting document; a unit may add them until its data are verified."""
     with transaction.atomic():
         submission = _locked(submission)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ class UnitImportError(Exception):
         super().__init__(f"{len(problems)} problem(s)")
 
 
-def do_import_units(content: bytes, filename: str, *, acting_user) -> int:
+def do_import_units(content: bytes, filename: str, *, acting_user: User) -> int:
     """Create or update units from a table; every problem is reported before anything is saved."""
     try:
         sheet = read_sheet(content, filename)

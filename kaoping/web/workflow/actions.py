@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -98,7 +99,7 @@ def do_transition(
     round: Round,
     action: str,
     *,
-    acting_user,
+    acting_user: User,
     reason: str = "",
     target: str | None = None,
     approval=None,
@@ -179,7 +180,7 @@ def do_transition(
     return step
 
 
-def _refuse_own_units(round: Round, acting_user) -> None:
+def _refuse_own_units(round: Round, acting_user: User) -> None:
     """Separation of duties: nobody approves results that rank his own unit."""
     own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit__in=round.units.all())
     if own.exists():
@@ -202,7 +203,7 @@ def _approved_run(round: Round) -> ScoringRun | None:
     )
 
 
-def _publish_latest_run(round: Round, acting_user, reason: str) -> None:
+def _publish_latest_run(round: Round, acting_user: User, reason: str) -> None:
     publication = publish_run(_approved_run(round), acting_user=acting_user, note=reason)
     # Results published anew (a reopened round): awards made from the old ones no longer stand.
     do_supersede_awards(
