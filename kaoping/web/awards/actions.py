@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from kaoping import reports  # its renderers load on first use (WeasyPrint is heavy)
 from kaoping.scoring import KaopingError
 from kaoping.scoring.allocation import Recipient, allocate
+from kaoping.scoring.awards import AwardDecisions
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.awards.models import (
@@ -48,7 +50,7 @@ PROPOSABLE = (RoundState.APPROVED, RoundState.PUBLISHED, RoundState.CLOSED)
 FEEDING = (RoundState.PUBLISHED, RoundState.CLOSED)
 
 
-def decisions_of(run: ScoringRun):
+def decisions_of(run: ScoringRun) -> AwardDecisions | None:
     """The scoring core's award decisions for a run (its scheme's rules and tie rule), the
     same the round's report and certificates show (``results.documents.award_decisions``)."""
     try:
@@ -238,7 +240,7 @@ def do_supersede_awards(
     return stale
 
 
-def _require_state(decision: AwardDecision, *states) -> None:
+def _require_state(decision: AwardDecision, *states: str) -> None:
     if decision.state not in states:
         raise ActionError(
             _("Not possible while the awards are “%(state)s”.")
@@ -432,7 +434,7 @@ def _check_approval(decision: AwardDecision, acting_user: User) -> None:
 # --- certificates ---------------------------------------------------------------------------
 
 
-def certificate_items(decision: AwardDecision) -> list[dict]:
+def certificate_items(decision: AwardDecision) -> list[dict[str, str]]:
     """One certificate per award (units) and per honour (units and individuals)."""
     items = [
         {"unit_code": ln.unit.code, "unit_name": ln.unit.name, "tier": ln.title, "reason": ""}
@@ -441,7 +443,7 @@ def certificate_items(decision: AwardDecision) -> list[dict]:
     for h in decision.honours.select_related("unit"):
         items.append(
             {
-                "unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
+                "unit_code": h.unit.code if h.unit is not None else h.organisation or "个人",
                 "unit_name": h.recipient,
                 "tier": h.title,
                 "reason": h.reason,
@@ -477,7 +479,7 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user: User) -> C
     return job
 
 
-def _published_on(decision: AwardDecision):
+def _published_on(decision: AwardDecision) -> date:
     """The day the decision was published: the certificates' date unless the office set one."""
     published = decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
     return timezone.localtime(published.at if published else timezone.now()).date()
@@ -490,7 +492,7 @@ def fail_certificates(reason: str, job_id: int) -> None:
     )
 
 
-def certificate_name(number: int, item: dict) -> str:
+def certificate_name(number: int, item: dict[str, str]) -> str:
     safe = "".join(c for c in f"{item['unit_name']}-{item['tier']}" if c not in '\\/:*?"<>|')
     return f"{number:03d}-{safe}.pdf"
 

@@ -9,7 +9,7 @@ submitted sheet no longer changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.scoring import KaopingError
 from kaoping.scoring.experts import ExpertScore as EngineScore
-from kaoping.scoring.experts import validate_scores
+from kaoping.scoring.experts import ScoringItem, validate_scores
 from kaoping.tables.assessment import read_expert_scores
 from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.audit.log import record
@@ -46,7 +46,7 @@ def sheet_for(group: ExpertGroup, expert: User) -> ScoreSheet:
     return sheet
 
 
-def assigned_units(group: ExpertGroup, expert: User) -> list:
+def assigned_units(group: ExpertGroup, expert: User) -> list[Unit]:
     """The units ``expert`` may score in ``group``: assigned, not recused, not his own."""
     recused = Recusal.objects.filter(round=group.round, expert=expert).values("unit_id")
     units = Unit.objects.filter(
@@ -55,7 +55,7 @@ def assigned_units(group: ExpertGroup, expert: User) -> list:
     return [u for u in units.order_by("code") if not is_member_of_unit(expert, u)]
 
 
-def parse_score(text, expert: User, unit: Unit, item) -> float | str | None:
+def parse_score(text: object, expert: User, unit: Unit, item: ScoringItem) -> float | str | None:
     """A typed score as a number, None when empty, or the message why it is not a number."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return None
@@ -163,7 +163,13 @@ def _store_scores(group: ExpertGroup, expert: User, values: Mapping[Cell, float 
     update_many(changed, ["score", "updated_at"])
 
 
-def _check_entries(group: ExpertGroup, expert: User, entries, units: Iterable[Unit], items):
+def _check_entries(
+    group: ExpertGroup,
+    expert: User,
+    entries: Mapping[Cell, object],
+    units: Mapping[int, Unit],
+    items: Mapping[str, ScoringItem],
+) -> tuple[list[str], dict[Cell, float | None]]:
     problems: list[str] = []
     values: dict[Cell, float | None] = {}
     engine_scores = []
@@ -203,7 +209,9 @@ def _check_entries(group: ExpertGroup, expert: User, entries, units: Iterable[Un
     return problems, values
 
 
-def do_upload_scores(group: ExpertGroup, content: bytes, filename: str, *, acting_user: User):
+def do_upload_scores(
+    group: ExpertGroup, content: bytes, filename: str, *, acting_user: User
+) -> ScoreSheet:
     """Read the engine's scoring sheet (Excel or CSV) and save its scores as a draft.
 
     Only the rows of ``acting_user`` are read; a row of another expert, a unit he may not

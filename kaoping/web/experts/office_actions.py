@@ -107,7 +107,7 @@ def _items_of_other_groups(round: Round) -> dict[str, str]:
     return taken
 
 
-def do_add_members(group: ExpertGroup, users: Iterable, *, acting_user: User) -> None:
+def do_add_members(group: ExpertGroup, users: Iterable[User], *, acting_user: User) -> None:
     users = list(users)
     with transaction.atomic():
         group = ExpertGroup.objects.select_for_update().get(pk=group.pk)
@@ -129,7 +129,7 @@ def do_add_members(group: ExpertGroup, users: Iterable, *, acting_user: User) ->
 
 
 def do_assign(
-    group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_user: User
+    group: ExpertGroup, experts: Iterable[User], units: Iterable[Unit], *, acting_user: User
 ) -> list[str]:
     """Assign each unit to each expert; returns why some pairs were skipped.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ def is_level(key: str, name: str) -> bool:
     return key.endswith("_rate") or "率" in name
 
 
-def _require_state(round: Round, states, what: str) -> None:
+def _require_state(round: Round, states: tuple[str, ...], what: str) -> None:
     if round.state not in states:
         raise ActionError(
             _("%(what)s is not possible while the round is “%(state)s”.")
@@ -140,7 +141,11 @@ def do_import_targets(round: Round, content: bytes, filename: str, *, acting_use
 
 
 def do_file_plan(
-    target: Target, plan: Sequence[float], *, acting_user: User, attachment=None
+    target: Target,
+    plan: Sequence[float],
+    *,
+    acting_user: User,
+    attachment: UploadedFile[bytes] | None = None,
 ) -> Target:
     """The unit files its decomposition plan: four quarterly figures adding up to the target."""
     with transaction.atomic():

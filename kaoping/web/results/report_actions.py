@@ -7,6 +7,7 @@ transaction as its change (``kaoping.web.audit.log.record``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import tempfile
@@ -103,7 +104,13 @@ SIGNING_FIELDS = ("issuer", "client", "number", "date")
 
 
 def do_set_report_signing(
-    round: Round, *, issuer: str, client: str, number: str, date, acting_user: User
+    round: Round,
+    *,
+    issuer: str,
+    client: str,
+    number: str,
+    date: dt.date | None,
+    acting_user: User,
 ) -> list[str]:
     """Set who signs the round's reports and certificates (落款): the issuing body
     (评价机构), the commissioning body (委托单位), the report number and date. Returns the
@@ -197,7 +204,7 @@ def do_start_report_job(
     return job
 
 
-def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list:
+def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list[Unit]:
     results = (
         run.unit_results.select_related("unit").only("unit", "position").order_by("unit__code")
     )
@@ -213,7 +220,7 @@ def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list:
     return units
 
 
-def fail_report_job(reason: str, job_id: int, *_rest) -> None:
+def fail_report_job(reason: str, job_id: int, *_rest: object) -> None:
     """Mark a report job that cannot finish failed, with the reason (it can be started again)."""
     logger.error("report job %s failed: %s", job_id, reason)
     ReportJob.objects.filter(pk=job_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(

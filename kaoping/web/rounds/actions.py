@@ -22,13 +22,14 @@ from kaoping.web.rounds.models import (
     parse_scheme_text,
     sha256_text,
 )
+from kaoping.web.units.models import Unit
 
 
 def do_create_round(
     *,
     name: str,
     year: int,
-    units: Iterable,
+    units: Iterable[Unit],
     acting_user: User,
     scheme_code: str = "mof-2012",
     scheme_text: str | None = None,

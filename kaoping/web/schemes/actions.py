@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -20,7 +21,13 @@ from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.actions import do_create_round, do_set_scheme_text
 from kaoping.web.rounds.models import Round, RoundState
-from kaoping.web.schemes.edit import apply_settings, differences, document_text, problems_of
+from kaoping.web.schemes.edit import (
+    Change,
+    apply_settings,
+    differences,
+    document_text,
+    problems_of,
+)
 from kaoping.web.schemes.models import OriginKind, PriceFactor, SchemeOrigin
 from kaoping.web.units.models import Unit
 
@@ -59,7 +66,7 @@ def do_create_round_from(
     kind: str,
     name: str,
     year: int,
-    units: Iterable,
+    units: Iterable[Unit],
     acting_user: User,
     code: str = "",
     upload: tuple[bytes, str] | None = None,
@@ -106,7 +113,7 @@ def origin_text(round: Round) -> str:
     return origin.text if origin else round.scheme_text
 
 
-def do_adjust_scheme(round: Round, values: dict, *, acting_user: User) -> list:
+def do_adjust_scheme(round: Round, values: dict[str, Any], *, acting_user: User) -> list[Change]:
     """Write the form's settings into the draft scheme; returns the changes made."""
     before = tomllib.loads(round.scheme_text)
     doc = apply_settings(before, values)

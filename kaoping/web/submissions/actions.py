@@ -7,16 +7,20 @@ the actions refuse wrong states.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.scoring import DataError
+from kaoping.scoring.data import BaseData
+from kaoping.scoring.schemes.model import Scheme
 from kaoping.tables import read_base_data
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
@@ -62,7 +66,7 @@ class StaleEdit(ActionError):
     show the other person's values beside the ones just typed.
     """
 
-    def __init__(self, current: Submission, who: str, when):
+    def __init__(self, current: Submission, who: str, when: str):
         self.current = current
         super().__init__(
             _(
@@ -101,7 +105,7 @@ def _refuse_own_unit(submission: Submission, acting_user: User, what: str) -> No
         )
 
 
-def read_table(content: bytes, scheme, filename: str, lang: str):
+def read_table(content: bytes, scheme: Scheme, filename: str, lang: str) -> BaseData:
     """``read_base_data`` with every failure as :class:`Rejected` (never a server error)."""
     try:
         return read_base_data(content, for_units(scheme), filename=filename)
@@ -126,8 +130,8 @@ def _require_collection(round: Round) -> None:
 
 
 def _apply_values(
-    submission: Submission, values: Mapping, actor: User, reason: str
-) -> dict[str, list]:
+    submission: Submission, values: Mapping[str, float | None], actor: User, reason: str
+) -> dict[str, list[Any]]:
     """Store new values; after a first submission, keep each old value with who and why.
 
     Returns ``{field: [old, new]}`` for the values that changed (for the log entry).
@@ -158,7 +162,7 @@ def _apply_values(
 
 def do_save_draft(
     submission: Submission,
-    values: Mapping,
+    values: Mapping[str, float | None],
     *,
     acting_user: User,
     reason: str = "",
@@ -294,7 +298,7 @@ def do_submit(
     return submission
 
 
-def _mark_submitted(submission: Submission, acting_user: User):
+def _mark_submitted(submission: Submission, acting_user: User) -> datetime:
     """Submitted now by ``acting_user`` (the first submission's time is kept); returns now."""
     now = timezone.now()
     submission.status = SubmissionStatus.SUBMITTED
@@ -380,7 +384,7 @@ def do_record_check(
     method: str,
     finding: str,
     acting_user: User,
-    attachment=None,
+    attachment: UploadedFile[bytes] | None = None,
 ) -> VerificationRecord:
     with transaction.atomic():
         check = VerificationRecord(
@@ -392,7 +396,7 @@ def do_record_check(
             finding=finding,
         )
         if attachment is not None:
-            check.attachment.save(attachment.name, attachment, save=False)
+            check.attachment.save(attachment.name or "", attachment, save=False)
         check.save()
         record(
             "submission.check",
@@ -430,15 +434,16 @@ def do_verify(submission: Submission, *, acting_user: User, confirm_reason: str 
 
 
 def do_verify_many(
-    round: Round, units: Iterable[Unit], *, acting_user: User
-) -> tuple[list, list[tuple]]:
+    round: Round, units: Sequence[Unit], *, acting_user: User
+) -> tuple[list[Unit], list[tuple[Unit, str]]]:
     """Verify the selected units' submissions, each as :func:`do_verify` would.
 
     Returns ``(verified units, [(unit, reason), ...] refused)``: a unit that has not
     submitted, or the agency user's own unit, is refused and named, the others verified.
     """
     subs = {s.unit_id: s for s in Submission.objects.filter(round=round, unit__in=units)}
-    verified, refused = [], []
+    verified: list[Unit] = []
+    refused: list[tuple[Unit, str]] = []
     with transaction.atomic():
         for unit in units:
             submission = subs.get(unit.pk)
@@ -454,15 +459,18 @@ def do_verify_many(
     return verified, refused
 
 
-def do_open_document(submission: Submission, document, *, acting_user: User) -> None:
+def do_open_document(
+    submission: Submission, document: Attachment | VerificationRecord, *, acting_user: User
+) -> None:
     """Log that someone opened a supporting document or a check's attachment."""
+    name = document.name if isinstance(document, Attachment) else str(document.attachment.name)
     record(
         "submission.open_attachment",
         acting_user,
         round=submission.round,
         unit=submission.unit,
         obj=document,
-        data={"name": getattr(document, "name", "") or str(document.attachment.name)},
+        data={"name": name},
     )
 
 
@@ -498,7 +506,7 @@ class RowOutcome(models.TextChoices):
 class ImportRow:
     """What happened to one row of the office's table."""
 
-    row: int
+    row: int | None  # None for a table read without row numbers (never from a file)
     code: str
     name: str
     outcome: str
@@ -639,7 +647,9 @@ def do_import_all(
     return report
 
 
-def do_attach(submission: Submission, upload, *, field: str = "", acting_user: User) -> Attachment:
+def do_attach(
+    submission: Submission, upload: UploadedFile[bytes], *, field: str = "", acting_user: User
+) -> Attachment:
     """Keep a supporting document; a unit may add them until its data are verified."""
     with transaction.atomic():
         submission = _locked(submission)
@@ -648,10 +658,11 @@ def do_attach(submission: Submission, upload, *, field: str = "", acting_user: U
             raise ActionError(
                 _("The data are verified: supporting documents can no longer be added.")
             )
+        name = upload.name or ""  # an upload always has its file's name
         attachment = Attachment(
-            submission=submission, field=field, name=upload.name, uploaded_by=acting_user
+            submission=submission, field=field, name=name, uploaded_by=acting_user
         )
-        attachment.file.save(upload.name, upload, save=False)
+        attachment.file.save(name, upload, save=False)
         attachment.save()
         record(
             "submission.attach",

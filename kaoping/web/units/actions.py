@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -70,7 +72,7 @@ def do_import_units(content: bytes, filename: str, *, acting_user: User) -> int:
     codes_in_file = set()
     for number, cells in enumerate(sheet.rows[1:], start=2):
 
-        def cell(key, cells=cells):
+        def cell(key: str, cells: Sequence[Any] = cells) -> str:
             i = where[key]
             value = cells[i] if i is not None and i < len(cells) else ""
             if isinstance(value, float) and value.is_integer():
