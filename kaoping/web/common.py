@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,6 +37,22 @@ def lang_of(request) -> str:
     return "en" if getattr(request, "LANGUAGE_CODE", "zh-hans") == "en" else "zh"
 
 
+def django_language(lang: str) -> str:
+    """Django's language code for "zh" or "en" (the pure layers' codes), for
+    ``translation.override`` where a message is rendered in a language chosen explicitly."""
+    return "en" if lang == "en" else "zh-hans"
+
+
+def active_lang() -> str:
+    """The active Django language as the pure layers name it: "en" or "zh"."""
+    return "en" if translation.get_language() == "en" else "zh"
+
+
+def in_language(lang: str) -> translation.override:
+    """``with in_language("en"): _("…")``: gettext in ``lang`` ("zh" or "en")."""
+    return translation.override(django_language(lang))
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise text that Excel would run as a formula; numbers pass unchanged.
 
@@ -46,6 +64,10 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def _yes_no(value: bool) -> str:
+    return pgettext("boolean cell", "Yes") if value else pgettext("boolean cell", "No")
 
 
 def xlsx_response(
@@ -62,7 +84,7 @@ def xlsx_response(
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append([("是" if v else "否") if isinstance(v, bool) else safe_cell(v) for v in row])
+        sheet.append([_yes_no(v) if isinstance(v, bool) else safe_cell(v) for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, (float, Decimal)):  # money to the fen, summable
                 cell.number_format = "#,##0.00"

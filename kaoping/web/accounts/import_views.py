@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from kaoping.web.accounts.imports import AccountImportError, do_import_accounts, template_bytes
 from kaoping.web.accounts.models import Membership, Role
@@ -38,7 +38,9 @@ def can_manage_accounts(user) -> bool:
 def accounts(request):
     require(can_manage_accounts(request.user))
     if request.GET.get("format") == "template":
-        return download(template_bytes(), "人员名单模板.xlsx", XLSX_TYPE)
+        return download(
+            template_bytes(), pgettext("file name", "List of people template") + ".xlsx", XLSX_TYPE
+        )
     form, created, problems, problem_file = AccountImportForm(), None, None, ""
     if request.method == "POST":
         form = AccountImportForm(request.POST, request.FILES)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
@@ -190,12 +191,19 @@ def allocation_xlsx(request, round_id: int):
         (a.unit.code, a.unit.name, a.tier, a.coefficient, a.amount)
         for a in found.allocations.select_related("unit")
     ]
-    rows.append(("", "合计", "", None, sum((r[4] for r in rows), Decimal(0))))
+    rows.append(("", pgettext("sum row", "Total"), "", None, sum((r[4] for r in rows), Decimal(0))))
+    title = pgettext("file name", "Reward fund allocation")
     return xlsx_response(
-        f"奖励资金分配-{found.round.year}.xlsx",
-        ["单位编码", "单位名称", "获奖档次", "分配系数", "金额（元）"],
+        f"{title}-{found.round.year}.xlsx",
+        [
+            _("Unit code"),
+            _("Unit name"),
+            pgettext("column", "Award tier"),
+            _("Coefficient"),
+            _("Amount (yuan)"),
+        ],
         rows,
-        title="奖励资金分配",
+        title=title,
     )
 
 
@@ -223,7 +231,12 @@ def _job(request, round_id: int, job_id: int) -> CertificateJob:
 def certificates_zip(request, round_id: int, job_id: int):
     job = _job(request, round_id, job_id)
     with job.archive.open("rb") as handle:
-        return download(handle.read(), f"荣誉证书-{job.decision.round.year}.zip", "application/zip")
+        stem = pgettext("file name", "Certificates")
+        return download(
+            handle.read(),
+            f"{stem}-{job.decision.round.year}.zip",
+            "application/zip",
+        )
 
 
 @login_required

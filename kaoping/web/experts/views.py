@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring.experts import expert_rules
@@ -391,8 +392,11 @@ def sheet_download(request, group_id: int):
         [Expert(request.user.username, panel)],
         [(u.code, u.name) for u in units],
     )
+    stem = pgettext("file name", "Expert score sheet")
     return download(
-        buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx", XLSX_TYPE
+        buffer.getvalue(),
+        f"{group.name}-{request.user.username}-{stem}.xlsx",
+        XLSX_TYPE,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaoping.reports.certificates import render_certificates
 from kaoping.reports.docx_render import render_docx
@@ -31,7 +32,7 @@ from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import expert_rules
 from kaoping.scoring.messages import KaopingError
 from kaoping.scoring.robustness import analyse_robustness
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, in_language
 from kaoping.web.results.frozen import frozen_results
 from kaoping.web.results.models import Narrative, ReportSigning, ScoringRun
 
@@ -264,6 +265,12 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
     return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
 
 
+def criticised_label(lang: str) -> str:
+    """The tier a criticised unit shows in the reports' lists (通报批评)."""
+    with in_language(lang):
+        return pgettext("award tier", "criticised")
+
+
 def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = False):
     """Plain rows (unit_code, unit_name, tier, reason) as the reports take them."""
     tiers = {t.name: t for t in decisions.rules.tiers}
@@ -271,7 +278,7 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
         {
             "unit_code": d.unit_code,
             "unit_name": d.unit_name,
-            "tier": "通报批评"
+            "tier": criticised_label(lang)
             if criticism
             else tiers[d.tier].name_for(lang)
             if d.tier in tiers

@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring.display import fmt_score, fmt_signed
@@ -158,8 +159,9 @@ def ranking(request, round_id: int):
             _("Previous total"),
             _("Change"),
         ][: None if staff else 5]
+        stem = pgettext("file name", "Ranking")
         return xlsx_response(
-            f"{round.name}-排名.xlsx",
+            f"{round.name}-{stem}.xlsx",
             headers,
             (
                 (
@@ -234,8 +236,9 @@ def unit_result(request, round_id: int, unit_id: int):
             (zh_en[1] if lang == "en" else zh_en[0]) if zh_en else item.get("reason")
         )
     if wants_xlsx(request):
+        stem = pgettext("file name", "Scores")
         return xlsx_response(
-            f"{unit.name}-{round.year}-得分.xlsx",
+            f"{unit.name}-{round.year}-{stem}.xlsx",
             [
                 _("Indicator"),
                 _("Name"),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring.display import field_kind
@@ -92,8 +93,9 @@ def submission_list(request, round_id: int):
     if wants_xlsx(request):
         subs = submissions_by_unit(round)
         fields = input_fields(round.scheme())
+        stem = pgettext("file name", "Base data")
         return xlsx_response(
-            f"{round.name}-基础数据.xlsx",
+            f"{round.name}-{stem}.xlsx",
             [_("Unit code"), _("Unit name"), _("Status")]
             + [f.label_for(lang_of(request)) for f in fields],
             (
@@ -358,7 +360,12 @@ def template_download(request, round_id: int, unit_id: int):
     submission = Submission.objects.filter(round=round, unit=unit).first()
     values = [submission.values] if submission and submission.values else None
     content = template_bytes(round.scheme(), [unit], round.year, values, lang_of(request))
-    return download(content, f"{unit.name}-{round.year}-基础数据表.xlsx", XLSX_TYPE)
+    stem = pgettext("file name", "Base data table")
+    return download(
+        content,
+        f"{unit.name}-{round.year}-{stem}.xlsx",
+        XLSX_TYPE,
+    )
 
 
 @login_required

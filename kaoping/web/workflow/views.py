@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
@@ -123,7 +124,12 @@ def archive_download(request, archive_id: int):
             ),
         )
         return redirect("workflow:archives")
-    return download(content, f"评价档案-{archive.manifest_sha256[:12]}.zip", "application/zip")
+    stem = pgettext("file name", "Evaluation archive")
+    return download(
+        content,
+        f"{stem}-{archive.manifest_sha256[:12]}.zip",
+        "application/zip",
+    )
 
 
 @login_required
