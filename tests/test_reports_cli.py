@@ -378,7 +378,17 @@ def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
     assert isinstance(book["标准得分"]["D3"].value, float)
 
 
-def test_award_probabilities_leave_out_criticised_units_and_say_what_they_mean(tmp_path):
+def test_award_probabilities_follow_the_award_rules_in_pdf_and_word(tmp_path):
+    """The rank-uncertainty table's tier probabilities are the robustness analysis's, under
+    the scheme's real award rules: a unit ranked 1st that cannot be awarded (海淀区: the
+    year's new-jobs target not met) shows "—" and the reason, never 100% 一等奖."""
+    from docx import Document
+
+    from kaoping.reports.uncertainty import report_options
+    from kaoping.scoring import assess
+    from kaoping.scoring.robustness import analyse_assessment
+    from kaoping.tables.inputs import read_assessment
+
     out = tmp_path / "out"
     args = [
         "report",
@@ -387,16 +397,59 @@ def test_award_probabilities_leave_out_criticised_units_and_say_what_they_mean(t
         "--round",
         "-f",
         "pdf",
+        "-f",
+        "docx",
         "--no-charts",
         "-o",
         str(out),
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    text = re.sub(
+    pdf = re.sub(
         r"\s+", "", "".join(p.extract_text() for p in PdfReader(out / "综合绩效评价报告.pdf").pages)
     )
-    assert "未计入一票否决和获奖条件" in text
-    # 丰台区 (110106) is vetoed: no award probability beside its 90% interval
-    row = re.search(r"110106丰台区\d+\d+～\d+(\S{0,12})", text)
-    assert row and row.group(1).startswith("——"), row and row.group(0)
+    word = Document(str(out / "综合绩效评价报告.docx"))
+    table = next(t for t in word.tables if "不能获奖的原因" in t.rows[0].cells[-1].text)
+    rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assessed = assess(
+        read_assessment(
+            str(BEIJING / "district-2024.csv"),
+            scheme="beijing-district-comprehensive",
+            experts=str(BEIJING / "experts-2024.xlsx"),
+            recusals=str(BEIJING / "recusals.csv"),
+            adjustments=str(BEIJING / "adjustments-2024.csv"),
+            targets=str(BEIJING / "targets-2024.csv"),
+        )
+    )
+    analysis = analyse_assessment(assessed, report_options(assessed.scheme))
+    assert analysis.tiers.kind == "awards"
+    units = assessed.units()
+    first = units[0]
+    assert (first.code, first.name, first.rank, first.tier) == ("110108", "海淀区", 1, None)
+    blocked = {
+        u.code: u
+        for u in units
+        if any(p.code in ("awards.requirement", "awards.criticism_veto") for p in u.reasons)
+    }
+    assert {"110108", "110106"} <= blocked.keys()  # an unmet condition, a veto
+    for u in units:
+        row = rows[u.code]
+        probabilities = row[5:8]
+        if u.code in blocked:
+            assert probabilities == ["—"] * 3, row
+            reason = blocked[u.code].reasons[-1].text("zh")
+            assert reason in row[8]
+            assert re.sub(r"\s+", "", f"{u.code}{u.name}{row[3]}{row[4]}———{reason}") in pdf
+        else:  # the analysis's own numbers, and 0.0% where it never wins a tier
+            a = next(i for i, ref in enumerate(analysis.units) if ref.code == u.code)
+            expected = [f"{p * 100:.1f}%" for p in analysis.tier_probabilities[a]]
+            assert probabilities == expected, row
+            assert f"{u.code}{u.name}{row[3]}{row[4]}{''.join(expected)}" in pdf
+            assert row[8] == ""
+    assert "按方案的评奖规则" in pdf and "未计入一票否决" not in pdf
+    # the award decision agrees: the tier each unit won has a chance under the same rules
+    for u in units:
+        if u.code not in blocked and u.tier:
+            a = next(i for i, ref in enumerate(analysis.units) if ref.code == u.code)
+            names = list(analysis.tiers.names)
+            assert analysis.tier_probabilities[a][names.index(u.tier)] > 0, u.code

@@ -280,14 +280,17 @@ def test_round_report_shows_rank_uncertainty_in_plain_chinese(rounds):
     assert any(c.key == "rank_intervals" for c in doc.charts())
 
 
-def test_rank_uncertainty_gives_award_probabilities_by_quota():
+def test_rank_uncertainty_uses_the_award_rules_where_the_scheme_awards():
     from kaoping.reports.uncertainty import report_options
 
     scheme = load_scheme("beijing-district-comprehensive")
     options = report_options(scheme)
-    assert [(q.name, q.percent) for q in options.tiers] == [("一等奖", 20.0), ("二等奖", 30.0)]
+    # no rank quotas of its own: the analysis applies the scheme's award rules, on the
+    # scheme's own scale (a pass line is a score on it)
+    assert options.tiers is None and options.normalisations == ("scheme",)
     mof = report_options(load_scheme("mof-2012"))
     assert mof.tiers is None  # no awards: grade bands, shown only on one z-score scale
+    assert len(mof.normalisations) > 1
 
 
 def test_sequential_change_only_with_an_earlier_period_of_the_same_year(rounds):

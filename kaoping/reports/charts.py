@@ -34,12 +34,14 @@ import numpy as np
 from matplotlib import font_manager, rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from kaoping.scoring.evaluation import EvaluationResult
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans"]
 CJK_FAMILIES = FONT_FAMILIES[:2]
 DPI = 160
+PNG_COMPRESSION = 1  # zlib level: 6 (the default) costs 4× the time for 5% fewer bytes
 CM = 1 / 2.54
 GRADE_COLOURS = ("#2e7d32", "#1565c0", "#ef8f00", "#c62828", "#6d4c41", "#546e7a")
 MAIN = "#1f4e79"
@@ -178,7 +180,7 @@ def ranking_chart(
     names = [result.data.units[u].name for u in order]
     totals = np.array([result.totals[u] for u in order], dtype=float)
     height = max(6.0, 0.55 * len(order) + 2.0) * CM
-    fig = Figure(figsize=(16 * CM, height))
+    fig = Figure(dpi=DPI, figsize=(16 * CM, height))
     ax = fig.add_subplot()
     colours = [
         ACCENT if highlight and result.data.units[u].code == highlight else MAIN for u in order
@@ -225,7 +227,7 @@ def radar_chart(
     labels = [_wrap(f"{c} {result.scheme.group(c).name_for(lang)}", lang) for c in top]
     own = np.array([result.group_scores[c][u] for c in top], dtype=float)
     mean = np.array([np.nanmean(result.group_scores[c]) for c in top], dtype=float)
-    fig = Figure(figsize=(14 * CM, 11 * CM))
+    fig = Figure(dpi=DPI, figsize=(14 * CM, 11 * CM))
     ax = fig.add_subplot(projection="polar")
     angles = np.linspace(0, 2 * np.pi, len(top), endpoint=False)
     closed = np.concatenate([angles, angles[:1]])
@@ -267,7 +269,7 @@ def trend_chart(
     labels = [_round_label(r, i, lang) for i, r in enumerate(results)]
     x = np.arange(len(results))
     means = np.array([np.nanmean(r.totals) for r in results], dtype=float)
-    fig = Figure(figsize=(16 * CM, 8 * CM))
+    fig = Figure(dpi=DPI, figsize=(16 * CM, 8 * CM))
     ax = fig.add_subplot()
     if unit_code is None:
         lows = np.array([np.nanmin(r.totals) for r in results], dtype=float)
@@ -330,7 +332,7 @@ def distribution_chart(
     """Histogram of the totals, with the grade boundaries (等级分界) marked."""
     configure_fonts()
     totals = result.totals[np.isfinite(result.totals)]
-    fig = Figure(figsize=(16 * CM, 8 * CM))
+    fig = Figure(dpi=DPI, figsize=(16 * CM, 8 * CM))
     ax = fig.add_subplot()
     low = _axis_floor(totals)
     high = 100.0
@@ -362,12 +364,20 @@ def distribution_chart(
 
 
 def _render(fig: Figure, title: str, formats: Sequence[str]) -> ChartImage:
-    FigureCanvasAgg(fig)
+    """Lay the figure out and write it. The figure is made at ``DPI`` (the PNG's resolution),
+    so the layout's text measurements are reused when drawing; the PNG is RGB (the
+    background is opaque: an alpha channel would only make WeasyPrint split it off and
+    encode it again) and quickly compressed (the PDF recompresses it anyway)."""
+    canvas = FigureCanvasAgg(fig)
     fig.tight_layout()
     png = svg = None
     if "png" in formats:
+        canvas.draw()
+        rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI)
+        rgb.convert("RGB").save(
+            buffer, format="png", compress_level=PNG_COMPRESSION, dpi=(DPI, DPI)
+        )
         png = buffer.getvalue()
     if "svg" in formats:
         buffer = io.BytesIO()
@@ -443,7 +453,7 @@ def rank_interval_chart(
     median = np.array([robustness.median_rank[u] for u in order], dtype=float)
     nominal = np.array([robustness.nominal_ranks[u] for u in order], dtype=float)
     height = max(6.0, 0.5 * len(order) + 2.2) * CM
-    fig = Figure(figsize=(16 * CM, height))
+    fig = Figure(dpi=DPI, figsize=(16 * CM, height))
     ax = fig.add_subplot()
     y = np.arange(len(order))
     ax.hlines(
@@ -499,7 +509,7 @@ def slope_chart(
         if before:
             pairs.append((result.data.units[u].name, before, int(result.ranks[u])))
     n = max([len(result.codes), len(previous.codes), 1])
-    fig = Figure(figsize=(14 * CM, max(8.0, 0.55 * n + 2.0) * CM))
+    fig = Figure(dpi=DPI, figsize=(14 * CM, max(8.0, 0.55 * n + 2.0) * CM))
     ax = fig.add_subplot()
     for name, before, now in pairs:
         colour = ACCENT if now < before else (GREY if now == before else MAIN)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import html
+import io
+import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from kaoping.reports.layout import column_widths_mm
 from kaoping.reports.model import (
@@ -31,8 +33,10 @@ def stylesheet(name: str = "report.css") -> str:
     return (resources.files("kaoping.reports") / name).read_text(encoding="utf-8")
 
 
-def render_html(doc: ReportDocument, *, standalone: bool = True) -> str:
-    """The report as HTML; user-provided text is escaped everywhere."""
+def render_html(doc: ReportDocument, *, standalone: bool = True, style: bool = True) -> str:
+    """The report as HTML; user-provided text is escaped everywhere. ``style=False`` leaves
+    the style sheet out of a standalone page (the PDF is given it parsed, see
+    :func:`_printer`)."""
     e = html.escape
     parts = [f'<div class="doc-title">{e(doc.title)}</div>']
     if doc.draft_banner:
@@ -51,22 +55,48 @@ def render_html(doc: ReportDocument, *, standalone: bool = True) -> str:
     lang = "en" if doc.lang == "en" else "zh-CN"
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{e(doc.title)}</title><style>{stylesheet()}</style></head>"
+        f"<title>{e(doc.title)}</title>{f'<style>{stylesheet()}</style>' if style else ''}</head>"
         f"<body>{body}</body></html>"
     )
 
 
 def render_pdf(doc: ReportDocument, path: str | Path | IO[bytes]) -> None:
     """Write ``doc`` as a PDF file (path or binary buffer)."""
-    from weasyprint import HTML  # imported late: it takes a second to load
-
-    HTML(string=render_html(doc)).write_pdf(path)
+    _write_pdf(doc, path)
 
 
 def pdf_bytes(doc: ReportDocument) -> bytes:
-    from weasyprint import HTML
+    out = io.BytesIO()
+    _write_pdf(doc, out)
+    return out.getvalue()
 
-    return HTML(string=render_html(doc)).write_pdf()
+
+def _write_pdf(doc: ReportDocument, target: str | Path | IO[bytes]) -> None:
+    from weasyprint import HTML  # imported late: it takes a second to load
+
+    fonts, css = _printer()
+    HTML(string=render_html(doc, style=False)).write_pdf(
+        target, stylesheets=[css], font_config=fonts
+    )
+
+
+_printers = threading.local()
+
+
+def _printer() -> tuple[Any, Any]:
+    """This thread's font configuration and parsed style sheet, made once and reused by
+    every document it prints: Pango keeps the fonts it has opened and the glyphs it has
+    measured with its font map, so a batch (``--all``, the web's report job) does not
+    look the CJK fonts up and measure their glyphs again for each document. Per thread,
+    since Pango's font maps are not shared between threads."""
+    kept = getattr(_printers, "kept", None)
+    if kept is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        kept = _printers.kept = (fonts, CSS(string=stylesheet(), font_config=fonts))
+    return kept
 
 
 def _cover(doc: ReportDocument) -> str:

@@ -145,6 +145,7 @@ def build_round_report(
             lang,
             charts,
             excluded={_get(c, "unit_code") for c in criticism},
+            result=result,
         )
     if awards or criticism:
         _awards(s["achievement"], awards, criticism, names, lang)

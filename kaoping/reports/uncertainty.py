@@ -5,10 +5,14 @@ uncertain choices of the method): a table of the published rank, the median rank
 90% interval, with the probability of each award tier where the scheme awards by rank; a
 rank-interval ("caterpillar") chart; and one sentence on which choice moves ranks most.
 
-Tier (grade) probabilities are shown only where they mean something: award quotas by rank,
-or grade bands when every simulated method keeps the notice's 80 + 10 × z scale. Under
-min–max rescaling, totals move to another scale and a grade band says nothing (the unit
-ranked first would show a chance of 差).
+Tier probabilities are shown only where they mean something. Where the scheme awards prizes
+(``[awards]``), they are the robustness analysis's own: each replicate decides the awards by
+the scheme's real rules (pass line, score bands, quotas among the eligible units, award
+conditions, one-vote veto), so a unit that cannot win (a veto holds, a condition such as the
+year's target is not met) shows "—" and the reason, never the chance its rank alone would
+give. Otherwise grade bands, and only when every simulated method keeps the notice's
+80 + 10 × z scale: under min–max rescaling, totals move to another scale and a grade band
+says nothing (the unit ranked first would show a chance of 差).
 """
 
 from __future__ import annotations
@@ -19,8 +23,13 @@ from typing import Any
 
 from kaoping.reports.model import Chart, Paragraph, Section, Table
 from kaoping.reports.text import label, pick
-from kaoping.scoring.robustness import RobustnessOptions, RobustnessResult, TierQuota
+from kaoping.scoring.awards import decide_awards
+from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.robustness import AS_PUBLISHED, RobustnessOptions, RobustnessResult
 from kaoping.scoring.schemes import Scheme
+
+# The reasons a unit can never be awarded whatever its total (its rank is not the question).
+STATIC_REASONS = ("awards.criticism_veto", "awards.requirement")
 
 FACTOR_WORDS = {
     "weights": ("指标权重", "the weights"),
@@ -31,26 +40,43 @@ FACTOR_WORDS = {
 
 
 def report_options(scheme: Scheme, replicates: int = 1000, seed: int = 0) -> RobustnessOptions:
-    """The options the reports use: the defaults, with the scheme's award quotas as tiers
-    when it awards a share of the units (一等奖 20% …)."""
-    awards = (scheme.sections or {}).get("awards") or {}
-    quotas = tuple(
-        TierQuota(name=str(t["name"]), percent=float(t["share"]))
-        for t in awards.get("tiers", [])
-        if t.get("share")
-    )
+    """The options the reports use: the defaults, except where the scheme awards prizes.
+
+    Then the tiers are the scheme's award rules (no ``tiers`` quota: the analysis decides
+    each replicate's awards as :func:`kaoping.scoring.awards.decide_awards` does), and the
+    normalisation is the scheme's own: pass line and score bands are scores on the scheme's
+    scale, which another normalisation would move (weights, standard deviation and
+    non-applicable indicators still vary)."""
+    scale = {"normalisations": (AS_PUBLISHED,)} if "awards" in (scheme.sections or {}) else {}
     return RobustnessOptions(
-        replicates=replicates,
-        tiers=quotas or None,
-        seed=seed,
-        sensitivity_replicates=min(replicates, 500),
+        replicates=replicates, seed=seed, sensitivity_replicates=min(replicates, 500), **scale
     )
+
+
+def ineligible_reasons(
+    robustness: RobustnessResult, result: EvaluationResult | None, lang: str
+) -> dict[str, str]:
+    """Unit code -> why it cannot be awarded whatever its rank (veto, unmet condition), for
+    the units the analysis's award rules hold ineligible; the words are the award
+    decision's (:func:`~kaoping.scoring.awards.decide_awards`)."""
+    tiers = robustness.tiers
+    if tiers.kind != "awards" or tiers.eligible is None:
+        return {}
+    out = {u.code: "" for u, ok in zip(robustness.units, tiers.eligible, strict=True) if not ok}
+    if out and result is not None:
+        sep = "; " if lang == "en" else "；"
+        for d in decide_awards(result, tiers.awards).decisions:
+            if d.unit_code in out:
+                out[d.unit_code] = sep.join(
+                    p.text(lang) for p in d.reasons if p.code in STATIC_REASONS
+                )
+    return out
 
 
 def tiers_meaningful(robustness: RobustnessResult) -> bool:
-    """Whether tier probabilities say something: rank quotas, or grade bands on a scale
-    every simulated method shares (z-scores only)."""
-    if robustness.tiers.kind == "rank_quotas":
+    """Whether tier probabilities say something: the scheme's award rules, rank quotas, or
+    grade bands on a scale every simulated method shares (z-scores only)."""
+    if robustness.tiers.kind in ("awards", "rank_quotas"):
         return True
     return set(robustness.options.normalisations) <= {"zscore"} and bool(robustness.tiers.names)
 
@@ -61,11 +87,14 @@ def add_uncertainty(
     lang: str,
     charts: bool,
     excluded: Collection[str] = (),
+    result: EvaluationResult | None = None,
 ) -> None:
     """The subsection '排名的不确定性' of the round report's analysis part.
 
-    ``excluded`` are the codes of units that cannot be awarded (the criticism list): their
-    award probabilities are written "—", since a rank alone would not give them an award."""
+    Units the scheme's award rules hold ineligible whatever their total (a veto, an unmet
+    condition) show "—" for every tier, with the reason taken from ``result``'s award
+    decision. With rank quotas, which know no award rules, ``excluded`` (the criticism
+    list) shows "—" too."""
     sub = section.add_subsection(
         "achievement.robustness", pick(lang, "（五）排名的不确定性", "Uncertainty of the ranks")
     )
@@ -120,6 +149,10 @@ def add_uncertainty(
         pick(lang, "90% 区间", "90% interval"),
     ]
     columns += [pick(lang, "{t}概率", "P({t})", t=t) for t in names]
+    awards = robustness.tiers.kind == "awards" and bool(names)
+    reasons = ineligible_reasons(robustness, result, lang) if awards else {}
+    if reasons:
+        columns.append(pick(lang, "不能获奖的原因", "Why no award"))
     rows = []
     for u in robustness.order():
         unit = robustness.units[u]
@@ -131,13 +164,32 @@ def add_uncertainty(
             _rank(robustness.median_rank[u]),
             f"{_rank(robustness.p05_rank[u])}～{_rank(robustness.p95_rank[u])}",
         ]
-        if unit.code in excluded:
+        if unit.code in reasons or (not awards and unit.code in excluded):
             row += ["—"] * len(names)
         else:
             row += [f"{p * 100:.1f}%" for p in robustness.tier_probabilities[u][: len(names)]]
+        if reasons:
+            row.append(reasons.get(unit.code, ""))
         rows.append(row)
     note = ""
-    if names and robustness.tiers.kind == "rank_quotas":
+    if awards:
+        rules = robustness.tiers.awards
+        assert rules is not None
+        note = pick(
+            lang,
+            "注：获奖档次概率是各次计算中按方案的评奖规则（{pass_line} 分及格、各档分数线和名额、"
+            "获奖条件、一票否决）评定获得该档次的比例，标准化方法按方案不变（分数线是方案尺度上"
+            "的分数）。不符合获奖条件或被一票否决的单位无论名次都不能获奖，不列概率（—），"
+            "原因见末列。实际获奖以奖励名单为准。",
+            "Note: a tier's probability is the share of the computations in which the "
+            "unit won it under the scheme's award rules (pass line {pass_line}, tier "
+            "lines and quotas, award conditions, vetoes), the normalisation kept as the "
+            "scheme's (the lines are scores on its scale). Units that cannot be awarded "
+            "whatever their rank (a veto, an unmet condition) show —, with the reason in "
+            "the last column. The award list decides.",
+            pass_line=f"{rules.pass_line:g}",
+        )
+    elif names and robustness.tiers.kind == "rank_quotas":
         quotas = "、".join(f"{q.name}{q.percent:g}%" for q in o.tiers or ())
         note = pick(
             lang,
@@ -157,11 +209,12 @@ def add_uncertainty(
             "Note: the simulations change the normalisation, so totals are not on one "
             "scale and grade probabilities would mislead; they are not shown.",
         )
+    numeric = (0, *range(3, 5 + len(names)))
     sub.add(
         Table(
             columns=columns,
             rows=rows,
-            numeric=(0, *range(3, len(columns))),
+            numeric=numeric,
             key="rank_uncertainty",
             note=note,
             caption=pick(lang, "名次的中位数和 90% 区间", "Median ranks and 90% intervals"),

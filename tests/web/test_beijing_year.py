@@ -542,6 +542,13 @@ def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(
         world.client(world.dong_user).get(reverse("awards:honours", args=[2024])).content.decode()
     )
     assert "张某某" in register and "就业工作先进个人" in register
+    # The register searches units, recipients and honours, and pages (a bad page is page 1).
+    url = reverse("awards:honours", args=[2024])
+    found = world.client(world.dong_user).get(url, {"q": "张某某", "npage": "x"}).content.decode()
+    assert "张某某" in found.split('id="register-honours"')[1]
+    none = world.client(world.dong_user).get(url, {"q": "无此人"}).content.decode()
+    assert "张某某" not in none.split('id="register-honours"')[1]
+    assert winners and "register-awards" in none
 
 
 def test_the_special_assessments_of_the_year_feed_the_award_decision(world, year):

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from kaoping.web.awards.models import (
 )
 from kaoping.web.common import ActionError, download, lang_of, require, xlsx_response
 from kaoping.web.inputs import ReasonForm, form_errors
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role, is_staff_viewer, roles_of
 from kaoping.web.rounds.views import round_for
 
@@ -252,11 +254,32 @@ def certificate_file(request, round_id: int, job_id: int, number: int):
 @login_required
 def honours(request, year: int):
     """Every honour of the year, units and individuals: awards, special awards, nominations.
-    Staff see them as soon as proposed; everyone once published."""
+    Staff see them as soon as proposed; everyone once published. Searchable and paged (a
+    province's register runs to thousands of lines)."""
     require(bool(roles_of(request.user)))
     lines, nominations = honours_register(year, staff=is_staff_viewer(request.user))
+    search = ListForm(request.GET)
+    q = search.chosen().get("q")
+    if q:
+        lines = lines.filter(
+            Q(unit__name__icontains=q) | Q(unit__code__icontains=q) | Q(title__icontains=q)
+        )
+        nominations = nominations.filter(
+            Q(person__icontains=q)
+            | Q(unit__name__icontains=q)
+            | Q(organisation__icontains=q)
+            | Q(title__icontains=q)
+        )
     return render(
         request,
         "awards/honours.html",
-        {"year": year, "lines": lines, "nominations": nominations, "lang": lang_of(request)},
+        {
+            "year": year,
+            "search": search,
+            "lines": page_of(request, lines.order_by("source__name", "pk")),
+            "nominations": page_of(request, nominations.order_by("pk"), param="npage"),
+            "lines_query": query_without_page(request),
+            "nominations_query": query_without_page(request, "npage"),
+            "lang": lang_of(request),
+        },
     )

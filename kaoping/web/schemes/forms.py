@@ -28,6 +28,7 @@ from kaoping.web.schemes.edit import (
 )
 from kaoping.web.schemes.models import OriginKind
 from kaoping.web.units.models import Unit
+from kaoping.web.widgets import FastSelect, FastSelectMultiple
 
 
 def builtin_choices(lang: str) -> list[tuple[str, str]]:
@@ -53,12 +54,16 @@ def _ids_in_range(value) -> None:
 class IdChoiceField(forms.ModelChoiceField):
     """A model choice whose id is checked to be one the database can look up."""
 
+    widget = FastSelect  # thousands of units: one pass, not a template per option
+
     def to_python(self, value):
         _ids_in_range(value)
         return super().to_python(value)
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = FastSelectMultiple
+
     def clean(self, value):
         _ids_in_range(value or [])
         return super().clean(value)
