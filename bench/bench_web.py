@@ -272,7 +272,7 @@ def every_page(round, units) -> dict[str, str]:
 def expert_round(units, office, experts):
     """A Beijing-scheme round of the same units whose policy group (two experts, items B1 and
     B2) scored every unit and was closed: the expert pages' worst case."""
-    from kaoping.web.experts import actions as ex
+    from kaoping.web.experts import expert_actions, office_actions
     from kaoping.web.experts.scoring import group_items
     from kaoping.web.rounds.actions import do_create_round
     from kaoping.web.workflow.actions import do_transition
@@ -285,16 +285,16 @@ def expert_round(units, office, experts):
         scheme_code="beijing-district-comprehensive",
     )
     do_transition(round, "publish_scheme", acting_user=office)
-    group = ex.do_create_group(
+    group = office_actions.do_create_group(
         round, name="政策落实考核小组", items=["B1", "B2"], acting_user=office
     )
-    ex.do_add_members(group, experts, acting_user=office)
-    ex.do_assign(group, experts, units, acting_user=office)
+    office_actions.do_add_members(group, experts, acting_user=office)
+    office_actions.do_assign(group, experts, units, acting_user=office)
     maxima = {i.code: i.max for i in group_items(group)}
     for share, expert in zip((0.8, 0.9), experts, strict=True):
         entries = {(u.pk, i): round_half(share * m) for u in units for i, m in maxima.items()}
-        ex.do_save_scores(group, entries, acting_user=expert, submit=True)
-    return round, ex.do_close_group(group, acting_user=office)
+        expert_actions.do_save_scores(group, entries, acting_user=expert, submit=True)
+    return round, office_actions.do_close_group(group, acting_user=office)
 
 
 def round_half(x: float) -> float:

@@ -517,8 +517,13 @@ def test_command_rejects_bad_input_with_exit_2(tmp_path):
 
 def test_docstring_examples_hold():
     import doctest
+    import importlib
+    import pkgutil
 
-    import kaoping.scoring.robustness as module
+    import kaoping.scoring.robustness as package
 
-    outcome = doctest.testmod(module)
-    assert outcome.attempted >= 10 and outcome.failed == 0
+    attempted = failed = 0
+    for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+        outcome = doctest.testmod(importlib.import_module(info.name))
+        attempted, failed = attempted + outcome.attempted, failed + outcome.failed
+    assert attempted >= 10 and failed == 0

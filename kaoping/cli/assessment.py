@@ -50,6 +50,7 @@ from kaoping.scoring.allocation import allocate, total_of
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
 from kaoping.scoring.experts import ExpertAggregation, aggregate_experts
 from kaoping.scoring.messages import DataError
+from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import check_targets, completion_column, progress
 from kaoping.tables.assessment import (
@@ -156,10 +157,6 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
     return str(value)
-
-
-def _num(x: Any) -> float | None:
-    return None if x is None or math.isnan(float(x)) else float(x)
 
 
 def h(lang: str, zh: str, en: str) -> str:
@@ -708,7 +705,7 @@ def targets_progress_command(
                 t.value,
                 p.through,
                 p.expected,
-                _num(p.actual),
+                nan_to_none(p.actual),
                 _pct(p.completion),
                 _pct(p.schedule),
                 p.on_track,
@@ -721,9 +718,9 @@ def targets_progress_command(
                 "target": t.value,
                 "through": p.through,
                 "expected": p.expected,
-                "actual": _num(p.actual),
-                "completion": _num(p.completion),
-                "schedule": _num(p.schedule),
+                "actual": nan_to_none(p.actual),
+                "completion": nan_to_none(p.completion),
+                "schedule": nan_to_none(p.schedule),
                 "on_track": p.on_track,
             }
         )
@@ -758,7 +755,7 @@ def targets_score_command(
             names[t.unit_code] = t.unit_name
     scores = completion_column(items, codes)
     headers = ["unit_code", "unit_name", "target_completion"]
-    rows = [[c, names[c], _num(s)] for c, s in zip(codes, scores, strict=True)]
+    rows = [[c, names[c], nan_to_none(s)] for c, s in zip(codes, scores, strict=True)]
     document = [{"unit_code": c, "unit_name": n, "target_completion": s} for c, n, s in rows]
     output(format, out, lang, headers, rows, document, sheet="目标完成度")
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kaoping.scoring.evaluation import Adjustment
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.messages import DataError, Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
@@ -77,30 +78,41 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
     problems = []
     for key in table:
         if key not in ("max_total", "max_item", "require_reason", "require_reference"):
-            problems.append(_problem(scheme, f"未知的项“{key}”", f"unknown item “{key}”"))
-    bounds = {}
+            problems.append(
+                _problem(scheme, *gettext_pair(gettext_noop("unknown item “{key}”"), key=key))
+            )
+    bounds: dict[str, float | None] = {}
     for key in ("max_total", "max_item"):
         value = table.get(key)
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
         ):
             problems.append(
-                _problem(scheme, f"{key} 应为大于 0 的数字", f"{key} should be a number above 0")
+                _problem(
+                    scheme, *gettext_pair(gettext_noop("{key} should be a number above 0"), key=key)
+                )
             )
             value = None
         bounds[key] = None if value is None else float(value)
-    flags = {}
+    flags: dict[str, bool] = {}
     for key, default in (("require_reason", True), ("require_reference", False)):
         value = table.get(key, default)
         if not isinstance(value, bool):
             problems.append(
-                _problem(scheme, f"{key} 应为 true 或 false", f"{key} should be true or false")
+                _problem(
+                    scheme, *gettext_pair(gettext_noop("{key} should be true or false"), key=key)
+                )
             )
             value = default
         flags[key] = value
     if problems:
         raise SchemeError(problems)
-    return AdjustmentRules(**bounds, **flags)
+    return AdjustmentRules(
+        max_total=bounds["max_total"],
+        max_item=bounds["max_item"],
+        require_reason=flags["require_reason"],
+        require_reference=flags["require_reference"],
+    )
 
 
 def validate_adjustments(
@@ -134,13 +146,20 @@ def validate_adjustments(
     entries = list(entries)
     problems: list[Problem] = []
     for e in entries:
-        where = {"file": e.source, "row": e.row}
         if known is not None and e.unit_code not in known:
             problems.append(
-                Problem("assessment.unknown_unit", column="单位编码", value=e.unit_code, **where)
+                Problem(
+                    "assessment.unknown_unit",
+                    column="单位编码",
+                    value=e.unit_code,
+                    file=e.source,
+                    row=e.row,
+                )
             )
         if not math.isfinite(e.points) or e.points == 0:
-            problems.append(Problem("adjustments.zero", column="分值", value=e.points, **where))
+            problems.append(
+                Problem("adjustments.zero", column="分值", value=e.points, file=e.source, row=e.row)
+            )
         elif rules.max_item is not None and abs(e.points) > rules.max_item + 1e-9:
             problems.append(
                 Problem(
@@ -148,13 +167,18 @@ def validate_adjustments(
                     column="分值",
                     value=e.points,
                     params={"limit": _fmt(rules.max_item)},
-                    **where,
+                    file=e.source,
+                    row=e.row,
                 )
             )
         if rules.require_reason and not e.reason.strip():
-            problems.append(Problem("adjustments.no_reason", column="事由", **where))
+            problems.append(
+                Problem("adjustments.no_reason", column="事由", file=e.source, row=e.row)
+            )
         if rules.require_reference and not e.reference.strip():
-            problems.append(Problem("adjustments.no_reference", column="依据文件", **where))
+            problems.append(
+                Problem("adjustments.no_reference", column="依据文件", file=e.source, row=e.row)
+            )
     if rules.max_total is not None:
         problems += _over_limit(entries, rules.max_total)
     if problems:
@@ -166,7 +190,7 @@ def _over_limit(entries: list[AdjustmentEntry], limit: float) -> list[Problem]:
     """A problem for each unit whose bonuses, or whose deductions, go beyond ``limit``."""
     plus: dict[str, float] = {}
     minus: dict[str, float] = {}
-    source = {}
+    source: dict[str, str | None] = {}  # the file each unit's first entry came from
     for e in entries:
         if not math.isfinite(e.points):
             continue

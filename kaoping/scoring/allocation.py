@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.messages import DataError, Problem
 
 PRECISIONS = {"yuan": 1, "fen": 100}  # minor units per yuan
@@ -217,7 +218,7 @@ def _amount(total: Any) -> Decimal:
                 Problem(
                     "assessment.not_a_number",
                     value=total,
-                    expected=("金额（元）", "an amount in yuan"),
+                    expected=gettext_pair(gettext_noop("an amount in yuan")),
                 )
             ]
         ) from None
@@ -227,7 +228,7 @@ def _amount(total: Any) -> Decimal:
                 Problem(
                     "assessment.not_a_number",
                     value=total,
-                    expected=("金额（元）", "an amount in yuan"),
+                    expected=gettext_pair(gettext_noop("an amount in yuan")),
                 )
             ]
         )

@@ -70,7 +70,9 @@ from kaoping.scoring.experts import (
     expert_rules,
     scoring_items,
 )
+from kaoping.scoring.i18n import gettext_noop, gettext_pair, pgettext
 from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import (
     Target,
@@ -188,8 +190,7 @@ class UnitOutcome:
     amount: Decimal | None = None
 
     def reason_text(self, lang: str = "zh") -> str:
-        sep = "; " if lang == "en" else "；"
-        return sep.join(p.text(lang) for p in self.reasons)
+        return pgettext("list separator", "; ", lang).join(p.text(lang) for p in self.reasons)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """Plain values (JSON): code, name, total, rank, grade, pass, tier, criticism."""
@@ -303,8 +304,8 @@ class AssessmentResult:
         return UnitOutcome(
             code=unit.code,
             name=unit.name,
-            total=_num(ev.totals[u]),
-            base_total=_num(ev.base_totals[u]),
+            total=nan_to_none(ev.totals[u]),
+            base_total=nan_to_none(ev.base_totals[u]),
             bonus=float(ev.bonus[u]),
             rank=int(ev.ranks[u]) or None,
             grade=ev.grades[u],
@@ -565,9 +566,8 @@ def _check_expert_items(
                         "hint": (
                             ""
                             if have_sheet
-                            else (
-                                "；请用 --experts 提供专家评分表",
-                                "; give the expert sheet with --experts",
+                            else gettext_pair(
+                                gettext_noop("; give the expert sheet with --experts")
                             )
                         ),
                     },
@@ -581,10 +581,6 @@ def _item_name(scheme: Scheme, code: str) -> tuple[str, str]:
     """An item's code and name, in Chinese and English."""
     ind = scheme.indicator(code)
     return f"{code} {ind.name_for('zh')}", f"{code} {ind.name_for('en')}"
-
-
-def _num(x: Any) -> float | None:
-    return None if x is None or math.isnan(float(x)) else float(x)
 
 
 def _fmt(x: float) -> str:

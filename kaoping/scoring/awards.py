@@ -43,9 +43,11 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.data import BaseData
 from kaoping.scoring.evaluation import EvaluationResult, prepare_columns
 from kaoping.scoring.experts import committee_ranks
 from kaoping.scoring.formulas import Condition, FormulaError, parse_condition
+from kaoping.scoring.i18n import gettext_noop, gettext_pair, pgettext
 from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
@@ -110,8 +112,7 @@ class UnitDecision:
     overall_rank: int | None = None  # the committee's ranking of all units (tie rule applied)
 
     def reason_text(self, lang: str = "zh") -> str:
-        sep = "; " if lang == "en" else "；"
-        return sep.join(p.text(lang) for p in self.reasons)
+        return pgettext("list separator", "; ", lang).join(p.text(lang) for p in self.reasons)
 
 
 @dataclass
@@ -174,7 +175,9 @@ def award_rules(scheme: Scheme) -> AwardRules:
         table = scheme.sections.get("special_awards", {})
         if not isinstance(table, Mapping):
             table = {}
-            problems.append(_section(scheme, "special_awards", "应为表", "should be a table"))
+            problems.append(
+                _section(scheme, "special_awards", *gettext_pair(gettext_noop("should be a table")))
+            )
         name = str(table.get("name", "合格"))
         pass_line = _number(scheme, table, "pass_line", "special_awards", problems)
         pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
@@ -192,22 +195,35 @@ def award_rules(scheme: Scheme) -> AwardRules:
     return rules
 
 
-def _comprehensive(scheme, table, fields, vetoes, problems) -> AwardRules:
+def _comprehensive(
+    scheme: Scheme,
+    table: object,
+    fields: list[str],
+    vetoes: tuple[ConditionRule, ...],
+    problems: list[Problem],
+) -> AwardRules:
     if not isinstance(table, Mapping):
-        problems.append(_section(scheme, "awards", "应为表", "should be a table"))
+        problems.append(
+            _section(scheme, "awards", *gettext_pair(gettext_noop("should be a table")))
+        )
         return AwardRules(name="")
     known = {"name", "name_en", "pass_line", "method", "tiers", "requires"}
     for key in table:
         if key not in known:
-            problems.append(_section(scheme, "awards", f"未知的项“{key}”", f"unknown item “{key}”"))
+            problems.append(
+                _section(
+                    scheme, "awards", *gettext_pair(gettext_noop("unknown item “{key}”"), key=key)
+                )
+            )
     method = table.get("method", "bands")
     if method not in AWARD_METHODS:
         problems.append(
             _section(
                 scheme,
                 "awards",
-                f"method “{method}”应为 bands、quota 或 both",
-                f"method “{method}” should be bands, quota or both",
+                *gettext_pair(
+                    gettext_noop("method “{method}” should be bands, quota or both"), method=method
+                ),
             )
         )
     pass_line = _number(scheme, table, "pass_line", "awards", problems)
@@ -225,18 +241,18 @@ def _comprehensive(scheme, table, fields, vetoes, problems) -> AwardRules:
     )
 
 
-def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
+def _tiers(scheme: Scheme, items: object, method: str, problems: list[Problem]) -> tuple[Tier, ...]:
     tiers = []
     where = "awards.tiers"
     if not isinstance(items, list) or not items:
         problems.append(
-            _section(scheme, where, "至少需要一个奖励档次", "at least one tier is needed")
+            _section(scheme, where, *gettext_pair(gettext_noop("at least one tier is needed")))
         )
         return ()
     for n, item in enumerate(items, start=1):
         if not isinstance(item, Mapping) or not str(item.get("name", "")).strip():
             problems.append(
-                _section(scheme, where, f"第 {n} 档缺少名称 name", f"tier {n} has no name")
+                _section(scheme, where, *gettext_pair(gettext_noop("tier {n} has no name"), n=n))
             )
             continue
         lo = _number(scheme, item, "min", where, problems)
@@ -248,8 +264,11 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
                 _section(
                     scheme,
                     where,
-                    f"第 {n} 档 share {share} 应在 0～100 之间",
-                    f"tier {n}: share {share} should be within 0 to 100",
+                    *gettext_pair(
+                        gettext_noop("tier {n}: share {share} should be within 0 to 100"),
+                        n=n,
+                        share=share,
+                    ),
                 )
             )
         if coefficient < 0:
@@ -257,8 +276,9 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
                 _section(
                     scheme,
                     where,
-                    f"第 {n} 档 coefficient 不能为负",
-                    f"tier {n}: the coefficient cannot be negative",
+                    *gettext_pair(
+                        gettext_noop("tier {n}: the coefficient cannot be negative"), n=n
+                    ),
                 )
             )
         if method == "bands" and lo is None:
@@ -266,8 +286,7 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
                 _section(
                     scheme,
                     where,
-                    f"按分数段（bands）评奖，第 {n} 档需要 min",
-                    f"method bands: tier {n} needs min",
+                    *gettext_pair(gettext_noop("method bands: tier {n} needs min"), n=n),
                 )
             )
         tiers.append(
@@ -285,8 +304,7 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
             _section(
                 scheme,
                 where,
-                "各档 min 应从高到低排列（最好的档次在前）",
-                "tiers go best first: their min must decrease",
+                *gettext_pair(gettext_noop("tiers go best first: their min must decrease")),
             )
         )
     shares = sum(t.share for t in tiers if t.share is not None)
@@ -295,14 +313,15 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
             _section(
                 scheme,
                 where,
-                f"各档 share 之和 {shares} 超过 100",
-                f"the shares sum to {shares}, above 100",
+                *gettext_pair(gettext_noop("the shares sum to {shares}, above 100"), shares=shares),
             )
         )
     return tuple(tiers)
 
 
-def _conditions(scheme, items, where, fields, problems) -> tuple[ConditionRule, ...]:
+def _conditions(
+    scheme: Scheme, items: object, where: str, fields: list[str], problems: list[Problem]
+) -> tuple[ConditionRule, ...]:
     rules = []
     for item in items if isinstance(items, list) else [items]:
         if not isinstance(item, Mapping) or "condition" not in item:
@@ -310,8 +329,7 @@ def _conditions(scheme, items, where, fields, problems) -> tuple[ConditionRule, 
                 _section(
                     scheme,
                     where,
-                    "每项需要 condition 和 label",
-                    "each entry needs a condition and a label",
+                    *gettext_pair(gettext_noop("each entry needs a condition and a label")),
                 )
             )
             continue
@@ -425,7 +443,7 @@ def decide_awards(
     )
 
 
-def static_eligibility(rules: AwardRules, scheme: Scheme, data) -> np.ndarray:
+def static_eligibility(rules: AwardRules, scheme: Scheme, data: BaseData) -> np.ndarray:
     """Per unit, whether it can be awarded whatever its total: no veto holds and every
     requirement is met (the robustness analysis varies only the totals)."""
     columns = prepare_columns(scheme, data) if (rules.vetoes or rules.requires) else {}
@@ -460,7 +478,9 @@ def _tier_for(
     return None
 
 
-def _holding(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
+def _holding(
+    rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int
+) -> list[list[ConditionRule]]:
     """Per unit, the veto rules whose condition holds (a missing value never vetoes)."""
     hits: list[list[ConditionRule]] = [[] for _ in range(n)]
     for rule in rules:
@@ -470,7 +490,9 @@ def _holding(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], 
     return hits
 
 
-def _failing(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
+def _failing(
+    rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int
+) -> list[list[ConditionRule]]:
     """Per unit, the requirements not met (a missing value does not meet one)."""
     misses: list[list[ConditionRule]] = [[] for _ in range(n)]
     for rule in rules:
@@ -480,7 +502,9 @@ def _failing(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], 
     return misses
 
 
-def _outcome(rule: ConditionRule, columns: Mapping[str, np.ndarray], n: int):
+def _outcome(
+    rule: ConditionRule, columns: Mapping[str, np.ndarray], n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Where the condition holds, and where both its sides have a value (the formula
     module counts a condition with a missing side as holding; here that must not veto)."""
     outcome = rule.condition.evaluate(columns)
@@ -508,12 +532,18 @@ def decisions_to_rows(decisions: AwardDecisions, lang: str = "zh") -> list[dict[
     ]
 
 
-def _number(scheme, table, key, where, problems) -> float | None:
+def _number(
+    scheme: Scheme, table: Mapping[str, Any], key: str, where: str, problems: list[Problem]
+) -> float | None:
     value = table.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(_section(scheme, where, f"{key} 应为数字", f"{key} should be a number"))
+        problems.append(
+            _section(
+                scheme, where, *gettext_pair(gettext_noop("{key} should be a number"), key=key)
+            )
+        )
         return None
     return float(value)
 

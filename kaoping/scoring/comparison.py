@@ -26,6 +26,7 @@ import numpy as np
 
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.missing import nan_to_none
 
 _PERIOD = re.compile(
     r"^\s*(?P<year>\d{4})\s*(?:年)?\s*(?:[-_/ ]?\s*(?:(?P<q>[Qq])(?P<qn>[1-4])|(?P<m>\d{1,2})\s*月?)"
@@ -33,6 +34,10 @@ _PERIOD = re.compile(
 )
 _CHINESE_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 CHANGE_KINDS = ("sequential", "year_on_year", "overall")
+
+
+# A unit whose total moved: its code, its name and the change of its total.
+Mover = tuple[str, str, float]
 
 
 @dataclass(frozen=True, order=True)
@@ -136,7 +141,9 @@ class PeriodComparison:
     def group_change(self, code: str, kind: str = "sequential") -> np.ndarray:
         return self.change(self.groups[code], kind)
 
-    def movers(self, kind: str = "sequential", n: int = 3, period: Any = None):
+    def movers(
+        self, kind: str = "sequential", n: int = 3, period: Any = None
+    ) -> tuple[list[Mover], list[Mover]]:
         """The ``n`` most improved and the ``n`` most declined units at ``period`` (default:
         the latest), by the change of their total: two lists of (code, name, change).
 
@@ -163,14 +170,14 @@ class PeriodComparison:
                     "code": code,
                     "name": self.names[i],
                     "period": p.label,
-                    "total": _num(self.totals[i, j]),
+                    "total": nan_to_none(self.totals[i, j]),
                     "rank": int(self.ranks[i, j]) or None,
-                    "sequential_change": _num(seq[i, j]),
-                    "year_on_year_change": _num(yoy[i, j]),
-                    "rank_change": _num(rank_seq[i, j]),
+                    "sequential_change": nan_to_none(seq[i, j]),
+                    "year_on_year_change": nan_to_none(yoy[i, j]),
+                    "rank_change": nan_to_none(rank_seq[i, j]),
                 }
                 for g, values in self.groups.items():
-                    row[g] = _num(values[i, j])
+                    row[g] = nan_to_none(values[i, j])
                 rows.append(row)
         return rows
 
@@ -240,7 +247,3 @@ def compare_results(results: Mapping[Any, EvaluationResult]) -> PeriodComparison
         groups=groups,
         group_names={g.code: g.name for g in top},
     )
-
-
-def _num(x: float) -> float | None:
-    return None if math.isnan(float(x)) else float(x)

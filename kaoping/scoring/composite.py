@@ -116,7 +116,8 @@ def passes(x: np.ndarray, skew_max: float = 2.0, kurtosis_max: float = 3.5) -> n
     s, k = skewness(x), kurtosis(x)
     with np.errstate(invalid="ignore"):
         ok = (np.abs(s) < skew_max) | (k < kurtosis_max)
-    return ok | np.isnan(s) | np.isnan(k)
+    passed: np.ndarray = ok | np.isnan(s) | np.isnan(k)
+    return passed
 
 
 def log_transform(x: np.ndarray) -> np.ndarray:
@@ -130,7 +131,8 @@ def log_transform(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     with np.errstate(all="ignore"):
         lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-        return np.log(x - lo + 0.01 * (hi - lo))
+        logged: np.ndarray = np.log(x - lo + 0.01 * (hi - lo))
+        return logged
 
 
 def winsorise_steps(
@@ -267,4 +269,4 @@ def nonpositive(scores: Sequence[np.ndarray]) -> np.ndarray:
     """Units (leading axes) with a present child score at or below 0."""
     stacked = np.stack(scores, axis=-1)
     with np.errstate(invalid="ignore"):
-        return (stacked <= 0).any(axis=-1)
+        return np.asarray((stacked <= 0).any(axis=-1))

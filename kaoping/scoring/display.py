@@ -41,6 +41,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kaoping.scoring.i18n import gettext
+
 DASH = "—"
 DISPLAY_KINDS = ("ratio", "percent", "amount", "people", "number", "score", "year")
 
@@ -67,6 +69,7 @@ EXCEL_FORMATS = {
 
 # 亿元 from this many 万元 on (1 亿元 = 10,000 万元), where a bureau would write 亿元.
 YI_FROM_WAN = 10_000.0
+WAN = "万元"  # the unit money is kept in (schemes write it so in their fields' units)
 
 
 def is_missing(x: Any) -> bool:
@@ -98,17 +101,20 @@ def fmt_points(x: Any, decimals: int = 2, lang: str = "zh") -> str:
     """A difference of two rates in percentage points: 0.4412 -> '0.44 个百分点'."""
     if is_missing(x):
         return DASH
-    return f"{float(x):.{decimals}f} {'percentage points' if lang == 'en' else '个百分点'}"
+    return gettext("{value} percentage points", lang).format(value=f"{float(x):.{decimals}f}")
 
 
-def fmt_amount(x: Any, unit: str = "万元", *, large: bool = False) -> str:
-    """Money in 万元, two decimals and separators; ``large`` writes 亿元 from 1 亿 on."""
+def fmt_amount(x: Any, unit: str | None = None, *, large: bool = False, lang: str = "zh") -> str:
+    """Money in 万元 (or in ``unit`` as the scheme writes it), two decimals and separators;
+    ``large`` writes 亿元 from 1 亿 on."""
     if is_missing(x):
         return DASH
     value = float(x)
-    if large and unit == "万元" and abs(value) >= YI_FROM_WAN:
-        return f"{value / YI_FROM_WAN:,.2f}亿元"
-    return f"{value:,.2f}{unit}"
+    if unit is not None and unit != WAN:
+        return f"{value:,.2f}{unit}"
+    if large and abs(value) >= YI_FROM_WAN:
+        return gettext("{value} 100 million yuan", lang).format(value=f"{value / YI_FROM_WAN:,.2f}")
+    return gettext("{value} 10,000 yuan", lang).format(value=f"{value:,.2f}")
 
 
 def fmt_people(x: Any) -> str:
@@ -151,7 +157,7 @@ def fmt_value(x: Any, kind: str, unit: str = "") -> str:
     text = fmt_cell(x, kind)
     if text == DASH or kind in ("ratio", "percent", "year") or unit in ("", "%"):
         return text
-    return f"{text}{unit}" if kind != "amount" else fmt_amount(x, unit or "万元")
+    return f"{text}{unit}" if kind != "amount" else fmt_amount(x, unit or None)
 
 
 def fmt_difference(d: Any, kind: str, unit: str = "", lang: str = "zh") -> str:
@@ -164,7 +170,7 @@ def fmt_difference(d: Any, kind: str, unit: str = "", lang: str = "zh") -> str:
     if kind == "percent":
         return fmt_points(d, lang=lang)
     if kind == "amount":
-        return fmt_amount(d, unit or "万元")
+        return fmt_amount(d, unit or None)
     if kind == "people":
         return f"{fmt_people(d)}{'' if unit in ('', '%') else unit}"
     return f"{fmt_number(d)}{'' if unit in ('', '%') else unit}"
@@ -177,10 +183,10 @@ def fmt_change(d: Any, kind: str, unit: str = "", lang: str = "zh") -> str:
     value = float(d)
     size = fmt_difference(value, kind, unit, lang)
     if round(value, 6) == 0 or size == fmt_difference(0.0, kind, unit, lang):
-        return "unchanged" if lang == "en" else "持平"
-    if lang == "en":
-        return f"{'up' if value > 0 else 'down'} {size}"
-    return f"{'增加' if value > 0 else '减少'} {size}"
+        return gettext("unchanged", lang)
+    if value > 0:
+        return gettext("up {size}", lang).format(size=size)
+    return gettext("down {size}", lang).format(size=size)
 
 
 def fmt_growth(now: Any, then: Any) -> str:
@@ -197,7 +203,7 @@ def compare_words(
     unit: str = "",
     *,
     reverse: bool = False,
-    average: str = "平均",
+    average: str | None = None,
     lang: str = "zh",
 ) -> str:
     """'高于平均 0.44 个百分点（逆向指标）': the position of a value against the mean.
@@ -217,14 +223,16 @@ def compare_words(
         return ""
     gap = float(value) - float(mean)
     size = fmt_difference(gap, kind, unit, lang)
-    tail = ""
-    if reverse:
-        tail = " (reverse indicator: lower is better)" if lang == "en" else "（逆向指标，越低越好）"
+    if average is None:
+        average = gettext("average", lang)
+    tail = gettext(" (reverse indicator: lower is better)", lang) if reverse else ""
     if size == fmt_difference(0.0, kind, unit, lang):
-        return f"level with the {average}" if lang == "en" else f"与{average}持平"
-    if lang == "en":
-        return f"{size} {'above' if gap > 0 else 'below'} the {average}{tail}"
-    return f"{'高于' if gap > 0 else '低于'}{average} {size}{tail}"
+        return gettext("level with the {average}", lang).format(average=average)
+    if gap > 0:
+        text = gettext("{size} above the {average}", lang)
+    else:
+        text = gettext("{size} below the {average}", lang)
+    return text.format(size=size, average=average) + tail
 
 
 def excel_format(kind: str) -> str:
@@ -279,7 +287,7 @@ def indicator_label(ind: Any, lang: str = "zh") -> str:
     """The indicator's name in a table heading or row, marked when lower is better."""
     name = indicator_name(ind, lang)
     if indicator_reverse(ind):
-        name += " (lower is better)" if lang == "en" else "（逆向指标）"
+        name += gettext(" (lower is better)", lang)
     return name
 
 

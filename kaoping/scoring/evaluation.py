@@ -19,7 +19,7 @@ The steps, for every indicator (see ``docs/mof-2012.md`` for a worked example):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ import numpy as np
 from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
 from kaoping.scoring.formulas import FormulaResult
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.normalisation import Context, normalise
 from kaoping.scoring.schemes import GroupSpec, IndicatorSpec, Scheme
@@ -63,7 +64,7 @@ class Comparison:
     ranks: np.ndarray  # 0 where not ranked then
 
     def change(self, totals: np.ndarray) -> np.ndarray:
-        return totals - self.totals
+        return np.asarray(totals - self.totals)
 
 
 @dataclass
@@ -117,7 +118,7 @@ class EvaluationResult:
         return [i for _, i in sorted(keys)]
 
     def applicable(self, unit: int, indicator: int) -> bool:
-        return self.reasons[unit, indicator] == OK
+        return bool(self.reasons[unit, indicator] == OK)
 
     def reason_problem(self, unit: int, indicator: int) -> Problem | None:
         code = REASON_CODES.get(int(self.reasons[unit, indicator]))
@@ -353,19 +354,21 @@ def comparative_columns(scheme: Scheme) -> np.ndarray:
     return np.array([i.normalisation in COMPARATIVE for i in scheme.indicators], dtype=bool)
 
 
-def _unit_groups(data: BaseData, key: str | None) -> list | None:
+def _unit_groups(data: BaseData, key: str | None) -> list[Any] | None:
     if key is None:
         return None
     if key in data.extras:
         return list(data.extras[key])
     if key in data.columns:
-        return data.columns[key].tolist()
+        return list(data.columns[key].tolist())
     raise DataError(
         [Problem("data.missing_column", file=data.source, params={"label": key, "key": key})]
     )
 
 
-def _check_geometric(scheme: Scheme, data: BaseData, used: np.ndarray, group_scores) -> None:
+def _check_geometric(
+    scheme: Scheme, data: BaseData, used: np.ndarray, group_scores: Mapping[str, np.ndarray]
+) -> None:
     """A geometric mean needs positive scores: name the first unit and group that has not."""
     column = {code: j for j, code in enumerate(scheme.indicator_codes)}
     parents: list[GroupSpec | None] = [None, *scheme.groups]
@@ -387,7 +390,9 @@ def _check_geometric(scheme: Scheme, data: BaseData, used: np.ndarray, group_sco
                         "eval.geometric_nonpositive",
                         params={
                             "unit": data.units[u].code,
-                            "group": parent.code if parent is not None else "总分",
+                            "group": parent.code
+                            if parent is not None
+                            else gettext_pair(gettext_noop("Total")),
                         },
                     )
                 ]
@@ -435,7 +440,9 @@ def _used_by_indicators(scheme: Scheme, key: str) -> bool:
     return any(key in ind.formula.names for ind in scheme.indicators)
 
 
-def _context(scheme: Scheme, indicator: IndicatorSpec, columns: Mapping[str, np.ndarray]):
+def _context(
+    scheme: Scheme, indicator: IndicatorSpec, columns: Mapping[str, np.ndarray]
+) -> Context:
     r = scheme.scoring
     return Context(
         base=r.base,
@@ -448,11 +455,11 @@ def _context(scheme: Scheme, indicator: IndicatorSpec, columns: Mapping[str, np.
     )
 
 
-def _resolved_params(indicator: IndicatorSpec, columns: Mapping[str, np.ndarray]):
+def _resolved_params(indicator: IndicatorSpec, columns: Mapping[str, np.ndarray]) -> dict[str, Any]:
     return dict(indicator.params)
 
 
-def standard_points(indicator: IndicatorSpec, values: np.ndarray, scores: np.ndarray):
+def standard_points(indicator: IndicatorSpec, values: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Points added (+) or deducted (-) by the indicator's minimum / excellent standards.
 
     Worse than the minimum standard deducts; better than the excellent standard adds; a value
@@ -503,7 +510,7 @@ def aggregate(scheme: Scheme, used: np.ndarray) -> tuple[dict[str, np.ndarray], 
     column = {code: j for j, code in enumerate(scheme.indicator_codes)}
     group_scores: dict[str, np.ndarray] = {}
 
-    def mean(method: str | None):
+    def mean(method: str | None) -> Callable[[Sequence[np.ndarray], Sequence[float]], np.ndarray]:
         geometric = (method or scheme.scoring.aggregation) == "geometric"
         return composite.weighted_geometric_mean if geometric else weighted_mean
 
@@ -608,7 +615,9 @@ def grade_names(scheme: Scheme, totals: np.ndarray) -> list[str | None]:
     ]
 
 
-def _indicator_stats(scheme, indicator, norm_stats, reasons) -> dict[str, Any]:
+def _indicator_stats(
+    scheme: Scheme, indicator: IndicatorSpec, norm_stats: Mapping[str, Any], reasons: np.ndarray
+) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "code": indicator.code,
         "name": indicator.name,

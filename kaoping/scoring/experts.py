@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData
+from kaoping.scoring.i18n import gettext, gettext_noop, gettext_pair, pgettext
 from kaoping.scoring.messages import DataError, Problem, SchemeError
 from kaoping.scoring.schemes import IndicatorSpec, Scheme
 
@@ -44,7 +45,10 @@ AGGREGATION_RULES = ("mean", "median", "trimmed_mean")
 DISPERSION_MEASURES = ("range", "sd")
 DEFAULT_TRIM_MIN_EXPERTS = 5
 DEFAULT_DISPERSION_THRESHOLD = 30.0  # percent of the item's maximum
-_MEASURE_NAMES = {"range": ("极差", "range"), "sd": ("标准差", "standard deviation")}
+_MEASURE_NAMES = {
+    "range": gettext_pair(gettext_noop("range")),
+    "sd": gettext_pair(gettext_noop("standard deviation")),
+}
 
 
 @dataclass(frozen=True)
@@ -196,8 +200,8 @@ def expert_rules(scheme: Scheme) -> ExpertRules:
     table = scheme.sections.get("experts", {})
     problems: list[Problem] = []
 
-    def bad(zh: str, en: str) -> None:
-        problems.append(_section_problem(scheme, "experts", zh, en))
+    def bad(reason: tuple[str, str]) -> None:
+        problems.append(_section_problem(scheme, "experts", *reason))
 
     known = {
         "rule",
@@ -209,36 +213,41 @@ def expert_rules(scheme: Scheme) -> ExpertRules:
     }
     for key in table:
         if key not in known:
-            bad(f"未知的项“{key}”", f"unknown item “{key}”")
+            bad(gettext_pair(gettext_noop("unknown item “{key}”"), key=key))
     rule = table.get("rule", "trimmed_mean")
     if rule not in AGGREGATION_RULES:
-        bad(
-            f"rule “{rule}”无效，应为 {'、'.join(AGGREGATION_RULES)}",
-            f"rule “{rule}” is invalid, expected {', '.join(AGGREGATION_RULES)}",
+        message = gettext_noop("rule “{rule}” is invalid, expected {rules}")
+        zh, en = (
+            gettext(message, lang).format(
+                rule=rule, rules=pgettext("enumeration", ", ", lang).join(AGGREGATION_RULES)
+            )
+            for lang in ("zh", "en")
         )
+        bad((zh, en))
     trim = table.get("trim_min_experts", DEFAULT_TRIM_MIN_EXPERTS)
     if isinstance(trim, bool) or not isinstance(trim, int) or trim < 3:
-        bad(
-            "trim_min_experts 应为不小于 3 的整数", "trim_min_experts should be a whole number >= 3"
-        )
+        bad(gettext_pair(gettext_noop("trim_min_experts should be a whole number >= 3")))
         trim = DEFAULT_TRIM_MIN_EXPERTS
     measure = table.get("dispersion", "range")
     if measure not in DISPERSION_MEASURES:
         bad(
-            f"dispersion “{measure}”无效，应为 range 或 sd",
-            f"dispersion “{measure}” is invalid, expected range or sd",
+            gettext_pair(
+                gettext_noop("dispersion “{measure}” is invalid, expected range or sd"),
+                measure=measure,
+            )
         )
     threshold = table.get("dispersion_threshold", DEFAULT_DISPERSION_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold <= 0:
-        bad(
-            "dispersion_threshold 应为大于 0 的百分数",
-            "dispersion_threshold should be a percent > 0",
-        )
+        bad(gettext_pair(gettext_noop("dispersion_threshold should be a percent > 0")))
         threshold = DEFAULT_DISPERSION_THRESHOLD
     tie_break = table.get("tie_break")
     group_codes = {g.code for g in scheme.groups}
     if tie_break is not None and tie_break not in group_codes:
-        bad(f"tie_break “{tie_break}”不是方案中的指标组", f"tie_break “{tie_break}” is not a group")
+        bad(
+            gettext_pair(
+                gettext_noop("tie_break “{tie_break}” is not a group"), tie_break=tie_break
+            )
+        )
     qualitative = {i.code for i in scheme.qualitative_indicators}
     panels = []
     for code, spec in dict(table.get("panels", {})).items():
@@ -246,8 +255,13 @@ def expert_rules(scheme: Scheme) -> ExpertRules:
         for item in items:
             if item not in qualitative:
                 bad(
-                    f"专业考核小组“{code}”的项目“{item}”不是定性指标",
-                    f"the item “{item}” of panel “{code}” is not a qualitative indicator",
+                    gettext_pair(
+                        gettext_noop(
+                            "the item “{item}” of panel “{code}” is not a qualitative indicator"
+                        ),
+                        item=item,
+                        code=code,
+                    )
                 )
         name = str(spec.get("name", code)) if isinstance(spec, Mapping) else code
         panels.append(Panel(code=str(code), name=name, items=items))
@@ -279,9 +293,12 @@ def scoring_items(scheme: Scheme) -> list[ScoringItem]:
                 _section_problem(
                     scheme,
                     f"indicators.{ind.code}",
-                    "定性指标的公式应为单个字段，标准化为 direct 且给出 params.max（该项满分）",
-                    "a qualitative indicator needs a single-field formula, normalisation direct "
-                    "and params.max (its maximum)",
+                    *gettext_pair(
+                        gettext_noop(
+                            "a qualitative indicator needs a single-field formula, normalisation "
+                            "direct and params.max (its maximum)"
+                        )
+                    ),
                 )
             )
         else:
@@ -378,27 +395,38 @@ def validate_scores(
     seen: dict[tuple[str, str, str], ExpertScore] = {}
     problems = []
     for s in scores:
-        where = {"file": s.source, "row": s.row, "column": s.column}
         item = items.get(s.item)
         if item is None:
             problems.append(
                 Problem(
                     "experts.unknown_item",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.item,
                     params={"item": s.item, "expected": expected_items},
                 )
             )
             continue
         if known_units is not None and s.unit_code not in known_units:
-            problems.append(Problem("assessment.unknown_unit", **where, value=s.unit_code))
+            problems.append(
+                Problem(
+                    "assessment.unknown_unit",
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
+                    value=s.unit_code,
+                )
+            )
         if not (math.isfinite(s.score) and 0 <= s.score <= item.max):
             problems.append(
                 Problem(
                     "experts.score_range",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.score,
-                    expected=(f"0～{_fmt(item.max)}", f"0 to {_fmt(item.max)}"),
+                    expected=gettext_pair(gettext_noop("0 to {max}"), max=_fmt(item.max)),
                     params={
                         "expert": s.expert,
                         "unit": s.unit_code,
@@ -412,12 +440,14 @@ def validate_scores(
             problems.append(
                 Problem(
                     "experts.recused",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.score,
                     params={
                         "expert": s.expert,
                         "unit": s.unit_code,
-                        "reason": tie.reason or ("回避", "recusal"),
+                        "reason": tie.reason or gettext_pair(gettext_noop("recusal")),
                     },
                 )
             )
@@ -426,7 +456,9 @@ def validate_scores(
             problems.append(
                 Problem(
                     "experts.duplicate",
-                    **where,
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
                     value=s.score,
                     params={
                         "expert": s.expert,

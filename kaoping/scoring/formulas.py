@@ -384,7 +384,7 @@ def _reject_forbidden(text: str, tokens: list[_Token], allowed: frozenset[str] |
                 raise FormulaError("formula.not_allowed", what=tok.text)
             calls = following is not None and following.kind == "op" and following.text == "("
             if calls and tok.text not in _FUNCTIONS:
-                if allowed is not None and tok.text in allowed:
+                if allowed is not None and tok.text in allowed and following is not None:
                     # A declared field before "(" is a missing operator, as in "a (b + c)".
                     raise FormulaError("formula.syntax", position=following.start + 1)
                 raise FormulaError("formula.unknown_function", name=tok.text)

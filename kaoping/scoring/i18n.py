@@ -26,6 +26,7 @@ import functools
 import gettext as _gettext
 import os
 from pathlib import Path
+from typing import Any
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT_LANGUAGE = "zh"
@@ -77,6 +78,21 @@ def gettext(message: str, lang: str | None) -> str:
 def pgettext(context: str, message: str, lang: str | None) -> str:
     """Translate ``message`` in ``context`` (for ids that read differently in two places)."""
     return translation(lang).pgettext(context, message)
+
+
+def gettext_pair(message: str, **values: Any) -> tuple[str, str]:
+    """``message`` in Chinese and in English, each formatted with ``values``.
+
+    For text kept as data and shown later in either language (the reason inside a problem).
+    Mark the id where it is written, ``gettext_pair(gettext_noop("..."), key=key)``, so that
+    ``make messages`` finds it.
+
+    Examples
+    --------
+    >>> gettext_pair(gettext_noop("system administrator"))
+    ('系统管理员', 'system administrator')
+    """
+    return gettext(message, "zh").format(**values), gettext(message, "en").format(**values)
 
 
 def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.i18n import gettext_noop, gettext_pair
+
 SD_EPSILON = 1e-12  # sd below this (relative to the mean's size) counts as 0: float noise
 
 
@@ -60,7 +62,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {}
 
 def normalisation(
     name: str, params: Mapping[str, str] | None = None, required: tuple[str, ...] = ()
-):
+) -> Callable[[NormaliseFn], NormaliseFn]:
     """Register a normalisation under ``name``; ``params`` maps parameter names to kinds
     ("number", "positive", "field", "number_or_field") for validation of scheme files, and
     ``required`` names the parameters a scheme must give."""
@@ -81,26 +83,34 @@ def validate_params(name: str, params: Mapping[str, Any], field_keys: list[str])
     for key in REQUIRED.get(name, ()):
         if key not in params:
             problems.append(
-                (f"“{name}”必须给出参数“{key}”", f"“{name}” needs the parameter “{key}”")
+                gettext_pair(
+                    gettext_noop("“{name}” needs the parameter “{key}”"), name=name, key=key
+                )
             )
     for key, value in params.items():
         kind = allowed.get(key)
         is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
         if kind is None:
-            problems.append((f"“{name}”没有参数“{key}”", f"“{name}” has no parameter “{key}”"))
+            problems.append(
+                gettext_pair(gettext_noop("“{name}” has no parameter “{key}”"), name=name, key=key)
+            )
         elif kind in ("number", "positive") and not is_number:
-            problems.append((f"参数“{key}”应为数字", f"the parameter “{key}” should be a number"))
+            problems.append(
+                gettext_pair(gettext_noop("the parameter “{key}” should be a number"), key=key)
+            )
         elif kind == "positive" and not value > 0:
-            problems.append((f"参数“{key}”应大于 0", f"the parameter “{key}” should be above 0"))
+            problems.append(
+                gettext_pair(gettext_noop("the parameter “{key}” should be above 0"), key=key)
+            )
         elif kind == "field" and value not in field_keys:
             problems.append(
-                (f"参数“{key}”应为字段名，“{value}”不存在", f"“{key}”: no field “{value}”")
+                gettext_pair(gettext_noop("“{key}”: no field “{value}”"), key=key, value=value)
             )
         elif kind == "number_or_field" and not (
             (isinstance(value, (int, float)) and not isinstance(value, bool)) or value in field_keys
         ):
             problems.append(
-                (f"参数“{key}”应为数字或字段名", f"“{key}” should be a number or a field")
+                gettext_pair(gettext_noop("“{key}” should be a number or a field"), key=key)
             )
     return problems
 
@@ -127,10 +137,12 @@ def normalise(
 
 
 def clamp(scores: np.ndarray, ctx: Context) -> np.ndarray:
-    return np.clip(scores, ctx.floor, ctx.cap)
+    return np.asarray(np.clip(scores, ctx.floor, ctx.cap))
 
 
-def _nan_stat(fn: Callable, x: np.ndarray) -> np.ndarray | float:
+def _nan_stat(
+    fn: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray], x: np.ndarray
+) -> np.ndarray | float:
     """nan-aware statistic along the last axis that returns NaN (no warning) when empty."""
     with np.errstate(all="ignore"):
         mask = ~np.isnan(x)
@@ -182,8 +194,8 @@ def zscore(x: np.ndarray, params: Mapping[str, Any], ctx: Context) -> Normalised
     scores = clamp(ctx.base + ctx.scale * ctx.sign * z, ctx)
     # Report the sd that was used: 0 where it was float noise (or undefined, as the sample sd
     # of one value), so that statistics, warnings and explanations agree with z = 0.
-    used_sd = np.where(np.squeeze(degenerate, -1) & (np.asarray(n) > 0), 0.0, sdev)
-    used_sd = float(used_sd) if np.ndim(used_sd) == 0 else used_sd
+    sd_array = np.where(np.squeeze(degenerate, -1) & (np.asarray(n) > 0), 0.0, sdev)
+    used_sd = float(sd_array) if np.ndim(sd_array) == 0 else sd_array
     return Normalised(scores=scores, z=z, stats={"mean": mean, "sd": used_sd, "n": n})
 
 

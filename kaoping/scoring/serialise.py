@@ -12,6 +12,7 @@ import numpy as np
 
 from kaoping.scoring.evaluation import REASON_CODES, EvaluationResult
 from kaoping.scoring.messages import DEFAULT_LANGUAGE, Problem
+from kaoping.scoring.missing import nan_to_none
 
 
 def result_to_dict(result: EvaluationResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -180,21 +181,16 @@ def _numbers(values: np.ndarray) -> list[float | None]:
 def _previous(result: EvaluationResult, u: int) -> dict[str, Any]:
     prev = result.previous
     assert prev is not None
-    total = _num(prev.totals[u])
+    total = nan_to_none(prev.totals[u])
     rank = int(prev.ranks[u]) or None
     now_rank = int(result.ranks[u]) or None
-    now_total = _num(result.totals[u])
+    now_total = nan_to_none(result.totals[u])
     return {
         "previous_total": total,
         "previous_rank": rank,
         "change": None if total is None or now_total is None else now_total - total,
         "rank_change": None if rank is None or now_rank is None else rank - now_rank,
     }
-
-
-def _num(x: Any) -> float | None:
-    value = float(x)
-    return None if math.isnan(value) else value
 
 
 def _clean(v: Any) -> Any:

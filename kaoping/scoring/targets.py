@@ -239,13 +239,13 @@ def validate_targets(targets: Iterable[Target]) -> list[Problem]:
     seen: dict[tuple[str, str, int | None], Target] = {}
     problems = []
     for t in targets:
-        where = {"file": t.source, "row": t.row}
         key = (t.unit_code, t.key, t.year)
         if key in seen:
             problems.append(
                 Problem(
                     "targets.duplicate",
-                    **where,
+                    file=t.source,
+                    row=t.row,
                     value=t.key,
                     params={"unit": t.unit_code, "key": t.key, "first_row": seen[key].row},
                 )
@@ -254,27 +254,48 @@ def validate_targets(targets: Iterable[Target]) -> list[Problem]:
             seen[key] = t
         if not (t.value > 0):
             problems.append(
-                Problem("targets.not_positive", column="目标值", value=t.value, **where)
+                Problem(
+                    "targets.not_positive", column="目标值", value=t.value, file=t.source, row=t.row
+                )
             )
         if not (t.weight > 0):
-            problems.append(Problem("targets.bad_weight", column="权重", value=t.weight, **where))
+            problems.append(
+                Problem(
+                    "targets.bad_weight", column="权重", value=t.weight, file=t.source, row=t.row
+                )
+            )
         if t.kind not in TARGET_KINDS:
-            problems.append(Problem("targets.bad_kind", column="目标类型", value=t.kind, **where))
+            problems.append(
+                Problem(
+                    "targets.bad_kind", column="目标类型", value=t.kind, file=t.source, row=t.row
+                )
+            )
         elif t.kind == "level" and t.plan:
             problems.append(
-                Problem("targets.level_plan", **where, params={"unit": t.unit_code, "key": t.key})
+                Problem(
+                    "targets.level_plan",
+                    file=t.source,
+                    row=t.row,
+                    params={"unit": t.unit_code, "key": t.key},
+                )
             )
         elif t.plan:
             if len(t.plan) not in PLAN_LENGTHS:
                 problems.append(
-                    Problem("targets.plan_periods", **where, params={"count": len(t.plan)})
+                    Problem(
+                        "targets.plan_periods",
+                        file=t.source,
+                        row=t.row,
+                        params={"count": len(t.plan)},
+                    )
                 )
             total = float(sum(t.plan))
             if t.value > 0 and abs(total - t.value) > PLAN_TOLERANCE * max(1.0, t.value):
                 problems.append(
                     Problem(
                         "targets.plan_sum",
-                        **where,
+                        file=t.source,
+                        row=t.row,
                         value=total,
                         params={
                             "unit": t.unit_code,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class WebConfig(AppConfig):
@@ -6,7 +7,7 @@ class WebConfig(AppConfig):
 
     name = "kaoping.web"
     label = "web"
-    verbose_name = "考评"
+    verbose_name = gettext_lazy("Kaoping")
 
     def ready(self):
         # What the evaluation log vouches for, registered from this top layer (the log itself

@@ -10,6 +10,12 @@ from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils import translation
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from kaoping.tables.sheets import print_setup
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is read by Excel as a formula (formula injection).
@@ -26,6 +32,27 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def lang_of(request) -> str:
+    """The language of the request's page for the pure layers' messages: "en" or "zh"."""
+    return "en" if getattr(request, "LANGUAGE_CODE", "zh-hans") == "en" else "zh"
+
+
+def django_language(lang: str) -> str:
+    """Django's language code for "zh" or "en" (the pure layers' codes), for
+    ``translation.override`` where a message is rendered in a language chosen explicitly."""
+    return "en" if lang == "en" else "zh-hans"
+
+
+def active_lang() -> str:
+    """The active Django language as the pure layers name it: "en" or "zh"."""
+    return "en" if translation.get_language() == "en" else "zh"
+
+
+def in_language(lang: str) -> translation.override:
+    """``with in_language("en"): _("…")``: gettext in ``lang`` ("zh" or "en")."""
+    return translation.override(django_language(lang))
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise text that Excel would run as a formula; numbers pass unchanged.
 
@@ -39,17 +66,16 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def _yes_no(value: bool) -> str:
+    return pgettext("boolean cell", "Yes") if value else pgettext("boolean cell", "No")
+
+
 def xlsx_response(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1"
 ) -> HttpResponse:
     """One-sheet workbook as a download: bold frozen header, every cell neutralised, numbers
     as numbers in a number format, 是/否, printed A4 landscape with the header on every page
     (kaoping.tables.sheets)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from kaoping.tables.sheets import print_setup
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
@@ -58,7 +84,7 @@ def xlsx_response(
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append([("是" if v else "否") if isinstance(v, bool) else safe_cell(v) for v in row])
+        sheet.append([_yes_no(v) if isinstance(v, bool) else safe_cell(v) for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, (float, Decimal)):  # money to the fen, summable
                 cell.number_format = "#,##0.00"

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from kaoping.archive.chain import Anchor
 from kaoping.web.audit import anchors, rows
+from kaoping.web.common import in_language
 from kaoping.web.disputes.models import Dispute
 from kaoping.web.experts.models import ExpertScore
 from kaoping.web.results.integrity import run_differences
@@ -83,27 +87,30 @@ def _archive(a) -> dict[str, Any]:
     }
 
 
+def _in_both(message: str, values: dict[str, Any]) -> tuple[str, str]:
+    """``message`` (a gettext id) with ``values``, in Chinese and in English."""
+    texts = []
+    for lang in ("zh", "en"):
+        with in_language(lang):
+            texts.append(_(message) % values)
+    return texts[0], texts[1]
+
+
 def recorded_heads() -> list[Anchor]:
     """The heads publications, report jobs and archives recorded when they were made."""
     found = []
     for p in Publication.objects.exclude(log_head="").select_related("round"):
-        found.append(
-            Anchor(
-                p.log_count,
-                None,
-                p.log_head,
-                f"{p.round} 的成果公布第 {p.version} 版",
-                f"publication v{p.version} of {p.round}",
-            )
+        label = _in_both(
+            gettext_noop("publication v%(version)s of %(round)s"),
+            {"version": p.version, "round": p.round},
         )
+        found.append(Anchor(p.log_count, None, p.log_head, *label))
     for j in ReportJob.objects.exclude(log_head=""):
-        found.append(
-            Anchor(j.log_count, None, j.log_head, f"报告任务 #{j.pk}", f"report job #{j.pk}")
-        )
+        label = _in_both(gettext_noop("report job #%(id)s"), {"id": j.pk})
+        found.append(Anchor(j.log_count, None, j.log_head, *label))
     for a in RoundArchive.objects.exclude(log_head=""):
-        found.append(
-            Anchor(a.log_count, None, a.log_head, f"档案《{a.title}》", f"the archive “{a.title}”")
-        )
+        label = _in_both(gettext_noop("the archive “%(title)s”"), {"title": a.title})
+        found.append(Anchor(a.log_count, None, a.log_head, *label))
     return found
 
 
@@ -117,8 +124,16 @@ def rederive_published() -> tuple[list[str], list[str]]:
             continue
         seen.add(run.pk)
         for difference in run_differences(run):
-            zh.append(f"{run.round} 成果 v{run.version}：{difference.render('zh')}")
-            en.append(f"{run.round} results v{run.version}: {difference.render('en')}")
+            for lang, out in (("zh", zh), ("en", en)):
+                with in_language(lang):
+                    out.append(
+                        _("%(round)s results v%(version)s: %(difference)s")
+                        % {
+                            "round": run.round,
+                            "version": run.version,
+                            "difference": difference.render(lang),
+                        }
+                    )
     return zh, en
 
 

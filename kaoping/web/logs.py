@@ -17,6 +17,11 @@ import sys
 import uuid
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("kaoping_request_id", default="-")
+# The user of the request being served (set by kaoping.web.middleware.CurrentUserMiddleware),
+# so that log lines, and the evaluation log's entries for changes made through Django's admin
+# or signals (kaoping.web.audit.log.acting_user), name their actor. It lives here, in a module
+# without models, because logging is configured before Django's apps are loaded.
+current_user: contextvars.ContextVar = contextvars.ContextVar("kaoping_current_user", default=None)
 _TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -57,8 +62,6 @@ class RequestContextFilter(logging.Filter):
     """Adds ``request_id`` and ``user`` (user name, or ``-``) to each record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from kaoping.web.audit.log import current_user
-
         request = getattr(record, "request", None)  # Django's request logs pass it
         record.request_id = getattr(request, "request_id", None) or request_id.get()
         user = getattr(request, "user", None) or current_user.get()

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.web.accounts.security import client_ip, locked_until
+from kaoping.web.logs import current_user
+
 
 class ChineseFirstMiddleware:
     def __init__(self, get_response):
@@ -29,8 +40,6 @@ class CurrentUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from kaoping.web.audit.log import current_user
-
         token = current_user.set(getattr(request, "user", None))
         try:
             return self.get_response(request)
@@ -52,13 +61,9 @@ class LoginLockoutMiddleware:
     def __call__(self, request):
         if request.method != "POST" or not self._is_login(request):
             return self.get_response(request)
-        from kaoping.web.accounts.security import client_ip, locked_until
-
         username = request.POST.get("username")
         ip = client_ip(request)
         if locked_until(username, ip) is not None:
-            from django.contrib.auth import authenticate
-
             # Goes through the backend, which refuses and logs the attempt.
             authenticate(request, username=username, password=request.POST.get("password"))
             return self._refused(request, locked_until(username, ip))
@@ -70,17 +75,10 @@ class LoginLockoutMiddleware:
 
     @staticmethod
     def _is_login(request) -> bool:
-        from django.urls import reverse
-
         return request.path in (reverse("login"), reverse("admin:login"))
 
     @staticmethod
     def _refused(request, until):
-        from django.contrib import messages
-        from django.http import HttpResponseRedirect
-        from django.utils import timezone
-        from django.utils.translation import gettext as _
-
         when = timezone.localtime(until).strftime("%H:%M")
         messages.error(
             request,
@@ -104,16 +102,10 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         if session is not None and session.get("kaoping_must_change_password"):
-            from django.conf import settings
-            from django.http import HttpResponseRedirect
-            from django.urls import reverse
-
             allowed = {reverse(name) for name in self.ALLOWED}
             static = "/" + settings.STATIC_URL.lstrip("/")
             if request.path not in allowed and not request.path.startswith(static):
                 if request.path.startswith("/api/"):
-                    from django.http import JsonResponse
-
                     return JsonResponse({"error": "password change required"}, status=403)
                 return HttpResponseRedirect(reverse("accounts:password_change"))
         return self.get_response(request)
@@ -165,9 +157,6 @@ class InputBoundaryMiddleware:
 
     def __call__(self, request):
         if self._refused(request.GET) or (request.method == "POST" and self._refused(request.POST)):
-            from django.http import HttpResponseBadRequest
-            from django.utils.translation import gettext as _
-
             return HttpResponseBadRequest(
                 _(
                     "The form holds a value no field accepts (a NUL character, or a number of "

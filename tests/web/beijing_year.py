@@ -5,7 +5,7 @@ example file, and every expert item of every unit scored by the scheme's profess
 from __future__ import annotations
 
 from kaoping.scoring.experts import expert_rules, scoring_items
-from kaoping.web.experts import actions as ex
+from kaoping.web.experts import expert_actions, office_actions
 from kaoping.web.letters.actions import do_import_targets
 
 from .conftest import EXAMPLES
@@ -35,9 +35,15 @@ def score_every_item(world, round, skip_panels=(), overrides=None):
     for code, name, items in panels:
         if code in skip_panels:
             continue
-        group = ex.do_create_group(round, name=name, items=items, acting_user=world.office)
-        ex.do_add_members(group, [world.expert1, world.expert2], acting_user=world.office)
-        ex.do_assign(group, [world.expert1, world.expert2], units, acting_user=world.office)
+        group = office_actions.do_create_group(
+            round, name=name, items=items, acting_user=world.office
+        )
+        office_actions.do_add_members(
+            group, [world.expert1, world.expert2], acting_user=world.office
+        )
+        office_actions.do_assign(
+            group, [world.expert1, world.expert2], units, acting_user=world.office
+        )
         for expert in (world.expert1, world.expert2):
             entries = {}
             for i, unit in enumerate(units):
@@ -45,6 +51,6 @@ def score_every_item(world, round, skip_panels=(), overrides=None):
                     key = (expert.username, unit.code, item)
                     value = (overrides or {}).get(key, expert_value(i, maxima[item]))
                     entries[(unit.pk, item)] = value
-            ex.do_save_scores(group, entries, acting_user=expert, submit=True)
-        groups.append(ex.do_close_group(group, acting_user=world.office))
+            expert_actions.do_save_scores(group, entries, acting_user=expert, submit=True)
+        groups.append(office_actions.do_close_group(group, acting_user=world.office))
     return groups

@@ -15,7 +15,7 @@ from django.urls import reverse
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
-from kaoping.web.experts import actions as ex
+from kaoping.web.experts import expert_actions, office_actions
 from kaoping.web.experts.models import Assignment, ExpertGroup, ExpertScore, ScoreSheet
 from kaoping.web.permissions import can_score_in_group
 from kaoping.web.results.actions import do_start_scoring_run
@@ -50,11 +50,11 @@ def beijing_verified(world):
 
 def policy_group(world, round):
     """政策落实考核小组 (items B1 max 20, B2 max 10): expert1 and expert2 on 东城区, 西城区."""
-    group = ex.do_create_group(
+    group = office_actions.do_create_group(
         round, name="政策落实考核小组", items=["B1", "B2"], acting_user=world.office
     )
-    ex.do_add_members(group, [world.expert1, world.expert2], acting_user=world.office)
-    ex.do_assign(
+    office_actions.do_add_members(group, [world.expert1, world.expert2], acting_user=world.office)
+    office_actions.do_assign(
         group,
         [world.expert1, world.expert2],
         [world.dongcheng, world.xicheng],
@@ -67,8 +67,8 @@ def scored_and_closed(world, round, group, scores):
     """Each expert submits ``scores[username] = {(unit, item): value}``; the office closes."""
     for expert in (world.expert1, world.expert2):
         entries = {(u.pk, item): v for (u, item), v in scores[expert.username].items()}
-        ex.do_save_scores(group, entries, acting_user=expert, submit=True)
-    return ex.do_close_group(group, acting_user=world.office)
+        expert_actions.do_save_scores(group, entries, acting_user=expert, submit=True)
+    return office_actions.do_close_group(group, acting_user=world.office)
 
 
 def scored_everywhere(world, round, group, scores):
@@ -95,16 +95,16 @@ def scored_everywhere(world, round, group, scores):
             for e in experts
         }
 
-    ex.do_assign(group, experts, world.districts, acting_user=world.office)
+    office_actions.do_assign(group, experts, world.districts, acting_user=world.office)
     closed = scored_and_closed(world, round, group, filled(group.items, scores))
     for panel in expert_rules(scheme).panels:
         if set(panel.items) & set(group.items):
             continue
-        other = ex.do_create_group(
+        other = office_actions.do_create_group(
             round, name=panel.name, items=list(panel.items), acting_user=world.office
         )
-        ex.do_add_members(other, experts, acting_user=world.office)
-        ex.do_assign(other, experts, world.districts, acting_user=world.office)
+        office_actions.do_add_members(other, experts, acting_user=world.office)
+        office_actions.do_assign(other, experts, world.districts, acting_user=world.office)
         scored_and_closed(world, round, other, filled(panel.items))
     return closed
 
@@ -149,8 +149,8 @@ def test_the_office_forms_a_group_from_the_schemes_professional_group(world):
 
 def test_a_scheme_without_qualitative_items_has_no_expert_groups(world):
     round = world.collecting()  # mof-2012: every indicator is quantitative
-    with pytest.raises(ex.ActionError, match="没有需要专家打分的定性指标"):
-        ex.do_create_group(round, name="小组", items=["B1"], acting_user=world.office)
+    with pytest.raises(ActionError, match="没有需要专家打分的定性指标"):
+        office_actions.do_create_group(round, name="小组", items=["B1"], acting_user=world.office)
 
 
 def test_an_expert_sees_only_his_groups_units_and_items(world, beijing):
@@ -244,8 +244,12 @@ def test_drafts_then_submission_which_freezes_the_sheet(world, beijing):
 
 def test_an_expert_never_sees_another_experts_scores_before_the_group_closes(world, beijing):
     _round, group = beijing
-    ex.do_save_scores(group, {(world.dongcheng.pk, "B1"): 13.5}, acting_user=world.expert2)
-    ex.do_save_scores(group, {(world.dongcheng.pk, "B1"): 16}, acting_user=world.expert1)
+    expert_actions.do_save_scores(
+        group, {(world.dongcheng.pk, "B1"): 13.5}, acting_user=world.expert2
+    )
+    expert_actions.do_save_scores(
+        group, {(world.dongcheng.pk, "B1"): 16}, acting_user=world.expert1
+    )
     for name in ("group", "sheet"):
         text = (
             world.client(world.expert1)
@@ -298,7 +302,7 @@ def test_a_member_of_a_unit_is_never_assigned_to_score_it(world, beijing):
     _round, group = beijing
     insider = make_user("insider", Role.EXPERT)
     Membership.objects.create(user=insider, role=Role.UNIT, unit=world.dongcheng)
-    ex.do_add_members(group, [insider], acting_user=world.office)
+    office_actions.do_add_members(group, [insider], acting_user=world.office)
     page = (
         world.client(world.office)
         .post(
@@ -324,7 +328,7 @@ def test_a_member_of_a_unit_is_never_assigned_to_score_it(world, beijing):
 @pytest.mark.postgres
 def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(world, beijing):
     _round, group = beijing
-    ex.do_save_scores(
+    expert_actions.do_save_scores(
         group,
         {
             (world.dongcheng.pk, "B1"): 16,
@@ -337,7 +341,7 @@ def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(wor
     )
     page = world.client(world.office).post(reverse("experts:close", args=[group.pk]), follow=True)
     assert "以下专家尚未提交评分：expert2" in page.content.decode()
-    ex.do_save_scores(
+    expert_actions.do_save_scores(
         group,
         {
             (world.dongcheng.pk, "B1"): 18,
@@ -372,8 +376,10 @@ def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(wor
         .get(reverse("experts:group", args=[group.pk]))
         .content.decode()
     )
-    with pytest.raises(ex.ActionError, match="已关闭"):
-        ex.do_assign(group, [world.expert1], [world.districts[3]], acting_user=world.office)
+    with pytest.raises(ActionError, match="已关闭"):
+        office_actions.do_assign(
+            group, [world.expert1], [world.districts[3]], acting_user=world.office
+        )
     entry = AuditEntry.objects.filter(action="experts.close_group").get()
     assert entry.data["flagged"] == [["110101", "B2"]]
 
@@ -524,9 +530,13 @@ def test_out_of_range_in_an_uploaded_sheet_names_row_and_column(world, beijing):
 def test_a_draft_score_changed_or_emptied_is_updated_or_removed(world, beijing):
     _round, group = beijing
     dong = world.dongcheng.pk
-    ex.do_save_scores(group, {(dong, "B1"): "15", (dong, "B2"): "8"}, acting_user=world.expert1)
+    expert_actions.do_save_scores(
+        group, {(dong, "B1"): "15", (dong, "B2"): "8"}, acting_user=world.expert1
+    )
     first = ExpertScore.objects.get(group=group, expert=world.expert1, indicator="B1")
-    ex.do_save_scores(group, {(dong, "B1"): "16.5", (dong, "B2"): ""}, acting_user=world.expert1)
+    expert_actions.do_save_scores(
+        group, {(dong, "B1"): "16.5", (dong, "B2"): ""}, acting_user=world.expert1
+    )
     scores = ExpertScore.objects.filter(group=group, expert=world.expert1)
     assert dict(scores.values_list("indicator", "score")) == {"B1": 16.5}
     assert scores.get().pk == first.pk and scores.get().updated_at > first.updated_at

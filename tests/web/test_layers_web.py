@@ -61,8 +61,6 @@ GLUE = {
 KNOWN = {
     # The log page offers the rounds as a filter.
     ("audit", "rounds"),
-    # Scoring reads the values a decided re-review (复验) adopted; disputes start new runs.
-    ("results", "disputes"),
     # Importing accounts (issue 14) names their units and reuses the upload checks.
     ("accounts", "units"),
     ("accounts", "submissions"),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kaoping.scoring.experts import expert_rules, scoring_items
-from kaoping.web.experts import actions as ex
+from kaoping.web.experts import office_actions
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.rounds.actions import do_create_round
 from kaoping.web.submissions import actions as sub
@@ -110,7 +110,7 @@ def scored_group(world, round, group, units):
     """``group``'s two experts score ``units`` (80% and 90% of each item's maximum); closed."""
     maxima = {i.code: i.max for i in scoring_items(round.scheme())}
     experts = (world.expert1, world.expert2)
-    ex.do_assign(group, experts, units, acting_user=world.office)
+    office_actions.do_assign(group, experts, units, acting_user=world.office)
     share = {"expert1": 0.8, "expert2": 0.9}
     scores = {
         e.username: {(u, i): share[e.username] * maxima[i] for u in units for i in group.items}
@@ -140,10 +140,12 @@ def test_the_expert_pages_make_as_many_queries_for_16_scored_units_as_for_2(worl
     mine = {"mine": reverse("experts:mine"), "mine search": reverse("experts:mine") + "?q=区"}
     small = query_counts(office, expert_pages(round, small_group)) | query_counts(expert, mine)
     panel = next(p for p in expert_rules(round.scheme()).panels if not set(p.items) & {"B1", "B2"})
-    big_group = ex.do_create_group(
+    big_group = office_actions.do_create_group(
         round, name=panel.name, items=list(panel.items), acting_user=world.office
     )
-    ex.do_add_members(big_group, [world.expert1, world.expert2], acting_user=world.office)
+    office_actions.do_add_members(
+        big_group, [world.expert1, world.expert2], acting_user=world.office
+    )
     big_group = scored_group(world, round, big_group, world.districts)
     large = query_counts(office, expert_pages(round, big_group)) | query_counts(expert, mine)
     assert large == small

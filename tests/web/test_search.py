@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from kaoping.web.adjustments.actions import do_add_adjustment
 from kaoping.web.disputes import actions as da
-from kaoping.web.experts import actions as ex
+from kaoping.web.experts import office_actions
 from kaoping.web.units.models import Unit
 
 from .beijing_year import import_targets
@@ -85,7 +85,7 @@ def test_an_expert_groups_scores_and_result_search_and_page(world):
 def test_the_expert_groups_and_recusals_search(world):
     round = beijing_verified(world)
     policy_group(world, round)
-    ex.do_record_recusal(
+    office_actions.do_record_recusal(
         round, world.expert2, world.xicheng, reason="曾任职", acting_user=world.office
     )
     client = world.client(world.office)

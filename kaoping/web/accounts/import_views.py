@@ -8,19 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from kaoping.web.accounts.imports import AccountImportError, do_import_accounts, template_bytes
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.common import XLSX_TYPE, download, require
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role
-from kaoping.web.submissions.uploads import (
-    TABLE_TYPES,
-    UploadRejected,
-    check_name_and_size,
-    check_upload,
-)
+from kaoping.web.submissions.uploads import TABLE_TYPES, UploadRejected, read_checked
 
 
 class AccountImportForm(forms.Form):
@@ -43,16 +38,16 @@ def can_manage_accounts(user) -> bool:
 def accounts(request):
     require(can_manage_accounts(request.user))
     if request.GET.get("format") == "template":
-        return download(template_bytes(), "人员名单模板.xlsx", XLSX_TYPE)
+        return download(
+            template_bytes(), pgettext("file name", "List of people template") + ".xlsx", XLSX_TYPE
+        )
     form, created, problems, problem_file = AccountImportForm(), None, None, ""
     if request.method == "POST":
         form = AccountImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                check_name_and_size(upload.name, upload.size or 0, TABLE_TYPES)
-                content = upload.read()
-                check_upload(content, upload.name, TABLE_TYPES)
+                content = read_checked(upload, TABLE_TYPES)
                 created = do_import_accounts(content, upload.name, acting_user=request.user)
             except UploadRejected as exc:
                 form.add_error("file", str(exc))

@@ -23,6 +23,9 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_p
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from kaoping.scoring import DataError
 from kaoping.tables import read_sheet
@@ -105,9 +108,6 @@ class Created:
 
 def template_bytes() -> bytes:
     """The Excel template: the columns, two example rows, and the roles one may write."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员名单"
@@ -120,8 +120,10 @@ def template_bytes() -> bytes:
     sheet.append(["pg_li", "李四", "", "评价机构", "", "某评价机构"])
     for column in "ABCDEF":
         sheet.column_dimensions[column].width = 22
-    roles = workbook.create_sheet("角色说明")
-    roles.append(["角色（填写其一）", "说明"])
+    # The headers and role words above are the file's format (read back whatever the
+    # language); this sheet only explains them.
+    roles = workbook.create_sheet(pgettext("sheet", "Roles"))
+    roles.append([_("Role (write one of these)"), _("Meaning")])
     for word, role in ROLE_WORDS.items():
         roles.append([word, str(Role(role).label)])
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ to the committee, the points are part of the results under review and cannot cha
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from kaoping.web.adjustments.models import Adjustment
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.units.models import Unit
 
 OPEN_STATES = (RoundState.COLLECTION, RoundState.VERIFICATION, RoundState.SCORING)
 
@@ -36,7 +38,7 @@ def _require_open(round: Round) -> None:
 
 
 def do_add_adjustment(
-    round: Round, unit, *, points: float, reason: str, reference: str, acting_user
+    round: Round, unit: Unit, *, points: float, reason: str, reference: str, acting_user: User
 ) -> Adjustment:
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
@@ -72,7 +74,7 @@ def do_add_adjustment(
     return adjustment
 
 
-def do_withdraw_adjustment(adjustment: Adjustment, *, reason: str, acting_user) -> None:
+def do_withdraw_adjustment(adjustment: Adjustment, *, reason: str, acting_user: User) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ActionError(_("Please give a reason for withdrawing the entry."))

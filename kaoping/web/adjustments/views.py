@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring import KaopingError
@@ -45,8 +46,15 @@ def adjustment_list(request, round_id: int):
         )
     if wants_xlsx(request):
         return xlsx_response(
-            "加减分.xlsx",
-            ["单位编码", "单位名称", "分值", "事由", "依据文件", "录入人"],
+            pgettext("file name", "Bonus and deduction points") + ".xlsx",
+            [
+                _("Unit code"),
+                _("Unit name"),
+                _("Points"),
+                pgettext("column", "Reason"),
+                pgettext("column", "Reference document"),
+                _("Entered by"),
+            ],
             (
                 (a.unit.code, a.unit.name, a.points, a.reason, a.reference, a.entered_by.username)
                 for a in rows

@@ -18,12 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from kaoping.archive import checkpoints
 from kaoping.archive.chain import Anchor, ChainProblem, ChainReport, check_anchors
 from kaoping.web.audit.keys import trusted_keys
 from kaoping.web.audit.log import check_chain
 from kaoping.web.audit.rows import RowProblem, check_rows, latest_vouchers
+from kaoping.web.common import in_language
 
 # Registered by the apps above (kaoping.web.integrity), so the log imports none of them.
 ANCHOR_SOURCES: list[Callable[[], list[Anchor]]] = []
@@ -56,12 +58,9 @@ class LogVerification:
             out.append(self.chain.problem.render(lang))
         if self.anchor_problem is not None:
             out.append(self.anchor_problem.render(lang))
-        for where in self.forged_checkpoints:
-            out.append(
-                f"checkpoint {where}: bad signature"
-                if lang == "en"
-                else f"检查点 {where} 的签名无效"
-            )
+        with in_language(lang):
+            for where in self.forged_checkpoints:
+                out.append(_("checkpoint %(where)s: bad signature") % {"where": where})
         out += [p.render(lang) for p in self.rows]
         out += self.results_en if lang == "en" else self.results
         return out

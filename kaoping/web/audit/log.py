@@ -6,7 +6,6 @@ entry are saved together or not at all.
 
 from __future__ import annotations
 
-import contextvars
 import json
 from typing import Any
 
@@ -18,12 +17,9 @@ from kaoping.archive.chain import GENESIS, ChainProblem, ChainReport, check_entr
 from kaoping.web.audit.keys import write_checkpoint_for
 from kaoping.web.audit.models import AuditEntry
 from kaoping.web.audit.rows import vouch
+from kaoping.web.logs import current_user
 
 __all__ = ["GENESIS", "ChainProblem", "ChainReport", "check_chain", "record"]
-
-# The user of the request being served (set by kaoping.web.middleware.CurrentUserMiddleware),
-# so that changes made through Django's admin or signals are logged with their actor.
-current_user: contextvars.ContextVar = contextvars.ContextVar("kaoping_current_user", default=None)
 
 
 def acting_user():

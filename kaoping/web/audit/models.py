@@ -8,6 +8,8 @@ checkpoints outside the database catch a cut tail (:mod:`kaoping.web.audit.ancho
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +54,7 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("evaluation log entries cannot be changed")
         super().save(*args, **kwargs)

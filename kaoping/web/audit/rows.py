@@ -19,6 +19,9 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext as _
+
+from kaoping.web.common import in_language
 
 
 def digest(value: Any) -> str:
@@ -81,18 +84,18 @@ class RowProblem:
     entry_id: int
 
     def render(self, lang: str = "zh") -> str:
-        name = apps.get_model(self.model)._meta.verbose_name
-        if not self.fields:
-            if lang == "en":
-                return f"{name} #{self.pk} was deleted (vouched for by log entry #{self.entry_id})"
-            return f"{name} #{self.pk} 已被删除（第 #{self.entry_id} 条日志为其作证）"
-        listed = "、".join(self.fields[:8]) + ("……" if len(self.fields) > 8 else "")
-        if lang == "en":
-            return (
-                f"{name} #{self.pk}: {listed} changed outside the application "
-                f"(log entry #{self.entry_id} vouched for other values)"
-            )
-        return f"{name} #{self.pk} 的 {listed} 在系统之外被改动（与第 #{self.entry_id} 条日志记载不符）"
+        with in_language(lang):
+            name = apps.get_model(self.model)._meta.verbose_name
+            values = {"name": name, "pk": self.pk, "entry": self.entry_id}
+            if not self.fields:
+                return (
+                    _("%(name)s #%(pk)s was deleted (vouched for by log entry #%(entry)s)") % values
+                )
+            listed = "、".join(self.fields[:8]) + ("……" if len(self.fields) > 8 else "")
+            return _(
+                "%(name)s #%(pk)s: %(fields)s changed outside the application "
+                "(log entry #%(entry)s vouched for other values)"
+            ) % {**values, "fields": listed}
 
 
 def latest_vouchers(entries: Iterable[tuple[int, dict]]) -> dict[tuple[str, str], tuple[int, dict]]:

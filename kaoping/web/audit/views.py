@@ -16,11 +16,12 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaoping.web.audit.anchors import verify_log
 from kaoping.web.audit.labels import action_label
 from kaoping.web.audit.models import AuditEntry
-from kaoping.web.common import download, require, wants_xlsx, xlsx_response
+from kaoping.web.common import download, lang_of, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import id_list
 from kaoping.web.permissions import can_view_log
 from kaoping.web.rounds.models import Round
@@ -92,7 +93,11 @@ def log(request):
             "prev_hash",
             "hash",
         ]
-        return xlsx_response("评价日志.xlsx", headers, (_row(e) for e in entries.iterator()))
+        return xlsx_response(
+            pgettext("file name", "Evaluation log") + ".xlsx",
+            headers,
+            (_row(e) for e in entries.iterator()),
+        )
     if request.GET.get("format") == "jsonl":
         # One JSON object per line with both hashes, for checking the chain elsewhere.
         lines = (
@@ -100,7 +105,9 @@ def log(request):
             for e in entries.iterator()
         )
         return download(
-            ("\n".join(lines) + "\n").encode("utf-8"), "评价日志.jsonl", "application/x-ndjson"
+            ("\n".join(lines) + "\n").encode("utf-8"),
+            pgettext("file name", "Evaluation log") + ".jsonl",
+            "application/x-ndjson",
         )
     page = Paginator(entries.select_related("actor"), 50).get_page(request.GET.get("page"))
     for entry in page:  # words and people's names, not keys and user names
@@ -117,9 +124,7 @@ def log(request):
         "page": page,
         "verified": report is not None,
         "report": report,
-        "problem": "；".join(verification.problems("en" if request.LANGUAGE_CODE == "en" else "zh"))
-        if verification
-        else "",
+        "problem": "；".join(verification.problems(lang_of(request))) if verification else "",
         "chosen": chosen,
         "query": query,
         "rounds": Round.objects.order_by("-year", "-id"),

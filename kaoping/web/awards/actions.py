@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from kaoping import reports  # its renderers load on first use (WeasyPrint is heavy)
 from kaoping.scoring import KaopingError
 from kaoping.scoring.allocation import Recipient, allocate
+from kaoping.scoring.awards import AwardDecisions
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.awards.models import (
@@ -47,7 +50,7 @@ PROPOSABLE = (RoundState.APPROVED, RoundState.PUBLISHED, RoundState.CLOSED)
 FEEDING = (RoundState.PUBLISHED, RoundState.CLOSED)
 
 
-def decisions_of(run: ScoringRun):
+def decisions_of(run: ScoringRun) -> AwardDecisions | None:
     """The scoring core's award decisions for a run (its scheme's rules and tie rule), the
     same the round's report and certificates show (``results.documents.award_decisions``)."""
     try:
@@ -129,7 +132,7 @@ def _proposal_run(round: Round) -> ScoringRun | None:
     )
 
 
-def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
+def do_propose_awards(round: Round, *, acting_user: User) -> AwardDecision:
     """Propose (or propose again, while still proposed) the year's awards and criticism."""
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
@@ -185,7 +188,7 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
 
 
 def do_supersede_awards(
-    publication: Publication, *, acting_user, reason: str
+    publication: Publication, *, acting_user: User, reason: str
 ) -> list[AwardDecision]:
     """New results of a round took effect (``publication``, e.g. the committee-approved
     republication after a re-review): every decision of the year made from other results of
@@ -237,7 +240,7 @@ def do_supersede_awards(
     return stale
 
 
-def _require_state(decision: AwardDecision, *states) -> None:
+def _require_state(decision: AwardDecision, *states: str) -> None:
     if decision.state not in states:
         raise ActionError(
             _("Not possible while the awards are “%(state)s”.")
@@ -251,7 +254,7 @@ def do_nominate(
     kind: str,
     title: str,
     reason: str,
-    acting_user,
+    acting_user: User,
     unit: Unit | None = None,
     person: str = "",
     organisation: str = "",
@@ -287,7 +290,9 @@ def do_nominate(
     return honour
 
 
-def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> list[Allocation]:
+def do_set_reward_fund(
+    decision: AwardDecision, total: str, *, acting_user: User
+) -> list[Allocation]:
     """The leading group sets the reward fund; it is shared among the winning units by tier
     coefficient, summing exactly (``kaoping.scoring.allocation``): in whole yuan when the
     fund is whole yuan, to the fen when it has jiao or fen (e.g. 1000000.50)."""
@@ -364,7 +369,7 @@ def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> l
 
 
 def do_decision_transition(
-    decision: AwardDecision, action: str, *, acting_user, reason: str = ""
+    decision: AwardDecision, action: str, *, acting_user: User, reason: str = ""
 ) -> DecisionStep:
     """Review, send back, approve or publish the decision, refusing wrong states."""
     transition = DECISION_TRANSITIONS.get(action)
@@ -411,7 +416,7 @@ def do_decision_transition(
     return step
 
 
-def _check_approval(decision: AwardDecision, acting_user) -> None:
+def _check_approval(decision: AwardDecision, acting_user: User) -> None:
     """The leading group approves a decision whose fund is set, not one it reviewed itself,
     and nobody approves awards to his own unit."""
     if decision.lines.filter(kind=LineKind.TIER).exists() and not decision.allocations.exists():
@@ -429,7 +434,7 @@ def _check_approval(decision: AwardDecision, acting_user) -> None:
 # --- certificates ---------------------------------------------------------------------------
 
 
-def certificate_items(decision: AwardDecision) -> list[dict]:
+def certificate_items(decision: AwardDecision) -> list[dict[str, str]]:
     """One certificate per award (units) and per honour (units and individuals)."""
     items = [
         {"unit_code": ln.unit.code, "unit_name": ln.unit.name, "tier": ln.title, "reason": ""}
@@ -438,7 +443,7 @@ def certificate_items(decision: AwardDecision) -> list[dict]:
     for h in decision.honours.select_related("unit"):
         items.append(
             {
-                "unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
+                "unit_code": h.unit.code if h.unit is not None else h.organisation or "个人",
                 "unit_name": h.recipient,
                 "tier": h.title,
                 "reason": h.reason,
@@ -447,7 +452,7 @@ def certificate_items(decision: AwardDecision) -> list[dict]:
     return items
 
 
-def do_generate_certificates(decision: AwardDecision, *, acting_user) -> CertificateJob:
+def do_generate_certificates(decision: AwardDecision, *, acting_user: User) -> CertificateJob:
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)
@@ -474,7 +479,7 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     return job
 
 
-def _published_on(decision: AwardDecision):
+def _published_on(decision: AwardDecision) -> date:
     """The day the decision was published: the certificates' date unless the office set one."""
     published = decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
     return timezone.localtime(published.at if published else timezone.now()).date()
@@ -487,7 +492,7 @@ def fail_certificates(reason: str, job_id: int) -> None:
     )
 
 
-def certificate_name(number: int, item: dict) -> str:
+def certificate_name(number: int, item: dict[str, str]) -> str:
     safe = "".join(c for c in f"{item['unit_name']}-{item['tier']}" if c not in '\\/:*?"<>|')
     return f"{number:03d}-{safe}.pdf"
 

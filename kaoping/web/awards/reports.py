@@ -5,6 +5,7 @@ Registered with :data:`kaoping.web.results.documents.AWARD_LISTS_READERS` (see a
 from __future__ import annotations
 
 from kaoping.web.awards.models import AwardDecision, DecisionState, LineKind
+from kaoping.web.results.documents import criticised_label
 
 # Only a decision the leading group approved is the round's decision; a proposal is not.
 DECIDED = (DecisionState.APPROVED, DecisionState.PUBLISHED)
@@ -30,7 +31,7 @@ def decided_lists(round, lang: str) -> tuple[list[dict], list[dict]] | None:
             criticism.append(
                 {
                     **row,
-                    "tier": "criticised" if en else "通报批评",
+                    "tier": criticised_label(lang),
                     "reason": (line.reason_en or line.reason) if en else line.reason,
                 }
             )

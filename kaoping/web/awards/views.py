@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
@@ -31,15 +32,11 @@ from kaoping.web.awards.models import (
     LineKind,
     honours_register,
 )
-from kaoping.web.common import ActionError, download, require, xlsx_response
+from kaoping.web.common import ActionError, download, lang_of, require, xlsx_response
 from kaoping.web.inputs import ReasonForm, form_errors
 from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role, is_staff_viewer, roles_of
 from kaoping.web.rounds.views import round_for
-
-
-def lang_of(request) -> str:
-    return "en" if request.LANGUAGE_CODE == "en" else "zh"
 
 
 @login_required
@@ -196,12 +193,19 @@ def allocation_xlsx(request, round_id: int):
         (a.unit.code, a.unit.name, a.tier, a.coefficient, a.amount)
         for a in found.allocations.select_related("unit")
     ]
-    rows.append(("", "合计", "", None, sum((r[4] for r in rows), Decimal(0))))
+    rows.append(("", pgettext("sum row", "Total"), "", None, sum((r[4] for r in rows), Decimal(0))))
+    title = pgettext("file name", "Reward fund allocation")
     return xlsx_response(
-        f"奖励资金分配-{found.round.year}.xlsx",
-        ["单位编码", "单位名称", "获奖档次", "分配系数", "金额（元）"],
+        f"{title}-{found.round.year}.xlsx",
+        [
+            _("Unit code"),
+            _("Unit name"),
+            pgettext("column", "Award tier"),
+            _("Coefficient"),
+            _("Amount (yuan)"),
+        ],
         rows,
-        title="奖励资金分配",
+        title=title,
     )
 
 
@@ -229,7 +233,12 @@ def _job(request, round_id: int, job_id: int) -> CertificateJob:
 def certificates_zip(request, round_id: int, job_id: int):
     job = _job(request, round_id, job_id)
     with job.archive.open("rb") as handle:
-        return download(handle.read(), f"荣誉证书-{job.decision.round.year}.zip", "application/zip")
+        stem = pgettext("file name", "Certificates")
+        return download(
+            handle.read(),
+            f"{stem}-{job.decision.round.year}.zip",
+            "application/zip",
+        )
 
 
 @login_required

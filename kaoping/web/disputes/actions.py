@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable
+from typing import Any, Protocol
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.scoring.schemes.model import FieldSpec
 from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.accounts.models import Role
 from kaoping.web.audit.log import record
@@ -34,18 +38,38 @@ from kaoping.web.disputes.models import (
 from kaoping.web.experts.models import Assignment, ExpertGroup, GroupPurpose
 from kaoping.web.permissions import can_record_rereview, is_member_of_unit
 from kaoping.web.results.actions import do_start_scoring_run, publish_run
-from kaoping.web.results.models import Publication, RunKind, RunStatus, ScoringRun
+from kaoping.web.results.models import Publication, RunKind, RunStatus
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions.models import Submission
+from kaoping.web.units.models import Unit
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
+
+
+class Approval(Protocol):
+    """The committee's approval of a change (``kaoping.web.workflow``'s ChangeRequest, above
+    this app): what the republication reads of it."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def decided_by(self) -> User | None: ...
 
 
 def _locked(dispute: Dispute) -> Dispute:
     return Dispute.objects.select_for_update().select_related("round", "unit").get(pk=dispute.pk)
 
 
-def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment=None) -> Dispute:
+def do_file_dispute(
+    round: Round,
+    unit: Unit,
+    *,
+    reasons: str,
+    acting_user: User,
+    attachment: UploadedFile[bytes] | None = None,
+) -> Dispute:
     """A unit contests the current publication of the round's results, with its reasons."""
     reasons = (reasons or "").strip()
     with transaction.atomic():
@@ -76,7 +100,7 @@ def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment
                 _("%(unit)s has already filed a dispute on version %(version)s of the results.")
                 % {"unit": unit.name, "version": publication.version}
             )
-        if attachment is not None and attachment.size > MAX_ATTACHMENT:
+        if attachment is not None and (attachment.size or 0) > MAX_ATTACHMENT:
             raise ActionError(_("The attachment is larger than 10 MB."))
         dispute = Dispute(
             round=round,
@@ -88,8 +112,9 @@ def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment
             original_run=publication.run,
         )
         if attachment is not None:
-            dispute.attachment_name = attachment.name[:200]
-            dispute.attachment.save(attachment.name, attachment, save=False)
+            name = attachment.name or ""  # an upload always has its file's name
+            dispute.attachment_name = name[:200]
+            dispute.attachment.save(name, attachment, save=False)
         dispute.save()
         record(
             "dispute.file",
@@ -106,7 +131,7 @@ def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment
     return dispute
 
 
-def _handle(dispute: Dispute, action: str, reason: str, acting_user) -> Dispute:
+def _handle(dispute: Dispute, action: str, reason: str, acting_user: User) -> Dispute:
     reason = (reason or "").strip()
     with transaction.atomic():
         dispute = _locked(dispute)
@@ -127,11 +152,11 @@ def _handle(dispute: Dispute, action: str, reason: str, acting_user) -> Dispute:
     return dispute
 
 
-def do_accept_dispute(dispute: Dispute, *, reason: str, acting_user) -> Dispute:
+def do_accept_dispute(dispute: Dispute, *, reason: str, acting_user: User) -> Dispute:
     return _handle(dispute, "accept", reason, acting_user)
 
 
-def do_reject_dispute(dispute: Dispute, *, reason: str, acting_user) -> Dispute:
+def do_reject_dispute(dispute: Dispute, *, reason: str, acting_user: User) -> Dispute:
     return _handle(dispute, "reject", reason, acting_user)
 
 
@@ -149,13 +174,15 @@ def excluded_from_panel(dispute: Dispute) -> dict[int, str]:
     )
     for user_id in verifiers:
         why.setdefault(user_id, _("verified the round's data"))
-    run = ScoringRun.objects.filter(pk=dispute.original_run_id).first()
+    run = dispute.original_run
     if run is not None:
         why.setdefault(run.started_by_id, _("ran the contested scoring"))
     return why
 
 
-def do_form_panel(dispute: Dispute, *, name: str, members: Iterable, acting_user) -> ExpertGroup:
+def do_form_panel(
+    dispute: Dispute, *, name: str, members: Iterable[User], acting_user: User
+) -> ExpertGroup:
     """Form the re-review panel (a new expert group) for an accepted dispute."""
     members = list(members)
     name = (name or "").strip()
@@ -209,13 +236,13 @@ def do_form_panel(dispute: Dispute, *, name: str, members: Iterable, acting_user
     return panel
 
 
-def reviewable_fields(round: Round) -> dict:
+def reviewable_fields(round: Round) -> dict[str, FieldSpec]:
     """The numeric base-data fields a re-review may correct (key -> FieldSpec)."""
     return {f.key: f for f in round.scheme().input_fields if f.is_numeric}
 
 
 def do_record_opinion(
-    dispute: Dispute, *, field: str, value, comment: str = "", acting_user
+    dispute: Dispute, *, field: str, value: object, comment: str = "", acting_user: User
 ) -> ReReviewOpinion:
     """A panel expert's re-reviewed value of one field, stored beside the original."""
     with transaction.atomic():
@@ -276,12 +303,16 @@ def panel_values(dispute: Dispute) -> dict[str, tuple[float | None, float]]:
     for (field, _expert), opinion in latest.items():
         by_field.setdefault(field, []).append(opinion)
     return {
-        field: (ops[0].original_value, statistics.fmean(o.reviewed_value for o in ops))
+        # An opinion always holds a number (do_record_opinion refuses anything else).
+        field: (
+            ops[0].original_value,
+            statistics.fmean(o.reviewed_value for o in ops if o.reviewed_value is not None),
+        )
         for field, ops in by_field.items()
     }
 
 
-def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -> Dispute:
+def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user: User) -> Dispute:
     """Record the decision; when the results change, adopt the panel's values and start a
     re-review scoring run on the corrected data (the original stays as it was)."""
     reasoning = (reasoning or "").strip()
@@ -339,7 +370,9 @@ def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -
     return dispute
 
 
-def do_republish(dispute: Dispute, *, acting_user, approval=None):
+def do_republish(
+    dispute: Dispute, *, acting_user: User, approval: Approval | None = None
+) -> Publication:
     """Publish the re-review run as a new version; earlier versions stay as history.
 
     It changes every other unit's total too, so it needs the committee's approval
@@ -384,7 +417,7 @@ def do_republish(dispute: Dispute, *, acting_user, approval=None):
                 "publication": publication.version,
                 "run": run.version,
                 "approval": approval.pk,
-                "approved_by": approval.decided_by.username,
+                "approved_by": approval.decided_by.username if approval.decided_by else "",
             },
         )
     return publication

@@ -1,4 +1,4 @@
-"""The values decided re-reviews adopted, applied to the base data of later scoring runs.
+"""The values decided re-reviews adopted, handed to the scoring runs (results.inputs).
 
 The original submission values stay unchanged; a correction only replaces the value the
 engine sees, in every run after the decision (so a second dispute's run keeps the first's).
@@ -6,10 +6,8 @@ engine sees, in every run after the decision (so a second dispute's run keeps th
 
 from __future__ import annotations
 
-import numpy as np
-
-from kaoping.scoring.data import BaseData
 from kaoping.web.disputes.models import Correction, Decision, DisputeStatus
+from kaoping.web.results.inputs import AdoptedValue
 from kaoping.web.results.models import RunSnapshot
 from kaoping.web.submissions.models import Submission
 
@@ -27,26 +25,13 @@ def adopted_corrections(round) -> list[Correction]:
     )
 
 
-def with_corrections(round, data: BaseData) -> BaseData:
-    """A copy of ``data`` holding the adopted values (``data`` itself when there are none)."""
-    corrections = adopted_corrections(round)
-    if not corrections:
-        return data
-    position = {code: i for i, code in enumerate(data.codes)}
-    columns = {key: np.array(values, dtype=float) for key, values in data.columns.items()}
-    for c in corrections:
-        if c.unit.code in position:
-            column = columns.setdefault(c.field, np.full(len(data), np.nan))
-            column[position[c.unit.code]] = c.corrected_value
-    result = BaseData(
-        units=list(data.units),
-        columns=columns,
-        source=data.source,
-        rows=data.rows,
-        extras=dict(data.extras),
-    )
-    result.sha256 = result.fingerprint()
-    return result
+def adopted_values(round) -> list[AdoptedValue]:
+    """The values of the round's amended decisions, for the scoring runs (registered with
+    ``kaoping.web.results.inputs.ADOPTED_VALUES_READERS`` in this app's ``ready``)."""
+    return [
+        AdoptedValue(unit_code=c.unit.code, field=c.field, value=c.corrected_value)
+        for c in adopted_corrections(round)
+    ]
 
 
 def original_value(dispute, field: str) -> float | None:

@@ -14,7 +14,7 @@ original expert scores and the original run and publication, all of which stay u
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -156,7 +156,7 @@ class Correction(models.Model):
         ordering = ["id"]
 
 
-def dispute_deadline(publication):
+def dispute_deadline(publication: Publication) -> datetime:
     """The last moment a unit may contest ``publication``: ``dispute_days`` after it."""
     return publication.published_at + timedelta(days=publication.round.dispute_days)
 

@@ -7,7 +7,7 @@ assigned to the unit in that group and not recused from it.
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 
 from kaoping.scoring import KaopingError
 from kaoping.scoring.experts import ExpertAggregation, ScoringItem, aggregate_experts, scoring_items
@@ -22,6 +22,7 @@ from kaoping.web.experts.models import (
     ScoreSheet,
     SheetStatus,
 )
+from kaoping.web.rounds.models import Round
 
 
 def round_items(round) -> list[ScoringItem]:
@@ -144,5 +145,5 @@ def _aggregate(round, groups) -> ExpertAggregation | None:
         raise ActionError(exc.render("zh")) from None
 
 
-def closed_original_groups(round):
+def closed_original_groups(round: Round) -> QuerySet[ExpertGroup]:
     return ExpertGroup.objects.filter(round=round, purpose=GroupPurpose.ORIGINAL, closed=True)

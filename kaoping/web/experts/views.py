@@ -12,13 +12,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring.experts import expert_rules
 from kaoping.tables.assessment import Expert, write_expert_sheet
 from kaoping.web.accounts.models import Role
 from kaoping.web.common import XLSX_TYPE, ActionError, download, require
-from kaoping.web.experts import actions
+from kaoping.web.experts import expert_actions, office_actions
 from kaoping.web.experts.forms import GroupForm, RecusalForm
 from kaoping.web.experts.models import (
     Assignment,
@@ -119,7 +120,7 @@ def groups(request, round_id: int):
         chosen = posted["items"] or (panel[2].split(", ") if panel else [])
         name = posted["name"].strip() or (panel[1] if panel else "")
         try:
-            group = actions.do_create_group(
+            group = office_actions.do_create_group(
                 round, name=name, items=chosen, acting_user=request.user
             )
         except ActionError as exc:
@@ -252,7 +253,7 @@ def _users(request, key: str):
 def add_members(request, group_id: int):
     group = _manage(request, group_id)
     try:
-        actions.do_add_members(group, _users(request, "experts"), acting_user=request.user)
+        office_actions.do_add_members(group, _users(request, "experts"), acting_user=request.user)
         messages.success(request, _("Members added."))
     except ActionError as exc:
         messages.error(request, str(exc))
@@ -265,7 +266,7 @@ def assign(request, group_id: int):
     group = _manage(request, group_id)
     units = list(group.round.units.filter(pk__in=id_list(request.POST.getlist("units"))))
     try:
-        skipped = actions.do_assign(
+        skipped = office_actions.do_assign(
             group, _users(request, "experts"), units, acting_user=request.user
         )
         for text in skipped:
@@ -288,7 +289,7 @@ def recuse(request, round_id: int):
         messages.error(request, form_errors(form))
         return redirect("experts:groups", round.pk)
     try:
-        actions.do_record_recusal(
+        office_actions.do_record_recusal(
             round, expert, unit, reason=form.cleaned_data["reason"], acting_user=request.user
         )
         messages.success(request, _("Recusal recorded."))
@@ -302,7 +303,7 @@ def recuse(request, round_id: int):
 def close(request, group_id: int):
     group = _manage(request, group_id)
     try:
-        actions.do_close_group(group, acting_user=request.user)
+        office_actions.do_close_group(group, acting_user=request.user)
         messages.success(request, _("The group is closed; its scores now count."))
     except ActionError as exc:
         messages.error(request, str(exc))
@@ -314,7 +315,7 @@ def close(request, group_id: int):
 
 def _sheet_context(request, group_id: int):
     group = group_for(request, group_id)
-    units = actions.assigned_units(group, request.user)
+    units = expert_actions.assigned_units(group, request.user)
     # Only a member with units to score has a sheet; staff and other experts get 403.
     require(group.members.filter(pk=request.user.pk).exists() and bool(units))
     return group, units, group_items(group)
@@ -323,7 +324,7 @@ def _sheet_context(request, group_id: int):
 @login_required
 def sheet(request, group_id: int):
     group, units, items = _sheet_context(request, group_id)
-    score_sheet = actions.sheet_for(group, request.user)
+    score_sheet = expert_actions.sheet_for(group, request.user)
     saved = {
         (s.unit_id, s.indicator): s.score
         for s in ExpertScore.objects.filter(group=group, expert=request.user)
@@ -339,10 +340,10 @@ def sheet(request, group_id: int):
             if len(parts) == 3 and parts[0] == "s" and id_list([parts[1]]):
                 entries.setdefault((int(parts[1]), parts[2]), request.POST[key])
         try:
-            actions.do_save_scores(
+            expert_actions.do_save_scores(
                 group, entries, acting_user=request.user, submit="submit" in request.POST
             )
-        except actions.ScoresRejected as exc:
+        except expert_actions.ScoresRejected as exc:
             problems, typed = exc.problems, entries
         except ActionError as exc:
             problems, typed = [str(exc)], entries
@@ -391,8 +392,11 @@ def sheet_download(request, group_id: int):
         [Expert(request.user.username, panel)],
         [(u.code, u.name) for u in units],
     )
+    stem = pgettext("file name", "Expert score sheet")
     return download(
-        buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx", XLSX_TYPE
+        buffer.getvalue(),
+        f"{group.name}-{request.user.username}-{stem}.xlsx",
+        XLSX_TYPE,
     )
 
 
@@ -405,8 +409,8 @@ def sheet_upload(request, group_id: int):
         messages.error(request, _("Choose the scoring sheet (.xlsx or .csv, at most 5 MB)."))
         return redirect("experts:sheet", group.pk)
     try:
-        actions.do_upload_scores(group, upload.read(), upload.name, acting_user=request.user)
-    except actions.ScoresRejected as exc:
+        expert_actions.do_upload_scores(group, upload.read(), upload.name, acting_user=request.user)
+    except expert_actions.ScoresRejected as exc:
         for text in exc.problems:
             messages.error(request, text)
     except ActionError as exc:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class JobsConfig(AppConfig):
     name = "kaoping.web.jobs"
     label = "jobs"
-    verbose_name = "后台任务"
+    verbose_name = gettext_lazy("background jobs")

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task as django_task
+from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
 
 from kaoping.web.jobs.models import WorkerBeat
@@ -55,7 +56,9 @@ class WorkerLost(RuntimeError):
     """The worker running a task stopped (killed, crashed) before the task finished."""
 
 
-def durable(on_failure: Callable[..., None]):
+def durable(
+    on_failure: Callable[..., None],
+) -> Callable[[Callable[..., None]], Task[..., None]]:
     """Declare a module-level function a durable task.
 
     ``on_failure(reason, *args)`` marks the task's job failed with ``reason`` (text for
@@ -63,11 +66,11 @@ def durable(on_failure: Callable[..., None]):
     more than ``MAX_ATTEMPTS`` times.
     """
 
-    def wrap(function):
+    def wrap(function: Callable[..., None]) -> Task[..., None]:
         @functools.wraps(function)
-        def body(*args, attempt: int = 1):
+        def body(*args: object, attempt: int = 1) -> None:
             try:
-                return function(*args)
+                function(*args)
             except Exception as exc:
                 logger.exception(
                     "task %s%r failed (attempt %s)", function.__qualname__, args, attempt
@@ -84,7 +87,7 @@ def durable(on_failure: Callable[..., None]):
     return wrap
 
 
-def enqueue(task, *args, attempt: int = 1) -> str:
+def enqueue(task: Task[..., None], *args: object, attempt: int = 1) -> str:
     """Queue ``task(*args)`` in the current transaction; returns the task's id ("" inline)."""
     if getattr(settings, "KAOPING_JOBS_INLINE", False):
         task.call(*args)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +38,7 @@ def is_level(key: str, name: str) -> bool:
     return key.endswith("_rate") or "率" in name
 
 
-def _require_state(round: Round, states, what: str) -> None:
+def _require_state(round: Round, states: tuple[str, ...], what: str) -> None:
     if round.state not in states:
         raise ActionError(
             _("%(what)s is not possible while the round is “%(state)s”.")
@@ -56,7 +58,7 @@ def do_set_target(
     *,
     key: str,
     value: float,
-    acting_user,
+    acting_user: User,
     name: str = "",
     weight: float = 1.0,
     direction: str = "higher",
@@ -94,7 +96,7 @@ def do_set_target(
     return target
 
 
-def do_import_targets(round: Round, content: bytes, filename: str, *, acting_user) -> int:
+def do_import_targets(round: Round, content: bytes, filename: str, *, acting_user: User) -> int:
     """Import targets from an Excel/CSV table (``kaoping.tables.assessment.read_targets``):
     every problem at once, nothing saved unless all rows are good."""
     try:
@@ -138,7 +140,13 @@ def do_import_targets(round: Round, content: bytes, filename: str, *, acting_use
     return len(engine_targets)
 
 
-def do_file_plan(target: Target, plan: Sequence[float], *, acting_user, attachment=None) -> Target:
+def do_file_plan(
+    target: Target,
+    plan: Sequence[float],
+    *,
+    acting_user: User,
+    attachment: UploadedFile[bytes] | None = None,
+) -> Target:
     """The unit files its decomposition plan: four quarterly figures adding up to the target."""
     with transaction.atomic():
         target = (
@@ -166,7 +174,7 @@ def do_file_plan(target: Target, plan: Sequence[float], *, acting_user, attachme
     return target
 
 
-def do_report_progress(target: Target, *, actual: float, through: str, acting_user) -> Target:
+def do_report_progress(target: Target, *, actual: float, through: str, acting_user: User) -> Target:
     """The unit reports its interim (or year-end, ``through`` empty) figure."""
     with transaction.atomic():
         target = (

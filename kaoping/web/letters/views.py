@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
@@ -46,22 +47,22 @@ def targets(request, round_id: int):
         )
     if wants_xlsx(request):
         return xlsx_response(
-            "目标责任书.xlsx",
+            pgettext("file name", "Target responsibility letters") + ".xlsx",
             [
-                "单位编码",
-                "单位名称",
-                "目标代码",
-                "目标名称",
-                "目标值",
-                "权重",
-                "方向",
-                "第一季度",
-                "第二季度",
-                "第三季度",
-                "第四季度",
-                "实际完成",
-                "截至期",
-                "完成率",
+                _("Unit code"),
+                _("Unit name"),
+                pgettext("column", "Target code"),
+                pgettext("column", "Target name"),
+                _("Target value"),
+                _("Weight"),
+                _("Direction"),
+                pgettext("column", "Q1"),
+                pgettext("column", "Q2"),
+                pgettext("column", "Q3"),
+                pgettext("column", "Q4"),
+                pgettext("column", "Actual"),
+                pgettext("column", "Through"),
+                pgettext("column", "Completion rate"),
             ],
             (
                 (

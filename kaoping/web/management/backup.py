@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 
 class BackupError(RuntimeError):
@@ -62,7 +63,7 @@ def restore_database(source: Path) -> None:
     """Replace the default database's content with the backup ``source``."""
     source = Path(source)
     if not source.is_file():
-        raise BackupError(f"备份文件不存在 / no such backup file: {source}")
+        raise BackupError(_("no such backup file: %(file)s") % {"file": source})
     if vendor() == "sqlite":
         _sqlite_restore(source)
     elif vendor() == "postgresql":
@@ -95,7 +96,7 @@ def _sqlite_backup(target: Path) -> None:
 def _sqlite_restore(source: Path) -> None:
     with open(source, "rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
-            raise BackupError(f"不是 SQLite 备份文件 / not an SQLite backup: {source}")
+            raise BackupError(_("not an SQLite backup: %(file)s") % {"file": source})
     connection.ensure_connection()
     backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
@@ -113,7 +114,10 @@ def _pg_tool(name: str) -> str:
         key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
     )
     if not candidates:
-        raise BackupError(f"{name} 未安装 / not installed (apt-get install postgresql-client)")
+        raise BackupError(
+            _("%(program)s is not installed (apt-get install postgresql-client)")
+            % {"program": name}
+        )
     return str(candidates[-1])
 
 

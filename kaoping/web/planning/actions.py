@@ -6,16 +6,22 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.planning.models import Reminder, RoundPlan, plan_of
+from kaoping.web.rounds.models import Round
+from kaoping.web.units.models import Unit
 
 logger = logging.getLogger(__name__)
+# An e-mail as send_mass_mail takes it: subject, body, sender, recipients.
+Email = tuple[str, str, str, list[str]]
 
 PLAN_FIELDS = (
     "collection_deadline",
@@ -26,7 +32,7 @@ PLAN_FIELDS = (
 )
 
 
-def do_set_plan(round, *, acting_user, **values) -> RoundPlan:
+def do_set_plan(round: Round, *, acting_user: User, **values: object) -> RoundPlan:
     """Set the round's deadlines (and whether the office may submit for units)."""
     unknown = set(values) - set(PLAN_FIELDS)
     if unknown:
@@ -46,14 +52,14 @@ def mail_configured() -> bool:
     return bool(settings.EMAIL_HOST) or not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
 
 
-def do_remind(round, units: Iterable, *, message: str, acting_user) -> list[Reminder]:
+def do_remind(
+    round: Round, units: Iterable[Unit], *, message: str, acting_user: User
+) -> list[Reminder]:
     """Remind ``units`` (in the application; by e-mail to their members where configured).
 
     The e-mails go out after the transaction commits: a mail server that is down never undoes
     the reminders, and it is logged, not shown as an error.
     """
-    from kaoping.web.accounts.models import Membership, Role
-
     message = message.strip()
     units = list(units)
     if not units:
@@ -61,15 +67,17 @@ def do_remind(round, units: Iterable, *, message: str, acting_user) -> list[Remi
     if not message:
         raise ActionError(_("Write the reminder's message."))
     now = timezone.now()
-    emails: list[tuple] = []
+    emails: list[Email] = []
     per_unit: dict[int, int] = {}
     if mail_configured():
         members = Membership.objects.filter(role=Role.UNIT, unit__in=units, user__is_active=True)
         subject = _("Reminder: %(round)s") % {"round": round.name}
         for m in members.exclude(user__email="").select_related("user", "unit"):
+            if m.unit is None:  # a unit member always has his unit (the query asks for it)
+                continue
             body = f"{m.unit.name}：\n\n{message}\n\n— {round.name}"
             emails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email]))
-            per_unit[m.unit_id] = per_unit.get(m.unit_id, 0) + 1
+            per_unit[m.unit.pk] = per_unit.get(m.unit.pk, 0) + 1
     with transaction.atomic():
         reminders = Reminder.objects.bulk_create(
             Reminder(
@@ -92,7 +100,7 @@ def do_remind(round, units: Iterable, *, message: str, acting_user) -> list[Remi
     return reminders
 
 
-def _send(emails: list[tuple]) -> None:
+def _send(emails: list[Email]) -> None:
     if not emails:
         return
     try:

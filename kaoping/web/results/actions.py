@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.scoring import Assessment, KaopingError, assess
+from kaoping.scoring.adjustments import AdjustmentEntry
+from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import ExpertScore as EngineScore
 from kaoping.scoring.experts import Recusal as EngineRecusal
 from kaoping.web.adjustments.actions import round_entries
@@ -20,7 +27,12 @@ from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.letters.inputs import round_targets
 from kaoping.web.permissions import is_member_of_round_unit
 from kaoping.web.results.frozen import adjustments_payload, data_digest, data_payload, remember
-from kaoping.web.results.inputs import missing_inputs, round_price_factors
+from kaoping.web.results.inputs import (
+    adopted_values,
+    missing_inputs,
+    round_price_factors,
+    with_adopted_values,
+)
 from kaoping.web.results.models import (
     Publication,
     RunKind,
@@ -32,12 +44,13 @@ from kaoping.web.results.models import (
 from kaoping.web.rounds.models import Round
 from kaoping.web.submissions.data import base_data_for
 from kaoping.web.submissions.models import Submission, SubmissionStatus
+from kaoping.web.units.models import Unit
 
 PROGRESS_STEP = 1000  # units between progress updates
 
 
 def do_start_scoring_run(
-    round: Round, *, acting_user, kind: str = RunKind.ORIGINAL, note: str = ""
+    round: Round, *, acting_user: User, kind: str = RunKind.ORIGINAL, note: str = ""
 ) -> ScoringRun:
     """Queue a scoring run (a new version) and compute it in the background."""
     missing = missing_inputs(round)
@@ -110,14 +123,14 @@ def compute_run(run_id: int) -> None:
         )
 
 
-def assessment_of(round: Round, adjustments=None):
+def assessment_of(
+    round: Round, adjustments: Iterable[AdjustmentEntry] | None = None
+) -> tuple[Assessment, list[Unit]]:
     """The round's :class:`~kaoping.scoring.Assessment` from database rows (units in code
     order): verified base data with adopted re-review values, the closed professional
     groups' counted expert scores and the recusals, the office's bonus / deduction entries
     (or ``adjustments``), the responsibility letters' targets, the evaluator's price factors,
     and the previous round when it has verified data. Returns the assessment and the units."""
-    from kaoping.web.disputes.corrections import adopted_corrections, with_corrections
-
     scheme = round.scheme()
     submissions = list(
         Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
@@ -126,11 +139,12 @@ def assessment_of(round: Round, adjustments=None):
     )
     if not submissions:
         raise ActionError(_("There is no verified data to score."))
-    data = with_corrections(
-        round, base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
+    adopted = adopted_values(round)
+    data = with_adopted_values(
+        base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions]), adopted
     )
     # A value a re-review (复验) adopted replaces the original panel's scores of that item.
-    corrected = {(c.unit.code, c.field) for c in adopted_corrections(round)}
+    corrected = {(a.unit_code, a.field) for a in adopted}
     fields = {i.code: i.formula.names[0] for i in scheme.qualitative_indicators}
     codes = set(data.codes)
     scores = tuple(
@@ -145,9 +159,9 @@ def assessment_of(round: Round, adjustments=None):
         for r in ExpertRecusal.objects.filter(round=round).select_related("expert", "unit")
         if r.unit.code in codes
     )
-    previous = ()
+    previous: tuple[Assessment, ...] = ()
     if (
-        round.previous_id
+        round.previous is not None
         and Submission.objects.filter(
             round=round.previous, status=SubmissionStatus.VERIFIED
         ).exists()
@@ -167,7 +181,9 @@ def assessment_of(round: Round, adjustments=None):
     return assessment, [s.unit for s in submissions]
 
 
-def evaluation_of(round: Round, adjustments=None):
+def evaluation_of(
+    round: Round, adjustments: Iterable[AdjustmentEntry] | None = None
+) -> tuple[EvaluationResult, EvaluationResult | None, list[Unit]]:
     """The one result of the round's assessment (:func:`kaoping.scoring.assess`): its
     evaluation (committee ranks), the previous round's evaluation or None, and the units."""
     assessment, units = assessment_of(round, adjustments)
@@ -204,8 +220,10 @@ def _compute(run: ScoringRun) -> None:
                 total=totals[u],
                 grade=result.grades[u] or "",
                 groups={g: s[u] for g, s in groups.items()},
-                previous_total=previous_totals[u] if comparison else None,
-                previous_rank=(int(previous_ranks[u]) or None) if comparison else None,
+                previous_total=previous_totals[u] if previous_totals is not None else None,
+                previous_rank=(int(previous_ranks[u]) or None)
+                if previous_ranks is not None
+                else None,
                 numbers={
                     "values": values[u],
                     "z": z[u],
@@ -218,14 +236,15 @@ def _compute(run: ScoringRun) -> None:
         )
         if position and position % PROGRESS_STEP == 0:
             ScoringRun.objects.filter(pk=run.pk).update(progress=int(90 * position / len(units)))
+    prior_round = round.previous if previous is not None else None
     with transaction.atomic():
         UnitResult.objects.bulk_create(rows, batch_size=500)
         RunSnapshot.objects.create(
             run=run,
             data=data_payload(result.data),
             data_digest=data_digest(result.data),
-            previous_round=round.previous if previous is not None else None,
-            previous_scheme_sha256=round.previous.scheme_sha256 if previous is not None else "",
+            previous_round=prior_round,
+            previous_scheme_sha256=prior_round.scheme_sha256 if prior_round is not None else "",
             previous_data=data_payload(previous.data) if previous is not None else None,
             adjustments=adjustments_payload(result.adjustments),
         )
@@ -248,7 +267,7 @@ def _compute(run: ScoringRun) -> None:
                 "en": [w.render("en") for w in result.warnings],
             },
             "units": len(units),
-            "previous_year": round.previous.year if previous is not None else None,
+            "previous_year": prior_round.year if prior_round is not None else None,
             "group_averages": {g: _mean(s) for g, s in groups.items()},
         }
         run.input_sha256 = result.data.sha256 or ""
@@ -266,28 +285,23 @@ def _compute(run: ScoringRun) -> None:
     remember(run, result, previous)  # this process's first page views need no re-evaluation
 
 
-def _num(x) -> float | None:
-    value = float(x)
-    return None if value != value else value
-
-
-def _rows(array) -> list:
+def _rows(array: np.ndarray) -> list[Any]:
     """A numpy array as nested lists of floats, NaN as None (JSON has no NaN)."""
     if array.ndim > 1:
         return [_plain_row(row) for row in array.tolist()]
     return _plain_row(array.tolist())
 
 
-def _plain_row(row: list) -> list:
+def _plain_row(row: list[float]) -> list[float | None]:
     return [None if v != v else v for v in row]
 
 
-def _mean(values: list) -> float | None:
+def _mean(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
 
 
-def approve_latest_run(round: Round, acting_user) -> ScoringRun:
+def approve_latest_run(round: Round, acting_user: User) -> ScoringRun:
     run = ScoringRun.latest_done(round)
     if run is None:
         raise ActionError(_("There are no results to approve."))
@@ -297,7 +311,7 @@ def approve_latest_run(round: Round, acting_user) -> ScoringRun:
     return run
 
 
-def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
+def publish_run(run: ScoringRun, *, acting_user: User, note: str = "") -> Publication:
     """Add a publication version pointing at a finished run (never replacing earlier ones)."""
     if run.status != RunStatus.DONE:
         raise ActionError(_("Only finished results can be published."))

@@ -17,12 +17,22 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from kaoping.reports.certificates import render_certificates
+from kaoping.reports.docx_render import render_docx
+from kaoping.reports.pdf_render import render_pdf
+from kaoping.reports.round_report import build_round_report
 from kaoping.reports.text import SECTION_KEYS, section_name
+from kaoping.reports.uncertainty import report_options
+from kaoping.reports.unit_report import build_unit_report
+from kaoping.reports.xlsx_render import render_xlsx
 from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import expert_rules
-from kaoping.web.common import ActionError
+from kaoping.scoring.messages import KaopingError
+from kaoping.scoring.robustness import analyse_robustness
+from kaoping.web.common import ActionError, in_language
 from kaoping.web.results.frozen import frozen_results
 from kaoping.web.results.models import Narrative, ReportSigning, ScoringRun
 
@@ -105,8 +115,6 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = True):
     """The unit's report (``ReportDocument``) for ``run`` with the round's narratives."""
-    from kaoping.reports import build_unit_report
-
     result, previous = frozen_results(run)
     awards, criticism = _report_award_lists(run, result, lang)
     return build_unit_report(
@@ -124,8 +132,6 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
 
 def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
     """The round report with the round's narratives and, when the scheme awards, the lists."""
-    from kaoping.reports import build_round_report
-
     result, previous = frozen_results(run)
     awards, criticism = _report_award_lists(run, result, lang)
     return build_round_report(
@@ -167,10 +173,6 @@ CACHED_UNCERTAINTY = 4
 def _rank_uncertainty(result: EvaluationResult):
     """The rank uncertainty of the run's result (None when it cannot be analysed, e.g. an
     indicator no unit has: the report then leaves the section out)."""
-    from kaoping.reports.uncertainty import report_options
-    from kaoping.scoring.messages import KaopingError
-    from kaoping.scoring.robustness import analyse_robustness
-
     with _uncertainty_lock:
         kept = _uncertainty.get(id(result))
         if kept is not None and kept[0] is result:
@@ -190,8 +192,6 @@ def _rank_uncertainty(result: EvaluationResult):
 
 def render(doc, ext: str, result: EvaluationResult | None = None) -> bytes:
     """``doc`` as the bytes of a .docx, .pdf or .xlsx file (.xlsx needs the result)."""
-    from kaoping.reports import render_docx, render_pdf, render_xlsx
-
     buffer = io.BytesIO()
     if ext == "docx":
         render_docx(doc, buffer)
@@ -218,12 +218,8 @@ def round_report_file(run: ScoringRun, ext: str, lang: str = "zh") -> RenderedFi
 
 def draft_texts(run: ScoringRun, unit, lang: str = "zh") -> dict[str, str]:
     """The drafts the system would write for each part of the unit's report (no narratives)."""
-    from kaoping.reports import build_unit_report
-
     result, previous = frozen_results(run)
     if unit is None:
-        from kaoping.reports import build_round_report
-
         doc = build_round_report(result, previous=previous, lang=lang, charts=False)
     else:
         doc = build_unit_report(result, unit.code, previous=previous, lang=lang, charts=False)
@@ -250,8 +246,6 @@ def award_decisions(result: EvaluationResult) -> AwardDecisions | None:
 
 def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
     """Certificates (荣誉证书) of the award winners as one PDF; None without winners."""
-    from kaoping.reports import render_certificates
-
     result = frozen_results(run)[0]
     decisions = award_decisions(result)
     if decisions is None or not decisions.winners:
@@ -271,6 +265,12 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
     return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
 
 
+def criticised_label(lang: str) -> str:
+    """The tier a criticised unit shows in the reports' lists (通报批评)."""
+    with in_language(lang):
+        return pgettext("award tier", "criticised")
+
+
 def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = False):
     """Plain rows (unit_code, unit_name, tier, reason) as the reports take them."""
     tiers = {t.name: t for t in decisions.rules.tiers}
@@ -278,7 +278,7 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
         {
             "unit_code": d.unit_code,
             "unit_name": d.unit_name,
-            "tier": "通报批评"
+            "tier": criticised_label(lang)
             if criticism
             else tiers[d.tier].name_for(lang)
             if d.tier in tiers

@@ -12,10 +12,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kaoping.web.common import ActionError
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from kaoping.web.common import ActionError, in_language
 from kaoping.web.results import frozen
 
 TOLERANCE = 1e-9  # the engine is deterministic; only storage rounding may differ
+
+
+# The result fields a re-derivation compares, in words.
+FIELD_NAMES = {
+    "total": pgettext_lazy("result field", "total"),
+    "rank": pgettext_lazy("result field", "rank"),
+    "grade": pgettext_lazy("result field", "grade"),
+    "row": pgettext_lazy("result field", "row"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,13 +42,11 @@ class Difference:
     def render(self, lang: str = "zh") -> str:
         if not self.unit:
             return str(self.derived)
-        if lang == "en":
-            return (
-                f"unit {self.unit}: stored {self.field} {self.stored} but the frozen inputs "
-                f"give {self.derived}"
-            )
-        names = {"total": "总分", "rank": "排名", "grade": "等级", "row": "结果行"}
-        return f"单位 {self.unit} 的{names.get(self.field, self.field)}存为 {self.stored}，按冻结的输入重新计算应为 {self.derived}"
+        with in_language(lang):
+            name = FIELD_NAMES.get(self.field, self.field)
+            return _(
+                "unit %(unit)s: stored %(field)s %(stored)s but the frozen inputs give %(derived)s"
+            ) % {"unit": self.unit, "field": name, "stored": self.stored, "derived": self.derived}
 
 
 def run_differences(run, *, fresh: bool = True) -> list[Difference]:

@@ -7,6 +7,7 @@ transaction as its change (``kaoping.web.audit.log.record``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -41,13 +43,16 @@ from kaoping.web.results.models import (
     ScoringRun,
 )
 from kaoping.web.rounds.models import Round
+from kaoping.web.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
 MAX_NARRATIVE_CHARS = 20_000  # per part; a report part is a few paragraphs
 
 
-def do_save_narratives(round: Round, unit, texts: dict[str, str], *, acting_user) -> list[str]:
+def do_save_narratives(
+    round: Round, unit: Unit, texts: dict[str, str], *, acting_user: User
+) -> list[str]:
     """Store the agency's text for the parts of ``unit``'s report (None: the round report).
 
     An empty text removes the part's narrative, so the report shows the draft again.
@@ -99,7 +104,13 @@ SIGNING_FIELDS = ("issuer", "client", "number", "date")
 
 
 def do_set_report_signing(
-    round: Round, *, issuer: str, client: str, number: str, date, acting_user
+    round: Round,
+    *,
+    issuer: str,
+    client: str,
+    number: str,
+    date: dt.date | None,
+    acting_user: User,
 ) -> list[str]:
     """Set who signs the round's reports and certificates (落款): the issuing body
     (评价机构), the commissioning body (委托单位), the report number and date. Returns the
@@ -135,7 +146,7 @@ def do_set_report_signing(
     return changed
 
 
-def record_download(acting_user, run: ScoringRun, unit, kind: str, ext: str) -> None:
+def record_download(acting_user: User, run: ScoringRun, unit: Unit, kind: str, ext: str) -> None:
     """Log that ``acting_user`` downloaded a report (who read which results, when)."""
     with transaction.atomic():
         record(
@@ -152,7 +163,7 @@ def do_start_report_job(
     round: Round,
     run: ScoringRun,
     *,
-    acting_user,
+    acting_user: User,
     unit_codes: list[str] | None = None,
     with_docx: bool = True,
 ) -> ReportJob:
@@ -193,7 +204,7 @@ def do_start_report_job(
     return job
 
 
-def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list:
+def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list[Unit]:
     results = (
         run.unit_results.select_related("unit").only("unit", "position").order_by("unit__code")
     )
@@ -209,7 +220,7 @@ def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list:
     return units
 
 
-def fail_report_job(reason: str, job_id: int, *_rest) -> None:
+def fail_report_job(reason: str, job_id: int, *_rest: object) -> None:
     """Mark a report job that cannot finish failed, with the reason (it can be started again)."""
     logger.error("report job %s failed: %s", job_id, reason)
     ReportJob.objects.filter(pk=job_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(

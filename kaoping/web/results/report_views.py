@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from kaoping.web.common import ActionError, download, require
+from kaoping.web.common import ActionError, download, lang_of, require
 from kaoping.web.inputs import form_errors
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.permissions import (
@@ -40,7 +41,6 @@ from kaoping.web.results.report_actions import (
 from kaoping.web.results.unit_view import unit_workbook
 from kaoping.web.results.views import run_for
 from kaoping.web.rounds.views import round_for
-from kaoping.web.submissions.views import lang_of
 
 UNIT_FORMATS = ("docx", "pdf", "xlsx")
 ROUND_FORMATS = ("docx", "pdf", "xlsx")
@@ -208,5 +208,6 @@ def report_job_download(request, round_id: int, job_id: int):
     if job.status != RunStatus.DONE or not job.archive:
         raise Http404
     record_download(request.user, job.run, None, "archive", "zip")
-    name = f"{round.name}-v{job.run.version}-绩效评价报告.zip"
+    stem = pgettext("file name", "Performance evaluation reports")
+    name = f"{round.name}-v{job.run.version}-{stem}.zip"
     return FileResponse(job.archive.open("rb"), as_attachment=True, filename=name)

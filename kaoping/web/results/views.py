@@ -12,11 +12,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring.display import fmt_score, fmt_signed
 from kaoping.scoring.explanation import REASONS
-from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.scoring.i18n import gettext as translate
+from kaoping.web.common import ActionError, lang_of, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import posted_id
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.listing import ListForm, query_without_page
@@ -46,7 +48,6 @@ from kaoping.web.results.models import (
 )
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
-from kaoping.web.submissions.views import lang_of
 
 PAGE_ROWS = 100  # a page of the ranking; the Excel export has every unit
 
@@ -159,8 +160,9 @@ def ranking(request, round_id: int):
             _("Previous total"),
             _("Change"),
         ][: None if staff else 5]
+        stem = pgettext("file name", "Ranking")
         return xlsx_response(
-            f"{round.name}-排名.xlsx",
+            f"{round.name}-{stem}.xlsx",
             headers,
             (
                 (
@@ -230,13 +232,12 @@ def unit_result(request, round_id: int, unit_id: int):
         ex = None
     explanation = ex.to_dict() if ex else {"indicators": [], "ranked_units": "—"}
     for item in explanation["indicators"]:  # "eval.missing_value" → 基础数据缺失
-        zh_en = REASONS.get(item.get("reason") or "")
-        item["reason_text"] = (
-            (zh_en[1] if lang == "en" else zh_en[0]) if zh_en else item.get("reason")
-        )
+        reason = REASONS.get(item.get("reason") or "")
+        item["reason_text"] = translate(reason, lang) if reason else item.get("reason")
     if wants_xlsx(request):
+        stem = pgettext("file name", "Scores")
         return xlsx_response(
-            f"{unit.name}-{round.year}-得分.xlsx",
+            f"{unit.name}-{round.year}-{stem}.xlsx",
             [
                 _("Indicator"),
                 _("Name"),

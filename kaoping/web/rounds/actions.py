@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,14 +22,15 @@ from kaoping.web.rounds.models import (
     parse_scheme_text,
     sha256_text,
 )
+from kaoping.web.units.models import Unit
 
 
 def do_create_round(
     *,
     name: str,
     year: int,
-    units: Iterable,
-    acting_user,
+    units: Iterable[Unit],
+    acting_user: User,
     scheme_code: str = "mof-2012",
     scheme_text: str | None = None,
     previous: Round | None = None,
@@ -55,7 +57,7 @@ def do_create_round(
     return round
 
 
-def do_set_scheme_text(round: Round, text: str, *, acting_user) -> None:
+def do_set_scheme_text(round: Round, text: str, *, acting_user: User) -> None:
     """Replace a draft round's scheme; refused once the scheme is published (frozen)."""
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)

@@ -11,6 +11,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -155,7 +156,7 @@ class Round(models.Model):
             return True
         return self.publications.exists()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Belt and braces behind the actions: a frozen scheme's text can never change.
         if self.scheme_sha256 and sha256_text(self.scheme_text) != self.scheme_sha256:
             raise ValueError("the published scheme of a round is frozen")
@@ -231,7 +232,7 @@ class RoundArchive(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.manifest_sha256[:12]})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("an evaluation archive is read-only once stored")
         super().save(*args, **kwargs)

@@ -7,10 +7,10 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from kaoping.scoring import builtin_scheme_codes, load_scheme
-from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
+from kaoping.web.common import ActionError, lang_of, require, wants_xlsx, xlsx_response
 from kaoping.web.permissions import (
     can_create_round,
     can_transition,
@@ -47,7 +47,7 @@ def round_list(request):
     rounds = visible_rounds(request.user).annotate(units_n=Count("units"))
     if wants_xlsx(request):
         return xlsx_response(
-            "评价批次.xlsx",
+            pgettext("file name", "Evaluation rounds") + ".xlsx",
             [_("Name"), _("Year"), _("Scheme"), _("State"), _("Units")],
             ((r.name, r.year, r.scheme_code, r.get_state_display(), r.units_n) for r in rounds),
         )
@@ -170,7 +170,7 @@ def round_scheme(request, round_id: int):
     round = round_for(request, round_id)
     require(can_view_scheme(request.user, round))
     scheme = round.scheme()
-    lang = "en" if request.LANGUAGE_CODE == "en" else "zh"
+    lang = lang_of(request)
     rows = [
         {
             "depth": depth,
@@ -186,7 +186,7 @@ def round_scheme(request, round_id: int):
     ]
     if wants_xlsx(request):
         return xlsx_response(
-            "评价方案.xlsx",
+            pgettext("file name", "Evaluation scheme") + ".xlsx",
             [_("Code"), _("Name"), _("Weight"), _("Absolute weight"), _("Formula")],
             ((r["code"], r["name"], r["weight"], r["absolute"], r["formula"]) for r in rows),
         )

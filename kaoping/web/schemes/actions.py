@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,8 +21,15 @@ from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.rounds.actions import do_create_round, do_set_scheme_text
 from kaoping.web.rounds.models import Round, RoundState
-from kaoping.web.schemes.edit import apply_settings, differences, document_text, problems_of
+from kaoping.web.schemes.edit import (
+    Change,
+    apply_settings,
+    differences,
+    document_text,
+    problems_of,
+)
 from kaoping.web.schemes.models import OriginKind, PriceFactor, SchemeOrigin
+from kaoping.web.units.models import Unit
 
 MAX_SCHEME_BYTES = 512 * 1024  # a scheme file is a few kB; anything bigger is not one
 PRICE_FIELD = "price_factor"
@@ -57,8 +66,8 @@ def do_create_round_from(
     kind: str,
     name: str,
     year: int,
-    units: Iterable,
-    acting_user,
+    units: Iterable[Unit],
+    acting_user: User,
     code: str = "",
     upload: tuple[bytes, str] | None = None,
     source_round: Round | None = None,
@@ -104,7 +113,7 @@ def origin_text(round: Round) -> str:
     return origin.text if origin else round.scheme_text
 
 
-def do_adjust_scheme(round: Round, values: dict, *, acting_user) -> list:
+def do_adjust_scheme(round: Round, values: dict[str, Any], *, acting_user: User) -> list[Change]:
     """Write the form's settings into the draft scheme; returns the changes made."""
     before = tomllib.loads(round.scheme_text)
     doc = apply_settings(before, values)
@@ -125,7 +134,7 @@ def do_adjust_scheme(round: Round, values: dict, *, acting_user) -> list:
 
 
 def do_set_price_factor(
-    round: Round, unit, *, factor: float, reason: str, acting_user
+    round: Round, unit: Unit, *, factor: float, reason: str, acting_user: User
 ) -> PriceFactor:
     """The evaluator sets a unit's price-correction factor (the unit never types it)."""
     with transaction.atomic():

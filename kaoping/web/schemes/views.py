@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kaoping.web.accounts.models import Role
-from kaoping.web.common import ActionError, require
+from kaoping.web.common import ActionError, lang_of, require
 from kaoping.web.permissions import can_create_round, has_role, is_staff_viewer
 from kaoping.web.rounds.models import RoundState
 from kaoping.web.rounds.views import round_for
@@ -25,10 +25,6 @@ from kaoping.web.schemes.actions import (
 from kaoping.web.schemes.edit import differences, tree_rows
 from kaoping.web.schemes.forms import NewRoundForm, PriceFactorForm, SchemeSettingsForm
 from kaoping.web.schemes.models import PriceFactor, SchemeOrigin
-
-
-def lang_of(request) -> str:
-    return "en" if request.LANGUAGE_CODE == "en" else "zh"
 
 
 @login_required

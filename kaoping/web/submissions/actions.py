@@ -7,17 +7,24 @@ the actions refuse wrong states.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaoping.scoring import DataError
+from kaoping.scoring.data import BaseData
+from kaoping.scoring.schemes.model import Scheme
 from kaoping.tables import read_base_data
+from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
+from kaoping.web.audit.models import AuditEntry
 from kaoping.web.common import ActionError
 from kaoping.web.planning.models import office_may_submit
 from kaoping.web.rounds.models import Round, RoundState
@@ -39,6 +46,7 @@ from kaoping.web.submissions.models import (
     VerificationRecord,
 )
 from kaoping.web.submissions.plausibility import confirm_warnings
+from kaoping.web.units.models import Unit
 
 
 class Rejected(ActionError):
@@ -58,7 +66,7 @@ class StaleEdit(ActionError):
     show the other person's values beside the ones just typed.
     """
 
-    def __init__(self, current: Submission, who: str, when):
+    def __init__(self, current: Submission, who: str, when: str):
         self.current = current
         super().__init__(
             _(
@@ -73,8 +81,6 @@ class StaleEdit(ActionError):
 def _check_version(submission: Submission, expected: int | None) -> None:
     if expected is None or submission.version == expected:
         return
-    from kaoping.web.audit.models import AuditEntry
-
     last = (
         AuditEntry.objects.filter(
             round=submission.round, unit=submission.unit, action__startswith="submission."
@@ -87,10 +93,8 @@ def _check_version(submission: Submission, expected: int | None) -> None:
     raise StaleEdit(submission, last.actor_name if last else "", when)
 
 
-def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
+def _refuse_own_unit(submission: Submission, acting_user: User, what: str) -> None:
     """Separation of duties: nobody checks, returns or verifies his own unit's data."""
-    from kaoping.web.accounts.models import Membership, Role
-
     member = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
     if member.exists() or (
         submission.submitted_by_id and submission.submitted_by_id == acting_user.pk
@@ -101,7 +105,7 @@ def _refuse_own_unit(submission: Submission, acting_user, what: str) -> None:
         )
 
 
-def read_table(content: bytes, scheme, filename: str, lang: str):
+def read_table(content: bytes, scheme: Scheme, filename: str, lang: str) -> BaseData:
     """``read_base_data`` with every failure as :class:`Rejected` (never a server error)."""
     try:
         return read_base_data(content, for_units(scheme), filename=filename)
@@ -109,7 +113,7 @@ def read_table(content: bytes, scheme, filename: str, lang: str):
         raise Rejected(findings_of(exc, scheme, lang)) from None
 
 
-def submission_for(round: Round, unit) -> Submission:
+def submission_for(round: Round, unit: Unit) -> Submission:
     submission, _created = Submission.objects.get_or_create(round=round, unit=unit)
     return submission
 
@@ -125,7 +129,9 @@ def _require_collection(round: Round) -> None:
         raise ActionError(_("Data collection is not open for this round."))
 
 
-def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -> dict[str, list]:
+def _apply_values(
+    submission: Submission, values: Mapping[str, float | None], actor: User, reason: str
+) -> dict[str, list[Any]]:
     """Store new values; after a first submission, keep each old value with who and why.
 
     Returns ``{field: [old, new]}`` for the values that changed (for the log entry).
@@ -156,9 +162,9 @@ def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -
 
 def do_save_draft(
     submission: Submission,
-    values: Mapping,
+    values: Mapping[str, float | None],
     *,
-    acting_user,
+    acting_user: User,
     reason: str = "",
     expected_version: int | None = None,
 ) -> Submission:
@@ -194,7 +200,7 @@ def do_upload(
     content: bytes,
     filename: str,
     *,
-    acting_user,
+    acting_user: User,
     reason: str = "",
     lang: str = "zh",
     expected_version: int | None = None,
@@ -259,7 +265,7 @@ def do_upload(
 
 
 def do_submit(
-    submission: Submission, *, acting_user, lang: str = "zh", confirm_reason: str = ""
+    submission: Submission, *, acting_user: User, lang: str = "zh", confirm_reason: str = ""
 ) -> Submission:
     """Submit deliberately: the stored values must pass every rule of the scheme, and every
     plausibility warning must be confirmed with a reason (issue 11)."""
@@ -292,7 +298,7 @@ def do_submit(
     return submission
 
 
-def _mark_submitted(submission: Submission, acting_user):
+def _mark_submitted(submission: Submission, acting_user: User) -> datetime:
     """Submitted now by ``acting_user`` (the first submission's time is kept); returns now."""
     now = timezone.now()
     submission.status = SubmissionStatus.SUBMITTED
@@ -304,7 +310,7 @@ def _mark_submitted(submission: Submission, acting_user):
 
 
 def do_confirm_import(
-    submission: Submission, *, acting_user, confirm_reason: str = ""
+    submission: Submission, *, acting_user: User, confirm_reason: str = ""
 ) -> Submission:
     """A unit confirms the row the office imported for it (then it counts as submitted)."""
     with transaction.atomic():
@@ -327,7 +333,12 @@ def do_confirm_import(
 
 
 def do_return(
-    submission: Submission, *, reasons: Mapping[str, str], general: str, deadline: date, acting_user
+    submission: Submission,
+    *,
+    reasons: Mapping[str, str],
+    general: str,
+    deadline: date,
+    acting_user: User,
 ) -> Rectification:
     """限期整改: send a submission back with a reason per field and a deadline."""
     reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
@@ -372,8 +383,8 @@ def do_record_check(
     when: date,
     method: str,
     finding: str,
-    acting_user,
-    attachment=None,
+    acting_user: User,
+    attachment: UploadedFile[bytes] | None = None,
 ) -> VerificationRecord:
     with transaction.atomic():
         check = VerificationRecord(
@@ -385,7 +396,7 @@ def do_record_check(
             finding=finding,
         )
         if attachment is not None:
-            check.attachment.save(attachment.name, attachment, save=False)
+            check.attachment.save(attachment.name or "", attachment, save=False)
         check.save()
         record(
             "submission.check",
@@ -398,7 +409,7 @@ def do_record_check(
     return check
 
 
-def do_verify(submission: Submission, *, acting_user, confirm_reason: str = "") -> Submission:
+def do_verify(submission: Submission, *, acting_user: User, confirm_reason: str = "") -> Submission:
     """The agency vouches for the data; plausibility warnings need its reason (issue 11)."""
     with transaction.atomic():
         submission = _locked(submission)
@@ -422,14 +433,17 @@ def do_verify(submission: Submission, *, acting_user, confirm_reason: str = "") 
     return submission
 
 
-def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tuple]]:
+def do_verify_many(
+    round: Round, units: Sequence[Unit], *, acting_user: User
+) -> tuple[list[Unit], list[tuple[Unit, str]]]:
     """Verify the selected units' submissions, each as :func:`do_verify` would.
 
     Returns ``(verified units, [(unit, reason), ...] refused)``: a unit that has not
     submitted, or the agency user's own unit, is refused and named, the others verified.
     """
     subs = {s.unit_id: s for s in Submission.objects.filter(round=round, unit__in=units)}
-    verified, refused = [], []
+    verified: list[Unit] = []
+    refused: list[tuple[Unit, str]] = []
     with transaction.atomic():
         for unit in units:
             submission = subs.get(unit.pk)
@@ -445,20 +459,23 @@ def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tupl
     return verified, refused
 
 
-def do_open_document(submission: Submission, document, *, acting_user) -> None:
+def do_open_document(
+    submission: Submission, document: Attachment | VerificationRecord, *, acting_user: User
+) -> None:
     """Log that someone opened a supporting document or a check's attachment."""
+    name = document.name if isinstance(document, Attachment) else str(document.attachment.name)
     record(
         "submission.open_attachment",
         acting_user,
         round=submission.round,
         unit=submission.unit,
         obj=document,
-        data={"name": getattr(document, "name", "") or str(document.attachment.name)},
+        data={"name": name},
     )
 
 
 def do_correct_value(
-    submission: Submission, field: str, value: float | None, *, reason: str, acting_user
+    submission: Submission, field: str, value: float | None, *, reason: str, acting_user: User
 ) -> Submission:
     """Change one value after submission (e.g. after a re-review), keeping the old one."""
     if field not in {f.key for f in submission.round.scheme().fields}:
@@ -489,7 +506,7 @@ class RowOutcome(models.TextChoices):
 class ImportRow:
     """What happened to one row of the office's table."""
 
-    row: int
+    row: int | None  # None for a table read without row numbers (never from a file)
     code: str
     name: str
     outcome: str
@@ -505,7 +522,7 @@ def do_import_all(
     content: bytes,
     filename: str,
     *,
-    acting_user,
+    acting_user: User,
     lang: str = "zh",
     on_behalf: bool = False,
 ) -> list[ImportRow]:
@@ -630,10 +647,10 @@ def do_import_all(
     return report
 
 
-def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -> Attachment:
+def do_attach(
+    submission: Submission, upload: UploadedFile[bytes], *, field: str = "", acting_user: User
+) -> Attachment:
     """Keep a supporting document; a unit may add them until its data are verified."""
-    from kaoping.web.accounts.models import Membership, Role
-
     with transaction.atomic():
         submission = _locked(submission)
         own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit=submission.unit)
@@ -641,10 +658,11 @@ def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -
             raise ActionError(
                 _("The data are verified: supporting documents can no longer be added.")
             )
+        name = upload.name or ""  # an upload always has its file's name
         attachment = Attachment(
-            submission=submission, field=field, name=upload.name, uploaded_by=acting_user
+            submission=submission, field=field, name=name, uploaded_by=acting_user
         )
-        attachment.file.save(upload.name, upload, save=False)
+        attachment.file.save(name, upload, save=False)
         attachment.save()
         record(
             "submission.attach",

@@ -7,6 +7,8 @@ changed it and why: nothing is overwritten without trace.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -60,7 +62,7 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:

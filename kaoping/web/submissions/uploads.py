@@ -93,6 +93,15 @@ def check_name_and_size(filename: str, size: int, allowed: tuple[str, ...]) -> s
     return extension
 
 
+def read_checked(upload, allowed: tuple[str, ...]) -> bytes:
+    """The upload's bytes after the size, type-by-content and zip-bomb checks."""
+    # Size and type first: a huge file is refused before it is read into memory.
+    check_name_and_size(upload.name, upload.size or 0, allowed)
+    content = upload.read()
+    check_upload(content, upload.name, allowed)
+    return content
+
+
 def check_zip_upload(content: bytes, filename: str) -> None:
     """An archive bundle (.zip): size, signature and zip-bomb checks."""
     check_upload(content, filename, (".zip",))

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.scoring.display import field_kind
 from kaoping.web.common import (
+    XLSX_TYPE,
     ActionError,
     document_response,
     download,
+    lang_of,
     require,
     wants_xlsx,
     xlsx_response,
 )
-from kaoping.web.inputs import NumberField, confirm_reason, form_errors, id_list
-from kaoping.web.listing import ListForm, page_of, query_without_page
+from kaoping.web.inputs import confirm_reason, form_errors, id_list
+from kaoping.web.listing import page_of, query_without_page
 from kaoping.web.permissions import (
     can_add_evidence,
     can_check_submission,
@@ -44,29 +44,33 @@ from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import round_for
 from kaoping.web.submissions import actions
 from kaoping.web.submissions.data import input_fields, template_bytes
-from kaoping.web.submissions.forms import AttachForm, ReturnForm, UploadReasonForm
-from kaoping.web.submissions.models import (
-    CheckKind,
-    Rectification,
-    Submission,
-    SubmissionStatus,
-    with_open_rectification,
+from kaoping.web.submissions.forms import (
+    AttachForm,
+    BulkForm,
+    CheckForm,
+    ImportForm,
+    ReturnForm,
+    SubmissionFilter,
+    UploadReasonForm,
+    parse_typed_values,
+    values_form_class,
 )
+from kaoping.web.submissions.models import CheckKind, Submission, SubmissionStatus
 from kaoping.web.submissions.plausibility import warnings_for
+from kaoping.web.submissions.queries import (
+    filtered_units,
+    overdue_submissions,
+    progress_board,
+    status_counts,
+    submissions_by_unit,
+)
 from kaoping.web.submissions.uploads import (
     DOCUMENT_TYPES,
     TABLE_TYPES,
     UploadRejected,
-    check_name_and_size,
-    check_upload,
+    read_checked,
 )
 from kaoping.web.units.models import Unit
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def lang_of(request) -> str:
-    return "en" if getattr(request, "LANGUAGE_CODE", "zh-hans") == "en" else "zh"
 
 
 def unit_in_round(request, round_id: int, unit_id: int) -> tuple[Round, Unit]:
@@ -77,57 +81,7 @@ def unit_in_round(request, round_id: int, unit_id: int) -> tuple[Round, Unit]:
     return round, unit
 
 
-def overdue_submissions() -> list[Rectification]:
-    return list(
-        Rectification.objects.filter(resolved_at__isnull=True, deadline__lt=timezone.localdate())
-        .select_related("submission__round", "submission__unit")
-        .order_by("deadline")
-    )
-
-
 # --- lists --------------------------------------------------------------------------------
-
-
-OVERDUE = "overdue"
-NOT_STARTED = "none"
-NOT_SUBMITTED = "unsubmitted"
-
-
-class SubmissionFilter(ListForm):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("All statuses")),
-            (NOT_STARTED, gettext_lazy("not started")),
-            *SubmissionStatus.choices,
-            (OVERDUE, gettext_lazy("overdue")),
-            (NOT_SUBMITTED, gettext_lazy("not yet submitted (all kinds)")),
-        ],
-    )
-
-
-def filtered_units(round: Round, chosen: dict):
-    """The round's units matching the search text and the submission status."""
-    units = round.units.order_by("code")
-    if text := chosen.get("q"):
-        units = units.filter(Q(code__icontains=text) | Q(name__icontains=text))
-    status = chosen.get("status")
-    if status == NOT_STARTED:
-        units = units.exclude(submissions__round=round)
-    elif status == NOT_SUBMITTED:
-        units = units.exclude(
-            submissions__round=round,
-            submissions__status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED],
-        )
-    elif status == OVERDUE:
-        late = Rectification.objects.filter(
-            submission__round=round, resolved_at__isnull=True, deadline__lt=timezone.localdate()
-        )
-        units = units.filter(pk__in=late.values("submission__unit_id"))
-    elif status:
-        units = units.filter(submissions__round=round, submissions__status=status)
-    return units
 
 
 @login_required
@@ -137,10 +91,11 @@ def submission_list(request, round_id: int):
     form = SubmissionFilter(request.GET)
     units = filtered_units(round, form.chosen())
     if wants_xlsx(request):
-        subs = {s.unit_id: s for s in Submission.objects.filter(round=round)}
+        subs = submissions_by_unit(round)
         fields = input_fields(round.scheme())
+        stem = pgettext("file name", "Base data")
         return xlsx_response(
-            f"{round.name}-基础数据.xlsx",
+            f"{round.name}-{stem}.xlsx",
             [_("Unit code"), _("Unit name"), _("Status")]
             + [f.label_for(lang_of(request)) for f in fields],
             (
@@ -155,29 +110,13 @@ def submission_list(request, round_id: int):
             ),
         )
     page = page_of(request, units)
-    # Only this page's submissions, with their open rectification: the same few queries
-    # whatever the number of units.
-    subs = {
-        s.unit_id: s
-        for s in with_open_rectification(
-            Submission.objects.filter(round=round, unit__in=[u.pk for u in page])
-        )
-    }
+    subs = submissions_by_unit(round, page)
     rows = [(unit, subs.get(unit.pk)) for unit in page]
-    counts = dict(
-        Submission.objects.filter(round=round)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-    )
+    counts = status_counts(round)
     total = round.units.count()
     plan = plan_of(round)
     today = timezone.localdate()
-    board = (
-        [(NOT_STARTED, _("not started"), total - sum(counts.values()))]
-        + [(value, label, counts.get(value, 0)) for value, label in SubmissionStatus.choices]
-        + [(OVERDUE, _("overdue"), filtered_units(round, {"status": OVERDUE}).count())]
-    )
+    board = progress_board(round, counts, total)
     return render(
         request,
         "submissions/list.html",
@@ -205,25 +144,6 @@ def submission_list(request, round_id: int):
             "can_plan": can_plan_round(request.user, round),
         },
     )
-
-
-class BulkForm(forms.Form):
-    """Work on several units at once: the selected ones, or every unit not yet submitted."""
-
-    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False)
-    everyone_late = forms.BooleanField(required=False)
-    message = forms.CharField(label=gettext_lazy("Message"), max_length=1000, required=False)
-    back = forms.CharField(max_length=2000, required=False)  # the board's filters, to return to
-
-    def __init__(self, round, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.round = round
-        self.fields["units"].queryset = round.units.all()
-
-    def chosen_units(self) -> list:
-        if self.cleaned_data.get("everyone_late"):
-            return list(filtered_units(self.round, {"status": NOT_SUBMITTED}))
-        return list(self.cleaned_data["units"].order_by("code"))
 
 
 @login_required
@@ -274,14 +194,6 @@ def default_reminder(round) -> str:
 def overdue(request):
     require(can_view_overdue(request.user))
     return render(request, "submissions/overdue.html", {"items": overdue_submissions()})
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Table of all units (Excel or CSV)"))
-    on_behalf = forms.BooleanField(
-        label=gettext_lazy("Submit on the units' behalf (no confirmation by the units)"),
-        required=False,
-    )
 
 
 @login_required
@@ -339,52 +251,6 @@ def import_all(request, round_id: int):
 
 
 # --- one unit -----------------------------------------------------------------------------
-
-
-class CheckForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CheckKind.choices)
-    when = forms.DateField(
-        label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    method = forms.CharField(label=gettext_lazy("Method"), max_length=200)
-    finding = forms.CharField(label=gettext_lazy("Finding"), widget=forms.Textarea)
-    attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False)
-
-
-def read_checked(upload, allowed: tuple[str, ...]) -> bytes:
-    """The upload's bytes after the size, type-by-content and zip-bomb checks."""
-    # Size and type first: a huge file is refused before it is read into memory.
-    check_name_and_size(upload.name, upload.size or 0, allowed)
-    content = upload.read()
-    check_upload(content, upload.name, allowed)
-    return content
-
-
-def values_form_class(scheme, lang: str):
-    fields = {
-        spec.key: NumberField(
-            label=spec.label_for(lang),
-            required=False,
-            percent=spec.type == "rate",
-            expected=spec.expected(lang),
-            help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"),
-        )
-        for spec in input_fields(scheme)
-    }
-    fields["reason"] = forms.CharField(label=gettext_lazy("Reason for changes"), required=False)
-    # The version of the submission the form shows (optimistic locking).
-    fields["version"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
-    return type("ValuesForm", (forms.Form,), fields)
-
-
-def parse_typed_values(form, scheme) -> tuple[dict, dict]:
-    """The numbers of a validated values form, and the message of each field that is not one
-    (``kaoping.web.inputs.NumberField`` reads them as the table reader reads cells)."""
-    keys = [spec.key for spec in input_fields(scheme)]
-    values = {k: form.cleaned_data.get(k) for k in keys if k not in form.errors}
-    errors = {k: form.errors[k][0] for k in keys if k in form.errors}
-    return values, errors
 
 
 @login_required
@@ -494,7 +360,12 @@ def template_download(request, round_id: int, unit_id: int):
     submission = Submission.objects.filter(round=round, unit=unit).first()
     values = [submission.values] if submission and submission.values else None
     content = template_bytes(round.scheme(), [unit], round.year, values, lang_of(request))
-    return download(content, f"{unit.name}-{round.year}-基础数据表.xlsx", XLSX)
+    stem = pgettext("file name", "Base data table")
+    return download(
+        content,
+        f"{unit.name}-{round.year}-{stem}.xlsx",
+        XLSX_TYPE,
+    )
 
 
 @login_required

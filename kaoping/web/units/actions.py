@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -43,7 +46,7 @@ class UnitImportError(Exception):
         super().__init__(f"{len(problems)} problem(s)")
 
 
-def do_import_units(content: bytes, filename: str, *, acting_user) -> int:
+def do_import_units(content: bytes, filename: str, *, acting_user: User) -> int:
     """Create or update units from a table; every problem is reported before anything is saved."""
     try:
         sheet = read_sheet(content, filename)
@@ -69,7 +72,7 @@ def do_import_units(content: bytes, filename: str, *, acting_user) -> int:
     codes_in_file = set()
     for number, cells in enumerate(sheet.rows[1:], start=2):
 
-        def cell(key, cells=cells):
+        def cell(key: str, cells: Sequence[Any] = cells) -> str:
             i = where[key]
             value = cells[i] if i is not None and i < len(cells) else ""
             if isinstance(value, float) and value.is_integer():

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaoping.web.accounts.models import Role
 from kaoping.web.common import require, wants_xlsx, xlsx_response
@@ -31,7 +32,7 @@ def unit_list(request):
     rows = tree_rows()
     if wants_xlsx(request):
         return xlsx_response(
-            "单位.xlsx",
+            pgettext("file name", "Units") + ".xlsx",
             [_("Unit code"), _("Unit name"), _("Level"), _("Parent code")],
             [
                 (u.code, u.name, u.get_level_display(), u.parent.code if u.parent else "")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +38,10 @@ from kaoping.web.rounds.models import (
 )
 from kaoping.web.submissions.models import Submission, SubmissionStatus
 from kaoping.web.workflow.archive import check_archivable, queue_archive_build, run_inline
+from kaoping.web.workflow.models import ChangeRequest
+
+if TYPE_CHECKING:  # lazy translations are accepted wherever text is (django-stubs only)
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Need:
     """A condition a transition needs besides the state: ``problem(round)`` says what is
     missing (None: met)."""
 
-    label: str
+    label: StrOrPromise
     problem: Callable[[Round], str | None]
 
 
@@ -98,10 +104,10 @@ def do_transition(
     round: Round,
     action: str,
     *,
-    acting_user,
+    acting_user: User,
     reason: str = "",
     target: str | None = None,
-    approval=None,
+    approval: ChangeRequest | None = None,
 ) -> RoundTransition:
     """Perform an explicit action on a round, refusing wrong states; record who, when, why."""
     transition = TRANSITIONS.get(action)
@@ -146,14 +152,17 @@ def do_transition(
         if action == "publish_results":
             _publish_latest_run(round, acting_user, reason)
             round.results_published_at = now
-        data = {
+        data: dict[str, Any] = {
             "from": current,
             "to": new_state,
             "reason": reason,
             "scheme_sha256": round.scheme_sha256,
         }
         if approval is not None:
-            data["approval"] = {"request": approval.pk, "approved_by": approval.decided_by.username}
+            data["approval"] = {
+                "request": approval.pk,
+                "approved_by": approval.decided_by.username if approval.decided_by else "",
+            }
         build = None
         if action == "close":
             # Refused here when the archived inputs do not give the published totals; the
@@ -179,7 +188,7 @@ def do_transition(
     return step
 
 
-def _refuse_own_units(round: Round, acting_user) -> None:
+def _refuse_own_units(round: Round, acting_user: User) -> None:
     """Separation of duties: nobody approves results that rank his own unit."""
     own = Membership.objects.filter(user=acting_user, role=Role.UNIT, unit__in=round.units.all())
     if own.exists():
@@ -202,8 +211,11 @@ def _approved_run(round: Round) -> ScoringRun | None:
     )
 
 
-def _publish_latest_run(round: Round, acting_user, reason: str) -> None:
-    publication = publish_run(_approved_run(round), acting_user=acting_user, note=reason)
+def _publish_latest_run(round: Round, acting_user: User, reason: str) -> None:
+    run = _approved_run(round)
+    if run is None:  # refused before by the transition's needs (_no_approved_run)
+        raise ActionError(_("There are no approved results to publish."))
+    publication = publish_run(run, acting_user=acting_user, note=reason)
     # Results published anew (a reopened round): awards made from the old ones no longer stand.
     do_supersede_awards(
         publication,

@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kaoping.web.accounts.models import Role
-from kaoping.web.common import ActionError, download, require
+from kaoping.web.common import ActionError, download, lang_of, require
 from kaoping.web.inputs import form_errors
 from kaoping.web.permissions import (
     can_transition,
@@ -25,8 +26,8 @@ from kaoping.web.permissions import (
 )
 from kaoping.web.rounds.models import TRANSITIONS, RoundArchive
 from kaoping.web.rounds.views import round_for
+from kaoping.web.submissions.queries import overdue_submissions
 from kaoping.web.submissions.uploads import check_name_and_size
-from kaoping.web.submissions.views import overdue_submissions
 from kaoping.web.todo import todos
 from kaoping.web.workflow.actions import do_transition
 from kaoping.web.workflow.archive import ArchiveRejected, do_retry_archive, import_archive
@@ -123,7 +124,12 @@ def archive_download(request, archive_id: int):
             ),
         )
         return redirect("workflow:archives")
-    return download(content, f"评价档案-{archive.manifest_sha256[:12]}.zip", "application/zip")
+    stem = pgettext("file name", "Evaluation archive")
+    return download(
+        content,
+        f"{stem}-{archive.manifest_sha256[:12]}.zip",
+        "application/zip",
+    )
 
 
 @login_required
@@ -135,7 +141,7 @@ def archive_import(request):
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
         return redirect("workflow:archives")
-    lang = "en" if request.LANGUAGE_CODE == "en" else "zh"
+    lang = lang_of(request)
     try:
         check_name_and_size(upload.name, upload.size or 0, (".zip",))
         archive = import_archive(upload.read(), upload.name, acting_user=request.user, lang=lang)

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from kaoping.archive import signing
 from kaoping.web.audit import keys
 
 
 class Command(BaseCommand):
-    help = "更换签名密钥（旧公钥保留）/ rotate the signing key (old public keys are kept)"
+    @property
+    def help(self) -> str:  # read when the command runs, in the active language
+        return _("rotate the signing key (old public keys are kept)")
 
     def handle(self, *args, **options):
         key = signing.rotate(settings.KAOPING_KEYS_DIR)
         keys.forget_key()
         key_id = signing.key_id(key.public_key())
-        self.stdout.write(f"新签名密钥 / new signing key: {key_id}")
+        self.stdout.write(_("new signing key: %(key)s") % {"key": key_id})
         self.stdout.write(signing.public_pem(key.public_key()).decode("ascii"))

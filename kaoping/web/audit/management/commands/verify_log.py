@@ -9,59 +9,55 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from kaoping.web.audit.anchors import verify_log
+from kaoping.web.common import in_language
 
 EXIT_TAMPERED = 2
 
 
 class Command(BaseCommand):
-    help = "校验评价日志及其担保的数据 / verify the evaluation log and what it vouches for"
+    @property
+    def help(self) -> str:  # read when the command runs, in the active language
+        return _("verify the evaluation log and what it vouches for")
 
     def add_arguments(self, parser):
         parser.add_argument("--lang", choices=["zh", "en"], default="zh")
         parser.add_argument(
             "--no-rederive",
             action="store_true",
-            help="不重新计算已公布成果 / skip evaluating published results again",
+            help=_("skip evaluating published results again"),
         )
 
     def handle(self, *args, lang: str = "zh", no_rederive: bool = False, **options):
-        en = lang == "en"
+        with in_language(lang):
+            self._verify(lang, rederive=not no_rederive)
+
+    def _verify(self, lang: str, *, rederive: bool) -> None:
         try:
-            report = verify_log(rederive=not no_rederive)
+            report = verify_log(rederive=rederive)
         except DatabaseError as exc:
             raise CommandError(
-                ("cannot read the evaluation log: " if en else "无法读取评价日志：")
-                + str(exc).strip(),
-                returncode=1,
+                _("cannot read the evaluation log: ") + str(exc).strip(), returncode=1
             ) from None
         if report.ok:
             chain = report.chain
             self.stdout.write(
-                (
-                    f"The evaluation log is intact: {chain.count} entries, the chain holds.\n"
-                    f"head: {chain.head}\n"
-                    f"{report.checkpoints} signed checkpoints and every recorded head agree; the rows "
+                _(
+                    "The evaluation log is intact: %(count)s entries, the chain holds.\n"
+                    "head: %(head)s\n"
+                    "%(checkpoints)s signed checkpoints and every recorded head agree; the rows "
                     "it vouches for are unchanged; published results re-derive exactly."
                 )
-                if en
-                else (
-                    f"评价日志完整：{chain.count} 条，哈希链无误。\n链头：{chain.head}\n"
-                    f"{report.checkpoints} 个签名检查点及公布、报告、档案记载的链头均相符；"
-                    "日志担保的数据未被改动；已公布成果按冻结输入重新计算一致。"
-                )
+                % {"count": chain.count, "head": chain.head, "checkpoints": report.checkpoints}
             )
             return
         lines = report.problems(lang)
         if report.chain.problem is not None:
-            first = (
-                f"The evaluation log's chain is broken: {lines[0]}."
-                if en
-                else f"评价日志哈希链断裂：{lines[0]}。"
-            )
+            first = _("The evaluation log's chain is broken: %(problem)s.") % {"problem": lines[0]}
             lines = [first, *lines[1:]]
-        heading = "The evaluation log did NOT verify:" if en else "评价日志校验未通过："
+        heading = _("The evaluation log did NOT verify:")
         raise CommandError(
             "\n".join([heading, *(f"- {line}" for line in lines)]), returncode=EXIT_TAMPERED
         )

@@ -18,6 +18,7 @@ import threading
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from kaoping.web.jobs.durable import heartbeat_seconds, logger, recover_lost
@@ -25,7 +26,9 @@ from kaoping.web.jobs.models import WorkerBeat
 
 
 class Command(DbWorkerCommand):
-    help = "运行后台任务进程（含心跳与崩溃恢复）/ run a background worker with crash recovery"
+    @property
+    def help(self) -> str:  # read when the command runs, in the active language
+        return _("run a background worker with crash recovery")
 
     def handle(self, *args, worker_id: str, reload: bool = False, **options):
         if reload:
