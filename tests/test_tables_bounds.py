@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tables_helpers import mof, problems_of, write_xlsx
 
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 from kaoping.tables import read_base_data, read_sheet
 from kaoping.tables.bounds import LIMITS, Limits, check_package, sheet_extent
 from kaoping.tables.read import printable_name

@@ -43,7 +43,7 @@ from kaoping.scoring import (
     scheme_from_dict,
 )
 from kaoping.scoring.assessment_json import assessment_from_dict, assessment_to_dict
-from kaoping.scoring.messages import KaopingError
+from kaoping.scoring.errors import KaopingError
 
 FORMAT = "kaoping-archive/1"
 MANIFEST = "manifest.json"

@@ -23,7 +23,8 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from kaoping.scoring.messages import KaopingError, Problem, language_from_environment
+from kaoping.scoring.errors import KaopingError, Problem
+from kaoping.scoring.i18n import language_from_environment
 
 
 class Group(click.Group):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaoping.scoring.messages import DEFAULT_LANGUAGE, KaopingError, Problem
+from kaoping.scoring.errors import KaopingError, Problem
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE
 
 REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.unreadable": ("无法读取文件：{reason}", "cannot read the file: {reason}"),

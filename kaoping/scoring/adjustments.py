@@ -30,8 +30,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kaoping.scoring.errors import DataError, Problem, SchemeError
 from kaoping.scoring.evaluation import Adjustment
-from kaoping.scoring.messages import DataError, Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
 

@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.errors import DataError, Problem
 
 PRECISIONS = {"yuan": 1, "fen": 100}  # minor units per yuan
 RECIPIENT_KINDS = ("unit", "individual")

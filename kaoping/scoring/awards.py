@@ -43,10 +43,10 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.errors import Problem, SchemeError
 from kaoping.scoring.evaluation import EvaluationResult, prepare_columns
 from kaoping.scoring.experts import committee_ranks
 from kaoping.scoring.formulas import Condition, FormulaError, parse_condition
-from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
 AWARD_METHODS = ("bands", "quota", "both")

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.evaluation import EvaluationResult
-from kaoping.scoring.messages import DataError, Problem
 
 _PERIOD = re.compile(
     r"^\s*(?P<year>\d{4})\s*(?:年)?\s*(?:[-_/ ]?\s*(?:(?P<q>[Qq])(?P<qn>[1-4])|(?P<m>\d{1,2})\s*月?)"

@@ -27,8 +27,8 @@ import numpy as np
 
 from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.formulas import FormulaResult
-from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.normalisation import Context, normalise
 from kaoping.scoring.schemes import GroupSpec, IndicatorSpec, Scheme
 

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.messages import DataError, Problem, SchemeError
+from kaoping.scoring.errors import DataError, Problem, SchemeError
 from kaoping.scoring.schemes import IndicatorSpec, Scheme
 
 AGGREGATION_RULES = ("mean", "median", "trimmed_mean")

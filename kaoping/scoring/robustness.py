@@ -51,6 +51,7 @@ from kaoping.scoring.assessment import Assessment, AssessmentResult, assess
 from kaoping.scoring.awards import AwardRules, award_rules, static_eligibility
 from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
 from kaoping.scoring.data import BaseData, UnitRef
+from kaoping.scoring.errors import KaopingError, Problem
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
     EvaluationResult,
@@ -69,7 +70,6 @@ from kaoping.scoring.experts import (
     scoring_items,
 )
 from kaoping.scoring.formulas import FormulaError, parse_condition
-from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, scheme_from_dict
 
 # The special normalisation level "as the scheme publishes it" (each indicator its own).

@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.errors import Problem
 from kaoping.scoring.evaluation import REASON_CODES, EvaluationResult
-from kaoping.scoring.messages import DEFAULT_LANGUAGE, Problem
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE
 
 
 def result_to_dict(result: EvaluationResult, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:

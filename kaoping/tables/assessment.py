@@ -20,8 +20,8 @@ from typing import Any, cast
 
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.allocation import Recipient
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.experts import ExpertScore, Recusal, expert_rules, scoring_items
-from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import Target
 from kaoping.tables.cells import NotANumber, code_text, is_empty, parse_number, show

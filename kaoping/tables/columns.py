@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kaoping.scoring.messages import Problem
+from kaoping.scoring.errors import Problem
 from kaoping.scoring.schemes import FieldSpec
 from kaoping.tables.cells import NotANumber, code_text, is_empty, is_percent_format, parse_number
 from kaoping.tables.cells import show as show_cell

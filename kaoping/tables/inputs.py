@@ -20,8 +20,8 @@ from pathlib import Path
 
 from kaoping.scoring import load_scheme
 from kaoping.scoring.assessment import Assessment, RewardFund
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.experts import ExpertScore
-from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.schemes import Scheme
 from kaoping.tables.assessment import (
     UNIT_CODE,

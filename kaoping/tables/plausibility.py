@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.messages import Problem, SchemeError
+from kaoping.scoring.errors import Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
 SECTION = "plausibility"

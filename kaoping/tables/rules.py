@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from kaoping.scoring.messages import Problem
+from kaoping.scoring.errors import Problem
 from kaoping.scoring.schemes import CheckRule
 from kaoping.tables.cells import show
 

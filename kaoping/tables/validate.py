@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.schemes import FieldSpec, Scheme
 from kaoping.tables.cells import is_empty, show
 from kaoping.tables.columns import (

@@ -7,7 +7,7 @@ from typing import cast
 
 import python_calamine
 
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 from kaoping.tables.bounds import LIMITS, check_package, check_sheet
 from kaoping.tables.errors import fail
 from kaoping.tables.xlsx_xml import declared_size, sheet_part

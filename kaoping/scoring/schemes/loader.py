@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kaoping.scoring.display import DISPLAY_KINDS
+from kaoping.scoring.errors import Problem, SchemeError
 from kaoping.scoring.formulas import FormulaError, parse_condition, parse_formula
-from kaoping.scoring.messages import Problem, SchemeError
 from kaoping.scoring.schemes.model import (
     DIRECTIONS,
     EXTENSION_SECTIONS,

@@ -168,7 +168,7 @@ def _rank_uncertainty(result: EvaluationResult):
     """The rank uncertainty of the run's result (None when it cannot be analysed, e.g. an
     indicator no unit has: the report then leaves the section out)."""
     from kaoping.reports.uncertainty import report_options
-    from kaoping.scoring.messages import KaopingError
+    from kaoping.scoring.errors import KaopingError
     from kaoping.scoring.robustness import analyse_robustness
 
     with _uncertainty_lock:
