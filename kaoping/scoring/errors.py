@@ -41,7 +41,8 @@ class Problem:
     row : int, optional
         Row number as the user sees it in the spreadsheet (header is row 1).
     column : str, optional
-        Column header as written in the file, or the scheme item at fault.
+        Column header as written in the file, or the scheme item at fault (a
+        :class:`~kaoping.scoring.i18n.LazyText` when it is a name the code gives).
     value : object, optional
         The offending value.
     expected : str, optional
@@ -86,7 +87,7 @@ class Problem:
                 if self.row is not None
                 else gettext("column “{column}”", lang)
             )
-            parts.append(column.format(column=self.column))
+            parts.append(column.format(column=_localise(self.column, lang)))
         return pgettext("between the parts of a place", ", ", lang).join(parts)
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -102,7 +103,7 @@ class Problem:
             "severity": self.severity,
             "file": self.file,
             "row": self.row,
-            "column": self.column,
+            "column": _localise(self.column, lang),
             "value": _json_safe(self.value),
             "message": self.render(lang),
         }

@@ -67,6 +67,9 @@ CATALOGUE: dict[str, str] = {
         "a file that extends another scheme cannot hold “{key}” (only scheme, weights, "
         "standards, scoring, grades, constraints)"
     ),
+    "scheme.standards_order": gettext_noop(
+        "the minimum {minimum} is not worse than the excellent standard {excellent}"
+    ),
     # --- formulas (reasons inside scheme.formula) -----------------------------------
     "formula.syntax": gettext_noop("syntax error at position {position}"),
     "formula.unknown_name": gettext_noop("uses the undeclared field “{name}”"),
