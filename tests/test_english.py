@@ -1,0 +1,98 @@
+"""No Chinese user text in the Python source outside the catalogue.
+
+User text is written in English and translated through the project's catalogues (gettext),
+so an English reader never meets Chinese and a Chinese reader gets the catalogue's text. A
+Chinese string literal in the code is a text that skips the catalogue: this test reads the
+source (``ast``) and fails on one. Docstrings, comments and the message ids inside gettext
+calls are not looked at; data that is not user text (the names a source document gives its
+own sheets, say) goes in ``ALLOWED`` with the reason.
+
+Each layer joins when its text is on gettext: add its package or module to ``AREAS``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import kaoping
+
+ROOT = Path(kaoping.__file__).resolve().parent.parent
+
+AREAS = [
+    "kaoping/archive",
+    "kaoping/scoring/errors.py",
+    "kaoping/scoring/messages.py",
+    "kaoping/scoring/schemes",
+]
+
+# (file, literal): Chinese that is data, matched or written as the documents have it.
+ALLOWED = {
+    # Scheme files write units of measure in Chinese; the keys match them, the values are
+    # their English names.
+    ("kaoping/scoring/schemes/model.py", "万元"),
+    ("kaoping/scoring/schemes/model.py", "元"),
+    ("kaoping/scoring/schemes/model.py", "人"),
+    ("kaoping/scoring/schemes/model.py", "人/万元"),
+}
+
+# Han characters, CJK punctuation (、。“”《》…) and full-width forms (，：（）～).
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# Calls whose string arguments are message ids, extracted into the catalogue.
+GETTEXT = {"gettext", "gettext_noop", "gettext_lazy", "pgettext", "ngettext", "_"}
+
+
+def python_files(area: str) -> list[Path]:
+    path = ROOT / area
+    return [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
+
+
+def chinese_literals(source: str) -> list[tuple[int, str]]:
+    """Line and text of every string constant with Chinese that is not a docstring or a
+    message id."""
+    tree = ast.parse(source)
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                skipped.add(id(body[0].value))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            skipped.add(id(node.value))  # a bare string: a comment in disguise
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in GETTEXT:
+                skipped.update(id(arg) for arg in node.args)
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skipped
+        and CJK.search(node.value)
+    )
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_no_chinese_text_outside_the_catalogue(area: str):
+    found = []
+    for path in python_files(area):
+        relative = path.relative_to(ROOT).as_posix()
+        for line, text in chinese_literals(path.read_text(encoding="utf-8")):
+            if (relative, text) not in ALLOWED:
+                found.append(f"{relative}:{line}: {text!r}")
+    assert found == [], "Chinese outside the catalogue (write English, through gettext):\n" + (
+        "\n".join(found)
+    )
+
+
+def test_the_scan_sees_f_strings_and_skips_docstrings_and_message_ids():
+    source = (
+        'def f(n, lang):\n    """第一行"""\n    return f"第 {n} 行"\n'
+        'x = ("单位", gettext("the sheet “基础数据”", lang), pgettext("c", "“{a}”", lang))\n'
+    )
+    assert chinese_literals(source) == [(3, " 行"), (3, "第 "), (4, "单位")]
