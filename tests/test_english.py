@@ -27,16 +27,63 @@ AREAS = [
     "kaoping/scoring/errors.py",
     "kaoping/scoring/messages.py",
     "kaoping/scoring/schemes",
+    "kaoping/tables",
 ]
 
-# (file, literal): Chinese that is data, matched or written as the documents have it.
+# Chinese that is data, not text shown: what the input files and documents write, matched as
+# they write it. (file, literal):
 ALLOWED = {
-    # Scheme files write units of measure in Chinese; the keys match them, the values are
-    # their English names.
+    # Units of measure as the scheme files write them (keys of their English names).
     ("kaoping/scoring/schemes/model.py", "万元"),
     ("kaoping/scoring/schemes/model.py", "元"),
     ("kaoping/scoring/schemes/model.py", "人"),
     ("kaoping/scoring/schemes/model.py", "人/万元"),
+    # The base-data sheet's name (附件2), by which the reader finds it in any language.
+    ("kaoping/tables/xlsx.py", "基础数据"),
+    # Brackets and unit-row words that spreadsheet headers use around units.
+    ("kaoping/tables/header.py", r"(?:\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|〔[^〔〕]*〕)$"),
+    ("kaoping/tables/header.py", "()[]【】〔〕"),
+    ("kaoping/tables/header.py", "计量单位"),
+    ("kaoping/tables/header.py", "单位"),
+    ("kaoping/tables/assessment.py", "（"),  # an item header "C1（满分 10）" read to its code
+    ("kaoping/tables/assessment.py", "率"),  # a target named a rate (…率) is a level
+}
+# (file, constant): every literal of the constant is data, the column headers and values that
+# Chinese spreadsheets write (aliases beside their English keys), matched as written.
+DATA_CONSTANTS = {
+    ("kaoping/tables/inputs.py", "PRICE_FACTOR"),
+    *(
+        ("kaoping/tables/assessment.py", name)
+        for name in [
+            "UNIT_CODE",
+            "UNIT_NAME",
+            "EXPERT",
+            "PANEL",
+            "REASON",
+            "POINTS",
+            "ADJ_REASON",
+            "REFERENCE",
+            "TARGET_KEY",
+            "TARGET_NAME",
+            "TARGET_VALUE",
+            "YEAR",
+            "WEIGHT",
+            "DIRECTION",
+            "ACTUAL",
+            "THROUGH",
+            "TARGET_KIND",
+            "TARGET_KINDS",
+            "QUARTERS",
+            "MONTHS",
+            "DIRECTIONS",
+            "COEFFICIENT",
+            "TOTAL",
+            "KIND",
+            "TIER",
+            "KINDS",
+            "RANK",
+        ]
+    ),
 }
 
 # Han characters, CJK punctuation (、。“”《》…) and full-width forms (，：（）～).
@@ -50,11 +97,16 @@ def python_files(area: str) -> list[Path]:
     return [path] if path.suffix == ".py" else sorted(path.rglob("*.py"))
 
 
-def chinese_literals(source: str) -> list[tuple[int, str]]:
-    """Line and text of every string constant with Chinese that is not a docstring or a
-    message id."""
+def chinese_literals(source: str, data: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """Line and text of every string constant with Chinese that is not a docstring, a
+    message id, or inside the module-level constants named in ``data``."""
     tree = ast.parse(source)
     skipped: set[int] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if any(isinstance(t, ast.Name) and t.id in data for t in targets):
+                skipped.update(id(n) for n in ast.walk(statement))
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
@@ -82,7 +134,8 @@ def test_no_chinese_text_outside_the_catalogue(area: str):
     found = []
     for path in python_files(area):
         relative = path.relative_to(ROOT).as_posix()
-        for line, text in chinese_literals(path.read_text(encoding="utf-8")):
+        data = frozenset(name for file, name in DATA_CONSTANTS if file == relative)
+        for line, text in chinese_literals(path.read_text(encoding="utf-8"), data):
             if (relative, text) not in ALLOWED:
                 found.append(f"{relative}:{line}: {text!r}")
     assert found == [], "Chinese outside the catalogue (write English, through gettext):\n" + (
@@ -96,3 +149,6 @@ def test_the_scan_sees_f_strings_and_skips_docstrings_and_message_ids():
         'x = ("单位", gettext("the sheet “基础数据”", lang), pgettext("c", "“{a}”", lang))\n'
     )
     assert chinese_literals(source) == [(3, " 行"), (3, "第 "), (4, "单位")]
+    assert chinese_literals('ALIASES = ("单位", "unit")\nx = "单位"\n', frozenset({"ALIASES"})) == [
+        (2, "单位")
+    ]

@@ -43,7 +43,7 @@ from kaoping.scoring import (
     scheme_from_dict,
 )
 from kaoping.scoring.assessment_json import assessment_from_dict, assessment_to_dict
-from kaoping.scoring.errors import KaopingError
+from kaoping.scoring.errors import KaopingError, Text
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 
 FORMAT = "kaoping-archive/1"
@@ -65,31 +65,17 @@ CHUNK = 1 << 20  # attachments are hashed and copied into the zip this much at a
 FileSource = bytes | Callable[[], IO[bytes]]
 
 
-@dataclass(frozen=True)
-class Note:
-    """A detail of a check: an English message id and its values, shown in either language.
-
-    The values (file names, key ids, hashes) are language-neutral.
-    """
-
-    message: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def text(self, lang: str) -> str:
-        return gettext(self.message, lang).format(**self.params)
-
-
 @dataclass
 class Check:
     """One verification step: what was checked, whether it held, and details.
 
     A detail is language-neutral text (a file name, a hash, an error's own words), a
-    :class:`Note` or an input's problems, translated when the verification is shown.
+    :class:`~kaoping.scoring.errors.Text` or an input's problems, translated when the verification is shown.
     """
 
     name: str
     ok: bool
-    notes: tuple[Note | KaopingError | str, ...] = ()
+    notes: tuple[Text | KaopingError | str, ...] = ()
 
     def text(self, lang: str = "zh") -> str:
         """The details in ``lang``."""
@@ -133,8 +119,8 @@ class Verification:
         return "\n".join(lines)
 
 
-def _note_text(note: Note | KaopingError | str, lang: str) -> str:
-    if isinstance(note, Note):
+def _note_text(note: Text | KaopingError | str, lang: str) -> str:
+    if isinstance(note, Text):
         return note.text(lang)
     if isinstance(note, KaopingError):
         return note.render(lang)
@@ -303,7 +289,7 @@ def verify_bundle(path: str | Path, public_keys: Mapping[str, Any] | None = None
                     "format",
                     False,
                     (
-                        Note(
+                        Text(
                             gettext_noop("duplicate members: {names}"),
                             {"names": ", ".join(duplicates[:5])},
                         ),
@@ -337,7 +323,7 @@ def _check_signature(
     zf: zipfile.ZipFile, names: set[str], manifest_bytes: bytes, keys: Mapping[str, Any] | None
 ) -> Check:
     if SIGNATURE not in names:
-        return Check("signature", not keys, (Note(gettext_noop("unsigned")),))
+        return Check("signature", not keys, (Text(gettext_noop("unsigned")),))
     try:
         signature = json.loads(zf.read(SIGNATURE))
         key_id = str(signature["key_id"])
@@ -345,30 +331,30 @@ def _check_signature(
         return Check("signature", False, (f"{type(exc).__name__}: {exc}",))
     if not keys:
         note = gettext_noop("key {key} (not checked: no public key given)")
-        return Check("signature", True, (Note(note, {"key": key_id}),))
+        return Check("signature", True, (Text(note, {"key": key_id}),))
     if key_id not in keys:
         note = gettext_noop("key {key} is not trusted")
-        return Check("signature", False, (Note(note, {"key": key_id}),))
+        return Check("signature", False, (Text(note, {"key": key_id}),))
     if not verify(manifest_bytes, signature, keys):
         return Check(
-            "signature", False, (Note(gettext_noop("bad signature (key {key})"), {"key": key_id}),)
+            "signature", False, (Text(gettext_noop("bad signature (key {key})"), {"key": key_id}),)
         )
-    return Check("signature", True, (Note(gettext_noop("key {key}"), {"key": key_id}),))
+    return Check("signature", True, (Text(gettext_noop("key {key}"), {"key": key_id}),))
 
 
 def _check_manifest(zf: zipfile.ZipFile, names: set[str], manifest: Mapping[str, Any]) -> Check:
     listed = manifest.get("files", {})
-    problems: list[Note] = []
+    problems: list[Text] = []
     for name, entry in sorted(listed.items()):
         if name not in names:
-            problems.append(Note(gettext_noop("missing {name}"), {"name": name}))
+            problems.append(Text(gettext_noop("missing {name}"), {"name": name}))
         elif hashlib.sha256(zf.read(name)).hexdigest() != entry.get("sha256"):
-            problems.append(Note(gettext_noop("altered {name}"), {"name": name}))
+            problems.append(Text(gettext_noop("altered {name}"), {"name": name}))
     for name in sorted(names - set(listed) - {MANIFEST}):
-        problems.append(Note(gettext_noop("unlisted {name}"), {"name": name}))
+        problems.append(Text(gettext_noop("unlisted {name}"), {"name": name}))
     if problems:
         return Check("manifest", False, tuple(problems))
-    return Check("manifest", True, (Note(gettext_noop("{count} files"), {"count": len(listed)}),))
+    return Check("manifest", True, (Text(gettext_noop("{count} files"), {"count": len(listed)}),))
 
 
 def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:

@@ -20,12 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from kaoping.scoring.i18n import DEFAULT_LANGUAGE, LazyText, gettext, pgettext
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE, gettext, pgettext
 from kaoping.scoring.messages import message_text
 
-__all__ = ["Bilingual", "DataError", "KaopingError", "Listing", "Problem", "SchemeError"]
+__all__ = [
+    "Bilingual",
+    "DataError",
+    "KaopingError",
+    "Listing",
+    "Localisable",
+    "Problem",
+    "SchemeError",
+    "Text",
+]
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,25 @@ class DataError(KaopingError):
 
 
 @dataclass(frozen=True)
+class Text:
+    """An English message id and its values, translated and formatted when shown.
+
+    The values are language-neutral (numbers, file names, codes).
+
+    Examples
+    --------
+    >>> Text("{count} files", {"count": 3}).text("zh")
+    '3 个文件'
+    """
+
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return gettext(self.message, lang).format(**self.params)
+
+
+@dataclass(frozen=True)
 class Listing:
     """Items shown as one list, separated as the user's language does (“a、b”, “a, b”).
 
@@ -138,10 +166,11 @@ class Listing:
     'mof-2012、beijing-2023'
     """
 
-    items: tuple[str, ...]
+    items: tuple[str | Localisable, ...]
 
     def text(self, lang: str) -> str:
-        return pgettext("between the items of a list", ", ", lang).join(self.items)
+        separator = pgettext("between the items of a list", ", ", lang)
+        return separator.join(str(_localise(item, lang)) for item in self.items)
 
 
 class Bilingual(str):
@@ -163,8 +192,15 @@ class Bilingual(str):
         return self.en if lang == "en" else str(self)
 
 
+@runtime_checkable
+class Localisable(Protocol):
+    """Anything shown in the user's language: a LazyText, a Text, a Listing, a Problem."""
+
+    def text(self, lang: str) -> str: ...
+
+
 def _localise(value: Any, lang: str) -> Any:
-    if isinstance(value, (LazyText, Problem, Listing)):
+    if isinstance(value, Localisable):
         return value.text(lang)
     if isinstance(value, Bilingual):
         return value.pick(lang)

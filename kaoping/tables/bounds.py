@@ -30,6 +30,8 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
+from kaoping.scoring.errors import Text
+from kaoping.scoring.i18n import gettext_lazy, gettext_noop
 from kaoping.tables.errors import fail
 from kaoping.tables.xlsx_xml import column_index, column_letters
 
@@ -150,9 +152,9 @@ def check_package(content: bytes, filename: str | None, limits: Limits = LIMITS)
         fail(
             "data.unreadable",
             filename,
-            reason=(
-                f"Excel 工作簿已损坏或不完整（{detail}）",
-                f"the Excel workbook is damaged or incomplete ({detail})",
+            reason=Text(
+                gettext_noop("the Excel workbook is damaged or incomplete ({detail})"),
+                {"detail": detail},
             ),
         )
 
@@ -188,9 +190,8 @@ def _bounded_tail(tail: bytes, filename: str | None) -> bytes:
     return tail
 
 
-_NOT_EXCEL_XML = (
-    "工作簿中有超过 1 MB 的单个 XML 标记或文本，不是 Excel 或 WPS 能保存的内容",
-    "the workbook holds a single XML tag or text over 1 MB, which Excel or WPS cannot save",
+_NOT_EXCEL_XML = gettext_lazy(
+    "the workbook holds a single XML tag or text over 1 MB, which Excel or WPS cannot save"
 )
 
 
@@ -278,23 +279,23 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}"
 
 
-def _reason_entries(count: int, limits: Limits) -> tuple[str, str]:
-    return (
-        f"压缩包内有 {count} 个部件（上限 {limits.max_entries}）",
-        f"the package holds {count} parts (limit {limits.max_entries})",
+def _reason_entries(count: int, limits: Limits) -> Text:
+    return Text(
+        gettext_noop("the package holds {count} parts (limit {limit})"),
+        {"count": count, "limit": limits.max_entries},
     )
 
 
-def _reason_size(size: int, limits: Limits) -> tuple[str, str]:
-    return (
-        f"解压后共 {_mb(size)} MB（上限 {_mb(limits.max_uncompressed_bytes)} MB）",
-        f"{_mb(size)} MB decompressed (limit {_mb(limits.max_uncompressed_bytes)} MB)",
+def _reason_size(size: int, limits: Limits) -> Text:
+    return Text(
+        gettext_noop("{size} MB decompressed (limit {limit} MB)"),
+        {"size": _mb(size), "limit": _mb(limits.max_uncompressed_bytes)},
     )
 
 
-def _reason_ratio(entry: zipfile.ZipInfo, limits: Limits) -> tuple[str, str]:
+def _reason_ratio(entry: zipfile.ZipInfo, limits: Limits) -> Text:
     ratio = entry.file_size / max(entry.compress_size, 1)
-    return (
-        f"部件 {entry.filename} 的压缩比为 {ratio:.0f}:1（上限 {limits.max_ratio:.0f}:1）",
-        f"the part {entry.filename} is compressed {ratio:.0f}:1 (limit {limits.max_ratio:.0f}:1)",
+    return Text(
+        gettext_noop("the part {part} is compressed {ratio}:1 (limit {limit}:1)"),
+        {"part": entry.filename, "ratio": f"{ratio:.0f}", "limit": f"{limits.max_ratio:.0f}"},
     )

@@ -54,9 +54,19 @@ class ParsedColumn:
         self.problems.append(problem)
 
 
-def expected_of(spec: FieldSpec) -> tuple[str, str]:
-    """What a valid cell of the field holds, in Chinese and English."""
-    return spec.expected("zh"), spec.expected("en")
+@dataclass(frozen=True)
+class ExpectedOf:
+    """What a valid cell of the field holds, in the language the problem is shown in."""
+
+    spec: FieldSpec
+
+    def text(self, lang: str) -> str:
+        return self.spec.expected(lang)
+
+
+def expected_of(spec: FieldSpec) -> ExpectedOf:
+    """What a valid cell of the field holds (a problem's ``expected``)."""
+    return ExpectedOf(spec)
 
 
 def parse_numeric_column(

@@ -11,6 +11,8 @@ import io
 from collections import Counter
 from typing import cast
 
+from kaoping.scoring.errors import Text
+from kaoping.scoring.i18n import gettext_noop
 from kaoping.tables.bounds import check_csv_text
 from kaoping.tables.errors import fail
 
@@ -78,4 +80,8 @@ def read_csv_rows(content: bytes, filename: str | None) -> list[list[object]]:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         return cast("list[list[object]]", rows)  # strings, read by the same code as XLSX cells
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit
-        fail("data.unreadable", filename, reason=(f"CSV 格式错误：{exc}", f"bad CSV: {exc}"))
+        fail(
+            "data.unreadable",
+            filename,
+            reason=Text(gettext_noop("bad CSV: {error}"), {"error": str(exc)}),
+        )

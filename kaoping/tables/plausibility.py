@@ -54,7 +54,8 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.errors import Problem, SchemeError
+from kaoping.scoring.errors import Problem, SchemeError, Text
+from kaoping.scoring.i18n import gettext_lazy, gettext_noop
 from kaoping.scoring.schemes import Scheme
 
 SECTION = "plausibility"
@@ -233,7 +234,9 @@ class _Place:
                 column=label,
                 value=value,
                 params={
-                    "unit": f"{unit.name}（{unit.code}）",
+                    "unit": Text(
+                        gettext_noop("{name} ({code})"), {"name": unit.name, "code": unit.code}
+                    ),
                     "key": key,
                     "code": unit.code,
                     "value": f"{value:.10g}" if isinstance(value, float) else value,
@@ -415,9 +418,9 @@ def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
         place.warn(i, "plausibility.all_zero", None, None)
 
 
-_FRACTION_HINT = (
-    "（是否把百分数填成了小数？如 2.03% 应填 2.03）",
-    " (a percentage typed as a fraction? 2.03% is 2.03)",
+_FRACTION_HINT = gettext_lazy(
+    # xgettext:no-python-format
+    " (a percentage typed as a fraction? 2.03% is 2.03)"
 )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaoping.scoring.errors import Text
+from kaoping.scoring.i18n import gettext_lazy, gettext_noop
 from kaoping.tables import xlsx_xml
 from kaoping.tables.bounds import LIMITS, check_columns, check_file_size
 from kaoping.tables.cells import is_empty
@@ -130,7 +132,11 @@ def _load(source: str | Path | bytes, filename: str | None) -> tuple[bytes, str 
             content = file.read(LIMITS.max_file_bytes + 1)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        fail("data.unreadable", shown, reason=(f"{reason}（{path}）", f"{reason} ({path})"))
+        fail(
+            "data.unreadable",
+            shown,
+            reason=Text(gettext_noop("{reason} ({path})"), {"reason": reason, "path": str(path)}),
+        )
     return content, shown
 
 
@@ -148,7 +154,4 @@ def _kind(content: bytes, filename: str | None) -> str:
     return "xlsx" if content.startswith(b"PK\x03\x04") else "csv"
 
 
-_XLSX_NAMED_CSV = (
-    "文件内容是 Excel 工作簿，但扩展名是 .csv；请把扩展名改为 .xlsx",
-    "the file is an Excel workbook named .csv; rename it to .xlsx",
-)
+_XLSX_NAMED_CSV = gettext_lazy("the file is an Excel workbook named .csv; rename it to .xlsx")

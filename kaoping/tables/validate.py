@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.errors import DataError, Problem
+from kaoping.scoring.errors import DataError, Listing, Problem, Text
+from kaoping.scoring.i18n import gettext_noop
 from kaoping.scoring.schemes import FieldSpec, Scheme
 from kaoping.tables.cells import is_empty, show
 from kaoping.tables.columns import (
@@ -198,11 +199,11 @@ def _layout(sheet: RawSheet, scheme: Scheme) -> _Layout:
     matcher = HeaderMatcher(scheme)
     header_index = find_header_row(sheet.rows, matcher)
     if header_index is None:
-        examples = "、".join(f"“{spec.label}”（{spec.key}）" for spec in scheme.fields[:2])
-        examples_en = ", ".join(f"“{spec.label}” ({spec.key})" for spec in scheme.fields[:2])
-        problem = Problem(
-            "data.no_header", file=sheet.filename, params={"examples": (examples, examples_en)}
+        example = gettext_noop("“{label}” ({key})")
+        examples = Listing(
+            tuple(Text(example, {"label": f.label, "key": f.key}) for f in scheme.fields[:2])
         )
+        problem = Problem("data.no_header", file=sheet.filename, params={"examples": examples})
         raise DataError([problem])
     start = first_data_row(sheet.rows, header_index, matcher)
     data_indices = [
