@@ -1,6 +1,6 @@
 """Problems with the inputs of reports (narratives files, award lists), in both languages.
 
-They are :class:`kaoping.scoring.messages.Problem` objects with their own catalogue, so the
+They are :class:`kaoping.scoring.errors.Problem` objects with their own catalogue, so the
 command line's ``guarded`` prints them like every other input problem (place, then message)
 and exits with status 2.
 """

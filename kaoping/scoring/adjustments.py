@@ -127,7 +127,7 @@ def validate_adjustments(
     ...                               AdjustmentEntry("A", 2, "z", "w")])
     Traceback (most recent call last):
     ...
-    kaoping.scoring.messages.DataError: 单位“A”的加减分合计 6 分，超出方案规定的 ±5 分
+    kaoping.scoring.errors.DataError: 单位“A”的加减分合计 6 分，超出方案规定的 ±5 分
     """
     rules = adjustment_rules(scheme)
     known = set(unit_codes) if unit_codes is not None else None

@@ -178,7 +178,7 @@ class FormulaError(ValueError):
 
     @property
     def message(self) -> Bilingual:
-        """The message in both languages, for a :class:`~kaoping.scoring.messages.Problem`."""
+        """The message in both languages, for a :class:`~kaoping.scoring.errors.Problem`."""
         return Bilingual(self.text("zh"), self.text("en"))
 
     def __reduce__(self) -> tuple[Any, ...]:

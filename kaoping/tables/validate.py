@@ -3,7 +3,7 @@
 A user who uploads a table with five mistakes should see five messages, each naming the
 file, the spreadsheet row, the column as headed in the file, the value and what was
 expected, not fix them one upload at a time. So every rule runs on every row, and the
-problems are raised together in one :class:`~kaoping.scoring.messages.DataError`.
+problems are raised together in one :class:`~kaoping.scoring.errors.DataError`.
 """
 
 from __future__ import annotations
