@@ -76,34 +76,38 @@ def _type_name(kind: str, lang: str) -> str:
     return names.get(kind, kind)
 
 
-def _rows(key: str, lang: str) -> tuple[str, ...]:
-    """A heading or a list of notes: a row of texts."""
-    if key == "instructions_header":
-        return (
-            pgettext("template heading", "key", lang),
-            pgettext("template heading", "label", lang),
-            pgettext("template heading", "unit", lang),
-            pgettext("template heading", "type", lang),
-            pgettext("template heading", "expected", lang),
-            pgettext("template heading", "required", lang),
-            pgettext("template heading", "description", lang),
-        )
-    if key == "checks_header":
-        return (
-            pgettext("template heading", "data checks", lang),
-            pgettext("template heading", "rule", lang),
-        )
-    if key == "scheme_rows":
-        return (
-            pgettext("template heading", "scheme code", lang),
-            pgettext("template heading", "scheme name", lang),
-            pgettext("template heading", "version", lang),
-            pgettext("template heading", "year", lang),
-            pgettext("template heading", "fingerprint (SHA-256)", lang),
-            pgettext("template heading", "source", lang),
-            pgettext("template heading", "description", lang),
-        )
-    assert key == "notes", key
+def _instructions_header(lang: str) -> tuple[str, ...]:
+    return (
+        pgettext("template heading", "key", lang),
+        pgettext("template heading", "label", lang),
+        pgettext("template heading", "unit", lang),
+        pgettext("template heading", "type", lang),
+        pgettext("template heading", "expected", lang),
+        pgettext("template heading", "required", lang),
+        pgettext("template heading", "description", lang),
+    )
+
+
+def _checks_header(lang: str) -> tuple[str, ...]:
+    return (
+        pgettext("template heading", "data checks", lang),
+        pgettext("template heading", "rule", lang),
+    )
+
+
+def _scheme_rows(lang: str) -> tuple[str, ...]:
+    return (
+        pgettext("template heading", "scheme code", lang),
+        pgettext("template heading", "scheme name", lang),
+        pgettext("template heading", "version", lang),
+        pgettext("template heading", "year", lang),
+        pgettext("template heading", "fingerprint (SHA-256)", lang),
+        pgettext("template heading", "source", lang),
+        pgettext("template heading", "description", lang),
+    )
+
+
+def _notes(lang: str) -> tuple[str, ...]:
     return (
         gettext(
             "One unit per row, from row 5; rows 1-4 hold the title, labels, units and "
@@ -344,8 +348,8 @@ def _number(x: float) -> str:
 
 
 def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
-    en = lang == "en"
-    _write_heading(sheet, 1, _rows("instructions_header", lang))
+    en = lang == "en"  # a scheme's own texts come in both languages as data
+    _write_heading(sheet, 1, _instructions_header(lang))
     fields = [f for f in scheme.fields if f.source == "unit"]
     for row, spec in enumerate(fields, start=2):
         values = (
@@ -361,7 +365,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
             sheet.cell(row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(fields) + 3
     if scheme.checks:
-        _write_heading(sheet, row, _rows("checks_header", lang))
+        _write_heading(sheet, row, _checks_header(lang))
         for check in scheme.checks:
             row += 1
             label = (check.label_en or check.label) if en else check.label
@@ -369,7 +373,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
             sheet.cell(row, 2, check.condition.text)
         row += 2
     sheet.cell(row, 1, _pick("notes_header", lang)).font = Font(bold=True)
-    for number, note in enumerate(_rows("notes", lang), start=1):
+    for number, note in enumerate(_notes(lang), start=1):
         sheet.cell(row + number, 1, f"{number}. {note}")
     for letter, width in zip("ABCDEFG", (30, 30, 10, 16, 36, 16, 50), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -395,7 +399,7 @@ def _write_scheme_info(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
         scheme.source,
         scheme.description,
     )
-    for row, (name, value) in enumerate(zip(_rows("scheme_rows", lang), values, strict=True), 1):
+    for row, (name, value) in enumerate(zip(_scheme_rows(lang), values, strict=True), 1):
         sheet.cell(row, 1, name).font = Font(bold=True)
         sheet.cell(row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(values) + 2
