@@ -19,7 +19,9 @@ For an XLSX workbook (a zip package):
 * the chosen sheet's real extent (the last row and column that hold a cell, whatever its
   ``<dimension>`` says) and its cell count.
 
-For a CSV file: its size and an upper bound of its cells (delimiters and line breaks).
+For a CSV file: its size and an upper bound of its cells (delimiters and line breaks); a
+regular file (kept as bytes and offsets) may hold more fields than one the csv module reads
+into one Python string a field (:class:`Limits`).
 """
 
 from __future__ import annotations
@@ -52,7 +54,16 @@ class Limits:
         Cells of the sheet's grid from A1 to its last cell (calamine holds them densely),
         and shared strings of a workbook. The mof-2012 table of 3,000 units has 84,000.
     max_csv_cells : int
-        Fields of a CSV file, bounded before parsing by counting delimiters and line breaks.
+        Fields of a CSV file read by the csv module (quoted or ragged files: one Python string
+        a field, ~117 bytes each), bounded before parsing by counting delimiters and line
+        breaks: 3 million keep such a file near 350 MB.
+    max_csv_grid_fields : int
+        Fields of a regular CSV file (no quotes, every line as wide), which is kept as its
+        bytes plus a 4-byte offset a field and converted to 8-byte numbers
+        (:mod:`kaoping.tables.csv_grid`). Sized to the whole ``kaoping evaluate`` of such a
+        table within 600 MB (issue 15): 300,000 rows x 27 columns (8.1 million fields)
+        measured at the figure in docs/performance.md; 10 million leave that margin, and a
+        file just over is refused before any parsing.
     max_columns : int
         Columns of a table (a scheme has a few dozen fields).
     """
@@ -63,6 +74,7 @@ class Limits:
     max_ratio: float = 100.0
     max_cells: int = 2_000_000
     max_csv_cells: int = 3_000_000
+    max_csv_grid_fields: int = 10_000_000
     max_columns: int = 1000
 
 
@@ -106,6 +118,13 @@ def check_csv_text(text: str, filename: str | None, limits: Limits = LIMITS) -> 
     bound = text.count(",") + text.count("\t") + text.count(";") + text.count("\n") + 1
     if bound > limits.max_csv_cells:
         fail("data.too_many_cells", filename, cells=bound, limit=limits.max_csv_cells)
+
+
+def check_csv_fields(count: int, filename: str | None, limits: Limits = LIMITS) -> None:
+    """Refuse a regular CSV file with more fields than :attr:`Limits.max_csv_grid_fields`
+    (``count`` from its delimiters and line breaks, counted on the bytes before parsing)."""
+    if count > limits.max_csv_grid_fields:
+        fail("data.too_many_cells", filename, cells=count, limit=limits.max_csv_grid_fields)
 
 
 def check_columns(width: int, filename: str | None, limits: Limits = LIMITS) -> None:

@@ -9,6 +9,7 @@ problems are raised together in one :class:`~kaoping.scoring.messages.DataError`
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from kaoping.tables.columns import (
     parse_numeric_column,
     parse_text_column,
 )
+from kaoping.tables.csv_grid import GridRows
 from kaoping.tables.errors import capped
 from kaoping.tables.header import (
     Column,
@@ -64,8 +66,11 @@ class _Layout:
         """The first column holding a field (a repeat is reported, not read)."""
         return next((c for c in self.columns if c.key == key), None)
 
-    def cells(self, index: int) -> list[object]:
-        """The cells of one sheet column in the data rows ("" past a short row's end)."""
+    def cells(self, index: int) -> Sequence[object]:
+        """The cells of one sheet column in the data rows ("" past a short row's end); of a
+        CSV grid, its byte ranges, decoded or converted by the column's parser."""
+        if isinstance(self.sheet.rows, GridRows):
+            return self.sheet.rows.column(index, self.data_indices)
         column = self._transposed(index)
         if column is None:  # a column no row reaches
             return [""] * len(self.data_indices)
@@ -205,9 +210,13 @@ def _layout(sheet: RawSheet, scheme: Scheme) -> _Layout:
         )
         raise DataError([problem])
     start = first_data_row(sheet.rows, header_index, matcher)
-    data_indices = [
-        i for i in range(start, len(sheet.rows)) if not all(is_empty(c) for c in sheet.rows[i])
-    ]
+    if isinstance(sheet.rows, GridRows):  # decided on the bytes, no row made
+        blank = sheet.rows.grid.blank
+        data_indices = (np.flatnonzero(~blank[start:]) + start).tolist()
+    else:
+        data_indices = [
+            i for i in range(start, len(sheet.rows)) if not all(is_empty(c) for c in sheet.rows[i])
+        ]
     columns = read_columns(sheet.rows[header_index], matcher)
     return _Layout(sheet, header_index, columns, data_indices)
 
@@ -240,7 +249,11 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
 def _check_unnamed_columns(layout: _Layout, findings: _Findings) -> None:
     """Data under an empty header: the user would expect it to be read, and it is not."""
     named = {column.index for column in layout.columns}
-    width = max((len(layout.sheet.rows[i]) for i in layout.data_indices), default=0)
+    rows = layout.sheet.rows
+    if isinstance(rows, GridRows):
+        width = rows.width if layout.data_indices else 0
+    else:
+        width = max((len(rows[i]) for i in layout.data_indices), default=0)
     for index in range(width):
         if index in named:
             continue
