@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kaoping.tables import xlsx_xml
 from kaoping.tables.bounds import LIMITS, check_columns, check_file_size
 from kaoping.tables.cells import is_empty
 from kaoping.tables.csv_grid import GridRows
 from kaoping.tables.csv_text import read_csv_rows
 from kaoping.tables.errors import fail
-from kaoping.tables.xlsx import read_xlsx_rows
 
 # .txt: what Excel's "Unicode 文本" (UTF-16, tab-separated) saves as.
 CSV_SUFFIXES = (".csv", ".txt")
@@ -62,6 +60,8 @@ class RawSheet:
         """
         if self.kind != "xlsx" or self.sheet_name is None:
             return {}
+        from kaoping.tables import xlsx_xml  # workbooks only (see read_sheet)
+
         return xlsx_xml.read_number_formats(self.content, self.sheet_name, columns)
 
 
@@ -102,6 +102,10 @@ def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSh
     if kind == "csv":
         rows, sheet_name = read_csv_rows(content, filename), None
     else:
+        # The workbook reader (python-calamine, zipfile, ElementTree) is loaded for workbooks
+        # only: a command reading a CSV file starts without it (issue 15, start-up time).
+        from kaoping.tables.xlsx import read_xlsx_rows
+
         sheet_name, rows = read_xlsx_rows(content, filename)
     if isinstance(rows, GridRows):
         check_columns(rows.width, filename)

@@ -36,9 +36,9 @@ from kaoping.tables.header import (
     header_for,
     read_columns,
 )
+from kaoping.tables.letters import column_letters
 from kaoping.tables.read import RawSheet, read_sheet
 from kaoping.tables.rules import duplicate_units, failed_checks, year_mismatches
-from kaoping.tables.xlsx_xml import column_letters
 
 DEFAULT_MAX_PROBLEMS = 200
 IDENTITY_FIELDS = ("unit_code", "unit_name")
