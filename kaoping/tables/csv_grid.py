@@ -35,7 +35,6 @@ _SPACE_BYTES = (9, 10, 11, 12, 13, 28, 29, 30, 31, 32)
 # Plain decimals up to 15 digits are converted exactly (see decimal_numbers).
 _MAX_DIGITS = 15
 _MAX_LENGTH = _MAX_DIGITS + 2  # a sign and a point
-_POW10_INT = 10 ** np.arange(_MAX_LENGTH + 2, dtype=np.int64)
 _POW10 = 10.0 ** np.arange(_MAX_DIGITS + 1)
 
 
@@ -295,27 +294,33 @@ def decimal_numbers(
     todo = np.flatnonzero((lengths > 0) & (lengths <= _MAX_LENGTH))
     if not todo.size:
         return values, converted
-    width = int(lengths[todo].max())
-    places = np.arange(width)
-    inside = places < lengths[todo, None]
-    chars = data[np.minimum(starts[todo, None] + places, len(data) - 1)]
-    digit = (chars >= 48) & (chars <= 57) & inside
-    point = (chars == 46) & inside
-    sign = ((chars == 45) | (chars == 43)) & (places == 0) & inside
-    digits = digit.sum(axis=1)
-    good = (
-        (digit | point | sign | ~inside).all(axis=1)
-        & (point.sum(axis=1) <= 1)
-        & (digits >= 1)
-        & (digits <= _MAX_DIGITS)
-    )
-    after = digits[:, None] - np.cumsum(digit, axis=1)  # digits right of each place
-    weights = _POW10_INT[np.minimum(after, len(_POW10_INT) - 1)]
-    mantissa = (np.where(digit, chars.astype(np.int64) - 48, 0) * weights).sum(axis=1)
-    scale = np.where(point.any(axis=1), after[np.arange(len(todo)), point.argmax(axis=1)], 0)
+    starts, lengths = starts[todo], lengths[todo]
+    # Horner's rule, one character place at a time over all fields: a few passes over
+    # 1-D arrays per place instead of a 2-D array of every character.
+    mantissa = np.zeros(len(todo))  # exact: at most 15 digits, below 2**53
+    digits = np.zeros(len(todo), dtype=np.int64)
+    points = np.zeros(len(todo), dtype=np.int64)
+    scale = np.zeros(len(todo), dtype=np.int64)
+    good = np.ones(len(todo), dtype=bool)
+    negative = data[starts] == 45
+    last = len(data) - 1
+    for place in range(int(lengths.max())):
+        inside = place < lengths
+        char = data[np.minimum(starts + place, last)]
+        digit = char.astype(np.int64) - 48
+        is_digit = (digit >= 0) & (digit <= 9) & inside
+        is_point = (char == 46) & inside
+        if place == 0:
+            good &= is_digit | is_point | (((char == 45) | (char == 43)) & inside)
+        else:
+            good &= is_digit | is_point | ~inside
+        mantissa = np.where(is_digit, mantissa * 10 + digit, mantissa)
+        points += is_point
+        scale += is_digit & (points > 0)
+        digits += is_digit
+    good &= (points <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
     number = mantissa[good] / _POW10[scale[good]]
-    negative = chars[good, 0] == 45
-    number[negative] = -number[negative]
+    number[negative[good]] *= -1
     values[todo[good]] = number
     converted[todo[good]] = True
     return values, converted

@@ -70,11 +70,15 @@ class _Layout:
         """The cells of one sheet column in the data rows ("" past a short row's end); of a
         CSV grid, its byte ranges, decoded or converted by the column's parser."""
         if isinstance(self.sheet.rows, GridRows):
-            return self.sheet.rows.column(index, self.data_indices)
+            return self.sheet.rows.column(index, self._data_array)
         column = self._transposed(index)
         if column is None:  # a column no row reaches
             return [""] * len(self.data_indices)
         return [column[i] for i in self.data_indices]
+
+    @functools.cached_property
+    def _data_array(self) -> np.ndarray:
+        return np.asarray(self.data_indices, dtype=np.int64)
 
     def _transposed(self, index: int) -> tuple[object, ...] | None:
         """Column ``index`` of every row: the rows padded to one width and transposed once,
