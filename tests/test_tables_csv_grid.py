@@ -159,29 +159,20 @@ def _numbers_csv(rows: int, columns: int) -> bytes:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork and /proc are Linux")
-def test_a_long_file_just_over_the_field_bound_is_refused_within_bounds():
-    columns = 27
-    rows = LIMITS.max_csv_grid_fields // columns + 1  # one row too many
-    answer, memory, elapsed = read_in_child(_numbers_csv(rows, columns), "长.csv")
-    assert answer == "data.too_many_cells"
-    assert memory < MEMORY_BOUND and elapsed < TIME_BOUND
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="fork and /proc are Linux")
-def test_a_wide_file_over_the_field_bound_is_refused_within_bounds():
-    columns = LIMITS.max_columns
-    rows = LIMITS.max_csv_grid_fields // columns + 1
-    answer, memory, elapsed = read_in_child(_numbers_csv(rows, columns), "宽.csv")
-    assert answer == "data.too_many_cells"
-    assert memory < MEMORY_BOUND and elapsed < TIME_BOUND
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="fork and /proc are Linux")
-def test_the_widest_file_within_the_field_bound_is_read_within_bounds():
-    columns = LIMITS.max_columns
-    rows = LIMITS.max_csv_grid_fields // columns - 1
-    answer, memory, elapsed = read_in_child(_numbers_csv(rows, columns), "宽.csv")
-    assert answer == "read"
+@pytest.mark.parametrize(
+    ("columns", "extra_rows", "answer"),
+    [
+        (27, 1, "data.too_many_cells"),  # long: one row over the bound
+        (LIMITS.max_columns, 1, "data.too_many_cells"),  # wide: the same, 1,000 columns
+        (LIMITS.max_columns, -1, "read"),  # the widest inside the bound
+        (27, -1, "read"),  # the longest inside it
+    ],
+    ids=["long, over", "wide, over", "wide, inside", "long, inside"],
+)
+def test_files_at_the_field_bound_are_refused_or_read_within_bounds(columns, extra_rows, answer):
+    rows = LIMITS.max_csv_grid_fields // columns + extra_rows
+    found, memory, elapsed = read_in_child(_numbers_csv(rows, columns), "边界.csv")
+    assert found == answer
     assert memory < MEMORY_BOUND and elapsed < TIME_BOUND
 
 
