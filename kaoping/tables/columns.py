@@ -213,7 +213,7 @@ def parse_text_column(
     n = len(cells)
     parsed = ParsedColumn(np.full(n, np.nan), np.zeros(n, dtype=bool), [])
     if isinstance(cells, GridColumn):  # CSV text: every conversion is a strip
-        texts = list(map(str.strip, cells))
+        texts = list(map(str.strip, cells.texts()))
         if spec.required:
             for position in [p for p, text in enumerate(texts) if not text]:
                 parsed.report(
