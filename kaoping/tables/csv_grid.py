@@ -255,20 +255,11 @@ class GridColumn(Sequence[str]):
         return iter(self.texts())
 
     def texts(self) -> list[str]:
-        """Every cell's text, decoded at once: the cells' bytes gathered in numpy with a NUL
-        after each (a NUL is in no CSV text read, nor inside a UTF-8 or GB18030 character),
-        one decode and one split, instead of a slice and a decode per cell."""
-        if not len(self):
-            return []
-        lengths = self.ends - self.starts
-        spans = lengths + 1
-        total = int(spans.sum())
-        cell = np.repeat(np.arange(len(lengths)), spans)
-        offset = np.arange(total) - (np.cumsum(spans) - spans)[cell]
-        copied = offset < lengths[cell]
-        blob = np.zeros(total, dtype=np.uint8)
-        blob[copied] = self.grid.data[(self.starts[cell] + offset)[copied]]
-        return blob[:-1].tobytes().decode(self.grid.encoding).split("\x00")
+        """Every cell's text (one list comprehension: as fast here as gathering the bytes in
+        numpy and decoding them at once, measured on 300,000 names)."""
+        content, encoding = self.grid.content, self.grid.encoding
+        return [content[start:end].decode(encoding)
+                for start, end in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]  # fmt: skip
 
     def numbers(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Numbers of the plain decimal cells, which cells those are, and which are empty
