@@ -184,3 +184,12 @@ def test_a_quoted_file_keeps_the_csv_modules_lower_bound():
     answer, memory, elapsed = read_in_child(line * rows, "引号.csv")
     assert answer == "data.too_many_cells"
     assert memory < MEMORY_BOUND and elapsed < TIME_BOUND
+
+
+def test_a_field_over_the_csv_modules_limit_is_refused_as_the_csv_module_refuses_it():
+    limit = csv.field_size_limit()
+    inside = read_sheet(b"a,b\n1," + b"x" * limit + b"\n", "a.csv")
+    assert isinstance(inside.rows, GridRows) and len(inside.rows[1][1]) == limit
+    for content in (b"a,b\n1," + b"x" * (limit + 1), b"a,b\n" + b"x" * (limit + 1) + b",1\n"):
+        problems = problems_of(lambda c=content: read_sheet(c, "a.csv"))
+        assert [p.code for p in problems] == ["data.unreadable"]

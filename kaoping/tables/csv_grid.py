@@ -128,11 +128,10 @@ def build_grid(content: bytes, encoding: str, offset: int, delimiter: str) -> Cs
     if b'"' in content or content.count(b"\r") != content.count(b"\r\n"):
         return None
     data = np.frombuffer(content, dtype=np.uint8)
-    separators = _separators(data, ord(delimiter), offset)
+    separators, longest = _separators(data, ord(delimiter), offset)
     if not content.endswith(b"\n"):
         separators = np.append(separators, np.asarray(len(content), dtype=separators.dtype))
-    # A field is never longer than the distance between two separators.
-    if len(separators) and np.diff(separators, prepend=offset - 1).max() > csv.field_size_limit():
+    if longest > csv.field_size_limit():
         return None  # the csv module says so, with its own message
     is_newline = data[np.minimum(separators, len(content) - 1)] == _NEWLINE
     if not content.endswith(b"\n"):
@@ -154,7 +153,9 @@ def build_grid(content: bytes, encoding: str, offset: int, delimiter: str) -> Cs
     width = int(counts[~empty][0])
     if not (counts[~empty] == width).all():
         return None
-    ends = separators[np.repeat(~empty, counts)].reshape(-1, width)
+    if empty.any():  # leave out the empty lines' line breaks
+        separators = separators[np.repeat(~empty, counts)]
+    ends = separators.reshape(-1, width)  # without empty lines: a view, not a copy
     del separators
     ends[:, -1] = line_ends[~empty]
     row_of_record = np.full(len(counts), -1, dtype=np.int64)
@@ -174,17 +175,23 @@ def build_grid(content: bytes, encoding: str, offset: int, delimiter: str) -> Cs
 _BLOCK = 8 * 1024 * 1024  # bytes scanned at a time: the masks stay at a few blocks
 
 
-def _separators(data: np.ndarray, delimiter: int, offset: int) -> np.ndarray:
+def _separators(data: np.ndarray, delimiter: int, offset: int) -> tuple[np.ndarray, int]:
     """Positions of the delimiters and line breaks from ``offset`` on, found block by block
     and kept as 32-bit offsets (the file is at most 100 MB), so memory stays near 4 bytes a
-    field instead of 8 plus a mask of the whole file."""
+    field instead of 8 plus a mask of the whole file; and the longest run between two of them
+    (no field is longer)."""
     index_type = np.int32 if len(data) < 2**31 else np.int64
     found = []
+    previous, longest = offset - 1, 0
     for start in range(offset, len(data), _BLOCK):
         block = data[start : start + _BLOCK]
-        hits = np.flatnonzero((block == delimiter) | (block == _NEWLINE))
-        found.append((hits + start).astype(index_type))
-    return np.concatenate(found) if found else np.zeros(0, dtype=index_type)
+        hits = np.flatnonzero((block == delimiter) | (block == _NEWLINE)) + start
+        if hits.size:
+            longest = max(longest, int(np.diff(hits, prepend=previous).max()) - 1)
+            previous = int(hits[-1])
+        found.append(hits.astype(index_type))
+    longest = max(longest, len(data) - previous - 1)  # after the last separator
+    return (np.concatenate(found) if found else np.zeros(0, dtype=index_type)), longest
 
 
 class GridRows(Sequence[list[Any]]):
