@@ -193,3 +193,12 @@ def test_a_field_over_the_csv_modules_limit_is_refused_as_the_csv_module_refuses
     for content in (b"a,b\n1," + b"x" * (limit + 1), b"a,b\n" + b"x" * (limit + 1) + b",1\n"):
         problems = problems_of(lambda c=content: read_sheet(c, "a.csv"))
         assert [p.code for p in problems] == ["data.unreadable"]
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_a_header_line_longer_than_the_sniffed_head_still_names_its_delimiter(delimiter):
+    """The delimiter is sniffed on the file's first 64 KB: a single line longer than that
+    (10,000 columns) is still split by its own delimiter, and refused as too wide."""
+    content = (delimiter.join(f"列{i}" for i in range(10_000)) + "\n").encode()
+    problems = problems_of(lambda: read_sheet(content, "宽.txt"))
+    assert [p.code for p in problems] == ["data.too_many_columns"]

@@ -103,7 +103,7 @@ def _read_grid(content: bytes, filename: str | None) -> GridRows | None:
         return None
     encoding, offset = found
     head = content[offset : offset + _HEAD_BYTES]
-    if len(content) > offset + _HEAD_BYTES:
+    if len(content) > offset + _HEAD_BYTES and b"\n" in head:  # whole lines to the sniffer
         head = head[: head.rfind(b"\n") + 1]
     delimiter = sniff_delimiter(head.decode(encoding, errors="replace"))
     check_csv_fields(content.count(delimiter.encode()) + content.count(b"\n") + 1, filename)
