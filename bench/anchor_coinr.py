@@ -73,26 +73,47 @@ def asem_scheme(meta: list[dict[str, str]], **scoring: Any) -> Scheme:
         return 100.0 * float(m["Weight"]) / siblings[m["Parent"]]
 
     document = {
-        "scheme": {"code": "coinr-asem", "name": "ASEM Sustainable Connectivity",
-                   "version": "COINr 1.1.14"},
-        "scoring": {"normalisation": "minmax", "sd": "sample", "floor": -1e9, "cap": 1e9,
-                    "imputation": "group_mean", "imputation_group": GROUP,
-                    "treatment": "winsorise", "winsorise_limit": 5, **scoring},
+        "scheme": {
+            "code": "coinr-asem",
+            "name": "ASEM Sustainable Connectivity",
+            "version": "COINr 1.1.14",
+        },
+        "scoring": {
+            "normalisation": "minmax",
+            "sd": "sample",
+            "floor": -1e9,
+            "cap": 1e9,
+            "imputation": "group_mean",
+            "imputation_group": GROUP,
+            "treatment": "winsorise",
+            "winsorise_limit": 5,
+            **scoring,
+        },
         "fields": [{"key": k} for k in [m["iCode"] for m in indicators] + denominators]
         + [{"key": GROUP, "type": "text", "required": False}],
         "groups": [
-            {"code": m["iCode"], "name": m["iName"], "weight": weight(m),
-             "parent": None if m["Level"] == "3" else m["Parent"]}
+            {
+                "code": m["iCode"],
+                "name": m["iName"],
+                "weight": weight(m),
+                "parent": None if m["Level"] == "3" else m["Parent"],
+            }
             for m in aggregates
         ],
         "indicators": [
-            {"code": m["iCode"], "name": m["iName"], "group": m["Parent"], "weight": weight(m),
-             "direction": "lower" if m["Direction"] == "-1" else "higher",
-             "formula": m["iCode"] if m["Denominator"] == "NA"
-             else f"{m['iCode']} / {m['Denominator']}"}
+            {
+                "code": m["iCode"],
+                "name": m["iName"],
+                "group": m["Parent"],
+                "weight": weight(m),
+                "direction": "lower" if m["Direction"] == "-1" else "higher",
+                "formula": m["iCode"]
+                if m["Denominator"] == "NA"
+                else f"{m['iCode']} / {m['Denominator']}",
+            }
             for m in indicators
         ],
-    }  # fmt: skip
+    }
     return scheme_from_dict(document)
 
 
@@ -100,11 +121,13 @@ def asem_data(rows: list[dict[str, str]], scheme: Scheme) -> BaseData:
     keys = [f.key for f in scheme.input_fields if f.is_numeric]
     return BaseData(
         units=[UnitRef(r["uCode"], r["uName"]) for r in rows],
-        columns={k: np.array([math.nan if r[k] in ("NA", "") else float(r[k]) for r in rows])
-                 for k in keys},
+        columns={
+            k: np.array([math.nan if r[k] in ("NA", "") else float(r[k]) for r in rows])
+            for k in keys
+        },
         extras={GROUP: [r[GROUP] for r in rows]},
         source="asem_idata.csv",
-    )  # fmt: skip
+    )
 
 
 def vignette_options(replicates: int, sensitivity: int = 0, **extra: Any) -> RobustnessOptions:
@@ -172,8 +195,12 @@ def coinr_available() -> str | None:
 
 def run_coinr(mode: str, n: int, out: Path) -> dict[str, Any]:
     """Run bench/coinr_vignette.R; returns its timing line's numbers and output files."""
-    done = subprocess.run(["Rscript", str(R_SCRIPT), mode, str(n), str(SEED), str(out)],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        ["Rscript", str(R_SCRIPT), mode, str(n), str(SEED), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = [x for x in done.stdout.splitlines() if x.startswith("COINr")][-1]
     fields = dict(part.split("=") for part in line.split()[1:])
     return {k: float(v) for k, v in fields.items()}
@@ -183,8 +210,9 @@ def read_matrix(path: Path) -> tuple[list[str], np.ndarray]:
     rows = read_csv(path)
     codes = [r["uCode"] for r in rows]
     cols = [c for c in rows[0] if c.startswith("r_")]
-    return codes, np.array([[float(r[c]) if r[c] != "NA" else math.nan for c in cols]
-                            for r in rows])  # fmt: skip
+    return codes, np.array(
+        [[float(r[c]) if r[c] != "NA" else math.nan for c in cols] for r in rows]
+    )
 
 
 # --- comparison --------------------------------------------------------------------------------
@@ -215,10 +243,14 @@ def main(argv: list[str] | None = None) -> None:
     meta, rows = read_csv(FOLDER / "asem_imeta.csv"), read_csv(FOLDER / "asem_idata.csv")
     scheme = asem_scheme(meta)
     data = asem_data(rows, scheme)
-    print(f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}")  # fmt: skip
-    print(f"ASEM: {len(data)} units, {len(scheme.indicators)} indicators, "
-          f"{int(np.isnan(np.column_stack(list(data.columns.values()))).sum())} empty cells")  # fmt: skip
+    print(
+        f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}"
+    )
+    print(
+        f"ASEM: {len(data)} units, {len(scheme.indicators)} indicators, "
+        f"{int(np.isnan(np.column_stack(list(data.columns.values()))).sum())} empty cells"
+    )
     nominal = evaluate(scheme, data)
     why_not = coinr_available()
     if why_not:
@@ -227,28 +259,35 @@ def main(argv: list[str] | None = None) -> None:
     sizes = (100,) if quick else (100, 1000)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            result, seconds = timed(lambda n=n: analyse_robustness(scheme, data,
-                                                                   vignette_options(n)))  # fmt: skip
+            result, seconds = timed(
+                lambda n=n: analyse_robustness(scheme, data, vignette_options(n))
+            )
             ours_ms = 1000 * seconds / n
             print(f"\nUA N={n}: Kaoping {seconds * 1000:.1f} ms, {ours_ms:.4f} ms per replicate")
             if why_not:
                 continue
             coinr = run_coinr("UA", n, Path(tmp) / f"ua{n}")
-            print(f"  COINr {coinr['elapsed'] * 1000:.0f} ms, {coinr['ms_per_rep']:.1f} ms per "
-                  f"replicate, failed replicates {coinr['failed']:.0f}: Kaoping "
-                  f"{coinr['ms_per_rep'] / ours_ms:,.0f}x faster per replicate")  # fmt: skip
+            print(
+                f"  COINr {coinr['elapsed'] * 1000:.0f} ms, {coinr['ms_per_rep']:.1f} ms per "
+                f"replicate, failed replicates {coinr['failed']:.0f}: Kaoping "
+                f"{coinr['ms_per_rep'] / ours_ms:,.0f}x faster per replicate"
+            )
             codes, theirs = read_matrix(Path(tmp) / f"ua{n}_ranks.csv")
             stats = {r["uCode"]: r for r in read_csv(Path(tmp) / f"ua{n}_rankstats.csv")}
             order = [data.codes.index(c) for c in codes]
-            same = all(int(float(stats[c]["Nominal"])) == int(nominal.ranks[data.codes.index(c)])
-                       for c in codes)  # fmt: skip
+            same = all(
+                int(float(stats[c]["Nominal"])) == int(nominal.ranks[data.codes.index(c)])
+                for c in codes
+            )
             print(f"  nominal ranks equal: {same}")
             # Both sides draw from COINr's own 100 weight sets: a pool is a random effect of
             # its own, which the Monte Carlo error of one run does not cover.
             pool = coinr_weight_pool(Path(tmp) / f"ua{n}_weights.csv", scheme)
             ours = kaoping_ranks(scheme, data, max(n, 1000), pool)[:, order]
-            print(f"  units beyond Monte Carlo error (of {len(codes)}): "
-                  f"{compare_ranks(ours, theirs.T)}")  # fmt: skip
+            print(
+                f"  units beyond Monte Carlo error (of {len(codes)}): "
+                f"{compare_ranks(ours, theirs.T)}"
+            )
             del result
         if not quick:
             sensitivity(scheme, data, why_not, Path(tmp))
@@ -256,9 +295,11 @@ def main(argv: list[str] | None = None) -> None:
 
 def print_indices(who: str, result) -> None:
     for s in result.ranked_sensitivity():
-        print(f"    {who} {s.factor:<14} Si {s.first_order:6.3f} [{s.first_order_ci[0]:6.3f}, "
-              f"{s.first_order_ci[1]:6.3f}]  STi {s.total:6.3f} [{s.total_ci[0]:6.3f}, "
-              f"{s.total_ci[1]:6.3f}]")  # fmt: skip
+        print(
+            f"    {who} {s.factor:<14} Si {s.first_order:6.3f} [{s.first_order_ci[0]:6.3f}, "
+            f"{s.first_order_ci[1]:6.3f}]  STi {s.total:6.3f} [{s.total_ci[0]:6.3f}, "
+            f"{s.total_ci[1]:6.3f}]"
+        )
 
 
 def sensitivity(scheme: Scheme, data: BaseData, why_not: str | None, tmp: Path) -> None:
@@ -274,11 +315,17 @@ def sensitivity(scheme: Scheme, data: BaseData, why_not: str | None, tmp: Path) 
         print_indices("Kaoping", result)
         return
     coinr = run_coinr("SA", n, tmp / "sa")
-    print(f"  COINr {coinr['elapsed']:.1f} s, {coinr['ms_per_rep']:.1f} ms per replicate: "
-          f"Kaoping {coinr['ms_per_rep'] / (1000 * seconds / runs):,.0f}x faster per replicate")  # fmt: skip
+    print(
+        f"  COINr {coinr['elapsed']:.1f} s, {coinr['ms_per_rep']:.1f} ms per replicate: "
+        f"Kaoping {coinr['ms_per_rep'] / (1000 * seconds / runs):,.0f}x faster per replicate"
+    )
     pool = coinr_weight_pool(tmp / "sa_weights.csv", scheme)
-    names = {"Winmax": "treatment", "Normalisation": "normalisation", "Weights": "weights",
-             "Aggregation": "aggregation"}  # fmt: skip
+    names = {
+        "Winmax": "treatment",
+        "Normalisation": "normalisation",
+        "Weights": "weights",
+        "Aggregation": "aggregation",
+    }
     theirs = read_csv(tmp / "sa_sensitivity.csv")
     for size in (n, 10_000):
         result = analyse_robustness(scheme, data, vignette_options(2, size), weight_pool=pool)
@@ -289,11 +336,17 @@ def sensitivity(scheme: Scheme, data: BaseData, why_not: str | None, tmp: Path) 
             s = ours[names[row["Variable"]]]
             si = [float(row[k]) for k in ("Si", "Si_q5", "Si_q95")]
             st = [float(row[k]) for k in ("STi", "STi_q5", "STi_q95")]
-            overlap = (si[1] <= s.first_order_ci[1] and s.first_order_ci[0] <= si[2]
-                       and st[1] <= s.total_ci[1] and s.total_ci[0] <= st[2])  # fmt: skip
+            overlap = (
+                si[1] <= s.first_order_ci[1]
+                and s.first_order_ci[0] <= si[2]
+                and st[1] <= s.total_ci[1]
+                and s.total_ci[0] <= st[2]
+            )
             if size == n:
-                print(f"    COINr   {names[row['Variable']]:<14} Si {si[0]:6.3f} [{si[1]:6.3f}, "
-                      f"{si[2]:6.3f}]  STi {st[0]:6.3f} [{st[1]:6.3f}, {st[2]:6.3f}]")  # fmt: skip
+                print(
+                    f"    COINr   {names[row['Variable']]:<14} Si {si[0]:6.3f} [{si[1]:6.3f}, "
+                    f"{si[2]:6.3f}]  STi {st[0]:6.3f} [{st[1]:6.3f}, {st[2]:6.3f}]"
+                )
             print(f"    {names[row['Variable']]:<14} intervals overlap (N={size}): {overlap}")
 
 

@@ -37,8 +37,7 @@ def run(cmd: list[str], repeat: int, status_ok: int = 0) -> tuple[float, float]:
     peak = 0.0
     for _ in range(repeat):
         start = time.perf_counter()
-        done = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)  # fmt: skip
+        done = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(done.pid, 0)
         best = min(best, time.perf_counter() - start)
         if os.waitstatus_to_exitcode(status) != status_ok:
@@ -48,8 +47,10 @@ def run(cmd: list[str], repeat: int, status_ok: int = 0) -> tuple[float, float]:
 
 
 def main() -> None:
-    print(f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}")  # fmt: skip
+    print(
+        f"# {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     first = "110101"
     small = {
         "floor  python -c 'import numpy'": [PYTHON, "-c", "import numpy"],
@@ -67,16 +68,21 @@ def main() -> None:
             best[name] = (min(best[name][0], seconds), max(best[name][1], mb))
     floor = best["floor  python -c 'import numpy'"][0]
     for name, (seconds, mb) in best.items():
-        print(f"{name:<32} {seconds * 1000:7.0f} ms  {mb:6.0f} MB  "
-              f"{seconds / floor:5.2f}x floor")  # fmt: skip
+        print(f"{name:<32} {seconds * 1000:7.0f} ms  {mb:6.0f} MB  {seconds / floor:5.2f}x floor")
     with tempfile.TemporaryDirectory() as tmp:
-        for n, fmt, repeat in ((3_000, "csv", 5), (30_000, "json", 2), (100_000, "csv", 1),
-                               (300_000, "csv", 1)):  # fmt: skip
+        for n, fmt, repeat in (
+            (3_000, "csv", 5),
+            (30_000, "json", 2),
+            (100_000, "csv", 1),
+            (300_000, "csv", 1),
+        ):
             path = write_csv(Path(tmp) / f"units-{n}.csv", n)
             out = f"{tmp}/out.{fmt}"
             seconds, mb = run([KAOPING, "evaluate", str(path), "-f", fmt, "-o", out], repeat)
-            print(f"kaoping evaluate {n:>7} rows -f {fmt:<4} {seconds:7.2f} s  {mb:6.0f} MB  "
-                  f"{seconds / floor:5.1f}x floor")  # fmt: skip
+            print(
+                f"kaoping evaluate {n:>7} rows -f {fmt:<4} {seconds:7.2f} s  {mb:6.0f} MB  "
+                f"{seconds / floor:5.1f}x floor"
+            )
         stages(Path(tmp) / "units-300000.csv")
 
 

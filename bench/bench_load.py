@@ -41,11 +41,13 @@ def setup(folder: Path) -> dict:
     """A database with 50 units (one user each) and a round in data collection."""
     env = {
         **os.environ,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{folder / 'load.sqlite3'}"),
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", f"sqlite:///{folder / 'load.sqlite3'}"
+        ),
         "KAOPING_MEDIA_ROOT": str(folder / "media"),
         "DJANGO_SETTINGS_MODULE": "kaoping.web.settings",
         "DEBUG": "0",
-    }  # fmt: skip
+    }
     os.environ.update(env)
     import django
 
@@ -61,8 +63,10 @@ def setup(folder: Path) -> dict:
 
     call_command("migrate", verbosity=0)
     province = Unit.objects.create(code="990000", name="压测省", level=UnitLevel.PROVINCE)
-    units = [Unit.objects.create(code=f"99{i:04d}", name=f"压测单位{i}", parent=province)
-             for i in range(1, USERS + 1)]  # fmt: skip
+    units = [
+        Unit.objects.create(code=f"99{i:04d}", name=f"压测单位{i}", parent=province)
+        for i in range(1, USERS + 1)
+    ]
     User = get_user_model()
     hashed = make_password(PASSWORD)  # hashing is slow on purpose: once for all
     office = User.objects.create(username="bench-office", password=hashed)
@@ -107,8 +111,11 @@ def serve(port: int) -> None:
 def start_server(env: dict, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.bench_load", "--serve", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -156,8 +163,10 @@ class Session:
 
     def upload(self, kind: str, path: str, fields: dict, name: str, content: bytes) -> str:
         boundary = uuid.uuid4().hex
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in fields.items()]  # fmt: skip
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in fields.items()
+        ]
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
             "Content-Type: text/csv\r\n\r\n".encode()
@@ -193,9 +202,11 @@ def one_user(base, round_id, unit, position, barrier, timings, errors) -> None:
         errors.append(f"u{code}: no form on the unit page (not logged in?)")
         return
     values = unit_values(position)
-    session.post("save draft", page_path + "save/",
-                 {**values, "local_raised": str(500 + position), "version": version.group(1),
-                  "save": "1"})  # fmt: skip
+    session.post(
+        "save draft",
+        page_path + "save/",
+        {**values, "local_raised": str(500 + position), "version": version.group(1), "save": "1"},
+    )
     page = session.request("unit page", page_path)
     found = re.search(r'name="version" value="(\d+)"', page)
     if found is None:
@@ -204,8 +215,13 @@ def one_user(base, round_id, unit, position, barrier, timings, errors) -> None:
     version = found.group(1)
     header = "unit_code,unit_name,year," + ",".join(values)
     row = f"{code},{name},2024," + ",".join(values.values())
-    session.upload("upload", page_path + "upload/", {"version": version}, f"{code}.csv",
-                   f"{header}\n{row}\n".encode())  # fmt: skip
+    session.upload(
+        "upload",
+        page_path + "upload/",
+        {"version": version},
+        f"{code}.csv",
+        f"{header}\n{row}\n".encode(),
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -243,9 +259,22 @@ def main() -> int:
         barrier = threading.Barrier(USERS)
         started = time.perf_counter()
         try:
-            threads = [threading.Thread(target=one_user, daemon=True, args=(
-                f"http://127.0.0.1:{port}", world["round"], unit, i, barrier, timings, errors))
-                for i, unit in enumerate(world["units"])]  # fmt: skip
+            threads = [
+                threading.Thread(
+                    target=one_user,
+                    daemon=True,
+                    args=(
+                        f"http://127.0.0.1:{port}",
+                        world["round"],
+                        unit,
+                        i,
+                        barrier,
+                        timings,
+                        errors,
+                    ),
+                )
+                for i, unit in enumerate(world["units"])
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -263,10 +292,14 @@ def main() -> int:
     everything = []
     for kind, values in timings.items():
         everything += values
-        print(f"{kind:<12} {len(values):>4} {1000 * statistics.median(values):>8.0f} "
-              f"{1000 * percentile(values, 0.95):>8.0f} {1000 * max(values):>8.0f}")  # fmt: skip
-    print(f"{'all':<12} {len(everything):>4} {1000 * statistics.median(everything):>8.0f} "
-          f"{1000 * percentile(everything, 0.95):>8.0f} {1000 * max(everything):>8.0f}")  # fmt: skip
+        print(
+            f"{kind:<12} {len(values):>4} {1000 * statistics.median(values):>8.0f} "
+            f"{1000 * percentile(values, 0.95):>8.0f} {1000 * max(values):>8.0f}"
+        )
+    print(
+        f"{'all':<12} {len(everything):>4} {1000 * statistics.median(everything):>8.0f} "
+        f"{1000 * percentile(everything, 0.95):>8.0f} {1000 * max(everything):>8.0f}"
+    )
     print(f"errors (5xx or refused writes): {len(errors)}; lost writes: {len(lost)}; hung: {hung}")
     for line in (errors + lost)[:10]:
         print("  ", line)

@@ -41,15 +41,27 @@ def main() -> None:
     scheme = load_scheme("mof-2012")
     data = synthetic_data(3_000)
     cases = [
-        ("10,000 x 3,000 x 12, sensitivity 1,000 (target < 5 s)", data,
-         RobustnessOptions(replicates=10_000)),
-        ("10,000 x 3,000 x 12, no sensitivity", data,
-         RobustnessOptions(replicates=10_000, sensitivity_replicates=0)),
-        ("10,000 x 3,000 x 12, 2% of cells empty", with_gaps(data, 0.02),
-         RobustnessOptions(replicates=10_000)),
-        ("1,000 x 16 x 12 (a province's districts)", synthetic_data(16),
-         RobustnessOptions(replicates=1_000)),
-    ]  # fmt: skip
+        (
+            "10,000 x 3,000 x 12, sensitivity 1,000 (target < 5 s)",
+            data,
+            RobustnessOptions(replicates=10_000),
+        ),
+        (
+            "10,000 x 3,000 x 12, no sensitivity",
+            data,
+            RobustnessOptions(replicates=10_000, sensitivity_replicates=0),
+        ),
+        (
+            "10,000 x 3,000 x 12, 2% of cells empty",
+            with_gaps(data, 0.02),
+            RobustnessOptions(replicates=10_000),
+        ),
+        (
+            "1,000 x 16 x 12 (a province's districts)",
+            synthetic_data(16),
+            RobustnessOptions(replicates=1_000),
+        ),
+    ]
     for label, case_data, options in cases:
         seconds = timed(scheme, case_data, options)
         print(f"robustness {label}: {seconds:6.2f} s")

@@ -72,8 +72,12 @@ def report_job(site: Site, workers: int) -> float:
     job = site.python(REPORT_JOB)
     start = time.perf_counter()
     processes = [site.worker(f"bench-{workers}-{n}") for n in range(workers)]
-    site.wait_for("SELECT id FROM results_reportjob WHERE id = ? AND status IN ('done', 'failed')",
-                  (job,), timeout=900, every=0.2)  # fmt: skip
+    site.wait_for(
+        "SELECT id FROM results_reportjob WHERE id = ? AND status IN ('done', 'failed')",
+        (job,),
+        timeout=900,
+        every=0.2,
+    )
     seconds = time.perf_counter() - start
     status = site.sql("SELECT status, message FROM results_reportjob WHERE id = ?", (job,))[0]
     assert status[0] == "done", status
@@ -92,8 +96,10 @@ def main() -> None:
         try:
             one = log_appends(site, 1)
             four = log_appends(site, 4)
-            print(f"log appends ({database}): 1 process {one:.0f}/s, 4 processes at once "
-                  f"{four:.0f}/s (ratio {four / one:.2f})")  # fmt: skip
+            print(
+                f"log appends ({database}): 1 process {one:.0f}/s, 4 processes at once "
+                f"{four:.0f}/s (ratio {four / one:.2f})"
+            )
             round = site.python(SCORED_ROUND)["round"]
             run = site.python(START_RUN.format(round=round))
             warm = site.worker("warm-up")
@@ -104,9 +110,11 @@ def main() -> None:
             warm.wait(60)
             single = report_job(site, 1)
             double = report_job(site, 2)
-            print(f"reports, 16 units PDF ({database}): 1 worker {single:.2f} units/s, "
-                  f"2 workers {double:.2f} units/s (ratio {double / single:.2f}; "
-                  f"{double / 2:.2f} units/s per worker)")  # fmt: skip
+            print(
+                f"reports, 16 units PDF ({database}): 1 worker {single:.2f} units/s, "
+                f"2 workers {double:.2f} units/s (ratio {double / single:.2f}; "
+                f"{double / 2:.2f} units/s per worker)"
+            )
         finally:
             site.close()
 

@@ -109,8 +109,13 @@ def timed_row_by_row(units, content, office) -> float:
     by_code = {u.code: u for u in round.units.all()}
     with transaction.atomic():
         for position, code in enumerate(data.codes):
-            Submission(round=round, unit=by_code[code], values=values_of(data, position, scheme),
-                       status=SubmissionStatus.PENDING_CONFIRMATION, source="peer").save()  # fmt: skip
+            Submission(
+                round=round,
+                unit=by_code[code],
+                values=values_of(data, position, scheme),
+                status=SubmissionStatus.PENDING_CONFIRMATION,
+                source="peer",
+            ).save()
     return time.perf_counter() - start
 
 
@@ -214,8 +219,10 @@ def main() -> None:
         client = Client()
         client.force_login(office)
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"{'units':>6} {'import s':>9} {'row-by-row s':>13} {'scoring s':>10} {'ranking ms':>11} "
-              f"{'unit cold ms':>13} {'unit page ms':>13}")  # fmt: skip
+        print(
+            f"{'units':>6} {'import s':>9} {'row-by-row s':>13} {'scoring s':>10} {'ranking ms':>11} "
+            f"{'unit cold ms':>13} {'unit page ms':>13}"
+        )
         rounds = {}
         for n in SIZES:
             round, content, units = build_round(n, office, agency, parent)
@@ -227,10 +234,14 @@ def main() -> None:
             cold = cold_page_ms(client, unit_url)
             unit = page_ms(client, unit_url)
             rounds[n] = round
-            print(f"{n:>6} {imported:>9.3f} {peer:>13.3f} {scored:>10.2f} {ranking:>11.1f} "
-                  f"{cold:>13.1f} {unit:>13.1f}")  # fmt: skip
-        print(f"targets at 3,000 units: pages < {PAGE_TARGET_MS} ms, import < {IMPORT_TARGET_S} s, "
-              f"scoring ~{SCORING_TARGET_S} s (in the background with a progress page)")  # fmt: skip
+            print(
+                f"{n:>6} {imported:>9.3f} {peer:>13.3f} {scored:>10.2f} {ranking:>11.1f} "
+                f"{cold:>13.1f} {unit:>13.1f}"
+            )
+        print(
+            f"targets at 3,000 units: pages < {PAGE_TARGET_MS} ms, import < {IMPORT_TARGET_S} s, "
+            f"scoring ~{SCORING_TARGET_S} s (in the background with a progress page)"
+        )
         big = max(SIZES)
         print(f"\nevery page at {big:,} units (median of {REPEATS}, after one warm-up view):")
         print(f"{'page':<28} {'ms':>8} {'queries':>8}")
@@ -245,8 +256,10 @@ def main() -> None:
         if os.environ.get("BENCH_SKIP_REPORTS"):
             return
         seconds, pdfs = report_job_s(rounds[16], office)
-        print(f"report job, 16 units (PDF + Word each, round report, zip): {seconds:.1f} s, "
-              f"{pdfs} unit PDFs in the zip")  # fmt: skip
+        print(
+            f"report job, 16 units (PDF + Word each, round report, zip): {seconds:.1f} s, "
+            f"{pdfs} unit PDFs in the zip"
+        )
 
 
 if __name__ == "__main__":

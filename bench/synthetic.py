@@ -10,10 +10,16 @@ import numpy as np
 from kaoping.scoring import BaseData, UnitRef
 
 POLICY_ITEMS = [
-    "public_employment_service", "vocational_training_subsidy", "job_referral_subsidy",
-    "social_insurance_subsidy", "public_welfare_post_subsidy", "small_loan_interest_subsidy",
-    "skill_appraisal_subsidy", "specific_policy_subsidy", "internship_subsidy",
-]  # fmt: skip
+    "public_employment_service",
+    "vocational_training_subsidy",
+    "job_referral_subsidy",
+    "social_insurance_subsidy",
+    "public_welfare_post_subsidy",
+    "small_loan_interest_subsidy",
+    "skill_appraisal_subsidy",
+    "specific_policy_subsidy",
+    "internship_subsidy",
+]
 
 
 def synthetic_columns(n: int, seed: int = 7) -> dict[str, np.ndarray]:

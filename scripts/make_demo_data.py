@@ -15,12 +15,12 @@ DISTRICTS = [
     ("110107", "石景山区"), ("110108", "海淀区"), ("110109", "门头沟区"), ("110111", "房山区"),
     ("110112", "通州区"), ("110113", "顺义区"), ("110114", "昌平区"), ("110115", "大兴区"),
     ("110116", "怀柔区"), ("110117", "平谷区"), ("110118", "密云区"), ("110119", "延庆区"),
-]  # fmt: skip
+]
 POLICY_ITEMS = [
     "public_employment_service", "vocational_training_subsidy", "job_referral_subsidy",
     "social_insurance_subsidy", "public_welfare_post_subsidy", "small_loan_interest_subsidy",
     "skill_appraisal_subsidy", "specific_policy_subsidy", "internship_subsidy",
-]  # fmt: skip
+]
 SHARES = [0.22, 0.18, 0.06, 0.25, 0.12, 0.03, 0.03, 0.04, 0.02]
 OUT = Path(__file__).resolve().parent.parent / "examples"
 

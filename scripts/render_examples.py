@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "examples"
 SIGNING = {"issuer": "北京某某绩效评价有限公司", "date": "2025年3月15日",
            "client": "北京市财政局、北京市人力资源和社会保障局", "number": "京绩评〔2025〕第015号",
-           "team": [("张明", "项目负责人"), ("李华", "评价人员"), ("王芳", "评价人员")]}  # fmt: skip
+           "team": [("张明", "项目负责人"), ("李华", "评价人员"), ("王芳", "评价人员")]}
 
 
 def read(path: Path) -> BaseData:
@@ -39,21 +39,21 @@ def read(path: Path) -> BaseData:
 def page_png(pdf: Path, page: int, name: str, dpi: int = 60) -> None:
     stem = OUT / name
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l",
-                    str(page), str(pdf), str(stem)], check=True)  # fmt: skip
+                    str(page), str(pdf), str(stem)], check=True)
     print("wrote", stem.with_suffix(".png").relative_to(ROOT))
 
 
 def page_with(pdf: Path, text: str) -> int:
     """The first page whose text holds ``text``."""
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                           capture_output=True, text=True).stdout.split("\f")  # fmt: skip
+                           capture_output=True, text=True).stdout.split("\f")
     return next(i for i, p in enumerate(pages, start=1) if text in p.replace(" ", ""))
 
 
 def office_pdf(source: Path, tmp: Path) -> Path:
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp), str(source)],
-                   check=True, capture_output=True, timeout=300)  # fmt: skip
+                   check=True, capture_output=True, timeout=300)
     return tmp / f"{source.stem}.pdf"
 
 
@@ -70,22 +70,22 @@ def main() -> None:
         render_pdf(unit, tmp / "unit.pdf")
         page_png(tmp / "unit.pdf", 1, "unit-report-cover")
         page_png(tmp / "unit.pdf", page_with(tmp / "unit.pdf", "二级指标值、标准得分"),
-                 "unit-report-indicators")  # fmt: skip
+                 "unit-report-indicators")
         render_pdf(round_doc, tmp / "round.pdf")
         page_png(tmp / "round.pdf", 3, "round-report-team-page")
         page_png(tmp / "round.pdf", page_with(tmp / "round.pdf", "资金和就业总体情况"),
-                 "round-report-money")  # fmt: skip
+                 "round-report-money")
         page_png(tmp / "round.pdf", page_with(tmp / "round.pdf", "名次的中位数和90%区间"),
-                 "round-report-rank-uncertainty")  # fmt: skip
+                 "round-report-rank-uncertainty")
         pages = subprocess.run(["pdfinfo", str(tmp / "round.pdf")], capture_output=True,
-                               text=True, check=True).stdout  # fmt: skip
+                               text=True, check=True).stdout
         last = int(
             next(line for line in pages.splitlines() if line.startswith("Pages:")).split()[1]
         )
         page_png(tmp / "round.pdf", last, "round-report-closing")
         certificates = [{"unit_code": "110105", "unit_name": "朝阳区", "tier": "一等奖"}]
         common = dict(year=2024, issuer="北京市就业工作领导小组", date="2025年3月1日",
-                      award="就业工作综合考核", number_prefix="京就奖")  # fmt: skip
+                      award="就业工作综合考核", number_prefix="京就奖")
         render_certificates(certificates, tmp / "cert.pdf", **common)
         page_png(tmp / "cert.pdf", 1, "certificate")
         render_certificates(certificates, tmp / "plain.pdf", text_only=True, **common)
@@ -97,7 +97,7 @@ def main() -> None:
             page_png(converted, 1, "word-in-libreoffice-cover")
             page_png(converted, 2, "word-in-libreoffice-contents")
             page_png(converted, page_with(converted, "综合得分排名"),
-                     "word-in-libreoffice-ranking")  # fmt: skip
+                     "word-in-libreoffice-ranking")
             workbook = tmp / "round-excel.xlsx"
             render_xlsx(round_doc, result, workbook)
             try:

@@ -21,13 +21,13 @@ CONTENT_TYPES = (
     '<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
     "</Types>"
-)  # fmt: skip
+)
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
-)  # fmt: skip
+)
 WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -35,7 +35,7 @@ WORKBOOK_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
     '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
     "</Relationships>"
-)  # fmt: skip
+)
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -141,29 +141,65 @@ def corpus() -> list[tuple[str, str, bytes, str]]:
         ("far column", "a.xlsx", far_cell("XFD2000"), "data.too_large"),
         ("far row", "a.xlsx", far_cell("AB1048576"), "data.too_large"),
         ("huge declared dimension", "a.xlsx", far_cell("B2", "A1:XFD1048576"), "data.too_large"),
-        ("cells without references", "a.xlsx", package(sheet_xml(rows_without_refs)),
-         "data.too_many_columns"),
-        ("shared strings bomb", "a.xlsx", package(sheet_xml(HEADER), strings=big_strings),
-         "data.zip_bomb"),
-        ("size lies (smaller declared)", "a.xlsx",
-         lying_size(package(sheet_xml(HEADER * 200)), "xl/worksheets/sheet1.xml", 100),
-         "data.unreadable"),
-        ("shared strings declared 1 GB", "a.xlsx",
-         lying_size(package(sheet_xml(HEADER)), "xl/sharedStrings.xml", 2**30),
-         "data.zip_bomb"),
-        ("many parts", "a.xlsx",
-         package(sheet_xml(HEADER), extra={f"x/{i}.xml": b"<a/>" for i in range(2100)}),
-         "data.zip_bomb"),
-        ("one giant tag", "a.xlsx",
-         package(sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>'
-                           + incompressible_text(800_000) + "</t></is></c></row>")),
-         "data.unreadable"),
-        ("only a hidden sheet", "a.xlsx",
-         package(sheet_xml(HEADER), workbook=(
-             f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
-             f'<sheet name="基础数据" sheetId="1" state="hidden" r:id="rId1"/></sheets></workbook>')),
-         "data.no_visible_sheet"),
+        (
+            "cells without references",
+            "a.xlsx",
+            package(sheet_xml(rows_without_refs)),
+            "data.too_many_columns",
+        ),
+        (
+            "shared strings bomb",
+            "a.xlsx",
+            package(sheet_xml(HEADER), strings=big_strings),
+            "data.zip_bomb",
+        ),
+        (
+            "size lies (smaller declared)",
+            "a.xlsx",
+            lying_size(package(sheet_xml(HEADER * 200)), "xl/worksheets/sheet1.xml", 100),
+            "data.unreadable",
+        ),
+        (
+            "shared strings declared 1 GB",
+            "a.xlsx",
+            lying_size(package(sheet_xml(HEADER)), "xl/sharedStrings.xml", 2**30),
+            "data.zip_bomb",
+        ),
+        (
+            "many parts",
+            "a.xlsx",
+            package(sheet_xml(HEADER), extra={f"x/{i}.xml": b"<a/>" for i in range(2100)}),
+            "data.zip_bomb",
+        ),
+        (
+            "one giant tag",
+            "a.xlsx",
+            package(
+                sheet_xml(
+                    '<row r="1"><c r="A1" t="inlineStr"><is><t>'
+                    + incompressible_text(800_000)
+                    + "</t></is></c></row>"
+                )
+            ),
+            "data.unreadable",
+        ),
+        (
+            "only a hidden sheet",
+            "a.xlsx",
+            package(
+                sheet_xml(HEADER),
+                workbook=(
+                    f'<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
+                    f'<sheet name="基础数据" sheetId="1" state="hidden" r:id="rId1"/></sheets></workbook>'
+                ),
+            ),
+            "data.no_visible_sheet",
+        ),
         ("10,000 columns (CSV)", "a.csv", wide_csv, "data.too_many_columns"),
-        ("control characters in the name", "a\x1b[31m\x07.xlsx", far_cell("XFD1048576"),
-         "data.too_large"),
-    ]  # fmt: skip
+        (
+            "control characters in the name",
+            "a\x1b[31m\x07.xlsx",
+            far_cell("XFD1048576"),
+            "data.too_large",
+        ),
+    ]

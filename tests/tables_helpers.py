@@ -16,10 +16,16 @@ from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.schemes import Scheme, load_scheme, scheme_from_dict
 
 POLICY_ITEMS = (
-    "public_employment_service", "vocational_training_subsidy", "job_referral_subsidy",
-    "social_insurance_subsidy", "public_welfare_post_subsidy", "small_loan_interest_subsidy",
-    "skill_appraisal_subsidy", "specific_policy_subsidy", "internship_subsidy",
-)  # fmt: skip
+    "public_employment_service",
+    "vocational_training_subsidy",
+    "job_referral_subsidy",
+    "social_insurance_subsidy",
+    "public_welfare_post_subsidy",
+    "small_loan_interest_subsidy",
+    "skill_appraisal_subsidy",
+    "specific_policy_subsidy",
+    "internship_subsidy",
+)
 
 
 @functools.cache
@@ -70,8 +76,7 @@ def table(
     """Header row (labels, keys or English labels) then one row per record."""
     scheme = scheme or mof()
     # The columns of a unit's table: not the evaluator's fields (the price factor).
-    keys = list(keys) if keys is not None else [f.key for f in scheme.fields
-                                                 if f.source == "unit"]  # fmt: skip
+    keys = list(keys) if keys is not None else [f.key for f in scheme.fields if f.source == "unit"]
     names = {
         "label": {f.key: f.label for f in scheme.fields},
         "key": {f.key: f.key for f in scheme.fields},

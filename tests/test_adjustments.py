@@ -33,8 +33,9 @@ def test_bonuses_and_deductions_each_bounded_by_five():
 
 def test_reason_reference_and_zero_points_are_required(tmp_path):
     with pytest.raises(DataError) as err:
-        validate_adjustments(SCHEME, [entry("A", 1, reason=" ", reference="", row=2),
-                                      entry("A", 0, row=3)])  # fmt: skip
+        validate_adjustments(
+            SCHEME, [entry("A", 1, reason=" ", reference="", row=2), entry("A", 0, row=3)]
+        )
     assert [(p.code, p.row) for p in err.value.problems] == [
         ("adjustments.no_reason", 2),
         ("adjustments.no_reference", 2),
@@ -75,8 +76,10 @@ def test_points_enter_the_total_and_every_explanation():
 
 def test_read_adjustments_reports_bad_points(tmp_path):
     path = tmp_path / "adj.csv"
-    path.write_text("单位编码,分值,事由,依据文件\n110101,加两分,冬奥保障,文1\n110102,-1,逾期,文2\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "单位编码,分值,事由,依据文件\n110101,加两分,冬奥保障,文1\n110102,-1,逾期,文2\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as err:
         read_adjustments(path)
     [problem] = err.value.problems

@@ -12,9 +12,11 @@ from kaoping.scoring.allocation import Recipient, allocate, total_of
 from kaoping.scoring.messages import DataError
 
 # docs/beijing.md: the tier example's winners (1 first, 4 second, 3 third prizes).
-WINNERS = ([Recipient("U1", "一", 1.5, tier="一等奖")]
-           + [Recipient(f"U{k}", "二", 1.2, tier="二等奖") for k in (3, 4, 5, 6)]
-           + [Recipient(f"U{k}", "三", 1.0, tier="三等奖") for k in (7, 8, 9)])  # fmt: skip
+WINNERS = (
+    [Recipient("U1", "一", 1.5, tier="一等奖")]
+    + [Recipient(f"U{k}", "二", 1.2, tier="二等奖") for k in (3, 4, 5, 6)]
+    + [Recipient(f"U{k}", "三", 1.0, tier="三等奖") for k in (7, 8, 9)]
+)
 
 
 def test_worked_example_in_whole_yuan():
@@ -32,15 +34,19 @@ def test_fen_precision():
 
 
 def test_weighted_by_score():
-    shares = allocate(1000, [Recipient("A", "A", 1.0, score=90), Recipient("B", "B", 1.0,
-                                                                           score=60)],
-                      by_score=True)  # fmt: skip
+    shares = allocate(
+        1000,
+        [Recipient("A", "A", 1.0, score=90), Recipient("B", "B", 1.0, score=60)],
+        by_score=True,
+    )
     assert [s.minor_units for s in shares] == [600, 400]
 
 
 def test_an_individual_never_receives_money():
-    people = [Recipient("110108", "海淀区", 1), Recipient("P1", "张某某", 1, kind="individual",
-                                                          source="honours.csv", row=3)]  # fmt: skip
+    people = [
+        Recipient("110108", "海淀区", 1),
+        Recipient("P1", "张某某", 1, kind="individual", source="honours.csv", row=3),
+    ]
     with pytest.raises(DataError) as err:
         allocate(5000, people)
     [problem] = err.value.problems
@@ -73,8 +79,7 @@ def test_amounts_always_sum_exactly_and_stay_within_one_of_the_exact_share(total
     recipients = [Recipient(str(i), str(i), c) for i, c in enumerate(coefficients)]
     shares = allocate(total, recipients)
     assert sum(s.minor_units for s in shares) == total
-    assert all(0 <= s.minor_units - s.exact < 1 or 0 <= s.exact - s.minor_units < 1
-               for s in shares)  # fmt: skip
+    assert all(0 <= s.minor_units - s.exact < 1 or 0 <= s.exact - s.minor_units < 1 for s in shares)
 
 
 def test_remainders_are_broken_on_the_decimals_shown_not_on_float_noise():
@@ -85,9 +90,14 @@ def test_remainders_are_broken_on_the_decimals_shown_not_on_float_noise():
     assert [s.amount for s in shares] == [64891, 151414]
     # With scores, the score counts as shown (two decimals): 90.004999 is 90.00.
     by_score = allocate(
-        3, [Recipient("A", "甲", 1, score=90.004999), Recipient("B", "乙", 1, score=90.0),
-            Recipient("C", "丙", 1, score=90.0)], by_score=True,
-    )  # fmt: skip
+        3,
+        [
+            Recipient("A", "甲", 1, score=90.004999),
+            Recipient("B", "乙", 1, score=90.0),
+            Recipient("C", "丙", 1, score=90.0),
+        ],
+        by_score=True,
+    )
     assert [s.amount for s in by_score] == [1, 1, 1]
     assert len({s.weight for s in by_score}) == 1
 
@@ -96,7 +106,10 @@ def test_only_units_of_the_register_receive_money():
     from kaoping.scoring.messages import DataError
 
     with pytest.raises(DataError) as err:
-        allocate(1000, [Recipient("110108", "海淀区", 1), Recipient("P001", "张某某", 1)],
-                 register=["110108", "110105"])  # fmt: skip
+        allocate(
+            1000,
+            [Recipient("110108", "海淀区", 1), Recipient("P001", "张某某", 1)],
+            register=["110108", "110105"],
+        )
     assert [p.code for p in err.value.problems] == ["allocation.not_in_register"]
     assert "P001" in err.value.problems[0].render("zh")

@@ -67,8 +67,13 @@ def test_a_fresh_bundle_verifies_by_rescoring(bundle):
     report = verify_bundle(bundle)
     assert report.ok, report.render()
     assert [c.name for c in report.checks] == [
-        "format", "signature", "manifest", "scheme", "data", "rescore"
-    ]  # fmt: skip
+        "format",
+        "signature",
+        "manifest",
+        "scheme",
+        "data",
+        "rescore",
+    ]
     with zipfile.ZipFile(bundle) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read(MANIFEST))
@@ -163,8 +168,14 @@ def test_the_commands_create_and_verify(tmp_path):
 def signed_bundle(tmp_path, scheme, key) -> Path:
     data = read_base_data(DEMO, scheme)
     path = tmp_path / "signed.zip"
-    build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
-                 result=evaluate(scheme, data), signing_key=key)  # fmt: skip
+    build_bundle(
+        path,
+        scheme=scheme,
+        scheme_text=scheme_text("mof-2012"),
+        data=data,
+        result=evaluate(scheme, data),
+        signing_key=key,
+    )
     return path
 
 
@@ -179,13 +190,19 @@ def rewrite_consistently(path: Path, new_key=None) -> None:
     results["units"][0]["total"] = 99.0
     members[RESULTS_JSON] = json.dumps(results, ensure_ascii=False).encode()
     manifest = json.loads(members[MANIFEST])
-    manifest["files"][RESULTS_JSON] = {"sha256": hashlib.sha256(members[RESULTS_JSON]).hexdigest(),
-                                       "size": len(members[RESULTS_JSON])}  # fmt: skip
+    manifest["files"][RESULTS_JSON] = {
+        "sha256": hashlib.sha256(members[RESULTS_JSON]).hexdigest(),
+        "size": len(members[RESULTS_JSON]),
+    }
     members[MANIFEST] = json.dumps(manifest).encode()
     members.pop("manifest.sig")
     if new_key is not None:
-        members["manifest.sig"] = json.dumps({**sign(new_key, members[MANIFEST]),
-                                              "public_key": public_pem(new_key.public_key()).decode()}).encode()  # fmt: skip
+        members["manifest.sig"] = json.dumps(
+            {
+                **sign(new_key, members[MANIFEST]),
+                "public_key": public_pem(new_key.public_key()).decode(),
+            }
+        ).encode()
     with zipfile.ZipFile(path, "w") as zf:
         for name, blob in members.items():
             zf.writestr(name, blob)
@@ -284,9 +301,14 @@ def test_attachments_given_by_opener_are_streamed_in_chunks(tmp_path, scheme):
     big = bytes(range(256)) * (3 * CHUNK // 256 + 7)  # a few chunks and a bit
     path = tmp_path / "streamed.zip"
     ChunkRecorder.largest = 0
-    build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
-                 result=evaluate(scheme, data),
-                 files={"attachments/110101/big.pdf": lambda: ChunkRecorder(big)})  # fmt: skip
+    build_bundle(
+        path,
+        scheme=scheme,
+        scheme_text=scheme_text("mof-2012"),
+        data=data,
+        result=evaluate(scheme, data),
+        files={"attachments/110101/big.pdf": lambda: ChunkRecorder(big)},
+    )
     assert 0 < ChunkRecorder.largest <= CHUNK
     assert zf_read(path, "attachments/110101/big.pdf") == big
     manifest = json.loads(zf_read(path, MANIFEST))

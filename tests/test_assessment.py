@@ -22,10 +22,13 @@ DISTRICT = "beijing-district-comprehensive"
 @pytest.fixture(scope="module")
 def beijing():
     return read_assessment(
-        BEIJING / "district-2024.csv", DISTRICT,
-        experts=BEIJING / "experts-2024.xlsx", recusals=BEIJING / "recusals.csv",
-        adjustments=BEIJING / "adjustments-2024.csv", targets=BEIJING / "targets-2024.csv",
-    )  # fmt: skip
+        BEIJING / "district-2024.csv",
+        DISTRICT,
+        experts=BEIJING / "experts-2024.xlsx",
+        recusals=BEIJING / "recusals.csv",
+        adjustments=BEIJING / "adjustments-2024.csv",
+        targets=BEIJING / "targets-2024.csv",
+    )
 
 
 def test_builder_reads_every_input(beijing):
@@ -58,9 +61,13 @@ def test_ranks_follow_the_committee_tie_rule(beijing):
 def test_tie_broken_by_the_group_score():
     scheme = load_scheme(DISTRICT)
     base = assess(
-        read_assessment(BEIJING / "district-2024.csv", scheme,
-                        experts=BEIJING / "experts-2024.xlsx", recusals=BEIJING / "recusals.csv")
-    )  # fmt: skip
+        read_assessment(
+            BEIJING / "district-2024.csv",
+            scheme,
+            experts=BEIJING / "experts-2024.xlsx",
+            recusals=BEIJING / "recusals.csv",
+        )
+    )
     a, b = base.units()[4], base.units()[5]
     # a bonus that brings b level with a: the tie rule (group A) decides, not input order
     gap = round(a.total - b.total, 6)
@@ -94,10 +101,14 @@ def test_item_unscored_for_one_unit_names_it(beijing):
 
 def test_score_from_another_panel_is_refused(beijing):
     first = beijing.expert_scores[0]
-    wrong = ExpertScore(first.expert, first.unit_code, "B1", 10, panel="jobs", source="x.xlsx",
-                        row=9)  # fmt: skip
-    kept = [s for s in beijing.expert_scores
-            if (s.expert, s.unit_code, s.item) != (first.expert, first.unit_code, "B1")]  # fmt: skip
+    wrong = ExpertScore(
+        first.expert, first.unit_code, "B1", 10, panel="jobs", source="x.xlsx", row=9
+    )
+    kept = [
+        s
+        for s in beijing.expert_scores
+        if (s.expert, s.unit_code, s.item) != (first.expert, first.unit_code, "B1")
+    ]
     scores = (*kept, wrong)
     with pytest.raises(DataError) as err:
         assess(beijing.replace(expert_scores=scores))
@@ -122,10 +133,13 @@ def test_fund_allocated_to_winners_and_sums(beijing):
 def test_previous_period_gives_change_and_comparison(beijing):
     scheme = beijing.scheme
     with_previous = read_assessment(
-        BEIJING / "district-2024.csv", scheme, experts=BEIJING / "experts-2024.xlsx",
-        recusals=BEIJING / "recusals.csv", previous=[BEIJING / "district-2023.csv"],
+        BEIJING / "district-2024.csv",
+        scheme,
+        experts=BEIJING / "experts-2024.xlsx",
+        recusals=BEIJING / "recusals.csv",
+        previous=[BEIJING / "district-2023.csv"],
         previous_experts=[BEIJING / "experts-2023.xlsx"],
-    )  # fmt: skip
+    )
     result = assess(with_previous)
     assert [p.label for p in result.comparison.periods] == ["2023", "2024"]
     earlier = result.previous[0]
@@ -135,10 +149,13 @@ def test_previous_period_gives_change_and_comparison(beijing):
 def test_previous_without_its_expert_sheet_is_refused():
     with pytest.raises(DataError) as err:
         read_assessment(
-            BEIJING / "district-2024.csv", DISTRICT, experts=BEIJING / "experts-2024.xlsx",
-            recusals=BEIJING / "recusals.csv", previous=[BEIJING / "district-2023.csv"],
+            BEIJING / "district-2024.csv",
+            DISTRICT,
+            experts=BEIJING / "experts-2024.xlsx",
+            recusals=BEIJING / "recusals.csv",
+            previous=[BEIJING / "district-2023.csv"],
             previous_experts=[BEIJING / "experts-2023.xlsx", BEIJING / "experts-2024.xlsx"],
-        )  # fmt: skip
+        )
     assert err.value.problems[0].code == "assessment.previous_experts"
 
 
@@ -167,11 +184,17 @@ def test_robustness_starts_from_the_assessment(beijing):
     from kaoping.scoring.robustness import RobustnessOptions, analyse_assessment
 
     result = assess(beijing)
-    analysis = analyse_assessment(result, RobustnessOptions(replicates=50, weight_spread=0.0,
-                                                            normalisations=("scheme",),
-                                                            sd_kinds=("population",),
-                                                            na_policies=("renormalise",),
-                                                            sensitivity_replicates=0))  # fmt: skip
+    analysis = analyse_assessment(
+        result,
+        RobustnessOptions(
+            replicates=50,
+            weight_spread=0.0,
+            normalisations=("scheme",),
+            sd_kinds=("population",),
+            na_policies=("renormalise",),
+            sensitivity_replicates=0,
+        ),
+    )
     assert np.allclose(analysis.nominal_totals, result.totals)  # bonus points included
     assert analysis.nominal_ranks.tolist() == result.ranks.tolist()
     # nothing varies: every replicate gives the assessment's own ranks
@@ -183,8 +206,9 @@ def test_robustness_refuses_indicators_nobody_has():
     from kaoping.scoring.robustness import analyse_assessment
 
     scheme = load_scheme("mof-2012")
-    data = read_base_data(Path(__file__).parent.parent / "examples" / "mof-2012-demo-2024.csv",
-                          scheme)  # fmt: skip
+    data = read_base_data(
+        Path(__file__).parent.parent / "examples" / "mof-2012-demo-2024.csv", scheme
+    )
     emptied = dict(data.columns)
     emptied["employed_after_training"] = np.full(len(data), np.nan)
     hollow = type(data)(units=data.units, columns=emptied, source=data.source)

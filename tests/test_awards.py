@@ -74,8 +74,18 @@ coefficient = 1.0
 condition = "incidents > 0"
 label = "因疏于管理造成不良影响"
 """
-SCORES = [("U1", 98), ("U2", 95), ("U3", 91), ("U4", 88), ("U5", 85), ("U6", 85), ("U7", 79),
-          ("U8", 72), ("U9", 65), ("U10", 55)]  # fmt: skip
+SCORES = [
+    ("U1", 98),
+    ("U2", 95),
+    ("U3", 91),
+    ("U4", 88),
+    ("U5", 85),
+    ("U6", 85),
+    ("U7", 79),
+    ("U8", 72),
+    ("U9", 65),
+    ("U10", 55),
+]
 
 
 def demo(method="both", incidents=("U2",), raw_changes=None):
@@ -83,8 +93,9 @@ def demo(method="both", incidents=("U2",), raw_changes=None):
     raw["awards"]["method"] = method
     raw.update(raw_changes or {})
     scheme = scheme_from_dict(raw)
-    records = [dict(unit_code=c, unit_name=c, score=s, incidents=int(c in incidents))
-               for c, s in SCORES]  # fmt: skip
+    records = [
+        dict(unit_code=c, unit_name=c, score=s, incidents=int(c in incidents)) for c, s in SCORES
+    ]
     return decide_awards(evaluate(scheme, BaseData.from_records(records)))
 
 
@@ -95,9 +106,17 @@ def tiers(decisions):
 def test_worked_example_bands_and_quotas():
     decisions = demo()
     assert tiers(decisions) == {
-        "U1": "一等奖", "U2": None, "U3": "二等奖", "U4": "二等奖", "U5": "二等奖",
-        "U6": "二等奖", "U7": "三等奖", "U8": "三等奖", "U9": "三等奖", "U10": None,
-    }  # fmt: skip
+        "U1": "一等奖",
+        "U2": None,
+        "U3": "二等奖",
+        "U4": "二等奖",
+        "U5": "二等奖",
+        "U6": "二等奖",
+        "U7": "三等奖",
+        "U8": "三等奖",
+        "U9": "三等奖",
+        "U10": None,
+    }
     assert decisions.counts() == {"一等奖": 1, "二等奖": 4, "三等奖": 3}
     # U5 and U6 tie at the edge of the 50% quota (4 of 8 eligible): both are admitted
     assert [decisions.decision(c).rank for c in ("U5", "U6", "U7")] == [4, 4, 6]

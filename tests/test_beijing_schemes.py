@@ -19,28 +19,76 @@ BEIJING = [
 
 # docs/beijing.md, "区县综合考核": districts X (good), Y (full marks), Z (weak).
 DISTRICTS = [
-    dict(unit_code="X", unit_name="甲区", new_jobs=9000, new_jobs_target=10000,
-         job_creation_innovation=8, policy_overall=16, policy_innovation=7,
-         complaint_cases=1, administrative_supervision_cases=1, judicial_supervision_cases=0,
-         job_referral_registered=1000, job_referral_placed=500, trained=1000,
-         trained_employed=800, unemployment_insurance=9, labour_service_enterprises=8,
-         service_innovation=6, hard_to_employ_registered=1000, hard_to_employ_placed=760,
-         minimum_living_link=9, assistance_innovation=5),
-    dict(unit_code="Y", unit_name="乙区", new_jobs=12000, new_jobs_target=10000,
-         job_creation_innovation=10, policy_overall=20, policy_innovation=10,
-         complaint_cases=0, administrative_supervision_cases=0, judicial_supervision_cases=0,
-         job_referral_registered=1000, job_referral_placed=800, trained=1000,
-         trained_employed=900, unemployment_insurance=10, labour_service_enterprises=10,
-         service_innovation=10, hard_to_employ_registered=1000, hard_to_employ_placed=950,
-         minimum_living_link=10, assistance_innovation=10),
-    dict(unit_code="Z", unit_name="丙区", new_jobs=5000, new_jobs_target=10000,
-         job_creation_innovation=5, policy_overall=10, policy_innovation=5,
-         complaint_cases=3, administrative_supervision_cases=2, judicial_supervision_cases=1,
-         job_referral_registered=1000, job_referral_placed=300, trained=1000,
-         trained_employed=500, unemployment_insurance=5, labour_service_enterprises=5,
-         service_innovation=5, hard_to_employ_registered=1000, hard_to_employ_placed=475,
-         minimum_living_link=5, assistance_innovation=5),
-]  # fmt: skip
+    dict(
+        unit_code="X",
+        unit_name="甲区",
+        new_jobs=9000,
+        new_jobs_target=10000,
+        job_creation_innovation=8,
+        policy_overall=16,
+        policy_innovation=7,
+        complaint_cases=1,
+        administrative_supervision_cases=1,
+        judicial_supervision_cases=0,
+        job_referral_registered=1000,
+        job_referral_placed=500,
+        trained=1000,
+        trained_employed=800,
+        unemployment_insurance=9,
+        labour_service_enterprises=8,
+        service_innovation=6,
+        hard_to_employ_registered=1000,
+        hard_to_employ_placed=760,
+        minimum_living_link=9,
+        assistance_innovation=5,
+    ),
+    dict(
+        unit_code="Y",
+        unit_name="乙区",
+        new_jobs=12000,
+        new_jobs_target=10000,
+        job_creation_innovation=10,
+        policy_overall=20,
+        policy_innovation=10,
+        complaint_cases=0,
+        administrative_supervision_cases=0,
+        judicial_supervision_cases=0,
+        job_referral_registered=1000,
+        job_referral_placed=800,
+        trained=1000,
+        trained_employed=900,
+        unemployment_insurance=10,
+        labour_service_enterprises=10,
+        service_innovation=10,
+        hard_to_employ_registered=1000,
+        hard_to_employ_placed=950,
+        minimum_living_link=10,
+        assistance_innovation=10,
+    ),
+    dict(
+        unit_code="Z",
+        unit_name="丙区",
+        new_jobs=5000,
+        new_jobs_target=10000,
+        job_creation_innovation=5,
+        policy_overall=10,
+        policy_innovation=5,
+        complaint_cases=3,
+        administrative_supervision_cases=2,
+        judicial_supervision_cases=1,
+        job_referral_registered=1000,
+        job_referral_placed=300,
+        trained=1000,
+        trained_employed=500,
+        unemployment_insurance=5,
+        labour_service_enterprises=5,
+        service_innovation=5,
+        hard_to_employ_registered=1000,
+        hard_to_employ_placed=475,
+        minimum_living_link=5,
+        assistance_innovation=5,
+    ),
+]
 
 
 def district_result(**kwargs):
@@ -105,13 +153,28 @@ def test_district_awards_of_the_worked_example():
 
 def test_fund_performance_worked_example():
     scheme = load_scheme("beijing-fund-performance")
-    record = dict(unit_code="P", unit_name="项目甲", goal_soundness=8, decision_procedure=6,
-                  local_budget_planned=1000, local_budget_arranged=900, superior_allocated=500,
-                  superior_received=500, budget_available=2000, budget_released=1600,
-                  fund_expenditure=1520, people_helped_into_work=3800, opportunity_increase=10,
-                  income_increase=7.5, stability_increase=20, living_allowance_relief=5,
-                  satisfaction=95, financial_rules=9, regular_inspection=8,
-                  financial_information=7)  # fmt: skip
+    record = dict(
+        unit_code="P",
+        unit_name="项目甲",
+        goal_soundness=8,
+        decision_procedure=6,
+        local_budget_planned=1000,
+        local_budget_arranged=900,
+        superior_allocated=500,
+        superior_received=500,
+        budget_available=2000,
+        budget_released=1600,
+        fund_expenditure=1520,
+        people_helped_into_work=3800,
+        opportunity_increase=10,
+        income_increase=7.5,
+        stability_increase=20,
+        living_allowance_relief=5,
+        satisfaction=95,
+        financial_rules=9,
+        regular_inspection=8,
+        financial_information=7,
+    )
     result = evaluate(scheme, BaseData.from_records([record]))
     groups = {c: round(float(v[0]), 6) for c, v in result.group_scores.items()}
     assert groups == {"DEC": 70.0, "EXE": 88.0, "RES": 88.0, "SUP": 81.0}
@@ -123,13 +186,31 @@ def test_fund_performance_worked_example():
 def test_small_loan_worked_example_with_minimum_standard():
     scheme = load_scheme("beijing-small-loan")
     records = [
-        dict(unit_code="I1", unit_name="担保中心", loans_issued=900, loans_planned=1000,
-             borrowers_supported=120, borrowers_planned=100, loans_due=500,
-             loans_recovered=490, daily_management=8, risk_control=9),
-        dict(unit_code="I2", unit_name="信用社区", loans_issued=600, loans_planned=1000,
-             borrowers_supported=50, borrowers_planned=100, loans_due=500,
-             loans_recovered=450, daily_management=5, risk_control=6),
-    ]  # fmt: skip
+        dict(
+            unit_code="I1",
+            unit_name="担保中心",
+            loans_issued=900,
+            loans_planned=1000,
+            borrowers_supported=120,
+            borrowers_planned=100,
+            loans_due=500,
+            loans_recovered=490,
+            daily_management=8,
+            risk_control=9,
+        ),
+        dict(
+            unit_code="I2",
+            unit_name="信用社区",
+            loans_issued=600,
+            loans_planned=1000,
+            borrowers_supported=50,
+            borrowers_planned=100,
+            loans_due=500,
+            loans_recovered=450,
+            daily_management=5,
+            risk_control=6,
+        ),
+    ]
     result = evaluate(scheme, BaseData.from_records(records))
     r1 = result.column("R1")
     assert round(float(result.scores[0, r1]), 6) == 100.0
@@ -149,10 +230,12 @@ def test_member_unit_worked_example_from_the_letters():
         Target("M02", "fund_release", 95, actual=97, weight=2),
         Target("M02", "audit_issues", 3, actual=4, direction="lower"),
     ]
-    data = BaseData.from_records([
-        dict(unit_code="M01", unit_name="市人力社保局", key_work=9, cooperation=8),
-        dict(unit_code="M02", unit_name="市财政局", key_work=9, cooperation=8),
-    ])  # fmt: skip
+    data = BaseData.from_records(
+        [
+            dict(unit_code="M01", unit_name="市人力社保局", key_work=9, cooperation=8),
+            dict(unit_code="M02", unit_name="市财政局", key_work=9, cooperation=8),
+        ]
+    )
     data = with_columns(data, {"target_completion": completion_column(targets, data.codes)})
     assert [round(float(x), 4) for x in data.columns["target_completion"]] == [97.5, 91.6667]
     result = evaluate(scheme, data)

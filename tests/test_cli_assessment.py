@@ -17,14 +17,22 @@ from kaoping.tables.assessment import read_expert_scores, read_recusals
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples" / "beijing"
-DISTRICT_ARGS = [str(EX / "district-2024.csv"), "-e", str(EX / "experts-2024.xlsx"),
-                 "--recusals", str(EX / "recusals.csv"), "-a", str(EX / "adjustments-2024.csv")]  # fmt: skip
+DISTRICT_ARGS = [
+    str(EX / "district-2024.csv"),
+    "-e",
+    str(EX / "experts-2024.xlsx"),
+    "--recusals",
+    str(EX / "recusals.csv"),
+    "-a",
+    str(EX / "adjustments-2024.csv"),
+]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
     kaoping = Path(sys.executable).with_name("kaoping")
-    return subprocess.run([str(kaoping), *args, "--lang", "zh"], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [str(kaoping), *args, "--lang", "zh"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 def bad_input(proc: subprocess.CompletedProcess) -> str:
@@ -35,8 +43,18 @@ def bad_input(proc: subprocess.CompletedProcess) -> str:
 
 def test_experts_template_leaves_out_recused_pairs(tmp_path):
     out = tmp_path / "sheet.xlsx"
-    proc = run("experts", "template", "--units", str(EX / "district-2024.csv"), "--experts",
-               str(EX / "experts.csv"), "--recusals", str(EX / "recusals.csv"), "-o", str(out))  # fmt: skip
+    proc = run(
+        "experts",
+        "template",
+        "--units",
+        str(EX / "district-2024.csv"),
+        "--experts",
+        str(EX / "experts.csv"),
+        "--recusals",
+        str(EX / "recusals.csv"),
+        "-o",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     ws = load_workbook(out).worksheets[0]
     rows = [(r[1].value, r[2].value) for r in ws.iter_rows(min_row=4) if r[1].value]
@@ -46,14 +64,24 @@ def test_experts_template_leaves_out_recused_pairs(tmp_path):
 
 
 def test_experts_aggregate_matches_the_engine():
-    proc = run("experts", "aggregate", str(EX / "experts-2024.xlsx"), "--recusals",
-               str(EX / "recusals.csv"), "-f", "json")  # fmt: skip
+    proc = run(
+        "experts",
+        "aggregate",
+        str(EX / "experts-2024.xlsx"),
+        "--recusals",
+        str(EX / "recusals.csv"),
+        "-f",
+        "json",
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["rule"] == "trimmed_mean"
     scheme = load_scheme("beijing-district-comprehensive")
-    engine = aggregate_experts(scheme, read_expert_scores(scheme, EX / "experts-2024.xlsx"),
-                               read_recusals(EX / "recusals.csv"))  # fmt: skip
+    engine = aggregate_experts(
+        scheme,
+        read_expert_scores(scheme, EX / "experts-2024.xlsx"),
+        read_recusals(EX / "recusals.csv"),
+    )
     item = next(i for i in doc["items"] if (i["unit"], i["item"]) == ("110105", "A2"))
     assert item["value"] == engine.value("110105", "A2")
     assert len(item["scores"]) == 4 and item["kept"] == sorted(item["scores"])  # recused: 4
@@ -93,8 +121,20 @@ def test_awards_csv_then_allocate_sums_exactly(tmp_path):
 
 def test_allocate_to_an_individual_is_rejected_and_writes_nothing(tmp_path):
     out = tmp_path / "out.json"
-    err = bad_input(run("allocate", str(EX / "honours-2024.csv"), "--total", "5000", "-f",
-                        "json", "-o", str(out), "--units", str(EX / "district-2024.csv")))  # fmt: skip
+    err = bad_input(
+        run(
+            "allocate",
+            str(EX / "honours-2024.csv"),
+            "--total",
+            "5000",
+            "-f",
+            "json",
+            "-o",
+            str(out),
+            "--units",
+            str(EX / "district-2024.csv"),
+        )
+    )
     assert "honours-2024.csv" in err and "第 3 行" in err and "个人" in err and "第二十三条" in err
     assert not out.exists()
 
@@ -102,10 +142,12 @@ def test_allocate_to_an_individual_is_rejected_and_writes_nothing(tmp_path):
 def test_allocate_refuses_anyone_not_in_the_register(tmp_path):
     # no 类别 column: an individual typed as a unit is still refused, by the register
     winners = tmp_path / "winners.csv"
-    winners.write_text("单位编码,单位名称,分配系数\n110108,海淀区,1\nP001,张某某,1\n",
-                       encoding="utf-8")  # fmt: skip
-    err = bad_input(run("allocate", str(winners), "--total", "5000",
-                        "--units", str(EX / "district-2024.csv")))  # fmt: skip
+    winners.write_text(
+        "单位编码,单位名称,分配系数\n110108,海淀区,1\nP001,张某某,1\n", encoding="utf-8"
+    )
+    err = bad_input(
+        run("allocate", str(winners), "--total", "5000", "--units", str(EX / "district-2024.csv"))
+    )
     assert "P001" in err and "不是本轮被考核单位" in err and "第 3 行" in err
     # without a register a hand-made list is refused, not trusted
     err = bad_input(run("allocate", str(winners), "--total", "5000"))
@@ -113,15 +155,24 @@ def test_allocate_refuses_anyone_not_in_the_register(tmp_path):
 
 
 def test_allocate_negative_total():
-    err = bad_input(run("allocate", str(EX / "honours-2024.csv"), "--total", "-100",
-                        "--units", str(EX / "district-2024.csv")))  # fmt: skip
+    err = bad_input(
+        run(
+            "allocate",
+            str(EX / "honours-2024.csv"),
+            "--total",
+            "-100",
+            "--units",
+            str(EX / "district-2024.csv"),
+        )
+    )
     assert "不能为负数" in err
 
 
 def test_score_over_the_maximum_and_recused_scoring_exit_2(tmp_path):
     sheet = tmp_path / "scores.csv"
-    sheet.write_text("专家,单位编码,B1,B2\n王专家01,110101,21,5\n王专家01,110105,18,5\n",
-                     encoding="utf-8")  # fmt: skip
+    sheet.write_text(
+        "专家,单位编码,B1,B2\n王专家01,110101,21,5\n王专家01,110105,18,5\n", encoding="utf-8"
+    )
     recusals = tmp_path / "recusals.csv"
     recusals.write_text("专家,单位编码,原因\n王专家01,110105,曾任职\n", encoding="utf-8")
     err = bad_input(run("experts", "aggregate", str(sheet), "--recusals", str(recusals)))
@@ -135,10 +186,20 @@ def test_awards_without_expert_scores_is_explained():
 
 
 def test_compare_two_years():
-    proc = run("compare", str(EX / "district-2024.csv"), "-p", str(EX / "district-2023.csv"),
-               "--previous-experts", str(EX / "experts-2023.xlsx"),
-               "-e", str(EX / "experts-2024.xlsx"), "--recusals", str(EX / "recusals.csv"),
-               "-f", "json")  # fmt: skip
+    proc = run(
+        "compare",
+        str(EX / "district-2024.csv"),
+        "-p",
+        str(EX / "district-2023.csv"),
+        "--previous-experts",
+        str(EX / "experts-2023.xlsx"),
+        "-e",
+        str(EX / "experts-2024.xlsx"),
+        "--recusals",
+        str(EX / "recusals.csv"),
+        "-f",
+        "json",
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["periods"] == ["2023", "2024"]
@@ -167,8 +228,18 @@ def test_targets_progress_and_score(tmp_path):
 
 def test_member_units_and_special_awards_xlsx(tmp_path):
     out = tmp_path / "members.xlsx"
-    proc = run("awards", str(EX / "member-units-2024.csv"), "-s", "member-unit-targets",
-               "-t", str(EX / "member-targets-2024.csv"), "-f", "xlsx", "-o", str(out))  # fmt: skip
+    proc = run(
+        "awards",
+        str(EX / "member-units-2024.csv"),
+        "-s",
+        "member-unit-targets",
+        "-t",
+        str(EX / "member-targets-2024.csv"),
+        "-f",
+        "xlsx",
+        "-o",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     ws = load_workbook(out).worksheets[0]
     assert ws.max_row == 2 + 6  # title row, header row, six units

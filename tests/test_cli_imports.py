@@ -26,8 +26,9 @@ HEAVY = ("openpyxl", "PIL", "matplotlib", "docx", "weasyprint", "django", "pydan
 def modules_after(script: str) -> set[str]:
     """The modules loaded once ``script`` has run in a new interpreter."""
     code = f"{script}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
@@ -72,8 +73,12 @@ def test_a_scoring_command_loads_no_heavy_library_and_no_other_command(args):
     assert others == set()
     assert "kaoping.scoring.robustness" not in loaded
     # A CSV file needs none of the workbook reader (calamine, its bounds, XML).
-    assert not loaded & {"python_calamine", "xml.etree.ElementTree",
-                         "kaoping.tables.xlsx", "kaoping.tables.xlsx_bounds"}  # fmt: skip
+    assert not loaded & {
+        "python_calamine",
+        "xml.etree.ElementTree",
+        "kaoping.tables.xlsx",
+        "kaoping.tables.xlsx_bounds",
+    }
     # Of the reports, only the formula-injection guard of CSV cells (no renderer).
     assert {m for m in loaded if m.startswith("kaoping.reports.")} <= {"kaoping.reports.safe"}
 
@@ -91,6 +96,9 @@ def test_help_lists_every_command_in_order():
 
     done = CliRunner().invoke(app, ["--help"])
     assert done.exit_code == 0
-    listed = [line.split()[0] for line in done.output.split("Commands:")[1].splitlines()
-              if line.startswith("  ")]  # fmt: skip
+    listed = [
+        line.split()[0]
+        for line in done.output.split("Commands:")[1].splitlines()
+        if line.startswith("  ")
+    ]
     assert listed == list(COMMAND_OF)

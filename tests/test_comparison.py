@@ -15,17 +15,21 @@ SCHEME = load_scheme("member-unit-targets")
 
 def round_of(values):
     """A round where target_completion is the only difference (key work, cooperation 10)."""
-    records = [dict(unit_code=c, unit_name=c, target_completion=v, key_work=10, cooperation=10)
-               for c, v in values.items()]  # fmt: skip
+    records = [
+        dict(unit_code=c, unit_name=c, target_completion=v, key_work=10, cooperation=10)
+        for c, v in values.items()
+    ]
     return evaluate(SCHEME, BaseData.from_records(records))
 
 
 def test_annual_rounds_changes_and_movers():
-    cmp = compare_results({
-        2024: round_of({"A": 100, "B": 90, "C": 60}),
-        2022: round_of({"A": 80, "B": 90}),
-        2023: round_of({"A": 90, "B": 100, "C": 80}),
-    })  # fmt: skip
+    cmp = compare_results(
+        {
+            2024: round_of({"A": 100, "B": 90, "C": 60}),
+            2022: round_of({"A": 80, "B": 90}),
+            2023: round_of({"A": 90, "B": 100, "C": 80}),
+        }
+    )
     assert [p.label for p in cmp.periods] == ["2022", "2023", "2024"]
     i = {c: k for k, c in enumerate(cmp.codes)}
     seq = cmp.total_change("sequential")
@@ -42,10 +46,13 @@ def test_annual_rounds_changes_and_movers():
 
 
 def test_quarterly_year_on_year_skips_to_the_same_quarter():
-    cmp = compare_results({
-        "2023-Q2": round_of({"A": 50}), "2024-Q1": round_of({"A": 70}),
-        "2024-Q2": round_of({"A": 80}),
-    })  # fmt: skip
+    cmp = compare_results(
+        {
+            "2023-Q2": round_of({"A": 50}),
+            "2024-Q1": round_of({"A": 70}),
+            "2024-Q2": round_of({"A": 80}),
+        }
+    )
     assert cmp.total_change("sequential")[0].round(6).tolist()[2] == 7.0
     assert cmp.total_change("year_on_year")[0].round(6).tolist()[2] == 21.0
     assert math.isnan(cmp.total_change("year_on_year")[0, 1])

@@ -22,8 +22,11 @@ def ref_impute(column, groups, stat):
     out = list(column)
     for i, v in enumerate(column):
         if math.isnan(v):
-            same = [w for w, g in zip(column, groups, strict=True)
-                    if g == groups[i] and not math.isnan(w)]  # fmt: skip
+            same = [
+                w
+                for w, g in zip(column, groups, strict=True)
+                if g == groups[i] and not math.isnan(w)
+            ]
             if same:
                 s = sorted(same)
                 m = len(s)
@@ -109,8 +112,9 @@ def test_imputation_equals_the_reference(method):
     for _ in range(30):
         n, k = rng.randint(3, 12), rng.randint(1, 4)
         groups = [rng.choice("ab") for _ in range(n)]
-        x = np.array([[rng.choice([math.nan, rng.uniform(0, 9)]) for _ in range(k)]
-                      for _ in range(n)])  # fmt: skip
+        x = np.array(
+            [[rng.choice([math.nan, rng.uniform(0, 9)]) for _ in range(k)] for _ in range(n)]
+        )
         got = c.impute(x, groups, method)
         for j in range(k):
             want = ref_impute(x[:, j].tolist(), groups, method)
@@ -168,23 +172,43 @@ def test_log_treatment_only_touches_failing_columns():
 
 
 def two_level_scheme(**scoring) -> object:
-    return scheme_from_dict({
-        "scheme": {"code": "geo", "name": "几何", "version": "1"},
-        "scoring": {"normalisation": "minmax", **scoring},
-        "fields": [{"key": "x"}, {"key": "y"}, {"key": "z"}, {"key": "grp", "type": "text"}],
-        "groups": [
-            {"code": "G", "name": "G", "weight": 60},
-            {"code": "H", "name": "H", "weight": 40, "aggregation": "arithmetic"},
-        ],
-        "indicators": [
-            {"code": "X", "name": "X", "group": "G", "weight": 70, "formula": "x",
-             "params": {"low": 1, "high": 100}},
-            {"code": "Y", "name": "Y", "group": "G", "weight": 30, "formula": "y",
-             "params": {"low": 1, "high": 100}},
-            {"code": "Z", "name": "Z", "group": "H", "weight": 100, "formula": "z",
-             "params": {"low": 1, "high": 100}},
-        ],
-    })  # fmt: skip
+    return scheme_from_dict(
+        {
+            "scheme": {"code": "geo", "name": "几何", "version": "1"},
+            "scoring": {"normalisation": "minmax", **scoring},
+            "fields": [{"key": "x"}, {"key": "y"}, {"key": "z"}, {"key": "grp", "type": "text"}],
+            "groups": [
+                {"code": "G", "name": "G", "weight": 60},
+                {"code": "H", "name": "H", "weight": 40, "aggregation": "arithmetic"},
+            ],
+            "indicators": [
+                {
+                    "code": "X",
+                    "name": "X",
+                    "group": "G",
+                    "weight": 70,
+                    "formula": "x",
+                    "params": {"low": 1, "high": 100},
+                },
+                {
+                    "code": "Y",
+                    "name": "Y",
+                    "group": "G",
+                    "weight": 30,
+                    "formula": "y",
+                    "params": {"low": 1, "high": 100},
+                },
+                {
+                    "code": "Z",
+                    "name": "Z",
+                    "group": "H",
+                    "weight": 100,
+                    "formula": "z",
+                    "params": {"low": 1, "high": 100},
+                },
+            ],
+        }
+    )
 
 
 def units_data(rows, groups=None) -> BaseData:
@@ -224,8 +248,12 @@ def test_imputation_and_treatment_through_the_evaluation():
     result = evaluate(scheme, units_data(rows, ["a", "a", "b", "b"]))
     assert result.treated_values[1, 0] == 1.0  # group a's mean of x
     assert result.treated_values[2, 1] == 1.0  # group b's mean of y
-    assert result.imputed.tolist() == [[False] * 3, [True, False, False],
-                                       [False, True, False], [False] * 3]  # fmt: skip
+    assert result.imputed.tolist() == [
+        [False] * 3,
+        [True, False, False],
+        [False, True, False],
+        [False] * 3,
+    ]
     assert result.values[1, 0] != result.values[1, 0]  # the formula's value stays missing
     plain = two_level_scheme()
     filled = units_data([(1.0, 2.0, 1.0), (1.0, 3.0, 2.0), (5.0, 1.0, 3.0), (7.0, 1.0, 4.0)])
@@ -235,8 +263,7 @@ def test_imputation_and_treatment_through_the_evaluation():
 def test_treatment_through_the_evaluation_equals_treating_the_data_first():
     x = skewed_columns(4, n=15)[:, :3]
     rows = [tuple(r) for r in x.tolist()]
-    treated = evaluate(two_level_scheme(treatment="winsorise", winsorise_limit=2),
-                       units_data(rows))  # fmt: skip
+    treated = evaluate(two_level_scheme(treatment="winsorise", winsorise_limit=2), units_data(rows))
     by_hand = c.treat(x, "winsorise", limit=2)
     np.testing.assert_allclose(treated.treated_values, by_hand)
     plain = evaluate(two_level_scheme(), units_data([tuple(r) for r in by_hand.tolist()]))
@@ -248,16 +275,20 @@ def test_treatment_through_the_evaluation_equals_treating_the_data_first():
 
 def test_mof_2012_keeps_the_notice_method():
     rules = load_scheme("mof-2012").scoring
-    assert (rules.imputation, rules.treatment, rules.aggregation) == ("none", "none",
-                                                                      "arithmetic")  # fmt: skip
+    assert (rules.imputation, rules.treatment, rules.aggregation) == ("none", "none", "arithmetic")
     assert all(g.aggregation is None for g in load_scheme("mof-2012").groups)
 
 
 @pytest.mark.parametrize(
     "scoring",
-    [{"imputation": "hot_deck"}, {"treatment": "trim"}, {"aggregation": "harmonic"},
-     {"winsorise_limit": 0}, {"imputation_group": "nowhere"}],
-)  # fmt: skip
+    [
+        {"imputation": "hot_deck"},
+        {"treatment": "trim"},
+        {"aggregation": "harmonic"},
+        {"winsorise_limit": 0},
+        {"imputation_group": "nowhere"},
+    ],
+)
 def test_bad_composite_options_are_refused(scoring):
     with pytest.raises(SchemeError):
         two_level_scheme(**scoring)
@@ -265,7 +296,9 @@ def test_bad_composite_options_are_refused(scoring):
 
 def test_unit_groups_from_a_missing_field_are_a_clear_error():
     scheme = two_level_scheme(imputation="group_mean", imputation_group="grp")
-    data = BaseData(units=[UnitRef("1", "1"), UnitRef("2", "2")],
-                    columns={"x": np.array([1.0, np.nan]), "y": np.ones(2), "z": np.ones(2)})  # fmt: skip
+    data = BaseData(
+        units=[UnitRef("1", "1"), UnitRef("2", "2")],
+        columns={"x": np.array([1.0, np.nan]), "y": np.ones(2), "z": np.ones(2)},
+    )
     with pytest.raises(DataError):
         evaluate(scheme, data)

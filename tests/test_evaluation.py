@@ -25,8 +25,12 @@ from kaoping.scoring import (
 )
 from kaoping.scoring.evaluation import MISSING, OK, ZERO_DENOMINATOR, aggregate
 
-GRADES = [{"name": "优", "min": 90}, {"name": "良", "min": 80}, {"name": "中", "min": 60},
-          {"name": "差", "min": 0}]  # fmt: skip
+GRADES = [
+    {"name": "优", "min": 90},
+    {"name": "良", "min": 80},
+    {"name": "中", "min": 60},
+    {"name": "差", "min": 0},
+]
 
 
 def make_scheme(
@@ -49,8 +53,14 @@ def make_scheme(
 
 
 def ind(code: str, formula: str, weight: float = 100, group: str = "G", **more: Any) -> dict:
-    return {"code": code, "name": f"指标{code}", "group": group, "weight": weight,
-            "formula": formula, **more}  # fmt: skip
+    return {
+        "code": code,
+        "name": f"指标{code}",
+        "group": group,
+        "weight": weight,
+        "formula": formula,
+        **more,
+    }
 
 
 def data_of(rows: list[dict[str, Any]]) -> BaseData:
@@ -152,8 +162,13 @@ def test_not_applicable_reasons_are_kept():
     assert by_code["u3"]["indicators"]["G1"]["reason"] == "分母为零，不适用"
     assert by_code["u4"]["indicators"]["G1"]["reason"] == "基础数据缺失，不适用"
     assert by_code["u1"]["indicators"]["G1"] == {
-        "value": 2.0, "z": -1.0, "score": 70.0, "adjustment": 0.0, "status": "ok", "reason": None
-    }  # fmt: skip
+        "value": 2.0,
+        "z": -1.0,
+        "score": 70.0,
+        "adjustment": 0.0,
+        "status": "ok",
+        "reason": None,
+    }
     en = {u["code"]: u for u in result_to_dict(result, "en")["units"]}
     assert en["u3"]["indicators"]["G1"]["reason"] == "zero denominator: not applicable"
 
@@ -287,8 +302,17 @@ def test_grades_at_the_exact_boundaries():
 # --- base data -------------------------------------------------------------------------------
 
 
-PRICE = [{"key": "price_factor", "label": "物价矫正系数", "type": "factor", "required": False,
-          "default": 1, "min": 0.5, "max": 2}]  # fmt: skip
+PRICE = [
+    {
+        "key": "price_factor",
+        "label": "物价矫正系数",
+        "type": "factor",
+        "required": False,
+        "default": 1,
+        "min": 0.5,
+        "max": 2,
+    }
+]
 
 
 def test_price_factor_defaults_to_one_when_absent_or_empty():
@@ -322,29 +346,46 @@ def test_no_units():
 def test_adjustments_change_totals_and_ranks():
     scheme = make_scheme([ind("G1", "x")])
     data = data_of([{"x": 1}, {"x": 3}])  # 70, 90
-    result = evaluate(scheme, data, adjustments=[Adjustment("u1", 25, "专项工作"),
-                                                 Adjustment("u2", -2, "通报批评")])  # fmt: skip
+    result = evaluate(
+        scheme,
+        data,
+        adjustments=[Adjustment("u1", 25, "专项工作"), Adjustment("u2", -2, "通报批评")],
+    )
     assert result.base_totals.tolist() == [70.0, 90.0]
     assert result.totals.tolist() == [95.0, 88.0]
     assert result.ranks.tolist() == [1, 2]
     assert result.grades == ["优", "良"]
     doc = result_to_dict(result)
     assert [(u["code"], u["base_total"], u["bonus"]) for u in doc["units"]] == [
-        ("u1", 70.0, 25.0), ("u2", 90.0, -2.0)
-    ]  # fmt: skip
+        ("u1", 70.0, 25.0),
+        ("u2", 90.0, -2.0),
+    ]
     with pytest.raises(DataError):
         evaluate(scheme, data, adjustments=[Adjustment("nobody", 1, "?")])
 
 
 def test_previous_round_gives_change_and_rank_change():
     scheme = make_scheme([ind("G1", "x")])
-    before = evaluate(scheme, BaseData.from_records([
-        {"unit_code": "a", "year": 2023, "x": 1}, {"unit_code": "b", "year": 2023, "x": 3},
-    ]))  # fmt: skip  # a 70 (rank 2), b 90 (rank 1)
-    now = evaluate(scheme, BaseData.from_records([
-        {"unit_code": "a", "year": 2024, "x": 5}, {"unit_code": "b", "year": 2024, "x": 1},
-        {"unit_code": "c", "year": 2024, "x": 3},
-    ]), previous=before)  # fmt: skip
+    before = evaluate(
+        scheme,
+        BaseData.from_records(
+            [
+                {"unit_code": "a", "year": 2023, "x": 1},
+                {"unit_code": "b", "year": 2023, "x": 3},
+            ]
+        ),
+    )  # a 70 (rank 2), b 90 (rank 1)
+    now = evaluate(
+        scheme,
+        BaseData.from_records(
+            [
+                {"unit_code": "a", "year": 2024, "x": 5},
+                {"unit_code": "b", "year": 2024, "x": 1},
+                {"unit_code": "c", "year": 2024, "x": 3},
+            ]
+        ),
+        previous=before,
+    )
     # now: mean 3, sd sqrt(8/3) = 1.633; a 92.2474 (1), b 67.7526 (3), c 80 (2)
     assert now.previous is not None and now.previous.year == 2023
     assert r4(now.previous.totals) == [70.0, 90.0, None]
@@ -354,8 +395,12 @@ def test_previous_round_gives_change_and_rank_change():
     assert doc["a"]["previous"]["change"] == pytest.approx(22.2474, abs=1e-4)
     assert doc["a"]["previous"]["rank_change"] == 1  # from 2nd to 1st: up one
     assert doc["b"]["previous"]["rank_change"] == -2
-    assert doc["c"]["previous"] == {"previous_total": None, "previous_rank": None, "change": None,
-                                    "rank_change": None}  # fmt: skip
+    assert doc["c"]["previous"] == {
+        "previous_total": None,
+        "previous_rank": None,
+        "change": None,
+        "rank_change": None,
+    }
 
 
 # --- the JSON document -------------------------------------------------------------------------
@@ -381,16 +426,24 @@ def test_result_to_dict_shape_exactly():
     stats = doc["indicators"]["S1"]
     assert {"name", "group", "weight", "mean", "sd", "n"} <= set(stats)
     assert (stats["name"], stats["group"], stats["weight"], stats["mean"], stats["n"]) == (
-        "指标S1", "S", 1.0, 4.0, 4
-    )  # fmt: skip
+        "指标S1",
+        "S",
+        1.0,
+        4.0,
+        4,
+    )
     assert stats["sd"] == result.stats["S1"]["sd"] == pytest.approx(math.sqrt(2), rel=1e-15)
     assert doc["warnings"] == []
     json.dumps(doc, allow_nan=False)  # valid JSON: no NaN, no infinities
 
 
 def test_result_to_dict_is_valid_json_with_not_applicable_everywhere():
-    scheme = make_scheme([ind("G1", "x / y", 50, normalisation="minmax"),
-                          ind("G2", "x", 50, normalisation="efficacy")])  # fmt: skip
+    scheme = make_scheme(
+        [
+            ind("G1", "x / y", 50, normalisation="minmax"),
+            ind("G2", "x", 50, normalisation="efficacy"),
+        ]
+    )
     result = evaluate(scheme, data_of([{"x": None, "y": 0}, {"x": None, "y": 1}]))
     doc = result_to_dict(result)
     text = json.dumps(doc, allow_nan=False)
@@ -407,17 +460,25 @@ def test_weighted_mean_renormalises_over_present_children():
 def test_standardising_fewer_than_three_units_warns_and_says_what_the_scores_mean():
     from kaoping.scoring import BaseData, scheme_from_dict
 
-    scheme = scheme_from_dict({
-        "scheme": {"code": "t", "name": "t", "version": "1"},
-        "fields": [{"key": "x"}], "groups": [{"code": "G", "name": "G", "weight": 100}],
-        "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 100, "formula": "x"}],
-    })  # fmt: skip
-    two = evaluate(scheme, BaseData.from_records([{"unit_code": "1", "x": 1},
-                                                  {"unit_code": "2", "x": 5}]))  # fmt: skip
+    scheme = scheme_from_dict(
+        {
+            "scheme": {"code": "t", "name": "t", "version": "1"},
+            "fields": [{"key": "x"}],
+            "groups": [{"code": "G", "name": "G", "weight": 100}],
+            "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 100, "formula": "x"}],
+        }
+    )
+    two = evaluate(
+        scheme, BaseData.from_records([{"unit_code": "1", "x": 1}, {"unit_code": "2", "x": 5}])
+    )
     assert sorted(two.totals.tolist()) == [70.0, 90.0]  # every z is ±1, whatever the gap
     warning = next(w for w in two.warnings if w.code == "eval.few_units")
     assert "2 个单位" in warning.text("zh") and "90 或 70" in warning.text("zh")
     assert "who is ahead, not by how much" in warning.text("en")
-    three = evaluate(scheme, BaseData.from_records([{"unit_code": c, "x": v}
-                                                    for c, v in [("1", 1), ("2", 5), ("3", 2)]]))  # fmt: skip
+    three = evaluate(
+        scheme,
+        BaseData.from_records(
+            [{"unit_code": c, "x": v} for c, v in [("1", 1), ("2", 5), ("3", 2)]]
+        ),
+    )
     assert not [w for w in three.warnings if w.code == "eval.few_units"]

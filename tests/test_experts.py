@@ -45,8 +45,9 @@ def test_spread_measures():
 
 def test_aggregation_fills_the_fields_and_flags_disagreement():
     scheme = load_scheme(SCHEME)
-    agg = aggregate_experts(scheme, scores("I1", "M1", [8, 9, 6, 10, 7])
-                            + scores("I1", "M2", [8, 8, 9, 8, 9]))  # fmt: skip
+    agg = aggregate_experts(
+        scheme, scores("I1", "M1", [8, 9, 6, 10, 7]) + scores("I1", "M2", [8, 8, 9, 8, 9])
+    )
     assert agg.value("I1", "M1") == 8.0
     assert agg.value("I1", "M2") == pytest.approx(25 / 3)  # drops one 9 and one 8
     # M1 range 4 > 30% of 10: flagged; M2 range 1: not
@@ -91,8 +92,10 @@ def test_duplicate_and_unknown_items_are_reported_together():
     entries = scores("I1", "M1", [8]) * 2 + scores("I1", "L1", [5])
     with pytest.raises(DataError) as err:
         aggregate_experts(scheme, entries)
-    assert sorted(p.code for p in err.value.problems) == ["experts.duplicate",
-                                                          "experts.unknown_item"]  # fmt: skip
+    assert sorted(p.code for p in err.value.problems) == [
+        "experts.duplicate",
+        "experts.unknown_item",
+    ]
 
 
 def test_bad_experts_section_is_a_scheme_error():

@@ -28,8 +28,9 @@ def worked_result(**kwargs):
     with WORKED.with_name("mof-2012-worked-price-factors.csv").open(encoding="utf-8") as handle:
         factors = {r["单位编码"]: r["物价矫正系数"] for r in csv.DictReader(handle)}
     with WORKED.open(encoding="utf-8", newline="") as handle:
-        rows = [dict(r, price_factor=factors.get(r["unit_code"], ""))
-                for r in csv.DictReader(handle)]  # fmt: skip
+        rows = [
+            dict(r, price_factor=factors.get(r["unit_code"], "")) for r in csv.DictReader(handle)
+        ]
     data = BaseData.from_records(rows, source=WORKED.name)
     data.rows = [2, 3, 4, 5]
     return evaluate(load_scheme("mof-2012"), data, **kwargs)
@@ -47,16 +48,28 @@ def tree_scheme(missing: str | None = None):
                 {"code": "P", "name": "中层", "parent": "T", "weight": 70},
             ],
             "indicators": [
-                {"code": "P1", "name": "比率", "group": "P", "weight": 50, "formula": "x / y",
-                 **more},
+                {
+                    "code": "P1",
+                    "name": "比率",
+                    "group": "P",
+                    "weight": 50,
+                    "formula": "x / y",
+                    **more,
+                },
                 {"code": "P2", "name": "差额", "group": "P", "weight": 50, "formula": "y - z"},
-                {"code": "Q1", "name": "数量", "group": "T", "weight": 30, "formula": "z",
-                 "normalisation": "minmax"},
+                {
+                    "code": "Q1",
+                    "name": "数量",
+                    "group": "T",
+                    "weight": 30,
+                    "formula": "z",
+                    "normalisation": "minmax",
+                },
                 {"code": "S1", "name": "合计", "group": "S", "weight": 100, "formula": "x + y"},
             ],
             "grades": [{"name": "合格", "min": 60}, {"name": "不合格", "min": 0}],
         }
-    )  # fmt: skip
+    )
 
 
 TREE_ROWS = [
@@ -156,8 +169,10 @@ def test_to_dict_is_json_ready_and_complete():
         d1["status"] == "not_applicable" and d1["value"] is None and d1["policy"] == "renormalise"
     )
     assert [c["key"] for c in d1["cells"]] == [
-        "employed_after_job_referral", "job_referral_subsidy", "price_factor"
-    ]  # fmt: skip
+        "employed_after_job_referral",
+        "job_referral_subsidy",
+        "price_factor",
+    ]
     assert d1["cells"][1]["value"] == 0.0
 
 
@@ -194,8 +209,13 @@ def test_standards_adjustments_and_previous_in_the_text(tmp_path):
     assert "标准：最低 -3（低于扣 2 分），优异 —（高于加 0 分）；本单位 -2 分" in text
     assert "加减分：-1.5 分，未按期报送（京人社〔2024〕1号）" in text
     assert f"总分 = {ex.base_total:.6g} + 加减分 -1.5 = {ex.total:.6g}" in text
-    assert ex.previous == {"year": 2024, "total": before.totals[2], "rank": 4,
-                           "change": pytest.approx(-1.5), "rank_change": 0}  # fmt: skip
+    assert ex.previous == {
+        "year": 2024,
+        "total": before.totals[2],
+        "rank": 4,
+        "change": pytest.approx(-1.5),
+        "rank_change": 0,
+    }
     assert "变化 -1.5，名次变化 0" in text
 
 
@@ -234,18 +254,23 @@ def test_target_and_efficacy_items_show_their_target_and_formula():
     from kaoping.tables.inputs import read_assessment
 
     beijing = ROOT / "examples" / "beijing"
-    district = assess(read_assessment(
-        beijing / "district-2024.csv", "beijing-district-comprehensive",
-        experts=beijing / "experts-2024.xlsx", recusals=beijing / "recusals.csv",
-        targets=beijing / "targets-2024.csv",
-    ))  # fmt: skip
+    district = assess(
+        read_assessment(
+            beijing / "district-2024.csv",
+            "beijing-district-comprehensive",
+            experts=beijing / "experts-2024.xlsx",
+            recusals=beijing / "recusals.csv",
+            targets=beijing / "targets-2024.csv",
+        )
+    )
     text = explain(district.evaluation, "110108").render()
     assert "得分 = 100 × min(55433 / 55500, 1) = 99.8793" in text
     assert "目标值 55500 取自 new_jobs_target" in text
     scheme = load_scheme("beijing-small-loan")
     loans = assess(Assessment(scheme, read_base_data(beijing / "small-loan-2024.csv", scheme)))
-    step = next(s for s in explain(loans.evaluation, "G01").indicators
-                if s.normalisation == "efficacy")  # fmt: skip
+    step = next(
+        s for s in explain(loans.evaluation, "G01").indicators if s.normalisation == "efficacy"
+    )
     rendered = explain(loans.evaluation, "G01").render()
     assert f"60 + 40 × ({step.value:g} − 不允许值" in rendered.replace(
         f"{step.value:.6g}", f"{step.value:g}"

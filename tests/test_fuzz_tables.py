@@ -85,12 +85,15 @@ CELL = st.one_of(
 
 @FUZZ
 @given(
-    header=st.lists(st.sampled_from(["unit_code", "unit_name", "year", "local_raised", "单位编码", "x"])
-                    | st.text(max_size=10), max_size=8),
+    header=st.lists(
+        st.sampled_from(["unit_code", "unit_name", "year", "local_raised", "单位编码", "x"])
+        | st.text(max_size=10),
+        max_size=8,
+    ),
     rows=st.lists(st.lists(CELL, max_size=10), max_size=12),
     delimiter=st.sampled_from([",", ";", "\t"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
-)  # fmt: skip
+)
 def test_csv_garbage_gets_a_clear_answer(header, rows, delimiter, encoding):
     lines = [delimiter.join(header)] + [delimiter.join(r) for r in rows]
     content = "\n".join(lines).encode(encoding, errors="replace")

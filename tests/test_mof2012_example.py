@@ -58,8 +58,9 @@ def records() -> list[dict[str, str]]:
     with FACTORS.open(encoding="utf-8", newline="") as handle:
         factors = {r["单位编码"]: r["物价矫正系数"] for r in csv.DictReader(handle)}
     with CSV.open(encoding="utf-8", newline="") as handle:
-        return [dict(r, price_factor=factors.get(r["unit_code"], ""))
-                for r in csv.DictReader(handle)]  # fmt: skip
+        return [
+            dict(r, price_factor=factors.get(r["unit_code"], "")) for r in csv.DictReader(handle)
+        ]
 
 
 @pytest.fixture(scope="module")

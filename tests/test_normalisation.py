@@ -252,11 +252,19 @@ def test_adding_a_normalisation_with_the_decorator():
                 "scheme": {"code": "t", "name": "t", "version": "1"},
                 "fields": [{"key": "x", "label": "x"}],
                 "groups": [{"code": "G", "name": "G", "weight": 100}],
-                "indicators": [{"code": "G1", "name": "G1", "group": "G", "weight": 100,
-                                "formula": "x", "normalisation": "share_of_best",
-                                "params": {"points": 90}}],
+                "indicators": [
+                    {
+                        "code": "G1",
+                        "name": "G1",
+                        "group": "G",
+                        "weight": 100,
+                        "formula": "x",
+                        "normalisation": "share_of_best",
+                        "params": {"points": 90},
+                    }
+                ],
             }
-        )  # fmt: skip
+        )
         data = BaseData.from_records([{"unit_code": "a", "x": 5}, {"unit_code": "b", "x": 10}])
         assert evaluate(scheme, data).totals.tolist() == [45.0, 90.0]
     finally:

@@ -122,16 +122,29 @@ def test_every_command_gives_every_unit_the_same_total_rank_and_award(code, tmp_
         compared = json.loads(run("compare", *with_previous, "-f", "json"))
         agrees({u["code"]: (u["total"], u["rank"]) for u in compared["units"]}, "compare")
         latest = compared["periods"][-1]
-        agrees({r["code"]: (r["total"], r["rank"]) for r in compared["rows"]
-                if r["period"] == latest}, "compare rows")  # fmt: skip
+        agrees(
+            {r["code"]: (r["total"], r["rank"]) for r in compared["rows"] if r["period"] == latest},
+            "compare rows",
+        )
 
-    robust = json.loads(run("robustness", *common, "-n", "40", "--sensitivity-replicates", "0",
-                            "-f", "json"))  # fmt: skip
+    robust = json.loads(
+        run("robustness", *common, "-n", "40", "--sensitivity-replicates", "0", "-f", "json")
+    )
     agrees({u["code"]: (u["total"], u["rank"]) for u in robust["units"]}, "robustness")
 
     folder = tmp_path / "reports"
-    run("report", *with_previous, "--round", "-f", "xlsx", "--no-charts", "-o", folder,
-        "--awards", awards_json)  # fmt: skip
+    run(
+        "report",
+        *with_previous,
+        "--round",
+        "-f",
+        "xlsx",
+        "--no-charts",
+        "-o",
+        folder,
+        "--awards",
+        awards_json,
+    )
     sheet = load_workbook(next(folder.glob("*.xlsx")))["排名"]
     _title, header, *rows = list(sheet.iter_rows(values_only=True))  # a title row first
     at = {name: header.index(name) for name in ("排名", "单位编码", "总分")}
@@ -156,9 +169,24 @@ def test_report_refuses_an_award_list_that_is_not_this_assessments(tmp_path):
     loser = next(u for u in doc["units"] if u["tier"])
     loser["tier"] = None
     awards_json.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    result = runner.invoke(app, ["report", str(data), *inputs, "--round", "-f", "xlsx",
-                                 "--no-charts", "-o", str(tmp_path / "out"),
-                                 "--awards", str(awards_json), "--lang", "zh"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(data),
+            *inputs,
+            "--round",
+            "-f",
+            "xlsx",
+            "--no-charts",
+            "-o",
+            str(tmp_path / "out"),
+            "--awards",
+            str(awards_json),
+            "--lang",
+            "zh",
+        ],
+    )
     assert result.exit_code == 2
     assert "获奖名单与本次考核结果不一致" in result.output and loser["code"] in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
@@ -181,6 +209,16 @@ def test_awards_tables_are_read_as_they_are_by_the_next_commands(suffix, tmp_pat
     pdf = tmp_path / "证书.pdf"
     run("certificates", listed, "-o", pdf, *CERTIFICATE_SIGNING)
     assert len(PdfReader(pdf).pages) == len(winners)
-    run("report", *inputs, "--round", "-f", "xlsx", "--no-charts", "-o", tmp_path / "r",
-        "--awards", listed)  # fmt: skip
+    run(
+        "report",
+        *inputs,
+        "--round",
+        "-f",
+        "xlsx",
+        "--no-charts",
+        "-o",
+        tmp_path / "r",
+        "--awards",
+        listed,
+    )
     assert list((tmp_path / "r").glob("*.xlsx"))

@@ -75,8 +75,9 @@ def test_recipients_with_zero_subsidy_and_the_reverse():
     rows[2]["public_welfare_post_recipients"] = "0"
     warnings = warnings_for(rows, only=["pairs"])
     assert [(w.code, w.row) for w in warnings] == [
-        ("plausibility.people_without_money", 3), ("plausibility.money_without_people", 4)
-    ]  # fmt: skip
+        ("plausibility.people_without_money", 3),
+        ("plausibility.money_without_people", 4),
+    ]
 
 
 def test_a_unit_with_every_amount_zero():
@@ -131,14 +132,21 @@ def test_a_scheme_naming_an_unknown_field_is_refused():
     with pytest.raises(SchemeError) as caught:
         rules_of(scheme_from_dict(raw))
     assert {p.code for p in caught.value.problems} == {
-        "scheme.plausibility_field", "scheme.unknown_key"
-    }  # fmt: skip
+        "scheme.plausibility_field",
+        "scheme.unknown_key",
+    }
 
 
 @pytest.mark.parametrize(
-    "code", ["mof-2012", "beijing-small-loan", "beijing-district-comprehensive",
-             "beijing-fund-performance", "member-unit-targets"],
-)  # fmt: skip
+    "code",
+    [
+        "mof-2012",
+        "beijing-small-loan",
+        "beijing-district-comprehensive",
+        "beijing-fund-performance",
+        "member-unit-targets",
+    ],
+)
 def test_every_builtin_schemes_checks_are_valid(code):
     rules_of(load_scheme(code))
 
@@ -158,7 +166,8 @@ def test_the_command_line_shows_the_warnings_and_still_evaluates(tmp_path):
     path.write_bytes(as_csv(rows))
     kaoping = str(Path(sys.executable).with_name("kaoping"))
     for command in ("check", "evaluate"):
-        done = subprocess.run([kaoping, command, str(path)], capture_output=True, text=True,
-                              timeout=60)  # fmt: skip
+        done = subprocess.run(
+            [kaoping, command, str(path)], capture_output=True, text=True, timeout=60
+        )
         assert done.returncode == 0, done.stderr
         assert "第 2 行 “城镇登记失业率”列" in done.stderr and "0.0203" in done.stderr

@@ -37,8 +37,11 @@ def test_the_cjk_font_is_found_and_covers_the_labels(rounds):
     assert "NotoSansCJK" in Path(found).name
     font = font_manager.get_font(path)
     result, _ = rounds
-    text = "".join(u.name for u in result.data.units) + "".join(
-        g.name for g in result.scheme.groups) + "综合得分排名参评单位平均总分单位数年"  # fmt: skip
+    text = (
+        "".join(u.name for u in result.data.units)
+        + "".join(g.name for g in result.scheme.groups)
+        + "综合得分排名参评单位平均总分单位数年"
+    )
     charmap = font.get_charmap()
     assert [ch for ch in set(text) if ord(ch) not in charmap] == []
 
@@ -81,8 +84,9 @@ def test_a_stale_font_cache_is_rebuilt(monkeypatch):
     monkeypatch.setattr(charts, "_configured", None)
     monkeypatch.setattr(font_manager, "get_font_names", font_manager.get_font_names)
     with pytest.raises(ValueError):
-        font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"),
-                              fallback_to_default=False)  # fmt: skip
+        font_manager.findfont(
+            font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False
+        )
     path = charts.configure_fonts()
     assert path is not None and "NotoSansCJK" in path
     assert font_manager.fontManager is not stale

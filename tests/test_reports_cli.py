@@ -24,9 +24,24 @@ def test_unit_report_docx_with_narratives(tmp_path):
         "# 110101\n## 存在的问题及成因\n职业介绍补贴使用效益偏低。\n", encoding="utf-8"
     )
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", DATA, "--previous", PREVIOUS, "--unit", "110101",
-                                 "--narratives", str(narratives), "--no-charts", "-o", str(out),
-                                 "--date", "2025年3月1日"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--previous",
+            PREVIOUS,
+            "--unit",
+            "110101",
+            "--narratives",
+            str(narratives),
+            "--no-charts",
+            "-o",
+            str(out),
+            "--date",
+            "2025年3月1日",
+        ],
+    )
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.iterdir())
     assert files == ["110101-东城区-绩效评价报告.docx"]
@@ -38,11 +53,34 @@ def test_unit_report_docx_with_narratives(tmp_path):
 
 def test_round_report_pdf_and_xlsx_with_awards(tmp_path):
     awards = tmp_path / "awards.json"
-    awards.write_text(json.dumps({"awards": [{"unit_code": "110105", "tier": "一等奖", "reason": "第一"}],
-                                  "criticism": []}, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    awards.write_text(
+        json.dumps(
+            {
+                "awards": [{"unit_code": "110105", "tier": "一等奖", "reason": "第一"}],
+                "criticism": [],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", DATA, "--round", "-f", "pdf", "-f", "xlsx",
-                                 "--awards", str(awards), "--no-charts", "-o", str(out)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--round",
+            "-f",
+            "pdf",
+            "-f",
+            "xlsx",
+            "--awards",
+            str(awards),
+            "--no-charts",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         "综合绩效评价报告.pdf",
@@ -54,16 +92,30 @@ def test_round_report_pdf_and_xlsx_with_awards(tmp_path):
 
 def test_bad_input_exits_2_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", DATA, "--unit", "110101", "--unit", "999", "-o",
-                                 str(out), "--no-charts"])  # fmt: skip
+    result = runner.invoke(
+        app, ["report", DATA, "--unit", "110101", "--unit", "999", "-o", str(out), "--no-charts"]
+    )
     assert result.exit_code == 2
     assert "找不到单位“999”" in result.output
     assert "Traceback" not in result.output
     assert not out.exists() or list(out.iterdir()) == []
     bad = tmp_path / "n.toml"
     bad.write_text('[110101]\n"结论" = "x"\n', encoding="utf-8")
-    result = runner.invoke(app, ["report", DATA, "--unit", "110101", "--narratives", str(bad),
-                                 "-o", str(out), "--lang", "en"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--unit",
+            "110101",
+            "--narratives",
+            str(bad),
+            "-o",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 2
     assert "unknown report part “结论”" in result.output
     assert not out.exists() or list(out.iterdir()) == []
@@ -75,17 +127,44 @@ def test_certificates_command(tmp_path):
         "unit_code,tier,reason\n110105,一等奖,第一\n110114,二等奖,第二\n", encoding="utf-8"
     )
     out = tmp_path / "cert.pdf"
-    result = runner.invoke(app, ["certificates", str(awards), "--data", DATA, "--year", "2024",
-                                 "--issuer", "北京市就业工作领导小组", "--date", "2025年3月1日",
-                                 "-o", str(out)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(awards),
+            "--data",
+            DATA,
+            "--year",
+            "2024",
+            "--issuer",
+            "北京市就业工作领导小组",
+            "--date",
+            "2025年3月1日",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     reader = PdfReader(str(out))
     assert len(reader.pages) == 2
     assert "朝阳区" in reader.pages[0].extract_text()
     missing = tmp_path / "bad.csv"
     missing.write_text("unit_code,tier\n110105,\n", encoding="utf-8")
-    result = runner.invoke(app, ["certificates", str(missing), "--year", "2024", "--issuer", "某",
-                                 "--date", "2025年3月1日", "-o", str(tmp_path / "x.pdf")])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(missing),
+            "--year",
+            "2024",
+            "--issuer",
+            "某",
+            "--date",
+            "2025年3月1日",
+            "-o",
+            str(tmp_path / "x.pdf"),
+        ],
+    )
     assert result.exit_code == 2
     assert "第 2 行" in result.output and "缺少“tier”" in result.output
     assert not (tmp_path / "x.pdf").exists()
@@ -118,10 +197,25 @@ def test_certificates_read_the_awards_output_as_it_is(tmp_path):
     texts = {}
     for fmt, path in outputs.items():
         out = tmp_path / f"cert-{fmt}.pdf"
-        result = runner.invoke(app, ["certificates", str(path), "--year", "2024", "--issuer",
-                                     "北京市就业工作领导小组", "--date", "2025年3月1日",
-                                     "-s", "beijing-district-comprehensive",
-                                     "--number-prefix", "京就奖", "-o", str(out)])  # fmt: skip
+        result = runner.invoke(
+            app,
+            [
+                "certificates",
+                str(path),
+                "--year",
+                "2024",
+                "--issuer",
+                "北京市就业工作领导小组",
+                "--date",
+                "2025年3月1日",
+                "-s",
+                "beijing-district-comprehensive",
+                "--number-prefix",
+                "京就奖",
+                "-o",
+                str(out),
+            ],
+        )
         assert result.exit_code == 0, result.output
         texts[fmt] = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(str(out)).pages]
     assert texts["json"] == texts["csv"] == texts["xlsx"]
@@ -129,8 +223,21 @@ def test_certificates_read_the_awards_output_as_it_is(tmp_path):
     assert "荣获2024年度北京市区县就业工作综合考核一等奖" in first
     assert "证书编号：京就奖2024-001" in first
     plain = tmp_path / "plain.pdf"
-    result = runner.invoke(app, ["certificates", str(outputs["json"]), "--year", "2024",
-                                 "--issuer", "某", "--date", "2025年3月1日", "--text-only",
-                                 "-o", str(plain)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "certificates",
+            str(outputs["json"]),
+            "--year",
+            "2024",
+            "--issuer",
+            "某",
+            "--date",
+            "2025年3月1日",
+            "--text-only",
+            "-o",
+            str(plain),
+        ],
+    )
     assert result.exit_code == 0
     assert "荣誉证书" not in re.sub(r"\s+", "", PdfReader(str(plain)).pages[0].extract_text())

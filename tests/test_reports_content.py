@@ -116,8 +116,9 @@ def test_round_report_lists_ranking_method_and_every_assumption(rounds):
     result, previous = rounds
     awards = [{"unit_code": "110105", "tier": "一等奖", "reason": "综合得分第一"}]
     criticism = [{"unit_code": "110119", "tier": "通报批评", "reason": "综合得分末位"}]
-    doc = build_round_report(result, previous=previous, awards=awards, criticism=criticism,
-                             charts=False)  # fmt: skip
+    doc = build_round_report(
+        result, previous=previous, awards=awards, criticism=criticism, charts=False
+    )
     assert [s.title.split("、")[1] for s in doc.sections] == SIX
     text = doc.plain_text()
     for assumption in result.scheme.assumptions:  # in Chinese words: no field keys

@@ -21,9 +21,13 @@ from kaoping.reports.round_report import build_round_report
 from kaoping.reports.unit_report import build_unit_report
 from kaoping.scoring import BaseData, evaluate, load_scheme
 
-SIGNING = {"issuer": "北京某某绩效评价有限公司", "date": "2025年3月15日",
-           "client": "北京市财政局", "number": "京绩评〔2025〕第015号",
-           "team": [("张明", "项目负责人"), ("李华", "评价人员")]}  # fmt: skip
+SIGNING = {
+    "issuer": "北京某某绩效评价有限公司",
+    "date": "2025年3月15日",
+    "client": "北京市财政局",
+    "number": "京绩评〔2025〕第015号",
+    "team": [("张明", "项目负责人"), ("李华", "评价人员")],
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +38,9 @@ def rounds():
 @pytest.fixture(scope="module")
 def unit_text(rounds):
     result, previous = rounds
-    return build_unit_report(result, "110101", previous=previous, charts=False,
-                             **SIGNING).plain_text()  # fmt: skip
+    return build_unit_report(
+        result, "110101", previous=previous, charts=False, **SIGNING
+    ).plain_text()
 
 
 @pytest.fixture(scope="module")
@@ -75,10 +80,12 @@ def test_texts_differ_between_units_and_name_their_own_numbers(rounds):
     texts = {}
     for code in ("110101", "110108"):
         doc = build_unit_report(result, code, previous=previous, charts=False)
-        texts[code] = "\n".join(b.text for b in doc.section("suggestions").blocks
-                                if isinstance(b, Paragraph))  # fmt: skip
-        problems = "\n".join(b.text for b in doc.section("problems").blocks
-                             if isinstance(b, Paragraph))  # fmt: skip
+        texts[code] = "\n".join(
+            b.text for b in doc.section("suggestions").blocks if isinstance(b, Paragraph)
+        )
+        problems = "\n".join(
+            b.text for b in doc.section("problems").blocks if isinstance(b, Paragraph)
+        )
         assert "与上年相比变化最大的指标" in problems
     assert texts["110101"] != texts["110108"]
     assert "本单位 " in texts["110101"]
@@ -87,13 +94,21 @@ def test_texts_differ_between_units_and_name_their_own_numbers(rounds):
 def test_unit_report_states_its_award_and_criticism(rounds):
     result, previous = rounds
     doc = build_unit_report(
-        result, "110119", previous=previous, charts=False,
+        result,
+        "110119",
+        previous=previous,
+        charts=False,
         criticism=[{"unit_code": "110119", "tier": "通报批评", "reason": "资金支出进度滞后"}],
-    )  # fmt: skip
+    )
     text = doc.plain_text()
     assert "延庆区被列入本次评价的通报批评名单，原因：资金支出进度滞后" in text
-    doc = build_unit_report(result, "110105", previous=previous, charts=False,
-                            awards=[{"unit_code": "110105", "tier": "一等奖", "reason": ""}])  # fmt: skip
+    doc = build_unit_report(
+        result,
+        "110105",
+        previous=previous,
+        charts=False,
+        awards=[{"unit_code": "110105", "tier": "一等奖", "reason": ""}],
+    )
     assert "朝阳区在本次评价中获得一等奖" in doc.plain_text()
 
 
@@ -133,8 +148,9 @@ def test_scores_year_on_year_come_with_the_caveat(round_doc):
 
 
 def test_tables_are_numbered_continuously(round_doc):
-    numbers = [int(re.match(r"表(\d+) ", t.caption).group(1)) for t in round_doc.tables()
-               if t.caption]  # fmt: skip
+    numbers = [
+        int(re.match(r"表(\d+) ", t.caption).group(1)) for t in round_doc.tables() if t.caption
+    ]
     assert numbers == list(range(1, len(numbers) + 1))
 
 
@@ -143,8 +159,15 @@ def test_tables_are_numbered_continuously(round_doc):
 
 def test_cover_team_page_and_closing(round_doc):
     text = round_doc.plain_text()
-    for item in ("北京市财政局", "京绩评〔2025〕第015号", "评价工作组及独立性声明", "张明\t项目负责人",
-                 "独立完成", "评价机构（盖章）：北京某某绩效评价有限公司", "2025年3月15日"):  # fmt: skip
+    for item in (
+        "北京市财政局",
+        "京绩评〔2025〕第015号",
+        "评价工作组及独立性声明",
+        "张明\t项目负责人",
+        "独立完成",
+        "评价机构（盖章）：北京某某绩效评价有限公司",
+        "2025年3月15日",
+    ):
         assert item in text, item
 
 
@@ -155,10 +178,11 @@ def test_final_mode_refuses_drafts_and_missing_details(rounds):
     messages = [p.text() for p in caught.value.problems]
     assert "一、基本情况" in messages[0] and "六、今后改进的意见或建议" in messages[0]
     assert "--client" in messages[1] and "--team" in messages[1]
-    texts = {key: f"评价机构撰写的{key}部分。" for key in
-             ("basic", "targets", "measures", "achievement", "problems", "suggestions")}  # fmt: skip
-    doc = build_unit_report(result, "110101", charts=False, final=True, narratives=texts,
-                            **SIGNING)  # fmt: skip
+    texts = {
+        key: f"评价机构撰写的{key}部分。"
+        for key in ("basic", "targets", "measures", "achievement", "problems", "suggestions")
+    }
+    doc = build_unit_report(result, "110101", charts=False, final=True, narratives=texts, **SIGNING)
     assert doc.draft_sections() == [] and doc.draft_banner == ""
 
 
@@ -195,12 +219,26 @@ def test_libreoffice_lays_out_the_word_file(round_doc, rounds, tmp_path):
     path = tmp_path / "round.docx"
     render_docx(round_doc, path)
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "round.pdf"), "-"],
-                           check=True, capture_output=True, text=True).stdout.split("\f")  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "round.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     # The cover has no page number; every page carries the draft banner.
     assert not re.search(r"—\s*\d+\s*—", pages[0])
@@ -224,8 +262,9 @@ def test_round_report_shows_rank_uncertainty_in_plain_chinese(rounds):
     from kaoping.scoring.robustness import analyse_robustness
 
     result, previous = rounds
-    robustness = analyse_robustness(result.scheme, result.data,
-                                    report_options(result.scheme, replicates=200), nominal=result)  # fmt: skip
+    robustness = analyse_robustness(
+        result.scheme, result.data, report_options(result.scheme, replicates=200), nominal=result
+    )
     doc = build_round_report(result, previous=previous, robustness=robustness, charts=True)
     table = next(t for t in doc.tables() if t.key == "rank_uncertainty")
     assert table.columns == ["排名", "单位编码", "单位名称", "中位名次", "90% 区间"]
@@ -253,8 +292,7 @@ def test_rank_uncertainty_gives_award_probabilities_by_quota():
 
 def test_sequential_change_only_with_an_earlier_period_of_the_same_year(rounds):
     result, previous = rounds
-    unit = build_unit_report(result, "110101", previous=previous, history=[previous],
-                             charts=False)  # fmt: skip
+    unit = build_unit_report(result, "110101", previous=previous, history=[previous], charts=False)
     changes = next(t for t in unit.tables() if t.key == "changes")
     assert "环比变化" not in changes.columns  # annual rounds: the previous period is last year
     with (ROOT / "examples/mof-2012-demo-2024.csv").open(encoding="utf-8") as f:
@@ -262,8 +300,7 @@ def test_sequential_change_only_with_an_earlier_period_of_the_same_year(rounds):
     for row in rows:  # an earlier round of the same year (e.g. the third quarter)
         row["fund_expenditure"] = str(float(row["fund_expenditure"]) * 0.8)
     quarter = evaluate(result.scheme, BaseData.from_records(rows))
-    unit = build_unit_report(result, "110101", previous=previous, history=[quarter],
-                             charts=False)  # fmt: skip
+    unit = build_unit_report(result, "110101", previous=previous, history=[quarter], charts=False)
     changes = next(t for t in unit.tables() if t.key == "changes")
     assert changes.columns[-2:] == ["上期", "环比变化"]
 
@@ -309,9 +346,21 @@ def test_allocation_amounts_are_numbers_with_a_total_row(tmp_path):
 
     beijing = ROOT / "examples/beijing"
     out = tmp_path / "allocation.xlsx"
-    result = CliRunner().invoke(app, [
-        "allocate", str(beijing / "district-2024.csv"), "-s", "beijing-district-comprehensive",
-        "-e", str(beijing / "experts-2024.xlsx"), "--total", "1000000", "-o", str(out)])  # fmt: skip
+    result = CliRunner().invoke(
+        app,
+        [
+            "allocate",
+            str(beijing / "district-2024.csv"),
+            "-s",
+            "beijing-district-comprehensive",
+            "-e",
+            str(beijing / "experts-2024.xlsx"),
+            "--total",
+            "1000000",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     ws = load_workbook(out).worksheets[0]
     amounts = [ws.cell(r, 6).value for r in range(3, ws.max_row)]

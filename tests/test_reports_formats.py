@@ -45,8 +45,13 @@ def rounds():
 @pytest.fixture(scope="module")
 def unit_doc(rounds):
     result, previous = rounds
-    return build_unit_report(result, "110105", previous=previous, date="2025年3月1日",
-                             issuer="北京市就业专项资金绩效评价工作组")  # fmt: skip
+    return build_unit_report(
+        result,
+        "110105",
+        previous=previous,
+        date="2025年3月1日",
+        issuer="北京市就业专项资金绩效评价工作组",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +119,21 @@ def test_pdf_embeds_a_cjk_font(unit_pdf):
 
 
 def test_pdf_first_pages_are_not_blank(unit_pdf, tmp_path):
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(unit_pdf),
-                    str(tmp_path / "page")], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "3",
+            str(unit_pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) == 3
     for page in pages:
@@ -126,8 +144,9 @@ def test_pdf_first_pages_are_not_blank(unit_pdf, tmp_path):
 
 def test_html_escapes_agency_text(rounds):
     result, _ = rounds
-    doc = build_unit_report(result, "110101", charts=False,
-                            narratives={"measures": "<script>alert(1)</script> & 资金"})  # fmt: skip
+    doc = build_unit_report(
+        result, "110101", charts=False, narratives={"measures": "<script>alert(1)</script> & 资金"}
+    )
     html = render_html(doc)
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 资金" in html
@@ -142,8 +161,22 @@ def test_round_report_xlsx_has_results_and_report_tables(rounds, tmp_path):
     assert wb.sheetnames[0] == "排名"
     tables = wb["报告表格"]
     values = [[c for c in row] for row in tables.iter_rows(values_only=True)]
-    header = values.index(["排名", "单位编码", "单位名称", "A", "B", "C", "D", "总分", "等级",
-                           "上年同期", "同比变化", "名次变化"])  # fmt: skip
+    header = values.index(
+        [
+            "排名",
+            "单位编码",
+            "单位名称",
+            "A",
+            "B",
+            "C",
+            "D",
+            "总分",
+            "等级",
+            "上年同期",
+            "同比变化",
+            "名次变化",
+        ]
+    )
     first = values[header + 1]
     assert first[1] == "110105"
     assert first[7] == pytest.approx(round(float(result.totals[result.index("110105")]), 2))
@@ -154,8 +187,7 @@ def test_round_report_docx_and_pdf(rounds, tmp_path):
     doc = build_round_report(result, previous=previous, charts=False)
     render_docx(doc, tmp_path / "round.docx")
     word = Document(str(tmp_path / "round.docx"))
-    assert [p.text.split("、", 1)[1] for p in word.paragraphs
-            if p.style.name == "Heading 1"] == SIX  # fmt: skip
+    assert [p.text.split("、", 1)[1] for p in word.paragraphs if p.style.name == "Heading 1"] == SIX
     render_pdf(doc, tmp_path / "round.pdf")
     text = re.sub(
         r"\s+", "", "".join(p.extract_text() for p in PdfReader(tmp_path / "round.pdf").pages)
@@ -167,9 +199,14 @@ def test_round_report_docx_and_pdf(rounds, tmp_path):
 def test_certificates_one_landscape_page_each(tmp_path):
     awards = [{"unit_code": "110105", "tier": "一等奖"}, {"unit_code": "110114", "tier": "二等奖"}]
     path = tmp_path / "cert.pdf"
-    pages = render_certificates(awards, path, year=2024, issuer="北京市就业工作领导小组",
-                                date="2025年3月1日",
-                                unit_names={"110105": "朝阳区", "110114": "昌平区"})  # fmt: skip
+    pages = render_certificates(
+        awards,
+        path,
+        year=2024,
+        issuer="北京市就业工作领导小组",
+        date="2025年3月1日",
+        unit_names={"110105": "朝阳区", "110114": "昌平区"},
+    )
     reader = PdfReader(str(path))
     assert pages == len(reader.pages) == 2
     box = reader.pages[0].mediabox

@@ -20,11 +20,16 @@ def test_section_names_in_every_spelling():
 
 def test_toml_keyed_by_unit(tmp_path):
     path = tmp_path / "n.toml"
-    path.write_text('[110101]\nmeasures = "建立了资金管理办法。"\n"存在的问题及成因" = "台账不全。"\n'
-                    '[round]\nbasic = "全市 16 个区参评。"\n', encoding="utf-8")  # fmt: skip
+    path.write_text(
+        '[110101]\nmeasures = "建立了资金管理办法。"\n"存在的问题及成因" = "台账不全。"\n'
+        '[round]\nbasic = "全市 16 个区参评。"\n',
+        encoding="utf-8",
+    )
     texts = load_narratives(path, unit_codes=["110101", "110102"])
-    assert texts == {"110101": {"measures": "建立了资金管理办法。", "problems": "台账不全。"},
-                     "round": {"basic": "全市 16 个区参评。"}}  # fmt: skip
+    assert texts == {
+        "110101": {"measures": "建立了资金管理办法。", "problems": "台账不全。"},
+        "round": {"basic": "全市 16 个区参评。"},
+    }
     assert narratives_for(texts, "110102") == {}
 
 
@@ -39,9 +44,11 @@ def test_json_for_one_unit(tmp_path):
 
 def test_markdown_with_units_and_sections(tmp_path):
     path = tmp_path / "n.md"
-    path.write_text("# 110101 东城区\n\n## 三、管理措施及实施情况\n第一段\n续行。\n\n第二段。\n\n"
-                    "## 今后改进的意见或建议\n加快支出进度。\n\n# 110102 西城区\n## 基本情况\n西城。\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "# 110101 东城区\n\n## 三、管理措施及实施情况\n第一段\n续行。\n\n第二段。\n\n"
+        "## 今后改进的意见或建议\n加快支出进度。\n\n# 110102 西城区\n## 基本情况\n西城。\n",
+        encoding="utf-8",
+    )
     texts = load_narratives(path, unit_codes=["110101", "110102"])
     assert texts["110101"]["measures"] == "第一段\n续行。\n\n第二段。"
     assert paragraphs(texts["110101"]["measures"]) == ["第一段续行。", "第二段。"]

@@ -115,9 +115,17 @@ def test_report_summary_is_plain_rows_for_the_round_report():
     summary = result.report_summary("zh")
     assert summary["replicates"] == 1000 and "不适用指标的处理" in summary["method"]
     c = summary["units"][0]
-    assert c == {"unit_code": "C", "unit_name": "C", "rank": 1, "median_rank": 2.0,
-                 "rank_low": 1.0, "rank_high": 2.0, "P(优)": 0.496, "P(良)": 0.0,
-                 "P(中)": 0.504}  # fmt: skip
+    assert c == {
+        "unit_code": "C",
+        "unit_name": "C",
+        "rank": 1,
+        "median_rank": 2.0,
+        "rank_low": 1.0,
+        "rank_high": 2.0,
+        "P(优)": 0.496,
+        "P(良)": 0.0,
+        "P(中)": 0.504,
+    }
     assert [s["factor"] for s in summary["sensitivity"]] == ["不适用指标的处理"]
 
 
@@ -148,17 +156,49 @@ def demo_with_gaps() -> tuple[object, BaseData]:
 def mixed_scheme() -> object:
     """Three levels, mixed normalisations with parameters, a target, standards, own NA rule."""
     ind = [
-        {"code": "P", "name": "P", "group": "G1", "weight": 60, "formula": "a / b",
-         "standards": {"minimum": 0.2, "minimum_points": 5, "excellent": 0.9,
-                       "excellent_points": 3}},
-        {"code": "Q", "name": "Q", "group": "G1", "weight": 40, "formula": "c",
-         "normalisation": "efficacy", "params": {"floor": 0, "target": 50}},
-        {"code": "R", "name": "R", "group": "H", "weight": 70, "formula": "d",
-         "direction": "lower", "normalisation": "minmax"},
-        {"code": "S", "name": "S", "group": "H", "weight": 30, "formula": "a",
-         "normalisation": "target", "params": {"target": "goal"}, "missing": "renormalise"},
+        {
+            "code": "P",
+            "name": "P",
+            "group": "G1",
+            "weight": 60,
+            "formula": "a / b",
+            "standards": {
+                "minimum": 0.2,
+                "minimum_points": 5,
+                "excellent": 0.9,
+                "excellent_points": 3,
+            },
+        },
+        {
+            "code": "Q",
+            "name": "Q",
+            "group": "G1",
+            "weight": 40,
+            "formula": "c",
+            "normalisation": "efficacy",
+            "params": {"floor": 0, "target": 50},
+        },
+        {
+            "code": "R",
+            "name": "R",
+            "group": "H",
+            "weight": 70,
+            "formula": "d",
+            "direction": "lower",
+            "normalisation": "minmax",
+        },
+        {
+            "code": "S",
+            "name": "S",
+            "group": "H",
+            "weight": 30,
+            "formula": "a",
+            "normalisation": "target",
+            "params": {"target": "goal"},
+            "missing": "renormalise",
+        },
         {"code": "T", "name": "T", "group": "G2", "weight": 45, "formula": "c / d"},
-    ]  # fmt: skip
+    ]
     return scheme_from_dict(
         {
             "scheme": {"code": "mixed", "name": "mixed", "version": "1"},
@@ -178,14 +218,16 @@ def mixed_data(n: int = 25, seed: int = 3) -> BaseData:
     rng = np.random.default_rng(seed)
     records = []
     for i in range(n):
-        records.append({
-            "unit_code": f"U{i:02d}",
-            "a": float(rng.integers(0, 40)),
-            "b": float(rng.integers(0, 4)) * 10,  # some zero denominators
-            "c": None if i % 7 == 3 else float(rng.integers(0, 60)),
-            "d": float(rng.integers(0, 5)),  # ties and zero denominators in T
-            "goal": float(rng.choice([0, 20, 30])),  # a 0 target: S not applicable
-        })  # fmt: skip
+        records.append(
+            {
+                "unit_code": f"U{i:02d}",
+                "a": float(rng.integers(0, 40)),
+                "b": float(rng.integers(0, 4)) * 10,  # some zero denominators
+                "c": None if i % 7 == 3 else float(rng.integers(0, 60)),
+                "d": float(rng.integers(0, 5)),  # ties and zero denominators in T
+                "goal": float(rng.choice([0, 20, 30])),  # a 0 target: S not applicable
+            }
+        )
     # A unit without any data: unranked when left out, last when counted as 0.
     records[5] = {"unit_code": "U05", "a": None, "b": None, "c": None, "d": None, "goal": None}
     return BaseData.from_records(records)
@@ -193,8 +235,10 @@ def mixed_data(n: int = 25, seed: int = 3) -> BaseData:
 
 def slow_loop(scheme, data, model, draws):
     """The reference: each replicate's scheme written out and evaluated from scratch."""
-    results = [evaluate(scheme_for_choices(scheme, model.choices(draws, r)), data)
-               for r in range(len(draws))]  # fmt: skip
+    results = [
+        evaluate(scheme_for_choices(scheme, model.choices(draws, r)), data)
+        for r in range(len(draws))
+    ]
     totals = np.array([r.totals for r in results])
     ranks = np.array([r.ranks for r in results])
     grades = [r.grades for r in results]
@@ -229,8 +273,12 @@ def test_fast_path_agrees_with_the_slow_loop(case, normalisations):
 
 def test_nominal_choices_reproduce_evaluate():
     scheme, data = demo_with_gaps()
-    options = RobustnessOptions(weight_spread=0, normalisations=("zscore",),
-                                sd_kinds=("population",), na_policies=("renormalise",))  # fmt: skip
+    options = RobustnessOptions(
+        weight_spread=0,
+        normalisations=("zscore",),
+        sd_kinds=("population",),
+        na_policies=("renormalise",),
+    )
     model = RobustnessModel(scheme, data, options)
     draws = model.draw(3, np.random.default_rng(0))
     nominal = evaluate(scheme, data)
@@ -295,18 +343,26 @@ def test_weight_constraints_hold_in_every_draw():
 
 
 def test_a_constraint_no_perturbation_can_meet_is_reported():
-    scheme = scheme_from_dict({
-        "scheme": {"code": "tight", "name": "tight", "version": "1"},
-        "constraints": ["A == 50"],
-        "fields": [{"key": "x"}],
-        "groups": [{"code": "A", "name": "A", "weight": 50}, {"code": "B", "name": "B", "weight": 50}],
-        "indicators": [{"code": "X", "name": "X", "group": "A", "weight": 100, "formula": "x"},
-                       {"code": "Y", "name": "Y", "group": "B", "weight": 100, "formula": "x"}],
-    })  # fmt: skip
+    scheme = scheme_from_dict(
+        {
+            "scheme": {"code": "tight", "name": "tight", "version": "1"},
+            "constraints": ["A == 50"],
+            "fields": [{"key": "x"}],
+            "groups": [
+                {"code": "A", "name": "A", "weight": 50},
+                {"code": "B", "name": "B", "weight": 50},
+            ],
+            "indicators": [
+                {"code": "X", "name": "X", "group": "A", "weight": 100, "formula": "x"},
+                {"code": "Y", "name": "Y", "group": "B", "weight": 100, "formula": "x"},
+            ],
+        }
+    )
     data = BaseData.from_records([{"unit_code": str(i), "x": i} for i in range(3)])
     with pytest.raises(KaopingError) as caught:
-        analyse_robustness(scheme, data, RobustnessOptions(replicates=10,
-                                                           normalisations=("scheme",)))  # fmt: skip
+        analyse_robustness(
+            scheme, data, RobustnessOptions(replicates=10, normalisations=("scheme",))
+        )
     [problem] = caught.value.problems
     assert problem.code == "robustness.constraints"
     assert "A == 50" in problem.text("zh") and "--weight-spread" in problem.text("zh")
@@ -318,8 +374,9 @@ def test_a_constraint_no_perturbation_can_meet_is_reported():
 def test_rank_statistics_equal_those_of_the_full_rank_matrix():
     scheme, data = mixed_scheme(), mixed_data(40)
     # Grade bands are offered only when the scale is not varied: the scheme's normalisations.
-    options = RobustnessOptions(replicates=700, sensitivity_replicates=0, seed=9,
-                                normalisations=("scheme",))  # fmt: skip
+    options = RobustnessOptions(
+        replicates=700, sensitivity_replicates=0, seed=9, normalisations=("scheme",)
+    )
     result = analyse_robustness(scheme, data, options)
     model = RobustnessModel(scheme, data, options)
     main, _, _ = random_streams(9)
@@ -378,8 +435,12 @@ def test_same_seed_same_result_whatever_the_threads():
 
 def test_bad_options_are_named_in_chinese():
     scheme, data = example_scheme(), example_data()
-    options = RobustnessOptions(replicates=1, weight_spread=1.5, normalisations=("zscore", "rank"),
-                                tiers=(TierQuota("a", 80), TierQuota("b", 30)))  # fmt: skip
+    options = RobustnessOptions(
+        replicates=1,
+        weight_spread=1.5,
+        normalisations=("zscore", "rank"),
+        tiers=(TierQuota("a", 80), TierQuota("b", 30)),
+    )
     with pytest.raises(KaopingError) as caught:
         analyse_robustness(scheme, data, options)
     texts = [p.text("zh") for p in caught.value.problems]
@@ -398,8 +459,9 @@ def test_bad_options_are_named_in_chinese():
 
 
 def test_command_prints_the_chinese_tables():
-    result = runner.invoke(app, ["robustness", str(DEMO), "-n", "300", "--lang", "zh",
-                                 "--normalisations", "scheme"])  # fmt: skip
+    result = runner.invoke(
+        app, ["robustness", str(DEMO), "-n", "300", "--lang", "zh", "--normalisations", "scheme"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("排名稳健性：") and "模拟 300 次" in lines[0]
@@ -408,9 +470,10 @@ def test_command_prints_the_chinese_tables():
     )
     assert any(line.startswith("哪项选择对排名影响最大") for line in lines)
     analysed = analyse_robustness(
-        load_scheme("mof-2012"), read_base_data(DEMO, load_scheme("mof-2012")),
+        load_scheme("mof-2012"),
+        read_base_data(DEMO, load_scheme("mof-2012")),
         RobustnessOptions(replicates=300, normalisations=("scheme",)),
-    )  # fmt: skip
+    )
     first = analysed.unit_rows()[0]
     assert lines[4].split()[:3] == [first["code"], first["name"], "1"]
 
@@ -421,8 +484,12 @@ def test_command_json_csv_and_xlsx(tmp_path):
     assert doc["options"]["seed"] == 3 and len(doc["units"]) == 16
     # The normalisation varies, so grade bands (thresholds on one scale) are not offered.
     assert doc["options"]["tier_names"] == [] and doc["options"]["tiers"] == "none"
-    assert {s["factor"] for s in doc["sensitivity"]} == {"weights", "normalisation", "sd",
-                                                         "not_applicable"}  # fmt: skip
+    assert {s["factor"] for s in doc["sensitivity"]} == {
+        "weights",
+        "normalisation",
+        "sd",
+        "not_applicable",
+    }
     text = runner.invoke(app, [*args, "-f", "csv", "--lang", "zh"]).stdout
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:4] == ["单位编码", "单位名称", "原排名", "中位排名"] and len(rows) == 17
@@ -435,8 +502,9 @@ def test_command_json_csv_and_xlsx(tmp_path):
 
 
 def test_command_rejects_bad_input_with_exit_2(tmp_path):
-    bad = runner.invoke(app, ["robustness", str(DEMO), "--normalisations", "zscore,rank",
-                              "--lang", "zh"])  # fmt: skip
+    bad = runner.invoke(
+        app, ["robustness", str(DEMO), "--normalisations", "zscore,rank", "--lang", "zh"]
+    )
     assert bad.exit_code == 2
     assert "--normalisations" in bad.stderr and "zscore,rank" in bad.stderr
     assert "Traceback" not in bad.output

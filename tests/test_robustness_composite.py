@@ -35,50 +35,111 @@ def composite_scheme(**scoring) -> object:
     """Two levels of groups, five comparative indicators (one lower-is-better), an expert
     score that is never swapped, a text field for group imputation, award rules with a
     requirement and a veto."""
-    return scheme_from_dict({
-        "scheme": {"code": "ci", "name": "综合指数", "version": "1"},
-        "scoring": {"normalisation": "minmax", "floor": -1e6, "cap": 1e6,
-                    "imputation": "group_mean", "imputation_group": "region", **scoring},
-        "fields": [*({"key": k} for k in ("a", "b", "c", "d", "e", "expert", "jobs", "goal",
-                                           "bad")),
-                   {"key": "region", "type": "text", "required": False}],
-        "groups": [
-            {"code": "P", "name": "P", "weight": 60},
-            {"code": "P1", "name": "P1", "weight": 50, "parent": "P"},
-            {"code": "P2", "name": "P2", "weight": 50, "parent": "P"},
-            {"code": "Q", "name": "Q", "weight": 40},
-        ],
-        "indicators": [
-            {"code": "A", "name": "A", "group": "P1", "weight": 60, "formula": "a",
-             "params": {"low": 1, "high": 100}},
-            {"code": "B", "name": "B", "group": "P1", "weight": 40, "formula": "b",
-             "direction": "lower", "params": {"low": 1, "high": 100}},
-            {"code": "C", "name": "C", "group": "P2", "weight": 50, "formula": "c",
-             "params": {"low": 1, "high": 100}},
-            {"code": "D", "name": "D", "group": "P2", "weight": 50, "formula": "d / e",
-             "params": {"low": 1, "high": 100}},
-            {"code": "E", "name": "E", "group": "Q", "weight": 70, "formula": "expert",
-             "normalisation": "direct"},
-            {"code": "F", "name": "F", "group": "Q", "weight": 30, "formula": "e",
-             "params": {"low": 1, "high": 100}},
-        ],
-        "awards": {"pass_line": 40, "method": "both", "tiers": [
-            {"name": "一等", "min": 60, "share": 20}, {"name": "二等", "min": 45, "share": 30},
-            {"name": "三等", "min": 40}],
-            "requires": [{"condition": "jobs >= goal", "label": "完成目标"}]},
-        "veto": [{"condition": "bad > 0", "label": "否决"}],
-    })  # fmt: skip
+    return scheme_from_dict(
+        {
+            "scheme": {"code": "ci", "name": "综合指数", "version": "1"},
+            "scoring": {
+                "normalisation": "minmax",
+                "floor": -1e6,
+                "cap": 1e6,
+                "imputation": "group_mean",
+                "imputation_group": "region",
+                **scoring,
+            },
+            "fields": [
+                *({"key": k} for k in ("a", "b", "c", "d", "e", "expert", "jobs", "goal", "bad")),
+                {"key": "region", "type": "text", "required": False},
+            ],
+            "groups": [
+                {"code": "P", "name": "P", "weight": 60},
+                {"code": "P1", "name": "P1", "weight": 50, "parent": "P"},
+                {"code": "P2", "name": "P2", "weight": 50, "parent": "P"},
+                {"code": "Q", "name": "Q", "weight": 40},
+            ],
+            "indicators": [
+                {
+                    "code": "A",
+                    "name": "A",
+                    "group": "P1",
+                    "weight": 60,
+                    "formula": "a",
+                    "params": {"low": 1, "high": 100},
+                },
+                {
+                    "code": "B",
+                    "name": "B",
+                    "group": "P1",
+                    "weight": 40,
+                    "formula": "b",
+                    "direction": "lower",
+                    "params": {"low": 1, "high": 100},
+                },
+                {
+                    "code": "C",
+                    "name": "C",
+                    "group": "P2",
+                    "weight": 50,
+                    "formula": "c",
+                    "params": {"low": 1, "high": 100},
+                },
+                {
+                    "code": "D",
+                    "name": "D",
+                    "group": "P2",
+                    "weight": 50,
+                    "formula": "d / e",
+                    "params": {"low": 1, "high": 100},
+                },
+                {
+                    "code": "E",
+                    "name": "E",
+                    "group": "Q",
+                    "weight": 70,
+                    "formula": "expert",
+                    "normalisation": "direct",
+                },
+                {
+                    "code": "F",
+                    "name": "F",
+                    "group": "Q",
+                    "weight": 30,
+                    "formula": "e",
+                    "params": {"low": 1, "high": 100},
+                },
+            ],
+            "awards": {
+                "pass_line": 40,
+                "method": "both",
+                "tiers": [
+                    {"name": "一等", "min": 60, "share": 20},
+                    {"name": "二等", "min": 45, "share": 30},
+                    {"name": "三等", "min": 40},
+                ],
+                "requires": [{"condition": "jobs >= goal", "label": "完成目标"}],
+            },
+            "veto": [{"condition": "bad > 0", "label": "否决"}],
+        }
+    )
 
 
 def composite_data(n: int = 30, seed: int = 5) -> BaseData:
     rng = np.random.default_rng(seed)
     records = []
     for u in range(n):
-        records.append({
-            "unit_code": f"U{u:02d}", "a": rng.lognormal(2, 1.0), "b": rng.lognormal(1, 0.8),
-            "c": rng.normal(50, 10), "d": rng.lognormal(3, 1.2), "e": rng.uniform(1, 5),
-            "expert": rng.uniform(50, 95), "jobs": rng.integers(80, 120), "goal": 100,
-            "bad": int(u % 11 == 3)})  # fmt: skip
+        records.append(
+            {
+                "unit_code": f"U{u:02d}",
+                "a": rng.lognormal(2, 1.0),
+                "b": rng.lognormal(1, 0.8),
+                "c": rng.normal(50, 10),
+                "d": rng.lognormal(3, 1.2),
+                "e": rng.uniform(1, 5),
+                "expert": rng.uniform(50, 95),
+                "jobs": rng.integers(80, 120),
+                "goal": 100,
+                "bad": int(u % 11 == 3),
+            }
+        )
     records[2]["a"] = None
     records[7]["c"] = None
     records[9]["a"] = 400.0  # an outlier to treat
@@ -99,8 +160,10 @@ FULL = dict(
 
 def slow_totals(scheme, data, model, draws):
     """The reference: each replicate's scheme written out and evaluated from scratch."""
-    results = [evaluate(scheme_for_choices(scheme, model.choices(draws, r)), data)
-               for r in range(len(draws))]  # fmt: skip
+    results = [
+        evaluate(scheme_for_choices(scheme, model.choices(draws, r)), data)
+        for r in range(len(draws))
+    ]
     return np.array([r.totals for r in results]), np.array([r.ranks for r in results]), results
 
 
@@ -128,7 +191,17 @@ def test_weight_noise_only_at_the_chosen_levels_and_weight_sets_are_a_pool():
     scheme = composite_scheme()
     tree = WeightTree.of(scheme)
     assert dict(zip(tree.codes, tree.levels.tolist(), strict=True)) == {
-        "P": 3, "P1": 2, "P2": 2, "Q": 2, "A": 1, "B": 1, "C": 1, "D": 1, "E": 1, "F": 1}  # fmt: skip
+        "P": 3,
+        "P1": 2,
+        "P2": 2,
+        "Q": 2,
+        "A": 1,
+        "B": 1,
+        "C": 1,
+        "D": 1,
+        "E": 1,
+        "F": 1,
+    }
     options = RobustnessOptions(weight_spread=0.25, weight_levels=(2,), weight_sets=7)
     model = RobustnessModel(scheme, composite_data(), options)
     weights = model.draw(500, np.random.default_rng(1)).weights
@@ -141,8 +214,9 @@ def test_weight_noise_only_at_the_chosen_levels_and_weight_sets_are_a_pool():
 
 def test_award_tiers_equal_decide_awards_replicate_by_replicate():
     scheme, data = composite_scheme(), composite_data()
-    options = RobustnessOptions(weight_spread=0.4, normalisations=("scheme",),
-                                treatments=("none", "winsorise:2"))  # fmt: skip
+    options = RobustnessOptions(
+        weight_spread=0.4, normalisations=("scheme",), treatments=("none", "winsorise:2")
+    )
     model = RobustnessModel(scheme, data, options)
     draws = model.draw(60, np.random.default_rng(8))
     tiers = TierRule.for_options(scheme, options, data)
@@ -151,8 +225,12 @@ def test_award_tiers_equal_decide_awards_replicate_by_replicate():
     _, _, results = slow_totals(scheme, data, model, draws)
     names = [*tiers.names, None]
     for r, result in enumerate(results):
-        want = [d.tier for d in sorted(decide_awards(result).decisions,
-                                       key=lambda d: data.codes.index(d.unit_code))]  # fmt: skip
+        want = [
+            d.tier
+            for d in sorted(
+                decide_awards(result).decisions, key=lambda d: data.codes.index(d.unit_code)
+            )
+        ]
         assert [names[t] for t in got[r]] == want
     assert (got < 3).any() and (got == 3).any()  # some awarded, some not
     vetoed = [u for u in range(len(data)) if u % 11 == 3]
@@ -161,8 +239,9 @@ def test_award_tiers_equal_decide_awards_replicate_by_replicate():
 
 def test_award_probabilities_are_shares_of_the_replicates():
     scheme, data = composite_scheme(), composite_data()
-    options = RobustnessOptions(replicates=400, normalisations=("scheme",),
-                                sensitivity_replicates=0, seed=2)  # fmt: skip
+    options = RobustnessOptions(
+        replicates=400, normalisations=("scheme",), sensitivity_replicates=0, seed=2
+    )
     result = analyse_robustness(scheme, data, options)
     model = RobustnessModel(scheme, data, options)
     draws = model.draw(400, random_streams(2)[0])
@@ -173,8 +252,11 @@ def test_award_probabilities_are_shares_of_the_replicates():
 
 
 def test_no_score_threshold_tiers_when_the_scale_varies():
-    result = analyse_robustness(composite_scheme(), composite_data(),
-                                RobustnessOptions(replicates=50, sensitivity_replicates=0))  # fmt: skip
+    result = analyse_robustness(
+        composite_scheme(),
+        composite_data(),
+        RobustnessOptions(replicates=50, sensitivity_replicates=0),
+    )
     assert result.tiers.kind == "none" and result.tier_probabilities.shape[1] == 0
 
 
@@ -182,21 +264,36 @@ def test_redundant_normalisations_are_refused_and_other_redundancy_warned():
     scheme = load_scheme("mof-2012")
     data = read_base_data(DEMO, scheme)
     with pytest.raises(KaopingError) as caught:
-        analyse_robustness(scheme, data, RobustnessOptions(
-            replicates=20, normalisations=("minmax", "efficacy")))  # fmt: skip
+        analyse_robustness(
+            scheme, data, RobustnessOptions(replicates=20, normalisations=("minmax", "efficacy"))
+        )
     assert caught.value.problems[0].code == "robustness.redundant"
     assert "极差法" in caught.value.problems[0].text("zh")
-    result = analyse_robustness(composite_scheme(), composite_data(), RobustnessOptions(
-        replicates=20, normalisations=("minmax",), treatments=("winsorise:5", "winsorise:6"),
-        sd_kinds=("sample",), na_policies=("renormalise",), sensitivity_replicates=0))  # fmt: skip
+    result = analyse_robustness(
+        composite_scheme(),
+        composite_data(),
+        RobustnessOptions(
+            replicates=20,
+            normalisations=("minmax",),
+            treatments=("winsorise:5", "winsorise:6"),
+            sd_kinds=("sample",),
+            na_policies=("renormalise",),
+            sensitivity_replicates=0,
+        ),
+    )
     assert [w.code for w in result.warnings] == ["robustness.redundant"]
 
 
 def test_geometric_needs_positive_scores():
     scheme, data = composite_scheme(), composite_data()
     with pytest.raises(KaopingError) as caught:
-        analyse_robustness(scheme, data, RobustnessOptions(
-            replicates=20, normalisations=("zscore:0,1",), aggregations=("geometric",)))  # fmt: skip
+        analyse_robustness(
+            scheme,
+            data,
+            RobustnessOptions(
+                replicates=20, normalisations=("zscore:0,1",), aggregations=("geometric",)
+            ),
+        )
     assert caught.value.problems[0].code == "robustness.geometric_nonpositive"
 
 
@@ -235,10 +332,18 @@ def brute_force_indices(ranks, grid, factors) -> dict[str, tuple[float, float]]:
 def test_rank_distribution_and_indices_agree_with_exact_enumeration():
     scheme, data = composite_scheme(), composite_data(16, seed=9)
     options = RobustnessOptions(
-        replicates=20_000, weight_spread=0, normalisations=("minmax:1-100", "zscore:10,2"),
-        sd_kinds=("sample",), na_policies=("renormalise",), imputations=("group_mean", "none"),
-        treatments=("none", "winsorise:1", "log"), aggregations=("arithmetic", "geometric"),
-        sensitivity_replicates=4000, bootstrap=200, seed=3)  # fmt: skip
+        replicates=20_000,
+        weight_spread=0,
+        normalisations=("minmax:1-100", "zscore:10,2"),
+        sd_kinds=("sample",),
+        na_policies=("renormalise",),
+        imputations=("group_mean", "none"),
+        treatments=("none", "winsorise:1", "log"),
+        aggregations=("arithmetic", "geometric"),
+        sensitivity_replicates=4000,
+        bootstrap=200,
+        seed=3,
+    )
     model = RobustnessModel(scheme, data, options)
     ranks, grid = enumerate_outputs(model)
     result = analyse_robustness(scheme, data, options)
@@ -261,10 +366,17 @@ def test_rank_distribution_and_indices_agree_with_exact_enumeration():
 def test_coinr_scalar_output_against_its_formula():
     scheme, data = composite_scheme(), composite_data(20)
     options = RobustnessOptions(
-        replicates=10, weight_spread=0.25, normalisations=("minmax:1-100", "zscore:10,2"),
-        sd_kinds=("sample",), na_policies=("renormalise",),
-        aggregations=("arithmetic", "geometric"), sensitivity_replicates=300,
-        sensitivity_output="mean_rank_change", bootstrap=50, seed=4)  # fmt: skip
+        replicates=10,
+        weight_spread=0.25,
+        normalisations=("minmax:1-100", "zscore:10,2"),
+        sd_kinds=("sample",),
+        na_policies=("renormalise",),
+        aggregations=("arithmetic", "geometric"),
+        sensitivity_replicates=300,
+        sensitivity_output="mean_rank_change",
+        bootstrap=50,
+        seed=4,
+    )
     result = analyse_robustness(scheme, data, options)
     model = RobustnessModel(scheme, data, options)
     _, a_rng, b_rng = random_streams(4)
@@ -292,10 +404,13 @@ def beijing_assessment():
     from kaoping.tables.inputs import read_assessment
 
     return read_assessment(
-        BEIJING / "district-2024.csv", "beijing-district-comprehensive",
-        experts=BEIJING / "experts-2024.xlsx", recusals=BEIJING / "recusals.csv",
-        adjustments=BEIJING / "adjustments-2024.csv", targets=BEIJING / "targets-2024.csv",
-    )  # fmt: skip
+        BEIJING / "district-2024.csv",
+        "beijing-district-comprehensive",
+        experts=BEIJING / "experts-2024.xlsx",
+        recusals=BEIJING / "recusals.csv",
+        adjustments=BEIJING / "adjustments-2024.csv",
+        targets=BEIJING / "targets-2024.csv",
+    )
 
 
 def test_expert_resamples_draw_each_items_panel_with_replacement():
@@ -335,10 +450,15 @@ def test_experts_and_bonus_fast_path_equals_the_assessment_rewritten():
     result = assess(a)
     ev = result.evaluation
     assert ev.bonus.any()
-    options = RobustnessOptions(weight_spread=0.2, normalisations=("scheme",),
-                                expert_resamples=6, bonus_levels=("on", "off"))  # fmt: skip
-    cols = expert_resample_columns(a.scheme, a.expert_scores, ev.data.codes, 6,
-                                   np.random.default_rng(1))  # fmt: skip
+    options = RobustnessOptions(
+        weight_spread=0.2,
+        normalisations=("scheme",),
+        expert_resamples=6,
+        bonus_levels=("on", "off"),
+    )
+    cols = expert_resample_columns(
+        a.scheme, a.expert_scores, ev.data.codes, 6, np.random.default_rng(1)
+    )
     model = RobustnessModel(a.scheme, ev.data, options, bonus=ev.bonus, expert_columns=cols)
     draws = model.draw(40, np.random.default_rng(2))
     fast = model.totals(draws)
@@ -356,9 +476,16 @@ def test_experts_and_bonus_fast_path_equals_the_assessment_rewritten():
 def test_expert_uncertainty_through_the_assessment_entry_point():
     from kaoping.scoring.robustness import analyse_assessment
 
-    options = RobustnessOptions(replicates=300, weight_spread=0, normalisations=("scheme",),
-                                sd_kinds=("population",), na_policies=("renormalise",),
-                                expert_resamples=50, sensitivity_replicates=200, seed=1)  # fmt: skip
+    options = RobustnessOptions(
+        replicates=300,
+        weight_spread=0,
+        normalisations=("scheme",),
+        sd_kinds=("population",),
+        na_policies=("renormalise",),
+        expert_resamples=50,
+        sensitivity_replicates=200,
+        seed=1,
+    )
     result = analyse_assessment(beijing_assessment(), options)
     [experts] = result.sensitivity
     assert experts.factor == "experts" and experts.total > 0.5  # the only thing that varies
@@ -377,24 +504,35 @@ def test_expert_uncertainty_through_the_assessment_entry_point():
 
 
 def two_scores_scheme(**scoring):
-    return scheme_from_dict({
-        "scheme": {"code": "ex", "name": "例", "version": "1"},
-        "scoring": {"normalisation": "direct", **scoring},
-        "fields": [{"key": "x"}, {"key": "y"}, {"key": "g", "type": "text", "required": False}],
-        "groups": [{"code": "G", "name": "G", "weight": 100}],
-        "indicators": [{"code": "X", "name": "X", "group": "G", "weight": 50, "formula": "x"},
-                       {"code": "Y", "name": "Y", "group": "G", "weight": 50, "formula": "y"}],
-    })  # fmt: skip
+    return scheme_from_dict(
+        {
+            "scheme": {"code": "ex", "name": "例", "version": "1"},
+            "scoring": {"normalisation": "direct", **scoring},
+            "fields": [{"key": "x"}, {"key": "y"}, {"key": "g", "type": "text", "required": False}],
+            "groups": [{"code": "G", "name": "G", "weight": 100}],
+            "indicators": [
+                {"code": "X", "name": "X", "group": "G", "weight": 50, "formula": "x"},
+                {"code": "Y", "name": "Y", "group": "G", "weight": 50, "formula": "y"},
+            ],
+        }
+    )
 
 
 def test_worked_example_aggregation():
     scheme = two_scores_scheme()
-    data = BaseData.from_records([{"unit_code": "A", "x": 90, "y": 40},
-                                  {"unit_code": "B", "x": 62, "y": 62}])  # fmt: skip
-    options = RobustnessOptions(replicates=1000, weight_spread=0, normalisations=("scheme",),
-                                sd_kinds=("population",), na_policies=("renormalise",),
-                                aggregations=("arithmetic", "geometric"),
-                                sensitivity_replicates=20_000, seed=1)  # fmt: skip
+    data = BaseData.from_records(
+        [{"unit_code": "A", "x": 90, "y": 40}, {"unit_code": "B", "x": 62, "y": 62}]
+    )
+    options = RobustnessOptions(
+        replicates=1000,
+        weight_spread=0,
+        normalisations=("scheme",),
+        sd_kinds=("population",),
+        na_policies=("renormalise",),
+        aggregations=("arithmetic", "geometric"),
+        sensitivity_replicates=20_000,
+        seed=1,
+    )
     model = RobustnessModel(scheme, data, options)
     draws = model.draw(1000, random_streams(1)[0])
     totals = model.totals(draws)
@@ -432,14 +570,33 @@ def test_command_varies_experts_and_bonus_and_names_bad_options():
     from kaoping.cli.main import app
 
     runner = CliRunner()
-    args = ["robustness", str(BEIJING / "district-2024.csv"), "-s",
-            "beijing-district-comprehensive", "-e", str(BEIJING / "experts-2024.xlsx"),
-            "--recusals", str(BEIJING / "recusals.csv"), "-a",
-            str(BEIJING / "adjustments-2024.csv"), "-t", str(BEIJING / "targets-2024.csv"),
-            "--normalisations", "scheme", "--sd", "population", "--na", "renormalise",
-            "-n", "200", "--sensitivity-replicates", "100"]  # fmt: skip
-    done = runner.invoke(app, [*args, "--expert-resamples", "20", "--bonus", "on,off",
-                               "-f", "json", "--lang", "en"])  # fmt: skip
+    args = [
+        "robustness",
+        str(BEIJING / "district-2024.csv"),
+        "-s",
+        "beijing-district-comprehensive",
+        "-e",
+        str(BEIJING / "experts-2024.xlsx"),
+        "--recusals",
+        str(BEIJING / "recusals.csv"),
+        "-a",
+        str(BEIJING / "adjustments-2024.csv"),
+        "-t",
+        str(BEIJING / "targets-2024.csv"),
+        "--normalisations",
+        "scheme",
+        "--sd",
+        "population",
+        "--na",
+        "renormalise",
+        "-n",
+        "200",
+        "--sensitivity-replicates",
+        "100",
+    ]
+    done = runner.invoke(
+        app, [*args, "--expert-resamples", "20", "--bonus", "on,off", "-f", "json", "--lang", "en"]
+    )
     assert done.exit_code == 0, done.output
     doc = json.loads(done.stdout)
     assert {s["factor"] for s in doc["sensitivity"]} == {"weights", "experts", "bonus"}
@@ -453,8 +610,13 @@ def test_command_varies_experts_and_bonus_and_names_bad_options():
 def test_command_expands_winsorisation_ranges():
     from kaoping.cli.robustness import _treatments
 
-    assert _treatments("none,winsorise:1-3,log") == ("none", "winsorise:1", "winsorise:2",
-                                                     "winsorise:3", "log")  # fmt: skip
+    assert _treatments("none,winsorise:1-3,log") == (
+        "none",
+        "winsorise:1",
+        "winsorise:2",
+        "winsorise:3",
+        "log",
+    )
 
 
 def test_bonus_uniform_within_the_entered_points_equals_a_plain_monte_carlo():
@@ -466,9 +628,13 @@ def test_bonus_uniform_within_the_entered_points_equals_a_plain_monte_carlo():
 
     a = beijing_assessment()
     ev = assess(a).evaluation
-    options = RobustnessOptions(weight_spread=0, normalisations=("scheme",),
-                                sd_kinds=("population",), na_policies=("renormalise",),
-                                bonus_levels=("uniform",))  # fmt: skip
+    options = RobustnessOptions(
+        weight_spread=0,
+        normalisations=("scheme",),
+        sd_kinds=("population",),
+        na_policies=("renormalise",),
+        bonus_levels=("uniform",),
+    )
     model = RobustnessModel(a.scheme, ev.data, options, bonus=ev.bonus)
     draws = model.draw(400, np.random.default_rng(5))
     assert draws.bonus_share.shape == (400, np.count_nonzero(ev.bonus))
@@ -485,9 +651,15 @@ def test_bonus_uniform_within_the_entered_points_equals_a_plain_monte_carlo():
     # The estimator against a plain Monte Carlo (independent stream, 20,000 replicates):
     # each unit's mean rank within 4 standard errors.
     rng = np.random.default_rng(99)
-    plain_ranks = np.array([competition_ranks(base + rng.random(len(base)) * ev.bonus,
-                                              a.scheme.scoring.tie_decimals)
-                            for _ in range(20_000)], dtype=float)  # fmt: skip
+    plain_ranks = np.array(
+        [
+            competition_ranks(
+                base + rng.random(len(base)) * ev.bonus, a.scheme.scoring.tie_decimals
+            )
+            for _ in range(20_000)
+        ],
+        dtype=float,
+    )
     ranks = model.ranks(model.draw(4000, np.random.default_rng(6))).astype(float)
     se = np.sqrt(ranks.var(axis=0) / len(ranks) + plain_ranks.var(axis=0) / len(plain_ranks))
     assert (np.abs(ranks.mean(axis=0) - plain_ranks.mean(axis=0)) <= 4 * se + 1e-9).all()
@@ -502,12 +674,36 @@ def test_command_draws_bonus_points_within_their_range():
     from kaoping.cli.main import app
 
     b = BEIJING
-    args = ["robustness", str(b / "district-2024.csv"), "-s", "beijing-district-comprehensive",
-            "-e", str(b / "experts-2024.xlsx"), "-r", str(b / "recusals.csv"),
-            "-a", str(b / "adjustments-2024.csv"), "-t", str(b / "targets-2024.csv"),
-            "--normalisations", "scheme", "--weight-spread", "0", "--sd", "population",
-            "--na", "renormalise", "-n", "400", "--sensitivity-replicates", "100",
-            "--bonus", "uniform", "-f", "json"]  # fmt: skip
+    args = [
+        "robustness",
+        str(b / "district-2024.csv"),
+        "-s",
+        "beijing-district-comprehensive",
+        "-e",
+        str(b / "experts-2024.xlsx"),
+        "-r",
+        str(b / "recusals.csv"),
+        "-a",
+        str(b / "adjustments-2024.csv"),
+        "-t",
+        str(b / "targets-2024.csv"),
+        "--normalisations",
+        "scheme",
+        "--weight-spread",
+        "0",
+        "--sd",
+        "population",
+        "--na",
+        "renormalise",
+        "-n",
+        "400",
+        "--sensitivity-replicates",
+        "100",
+        "--bonus",
+        "uniform",
+        "-f",
+        "json",
+    ]
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.stderr
     doc = json.loads(done.stdout)

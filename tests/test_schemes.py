@@ -147,14 +147,29 @@ def test_mof_2012_defaults_are_the_documented_weights():
     weights = {g.code: round(g.weight * 100, 6) for g in scheme.groups}
     assert weights == {"A": 20, "B": 20, "C": 30, "D": 30}
     k = {i.code: round(i.weight * 100, 6) for i in scheme.indicators}
-    assert k == {"A1": 40, "A2": 30, "A3": 30, "B1": 60, "B2": 40, "C1": 60, "C2": 40,
-                 "D1": 20, "D2": 20, "D3": 20, "D4": 20, "D5": 20}  # fmt: skip
+    assert k == {
+        "A1": 40,
+        "A2": 30,
+        "A3": 30,
+        "B1": 60,
+        "B2": 40,
+        "C1": 60,
+        "C2": 40,
+        "D1": 20,
+        "D2": 20,
+        "D3": 20,
+        "D4": 20,
+        "D5": 20,
+    }
     assert scheme.constraints == ("C + D > 50",)
     assert scheme.scoring.base == 80 and scheme.scoring.scale == 10
     assert scheme.scoring.sd == "population"
     assert [(b.name, b.min) for b in scheme.grades] == [
-        ("优", 90), ("良", 80), ("中", 60), ("差", 0)
-    ]  # fmt: skip
+        ("优", 90),
+        ("良", 80),
+        ("中", 60),
+        ("差", 0),
+    ]
     assert not any(i.standards.any for i in scheme.indicators)
     assert scheme.field("price_factor").default == 1
     assert "mof-2012" in builtin_scheme_codes()
@@ -222,12 +237,16 @@ def test_a_derived_scheme_cannot_drop_the_notices_rule_silently(tmp_path):
         line = line_for(err, "scheme.notice_rule_dropped")
         assert_names(line, "drop.toml", "constraints", "W3 + W4 > 50%", "notice_rules = false")
     # Said plainly, a scheme that is not a 财社〔2012〕17号 evaluation may drop it.
-    free = load_scheme(write(tmp_path, "constraints = []\n" + head + "notice_rules = false\n"
-                             + weights, "free.toml"))  # fmt: skip
+    free = load_scheme(
+        write(
+            tmp_path, "constraints = []\n" + head + "notice_rules = false\n" + weights, "free.toml"
+        )
+    )
     assert free.constraints == () and free.group("C").weight == pytest.approx(0.2)
     # Kept (re-written with other spacing, or with more rules) it still applies.
-    kept = load_scheme(write(tmp_path, 'constraints = ["C+D > 50", "A <= 40"]\n' + head,
-                             "kept.toml"))  # fmt: skip
+    kept = load_scheme(
+        write(tmp_path, 'constraints = ["C+D > 50", "A <= 40"]\n' + head, "kept.toml")
+    )
     assert len(kept.constraints) == 2
 
 
@@ -432,8 +451,9 @@ def test_normalisation_parameters_are_checked(tmp_path):
     text = BASE.replace('formula = "y"', 'formula = "y"\nnormalisation = "target"')
     line = line_for(errors(tmp_path, text), "scheme.normalisation_param")
     assert_names(line, "bad.toml", "indicators.Q1", "必须给出参数“target”")
-    text = BASE.replace('formula = "y"', 'formula = "y"\nnormalisation = "target"\n'
-                        'params = { target = "goal" }')  # fmt: skip
+    text = BASE.replace(
+        'formula = "y"', 'formula = "y"\nnormalisation = "target"\nparams = { target = "goal" }'
+    )
     line = line_for(errors(tmp_path, text), "scheme.normalisation_param")
     assert_names(line, "bad.toml", "indicators.Q1", "应为数字或字段名")
     text = BASE.replace(
@@ -559,8 +579,11 @@ min = 0
 
 
 def test_extending_an_extending_file(tmp_path):
-    write(tmp_path, '[scheme]\nextends = "mof-2012"\ncode = "mid"\nversion = "1"\n'
-          "[weights]\nC = 35\nD = 25\n", "mid.toml")  # fmt: skip
+    write(
+        tmp_path,
+        '[scheme]\nextends = "mof-2012"\ncode = "mid"\nversion = "1"\n[weights]\nC = 35\nD = 25\n',
+        "mid.toml",
+    )
     text = f'[scheme]\nextends = "{tmp_path / "mid.toml"}"\ncode = "top"\nversion = "2"\n'
     top = load_scheme(write(tmp_path, text + "[weights]\nA1 = 50\nA2 = 25\nA3 = 25\n", "top.toml"))
     assert top.group("C").weight == pytest.approx(0.35)
@@ -670,15 +693,23 @@ def message_of(name: str) -> str:
 def test_the_documented_messages_are_the_real_ones(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shown = [line for block in doc_blocks("text") for line in block.splitlines()]
-    write(tmp_path, BASE.replace('group = "P"\nweight = 50\nformula = "x"',
-                                 'group = "P"\nweight = 40\nformula = "x"'))  # fmt: skip
+    write(
+        tmp_path,
+        BASE.replace(
+            'group = "P"\nweight = 50\nformula = "x"', 'group = "P"\nweight = 40\nformula = "x"'
+        ),
+    )
     weights = message_of("bad.toml")
     write(tmp_path, BASE.replace('formula = "x / y"', 'formula = "x / yy"'))
     formula = message_of("bad.toml")
     write(tmp_path, BASE.replace("min = 0\nmax = 10", "min = 10\nmax = 5"))
     bounds = message_of("bad.toml")
-    write(tmp_path, '[scheme]\nextends = "mof-2012"\ncode = "x"\nversion = "1"\n'
-          "[weights]\nA = 30\nB = 30\nC = 20\nD = 20\n", "local.toml")  # fmt: skip
+    write(
+        tmp_path,
+        '[scheme]\nextends = "mof-2012"\ncode = "x"\nversion = "1"\n'
+        "[weights]\nA = 30\nB = 30\nC = 20\nD = 20\n",
+        "local.toml",
+    )
     constraint = message_of("local.toml")
     for message in (weights, formula, bounds, constraint):
         assert message in shown, message

@@ -92,9 +92,11 @@ def test_hostile_file_message_is_clear_chinese(name, filename, content, code):
 def test_the_largest_allowed_sheet_is_read_within_bounds():
     """A sheet just inside the cell limit (1,000 x 1,000 numbers) is read, under the bounds."""
     cells = "".join(
-        f'<row r="{r}">' + "".join(f'<c r="{_letters(c)}{r}"><v>{r}.{c}</v></c>' for c in range(1000)) + "</row>"
+        f'<row r="{r}">'
+        + "".join(f'<c r="{_letters(c)}{r}"><v>{r}.{c}</v></c>' for c in range(1000))
+        + "</row>"
         for r in range(1, 1001)
-    )  # fmt: skip
+    )
     answer, memory, elapsed = read_in_child(package(sheet_xml(cells)), "大表.xlsx")
     assert answer == "read"
     assert memory < MEMORY_BOUND
@@ -181,8 +183,13 @@ def test_printable_name_escapes_control_characters():
 def test_the_command_line_answers_the_corpus_with_the_same_messages(tmp_path):
     """The real ``kaoping evaluate`` process: exit 2 and the reader's message, no traceback,
     for every hostile file (file names with control characters included)."""
-    chosen = {"far cell, no dimension", "only a hidden sheet", "10,000 columns (CSV)",
-              "control characters in the name", "size lies (smaller declared)"}  # fmt: skip
+    chosen = {
+        "far cell, no dimension",
+        "only a hidden sheet",
+        "10,000 columns (CSV)",
+        "control characters in the name",
+        "size lies (smaller declared)",
+    }
     for index, (_name, filename, content, code) in enumerate(CORPUS):
         if _name not in chosen:
             continue

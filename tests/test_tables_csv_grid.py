@@ -108,8 +108,9 @@ def test_gbk_and_tab_separated_grids_read_as_the_csv_module_reads_them():
         content = csv_bytes(rows, encoding, delimiter=delimiter)
         sheet = read_sheet(content, "a.csv")
         assert isinstance(sheet.rows, GridRows)
-        expected = list(csv.reader(io.StringIO(content.decode(encoding), newline=""),
-                                   delimiter=delimiter))  # fmt: skip
+        expected = list(
+            csv.reader(io.StringIO(content.decode(encoding), newline=""), delimiter=delimiter)
+        )
         assert sheet.rows == expected
 
 

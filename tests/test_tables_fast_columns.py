@@ -12,8 +12,28 @@ from kaoping.scoring.schemes import FieldSpec
 from kaoping.tables import columns
 from kaoping.tables.columns import CellPlace, parse_numeric_column
 
-PIECES = ["1", "12.5", "-3", "+4.", ".5", "1e3", "-2.5E-2", "", "", "007", "1,234", " 7",
-          "１２", "nan", "1e999", "abc", "3%", "5.5.5", "-", "0"]  # fmt: skip
+PIECES = [
+    "1",
+    "12.5",
+    "-3",
+    "+4.",
+    ".5",
+    "1e3",
+    "-2.5E-2",
+    "",
+    "",
+    "007",
+    "1,234",
+    " 7",
+    "１２",
+    "nan",
+    "1e999",
+    "abc",
+    "3%",
+    "5.5.5",
+    "-",
+    "0",
+]
 
 
 def slow(cells, spec, place):
@@ -26,9 +46,14 @@ def slow(cells, spec, place):
         columns._plain_numbers = original
 
 
-@pytest.mark.parametrize("spec", [FieldSpec("x", "x", "number"),
-                                  FieldSpec("x", "x", "rate", required=False),
-                                  FieldSpec("x", "x", "amount", min=0.0, default=1.0)])  # fmt: skip
+@pytest.mark.parametrize(
+    "spec",
+    [
+        FieldSpec("x", "x", "number"),
+        FieldSpec("x", "x", "rate", required=False),
+        FieldSpec("x", "x", "amount", min=0.0, default=1.0),
+    ],
+)
 def test_fast_column_equals_cell_by_cell(spec):
     rng = random.Random(5)
     for trial in range(400):

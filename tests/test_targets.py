@@ -76,8 +76,13 @@ def test_validation_of_plans_and_duplicates():
     with pytest.raises(DataError) as err:
         check_targets(bad)
     codes = [p.code for p in err.value.problems]
-    assert codes == ["targets.plan_periods", "targets.plan_sum", "targets.plan_sum",
-                     "targets.duplicate", "targets.not_positive"]  # fmt: skip
+    assert codes == [
+        "targets.plan_periods",
+        "targets.plan_sum",
+        "targets.plan_sum",
+        "targets.duplicate",
+        "targets.not_positive",
+    ]
     assert "合计 90" in err.value.problems[2].text("zh")
 
 
@@ -124,10 +129,12 @@ def test_a_level_target_is_never_pro_rated():
 
 
 def test_a_level_target_has_no_plan_and_kinds_are_checked():
-    problems = validate_targets([
-        Target("u", "rate", 3.5, direction="lower", kind="level", plan=(1, 1, 1, 0.5)),
-        Target("u", "jobs", 100, kind="monthly"),
-    ])  # fmt: skip
+    problems = validate_targets(
+        [
+            Target("u", "rate", 3.5, direction="lower", kind="level", plan=(1, 1, 1, 0.5)),
+            Target("u", "jobs", 100, kind="monthly"),
+        ]
+    )
     assert [p.code for p in problems] == ["targets.level_plan", "targets.bad_kind"]
 
 
@@ -135,7 +142,10 @@ def test_rates_are_read_as_level_targets(tmp_path):
     from kaoping.tables.assessment import read_targets
 
     path = tmp_path / "t.csv"
-    path.write_text("单位编码,目标代码,目标名称,目标值,目标类型\n"
-                    "A,rate,城镇登记失业率（%）,3.5,\nA,jobs,新增就业,100,\n"
-                    "A,x,某项比率,1,累计\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "单位编码,目标代码,目标名称,目标值,目标类型\n"
+        "A,rate,城镇登记失业率（%）,3.5,\nA,jobs,新增就业,100,\n"
+        "A,x,某项比率,1,累计\n",
+        encoding="utf-8",
+    )
     assert [t.kind for t in read_targets(path)] == ["level", "cumulative", "cumulative"]

@@ -24,7 +24,7 @@ DISTRICTS = [
     ("110107", "石景山区"), ("110108", "海淀区"), ("110109", "门头沟区"), ("110111", "房山区"),
     ("110112", "通州区"), ("110113", "顺义区"), ("110114", "昌平区"), ("110115", "大兴区"),
     ("110116", "怀柔区"), ("110117", "平谷区"), ("110118", "密云区"), ("110119", "延庆区"),
-]  # fmt: skip
+]
 # Rough size of each district's labour market (new jobs per year), invented.
 SIZE = [22, 26, 60, 38, 14, 55, 6, 20, 30, 24, 34, 28, 8, 7, 9, 6]
 WEAK = "110119"  # a district that fails the assessment in the example
@@ -55,7 +55,7 @@ def district_rows(year: int, rng: np.random.Generator) -> list[list[object]]:
         incident = 1 if (code == INCIDENT and year == 2024) else 0
         rows.append([code, name, year, int(target * completion), target, *cases,
                      registered, int(registered * referral_rate), trained,
-                     int(trained * training_rate), hard, int(hard * placement), incident])  # fmt: skip
+                     int(trained * training_rate), hard, int(hard * placement), incident])
     return rows
 
 
@@ -64,7 +64,7 @@ DISTRICT_HEADER = [
     "administrative_supervision_cases", "judicial_supervision_cases", "job_referral_registered",
     "job_referral_placed", "trained", "trained_employed", "hard_to_employ_registered",
     "hard_to_employ_placed", "adverse_incidents",
-]  # fmt: skip
+]
 
 
 def experts_for(scheme_code: str) -> list[Expert]:
@@ -109,14 +109,14 @@ def main() -> None:
     experts = experts_for("beijing-district-comprehensive")
     write_csv("experts.csv", ["专家", "专业考核小组"], [[e.name, e.panel] for e in experts])
     recusals = [[experts[0].name, "110105", "曾在该区人力社保局任职"],
-                [experts[6].name, "110108", "亲属在该区就业服务中心工作"]]  # fmt: skip
+                [experts[6].name, "110108", "亲属在该区就业服务中心工作"]]
     write_csv("recusals.csv", ["专家", "单位编码", "原因"], recusals)
     from kaoping.scoring.experts import Recusal
 
     for year in (2023, 2024):
         path = HERE / f"experts-{year}.xlsx"
         write_expert_sheet(load_scheme("beijing-district-comprehensive"), path, experts,
-                           DISTRICTS, [Recusal(e, u, r) for e, u, r in recusals])  # fmt: skip
+                           DISTRICTS, [Recusal(e, u, r) for e, u, r in recusals])
         fill_expert_sheet(path, "beijing-district-comprehensive", year, rng)
 
     write_csv("adjustments-2024.csv", ["单位编码", "单位名称", "分值", "事由", "依据文件"], [
@@ -124,7 +124,7 @@ def main() -> None:
         ["110108", "海淀区", 2, "高校毕业生就业专项行动提前完成", "京就领办〔2024〕7号"],
         ["110108", "海淀区", 1.5, "承办全市职业技能竞赛", "京就领办〔2024〕9号"],
         ["110111", "房山区", -2, "汛期受灾群众就业援助任务逾期完成", "京就领办〔2024〕11号"],
-    ])  # fmt: skip
+    ])
 
     # Responsibility letters: the new-jobs target with a quarterly plan, actual to 30 June.
     rows = []
@@ -134,17 +134,17 @@ def main() -> None:
         plan.append(target - sum(plan))
         actual = int(target * rng.uniform(0.38, 0.58))
         rows.append([code, name, 2024, "new_jobs", "城镇新增就业人数", target, "越高越好", *plan,
-                     actual, "Q2"])  # fmt: skip
+                     actual, "Q2"])
     # The first target of the letters: the registered unemployment rate under a cap, a level
     # target (控制线) that holds or not at any time, never pro-rated (no random draw here, so
     # the other example numbers stay as they were).
     for k, (code, name) in enumerate(DISTRICTS):
         rate = 3.8 if code == WEAK else round(2.4 + 0.07 * k, 2)
         rows.append([code, name, 2024, "registered_unemployment_rate", "城镇登记失业率（%）", 3.5,
-                     "越低越好", "", "", "", "", rate, "Q2"])  # fmt: skip
+                     "越低越好", "", "", "", "", rate, "Q2"])
     write_csv("targets-2024.csv", ["单位编码", "单位名称", "年度", "目标代码", "目标名称", "目标值",
                                    "方向", "第一季度", "第二季度", "第三季度", "第四季度",
-                                   "实际完成", "截至期"], rows)  # fmt: skip
+                                   "实际完成", "截至期"], rows)
 
     fund = []
     for (code, name), size in zip(DISTRICTS, SIZE, strict=True):
@@ -159,14 +159,14 @@ def main() -> None:
                      round(rng.uniform(-2 if weak else 4, 22), 1), round(rng.uniform(0, 16), 1),
                      round(rng.uniform(0, 20), 1), round(rng.uniform(0, 11), 1),
                      round(rng.uniform(50 if weak else 75, 96), 1), round(rng.uniform(6, 10)),
-                     round(rng.uniform(6, 10)), round(rng.uniform(3 if weak else 7, 10))])  # fmt: skip
+                     round(rng.uniform(6, 10)), round(rng.uniform(3 if weak else 7, 10))])
     fields = [f.key for f in load_scheme("beijing-fund-performance").fields]
     write_csv("fund-performance-2024.csv", fields, fund)
 
     institutions = [("G01", "北京市小额贷款担保中心"), ("B01", "北京农商银行"),
                     ("B02", "北京银行"), ("B03", "邮储银行北京分行"),
                     ("C01", "朝阳区信用社区联合会"), ("C02", "海淀区信用社区联合会"),
-                    ("C03", "丰台区信用社区联合会"), ("F01", "市妇联创业服务中心")]  # fmt: skip
+                    ("C03", "丰台区信用社区联合会"), ("F01", "市妇联创业服务中心")]
     loans = []
     for k, (code, name) in enumerate(institutions):
         planned = 2000.0 + 500 * k
@@ -175,12 +175,12 @@ def main() -> None:
         loans.append([code, name, 2024, round(planned * rng.uniform(0.7, 1.1), 1), planned,
                       int(planned / 10 * rng.uniform(0.7, 1.1)), int(planned / 10),
                       due, round(due * rate, 1), round(rng.uniform(6, 10), 1),
-                      round(rng.uniform(6, 10), 1)])  # fmt: skip
+                      round(rng.uniform(6, 10), 1)])
     write_csv("small-loan-2024.csv", [f.key for f in load_scheme("beijing-small-loan").fields],
-              loans)  # fmt: skip
+              loans)
 
     members = [("M01", "市人力资源和社会保障局"), ("M02", "市财政局"), ("M03", "市教委"),
-               ("M04", "市民政局"), ("M05", "市发展改革委"), ("M06", "市总工会")]  # fmt: skip
+               ("M04", "市民政局"), ("M05", "市发展改革委"), ("M06", "市总工会")]
     member_targets = [
         ["M01", "市人力资源和社会保障局", 2024, "new_jobs", "城镇新增就业人数", 260000, 1, "越高越好", 268000],
         ["M01", "市人力资源和社会保障局", 2024, "training", "职业技能培训人次", 300000, 1, "越高越好", 285000],
@@ -190,17 +190,17 @@ def main() -> None:
         ["M04", "市民政局", 2024, "low_income_jobs", "低保家庭就业人数", 5000, 1, "越高越好", 5150],
         ["M05", "市发展改革委", 2024, "project_jobs", "重大项目带动就业人数", 40000, 1, "越高越好", 36000],
         ["M06", "市总工会", 2024, "aid_cases", "困难职工就业援助人次", 8000, 1, "越高越好", 8000],
-    ]  # fmt: skip
+    ]
     write_csv("member-targets-2024.csv", ["单位编码", "单位名称", "年度", "目标代码", "目标名称",
-                                          "目标值", "权重", "方向", "实际完成"], member_targets)  # fmt: skip
+                                          "目标值", "权重", "方向", "实际完成"], member_targets)
     write_csv("member-units-2024.csv", ["unit_code", "unit_name", "year", "key_work",
                                         "cooperation"],
               [[c, n, 2024, round(rng.uniform(7, 9.5), 1), round(rng.uniform(6.5, 9.5), 1)]
-               for c, n in members])  # fmt: skip
+               for c, n in members])
     write_csv("honours-2024.csv", ["单位编码", "单位名称", "类别", "分配系数"], [
         ["110108", "海淀区", "单位", 1.0],
         ["P001", "张某某（朝阳区职业介绍中心）", "个人", 1.0],
-    ])  # fmt: skip
+    ])
 
 
 if __name__ == "__main__":

@@ -85,9 +85,17 @@ class Verification:
 
     def render(self, lang: str = "zh") -> str:
         mark = {True: "✔", False: "✘"}
-        lines = [f"{mark[c.ok]} {CHECK_NAMES[c.name][1 if lang == 'en' else 0]}"
-                 + (f"：{c.detail}" if c.detail and lang != "en" else f": {c.detail}" if c.detail else "")
-                 for c in self.checks]  # fmt: skip
+        lines = [
+            f"{mark[c.ok]} {CHECK_NAMES[c.name][1 if lang == 'en' else 0]}"
+            + (
+                f"：{c.detail}"
+                if c.detail and lang != "en"
+                else f": {c.detail}"
+                if c.detail
+                else ""
+            )
+            for c in self.checks
+        ]
         verdict = (
             (
                 "档案完整，重新计算结果与存档一致。",
@@ -172,8 +180,10 @@ def build_bundle(
         assessed = assess(assessment)
         result = assessed.evaluation
         adjustments = result.adjustments
-        extra = {ASSESSMENT: _json(assessment_to_dict(assessment)),
-                 RESULTS_ASSESSMENT: _json(assessed.to_dict())}  # fmt: skip
+        extra = {
+            ASSESSMENT: _json(assessment_to_dict(assessment)),
+            RESULTS_ASSESSMENT: _json(assessed.to_dict()),
+        }
     if result is None:
         raise ValueError("build_bundle needs a result or an assessment")
     contents: dict[str, bytes] = {
@@ -199,8 +209,10 @@ def build_bundle(
             contents[_safe_name(name)] = source
         else:
             streamed[_safe_name(name)] = source
-    listed = {name: {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
-              for name, blob in contents.items()}  # fmt: skip
+    listed = {
+        name: {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+        for name, blob in contents.items()
+    }
     listed.update({name: _streamed_digest(opener) for name, opener in streamed.items()})
     manifest = {
         "format": FORMAT,
@@ -219,8 +231,10 @@ def build_bundle(
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, manifest_bytes)
         if signing_key is not None:
-            signature = {**sign(signing_key, manifest_bytes),
-                         "public_key": public_pem(signing_key.public_key()).decode("ascii")}  # fmt: skip
+            signature = {
+                **sign(signing_key, manifest_bytes),
+                "public_key": public_pem(signing_key.public_key()).decode("ascii"),
+            }
             zf.writestr(SIGNATURE, _json(signature))
         for name in sorted(listed):
             if name in contents:
@@ -251,8 +265,9 @@ def verify_bundle(path: str | Path, public_keys: Mapping[str, Any] | None = None
         duplicates = sorted({n for n in listed if listed.count(n) > 1})
         if duplicates:
             # Two members of one name: which one a reader sees depends on the reader.
-            report.checks.append(Check("format", False, "重复的成员 duplicate members: "
-                                       + "、".join(duplicates[:5])))  # fmt: skip
+            report.checks.append(
+                Check("format", False, "重复的成员 duplicate members: " + "、".join(duplicates[:5]))
+            )
             return report
         names = set(listed)
         if MANIFEST not in names:
@@ -287,8 +302,11 @@ def _check_signature(
     except (ValueError, KeyError, TypeError) as exc:
         return Check("signature", False, f"{type(exc).__name__}: {exc}")
     if not keys:
-        return Check("signature", True, f"密钥 key {key_id}（未提供公钥，未核验 / not checked: "
-                                        "no public key given）")  # fmt: skip
+        return Check(
+            "signature",
+            True,
+            f"密钥 key {key_id}（未提供公钥，未核验 / not checked: no public key given）",
+        )
     if key_id not in keys:
         return Check(
             "signature", False, f"密钥 {key_id} 不在受信任的公钥中 / key {key_id} is not trusted"
@@ -323,9 +341,12 @@ def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
         text_raw = tomllib.loads(zf.read(SCHEME_TOML).decode("utf-8"))
         same_text = "extends" in text_raw.get("scheme", {}) or text_raw == raw
         checks.append(
-            Check("scheme", scheme.sha256 == manifest["scheme"]["sha256"] and same_text,
-                  scheme.sha256[:16])
-        )  # fmt: skip
+            Check(
+                "scheme",
+                scheme.sha256 == manifest["scheme"]["sha256"] and same_text,
+                scheme.sha256[:16],
+            )
+        )
         data = read_base_data(zf.read(BASE_DATA), scheme, filename=BASE_DATA)
         checks.append(
             Check("data", data.fingerprint() == manifest["input_sha256"], data.fingerprint()[:16])
@@ -335,12 +356,15 @@ def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
             if inputs.data.fingerprint() != data.fingerprint():
                 return [*checks, Check("rescore", False, ASSESSMENT)]
             assessed = assess(inputs)
-            pairs = [(RESULTS_JSON, result_to_dict(assessed.evaluation)),
-                     (RESULTS_ASSESSMENT, assessed.to_dict())]  # fmt: skip
+            pairs = [
+                (RESULTS_JSON, result_to_dict(assessed.evaluation)),
+                (RESULTS_ASSESSMENT, assessed.to_dict()),
+            ]
         else:
             adjustments = [Adjustment(**a) for a in json.loads(zf.read(ADJUSTMENTS))]
-            pairs = [(RESULTS_JSON, result_to_dict(evaluate(scheme, data,
-                                                            adjustments=adjustments)))]  # fmt: skip
+            pairs = [
+                (RESULTS_JSON, result_to_dict(evaluate(scheme, data, adjustments=adjustments)))
+            ]
         differences = []
         for name, fresh in pairs:
             # the same JSON round trip as the archived copy

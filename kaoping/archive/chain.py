@@ -37,8 +37,9 @@ def content_hash(content: Mapping[str, Any], prev: str, key: bytes) -> str:
     >>> h == content_hash({"action": "y"}, GENESIS, b"k")
     False
     """
-    blob = json.dumps({**content, "prev": prev}, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))  # fmt: skip
+    blob = json.dumps(
+        {**content, "prev": prev}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
     return hmac.new(key, blob.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -180,17 +181,21 @@ def check_anchors(
             end = f"#{last_id}" if last_id else "链首"
             end_en = f"#{last_id}" if last_id else "the start"
             return ChainProblem(
-                anchor.last_id or 0, "cut", last_id,
+                anchor.last_id or 0,
+                "cut",
+                last_id,
                 f"日志被截断：日志止于 {end}（共 {length} 条），但{anchor.source}记载有 "
                 f"{anchor.count} 条，止于 #{anchor.last_id}",
                 f"the log ends at {end_en} ({length} entries) but {anchor.source_en} says "
                 f"{anchor.count} entries ending at #{anchor.last_id}",
-            )  # fmt: skip
+            )
         if heads.get(anchor.count) != anchor.head:
             return ChainProblem(
-                anchor.last_id or 0, "rewritten", last_id,
+                anchor.last_id or 0,
+                "rewritten",
+                last_id,
                 f"日志自第 {anchor.count} 条起被改写：{anchor.source}记载的链头与现存日志不符",
                 f"the log was rewritten at or before entry {anchor.count}: the head recorded "
                 f"by {anchor.source_en} is not in the log",
-            )  # fmt: skip
+            )
     return None

@@ -72,8 +72,12 @@ def read_checkpoints(directory: str | Path, keys: Mapping[str, Ed25519PublicKey]
                     forged.append(f"{path.name}:{number}")
                     continue
                 anchors.append(
-                    Anchor(int(body["count"]), body["last_id"], str(body["head"]),
-                           f"检查点（{body['at']}，{path.name}:{number}）",
-                           f"the checkpoint of {body['at']} ({path.name}:{number})")
-                )  # fmt: skip
+                    Anchor(
+                        int(body["count"]),
+                        body["last_id"],
+                        str(body["head"]),
+                        f"检查点（{body['at']}，{path.name}:{number}）",
+                        f"the checkpoint of {body['at']} ({path.name}:{number})",
+                    )
+                )
     return CheckpointRead(anchors, forged)

@@ -52,11 +52,27 @@ def create_command(
 ) -> None:
     """生成评价档案（全部输入与结果，可重新计算核对） / build the archive bundle of a round."""
     assert lang is not None
-    assessment = assessment_of(data, scheme, experts, recusals, adjustments, targets,
-                               price_factors, previous, previous_experts)  # fmt: skip
+    assessment = assessment_of(
+        data,
+        scheme,
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        previous,
+        previous_experts,
+    )
     files = {f"attachments/{p.name}": p.read_bytes() for p in attach or []}
-    inputs = [experts, recusals, adjustments, targets, price_factors, *(previous or []),
-              *(previous_experts or [])]  # fmt: skip
+    inputs = [
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        *(previous or []),
+        *(previous_experts or []),
+    ]
     files.update({f"inputs/{p.name}": p.read_bytes() for p in inputs if p is not None})
     digest = build_bundle(
         output,
@@ -67,16 +83,26 @@ def create_command(
         files=files,
         meta={"source": data.name},
     )
-    click.echo(say(lang, "已生成档案 {path}\n清单 SHA-256：{digest}",
-                   "wrote {path}\nmanifest SHA-256: {digest}", path=output, digest=digest))  # fmt: skip
+    click.echo(
+        say(
+            lang,
+            "已生成档案 {path}\n清单 SHA-256：{digest}",
+            "wrote {path}\nmanifest SHA-256: {digest}",
+            path=output,
+            digest=digest,
+        )
+    )
 
 
 @archive_app.command("verify")
 @argument("bundle", "档案文件 .zip", type=PATH)
 @click.option(
-    "--public-key", "public_key", type=PATH, multiple=True,
+    "--public-key",
+    "public_key",
+    type=PATH,
+    multiple=True,
     help="受信任的签名公钥 .pub（可多次）/ trusted public key",
-)  # fmt: skip
+)
 @lang_option
 @guarded
 def verify_command(bundle: Path, public_key: tuple[Path, ...], lang: str | None) -> None:

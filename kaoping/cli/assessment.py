@@ -67,13 +67,15 @@ from kaoping.tables.assessment import (
 DEFAULT_SCHEME = "beijing-district-comprehensive"
 
 experts_app = Group(
-    "experts", help="专家评分：生成评分表、汇总专家打分 / expert scoring sheets",
+    "experts",
+    help="专家评分：生成评分表、汇总专家打分 / expert scoring sheets",
     no_args_is_help=True,
-)  # fmt: skip
+)
 targets_app = Group(
-    "targets", help="目标责任书：进度与完成度 / responsibility-letter targets",
+    "targets",
+    help="目标责任书：进度与完成度 / responsibility-letter targets",
     no_args_is_help=True,
-)  # fmt: skip
+)
 app.add_command(experts_app)
 app.add_command(targets_app)
 
@@ -94,8 +96,12 @@ def csv_text(headers: list[str], rows: list[list[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else ("是" if v else "否") if isinstance(v, bool)
-                         else safe_text(v) for v in row])  # fmt: skip
+        writer.writerow(
+            [
+                "" if v is None else ("是" if v else "否") if isinstance(v, bool) else safe_text(v)
+                for v in row
+            ]
+        )
     return buffer.getvalue().rstrip("\n")
 
 
@@ -117,14 +123,21 @@ def output(
         return (title + "\n" if title else "") + render_table({h: h for h in headers}, shown)
 
     texts = {
-        OutputFormat.json: lambda: json.dumps(document, ensure_ascii=False, indent=2,
-                                        default=_json_default),
+        OutputFormat.json: lambda: json.dumps(
+            document, ensure_ascii=False, indent=2, default=_json_default
+        ),
         OutputFormat.csv: lambda: csv_text(headers, rows),
         OutputFormat.table: table,
-    }  # fmt: skip
-    deliver(lang, fmt, out, texts=texts,
-            xlsx=lambda p: write_rows_xlsx(p, {sheet: (headers, rows)}, title=title,
-                                           totals=totals, lang=lang))  # fmt: skip
+    }
+    deliver(
+        lang,
+        fmt,
+        out,
+        texts=texts,
+        xlsx=lambda p: write_rows_xlsx(
+            p, {sheet: (headers, rows)}, title=title, totals=totals, lang=lang
+        ),
+    )
 
 
 def _cell(value: Any) -> str:
@@ -182,9 +195,17 @@ def experts_template_command(
         count[0] = write_expert_sheet(loaded, path, expert_list, unit_list, tied, lang)
 
     write_atomically(out, write)
-    click.echo(say(lang, "已写入 {path}（{n} 行：{e} 位专家 × {u} 个单位，已排除回避）",
-                   "wrote {path} ({n} rows: {e} experts x {u} units, recusals left out)",
-                   path=out, n=count[0], e=len(expert_list), u=len(unit_list)))  # fmt: skip
+    click.echo(
+        say(
+            lang,
+            "已写入 {path}（{n} 行：{e} 位专家 × {u} 个单位，已排除回避）",
+            "wrote {path} ({n} rows: {e} experts x {u} units, recusals left out)",
+            path=out,
+            n=count[0],
+            e=len(expert_list),
+            u=len(unit_list),
+        )
+    )
 
 
 @experts_app.command("aggregate")
@@ -212,15 +233,31 @@ def experts_aggregate_command(
     aggregation = aggregate_expert_sheet(loaded, sheet, recusals, codes)
     show_warnings(aggregation.warnings, lang)
     rules = aggregation.rules
-    headers = [h(lang, "专业考核小组", "panel"), h(lang, "单位编码", "unit"),
-               h(lang, "项目", "item"), h(lang, "满分", "max"), h(lang, "专家数", "experts"),
-               h(lang, "汇总得分", "score"), h(lang, "分歧", "spread"),
-               h(lang, "需复核", "flagged")]  # fmt: skip
+    headers = [
+        h(lang, "专业考核小组", "panel"),
+        h(lang, "单位编码", "unit"),
+        h(lang, "项目", "item"),
+        h(lang, "满分", "max"),
+        h(lang, "专家数", "experts"),
+        h(lang, "汇总得分", "score"),
+        h(lang, "分歧", "spread"),
+        h(lang, "需复核", "flagged"),
+    ]
     rows = []
     for a in sorted(aggregation.aggregates, key=lambda a: (a.item, a.unit_code)):
         panel = rules.panel_of(a.item)
-        rows.append([panel.name if panel else "", a.unit_code, a.item, a.max, a.n_experts,
-                     a.value, a.spread, a.flagged])  # fmt: skip
+        rows.append(
+            [
+                panel.name if panel else "",
+                a.unit_code,
+                a.item,
+                a.max,
+                a.n_experts,
+                a.value,
+                a.spread,
+                a.flagged,
+            ]
+        )
     document = {
         "scheme": loaded.code,
         "rule": rules.rule,
@@ -228,18 +265,33 @@ def experts_aggregate_command(
         "dispersion": rules.dispersion,
         "dispersion_threshold": rules.dispersion_threshold,
         "items": [
-            {"unit": a.unit_code, "item": a.item, "field": a.field, "max": a.max,
-             "scores": list(a.scores), "kept": list(a.kept), "value": a.value,
-             "spread": a.spread, "flagged": a.flagged}
+            {
+                "unit": a.unit_code,
+                "item": a.item,
+                "field": a.field,
+                "max": a.max,
+                "scores": list(a.scores),
+                "kept": list(a.kept),
+                "value": a.value,
+                "spread": a.spread,
+                "flagged": a.flagged,
+            }
             for a in aggregation.aggregates
         ],
         "panels": aggregation.panel_table(),
         "warnings": [w.render(lang) for w in aggregation.warnings],
-    }  # fmt: skip
-    rule_name = {"mean": ("算术平均", "mean"), "median": ("中位数", "median"),
-                 "trimmed_mean": ("去掉最高最低分后平均", "trimmed mean")}[rules.rule]  # fmt: skip
-    title = say(lang, "专家评分汇总（{rule}）", "expert scores ({rule})",
-                rule=rule_name[1 if lang == "en" else 0])  # fmt: skip
+    }
+    rule_name = {
+        "mean": ("算术平均", "mean"),
+        "median": ("中位数", "median"),
+        "trimmed_mean": ("去掉最高最低分后平均", "trimmed mean"),
+    }[rules.rule]
+    title = say(
+        lang,
+        "专家评分汇总（{rule}）",
+        "expert scores ({rule})",
+        rule=rule_name[1 if lang == "en" else 0],
+    )
     output(format, out, lang, headers, rows, document, title, sheet="专家评分汇总")
 
 
@@ -247,20 +299,36 @@ def experts_aggregate_command(
 
 
 def award_rows(result: AssessmentResult, lang: str):
-    headers = [h(lang, "总排名", "rank"), h(lang, "获奖排名", "award rank"),
-               h(lang, "单位编码", "code"), h(lang, "单位名称", "name"),
-               h(lang, "加减分", "bonus"), h(lang, "总分", "total"), h(lang, "获奖档次", "tier"),
-               h(lang, "分配系数", "coefficient"), h(lang, "通报批评", "criticised"),
-               h(lang, "原因", "reason")]  # fmt: skip
+    headers = [
+        h(lang, "总排名", "rank"),
+        h(lang, "获奖排名", "award rank"),
+        h(lang, "单位编码", "code"),
+        h(lang, "单位名称", "name"),
+        h(lang, "加减分", "bonus"),
+        h(lang, "总分", "total"),
+        h(lang, "获奖档次", "tier"),
+        h(lang, "分配系数", "coefficient"),
+        h(lang, "通报批评", "criticised"),
+        h(lang, "原因", "reason"),
+    ]
     tiers = {t.name: t for t in result.awards.rules.tiers}
     rows = []
     for u in result.units():
         d = result.decision(u.code)
-        rows.append([u.rank, d.rank if u.tier else None, u.code, u.name, u.bonus, u.total,
-                     tiers[u.tier].name_for(lang) if u.tier else None,
-                     u.coefficient if u.tier else None,
-                     h(lang, "是", "yes") if u.criticised else h(lang, "否", "no"),
-                     u.reason_text(lang) or None])  # fmt: skip
+        rows.append(
+            [
+                u.rank,
+                d.rank if u.tier else None,
+                u.code,
+                u.name,
+                u.bonus,
+                u.total,
+                tiers[u.tier].name_for(lang) if u.tier else None,
+                u.coefficient if u.tier else None,
+                h(lang, "是", "yes") if u.criticised else h(lang, "否", "no"),
+                u.reason_text(lang) or None,
+            ]
+        )
     return headers, rows
 
 
@@ -270,26 +338,38 @@ def awards_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
     rules = result.awards.rules
     ev = result.evaluation
     return {
-        "scheme": {"code": result.scheme.code, "version": result.scheme.version,
-                   "sha256": result.scheme.sha256},
+        "scheme": {
+            "code": result.scheme.code,
+            "version": result.scheme.version,
+            "sha256": result.scheme.sha256,
+        },
         "period": result.assessment.period_label,
         "input_sha256": result.data.sha256,
         "award": rules.name,
         "pass_line": rules.pass_line,
         "method": rules.method,
-        "tiers": [{"name": t.name, "min": t.min, "share": t.share,
-                   "coefficient": t.coefficient} for t in rules.tiers],
+        "tiers": [
+            {"name": t.name, "min": t.min, "share": t.share, "coefficient": t.coefficient}
+            for t in rules.tiers
+        ],
         "counts": result.awards.counts(),
         "units": [
-            {**u.to_dict(lang), "award_rank": result.decision(u.code).rank if u.tier else None,
-             "adjustments": [{"points": a.points, "reason": a.reason, "reference": a.reference}
-                             for a in ev.adjustments_of(u.code)]}
+            {
+                **u.to_dict(lang),
+                "award_rank": result.decision(u.code).rank if u.tier else None,
+                "adjustments": [
+                    {"points": a.points, "reason": a.reason, "reference": a.reference}
+                    for a in ev.adjustments_of(u.code)
+                ],
+            }
             for u in result.units()
         ],
-        "criticism_list": [{"code": d.unit_code, "name": d.unit_name,
-                            "reason": d.reason_text(lang)} for d in result.criticism_list],
+        "criticism_list": [
+            {"code": d.unit_code, "name": d.unit_name, "reason": d.reason_text(lang)}
+            for d in result.criticism_list
+        ],
         "warnings": [w.render(lang) for w in result.warnings],
-    }  # fmt: skip
+    }
 
 
 @app.command("awards")
@@ -316,16 +396,40 @@ def awards_command(
 ) -> None:
     """考核排名、综合奖/专项奖档次和通报批评名单 / awards, tiers and the criticism list."""
     assert lang is not None
-    result = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                            price_factors, previous, previous_experts)  # fmt: skip
+    result = run_assessment(
+        lang,
+        data,
+        scheme,
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        previous,
+        previous_experts,
+    )
     decisions = result.awards
     headers, rows = award_rows(result, lang)
     counts = "、".join(f"{k} {v}" for k, v in decisions.counts().items())
-    title = say(lang, "{award}（{scheme}）：{counts}；通报批评 {c} 个",
-                "{award} ({scheme}): {counts}; criticised: {c}", award=decisions.rules.name,
-                scheme=result.scheme.code, counts=counts, c=len(decisions.criticised))  # fmt: skip
-    output(output_format(format, out), out, lang, headers, rows, awards_document(result, lang),
-           title, sheet="考核奖励")  # fmt: skip
+    title = say(
+        lang,
+        "{award}（{scheme}）：{counts}；通报批评 {c} 个",
+        "{award} ({scheme}): {counts}; criticised: {c}",
+        award=decisions.rules.name,
+        scheme=result.scheme.code,
+        counts=counts,
+        c=len(decisions.criticised),
+    )
+    output(
+        output_format(format, out),
+        out,
+        lang,
+        headers,
+        rows,
+        awards_document(result, lang),
+        title,
+        sheet="考核奖励",
+    )
 
 
 # --- allocation -----------------------------------------------------------------------------
@@ -342,14 +446,19 @@ class Precision(StrEnum):
 @scheme_option(DEFAULT_SCHEME)
 @input_options()
 @click.option(
-    "--units", "-u", type=PATH,
+    "--units",
+    "-u",
+    type=PATH,
     help="本轮被考核单位名单（获奖名单为手工名单时必填） / the round's register",
-)  # fmt: skip
+)
 @click.option("--by-score", is_flag=True, help="按 系数 × 总分 分配 / weight by score too")
 @click.option(
-    "--precision", type=click.Choice([p.value for p in Precision]), default=Precision.yuan.value,
-    callback=lambda ctx, param, value: Precision(value), help="分配到元或分 / whole yuan or fen",
-)  # fmt: skip
+    "--precision",
+    type=click.Choice([p.value for p in Precision]),
+    default=Precision.yuan.value,
+    callback=lambda ctx, param, value: Precision(value),
+    help="分配到元或分 / whole yuan or fen",
+)
 @format_option()
 @out_option("out")
 @lang_option
@@ -382,33 +491,83 @@ def allocate_command(
             raise
         recipients = None
     if recipients is None:  # base data: the whole assessment, with the fund
-        result = run_assessment(lang, source, scheme, experts, recusals, adjustments, targets,
-                                price_factors, previous, previous_experts, fund=fund)  # fmt: skip
+        result = run_assessment(
+            lang,
+            source,
+            scheme,
+            experts,
+            recusals,
+            adjustments,
+            targets,
+            price_factors,
+            previous,
+            previous_experts,
+            fund=fund,
+        )
         shares = list(result.allocation or ())
         ranks = {u.code: (u.total, u.rank) for u in result.units()}
     else:
-        shares = allocate(total, recipients, by_score=by_score, precision=precision.value,
-                          register=read_register(source, units))  # fmt: skip
+        shares = allocate(
+            total,
+            recipients,
+            by_score=by_score,
+            precision=precision.value,
+            register=read_register(source, units),
+        )
         ranks = {r.code: (r.score, r.rank) for r in recipients}
-    headers = [h(lang, "单位编码", "code"), h(lang, "单位名称", "name"), h(lang, "获奖档次", "tier"),
-               h(lang, "权数", "weight"), h(lang, "应分（未取整）", "exact"),
-               h(lang, "金额（元）", "amount (yuan)")]  # fmt: skip
+    headers = [
+        h(lang, "单位编码", "code"),
+        h(lang, "单位名称", "name"),
+        h(lang, "获奖档次", "tier"),
+        h(lang, "权数", "weight"),
+        h(lang, "应分（未取整）", "exact"),
+        h(lang, "金额（元）", "amount (yuan)"),
+    ]
     scale = 100 if precision is Precision.fen else 1
     # Amounts are numbers (whole yuan, or yuan with fen), so SUM in Excel works.
-    rows = [[s.code, s.name, s.tier, float(s.weight), float(s.exact) / scale,
-             int(s.amount) if precision is Precision.yuan else float(s.amount)]
-            for s in shares]  # fmt: skip
-    document = {"total": str(total_of(shares)), "precision": precision.value,
-                "by_score": by_score, "method": "largest_remainder",
-                "shares": [{"code": s.code, "name": s.name, "tier": s.tier,
-                            "total": ranks.get(s.code, (None, None))[0],
-                            "rank": ranks.get(s.code, (None, None))[1],
-                            "weight": float(s.weight), "amount": str(s.amount)}
-                           for s in shares]}  # fmt: skip
-    title = say(lang, "奖励资金分配：合计 {t} 元", "reward fund: {t} yuan in all",
-                t=total_of(shares))  # fmt: skip
-    output(output_format(format, out), out, lang, headers, rows, document, title,
-           sheet="奖励资金分配", totals=headers[4:])  # fmt: skip
+    rows = [
+        [
+            s.code,
+            s.name,
+            s.tier,
+            float(s.weight),
+            float(s.exact) / scale,
+            int(s.amount) if precision is Precision.yuan else float(s.amount),
+        ]
+        for s in shares
+    ]
+    document = {
+        "total": str(total_of(shares)),
+        "precision": precision.value,
+        "by_score": by_score,
+        "method": "largest_remainder",
+        "shares": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "tier": s.tier,
+                "total": ranks.get(s.code, (None, None))[0],
+                "rank": ranks.get(s.code, (None, None))[1],
+                "weight": float(s.weight),
+                "amount": str(s.amount),
+            }
+            for s in shares
+        ],
+    }
+    title = say(
+        lang, "奖励资金分配：合计 {t} 元", "reward fund: {t} yuan in all", t=total_of(shares)
+    )
+    output(
+        output_format(format, out),
+        out,
+        lang,
+        headers,
+        rows,
+        document,
+        title,
+        sheet="奖励资金分配",
+        totals=headers[4:],
+    )
 
 
 # --- comparison -----------------------------------------------------------------------------
@@ -443,35 +602,71 @@ def compare_command(
     """同比、环比：总分、一级指标得分和名次的变化 / year-on-year and sequential changes."""
     assert lang is not None
     if not previous:
-        fail(lang, "请用 --previous（-p）给出上期基础数据（可重复）",
-             "give the earlier periods' data with --previous (-p, repeatable)")  # fmt: skip
-    result = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                            price_factors, previous, previous_experts, period=period)  # fmt: skip
+        fail(
+            lang,
+            "请用 --previous（-p）给出上期基础数据（可重复）",
+            "give the earlier periods' data with --previous (-p, repeatable)",
+        )
+    result = run_assessment(
+        lang,
+        data,
+        scheme,
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        previous,
+        previous_experts,
+        period=period,
+    )
     cmp = result.comparison
     assert cmp is not None
     rows_dicts = cmp.rows()
-    keys = ["code", "name", "period", "total", "rank", "sequential_change",
-            "year_on_year_change", "rank_change", *cmp.groups]  # fmt: skip
-    names = {"code": ("单位编码", "code"), "name": ("单位名称", "name"), "period": ("期次", "period"),
-             "total": ("总分", "total"), "rank": ("排名", "rank"),
-             "sequential_change": ("环比变化", "sequential"),
-             "year_on_year_change": ("同比变化", "year on year"),
-             "rank_change": ("名次变化", "places gained")}  # fmt: skip
+    keys = [
+        "code",
+        "name",
+        "period",
+        "total",
+        "rank",
+        "sequential_change",
+        "year_on_year_change",
+        "rank_change",
+        *cmp.groups,
+    ]
+    names = {
+        "code": ("单位编码", "code"),
+        "name": ("单位名称", "name"),
+        "period": ("期次", "period"),
+        "total": ("总分", "total"),
+        "rank": ("排名", "rank"),
+        "sequential_change": ("环比变化", "sequential"),
+        "year_on_year_change": ("同比变化", "year on year"),
+        "rank_change": ("名次变化", "places gained"),
+    }
     pick = 1 if lang == "en" else 0
     headers = [names[k][pick] if k in names else f"{k} {cmp.group_names[k]}" for k in keys]
     rows = [[r[k] for k in keys] for r in rows_dicts]
     up, down = cmp.movers("sequential", top)
-    document = {"scheme": result.scheme.code, "periods": [p.label for p in cmp.periods],
-                "units": [{"code": u.code, "name": u.name, "total": u.total, "rank": u.rank}
-                          for u in result.units()],
-                "rows": rows_dicts,
-                "most_improved": [{"code": c, "name": n, "change": x} for c, n, x in up],
-                "most_declined": [{"code": c, "name": n, "change": x} for c, n, x in down]}  # fmt: skip
-    title = say(lang, "进步最大：{up}\n退步最大：{down}", "most improved: {up}\nmost declined: {down}",
-                up="、".join(f"{n} {x:+.2f}" for _, n, x in up) or "—",
-                down="、".join(f"{n} {x:+.2f}" for _, n, x in down) or "—")  # fmt: skip
-    output(output_format(format, out), out, lang, headers, rows, document, title,
-           sheet="同比环比")  # fmt: skip
+    document = {
+        "scheme": result.scheme.code,
+        "periods": [p.label for p in cmp.periods],
+        "units": [
+            {"code": u.code, "name": u.name, "total": u.total, "rank": u.rank}
+            for u in result.units()
+        ],
+        "rows": rows_dicts,
+        "most_improved": [{"code": c, "name": n, "change": x} for c, n, x in up],
+        "most_declined": [{"code": c, "name": n, "change": x} for c, n, x in down],
+    }
+    title = say(
+        lang,
+        "进步最大：{up}\n退步最大：{down}",
+        "most improved: {up}\nmost declined: {down}",
+        up="、".join(f"{n} {x:+.2f}" for _, n, x in up) or "—",
+        down="、".join(f"{n} {x:+.2f}" for _, n, x in down) or "—",
+    )
+    output(output_format(format, out), out, lang, headers, rows, document, title, sheet="同比环比")
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -490,23 +685,56 @@ def targets_progress_command(
     """目标完成进度：按分解计划计算应完成量、完成率和进度 / progress against the plan."""
     assert lang is not None
     items = check_targets(read_targets(targets))
-    headers = [h(lang, "单位编码", "code"), h(lang, "单位名称", "name"), h(lang, "目标", "target"),
-               h(lang, "目标值", "value"), h(lang, "截至期", "through"),
-               h(lang, "应完成", "expected"), h(lang, "实际完成", "actual"),
-               h(lang, "年度完成率%", "completion %"), h(lang, "进度完成率%", "schedule %"),
-               h(lang, "进度正常", "on track")]  # fmt: skip
+    headers = [
+        h(lang, "单位编码", "code"),
+        h(lang, "单位名称", "name"),
+        h(lang, "目标", "target"),
+        h(lang, "目标值", "value"),
+        h(lang, "截至期", "through"),
+        h(lang, "应完成", "expected"),
+        h(lang, "实际完成", "actual"),
+        h(lang, "年度完成率%", "completion %"),
+        h(lang, "进度完成率%", "schedule %"),
+        h(lang, "进度正常", "on track"),
+    ]
     rows, document = [], []
     for t in items:
         p = progress(t, through=through)
-        rows.append([t.unit_code, t.unit_name, t.name or t.key, t.value, p.through, p.expected,
-                     _num(p.actual), _pct(p.completion), _pct(p.schedule), p.on_track])  # fmt: skip
-        document.append({"code": t.unit_code, "key": t.key, "target": t.value,
-                         "through": p.through, "expected": p.expected, "actual": _num(p.actual),
-                         "completion": _num(p.completion), "schedule": _num(p.schedule),
-                         "on_track": p.on_track})  # fmt: skip
+        rows.append(
+            [
+                t.unit_code,
+                t.unit_name,
+                t.name or t.key,
+                t.value,
+                p.through,
+                p.expected,
+                _num(p.actual),
+                _pct(p.completion),
+                _pct(p.schedule),
+                p.on_track,
+            ]
+        )
+        document.append(
+            {
+                "code": t.unit_code,
+                "key": t.key,
+                "target": t.value,
+                "through": p.through,
+                "expected": p.expected,
+                "actual": _num(p.actual),
+                "completion": _num(p.completion),
+                "schedule": _num(p.schedule),
+                "on_track": p.on_track,
+            }
+        )
     behind = sum(1 for r in rows if not r[-1])
-    title = say(lang, "目标进度：{n} 项，其中落后于计划 {b} 项", "{n} targets, {b} behind plan",
-                n=len(rows), b=behind)  # fmt: skip
+    title = say(
+        lang,
+        "目标进度：{n} 项，其中落后于计划 {b} 项",
+        "{n} targets, {b} behind plan",
+        n=len(rows),
+        b=behind,
+    )
     output(format, out, lang, headers, rows, document, title, sheet="目标进度")
 
 

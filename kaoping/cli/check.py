@@ -39,9 +39,20 @@ def check_command(data: Path, scheme: str, lang: str | None) -> None:
     warnings = plausibility_warnings(table, loaded)  # warnings, not errors (issue 11)
     show_warnings(warnings, lang)
     click.echo(
-        say(lang, "{file}：{n} 个单位，未发现问题。", "{file}: {n} units, no problems found.",
-            file=data.name, n=len(table)) if not warnings else
-        say(lang, "{file}：{n} 个单位，未发现错误；{w} 条提示请核对。",
+        say(
+            lang,
+            "{file}：{n} 个单位，未发现问题。",
+            "{file}: {n} units, no problems found.",
+            file=data.name,
+            n=len(table),
+        )
+        if not warnings
+        else say(
+            lang,
+            "{file}：{n} 个单位，未发现错误；{w} 条提示请核对。",
             "{file}: {n} units, no errors; check the {w} notes.",
-            file=data.name, n=len(table), w=len(warnings))
-    )  # fmt: skip
+            file=data.name,
+            n=len(table),
+            w=len(warnings),
+        )
+    )

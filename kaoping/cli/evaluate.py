@@ -68,8 +68,12 @@ def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
 
     def extend(u: int, entry: dict[str, Any]) -> None:
         d = decisions[codes[u]]
-        entry.update(passed=d.passed, tier=d.tier, criticised=d.criticised,
-                     reasons=[p.text(lang) for p in d.reasons])  # fmt: skip
+        entry.update(
+            passed=d.passed,
+            tier=d.tier,
+            criticised=d.criticised,
+            reasons=[p.text(lang) for p in d.reasons],
+        )
 
     document = result_document(result.evaluation, lang, extend)
     document["warnings"] = [w.text(lang) for w in result.warnings]
@@ -100,8 +104,18 @@ def evaluate_command(
 ) -> None:
     """评价：计算各单位得分、排名和等级 / evaluate all units and rank them."""
     assert lang is not None
-    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                              price_factors, previous, previous_experts)  # fmt: skip
+    assessed = run_assessment(
+        lang,
+        data,
+        scheme,
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        previous,
+        previous_experts,
+    )
     result = assessed.evaluation
 
     def xlsx(path: Path) -> None:
@@ -114,7 +128,7 @@ def evaluate_command(
         # Compact and streamed: memory stays flat however many units (docs/performance.md).
         OutputFormat.json: lambda: iter_json(unit_document(assessed, lang)),
         OutputFormat.csv: lambda: ranking_csv(result, lang),
-    }  # fmt: skip
+    }
     deliver(lang, output_format(format, output), output, texts=texts, xlsx=xlsx)
 
 
@@ -142,13 +156,28 @@ def explain_command(
 ) -> None:
     """列出某单位总分的完整计算过程 / show the whole derivation of a unit's total."""
     assert lang is not None
-    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                              price_factors, previous, previous_experts)  # fmt: skip
+    assessed = run_assessment(
+        lang,
+        data,
+        scheme,
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        previous,
+        previous_experts,
+    )
     explanation = explain(assessed.evaluation, unit)
     outcome = assessed.unit(unit)
     if format == "json":
-        document = {"code": outcome.code, "total": outcome.total, "rank": outcome.rank,
-                    **explanation.to_dict(), **outcome.to_dict(lang)}  # fmt: skip
+        document = {
+            "code": outcome.code,
+            "total": outcome.total,
+            "rank": outcome.rank,
+            **explanation.to_dict(),
+            **outcome.to_dict(lang),
+        }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         click.echo(explanation.render(lang))
@@ -197,11 +226,22 @@ def schemes_command(show: str | None, lang: str | None) -> None:
     rows = []
     for code in builtin_scheme_codes():
         s = load_scheme(code)
-        rows.append({"code": s.code, "version": s.version, "indicators": len(s.indicators),
-                     "sha": s.sha256[:12], "name": s.name_for(lang)})  # fmt: skip
-    headers = {"code": say(lang, "编码", "code"), "version": say(lang, "版本", "version"),
-               "indicators": say(lang, "指标数", "indicators"), "sha": "SHA-256",
-               "name": say(lang, "名称", "name")}  # fmt: skip
+        rows.append(
+            {
+                "code": s.code,
+                "version": s.version,
+                "indicators": len(s.indicators),
+                "sha": s.sha256[:12],
+                "name": s.name_for(lang),
+            }
+        )
+    headers = {
+        "code": say(lang, "编码", "code"),
+        "version": say(lang, "版本", "version"),
+        "indicators": say(lang, "指标数", "indicators"),
+        "sha": "SHA-256",
+        "name": say(lang, "名称", "name"),
+    }
     click.echo(render_table(headers, rows))
 
 
@@ -238,9 +278,15 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
         names = {b.name: b.name_for("en") for b in result.scheme.grades}
         for row in shown:
             row["grade"] = names.get(row["grade"], row["grade"])
-    title = say(lang, "{name}（{code} 版本 {version}）  共 {n} 个单位",
-                "{name} ({code} v{version}), {n} units", name=result.scheme.name_for(lang),
-                code=result.scheme.code, version=result.scheme.version, n=len(rows))  # fmt: skip
+    title = say(
+        lang,
+        "{name}（{code} 版本 {version}）  共 {n} 个单位",
+        "{name} ({code} v{version}), {n} units",
+        name=result.scheme.name_for(lang),
+        code=result.scheme.code,
+        version=result.scheme.version,
+        n=len(rows),
+    )
     return title + "\n" + render_table(headers, shown)
 
 

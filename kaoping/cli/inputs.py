@@ -40,17 +40,28 @@ targets_option = click.option(
     "--targets", "-t", type=PATH, help="目标责任书目标表 / targets of the responsibility letters"
 )
 price_factors_option = click.option(
-    "--price-factors", "-k", "price_factors", type=PATH,
+    "--price-factors",
+    "-k",
+    "price_factors",
+    type=PATH,
     help="评价机构的物价矫正系数表（单位编码、物价矫正系数） / the evaluator's price factors",
-)  # fmt: skip
+)
 previous_option = click.option(
-    "--previous", "-p", type=PATH, multiple=True, callback=_listed,
+    "--previous",
+    "-p",
+    type=PATH,
+    multiple=True,
+    callback=_listed,
     help="上期基础数据（可重复，按时间先后），用于同比、环比 / earlier periods' data, oldest first",
-)  # fmt: skip
+)
 previous_experts_option = click.option(
-    "--previous-experts", "previous_experts", type=PATH, multiple=True, callback=_listed,
+    "--previous-experts",
+    "previous_experts",
+    type=PATH,
+    multiple=True,
+    callback=_listed,
     help="上期专家评分表，与 --previous 一一对应 / each earlier period's expert sheet",
-)  # fmt: skip
+)
 period_option = click.option(
     "--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"
 )
@@ -59,9 +70,13 @@ period_option = click.option(
 def input_options(previous: bool = True) -> Callable[[Any], Any]:
     """The input files of an assessment (--experts ... --price-factors, and the earlier
     periods' files when ``previous``), in this order in ``--help``."""
-    options = [experts_option, recusals_option, adjustments_option, targets_option,
-               price_factors_option] + ([previous_option, previous_experts_option] if previous
-                                        else [])  # fmt: skip
+    options = [
+        experts_option,
+        recusals_option,
+        adjustments_option,
+        targets_option,
+        price_factors_option,
+    ] + ([previous_option, previous_experts_option] if previous else [])
 
     def apply(fn: Any) -> Any:
         for option in reversed(options):
@@ -86,10 +101,18 @@ def assessment_of(
 ) -> Assessment:
     """The files of the command line -> one Assessment (the same for every command)."""
     return read_assessment(
-        data, scheme, experts=experts, recusals=recusals, adjustments=adjustments,
-        targets=targets, price_factors=price_factors, previous=previous or (),
-        previous_experts=previous_experts or (), period=period, fund=fund,
-    )  # fmt: skip
+        data,
+        scheme,
+        experts=experts,
+        recusals=recusals,
+        adjustments=adjustments,
+        targets=targets,
+        price_factors=price_factors,
+        previous=previous or (),
+        previous_experts=previous_experts or (),
+        period=period,
+        fund=fund,
+    )
 
 
 def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:

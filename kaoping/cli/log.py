@@ -39,9 +39,10 @@ def setup_django(database: str | None = None) -> None:
 )
 @lang_option
 @click.option(
-    "--rederive/--no-rederive", default=True,
+    "--rederive/--no-rederive",
+    default=True,
     help="按冻结输入重新计算已公布成果 / re-derive published results",
-)  # fmt: skip
+)
 @guarded
 def verify_command(database: str | None, lang: str | None, rederive: bool) -> None:
     """校验评价日志：哈希链、签名检查点、公布记载的链头、受担保的数据行、重新计算成果 / verify."""

@@ -123,13 +123,25 @@ def guarded(fn: F) -> F:
             for problem in exc.problems:
                 click.echo(problem.render(lang), err=True)
             count = len(exc.problems)
-            click.echo(say(lang, "共 {n} 个问题，未输出结果。", "{n} problem(s); nothing written.",
-                           n=count), err=True)  # fmt: skip
+            click.echo(
+                say(
+                    lang, "共 {n} 个问题，未输出结果。", "{n} problem(s); nothing written.", n=count
+                ),
+                err=True,
+            )
             raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
         except OSError as exc:
             name = exc.filename or ""
-            click.echo(say(lang, "无法读写文件 {name}：{reason}", "cannot read or write {name}: {reason}",
-                           name=name, reason=exc.strerror or exc), err=True)  # fmt: skip
+            click.echo(
+                say(
+                    lang,
+                    "无法读写文件 {name}：{reason}",
+                    "cannot read or write {name}: {reason}",
+                    name=name,
+                    reason=exc.strerror or exc,
+                ),
+                err=True,
+            )
             raise click.exceptions.Exit(EXIT_FAILURE) from None
 
     return wrapper  # type: ignore[return-value]
@@ -174,12 +186,14 @@ def _output_format(ctx: click.Context, param: click.Parameter, value: str | None
 
 def format_option(default: OutputFormat | None = None) -> Callable[[Any], Any]:
     return click.option(
-        "--format", "-f", "format",
+        "--format",
+        "-f",
+        "format",
         type=click.Choice([f.value for f in OutputFormat]),
         default=None if default is None else default.value,
         callback=_output_format,
         help="输出格式 table/json/csv/csv-gb18030/xlsx（默认按 -o 的扩展名） / output format",
-    )  # fmt: skip
+    )
 
 
 def output_format(fmt: OutputFormat | None, output: Path | None) -> OutputFormat:
@@ -264,10 +278,11 @@ COMMAND_OF = {
     "archive": "kaoping.cli.archive",
     "log": "kaoping.cli.log",
     **dict.fromkeys(("report", "certificates"), "kaoping.cli.report"),
-    **dict.fromkeys(("experts", "targets", "awards", "allocate", "compare"),
-                    "kaoping.cli.assessment"),
+    **dict.fromkeys(
+        ("experts", "targets", "awards", "allocate", "compare"), "kaoping.cli.assessment"
+    ),
     "robustness": "kaoping.cli.robustness",
-}  # fmt: skip
+}
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console entry point

@@ -52,15 +52,22 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 )
 @click.option("--round", "round_report", is_flag=True, help="综合绩效评价报告 / the round report")
 @click.option(
-    "--format", "-f", "format", type=click.Choice([f.value for f in ReportFormat]),
-    multiple=True, callback=_formats, help="docx、pdf、xlsx（可重复，默认 docx）",
-)  # fmt: skip
+    "--format",
+    "-f",
+    "format",
+    type=click.Choice([f.value for f in ReportFormat]),
+    multiple=True,
+    callback=_formats,
+    help="docx、pdf、xlsx（可重复，默认 docx）",
+)
 @click.option("--output", "-o", type=PATH, default=Path("."), help="输出目录 / output folder")
 @input_options()
 @click.option(
-    "--narratives", "-n", type=PATH,
+    "--narratives",
+    "-n",
+    type=PATH,
     help="评价机构撰写的文字（TOML/JSON/Markdown 文件或目录）",
-)  # fmt: skip
+)
 @click.option("--awards", type=PATH, help="kaoping awards 输出的获奖名单（核对一致） / award lists")
 @click.option("--issuer", default="", help="评价机构名称 / issuing agency")
 @click.option("--date", help="报告日期 / report date")
@@ -69,13 +76,15 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 @click.option("--number", default="", help="报告编号 / report number")
 @click.option("--team", multiple=True, help="评价工作组成员“姓名:职责”（可重复） / team member")
 @click.option(
-    "--robustness/--no-robustness", default=True,
+    "--robustness/--no-robustness",
+    default=True,
     help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
-)  # fmt: skip
+)
 @click.option(
-    "--final/--draft", default=False,
+    "--final/--draft",
+    default=False,
     help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
-)  # fmt: skip
+)
 @lang_option
 @guarded
 def report_command(
@@ -112,8 +121,18 @@ def report_command(
     if not (unit or all_units or round_report):
         raise ReportInputError([ReportProblem("report.no_unit")])
     formats = list(dict.fromkeys(format or [ReportFormat.docx]))
-    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                              price_factors, previous, previous_experts)  # fmt: skip
+    assessed = run_assessment(
+        lang,
+        data,
+        scheme,
+        experts,
+        recusals,
+        adjustments,
+        targets,
+        price_factors,
+        previous,
+        previous_experts,
+    )
     result, prev_result, earlier = rounds_of(assessed)
     texts = None
     if narratives is not None:
@@ -123,8 +142,7 @@ def report_command(
     award_list, criticism = award_lists(assessed, awards, lang)
     from kaoping.reports.signing import parse_team
 
-    signing = {"client": client, "number": number, "team": parse_team(team or []),
-               "final": final}  # fmt: skip
+    signing = {"client": client, "number": number, "team": parse_team(team or []), "final": final}
     uncertainty = None
     if robustness and (round_report or all_units):
         from kaoping.reports.uncertainty import report_options
@@ -135,24 +153,48 @@ def report_command(
             uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
         except KaopingError as exc:  # e.g. an indicator no unit has: the report goes without
             for problem in exc.problems:
-                click.echo(say(lang, "排名的不确定性未列入综合报告：{p}",
-                               "rank uncertainty left out of the round report: {p}",
-                               p=problem.text(lang)), err=True)  # fmt: skip
+                click.echo(
+                    say(
+                        lang,
+                        "排名的不确定性未列入综合报告：{p}",
+                        "rank uncertainty left out of the round report: {p}",
+                        p=problem.text(lang),
+                    ),
+                    err=True,
+                )
     documents = build_documents(
-        result, prev_result, earlier, unit or [], all_units, round_report or all_units,
-        texts, award_list, criticism, issuer, date, charts, lang, signing=signing,
+        result,
+        prev_result,
+        earlier,
+        unit or [],
+        all_units,
+        round_report or all_units,
+        texts,
+        award_list,
+        criticism,
+        issuer,
+        date,
+        charts,
+        lang,
+        signing=signing,
         robustness=uncertainty,
-    )  # fmt: skip
+    )
     written = write_documents(documents, formats, result, output)
     for path in written:
         click.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
     drafts = [stem for stem, doc in documents if doc.draft_sections()]
     if drafts:
-        click.echo(say(lang, "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
-                             "提供评价机构撰写的文字，并用 --final 生成正式报告。",
-                       "note: {n} reports are drafts with system-generated text (marked on "
-                       "every page); give the agency's text with --narratives and use --final.",
-                       n=len(drafts)), err=True)  # fmt: skip
+        click.echo(
+            say(
+                lang,
+                "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
+                "提供评价机构撰写的文字，并用 --final 生成正式报告。",
+                "note: {n} reports are drafts with system-generated text (marked on "
+                "every page); give the agency's text with --narratives and use --final.",
+                n=len(drafts),
+            ),
+            err=True,
+        )
 
 
 @app.command("certificates")
@@ -202,8 +244,9 @@ def certificates_command(
     if is_award_list(awards):
         award_list, _ = load_award_lists(awards)
     else:  # base data: the assessment's own winners
-        assessed = run_assessment(lang, awards, scheme, experts, recusals, adjustments,
-                                  targets, price_factors)  # fmt: skip
+        assessed = run_assessment(
+            lang, awards, scheme, experts, recusals, adjustments, targets, price_factors
+        )
         award_list, _ = computed_award_lists(assessed, lang)
         year = year or (assessed.assessment.period_label or "")
     # The award belongs to the assessment of the scheme the list was made with.
@@ -213,10 +256,18 @@ def certificates_command(
         from kaoping.tables import read_base_data
 
         names = {u.code: u.name for u in read_base_data(data, loaded).units}
-    options = dict(year=year, issuer=issuer, date=date, title=title,
-                   body=body or (DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY),
-                   unit_names=names, lang=lang, award=award or loaded.name_for(lang),
-                   number_prefix=number_prefix, text_only=text_only)  # fmt: skip
+    options = dict(
+        year=year,
+        issuer=issuer,
+        date=date,
+        title=title,
+        body=body or (DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY),
+        unit_names=names,
+        lang=lang,
+        award=award or loaded.name_for(lang),
+        number_prefix=number_prefix,
+        text_only=text_only,
+    )
     certificates_html(award_list, **options)  # refuses before any file is touched
     pages: list[int] = []
 
@@ -226,8 +277,16 @@ def certificates_command(
         pages.append(render_certificates(award_list, path, **options))
 
     write_atomically(output, write)
-    click.echo(say(lang, "已写入 {path}（{n} 张证书）", "wrote {path} ({n} certificates)",
-                   path=output, n=pages[0]), err=True)  # fmt: skip
+    click.echo(
+        say(
+            lang,
+            "已写入 {path}（{n} 张证书）",
+            "wrote {path} ({n} certificates)",
+            path=output,
+            n=pages[0],
+        ),
+        err=True,
+    )
 
 
 # --- steps --------------------------------------------------------------------------------
@@ -248,12 +307,28 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
     if "awards" not in sections and "special_awards" not in sections:
         return [], []
     tiers = {t.name: t for t in assessed.awards.rules.tiers}
-    awards = [{"unit_code": u.code, "unit_name": u.name, "tier": tiers[u.tier].name_for(lang),
-               "reason": "", "total": u.total, "rank": u.rank}
-              for u in assessed.units() if u.tier]  # fmt: skip
-    criticism = [{"unit_code": u.code, "unit_name": u.name,
-                  "tier": say(lang, "通报批评", "criticised"), "reason": u.reason_text(lang)}
-                 for u in assessed.units() if u.criticised]  # fmt: skip
+    awards = [
+        {
+            "unit_code": u.code,
+            "unit_name": u.name,
+            "tier": tiers[u.tier].name_for(lang),
+            "reason": "",
+            "total": u.total,
+            "rank": u.rank,
+        }
+        for u in assessed.units()
+        if u.tier
+    ]
+    criticism = [
+        {
+            "unit_code": u.code,
+            "unit_name": u.name,
+            "tier": say(lang, "通报批评", "criticised"),
+            "reason": u.reason_text(lang),
+        }
+        for u in assessed.units()
+        if u.criticised
+    ]
     return awards, criticism
 
 
@@ -278,13 +353,19 @@ def award_lists(assessed: AssessmentResult, path: Path | None, lang: str):
     for code, u in known.items():
         mine = {tiers[u.tier].name, tiers[u.tier].name_for(lang)} if u.tier else {""}
         if given.get(code, "") not in mine or (code in blamed) != u.criticised:
-            problems.append(ReportProblem("report.awards_mismatch", file=path.name,
-                                          params={"unit": f"{code} {u.name}",
-                                                  "given": given.get(code) or "—",
-                                                  "tier": u.tier or "—"}))  # fmt: skip
+            problems.append(
+                ReportProblem(
+                    "report.awards_mismatch",
+                    file=path.name,
+                    params={
+                        "unit": f"{code} {u.name}",
+                        "given": given.get(code) or "—",
+                        "tier": u.tier or "—",
+                    },
+                )
+            )
     for code in (set(given) | blamed) - set(known):
-        problems.append(ReportProblem("report.unknown_unit", file=path.name,
-                                      params={"unit": code}))  # fmt: skip
+        problems.append(ReportProblem("report.unknown_unit", file=path.name, params={"unit": code}))
     if problems:
         raise ReportInputError(problems)
     return awards, criticism
@@ -302,9 +383,23 @@ def is_award_list(path: Path) -> bool:
     return any(c in ("tier", "获奖档次") for c in first)
 
 
-def build_documents(result, previous, history, units, all_units, with_round, texts, awards,
-                    criticism, issuer, date, charts, lang, signing=None,
-                    robustness=None):  # fmt: skip
+def build_documents(
+    result,
+    previous,
+    history,
+    units,
+    all_units,
+    with_round,
+    texts,
+    awards,
+    criticism,
+    issuer,
+    date,
+    charts,
+    lang,
+    signing=None,
+    robustness=None,
+):
     """(file stem, document) for every report asked for, all built before any is written.
     ``signing``: client, number, team and final (see kaoping.reports.signing.sign)."""
     signing = dict(signing or {})
@@ -317,19 +412,38 @@ def build_documents(result, previous, history, units, all_units, with_round, tex
     for code in codes:
         result.index(code)  # an unknown code stops here, before anything is drawn
     for code in codes:
-        doc = build_unit_report(result, code, narratives=narratives_for(texts, code),
-                                previous=previous, history=history, lang=lang, issuer=issuer,
-                                date=date, charts=charts, awards=awards, criticism=criticism,
-                                **signing)  # fmt: skip
+        doc = build_unit_report(
+            result,
+            code,
+            narratives=narratives_for(texts, code),
+            previous=previous,
+            history=history,
+            lang=lang,
+            issuer=issuer,
+            date=date,
+            charts=charts,
+            awards=awards,
+            criticism=criticism,
+            **signing,
+        )
         name = result.data.units[result.index(code)].name
         suffix = "evaluation-report" if lang == "en" else "绩效评价报告"
         documents.append((safe_filename(f"{code}-{name}-{suffix}"), doc))
     if with_round:
         doc = build_round_report(
-            result, narratives=(texts or {}).get(ROUND_KEY), previous=previous, history=history,
-            awards=awards, criticism=criticism, lang=lang, issuer=issuer, date=date, charts=charts,
-            robustness=robustness, **signing,
-        )  # fmt: skip
+            result,
+            narratives=(texts or {}).get(ROUND_KEY),
+            previous=previous,
+            history=history,
+            awards=awards,
+            criticism=criticism,
+            lang=lang,
+            issuer=issuer,
+            date=date,
+            charts=charts,
+            robustness=robustness,
+            **signing,
+        )
         stem = "round-report" if lang == "en" else "综合绩效评价报告"
         documents.append((stem, doc))
     return documents

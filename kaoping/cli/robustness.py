@@ -68,9 +68,10 @@ SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves th
     "--weight-spread", type=float, default=0.25, help="权重扰动幅度，0.25 即 ±25% / weight noise"
 )
 @click.option(
-    "--normalisations", default="zscore,minmax",
+    "--normalisations",
+    default="zscore,minmax",
     help="备选标准化方法（scheme = 按方案） / alternatives",
-)  # fmt: skip
+)
 @click.option("--sd", default=",".join(SD_KINDS), help="备选标准差口径 / sd kinds")
 @click.option(
     "--na", default=",".join(NA_POLICIES), help="备选不适用指标处理 / not-applicable policies"
@@ -86,17 +87,20 @@ SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves th
     "--expert-resamples", type=int, default=0, help="重抽各项专家的组数，0 不重抽 / experts"
 )
 @click.option(
-    "--bonus", default="",
+    "--bonus",
+    default="",
     help="加减分备选，如 on,off,uniform（uniform：每次按录入分值的 0～100% 均匀计入） / bonus points",
-)  # fmt: skip
+)
 @click.option(
     "--sensitivity-output", default="ranks", help="敏感性的输出：ranks 或 mean_rank_change"
 )
 @click.option("--tiers", help="按名次比例分档，如 一档:20,二档:30（默认按方案等级）")
 @click.option(
-    "--sensitivity-replicates", type=int, default=1000,
+    "--sensitivity-replicates",
+    type=int,
+    default=1000,
     help="敏感性分析基样本数，0 不做 / base sample",
-)  # fmt: skip
+)
 @click.option("--seed", type=int, default=0, help="随机种子，相同则结果相同 / seed")
 @format_option()
 @out_option()
@@ -150,17 +154,24 @@ def robustness_command(
         bonus_levels=_names(bonus),
         sensitivity_output=sensitivity_output,
     )
-    assessed = run_assessment(lang, data, scheme, experts, recusals, adjustments, targets,
-                              price_factors)  # fmt: skip
+    assessed = run_assessment(
+        lang, data, scheme, experts, recusals, adjustments, targets, price_factors
+    )
     result = analyse_assessment(assessed, options)
     texts = {
         OutputFormat.table: lambda: robustness_table(result, lang),
-        OutputFormat.json: lambda: json.dumps(robustness_json(result, lang), ensure_ascii=False,
-                                              indent=2),
+        OutputFormat.json: lambda: json.dumps(
+            robustness_json(result, lang), ensure_ascii=False, indent=2
+        ),
         OutputFormat.csv: lambda: robustness_csv(result, lang),
-    }  # fmt: skip
-    deliver(lang, output_format(format, output), output, texts=texts,
-            xlsx=lambda p: write_workbook(result, p, lang))  # fmt: skip
+    }
+    deliver(
+        lang,
+        output_format(format, output),
+        output,
+        texts=texts,
+        xlsx=lambda p: write_workbook(result, p, lang),
+    )
 
 
 def robustness_json(result: RobustnessResult, lang: str) -> dict[str, Any]:
@@ -194,9 +205,19 @@ def _levels(text: str) -> tuple[int, ...] | None:
     """Weight levels as numbers (``2,3``); anything else is refused, naming the option."""
     names = _names(text)
     if not all(n.isdigit() for n in names):
-        raise KaopingError([Problem("robustness.bad_option", column="--weight-levels", params={
-            "option": "--weight-levels", "value": text,
-            "expected": ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3")})])  # fmt: skip
+        raise KaopingError(
+            [
+                Problem(
+                    "robustness.bad_option",
+                    column="--weight-levels",
+                    params={
+                        "option": "--weight-levels",
+                        "value": text,
+                        "expected": ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"),
+                    },
+                )
+            ]
+        )
     return tuple(int(n) for n in names) if names else None
 
 
@@ -259,41 +280,68 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
         "权重扰动 ±{spread:.0%}，随机种子 {seed}",
         "Ranking robustness: {name} ({code} v{version}), {n} units, {r} replicates, "
         "weights ±{spread:.0%}, seed {seed}",
-        name=result.scheme.name_for(lang), code=result.scheme.code,
-        version=result.scheme.version, n=len(result.units), r=o.replicates,
-        spread=o.weight_spread, seed=o.seed,
-    )  # fmt: skip
+        name=result.scheme.name_for(lang),
+        code=result.scheme.code,
+        version=result.scheme.version,
+        n=len(result.units),
+        r=o.replicates,
+        spread=o.weight_spread,
+        seed=o.seed,
+    )
     basis = say(lang, "档次按方案等级（总分分数线）", "tiers: the scheme's grade bands (totals)")
     if result.tiers.kind == "rank_quotas":
         basis = say(lang, "档次按名次比例", "tiers: rank quotas")
     elif result.tiers.kind == "awards":
-        basis = say(lang, "档次按方案的奖励规则（合格线、名额、资格、一票否决）",
-                    "tiers: the scheme's award rules (pass line, quotas, eligibility, veto)")  # fmt: skip
+        basis = say(
+            lang,
+            "档次按方案的奖励规则（合格线、名额、资格、一票否决）",
+            "tiers: the scheme's award rules (pass line, quotas, eligibility, veto)",
+        )
     elif result.tiers.kind == "none":
-        basis = say(lang, "标准化方法在变化，总分的分数线（等级、合格线）没有共同尺度，故不给出档次"
-                    "概率；需要时用 --tiers 按名次比例分档",
-                    "the normalisation varies, so score thresholds (grades, pass line) have no "
-                    "common scale: no tier probabilities (use --tiers for rank quotas)")  # fmt: skip
-    parts = [title, basis, *(w.text(lang) for w in result.warnings),
-             render_table(*unit_table_rows(result, lang))]  # fmt: skip
+        basis = say(
+            lang,
+            "标准化方法在变化，总分的分数线（等级、合格线）没有共同尺度，故不给出档次"
+            "概率；需要时用 --tiers 按名次比例分档",
+            "the normalisation varies, so score thresholds (grades, pass line) have no "
+            "common scale: no tier probabilities (use --tiers for rank quotas)",
+        )
+    parts = [
+        title,
+        basis,
+        *(w.text(lang) for w in result.warnings),
+        render_table(*unit_table_rows(result, lang)),
+    ]
     if result.sensitivity:
         parts += [
             "",
-            say(lang, "{t}（基样本 {ns} 组，Saltelli/Jansen 估计；指数为全部单位名次方差的占比）",
+            say(
+                lang,
+                "{t}（基样本 {ns} 组，Saltelli/Jansen 估计；指数为全部单位名次方差的占比）",
                 "{t} (base sample {ns}, Saltelli/Jansen estimators; shares of the rank "
                 "variance summed over units)",
-                t=SENSITIVITY_TITLE[1 if lang == "en" else 0], ns=o.sensitivity_replicates),
+                t=SENSITIVITY_TITLE[1 if lang == "en" else 0],
+                ns=o.sensitivity_replicates,
+            ),
             render_table(*sensitivity_table_rows(result, lang)),
-        ]  # fmt: skip
+        ]
     elif o.sensitivity_replicates and not o.varying():
-        parts += ["", say(lang, "没有任何选择在变化，未做敏感性分析。",
-                          "Nothing varies: no sensitivity analysis.")]  # fmt: skip
+        parts += [
+            "",
+            say(
+                lang,
+                "没有任何选择在变化，未做敏感性分析。",
+                "Nothing varies: no sensitivity analysis.",
+            ),
+        ]
     if result.weight_redraws:
         parts.append(
-            say(lang, "注：{k} 组扰动权重不满足方案的权重约束，已重抽。",
+            say(
+                lang,
+                "注：{k} 组扰动权重不满足方案的权重约束，已重抽。",
                 "Note: {k} perturbed weight sets broke the scheme's constraints and were redrawn.",
-                k=result.weight_redraws)
-        )  # fmt: skip
+                k=result.weight_redraws,
+            )
+        )
     return "\n".join(parts)
 
 
@@ -334,12 +382,20 @@ def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
     sens = wb.create_sheet(say(lang, "敏感性", "Sensitivity"))
     sens.append([_h(k, lang) for k in ("factor", "levels", "first_order", "total", "shift")])
     for s in result.ranked_sensitivity():
-        sens.append([s.label(lang, result.options.weight_spread), s.levels_text(lang),
-                     s.first_order, s.total, s.mean_rank_shift])  # fmt: skip
+        sens.append(
+            [
+                s.label(lang, result.options.weight_spread),
+                s.levels_text(lang),
+                s.first_order,
+                s.total,
+                s.mean_rank_shift,
+            ]
+        )
     about = wb.create_sheet(say(lang, "说明", "Options"))
     for key, value in result.to_dict(lang)["options"].items():
-        about.append([key, json.dumps(value, ensure_ascii=False) if isinstance(value, list)
-                      else value])  # fmt: skip
+        about.append(
+            [key, json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value]
+        )
     for ws in (units, sens):
         for cell in ws[1]:
             cell.font = Font(bold=True)

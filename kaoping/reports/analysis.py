@@ -214,11 +214,14 @@ def unit_facts(
         mean_total=_nanmean(result.totals),
         indicators=indicators,
         groups=groups,
-        fields=[FieldFact(f.key, f.label_for(lang), f.unit, field_kind(f),
-                          _column_value(result, f.key, u))
-                for f in scheme.input_fields],
+        fields=[
+            FieldFact(
+                f.key, f.label_for(lang), f.unit, field_kind(f), _column_value(result, f.key, u)
+            )
+            for f in scheme.input_fields
+        ],
         adjustments=[(a.points, a.reason) for a in result.adjustments_of(unit.code)],
-    )  # fmt: skip
+    )
     facts.previous = _period_from(result, u, previous)
     if previous is not None:
         _attach_earlier(facts, previous, "previous")
@@ -242,8 +245,9 @@ def _years(result: EvaluationResult) -> set[int | None]:
 def _indicator_ranks(result: EvaluationResult) -> np.ndarray:
     """Rank of every unit on every indicator by score (0 where not applicable)."""
     decimals = result.scheme.scoring.tie_decimals
-    columns = [competition_ranks(result.scores[:, j], decimals)
-               for j in range(result.scores.shape[1])]  # fmt: skip
+    columns = [
+        competition_ranks(result.scores[:, j], decimals) for j in range(result.scores.shape[1])
+    ]
     return np.stack(columns, axis=1) if columns else np.zeros((len(result.codes), 0), int)
 
 

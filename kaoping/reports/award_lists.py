@@ -21,9 +21,16 @@ from kaoping.reports.errors import ReportInputError, ReportProblem
 CRITICISM_KINDS = ("criticism", "通报批评", "批评")
 REQUIRED = ("unit_code", "tier")
 # The headers ``kaoping awards`` writes (Chinese and English) -> the keys used here.
-HEADERS = {"单位编码": "unit_code", "code": "unit_code", "单位名称": "unit_name",
-           "name": "unit_name", "获奖档次": "tier", "原因": "reason",
-           "通报批评": "criticised", "criticised": "criticised"}  # fmt: skip
+HEADERS = {
+    "单位编码": "unit_code",
+    "code": "unit_code",
+    "单位名称": "unit_name",
+    "name": "unit_name",
+    "获奖档次": "tier",
+    "原因": "reason",
+    "通报批评": "criticised",
+    "criticised": "criticised",
+}
 YES = ("是", "yes", "true", "1")
 
 
@@ -31,11 +38,14 @@ def _from_table(rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]] | N
     """(awards, criticism) from the table ``kaoping awards`` writes; None for other tables."""
     if not rows or "criticised" not in {HEADERS.get(k, k) for k in rows[0]}:
         return None
-    plain = [{HEADERS.get(k, k): ("" if v is None else str(v).strip()) for k, v in r.items()}
-             for r in rows]  # fmt: skip
+    plain = [
+        {HEADERS.get(k, k): ("" if v is None else str(v).strip()) for k, v in r.items()}
+        for r in rows
+    ]
     awards = [r for r in plain if r.get("tier")]
-    criticism = [{**r, "tier": "通报批评"} for r in plain
-                 if str(r.get("criticised", "")).lower() in YES]  # fmt: skip
+    criticism = [
+        {**r, "tier": "通报批评"} for r in plain if str(r.get("criticised", "")).lower() in YES
+    ]
     return awards, criticism
 
 
@@ -45,13 +55,29 @@ def _from_awards_document(raw: dict[str, Any]) -> tuple[list[dict], list[dict]] 
     if not isinstance(units, list) or "criticism_list" not in raw:
         return None
     scheme = raw.get("scheme") if isinstance(raw.get("scheme"), dict) else {}
-    awards = [{"unit_code": u.get("code"), "unit_name": u.get("name"), "tier": u.get("tier"),
-               "reason": "", "total": u.get("total"), "rank": u.get("rank"),
-               "scheme": scheme.get("code", "")}
-              for u in units if isinstance(u, dict) and u.get("tier")]  # fmt: skip
-    criticism = [{"unit_code": c.get("code"), "unit_name": c.get("name"), "tier": "通报批评",
-                  "reason": c.get("reason", "")}
-                 for c in raw["criticism_list"] if isinstance(c, dict)]  # fmt: skip
+    awards = [
+        {
+            "unit_code": u.get("code"),
+            "unit_name": u.get("name"),
+            "tier": u.get("tier"),
+            "reason": "",
+            "total": u.get("total"),
+            "rank": u.get("rank"),
+            "scheme": scheme.get("code", ""),
+        }
+        for u in units
+        if isinstance(u, dict) and u.get("tier")
+    ]
+    criticism = [
+        {
+            "unit_code": c.get("code"),
+            "unit_name": c.get("name"),
+            "tier": "通报批评",
+            "reason": c.get("reason", ""),
+        }
+        for c in raw["criticism_list"]
+        if isinstance(c, dict)
+    ]
     return awards, criticism
 
 
@@ -88,9 +114,14 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ReportInputError(
-                [ReportProblem("report.bad_format", file=path.name,
-                               params={"format": "JSON", "reason": exc})]
-            ) from None  # fmt: skip
+                [
+                    ReportProblem(
+                        "report.bad_format",
+                        file=path.name,
+                        params={"format": "JSON", "reason": exc},
+                    )
+                ]
+            ) from None
         written = _from_awards_document(raw) if isinstance(raw, dict) else None
         if written is not None:
             return written
@@ -102,9 +133,14 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
             awards = criticism = None  # type: ignore[assignment]
         if not isinstance(awards, list) or not isinstance(criticism, list):
             raise ReportInputError(
-                [ReportProblem("report.bad_format", file=path.name,
-                               params={"format": "JSON", "reason": "awards / criticism"})]
-            )  # fmt: skip
+                [
+                    ReportProblem(
+                        "report.bad_format",
+                        file=path.name,
+                        params={"format": "JSON", "reason": "awards / criticism"},
+                    )
+                ]
+            )
         first_row = None
     problems = []
     for items in (awards, criticism):
@@ -112,8 +148,14 @@ def load_award_lists(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[
             for key in REQUIRED:
                 if not isinstance(item, dict) or not str(item.get(key) or "").strip():
                     row = first_row + number - 1 if first_row else None
-                    problems.append(ReportProblem("report.award_field", file=path.name, row=row,
-                                                  params={"item": number, "key": key}))  # fmt: skip
+                    problems.append(
+                        ReportProblem(
+                            "report.award_field",
+                            file=path.name,
+                            row=row,
+                            params={"item": number, "key": key},
+                        )
+                    )
     if problems:
         raise ReportInputError(problems)
     return [dict(a) for a in awards], [dict(c) for c in criticism]
@@ -129,11 +171,20 @@ def _load_xlsx(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return [], []
     at = header_row(sheet.rows)
     header = [str(c or "").strip() for c in sheet.rows[at]]
-    rows = [dict(zip(header, r, strict=False)) for r in sheet.rows[at + 1 :]
-            if any(r) and str(r[0] or "").strip() not in ("合计", "Total")]  # fmt: skip
+    rows = [
+        dict(zip(header, r, strict=False))
+        for r in sheet.rows[at + 1 :]
+        if any(r) and str(r[0] or "").strip() not in ("合计", "Total")
+    ]
     written = _from_table(rows)
     if written is None:
-        raise ReportInputError([ReportProblem("report.bad_format", file=path.name,
-                                              params={"format": "XLSX",
-                                                      "reason": "kaoping awards"})])  # fmt: skip
+        raise ReportInputError(
+            [
+                ReportProblem(
+                    "report.bad_format",
+                    file=path.name,
+                    params={"format": "XLSX", "reason": "kaoping awards"},
+                )
+            ]
+        )
     return written

@@ -72,8 +72,13 @@ def certificates_html(
     e = html.escape
     pages = []
     for number, item in enumerate(items, start=first_number):
-        values = {"unit_name": item["unit_name"], "year": str(year), "tier": item["tier"],
-                  "reason": item["reason"], "award": award}  # fmt: skip
+        values = {
+            "unit_name": item["unit_name"],
+            "year": str(year),
+            "tier": item["tier"],
+            "reason": item["reason"],
+            "award": award,
+        }
         default = DEFAULT_BODY_EN if lang == "en" else DEFAULT_BODY
         text = fill_template(body, values) or fill_template(default, values) or ""
         # The tier is highlighted: escape first, then wrap its last occurrence.
@@ -90,22 +95,39 @@ def certificates_html(
             f'<div class="number">{label}{e(number_prefix)}{e(str(year))}-{number:03d}</div>'
             f'<div class="signature">{e(issuer)}<br>{e(date)}</div></div></div>'
         )
-    return (f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
-            f'<meta charset="utf-8"><title>{e(title)}</title>'
-            f"<style>{stylesheet('certificate.css')}</style></head><body>"
-            + "".join(pages) + "</body></html>")  # fmt: skip
+    return (
+        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+        f'<meta charset="utf-8"><title>{e(title)}</title>'
+        f"<style>{stylesheet('certificate.css')}</style></head><body>"
+        + "".join(pages)
+        + "</body></html>"
+    )
 
 
 def _require(*, year: Any, issuer: str, date: str, lang: str) -> None:
     """Refuse a certificate without its year, issuer or date."""
-    missing = [(what, option) for what, option, value in (
-        (("考核年度", "year"), "--year", year), (("颁发单位", "issuer"), "--issuer", issuer),
-        (("落款日期", "date"), "--date", date)) if not str(value or "").strip()]  # fmt: skip
+    missing = [
+        (what, option)
+        for what, option, value in (
+            (("考核年度", "year"), "--year", year),
+            (("颁发单位", "issuer"), "--issuer", issuer),
+            (("落款日期", "date"), "--date", date),
+        )
+        if not str(value or "").strip()
+    ]
     if missing:
         whats = [w[1] if lang == "en" else w[0] for w, _ in missing]
-        raise ReportInputError([ReportProblem("certificate.missing", params={
-            "what": ("、" if lang != "en" else ", ").join(whats),
-            "option": ("、" if lang != "en" else ", ").join(o for _, o in missing)})])  # fmt: skip
+        raise ReportInputError(
+            [
+                ReportProblem(
+                    "certificate.missing",
+                    params={
+                        "what": ("、" if lang != "en" else ", ").join(whats),
+                        "option": ("、" if lang != "en" else ", ").join(o for _, o in missing),
+                    },
+                )
+            ]
+        )
 
 
 def render_certificates(
@@ -127,10 +149,20 @@ def render_certificates(
     """Write the certificates as one PDF (a page each); returns the number of pages."""
     from weasyprint import HTML
 
-    document = certificates_html(awards, year=year, issuer=issuer, date=date, title=title,
-                                 body=body, unit_names=unit_names, lang=lang, award=award,
-                                 number_prefix=number_prefix, text_only=text_only,
-                                 first_number=first_number)  # fmt: skip
+    document = certificates_html(
+        awards,
+        year=year,
+        issuer=issuer,
+        date=date,
+        title=title,
+        body=body,
+        unit_names=unit_names,
+        lang=lang,
+        award=award,
+        number_prefix=number_prefix,
+        text_only=text_only,
+        first_number=first_number,
+    )
     rendered = HTML(string=document).render()
     rendered.write_pdf(path)
     return len(rendered.pages)
@@ -141,10 +173,17 @@ def _award(item: Mapping[str, Any] | Any, number: int, names: Mapping[str, str])
         value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
         return "" if value is None else str(value).strip()
 
-    problems = [ReportProblem("report.award_field", params={"item": number, "key": key})
-                for key in ("unit_code", "tier") if not get(key)]  # fmt: skip
+    problems = [
+        ReportProblem("report.award_field", params={"item": number, "key": key})
+        for key in ("unit_code", "tier")
+        if not get(key)
+    ]
     if problems:
         raise ReportInputError(problems)
     code = get("unit_code")
-    return {"unit_code": code, "unit_name": get("unit_name") or names.get(code, code),
-            "tier": get("tier"), "reason": get("reason")}  # fmt: skip
+    return {
+        "unit_code": code,
+        "unit_name": get("unit_name") or names.get(code, code),
+        "tier": get("tier"),
+        "reason": get("reason"),
+    }

@@ -155,7 +155,7 @@ def ranking_chart(
             linewidth=1,
             label=_t(lang, "参评单位平均 {v:.2f}", "average {v:.2f}", v=mean),
         )
-        ax.legend(fontsize=8, frameon=False, loc="lower right")  # fmt: skip
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
     ax.set_xlabel(_t(lang, "总分", "Total"))
     _tidy(ax)
     title = _t(lang, "综合得分排名", "Ranking by total")
@@ -196,8 +196,12 @@ def radar_chart(
     ax.set_ylim(low, 100)
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize=8, frameon=False)
-    title = _t(lang, "{name}一级指标得分与平均水平", "{name}: group scores against the average",
-               name=result.data.units[u].name)  # fmt: skip
+    title = _t(
+        lang,
+        "{name}一级指标得分与平均水平",
+        "{name}: group scores against the average",
+        name=result.data.units[u].name,
+    )
     return _render(fig, title, formats)
 
 
@@ -219,8 +223,14 @@ def trend_chart(
     if unit_code is None:
         lows = np.array([np.nanmin(r.totals) for r in results], dtype=float)
         highs = np.array([np.nanmax(r.totals) for r in results], dtype=float)
-        ax.fill_between(x, lows, highs, color=LIGHT, alpha=0.5,
-                        label=_t(lang, "最低～最高", "lowest to highest"))  # fmt: skip
+        ax.fill_between(
+            x,
+            lows,
+            highs,
+            color=LIGHT,
+            alpha=0.5,
+            label=_t(lang, "最低～最高", "lowest to highest"),
+        )
         values = np.concatenate([lows, highs])
         title = _t(lang, "各年度总分变化", "Totals by year")
     else:
@@ -229,12 +239,26 @@ def trend_chart(
         ax.plot(x, own, marker="o", color=ACCENT, linewidth=2, label=name)
         for xi, v in zip(x, own, strict=True):
             if not math.isnan(v):
-                ax.annotate(f"{v:.2f}", (xi, v), textcoords="offset points", xytext=(0, 6),
-                            ha="center", fontsize=7, color=ACCENT)  # fmt: skip
+                ax.annotate(
+                    f"{v:.2f}",
+                    (xi, v),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                    fontsize=7,
+                    color=ACCENT,
+                )
         values = own
         title = _t(lang, "{name}历年总分", "{name}: totals by year", name=name)
-    ax.plot(x, means, marker="s", color=GREY, linestyle="--", linewidth=1.2,
-            label=_t(lang, "参评单位平均", "average"))  # fmt: skip
+    ax.plot(
+        x,
+        means,
+        marker="s",
+        color=GREY,
+        linestyle="--",
+        linewidth=1.2,
+        label=_t(lang, "参评单位平均", "average"),
+    )
     ax.set_xticks(x, labels)
     finite = np.concatenate([values, means])
     finite = finite[np.isfinite(finite)]
@@ -267,8 +291,15 @@ def distribution_chart(
         if low < band.min < high:
             colour = GRADE_COLOURS[i % len(GRADE_COLOURS)]
             ax.axvline(band.min, color=colour, linestyle="--", linewidth=1)
-            ax.text(band.min + 0.3, 0.97, f"{band.name_for(lang)} ≥ {band.min:g}",
-                    transform=ax.get_xaxis_transform(), color=colour, fontsize=8, va="top")  # fmt: skip
+            ax.text(
+                band.min + 0.3,
+                0.97,
+                f"{band.name_for(lang)} ≥ {band.min:g}",
+                transform=ax.get_xaxis_transform(),
+                color=colour,
+                fontsize=8,
+                va="top",
+            )
     ax.set_xlim(low, high)
     ax.set_xlabel(_t(lang, "总分", "Total"))
     ax.set_ylabel(_t(lang, "单位数", "Units"))
@@ -365,11 +396,25 @@ def rank_interval_chart(
     fig = Figure(figsize=(16 * CM, height))
     ax = fig.add_subplot()
     y = np.arange(len(order))
-    ax.hlines(y, low, high, color=MAIN, linewidth=4, alpha=0.55,
-              label=_t(lang, "90% 区间", "90% interval"))  # fmt: skip
+    ax.hlines(
+        y,
+        low,
+        high,
+        color=MAIN,
+        linewidth=4,
+        alpha=0.55,
+        label=_t(lang, "90% 区间", "90% interval"),
+    )
     ax.plot(median, y, "o", color=MAIN, markersize=5, label=_t(lang, "中位名次", "median rank"))
-    ax.plot(nominal, y, "|", color=ACCENT, markersize=12, markeredgewidth=2,
-            label=_t(lang, "公布名次", "published rank"))  # fmt: skip
+    ax.plot(
+        nominal,
+        y,
+        "|",
+        color=ACCENT,
+        markersize=12,
+        markeredgewidth=2,
+        label=_t(lang, "公布名次", "published rank"),
+    )
     ax.set_yticks(
         y, [f"{int(r)}. {n}" if r > 0 else n for r, n in zip(nominal, names, strict=True)]
     )

@@ -153,9 +153,12 @@ def _styles(word) -> None:
     normal.paragraph_format.space_before = Pt(0)
     _fixed_spacing(normal.paragraph_format, LINE_SPACING)
     normal.paragraph_format.widow_control = True
-    for name, size, font in (("Title", 22, TITLE_FONT), ("Heading 1", 16, HEADING_FONTS[1]),
-                             ("Heading 2", 16, HEADING_FONTS[2]),
-                             ("Heading 3", 16, HEADING_FONTS[3])):  # fmt: skip
+    for name, size, font in (
+        ("Title", 22, TITLE_FONT),
+        ("Heading 1", 16, HEADING_FONTS[1]),
+        ("Heading 2", 16, HEADING_FONTS[2]),
+        ("Heading 3", 16, HEADING_FONTS[3]),
+    ):
         style = styles[name]
         style.font.size = Pt(size)
         style.font.bold = name in ("Title", "Heading 1")
@@ -232,8 +235,17 @@ def _instruction(paragraph, instruction: str) -> None:
 # --- content ----------------------------------------------------------------------------------
 
 
-def _plain(word, text: str = "", *, size: float | None = None, font: str | None = None,
-           bold: bool = False, align=None, indent: bool = False, spacing: float | None = None):  # fmt: skip
+def _plain(
+    word,
+    text: str = "",
+    *,
+    size: float | None = None,
+    font: str | None = None,
+    bold: bool = False,
+    align=None,
+    indent: bool = False,
+    spacing: float | None = None,
+):
     p = word.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32) if indent else Pt(0)
     if align is not None:
@@ -261,8 +273,15 @@ def _cover(word, doc: ReportDocument) -> None:
         p = word.add_paragraph(line, style="Title")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if cover.subtitle:
-        _plain(word, cover.subtitle, size=18, font=HEADING_FONTS[1], bold=True,
-               align=WD_ALIGN_PARAGRAPH.CENTER, spacing=36)  # fmt: skip
+        _plain(
+            word,
+            cover.subtitle,
+            size=18,
+            font=HEADING_FONTS[1],
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            spacing=36,
+        )
     for _ in range(4):
         _plain(word)
     for key, value in cover_lines(doc):
@@ -280,8 +299,15 @@ def _cover(word, doc: ReportDocument) -> None:
 
 def _toc(word, doc: ReportDocument) -> None:
     """A contents page already filled in: one entry per heading, its page from a PAGEREF."""
-    heading = _plain(word, doc.toc_title, size=22, font=TITLE_FONT, bold=True,
-                     align=WD_ALIGN_PARAGRAPH.CENTER, spacing=40)  # fmt: skip
+    heading = _plain(
+        word,
+        doc.toc_title,
+        size=22,
+        font=TITLE_FONT,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        spacing=40,
+    )
     heading.paragraph_format.space_after = Pt(12)
     entries = [s for s in doc.walk() if s.level <= 2]
     for number, section in enumerate(entries):
@@ -301,11 +327,19 @@ def _team(word, doc: ReportDocument) -> None:
     sig = doc.signature
     assert sig is not None
     en = doc.lang == "en"
-    _plain(word, sig.team_title, size=22, font=TITLE_FONT, bold=True,
-           align=WD_ALIGN_PARAGRAPH.CENTER, spacing=40)  # fmt: skip
+    _plain(
+        word,
+        sig.team_title,
+        size=22,
+        font=TITLE_FONT,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        spacing=40,
+    )
     rows = [[name, role] for name, role in sig.team] or [["", ""] for _ in range(4)]
-    _table(word, Table(columns=["Name", "Role"] if en else ["姓名", "职责"], rows=rows,
-                       widths=(1, 2)))  # fmt: skip
+    _table(
+        word, Table(columns=["Name", "Role"] if en else ["姓名", "职责"], rows=rows, widths=(1, 2))
+    )
     _plain(word, sig.statement, indent=True)
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 

@@ -71,8 +71,10 @@ def column_widths_mm(table: Table, usable_mm: float, font_pt: float) -> list[flo
         if no_wrap:
             rigid.append(max(body, header_min) + pad)
         else:
-            rigid.append(max(header_min, max((_min_wrap_width(c, font_pt) for c in cells),
-                                             default=0.0)) + pad)  # fmt: skip
+            rigid.append(
+                max(header_min, max((_min_wrap_width(c, font_pt) for c in cells), default=0.0))
+                + pad
+            )
         floor.append(rigid[-1])
         if not no_wrap:
             # Running text prefers at least five characters a line.

@@ -52,8 +52,16 @@ def round_totals(
     for f in scheme.input_fields:
         if f.key not in summable:
             continue
-        rows.append(Total(f.key, f.label_for(lang), field_kind(f), f.unit,
-                          _sum(result, f.key), _sum(previous, f.key)))  # fmt: skip
+        rows.append(
+            Total(
+                f.key,
+                f.label_for(lang),
+                field_kind(f),
+                f.unit,
+                _sum(result, f.key),
+                _sum(previous, f.key),
+            )
+        )
     now = {key: np.array([_sum(result, key)]) for key in summable}
     then = {key: np.array([_sum(previous, key)]) for key in summable}
     for ind in scheme.indicators:
@@ -61,8 +69,16 @@ def round_totals(
             continue
         if not set(ind.formula.names) <= summable:
             continue  # a factor or a non-additive field: no round-level value
-        rows.append(Total(ind.code, indicator_name(ind, lang), "ratio", "",
-                          _value(ind.formula, now), _value(ind.formula, then)))  # fmt: skip
+        rows.append(
+            Total(
+                ind.code,
+                indicator_name(ind, lang),
+                "ratio",
+                "",
+                _value(ind.formula, now),
+                _value(ind.formula, then),
+            )
+        )
     return rows
 
 

@@ -112,9 +112,12 @@ def _load_file(path: Path) -> Narratives:
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         fmt = "TOML" if suffix == ".toml" else "JSON"
         raise ReportInputError(
-            [ReportProblem("report.bad_format", file=path.name,
-                           params={"format": fmt, "reason": exc})]
-        ) from None  # fmt: skip
+            [
+                ReportProblem(
+                    "report.bad_format", file=path.name, params={"format": fmt, "reason": exc}
+                )
+            ]
+        ) from None
     return parse_mapping(raw, file=path.name)
 
 
@@ -163,8 +166,14 @@ def parse_markdown(text: str, *, file: str | None = None) -> Narratives:
             continue
         words = title.split()
         if not words:
-            problems.append(ReportProblem("report.unknown_section", file=file, row=number,
-                                          params={"name": title, "expected": expected_names()}))  # fmt: skip
+            problems.append(
+                ReportProblem(
+                    "report.unknown_section",
+                    file=file,
+                    row=number,
+                    params={"name": title, "expected": expected_names()},
+                )
+            )
             current = None
             continue
         unit = _unit_key(words[0])
@@ -182,12 +191,20 @@ def _sections(
     for name, value in texts.items():
         key = section_key(name)
         if key is None:
-            problems.append(ReportProblem("report.unknown_section", file=file,
-                                          column=f"{prefix}{name}",
-                                          params={"name": name, "expected": expected_names()}))  # fmt: skip
+            problems.append(
+                ReportProblem(
+                    "report.unknown_section",
+                    file=file,
+                    column=f"{prefix}{name}",
+                    params={"name": name, "expected": expected_names()},
+                )
+            )
         elif not isinstance(value, str):
-            problems.append(ReportProblem("report.not_text", file=file, column=f"{prefix}{name}",
-                                          params={"name": name}))  # fmt: skip
+            problems.append(
+                ReportProblem(
+                    "report.not_text", file=file, column=f"{prefix}{name}", params={"name": name}
+                )
+            )
         elif value.strip():
             found[key] = value.strip()
     return found
@@ -201,8 +218,11 @@ def _check_units(result: Narratives, unit_codes: Iterable[str] | None, file: str
     if unit_codes is None:
         return
     known = set(unit_codes) | {ANY_UNIT, ROUND_KEY}
-    problems = [ReportProblem("report.unknown_unit", file=file, params={"unit": code})
-                for code in result if code not in known]  # fmt: skip
+    problems = [
+        ReportProblem("report.unknown_unit", file=file, params={"unit": code})
+        for code in result
+        if code not in known
+    ]
     if problems:
         raise ReportInputError(problems)
 

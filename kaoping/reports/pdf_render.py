@@ -49,9 +49,11 @@ def render_html(doc: ReportDocument, *, standalone: bool = True) -> str:
     if not standalone:
         return body
     lang = "en" if doc.lang == "en" else "zh-CN"
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{e(doc.title)}</title><style>{stylesheet()}</style></head>"
-            f"<body>{body}</body></html>")  # fmt: skip
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{e(doc.title)}</title><style>{stylesheet()}</style></head>"
+        f"<body>{body}</body></html>"
+    )
 
 
 def render_pdf(doc: ReportDocument, path: str | Path | IO[bytes]) -> None:
@@ -89,9 +91,11 @@ def _team(doc: ReportDocument) -> str:
     if not rows:  # an empty form the agency fills in by hand
         rows = "<tr><td>&nbsp;</td><td></td></tr>" * 4
     head = "<th>Name</th><th>Role</th>" if en else "<th>姓名</th><th>职责</th>"
-    return (f'<div class="team"><h2>{e(sig.team_title)}</h2>'
-            f'<table class="team-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-            f'<p class="statement">{e(sig.statement)}</p></div>')  # fmt: skip
+    return (
+        f'<div class="team"><h2>{e(sig.team_title)}</h2>'
+        f'<table class="team-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        f'<p class="statement">{e(sig.statement)}</p></div>'
+    )
 
 
 def _closing(doc: ReportDocument) -> str:
@@ -115,16 +119,20 @@ def _toc(doc: ReportDocument) -> str:
     items = []
     for section in doc.walk():
         if section.level <= 2:
-            items.append(f'<li class="level-{section.level}"><a href="#{_anchor(section)}">'
-                         f"{e(section.title)}</a></li>")  # fmt: skip
+            items.append(
+                f'<li class="level-{section.level}"><a href="#{_anchor(section)}">'
+                f"{e(section.title)}</a></li>"
+            )
     return f'<nav class="toc"><h2>{e(doc.toc_title)}</h2><ul>{"".join(items)}</ul></nav>'
 
 
 def _section(section: Section) -> str:
     e = html.escape
     tag = "h2" if section.level == 1 else "h3"
-    parts = [f'<section class="level-{section.level}">',
-             f'<{tag} id="{_anchor(section)}">{e(section.title)}</{tag}>']  # fmt: skip
+    parts = [
+        f'<section class="level-{section.level}">',
+        f'<{tag} id="{_anchor(section)}">{e(section.title)}</{tag}>',
+    ]
     for block in section.blocks:
         if isinstance(block, Paragraph):
             note = f'<span class="note">{e(block.note)}</span>' if block.note else ""
@@ -144,9 +152,11 @@ def _table(block: Table) -> str:
     # The builder's relative widths, else widths from the content (codes never wrap).
     widths = list(block.widths[: len(block.columns)]) or column_widths_mm(block, 160, 10)
     total = sum(widths)
-    cols = "<colgroup>" + "".join(
-        f'<col style="width:{w / total * 100:.1f}%">' for w in widths
-    ) + "</colgroup>"  # fmt: skip
+    cols = (
+        "<colgroup>"
+        + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in widths)
+        + "</colgroup>"
+    )
     head = "".join(f"<th>{e(c)}</th>" for c in block.columns)
     rows = []
     for row in block.rows:
@@ -157,13 +167,17 @@ def _table(block: Table) -> str:
         rows.append(f"<tr>{cells}</tr>")
     caption = f'<div class="caption">{e(block.caption)}</div>' if block.caption else ""
     note = f'<p class="table-note">{e(block.note)}</p>' if block.note else ""
-    return (f'<div class="table-block">{caption}<table>{cols}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>{note}</div>')  # fmt: skip
+    return (
+        f'<div class="table-block">{caption}<table>{cols}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
+    )
 
 
 def _chart(block: Chart) -> str:
     data = base64.b64encode(block.png).decode("ascii")
     width = f"{block.width_cm:.1f}cm"
-    return (f'<figure><img src="data:image/png;base64,{data}" style="width:{width}" '
-            f'alt="{html.escape(block.caption)}"><figcaption>{html.escape(block.caption)}'
-            "</figcaption></figure>")  # fmt: skip
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" style="width:{width}" '
+        f'alt="{html.escape(block.caption)}"><figcaption>{html.escape(block.caption)}'
+        "</figcaption></figure>"
+    )

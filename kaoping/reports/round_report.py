@@ -104,18 +104,24 @@ def build_round_report(
     year = years[-1] if years else scheme.year
     year_text = label("year_prefix", lang, year=year) if year else ""
     title = report_title(scheme, year_text, lang, round_report=True)
-    doc = ReportDocument(title=title, lang=lang, kind="round", toc_title=label("toc", lang),
-                         footer=title)  # fmt: skip
+    doc = ReportDocument(
+        title=title, lang=lang, kind="round", toc_title=label("toc", lang), footer=title
+    )
     doc.cover = Cover(
         title=title,
         subtitle="",
-        fields=[(label("scheme", lang), scheme.name_for(lang)),
-                (label("scheme_version", lang), scheme.version),
-                (label("units_evaluated", lang), str(len(result.codes)))],
-        issuer=issuer, date=date or _today(lang),
-    )  # fmt: skip
-    s = {key: doc.add_section(key, section_title(key, i, lang))
-         for i, key in enumerate(SECTION_KEYS, start=1)}  # fmt: skip
+        fields=[
+            (label("scheme", lang), scheme.name_for(lang)),
+            (label("scheme_version", lang), scheme.version),
+            (label("units_evaluated", lang), str(len(result.codes))),
+        ],
+        issuer=issuer,
+        date=date or _today(lang),
+    )
+    s = {
+        key: doc.add_section(key, section_title(key, i, lang))
+        for i, key in enumerate(SECTION_KEYS, start=1)
+    }
     names = {u.code: u.name for u in result.data.units}
 
     _agency(s["basic"], texts.get("basic"))
@@ -155,26 +161,39 @@ def _draft(section: Section, lines: list[str], lang: str) -> None:
 def _basic(section: Section, result: EvaluationResult, lang: str) -> None:
     totals = result.totals[np.isfinite(result.totals)]
     scheme = result.scheme
-    section.add(Paragraph(pick(
-        lang,
-        "本次{noun}依据《{scheme}》（版本 {version}），对 {n} 个单位进行绩效{noun}，"
-        "其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
-        "最低 {min} 分，标准差 {sd}。",
-        "Under {scheme} (version {version}), {n} units were in this {noun} and "
-        "{ranked} received a total: average {mean}, highest {max}, lowest {min}, sd {sd}.",
-        scheme=scheme.name_for(lang), version=scheme.version, noun=assessment_noun(scheme, lang),
-        n=len(result.codes), ranked=int((result.ranks > 0).sum()),
-        mean=fmt_score(totals.mean() if totals.size else math.nan),
-        max=fmt_score(totals.max() if totals.size else math.nan),
-        min=fmt_score(totals.min() if totals.size else math.nan),
-        sd=fmt_score(totals.std() if totals.size else math.nan),
-    )))  # fmt: skip
-    section.add(Paragraph(pick(
-        lang, "基础数据文件：{source}；数据指纹（SHA-256）：{sha}；方案指纹：{ssha}。",
-        "Base data: {source}; fingerprint (SHA-256) {sha}; scheme fingerprint {ssha}.",
-        source=result.data.source or "—", sha=(result.data.sha256 or "—")[:16],
-        ssha=scheme.sha256[:16],
-    )))  # fmt: skip
+    section.add(
+        Paragraph(
+            pick(
+                lang,
+                "本次{noun}依据《{scheme}》（版本 {version}），对 {n} 个单位进行绩效{noun}，"
+                "其中 {ranked} 个单位取得综合得分。综合得分平均 {mean} 分，最高 {max} 分，"
+                "最低 {min} 分，标准差 {sd}。",
+                "Under {scheme} (version {version}), {n} units were in this {noun} and "
+                "{ranked} received a total: average {mean}, highest {max}, lowest {min}, sd {sd}.",
+                scheme=scheme.name_for(lang),
+                version=scheme.version,
+                noun=assessment_noun(scheme, lang),
+                n=len(result.codes),
+                ranked=int((result.ranks > 0).sum()),
+                mean=fmt_score(totals.mean() if totals.size else math.nan),
+                max=fmt_score(totals.max() if totals.size else math.nan),
+                min=fmt_score(totals.min() if totals.size else math.nan),
+                sd=fmt_score(totals.std() if totals.size else math.nan),
+            )
+        )
+    )
+    section.add(
+        Paragraph(
+            pick(
+                lang,
+                "基础数据文件：{source}；数据指纹（SHA-256）：{sha}；方案指纹：{ssha}。",
+                "Base data: {source}; fingerprint (SHA-256) {sha}; scheme fingerprint {ssha}.",
+                source=result.data.source or "—",
+                sha=(result.data.sha256 or "—")[:16],
+                ssha=scheme.sha256[:16],
+            )
+        )
+    )
 
 
 def _money(section: Section, result: EvaluationResult, previous, lang: str) -> None:
@@ -182,8 +201,9 @@ def _money(section: Section, result: EvaluationResult, previous, lang: str) -> N
     totals = round_totals(result, previous, lang)
     if not totals:
         return
-    sub = section.add_subsection("basic.money", pick(lang, "（一）资金和就业总体情况",
-                                                      "Funds and people in all"))  # fmt: skip
+    sub = section.add_subsection(
+        "basic.money", pick(lang, "（一）资金和就业总体情况", "Funds and people in all")
+    )
     has_prev = previous is not None
     phrases = []
     amounts = [t for t in totals if t.kind == "amount"][:7]
@@ -196,12 +216,26 @@ def _money(section: Section, result: EvaluationResult, previous, lang: str) -> N
         else:
             text = fmt_ratio(t.value)
         if has_prev and not math.isnan(t.previous):
-            text += pick(lang, "（同比{c}）", " (year on year {c})",
-                         c=fmt_growth(t.value, t.previous) if t.kind != "ratio"
-                         else fmt_value_change(t.value - t.previous, "ratio", lang=lang))  # fmt: skip
+            text += pick(
+                lang,
+                "（同比{c}）",
+                " (year on year {c})",
+                c=fmt_growth(t.value, t.previous)
+                if t.kind != "ratio"
+                else fmt_value_change(t.value - t.previous, "ratio", lang=lang),
+            )
         phrases.append(f"{t.label}{pick(lang, ' ', ': ')}{text}")
-    sub.add(Paragraph(pick(lang, "{n} 个参评单位合计：{items}。", "The {n} units in all: {items}.",
-                           n=len(result.codes), items="；".join(phrases))))  # fmt: skip
+    sub.add(
+        Paragraph(
+            pick(
+                lang,
+                "{n} 个参评单位合计：{items}。",
+                "The {n} units in all: {items}.",
+                n=len(result.codes),
+                items="；".join(phrases),
+            )
+        )
+    )
     columns = [label("item", lang), pick(lang, "本年合计", "This year")]
     if has_prev:
         columns += [
@@ -224,12 +258,25 @@ def _money(section: Section, result: EvaluationResult, previous, lang: str) -> N
             row += [fmt_cell(t.previous, t.kind), change, growth]
         row.append(t.unit if t.kind != "ratio" else "%")
         rows.append(row)
-    sub.add(Table(columns=columns, rows=rows, numeric=tuple(range(1, len(columns) - 1)),
-                  widths=(5.2, 2.2, 2.2, 2.2, 1.4, 1.0) if has_prev else (6, 2.4, 1.2),
-                  key="money", caption=pick(lang, "资金筹集、使用和促进就业情况（全部参评单位合计）",
-                                            "Funds and people (all units)"),
-                  note=pick(lang, "注：比例类项目按全部单位的合计数和方案公式计算（合计口径）。",
-                            "Note: rates are computed from the totals with the scheme's formulas.")))  # fmt: skip
+    sub.add(
+        Table(
+            columns=columns,
+            rows=rows,
+            numeric=tuple(range(1, len(columns) - 1)),
+            widths=(5.2, 2.2, 2.2, 2.2, 1.4, 1.0) if has_prev else (6, 2.4, 1.2),
+            key="money",
+            caption=pick(
+                lang,
+                "资金筹集、使用和促进就业情况（全部参评单位合计）",
+                "Funds and people (all units)",
+            ),
+            note=pick(
+                lang,
+                "注：比例类项目按全部单位的合计数和方案公式计算（合计口径）。",
+                "Note: rates are computed from the totals with the scheme's formulas.",
+            ),
+        )
+    )
 
 
 def _method(section: Section, result: EvaluationResult, lang: str) -> None:
@@ -239,50 +286,101 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
         section.add(Paragraph(pick(lang, "评价依据：{src}。", "Basis: {src}.", src=scheme.source)))
     if scheme.description:
         section.add(Paragraph(scheme.description))
-    section.add(indicator_table(scheme, lang, caption=pick(
-        lang, "表1 评价指标及权重", "Table 1. Indicators and weights")))  # fmt: skip
-    sd = pick(lang, "总体标准差", "population sd") if rules.sd == "population" else pick(
-        lang, "样本标准差", "sample sd")  # fmt: skip
-    na = {"renormalise": pick(lang, "不计入，同组其余指标权重按比例放大",
-                              "left out, its siblings' weights scaled up"),
-          "zero": pick(lang, "按 0 分计", "counted as 0"),
-          "mean": pick(lang, "按可计算单位的平均得分计", "counted as the mean score")}.get(
-              rules.not_applicable, rules.not_applicable)  # fmt: skip
+    section.add(
+        indicator_table(
+            scheme,
+            lang,
+            caption=pick(lang, "表1 评价指标及权重", "Table 1. Indicators and weights"),
+        )
+    )
+    sd = (
+        pick(lang, "总体标准差", "population sd")
+        if rules.sd == "population"
+        else pick(lang, "样本标准差", "sample sd")
+    )
+    na = {
+        "renormalise": pick(
+            lang, "不计入，同组其余指标权重按比例放大", "left out, its siblings' weights scaled up"
+        ),
+        "zero": pick(lang, "按 0 分计", "counted as 0"),
+        "mean": pick(lang, "按可计算单位的平均得分计", "counted as the mean score"),
+    }.get(rules.not_applicable, rules.not_applicable)
     used = list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
     if used == ["zscore"]:
-        section.add(Paragraph(pick(
-            lang,
-            "标准化方法：{norm}，标准差采用{sd}；"
-            "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
-            "不适用的指标{na}。",
-            "Normalisation: {norm}, {sd}; score = {base:g} + {scale:g} × z "
-            "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
-            norm=normalisation_name("zscore", lang), sd=sd, base=rules.base, scale=rules.scale,
-            floor=rules.floor, cap=rules.cap, na=na,
-        )))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "标准化方法：{norm}，标准差采用{sd}；"
+                    "指标得分 = {base:g} + {scale:g} × 标准得分，限定在 {floor:g}～{cap:g} 分之间；"
+                    "不适用的指标{na}。",
+                    "Normalisation: {norm}, {sd}; score = {base:g} + {scale:g} × z "
+                    "within {floor:g}–{cap:g}; not-applicable indicators are {na}.",
+                    norm=normalisation_name("zscore", lang),
+                    sd=sd,
+                    base=rules.base,
+                    scale=rules.scale,
+                    floor=rules.floor,
+                    cap=rules.cap,
+                    na=na,
+                )
+            )
+        )
     else:  # each indicator's own method, as the scheme sets it
         methods = "；".join(
-            f"{normalisation_name(code, lang)}：" + "、".join(
-                i.code for i in scheme.indicators if i.normalisation == code)
-            for code in used)  # fmt: skip
-        section.add(Paragraph(pick(lang, "各指标的计分方法：{m}。不适用的指标{na}。",
-                                   "Scoring of each indicator: {m}. Not-applicable indicators "
-                                   "are {na}.", m=methods, na=na)))  # fmt: skip
+            f"{normalisation_name(code, lang)}："
+            + "、".join(i.code for i in scheme.indicators if i.normalisation == code)
+            for code in used
+        )
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "各指标的计分方法：{m}。不适用的指标{na}。",
+                    "Scoring of each indicator: {m}. Not-applicable indicators are {na}.",
+                    m=methods,
+                    na=na,
+                )
+            )
+        )
     if scheme.grades:
         grades = "、".join(f"{g.name_for(lang)} ≥ {g.min:g}" for g in scheme.grades)
         section.add(Paragraph(pick(lang, "等级划分：{g}。", "Grades: {g}.", g=grades)))
     if scheme.constraints:
-        section.add(Paragraph(pick(lang, "权重约束：{c}。", "Weight constraints: {c}.",
-                                   c="；".join(scheme.constraints))))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "权重约束：{c}。",
+                    "Weight constraints: {c}.",
+                    c="；".join(scheme.constraints),
+                )
+            )
+        )
     if any(i.standards.any for i in scheme.indicators):
-        section.add(Paragraph(pick(lang, "各指标的最低标准和优异标准见表1。",
-                                   "Minimum and excellent standards are in Table 1.")))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "各指标的最低标准和优异标准见表1。",
+                    "Minimum and excellent standards are in Table 1.",
+                )
+            )
+        )
     else:
-        section.add(Paragraph(pick(lang, "本方案未设定最低标准和优异标准。",
-                                   "The scheme sets no minimum or excellent standards.")))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "本方案未设定最低标准和优异标准。",
+                    "The scheme sets no minimum or excellent standards.",
+                )
+            )
+        )
     if scheme.assumptions:
-        sub = section.add_subsection("targets.assumptions", pick(lang, "（一）假设与说明",
-                                                                  "Assumptions"))  # fmt: skip
+        sub = section.add_subsection(
+            "targets.assumptions", pick(lang, "（一）假设与说明", "Assumptions")
+        )
         for i, text in enumerate(scheme.assumptions, start=1):
             sub.add(Paragraph(f"{i}. {without_field_keys(text, scheme, lang)}"))
 
@@ -302,44 +400,79 @@ def _measures(section, result, text, rectifications, names, lang: str) -> None:
     if text:
         _agency(section, text)
     else:
-        _draft(section, [pick(
+        _draft(
+            section,
+            [
+                pick(
+                    lang,
+                    "评价工作按照制定评价方案、各单位填报基础数据、评价机构审核和实地核查、计分汇总、"
+                    "形成评价报告的程序开展。评价机构通过调阅资金申报材料、审批拨付文件和会计凭证，"
+                    "实地查看资金收支情况，核实了基础数据。",
+                    "The round followed the notice: scheme published, base data submitted, checked and "
+                    "verified on site by the agency, scored and aggregated, reported.",
+                )
+            ],
             lang,
-            "评价工作按照制定评价方案、各单位填报基础数据、评价机构审核和实地核查、计分汇总、"
-            "形成评价报告的程序开展。评价机构通过调阅资金申报材料、审批拨付文件和会计凭证，"
-            "实地查看资金收支情况，核实了基础数据。",
-            "The round followed the notice: scheme published, base data submitted, checked and "
-            "verified on site by the agency, scored and aggregated, reported.",
-        )], lang)  # fmt: skip
-    quality = section.add_subsection("measures.quality", pick(lang, "（一）数据质量说明",
-                                                              "Data quality"))  # fmt: skip
+        )
+    quality = section.add_subsection(
+        "measures.quality", pick(lang, "（一）数据质量说明", "Data quality")
+    )
     rows = []
     for u, unit in enumerate(result.data.units):
         for j, ind in enumerate(result.scheme.indicators):
             if result.reasons[u, j] != OK:
                 problem = result.reason_problem(u, j)
-                rows.append([unit.code, unit.name, f"{ind.code} {ind.name_for(lang)}",
-                             problem.text(lang) if problem else ""])  # fmt: skip
+                rows.append(
+                    [
+                        unit.code,
+                        unit.name,
+                        f"{ind.code} {ind.name_for(lang)}",
+                        problem.text(lang) if problem else "",
+                    ]
+                )
     if rows:
-        quality.add(Table(
-            columns=[label("unit_code", lang), label("name", lang), label("indicator", lang),
-                     label("reason", lang)],
-            rows=rows, widths=(1.4, 1.6, 5, 3), key="not_applicable",
-            caption=pick(lang, "表2 不适用的指标及原因", "Table 2. Indicators not applicable"),
-        ))  # fmt: skip
+        quality.add(
+            Table(
+                columns=[
+                    label("unit_code", lang),
+                    label("name", lang),
+                    label("indicator", lang),
+                    label("reason", lang),
+                ],
+                rows=rows,
+                widths=(1.4, 1.6, 5, 3),
+                key="not_applicable",
+                caption=pick(lang, "表2 不适用的指标及原因", "Table 2. Indicators not applicable"),
+            )
+        )
     else:
-        quality.add(Paragraph(pick(lang, "所有单位的全部指标均可计算。",
-                                   "Every indicator could be computed for every unit.")))  # fmt: skip
+        quality.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "所有单位的全部指标均可计算。",
+                    "Every indicator could be computed for every unit.",
+                )
+            )
+        )
     for warning in result.warnings:
         quality.add(Paragraph(pick(lang, "提示：{w}", "Note: {w}", w=warning.render(lang))))
     if rectifications:
-        quality.add(generic_table(rectifications, lang, names,
-                                  caption=pick(lang, "表3 限期整改情况", "Table 3. Rectifications"),
-                                  key="rectifications"))  # fmt: skip
+        quality.add(
+            generic_table(
+                rectifications,
+                lang,
+                names,
+                caption=pick(lang, "表3 限期整改情况", "Table 3. Rectifications"),
+                key="rectifications",
+            )
+        )
 
 
 def _ranking(section: Section, result: EvaluationResult, lang: str, charts: bool) -> None:
-    sub = section.add_subsection("achievement.ranking", pick(lang, "（一）综合得分与排名",
-                                                              "Totals and ranking"))  # fmt: skip
+    sub = section.add_subsection(
+        "achievement.ranking", pick(lang, "（一）综合得分与排名", "Totals and ranking")
+    )
     rows = ranking_rows(result)
     tops = [g.code for g in result.scheme.top_groups]
     columns = [label("rank", lang), label("unit_code", lang), label("name", lang)]
@@ -353,44 +486,95 @@ def _ranking(section: Section, result: EvaluationResult, lang: str, charts: bool
         line += [fmt_score(row.get(c)) for c in tops]
         line += [fmt_score(row["total"]), row["grade"] or "—"]
         if has_prev:
-            line += [fmt_score(row["previous_total"]), fmt_change(row["change"]),
-                     fmt_rank_change(row["rank_change"], lang)]  # fmt: skip
+            line += [
+                fmt_score(row["previous_total"]),
+                fmt_change(row["change"]),
+                fmt_rank_change(row["rank_change"], lang),
+            ]
         body.append(line)
     widths = (
         (1.0, 1.4, 1.6) + (1.1,) * len(tops) + (1.2, 1.0) + ((1.3, 1.2, 1.5) if has_prev else ())
     )
-    sub.add(Table(columns=columns, rows=body, widths=widths, key="ranking",
-                  numeric=tuple(i for i in range(len(columns)) if i == 0 or 3 <= i < 4 + len(tops)
-                                or (has_prev and i >= 5 + len(tops) and i < 7 + len(tops))),
-                  caption=pick(lang, "表4 综合得分排名", "Table 4. Ranking"),
-                  note=pick(lang, "注：{g} 为一级指标得分。", "Note: {g} are group scores.",
-                            g="、".join(f"{g.code} {g.name_for(lang)}" for g in result.scheme.top_groups))))  # fmt: skip
+    sub.add(
+        Table(
+            columns=columns,
+            rows=body,
+            widths=widths,
+            key="ranking",
+            numeric=tuple(
+                i
+                for i in range(len(columns))
+                if i == 0
+                or 3 <= i < 4 + len(tops)
+                or (has_prev and i >= 5 + len(tops) and i < 7 + len(tops))
+            ),
+            caption=pick(lang, "表4 综合得分排名", "Table 4. Ranking"),
+            note=pick(
+                lang,
+                "注：{g} 为一级指标得分。",
+                "Note: {g} are group scores.",
+                g="、".join(f"{g.code} {g.name_for(lang)}" for g in result.scheme.top_groups),
+            ),
+        )
+    )
     if charts:
         from kaoping.reports.charts import distribution_chart, ranking_chart
 
         image = ranking_chart(result, lang=lang, formats=("png",))
-        sub.add(Chart(caption=pick(lang, "图1 ", "Figure 1. ") + image.title, png=image.png,
-                      width_cm=15, key="ranking"))  # fmt: skip
-    grades = section.add_subsection("achievement.grades", pick(lang, "（二）等级分布",
-                                                                "Grade distribution"))  # fmt: skip
+        sub.add(
+            Chart(
+                caption=pick(lang, "图1 ", "Figure 1. ") + image.title,
+                png=image.png,
+                width_cm=15,
+                key="ranking",
+            )
+        )
+    grades = section.add_subsection(
+        "achievement.grades", pick(lang, "（二）等级分布", "Grade distribution")
+    )
     counts = Counter(g for g in result.grades if g)
     n = len(result.codes)
-    grade_rows = [[b.name_for(lang), f"≥ {b.min:g}", str(counts.get(b.name, 0)),
-                   fmt_share(counts.get(b.name, 0) / n)] for b in result.scheme.grades]  # fmt: skip
+    grade_rows = [
+        [
+            b.name_for(lang),
+            f"≥ {b.min:g}",
+            str(counts.get(b.name, 0)),
+            fmt_share(counts.get(b.name, 0) / n),
+        ]
+        for b in result.scheme.grades
+    ]
     if result.scheme.grades:
-        grades.add(Table(columns=[label("grade", lang), pick(lang, "分数线", "From"),
-                                  label("count", lang), label("share_of_units", lang)],
-                         rows=grade_rows, numeric=(2, 3), widths=(1, 1, 1, 1), key="grades",
-                         caption=pick(lang, "表5 等级分布", "Table 5. Grades")))  # fmt: skip
+        grades.add(
+            Table(
+                columns=[
+                    label("grade", lang),
+                    pick(lang, "分数线", "From"),
+                    label("count", lang),
+                    label("share_of_units", lang),
+                ],
+                rows=grade_rows,
+                numeric=(2, 3),
+                widths=(1, 1, 1, 1),
+                key="grades",
+                caption=pick(lang, "表5 等级分布", "Table 5. Grades"),
+            )
+        )
     if charts:
         image = distribution_chart(result, lang=lang, formats=("png",))
-        grades.add(Chart(caption=pick(lang, "图2 ", "Figure 2. ") + image.title, png=image.png,
-                         width_cm=14, key="distribution"))  # fmt: skip
+        grades.add(
+            Chart(
+                caption=pick(lang, "图2 ", "Figure 2. ") + image.title,
+                png=image.png,
+                width_cm=14,
+                key="distribution",
+            )
+        )
 
 
 def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
-    sub = section.add_subsection("achievement.groups", pick(lang, "（三）一级指标得分比较",
-                                                             "Group scores compared"))  # fmt: skip
+    sub = section.add_subsection(
+        "achievement.groups", pick(lang, "（三）一级指标得分比较", "Group scores compared")
+    )
     rows = []
     names = [u.name for u in result.data.units]
     for code, scores in result.group_scores.items():
@@ -399,15 +583,33 @@ def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
             continue
         best = int(np.nanargmax(scores))
         worst = int(np.nanargmin(scores))
-        rows.append([code, result.scheme.group(code).name_for(lang),
-                     fmt_score(float(np.nanmean(scores))),
-                     f"{fmt_score(scores[best])}（{names[best]}）",
-                     f"{fmt_score(scores[worst])}（{names[worst]}）",
-                     fmt_score(float(np.nanstd(scores)))])  # fmt: skip
-    sub.add(Table(columns=[label("code", lang), label("group", lang), label("mean_score", lang),
-                           label("max", lang), label("min", lang), label("sd", lang)],
-                  rows=rows, numeric=(2, 5), widths=(0.8, 3.6, 1.3, 2.4, 2.4, 1.1), key="groups",
-                  caption=pick(lang, "表6 一级指标得分比较", "Table 6. Group scores")))  # fmt: skip
+        rows.append(
+            [
+                code,
+                result.scheme.group(code).name_for(lang),
+                fmt_score(float(np.nanmean(scores))),
+                f"{fmt_score(scores[best])}（{names[best]}）",
+                f"{fmt_score(scores[worst])}（{names[worst]}）",
+                fmt_score(float(np.nanstd(scores))),
+            ]
+        )
+    sub.add(
+        Table(
+            columns=[
+                label("code", lang),
+                label("group", lang),
+                label("mean_score", lang),
+                label("max", lang),
+                label("min", lang),
+                label("sd", lang),
+            ],
+            rows=rows,
+            numeric=(2, 5),
+            widths=(0.8, 3.6, 1.3, 2.4, 2.4, 1.1),
+            key="groups",
+            caption=pick(lang, "表6 一级指标得分比较", "Table 6. Group scores"),
+        )
+    )
     stats_rows = []
     for j, ind in enumerate(result.scheme.indicators):
         values = result.values[:, j]
@@ -415,46 +617,78 @@ def _groups(section: Section, result: EvaluationResult, lang: str) -> None:
         finite = values[ok & np.isfinite(values)]
         natural = natural_value(ind, finite) if finite.size else finite
         kind = indicator_kind(ind)
-        stats_rows.append([ind.code, display_name(ind, lang),
-                           fmt_cell(natural.mean() if finite.size else math.nan, kind),
-                           fmt_cell(natural.std() if finite.size else math.nan, kind),
-                           fmt_cell(natural.min() if finite.size else math.nan, kind),
-                           fmt_cell(natural.max() if finite.size else math.nan, kind),
-                           str(int(ok.sum()))])  # fmt: skip
-    sub.add(Table(columns=[label("code", lang), label("indicator", lang), label("mean_value", lang),
-                           label("sd", lang), label("min", lang), label("max", lang),
-                           label("n", lang)],
-                  rows=stats_rows, numeric=(2, 3, 4, 5, 6), widths=(0.8, 5, 1.4, 1.4, 1.4, 1.4, 1.2),
-                  key="indicator_stats",
-                  caption=pick(lang, "表7 二级指标统计", "Table 7. Indicator statistics")))  # fmt: skip
+        stats_rows.append(
+            [
+                ind.code,
+                display_name(ind, lang),
+                fmt_cell(natural.mean() if finite.size else math.nan, kind),
+                fmt_cell(natural.std() if finite.size else math.nan, kind),
+                fmt_cell(natural.min() if finite.size else math.nan, kind),
+                fmt_cell(natural.max() if finite.size else math.nan, kind),
+                str(int(ok.sum())),
+            ]
+        )
+    sub.add(
+        Table(
+            columns=[
+                label("code", lang),
+                label("indicator", lang),
+                label("mean_value", lang),
+                label("sd", lang),
+                label("min", lang),
+                label("max", lang),
+                label("n", lang),
+            ],
+            rows=stats_rows,
+            numeric=(2, 3, 4, 5, 6),
+            widths=(0.8, 5, 1.4, 1.4, 1.4, 1.4, 1.2),
+            key="indicator_stats",
+            caption=pick(lang, "表7 二级指标统计", "Table 7. Indicator statistics"),
+        )
+    )
 
 
 def _movements(section, result, previous, history, lang: str, charts: bool) -> None:
-    sub = section.add_subsection("achievement.changes", pick(lang, "（四）同比、环比变动",
-                                                              "Year-on-year and sequential changes"))  # fmt: skip
+    sub = section.add_subsection(
+        "achievement.changes",
+        pick(lang, "（四）同比、环比变动", "Year-on-year and sequential changes"),
+    )
     comparison = result.previous
     if comparison is None:
-        sub.add(Paragraph(pick(lang, "未提供上年评价结果，不作同比、环比分析。",
-                               "No earlier evaluation was given: no comparisons.")))  # fmt: skip
+        sub.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "未提供上年评价结果，不作同比、环比分析。",
+                    "No earlier evaluation was given: no comparisons.",
+                )
+            )
+        )
         return
     change = result.totals - comparison.totals
     both = np.isfinite(change)
     mean_now = float(np.nanmean(result.totals[both])) if both.any() else math.nan
     mean_then = float(np.nanmean(comparison.totals[both])) if both.any() else math.nan
     del mean_now, mean_then  # the mean of positions says nothing (see below)
-    sub.add(Paragraph(pick(
-        lang,
-        "说明：指标得分由各单位在当年参评单位中的相对位置换算而来，每年的平均得分大体相同，"
-        "因此得分的同比变化反映单位之间相对位置的变化，而不是就业工作绝对水平的变化；"
-        "绝对水平的变化见前文资金和人数的同比及下表指标值的同比。与上年（{year}年）相比，"
-        "{n} 个可比单位中相对位置上升的 {up} 个，下降的 {down} 个。",
-        "Scores are positions among the units of the same year, so the average is about the "
-        "same every year: a change of score is a change of position, not of level (the level's "
-        "changes are in the funds, people and indicator values). Against last year ({year}), "
-        "of {n} comparable units {up} rose and {down} fell.",
-        year=comparison.year or "", n=int(both.sum()),
-        up=int((change[both] > 0).sum()), down=int((change[both] < 0).sum()),
-    )))  # fmt: skip
+    sub.add(
+        Paragraph(
+            pick(
+                lang,
+                "说明：指标得分由各单位在当年参评单位中的相对位置换算而来，每年的平均得分大体相同，"
+                "因此得分的同比变化反映单位之间相对位置的变化，而不是就业工作绝对水平的变化；"
+                "绝对水平的变化见前文资金和人数的同比及下表指标值的同比。与上年（{year}年）相比，"
+                "{n} 个可比单位中相对位置上升的 {up} 个，下降的 {down} 个。",
+                "Scores are positions among the units of the same year, so the average is about the "
+                "same every year: a change of score is a change of position, not of level (the level's "
+                "changes are in the funds, people and indicator values). Against last year ({year}), "
+                "of {n} comparable units {up} rose and {down} fell.",
+                year=comparison.year or "",
+                n=int(both.sum()),
+                up=int((change[both] > 0).sum()),
+                down=int((change[both] < 0).sum()),
+            )
+        )
+    )
     if previous is not None:
         sub.add(_indicator_changes(result, previous, lang))
     order = [int(i) for i in np.argsort(-np.where(both, change, -np.inf)) if both[i]]
@@ -463,16 +697,37 @@ def _movements(section, result, previous, history, lang: str, charts: bool) -> N
         unit = result.data.units[u]
         prev_rank = int(comparison.ranks[u])
         rank_change = prev_rank - int(result.ranks[u]) if prev_rank and result.ranks[u] else None
-        rows.append([unit.code, unit.name, fmt_score(comparison.totals[u]),
-                     fmt_score(result.totals[u]), fmt_change(change[u]),
-                     fmt_rank_change(rank_change, lang)])  # fmt: skip
-    sub.add(Table(columns=[label("unit_code", lang), label("name", lang),
-                           label("previous_year", lang), label("this_period", lang),
-                           label("yoy", lang), label("rank_change", lang)],
-                  rows=rows, numeric=(2, 3, 4), widths=(1.4, 1.8, 1.4, 1.4, 1.4, 1.6),
-                  key="movements",
-                  caption=pick(lang, "表8 总分变动最大的单位（上升、下降各前 5 名）",
-                               "Table 8. Largest movements (top 5 up and down)")))  # fmt: skip
+        rows.append(
+            [
+                unit.code,
+                unit.name,
+                fmt_score(comparison.totals[u]),
+                fmt_score(result.totals[u]),
+                fmt_change(change[u]),
+                fmt_rank_change(rank_change, lang),
+            ]
+        )
+    sub.add(
+        Table(
+            columns=[
+                label("unit_code", lang),
+                label("name", lang),
+                label("previous_year", lang),
+                label("this_period", lang),
+                label("yoy", lang),
+                label("rank_change", lang),
+            ],
+            rows=rows,
+            numeric=(2, 3, 4),
+            widths=(1.4, 1.8, 1.4, 1.4, 1.4, 1.6),
+            key="movements",
+            caption=pick(
+                lang,
+                "表8 总分变动最大的单位（上升、下降各前 5 名）",
+                "Table 8. Largest movements (top 5 up and down)",
+            ),
+        )
+    )
     if charts and previous is not None:
         from kaoping.reports.charts import slope_chart
 
@@ -498,16 +753,35 @@ def _indicator_changes(result: EvaluationResult, previous: EvaluationResult, lan
         then = _mean_ok(previous.values[:, k], previous.reasons[:, k])
         kind = indicator_kind(ind)
         now, then = natural_value(ind, now), natural_value(ind, then)
-        rows.append([ind.code, display_name(ind, lang), fmt_cell(then, kind), fmt_cell(now, kind),
-                     fmt_value_change(now - then, kind, "" if kind in ("ratio", "percent")
-                                      else ind.unit, lang)])  # fmt: skip
-    return Table(columns=[label("code", lang), label("indicator", lang),
-                          pick(lang, "上年平均值", "Average last year"),
-                          pick(lang, "本年平均值", "Average this year"), label("yoy", lang)],
-                 rows=rows, numeric=(2, 3, 4), widths=(0.8, 5.2, 1.6, 1.6, 2.2),
-                 key="indicator_changes",
-                 caption=pick(lang, "二级指标值同比（参评单位平均）",
-                              "Indicator values year on year (average of the units)"))  # fmt: skip
+        rows.append(
+            [
+                ind.code,
+                display_name(ind, lang),
+                fmt_cell(then, kind),
+                fmt_cell(now, kind),
+                fmt_value_change(
+                    now - then, kind, "" if kind in ("ratio", "percent") else ind.unit, lang
+                ),
+            ]
+        )
+    return Table(
+        columns=[
+            label("code", lang),
+            label("indicator", lang),
+            pick(lang, "上年平均值", "Average last year"),
+            pick(lang, "本年平均值", "Average this year"),
+            label("yoy", lang),
+        ],
+        rows=rows,
+        numeric=(2, 3, 4),
+        widths=(0.8, 5.2, 1.6, 1.6, 2.2),
+        key="indicator_changes",
+        caption=pick(
+            lang,
+            "二级指标值同比（参评单位平均）",
+            "Indicator values year on year (average of the units)",
+        ),
+    )
 
 
 def _mean_ok(values: np.ndarray, reasons: np.ndarray) -> float:
@@ -516,20 +790,38 @@ def _mean_ok(values: np.ndarray, reasons: np.ndarray) -> float:
 
 
 def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> None:
-    sub = section.add_subsection("achievement.awards", pick(lang, "（六）奖励和通报批评",
-                                                             "Awards and criticism"))  # fmt: skip
+    sub = section.add_subsection(
+        "achievement.awards", pick(lang, "（六）奖励和通报批评", "Awards and criticism")
+    )
     for items, caption, key in (
         (awards, pick(lang, "表9 奖励名单", "Table 9. Awards"), "awards"),
         (criticism, pick(lang, "表10 通报批评名单", "Table 10. Criticism list"), "criticism"),
     ):
         if not items:
             continue
-        rows = [[_get(a, "tier"), _get(a, "unit_code"),
-                 _get(a, "unit_name") or names.get(_get(a, "unit_code"), ""), _get(a, "reason")]
-                for a in items]  # fmt: skip
-        sub.add(Table(columns=[label("tier", lang), label("unit_code", lang), label("name", lang),
-                               label("reason", lang)],
-                      rows=rows, widths=(1.6, 1.4, 1.8, 5), caption=caption, key=key))  # fmt: skip
+        rows = [
+            [
+                _get(a, "tier"),
+                _get(a, "unit_code"),
+                _get(a, "unit_name") or names.get(_get(a, "unit_code"), ""),
+                _get(a, "reason"),
+            ]
+            for a in items
+        ]
+        sub.add(
+            Table(
+                columns=[
+                    label("tier", lang),
+                    label("unit_code", lang),
+                    label("name", lang),
+                    label("reason", lang),
+                ],
+                rows=rows,
+                widths=(1.6, 1.4, 1.8, 5),
+                caption=caption,
+                key=key,
+            )
+        )
 
 
 def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> None:
@@ -540,12 +832,21 @@ def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> 
     n = len(result.codes)
     low_grades = [b for b in result.scheme.grades[-2:]] if result.scheme.grades else []
     for band in low_grades:
-        units = [u.name for u, g in zip(result.data.units, result.grades, strict=True)
-                 if g == band.name]  # fmt: skip
+        units = [
+            u.name for u, g in zip(result.data.units, result.grades, strict=True) if g == band.name
+        ]
         if units:
-            lines.append(pick(lang, "评价等级为“{g}”的单位 {k} 个（占 {p}）：{names}。",
-                              "{k} units ({p}) graded “{g}”: {names}.", g=band.name_for(lang),
-                              k=len(units), p=fmt_share(len(units) / n), names="、".join(units)))  # fmt: skip
+            lines.append(
+                pick(
+                    lang,
+                    "评价等级为“{g}”的单位 {k} 个（占 {p}）：{names}。",
+                    "{k} units ({p}) graded “{g}”: {names}.",
+                    g=band.name_for(lang),
+                    k=len(units),
+                    p=fmt_share(len(units) / n),
+                    names="、".join(units),
+                )
+            )
     spread = []
     for j, ind in enumerate(result.scheme.indicators):
         values = result.values[:, j][result.reasons[:, j] == OK]
@@ -553,25 +854,56 @@ def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> 
             spread.append((float(values.std() / abs(values.mean())), ind))
     spread.sort(key=lambda x: -x[0])
     if spread:
-        items = "、".join(f"{ind.code} {ind.name_for(lang)}（{pick(lang, '变异系数', 'CV')} {cv:.2f}）"
-                         for cv, ind in spread[:3])  # fmt: skip
-        lines.append(pick(lang, "各单位差距最大的指标：{items}。",
-                          "Indicators with the widest spread between units: {items}.", items=items))  # fmt: skip
+        items = "、".join(
+            f"{ind.code} {ind.name_for(lang)}（{pick(lang, '变异系数', 'CV')} {cv:.2f}）"
+            for cv, ind in spread[:3]
+        )
+        lines.append(
+            pick(
+                lang,
+                "各单位差距最大的指标：{items}。",
+                "Indicators with the widest spread between units: {items}.",
+                items=items,
+            )
+        )
     na = int((result.reasons != OK).sum())
     if na:
-        lines.append(pick(lang, "共有 {k} 项单位指标因基础数据缺失或分母为零不适用，详见“不适用的指标及原因”表。",
-                          "{k} unit-indicator values were not applicable (see the table of them).", k=na))  # fmt: skip
+        lines.append(
+            pick(
+                lang,
+                "共有 {k} 项单位指标因基础数据缺失或分母为零不适用，详见“不适用的指标及原因”表。",
+                "{k} unit-indicator values were not applicable (see the table of them).",
+                k=na,
+            )
+        )
     if result.previous is not None:
         change = result.totals - result.previous.totals
         falling = [result.data.units[u].name for u in np.flatnonzero(change < 0)]
         if falling:
-            lines.append(pick(lang, "总分比上年下降的单位：{names}。", "Totals fell for: {names}.",
-                              names="、".join(falling)))  # fmt: skip
+            lines.append(
+                pick(
+                    lang,
+                    "总分比上年下降的单位：{names}。",
+                    "Totals fell for: {names}.",
+                    names="、".join(falling),
+                )
+            )
     if criticism:
-        lines.append(pick(lang, "被通报批评的单位 {k} 个，详见通报批评名单。", "{k} units are on the criticism list.",
-                          k=len(criticism)))  # fmt: skip
-    lines.append(pick(lang, "上述问题的成因，请评价机构结合实地核查情况分析补充。",
-                      "The agency should add the causes found during the on-site checks."))  # fmt: skip
+        lines.append(
+            pick(
+                lang,
+                "被通报批评的单位 {k} 个，详见通报批评名单。",
+                "{k} units are on the criticism list.",
+                k=len(criticism),
+            )
+        )
+    lines.append(
+        pick(
+            lang,
+            "上述问题的成因，请评价机构结合实地核查情况分析补充。",
+            "The agency should add the causes found during the on-site checks.",
+        )
+    )
     _draft(section, lines, lang)
 
 
@@ -579,23 +911,40 @@ def _suggestions(section, result: EvaluationResult, text, lang: str) -> None:
     if text:
         _agency(section, text)
         return
-    _draft(section, [
-        pick(lang, "1. 对评价等级较低和总分下降的单位，督促其分析原因、制定整改措施，并跟踪落实。",
-             "1. Have units with low grades or falling totals analyse the causes and act on them."),
-        pick(lang, "2. 针对各单位差距较大的指标，总结推广先进单位的经验做法。",
-             "2. Spread the practice of the best units on the indicators with the widest spread."),
-        pick(lang, "3. 加强基础数据统计和核查，减少因数据缺失导致的指标不适用。",
-             "3. Improve base-data collection so fewer indicators are not applicable."),
-        pick(lang, "4. 将评价结果作为就业专项资金分配和改进管理的重要依据。",
-             "4. Use the results in allocating the fund and improving its management."),
-    ], lang)  # fmt: skip
+    _draft(
+        section,
+        [
+            pick(
+                lang,
+                "1. 对评价等级较低和总分下降的单位，督促其分析原因、制定整改措施，并跟踪落实。",
+                "1. Have units with low grades or falling totals analyse the causes and act on them.",
+            ),
+            pick(
+                lang,
+                "2. 针对各单位差距较大的指标，总结推广先进单位的经验做法。",
+                "2. Spread the practice of the best units on the indicators with the widest spread.",
+            ),
+            pick(
+                lang,
+                "3. 加强基础数据统计和核查，减少因数据缺失导致的指标不适用。",
+                "3. Improve base-data collection so fewer indicators are not applicable.",
+            ),
+            pick(
+                lang,
+                "4. 将评价结果作为就业专项资金分配和改进管理的重要依据。",
+                "4. Use the results in allocating the fund and improving its management.",
+            ),
+        ],
+        lang,
+    )
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def generic_table(rows: Sequence[Mapping[str, Any]], lang: str, names: dict[str, str], *,
-                  caption: str, key: str) -> Table:  # fmt: skip
+def generic_table(
+    rows: Sequence[Mapping[str, Any]], lang: str, names: dict[str, str], *, caption: str, key: str
+) -> Table:
     """A table of row mappings whose keys are not known in advance (optional inputs)."""
     keys: list[str] = []
     for row in rows:

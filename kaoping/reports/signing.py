@@ -76,18 +76,29 @@ def sign(
         seal_label=pick(lang, "评价机构（盖章）", "Evaluation agency (seal)"),
     )
     if not final:
-        doc.draft_banner = pick(lang, "初稿：含系统生成的文字，未经评价机构审定，不得作为正式报告",
-                                "DRAFT: contains system-generated text not yet approved by "
-                                "the agency")  # fmt: skip
+        doc.draft_banner = pick(
+            lang,
+            "初稿：含系统生成的文字，未经评价机构审定，不得作为正式报告",
+            "DRAFT: contains system-generated text not yet approved by the agency",
+        )
         return
     problems = []
     drafts = doc.draft_sections()
     if drafts:
-        problems.append(ReportProblem("report.final_drafts",
-                                      params={"sections": "、".join(drafts)}))  # fmt: skip
-    missing = [name for name, value in (("--issuer", issuer), ("--date", date),
-                                        ("--client", client), ("--number", number),
-                                        ("--team", team)) if not value]  # fmt: skip
+        problems.append(
+            ReportProblem("report.final_drafts", params={"sections": "、".join(drafts)})
+        )
+    missing = [
+        name
+        for name, value in (
+            ("--issuer", issuer),
+            ("--date", date),
+            ("--client", client),
+            ("--number", number),
+            ("--team", team),
+        )
+        if not value
+    ]
     if missing:
         problems.append(
             ReportProblem("report.final_missing", params={"options": "、".join(missing)})
@@ -97,8 +108,14 @@ def sign(
     doc.draft_banner = ""
 
 
-def finish(doc: ReportDocument, issuer: str, client: str, number: str,
-           team: Sequence[tuple[str, str]], final: bool) -> None:  # fmt: skip
+def finish(
+    doc: ReportDocument,
+    issuer: str,
+    client: str,
+    number: str,
+    team: Sequence[tuple[str, str]],
+    final: bool,
+) -> None:
     """The builders' last step: number tables and figures, then sign (cover date kept)."""
     doc.number_captions()
     date = doc.cover.date if doc.cover else ""

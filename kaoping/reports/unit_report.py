@@ -136,19 +136,42 @@ def build_unit_report(
         issuer=issuer,
         date=date or _today(lang),
     )
-    sections = {key: doc.add_section(key, section_title(key, i, lang))
-                for i, key in enumerate(SECTION_KEYS, start=1)}  # fmt: skip
+    sections = {
+        key: doc.add_section(key, section_title(key, i, lang))
+        for i, key in enumerate(SECTION_KEYS, start=1)
+    }
 
     _basic(sections["basic"], result, facts, texts.get("basic"), lang)
     _targets(sections["targets"], result, facts, texts.get("targets"), lang)
-    _narrative_or_draft(sections["measures"], texts.get("measures"),
-                        drafts.draft_measures(result, facts, lang), lang)  # fmt: skip
-    _achievement(sections["achievement"], result, facts, texts.get("achievement"), lang,
-                 average, charts, previous, history)  # fmt: skip
-    _narrative_or_draft(sections["problems"], texts.get("problems"),
-                        drafts.draft_problems(facts, lang, average), lang)  # fmt: skip
-    _narrative_or_draft(sections["suggestions"], texts.get("suggestions"),
-                        drafts.draft_suggestions(result, facts, lang), lang)  # fmt: skip
+    _narrative_or_draft(
+        sections["measures"],
+        texts.get("measures"),
+        drafts.draft_measures(result, facts, lang),
+        lang,
+    )
+    _achievement(
+        sections["achievement"],
+        result,
+        facts,
+        texts.get("achievement"),
+        lang,
+        average,
+        charts,
+        previous,
+        history,
+    )
+    _narrative_or_draft(
+        sections["problems"],
+        texts.get("problems"),
+        drafts.draft_problems(facts, lang, average),
+        lang,
+    )
+    _narrative_or_draft(
+        sections["suggestions"],
+        texts.get("suggestions"),
+        drafts.draft_suggestions(result, facts, lang),
+        lang,
+    )
     finish(doc, issuer, client, number, team, final)
     return doc
 
@@ -159,16 +182,25 @@ def build_unit_report(
 def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
     _narrative_or_draft(section, text, drafts.draft_basic(result, facts, lang), lang)
     ranked = facts.ranked
-    section.add(Paragraph(pick(
-        lang,
-        "本次{noun}依据《{scheme}》，共有 {n} 个单位参加。{name}综合得分 {total} 分，"
-        "在 {n} 个单位中排名第 {rank} 位，等级为“{grade}”；平均得分 {mean} 分。",
-        "Under {scheme}, {n} units were evaluated. {name} scored {total}, ranking {rank} of "
-        "{n}, grade “{grade}”; the average total is {mean}.",
-        scheme=result.scheme.name_for(lang), n=ranked, name=facts.name,
-        noun=assessment_noun(result.scheme, lang), total=fmt_score(facts.total), rank=facts.rank or "—", grade=facts.grade or "—",
-        mean=fmt_score(facts.mean_total),
-    )))  # fmt: skip
+    section.add(
+        Paragraph(
+            pick(
+                lang,
+                "本次{noun}依据《{scheme}》，共有 {n} 个单位参加。{name}综合得分 {total} 分，"
+                "在 {n} 个单位中排名第 {rank} 位，等级为“{grade}”；平均得分 {mean} 分。",
+                "Under {scheme}, {n} units were evaluated. {name} scored {total}, ranking {rank} of "
+                "{n}, grade “{grade}”; the average total is {mean}.",
+                scheme=result.scheme.name_for(lang),
+                n=ranked,
+                name=facts.name,
+                noun=assessment_noun(result.scheme, lang),
+                total=fmt_score(facts.total),
+                rank=facts.rank or "—",
+                grade=facts.grade or "—",
+                mean=fmt_score(facts.mean_total),
+            )
+        )
+    )
     with_previous = any(not math.isnan(f.previous) for f in facts.fields)
     columns = [label("field", lang), label("this_period", lang)]
     if with_previous:
@@ -183,17 +215,25 @@ def _basic(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
         row = [f.label, fmt_cell(f.value, f.kind)]
         if with_previous:
             change = f.value - f.previous
-            row += [fmt_cell(f.previous, f.kind),
-                    fmt_value_change(change, f.kind, "" if f.kind == "percent" else f.unit, lang)
-                    if f.kind in ("ratio", "percent") else _signed_cell(change, f.kind),
-                    fmt_growth(f.value, f.previous) if f.kind in ("amount", "people") else "—"]  # fmt: skip
+            row += [
+                fmt_cell(f.previous, f.kind),
+                fmt_value_change(change, f.kind, "" if f.kind == "percent" else f.unit, lang)
+                if f.kind in ("ratio", "percent")
+                else _signed_cell(change, f.kind),
+                fmt_growth(f.value, f.previous) if f.kind in ("amount", "people") else "—",
+            ]
         row.append(f.unit)
         rows.append(row)
-    section.add(Table(
-        columns=columns, rows=rows, numeric=tuple(range(1, len(columns) - 1)),
-        widths=(5.2, 1.9, 1.9, 1.9, 1.4, 1.1) if with_previous else (6, 2, 1.2), key="base_data",
-        caption=pick(lang, "{name}基础数据", "Base data of {name}", name=facts.name),
-    ))  # fmt: skip
+    section.add(
+        Table(
+            columns=columns,
+            rows=rows,
+            numeric=tuple(range(1, len(columns) - 1)),
+            widths=(5.2, 1.9, 1.9, 1.9, 1.4, 1.1) if with_previous else (6, 2, 1.2),
+            key="base_data",
+            caption=pick(lang, "{name}基础数据", "Base data of {name}", name=facts.name),
+        )
+    )
 
 
 def _signed_cell(change: float, kind: str) -> str:
@@ -206,8 +246,17 @@ def _signed_cell(change: float, kind: str) -> str:
 
 def _targets(section: Section, result, facts: UnitFacts, text, lang: str) -> None:
     _narrative_or_draft(section, text, drafts.draft_targets(result, facts, lang), lang)
-    section.add(indicator_table(result.scheme, lang, caption=pick(
-        lang, "表2 绩效评价指标、权重及评分标准", "Table 2. Indicators, weights and standards")))  # fmt: skip
+    section.add(
+        indicator_table(
+            result.scheme,
+            lang,
+            caption=pick(
+                lang,
+                "表2 绩效评价指标、权重及评分标准",
+                "Table 2. Indicators, weights and standards",
+            ),
+        )
+    )
 
 
 def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
@@ -216,17 +265,31 @@ def indicator_table(scheme: Scheme, lang: str, caption: str) -> Table:
     rows = []
     for ind in scheme.indicators:
         group = scheme.group(ind.group)
-        rows.append([
-            ind.code, display_name(ind, lang), f"{group.code} {group.name_for(lang)}",
-            fmt_weight(ind.weight), fmt_weight(scheme.absolute_weight(ind.code)),
-            standards_text(ind, lang),
-        ])  # fmt: skip
+        rows.append(
+            [
+                ind.code,
+                display_name(ind, lang),
+                f"{group.code} {group.name_for(lang)}",
+                fmt_weight(ind.weight),
+                fmt_weight(scheme.absolute_weight(ind.code)),
+                standards_text(ind, lang),
+            ]
+        )
     return Table(
-        columns=[label("code", lang), label("indicator", lang), label("group", lang),
-                 label("weight", lang), label("share", lang), label("standards", lang)],
-        rows=rows, numeric=(3, 4), widths=(0.9, 5, 3, 1.2, 1.4, 2.2), caption=caption,
+        columns=[
+            label("code", lang),
+            label("indicator", lang),
+            label("group", lang),
+            label("weight", lang),
+            label("share", lang),
+            label("standards", lang),
+        ],
+        rows=rows,
+        numeric=(3, 4),
+        widths=(0.9, 5, 3, 1.2, 1.4, 2.2),
+        caption=caption,
         key="indicators",
-    )  # fmt: skip
+    )
 
 
 def standards_text(ind, lang: str) -> str:
@@ -235,16 +298,31 @@ def standards_text(ind, lang: str) -> str:
         return label("none", lang)
     parts = []
     if s.minimum is not None:
-        parts.append(pick(lang, "低于 {v:g} 扣 {p:g} 分", "below {v:g}: −{p:g}",
-                          v=s.minimum, p=s.minimum_points))  # fmt: skip
+        parts.append(
+            pick(
+                lang,
+                "低于 {v:g} 扣 {p:g} 分",
+                "below {v:g}: −{p:g}",
+                v=s.minimum,
+                p=s.minimum_points,
+            )
+        )
     if s.excellent is not None:
-        parts.append(pick(lang, "高于 {v:g} 加 {p:g} 分", "above {v:g}: +{p:g}",
-                          v=s.excellent, p=s.excellent_points))  # fmt: skip
+        parts.append(
+            pick(
+                lang,
+                "高于 {v:g} 加 {p:g} 分",
+                "above {v:g}: +{p:g}",
+                v=s.excellent,
+                p=s.excellent_points,
+            )
+        )
     return "；".join(parts) if lang != "en" else "; ".join(parts)
 
 
-def _achievement(section, result, facts: UnitFacts, text, lang, average, charts, previous,
-                 history) -> None:  # fmt: skip
+def _achievement(
+    section, result, facts: UnitFacts, text, lang, average, charts, previous, history
+) -> None:
     if text:
         for p in paragraphs(text):
             section.add(Paragraph(p))
@@ -253,79 +331,157 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
         "{name}综合得分 {total} 分，排名第 {rank}/{n} 位，等级“{grade}”，{cmp}{avg}（{mean} 分）{gap} 分。",
         "{name} scored {total}, rank {rank} of {n}, grade “{grade}”, {gap} points {cmp} the "
         "{avg} ({mean}).",
-        name=facts.name, total=fmt_score(facts.total), rank=facts.rank or "—", n=facts.ranked,
-        grade=facts.grade or "—", avg=average, mean=fmt_score(facts.mean_total),
+        name=facts.name,
+        total=fmt_score(facts.total),
+        rank=facts.rank or "—",
+        n=facts.ranked,
+        grade=facts.grade or "—",
+        avg=average,
+        mean=fmt_score(facts.mean_total),
         cmp=_above_below(facts.total - facts.mean_total, lang),
         gap=fmt_score(abs(facts.total - facts.mean_total)),
-    )  # fmt: skip
+    )
     section.add(Paragraph(summary))
     change = drafts.change_sentence(facts, lang)
     if change:
         section.add(Paragraph(change))
     if facts.award:
-        section.add(Paragraph(pick(lang, "{name}在本次{noun}中获得{tier}{why}。",
-                                   "{name} won the {tier} in this round{why}.", name=facts.name,
-                                   noun=assessment_noun(result.scheme, lang), tier=facts.award,
-                                   why=f"（{facts.award_reason}）" if facts.award_reason else "")))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "{name}在本次{noun}中获得{tier}{why}。",
+                    "{name} won the {tier} in this round{why}.",
+                    name=facts.name,
+                    noun=assessment_noun(result.scheme, lang),
+                    tier=facts.award,
+                    why=f"（{facts.award_reason}）" if facts.award_reason else "",
+                )
+            )
+        )
     if facts.criticism is not None:
-        section.add(Paragraph(pick(lang, "{name}被列入本次{noun}的通报批评名单{why}。",
-                                   "{name} is on this round's criticism list{why}.", name=facts.name,
-                                   noun=assessment_noun(result.scheme, lang),
-                                   why=f"，原因：{facts.criticism}" if facts.criticism else "")))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "{name}被列入本次{noun}的通报批评名单{why}。",
+                    "{name} is on this round's criticism list{why}.",
+                    name=facts.name,
+                    noun=assessment_noun(result.scheme, lang),
+                    why=f"，原因：{facts.criticism}" if facts.criticism else "",
+                )
+            )
+        )
     if facts.adjustments:
         items = "；".join(f"{fmt_change(p)}（{reason}）" for p, reason in facts.adjustments)
-        section.add(Paragraph(pick(lang, "加减分：{items}，基础得分 {base} 分。",
-                                   "Bonus / deduction: {items}; base total {base}.",
-                                   items=items, base=fmt_score(facts.base_total))))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "加减分：{items}，基础得分 {base} 分。",
+                    "Bonus / deduction: {items}; base total {base}.",
+                    items=items,
+                    base=fmt_score(facts.base_total),
+                )
+            )
+        )
 
-    groups = section.add_subsection("achievement.groups", pick(lang, "（一）一级指标得分",
-                                                                "Indicator group scores"))  # fmt: skip
-    groups.add(Table(
-        columns=[label("code", lang), label("group", lang), label("weight", lang),
-                 label("score", lang), label("mean_score", lang), label("gap", lang),
-                 label("rank", lang)],
-        rows=[[g.code, g.name, fmt_weight(g.weight), fmt_score(g.score), fmt_score(g.mean_score),
-               fmt_change(g.score - g.mean_score), fmt_rank(g.rank, g.ranked)]
-              for g in facts.groups],
-        numeric=(2, 3, 4, 5, 6), widths=(0.8, 4, 1.2, 1.2, 1.4, 1.4, 1.2), key="groups",
-        caption=pick(lang, "表3 一级指标得分", "Table 3. Group scores"),
-    ))  # fmt: skip
+    groups = section.add_subsection(
+        "achievement.groups", pick(lang, "（一）一级指标得分", "Indicator group scores")
+    )
+    groups.add(
+        Table(
+            columns=[
+                label("code", lang),
+                label("group", lang),
+                label("weight", lang),
+                label("score", lang),
+                label("mean_score", lang),
+                label("gap", lang),
+                label("rank", lang),
+            ],
+            rows=[
+                [
+                    g.code,
+                    g.name,
+                    fmt_weight(g.weight),
+                    fmt_score(g.score),
+                    fmt_score(g.mean_score),
+                    fmt_change(g.score - g.mean_score),
+                    fmt_rank(g.rank, g.ranked),
+                ]
+                for g in facts.groups
+            ],
+            numeric=(2, 3, 4, 5, 6),
+            widths=(0.8, 4, 1.2, 1.2, 1.4, 1.4, 1.2),
+            key="groups",
+            caption=pick(lang, "表3 一级指标得分", "Table 3. Group scores"),
+        )
+    )
     if charts:
         from kaoping.reports.charts import radar_chart
 
         image = radar_chart(result, facts.code, lang=lang, formats=("png",))
-        groups.add(Chart(caption=pick(lang, "图1 ", "Figure 1. ") + image.title, png=image.png,
-                         width_cm=12, key="radar"))  # fmt: skip
+        groups.add(
+            Chart(
+                caption=pick(lang, "图1 ", "Figure 1. ") + image.title,
+                png=image.png,
+                width_cm=12,
+                key="radar",
+            )
+        )
 
-    indicators = section.add_subsection("achievement.indicators",
-                                        pick(lang, "（二）二级指标得分", "Indicator scores"))  # fmt: skip
+    indicators = section.add_subsection(
+        "achievement.indicators", pick(lang, "（二）二级指标得分", "Indicator scores")
+    )
     has_standards = any(ind.standards.any for ind in result.scheme.indicators)
-    columns = [label("code", lang), label("indicator", lang), label("indicator_value", lang),
-               label("mean_value", lang), label("z", lang), label("score", lang),
-               label("rank", lang)]  # fmt: skip
+    columns = [
+        label("code", lang),
+        label("indicator", lang),
+        label("indicator_value", lang),
+        label("mean_value", lang),
+        label("z", lang),
+        label("score", lang),
+        label("rank", lang),
+    ]
     rows = []
     for f in facts.indicators:
-        row = [f.code, display_name(f.spec, lang),
-               indicator_cell(f.spec, f.value) if f.applicable else label("not_applicable", lang),
-               indicator_cell(f.spec, f.mean_value), fmt_z(f.z), fmt_score(f.score),
-               fmt_rank(f.rank, f.ranked)]  # fmt: skip
+        row = [
+            f.code,
+            display_name(f.spec, lang),
+            indicator_cell(f.spec, f.value) if f.applicable else label("not_applicable", lang),
+            indicator_cell(f.spec, f.mean_value),
+            fmt_z(f.z),
+            fmt_score(f.score),
+            fmt_rank(f.rank, f.ranked),
+        ]
         if has_standards:
             row.append(fmt_change(f.points) if f.points else "")
         rows.append(row)
     if has_standards:
         columns.append(pick(lang, "标准加减分", "Standards ±"))
-    indicators.add(Table(
-        columns=columns, rows=rows, numeric=tuple(range(2, len(columns))),
-        widths=(0.8, 5.2, 1.5, 1.5, 1.2, 1.2, 1.2, 1.2)[: len(columns)], key="indicator_scores",
-        caption=pick(lang, "表4 二级指标值、标准得分、得分及排名",
-                     "Table 4. Indicator values, z-scores, scores and ranks"),
-        note=_method_note(result.scheme, lang),
-    ))  # fmt: skip
+    indicators.add(
+        Table(
+            columns=columns,
+            rows=rows,
+            numeric=tuple(range(2, len(columns))),
+            widths=(0.8, 5.2, 1.5, 1.5, 1.2, 1.2, 1.2, 1.2)[: len(columns)],
+            key="indicator_scores",
+            caption=pick(
+                lang,
+                "表4 二级指标值、标准得分、得分及排名",
+                "Table 4. Indicator values, z-scores, scores and ranks",
+            ),
+            note=_method_note(result.scheme, lang),
+        )
+    )
     _strengths(indicators, facts, lang, average)
     _standards(indicators, result, facts, lang)
 
-    comparison = section.add_subsection("achievement.changes",
-                                        pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"))  # fmt: skip
+    comparison = section.add_subsection(
+        "achievement.changes",
+        pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"),
+    )
     _changes(comparison, facts, lang, has_history=facts.sequential is not None)
     if charts:
         from kaoping.reports.charts import ranking_chart, trend_chart
@@ -333,21 +489,44 @@ def _achievement(section, result, facts: UnitFacts, text, lang, average, charts,
         rounds = [*earlier_rounds(previous, history), result]
         if len(rounds) > 1:
             image = trend_chart(rounds, unit_code=facts.code, lang=lang, formats=("png",))
-            comparison.add(Chart(caption=pick(lang, "图2 ", "Figure 2. ") + image.title,
-                                 png=image.png, width_cm=14, key="trend"))  # fmt: skip
+            comparison.add(
+                Chart(
+                    caption=pick(lang, "图2 ", "Figure 2. ") + image.title,
+                    png=image.png,
+                    width_cm=14,
+                    key="trend",
+                )
+            )
         image = ranking_chart(result, lang=lang, highlight=facts.code, formats=("png",))
-        section.add_subsection("achievement.ranking", pick(lang, "（四）在参评单位中的位置",
-                                                            "Position among all units")).add(
-            Chart(caption=pick(lang, "图3 ", "Figure 3. ") + image.title, png=image.png,
-                  width_cm=14, key="ranking"))  # fmt: skip
+        section.add_subsection(
+            "achievement.ranking",
+            pick(lang, "（四）在参评单位中的位置", "Position among all units"),
+        ).add(
+            Chart(
+                caption=pick(lang, "图3 ", "Figure 3. ") + image.title,
+                png=image.png,
+                width_cm=14,
+                key="ranking",
+            )
+        )
 
 
 def _strengths(section: Section, facts: UnitFacts, lang: str, average: str) -> None:
     for kind, items in (("strengths", facts.strengths), ("weaknesses", facts.weaknesses)):
         title = {
-            "strengths": pick(lang, "优势指标（得分高于{avg}5分以上）：", "Strengths (5+ points above the {avg}): ", avg=average),
-            "weaknesses": pick(lang, "薄弱指标（得分低于{avg}5分以上）：", "Weaknesses (5+ points below the {avg}): ", avg=average),
-        }[kind]  # fmt: skip
+            "strengths": pick(
+                lang,
+                "优势指标（得分高于{avg}5分以上）：",
+                "Strengths (5+ points above the {avg}): ",
+                avg=average,
+            ),
+            "weaknesses": pick(
+                lang,
+                "薄弱指标（得分低于{avg}5分以上）：",
+                "Weaknesses (5+ points below the {avg}): ",
+                avg=average,
+            ),
+        }[kind]
         if not items:
             section.add(Paragraph(title + label("none", lang) + ("。" if lang != "en" else ".")))
             continue
@@ -357,45 +536,79 @@ def _strengths(section: Section, facts: UnitFacts, lang: str, average: str) -> N
 
 def _standards(section: Section, result, facts: UnitFacts, lang: str) -> None:
     if not any(ind.standards.any for ind in result.scheme.indicators):
-        section.add(Paragraph(pick(lang, "本评价方案未设定最低标准和优异标准。",
-                                   "The scheme sets no minimum or excellent standards.")))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "本评价方案未设定最低标准和优异标准。",
+                    "The scheme sets no minimum or excellent standards.",
+                )
+            )
+        )
         return
     below = [f for f in facts.indicators if f.standard == "below_minimum"]
     above = [f for f in facts.indicators if f.standard == "above_excellent"]
-    section.add(Paragraph(pick(
-        lang, "低于最低标准的指标：{below}；高于优异标准的指标：{above}。",
-        "Below the minimum standard: {below}; above the excellent standard: {above}.",
-        below="、".join(f"{f.code}（{fmt_change(f.points)}）" for f in below) or label("none", lang),
-        above="、".join(f"{f.code}（{fmt_change(f.points)}）" for f in above) or label("none", lang),
-    )))  # fmt: skip
+    section.add(
+        Paragraph(
+            pick(
+                lang,
+                "低于最低标准的指标：{below}；高于优异标准的指标：{above}。",
+                "Below the minimum standard: {below}; above the excellent standard: {above}.",
+                below="、".join(f"{f.code}（{fmt_change(f.points)}）" for f in below)
+                or label("none", lang),
+                above="、".join(f"{f.code}（{fmt_change(f.points)}）" for f in above)
+                or label("none", lang),
+            )
+        )
+    )
 
 
 def _method_note(scheme: Scheme, lang: str) -> str:
     """The note under the indicator table: the normalisations this scheme actually uses."""
     used = list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
     names = "；".join(normalisation_name(code, lang) for code in used)
-    return pick(lang, "注：指标值按本方案的标准化方法换算为得分：{names}。排名为该指标得分在全部参评"
-                      "单位中的名次。逆向指标按原值列示，数值越低越好。",
-                "Note: values become scores by the scheme's normalisation: {names}. Rank of the "
-                "indicator score among all units. Reverse indicators are shown as they are "
-                "(lower is better).", names=names)  # fmt: skip
+    return pick(
+        lang,
+        "注：指标值按本方案的标准化方法换算为得分：{names}。排名为该指标得分在全部参评"
+        "单位中的名次。逆向指标按原值列示，数值越低越好。",
+        "Note: values become scores by the scheme's normalisation: {names}. Rank of the "
+        "indicator score among all units. Reverse indicators are shown as they are "
+        "(lower is better).",
+        names=names,
+    )
 
 
 def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -> None:
     prev, seq = facts.previous, facts.sequential if has_history else None
     if prev is None and seq is None:
-        section.add(Paragraph(pick(lang, "未提供上年（上期）评价结果，本报告不作同比、环比分析。",
-                                   "No earlier evaluation was given: no comparisons.")))  # fmt: skip
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "未提供上年（上期）评价结果，本报告不作同比、环比分析。",
+                    "No earlier evaluation was given: no comparisons.",
+                )
+            )
+        )
         return
-    section.add(Paragraph(pick(
-        lang,
-        "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
-        "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
-        "Scores are positions among the units of the same year (the average is about the same "
-        "every year): a change of score is a change of position, not of level; the values' "
-        "changes below show the level.")))  # fmt: skip
-    columns = [label("item", lang), label("this_period", lang), label("previous_year", lang),
-               label("yoy", lang)]  # fmt: skip
+    section.add(
+        Paragraph(
+            pick(
+                lang,
+                "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
+                "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
+                "Scores are positions among the units of the same year (the average is about the same "
+                "every year): a change of score is a change of position, not of level; the values' "
+                "changes below show the level.",
+            )
+        )
+    )
+    columns = [
+        label("item", lang),
+        label("this_period", lang),
+        label("previous_year", lang),
+        label("yoy", lang),
+    ]
     if seq is not None:
         columns += [label("previous_period", lang), label("sequential", lang)]
 
@@ -421,12 +634,20 @@ def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -
             *pair(facts.total, prev.total if prev else None),
         ]
     ]
-    rank_row = [label("rank", lang), str(facts.rank or "—"), str(prev.rank or "—") if prev else "—",
-                fmt_rank_change(prev.rank - facts.rank if prev and prev.rank and facts.rank else None, lang)]  # fmt: skip
+    rank_row = [
+        label("rank", lang),
+        str(facts.rank or "—"),
+        str(prev.rank or "—") if prev else "—",
+        fmt_rank_change(
+            prev.rank - facts.rank if prev and prev.rank and facts.rank else None, lang
+        ),
+    ]
     if seq is not None:
         rows[0] += pair(facts.total, seq.total)
-        rank_row += [str(seq.rank or "—"),
-                     fmt_rank_change(seq.rank - facts.rank if seq.rank and facts.rank else None, lang)]  # fmt: skip
+        rank_row += [
+            str(seq.rank or "—"),
+            fmt_rank_change(seq.rank - facts.rank if seq.rank and facts.rank else None, lang),
+        ]
     rows.append(rank_row)
     for g in facts.groups:
         row = [f"{g.code} {g.name}", fmt_score(g.score), *pair(g.score, g.previous_score)]
@@ -441,10 +662,16 @@ def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -
         if seq is not None:
             row += value_pair(f, f.sequential_value)
         rows.append(row)
-    section.add(Table(columns=columns, rows=rows, numeric=tuple(range(1, len(columns))),
-                      widths=(4.6, 1.6, 1.6, 2.2, 1.6, 2.2)[: len(columns)], key="changes",
-                      caption=pick(lang, "同比、环比变化" if seq is not None else "同比变化",
-                                   "Changes")))  # fmt: skip
+    section.add(
+        Table(
+            columns=columns,
+            rows=rows,
+            numeric=tuple(range(1, len(columns))),
+            widths=(4.6, 1.6, 1.6, 2.2, 1.6, 2.2)[: len(columns)],
+            key="changes",
+            caption=pick(lang, "同比、环比变化" if seq is not None else "同比变化", "Changes"),
+        )
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -43,8 +43,14 @@ L = {
     "rank_change": ("名次变化（+为上升）", "rank change (+ up)"),
     "na": ("不适用", "n/a"),
 }
-KINDS = {"rank": "rank", "code": "code", "name": "text", "grade": "text", "previous_rank": "rank",
-         "rank_change": "rank"}  # everything else in the ranking is a score  # fmt: skip
+KINDS = {
+    "rank": "rank",
+    "code": "code",
+    "name": "text",
+    "grade": "text",
+    "previous_rank": "rank",
+    "rank_change": "rank",
+}  # everything else in the ranking is a score
 
 
 def _l(key: str, lang: str) -> str:
@@ -89,8 +95,14 @@ def _ranking_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
         # a key of the ranking row, or a top group's code
         header = _l(key, lang) if key in L else f"{key} {result.scheme.group(key).name_for(lang)}"
         columns.append(Column(header, KINDS.get(key, "score")))
-    write_sheet(ws, _title(result, "ranking", lang), columns,
-                [[row[k] for k in keys] for row in rows], lang=lang, freeze_columns=3)  # fmt: skip
+    write_sheet(
+        ws,
+        _title(result, "ranking", lang),
+        columns,
+        [[row[k] for k in keys] for row in rows],
+        lang=lang,
+        freeze_columns=3,
+    )
 
 
 def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str, key: str) -> None:
@@ -98,8 +110,11 @@ def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str, ke
     display kind (a reverse indicator written as the quantity itself)."""
     scheme = result.scheme
     values = key == "values"
-    columns = [Column(_l("rank", lang), "rank"), Column(_l("code", lang), "code"),
-               Column(_l("name", lang), "text")]  # fmt: skip
+    columns = [
+        Column(_l("rank", lang), "rank"),
+        Column(_l("code", lang), "code"),
+        Column(_l("name", lang), "text"),
+    ]
     for ind in scheme.indicators:
         name = display_name(ind, lang) if values else ind.name_for(lang)
         kind = indicator_kind(ind) if values else ("score" if key == "scores" else "number")
@@ -124,12 +139,16 @@ def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
     scheme = result.scheme
     r = scheme.scoring
     zh = lang != "en"
-    sd = ("总体标准差（除以 n）" if zh else "population (n)") if r.sd == "population" else (
-        "样本标准差（除以 n − 1）" if zh else "sample (n − 1)")  # fmt: skip
-    na = {"renormalise": ("不计入，同组其余指标权重按比例放大", "left out, siblings scaled up"),
-          "zero": ("按 0 分计", "counted as 0"),
-          "mean": ("按可计算单位的平均得分计", "counted as the mean score")}.get(
-              r.not_applicable, (r.not_applicable, r.not_applicable))  # fmt: skip
+    sd = (
+        ("总体标准差（除以 n）" if zh else "population (n)")
+        if r.sd == "population"
+        else ("样本标准差（除以 n − 1）" if zh else "sample (n − 1)")
+    )
+    na = {
+        "renormalise": ("不计入，同组其余指标权重按比例放大", "left out, siblings scaled up"),
+        "zero": ("按 0 分计", "counted as 0"),
+        "mean": ("按可计算单位的平均得分计", "counted as the mean score"),
+    }.get(r.not_applicable, (r.not_applicable, r.not_applicable))
     info = [
         ("方案名称" if zh else "scheme name", scheme.name_for(lang)),
         ("版本" if zh else "version", scheme.version),
@@ -138,20 +157,35 @@ def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
         ("基础数据文件" if zh else "input file", result.data.source or ""),
         ("标准化方法" if zh else "normalisation", normalisation_name(r.normalisation, lang)),
         ("标准差" if zh else "standard deviation", sd),
-        ("百分制换算" if zh else "100-point mapping",
-         f"{r.base:g} + {r.scale:g} × z，限定 {r.floor:g}～{r.cap:g}" if zh
-         else f"{r.base:g} + {r.scale:g} × z within {r.floor:g}–{r.cap:g}"),
+        (
+            "百分制换算" if zh else "100-point mapping",
+            f"{r.base:g} + {r.scale:g} × z，限定 {r.floor:g}～{r.cap:g}"
+            if zh
+            else f"{r.base:g} + {r.scale:g} × z within {r.floor:g}–{r.cap:g}",
+        ),
         ("不适用指标" if zh else "not applicable", na[0] if zh else na[1]),
-    ]  # fmt: skip
-    write_sheet(ws, _title(result, "method", lang),
-                [Column("项目" if zh else "item"), Column("内容" if zh else "value")], info,
-                lang=lang)  # fmt: skip
+    ]
+    write_sheet(
+        ws,
+        _title(result, "method", lang),
+        [Column("项目" if zh else "item"), Column("内容" if zh else "value")],
+        info,
+        lang=lang,
+    )
     ws.auto_filter.ref = None
     ws.append([])
-    header = ["指标" if zh else "indicator", "名称" if zh else "name", "所属" if zh else "group",
-              "组内权重" if zh else "weight", "占总分权重" if zh else "share of total",
-              "公式" if zh else "formula", "标准化方法" if zh else "normalisation",
-              "均值" if zh else "mean", "标准差" if zh else "sd", "可计算单位数" if zh else "n"]  # fmt: skip
+    header = [
+        "指标" if zh else "indicator",
+        "名称" if zh else "name",
+        "所属" if zh else "group",
+        "组内权重" if zh else "weight",
+        "占总分权重" if zh else "share of total",
+        "公式" if zh else "formula",
+        "标准化方法" if zh else "normalisation",
+        "均值" if zh else "mean",
+        "标准差" if zh else "sd",
+        "可计算单位数" if zh else "n",
+    ]
     ws.append(header)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
@@ -160,16 +194,27 @@ def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
         st = result.stats[ind.code]
         kind = indicator_kind(ind)
         mean = st.get("mean")
-        ws.append([ind.code, display_name(ind, lang), ind.group, ind.weight,
-                   scheme.absolute_weight(ind.code), safe_text(ind.formula.text),
-                   normalisation_name(ind.normalisation, lang),
-                   None if mean is None else natural_value(ind, mean), st.get("sd"), st["n"]])  # fmt: skip
+        ws.append(
+            [
+                ind.code,
+                display_name(ind, lang),
+                ind.group,
+                ind.weight,
+                scheme.absolute_weight(ind.code),
+                safe_text(ind.formula.text),
+                normalisation_name(ind.normalisation, lang),
+                None if mean is None else natural_value(ind, mean),
+                st.get("sd"),
+                st["n"],
+            ]
+        )
         row = ws[ws.max_row]
         row[3].number_format = row[4].number_format = "0.00%"
         row[7].number_format = row[8].number_format = number_format(kind)
     ws.append([])
-    ws.append(["等级" if zh else "grades"]
-              + [f"{b.name_for(lang)} ≥ {b.min:g}" for b in scheme.grades])  # fmt: skip
+    ws.append(
+        ["等级" if zh else "grades"] + [f"{b.name_for(lang)} ≥ {b.min:g}" for b in scheme.grades]
+    )
     if scheme.constraints:
         ws.append(["权重约束" if zh else "weight constraints", "；".join(scheme.constraints)])
     ws.append([])

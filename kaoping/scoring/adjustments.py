@@ -57,8 +57,12 @@ class AdjustmentEntry:
     row: int | None = None
 
     def to_adjustment(self) -> Adjustment:
-        return Adjustment(unit_code=self.unit_code, points=float(self.points),
-                          reason=self.reason.strip(), reference=self.reference.strip())  # fmt: skip
+        return Adjustment(
+            unit_code=self.unit_code,
+            points=float(self.points),
+            reason=self.reason.strip(),
+            reference=self.reference.strip(),
+        )
 
 
 def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
@@ -80,16 +84,18 @@ def adjustment_rules(scheme: Scheme) -> AdjustmentRules:
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
         ):
-            problems.append(_problem(scheme, f"{key} 应为大于 0 的数字",
-                                     f"{key} should be a number above 0"))  # fmt: skip
+            problems.append(
+                _problem(scheme, f"{key} 应为大于 0 的数字", f"{key} should be a number above 0")
+            )
             value = None
         bounds[key] = None if value is None else float(value)
     flags = {}
     for key, default in (("require_reason", True), ("require_reference", False)):
         value = table.get(key, default)
         if not isinstance(value, bool):
-            problems.append(_problem(scheme, f"{key} 应为 true 或 false",
-                                     f"{key} should be true or false"))  # fmt: skip
+            problems.append(
+                _problem(scheme, f"{key} 应为 true 或 false", f"{key} should be true or false")
+            )
             value = default
         flags[key] = value
     if problems:
@@ -130,13 +136,21 @@ def validate_adjustments(
     for e in entries:
         where = {"file": e.source, "row": e.row}
         if known is not None and e.unit_code not in known:
-            problems.append(Problem("assessment.unknown_unit", column="单位编码", value=e.unit_code,
-                                    **where))  # fmt: skip
+            problems.append(
+                Problem("assessment.unknown_unit", column="单位编码", value=e.unit_code, **where)
+            )
         if not math.isfinite(e.points) or e.points == 0:
             problems.append(Problem("adjustments.zero", column="分值", value=e.points, **where))
         elif rules.max_item is not None and abs(e.points) > rules.max_item + 1e-9:
-            problems.append(Problem("adjustments.item_limit", column="分值", value=e.points,
-                                    params={"limit": _fmt(rules.max_item)}, **where))  # fmt: skip
+            problems.append(
+                Problem(
+                    "adjustments.item_limit",
+                    column="分值",
+                    value=e.points,
+                    params={"limit": _fmt(rules.max_item)},
+                    **where,
+                )
+            )
         if rules.require_reason and not e.reason.strip():
             problems.append(Problem("adjustments.no_reason", column="事由", **where))
         if rules.require_reference and not e.reference.strip():
@@ -163,15 +177,24 @@ def _over_limit(entries: list[AdjustmentEntry], limit: float) -> list[Problem]:
     for side in (plus, minus):
         for unit, total in side.items():
             if abs(total) > limit + 1e-9:
-                problems.append(Problem("adjustments.over_limit", file=source[unit], value=total,
-                                        params={"unit": unit, "total": _fmt(total),
-                                                "limit": _fmt(limit)}))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "adjustments.over_limit",
+                        file=source[unit],
+                        value=total,
+                        params={"unit": unit, "total": _fmt(total), "limit": _fmt(limit)},
+                    )
+                )
     return problems
 
 
 def _problem(scheme: Scheme, zh: str, en: str) -> Problem:
-    return Problem("assessment.section", file=scheme.path, column="adjustments",
-                   params={"section": "adjustments", "reason": (zh, en)})  # fmt: skip
+    return Problem(
+        "assessment.section",
+        file=scheme.path,
+        column="adjustments",
+        params={"section": "adjustments", "reason": (zh, en)},
+    )
 
 
 def _fmt(x: float) -> str:

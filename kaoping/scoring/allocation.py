@@ -126,17 +126,36 @@ def allocate(
     problems = []
     for r in recipients:
         if known is not None and r.code not in known and r.kind != "individual":
-            problems.append(Problem("allocation.not_in_register", file=r.source, row=r.row,
-                                    value=r.code, params={"name": r.name or r.code}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "allocation.not_in_register",
+                    file=r.source,
+                    row=r.row,
+                    value=r.code,
+                    params={"name": r.name or r.code},
+                )
+            )
         if r.kind == "individual":
-            problems.append(Problem("allocation.individual", file=r.source, row=r.row,
-                                    value=r.name,
-                                    params={"name": r.name or r.code}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "allocation.individual",
+                    file=r.source,
+                    row=r.row,
+                    value=r.name,
+                    params={"name": r.name or r.code},
+                )
+            )
         if not _valid_weight(r.coefficient) or (by_score and not _valid_weight(r.score)):
             value = r.coefficient if not _valid_weight(r.coefficient) else r.score
-            problems.append(Problem("allocation.bad_coefficient", file=r.source, row=r.row,
-                                    value=value,
-                                    params={"name": r.name or r.code}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "allocation.bad_coefficient",
+                    file=r.source,
+                    row=r.row,
+                    value=value,
+                    params={"name": r.name or r.code},
+                )
+            )
     if problems:
         raise DataError(problems)
     if not recipients:
@@ -155,20 +174,33 @@ def allocate(
     for i in order[:left]:
         floors[i] += 1
     return [
-        Share(code=r.code, name=r.name, tier=r.tier, weight=w, exact=x, minor_units=m,
-              precision=precision)
+        Share(
+            code=r.code,
+            name=r.name,
+            tier=r.tier,
+            weight=w,
+            exact=x,
+            minor_units=m,
+            precision=precision,
+        )
         for r, w, x, m in zip(recipients, weights, exact, floors, strict=True)
-    ]  # fmt: skip
+    ]
 
 
 def recipients_from_awards(decisions: Any) -> list[Recipient]:
     """The award winners of :class:`~kaoping.scoring.awards.AwardDecisions`, best first."""
     return [
-        Recipient(code=d.unit_code, name=d.unit_name, coefficient=d.coefficient,
-                  score=d.total, tier=d.tier or "", rank=d.overall_rank)
+        Recipient(
+            code=d.unit_code,
+            name=d.unit_name,
+            coefficient=d.coefficient,
+            score=d.total,
+            tier=d.tier or "",
+            rank=d.overall_rank,
+        )
         for d in decisions.decisions
         if d.tier is not None
-    ]  # fmt: skip
+    ]
 
 
 def total_of(shares: Sequence[Share]) -> Decimal:
@@ -180,11 +212,25 @@ def _amount(total: Any) -> Decimal:
     try:
         amount = Decimal(str(total).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise DataError([Problem("assessment.not_a_number", value=total,
-                                 expected=("金额（元）", "an amount in yuan"))]) from None  # fmt: skip
+        raise DataError(
+            [
+                Problem(
+                    "assessment.not_a_number",
+                    value=total,
+                    expected=("金额（元）", "an amount in yuan"),
+                )
+            ]
+        ) from None
     if not amount.is_finite():
-        raise DataError([Problem("assessment.not_a_number", value=total,
-                                 expected=("金额（元）", "an amount in yuan"))])  # fmt: skip
+        raise DataError(
+            [
+                Problem(
+                    "assessment.not_a_number",
+                    value=total,
+                    expected=("金额（元）", "an amount in yuan"),
+                )
+            ]
+        )
     if amount < 0:
         raise DataError([Problem("allocation.negative_total", value=str(total))])
     return amount

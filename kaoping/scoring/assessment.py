@@ -194,13 +194,20 @@ class UnitOutcome:
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """Plain values (JSON): code, name, total, rank, grade, pass, tier, criticism."""
         return {
-            "code": self.code, "name": self.name, "total": self.total,
-            "base_total": self.base_total, "bonus": self.bonus, "rank": self.rank,
-            "grade": self.grade, "passed": self.passed, "tier": self.tier,
-            "coefficient": self.coefficient, "criticised": self.criticised,
+            "code": self.code,
+            "name": self.name,
+            "total": self.total,
+            "base_total": self.base_total,
+            "bonus": self.bonus,
+            "rank": self.rank,
+            "grade": self.grade,
+            "passed": self.passed,
+            "tier": self.tier,
+            "coefficient": self.coefficient,
+            "criticised": self.criticised,
             "reasons": [p.text(lang) for p in self.reasons],
             "amount": None if self.amount is None else str(self.amount),
-        }  # fmt: skip
+        }
 
 
 @dataclass(frozen=True)
@@ -294,12 +301,20 @@ class AssessmentResult:
         d = self.awards.decision(unit.code)
         amounts = {s.code: s.amount for s in self.allocation or ()}
         return UnitOutcome(
-            code=unit.code, name=unit.name, total=_num(ev.totals[u]),
-            base_total=_num(ev.base_totals[u]), bonus=float(ev.bonus[u]),
-            rank=int(ev.ranks[u]) or None, grade=ev.grades[u], passed=d.passed, tier=d.tier,
-            coefficient=d.coefficient, criticised=d.criticised, reasons=tuple(d.reasons),
+            code=unit.code,
+            name=unit.name,
+            total=_num(ev.totals[u]),
+            base_total=_num(ev.base_totals[u]),
+            bonus=float(ev.bonus[u]),
+            rank=int(ev.ranks[u]) or None,
+            grade=ev.grades[u],
+            passed=d.passed,
+            tier=d.tier,
+            coefficient=d.coefficient,
+            criticised=d.criticised,
+            reasons=tuple(d.reasons),
             amount=amounts.get(unit.code) if self.allocation is not None else None,
-        )  # fmt: skip
+        )
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The summary every door agrees on: scheme, period, and per unit code, total, rank,
@@ -384,15 +399,26 @@ def assess(assessment: Assessment) -> AssessmentResult:
     allocation = None
     if assessment.fund is not None:
         fund = assessment.fund
-        allocation = tuple(allocate(fund.total, recipients_from_awards(awards),
-                                    by_score=fund.by_score, precision=fund.precision,
-                                    register=data.codes))  # fmt: skip
+        allocation = tuple(
+            allocate(
+                fund.total,
+                recipients_from_awards(awards),
+                by_score=fund.by_score,
+                precision=fund.precision,
+                register=data.codes,
+            )
+        )
     warnings += evaluation.warnings
     return AssessmentResult(
-        assessment=assessment, evaluation=evaluation, awards=awards, experts=aggregation,
-        previous=previous, comparison=_comparison(assessment, evaluation, previous),
-        allocation=allocation, warnings=tuple(warnings),
-    )  # fmt: skip
+        assessment=assessment,
+        evaluation=evaluation,
+        awards=awards,
+        experts=aggregation,
+        previous=previous,
+        comparison=_comparison(assessment, evaluation, previous),
+        allocation=allocation,
+        warnings=tuple(warnings),
+    )
 
 
 def _ranked(
@@ -463,8 +489,13 @@ def _with_price_factors(
         lo = spec.min if spec.min is not None else 0.0
         hi = spec.max if spec.max is not None else math.inf
         if not (isinstance(value, (int, float)) and math.isfinite(value) and lo <= value <= hi):
-            problems.append(Problem("assessment.price_factor_range", value=value,
-                                    params={"unit": code, "min": _fmt(lo), "max": _fmt(hi)}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "assessment.price_factor_range",
+                    value=value,
+                    params={"unit": code, "min": _fmt(lo), "max": _fmt(hi)},
+                )
+            )
     if problems:
         raise DataError(problems)
     default = 1.0 if spec.default is None else spec.default
@@ -480,11 +511,21 @@ def _check_panels(scheme: Scheme, rules: ExpertRules, scores: Sequence[ExpertSco
             continue
         panel = rules.panel_of(s.item)
         if panel is not None and s.panel not in (panel.code, panel.name):
-            problems.append(Problem(
-                "experts.wrong_panel", file=s.source, row=s.row, column=s.column, value=s.panel,
-                params={"expert": s.expert, "unit": s.unit_code, "item": s.item,
-                        "panel": f"{panel.code} {panel.name}"},
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    "experts.wrong_panel",
+                    file=s.source,
+                    row=s.row,
+                    column=s.column,
+                    value=s.panel,
+                    params={
+                        "expert": s.expert,
+                        "unit": s.unit_code,
+                        "item": s.item,
+                        "panel": f"{panel.code} {panel.name}",
+                    },
+                )
+            )
     if problems:
         raise DataError(problems)
 
@@ -499,8 +540,13 @@ def _check_expert_items(
     if rules.panels:
         for item in items:
             if rules.panel_of(item.code) is None:
-                problems.append(Problem("assessment.item_without_panel", file=scheme.path,
-                                        params={"item": _item_name(scheme, item.code)}))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "assessment.item_without_panel",
+                        file=scheme.path,
+                        params={"item": _item_name(scheme, item.code)},
+                    )
+                )
     for item in items:
         column = data.columns.get(item.field)
         if column is None:
@@ -508,14 +554,25 @@ def _check_expert_items(
         else:
             missing = [c for c, v in zip(data.codes, column, strict=True) if math.isnan(v)]
         if missing:
-            problems.append(Problem(
-                "assessment.item_unscored", file=data.source,
-                params={"item": _item_name(scheme, item.code), "count": len(missing),
+            problems.append(
+                Problem(
+                    "assessment.item_unscored",
+                    file=data.source,
+                    params={
+                        "item": _item_name(scheme, item.code),
+                        "count": len(missing),
                         "units": "、".join(missing[:20]) + ("…" if len(missing) > 20 else ""),
-                        "hint": ("" if have_sheet else
-                                 ("；请用 --experts 提供专家评分表",
-                                  "; give the expert sheet with --experts"))},
-            ))  # fmt: skip
+                        "hint": (
+                            ""
+                            if have_sheet
+                            else (
+                                "；请用 --experts 提供专家评分表",
+                                "; give the expert sheet with --experts",
+                            )
+                        ),
+                    },
+                )
+            )
     if problems:
         raise DataError(problems)
 

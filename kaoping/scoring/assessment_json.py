@@ -36,17 +36,20 @@ def data_to_dict(data: BaseData) -> dict[str, Any]:
     """Units and numeric columns (NaN as null), with the file name and rows they came from."""
     return {
         "units": [[u.code, u.name, u.year] for u in data.units],
-        "columns": {k: [None if v != v else v for v in col.tolist()]
-                    for k, col in data.columns.items()},
+        "columns": {
+            k: [None if v != v else v for v in col.tolist()] for k, col in data.columns.items()
+        },
         "source": data.source,
         "rows": data.rows,
-    }  # fmt: skip
+    }
 
 
 def data_from_dict(doc: dict[str, Any]) -> BaseData:
     units = [UnitRef(str(code), str(name), year) for code, name, year in doc["units"]]
-    columns = {k: [float("nan") if v is None else float(v) for v in values]
-               for k, values in doc["columns"].items()}  # fmt: skip
+    columns = {
+        k: [float("nan") if v is None else float(v) for v in values]
+        for k, values in doc["columns"].items()
+    }
     data = BaseData(units=units, columns=columns, source=doc.get("source"), rows=doc.get("rows"))  # type: ignore[arg-type]
     data.sha256 = data.fingerprint()
     return data

@@ -178,10 +178,15 @@ def award_rules(scheme: Scheme) -> AwardRules:
         name = str(table.get("name", "合格"))
         pass_line = _number(scheme, table, "pass_line", "special_awards", problems)
         pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
-        rules = AwardRules(name=name, name_en=str(table.get("name_en", "")), pass_line=pass_line,
-                           method="bands", tiers=(Tier(name, min=pass_line,
-                                                       name_en=str(table.get("name_en", ""))),),
-                           vetoes=vetoes, special="special_awards" in scheme.sections)  # fmt: skip
+        rules = AwardRules(
+            name=name,
+            name_en=str(table.get("name_en", "")),
+            pass_line=pass_line,
+            method="bands",
+            tiers=(Tier(name, min=pass_line, name_en=str(table.get("name_en", ""))),),
+            vetoes=vetoes,
+            special="special_awards" in scheme.sections,
+        )
     if problems:
         raise SchemeError(problems)
     return rules
@@ -197,15 +202,27 @@ def _comprehensive(scheme, table, fields, vetoes, problems) -> AwardRules:
             problems.append(_section(scheme, "awards", f"未知的项“{key}”", f"unknown item “{key}”"))
     method = table.get("method", "bands")
     if method not in AWARD_METHODS:
-        problems.append(_section(scheme, "awards", f"method “{method}”应为 bands、quota 或 both",
-                                 f"method “{method}” should be bands, quota or both"))  # fmt: skip
+        problems.append(
+            _section(
+                scheme,
+                "awards",
+                f"method “{method}”应为 bands、quota 或 both",
+                f"method “{method}” should be bands, quota or both",
+            )
+        )
     pass_line = _number(scheme, table, "pass_line", "awards", problems)
     pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
     tiers = _tiers(scheme, table.get("tiers", []), method, problems)
     requires = _conditions(scheme, table.get("requires", []), "awards.requires", fields, problems)
-    return AwardRules(name=str(table.get("name", "综合奖")), name_en=str(table.get("name_en", "")),
-                      pass_line=pass_line, method=method, tiers=tiers, requires=requires,
-                      vetoes=vetoes)  # fmt: skip
+    return AwardRules(
+        name=str(table.get("name", "综合奖")),
+        name_en=str(table.get("name_en", "")),
+        pass_line=pass_line,
+        method=method,
+        tiers=tiers,
+        requires=requires,
+        vetoes=vetoes,
+    )
 
 
 def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
@@ -218,32 +235,70 @@ def _tiers(scheme, items, method, problems) -> tuple[Tier, ...]:
         return ()
     for n, item in enumerate(items, start=1):
         if not isinstance(item, Mapping) or not str(item.get("name", "")).strip():
-            problems.append(_section(scheme, where, f"第 {n} 档缺少名称 name",
-                                     f"tier {n} has no name"))  # fmt: skip
+            problems.append(
+                _section(scheme, where, f"第 {n} 档缺少名称 name", f"tier {n} has no name")
+            )
             continue
         lo = _number(scheme, item, "min", where, problems)
         share = _number(scheme, item, "share", where, problems)
         coefficient = _number(scheme, item, "coefficient", where, problems)
         coefficient = 1.0 if coefficient is None else coefficient
         if share is not None and not 0 < share <= 100:
-            problems.append(_section(scheme, where, f"第 {n} 档 share {share} 应在 0～100 之间",
-                                     f"tier {n}: share {share} should be within 0 to 100"))  # fmt: skip
+            problems.append(
+                _section(
+                    scheme,
+                    where,
+                    f"第 {n} 档 share {share} 应在 0～100 之间",
+                    f"tier {n}: share {share} should be within 0 to 100",
+                )
+            )
         if coefficient < 0:
-            problems.append(_section(scheme, where, f"第 {n} 档 coefficient 不能为负",
-                                     f"tier {n}: the coefficient cannot be negative"))  # fmt: skip
+            problems.append(
+                _section(
+                    scheme,
+                    where,
+                    f"第 {n} 档 coefficient 不能为负",
+                    f"tier {n}: the coefficient cannot be negative",
+                )
+            )
         if method == "bands" and lo is None:
-            problems.append(_section(scheme, where, f"按分数段（bands）评奖，第 {n} 档需要 min",
-                                     f"method bands: tier {n} needs min"))  # fmt: skip
-        tiers.append(Tier(name=str(item["name"]), name_en=str(item.get("name_en", "")), min=lo,
-                          share=share, coefficient=coefficient))  # fmt: skip
+            problems.append(
+                _section(
+                    scheme,
+                    where,
+                    f"按分数段（bands）评奖，第 {n} 档需要 min",
+                    f"method bands: tier {n} needs min",
+                )
+            )
+        tiers.append(
+            Tier(
+                name=str(item["name"]),
+                name_en=str(item.get("name_en", "")),
+                min=lo,
+                share=share,
+                coefficient=coefficient,
+            )
+        )
     mins = [t.min for t in tiers if t.min is not None]
     if mins != sorted(mins, reverse=True):
-        problems.append(_section(scheme, where, "各档 min 应从高到低排列（最好的档次在前）",
-                                 "tiers go best first: their min must decrease"))  # fmt: skip
+        problems.append(
+            _section(
+                scheme,
+                where,
+                "各档 min 应从高到低排列（最好的档次在前）",
+                "tiers go best first: their min must decrease",
+            )
+        )
     shares = sum(t.share for t in tiers if t.share is not None)
     if shares > 100 + 1e-9:
-        problems.append(_section(scheme, where, f"各档 share 之和 {shares} 超过 100",
-                                 f"the shares sum to {shares}, above 100"))  # fmt: skip
+        problems.append(
+            _section(
+                scheme,
+                where,
+                f"各档 share 之和 {shares} 超过 100",
+                f"the shares sum to {shares}, above 100",
+            )
+        )
     return tuple(tiers)
 
 
@@ -251,20 +306,36 @@ def _conditions(scheme, items, where, fields, problems) -> tuple[ConditionRule, 
     rules = []
     for item in items if isinstance(items, list) else [items]:
         if not isinstance(item, Mapping) or "condition" not in item:
-            problems.append(_section(scheme, where, "每项需要 condition 和 label",
-                                     "each entry needs a condition and a label"))  # fmt: skip
+            problems.append(
+                _section(
+                    scheme,
+                    where,
+                    "每项需要 condition 和 label",
+                    "each entry needs a condition and a label",
+                )
+            )
             continue
         text = str(item["condition"])
         try:
             condition = parse_condition(text, allowed_names=fields)
         except FormulaError as exc:
             reason = Problem(exc.code, params=exc.params)
-            problems.append(Problem("assessment.condition", file=scheme.path, column=where,
-                                    params={"condition": text, "reason": (reason.text("zh"),
-                                                                          reason.text("en"))}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "assessment.condition",
+                    file=scheme.path,
+                    column=where,
+                    params={"condition": text, "reason": (reason.text("zh"), reason.text("en"))},
+                )
+            )
             continue
-        rules.append(ConditionRule(condition=condition, label=str(item.get("label", text)),
-                                   label_en=str(item.get("label_en", ""))))  # fmt: skip
+        rules.append(
+            ConditionRule(
+                condition=condition,
+                label=str(item.get("label", text)),
+                label_en=str(item.get("label_en", "")),
+            )
+        )
     return tuple(rules)
 
 
@@ -313,25 +384,45 @@ def decide_awards(
         if total is None:
             reasons.append(Problem("awards.no_total"))
         elif not passed_list[u]:
-            reasons.append(Problem("awards.criticism_fail", params={
-                "total": _fmt(total), "pass_line": _fmt(rules.pass_line)}))  # fmt: skip
+            reasons.append(
+                Problem(
+                    "awards.criticism_fail",
+                    params={"total": _fmt(total), "pass_line": _fmt(rules.pass_line)},
+                )
+            )
         for rule in vetoed[u]:
-            reasons.append(Problem("awards.criticism_veto",
-                                   params={"label": (rule.label, rule.label_en or rule.label)}))  # fmt: skip
+            reasons.append(
+                Problem(
+                    "awards.criticism_veto",
+                    params={"label": (rule.label, rule.label_en or rule.label)},
+                )
+            )
         for rule in unmet[u]:
-            reasons.append(Problem("awards.requirement",
-                                   params={"label": (rule.label, rule.label_en or rule.label)}))  # fmt: skip
+            reasons.append(
+                Problem(
+                    "awards.requirement",
+                    params={"label": (rule.label, rule.label_en or rule.label)},
+                )
+            )
         tier = _tier_for(rules, total, int(ranks[u]), quotas) if eligible_list[u] else None
-        decisions.append(UnitDecision(
-            unit_code=unit.code, unit_name=unit.name, total=total,
-            rank=int(ranks[u]) or None, passed=passed_list[u],
-            tier=tier.name if tier else None, coefficient=tier.coefficient if tier else 0.0,
-            criticised=bool(vetoed[u]) or (total is not None and not passed_list[u]),
-            reasons=reasons, overall_rank=int(overall[u]) or None,
-        ))  # fmt: skip
+        decisions.append(
+            UnitDecision(
+                unit_code=unit.code,
+                unit_name=unit.name,
+                total=total,
+                rank=int(ranks[u]) or None,
+                passed=passed_list[u],
+                tier=tier.name if tier else None,
+                coefficient=tier.coefficient if tier else 0.0,
+                criticised=bool(vetoed[u]) or (total is not None and not passed_list[u]),
+                reasons=reasons,
+                overall_rank=int(overall[u]) or None,
+            )
+        )
     years = {u.year for u in data.units if u.year is not None}
-    return AwardDecisions(rules=rules, decisions=decisions,
-                          year=years.pop() if len(years) == 1 else None)  # fmt: skip
+    return AwardDecisions(
+        rules=rules, decisions=decisions, year=years.pop() if len(years) == 1 else None
+    )
 
 
 def static_eligibility(rules: AwardRules, scheme: Scheme, data) -> np.ndarray:
@@ -429,8 +520,12 @@ def _number(scheme, table, key, where, problems) -> float | None:
 
 def _section(scheme: Scheme, where: str, zh: str, en: str) -> Problem:
     section = where.split(".")[0]
-    return Problem("assessment.section", file=scheme.path, column=where,
-                   params={"section": section, "reason": (zh, en)})  # fmt: skip
+    return Problem(
+        "assessment.section",
+        file=scheme.path,
+        column=where,
+        params={"section": section, "reason": (zh, en)},
+    )
 
 
 def _fmt(x: float) -> str:

@@ -147,8 +147,9 @@ class PeriodComparison:
         present = [i for i in range(len(self.codes)) if not math.isnan(changes[i])]
         up = sorted((i for i in present if changes[i] > 0), key=lambda i: -changes[i])[:n]
         down = sorted((i for i in present if changes[i] < 0), key=lambda i: changes[i])[:n]
-        as_rows = [[(self.codes[i], self.names[i], float(changes[i])) for i in side]
-                   for side in (up, down)]  # fmt: skip
+        as_rows = [
+            [(self.codes[i], self.names[i], float(changes[i])) for i in side] for side in (up, down)
+        ]
         return as_rows[0], as_rows[1]
 
     def rows(self) -> list[dict[str, Any]]:
@@ -159,11 +160,15 @@ class PeriodComparison:
         for i, code in enumerate(self.codes):
             for j, p in enumerate(self.periods):
                 row: dict[str, Any] = {
-                    "code": code, "name": self.names[i], "period": p.label,
-                    "total": _num(self.totals[i, j]), "rank": int(self.ranks[i, j]) or None,
-                    "sequential_change": _num(seq[i, j]), "year_on_year_change": _num(yoy[i, j]),
+                    "code": code,
+                    "name": self.names[i],
+                    "period": p.label,
+                    "total": _num(self.totals[i, j]),
+                    "rank": int(self.ranks[i, j]) or None,
+                    "sequential_change": _num(seq[i, j]),
+                    "year_on_year_change": _num(yoy[i, j]),
                     "rank_change": _num(rank_seq[i, j]),
-                }  # fmt: skip
+                }
                 for g, values in self.groups.items():
                     row[g] = _num(values[i, j])
                 rows.append(row)
@@ -226,9 +231,15 @@ def compare_results(results: Mapping[Any, EvaluationResult]) -> PeriodComparison
             for g in top:
                 if g.code in result.group_scores:
                     groups[g.code][i, j] = result.group_scores[g.code][u]
-    return PeriodComparison(periods=periods, codes=codes, names=[names[c] for c in codes],
-                            totals=totals, ranks=ranks, groups=groups,
-                            group_names={g.code: g.name for g in top})  # fmt: skip
+    return PeriodComparison(
+        periods=periods,
+        codes=codes,
+        names=[names[c] for c in codes],
+        totals=totals,
+        ranks=ranks,
+        groups=groups,
+        group_names={g.code: g.name for g in top},
+    )
 
 
 def _num(x: float) -> float | None:

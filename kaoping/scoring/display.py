@@ -45,8 +45,14 @@ DASH = "—"
 DISPLAY_KINDS = ("ratio", "percent", "amount", "people", "number", "score", "year")
 
 # The base-data field types (schemes' [[fields]] type) and how they are written.
-FIELD_KINDS = {"amount": "amount", "count": "people", "rate": "percent", "year": "year",
-               "factor": "number", "number": "number"}  # fmt: skip
+FIELD_KINDS = {
+    "amount": "amount",
+    "count": "people",
+    "rate": "percent",
+    "year": "year",
+    "factor": "number",
+    "number": "number",
+}
 
 # Excel number formats by kind: finance staff sum and sort these cells.
 EXCEL_FORMATS = {
@@ -185,9 +191,15 @@ def fmt_growth(now: Any, then: Any) -> str:
 
 
 def compare_words(
-    value: float, mean: float, kind: str, unit: str = "", *, reverse: bool = False,
-    average: str = "平均", lang: str = "zh",
-) -> str:  # fmt: skip
+    value: float,
+    mean: float,
+    kind: str,
+    unit: str = "",
+    *,
+    reverse: bool = False,
+    average: str = "平均",
+    lang: str = "zh",
+) -> str:
     """'高于平均 0.44 个百分点（逆向指标）': the position of a value against the mean.
 
     ``value`` and ``mean`` are the natural quantities (for a reverse indicator, the rate

@@ -278,8 +278,7 @@ def score_values(
     warnings: list[Problem] = []
     batches: dict[tuple[str, str, str], list[int]] = {}
     for j, indicator in enumerate(scheme.indicators):
-        key = (indicator.normalisation, repr(sorted(indicator.params.items())),
-               indicator.direction)  # fmt: skip
+        key = (indicator.normalisation, repr(sorted(indicator.params.items())), indicator.direction)
         batches.setdefault(key, []).append(j)
     outcomes = []
     for js in batches.values():
@@ -301,8 +300,10 @@ def score_values(
             if indicator.standards.any:
                 points[:, j] = standard_points(indicator, values[:, j], raw_scores[:, j])
             if explain:
-                own = {key: v if np.ndim(v) == 0 or key == "targets" else v[row]
-                       for key, v in normalised.stats.items()}  # fmt: skip
+                own = {
+                    key: v if np.ndim(v) == 0 or key == "targets" else v[row]
+                    for key, v in normalised.stats.items()
+                }
                 stats[indicator.code] = _indicator_stats(scheme, indicator, own, reasons[:, j])
                 warnings += _indicator_warnings(indicator, stats[indicator.code])
     if explain:  # in the scheme's order
@@ -312,8 +313,9 @@ def score_values(
         np.isnan(raw_scores), np.nan, np.clip(raw_scores + points, rules.floor, rules.cap)
     )
     used = apply_na_policy(scheme, scores)
-    return ScoredValues(reasons, imputed, treated, z, raw_scores, points, scores, used, stats,
-                        warnings)  # fmt: skip
+    return ScoredValues(
+        reasons, imputed, treated, z, raw_scores, points, scores, used, stats, warnings
+    )
 
 
 def prepare_values(
@@ -335,8 +337,14 @@ def prepare_values(
         )
     imputed = np.isnan(values) & ~np.isnan(prepared)
     if rules.treatment != "none":
-        prepared = composite.treat(prepared, rules.treatment, rules.winsorise_limit,
-                                   rules.skew_max, rules.kurtosis_max, comparative)  # fmt: skip
+        prepared = composite.treat(
+            prepared,
+            rules.treatment,
+            rules.winsorise_limit,
+            rules.skew_max,
+            rules.kurtosis_max,
+            comparative,
+        )
     return imputed, prepared
 
 
@@ -352,8 +360,9 @@ def _unit_groups(data: BaseData, key: str | None) -> list | None:
         return list(data.extras[key])
     if key in data.columns:
         return data.columns[key].tolist()
-    raise DataError([Problem("data.missing_column", file=data.source,
-                             params={"label": key, "key": key})])  # fmt: skip
+    raise DataError(
+        [Problem("data.missing_column", file=data.source, params={"label": key, "key": key})]
+    )
 
 
 def _check_geometric(scheme: Scheme, data: BaseData, used: np.ndarray, group_scores) -> None:
@@ -365,15 +374,24 @@ def _check_geometric(scheme: Scheme, data: BaseData, used: np.ndarray, group_sco
         if method != "geometric":
             continue
         kids = scheme.children(parent.code if parent is not None else None)
-        scores = [used[:, column[k.code]] if isinstance(k, IndicatorSpec)
-                  else group_scores[k.code] for k in kids]  # fmt: skip
+        scores = [
+            used[:, column[k.code]] if isinstance(k, IndicatorSpec) else group_scores[k.code]
+            for k in kids
+        ]
         bad = composite.nonpositive(scores)
         if bad.any():
             u = int(np.flatnonzero(bad)[0])
-            raise DataError([Problem("eval.geometric_nonpositive", params={
-                "unit": data.units[u].code,
-                "group": parent.code if parent is not None else "总分",
-            })])  # fmt: skip
+            raise DataError(
+                [
+                    Problem(
+                        "eval.geometric_nonpositive",
+                        params={
+                            "unit": data.units[u].code,
+                            "group": parent.code if parent is not None else "总分",
+                        },
+                    )
+                ]
+            )
 
 
 def prepare_columns(scheme: Scheme, data: BaseData) -> dict[str, np.ndarray]:
@@ -622,16 +640,27 @@ MIN_UNITS_TO_STANDARDISE = 3
 
 def _few_units_warnings(scheme: Scheme, stats: dict[str, dict[str, Any]]) -> list[Problem]:
     """One warning when some z-scored indicator is standardised over fewer than 3 units."""
-    few = [(code, s["n"]) for code, s in stats.items()
-           if s["normalisation"] == "zscore" and 0 < s["n"] < MIN_UNITS_TO_STANDARDISE]  # fmt: skip
+    few = [
+        (code, s["n"])
+        for code, s in stats.items()
+        if s["normalisation"] == "zscore" and 0 < s["n"] < MIN_UNITS_TO_STANDARDISE
+    ]
     if not few:
         return []
     n = min(count for _, count in few)
-    return [Problem("eval.few_units", severity="warning",
-                    params={"n": n, "codes": "、".join(code for code, _ in few),
-                            "base": f"{scheme.scoring.base:g}",
-                            "high": f"{scheme.scoring.base + scheme.scoring.scale:g}",
-                            "low": f"{scheme.scoring.base - scheme.scoring.scale:g}"})]  # fmt: skip
+    return [
+        Problem(
+            "eval.few_units",
+            severity="warning",
+            params={
+                "n": n,
+                "codes": "、".join(code for code, _ in few),
+                "base": f"{scheme.scoring.base:g}",
+                "high": f"{scheme.scoring.base + scheme.scoring.scale:g}",
+                "low": f"{scheme.scoring.base - scheme.scoring.scale:g}",
+            },
+        )
+    ]
 
 
 def _plain(value: Any) -> Any:

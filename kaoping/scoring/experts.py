@@ -159,8 +159,13 @@ class ExpertAggregation:
         for key, values in self.columns(data.codes).items():
             before = columns.get(key, np.full(len(data), np.nan))
             columns[key] = np.where(np.isnan(values), before, values)
-        result = BaseData(units=list(data.units), columns=columns, source=data.source,
-                          rows=data.rows, extras=dict(data.extras))  # fmt: skip
+        result = BaseData(
+            units=list(data.units),
+            columns=columns,
+            source=data.source,
+            rows=data.rows,
+            extras=dict(data.extras),
+        )
         result.sha256 = result.fingerprint()
         return result
 
@@ -194,15 +199,23 @@ def expert_rules(scheme: Scheme) -> ExpertRules:
     def bad(zh: str, en: str) -> None:
         problems.append(_section_problem(scheme, "experts", zh, en))
 
-    known = {"rule", "trim_min_experts", "dispersion", "dispersion_threshold", "tie_break",
-             "panels"}  # fmt: skip
+    known = {
+        "rule",
+        "trim_min_experts",
+        "dispersion",
+        "dispersion_threshold",
+        "tie_break",
+        "panels",
+    }
     for key in table:
         if key not in known:
             bad(f"未知的项“{key}”", f"unknown item “{key}”")
     rule = table.get("rule", "trimmed_mean")
     if rule not in AGGREGATION_RULES:
-        bad(f"rule “{rule}”无效，应为 {'、'.join(AGGREGATION_RULES)}",
-            f"rule “{rule}” is invalid, expected {', '.join(AGGREGATION_RULES)}")  # fmt: skip
+        bad(
+            f"rule “{rule}”无效，应为 {'、'.join(AGGREGATION_RULES)}",
+            f"rule “{rule}” is invalid, expected {', '.join(AGGREGATION_RULES)}",
+        )
     trim = table.get("trim_min_experts", DEFAULT_TRIM_MIN_EXPERTS)
     if isinstance(trim, bool) or not isinstance(trim, int) or trim < 3:
         bad(
@@ -211,8 +224,10 @@ def expert_rules(scheme: Scheme) -> ExpertRules:
         trim = DEFAULT_TRIM_MIN_EXPERTS
     measure = table.get("dispersion", "range")
     if measure not in DISPERSION_MEASURES:
-        bad(f"dispersion “{measure}”无效，应为 range 或 sd",
-            f"dispersion “{measure}” is invalid, expected range or sd")  # fmt: skip
+        bad(
+            f"dispersion “{measure}”无效，应为 range 或 sd",
+            f"dispersion “{measure}” is invalid, expected range or sd",
+        )
     threshold = table.get("dispersion_threshold", DEFAULT_DISPERSION_THRESHOLD)
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold <= 0:
         bad(
@@ -230,15 +245,22 @@ def expert_rules(scheme: Scheme) -> ExpertRules:
         items = tuple(spec.get("items", ())) if isinstance(spec, Mapping) else ()
         for item in items:
             if item not in qualitative:
-                bad(f"专业考核小组“{code}”的项目“{item}”不是定性指标",
-                    f"the item “{item}” of panel “{code}” is not a qualitative indicator")  # fmt: skip
+                bad(
+                    f"专业考核小组“{code}”的项目“{item}”不是定性指标",
+                    f"the item “{item}” of panel “{code}” is not a qualitative indicator",
+                )
         name = str(spec.get("name", code)) if isinstance(spec, Mapping) else code
         panels.append(Panel(code=str(code), name=name, items=items))
     if problems:
         raise SchemeError(problems)
-    return ExpertRules(rule=rule, trim_min_experts=trim, dispersion=measure,
-                       dispersion_threshold=float(threshold), tie_break=tie_break,
-                       panels=tuple(panels))  # fmt: skip
+    return ExpertRules(
+        rule=rule,
+        trim_min_experts=trim,
+        dispersion=measure,
+        dispersion_threshold=float(threshold),
+        tie_break=tie_break,
+        panels=tuple(panels),
+    )
 
 
 def scoring_items(scheme: Scheme) -> list[ScoringItem]:
@@ -253,12 +275,15 @@ def scoring_items(scheme: Scheme) -> list[ScoringItem]:
     for ind in scheme.qualitative_indicators:
         item = _scoring_item(ind)
         if item is None:
-            problems.append(_section_problem(
-                scheme, f"indicators.{ind.code}",
-                "定性指标的公式应为单个字段，标准化为 direct 且给出 params.max（该项满分）",
-                "a qualitative indicator needs a single-field formula, normalisation direct "
-                "and params.max (its maximum)",
-            ))  # fmt: skip
+            problems.append(
+                _section_problem(
+                    scheme,
+                    f"indicators.{ind.code}",
+                    "定性指标的公式应为单个字段，标准化为 direct 且给出 params.max（该项满分）",
+                    "a qualitative indicator needs a single-field formula, normalisation direct "
+                    "and params.max (its maximum)",
+                )
+            )
         else:
             items.append(item)
     if problems:
@@ -356,28 +381,61 @@ def validate_scores(
         where = {"file": s.source, "row": s.row, "column": s.column}
         item = items.get(s.item)
         if item is None:
-            problems.append(Problem("experts.unknown_item", **where, value=s.item,
-                                    params={"item": s.item, "expected": expected_items}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "experts.unknown_item",
+                    **where,
+                    value=s.item,
+                    params={"item": s.item, "expected": expected_items},
+                )
+            )
             continue
         if known_units is not None and s.unit_code not in known_units:
             problems.append(Problem("assessment.unknown_unit", **where, value=s.unit_code))
         if not (math.isfinite(s.score) and 0 <= s.score <= item.max):
-            problems.append(Problem(
-                "experts.score_range", **where, value=s.score,
-                expected=(f"0～{_fmt(item.max)}", f"0 to {_fmt(item.max)}"),
-                params={"expert": s.expert, "unit": s.unit_code, "item": f"{item.code} {item.name}",
-                        "max": _fmt(item.max)},
-            ))  # fmt: skip
+            problems.append(
+                Problem(
+                    "experts.score_range",
+                    **where,
+                    value=s.score,
+                    expected=(f"0～{_fmt(item.max)}", f"0 to {_fmt(item.max)}"),
+                    params={
+                        "expert": s.expert,
+                        "unit": s.unit_code,
+                        "item": f"{item.code} {item.name}",
+                        "max": _fmt(item.max),
+                    },
+                )
+            )
         tie = recused.get((s.expert, s.unit_code))
         if tie is not None:
-            problems.append(Problem("experts.recused", **where, value=s.score,
-                                    params={"expert": s.expert, "unit": s.unit_code,
-                                            "reason": tie.reason or ("回避", "recusal")}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "experts.recused",
+                    **where,
+                    value=s.score,
+                    params={
+                        "expert": s.expert,
+                        "unit": s.unit_code,
+                        "reason": tie.reason or ("回避", "recusal"),
+                    },
+                )
+            )
         key = (s.expert, s.unit_code, s.item)
         if key in seen:
-            problems.append(Problem("experts.duplicate", **where, value=s.score,
-                                    params={"expert": s.expert, "unit": s.unit_code,
-                                            "item": s.item, "first_row": seen[key].row}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "experts.duplicate",
+                    **where,
+                    value=s.score,
+                    params={
+                        "expert": s.expert,
+                        "unit": s.unit_code,
+                        "item": s.item,
+                        "first_row": seen[key].row,
+                    },
+                )
+            )
         else:
             seen[key] = s
     return problems
@@ -424,19 +482,35 @@ def aggregate_experts(
         amount = spread(values, rules.dispersion)
         limit = rules.dispersion_threshold / 100.0 * item.max
         flagged = amount > limit + 1e-9
-        aggregates.append(ItemAggregate(
-            unit_code=unit, item=code, field=item.field, max=item.max, scores=tuple(values),
-            kept=tuple(kept_scores(values, rules)), value=aggregate_values(values, rules),
-            spread=amount, flagged=flagged,
-        ))  # fmt: skip
+        aggregates.append(
+            ItemAggregate(
+                unit_code=unit,
+                item=code,
+                field=item.field,
+                max=item.max,
+                scores=tuple(values),
+                kept=tuple(kept_scores(values, rules)),
+                value=aggregate_values(values, rules),
+                spread=amount,
+                flagged=flagged,
+            )
+        )
         if flagged:
-            warnings.append(Problem(
-                "experts.dispersion", severity="warning",
-                params={"unit": unit, "item": f"{code} {item.name}",
-                        "measure": _MEASURE_NAMES[rules.dispersion], "spread": _fmt(amount),
-                        "limit": _fmt(limit), "threshold": _fmt(rules.dispersion_threshold),
-                        "max": _fmt(item.max)},
-            ))  # fmt: skip
+            warnings.append(
+                Problem(
+                    "experts.dispersion",
+                    severity="warning",
+                    params={
+                        "unit": unit,
+                        "item": f"{code} {item.name}",
+                        "measure": _MEASURE_NAMES[rules.dispersion],
+                        "spread": _fmt(amount),
+                        "limit": _fmt(limit),
+                        "threshold": _fmt(rules.dispersion_threshold),
+                        "max": _fmt(item.max),
+                    },
+                )
+            )
     return ExpertAggregation(rules=rules, items=items, aggregates=aggregates, warnings=warnings)
 
 
@@ -497,8 +571,12 @@ def committee_ranking(result: Any, rules: ExpertRules | None = None) -> np.ndarr
 
 
 def _section_problem(scheme: Scheme, section: str, zh: str, en: str) -> Problem:
-    return Problem("assessment.section", file=scheme.path, column=section,
-                   params={"section": section, "reason": (zh, en)})  # fmt: skip
+    return Problem(
+        "assessment.section",
+        file=scheme.path,
+        column=section,
+        params={"section": section, "reason": (zh, en)},
+    )
 
 
 def _fmt(x: float) -> str:

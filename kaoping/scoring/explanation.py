@@ -171,11 +171,13 @@ def explain(result: EvaluationResult, unit_code: str) -> Explanation:
             "year": result.previous.year,
             "total": prev_total,
             "rank": prev_rank,
-            "change": None if prev_total is None or base_total is None
+            "change": None
+            if prev_total is None or base_total is None
             else float(result.totals[u]) - prev_total,
-            "rank_change": None if prev_rank is None or not result.ranks[u]
+            "rank_change": None
+            if prev_rank is None or not result.ranks[u]
             else prev_rank - int(result.ranks[u]),
-        }  # fmt: skip
+        }
     return Explanation(
         unit_code=unit.code,
         unit_name=unit.name,
@@ -274,8 +276,9 @@ def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec
     )
 
 
-def _normalisation_terms(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec,
-                         stats: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def _normalisation_terms(
+    result: EvaluationResult, u: int, j: int, ind: IndicatorSpec, stats: dict[str, Any]
+) -> dict[str, Any]:
     """The numbers the normalisation's formula needs shown: the target (and its source),
     the efficacy floor, and the score before the scheme's floor and cap (a clamp is shown
     as a clamp: "80 + 10 × 2.4431 = 104.43, capped at 100")."""
@@ -402,47 +405,83 @@ def _num(x: float | None) -> float:
 
 T = {
     "title": ("{code} {name}（{year}年度）", "{code} {name} ({year})"),
-    "scheme": ("评价方案：{name}（{code}，版本 {version}，指纹 {sha}）",
-               "Scheme: {name} ({code}, version {version}, fingerprint {sha})"),
+    "scheme": (
+        "评价方案：{name}（{code}，版本 {version}，指纹 {sha}）",
+        "Scheme: {name} ({code}, version {version}, fingerprint {sha})",
+    ),
     "source": ("基础数据：{source} 第 {row} 行", "Base data: {source}, row {row}"),
-    "total": ("总分 {total}，排名 第 {rank} 名 / 共 {n} 个单位，等级 {grade}",
-              "Total {total}, rank {rank} of {n}, grade {grade}"),
-    "total_formula": ("总分 = Σ 一级指标有效权重 × 一级指标得分 = {terms} = {sum}",
-                      "Total = Σ effective weight × group score = {terms} = {sum}"),
-    "group": ("{code} {name}：权重 {weight}，有效权重 {eff}，得分 {score}，贡献 {contrib}",
-              "{code} {name}: weight {weight}, effective {eff}, score {score}, contributes {contrib}"),
-    "group_formula": ("{code} 得分 = Σ 有效权重 × 得分 = {terms} = {score}",
-                      "{code} score = Σ effective weight × score = {terms} = {score}"),
-    "indicator": ("{code} {name}（权重 {weight}，有效权重 {eff}）",
-                  "{code} {name} (weight {weight}, effective {eff})"),
+    "total": (
+        "总分 {total}，排名 第 {rank} 名 / 共 {n} 个单位，等级 {grade}",
+        "Total {total}, rank {rank} of {n}, grade {grade}",
+    ),
+    "total_formula": (
+        "总分 = Σ 一级指标有效权重 × 一级指标得分 = {terms} = {sum}",
+        "Total = Σ effective weight × group score = {terms} = {sum}",
+    ),
+    "group": (
+        "{code} {name}：权重 {weight}，有效权重 {eff}，得分 {score}，贡献 {contrib}",
+        "{code} {name}: weight {weight}, effective {eff}, score {score}, contributes {contrib}",
+    ),
+    "group_formula": (
+        "{code} 得分 = Σ 有效权重 × 得分 = {terms} = {score}",
+        "{code} score = Σ effective weight × score = {terms} = {score}",
+    ),
+    "indicator": (
+        "{code} {name}（权重 {weight}，有效权重 {eff}）",
+        "{code} {name} (weight {weight}, effective {eff})",
+    ),
     "formula": ("公式：{formula}", "Formula: {formula}"),
     "cells": ("原始数据：{cells}", "Raw cells: {cells}"),
     "value": ("指标值 = {substituted} = {value}", "Value = {substituted} = {value}"),
     "na": ("不适用：{reason}；{policy}", "Not applicable: {reason}; {policy}"),
-    "zstats": ("均值 {mean}，标准差 {sd}（{sdkind}，{n} 个单位可计算）",
-               "mean {mean}, sd {sd} ({sdkind}, {n} units applicable)"),
+    "zstats": (
+        "均值 {mean}，标准差 {sd}（{sdkind}，{n} 个单位可计算）",
+        "mean {mean}, sd {sd} ({sdkind}, {n} units applicable)",
+    ),
     "z": ("标准得分 z = ({value} − {mean}) / {sd} = {z}", "z = ({value} − {mean}) / {sd} = {z}"),
     "z0": ("各单位取值相同（标准差为 0），z = 0", "all values equal (sd 0): z = 0"),
-    "zscore": ("得分 = {base} {sign} {scale} × {z} = {raw}", "score = {base} {sign} {scale} × {z} = {raw}"),
-    "target": ("得分 = 100 × min({ratio}, {cap_ratio}) = {raw}；目标值 {target} 取自 {source}",
-               "score = 100 × min({ratio}, {cap_ratio}) = {raw}; target {target} from {source}"),
-    "efficacy": ("得分 = 60 + 40 × ({value} − 不允许值 {low}) / (满意值 {target} − {low}) = {raw}",
-                 "score = 60 + 40 × ({value} − floor value {low}) / (satisfactory {target} − {low}) = {raw}"),
-    "direct": ("得分 = {value} / 满分 {max} × 100 = {raw}", "score = {value} / max {max} × 100 = {raw}"),
+    "zscore": (
+        "得分 = {base} {sign} {scale} × {z} = {raw}",
+        "score = {base} {sign} {scale} × {z} = {raw}",
+    ),
+    "target": (
+        "得分 = 100 × min({ratio}, {cap_ratio}) = {raw}；目标值 {target} 取自 {source}",
+        "score = 100 × min({ratio}, {cap_ratio}) = {raw}; target {target} from {source}",
+    ),
+    "efficacy": (
+        "得分 = 60 + 40 × ({value} − 不允许值 {low}) / (满意值 {target} − {low}) = {raw}",
+        "score = 60 + 40 × ({value} − floor value {low}) / (satisfactory {target} − {low}) = {raw}",
+    ),
+    "direct": (
+        "得分 = {value} / 满分 {max} × 100 = {raw}",
+        "score = {value} / max {max} × 100 = {raw}",
+    ),
     "within": ("（限定 {floor}～{cap}）", " (within {floor}–{cap})"),
     "capped": ("，超过上限，按 {cap} 计", ", capped at {cap}"),
     "floored": ("，低于下限，按 {floor} 计", ", raised to the floor {floor}"),
     "other": ("得分（{method}）= {raw}；{stats}", "score ({method}) = {raw}; {stats}"),
     "standards_none": ("最低/优异标准：未设", "minimum/excellent standards: none"),
-    "standards": ("标准：最低 {minimum}（低于扣 {mp} 分），优异 {excellent}（高于加 {ep} 分）；本单位 {pts} 分",
-                  "standards: minimum {minimum} (−{mp} below), excellent {excellent} (+{ep} above); here {pts}"),
-    "final": ("指标得分 {score}，贡献 = {eff} × {score} = {contrib}",
-              "indicator score {score}, contributes {eff} × {score} = {contrib}"),
-    "adjust": ("加减分：{points:+} 分，{reason}（{reference}）", "bonus/deduction: {points:+}, {reason} ({reference})"),
-    "final_total": ("总分 = {base} + 加减分 {bonus} = {total}", "total = {base} + bonus {bonus} = {total}"),
-    "previous": ("上年（{year}）总分 {total}，排名 {rank}；变化 {change}，名次变化 {rank_change}",
-                 "previous ({year}): total {total}, rank {rank}; change {change}, rank change {rank_change}"),
-}  # fmt: skip
+    "standards": (
+        "标准：最低 {minimum}（低于扣 {mp} 分），优异 {excellent}（高于加 {ep} 分）；本单位 {pts} 分",
+        "standards: minimum {minimum} (−{mp} below), excellent {excellent} (+{ep} above); here {pts}",
+    ),
+    "final": (
+        "指标得分 {score}，贡献 = {eff} × {score} = {contrib}",
+        "indicator score {score}, contributes {eff} × {score} = {contrib}",
+    ),
+    "adjust": (
+        "加减分：{points:+} 分，{reason}（{reference}）",
+        "bonus/deduction: {points:+}, {reason} ({reference})",
+    ),
+    "final_total": (
+        "总分 = {base} + 加减分 {bonus} = {total}",
+        "total = {base} + bonus {bonus} = {total}",
+    ),
+    "previous": (
+        "上年（{year}）总分 {total}，排名 {rank}；变化 {change}，名次变化 {rank_change}",
+        "previous ({year}): total {total}, rank {rank}; change {change}, rank change {rank_change}",
+    ),
+}
 
 POLICY = {
     "renormalise": ("不计入，同组其余指标权重重新归一", "left out, siblings' weights renormalised"),
@@ -467,15 +506,29 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
     pick = 1 if lang == "en" else 0
     lines = [_t("title", lang, code=ex.unit_code, name=ex.unit_name, year=ex.year or "—")]
     lines.append(
-        _t("scheme", lang, name=ex.scheme["name_en"] if lang == "en" and ex.scheme.get("name_en") else ex.scheme["name"], code=ex.scheme["code"],
-           version=ex.scheme["version"], sha=ex.scheme["sha256"][:12])
-    )  # fmt: skip
+        _t(
+            "scheme",
+            lang,
+            name=ex.scheme["name_en"]
+            if lang == "en" and ex.scheme.get("name_en")
+            else ex.scheme["name"],
+            code=ex.scheme["code"],
+            version=ex.scheme["version"],
+            sha=ex.scheme["sha256"][:12],
+        )
+    )
     if ex.source and ex.row:
         lines.append(_t("source", lang, source=ex.source, row=ex.row))
     lines.append(
-        _t("total", lang, total=fmt(ex.total), rank=ex.rank or "—", n=ex.ranked_units,
-           grade=(ex.grade_en if lang == "en" and ex.grade_en else ex.grade) or "—")
-    )  # fmt: skip
+        _t(
+            "total",
+            lang,
+            total=fmt(ex.total),
+            rank=ex.rank or "—",
+            n=ex.ranked_units,
+            grade=(ex.grade_en if lang == "en" and ex.grade_en else ex.grade) or "—",
+        )
+    )
     tops = [g for g in ex.groups if g.parent is None]
     terms = " + ".join(f"{pct(g.effective_weight)} × {fmt(g.score)}" for g in tops)
     lines.append(_t("total_formula", lang, terms=terms, sum=fmt(ex.base_total)))
@@ -486,17 +539,35 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
     def render_group(g: GroupStep, depth: int) -> None:
         pad = "  " * depth
         lines.append(
-            pad + _t("group", lang, code=g.code, name=g.name_for(lang), weight=pct(g.weight),
-                     eff=pct(g.effective_weight), score=fmt(g.score), contrib=fmt(g.contribution))
-        )  # fmt: skip
+            pad
+            + _t(
+                "group",
+                lang,
+                code=g.code,
+                name=g.name_for(lang),
+                weight=pct(g.weight),
+                eff=pct(g.effective_weight),
+                score=fmt(g.score),
+                contrib=fmt(g.contribution),
+            )
+        )
         parts = []
         for child in g.children:
             node = by_code.get(child) or groups[child]
             value = node.used_score if isinstance(node, IndicatorStep) else node.score
             if node.effective_weight:
                 parts.append(f"{pct(node.effective_weight)} × {fmt(value)}")
-        lines.append(pad + "  " + _t("group_formula", lang, code=g.code,
-                                     terms=" + ".join(parts) or "—", score=fmt(g.score)))  # fmt: skip
+        lines.append(
+            pad
+            + "  "
+            + _t(
+                "group_formula",
+                lang,
+                code=g.code,
+                terms=" + ".join(parts) or "—",
+                score=fmt(g.score),
+            )
+        )
         for child in g.children:
             if child in groups:
                 render_group(groups[child], depth + 1)
@@ -518,9 +589,16 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
         pad = "  " * depth
         sub = pad + "  "
         lines.append(
-            pad + _t("indicator", lang, code=s.code, name=s.name_for(lang), weight=pct(s.weight),
-                     eff=pct(s.effective_weight))
-        )  # fmt: skip
+            pad
+            + _t(
+                "indicator",
+                lang,
+                code=s.code,
+                name=s.name_for(lang),
+                weight=pct(s.weight),
+                eff=pct(s.effective_weight),
+            )
+        )
         lines.append(sub + _t("formula", lang, formula=s.formula))
         if lang == "en":
             cells = "; ".join(
@@ -535,79 +613,180 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
             reason = REASONS.get(s.reason or "", (s.reason, s.reason))[pick]
             policy = POLICY[s.policy][pick]
             if s.value is not None:
-                lines.append(sub + _t("value", lang, substituted=s.substituted,
-                                      value=signed(s.value)))  # fmt: skip
+                lines.append(
+                    sub + _t("value", lang, substituted=s.substituted, value=signed(s.value))
+                )
             lines.append(sub + _t("na", lang, reason=reason, policy=policy))
             if s.used_score is not None:
-                lines.append(sub + _t("final", lang, score=fmt(s.used_score),
-                                      eff=pct(s.effective_weight), contrib=fmt(s.contribution)))  # fmt: skip
+                lines.append(
+                    sub
+                    + _t(
+                        "final",
+                        lang,
+                        score=fmt(s.used_score),
+                        eff=pct(s.effective_weight),
+                        contrib=fmt(s.contribution),
+                    )
+                )
             return
         lines.append(sub + _t("value", lang, substituted=s.substituted, value=signed(s.value)))
         if s.normalisation == "zscore":
             st = s.stats
-            lines.append(sub + _t("zstats", lang, mean=signed(st["mean"]), sd=fmt(st["sd"]),
-                                  sdkind=sd_kind[ex.scoring["sd"]][pick], n=st["n"]))  # fmt: skip
+            lines.append(
+                sub
+                + _t(
+                    "zstats",
+                    lang,
+                    mean=signed(st["mean"]),
+                    sd=fmt(st["sd"]),
+                    sdkind=sd_kind[ex.scoring["sd"]][pick],
+                    n=st["n"],
+                )
+            )
             if not st["sd"] > 0:  # the zscore normalisation reports sd 0 when it used z = 0
                 lines.append(sub + _t("z0", lang))
             else:
-                lines.append(sub + _t("z", lang, value=operand(s.value, first=True),
-                                      mean=operand(st["mean"]), sd=fmt(st["sd"]),
-                                      z=signed(s.z)))  # fmt: skip
+                lines.append(
+                    sub
+                    + _t(
+                        "z",
+                        lang,
+                        value=operand(s.value, first=True),
+                        mean=operand(st["mean"]),
+                        sd=fmt(st["sd"]),
+                        z=signed(s.z),
+                    )
+                )
             lines.append(
-                sub + _t("zscore", lang, base=fmt(ex.scoring["base"]),
-                         sign="−" if s.direction == "lower" else "+",
-                         scale=fmt(ex.scoring["scale"]), z=operand(s.z), raw=clamped(s))
-            )  # fmt: skip
+                sub
+                + _t(
+                    "zscore",
+                    lang,
+                    base=fmt(ex.scoring["base"]),
+                    sign="−" if s.direction == "lower" else "+",
+                    scale=fmt(ex.scoring["scale"]),
+                    z=operand(s.z),
+                    raw=clamped(s),
+                )
+            )
         elif s.normalisation == "target" and s.unclamped is not None:
             if s.direction == "lower":
                 ratio = f"{operand(s.target)} / {operand(s.value)}"
             else:
                 ratio = f"{operand(s.value)} / {operand(s.target)}"
-            lines.append(sub + _t("target", lang, ratio=ratio,
-                                  cap_ratio=fmt(s.stats.get("cap_ratio", 1.0)), raw=clamped(s),
-                                  target=fmt(s.target),
-                                  source=s.target_source_en if lang == "en" else s.target_source))  # fmt: skip
+            lines.append(
+                sub
+                + _t(
+                    "target",
+                    lang,
+                    ratio=ratio,
+                    cap_ratio=fmt(s.stats.get("cap_ratio", 1.0)),
+                    raw=clamped(s),
+                    target=fmt(s.target),
+                    source=s.target_source_en if lang == "en" else s.target_source,
+                )
+            )
         elif s.normalisation == "efficacy" and s.unclamped is not None:
-            lines.append(sub + _t("efficacy", lang, value=operand(s.value), low=operand(s.low),
-                                  target=operand(s.target), raw=clamped(s)))  # fmt: skip
+            lines.append(
+                sub
+                + _t(
+                    "efficacy",
+                    lang,
+                    value=operand(s.value),
+                    low=operand(s.low),
+                    target=operand(s.target),
+                    raw=clamped(s),
+                )
+            )
         elif s.normalisation == "direct" and s.unclamped is not None:
-            lines.append(sub + _t("direct", lang, value=operand(s.value),
-                                  max=fmt(s.stats.get("max", 100.0)), raw=clamped(s)))  # fmt: skip
+            lines.append(
+                sub
+                + _t(
+                    "direct",
+                    lang,
+                    value=operand(s.value),
+                    max=fmt(s.stats.get("max", 100.0)),
+                    raw=clamped(s),
+                )
+            )
         else:
-            shown = {k: v for k, v in s.stats.items() if k in ("min", "max", "floor", "target",
-                                                                "cap_ratio")}  # fmt: skip
+            shown = {
+                k: v
+                for k, v in s.stats.items()
+                if k in ("min", "max", "floor", "target", "cap_ratio")
+            }
             stats = ", ".join(
                 f"{k} {fmt(v) if isinstance(v, float) else v}" for k, v in shown.items()
             )
-            lines.append(sub + _t("other", lang, method=s.normalisation, raw=fmt(s.raw_score),
-                                  stats=stats or "—"))  # fmt: skip
+            lines.append(
+                sub
+                + _t(
+                    "other", lang, method=s.normalisation, raw=fmt(s.raw_score), stats=stats or "—"
+                )
+            )
         st = s.standards
         if st["minimum"] is None and st["excellent"] is None:
             lines.append(sub + _t("standards_none", lang))
         else:
             lines.append(
-                sub + _t("standards", lang, minimum=fmt(st["minimum"]), mp=fmt(st["minimum_points"]),
-                         excellent=fmt(st["excellent"]), ep=fmt(st["excellent_points"]),
-                         pts=f"{s.points:+g}")
-            )  # fmt: skip
-        lines.append(sub + _t("final", lang, score=fmt(s.used_score), eff=pct(s.effective_weight),
-                              contrib=fmt(s.contribution)))  # fmt: skip
+                sub
+                + _t(
+                    "standards",
+                    lang,
+                    minimum=fmt(st["minimum"]),
+                    mp=fmt(st["minimum_points"]),
+                    excellent=fmt(st["excellent"]),
+                    ep=fmt(st["excellent_points"]),
+                    pts=f"{s.points:+g}",
+                )
+            )
+        lines.append(
+            sub
+            + _t(
+                "final",
+                lang,
+                score=fmt(s.used_score),
+                eff=pct(s.effective_weight),
+                contrib=fmt(s.contribution),
+            )
+        )
 
     for g in tops:
         render_group(g, 1)
     for adj in ex.adjustments:
-        lines.append("  " + _t("adjust", lang, points=adj["points"], reason=adj["reason"],
-                                reference=adj["reference"] or "—"))  # fmt: skip
+        lines.append(
+            "  "
+            + _t(
+                "adjust",
+                lang,
+                points=adj["points"],
+                reason=adj["reason"],
+                reference=adj["reference"] or "—",
+            )
+        )
     if ex.adjustments:
-        lines.append(_t("final_total", lang, base=fmt(ex.base_total), bonus=fmt(ex.bonus),
-                        total=fmt(ex.total)))  # fmt: skip
+        lines.append(
+            _t(
+                "final_total",
+                lang,
+                base=fmt(ex.base_total),
+                bonus=fmt(ex.bonus),
+                total=fmt(ex.total),
+            )
+        )
     if ex.previous:
         p = ex.previous
         lines.append(
-            _t("previous", lang, year=p["year"] or "—", total=fmt(p["total"]), rank=p["rank"] or "—",
-               change=fmt(p["change"]), rank_change=p["rank_change"] if p["rank_change"] is not None
-               else "—")
-        )  # fmt: skip
+            _t(
+                "previous",
+                lang,
+                year=p["year"] or "—",
+                total=fmt(p["total"]),
+                rank=p["rank"] or "—",
+                change=fmt(p["change"]),
+                rank_change=p["rank_change"] if p["rank_change"] is not None else "—",
+            )
+        )
     return "\n".join(lines)
 
 

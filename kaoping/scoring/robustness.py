@@ -74,8 +74,17 @@ from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS, GroupSpec, Scheme, sc
 
 # The special normalisation level "as the scheme publishes it" (each indicator its own).
 AS_PUBLISHED = "scheme"
-FACTORS = ("weights", "normalisation", "sd", "not_applicable", "imputation", "treatment",
-           "aggregation", "experts", "bonus")  # fmt: skip
+FACTORS = (
+    "weights",
+    "normalisation",
+    "sd",
+    "not_applicable",
+    "imputation",
+    "treatment",
+    "aggregation",
+    "experts",
+    "bonus",
+)
 # "uniform": each unit's entered points counted at a fraction drawn uniformly from 0 to 1,
 # each unit and replicate independently (from none of them to all of them).
 BONUS_LEVELS = ("on", "off", "uniform")
@@ -83,9 +92,14 @@ BONUS_LEVELS = ("on", "off", "uniform")
 FIELDS = (*FACTORS, "bonus_share")
 # The discrete factors (every factor but the weights), in the order of their index columns.
 DISCRETE = FACTORS[1:]
-OPTION_NAMES = {"normalisation": "--normalisations", "sd": "--sd", "not_applicable": "--na",
-                "imputation": "--imputations", "treatment": "--treatments",
-                "aggregation": "--aggregations"}  # fmt: skip
+OPTION_NAMES = {
+    "normalisation": "--normalisations",
+    "sd": "--sd",
+    "not_applicable": "--na",
+    "imputation": "--imputations",
+    "treatment": "--treatments",
+    "aggregation": "--aggregations",
+}
 # Treatment levels: "none", "log", "winsorise:N" (at most N points winsorised, then log).
 TREATMENT_LEVELS = ("none", "log", "winsorise:N")
 BOOTSTRAP_LEVEL = 0.90  # the bootstrap confidence interval: 5% to 95%, as COINr reports
@@ -316,43 +330,72 @@ class RobustnessOptions:
         if not 0 <= self.weight_spread < 1:
             bad("--weight-spread", self.weight_spread, ("不小于 0 且小于 1 的数", "0 <= x < 1"))
         if not 0 <= self.sensitivity_replicates <= 1_000_000:
-            bad("--sensitivity-replicates", self.sensitivity_replicates,
-                ("0 到 1000000 之间的整数", "0 to 1,000,000"))  # fmt: skip
+            bad(
+                "--sensitivity-replicates",
+                self.sensitivity_replicates,
+                ("0 到 1000000 之间的整数", "0 to 1,000,000"),
+            )
         for option, values, allowed, parse in (
-            ("--normalisations", self.normalisations, (*COMPARATIVE, AS_PUBLISHED, "minmax:1-100",
-                                                       "zscore:10,2"), parse_normalisation),
+            (
+                "--normalisations",
+                self.normalisations,
+                (*COMPARATIVE, AS_PUBLISHED, "minmax:1-100", "zscore:10,2"),
+                parse_normalisation,
+            ),
             ("--sd", self.sd_kinds, SD_KINDS, None),
             ("--na", self.na_policies, NA_POLICIES, None),
             ("--imputations", self.levels("imputation"), (*IMPUTATIONS, AS_PUBLISHED), None),
-            ("--treatments", self.levels("treatment"), (*TREATMENT_LEVELS, AS_PUBLISHED),
-             lambda v: v == AS_PUBLISHED or parse_treatment(v)),
+            (
+                "--treatments",
+                self.levels("treatment"),
+                (*TREATMENT_LEVELS, AS_PUBLISHED),
+                lambda v: v == AS_PUBLISHED or parse_treatment(v),
+            ),
             ("--aggregations", self.levels("aggregation"), (*AGGREGATIONS, AS_PUBLISHED), None),
             ("--bonus", self.levels("bonus"), (*BONUS_LEVELS, AS_PUBLISHED), None),
-        ):  # fmt: skip
+        ):
             wrong = [v for v in values if not _valid_level(v, allowed, parse)]
             if not values or wrong or len(set(values)) != len(values):
                 text = "、".join(allowed)
-                bad(option, ",".join(values), (f"{text} 中不重复的一项或几项",
-                                                f"one or more of {', '.join(allowed)}"))  # fmt: skip
+                bad(
+                    option,
+                    ",".join(values),
+                    (f"{text} 中不重复的一项或几项", f"one or more of {', '.join(allowed)}"),
+                )
         if self.tiers is not None:
             total = sum(t.percent for t in self.tiers)
             if not self.tiers or any(not t.percent > 0 for t in self.tiers) or total > 100 + 1e-9:
                 shown = ",".join(f"{t.name}:{t.percent:g}" for t in self.tiers)
-                bad("--tiers", shown, ("各档百分比大于 0 且合计不超过 100",
-                                       "percentages above 0 adding up to at most 100"))  # fmt: skip
+                bad(
+                    "--tiers",
+                    shown,
+                    (
+                        "各档百分比大于 0 且合计不超过 100",
+                        "percentages above 0 adding up to at most 100",
+                    ),
+                )
         if self.weight_levels is not None and (
             not self.weight_levels or any(not 1 <= lv <= 20 for lv in self.weight_levels)
         ):
-            bad("--weight-levels", ",".join(map(str, self.weight_levels)),
-                ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"))  # fmt: skip
+            bad(
+                "--weight-levels",
+                ",".join(map(str, self.weight_levels)),
+                ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"),
+            )
         if not 0 <= self.weight_sets <= 1_000_000:
             bad("--weight-sets", self.weight_sets, ("0 到 1000000 之间的整数", "0 to 1,000,000"))
         if self.sensitivity_output not in ("ranks", "mean_rank_change"):
-            bad("--sensitivity-output", self.sensitivity_output,
-                ("ranks 或 mean_rank_change", "ranks or mean_rank_change"))  # fmt: skip
+            bad(
+                "--sensitivity-output",
+                self.sensitivity_output,
+                ("ranks 或 mean_rank_change", "ranks or mean_rank_change"),
+            )
         if self.expert_resamples == 1 or not 0 <= self.expert_resamples <= 10_000:
-            bad("--expert-resamples", self.expert_resamples,
-                ("0 或 2 到 10000 之间的整数", "0, or 2 to 10,000"))  # fmt: skip
+            bad(
+                "--expert-resamples",
+                self.expert_resamples,
+                ("0 或 2 到 10000 之间的整数", "0, or 2 to 10,000"),
+            )
         if not 0 <= self.bootstrap <= 100_000:
             bad("--bootstrap", self.bootstrap, ("0 到 100000 之间的整数", "0 to 100,000"))
         if not 2 <= units <= MAX_UNITS:
@@ -401,12 +444,14 @@ def parse_tier_quotas(text: str) -> tuple[TierQuota, ...]:
                         params={
                             "option": "--tiers",
                             "value": part,
-                            "expected": ("如 20,30 或 一档:20,二档:30 的百分比",
-                                         "percentages such as 20,30 or top:20,next:30"),
+                            "expected": (
+                                "如 20,30 或 一档:20,二档:30 的百分比",
+                                "percentages such as 20,30 or top:20,next:30",
+                            ),
                         },
                     )
                 ]
-            )  # fmt: skip
+            )
         tiers.append(TierQuota(name=name.strip() or f"第{n + 1}档", percent=percent))
     return tuple(tiers)
 
@@ -437,10 +482,12 @@ class WeightTree:
             node.code for _, node in scheme.walk() if isinstance(node, GroupSpec)
         ]
         families = tuple(
-            (index[p] if p is not None else -1,
-             np.array([index[c.code] for c in scheme.children(p)], dtype=np.intp))
+            (
+                index[p] if p is not None else -1,
+                np.array([index[c.code] for c in scheme.children(p)], dtype=np.intp),
+            )
             for p in parents
-        )  # fmt: skip
+        )
         levels = np.ones(len(nodes), dtype=np.int64)
         for parent, kids in reversed(families):  # deepest families first
             if parent >= 0:
@@ -554,8 +601,14 @@ class Draws:
 
     @staticmethod
     def concatenate(parts: Sequence[Draws]) -> Draws:
-        return Draws(**{f: None if getattr(parts[0], f) is None
-                        else np.concatenate([getattr(p, f) for p in parts]) for f in FIELDS})  # fmt: skip
+        return Draws(
+            **{
+                f: None
+                if getattr(parts[0], f) is None
+                else np.concatenate([getattr(p, f) for p in parts])
+                for f in FIELDS
+            }
+        )
 
 
 def perturb_weights(
@@ -649,8 +702,12 @@ class RobustnessModel:
             data = self.data
             if experts != AS_PUBLISHED:
                 drawn = self.expert_columns[int(experts.partition(":")[2])]
-                data = BaseData(units=data.units, columns={**data.columns, **drawn},
-                                source=data.source, extras=data.extras)  # fmt: skip
+                data = BaseData(
+                    units=data.units,
+                    columns={**data.columns, **drawn},
+                    source=data.source,
+                    extras=data.extras,
+                )
             columns = prepare_columns(self.scheme, data)
             n, k = len(self.data), len(self.scheme.indicators)
             values = np.full((n, k), np.nan)
@@ -690,9 +747,10 @@ class RobustnessModel:
             experts=pick("experts"),
             bonus=pick("bonus"),
             redrawn=redrawn,
-            bonus_share=rng.random((size, len(self.bonus_units) if "uniform" in
-                                    o.levels("bonus") else 0)),
-        )  # fmt: skip
+            bonus_share=rng.random(
+                (size, len(self.bonus_units) if "uniform" in o.levels("bonus") else 0)
+            ),
+        )
 
     def use_weight_pool(self, raw: np.ndarray) -> None:
         """Take the weight sets from outside (e.g. COINr's ``get_noisy_weights``): raw weights
@@ -728,9 +786,13 @@ class RobustnessModel:
             noise = rng.uniform(-1.0, 1.0, (int(bad.sum()), len(tree.codes))) * mask
             weights[bad] = perturb_weights(tree.nominal, tree.families, spread, noise)
         raise KaopingError(
-            [Problem("robustness.constraints", params={"rule": rule, "rounds": MAX_REDRAW_ROUNDS,
-                                                       "spread": f"{spread:.0%}"})]
-        )  # fmt: skip
+            [
+                Problem(
+                    "robustness.constraints",
+                    params={"rule": rule, "rounds": MAX_REDRAW_ROUNDS, "spread": f"{spread:.0%}"},
+                )
+            ]
+        )
 
     def _breaking_constraints(self, weights: np.ndarray) -> tuple[np.ndarray, str]:
         """Rows whose weights break a constraint, checked as the scheme loader checks them."""
@@ -772,8 +834,10 @@ class RobustnessModel:
             o.levels(f)[i] for f, i in zip(DISCRETE, index, strict=True)
         )
         name = parse_normalisation(norm)[0]
-        uses_z = any(_effective_normalisation(i.normalisation, name) == "zscore"
-                     for i in self.scheme.indicators)  # fmt: skip
+        uses_z = any(
+            _effective_normalisation(i.normalisation, name) == "zscore"
+            for i in self.scheme.indicators
+        )
         rules = self.scheme.scoring
         return (
             norm,
@@ -794,15 +858,17 @@ class RobustnessModel:
         found = self._used.get(used_key)
         if found is None:
             norm, sd, na, imputation, treatment = key[:5]
-            choices = Choices({}, norm, sd if sd != "-" else self.scheme.scoring.sd, na,
-                              imputation, treatment)  # fmt: skip
+            choices = Choices(
+                {}, norm, sd if sd != "-" else self.scheme.scoring.sd, na, imputation, treatment
+            )
             variant = _variant(self.scheme, choices, self._indicator_variants)
             columns, values, reasons = self.formula_values(key[6])
             prepared = self._prepared.get((imputation, treatment, key[6])) or self._prepare(
                 variant, imputation, treatment, key[6]
             )
-            scored = score_values(variant, self.data, columns, values, reasons, explain=False,
-                                  prepared=prepared)  # fmt: skip
+            scored = score_values(
+                variant, self.data, columns, values, reasons, explain=False, prepared=prepared
+            )
             found = self._used[used_key] = scored.used
         return found
 
@@ -823,11 +889,14 @@ class RobustnessModel:
         plain = replace(variant, scoring=replace(rules, treatment="none"))
         imputed, filled = prepare_values(plain, self.data, values)
         levels = [*self.options.levels("treatment"), _scheme_treatment(self.scheme)]
-        limits = sorted({parse_treatment(t)[1] for t in levels
-                         if t.startswith("winsorise:")} | {rules.winsorise_limit})  # fmt: skip
+        limits = sorted(
+            {parse_treatment(t)[1] for t in levels if t.startswith("winsorise:")}
+            | {rules.winsorise_limit}
+        )
         chosen = comparative_columns(variant)
-        treated = composite.treat_limits(filled[:, chosen], limits, rules.skew_max,
-                                         rules.kurtosis_max)  # fmt: skip
+        treated = composite.treat_limits(
+            filled[:, chosen], limits, rules.skew_max, rules.kurtosis_max
+        )
         for limit, columns in zip(limits, treated, strict=True):
             out = filled.copy()
             out[:, chosen] = columns
@@ -843,8 +912,16 @@ class RobustnessModel:
         except KaopingError:  # mixed methods: only the evaluation computes them
             result = evaluate(self.scheme, self.data)
             return result.totals, result.ranks
-        key = (AS_PUBLISHED, rules.sd, rules.not_applicable, rules.imputation,
-               _scheme_treatment(self.scheme), aggregation, AS_PUBLISHED, "on")  # fmt: skip
+        key = (
+            AS_PUBLISHED,
+            rules.sd,
+            rules.not_applicable,
+            rules.imputation,
+            _scheme_treatment(self.scheme),
+            aggregation,
+            AS_PUBLISHED,
+            "on",
+        )
         combo = self.combination(key)
         totals = np.empty(len(self.data))
         totals[combo.perm] = self.block_totals(key, self.tree.nominal[None, :])[0]
@@ -861,8 +938,10 @@ class RobustnessModel:
         clamped), or, under a geometric mean, by one factor b alone.
         """
         o = self.options
-        geometric = "geometric" in {self.combination_key(0, 0, 0, 0, 0, a, 0, 0)[5]
-                                    for a in range(len(o.levels("aggregation")))}  # fmt: skip
+        geometric = "geometric" in {
+            self.combination_key(0, 0, 0, 0, 0, a, 0, 0)[5]
+            for a in range(len(o.levels("aggregation")))
+        }
         found = []
         for f, factor in enumerate(DISCRETE[:5]):  # aggregation, experts, bonus: never alike
             levels = o.levels(factor)
@@ -876,8 +955,7 @@ class RobustnessModel:
             scores = [self.used_scores(k) for k in keys]
             for i in range(len(levels)):
                 for j in range(i + 1, len(levels)):
-                    if keys[i][:5] == keys[j][:5] or _same_ranking(scores[i], scores[j],
-                                                                   geometric):  # fmt: skip
+                    if keys[i][:5] == keys[j][:5] or _same_ranking(scores[i], scores[j], geometric):
                         found.append((factor, levels[i], levels[j]))
         return found
 
@@ -889,8 +967,17 @@ class RobustnessModel:
             if key[5] == "geometric":
                 with np.errstate(invalid="ignore", divide="ignore"):
                     if (used <= 0).any():
-                        raise KaopingError([Problem("robustness.geometric_nonpositive", params={
-                            "choice": level_label(key[0]), "min": f"{np.nanmin(used):.6g}"})])  # fmt: skip
+                        raise KaopingError(
+                            [
+                                Problem(
+                                    "robustness.geometric_nonpositive",
+                                    params={
+                                        "choice": level_label(key[0]),
+                                        "min": f"{np.nanmin(used):.6g}",
+                                    },
+                                )
+                            ]
+                        )
                     used = np.log(used)
             found = self._combinations[key] = _blocks_by_pattern(used)
         return found
@@ -910,8 +997,9 @@ class RobustnessModel:
         result = []
         for i, key in enumerate(distinct):
             rows = np.flatnonzero(ids == i)
-            result += [(key, rows[s : s + rows_per_task])
-                       for s in range(0, len(rows), rows_per_task)]  # fmt: skip
+            result += [
+                (key, rows[s : s + rows_per_task]) for s in range(0, len(rows), rows_per_task)
+            ]
         return result
 
     def task_totals(self, key: tuple[str, ...], draws: Draws, rows: np.ndarray) -> np.ndarray:
@@ -1101,9 +1189,10 @@ def _variant(scheme: Scheme, choices: Choices, cache: dict | None = None) -> Sch
         indicators = indicators or _indicator_settings(scheme, choices.normalisation)
         new_indicators = tuple(
             replace(i, normalisation=indicators[i.code][0], params=indicators[i.code][1])
-            if i.code in indicators else i
+            if i.code in indicators
+            else i
             for i in scheme.indicators
-        )  # fmt: skip
+        )
         if cache is not None:
             cache[choices.normalisation] = new_indicators
     groups = scheme.groups
@@ -1128,8 +1217,14 @@ def _blocks_by_pattern(used: np.ndarray) -> _Combination:
     blocks = []
     for p, pattern in enumerate(patterns):
         units = perm[bounds[p] : bounds[p + 1]]
-        blocks.append((int(bounds[p]), int(bounds[p + 1]), pattern,
-                       np.ascontiguousarray(scores[np.ix_(units, pattern)].T)))  # fmt: skip
+        blocks.append(
+            (
+                int(bounds[p]),
+                int(bounds[p + 1]),
+                pattern,
+                np.ascontiguousarray(scores[np.ix_(units, pattern)].T),
+            )
+        )
     return _Combination(perm=perm, patterns=patterns, blocks=blocks)
 
 
@@ -1310,9 +1405,12 @@ class TierRule:
                 return cls((), (), note="scale")
             if data is not None and "awards" in scheme.sections:
                 rules = award_rules(scheme)
-                return cls(tuple(t.name for t in rules.tiers),
-                           tuple(t.name_for("en") for t in rules.tiers), awards=rules,
-                           eligible=static_eligibility(rules, scheme, data))  # fmt: skip
+                return cls(
+                    tuple(t.name for t in rules.tiers),
+                    tuple(t.name_for("en") for t in rules.tiers),
+                    awards=rules,
+                    eligible=static_eligibility(rules, scheme, data),
+                )
             return cls.grades(scheme)
         cumulative = tuple(float(c) for c in np.cumsum([t.percent for t in options.tiers]))
         names = tuple(t.name for t in options.tiers)
@@ -1326,8 +1424,11 @@ class TierRule:
     def grades(cls, scheme: Scheme) -> TierRule:
         """The scheme's grade bands on totals."""
         bands = scheme.grades
-        return cls(tuple(b.name for b in bands), tuple(b.name_for("en") for b in bands),
-                   minimums=tuple(b.min for b in bands))  # fmt: skip
+        return cls(
+            tuple(b.name for b in bands),
+            tuple(b.name_for("en") for b in bands),
+            minimums=tuple(b.min for b in bands),
+        )
 
     @property
     def kind(self) -> str:
@@ -1446,8 +1547,10 @@ class RobustnessResult:
     def order(self) -> list[int]:
         """Units by nominal rank (unranked last), then by median rank."""
         n = len(self.units)
-        keys = [(r if r > 0 else n + 1, m if not math.isnan(m) else n + 1, i)
-                for i, (r, m) in enumerate(zip(self.nominal_ranks, self.median_rank, strict=True))]  # fmt: skip
+        keys = [
+            (r if r > 0 else n + 1, m if not math.isnan(m) else n + 1, i)
+            for i, (r, m) in enumerate(zip(self.nominal_ranks, self.median_rank, strict=True))
+        ]
         return [i for *_, i in sorted(keys)]
 
     def unit_rows(self, lang: str = "zh") -> list[dict[str, Any]]:
@@ -1455,19 +1558,23 @@ class RobustnessResult:
         names = self.tiers.names_for(lang)
         rows = []
         for u in self.order():
-            rows.append({
-                "code": self.units[u].code,
-                "name": self.units[u].name,
-                "nominal_total": _num(self.nominal_totals[u]),
-                "nominal_rank": int(self.nominal_ranks[u]) or None,
-                "median_rank": _num(self.median_rank[u]),
-                "p05_rank": _num(self.p05_rank[u]),
-                "p95_rank": _num(self.p95_rank[u]),
-                "mean_rank": _num(self.mean_rank[u]),
-                "unranked_share": float(self.unranked_share[u]),
-                "tiers": {name: float(p) for name, p in zip(names, self.tier_probabilities[u],
-                                                             strict=True)},
-            })  # fmt: skip
+            rows.append(
+                {
+                    "code": self.units[u].code,
+                    "name": self.units[u].name,
+                    "nominal_total": _num(self.nominal_totals[u]),
+                    "nominal_rank": int(self.nominal_ranks[u]) or None,
+                    "median_rank": _num(self.median_rank[u]),
+                    "p05_rank": _num(self.p05_rank[u]),
+                    "p95_rank": _num(self.p95_rank[u]),
+                    "mean_rank": _num(self.mean_rank[u]),
+                    "unranked_share": float(self.unranked_share[u]),
+                    "tiers": {
+                        name: float(p)
+                        for name, p in zip(names, self.tier_probabilities[u], strict=True)
+                    },
+                }
+            )
         return rows
 
     def ranked_sensitivity(self) -> list[FactorSensitivity]:
@@ -1478,8 +1585,11 @@ class RobustnessResult:
         """The JSON document: scheme, options, per-unit rank distribution, sensitivity."""
         o = self.options
         return {
-            "scheme": {"code": self.scheme.code, "version": self.scheme.version,
-                       "sha256": self.scheme.sha256},
+            "scheme": {
+                "code": self.scheme.code,
+                "version": self.scheme.version,
+                "sha256": self.scheme.sha256,
+            },
             "options": {
                 "replicates": o.replicates,
                 "weight_spread": o.weight_spread,
@@ -1495,12 +1605,17 @@ class RobustnessResult:
             "warnings": [w.text(lang) for w in self.warnings],
             "units": self.unit_rows(lang),
             "sensitivity": [
-                {"factor": s.factor, "label": s.label(lang, o.weight_spread),
-                 "levels": list(s.levels), "first_order": s.first_order, "total": s.total,
-                 "mean_rank_shift": s.mean_rank_shift}
+                {
+                    "factor": s.factor,
+                    "label": s.label(lang, o.weight_spread),
+                    "levels": list(s.levels),
+                    "first_order": s.first_order,
+                    "total": s.total,
+                    "mean_rank_shift": s.mean_rank_shift,
+                }
                 for s in self.ranked_sensitivity()
             ],
-        }  # fmt: skip
+        }
 
     def report_summary(self, lang: str = "zh") -> dict[str, Any]:
         """Scalars and row lists for the round report's robustness section (plain values;
@@ -1520,19 +1635,32 @@ class RobustnessResult:
             f"权重扰动 ±{o.weight_spread:.0%}"
         )
         units = [
-            {"unit_code": row["code"], "unit_name": row["name"], "rank": row["nominal_rank"],
-             "median_rank": row["median_rank"], "rank_low": row["p05_rank"],
-             "rank_high": row["p95_rank"],
-             **{f"P({name})": round(p, 4) for name, p in row["tiers"].items()}}
+            {
+                "unit_code": row["code"],
+                "unit_name": row["name"],
+                "rank": row["nominal_rank"],
+                "median_rank": row["median_rank"],
+                "rank_low": row["p05_rank"],
+                "rank_high": row["p95_rank"],
+                **{f"P({name})": round(p, 4) for name, p in row["tiers"].items()},
+            }
             for row in self.unit_rows(lang)
-        ]  # fmt: skip
+        ]
         sensitivity = [
-            {"factor": s.label(lang, o.weight_spread), "first_order": _round(s.first_order),
-             "total": _round(s.total), "mean_rank_shift": round(s.mean_rank_shift, 3)}
+            {
+                "factor": s.label(lang, o.weight_spread),
+                "first_order": _round(s.first_order),
+                "total": _round(s.total),
+                "mean_rank_shift": round(s.mean_rank_shift, 3),
+            }
             for s in self.ranked_sensitivity()
-        ]  # fmt: skip
-        return {"method": method, "replicates": o.replicates, "units": units,
-                "sensitivity": sensitivity}  # fmt: skip
+        ]
+        return {
+            "method": method,
+            "replicates": o.replicates,
+            "units": units,
+            "sensitivity": sensitivity,
+        }
 
 
 def _round(value: float | None) -> float | None:
@@ -1565,8 +1693,9 @@ def analyse_assessment(
     ev = result.evaluation
     empty = [ind.code for ind in ev.scheme.indicators if ev.stats[ind.code]["n"] == 0]
     if empty:
-        raise KaopingError([Problem("robustness.not_applicable",
-                                    params={"codes": "、".join(empty)})])  # fmt: skip
+        raise KaopingError(
+            [Problem("robustness.not_applicable", params={"codes": "、".join(empty)})]
+        )
     options = options or RobustnessOptions()
     columns = None
     if options.expert_resamples:
@@ -1574,8 +1703,9 @@ def analyse_assessment(
         if not source.expert_scores:
             raise KaopingError([Problem("robustness.no_expert_scores")])
         rng = np.random.default_rng(np.random.SeedSequence(options.seed).spawn(6)[5])
-        columns = expert_resample_columns(ev.scheme, source.expert_scores, ev.data.codes,
-                                          options.expert_resamples, rng)  # fmt: skip
+        columns = expert_resample_columns(
+            ev.scheme, source.expert_scores, ev.data.codes, options.expert_resamples, rng
+        )
     return analyse_robustness(ev.scheme, ev.data, options, nominal=ev, expert_columns=columns)
 
 
@@ -1688,19 +1818,28 @@ def analyse_robustness(
     problems = options.problems(len(data))
     if problems:
         raise KaopingError(problems)
-    model = RobustnessModel(scheme, data, options,
-                            bonus=nominal.bonus if nominal is not None else None,
-                            expert_columns=expert_columns)  # fmt: skip
+    model = RobustnessModel(
+        scheme,
+        data,
+        options,
+        bonus=nominal.bonus if nominal is not None else None,
+        expert_columns=expert_columns,
+    )
     if weight_pool is not None:
         model.use_weight_pool(weight_pool)
     warnings = []
     # With one comparative indicator every normalisation ranks alike: nothing to refuse.
     refuse = int(comparative_columns(scheme).sum()) > 1
     for factor, first, second in model.redundant_levels():
-        problem = Problem("robustness.redundant", column=OPTION_NAMES[factor],
-                          params={"first": (level_label(first), level_label(first, "en")),
-                                  "second": (level_label(second), level_label(second, "en"))},
-                          severity="error" if factor == "normalisation" else "warning")  # fmt: skip
+        problem = Problem(
+            "robustness.redundant",
+            column=OPTION_NAMES[factor],
+            params={
+                "first": (level_label(first), level_label(first, "en")),
+                "second": (level_label(second), level_label(second, "en")),
+            },
+            severity="error" if factor == "normalisation" else "warning",
+        )
         if factor == "normalisation" and refuse:
             raise KaopingError([problem])
         warnings.append(problem)

@@ -80,8 +80,9 @@ class _Rows:
         values, z = result.values[u].tolist(), result.z[u].tolist()
         scores, points = result.scores[u].tolist(), result.standard_points[u].tolist()
         indicators = {}
-        for j, (code, reason) in enumerate(zip(self.codes, result.reasons[u].tolist(),
-                                               strict=True)):  # fmt: skip
+        for j, (code, reason) in enumerate(
+            zip(self.codes, result.reasons[u].tolist(), strict=True)
+        ):
             text = self.texts.get(reason)
             indicators[code] = {
                 "value": _nan_none(values[j]),
@@ -147,8 +148,11 @@ def ranking_rows(result: EvaluationResult) -> list[dict[str, Any]]:
     """Rows of the ranking table in rank order: code, name, groups, total, rank, grade and,
     with a previous evaluation, the previous total and rank and their changes."""
     # Whole columns converted to Python numbers once (NaN -> None), not a numpy scalar per cell.
-    top = {code: _numbers(scores) for code, scores in result.group_scores.items()
-           if result.scheme.group(code).parent is None}  # fmt: skip
+    top = {
+        code: _numbers(scores)
+        for code, scores in result.group_scores.items()
+        if result.scheme.group(code).parent is None
+    }
     ranks = [int(r) or None for r in result.ranks.tolist()]
     totals = _numbers(result.totals)
     bonus = result.bonus.tolist() if result.adjustments else None

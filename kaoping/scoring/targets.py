@@ -196,9 +196,18 @@ def progress(
     else:
         on_track = not math.isnan(value) and value >= expected - 1e-9
     label = "年末" if months_elapsed(through) == MONTHS else str(through)
-    return Progress(unit_code=target.unit_code, key=target.key, name=target.name,
-                    target=target.value, actual=value, through=label, expected=expected,
-                    completion=completion, schedule=schedule, on_track=on_track)  # fmt: skip
+    return Progress(
+        unit_code=target.unit_code,
+        key=target.key,
+        name=target.name,
+        target=target.value,
+        actual=value,
+        through=label,
+        expected=expected,
+        completion=completion,
+        schedule=schedule,
+        on_track=on_track,
+    )
 
 
 def letter_completion(targets: Iterable[Target]) -> float:
@@ -233,31 +242,48 @@ def validate_targets(targets: Iterable[Target]) -> list[Problem]:
         where = {"file": t.source, "row": t.row}
         key = (t.unit_code, t.key, t.year)
         if key in seen:
-            problems.append(Problem("targets.duplicate", **where, value=t.key,
-                                    params={"unit": t.unit_code, "key": t.key,
-                                            "first_row": seen[key].row}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "targets.duplicate",
+                    **where,
+                    value=t.key,
+                    params={"unit": t.unit_code, "key": t.key, "first_row": seen[key].row},
+                )
+            )
         else:
             seen[key] = t
         if not (t.value > 0):
-            problems.append(Problem("targets.not_positive", column="目标值", value=t.value,
-                                    **where))  # fmt: skip
+            problems.append(
+                Problem("targets.not_positive", column="目标值", value=t.value, **where)
+            )
         if not (t.weight > 0):
             problems.append(Problem("targets.bad_weight", column="权重", value=t.weight, **where))
         if t.kind not in TARGET_KINDS:
             problems.append(Problem("targets.bad_kind", column="目标类型", value=t.kind, **where))
         elif t.kind == "level" and t.plan:
-            problems.append(Problem("targets.level_plan", **where,
-                                    params={"unit": t.unit_code, "key": t.key}))  # fmt: skip
+            problems.append(
+                Problem("targets.level_plan", **where, params={"unit": t.unit_code, "key": t.key})
+            )
         elif t.plan:
             if len(t.plan) not in PLAN_LENGTHS:
-                problems.append(Problem("targets.plan_periods", **where,
-                                        params={"count": len(t.plan)}))  # fmt: skip
+                problems.append(
+                    Problem("targets.plan_periods", **where, params={"count": len(t.plan)})
+                )
             total = float(sum(t.plan))
             if t.value > 0 and abs(total - t.value) > PLAN_TOLERANCE * max(1.0, t.value):
-                problems.append(Problem("targets.plan_sum", **where, value=total,
-                                        params={"unit": t.unit_code, "key": t.key,
-                                                "total": _fmt(total),
-                                                "target": _fmt(t.value)}))  # fmt: skip
+                problems.append(
+                    Problem(
+                        "targets.plan_sum",
+                        **where,
+                        value=total,
+                        params={
+                            "unit": t.unit_code,
+                            "key": t.key,
+                            "total": _fmt(total),
+                            "target": _fmt(t.value),
+                        },
+                    )
+                )
     return problems
 
 
@@ -281,8 +307,9 @@ def target_column(targets: Iterable[Target], key: str, unit_codes: Sequence[str]
     values = {t.unit_code: t.value for t in targets if t.key == key}
     missing = [c for c in unit_codes if c not in values]
     if missing:
-        raise DataError([Problem("targets.missing", params={"unit": c, "key": key})
-                         for c in missing])  # fmt: skip
+        raise DataError(
+            [Problem("targets.missing", params={"unit": c, "key": key}) for c in missing]
+        )
     return np.array([values[c] for c in unit_codes], dtype=float)
 
 
@@ -306,8 +333,13 @@ def with_columns(data: BaseData, columns: Mapping[str, np.ndarray]) -> BaseData:
     """A copy of ``data`` with some columns added or replaced (e.g. the unit's target)."""
     merged = dict(data.columns)
     merged.update({k: np.asarray(v, dtype=float) for k, v in columns.items()})
-    result = BaseData(units=list(data.units), columns=merged, source=data.source,
-                      rows=data.rows, extras=dict(data.extras))  # fmt: skip
+    result = BaseData(
+        units=list(data.units),
+        columns=merged,
+        source=data.source,
+        rows=data.rows,
+        extras=dict(data.extras),
+    )
     result.sha256 = result.fingerprint()
     return result
 

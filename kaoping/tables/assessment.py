@@ -49,13 +49,28 @@ DIRECTION = ("方向", "direction")
 ACTUAL = ("实际完成", "actual", "完成值", "实际值")
 THROUGH = ("截至期", "through", "截至")
 TARGET_KIND = ("目标类型", "kind", "类型")
-TARGET_KINDS = {"累计": "cumulative", "累计量": "cumulative", "cumulative": "cumulative",
-                "控制线": "level", "水平": "level", "上限": "level", "下限": "level",
-                "level": "level", "cap": "level", "floor": "level"}  # fmt: skip
+TARGET_KINDS = {
+    "累计": "cumulative",
+    "累计量": "cumulative",
+    "cumulative": "cumulative",
+    "控制线": "level",
+    "水平": "level",
+    "上限": "level",
+    "下限": "level",
+    "level": "level",
+    "cap": "level",
+    "floor": "level",
+}
 QUARTERS = [(f"第{zh}季度", f"Q{n}", f"{n}季度") for n, zh in zip("1234", "一二三四", strict=True)]
 MONTHS = [(f"{n}月", f"M{n}") for n in range(1, 13)]
-DIRECTIONS = {"越高越好": "higher", "higher": "higher", "高": "higher",
-              "越低越好": "lower", "lower": "lower", "低": "lower"}  # fmt: skip
+DIRECTIONS = {
+    "越高越好": "higher",
+    "higher": "higher",
+    "高": "higher",
+    "越低越好": "lower",
+    "lower": "lower",
+    "低": "lower",
+}
 
 
 @dataclass
@@ -106,8 +121,9 @@ def find_table(
     index, found = best
     missing = [aliases[0] for role, aliases in required.items() if role not in found]
     if missing:
-        raise DataError([Problem("assessment.missing_column", file=name,
-                                 params={"label": "、".join(missing)})])  # fmt: skip
+        raise DataError(
+            [Problem("assessment.missing_column", file=name, params={"label": "、".join(missing)})]
+        )
     headers = [show(c) for c in sheet.rows[index]]
     rows = [
         (n + 1, list(cells))
@@ -147,11 +163,28 @@ class _Collector:
 
     def add(self, code: str, row: int, column: str, value: Any = None, **params: Any) -> None:
         expected = params.pop("expected", None)
-        self.problems.append(Problem(code, file=self.filename, row=row, column=column,
-                                     value=value, expected=expected, params=params))  # fmt: skip
+        self.problems.append(
+            Problem(
+                code,
+                file=self.filename,
+                row=row,
+                column=column,
+                value=value,
+                expected=expected,
+                params=params,
+            )
+        )
 
-    def number(self, table: Table, row: int, cells: list[Any], role: str, expected, *,
-               required: bool = True) -> float | None:  # fmt: skip
+    def number(
+        self,
+        table: Table,
+        row: int,
+        cells: list[Any],
+        role: str,
+        expected,
+        *,
+        required: bool = True,
+    ) -> float | None:
         value = table.cell(cells, role)
         if is_empty(value):
             if required:
@@ -160,12 +193,21 @@ class _Collector:
         try:
             return parse_number(value, percent=True)
         except NotANumber:
-            self.add("assessment.not_a_number", row, table.header(role), show(value),
-                     expected=expected)  # fmt: skip
+            self.add(
+                "assessment.not_a_number", row, table.header(role), show(value), expected=expected
+            )
             return None
 
-    def text(self, table: Table, row: int, cells: list[Any], role: str, *,
-             required: bool = True, code: bool = False) -> str:  # fmt: skip
+    def text(
+        self,
+        table: Table,
+        row: int,
+        cells: list[Any],
+        role: str,
+        *,
+        required: bool = True,
+        code: bool = False,
+    ) -> str:
         if role not in table.columns:
             return ""
         value = table.cell(cells, role)
@@ -178,8 +220,13 @@ class _Collector:
         if self.problems:
             shown = self.problems[:MAX_PROBLEMS]
             if len(self.problems) > MAX_PROBLEMS:
-                shown.append(Problem("data.too_many", file=self.filename,
-                                     params={"shown": MAX_PROBLEMS, "total": len(self.problems)}))  # fmt: skip
+                shown.append(
+                    Problem(
+                        "data.too_many",
+                        file=self.filename,
+                        params={"shown": MAX_PROBLEMS, "total": len(self.problems)},
+                    )
+                )
             raise DataError(shown)
 
 
@@ -222,8 +269,9 @@ def read_units(source: str | Path | bytes, filename: str | None = None) -> list[
 
 def read_recusals(source: str | Path | bytes, filename: str | None = None) -> list[Recusal]:
     """The recusal list (回避名单): columns 专家, 单位编码 and (optional) 原因."""
-    table = find_table(source, {"expert": EXPERT, "unit_code": UNIT_CODE},
-                       {"reason": REASON}, filename)  # fmt: skip
+    table = find_table(
+        source, {"expert": EXPERT, "unit_code": UNIT_CODE}, {"reason": REASON}, filename
+    )
     out = _Collector(table.filename)
     recusals = []
     for row, cells in table.rows:
@@ -268,8 +316,11 @@ def write_expert_sheet(
     wb = Workbook()
     ws = wb.active
     ws.title = EXPERT_SHEET
-    fixed = ["专业考核小组", "专家", "单位编码", "单位名称"] if lang != "en" else [
-        "panel", "expert", "unit code", "unit name"]  # fmt: skip
+    fixed = (
+        ["专业考核小组", "专家", "单位编码", "单位名称"]
+        if lang != "en"
+        else ["panel", "expert", "unit code", "unit name"]
+    )
     keys = ["panel", "expert", "unit_code", "unit_name"]
     title = f"{scheme.name_for(lang)} 专家评分表（方案 {scheme.code} 版本 {scheme.version}）"
     ws.cell(1, 1, title).font = Font(bold=True, size=13)
@@ -297,10 +348,18 @@ def write_expert_sheet(
     last = max(row - 1, 4)
     for j, item in enumerate(items):
         letter = get_column_letter(5 + j)
-        dv = DataValidation(type="decimal", operator="between", formula1="0",
-                            formula2=show(item.max), allow_blank=True, showErrorMessage=True,
-                            errorTitle="分值超出范围", error=f"应为 0～{show(item.max)} 分",
-                            promptTitle=item.code, prompt=f"满分 {show(item.max)} 分")  # fmt: skip
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2=show(item.max),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="分值超出范围",
+            error=f"应为 0～{show(item.max)} 分",
+            promptTitle=item.code,
+            prompt=f"满分 {show(item.max)} 分",
+        )
         dv.add(f"{letter}4:{letter}{last}")
         ws.add_data_validation(dv)
     ws.freeze_panes = "E4"
@@ -317,9 +376,12 @@ def _panel_items(rules: Any, panel: str, items: Sequence[Any]) -> set[str]:
 
 
 def _write_item_notes(ws: Any, scheme: Scheme, items: Sequence[Any], rules: Any) -> None:
-    rule_text = {"mean": "算术平均", "median": "中位数",
-                 "trimmed_mean": f"去掉一个最高分和一个最低分后平均（不少于 "
-                                 f"{rules.trim_min_experts} 位专家打分时）"}[rules.rule]  # fmt: skip
+    rule_text = {
+        "mean": "算术平均",
+        "median": "中位数",
+        "trimmed_mean": f"去掉一个最高分和一个最低分后平均（不少于 "
+        f"{rules.trim_min_experts} 位专家打分时）",
+    }[rules.rule]
     lines = [
         ["说明"],
         ["每行是一位专家对一个单位的打分；灰色单元格不属于该专家所在考核小组，请留空。"],
@@ -351,18 +413,35 @@ def read_expert_scores(
         and recusals are checked by :func:`kaoping.scoring.experts.validate_scores`.
     """
     items = scoring_items(scheme)
-    item_aliases = {i.code: (i.code, item_header(i.code, i.name, i.max),
-                             item_header(i.code, i.name, i.max, "en")) for i in items}  # fmt: skip
-    table = find_table(source, {"expert": EXPERT, "unit_code": UNIT_CODE},
-                       {"panel": PANEL, "unit_name": UNIT_NAME}, filename)  # fmt: skip
+    item_aliases = {
+        i.code: (
+            i.code,
+            item_header(i.code, i.name, i.max),
+            item_header(i.code, i.name, i.max, "en"),
+        )
+        for i in items
+    }
+    table = find_table(
+        source,
+        {"expert": EXPERT, "unit_code": UNIT_CODE},
+        {"panel": PANEL, "unit_name": UNIT_NAME},
+        filename,
+    )
     # An item column is headed by its code alone or "code name...".
     for j, header in enumerate(table.headers):
         first = header.split(" ")[0].split("（")[0] if header else ""
         if first in item_aliases and first not in table.columns:
             table.columns[first] = j
     if not any(i.code in table.columns for i in items):
-        raise DataError([Problem("assessment.missing_column", file=table.filename,
-                                 params={"label": "、".join(i.code for i in items)})])  # fmt: skip
+        raise DataError(
+            [
+                Problem(
+                    "assessment.missing_column",
+                    file=table.filename,
+                    params={"label": "、".join(i.code for i in items)},
+                )
+            ]
+        )
     out = _Collector(table.filename)
     scores = []
     for row, cells in table.rows:
@@ -375,9 +454,18 @@ def read_expert_scores(
             expected = (f"0～{show(item.max)} 分", f"0 to {show(item.max)} points")
             value = out.number(table, row, cells, item.code, expected, required=False)
             if value is not None and expert and code:
-                scores.append(ExpertScore(expert=expert, unit_code=code, item=item.code,
-                                          score=value, panel=panel, source=table.filename,
-                                          row=row, column=table.header(item.code)))  # fmt: skip
+                scores.append(
+                    ExpertScore(
+                        expert=expert,
+                        unit_code=code,
+                        item=item.code,
+                        score=value,
+                        panel=panel,
+                        source=table.filename,
+                        row=row,
+                        column=table.header(item.code),
+                    )
+                )
     out.raise_if_any()
     return scores
 
@@ -396,13 +484,23 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
     unemployment rate) is a level target (控制线: never pro-rated); any other is cumulative.
     """
     optional: dict[str, Sequence[str]] = {
-        "unit_name": UNIT_NAME, "year": YEAR, "name": TARGET_NAME, "weight": WEIGHT,
-        "direction": DIRECTION, "actual": ACTUAL, "through": THROUGH, "kind": TARGET_KIND,
-    }  # fmt: skip
+        "unit_name": UNIT_NAME,
+        "year": YEAR,
+        "name": TARGET_NAME,
+        "weight": WEIGHT,
+        "direction": DIRECTION,
+        "actual": ACTUAL,
+        "through": THROUGH,
+        "kind": TARGET_KIND,
+    }
     optional.update({f"q{n}": aliases for n, aliases in enumerate(QUARTERS, start=1)})
     optional.update({f"m{n}": aliases for n, aliases in enumerate(MONTHS, start=1)})
-    table = find_table(source, {"unit_code": UNIT_CODE, "key": TARGET_KEY,
-                                "value": TARGET_VALUE}, optional, filename)  # fmt: skip
+    table = find_table(
+        source,
+        {"unit_code": UNIT_CODE, "key": TARGET_KEY, "value": TARGET_VALUE},
+        optional,
+        filename,
+    )
     out = _Collector(table.filename)
     number = ("数字", "a number")
     targets = []
@@ -418,15 +516,24 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
         name = out.text(table, row, cells, "name", required=False)
         kind = _target_kind(out, table, row, cells, name)
         if code and key and value is not None:
-            targets.append(Target(
-                unit_code=code, key=key, value=value,
-                year=int(year) if year is not None else None,
-                name=name, kind=kind,
-                unit_name=out.text(table, row, cells, "unit_name", required=False),
-                weight=1.0 if weight is None else weight, direction=direction, plan=plan,
-                actual=actual, through=out.text(table, row, cells, "through", required=False)
-                or None, source=table.filename, row=row,
-            ))  # fmt: skip
+            targets.append(
+                Target(
+                    unit_code=code,
+                    key=key,
+                    value=value,
+                    year=int(year) if year is not None else None,
+                    name=name,
+                    kind=kind,
+                    unit_name=out.text(table, row, cells, "unit_name", required=False),
+                    weight=1.0 if weight is None else weight,
+                    direction=direction,
+                    plan=plan,
+                    actual=actual,
+                    through=out.text(table, row, cells, "through", required=False) or None,
+                    source=table.filename,
+                    row=row,
+                )
+            )
     out.raise_if_any()
     return targets
 
@@ -452,8 +559,13 @@ def _direction(out: _Collector, table: Table, row: int, cells: list[Any]) -> str
     if not text:
         return "higher"
     if text.lower() not in DIRECTIONS:
-        out.add("assessment.not_a_number", row, table.header("direction"), text,
-                expected=("越高越好 或 越低越好", "higher or lower"))  # fmt: skip
+        out.add(
+            "assessment.not_a_number",
+            row,
+            table.header("direction"),
+            text,
+            expected=("越高越好 或 越低越好", "higher or lower"),
+        )
         return "higher"
     return DIRECTIONS[text.lower()]
 
@@ -465,8 +577,9 @@ def _plan(out: _Collector, table: Table, row: int, cells: list[Any]) -> tuple[fl
         present = [r for r in roles if r in table.columns]
         if not present:
             continue
-        values = [out.number(table, row, cells, r, ("数字", "a number"), required=False)
-                  for r in present]  # fmt: skip
+        values = [
+            out.number(table, row, cells, r, ("数字", "a number"), required=False) for r in present
+        ]
         if all(v is None for v in values):
             return ()
         return tuple(0.0 if v is None else v for v in values)
@@ -477,9 +590,12 @@ def read_adjustments(
     source: str | Path | bytes, filename: str | None = None
 ) -> list[AdjustmentEntry]:
     """Bonus and deduction entries: 单位编码, 分值 (+ / −), 事由, 依据文件 (optional)."""
-    table = find_table(source, {"unit_code": UNIT_CODE, "points": POINTS},
-                       {"reason": ADJ_REASON, "reference": REFERENCE, "unit_name": UNIT_NAME},
-                       filename)  # fmt: skip
+    table = find_table(
+        source,
+        {"unit_code": UNIT_CODE, "points": POINTS},
+        {"reason": ADJ_REASON, "reference": REFERENCE, "unit_name": UNIT_NAME},
+        filename,
+    )
     out = _Collector(table.filename)
     entries = []
     for row, cells in table.rows:
@@ -488,12 +604,16 @@ def read_adjustments(
             table, row, cells, "points", ("正负分值，如 2 或 -1", "points, e.g. 2 or -1")
         )
         if code and points is not None:
-            entries.append(AdjustmentEntry(
-                unit_code=code, points=points,
-                reason=out.text(table, row, cells, "reason", required=False),
-                reference=out.text(table, row, cells, "reference", required=False),
-                source=table.filename, row=row,
-            ))  # fmt: skip
+            entries.append(
+                AdjustmentEntry(
+                    unit_code=code,
+                    points=points,
+                    reason=out.text(table, row, cells, "reason", required=False),
+                    reference=out.text(table, row, cells, "reference", required=False),
+                    source=table.filename,
+                    row=row,
+                )
+            )
     out.raise_if_any()
     return entries
 
@@ -517,13 +637,25 @@ def read_recipients(source: str | Path | bytes, filename: str | None = None) -> 
     """
     document = _awards_json(source)
     if document is not None:
-        return [Recipient(code=str(u["code"]), name=str(u.get("name") or u["code"]),
-                          coefficient=float(u.get("coefficient") or 0.0), score=u.get("total"),
-                          tier=str(u["tier"]), rank=u.get("rank"), source=_name(source))
-                for u in document["units"] if u.get("tier")]  # fmt: skip
-    table = find_table(source, {"unit_code": UNIT_CODE, "coefficient": COEFFICIENT},
-                       {"unit_name": UNIT_NAME, "total": TOTAL, "kind": KIND, "tier": TIER,
-                        "rank": RANK}, filename)  # fmt: skip
+        return [
+            Recipient(
+                code=str(u["code"]),
+                name=str(u.get("name") or u["code"]),
+                coefficient=float(u.get("coefficient") or 0.0),
+                score=u.get("total"),
+                tier=str(u["tier"]),
+                rank=u.get("rank"),
+                source=_name(source),
+            )
+            for u in document["units"]
+            if u.get("tier")
+        ]
+    table = find_table(
+        source,
+        {"unit_code": UNIT_CODE, "coefficient": COEFFICIENT},
+        {"unit_name": UNIT_NAME, "total": TOTAL, "kind": KIND, "tier": TIER, "rank": RANK},
+        filename,
+    )
     out = _Collector(table.filename)
     recipients = []
     for row, cells in table.rows:
@@ -531,21 +663,35 @@ def read_recipients(source: str | Path | bytes, filename: str | None = None) -> 
         if "tier" in table.columns and not tier:
             continue
         code = out.text(table, row, cells, "unit_code", code=True)
-        coefficient = out.number(table, row, cells, "coefficient",
-                                 ("不小于 0 的数字", "a number of 0 or more"))  # fmt: skip
+        coefficient = out.number(
+            table, row, cells, "coefficient", ("不小于 0 的数字", "a number of 0 or more")
+        )
         total = _optional_number(out, table, row, cells, "total", ("数字", "a number"))
         rank = _optional_number(out, table, row, cells, "rank", ("名次", "a rank"))
         kind_text = out.text(table, row, cells, "kind", required=False) or "单位"
         kind = KINDS.get(kind_text.lower())
         if kind is None:
-            out.add("assessment.not_a_number", row, table.header("kind"), kind_text,
-                    expected=("单位 或 个人", "unit or individual"))  # fmt: skip
+            out.add(
+                "assessment.not_a_number",
+                row,
+                table.header("kind"),
+                kind_text,
+                expected=("单位 或 个人", "unit or individual"),
+            )
         if code and coefficient is not None and kind is not None:
-            recipients.append(Recipient(code=code, name=out.text(table, row, cells, "unit_name",
-                                                                 required=False) or code,
-                                        coefficient=coefficient, score=total, kind=kind,
-                                        tier=tier, source=table.filename, row=row,
-                                        rank=int(rank) if rank is not None else None))  # fmt: skip
+            recipients.append(
+                Recipient(
+                    code=code,
+                    name=out.text(table, row, cells, "unit_name", required=False) or code,
+                    coefficient=coefficient,
+                    score=total,
+                    kind=kind,
+                    tier=tier,
+                    source=table.filename,
+                    row=row,
+                    rank=int(rank) if rank is not None else None,
+                )
+            )
     out.raise_if_any()
     return recipients
 
@@ -585,12 +731,14 @@ def _awards_json(source: str | Path | bytes) -> dict[str, Any] | None:
     try:
         document = json.loads(Path(source).read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError([Problem("assessment.bad_json", file=_name(source),
-                                 params={"reason": str(exc)})]) from None  # fmt: skip
+        raise DataError(
+            [Problem("assessment.bad_json", file=_name(source), params={"reason": str(exc)})]
+        ) from None
     units = document.get("units") if isinstance(document, dict) else None
     if not isinstance(units, list) or not all(isinstance(u, dict) and "code" in u for u in units):
-        raise DataError([Problem("assessment.bad_json", file=_name(source),
-                                 params={"reason": "units"})])  # fmt: skip
+        raise DataError(
+            [Problem("assessment.bad_json", file=_name(source), params={"reason": "units"})]
+        )
     return document
 
 
@@ -620,8 +768,10 @@ def write_rows_xlsx(
     wb.remove(wb.active)
     for name, (headers, rows) in sheets.items():
         rows = [list(r) for r in rows]
-        columns = [Column(h, _kind_of([r[j] for r in rows if j < len(r)]), h in totals)
-                   for j, h in enumerate(headers)]  # fmt: skip
+        columns = [
+            Column(h, _kind_of([r[j] for r in rows if j < len(r)]), h in totals)
+            for j, h in enumerate(headers)
+        ]
         write_sheet(wb.create_sheet(name[:31]), title or name, columns, rows, lang=lang)
     wb.save(path)
 

@@ -42,8 +42,9 @@ def read_price_factors(source: PathLike | bytes, filename: str | None = None) ->
     """The evaluator's price correction factors (物价矫正系数表): 单位编码, 物价矫正系数
     (optional 单位名称). The ranges are checked against the scheme by
     :func:`kaoping.scoring.assessment.assess`."""
-    table = find_table(source, {"unit_code": UNIT_CODE, "factor": PRICE_FACTOR},
-                       {"unit_name": UNIT_NAME}, filename)  # fmt: skip
+    table = find_table(
+        source, {"unit_code": UNIT_CODE, "factor": PRICE_FACTOR}, {"unit_name": UNIT_NAME}, filename
+    )
     out = _Collector(table.filename)
     factors: dict[str, float] = {}
     first_row: dict[str, int] = {}
@@ -51,8 +52,13 @@ def read_price_factors(source: PathLike | bytes, filename: str | None = None) ->
         code = out.text(table, row, cells, "unit_code", code=True)
         value = out.number(table, row, cells, "factor", ("系数，如 1.05", "a factor, e.g. 1.05"))
         if code and code in factors:
-            out.add("assessment.duplicate_unit", row, table.header("unit_code"), code,
-                    first_row=first_row[code])  # fmt: skip
+            out.add(
+                "assessment.duplicate_unit",
+                row,
+                table.header("unit_code"),
+                code,
+                first_row=first_row[code],
+            )
         elif code and value is not None:
             factors[code] = value
             first_row[code] = row
@@ -103,18 +109,28 @@ def read_assessment(
     """
     loaded = scheme if isinstance(scheme, Scheme) else load_scheme(scheme)
     if previous_experts and len(previous_experts) != len(previous):
-        raise DataError([Problem("assessment.previous_experts", params={
-            "n": len(previous), "m": len(previous_experts)})])  # fmt: skip
+        raise DataError(
+            [
+                Problem(
+                    "assessment.previous_experts",
+                    params={"n": len(previous), "m": len(previous_experts)},
+                )
+            ]
+        )
     tied = tuple(read_recusals(recusals)) if recusals is not None else ()
     factors = read_price_factors(price_factors) if price_factors is not None else None
     earlier = []
     for k, path in enumerate(previous):
         before = read_base_data(path, loaded)
-        earlier.append(Assessment(
-            scheme=loaded, data=before,
-            expert_scores=_scores(loaded, previous_experts[k] if previous_experts else None),
-            recusals=tied, price_factors=_known(factors, before.codes),
-        ))  # fmt: skip
+        earlier.append(
+            Assessment(
+                scheme=loaded,
+                data=before,
+                expert_scores=_scores(loaded, previous_experts[k] if previous_experts else None),
+                recusals=tied,
+                price_factors=_known(factors, before.codes),
+            )
+        )
     return Assessment(
         scheme=loaded,
         data=read_base_data(data, loaded),

@@ -94,8 +94,11 @@ def rules_of(scheme: Scheme) -> Rules:
     def known(entry: Mapping[str, Any], name: str, where: str) -> str:
         value = entry.get(name)
         if value not in keys:
-            problems.append(Problem("scheme.plausibility_field", column=where,
-                                    params={"key": name, "field": value}))  # fmt: skip
+            problems.append(
+                Problem(
+                    "scheme.plausibility_field", column=where, params={"key": name, "field": value}
+                )
+            )
         return str(value)
 
     def entries(name: str, allowed: set[str]) -> list[Mapping[str, Any]]:
@@ -103,13 +106,25 @@ def rules_of(scheme: Scheme) -> Rules:
         for i, item in enumerate(items):
             for key in item:
                 if key not in allowed:
-                    problems.append(Problem("scheme.unknown_key", column=f"{SECTION}.{name}[{i}]",
-                                            params={"key": key}))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            "scheme.unknown_key",
+                            column=f"{SECTION}.{name}[{i}]",
+                            params={"key": key},
+                        )
+                    )
         return items
 
     for key in raw:
-        if key not in {"ranges", "pairs", "shares", "previous", "robust_z", "all_amounts_zero",
-                       "year"}:  # fmt: skip
+        if key not in {
+            "ranges",
+            "pairs",
+            "shares",
+            "previous",
+            "robust_z",
+            "all_amounts_zero",
+            "year",
+        }:
             problems.append(Problem("scheme.unknown_key", column=SECTION, params={"key": key}))
     ranges = tuple(
         (known(e, "field", f"{SECTION}.ranges[{i}]"), _number(e.get("min")), _number(e.get("max")))
@@ -124,16 +139,26 @@ def rules_of(scheme: Scheme) -> Rules:
         for i, e in enumerate(entries("shares", {"part", "whole"}))
     )
     previous = tuple(
-        (known(e, "field", f"{SECTION}.previous[{i}]"), known(e, "previous", f"{SECTION}.previous[{i}]"),
-         float(e.get("tolerance", 0.001)))
+        (
+            known(e, "field", f"{SECTION}.previous[{i}]"),
+            known(e, "previous", f"{SECTION}.previous[{i}]"),
+            float(e.get("tolerance", 0.001)),
+        )
         for i, e in enumerate(entries("previous", {"field", "previous", "tolerance"}))
-    )  # fmt: skip
+    )
     if problems:
         raise SchemeError(problems)
     numeric = tuple(f.key for f in scheme.fields if f.type in ("amount", "count", "rate"))
-    return Rules(ranges, pairs, shares, previous, float(raw.get("robust_z", 0) or 0),
-                 bool(raw.get("all_amounts_zero", False)), bool(raw.get("year", False)),
-                 numeric)  # fmt: skip
+    return Rules(
+        ranges,
+        pairs,
+        shares,
+        previous,
+        float(raw.get("robust_z", 0) or 0),
+        bool(raw.get("all_amounts_zero", False)),
+        bool(raw.get("year", False)),
+        numeric,
+    )
 
 
 def _number(value: Any) -> float | None:
@@ -168,9 +193,12 @@ def plausibility_warnings(
     rules = rules_of(scheme)
     wanted = set(only) if only is not None else None
     checks = {
-        "ranges": _ranges, "pairs": _pairs, "shares": _shares, "outliers": _outliers,
+        "ranges": _ranges,
+        "pairs": _pairs,
+        "shares": _shares,
+        "outliers": _outliers,
         "all_amounts_zero": _all_zero,
-    }  # fmt: skip
+    }
     place = _Place(data, scheme, set(units) if units is not None else None)
     for name, check in checks.items():
         if wanted is None or name in wanted:
@@ -197,12 +225,23 @@ class _Place:
             return
         label = self.scheme.field(key).label if key and _has(self.scheme, key) else key
         row = self.data.rows[i] if self.data.rows else None
-        self.warnings.append(Problem(
-            code, file=self.data.source, row=row, column=label, value=value,
-            params={"unit": f"{unit.name}（{unit.code}）", "key": key, "code": unit.code,
-                    "value": f"{value:.10g}" if isinstance(value, float) else value, **params},
-            severity="warning",
-        ))  # fmt: skip
+        self.warnings.append(
+            Problem(
+                code,
+                file=self.data.source,
+                row=row,
+                column=label,
+                value=value,
+                params={
+                    "unit": f"{unit.name}（{unit.code}）",
+                    "key": key,
+                    "code": unit.code,
+                    "value": f"{value:.10g}" if isinstance(value, float) else value,
+                    **params,
+                },
+                severity="warning",
+            )
+        )
 
 
 def _has(scheme: Scheme, key: str) -> bool:
@@ -224,8 +263,15 @@ def _ranges(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None
             if (low is not None and x < low) or (high is not None and x > high):
                 fraction = high is not None and 0 < x < 1 and low is not None and x * 100 >= low
                 hint = _FRACTION_HINT if fraction else ("", "")
-                place.warn(i, "plausibility.range", key, float(x), min=_show(low),
-                           max=_show(high), hint=hint)  # fmt: skip
+                place.warn(
+                    i,
+                    "plausibility.range",
+                    key,
+                    float(x),
+                    min=_show(low),
+                    max=_show(high),
+                    hint=hint,
+                )
 
 
 def _pairs(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None:
@@ -235,11 +281,21 @@ def _pairs(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None:
             continue
         for i, (n, money) in enumerate(zip(count, amount, strict=True)):
             if n > 0 and money == 0:
-                place.warn(i, "plausibility.people_without_money", count_key, float(n),
-                           other=scheme.field(amount_key).label)  # fmt: skip
+                place.warn(
+                    i,
+                    "plausibility.people_without_money",
+                    count_key,
+                    float(n),
+                    other=scheme.field(amount_key).label,
+                )
             elif money > 0 and n == 0:
-                place.warn(i, "plausibility.money_without_people", amount_key, float(money),
-                           other=scheme.field(count_key).label)  # fmt: skip
+                place.warn(
+                    i,
+                    "plausibility.money_without_people",
+                    amount_key,
+                    float(money),
+                    other=scheme.field(count_key).label,
+                )
 
 
 def _shares(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None:
@@ -250,8 +306,14 @@ def _shares(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None
         for i, (p, w) in enumerate(zip(part, whole, strict=True)):
             if p > w >= 0 and not math.isnan(p):
                 share = f"{p / w * 100:.0f}%" if w > 0 else "∞"
-                place.warn(i, "plausibility.share", part_key, float(p),
-                           whole=scheme.field(whole_key).label, share=share)  # fmt: skip
+                place.warn(
+                    i,
+                    "plausibility.share",
+                    part_key,
+                    float(p),
+                    whole=scheme.field(whole_key).label,
+                    share=share,
+                )
 
 
 def _previous(rules: Rules, data: BaseData, previous: BaseData, place: _Place) -> None:
@@ -265,8 +327,13 @@ def _previous(rules: Rules, data: BaseData, previous: BaseData, place: _Place) -
             if j is None or math.isnan(column[i]) or math.isnan(old[j]):
                 continue
             if abs(column[i] - old[j]) > tolerance * max(abs(old[j]), 1.0):
-                place.warn(i, "plausibility.previous", key, float(column[i]),
-                           last_year=_show(float(old[j])))  # fmt: skip
+                place.warn(
+                    i,
+                    "plausibility.previous",
+                    key,
+                    float(column[i]),
+                    last_year=_show(float(old[j])),
+                )
 
 
 def _median(finite: np.ndarray) -> float:
@@ -322,8 +389,14 @@ def _outliers(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
         with np.errstate(invalid="ignore"):
             flagged = np.flatnonzero(np.isfinite(z) & (np.abs(z) > rules.robust_z) & far)
         for i in flagged.tolist():  # the few flagged cells, not a numpy scalar test per unit
-            place.warn(i, "plausibility.outlier", key, float(column[i]),
-                       z=f"{z[i]:.1f}", limit=_show(rules.robust_z))  # fmt: skip
+            place.warn(
+                i,
+                "plausibility.outlier",
+                key,
+                float(column[i]),
+                z=f"{z[i]:.1f}",
+                limit=_show(rules.robust_z),
+            )
 
 
 def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> None:
@@ -342,8 +415,10 @@ def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
         place.warn(i, "plausibility.all_zero", None, None)
 
 
-_FRACTION_HINT = ("（是否把百分数填成了小数？如 2.03% 应填 2.03）",
-                  " (a percentage typed as a fraction? 2.03% is 2.03)")  # fmt: skip
+_FRACTION_HINT = (
+    "（是否把百分数填成了小数？如 2.03% 应填 2.03）",
+    " (a percentage typed as a fraction? 2.03% is 2.03)",
+)
 
 
 def _show(value: float | None) -> str:

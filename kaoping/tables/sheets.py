@@ -177,6 +177,8 @@ def _shown(value: Any, kind: str) -> str:
 
 def _width(text: str) -> float:
     """Excel column width (about one unit per Latin character, two per Chinese one)."""
-    longest = max((sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in line)
-                   for line in str(text).splitlines()), default=0.0)  # fmt: skip
+    longest = max(
+        (sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in line) for line in str(text).splitlines()),
+        default=0.0,
+    )
     return max(longest, 6.0)

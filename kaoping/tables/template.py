@@ -56,14 +56,20 @@ _TYPE_NAMES = {
     "score": ("分值", "score"),
 }
 _TEXT = {
-    "title": ("{name} 基础数据表（方案 {code}，版本 {version}）",
-              "{name}: base data (scheme {code}, version {version})"),
-    "key_comment": ("第 4 行是字段代码，系统据此识别各列，请勿修改或删除。",
-                    "Row 4 holds the field keys the system reads the columns by: do not edit."),
+    "title": (
+        "{name} 基础数据表（方案 {code}，版本 {version}）",
+        "{name}: base data (scheme {code}, version {version})",
+    ),
+    "key_comment": (
+        "第 4 行是字段代码，系统据此识别各列，请勿修改或删除。",
+        "Row 4 holds the field keys the system reads the columns by: do not edit.",
+    ),
     "error_title": ("输入有误", "Invalid entry"),
     "error": ("“{label}”应为{expected}", "“{label}” must be {expected}"),
-    "code_prompt": ("按文本填写，保留开头的 0（如 0101）",
-                    "Typed as text: leading zeros are kept (e.g. 0101)"),
+    "code_prompt": (
+        "按文本填写，保留开头的 0（如 0101）",
+        "Typed as text: leading zeros are kept (e.g. 0101)",
+    ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "no_default": ("否（不填按 {default}）", "no (empty means {default})"),
@@ -95,11 +101,18 @@ _TEXT = {
     ),
     "scheme_rows": (
         ("方案编码", "方案名称", "版本", "年度", "方案指纹（SHA-256）", "来源", "说明"),
-        ("scheme code", "scheme name", "version", "year", "fingerprint (SHA-256)", "source",
-         "description"),
+        (
+            "scheme code",
+            "scheme name",
+            "version",
+            "year",
+            "fingerprint (SHA-256)",
+            "source",
+            "description",
+        ),
     ),
     "assumptions": ("假设与说明", "assumptions"),
-}  # fmt: skip
+}
 
 
 def write_template(

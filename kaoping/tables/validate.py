@@ -370,7 +370,9 @@ def _units(cells: _Cells) -> list[UnitRef]:
         years: list[int | None] = [None] * len(cells.codes)
     else:  # one conversion for the column, not a numpy scalar test per unit
         values = year_column.values
-        years = [None if y is None else int(y) for y in
-                 np.where(np.isfinite(values), values, None).tolist()]  # fmt: skip
+        years = [
+            None if y is None else int(y)
+            for y in np.where(np.isfinite(values), values, None).tolist()
+        ]
     # starmap: the loop in C, the fields by position (UnitRef is code, name, year).
     return list(starmap(UnitRef, zip(cells.codes, cells.names, years, strict=True)))

@@ -70,15 +70,26 @@ def check_package(content: bytes, filename: str | None, limits: Limits = LIMITS)
                     fail("data.zip_bomb", filename, reason=_reason_ratio(entry, limits))
             for entry in entries:
                 _check_part(archive, entry, filename, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, zlib.error,
-            OSError, RuntimeError, NotImplementedError, KeyError) as exc:  # fmt: skip
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        zlib.error,
+        OSError,
+        RuntimeError,
+        NotImplementedError,
+        KeyError,
+    ) as exc:
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
         fail(
             "data.unreadable",
             filename,
-            reason=(f"Excel 工作簿已损坏或不完整（{detail}）",
-                    f"the Excel workbook is damaged or incomplete ({detail})"),
-        )  # fmt: skip
+            reason=(
+                f"Excel 工作簿已损坏或不完整（{detail}）",
+                f"the Excel workbook is damaged or incomplete ({detail})",
+            ),
+        )
 
 
 def _check_part(
@@ -199,17 +210,22 @@ def check_sheet(
 
 
 def _reason_entries(count: int, limits: Limits) -> tuple[str, str]:
-    return (f"压缩包内有 {count} 个部件（上限 {limits.max_entries}）",
-            f"the package holds {count} parts (limit {limits.max_entries})")  # fmt: skip
+    return (
+        f"压缩包内有 {count} 个部件（上限 {limits.max_entries}）",
+        f"the package holds {count} parts (limit {limits.max_entries})",
+    )
 
 
 def _reason_size(size: int, limits: Limits) -> tuple[str, str]:
-    return (f"解压后共 {megabytes(size)} MB（上限 {megabytes(limits.max_uncompressed_bytes)} MB）",
-            f"{megabytes(size)} MB decompressed (limit {megabytes(limits.max_uncompressed_bytes)} MB)")  # fmt: skip
+    return (
+        f"解压后共 {megabytes(size)} MB（上限 {megabytes(limits.max_uncompressed_bytes)} MB）",
+        f"{megabytes(size)} MB decompressed (limit {megabytes(limits.max_uncompressed_bytes)} MB)",
+    )
 
 
 def _reason_ratio(entry: zipfile.ZipInfo, limits: Limits) -> tuple[str, str]:
     ratio = entry.file_size / max(entry.compress_size, 1)
-    return (f"部件 {entry.filename} 的压缩比为 {ratio:.0f}:1（上限 {limits.max_ratio:.0f}:1）",
-            f"the part {entry.filename} is compressed {ratio:.0f}:1 "
-            f"(limit {limits.max_ratio:.0f}:1)")  # fmt: skip
+    return (
+        f"部件 {entry.filename} 的压缩比为 {ratio:.0f}:1（上限 {limits.max_ratio:.0f}:1）",
+        f"the part {entry.filename} is compressed {ratio:.0f}:1 (limit {limits.max_ratio:.0f}:1)",
+    )

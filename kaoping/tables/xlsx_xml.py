@@ -43,9 +43,16 @@ _DIMENSION_SEARCH_BYTES = 4096
 # What a damaged package raises on the way (RuntimeError: an encrypted member;
 # NotImplementedError: an unknown compression method).
 _BROKEN = (
-    zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, OSError, EOFError, zlib.error,
-    RuntimeError, NotImplementedError,
-)  # fmt: skip
+    zipfile.BadZipFile,
+    KeyError,
+    ET.ParseError,
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+)
 
 # {column index: {row index: number format}}, both 0-based.
 Formats = dict[int, dict[int, str]]

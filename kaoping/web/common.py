@@ -90,8 +90,12 @@ def refused(problems, lang: str = "zh") -> ActionError:
 # Supporting documents that browsers show themselves; anything else is downloaded. Their
 # content was checked against the name at upload (kaoping.web.submissions.uploads), and
 # nosniff keeps the browser from guessing another type.
-INLINE_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
-                ".jpeg": "image/jpeg"}  # fmt: skip
+INLINE_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
 
 
 def document_response(content: bytes, filename: str) -> HttpResponse:

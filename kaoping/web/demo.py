@@ -53,8 +53,11 @@ def read_rows(year: int) -> list[dict]:
 
 
 def numbers(row: dict) -> dict:
-    return {k: (float(v) if v not in ("", None) else None) for k, v in row.items()
-            if k not in ("unit_code", "unit_name", "year")}  # fmt: skip
+    return {
+        k: (float(v) if v not in ("", None) else None)
+        for k, v in row.items()
+        if k not in ("unit_code", "unit_name", "year")
+    }
 
 
 @lru_cache(maxsize=1)
@@ -120,8 +123,14 @@ def _closed_round(people, districts) -> Round:
         submission = sub.submission_for(round, unit)
         sub.do_save_draft(submission, numbers(row), acting_user=_unit_user(unit))
         sub.do_submit(submission, acting_user=_unit_user(unit))
-        sub.do_record_check(submission, kind=CheckKind.SPOT_CHECK, when=timezone.localdate() - timedelta(days=300),
-                            method="抽查财务凭证和台账", finding="数据与凭证一致", acting_user=agency)  # fmt: skip
+        sub.do_record_check(
+            submission,
+            kind=CheckKind.SPOT_CHECK,
+            when=timezone.localdate() - timedelta(days=300),
+            method="抽查财务凭证和台账",
+            finding="数据与凭证一致",
+            acting_user=agency,
+        )
         sub.do_verify(submission, acting_user=agency)
     do_transition(round, "start_verification", acting_user=office)
     do_transition(round, "start_scoring", acting_user=office)
@@ -150,9 +159,13 @@ def _collecting_round(people, districts) -> Round:
         if i < 4:
             sub.do_verify(submission, acting_user=agency)
         if i == 5:
-            sub.do_return(submission, reasons={"fund_expenditure": "支出数与财务报表不一致，请核对"},
-                          general="请于期限内整改", deadline=timezone.localdate() + timedelta(days=7),
-                          acting_user=agency)  # fmt: skip
+            sub.do_return(
+                submission,
+                reasons={"fund_expenditure": "支出数与财务报表不一致，请核对"},
+                general="请于期限内整改",
+                deadline=timezone.localdate() + timedelta(days=7),
+                acting_user=agency,
+            )
     group = ExpertGroup.objects.create(round=round, name="政策落实考核小组")
     group.members.set([people["expert1"], people["expert2"], people["expert3"]])
     for expert in (people["expert1"], people["expert2"], people["expert3"]):

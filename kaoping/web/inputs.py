@@ -57,14 +57,18 @@ class NumberField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        return parse_typed_number(text, str(self.label or ""), percent=self.percent,
-                                  expected=self.expected)  # fmt: skip
+        return parse_typed_number(
+            text, str(self.label or ""), percent=self.percent, expected=self.expected
+        )
 
 
 def id_list(values: list[str]) -> list[int]:
     """The valid ids of a multiple choice; anything else is dropped (it can match nothing)."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 20
-            and 0 < int(v) <= MAX_ID]  # fmt: skip
+    return [
+        int(v)
+        for v in values
+        if v.isascii() and v.isdigit() and len(v) < 20 and 0 < int(v) <= MAX_ID
+    ]
 
 
 def posted_id(data, key: str) -> int:
@@ -77,9 +81,11 @@ class ConfirmForm(forms.Form):
     """The reason confirming plausibility warnings (submission, verification)."""
 
     confirm_reason = forms.CharField(
-        label=gettext_lazy("Reason for confirming the warnings"), max_length=500,
-        required=False, strip=True,
-    )  # fmt: skip
+        label=gettext_lazy("Reason for confirming the warnings"),
+        max_length=500,
+        required=False,
+        strip=True,
+    )
 
 
 def confirm_reason(request) -> str:

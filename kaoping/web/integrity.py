@@ -52,12 +52,20 @@ def _run(run) -> dict[str, Any] | None:
     if run.status != RunStatus.DONE:
         return None  # a queued or running run changes as it goes; it is vouched once done
     fields: dict[str, Any] = {
-        "status": run.status, "input_sha256": run.input_sha256, "scheme_sha256": run.scheme_sha256,
-    }  # fmt: skip
+        "status": run.status,
+        "input_sha256": run.input_sha256,
+        "scheme_sha256": run.scheme_sha256,
+    }
     for row in run.unit_results.values_list(
-        "unit__code", "rank", "total", "grade", "groups", "previous_total", "previous_rank",
+        "unit__code",
+        "rank",
+        "total",
+        "grade",
+        "groups",
+        "previous_total",
+        "previous_rank",
         "numbers",
-    ):  # fmt: skip
+    ):
         fields[f"unit {row[0]}"] = list(row[1:])
     return fields
 
@@ -67,23 +75,35 @@ def _publication(p) -> dict[str, Any]:
 
 
 def _archive(a) -> dict[str, Any]:
-    return {"manifest_sha256": a.manifest_sha256, "file": a.file.name, "size": a.size,
-            "file_sha256": a.file_sha256}  # fmt: skip
+    return {
+        "manifest_sha256": a.manifest_sha256,
+        "file": a.file.name,
+        "size": a.size,
+        "file_sha256": a.file_sha256,
+    }
 
 
 def recorded_heads() -> list[Anchor]:
     """The heads publications, report jobs and archives recorded when they were made."""
     found = []
     for p in Publication.objects.exclude(log_head="").select_related("round"):
-        found.append(Anchor(p.log_count, None, p.log_head, f"{p.round} 的成果公布第 {p.version} 版",
-                            f"publication v{p.version} of {p.round}"))  # fmt: skip
+        found.append(
+            Anchor(
+                p.log_count,
+                None,
+                p.log_head,
+                f"{p.round} 的成果公布第 {p.version} 版",
+                f"publication v{p.version} of {p.round}",
+            )
+        )
     for j in ReportJob.objects.exclude(log_head=""):
         found.append(
             Anchor(j.log_count, None, j.log_head, f"报告任务 #{j.pk}", f"report job #{j.pk}")
         )
     for a in RoundArchive.objects.exclude(log_head=""):
-        found.append(Anchor(a.log_count, None, a.log_head, f"档案《{a.title}》",
-                            f"the archive “{a.title}”"))  # fmt: skip
+        found.append(
+            Anchor(a.log_count, None, a.log_head, f"档案《{a.title}》", f"the archive “{a.title}”")
+        )
     return found
 
 

@@ -169,17 +169,21 @@ class InputBoundaryMiddleware:
             from django.utils.translation import gettext as _
 
             return HttpResponseBadRequest(
-                _("The form holds a value no field accepts (a NUL character, or a number of "
-                  "19 digits or more); nothing was saved."),
+                _(
+                    "The form holds a value no field accepts (a NUL character, or a number of "
+                    "19 digits or more); nothing was saved."
+                ),
                 content_type="text/plain; charset=utf-8",
-            )  # fmt: skip
+            )
         return self.get_response(request)
 
     @staticmethod
     def _refused(params) -> bool:
-        return any("\x00" in key or any("\x00" in v or _HUGE_WHOLE_NUMBER.match(v)
-                                        for v in params.getlist(key))
-                   for key in params)  # fmt: skip
+        return any(
+            "\x00" in key
+            or any("\x00" in v or _HUGE_WHOLE_NUMBER.match(v) for v in params.getlist(key))
+            for key in params
+        )
 
 
 _HUGE_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d{19,}\s*\Z")

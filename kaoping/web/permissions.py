@@ -292,15 +292,17 @@ def can_plan_round(user, round: Round) -> bool:
 
 def can_remind_units(user, round: Round) -> bool:
     return has_role(user, Role.OFFICE, Role.AGENCY) and round.state in (
-        RoundState.COLLECTION, RoundState.VERIFICATION,
-    )  # fmt: skip
+        RoundState.COLLECTION,
+        RoundState.VERIFICATION,
+    )
 
 
 def can_verify_in_bulk(user, round: Round) -> bool:
     """The agency verifies selected units at once (each still refused for its own unit)."""
     return has_role(user, Role.AGENCY) and round.state in (
-        RoundState.COLLECTION, RoundState.VERIFICATION,
-    )  # fmt: skip
+        RoundState.COLLECTION,
+        RoundState.VERIFICATION,
+    )
 
 
 def can_add_evidence(user, round: Round, unit) -> bool:

@@ -283,9 +283,12 @@ _LOG_HANDLERS = {
 }
 if KAOPING_LOG_FILE:
     _LOG_HANDLERS["file"] = {
-        "class": "logging.handlers.WatchedFileHandler", "filename": KAOPING_LOG_FILE,
-        "filters": ["context"], "formatter": "line", "encoding": "utf-8",
-    }  # fmt: skip
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": KAOPING_LOG_FILE,
+        "filters": ["context"],
+        "formatter": "line",
+        "encoding": "utf-8",
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -307,9 +310,12 @@ LOGGING = {
     },
 }
 if KAOPING_SYSLOG:
-    LOGGING["handlers"]["syslog"] = {"class": "logging.handlers.SysLogHandler",
-                                     "address": KAOPING_SYSLOG, "formatter": "line",
-                                     "filters": ["context"]}  # fmt: skip
+    LOGGING["handlers"]["syslog"] = {
+        "class": "logging.handlers.SysLogHandler",
+        "address": KAOPING_SYSLOG,
+        "formatter": "line",
+        "filters": ["context"],
+    }
     LOGGING["loggers"]["kaoping.checkpoint"] = {
         "handlers": ["syslog"],
         "level": "INFO",

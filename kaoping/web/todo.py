@@ -47,12 +47,22 @@ def todos(user) -> list[Todo]:
     if Role.OFFICE in roles:
         items += _office_items()
     if Role.COMMITTEE in roles:
-        items += [Todo(_("Decide on a change after publication of %(round)s") % {"round": c.round.name},
-                       reverse("approvals:changes", args=[c.round_id]))
-                  for c in ChangeRequest.objects.filter(status=RequestStatus.PENDING).select_related("round")]  # fmt: skip
-        items += [Todo(_("Review and approve the results of %(round)s") % {"round": r.name},
-                       reverse("rounds:detail", args=[r.pk]))
-                  for r in Round.objects.filter(state=RoundState.REVIEW)]  # fmt: skip
+        items += [
+            Todo(
+                _("Decide on a change after publication of %(round)s") % {"round": c.round.name},
+                reverse("approvals:changes", args=[c.round_id]),
+            )
+            for c in ChangeRequest.objects.filter(status=RequestStatus.PENDING).select_related(
+                "round"
+            )
+        ]
+        items += [
+            Todo(
+                _("Review and approve the results of %(round)s") % {"round": r.name},
+                reverse("rounds:detail", args=[r.pk]),
+            )
+            for r in Round.objects.filter(state=RoundState.REVIEW)
+        ]
     if Role.EXPERT in roles:
         items += _expert_items(user)
     # Overdue first, then the nearest deadline, then those without one.
@@ -65,11 +75,18 @@ def _plans(round_ids) -> dict[int, RoundPlan]:
 
 def _unit_items(user) -> list[Todo]:
     unit_ids = unit_ids_of(user)
-    rounds = list(Round.objects.filter(state=RoundState.COLLECTION, units__in=unit_ids)
-                  .distinct().prefetch_related("units"))  # fmt: skip
+    rounds = list(
+        Round.objects.filter(state=RoundState.COLLECTION, units__in=unit_ids)
+        .distinct()
+        .prefetch_related("units")
+    )
     plans = _plans([r.pk for r in rounds])
-    subs = {(s.round_id, s.unit_id): s for s in Submission.objects.filter(
-        round__in=rounds, unit_id__in=unit_ids).prefetch_related("rectifications")}  # fmt: skip
+    subs = {
+        (s.round_id, s.unit_id): s
+        for s in Submission.objects.filter(round__in=rounds, unit_id__in=unit_ids).prefetch_related(
+            "rectifications"
+        )
+    }
     reminders = {}
     for r in Reminder.objects.filter(round__in=rounds, unit_id__in=unit_ids).order_by("sent_at"):
         reminders[(r.round_id, r.unit_id)] = r  # the latest wins
@@ -82,37 +99,69 @@ def _unit_items(user) -> list[Todo]:
             s = subs.get((round.pk, unit.pk))
             url = reverse("submissions:unit", args=[round.pk, unit.pk])
             reminder = reminders.get((round.pk, unit.pk))
-            note = _("Reminder from %(when)s: %(text)s") % {
-                "when": timezone.localtime(reminder.sent_at).strftime("%Y-%m-%d"),
-                "text": reminder.message} if reminder else ""  # fmt: skip
+            note = (
+                _("Reminder from %(when)s: %(text)s")
+                % {
+                    "when": timezone.localtime(reminder.sent_at).strftime("%Y-%m-%d"),
+                    "text": reminder.message,
+                }
+                if reminder
+                else ""
+            )
             names = {"unit": unit.name, "round": round.name}
             if s is None or s.status == SubmissionStatus.DRAFT:
-                items.append(Todo(_("Submit %(unit)s's base data for %(round)s") % names, url,
-                                  deadline, note))  # fmt: skip
+                items.append(
+                    Todo(
+                        _("Submit %(unit)s's base data for %(round)s") % names, url, deadline, note
+                    )
+                )
             elif s.status == SubmissionStatus.PENDING_CONFIRMATION:
-                items.append(Todo(_("Confirm the row the office imported for %(unit)s (%(round)s)")
-                                  % names, url, deadline, note))  # fmt: skip
+                items.append(
+                    Todo(
+                        _("Confirm the row the office imported for %(unit)s (%(round)s)") % names,
+                        url,
+                        deadline,
+                        note,
+                    )
+                )
             elif s.status == SubmissionStatus.RETURNED:
                 rect = s.open_rectification()
-                items.append(Todo(_("Rectify %(unit)s's returned data for %(round)s") % names, url,
-                                  rect.deadline if rect else deadline, note))  # fmt: skip
+                items.append(
+                    Todo(
+                        _("Rectify %(unit)s's returned data for %(round)s") % names,
+                        url,
+                        rect.deadline if rect else deadline,
+                        note,
+                    )
+                )
     return items
 
 
 def _agency_items() -> list[Todo]:
-    rows = (Submission.objects.filter(round__state__in=OPEN, status=SubmissionStatus.SUBMITTED)
-            .order_by().values("round_id", "round__name").annotate(n=Count("id")))  # fmt: skip
+    rows = (
+        Submission.objects.filter(round__state__in=OPEN, status=SubmissionStatus.SUBMITTED)
+        .order_by()
+        .values("round_id", "round__name")
+        .annotate(n=Count("id"))
+    )
     plans = _plans([r["round_id"] for r in rows])
     items = [
-        Todo(_("Verify %(n)s submission(s) of %(round)s") % {"n": r["n"], "round": r["round__name"]},
-             reverse("submissions:list", args=[r["round_id"]]) + "?status=submitted",
-             plans[r["round_id"]].verification_deadline if r["round_id"] in plans else None)
+        Todo(
+            _("Verify %(n)s submission(s) of %(round)s") % {"n": r["n"], "round": r["round__name"]},
+            reverse("submissions:list", args=[r["round_id"]]) + "?status=submitted",
+            plans[r["round_id"]].verification_deadline if r["round_id"] in plans else None,
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     late = Rectification.objects.filter(resolved_at__isnull=True, deadline__lt=timezone.localdate())
     if n := late.count():
-        items.append(Todo(_("%(n)s rectification(s) overdue") % {"n": n}, reverse("overdue"),
-                          late.order_by("deadline").values_list("deadline", flat=True).first()))  # fmt: skip
+        items.append(
+            Todo(
+                _("%(n)s rectification(s) overdue") % {"n": n},
+                reverse("overdue"),
+                late.order_by("deadline").values_list("deadline", flat=True).first(),
+            )
+        )
     return items
 
 
@@ -124,37 +173,64 @@ def _office_items() -> list[Todo]:
     collecting = list(
         Round.objects.filter(state=RoundState.COLLECTION).annotate(units_n=Count("units"))
     )
-    done = dict(Submission.objects.filter(
-        round__in=collecting, status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED],
-    ).order_by().values_list("round_id").annotate(n=Count("id")))  # fmt: skip
+    done = dict(
+        Submission.objects.filter(
+            round__in=collecting,
+            status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED],
+        )
+        .order_by()
+        .values_list("round_id")
+        .annotate(n=Count("id"))
+    )
     plans = _plans([r.pk for r in collecting])
     for r in collecting:
         if missing := r.units_n - done.get(r.pk, 0):
-            items.append(Todo(
-                _("%(n)s unit(s) have not submitted to %(round)s") % {"n": missing, "round": r.name},
-                reverse("submissions:list", args=[r.pk]) + "?status=unsubmitted",
-                plans[r.pk].collection_deadline if r.pk in plans else None,
-            ))  # fmt: skip
+            items.append(
+                Todo(
+                    _("%(n)s unit(s) have not submitted to %(round)s")
+                    % {"n": missing, "round": r.name},
+                    reverse("submissions:list", args=[r.pk]) + "?status=unsubmitted",
+                    plans[r.pk].collection_deadline if r.pk in plans else None,
+                )
+            )
     for r in Round.objects.filter(state=RoundState.APPROVED):
-        items.append(Todo(_("Publish the approved results of %(round)s") % {"round": r.name},
-                          reverse("rounds:detail", args=[r.pk])))  # fmt: skip
-    waiting = (Dispute.objects.filter(status=DisputeStatus.FILED).order_by()
-               .values("round_id", "round__name").annotate(n=Count("id")))  # fmt: skip
+        items.append(
+            Todo(
+                _("Publish the approved results of %(round)s") % {"round": r.name},
+                reverse("rounds:detail", args=[r.pk]),
+            )
+        )
+    waiting = (
+        Dispute.objects.filter(status=DisputeStatus.FILED)
+        .order_by()
+        .values("round_id", "round__name")
+        .annotate(n=Count("id"))
+    )
     for d in waiting:
-        items.append(Todo(_("%(n)s dispute(s) to accept or reject in %(round)s")
-                          % {"n": d["n"], "round": d["round__name"]},
-                          reverse("disputes:list", args=[d["round_id"]])))  # fmt: skip
+        items.append(
+            Todo(
+                _("%(n)s dispute(s) to accept or reject in %(round)s")
+                % {"n": d["n"], "round": d["round__name"]},
+                reverse("disputes:list", args=[d["round_id"]]),
+            )
+        )
     return items
 
 
 def _expert_items(user) -> list[Todo]:
     from kaoping.web.experts.models import ExpertGroup, SheetStatus
 
-    groups = (ExpertGroup.objects.filter(members=user, closed=False)
-              .exclude(sheets__expert=user, sheets__status=SheetStatus.SUBMITTED)
-              .select_related("round"))  # fmt: skip
+    groups = (
+        ExpertGroup.objects.filter(members=user, closed=False)
+        .exclude(sheets__expert=user, sheets__status=SheetStatus.SUBMITTED)
+        .select_related("round")
+    )
     plans = _plans([g.round_id for g in groups])
-    return [Todo(_("Score for %(group)s (%(round)s)") % {"group": g.name, "round": g.round.name},
-                 reverse("experts:group", args=[g.pk]),
-                 plans[g.round_id].expert_deadline if g.round_id in plans else None)
-            for g in groups]  # fmt: skip
+    return [
+        Todo(
+            _("Score for %(group)s (%(round)s)") % {"group": g.name, "round": g.round.name},
+            reverse("experts:group", args=[g.pk]),
+            plans[g.round_id].expert_deadline if g.round_id in plans else None,
+        )
+        for g in groups
+    ]

@@ -74,8 +74,13 @@ class World:
         return client
 
     def round(self, year: int = 2024, **kwargs):
-        return do_create_round(name=f"北京市{year}年度评价", year=year, units=self.districts,
-                               acting_user=self.office, **kwargs)  # fmt: skip
+        return do_create_round(
+            name=f"北京市{year}年度评价",
+            year=year,
+            units=self.districts,
+            acting_user=self.office,
+            **kwargs,
+        )
 
     def collecting(self, year: int = 2024, **kwargs):
         round = self.round(year, **kwargs)

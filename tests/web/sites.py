@@ -36,9 +36,12 @@ class Site:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.env.update(
-            KAOPING_VAR_DIR=str(folder / "var"), DEBUG="0", PYTHONPATH=str(ROOT),
-            KAOPING_WORKER_HEARTBEAT_SECONDS="0.5", KAOPING_WORKER_STALE_SECONDS="2.5",
-        )  # fmt: skip
+            KAOPING_VAR_DIR=str(folder / "var"),
+            DEBUG="0",
+            PYTHONPATH=str(ROOT),
+            KAOPING_WORKER_HEARTBEAT_SECONDS="0.5",
+            KAOPING_WORKER_STALE_SECONDS="2.5",
+        )
         self.pg_name = ""
         base = os.environ.get("DATABASE_URL", "")
         if base.startswith("postgres"):
@@ -58,13 +61,21 @@ class Site:
         import psycopg
 
         url = urlparse(os.environ["DATABASE_URL"])
-        with psycopg.connect(host=url.hostname, port=url.port, user=url.username,
-                             dbname="postgres", autocommit=True) as conn:  # fmt: skip
+        with psycopg.connect(
+            host=url.hostname, port=url.port, user=url.username, dbname="postgres", autocommit=True
+        ) as conn:
             conn.execute(statement)
 
     def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=300, check=check)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=check,
+        )
 
     def python(self, code: str, timeout: float = 300):
         """Run ``code`` in a new Django process of this site; returns what it printed as JSON."""
@@ -75,16 +86,32 @@ class Site:
 
     def spawn(self, code: str) -> subprocess.Popen:
         script = PRELUDE + textwrap.dedent(code)
-        return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        return subprocess.Popen(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def worker(self, name: str) -> subprocess.Popen:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.2",
-             "--worker-id", name],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "manage.py",
+                "run_worker",
+                "--no-startup-delay",
+                "--interval",
+                "0.2",
+                "--worker-id",
+                name,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
             stderr=open(self.folder / f"{name}.log", "w"),  # noqa: SIM115 (closed with the process)
-        )  # fmt: skip
+        )
         self.workers.append(process)
         return process
 
@@ -94,8 +121,9 @@ class Site:
             import psycopg
 
             url = urlparse(self.env["DATABASE_URL"])
-            with psycopg.connect(host=url.hostname, port=url.port, user=url.username,
-                                 dbname=self.pg_name) as conn:  # fmt: skip
+            with psycopg.connect(
+                host=url.hostname, port=url.port, user=url.username, dbname=self.pg_name
+            ) as conn:
                 return conn.execute(query.replace("%", "%%").replace("?", "%s"), params).fetchall()
         with closing(sqlite3.connect(self.folder / "site.sqlite3", timeout=30)) as conn:
             return conn.execute(query, params).fetchall()

@@ -48,13 +48,18 @@ def test_the_template_has_the_columns_and_the_roles(world):
 
 
 def test_imported_people_log_in_with_their_initial_password_and_must_change_it(world, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "kaoping.web.accounts.imports.InitialPasswordHasher"]  # fmt: skip
-    page = post(world.client(world.office), [
-        ["dc_zhang", "张三", "zhang@example.cn", "被评价单位", "110101", "东城区人社局"],
-        ["pg_li", "李四", "", "评价机构", "", "某评价机构"],
-        ["expert1", "", "", "专家", "", ""],  # an existing account: the role is added
-    ]).content.decode()  # fmt: skip
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "kaoping.web.accounts.imports.InitialPasswordHasher",
+    ]
+    page = post(
+        world.client(world.office),
+        [
+            ["dc_zhang", "张三", "zhang@example.cn", "被评价单位", "110101", "东城区人社局"],
+            ["pg_li", "李四", "", "评价机构", "", "某评价机构"],
+            ["expert1", "", "", "专家", "", ""],  # an existing account: the role is added
+        ],
+    ).content.decode()
     table = page[page.index('id="created"') :]
     User = get_user_model()
     zhang = User.objects.get(username="dc_zhang")
@@ -75,11 +80,14 @@ def test_imported_people_log_in_with_their_initial_password_and_must_change_it(w
 
 def test_every_problem_is_reported_and_nothing_is_saved(world):
     before = get_user_model().objects.count()
-    page = post(world.client(world.office), [
-        ["a b", "甲", "", "被评价单位", "999999", ""],
-        ["ok1", "乙", "not-mail", "校长", "", ""],
-        ["ok2", "丙", "", "系统管理员", "", ""],
-    ]).content.decode()  # fmt: skip
+    page = post(
+        world.client(world.office),
+        [
+            ["a b", "甲", "", "被评价单位", "999999", ""],
+            ["ok1", "乙", "not-mail", "校长", "", ""],
+            ["ok2", "丙", "", "系统管理员", "", ""],
+        ],
+    ).content.decode()
     problems = page[page.index('id="account-problems"') :]
     for expected in ("a b", "999999", "not-mail", "校长", "系统管理员"):
         assert expected in problems

@@ -21,8 +21,9 @@ from kaoping.web.units.models import Unit
 
 
 def login(client: Client, username: str, password: str, ip: str = "10.1.1.1"):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=ip)  # fmt: skip
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def logged_in(client: Client) -> bool:
@@ -168,9 +169,14 @@ def test_the_administrator_revokes_a_token_in_the_admin(world):
 def test_a_password_change_revokes_every_token(world):
     _token, key = do_issue_token(world.office, "t", acting_user=world.office)
     client = world.client(world.office)
-    client.post(reverse("accounts:password_change"), {
-        "old_password": "pw-office", "new_password1": "Xin-Mima-2024!", "new_password2": "Xin-Mima-2024!",
-    })  # fmt: skip
+    client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "pw-office",
+            "new_password1": "Xin-Mima-2024!",
+            "new_password2": "Xin-Mima-2024!",
+        },
+    )
     assert api(key).status_code == 401
     assert (
         AuditEntry.objects.get(action="accounts.token_revoke").data["reason"] == "password_change"
@@ -184,16 +190,26 @@ def test_admin_edits_of_units_and_the_initial_password_flag_are_logged(world):
     root = get_user_model().objects.create_superuser("root", password="Root-password-1")
     admin = world.client(root)
     unit = world.dongcheng
-    admin.post(reverse("admin:units_unit_change", args=[unit.pk]), {
-        "code": unit.code, "name": "东城区（改）", "level": unit.level, "parent": unit.parent_id,
-    })  # fmt: skip
+    admin.post(
+        reverse("admin:units_unit_change", args=[unit.pk]),
+        {
+            "code": unit.code,
+            "name": "东城区（改）",
+            "level": unit.level,
+            "parent": unit.parent_id,
+        },
+    )
     assert Unit.objects.get(pk=unit.pk).name == "东城区（改）"
     entry = AuditEntry.objects.get(action="admin.unit_change")
     assert entry.actor == root and entry.data["changed"] == {"name": ["东城区", "东城区（改）"]}
     security = AccountSecurity.of(world.office)
-    admin.post(reverse("admin:accounts_accountsecurity_change", args=[security.pk]), {
-        "user": world.office.pk, "must_change_password": "on",
-    })  # fmt: skip
+    admin.post(
+        reverse("admin:accounts_accountsecurity_change", args=[security.pk]),
+        {
+            "user": world.office.pk,
+            "must_change_password": "on",
+        },
+    )
     flag = AuditEntry.objects.get(action="admin.accountsecurity_change")
     assert flag.data["changed"] == {"must_change_password": [False, True]}
 

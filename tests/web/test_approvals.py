@@ -27,22 +27,28 @@ def test_the_office_alone_cannot_reopen_published_results(world):
     round = world.published()
     with pytest.raises(ActionError):
         do_transition(round, "reopen", acting_user=world.office, reason="改数", target="collection")
-    world.client(world.office).post(reverse("workflow:transition", args=[round.pk, "reopen"]),
-                                    {"reason": "改数", "target": "collection"})  # fmt: skip
+    world.client(world.office).post(
+        reverse("workflow:transition", args=[round.pk, "reopen"]),
+        {"reason": "改数", "target": "collection"},
+    )
     assert state(round) == RoundState.PUBLISHED
 
 
 def test_reopening_waits_for_the_committee_and_units_keep_the_published_version(world):
     round = world.published()
-    world.client(world.office).post(reverse("approvals:request_reopen", args=[round.pk]),
-                                    {"target": "collection", "reason": "某区数据有误"})  # fmt: skip
+    world.client(world.office).post(
+        reverse("approvals:request_reopen", args=[round.pk]),
+        {"target": "collection", "reason": "某区数据有误"},
+    )
     change = ChangeRequest.objects.get(round=round)
     assert change.status == RequestStatus.PENDING and state(round) == RoundState.PUBLISHED
     assert "审定" in world.client(world.committee).get(reverse("home")).content.decode()
     with pytest.raises(ActionError):  # the one who asked does not decide
         do_decide(change, approve=True, note="", acting_user=world.office)
-    world.client(world.committee).post(reverse("approvals:decide", args=[round.pk, change.pk]),
-                                       {"approve": "1", "note": "同意重新采集"})  # fmt: skip
+    world.client(world.committee).post(
+        reverse("approvals:decide", args=[round.pk, change.pk]),
+        {"approve": "1", "note": "同意重新采集"},
+    )
     assert state(round) == RoundState.COLLECTION
     assert unit_sees_results(world, round)  # the published version until a new one replaces it
     assert Publication.current(round).version == 1

@@ -36,9 +36,15 @@ def published_round(world):
     world.submit_all(round, verify=False)
     s = Submission.objects.get(round=round, unit=world.dongcheng)
     sub.do_attach(s, SimpleUploadedFile("决算.pdf", PDF), acting_user=world.dong_user)
-    sub.do_record_check(s, kind="spot_check", when=date(2024, 6, 1), method="现场抽查",
-                        finding="一致", acting_user=world.agency,
-                        attachment=SimpleUploadedFile("抽查.pdf", PDF))  # fmt: skip
+    sub.do_record_check(
+        s,
+        kind="spot_check",
+        when=date(2024, 6, 1),
+        method="现场抽查",
+        finding="一致",
+        acting_user=world.agency,
+        attachment=SimpleUploadedFile("抽查.pdf", PDF),
+    )
     for s in Submission.objects.filter(round=round):
         sub.do_verify(s, acting_user=world.agency)
     from kaoping.web.results.actions import do_start_scoring_run
@@ -101,9 +107,10 @@ def test_closing_builds_an_archive_that_verifies_and_is_pinned_in_the_log(world,
     report = verify_bundle(archive.file.path)
     assert report.ok, report.render("en")
     assert report.manifest_sha256 == archive.manifest_sha256
-    assert hashlib.sha256(
-        zipfile.ZipFile(archive.file.path).read("manifest.json")
-    ).hexdigest() == archive.manifest_sha256  # fmt: skip
+    assert (
+        hashlib.sha256(zipfile.ZipFile(archive.file.path).read("manifest.json")).hexdigest()
+        == archive.manifest_sha256
+    )
     # Closing queued the build; the build's own entry pins the manifest in the chain.
     closing = AuditEntry.objects.get(round=closed, action="round.close")
     build = ArchiveBuild.objects.get(round=closed)
@@ -118,8 +125,12 @@ def test_closing_builds_an_archive_that_verifies_and_is_pinned_in_the_log(world,
         head = zf.read("log/chain-head.txt").decode()
         checks = json.loads(zf.read("checks/checks.json"))
         results = json.loads(zf.read("results/results.json"))
-    assert {"scheme/scheme.toml", "data/base-data.csv", "results/results.xlsx",
-            "experts/scores.json"} <= names  # fmt: skip
+    assert {
+        "scheme/scheme.toml",
+        "data/base-data.csv",
+        "results/results.xlsx",
+        "experts/scores.json",
+    } <= names
     assert (
         zipfile.ZipFile(archive.file.path).read("scheme/scheme.toml").decode() == closed.scheme_text
     )
@@ -170,10 +181,15 @@ def bundle_from_files(path, key=None) -> bytes:
     data = read_base_data(EXAMPLES / "mof-2012-demo-2024.csv", scheme)
     from kaoping.cli.archive import scheme_text
 
-    build_bundle(path, scheme=scheme, scheme_text=scheme_text("mof-2012"), data=data,
-                 result=evaluate(scheme, data), meta={"round": {"name": "外省2024年度评价",
-                                                                "year": 2024}},
-                 signing_key=key)  # fmt: skip
+    build_bundle(
+        path,
+        scheme=scheme,
+        scheme_text=scheme_text("mof-2012"),
+        data=data,
+        result=evaluate(scheme, data),
+        meta={"round": {"name": "外省2024年度评价", "year": 2024}},
+        signing_key=key,
+    )
     return path.read_bytes()
 
 
@@ -193,12 +209,15 @@ def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(
 ):
     content = bundle_from_files(tmp_path / "other.zip", other_key)
     client = world.client(world.office)
-    bad = client.post(reverse("workflow:archive_import"),
-                      {"file": SimpleUploadedFile("other.zip", tampered(content))})  # fmt: skip
+    bad = client.post(
+        reverse("workflow:archive_import"),
+        {"file": SimpleUploadedFile("other.zip", tampered(content))},
+    )
     assert bad.status_code == 400
     assert "data/base-data.csv" in bad.content.decode() and not RoundArchive.objects.exists()
-    good = client.post(reverse("workflow:archive_import"),
-                       {"file": SimpleUploadedFile("other.zip", content)})  # fmt: skip
+    good = client.post(
+        reverse("workflow:archive_import"), {"file": SimpleUploadedFile("other.zip", content)}
+    )
     assert good.status_code == 302
     archive = RoundArchive.objects.get()
     assert archive.source == "imported" and archive.round is None
@@ -232,14 +251,16 @@ def test_an_unsigned_or_consistently_rewritten_bundle_is_not_imported(world, tmp
 
     client = world.client(world.office)
     unsigned = bundle_from_files(tmp_path / "unsigned.zip")
-    answer = client.post(reverse("workflow:archive_import"),
-                         {"file": SimpleUploadedFile("u.zip", unsigned)})  # fmt: skip
+    answer = client.post(
+        reverse("workflow:archive_import"), {"file": SimpleUploadedFile("u.zip", unsigned)}
+    )
     assert answer.status_code == 400 and "未签名" in answer.content.decode()
     path = tmp_path / "rewritten.zip"
     bundle_from_files(path, other_key)
     rewrite_consistently(path, Ed25519PrivateKey.generate())
-    answer = client.post(reverse("workflow:archive_import"),
-                         {"file": SimpleUploadedFile("r.zip", path.read_bytes())})  # fmt: skip
+    answer = client.post(
+        reverse("workflow:archive_import"), {"file": SimpleUploadedFile("r.zip", path.read_bytes())}
+    )
     assert answer.status_code == 400 and "不在受信任的公钥中" in answer.content.decode()
     assert not RoundArchive.objects.exists()
 

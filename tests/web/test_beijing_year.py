@@ -50,9 +50,14 @@ def example_rows(name: str) -> dict[str, dict]:
 
 
 def new_round(world, code=BEIJING, year=2024, units=None, name=None):
-    return do_create_round_from(kind="builtin", code=code, name=name or f"{year}年度{code}",
-                                year=year, units=units or world.districts,
-                                acting_user=world.office)  # fmt: skip
+    return do_create_round_from(
+        kind="builtin",
+        code=code,
+        name=name or f"{year}年度{code}",
+        year=year,
+        units=units or world.districts,
+        acting_user=world.office,
+    )
 
 
 def collected(world, round, rows_file="district-2024.csv", targets=True):
@@ -95,10 +100,16 @@ def test_the_new_round_page_names_built_in_schemes_and_starts_from_one(world):
     client = world.client(world.office)
     page = client.get(reverse("schemes:new_round")).content.decode()
     assert "北京市区县就业工作综合考核（beijing-district-comprehensive）" in page
-    response = client.post(reverse("schemes:new_round"), {
-        "name": "2024年度区县考核", "year": 2024, "source": "builtin", "builtin": BEIJING,
-        "parent": world.beijing.pk,
-    })  # fmt: skip
+    response = client.post(
+        reverse("schemes:new_round"),
+        {
+            "name": "2024年度区县考核",
+            "year": 2024,
+            "source": "builtin",
+            "builtin": BEIJING,
+            "parent": world.beijing.pk,
+        },
+    )
     round = world.beijing.children.first().rounds.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/schemes/{round.pk}/")
     assert round.scheme_origin.kind == "builtin" and round.units.count() == 16
@@ -168,17 +179,30 @@ def test_preview_then_save_then_publish_freezes_the_adjusted_scheme(world):
 
 
 def test_an_uploaded_scheme_extending_a_built_in_one_is_stored_resolved(world):
-    text = ('[scheme]\nextends = "beijing-district-comprehensive"\ncode = "bj-2025"\n'
-            'name = "北京市2025年区县考核"\nversion = "2025.1"\n\n[weights]\nA = 40\nB = 20\nC = 20\nD = 20\n')  # fmt: skip
-    round = do_create_round_from(kind="upload", upload=(text.encode(), "2025方案.toml"),
-                                 name="2025", year=2025, units=world.districts,
-                                 acting_user=world.office)  # fmt: skip
+    text = (
+        '[scheme]\nextends = "beijing-district-comprehensive"\ncode = "bj-2025"\n'
+        'name = "北京市2025年区县考核"\nversion = "2025.1"\n\n[weights]\nA = 40\nB = 20\nC = 20\nD = 20\n'
+    )
+    round = do_create_round_from(
+        kind="upload",
+        upload=(text.encode(), "2025方案.toml"),
+        name="2025",
+        year=2025,
+        units=world.districts,
+        acting_user=world.office,
+    )
     assert round.scheme_code == "bj-2025" and round.scheme().group("A").weight == pytest.approx(0.4)
     assert len(round.scheme().indicators) == 13
     bad = text.replace("A = 40", "A = 45")
     with pytest.raises(ActionError) as refused:
-        do_create_round_from(kind="upload", upload=(bad.encode(), "bad.toml"), name="x",
-                             year=2025, units=world.districts, acting_user=world.office)  # fmt: skip
+        do_create_round_from(
+            kind="upload",
+            upload=(bad.encode(), "bad.toml"),
+            name="x",
+            year=2025,
+            units=world.districts,
+            acting_user=world.office,
+        )
     assert "bad.toml" in str(refused.value)
 
 
@@ -192,16 +216,26 @@ def test_a_round_can_start_from_last_years_rounds_scheme(world):
     assert form.is_valid(), form.errors
     do_adjust_scheme(last, form.cleaned_data, acting_user=world.office)
     last.refresh_from_db()
-    this = do_create_round_from(kind="previous", source_round=last, name="2024", year=2024,
-                                units=world.districts, acting_user=world.office, previous=last)  # fmt: skip
+    this = do_create_round_from(
+        kind="previous",
+        source_round=last,
+        name="2024",
+        year=2024,
+        units=world.districts,
+        acting_user=world.office,
+        previous=last,
+    )
     assert this.scheme_text == last.scheme_text
     assert this.scheme().group("A").weight == pytest.approx(0.35)
 
 
 def test_price_factors_are_the_evaluators_and_reach_the_scoring_run(world):
     round = world.collecting(2024)  # mof-2012
-    form = world.client(world.dong_user).get(
-        reverse("submissions:unit", args=[round.pk, world.dongcheng.pk])).content.decode()  # fmt: skip
+    form = (
+        world.client(world.dong_user)
+        .get(reverse("submissions:unit", args=[round.pk, world.dongcheng.pk]))
+        .content.decode()
+    )
     assert 'name="price_factor"' not in form
     do_set_price_factor(
         round, world.dongcheng, factor=1.2, reason="物价指数", acting_user=world.agency
@@ -231,18 +265,24 @@ def test_targets_imported_plans_filed_progress_reported_and_levels_held(world):
     assert import_targets(world, round) == 32  # new jobs and the unemployment rate, 16 each
     target = Target.objects.get(round=round, unit=world.dongcheng, key="new_jobs")
     assert target.value == 22500 and target.plan == [4500, 6750, 5625, 5625] and not target.level
-    imported_rate = Target.objects.get(round=round, unit=world.dongcheng,
-                                       key="registered_unemployment_rate")  # fmt: skip
+    imported_rate = Target.objects.get(
+        round=round, unit=world.dongcheng, key="registered_unemployment_rate"
+    )
     assert imported_rate.level and imported_rate.held  # 2.4% against at most 3.5%
     with pytest.raises(ActionError) as refused:
         do_file_plan(target, [5000, 5000, 5000, 5000], acting_user=world.dong_user)
     assert "22500" in str(refused.value)  # the plan must add up to the target
     client = world.client(world.dong_user)
-    response = client.post(reverse("letters:plan", args=[round.pk, target.pk]), {
-        f"p{target.pk}-q1": 5000, f"p{target.pk}-q2": 6000, f"p{target.pk}-q3": 6000,
-        f"p{target.pk}-q4": 5500,
-        f"p{target.pk}-attachment": _file("分解计划.pdf", b"%PDF-1.4 plan"),
-    })  # fmt: skip
+    response = client.post(
+        reverse("letters:plan", args=[round.pk, target.pk]),
+        {
+            f"p{target.pk}-q1": 5000,
+            f"p{target.pk}-q2": 6000,
+            f"p{target.pk}-q3": 6000,
+            f"p{target.pk}-q4": 5500,
+            f"p{target.pk}-attachment": _file("分解计划.pdf", b"%PDF-1.4 plan"),
+        },
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.plan == [5000, 6000, 6000, 5500] and target.plan_attachment
@@ -253,13 +293,25 @@ def test_targets_imported_plans_filed_progress_reported_and_levels_held(world):
     assert "behind plan" in page or "落后于计划" in page
     # Another unit may not file for 东城区.
     other = world.client(world.xi_user)
-    assert other.post(reverse("letters:progress", args=[round.pk, target.pk]),
-                      {f"g{target.pk}-actual": 1}).status_code == 403  # fmt: skip
+    assert (
+        other.post(
+            reverse("letters:progress", args=[round.pk, target.pk]), {f"g{target.pk}-actual": 1}
+        ).status_code
+        == 403
+    )
     # A level target (a rate to hold, lower is better) is held or not.
     from kaoping.web.letters.actions import do_set_target
 
-    rate = do_set_target(round, world.dongcheng, key="unemployment_rate", name="城镇登记失业率",
-                         value=3.0, direction="lower", level=True, acting_user=world.office)  # fmt: skip
+    rate = do_set_target(
+        round,
+        world.dongcheng,
+        key="unemployment_rate",
+        name="城镇登记失业率",
+        value=3.0,
+        direction="lower",
+        level=True,
+        acting_user=world.office,
+    )
     do_report_progress(rate, actual=2.6, through="", acting_user=world.dong_user)
     rate.refresh_from_db()
     assert rate.held is True
@@ -279,8 +331,11 @@ def test_a_bad_targets_file_names_every_problem_and_saves_nothing(world):
     round = new_round(world)
     bad = "单位编码,目标代码,目标值,第一季度,第二季度,第三季度,第四季度\n110101,new_jobs,abc,,,,\n110102,new_jobs,100,10,10,10,10\n"
     client = world.client(world.office)
-    response = client.post(reverse("letters:targets", args=[round.pk]),
-                           {"import": "1", "file": _file("目标.csv", bad.encode())}, follow=True)  # fmt: skip
+    response = client.post(
+        reverse("letters:targets", args=[round.pk]),
+        {"import": "1", "file": _file("目标.csv", bad.encode())},
+        follow=True,
+    )
     page = response.content.decode()
     assert "目标.csv" in page and "abc" in page
     assert not Target.objects.filter(round=round).exists()
@@ -293,15 +348,29 @@ def test_bonus_points_are_bounded_by_the_scheme_and_need_reason_and_document(wor
     round = new_round(world)
     do_transition(round, "publish_scheme", acting_user=world.office)
     do_transition(round, "open_collection", acting_user=world.office)
-    do_add_adjustment(round, world.dongcheng, points=4, reason="重大活动保障", reference="京就领办〔2024〕5号",
-                      acting_user=world.office)  # fmt: skip
+    do_add_adjustment(
+        round,
+        world.dongcheng,
+        points=4,
+        reason="重大活动保障",
+        reference="京就领办〔2024〕5号",
+        acting_user=world.office,
+    )
     with pytest.raises(ActionError) as refused:
-        do_add_adjustment(round, world.dongcheng, points=2, reason="又一项", reference="京就领办〔2024〕6号",
-                          acting_user=world.office)  # fmt: skip
+        do_add_adjustment(
+            round,
+            world.dongcheng,
+            points=2,
+            reason="又一项",
+            reference="京就领办〔2024〕6号",
+            acting_user=world.office,
+        )
     assert "±5" in str(refused.value)
     client = world.client(world.office)
-    page = client.post(reverse("adjustments:list", args=[round.pk]),
-                       {"unit": world.xicheng.pk, "points": 1, "reason": "x", "reference": ""}).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("adjustments:list", args=[round.pk]),
+        {"unit": world.xicheng.pk, "points": 1, "reason": "x", "reference": ""},
+    ).content.decode()
     assert 'id="adjustment-problems"' in page and ("依据文件" in page)
     adjustment = round.adjustments.get()
     with pytest.raises(ActionError):
@@ -318,8 +387,14 @@ def test_bonus_points_are_bounded_by_the_scheme_and_need_reason_and_document(wor
 @pytest.fixture
 def year(world):
     round = collected(world, new_round(world))
-    do_add_adjustment(round, world.districts[2], points=3, reason="圆满完成重大活动期间临时招聘保障任务",
-                      reference="京就领办〔2024〕5号", acting_user=world.office)  # fmt: skip
+    do_add_adjustment(
+        round,
+        world.districts[2],
+        points=3,
+        reason="圆满完成重大活动期间临时招聘保障任务",
+        reference="京就领办〔2024〕5号",
+        acting_user=world.office,
+    )
     return approved(world, round)
 
 
@@ -341,10 +416,23 @@ def test_the_award_decision_from_proposal_to_publication(world, year, leader):
     # The bonus is in the totals the decision uses (the run's explanation lists it).
     result = frozen_result(decision.run)
     assert result.bonus[result.index(world.districts[2].code)] == 3
-    do_nominate(decision, kind="individual", person="张某某", organisation="朝阳区职业介绍中心",
-                title="就业工作先进个人", reason="全年推荐就业 1,200 人", acting_user=world.office)  # fmt: skip
-    do_nominate(decision, kind="unit", unit=world.districts[5], title="就业工作先进单位",
-                reason="困难群体托底安置率 100%", acting_user=world.office)  # fmt: skip
+    do_nominate(
+        decision,
+        kind="individual",
+        person="张某某",
+        organisation="朝阳区职业介绍中心",
+        title="就业工作先进个人",
+        reason="全年推荐就业 1,200 人",
+        acting_user=world.office,
+    )
+    do_nominate(
+        decision,
+        kind="unit",
+        unit=world.districts[5],
+        title="就业工作先进单位",
+        reason="困难群体托底安置率 100%",
+        acting_user=world.office,
+    )
     # The leading group approves only after the committee's review and with the fund set.
     with pytest.raises(ActionError):
         do_decision_transition(decision, "approve", acting_user=leader)
@@ -354,8 +442,10 @@ def test_the_award_decision_from_proposal_to_publication(world, year, leader):
     assert "fund" in str(refused.value) or "奖励资金" in str(refused.value)
     shares = do_set_reward_fund(decision, "1000000", acting_user=leader)
     assert sum(a.amount for a in shares) == Decimal(1000000)
-    expected = allocate(1000000, [Recipient(ln.unit.code, ln.unit.name, ln.coefficient, tier=ln.title)
-                                  for ln in tiers])  # fmt: skip
+    expected = allocate(
+        1000000,
+        [Recipient(ln.unit.code, ln.unit.name, ln.coefficient, tier=ln.title) for ln in tiers],
+    )
     assert [(a.unit.code, a.amount) for a in shares] == [(s.code, s.amount) for s in expected]
     with pytest.raises(ActionError):  # a committee member is not the leading group
         do_decision_transition(decision, "publish", acting_user=world.office)
@@ -410,12 +500,19 @@ def test_the_committee_and_roles_cannot_take_the_leading_groups_step(world, year
     assert decision.state == "proposed"
 
 
-def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(world, year, leader,
-                                                                       settings):  # fmt: skip
+def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(
+    world, year, leader, settings
+):
     settings.KAOPING_REPORT_ISSUER = "北京市就业工作领导小组"  # no certificate without an issuer
     decision = do_propose_awards(year, acting_user=world.office)
-    do_nominate(decision, kind="individual", person="张某某", title="就业工作先进个人",
-                reason="全年推荐就业 1,200 人", acting_user=world.office)  # fmt: skip
+    do_nominate(
+        decision,
+        kind="individual",
+        person="张某某",
+        title="就业工作先进个人",
+        reason="全年推荐就业 1,200 人",
+        acting_user=world.office,
+    )
     do_decision_transition(decision, "review", acting_user=world.committee)
     do_set_reward_fund(decision, "1000000", acting_user=leader)
     do_decision_transition(decision, "approve", acting_user=leader)
@@ -427,8 +524,9 @@ def test_certificates_for_every_winner_and_honour_one_by_one_or_as_zip(world, ye
     assert job.status == "done", job.message
     winners = decision.lines.exclude(kind=LineKind.CRITICISM).count()
     assert len(job.contents) == winners + 1
-    archive = zipfile.ZipFile(io.BytesIO(client.get(
-        reverse("awards:certificates_zip", args=[year.pk, job.pk])).content))  # fmt: skip
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("awards:certificates_zip", args=[year.pk, job.pk])).content)
+    )
     assert sorted(archive.namelist()) == sorted(job.contents)
     one = client.get(reverse("awards:certificate_file", args=[year.pk, job.pk, len(job.contents)]))
     assert one.content.startswith(b"%PDF")
@@ -464,8 +562,9 @@ def test_member_units_letters_feed_their_round_and_the_years_award_decision(worl
     members = [Unit.objects.create(code=c, name=r["unit_name"]) for c, r in rows.items()]
     for unit in members:
         world.unit_users[unit.code] = make_user(f"u{unit.code}", Role.UNIT, unit)
-    member_round = new_round(world, code="member-unit-targets", units=members,
-                             name="2024年度成员单位考核")  # fmt: skip
+    member_round = new_round(
+        world, code="member-unit-targets", units=members, name="2024年度成员单位考核"
+    )
     do_transition(member_round, "publish_scheme", acting_user=world.office)
     do_transition(member_round, "open_collection", acting_user=world.office)
     letters = EXAMPLES / "beijing" / "member-targets-2024.csv"
@@ -473,8 +572,9 @@ def test_member_units_letters_feed_their_round_and_the_years_award_decision(worl
     collected_rows = {u.code: rows[u.code] for u in members}
     for unit in members:
         s = sub.submission_for(member_round, unit)
-        sub.do_save_draft(s, numbers(collected_rows[unit.code]),
-                          acting_user=world.unit_users[unit.code])  # fmt: skip
+        sub.do_save_draft(
+            s, numbers(collected_rows[unit.code]), acting_user=world.unit_users[unit.code]
+        )
         sub.do_submit(s, acting_user=world.unit_users[unit.code])
         sub.do_verify(s, acting_user=world.agency)
     approved(world, member_round)
@@ -538,8 +638,12 @@ def test_a_round_with_price_factors_and_a_beijing_round_archive_and_verify(world
     for action, who in (("start_verification", world.office), ("start_scoring", world.office)):
         do_transition(round, action, acting_user=who)
     do_start_scoring_run(round, acting_user=world.agency)
-    for action, who in (("submit_for_review", world.office), ("approve", world.committee),
-                        ("publish_results", world.office), ("close", world.office)):  # fmt: skip
+    for action, who in (
+        ("submit_for_review", world.office),
+        ("approve", world.committee),
+        ("publish_results", world.office),
+        ("close", world.office),
+    ):
         do_transition(round, action, acting_user=who)
     report = verify_bundle(RoundArchive.objects.get(round=round).file.path)
     assert report.ok, report.render("en")

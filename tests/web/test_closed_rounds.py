@@ -53,10 +53,17 @@ def test_a_unit_cannot_add_a_self_check_with_an_attachment_after_closing(world, 
     client = world.client(world.dong_user)
     before = counts(closed)
     url = reverse("submissions:check", args=[closed.pk, world.dongcheng.pk])
-    response = client.post(url, {
-        "kind": "self_check", "date": "2025-03-01", "method": "自查", "finding": "补充说明",
-        "attachment": SimpleUploadedFile("说明.pdf", b"%PDF-1.7 test"),
-    }, follow=True)  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "kind": "self_check",
+            "date": "2025-03-01",
+            "method": "自查",
+            "finding": "补充说明",
+            "attachment": SimpleUploadedFile("说明.pdf", b"%PDF-1.7 test"),
+        },
+        follow=True,
+    )
     assert response.status_code in (200, 403)
     assert counts(closed) == before
 
@@ -64,8 +71,14 @@ def test_a_unit_cannot_add_a_self_check_with_an_attachment_after_closing(world, 
 def test_every_write_to_a_closed_round_is_refused_with_a_message(world, closed):
     submission = Submission.objects.get(round=closed, unit=world.dongcheng)
     with pytest.raises(ActionError, match=CLOSED):
-        sub.do_record_check(submission, kind="self_check", when=date(2025, 3, 1), method="自查",
-                            finding="x", acting_user=world.dong_user)  # fmt: skip
+        sub.do_record_check(
+            submission,
+            kind="self_check",
+            when=date(2025, 3, 1),
+            method="自查",
+            finding="x",
+            acting_user=world.dong_user,
+        )
     with pytest.raises(ActionError, match=CLOSED):
         do_save_narratives(closed, world.dongcheng, {"problems": "改写"}, acting_user=world.agency)
     with pytest.raises(ActionError, match=CLOSED):
@@ -77,8 +90,9 @@ def test_every_write_to_a_closed_round_is_refused_with_a_message(world, closed):
 
 def test_a_dispute_cannot_be_accepted_in_a_closed_round(world):
     round = world.published()
-    dispute = disputes.do_file_dispute(round, world.dongcheng, reasons="数据有误",
-                                       acting_user=world.dong_user)  # fmt: skip
+    dispute = disputes.do_file_dispute(
+        round, world.dongcheng, reasons="数据有误", acting_user=world.dong_user
+    )
     Round.objects.filter(pk=round.pk).update(state=RoundState.CLOSED)  # closed meanwhile
     with pytest.raises(ActionError, match=CLOSED):
         disputes.do_accept_dispute(dispute, reason="受理", acting_user=world.office)
@@ -88,8 +102,9 @@ def test_a_dispute_cannot_be_accepted_in_a_closed_round(world):
 
 def test_closing_waits_for_pending_disputes(world):
     round = world.published()
-    dispute = disputes.do_file_dispute(round, world.dongcheng, reasons="数据有误",
-                                       acting_user=world.dong_user)  # fmt: skip
+    dispute = disputes.do_file_dispute(
+        round, world.dongcheng, reasons="数据有误", acting_user=world.dong_user
+    )
     with pytest.raises(ActionError, match="东城区"):
         do_transition(round, "close", acting_user=world.office)
     disputes.do_reject_dispute(dispute, reason="理由不成立", acting_user=world.office)
@@ -102,23 +117,53 @@ def test_reopening_is_the_way_to_change_a_closed_round(world, closed):
     change = do_request_reopen(closed, target="collection", reason="更正", acting_user=world.office)
     do_decide(change, approve=True, note="同意", acting_user=world.committee)
     submission = Submission.objects.get(round=closed, unit=world.dongcheng)
-    sub.do_record_check(submission, kind="spot_check", when=date(2025, 3, 1), method="抽查",
-                        finding="x", acting_user=world.agency)  # fmt: skip
+    sub.do_record_check(
+        submission,
+        kind="spot_check",
+        when=date(2025, 3, 1),
+        method="抽查",
+        finding="x",
+        acting_user=world.agency,
+    )
 
 
 def test_every_page_posted_as_every_role_changes_nothing_in_a_closed_round(world, closed):
     ids = url_ids(closed, world.dongcheng)
-    skip = {"logout", "unit_report", "round_report", "issue_token", "revoke_token",
-            "password_change", "set_language", "login", "start_report_job"}  # fmt: skip
+    skip = {
+        "logout",
+        "unit_report",
+        "round_report",
+        "issue_token",
+        "revoke_token",
+        "password_change",
+        "set_language",
+        "login",
+        "start_report_job",
+    }
     routes = [
         (n, fill(r, ids))
         for r, n in patterns()
         if n not in skip and r.startswith(("rounds/", "experts/"))
     ]
-    data = {"local_raised": "1", "reason": "x", "reasons": "x", "problems": "x", "unit":
-            world.dongcheng.pk, "kind": "self_check", "date": "2025-03-01", "method": "x",
-            "finding": "x", "name": "x", "panel": "policy", "items": "B1", "target": "collection",
-            "decision": "upheld", "reasoning": "x", "field": "local_raised", "value": "1"}  # fmt: skip
+    data = {
+        "local_raised": "1",
+        "reason": "x",
+        "reasons": "x",
+        "problems": "x",
+        "unit": world.dongcheng.pk,
+        "kind": "self_check",
+        "date": "2025-03-01",
+        "method": "x",
+        "finding": "x",
+        "name": "x",
+        "panel": "policy",
+        "items": "B1",
+        "target": "collection",
+        "decision": "upheld",
+        "reasoning": "x",
+        "field": "local_raised",
+        "value": "1",
+    }
     assert len(routes) > 25
     before = counts(closed)
     for role in ("office", "agency", "committee", "dong_user", "expert1", "admin"):

@@ -31,13 +31,19 @@ def test_the_office_sets_deadlines_through_a_form_and_the_log_records_it(world):
     round = world.collecting()
     url = reverse("planning:plan", args=[round.pk])
     assert world.client(world.dong_user).get(url).status_code == 403
-    response = world.client(world.office).post(url, {
-        "collection_deadline": days(10).isoformat(), "rectification_days": "5",
-        "verification_deadline": "", "expert_deadline": "not a date",
-    })  # fmt: skip
+    response = world.client(world.office).post(
+        url,
+        {
+            "collection_deadline": days(10).isoformat(),
+            "rectification_days": "5",
+            "verification_deadline": "",
+            "expert_deadline": "not a date",
+        },
+    )
     assert response.status_code == 200 and not RoundPlan.objects.exists()  # the bad date
-    world.client(world.office).post(url, {"collection_deadline": days(10).isoformat(),
-                                          "rectification_days": "5"})  # fmt: skip
+    world.client(world.office).post(
+        url, {"collection_deadline": days(10).isoformat(), "rectification_days": "5"}
+    )
     plan = RoundPlan.objects.get(round=round)
     assert plan.collection_deadline == days(10) and plan.rectification_days == 5
     assert AuditEntry.objects.filter(action="planning.set_plan", round=round).exists()
@@ -85,8 +91,10 @@ def test_the_office_reminds_late_units_in_the_application_and_by_mail(
     for unit in world.districts[1:]:
         submit(world, round, unit)
     with django_capture_on_commit_callbacks(execute=True):  # the mail goes after the commit
-        world.client(world.office).post(reverse("submissions:bulk", args=[round.pk]),
-                                        {"everyone_late": "1", "message": "请于本周五前提交"})  # fmt: skip
+        world.client(world.office).post(
+            reverse("submissions:bulk", args=[round.pk]),
+            {"everyone_late": "1", "message": "请于本周五前提交"},
+        )
     reminder = Reminder.objects.get()
     assert reminder.unit == world.dongcheng and reminder.emailed == 1
     assert len(mail.outbox) == 1 and "请于本周五前提交" in mail.outbox[0].body
@@ -105,8 +113,9 @@ def test_without_a_mail_server_reminders_stay_in_the_application(
     world.dong_user.save()
     round = world.collecting()
     with django_capture_on_commit_callbacks(execute=True):
-        world.client(world.office).post(reverse("submissions:bulk", args=[round.pk]),
-                                        {"units": [world.dongcheng.pk]})  # fmt: skip
+        world.client(world.office).post(
+            reverse("submissions:bulk", args=[round.pk]), {"units": [world.dongcheng.pk]}
+        )
     assert Reminder.objects.get().emailed == 0 and not mail.outbox
     assert "请" in Reminder.objects.get().message  # the default text
 

@@ -49,16 +49,18 @@ def file(world, round, reasons="新增就业人数统计口径有误，应为 23
 
 
 def accepted(world, round) -> Dispute:
-    dispute = da.do_file_dispute(round, world.dongcheng, reasons="统计口径有误",
-                                 acting_user=world.dong_user)  # fmt: skip
+    dispute = da.do_file_dispute(
+        round, world.dongcheng, reasons="统计口径有误", acting_user=world.dong_user
+    )
     return da.do_accept_dispute(dispute, reason="理由充分，予以受理", acting_user=world.office)
 
 
 def reviewed(world, round, field: str, value) -> Dispute:
     dispute = accepted(world, round)
     da.do_form_panel(dispute, name="复验小组", members=[world.expert3], acting_user=world.office)
-    da.do_record_opinion(dispute, field=field, value=value, comment="核对原始台账",
-                         acting_user=world.expert3)  # fmt: skip
+    da.do_record_opinion(
+        dispute, field=field, value=value, comment="核对原始台账", acting_user=world.expert3
+    )
     return Dispute.objects.get(pk=dispute.pk)
 
 
@@ -156,8 +158,11 @@ def test_the_panel_must_exclude_every_original_expert(world, published):
     round = published
     dispute = accepted(world, round)
     client = world.client(world.office)
-    page = client.post(url("panel", round, dispute), {
-        "name": "复验小组", "members": [world.expert1.pk, world.expert3.pk]}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        url("panel", round, dispute),
+        {"name": "复验小组", "members": [world.expert1.pk, world.expert3.pk]},
+        follow=True,
+    ).content.decode()
     assert "expert1 不能参加复验小组：本批次原评分专家（政策落实考核小组）" in page
     # The agency member who verified the data and ran the scoring is excluded too.
     with pytest.raises(ActionError, match="agency 不能参加复验小组：核实过本批次数据"):
@@ -195,11 +200,16 @@ def test_only_the_panel_records_a_rereview_beside_the_original(world, published)
             url("opinion", round, dispute), {"field": field, "value": "1"}
         )
         assert response.status_code in (403, 404)
-    page = world.client(world.expert3).post(url("opinion", round, dispute), {
-        "field": field, "value": "-5"}, follow=True).content.decode()  # fmt: skip
+    page = (
+        world.client(world.expert3)
+        .post(url("opinion", round, dispute), {"field": field, "value": "-5"}, follow=True)
+        .content.decode()
+    )
     assert "东城区 的“" in page and "“-5”无效" in page
-    world.client(world.expert3).post(url("opinion", round, dispute), {
-        "field": field, "value": str(original[field] + 100), "comment": "核对台账"})  # fmt: skip
+    world.client(world.expert3).post(
+        url("opinion", round, dispute),
+        {"field": field, "value": str(original[field] + 100), "comment": "核对台账"},
+    )
     dispute.refresh_from_db()
     opinion = dispute.opinions.get()
     assert dispute.status == "reviewed"
@@ -215,11 +225,14 @@ def test_an_amended_decision_makes_a_new_version_and_keeps_the_old(world, publis
     v1_total = UnitResult.objects.get(run__version=1, unit=world.dongcheng).total
     dispute = reviewed(world, round, field, original[field] * 1.5)
     client = world.client(world.office)
-    page = client.post(url("decide", round, dispute), {"decision": "amended", "reasoning": ""},
-                       follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        url("decide", round, dispute), {"decision": "amended", "reasoning": ""}, follow=True
+    ).content.decode()
     assert "请填写复验结论的理由" in page
-    client.post(url("decide", round, dispute), {"decision": "amended",
-                                                "reasoning": "复验核实统计口径有误，予以更正"})  # fmt: skip
+    client.post(
+        url("decide", round, dispute),
+        {"decision": "amended", "reasoning": "复验核实统计口径有误，予以更正"},
+    )
     dispute.refresh_from_db()
     assert dispute.status == "decided" and dispute.decision == "amended"
     correction = Correction.objects.get()
@@ -264,9 +277,16 @@ def test_an_amended_decision_makes_a_new_version_and_keeps_the_old(world, publis
     assert f"{v1_total:.2f}" in versions and f"{v2_total:.2f}" in versions
     assert world.client(world.dong_user).get(ranking).status_code == 200
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"dispute.file", "dispute.accept", "dispute.form_panel", "dispute.opinion",
-            "dispute.decide", "approvals.request", "approvals.decide",
-            "dispute.republish"} <= actions  # fmt: skip
+    assert {
+        "dispute.file",
+        "dispute.accept",
+        "dispute.form_panel",
+        "dispute.opinion",
+        "dispute.decide",
+        "approvals.request",
+        "approvals.decide",
+        "dispute.republish",
+    } <= actions
     assert verify_chain() is None
 
 
@@ -294,8 +314,9 @@ def test_a_rereview_of_an_expert_scored_item_keeps_the_expert_scores(world):
     """Beijing scheme: the panel re-scores 政策整体落实情况 (B1) of 东城区."""
     round = beijing_verified(world)
     # Every expert item of every unit is scored (scoring waits for that); B1 of 东城区: 10, 12.
-    score_every_item(world, round, overrides={("expert1", "110101", "B1"): 10,
-                                              ("expert2", "110101", "B1"): 12})  # fmt: skip
+    score_every_item(
+        world, round, overrides={("expert1", "110101", "B1"): 10, ("expert2", "110101", "B1"): 12}
+    )
     do_transition(round, "start_scoring", acting_user=world.office)
     from kaoping.web.results.actions import do_start_scoring_run
 
@@ -306,14 +327,17 @@ def test_a_rereview_of_an_expert_scored_item_keeps_the_expert_scores(world):
     world.expert3 = make_user("expert3", Role.EXPERT)
     dispute = accepted(world, round)
     with pytest.raises(ActionError, match="expert2 不能参加复验小组：本批次原评分专家"):
-        da.do_form_panel(dispute, name="复验", members=[world.expert2, world.expert3],
-                         acting_user=world.office)  # fmt: skip
+        da.do_form_panel(
+            dispute, name="复验", members=[world.expert2, world.expert3], acting_user=world.office
+        )
     da.do_form_panel(dispute, name="复验", members=[world.expert3], acting_user=world.office)
-    opinion = da.do_record_opinion(dispute, field="policy_overall", value="17",
-                                   acting_user=world.expert3)  # fmt: skip
+    opinion = da.do_record_opinion(
+        dispute, field="policy_overall", value="17", acting_user=world.expert3
+    )
     assert opinion.original_value == 11.0  # the experts' mean (10 + 12) / 2 as scored in v1
-    dispute = da.do_decide(dispute, decision="amended", reasoning="复验重新打分",
-                           acting_user=world.office)  # fmt: skip
+    dispute = da.do_decide(
+        dispute, decision="amended", reasoning="复验重新打分", acting_user=world.office
+    )
     change = do_request_republish(dispute, acting_user=world.office)
     do_decide(change, approve=True, note="", acting_user=world.committee)
     dispute.refresh_from_db()
@@ -324,5 +348,8 @@ def test_a_rereview_of_an_expert_scored_item_keeps_the_expert_scores(world):
     assert old["values"][b1] == 11.0 and new["values"][b1] == 17.0
     assert new["scores"][b1] == pytest.approx(85.0)  # 100 x 17 / 20
     # The original expert scores are untouched.
-    assert sorted(ExpertScore.objects.filter(unit=world.dongcheng, indicator="B1")
-                  .values_list("score", flat=True)) == [10.0, 12.0]  # fmt: skip
+    assert sorted(
+        ExpertScore.objects.filter(unit=world.dongcheng, indicator="B1").values_list(
+            "score", flat=True
+        )
+    ) == [10.0, 12.0]

@@ -68,10 +68,16 @@ def test_a_pdf_opens_in_the_browser_and_the_opening_is_logged(world):
 def test_a_checks_attachment_is_a_link_that_opens_not_a_storage_path(world):
     round = world.collecting()
     s = submitted(world, round)
-    world.client(world.agency).post(url("check", round, world.dongcheng), {
-        "kind": "spot_check", "when": "2026-01-05", "method": "实地抽查", "finding": "相符",
-        "attachment": SimpleUploadedFile("抽查记录.pdf", PDF),
-    })  # fmt: skip
+    world.client(world.agency).post(
+        url("check", round, world.dongcheng),
+        {
+            "kind": "spot_check",
+            "when": "2026-01-05",
+            "method": "实地抽查",
+            "finding": "相符",
+            "attachment": SimpleUploadedFile("抽查记录.pdf", PDF),
+        },
+    )
     check = Submission.objects.get(pk=s.pk).checks.get()
     page = world.client(world.office).get(url("unit", round, world.dongcheng)).content.decode()
     link = url("check_attachment", round, world.dongcheng, check.pk)

@@ -50,11 +50,16 @@ def beijing_verified(world):
 
 def policy_group(world, round):
     """政策落实考核小组 (items B1 max 20, B2 max 10): expert1 and expert2 on 东城区, 西城区."""
-    group = ex.do_create_group(round, name="政策落实考核小组", items=["B1", "B2"],
-                               acting_user=world.office)  # fmt: skip
+    group = ex.do_create_group(
+        round, name="政策落实考核小组", items=["B1", "B2"], acting_user=world.office
+    )
     ex.do_add_members(group, [world.expert1, world.expert2], acting_user=world.office)
-    ex.do_assign(group, [world.expert1, world.expert2], [world.dongcheng, world.xicheng],
-                 acting_user=world.office)  # fmt: skip
+    ex.do_assign(
+        group,
+        [world.expert1, world.expert2],
+        [world.dongcheng, world.xicheng],
+        acting_user=world.office,
+    )
     return group
 
 
@@ -79,17 +84,25 @@ def scored_everywhere(world, round, group, scores):
 
     def filled(items, given=None):
         share = {"expert1": 0.8, "expert2": 0.9}
-        return {e.username: {(u, item): (given or {}).get(e.username, {}).get(
-                    (u, item), share[e.username] * maxima[item])
-                for u in world.districts for item in items} for e in experts}  # fmt: skip
+        return {
+            e.username: {
+                (u, item): (given or {})
+                .get(e.username, {})
+                .get((u, item), share[e.username] * maxima[item])
+                for u in world.districts
+                for item in items
+            }
+            for e in experts
+        }
 
     ex.do_assign(group, experts, world.districts, acting_user=world.office)
     closed = scored_and_closed(world, round, group, filled(group.items, scores))
     for panel in expert_rules(scheme).panels:
         if set(panel.items) & set(group.items):
             continue
-        other = ex.do_create_group(round, name=panel.name, items=list(panel.items),
-                                   acting_user=world.office)  # fmt: skip
+        other = ex.do_create_group(
+            round, name=panel.name, items=list(panel.items), acting_user=world.office
+        )
         ex.do_add_members(other, experts, acting_user=world.office)
         ex.do_assign(other, experts, world.districts, acting_user=world.office)
         scored_and_closed(world, round, other, filled(panel.items))
@@ -115,17 +128,23 @@ def test_the_office_forms_a_group_from_the_schemes_professional_group(world):
     assert group.items == ["B1", "B2"]
     assert AuditEntry.objects.filter(action="experts.create_group").count() == 1
     # The same items cannot go to a second group; an item that is not qualitative is refused.
-    page = client.post(reverse("experts:groups", args=[round.pk]),
-                       {"name": "重复", "items": ["B1"]}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("experts:groups", args=[round.pk]), {"name": "重复", "items": ["B1"]}, follow=True
+    ).content.decode()
     assert "项目 B1 已由“政策落实考核小组”评分" in page
-    page = client.post(reverse("experts:groups", args=[round.pk]),
-                       {"name": "错", "items": ["A1"]}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("experts:groups", args=[round.pk]), {"name": "错", "items": ["A1"]}, follow=True
+    ).content.decode()
     assert "got" not in page and "“A1”" in page
     assert ExpertGroup.objects.filter(round=round).count() == 1
     # Only the office forms groups.
     for user in (world.agency, world.committee):
-        assert world.client(user).post(reverse("experts:groups", args=[round.pk]),
-                                       {"panel": "jobs"}).status_code == 403  # fmt: skip
+        assert (
+            world.client(user)
+            .post(reverse("experts:groups", args=[round.pk]), {"panel": "jobs"})
+            .status_code
+            == 403
+        )
 
 
 def test_a_scheme_without_qualitative_items_has_no_expert_groups(world):
@@ -154,9 +173,15 @@ def test_an_expert_sees_only_his_groups_units_and_items(world, beijing):
     )
     # A forged cell for a unit he is not assigned (朝阳区) or an item of another group (A2).
     chaoyang = world.districts[2]
-    response = world.client(world.expert1).post(reverse("experts:sheet", args=[group.pk]), {
-        cell(world.dongcheng, "B1"): "15", cell(chaoyang, "B1"): "20", cell(world.dongcheng, "A2"): "5",
-        "save": "1"})  # fmt: skip
+    response = world.client(world.expert1).post(
+        reverse("experts:sheet", args=[group.pk]),
+        {
+            cell(world.dongcheng, "B1"): "15",
+            cell(chaoyang, "B1"): "20",
+            cell(world.dongcheng, "A2"): "5",
+            "save": "1",
+        },
+    )
     text = response.content.decode()
     assert response.status_code == 400
     assert "专家“expert1”不能在本小组为 朝阳区（110105） 评分" in text
@@ -167,8 +192,10 @@ def test_an_expert_sees_only_his_groups_units_and_items(world, beijing):
 def test_a_score_above_the_items_maximum_is_refused_naming_unit_item_value(world, beijing):
     _round, group = beijing
     client = world.client(world.expert1)
-    response = client.post(reverse("experts:sheet", args=[group.pk]), {
-        cell(world.dongcheng, "B1"): "25", cell(world.xicheng, "B2"): "abc", "save": "1"})  # fmt: skip
+    response = client.post(
+        reverse("experts:sheet", args=[group.pk]),
+        {cell(world.dongcheng, "B1"): "25", cell(world.xicheng, "B2"): "abc", "save": "1"},
+    )
     text = response.content.decode()
     assert response.status_code == 400
     assert (
@@ -181,8 +208,9 @@ def test_a_score_above_the_items_maximum_is_refused_naming_unit_item_value(world
     )
     assert not ExpertScore.objects.exists()
     # At the maximum is fine.
-    response = client.post(reverse("experts:sheet", args=[group.pk]),
-                           {cell(world.dongcheng, "B1"): "20", "save": "1"})  # fmt: skip
+    response = client.post(
+        reverse("experts:sheet", args=[group.pk]), {cell(world.dongcheng, "B1"): "20", "save": "1"}
+    )
     assert response.status_code == 302
     assert ExpertScore.objects.get().score == 20.0
 
@@ -196,8 +224,13 @@ def test_drafts_then_submission_which_freezes_the_sheet(world, beijing):
     # Submitting an incomplete sheet is refused and lists what is missing.
     text = client.post(url, {cell(world.dongcheng, "B1"): "16", "submit": "1"}).content.decode()
     assert "提交前须为分配的每个单位和项目打分" in text and "西城区（110102） B1" in text
-    full = {cell(world.dongcheng, "B1"): "16", cell(world.dongcheng, "B2"): "8",
-            cell(world.xicheng, "B1"): "12", cell(world.xicheng, "B2"): "6", "submit": "1"}  # fmt: skip
+    full = {
+        cell(world.dongcheng, "B1"): "16",
+        cell(world.dongcheng, "B2"): "8",
+        cell(world.xicheng, "B1"): "12",
+        cell(world.xicheng, "B2"): "6",
+        "submit": "1",
+    }
     assert client.post(url, full).status_code == 302
     assert ScoreSheet.objects.get(expert=world.expert1).status == "submitted"
     full[cell(world.dongcheng, "B1")] = "1"
@@ -232,23 +265,32 @@ def test_an_expert_never_sees_another_experts_scores_before_the_group_closes(wor
 def test_a_recused_expert_cannot_score_the_unit(world, beijing):
     round, group = beijing
     client = world.client(world.office)
-    response = client.post(reverse("experts:recuse", args=[round.pk]), {
-        "expert": world.expert2.pk, "unit": world.xicheng.pk, "reason": "曾在该区人社局任职"})  # fmt: skip
+    response = client.post(
+        reverse("experts:recuse", args=[round.pk]),
+        {"expert": world.expert2.pk, "unit": world.xicheng.pk, "reason": "曾在该区人社局任职"},
+    )
     assert response.status_code == 302
     assert not Assignment.objects.filter(expert=world.expert2, unit=world.xicheng).exists()
     assert not can_score_in_group(world.expert2, group, world.xicheng)
-    response = world.client(world.expert2).post(reverse("experts:sheet", args=[group.pk]), {
-        cell(world.xicheng, "B1"): "10", "save": "1"})  # fmt: skip
+    response = world.client(world.expert2).post(
+        reverse("experts:sheet", args=[group.pk]), {cell(world.xicheng, "B1"): "10", "save": "1"}
+    )
     assert response.status_code == 400
     assert "不能在本小组为 西城区（110102） 评分" in response.content.decode()
     # Assigning him again skips the pair, with the reason.
-    page = client.post(reverse("experts:assign", args=[group.pk]), {
-        "experts": [world.expert2.pk], "units": [world.xicheng.pk]}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("experts:assign", args=[group.pk]),
+        {"experts": [world.expert2.pk], "units": [world.xicheng.pk]},
+        follow=True,
+    ).content.decode()
     assert "expert2 须回避 西城区（110102）（曾在该区人社局任职），已跳过" in page
     assert not Assignment.objects.filter(expert=world.expert2, unit=world.xicheng).exists()
     # A reason is required.
-    page = client.post(reverse("experts:recuse", args=[round.pk]), {
-        "expert": world.expert1.pk, "unit": world.xicheng.pk, "reason": ""}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("experts:recuse", args=[round.pk]),
+        {"expert": world.expert1.pk, "unit": world.xicheng.pk, "reason": ""},
+        follow=True,
+    ).content.decode()
     assert "请填写回避原因" in page
 
 
@@ -257,31 +299,54 @@ def test_a_member_of_a_unit_is_never_assigned_to_score_it(world, beijing):
     insider = make_user("insider", Role.EXPERT)
     Membership.objects.create(user=insider, role=Role.UNIT, unit=world.dongcheng)
     ex.do_add_members(group, [insider], acting_user=world.office)
-    page = world.client(world.office).post(reverse("experts:assign", args=[group.pk]), {
-        "experts": [insider.pk], "units": [world.dongcheng.pk, world.xicheng.pk]},
-        follow=True).content.decode()  # fmt: skip
+    page = (
+        world.client(world.office)
+        .post(
+            reverse("experts:assign", args=[group.pk]),
+            {"experts": [insider.pk], "units": [world.dongcheng.pk, world.xicheng.pk]},
+            follow=True,
+        )
+        .content.decode()
+    )
     assert "insider 是 东城区（110101） 的成员，不能为其评分" in page
     assert list(Assignment.objects.filter(expert=insider).values_list("unit__code", flat=True)) == [
         "110102"
     ]
     # Even an assignment slipped into the database does not let him score his unit.
     Assignment.objects.create(group=group, expert=insider, unit=world.dongcheng)
-    response = world.client(insider).post(reverse("experts:sheet", args=[group.pk]),
-                                          {cell(world.dongcheng, "B1"): "20", "save": "1"})  # fmt: skip
+    response = world.client(insider).post(
+        reverse("experts:sheet", args=[group.pk]), {cell(world.dongcheng, "B1"): "20", "save": "1"}
+    )
     assert response.status_code == 400
     assert not ExpertScore.objects.filter(expert=insider, unit=world.dongcheng).exists()
 
 
 def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(world, beijing):
     _round, group = beijing
-    ex.do_save_scores(group, {(world.dongcheng.pk, "B1"): 16, (world.dongcheng.pk, "B2"): 2,
-                              (world.xicheng.pk, "B1"): 12, (world.xicheng.pk, "B2"): 6},
-                      acting_user=world.expert1, submit=True)  # fmt: skip
+    ex.do_save_scores(
+        group,
+        {
+            (world.dongcheng.pk, "B1"): 16,
+            (world.dongcheng.pk, "B2"): 2,
+            (world.xicheng.pk, "B1"): 12,
+            (world.xicheng.pk, "B2"): 6,
+        },
+        acting_user=world.expert1,
+        submit=True,
+    )
     page = world.client(world.office).post(reverse("experts:close", args=[group.pk]), follow=True)
     assert "以下专家尚未提交评分：expert2" in page.content.decode()
-    ex.do_save_scores(group, {(world.dongcheng.pk, "B1"): 18, (world.dongcheng.pk, "B2"): 8,
-                              (world.xicheng.pk, "B1"): 13, (world.xicheng.pk, "B2"): 6},
-                      acting_user=world.expert2, submit=True)  # fmt: skip
+    ex.do_save_scores(
+        group,
+        {
+            (world.dongcheng.pk, "B1"): 18,
+            (world.dongcheng.pk, "B2"): 8,
+            (world.xicheng.pk, "B1"): 13,
+            (world.xicheng.pk, "B2"): 6,
+        },
+        acting_user=world.expert2,
+        submit=True,
+    )
     assert (
         world.client(world.expert1).post(reverse("experts:close", args=[group.pk])).status_code
         == 403
@@ -314,12 +379,25 @@ def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(wor
 
 def test_scoring_is_refused_until_every_expert_item_of_every_unit_is_scored(world, beijing):
     round, group = beijing
-    scored_and_closed(world, round, group, {
-        "expert1": {(world.dongcheng, "B1"): 16, (world.dongcheng, "B2"): 7,
-                    (world.xicheng, "B1"): 12, (world.xicheng, "B2"): 6},
-        "expert2": {(world.dongcheng, "B1"): 18, (world.dongcheng, "B2"): 8,
-                    (world.xicheng, "B1"): 13, (world.xicheng, "B2"): 6},
-    })  # fmt: skip
+    scored_and_closed(
+        world,
+        round,
+        group,
+        {
+            "expert1": {
+                (world.dongcheng, "B1"): 16,
+                (world.dongcheng, "B2"): 7,
+                (world.xicheng, "B1"): 12,
+                (world.xicheng, "B2"): 6,
+            },
+            "expert2": {
+                (world.dongcheng, "B1"): 18,
+                (world.dongcheng, "B2"): 8,
+                (world.xicheng, "B1"): 13,
+                (world.xicheng, "B2"): 6,
+            },
+        },
+    )
     do_transition(round, "start_scoring", acting_user=world.office)
     with pytest.raises(ActionError) as refused:
         do_start_scoring_run(round, acting_user=world.agency)
@@ -332,9 +410,14 @@ def test_scoring_is_refused_until_every_expert_item_of_every_unit_is_scored(worl
 
 def test_the_closed_groups_aggregate_feeds_the_scoring_run(world):
     round = beijing_verified(world)
-    overrides = {("expert1", "110101", "B1"): 16, ("expert2", "110101", "B1"): 18,
-                 ("expert1", "110101", "B2"): 7, ("expert2", "110101", "B2"): 8,
-                 ("expert1", "110102", "B1"): 12, ("expert2", "110102", "B1"): 13}  # fmt: skip
+    overrides = {
+        ("expert1", "110101", "B1"): 16,
+        ("expert2", "110101", "B1"): 18,
+        ("expert1", "110101", "B2"): 7,
+        ("expert2", "110101", "B2"): 8,
+        ("expert1", "110102", "B1"): 12,
+        ("expert2", "110102", "B1"): 13,
+    }
     score_every_item(world, round, overrides=overrides)
     do_transition(round, "start_scoring", acting_user=world.office)
     run = do_start_scoring_run(round, acting_user=world.agency)
@@ -387,25 +470,36 @@ def test_the_excel_scoring_sheet_round_trip(world, beijing):
     response = client.get(reverse("experts:sheet_download", args=[group.pk]))
     assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    rows = [r for r in openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(
-        min_row=4, values_only=True)]  # fmt: skip
+    rows = [
+        r
+        for r in openpyxl.load_workbook(io.BytesIO(content))
+        .worksheets[0]
+        .iter_rows(min_row=4, values_only=True)
+    ]
     assert [(r[1], r[2]) for r in rows] == [("expert1", "110101"), ("expert1", "110102")]
     # A score over the maximum: every problem with row and column, nothing saved.
     bad = fill_sheet(content, {("110101", "B1"): 21, ("110102", "B2"): 9, ("110102", "A2"): 5})
     upload = io.BytesIO(bad)
     upload.name = "评分.xlsx"
-    page = client.post(reverse("experts:sheet_upload", args=[group.pk]), {"file": upload},
-                       follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("experts:sheet_upload", args=[group.pk]), {"file": upload}, follow=True
+    ).content.decode()
     assert "评分.xlsx 第 5 行" in page and "A2 不是本小组的评分项目，请留空" in page
     assert not ExpertScore.objects.exists()
-    good = fill_sheet(content, {("110101", "B1"): 17, ("110101", "B2"): 8, ("110102", "B1"): 14,
-                                ("110102", "B2"): 9})  # fmt: skip
+    good = fill_sheet(
+        content,
+        {("110101", "B1"): 17, ("110101", "B2"): 8, ("110102", "B1"): 14, ("110102", "B2"): 9},
+    )
     upload = io.BytesIO(good)
     upload.name = "评分.xlsx"
     client.post(reverse("experts:sheet_upload", args=[group.pk]), {"file": upload})
     saved = {(s.unit.code, s.indicator): s.score for s in ExpertScore.objects.all()}
-    assert saved == {("110101", "B1"): 17, ("110101", "B2"): 8, ("110102", "B1"): 14,
-                     ("110102", "B2"): 9}  # fmt: skip
+    assert saved == {
+        ("110101", "B1"): 17,
+        ("110101", "B2"): 8,
+        ("110102", "B1"): 14,
+        ("110102", "B2"): 9,
+    }
     assert ScoreSheet.objects.get(expert=world.expert1).status == "draft"
 
 
@@ -416,7 +510,10 @@ def test_out_of_range_in_an_uploaded_sheet_names_row_and_column(world, beijing):
     )
     upload = io.BytesIO(fill_sheet(content, {("110101", "B1"): 21}))
     upload.name = "评分.xlsx"
-    page = world.client(world.expert1).post(reverse("experts:sheet_upload", args=[group.pk]),
-                                            {"file": upload}, follow=True).content.decode()  # fmt: skip
+    page = (
+        world.client(world.expert1)
+        .post(reverse("experts:sheet_upload", args=[group.pk]), {"file": upload}, follow=True)
+        .content.decode()
+    )
     assert "打分 21，超出范围，应在 0～20 分之间" in page
     assert not ExpertScore.objects.exists()

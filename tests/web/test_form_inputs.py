@@ -22,8 +22,9 @@ def save(client, round, unit, data):
 @pytest.mark.parametrize("typed", ["NaN", "inf", "-Infinity", "1e309", "1,2", "12,34,5", "１,２"])
 def test_a_value_that_is_not_a_finite_unambiguous_number_is_refused_naming_the_field(world, typed):
     round = world.collecting()
-    response = save(world.client(world.dong_user), round, world.dongcheng,
-                    {"local_raised": typed, "save": "1"})  # fmt: skip
+    response = save(
+        world.client(world.dong_user), round, world.dongcheng, {"local_raised": typed, "save": "1"}
+    )
     assert response.status_code == 400
     text = response.content.decode()
     assert "当年本级财政筹集就业专项资金：" in text and "不是数字" in text  # names the field
@@ -32,20 +33,27 @@ def test_a_value_that_is_not_a_finite_unambiguous_number_is_refused_naming_the_f
 
 def test_the_ambiguous_comma_is_explained(world):
     round = world.collecting()
-    response = save(world.client(world.dong_user), round, world.dongcheng,
-                    {"local_raised": "1,2", "save": "1"})  # fmt: skip
+    response = save(
+        world.client(world.dong_user), round, world.dongcheng, {"local_raised": "1,2", "save": "1"}
+    )
     assert "千分位" in response.content.decode()
 
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("１２３４５", 12345.0), ("1,234,567.8", 1234567.8), ("１２，３４５．５", 12345.5),
-     (" 1234 ", 1234.0), ("-0", 0.0)],
-)  # fmt: skip
+    [
+        ("１２３４５", 12345.0),
+        ("1,234,567.8", 1234567.8),
+        ("１２，３４５．５", 12345.5),
+        (" 1234 ", 1234.0),
+        ("-0", 0.0),
+    ],
+)
 def test_what_chinese_excel_users_type_is_accepted(world, typed, stored):
     round = world.collecting()
-    response = save(world.client(world.dong_user), round, world.dongcheng,
-                    {"local_raised": typed, "save": "1"})  # fmt: skip
+    response = save(
+        world.client(world.dong_user), round, world.dongcheng, {"local_raised": typed, "save": "1"}
+    )
     assert response.status_code == 302
     assert Submission.objects.get(round=round).values["local_raised"] == stored
 
@@ -55,8 +63,10 @@ def test_a_non_numeric_id_is_refused_not_a_server_error(world):
     client = world.client(world.office)
     client.raise_request_exception = False
     for value in ("abc", "²", "1e3", "-1", "99999999999999999999999", ""):
-        response = client.post(reverse("experts:recuse", args=[round.pk]),
-                               {"expert": value, "unit": value, "reason": "x"})  # fmt: skip
+        response = client.post(
+            reverse("experts:recuse", args=[round.pk]),
+            {"expert": value, "unit": value, "reason": "x"},
+        )
         assert response.status_code in (400, 404), value  # 400: 19 digits or more
 
 
@@ -75,12 +85,56 @@ def test_a_nul_character_is_refused_with_400(world):
     assert "NUL" in response.content.decode()
 
 
-HOSTILE = ["NaN", "inf", "1e309", "1,2", "abc", "²", "-1", "99999999999999999999999",
-           "", "２０２４", "<script>", "' OR 1=1 --", "9" * 5000]  # fmt: skip
-FIELDS = ["unit", "expert", "experts", "members", "units", "items", "panel", "name", "reason",
-          "reasons", "decision", "reasoning", "field", "value", "comment", "target", "deadline",
-          "general", "version", "docx", "run", "page", "format", "round", "user", "action",
-          "since", "until", "key", "save", "submit", "local_raised", "year"]  # fmt: skip
+HOSTILE = [
+    "NaN",
+    "inf",
+    "1e309",
+    "1,2",
+    "abc",
+    "²",
+    "-1",
+    "99999999999999999999999",
+    "",
+    "２０２４",
+    "<script>",
+    "' OR 1=1 --",
+    "9" * 5000,
+]
+FIELDS = [
+    "unit",
+    "expert",
+    "experts",
+    "members",
+    "units",
+    "items",
+    "panel",
+    "name",
+    "reason",
+    "reasons",
+    "decision",
+    "reasoning",
+    "field",
+    "value",
+    "comment",
+    "target",
+    "deadline",
+    "general",
+    "version",
+    "docx",
+    "run",
+    "page",
+    "format",
+    "round",
+    "user",
+    "action",
+    "since",
+    "until",
+    "key",
+    "save",
+    "submit",
+    "local_raised",
+    "year",
+]
 
 
 def test_hostile_values_posted_to_every_page_never_give_a_server_error(world):

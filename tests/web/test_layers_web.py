@@ -16,22 +16,57 @@ import kaoping.web
 
 WEB = Path(kaoping.web.__file__).resolve().parent
 # Bottom to top. A new app must be placed here.
-ORDER = ["audit", "jobs", "accounts", "units", "rounds", "planning", "schemes", "submissions", "experts", "letters",
-         "adjustments", "results", "awards", "disputes", "workflow", "api"]  # fmt: skip
+ORDER = [
+    "audit",
+    "jobs",
+    "accounts",
+    "units",
+    "rounds",
+    "planning",
+    "schemes",
+    "submissions",
+    "experts",
+    "letters",
+    "adjustments",
+    "results",
+    "awards",
+    "disputes",
+    "workflow",
+    "api",
+]
 # Project-level glue, not apps: settings, URLs, middleware, the shared helpers (common) and
 # the permission rules every view consults (permissions), the demo and the commands.
-GLUE = {"common", "permissions", "settings", "urls", "middleware", "context", "demo", "wsgi", "todo", "templatetags",
-        "apps", "management", "locale", "static", "templates", "__init__",
-        # issue 10: what the log vouches for (registered from the top), /healthz, log context
-        "integrity", "health", "logs"}  # fmt: skip
+GLUE = {
+    "common",
+    "permissions",
+    "settings",
+    "urls",
+    "middleware",
+    "context",
+    "demo",
+    "wsgi",
+    "todo",
+    "templatetags",
+    "apps",
+    "management",
+    "locale",
+    "static",
+    "templates",
+    "__init__",
+    # issue 10: what the log vouches for (registered from the top), /healthz, log context
+    "integrity",
+    "health",
+    "logs",
+}
 KNOWN = {
     # The log page offers the rounds as a filter.
     ("audit", "rounds"),
     # Scoring reads the values a decided re-review (复验) adopted; disputes start new runs.
     ("results", "disputes"),
     # Importing accounts (issue 14) names their units and reuses the upload checks.
-    ("accounts", "units"), ("accounts", "submissions"),
-}  # fmt: skip
+    ("accounts", "units"),
+    ("accounts", "submissions"),
+}
 
 
 def imports_between_apps() -> set[tuple[str, str]]:
@@ -60,8 +95,11 @@ def test_every_app_has_its_place_in_the_order():
 
 
 def test_apps_import_only_apps_below_them():
-    upward = {(a, b) for a, b in imports_between_apps()
-              if a in ORDER and b in ORDER and ORDER.index(b) > ORDER.index(a)}  # fmt: skip
+    upward = {
+        (a, b)
+        for a, b in imports_between_apps()
+        if a in ORDER and b in ORDER and ORDER.index(b) > ORDER.index(a)
+    }
     assert upward - KNOWN == set(), "imports pointing up the app order"
     assert KNOWN - upward == set(), "fixed: remove these from KNOWN"
 

@@ -69,5 +69,7 @@ def test_a_stale_upload_is_refused_too(world):
         sub.do_upload(s, content, "x.csv", acting_user=world.dong_user, expected_version=0)
     assert Submission.objects.get(pk=s.pk).values == {"local_raised": 1.0}
     unit_values = {k: v for k, v in row.items() if k != "price_factor"}  # the evaluator's
-    assert sub.do_upload(s, content, "x.csv", acting_user=world.dong_user,
-                         expected_version=1).values == unit_values  # fmt: skip
+    assert (
+        sub.do_upload(s, content, "x.csv", acting_user=world.dong_user, expected_version=1).values
+        == unit_values
+    )

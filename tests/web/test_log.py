@@ -34,11 +34,22 @@ def test_a_whole_round_logs_every_state_change_in_order(world):
     do_transition(round, "close", acting_user=world.office)
     logged = set(actions_of(round=round))
     assert {
-        "round.create", "round.publish_scheme", "round.open_collection", "submission.save_draft",
-        "submission.submit", "submission.verify", "round.start_verification", "round.start_scoring",
-        "results.start_run", "results.run_done", "round.submit_for_review", "round.approve",
-        "results.publish", "round.publish_results", "round.close",
-    } <= logged  # fmt: skip
+        "round.create",
+        "round.publish_scheme",
+        "round.open_collection",
+        "submission.save_draft",
+        "submission.submit",
+        "submission.verify",
+        "round.start_verification",
+        "round.start_scoring",
+        "results.start_run",
+        "results.run_done",
+        "round.submit_for_review",
+        "round.approve",
+        "results.publish",
+        "round.publish_results",
+        "round.close",
+    } <= logged
     assert check_chain().ok
 
 
@@ -46,8 +57,13 @@ def test_value_changes_after_submission_log_old_and_new_value_who_and_why(world)
     round = world.collecting()
     world.submit_all(round, verify=False)
     s = Submission.objects.get(round=round, unit=world.dongcheng)
-    sub.do_return(s, reasons={"local_raised": "与决算不符"}, general="", deadline=days(3),
-                  acting_user=world.agency)  # fmt: skip
+    sub.do_return(
+        s,
+        reasons={"local_raised": "与决算不符"},
+        general="",
+        deadline=days(3),
+        acting_user=world.agency,
+    )
     old = s.values["local_raised"]
     sub.do_save_draft(
         s, {"local_raised": old + 10}, acting_user=world.dong_user, reason="按决算更正"
@@ -124,9 +140,15 @@ def test_the_chain_names_an_inserted_entry(world):
     # An entry slipped in after the fact (the gap of a deleted one), linked to look right.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
-    forged = AuditEntry(pk=entries[1].pk, at=entries[1].at, action="round.approve",
-                        actor_name="committee", data={}, prev_hash=entries[0].hash,
-                        hash="f" * 64)  # fmt: skip
+    forged = AuditEntry(
+        pk=entries[1].pk,
+        at=entries[1].at,
+        action="round.approve",
+        actor_name="committee",
+        data={},
+        prev_hash=entries[0].hash,
+        hash="f" * 64,
+    )
     AuditEntry.objects.bulk_create([forged])
     # Now entry 2 (intact) chains to the deleted original: judge the forged one.
     problem = check_chain().problem
@@ -134,8 +156,10 @@ def test_the_chain_names_an_inserted_entry(world):
     # A successor chaining past the forged entry would share its predecessor: the unique
     # constraint on prev_hash refuses that fork even to SQL ...
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET prev_hash = %s WHERE id = %s",
-                       [entries[0].hash, entries[2].pk])  # fmt: skip
+        cursor.execute(
+            "UPDATE audit_auditentry SET prev_hash = %s WHERE id = %s",
+            [entries[0].hash, entries[2].pk],
+        )
     # ... and a chain exported with such a fork names the inserted entry.
     rows = list(chain_entries())
     at = next(i for i, row in enumerate(rows) if row["id"] == entries[2].pk)
@@ -152,8 +176,9 @@ def test_kaoping_log_verify_checks_the_database_and_names_the_tampered_entry(wor
     assert "评价日志完整" in ok.output and check_chain().head in ok.output
     target = AuditEntry.objects.get(round=round, action="round.publish_scheme")
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET data = %s WHERE id = %s",
-                       ['{"from": "forged"}', target.pk])  # fmt: skip
+        cursor.execute(
+            "UPDATE audit_auditentry SET data = %s WHERE id = %s", ['{"from": "forged"}', target.pk]
+        )
     bad = runner.invoke(app, ["log", "verify", "--lang", "en"])
     assert bad.exit_code == 2
     assert f"entry #{target.pk} was altered" in bad.output
@@ -181,8 +206,9 @@ def test_the_export_keeps_the_filters_and_neutralises_formulas(world):
 
     world.round()
     Client().post(reverse("login"), {"username": '=HYPERLINK("http://x")', "password": "x"})
-    response = world.client(world.office).get(reverse("audit:log"), {"format": "xlsx",
-                                                                     "action": "auth.login_failed"})  # fmt: skip
+    response = world.client(world.office).get(
+        reverse("audit:log"), {"format": "xlsx", "action": "auth.login_failed"}
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1 and rows[0][2] == "auth.login_failed"
@@ -198,13 +224,16 @@ def test_the_log_cannot_be_edited_or_deleted_in_the_admin(world):
     root = get_user_model().objects.create_superuser("root", password="root-password-1")
     client = world.client(root)
     assert client.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).status_code == 200
-    change = client.post(reverse("admin:audit_auditentry_change", args=[entry.pk]),
-                         {"action": "forged"})  # fmt: skip
+    change = client.post(
+        reverse("admin:audit_auditentry_change", args=[entry.pk]), {"action": "forged"}
+    )
     assert change.status_code == 403
     delete = client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
     assert delete.status_code == 403
-    bulk = client.post(reverse("admin:audit_auditentry_changelist"),
-                       {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})  # fmt: skip
+    bulk = client.post(
+        reverse("admin:audit_auditentry_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
     assert AuditEntry.objects.filter(pk=entry.pk, action="test.one").exists()
     assert bulk.status_code in (200, 302, 403)
     assert check_chain().ok

@@ -44,8 +44,10 @@ def test_concurrent_appends_from_several_processes_keep_one_chain(tmp_path):
         assert f"intact: {before + WRITERS * EACH} entries" in verify.stdout
         # Each writer's own entries are in its own order: no append was lost or reordered.
         for n in range(WRITERS):
-            mine = site.sql("SELECT data FROM audit_auditentry WHERE actor_name = ? ORDER BY id",
-                            (f"writer-{n}",))  # fmt: skip
+            mine = site.sql(
+                "SELECT data FROM audit_auditentry WHERE actor_name = ? ORDER BY id",
+                (f"writer-{n}",),
+            )
             data = [r[0] if isinstance(r[0], dict) else json.loads(r[0]) for r in mine]
             assert [d["i"] for d in data] == list(range(EACH))
     finally:

@@ -19,11 +19,16 @@ def test_healthz_needs_a_recent_worker_heartbeat(db, settings):
     client = Client()
     answer = client.get("/healthz")
     assert answer.status_code == 503
-    assert answer.json() == {"status": "fail", "database": "ok",
-                             "workers": "no worker heartbeat", "checkpoints": "ok"}  # fmt: skip
+    assert answer.json() == {
+        "status": "fail",
+        "database": "ok",
+        "workers": "no worker heartbeat",
+        "checkpoints": "ok",
+    }
     now = timezone.now()
-    WorkerBeat.objects.create(worker_id="old", hostname="h", pid=1, started_at=now,
-                              seen_at=now - timedelta(minutes=10))  # fmt: skip
+    WorkerBeat.objects.create(
+        worker_id="old", hostname="h", pid=1, started_at=now, seen_at=now - timedelta(minutes=10)
+    )
     assert client.get("/healthz").status_code == 503  # a dead worker does not count
     WorkerBeat.objects.create(worker_id="w", hostname="h", pid=2, started_at=now, seen_at=now)
     answer = client.get("/healthz")
@@ -34,8 +39,9 @@ def test_healthz_fails_when_checkpoints_cannot_be_written(db, settings, tmp_path
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     settings.KAOPING_CHECKPOINT_DIR = blocker / "checkpoints"
-    WorkerBeat.objects.create(worker_id="w", hostname="h", pid=2, started_at=timezone.now(),
-                              seen_at=timezone.now())  # fmt: skip
+    WorkerBeat.objects.create(
+        worker_id="w", hostname="h", pid=2, started_at=timezone.now(), seen_at=timezone.now()
+    )
     answer = Client().get("/healthz")
     assert answer.status_code == 503 and answer.json()["checkpoints"].startswith("not writable")
 

@@ -70,8 +70,13 @@ def test_the_agency_is_independent_a_unit_member_cannot_verify_his_unit(world):
     Membership.objects.create(user=world.dong_user, role=Role.AGENCY)
     client = world.client(world.dong_user)
     assert client.post(data_url("verify", round, world.dongcheng)).status_code == 403
-    assert client.post(data_url("return", round, world.dongcheng),
-                       {"general": "x", "deadline": days(3).isoformat()}).status_code == 403  # fmt: skip
+    assert (
+        client.post(
+            data_url("return", round, world.dongcheng),
+            {"general": "x", "deadline": days(3).isoformat()},
+        ).status_code
+        == 403
+    )
     s.refresh_from_db()
     assert s.status == SubmissionStatus.SUBMITTED
     # ...but as agency he may verify another unit's data.

@@ -67,8 +67,11 @@ def test_the_agency_cannot_verify_past_a_warning_without_a_reason(world):
     agency.post(url, {"confirm_reason": "电话核实：该区填报口径不同，已通知更正口径说明"})
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.VERIFIED
-    stages = list(AuditEntry.objects.filter(action="submission.confirm_warnings")
-                  .values_list("data__stage", flat=True))  # fmt: skip
+    stages = list(
+        AuditEntry.objects.filter(action="submission.confirm_warnings").values_list(
+            "data__stage", flat=True
+        )
+    )
     assert stages == ["submit", "verify"]
 
 
@@ -92,5 +95,6 @@ def test_a_scheme_with_broken_plausibility_checks_is_refused_when_the_round_is_c
         'field = "registered_unemployment_rate"', 'field = "nope"'
     )
     with pytest.raises(ActionError, match="nope"):
-        do_create_round(name="x", year=2024, units=world.districts, acting_user=world.office,
-                        scheme_text=text)  # fmt: skip
+        do_create_round(
+            name="x", year=2024, units=world.districts, acting_user=world.office, scheme_text=text
+        )

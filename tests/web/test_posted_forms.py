@@ -53,8 +53,14 @@ def test_a_transition_with_a_reason_too_long_or_a_bogus_target_changes_nothing(w
 
 def test_withdrawing_a_bonus_with_a_reason_too_long_keeps_it(world):
     round = world.collecting()
-    entry = do_add_adjustment(round, world.dongcheng, points=1, reason="专项任务",
-                              reference="京人社〔2024〕1号", acting_user=world.office)  # fmt: skip
+    entry = do_add_adjustment(
+        round,
+        world.dongcheng,
+        points=1,
+        reason="专项任务",
+        reference="京人社〔2024〕1号",
+        acting_user=world.office,
+    )
     url = reverse("adjustments:withdraw", args=[round.pk, entry.pk])
     response = world.client(world.office).post(url, {"reason": TOO_LONG})
     assert "理由" in errors(response) and "2000" in errors(response)
@@ -80,8 +86,9 @@ def test_a_dispute_with_reasons_too_long_is_not_filed(world, published):  # noqa
 
 
 def test_dispute_handling_refuses_long_text_and_unknown_decisions(world, published):  # noqa: F811
-    dispute = da.do_file_dispute(published, world.dongcheng, reasons="统计口径有误",
-                                 acting_user=world.dong_user)  # fmt: skip
+    dispute = da.do_file_dispute(
+        published, world.dongcheng, reasons="统计口径有误", acting_user=world.dong_user
+    )
     office = world.client(world.office)
 
     def post(name, data, client=office):
@@ -96,11 +103,15 @@ def test_dispute_handling_refuses_long_text_and_unknown_decisions(world, publish
     assert Dispute.objects.get(pk=dispute.pk).panel_id is None
     da.do_form_panel(dispute, name="复验小组", members=[world.expert3], acting_user=world.office)
     field = next(iter(da.reviewable_fields(published)))
-    response = post("opinion", {"field": field, "value": "1", "comment": TOO_LONG},
-                    client=world.client(world.expert3))  # fmt: skip
+    response = post(
+        "opinion",
+        {"field": field, "value": "1", "comment": TOO_LONG},
+        client=world.client(world.expert3),
+    )
     assert "2000" in errors(response) and not dispute.opinions.exists()
-    da.do_record_opinion(dispute, field=field, value="1", comment="核对原始台账",
-                         acting_user=world.expert3)  # fmt: skip
+    da.do_record_opinion(
+        dispute, field=field, value="1", comment="核对原始台账", acting_user=world.expert3
+    )
     before = Dispute.objects.get(pk=dispute.pk)
     response = post("decide", {"decision": "bogus", "reasoning": "复验属实"})
     assert "bogus" in errors(response)
@@ -113,11 +124,15 @@ def test_a_return_with_a_reason_too_long_or_no_date_leaves_the_submission(world)
     s = submitted(world, round)
     client = world.client(world.agency)
     label = next(f.label for f in input_fields(round.scheme()) if f.key == "fund_expenditure")
-    response = client.post(sub_url("return", round, world.dongcheng), {
-        "reason_fund_expenditure": TOO_LONG, "deadline": days(5).isoformat()})  # fmt: skip
+    response = client.post(
+        sub_url("return", round, world.dongcheng),
+        {"reason_fund_expenditure": TOO_LONG, "deadline": days(5).isoformat()},
+    )
     assert f"{label}: " in errors(response) and "2000" in errors(response)
-    response = client.post(sub_url("return", round, world.dongcheng), {
-        "reason_fund_expenditure": "与决算报表不符", "deadline": "下周五"})  # fmt: skip
+    response = client.post(
+        sub_url("return", round, world.dongcheng),
+        {"reason_fund_expenditure": "与决算报表不符", "deadline": "下周五"},
+    )
     assert "期限" in errors(response) or "Deadline" in errors(response)
     s.refresh_from_db()
     assert s.status == SubmissionStatus.SUBMITTED and not s.rectifications.exists()
@@ -130,12 +145,16 @@ def test_an_upload_or_attachment_with_text_too_long_changes_nothing(world):
     client = world.client(world.dong_user)
     workbook = io.BytesIO()
     Workbook().save(workbook)
-    response = client.post(sub_url("attach", round, world.dongcheng), {
-        "file": SimpleUploadedFile("决算表.xlsx", workbook.getvalue()), "field": "f" * 81})  # fmt: skip
+    response = client.post(
+        sub_url("attach", round, world.dongcheng),
+        {"file": SimpleUploadedFile("决算表.xlsx", workbook.getvalue()), "field": "f" * 81},
+    )
     assert "80" in errors(response) and not s.attachments.exists()
     uploads = AuditEntry.objects.filter(action__contains="upload").count()
-    response = client.post(sub_url("upload", round, world.dongcheng), {
-        "file": SimpleUploadedFile("基础数据表.xlsx", workbook.getvalue()), "reason": TOO_LONG})  # fmt: skip
+    response = client.post(
+        sub_url("upload", round, world.dongcheng),
+        {"file": SimpleUploadedFile("基础数据表.xlsx", workbook.getvalue()), "reason": TOO_LONG},
+    )
     assert "2000" in errors(response)
     assert AuditEntry.objects.filter(action__contains="upload").count() == uploads
 
@@ -145,12 +164,15 @@ def test_a_group_from_an_unknown_panel_or_a_recusal_too_long_is_refused(world):
     client = world.client(world.office)
     response = client.post(reverse("experts:groups", args=[round.pk]), {"panel": "nopanel"})
     assert "专业考核小组" in errors(response) and "nopanel" in errors(response)
-    response = client.post(reverse("experts:groups", args=[round.pk]),
-                           {"name": "组" * 121, "items": ["B1"]})  # fmt: skip
+    response = client.post(
+        reverse("experts:groups", args=[round.pk]), {"name": "组" * 121, "items": ["B1"]}
+    )
     assert "120" in errors(response)
     assert not ExpertGroup.objects.filter(round=round).exists()
-    response = client.post(reverse("experts:recuse", args=[round.pk]), {
-        "expert": world.expert1.pk, "unit": world.dongcheng.pk, "reason": "亲" * 201})  # fmt: skip
+    response = client.post(
+        reverse("experts:recuse", args=[round.pk]),
+        {"expert": world.expert1.pk, "unit": world.dongcheng.pk, "reason": "亲" * 201},
+    )
     assert "理由" in errors(response) and "200" in errors(response)
     assert not Recusal.objects.filter(round=round).exists()
 

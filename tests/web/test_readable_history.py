@@ -20,10 +20,16 @@ def test_the_value_history_shows_labels_names_and_whole_numbers(world):
     s = sub.submission_for(round, world.dongcheng)
     sub.do_save_draft(s, values, acting_user=world.dong_user)
     sub.do_submit(s, acting_user=world.dong_user)
-    sub.do_return(s, reasons={"year_end_balance": "与决算不符"}, general="", deadline=days(5),
-                  acting_user=world.agency)  # fmt: skip
-    sub.do_save_draft(s, {"year_end_balance": 1234.0}, acting_user=world.dong_user,
-                      reason="按决算更正")  # fmt: skip
+    sub.do_return(
+        s,
+        reasons={"year_end_balance": "与决算不符"},
+        general="",
+        deadline=days(5),
+        acting_user=world.agency,
+    )
+    sub.do_save_draft(
+        s, {"year_end_balance": 1234.0}, acting_user=world.dong_user, reason="按决算更正"
+    )
     page = (
         world.client(world.office)
         .get(reverse("submissions:unit", args=[round.pk, world.dongcheng.pk]))

@@ -186,8 +186,13 @@ def test_the_background_job_zips_the_reports_of_the_chosen_units(world):
     job = ReportJob.objects.get(round=round)
     assert response.status_code == 302 and response["Location"].endswith(f"/reports/{job.pk}/")
     progress = agency.get(reverse("results:report_job", args=[round.pk, job.pk]) + "?format=json")
-    assert progress.json() == {"status": "done", "progress": 100, "done_units": 3,
-                               "total_units": 3, "message": ""}  # fmt: skip
+    assert progress.json() == {
+        "status": "done",
+        "progress": 100,
+        "done_units": 3,
+        "total_units": 3,
+        "message": "",
+    }
     download = world.client(world.office).get(
         reverse("results:report_job_download", args=[round.pk, job.pk])
     )
@@ -241,9 +246,12 @@ def test_certificates_are_generated_when_the_scheme_awards(world, units, setting
     from kaoping.web.results.report_actions import do_start_report_job
 
     job = do_start_report_job(
-        round, ScoringRun.latest_done(round), acting_user=world.office, unit_codes=units,
+        round,
+        ScoringRun.latest_done(round),
+        acting_user=world.office,
+        unit_codes=units,
         with_docx=False,
-    )  # fmt: skip
+    )
     job.refresh_from_db()
     assert job.status == RunStatus.DONE, job.message
     archive = zipfile.ZipFile(job.archive.path)

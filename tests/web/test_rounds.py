@@ -24,9 +24,15 @@ def state_of(round) -> str:
 
 
 def test_office_creates_a_round_of_the_districts_under_beijing(world):
-    response = world.client(world.office).post(reverse("rounds:create"), {
-        "name": "北京市2024年度评价", "year": 2024, "scheme_code": "mof-2012", "parent": world.beijing.pk,
-    })  # fmt: skip
+    response = world.client(world.office).post(
+        reverse("rounds:create"),
+        {
+            "name": "北京市2024年度评价",
+            "year": 2024,
+            "scheme_code": "mof-2012",
+            "parent": world.beijing.pk,
+        },
+    )
     round = Round.objects.get(name="北京市2024年度评价")
     assert response.status_code == 302
     assert sorted(round.units.values_list("code", flat=True)) == sorted(
@@ -70,19 +76,32 @@ def test_the_whole_path_through_the_web_records_who_when_and_why(world):
         RoundTransition.objects.filter(round=round).values_list("action", "actor__username")
     )
     assert history == [
-        ("publish_scheme", "office"), ("open_collection", "office"), ("start_verification", "office"),
-        ("start_scoring", "office"), ("submit_for_review", "office"), ("approve", "committee"),
-        ("publish_results", "office"), ("close", "office"),
-    ]  # fmt: skip
+        ("publish_scheme", "office"),
+        ("open_collection", "office"),
+        ("start_verification", "office"),
+        ("start_scoring", "office"),
+        ("submit_for_review", "office"),
+        ("approve", "committee"),
+        ("publish_results", "office"),
+        ("close", "office"),
+    ]
     assert RoundTransition.objects.get(round=round, action="approve").reason == "同意"
     assert AuditEntry.objects.filter(round=round, action="round.close").exists()
 
 
 @pytest.mark.parametrize(
     "action",
-    ["open_collection", "start_verification", "start_scoring", "submit_for_review", "approve",
-     "publish_results", "close", "return_to_scoring"],
-)  # fmt: skip
+    [
+        "open_collection",
+        "start_verification",
+        "start_scoring",
+        "submit_for_review",
+        "approve",
+        "publish_results",
+        "close",
+        "return_to_scoring",
+    ],
+)
 def test_a_draft_round_refuses_every_action_but_publishing_its_scheme(world, action):
     round = world.round()
     with pytest.raises(ActionError):
@@ -165,8 +184,11 @@ def test_a_draft_scheme_may_still_change_but_must_load(world):
     round = world.round()
     with pytest.raises(ActionError):
         do_set_scheme_text(round, "[scheme]\ncode = 1", acting_user=world.office)
-    do_set_scheme_text(round, round.scheme_text.replace('version = "2012.1"', 'version = "2012.9"'),
-                       acting_user=world.office)  # fmt: skip
+    do_set_scheme_text(
+        round,
+        round.scheme_text.replace('version = "2012.1"', 'version = "2012.9"'),
+        acting_user=world.office,
+    )
     assert Round.objects.get(pk=round.pk).scheme().version == "2012.9"
 
 
@@ -187,8 +209,9 @@ def test_reopening_keeps_the_history_and_requires_an_earlier_state(world):
         do_transition(round, "reopen", acting_user=world.office, reason="x", target="closed")
     with pytest.raises(ActionError, match="评审委员会"):  # published: the committee decides
         do_transition(round, "reopen", acting_user=world.office, reason="x", target="scoring")
-    change = do_request_reopen(round, target="verification", reason="发现数据错误",
-                               acting_user=world.office)  # fmt: skip
+    change = do_request_reopen(
+        round, target="verification", reason="发现数据错误", acting_user=world.office
+    )
     do_decide(change, approve=True, note="同意", acting_user=world.committee)
     assert state_of(round) == RoundState.VERIFICATION
     actions = list(RoundTransition.objects.filter(round=round).values_list("action", flat=True))

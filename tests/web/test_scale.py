@@ -32,8 +32,11 @@ def big_round(world, copies: int, name: str):
     units, values = [], {}
     for k in range(copies):
         for r in rows:
-            unit = Unit.objects.create(code=f"{name}{k:03d}{r['unit_code']}",
-                                       name=f"{r['unit_name']}{k}", parent=world.beijing)  # fmt: skip
+            unit = Unit.objects.create(
+                code=f"{name}{k:03d}{r['unit_code']}",
+                name=f"{r['unit_name']}{k}",
+                parent=world.beijing,
+            )
             units.append(unit)
             values[unit.pk] = numbers(r)
     round = do_create_round(name=name, year=2024, units=units, acting_user=world.office)

@@ -28,8 +28,9 @@ from .conftest import ROOT, demo_rows, numbers
 
 
 def login(client: Client, username: str, password: str, ip: str = "10.1.1.1"):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=ip)  # fmt: skip
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 @pytest.mark.parametrize("weak", ["short1", "1234567890123", "password123", "office2024"])
@@ -84,10 +85,15 @@ def test_an_idle_session_expires(world, settings):
 def test_an_account_created_by_an_administrator_must_change_its_initial_password(world):
     root = get_user_model().objects.create_superuser("root", password="root-password-1")
     admin = world.client(root)
-    response = admin.post(reverse("admin:auth_user_add"), {
-        "username": "newclerk", "password1": "Chushi-mima-2024", "password2": "Chushi-mima-2024",
-        "usable_password": "true",
-    })  # fmt: skip
+    response = admin.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "newclerk",
+            "password1": "Chushi-mima-2024",
+            "password2": "Chushi-mima-2024",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302
     clerk = get_user_model().objects.get(username="newclerk")
     assert AccountSecurity.of(clerk).must_change_password
@@ -96,11 +102,23 @@ def test_an_account_created_by_an_administrator_must_change_its_initial_password
     first = client.get(reverse("rounds:list"))
     assert first.status_code == 302 and first["Location"] == reverse("accounts:password_change")
     change = reverse("accounts:password_change")
-    weak = client.post(change, {"old_password": "Chushi-mima-2024", "new_password1": "12345678",
-                                "new_password2": "12345678"})  # fmt: skip
+    weak = client.post(
+        change,
+        {
+            "old_password": "Chushi-mima-2024",
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert weak.status_code == 200 and client.get(reverse("rounds:list")).status_code == 302
-    done = client.post(change, {"old_password": "Chushi-mima-2024",
-                                "new_password1": "Wode-xin-mima-77", "new_password2": "Wode-xin-mima-77"})  # fmt: skip
+    done = client.post(
+        change,
+        {
+            "old_password": "Chushi-mima-2024",
+            "new_password1": "Wode-xin-mima-77",
+            "new_password2": "Wode-xin-mima-77",
+        },
+    )
     assert done.status_code == 302
     assert client.get(reverse("rounds:list")).status_code == 200
     assert not AccountSecurity.of(clerk).must_change_password
@@ -159,11 +177,19 @@ def test_user_text_is_escaped_in_pages(world):
     attack = '<script>alert("x")</script>'
     from datetime import date
 
-    sub.do_record_check(s, kind="spot_check", when=date(2024, 5, 1), method=attack,
-                        finding=attack, acting_user=world.agency)  # fmt: skip
-    page = world.client(world.agency).get(
-        reverse("submissions:unit", args=[round.pk, world.dongcheng.pk])
-    ).content.decode()  # fmt: skip
+    sub.do_record_check(
+        s,
+        kind="spot_check",
+        when=date(2024, 5, 1),
+        method=attack,
+        finding=attack,
+        acting_user=world.agency,
+    )
+    page = (
+        world.client(world.agency)
+        .get(reverse("submissions:unit", args=[round.pk, world.dongcheng.pk]))
+        .content.decode()
+    )
     assert attack not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     log = world.client(world.office).get(reverse("audit:log")).content.decode()
     assert "<script>alert" not in log
@@ -173,14 +199,26 @@ def run_check(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}", **env_extra}
     # Set by the browser tests' fixtures in this process; never set in a deployment.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_production_setting_passes_check_deploy_without_a_warning(tmp_path):
-    done = run_check({"KAOPING_PRODUCTION": "1", "ALLOWED_HOSTS": "kaoping.example.gov.cn",
-                      "SECRET_KEY": "p7Q!vZ2#kL9@xR4$mN8^bT6&wY3*jH5(cF1)dS0_gA7+eU2=Vb9%",
-                      "DEBUG": ""}, tmp_path)  # fmt: skip
+    done = run_check(
+        {
+            "KAOPING_PRODUCTION": "1",
+            "ALLOWED_HOSTS": "kaoping.example.gov.cn",
+            "SECRET_KEY": "p7Q!vZ2#kL9@xR4$mN8^bT6&wY3*jH5(cF1)dS0_gA7+eU2=Vb9%",
+            "DEBUG": "",
+        },
+        tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
 
@@ -188,8 +226,14 @@ def test_the_production_setting_passes_check_deploy_without_a_warning(tmp_path):
 def test_production_refuses_the_development_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update({"KAOPING_PRODUCTION": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
-    done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0 and "SECRET_KEY" in done.stderr
 
 

@@ -40,10 +40,25 @@ def fill(route: str, ids: dict) -> str:
 
 def url_ids(round, unit) -> dict:
     """A value for every parameter of the URL configuration."""
-    return {"round_id": round.pk, "unit_id": unit.pk, "archive_id": 1,
-            "attachment_id": 1, "version": 1, "ext": "pdf", "job_id": 1, "dispute_id": 1,
-            "group_id": 1, "action": "close", "target_id": 1, "adjustment_id": 1, "number": 1,
-            "year": round.year, "token_id": 1, "check_id": 1, "change_id": 1}  # fmt: skip
+    return {
+        "round_id": round.pk,
+        "unit_id": unit.pk,
+        "archive_id": 1,
+        "attachment_id": 1,
+        "version": 1,
+        "ext": "pdf",
+        "job_id": 1,
+        "dispute_id": 1,
+        "group_id": 1,
+        "action": "close",
+        "target_id": 1,
+        "adjustment_id": 1,
+        "number": 1,
+        "year": round.year,
+        "token_id": 1,
+        "check_id": 1,
+        "change_id": 1,
+    }
 
 
 @pytest.fixture
@@ -70,8 +85,15 @@ def test_anonymous_visitors_are_sent_to_log_in_for_every_page(targets):
 
 def test_a_user_without_a_role_is_refused_everything_but_his_account(world, targets):
     client, before = world.client(world.outsider), changes()
-    own = {"/", "/accounts/me/", "/accounts/me/token/", "/accounts/me/password/",
-           "/experts/mine/", "/rounds/", "/api/rounds/"}  # his own pages and empty lists  # fmt: skip
+    own = {
+        "/",
+        "/accounts/me/",
+        "/accounts/me/token/",
+        "/accounts/me/password/",
+        "/experts/mine/",
+        "/rounds/",
+        "/api/rounds/",
+    }  # his own pages and empty lists
     for name, path in targets:
         if path in own:
             continue
@@ -94,11 +116,35 @@ def test_a_unit_is_refused_every_page_of_another_unit(world, targets):
 
 def test_a_unit_is_refused_the_staff_pages_and_actions(world, targets):
     client, before = world.client(world.dong_user), changes()
-    staff = {"overdue", "log", "create", "archives", "archive_import", "archive_download",
-             "transition", "import_all", "start_run", "groups", "start_report_job",
-             "round_narratives", "add_members", "assign", "close", "new_round", "edit",
-             "prices", "targets", "adjustment_list", "withdraw", "decision", "propose",
-             "nominate", "fund", "allocation_xlsx", "certificates"}  # fmt: skip
+    staff = {
+        "overdue",
+        "log",
+        "create",
+        "archives",
+        "archive_import",
+        "archive_download",
+        "transition",
+        "import_all",
+        "start_run",
+        "groups",
+        "start_report_job",
+        "round_narratives",
+        "add_members",
+        "assign",
+        "close",
+        "new_round",
+        "edit",
+        "prices",
+        "targets",
+        "adjustment_list",
+        "withdraw",
+        "decision",
+        "propose",
+        "nominate",
+        "fund",
+        "allocation_xlsx",
+        "certificates",
+    }
     checked = 0
     for name, path in targets:
         if name not in staff or (name == "list" and "/data/" not in path):

@@ -23,8 +23,14 @@ from .conftest import ROOT
 
 def test_database_urls_for_sqlite_and_postgresql():
     pg = database_from_url("postgres://kp:p%40ss@db.local:5433/kaoping")
-    assert pg == {"ENGINE": "django.db.backends.postgresql", "NAME": "kaoping", "USER": "kp",
-                  "PASSWORD": "p@ss", "HOST": "db.local", "PORT": "5433"}  # fmt: skip
+    assert pg == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "kaoping",
+        "USER": "kp",
+        "PASSWORD": "p@ss",
+        "HOST": "db.local",
+        "PORT": "5433",
+    }
     assert database_from_url("sqlite:////srv/kp.sqlite3")["NAME"] == "/srv/kp.sqlite3"
     with pytest.raises(ValueError):
         database_from_url("mysql://x/y")
@@ -33,8 +39,14 @@ def test_database_urls_for_sqlite_and_postgresql():
 def test_the_development_secret_key_is_flagged_by_the_deployment_check(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}", "DEBUG": "0"}
     env.pop("SECRET_KEY", None)
-    done = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "security.W009" in done.stderr + done.stdout  # the insecure SECRET_KEY
 
 

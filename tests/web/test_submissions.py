@@ -152,9 +152,14 @@ def test_the_agency_returns_with_reasons_per_field_and_a_deadline_and_the_unit_s
     world, collecting
 ):
     s = submitted(world, collecting)
-    response = world.client(world.agency).post(url("return", collecting, world.dongcheng), {
-        "reason_fund_expenditure": "与决算报表不符", "general": "请核对", "deadline": days(5).isoformat(),
-    })  # fmt: skip
+    response = world.client(world.agency).post(
+        url("return", collecting, world.dongcheng),
+        {
+            "reason_fund_expenditure": "与决算报表不符",
+            "general": "请核对",
+            "deadline": days(5).isoformat(),
+        },
+    )
     assert response.status_code == 302
     s.refresh_from_db()
     assert s.status == SubmissionStatus.RETURNED
@@ -226,10 +231,16 @@ def test_verification_records_and_verifying(world, collecting):
     s = submitted(world, collecting)
     client = world.client(world.agency)
     attachment = SimpleUploadedFile("凭证.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
-    client.post(url("check", collecting, world.dongcheng), {
-        "kind": "spot_check", "when": days(0).isoformat(), "method": "抽查凭证", "finding": "一致",
-        "attachment": attachment,
-    })  # fmt: skip
+    client.post(
+        url("check", collecting, world.dongcheng),
+        {
+            "kind": "spot_check",
+            "when": days(0).isoformat(),
+            "method": "抽查凭证",
+            "finding": "一致",
+            "attachment": attachment,
+        },
+    )
     check = s.checks.get()
     assert (check.kind, check.checker, check.finding) == ("spot_check", world.agency, "一致")
     assert check.attachment.read() == b"%PDF-1.4 demo"
@@ -259,8 +270,13 @@ def test_a_unit_records_its_own_self_check_but_not_a_spot_check(world, collectin
 
 def test_supporting_documents_attach_to_a_value(world, collecting):
     submitted(world, collecting)
-    sub.do_return(Submission.objects.get(round=collecting, unit=world.dongcheng), reasons={"a": "b"},
-                  general="", deadline=days(2), acting_user=world.agency)  # fmt: skip
+    sub.do_return(
+        Submission.objects.get(round=collecting, unit=world.dongcheng),
+        reasons={"a": "b"},
+        general="",
+        deadline=days(2),
+        acting_user=world.agency,
+    )
     client = world.client(world.dong_user)
     workbook = io.BytesIO()
     Workbook().save(workbook)  # a real spreadsheet: uploads are checked by their content
@@ -281,8 +297,10 @@ def test_supporting_documents_attach_to_a_value(world, collecting):
 
 def import_table(client, round, text: str | None = None, **data):
     content = text or (EXAMPLES / "mof-2012-demo-2024.csv").read_text(encoding="utf-8-sig")
-    return client.post(reverse("submissions:import_all", args=[round.pk]),
-                       {"file": SimpleUploadedFile("统计报表.csv", content.encode("utf-8")), **data})  # fmt: skip
+    return client.post(
+        reverse("submissions:import_all", args=[round.pk]),
+        {"file": SimpleUploadedFile("统计报表.csv", content.encode("utf-8")), **data},
+    )
 
 
 def test_the_office_imports_all_units_and_each_unit_confirms_its_row(world, collecting):
@@ -339,8 +357,13 @@ def test_an_import_over_returned_data_keeps_the_old_values_in_the_history(world,
     values = dongcheng_values()
     sub.do_save_draft(s, {**values, "year_end_balance": 1.0}, acting_user=world.dong_user)
     sub.do_submit(s, acting_user=world.dong_user)
-    sub.do_return(s, reasons={"year_end_balance": "核对"}, general="", deadline=days(3),
-                  acting_user=world.agency)  # fmt: skip
+    sub.do_return(
+        s,
+        reasons={"year_end_balance": "核对"},
+        general="",
+        deadline=days(3),
+        acting_user=world.agency,
+    )
     import_table(world.client(world.office), collecting)
     change = ValueChange.objects.get(submission=s, field="year_end_balance")
     assert change.old_value == 1.0 and change.new_value == values["year_end_balance"]

@@ -80,8 +80,10 @@ def test_a_changed_verified_value_is_named_with_its_entry(published, world):
     values = dict(submission.values)
     key = next(iter(values))
     values[key] = (values[key] or 0) + 1
-    sql("UPDATE submissions_submission SET \"values\" = %s WHERE id = %s",
-        [json.dumps(values), submission.pk])  # fmt: skip
+    sql(
+        'UPDATE submissions_submission SET "values" = %s WHERE id = %s',
+        [json.dumps(values), submission.pk],
+    )
     report = verify_log(rederive=False)
     [problem] = report.rows
     assert (problem.model, problem.pk, problem.fields) == (

@@ -46,8 +46,13 @@ def text_of(response) -> tuple[str, list[float]]:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if "spreadsheetml" in kind:
         workbook = load_workbook(io.BytesIO(content), read_only=True)
-        cells = [c for ws in workbook.worksheets for row in ws.iter_rows(values_only=True)
-                 for c in row if c is not None]  # fmt: skip
+        cells = [
+            c
+            for ws in workbook.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if c is not None
+        ]
         numbers = [float(c) for c in cells if isinstance(c, int | float)]
         return " ".join(str(c) for c in cells), numbers
     if "wordprocessingml" in kind:
@@ -56,8 +61,9 @@ def text_of(response) -> tuple[str, list[float]]:
         parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
         return "\n".join(parts), []
     if "pdf" in kind:
-        done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content,
-                              capture_output=True, check=True)  # fmt: skip
+        done = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+        )
         return done.stdout.decode(), []
     return content.decode("utf-8", "replace"), []
 
@@ -96,8 +102,7 @@ def round_with_secrets(world):
     do_transition(round, "submit_for_review", acting_user=world.office)
     do_transition(round, "approve", acting_user=world.committee)
     do_transition(round, "publish_results", acting_user=world.office)
-    disputes.do_file_dispute(round, world.xicheng, reasons=OTHER_DISPUTE,
-                             acting_user=world.xi_user)  # fmt: skip
+    disputes.do_file_dispute(round, world.xicheng, reasons=OTHER_DISPUTE, acting_user=world.xi_user)
     round.refresh_from_db()
     return round
 

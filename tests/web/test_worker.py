@@ -72,8 +72,11 @@ print(json.dumps(job.pk))
 """)
     victim = site.worker("victim")
     # Kill -9 the worker while it renders a unit's report.
-    site.wait_for("SELECT id FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
-                  "AND task_path LIKE '%render_unit_reports'", every=0.02)  # fmt: skip
+    site.wait_for(
+        "SELECT id FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+        "AND task_path LIKE '%render_unit_reports'",
+        every=0.02,
+    )
     victim.send_signal(signal.SIGKILL)
     victim.wait(10)
     state = site.python(f"""
@@ -82,8 +85,11 @@ print(json.dumps(ReportJob.objects.get(pk={job}).status))
 """)
     assert state in ("queued", "running")  # left behind by the dead worker
     site.worker("rescuer")
-    site.wait_for("SELECT id FROM results_reportjob WHERE id = ? AND status IN ('done', 'failed')",
-                  (job,), timeout=240)  # fmt: skip
+    site.wait_for(
+        "SELECT id FROM results_reportjob WHERE id = ? AND status IN ('done', 'failed')",
+        (job,),
+        timeout=240,
+    )
     done = site.python(f"""
 from kaoping.web.results.models import ReportJob
 job = ReportJob.objects.get(pk={job})
@@ -99,7 +105,7 @@ print(json.dumps([job.status, job.message, job.contents]))
 from django_tasks_db.models import DBTaskResult
 print(json.dumps([[t.status, t.exception_class_path.rsplit(".", 1)[-1], t.args_kwargs["kwargs"]]
                   for t in DBTaskResult.objects.filter(task_path__endswith="render_unit_reports")]))
-""")  # fmt: skip
+""")
     assert ["FAILED", "WorkerLost", {}] in tasks  # the task the killed worker held ...
     assert ["SUCCESSFUL", "", {"attempt": 2}] in tasks  # ... ran again on the rescuer
     assert site.manage("verify_log", check=False).returncode == 0
@@ -164,10 +170,19 @@ def test_gunicorn_serves_the_application_and_healthz_sees_the_worker(site):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "kaoping.web.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT, env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "kaoping.web.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=site.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     site.workers.append(server)
 
     def health():

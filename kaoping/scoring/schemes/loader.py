@@ -146,8 +146,9 @@ def _read_scheme_text(code_or_path: str | Path) -> tuple[str, str]:
 
 # What an extending file may hold besides [scheme]: the rest (fields, groups, indicators,
 # checks) comes from the base scheme unchanged.
-EXTENSION_KEYS = frozenset({"scheme", "weights", "standards", "scoring", "grades",
-                            "constraints", *EXTENSION_SECTIONS})  # fmt: skip
+EXTENSION_KEYS = frozenset(
+    {"scheme", "weights", "standards", "scoring", "grades", "constraints", *EXTENSION_SECTIONS}
+)
 
 
 def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -161,9 +162,15 @@ def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()
     problems: list[Problem] = []
     if base_code in chain:
         raise SchemeError(
-            [Problem("scheme.extends_cycle", file=path, column="scheme.extends",
-                     params={"chain": " → ".join((*chain, base_code))})]
-        )  # fmt: skip
+            [
+                Problem(
+                    "scheme.extends_cycle",
+                    file=path,
+                    column="scheme.extends",
+                    params={"chain": " → ".join((*chain, base_code))},
+                )
+            ]
+        )
     try:
         base, base_path = _load_raw(base_code)
         if "extends" in _header_of(base):
@@ -173,10 +180,15 @@ def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()
             raise  # the base file itself is broken: its problems name it
         # An unknown base: the extending file and its item are at fault.
         raise SchemeError(
-            [Problem("scheme.extends_unknown", file=path, column="scheme.extends",
-                     params={"code": base_code,
-                             "available": "、".join(builtin_scheme_codes())})]
-        ) from None  # fmt: skip
+            [
+                Problem(
+                    "scheme.extends_unknown",
+                    file=path,
+                    column="scheme.extends",
+                    params={"code": base_code, "available": "、".join(builtin_scheme_codes())},
+                )
+            ]
+        ) from None
     for key in raw:
         if key not in EXTENSION_KEYS:
             problems.append(
@@ -196,16 +208,14 @@ def _apply_extension(raw: dict[str, Any], path: str, chain: tuple[str, ...] = ()
                     found = True
         if not found:
             problems.append(
-                Problem("scheme.unknown_key", file=path, column="weights",
-                        params={"key": code})
-            )  # fmt: skip
+                Problem("scheme.unknown_key", file=path, column="weights", params={"key": code})
+            )
     for code, standards in _table_items(raw.get("standards", {})):
         matches = [i for i in items_of(merged, "indicators") if i.get("code") == code]
         if not matches:
             problems.append(
-                Problem("scheme.unknown_key", file=path, column="standards",
-                        params={"key": code})
-            )  # fmt: skip
+                Problem("scheme.unknown_key", file=path, column="standards", params={"key": code})
+            )
             continue
         matches[0]["standards"] = standards
     if problems:
@@ -231,8 +241,16 @@ def _keep_notice_rule(base: dict[str, Any], merged: dict[str, Any], path: str) -
         return
     if merged.get("scheme", {}).get("notice_rules") is False:
         return
-    raise SchemeError([Problem("scheme.notice_rule_dropped", file=path, column="constraints",
-                               params={"rule": "W3 + W4 > 50%（C + D > 50）"})])  # fmt: skip
+    raise SchemeError(
+        [
+            Problem(
+                "scheme.notice_rule_dropped",
+                file=path,
+                column="constraints",
+                params={"rule": "W3 + W4 > 50%（C + D > 50）"},
+            )
+        ]
+    )
 
 
 def _table_items(table: Any) -> list[tuple[str, Any]]:
@@ -259,10 +277,19 @@ def scheme_from_dict(raw: Mapping[str, Any], *, path: str | None = None) -> Sche
 class _SchemeBuilder:
     """Collects every problem of a scheme document before giving up."""
 
-    TOP_KEYS: frozenset[str] = frozenset({
-        "scheme", "scoring", "fields", "groups", "indicators", "grades", "constraints", "checks",
-        *EXTENSION_SECTIONS,
-    })  # fmt: skip
+    TOP_KEYS: frozenset[str] = frozenset(
+        {
+            "scheme",
+            "scoring",
+            "fields",
+            "groups",
+            "indicators",
+            "grades",
+            "constraints",
+            "checks",
+            *EXTENSION_SECTIONS,
+        }
+    )
 
     def __init__(self, raw: Mapping[str, Any], path: str):
         self.raw = raw
@@ -283,8 +310,12 @@ class _SchemeBuilder:
             if key not in HEADER_KEYS:
                 self.fail("scheme.unknown_key", "scheme", key=f"scheme.{key}")
         if not isinstance(header.get("notice_rules", True), bool):
-            self.fail("scheme.bad_type", "scheme.notice_rules", key="notice_rules",
-                      expected=("true 或 false", "true or false"))  # fmt: skip
+            self.fail(
+                "scheme.bad_type",
+                "scheme.notice_rules",
+                key="notice_rules",
+                expected=("true 或 false", "true or false"),
+            )
         code = self._str(header, "code", "scheme")
         name = self._str(header, "name", "scheme")
         version = str(header.get("version", "")) or None
@@ -298,16 +329,24 @@ class _SchemeBuilder:
         for kind in applies_to:
             if kind not in OBJECT_KINDS:
                 self.fail(
-                    "scheme.bad_choice", "scheme.applies_to", key="applies_to", value=kind,
+                    "scheme.bad_choice",
+                    "scheme.applies_to",
+                    key="applies_to",
+                    value=kind,
                     expected=", ".join(OBJECT_KINDS),
-                )  # fmt: skip
+                )
 
         scoring = self._scoring(self._table(raw, "scoring"))
         fields = self._fields(raw.get("fields", []))
         field_keys = [f.key for f in fields]
         if scoring.imputation_group is not None and scoring.imputation_group not in field_keys:
-            self.fail("scheme.bad_choice", "scoring", key="imputation_group",
-                      value=scoring.imputation_group, expected=", ".join(field_keys))  # fmt: skip
+            self.fail(
+                "scheme.bad_choice",
+                "scoring",
+                key="imputation_group",
+                value=scoring.imputation_group,
+                expected=", ".join(field_keys),
+            )
         groups = self._groups(raw.get("groups", []))
         indicators = self._indicators(raw.get("indicators", []), field_keys, scoring)
         self._check_tree(groups, indicators)
@@ -383,9 +422,23 @@ class _SchemeBuilder:
     def _scoring(self, table: Mapping) -> ScoringRules:
         from kaoping.scoring.normalisation import NORMALISATIONS
 
-        known = {"normalisation", "sd", "base", "scale", "floor", "cap", "not_applicable",
-                 "tie_decimals", "imputation", "imputation_group", "treatment",
-                 "winsorise_limit", "skew_max", "kurtosis_max", "aggregation"}  # fmt: skip
+        known = {
+            "normalisation",
+            "sd",
+            "base",
+            "scale",
+            "floor",
+            "cap",
+            "not_applicable",
+            "tie_decimals",
+            "imputation",
+            "imputation_group",
+            "treatment",
+            "winsorise_limit",
+            "skew_max",
+            "kurtosis_max",
+            "aggregation",
+        }
         for key in table:
             if key not in known:
                 self.fail("scheme.unknown_key", "scoring", key=f"scoring.{key}")
@@ -415,13 +468,21 @@ class _SchemeBuilder:
 
         group = table.get("imputation_group")
         if group is not None and not isinstance(group, str):
-            self.fail("scheme.bad_type", "scoring", key="imputation_group",
-                      expected=("字段名", "a field key"))  # fmt: skip
+            self.fail(
+                "scheme.bad_type",
+                "scoring",
+                key="imputation_group",
+                expected=("字段名", "a field key"),
+            )
             group = None
         limit = table.get("winsorise_limit", d.winsorise_limit)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
-            self.fail("scheme.bad_type", "scoring", key="winsorise_limit",
-                      expected=("1～1000 的整数", "a whole number from 1 to 1000"))  # fmt: skip
+            self.fail(
+                "scheme.bad_type",
+                "scoring",
+                key="winsorise_limit",
+                expected=("1～1000 的整数", "a whole number from 1 to 1000"),
+            )
             limit = d.winsorise_limit
         return {
             "imputation": self._choice(table, "imputation", "scoring", IMPUTATIONS, d.imputation),
@@ -438,14 +499,29 @@ class _SchemeBuilder:
     def _tie_decimals(self, table: Mapping, default: int) -> int:
         value = table.get("tie_decimals", default)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 12:
-            self.fail("scheme.bad_type", "scoring", key="tie_decimals",
-                      expected=("0～12 的整数", "a whole number from 0 to 12"))  # fmt: skip
+            self.fail(
+                "scheme.bad_type",
+                "scoring",
+                key="tie_decimals",
+                expected=("0～12 的整数", "a whole number from 0 to 12"),
+            )
             return default
         return value
 
     def _fields(self, items: Any) -> list[FieldSpec]:
-        known = {"key", "label", "label_en", "type", "unit", "min", "max", "required", "default",
-                 "description", "source"}  # fmt: skip
+        known = {
+            "key",
+            "label",
+            "label_en",
+            "type",
+            "unit",
+            "min",
+            "max",
+            "required",
+            "default",
+            "description",
+            "source",
+        }
         result: list[FieldSpec] = []
         seen: set[str] = set()
         for n, item in enumerate(_as_list(items)):
@@ -536,9 +612,26 @@ class _SchemeBuilder:
     def _indicators(self, items: Any, field_keys: list[str], scoring: ScoringRules):
         from kaoping.scoring.normalisation import NORMALISATIONS, validate_params
 
-        known = {"code", "name", "name_en", "group", "weight", "formula", "direction",
-                 "normalisation", "params", "missing", "standards", "unit", "kind",
-                 "description", "display", "negated", "display_name", "display_name_en"}  # fmt: skip
+        known = {
+            "code",
+            "name",
+            "name_en",
+            "group",
+            "weight",
+            "formula",
+            "direction",
+            "normalisation",
+            "params",
+            "missing",
+            "standards",
+            "unit",
+            "kind",
+            "description",
+            "display",
+            "negated",
+            "display_name",
+            "display_name_en",
+        }
         result = []
         for n, item in enumerate(_as_list(items)):
             code = self._str(item, "code", f"indicators[{n + 1}]")
@@ -553,11 +646,16 @@ class _SchemeBuilder:
                 reason = Problem(exc.code, params=exc.params)
                 self.problems.append(
                     Problem(
-                        "scheme.formula", file=self.path, column=where,
-                        params={"code": code, "formula": text,
-                                "reason": (reason.text("zh"), reason.text("en"))},
+                        "scheme.formula",
+                        file=self.path,
+                        column=where,
+                        params={
+                            "code": code,
+                            "formula": text,
+                            "reason": (reason.text("zh"), reason.text("en")),
+                        },
                     )
-                )  # fmt: skip
+                )
                 formula = None
             normalisation = self._choice(
                 item, "normalisation", where, tuple(NORMALISATIONS), scoring.normalisation
@@ -598,8 +696,12 @@ class _SchemeBuilder:
     def _standards(self, table: Any, where: str, code: str, direction: str) -> Standards:
         known = {"minimum", "minimum_points", "excellent", "excellent_points", "basis"}
         if not isinstance(table, Mapping):
-            self.fail("scheme.bad_type", f"{where}.standards", key="standards",
-                      expected=("表（[...]）", "a table"))  # fmt: skip
+            self.fail(
+                "scheme.bad_type",
+                f"{where}.standards",
+                key="standards",
+                expected=("表（[...]）", "a table"),
+            )
             return Standards()
         for k in table:
             if k not in known:
@@ -612,19 +714,33 @@ class _SchemeBuilder:
             basis=self._choice(table, "basis", where, STANDARD_BASES, "value"),
         )
         if s.minimum is not None and s.minimum_points == 0:
-            self.fail("scheme.standards", where, code=code,
-                      reason=("设了最低标准但扣分为 0", "a minimum standard with 0 points"))  # fmt: skip
+            self.fail(
+                "scheme.standards",
+                where,
+                code=code,
+                reason=("设了最低标准但扣分为 0", "a minimum standard with 0 points"),
+            )
         if s.excellent is not None and s.excellent_points == 0:
-            self.fail("scheme.standards", where, code=code,
-                      reason=("设了优异标准但加分为 0", "an excellent standard with 0 points"))  # fmt: skip
+            self.fail(
+                "scheme.standards",
+                where,
+                code=code,
+                reason=("设了优异标准但加分为 0", "an excellent standard with 0 points"),
+            )
         if s.minimum is not None and s.excellent is not None:
             # On scores, and on values where higher is better, the minimum lies below.
             lower_better = direction == "lower" and s.basis == "value"
             if (s.minimum <= s.excellent) if lower_better else (s.minimum >= s.excellent):
-                self.fail("scheme.standards", where, code=code,
-                          reason=(f"最低标准 {_fmt(s.minimum)} 不差于优异标准 {_fmt(s.excellent)}",
-                                  f"the minimum {_fmt(s.minimum)} is not worse than the "
-                                  f"excellent standard {_fmt(s.excellent)}"))  # fmt: skip
+                self.fail(
+                    "scheme.standards",
+                    where,
+                    code=code,
+                    reason=(
+                        f"最低标准 {_fmt(s.minimum)} 不差于优异标准 {_fmt(s.excellent)}",
+                        f"the minimum {_fmt(s.minimum)} is not worse than the "
+                        f"excellent standard {_fmt(s.excellent)}",
+                    ),
+                )
         return s
 
     def _check_tree(self, groups: list[GroupSpec], indicators: list[IndicatorSpec]) -> None:
@@ -642,8 +758,9 @@ class _SchemeBuilder:
                 self.fail("scheme.unknown_parent", f"groups.{g.code}", code=g.code, parent=g.parent)
         for i in indicators:
             if i.group and i.group not in group_codes:
-                self.fail("scheme.unknown_parent", f"indicators.{i.code}", code=i.code,
-                          parent=i.group)  # fmt: skip
+                self.fail(
+                    "scheme.unknown_parent", f"indicators.{i.code}", code=i.code, parent=i.group
+                )
         parents = {g.code: g.parent for g in groups}
         for g in groups:
             seen, node = set(), g.code
@@ -681,8 +798,13 @@ class _SchemeBuilder:
             else:
                 label = parent or ("总分", "the total")
                 children = " + ".join(f"{k.code} {_fmt(k.weight)}" for k in kids)
-                self.fail("scheme.weights_sum", f"weights.{parent or '总分'}", parent=label,
-                          total=_fmt(total), children=children)  # fmt: skip
+                self.fail(
+                    "scheme.weights_sum",
+                    f"weights.{parent or '总分'}",
+                    parent=label,
+                    total=_fmt(total),
+                    children=children,
+                )
                 continue
             for k in kids:
                 resolved[k.code] = k.weight / scale
@@ -724,8 +846,13 @@ class _SchemeBuilder:
                 condition = parse_condition(text, allowed_names=field_keys)
             except FormulaError as exc:
                 reason = Problem(exc.code, params=exc.params)
-                self.fail("scheme.formula", where, code=where, formula=text,
-                          reason=(reason.text("zh"), reason.text("en")))  # fmt: skip
+                self.fail(
+                    "scheme.formula",
+                    where,
+                    code=where,
+                    formula=text,
+                    reason=(reason.text("zh"), reason.text("en")),
+                )
                 continue
             rules.append(
                 CheckRule(
@@ -740,9 +867,15 @@ class _SchemeBuilder:
         if isinstance(value, str):
             value = [value]  # one rule written without the list brackets
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            self.fail("scheme.bad_type", "constraints", key="constraints",
-                      expected=("文本列表（如 [\"C + D > 50\"]）",
-                                "a list of texts (such as [\"C + D > 50\"])"))  # fmt: skip
+            self.fail(
+                "scheme.bad_type",
+                "constraints",
+                key="constraints",
+                expected=(
+                    '文本列表（如 ["C + D > 50"]）',
+                    'a list of texts (such as ["C + D > 50"])',
+                ),
+            )
             return ()
         return tuple(value)
 
@@ -758,8 +891,12 @@ class _SchemeBuilder:
                 condition = parse_condition(rule, allowed_names=list(weights))
             except FormulaError as exc:
                 reason = Problem(exc.code, params=exc.params)
-                self.fail("scheme.constraint_syntax", "constraints", rule=rule,
-                          reason=(reason.text("zh"), reason.text("en")))  # fmt: skip
+                self.fail(
+                    "scheme.constraint_syntax",
+                    "constraints",
+                    rule=rule,
+                    reason=(reason.text("zh"), reason.text("en")),
+                )
                 continue
             outcome = condition.evaluate(weights, tolerance=1e-9)
             if not bool(outcome.holds[0]):

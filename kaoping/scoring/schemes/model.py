@@ -35,9 +35,14 @@ OBJECT_KINDS = ("district", "member_unit", "outstanding", "loan_institution", "p
 # Sections that later parts of the system read from the scheme (awards, expert rules, ...);
 # the loader keeps them in ``Scheme.sections`` and their own modules validate them.
 EXTENSION_SECTIONS = {
-    "awards", "experts", "adjustments", "veto", "special_awards", "report",
+    "awards",
+    "experts",
+    "adjustments",
+    "veto",
+    "special_awards",
+    "report",
     "plausibility",  # warnings for unlikely values: kaoping.tables.plausibility (issue 11)
-}  # fmt: skip
+}
 
 WEIGHT_TOLERANCE = 1e-6
 # Units of measure as English readers know them (the scheme files write them in Chinese).
@@ -48,8 +53,21 @@ UNITS_EN = {
     "人/万元": "people per 10,000 yuan",
 }
 
-HEADER_KEYS = frozenset({"code", "name", "name_en", "version", "year", "applies_to", "source",
-                         "description", "assumptions", "extends", "notice_rules"})  # fmt: skip
+HEADER_KEYS = frozenset(
+    {
+        "code",
+        "name",
+        "name_en",
+        "version",
+        "year",
+        "applies_to",
+        "source",
+        "description",
+        "assumptions",
+        "extends",
+        "notice_rules",
+    }
+)
 # The notice's own weight rule (财社〔2012〕17号: W3 + W4 > 50%), as mof-2012 writes it; a
 # scheme derived from it keeps it unless its header says ``notice_rules = false`` (it is not
 # a 财社〔2012〕17号 evaluation).
@@ -300,8 +318,11 @@ class Scheme:
     @property
     def input_fields(self) -> list[FieldSpec]:
         """Fields a unit fills in (not the identifying columns, not the evaluator's)."""
-        return [f for f in self.fields
-                if f.key not in ("unit_code", "unit_name", "year") and f.source == "unit"]  # fmt: skip
+        return [
+            f
+            for f in self.fields
+            if f.key not in ("unit_code", "unit_name", "year") and f.source == "unit"
+        ]
 
     @property
     def qualitative_indicators(self) -> list[IndicatorSpec]:

@@ -28,8 +28,11 @@ class AccountImportForm(forms.Form):
 
 
 class AccountFilter(ListForm):
-    role = forms.ChoiceField(label=gettext_lazy("Role"), required=False,
-                             choices=[("", gettext_lazy("All roles")), *Role.choices])  # fmt: skip
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        required=False,
+        choices=[("", gettext_lazy("All roles")), *Role.choices],
+    )
 
 
 def can_manage_accounts(user) -> bool:
@@ -65,14 +68,26 @@ def accounts(request):
         )
     )
     if text := chosen.get("q"):
-        users = users.filter(Q(username__icontains=text) | Q(first_name__icontains=text)
-                             | Q(last_name__icontains=text) | Q(memberships__unit__name__icontains=text)
-                             | Q(memberships__unit__code=text)).distinct()  # fmt: skip
+        users = users.filter(
+            Q(username__icontains=text)
+            | Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+            | Q(memberships__unit__name__icontains=text)
+            | Q(memberships__unit__code=text)
+        ).distinct()
     if role := chosen.get("role"):
         users = users.filter(memberships__role=role).distinct()
-    return render(request, "accounts/accounts.html", {
-        "form": form, "created": created, "problems": problems, "filters": filters,
-        "page": page_of(request, users), "query": query_without_page(request),
-        "new_count": sum(1 for c in created or [] if c.password),
-        "title": _("Accounts"),
-    })  # fmt: skip
+    return render(
+        request,
+        "accounts/accounts.html",
+        {
+            "form": form,
+            "created": created,
+            "problems": problems,
+            "filters": filters,
+            "page": page_of(request, users),
+            "query": query_without_page(request),
+            "new_count": sum(1 for c in created or [] if c.password),
+            "title": _("Accounts"),
+        },
+    )

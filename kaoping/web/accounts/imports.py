@@ -37,10 +37,18 @@ COLUMNS = {  # key: (header in the template, accepted headers)
     "unit": ("单位编码", ("单位编码", "unit code", "unit_code")),
     "organisation": ("所属机构", ("所属机构", "机构", "organisation")),
 }
-ROLE_WORDS = {"办公室": Role.OFFICE, "评价办公室": Role.OFFICE, "评价机构": Role.AGENCY,
-              "工作组": Role.AGENCY, "专家": Role.EXPERT, "评审委员会": Role.COMMITTEE,
-              "领导小组": Role.COMMITTEE, "被评价单位": Role.UNIT, "单位": Role.UNIT,
-              "系统管理员": Role.ADMIN}  # fmt: skip
+ROLE_WORDS = {
+    "办公室": Role.OFFICE,
+    "评价办公室": Role.OFFICE,
+    "评价机构": Role.AGENCY,
+    "工作组": Role.AGENCY,
+    "专家": Role.EXPERT,
+    "评审委员会": Role.COMMITTEE,
+    "领导小组": Role.COMMITTEE,
+    "被评价单位": Role.UNIT,
+    "单位": Role.UNIT,
+    "系统管理员": Role.ADMIN,
+}
 # No 0/O, 1/l/I: initial passwords are read off a printed list.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
@@ -123,15 +131,26 @@ def _rows(content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
             [Problem(None, "", "", p.render("zh")) for p in exc.problems]
         ) from None
     header = [str(c).strip().lower() for c in sheet.rows[0]] if sheet.rows else []
-    where = {key: next((i for i, h in enumerate(header) if h in [n.lower() for n in names]), None)
-             for key, (_label, names) in COLUMNS.items()}  # fmt: skip
+    where = {
+        key: next((i for i, h in enumerate(header) if h in [n.lower() for n in names]), None)
+        for key, (_label, names) in COLUMNS.items()
+    }
     missing = [COLUMNS[k][0] for k in ("username", "name", "role") if where[k] is None]
     if missing:
-        raise AccountImportError([Problem(1, m, "", _("Missing column “%(column)s”.") % {"column": m})
-                                  for m in missing])  # fmt: skip
+        raise AccountImportError(
+            [Problem(1, m, "", _("Missing column “%(column)s”.") % {"column": m}) for m in missing]
+        )
     if len(sheet.rows) - 1 > MAX_ROWS:
-        raise AccountImportError([Problem(None, "", str(len(sheet.rows) - 1),
-                                          _("At most %(n)s rows per file.") % {"n": MAX_ROWS})])  # fmt: skip
+        raise AccountImportError(
+            [
+                Problem(
+                    None,
+                    "",
+                    str(len(sheet.rows) - 1),
+                    _("At most %(n)s rows per file.") % {"n": MAX_ROWS},
+                )
+            ]
+        )
     rows = []
     for number, cells in enumerate(sheet.rows[1:], start=2):
         values = {}
@@ -163,18 +182,42 @@ def do_import_accounts(content: bytes, filename: str, *, acting_user) -> list[Cr
         if not r["username"]:
             problems.append(Problem(number, "用户名", "", _("The user name is empty.")))
         elif len(r["username"]) > 150 or any(c.isspace() for c in r["username"]):
-            problems.append(Problem(number, "用户名", r["username"],
-                                    _("A user name has no spaces and at most 150 characters.")))  # fmt: skip
+            problems.append(
+                Problem(
+                    number,
+                    "用户名",
+                    r["username"],
+                    _("A user name has no spaces and at most 150 characters."),
+                )
+            )
         if role not in Role.values:
-            problems.append(Problem(number, "角色", r["role"], _("Expected one of: %(roles)s.")
-                                    % {"roles": "、".join(ROLE_WORDS)}))  # fmt: skip
+            problems.append(
+                Problem(
+                    number,
+                    "角色",
+                    r["role"],
+                    _("Expected one of: %(roles)s.") % {"roles": "、".join(ROLE_WORDS)},
+                )
+            )
         if role == Role.ADMIN and not may_make_admins:
-            problems.append(Problem(number, "角色", r["role"],
-                                    _("Only a system administrator may create administrators.")))  # fmt: skip
+            problems.append(
+                Problem(
+                    number,
+                    "角色",
+                    r["role"],
+                    _("Only a system administrator may create administrators."),
+                )
+            )
         unit = units.get(r["unit"]) if r["unit"] else None
         if role == Role.UNIT and unit is None:
-            problems.append(Problem(number, "单位编码", r["unit"],
-                                    _("A unit's staff needs the code of a known unit.")))  # fmt: skip
+            problems.append(
+                Problem(
+                    number,
+                    "单位编码",
+                    r["unit"],
+                    _("A unit's staff needs the code of a known unit."),
+                )
+            )
         if r["email"] and ("@" not in r["email"] or len(r["email"]) > 254):
             problems.append(Problem(number, "邮箱", r["email"], _("Not an e-mail address.")))
         key = (r["username"], role, r["unit"] if role == Role.UNIT else "")
@@ -196,27 +239,56 @@ def do_import_accounts(content: bytes, filename: str, *, acting_user) -> list[Cr
                 continue
             password = initial_password()
             passwords[r["username"]] = password
-            new_users.append(User(username=r["username"], first_name=r["name"][:150], email=r["email"],
-                                  password=make_password(password, hasher=hasher or "default")))  # fmt: skip
+            new_users.append(
+                User(
+                    username=r["username"],
+                    first_name=r["name"][:150],
+                    email=r["email"],
+                    password=make_password(password, hasher=hasher or "default"),
+                )
+            )
         User.objects.bulk_create(new_users)
         users.update({u.username: u for u in User.objects.filter(username__in=passwords)})
         AccountSecurity.objects.bulk_create(
             [AccountSecurity(user=users[name], must_change_password=True) for name in passwords]
         )
-        existing = set(Membership.objects.filter(user__in=users.values())
-                       .values_list("user__username", "role", "unit_id"))  # fmt: skip
+        existing = set(
+            Membership.objects.filter(user__in=users.values()).values_list(
+                "user__username", "role", "unit_id"
+            )
+        )
         memberships = []
         for r, role, unit in plan:
             key = (r["username"], role, unit.pk if unit else None)
             if key not in existing:
                 existing.add(key)
-                memberships.append(Membership(user=users[r["username"]], role=role, unit=unit,
-                                              organisation=r["organisation"][:120]))  # fmt: skip
-            created.append(Created(r["username"], r["name"], str(Role(role).label),
-                                   unit.code if unit else "", passwords.get(r["username"], "")))  # fmt: skip
+                memberships.append(
+                    Membership(
+                        user=users[r["username"]],
+                        role=role,
+                        unit=unit,
+                        organisation=r["organisation"][:120],
+                    )
+                )
+            created.append(
+                Created(
+                    r["username"],
+                    r["name"],
+                    str(Role(role).label),
+                    unit.code if unit else "",
+                    passwords.get(r["username"], ""),
+                )
+            )
         Membership.objects.bulk_create(memberships)
-        record("accounts.import", acting_user, data={
-            "file": filename, "created": sorted(passwords), "memberships": [
-                [m.user.username, m.role, m.unit.code if m.unit else ""] for m in memberships],
-        })  # fmt: skip
+        record(
+            "accounts.import",
+            acting_user,
+            data={
+                "file": filename,
+                "created": sorted(passwords),
+                "memberships": [
+                    [m.user.username, m.role, m.unit.code if m.unit else ""] for m in memberships
+                ],
+            },
+        )
     return created

@@ -57,11 +57,15 @@ def normalised(username: str | None) -> str:
 def _limits() -> list[tuple[str, int]]:
     return [
         ("pair", lockout_failures()),
-        ("account", int(getattr(settings, "KAOPING_LOCKOUT_ACCOUNT_FAILURES",
-                                DEFAULT_ACCOUNT_FAILURES))),
-        ("address", int(getattr(settings, "KAOPING_LOCKOUT_ADDRESS_FAILURES",
-                                DEFAULT_ADDRESS_FAILURES))),
-    ]  # fmt: skip
+        (
+            "account",
+            int(getattr(settings, "KAOPING_LOCKOUT_ACCOUNT_FAILURES", DEFAULT_ACCOUNT_FAILURES)),
+        ),
+        (
+            "address",
+            int(getattr(settings, "KAOPING_LOCKOUT_ADDRESS_FAILURES", DEFAULT_ADDRESS_FAILURES)),
+        ),
+    ]
 
 
 def locked_until(username: str | None, ip: str, now: datetime | None = None) -> datetime | None:

@@ -51,8 +51,9 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     already_locked = locked_until(username, ip) is not None
     if not already_locked:
         note_failure(username, ip)
-    logger.warning("refused login for %r from %s%s", username, ip,
-                   " (locked out)" if already_locked else "")  # fmt: skip
+    logger.warning(
+        "refused login for %r from %s%s", username, ip, " (locked out)" if already_locked else ""
+    )
     record(
         "auth.login_failed",
         None,
@@ -83,8 +84,12 @@ def remember_old_flags(sender, instance, update_fields=None, **kwargs):
 def log_account_change(sender, instance, created, **kwargs):
     actor = acting_user()
     if created:
-        record("accounts.user_create", actor, obj=instance,
-               data={"username": instance.username, **_flags(instance)})  # fmt: skip
+        record(
+            "accounts.user_create",
+            actor,
+            obj=instance,
+            data={"username": instance.username, **_flags(instance)},
+        )
         if actor is not None:
             # An account created by an administrator starts with an initial password.
             AccountSecurity.objects.update_or_create(
@@ -98,8 +103,12 @@ def log_account_change(sender, instance, created, **kwargs):
         f: [old[f], getattr(instance, f)] for f in WATCHED_FLAGS if old[f] != getattr(instance, f)
     }
     if changed:
-        record("accounts.permissions_change", actor, obj=instance,
-               data={"username": instance.username, "changed": changed})  # fmt: skip
+        record(
+            "accounts.permissions_change",
+            actor,
+            obj=instance,
+            data={"username": instance.username, "changed": changed},
+        )
     # Django re-hashes a password with the preferred hasher when its owner logs in
     # (``check_password``'s setter saves only the password, the raw one already forgotten):
     # the same password, so not a change that would clear "must change" or end tokens.
@@ -111,8 +120,12 @@ def log_account_change(sender, instance, created, **kwargs):
             user=instance,
             defaults={"must_change_password": not by_self, "password_changed_at": timezone.now()},
         )
-        record("auth.password_change", actor, obj=instance,
-               data={"username": instance.username, "by_self": by_self})  # fmt: skip
+        record(
+            "auth.password_change",
+            actor,
+            obj=instance,
+            data={"username": instance.username, "by_self": by_self},
+        )
         # A token is as good as the password: a new password ends every token (issue 11).
         revoke_all_tokens(instance, acting_user=actor, reason="password_change")
 
@@ -135,8 +148,12 @@ def log_membership_deleted(sender, instance, **kwargs):
 
 
 def _membership(m: Membership) -> dict:
-    return {"username": m.user.username, "role": m.role, "unit": m.unit_id,
-            "organisation": m.organisation}  # fmt: skip
+    return {
+        "username": m.user.username,
+        "role": m.role,
+        "unit": m.unit_id,
+        "organisation": m.organisation,
+    }
 
 
 @receiver(m2m_changed, sender=User.groups.through)
@@ -145,5 +162,9 @@ def log_permission_sets(sender, instance, action, pk_set, model, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear") or not isinstance(instance, User):
         return
     what = "groups" if model.__name__ == "Group" else "permissions"
-    record("accounts.permissions_change", acting_user(), obj=instance,
-           data={"username": instance.username, what: {action[5:]: sorted(pk_set or [])}})  # fmt: skip
+    record(
+        "accounts.permissions_change",
+        acting_user(),
+        obj=instance,
+        data={"username": instance.username, what: {action[5:]: sorted(pk_set or [])}},
+    )

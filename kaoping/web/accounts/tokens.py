@@ -31,9 +31,16 @@ def do_issue_token(user, name: str, *, acting_user) -> tuple[ApiToken, str]:
     lifetime = token_lifetime()
     expires_at = timezone.now() + lifetime if lifetime else None
     token, key = ApiToken.issue(user, name=(name or "api")[:80], expires_at=expires_at)
-    record("accounts.token_issue", acting_user, obj=token,
-           data={"username": user.username, "name": token.name,
-                 "expires_at": expires_at.isoformat() if expires_at else None})  # fmt: skip
+    record(
+        "accounts.token_issue",
+        acting_user,
+        obj=token,
+        data={
+            "username": user.username,
+            "name": token.name,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+    )
     return token, key
 
 
@@ -48,9 +55,16 @@ def do_revoke_token(token: ApiToken, *, acting_user, reason: str = "") -> None:
         return
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    record("accounts.token_revoke", acting_user, obj=token,
-           data={"username": token.user.username, "name": token.name,
-                 "reason": reason or ("owner" if is_owner else "administrator")})  # fmt: skip
+    record(
+        "accounts.token_revoke",
+        acting_user,
+        obj=token,
+        data={
+            "username": token.user.username,
+            "name": token.name,
+            "reason": reason or ("owner" if is_owner else "administrator"),
+        },
+    )
 
 
 def revoke_all_tokens(user, *, acting_user, reason: str) -> int:
@@ -69,8 +83,13 @@ def user_of_token(key: str, ip: str = ""):
     refusal = "unknown" if token is None else token.refusal(now)
     if refusal is not None:
         owner = token.user.username if token is not None else ""
-        record("api.token_refused", None, obj=token, actor_name=owner,
-               data={"reason": refusal, "digest": digest[:8], "ip": ip})  # fmt: skip
+        record(
+            "api.token_refused",
+            None,
+            obj=token,
+            actor_name=owner,
+            data={"reason": refusal, "digest": digest[:8], "ip": ip},
+        )
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # not every request

@@ -27,9 +27,12 @@ def round_entries(round: Round) -> list[AdjustmentEntry]:
 def _require_open(round: Round) -> None:
     if round.state not in OPEN_STATES:
         raise ActionError(
-            _("Bonus and deduction points can be changed during collection, verification and "
-              "scoring only; the round is “%(state)s”.") % {"state": round.get_state_display()}
-        )  # fmt: skip
+            _(
+                "Bonus and deduction points can be changed during collection, verification and "
+                "scoring only; the round is “%(state)s”."
+            )
+            % {"state": round.get_state_display()}
+        )
 
 
 def do_add_adjustment(
@@ -39,18 +42,33 @@ def do_add_adjustment(
         round = Round.objects.select_for_update().get(pk=round.pk)
         _require_open(round)
         codes = list(round.units.values_list("code", flat=True))
-        entry = AdjustmentEntry(unit_code=unit.code, points=points, reason=reason.strip(),
-                                reference=reference.strip(), source="网页表单")  # fmt: skip
+        entry = AdjustmentEntry(
+            unit_code=unit.code,
+            points=points,
+            reason=reason.strip(),
+            reference=reference.strip(),
+            source="网页表单",
+        )
         try:
             validate_adjustments(round.scheme(), [*round_entries(round), entry], codes)
         except KaopingError as exc:
             raise ActionError(exc.render("zh")) from None
         adjustment = Adjustment.objects.create(
-            round=round, unit=unit, points=points, reason=entry.reason, reference=entry.reference,
+            round=round,
+            unit=unit,
+            points=points,
+            reason=entry.reason,
+            reference=entry.reference,
             entered_by=acting_user,
-        )  # fmt: skip
-        record("adjustments.add", acting_user, round=round, unit=unit, obj=adjustment,
-               data={"points": points, "reason": entry.reason, "reference": entry.reference})  # fmt: skip
+        )
+        record(
+            "adjustments.add",
+            acting_user,
+            round=round,
+            unit=unit,
+            obj=adjustment,
+            data={"points": points, "reason": entry.reason, "reference": entry.reference},
+        )
     return adjustment
 
 
@@ -61,7 +79,17 @@ def do_withdraw_adjustment(adjustment: Adjustment, *, reason: str, acting_user) 
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=adjustment.round_id)
         _require_open(round)
-        record("adjustments.withdraw", acting_user, round=round, unit=adjustment.unit,
-               obj=adjustment, data={"points": adjustment.points, "reason": adjustment.reason,
-                                     "reference": adjustment.reference, "why": reason})  # fmt: skip
+        record(
+            "adjustments.withdraw",
+            acting_user,
+            round=round,
+            unit=adjustment.unit,
+            obj=adjustment,
+            data={
+                "points": adjustment.points,
+                "reason": adjustment.reason,
+                "reference": adjustment.reference,
+                "why": reason,
+            },
+        )
         adjustment.delete()

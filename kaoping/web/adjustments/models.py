@@ -29,5 +29,9 @@ class Adjustment(models.Model):
         ordering = ["unit__code", "id"]
 
     def engine(self) -> AdjustmentEntry:
-        return AdjustmentEntry(unit_code=self.unit.code, points=self.points, reason=self.reason,
-                               reference=self.reference)  # fmt: skip
+        return AdjustmentEntry(
+            unit_code=self.unit.code,
+            points=self.points,
+            reason=self.reason,
+            reference=self.reference,
+        )

@@ -30,17 +30,28 @@ def adjustment_list(request, round_id: int):
     require(is_staff_viewer(request.user))
     rows = Adjustment.objects.filter(round=round).select_related("unit", "entered_by")
     if wants_xlsx(request):
-        return xlsx_response("加减分.xlsx", ["单位编码", "单位名称", "分值", "事由", "依据文件", "录入人"],
-                             ((a.unit.code, a.unit.name, a.points, a.reason, a.reference,
-                               a.entered_by.username) for a in rows))  # fmt: skip
+        return xlsx_response(
+            "加减分.xlsx",
+            ["单位编码", "单位名称", "分值", "事由", "依据文件", "录入人"],
+            (
+                (a.unit.code, a.unit.name, a.points, a.reason, a.reference, a.entered_by.username)
+                for a in rows
+            ),
+        )
     form = AdjustmentForm(round, request.POST or None)
     if request.method == "POST":
         require(_may_enter(request.user, round))
         if form.is_valid():
             d = form.cleaned_data
             try:
-                do_add_adjustment(round, d["unit"], points=d["points"], reason=d["reason"],
-                                  reference=d["reference"], acting_user=request.user)  # fmt: skip
+                do_add_adjustment(
+                    round,
+                    d["unit"],
+                    points=d["points"],
+                    reason=d["reason"],
+                    reference=d["reference"],
+                    acting_user=request.user,
+                )
             except ActionError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -50,8 +61,17 @@ def adjustment_list(request, round_id: int):
         rules = adjustment_rules(round.scheme())
     except KaopingError:
         rules = None
-    return render(request, "adjustments/list.html", {"round": round, "rows": rows, "form": form,
-                                                     "rules": rules, "may_enter": _may_enter(request.user, round)})  # fmt: skip
+    return render(
+        request,
+        "adjustments/list.html",
+        {
+            "round": round,
+            "rows": rows,
+            "form": form,
+            "rules": rules,
+            "may_enter": _may_enter(request.user, round),
+        },
+    )
 
 
 @login_required

@@ -26,14 +26,17 @@ def do_admin_save(obj: models.Model, changed: list[str], *, acting_user, created
         old = type(obj).objects.filter(pk=obj.pk).first()
     obj.save()
     fields = {f: [_value(old, f) if old else None, _value(obj, f)] for f in changed}
-    record(f"admin.{obj._meta.model_name}_{'add' if created else 'change'}", acting_user,
-           obj=obj, data={"object": str(obj), "changed": fields})  # fmt: skip
+    record(
+        f"admin.{obj._meta.model_name}_{'add' if created else 'change'}",
+        acting_user,
+        obj=obj,
+        data={"object": str(obj), "changed": fields},
+    )
 
 
 @transaction.atomic
 def do_admin_delete(obj: models.Model, *, acting_user) -> None:
-    record(f"admin.{obj._meta.model_name}_delete", acting_user, obj=obj,
-           data={"object": str(obj)})  # fmt: skip
+    record(f"admin.{obj._meta.model_name}_delete", acting_user, obj=obj, data={"object": str(obj)})
     obj.delete()
 
 

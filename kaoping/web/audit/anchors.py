@@ -42,8 +42,13 @@ class LogVerification:
 
     @property
     def ok(self) -> bool:
-        return (self.chain.ok and self.anchor_problem is None and not self.forged_checkpoints
-                and not self.rows and not self.results)  # fmt: skip
+        return (
+            self.chain.ok
+            and self.anchor_problem is None
+            and not self.forged_checkpoints
+            and not self.rows
+            and not self.results
+        )
 
     def problems(self, lang: str = "zh") -> list[str]:
         out = []
@@ -52,8 +57,11 @@ class LogVerification:
         if self.anchor_problem is not None:
             out.append(self.anchor_problem.render(lang))
         for where in self.forged_checkpoints:
-            out.append(f"checkpoint {where}: bad signature" if lang == "en"
-                       else f"检查点 {where} 的签名无效")  # fmt: skip
+            out.append(
+                f"checkpoint {where}: bad signature"
+                if lang == "en"
+                else f"检查点 {where} 的签名无效"
+            )
         out += [p.render(lang) for p in self.rows]
         out += self.results_en if lang == "en" else self.results
         return out

@@ -51,10 +51,19 @@ def write_checkpoint_for(entry) -> None:
     """Sign and store a checkpoint at ``entry`` (after its commit); log, never raise."""
     try:
         line = checkpoints.write_checkpoint(
-            settings.KAOPING_CHECKPOINT_DIR, signing_key(),
-            count=entry.seq, last_id=entry.pk, head=entry.hash,
-        )  # fmt: skip
-        logger.info("checkpoint count=%s last_id=%s head=%s key=%s sig=%s", line["count"],
-                    line["last_id"], line["head"], line["key_id"], line["signature"])  # fmt: skip
+            settings.KAOPING_CHECKPOINT_DIR,
+            signing_key(),
+            count=entry.seq,
+            last_id=entry.pk,
+            head=entry.hash,
+        )
+        logger.info(
+            "checkpoint count=%s last_id=%s head=%s key=%s sig=%s",
+            line["count"],
+            line["last_id"],
+            line["head"],
+            line["key_id"],
+            line["signature"],
+        )
     except Exception:  # the action has committed; a missing checkpoint must not undo it
         logging.getLogger("kaoping.audit").exception("could not write a log checkpoint")

@@ -134,8 +134,12 @@ def chain_entries(on_data=None):
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if on_data is not None:
             on_data(entry.pk, entry.data)
-        yield {"id": entry.pk, "content": entry_content(entry), "prev_hash": entry.prev_hash,
-               "hash": entry.hash}  # fmt: skip
+        yield {
+            "id": entry.pk,
+            "content": entry_content(entry),
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+        }
 
 
 def check_chain(on_entry=None, on_data=None) -> ChainReport:
@@ -143,9 +147,11 @@ def check_chain(on_entry=None, on_data=None) -> ChainReport:
     (:func:`kaoping.archive.chain.check_entries`). The whole check, with checkpoints and
     the rows the log vouches for, is :func:`kaoping.web.audit.anchors.verify_log`."""
     return check_entries(
-        chain_entries(on_data), log_key(),
-        hash_exists=lambda h: AuditEntry.objects.filter(hash=h).exists(), on_entry=on_entry,
-    )  # fmt: skip
+        chain_entries(on_data),
+        log_key(),
+        hash_exists=lambda h: AuditEntry.objects.filter(hash=h).exists(),
+        on_entry=on_entry,
+    )
 
 
 def chain_head() -> str:
@@ -162,8 +168,12 @@ def chain_position() -> tuple[int, str]:
 
 def entry_as_dict(entry: AuditEntry) -> dict[str, Any]:
     """An entry as plain JSON (for archives and exports), hashes included."""
-    return {"id": entry.pk, **entry_content(entry), "prev_hash": entry.prev_hash,
-            "hash": entry.hash}  # fmt: skip
+    return {
+        "id": entry.pk,
+        **entry_content(entry),
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
 
 
 def _plain(value: Any) -> Any:

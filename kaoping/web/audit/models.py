@@ -21,9 +21,12 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"))
     action = models.CharField(_("action"), max_length=80, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         verbose_name=_("actor"),
-    )  # fmt: skip
+    )
     # The name at the time: a later renamed account must not rewrite history.
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     round = models.ForeignKey(

@@ -88,8 +88,10 @@ class RowProblem:
             return f"{name} #{self.pk} 已被删除（第 #{self.entry_id} 条日志为其作证）"
         listed = "、".join(self.fields[:8]) + ("……" if len(self.fields) > 8 else "")
         if lang == "en":
-            return (f"{name} #{self.pk}: {listed} changed outside the application "
-                    f"(log entry #{self.entry_id} vouched for other values)")  # fmt: skip
+            return (
+                f"{name} #{self.pk}: {listed} changed outside the application "
+                f"(log entry #{self.entry_id} vouched for other values)"
+            )
         return f"{name} #{self.pk} 的 {listed} 在系统之外被改动（与第 #{self.entry_id} 条日志记载不符）"
 
 

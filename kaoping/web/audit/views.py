@@ -61,10 +61,16 @@ def _aware(moment: datetime) -> datetime:
 
 def _row(e: AuditEntry) -> tuple:
     return (
-        e.pk, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.action, e.actor_name,
-        str(e.round or ""), str(e.unit or ""),
-        json.dumps(e.data, ensure_ascii=False, sort_keys=True), e.prev_hash, e.hash,
-    )  # fmt: skip
+        e.pk,
+        timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+        e.action,
+        e.actor_name,
+        str(e.round or ""),
+        str(e.unit or ""),
+        json.dumps(e.data, ensure_ascii=False, sort_keys=True),
+        e.prev_hash,
+        e.hash,
+    )
 
 
 HEADERS = ("#", "time", "action", "actor", "round", "unit", "details", "prev_hash", "hash")
@@ -75,15 +81,27 @@ def log(request):
     require(can_view_log(request.user))
     entries, chosen = filtered_entries(request.GET)
     if wants_xlsx(request):
-        headers = ["#", _("Time"), _("Action"), _("Actor"), _("Round"), _("Unit"), _("Details"),
-                   "prev_hash", "hash"]  # fmt: skip
+        headers = [
+            "#",
+            _("Time"),
+            _("Action"),
+            _("Actor"),
+            _("Round"),
+            _("Unit"),
+            _("Details"),
+            "prev_hash",
+            "hash",
+        ]
         return xlsx_response("评价日志.xlsx", headers, (_row(e) for e in entries.iterator()))
     if request.GET.get("format") == "jsonl":
         # One JSON object per line with both hashes, for checking the chain elsewhere.
-        lines = (json.dumps(dict(zip(HEADERS, _row(e), strict=True)), ensure_ascii=False)
-                 for e in entries.iterator())  # fmt: skip
-        return download(("\n".join(lines) + "\n").encode("utf-8"), "评价日志.jsonl",
-                        "application/x-ndjson")  # fmt: skip
+        lines = (
+            json.dumps(dict(zip(HEADERS, _row(e), strict=True)), ensure_ascii=False)
+            for e in entries.iterator()
+        )
+        return download(
+            ("\n".join(lines) + "\n").encode("utf-8"), "评价日志.jsonl", "application/x-ndjson"
+        )
     page = Paginator(entries.select_related("actor"), 50).get_page(request.GET.get("page"))
     for entry in page:  # words and people's names, not keys and user names
         entry.action_label = action_label(entry.action)
@@ -96,10 +114,14 @@ def log(request):
     report = verification.chain if verification else None
     query = urlencode({k: v for k, v in chosen.items() if v})
     context = {
-        "page": page, "verified": report is not None, "report": report,
+        "page": page,
+        "verified": report is not None,
+        "report": report,
         "problem": "；".join(verification.problems("en" if request.LANGUAGE_CODE == "en" else "zh"))
-        if verification else "",
-        "chosen": chosen, "query": query,
+        if verification
+        else "",
+        "chosen": chosen,
+        "query": query,
         "rounds": Round.objects.order_by("-year", "-id"),
-    }  # fmt: skip
+    }
     return render(request, "audit/log.html", context)

@@ -83,18 +83,35 @@ def _lines(decision: AwardDecision, source: Round, run: ScoringRun, main: bool) 
             continue
         if d.tier is not None:
             tier = tiers.get(d.tier)
-            lines.append(AwardLine(
-                decision=decision, source=source, unit=unit, kind=kind, title=d.tier,
-                title_en=tier.name_for("en") if tier else d.tier, coefficient=d.coefficient if main else 0.0,
-                total=d.total, rank=d.rank,
-            ))  # fmt: skip
+            lines.append(
+                AwardLine(
+                    decision=decision,
+                    source=source,
+                    unit=unit,
+                    kind=kind,
+                    title=d.tier,
+                    title_en=tier.name_for("en") if tier else d.tier,
+                    coefficient=d.coefficient if main else 0.0,
+                    total=d.total,
+                    rank=d.rank,
+                )
+            )
         if d.criticised:
             prefix = "" if main else f"{source.name}："
-            lines.append(AwardLine(
-                decision=decision, source=source, unit=unit, kind=LineKind.CRITICISM,
-                title="通报批评", title_en="criticism", total=d.total, rank=d.overall_rank,
-                reason=prefix + d.reason_text("zh"), reason_en=prefix + d.reason_text("en"),
-            ))  # fmt: skip
+            lines.append(
+                AwardLine(
+                    decision=decision,
+                    source=source,
+                    unit=unit,
+                    kind=LineKind.CRITICISM,
+                    title="通报批评",
+                    title_en="criticism",
+                    total=d.total,
+                    rank=d.overall_rank,
+                    reason=prefix + d.reason_text("zh"),
+                    reason_en=prefix + d.reason_text("en"),
+                )
+            )
     return lines
 
 
@@ -104,11 +121,17 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.state not in PROPOSABLE:
             raise ActionError(
-                _("Awards are proposed after the committee approves the ranking; the round is "
-                  "“%(state)s”.") % {"state": round.get_state_display()}
-            )  # fmt: skip
-        run = (ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
-               .order_by("-version").first())  # fmt: skip
+                _(
+                    "Awards are proposed after the committee approves the ranking; the round is "
+                    "“%(state)s”."
+                )
+                % {"state": round.get_state_display()}
+            )
+        run = (
+            ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
+            .order_by("-version")
+            .first()
+        )
         if run is None:
             raise ActionError(_("There are no approved results."))
         decision = AwardDecision.objects.filter(round=round).first()
@@ -132,11 +155,20 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
             lines += _lines(decision, other, other_run, main=False)
             sources.append(other.pk)
         AwardLine.objects.bulk_create(lines)
-        DecisionStep.objects.create(decision=decision, action="propose", to_state=decision.state,
-                                    actor=acting_user, at=now)  # fmt: skip
-        record("awards.propose", acting_user, round=round, obj=decision,
-               data={"run": run.version, "rounds": sources,
-                     "lines": [[ln.unit.code, ln.kind, ln.title] for ln in lines]})  # fmt: skip
+        DecisionStep.objects.create(
+            decision=decision, action="propose", to_state=decision.state, actor=acting_user, at=now
+        )
+        record(
+            "awards.propose",
+            acting_user,
+            round=round,
+            obj=decision,
+            data={
+                "run": run.version,
+                "rounds": sources,
+                "lines": [[ln.unit.code, ln.kind, ln.title] for ln in lines],
+            },
+        )
     return decision
 
 
@@ -149,9 +181,16 @@ def _require_state(decision: AwardDecision, *states) -> None:
 
 
 def do_nominate(
-    decision: AwardDecision, *, kind: str, title: str, reason: str, acting_user,
-    unit: Unit | None = None, person: str = "", organisation: str = "",
-) -> Honour:  # fmt: skip
+    decision: AwardDecision,
+    *,
+    kind: str,
+    title: str,
+    reason: str,
+    acting_user,
+    unit: Unit | None = None,
+    person: str = "",
+    organisation: str = "",
+) -> Honour:
     """The office nominates an outstanding unit or individual (an honour, never money)."""
     title, reason, person = title.strip(), reason.strip(), person.strip()
     if not title or not reason:
@@ -164,12 +203,22 @@ def do_nominate(
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PROPOSED)
         honour = Honour.objects.create(
-            decision=decision, kind=kind, unit=unit if kind == HonourKind.UNIT else None,
-            person=person if kind == HonourKind.INDIVIDUAL else "", organisation=organisation.strip(),
-            title=title, reason=reason, nominated_by=acting_user,
-        )  # fmt: skip
-        record("awards.nominate", acting_user, round=decision.round, obj=honour,
-               data={"kind": kind, "recipient": honour.recipient, "title": title, "reason": reason})  # fmt: skip
+            decision=decision,
+            kind=kind,
+            unit=unit if kind == HonourKind.UNIT else None,
+            person=person if kind == HonourKind.INDIVIDUAL else "",
+            organisation=organisation.strip(),
+            title=title,
+            reason=reason,
+            nominated_by=acting_user,
+        )
+        record(
+            "awards.nominate",
+            acting_user,
+            round=decision.round,
+            obj=honour,
+            data={"kind": kind, "recipient": honour.recipient, "title": title, "reason": reason},
+        )
     return honour
 
 
@@ -184,28 +233,57 @@ def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> l
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PROPOSED, DecisionState.REVIEWED)
         winners = list(decision.lines.filter(kind=LineKind.TIER).select_related("unit"))
-        recipients = [Recipient(code=ln.unit.code, name=ln.unit.name, coefficient=ln.coefficient,
-                                score=ln.total, tier=ln.title) for ln in winners]  # fmt: skip
+        recipients = [
+            Recipient(
+                code=ln.unit.code,
+                name=ln.unit.name,
+                coefficient=ln.coefficient,
+                score=ln.total,
+                tier=ln.title,
+            )
+            for ln in winners
+        ]
         try:
             shares = allocate(amount, recipients)
         except KaopingError as exc:
             raise ActionError(exc.render("zh")) from None
         decision.allocations.all().delete()
         units = {ln.unit.code: ln.unit for ln in winners}
-        rows = Allocation.objects.bulk_create([
-            Allocation(decision=decision, unit=units[s.code], tier=s.tier,
-                       coefficient=float(s.weight), amount=s.amount, position=i)
-            for i, s in enumerate(shares)
-        ])  # fmt: skip
+        rows = Allocation.objects.bulk_create(
+            [
+                Allocation(
+                    decision=decision,
+                    unit=units[s.code],
+                    tier=s.tier,
+                    coefficient=float(s.weight),
+                    amount=s.amount,
+                    position=i,
+                )
+                for i, s in enumerate(shares)
+            ]
+        )
         now = timezone.now()
         decision.fund_total, decision.fund_set_by, decision.fund_set_at = amount, acting_user, now
         decision.save(update_fields=["fund_total", "fund_set_by", "fund_set_at"])
-        DecisionStep.objects.create(decision=decision, action="fund", from_state=decision.state,
-                                    to_state=decision.state, actor=acting_user, at=now,
-                                    reason=str(amount))  # fmt: skip
-        record("awards.fund", acting_user, round=decision.round, obj=decision,
-               data={"total": str(amount),
-                     "shares": [[s.code, s.tier, str(s.amount)] for s in shares]})  # fmt: skip
+        DecisionStep.objects.create(
+            decision=decision,
+            action="fund",
+            from_state=decision.state,
+            to_state=decision.state,
+            actor=acting_user,
+            at=now,
+            reason=str(amount),
+        )
+        record(
+            "awards.fund",
+            acting_user,
+            round=decision.round,
+            obj=decision,
+            data={
+                "total": str(amount),
+                "shares": [[s.code, s.tier, str(s.amount)] for s in shares],
+            },
+        )
     return rows
 
 
@@ -233,12 +311,27 @@ def do_decision_transition(
         current, now = decision.state, timezone.now()
         decision.state = transition.target
         decision.save(update_fields=["state"])
-        step = DecisionStep.objects.create(decision=decision, action=action, from_state=current,
-                                           to_state=transition.target, actor=acting_user, at=now,
-                                           reason=reason)  # fmt: skip
-        record(f"awards.{action}", acting_user, round=decision.round, obj=step,
-               data={"from": current, "to": transition.target, "reason": reason,
-                     "fund_total": str(decision.fund_total or "")})  # fmt: skip
+        step = DecisionStep.objects.create(
+            decision=decision,
+            action=action,
+            from_state=current,
+            to_state=transition.target,
+            actor=acting_user,
+            at=now,
+            reason=reason,
+        )
+        record(
+            f"awards.{action}",
+            acting_user,
+            round=decision.round,
+            obj=step,
+            data={
+                "from": current,
+                "to": transition.target,
+                "reason": reason,
+                "fund_total": str(decision.fund_total or ""),
+            },
+        )
     return step
 
 
@@ -267,8 +360,14 @@ def certificate_items(decision: AwardDecision) -> list[dict]:
         for ln in decision.lines.exclude(kind=LineKind.CRITICISM).select_related("unit")
     ]
     for h in decision.honours.select_related("unit"):
-        items.append({"unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
-                      "unit_name": h.recipient, "tier": h.title, "reason": h.reason})  # fmt: skip
+        items.append(
+            {
+                "unit_code": h.unit.code if h.unit_id else h.organisation or "个人",
+                "unit_name": h.recipient,
+                "tier": h.title,
+                "reason": h.reason,
+            }
+        )
     return items
 
 
@@ -277,16 +376,22 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)
         if not _certificate_issuer():  # a certificate without its issuer cannot be handed out
-            raise ActionError(_("Set the issuing body (KAOPING_REPORT_ISSUER) before making "
-                                "certificates."))  # fmt: skip
+            raise ActionError(
+                _("Set the issuing body (KAOPING_REPORT_ISSUER) before making certificates.")
+            )
         busy = CertificateJob.objects.filter(decision=decision, status__in=["queued", "running"])
         if busy.exists():
             recover_lost()  # a job left "running" by a dead worker is retried or failed first
             if busy.exists():
                 raise ActionError(_("Certificates are already being generated."))
         job = CertificateJob.objects.create(decision=decision, started_by=acting_user)
-        record("awards.certificates", acting_user, round=decision.round, obj=job,
-               data={"certificates": len(certificate_items(decision))})  # fmt: skip
+        record(
+            "awards.certificates",
+            acting_user,
+            round=decision.round,
+            obj=job,
+            data={"certificates": len(certificate_items(decision))},
+        )
         if not inline_jobs():
             enqueue(make_certificates, job.pk)  # a durable task, queued with the job
     if inline_jobs():
@@ -328,10 +433,15 @@ def make_certificates(job_id: int) -> None:
             for number, item in enumerate(certificate_items(job.decision), start=1):
                 pdf = io.BytesIO()
                 # Dated the day the decision was published; numbered in the list's order.
-                render_certificates([item], pdf, year=round.year, issuer=_certificate_issuer(),
-                                    date=f"{when.year}年{when.month}月{when.day}日",
-                                    award=job.decision.round.scheme().name,
-                                    first_number=number)  # fmt: skip
+                render_certificates(
+                    [item],
+                    pdf,
+                    year=round.year,
+                    issuer=_certificate_issuer(),
+                    date=f"{when.year}年{when.month}月{when.day}日",
+                    award=job.decision.round.scheme().name,
+                    first_number=number,
+                )
                 name = certificate_name(number, item)
                 archive.writestr(name, pdf.getvalue())
                 names.append(name)
@@ -341,6 +451,7 @@ def make_certificates(job_id: int) -> None:
         job.contents, job.status, job.finished_at = names, "done", timezone.now()
         job.save()
     except Exception as exc:  # the job's page shows why; nothing half-written is offered
-        CertificateJob.objects.filter(pk=job.pk).update(status="failed", message=str(exc)[:2000],
-                                                        finished_at=timezone.now())  # fmt: skip
+        CertificateJob.objects.filter(pk=job.pk).update(
+            status="failed", message=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise

@@ -18,5 +18,6 @@ class NominationForm(forms.Form):
 
 
 class FundForm(forms.Form):
-    total = forms.DecimalField(label=_("Reward fund (yuan)"), min_value=0, max_digits=14,
-                               decimal_places=0)  # fmt: skip
+    total = forms.DecimalField(
+        label=_("Reward fund (yuan)"), min_value=0, max_digits=14, decimal_places=0
+    )

@@ -38,13 +38,25 @@ D = DecisionState
 DECISION_TRANSITIONS: dict[str, DecisionTransition] = {
     t.action: t
     for t in [
-        DecisionTransition("review", _("Committee: reviewed"), (D.PROPOSED,), D.REVIEWED, ("committee",)),
-        DecisionTransition("send_back", _("Send back to the office"), (D.REVIEWED,), D.PROPOSED,
-                           ("committee", "leading_group"), True),
-        DecisionTransition("approve", _("Leading group: approve"), (D.REVIEWED,), D.APPROVED, ("leading_group",)),
-        DecisionTransition("publish", _("Publish the awards"), (D.APPROVED,), D.PUBLISHED, ("office",)),
+        DecisionTransition(
+            "review", _("Committee: reviewed"), (D.PROPOSED,), D.REVIEWED, ("committee",)
+        ),
+        DecisionTransition(
+            "send_back",
+            _("Send back to the office"),
+            (D.REVIEWED,),
+            D.PROPOSED,
+            ("committee", "leading_group"),
+            True,
+        ),
+        DecisionTransition(
+            "approve", _("Leading group: approve"), (D.REVIEWED,), D.APPROVED, ("leading_group",)
+        ),
+        DecisionTransition(
+            "publish", _("Publish the awards"), (D.APPROVED,), D.PUBLISHED, ("office",)
+        ),
     ]
-}  # fmt: skip
+}
 
 
 class AwardDecision(models.Model):

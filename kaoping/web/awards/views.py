@@ -44,26 +44,34 @@ def decision(request, round_id: int):
     require(is_staff_viewer(request.user))
     found = AwardDecision.objects.filter(round=round).select_related("run").first()
     user = request.user
-    context = {"round": round, "decision": found,
-               "may_propose": has_role(user, Role.OFFICE)}  # fmt: skip
+    context = {"round": round, "decision": found, "may_propose": has_role(user, Role.OFFICE)}
     if found is not None:
         lines = found.lines.select_related("unit", "source")
-        context.update({
-            "tiers": [ln for ln in lines if ln.kind == LineKind.TIER],
-            "specials": [ln for ln in lines if ln.kind in (LineKind.SPECIAL, LineKind.MEMBER)],
-            "criticism": [ln for ln in lines if ln.kind == LineKind.CRITICISM],
-            "honours": found.honours.select_related("unit", "nominated_by"),
-            "allocations": found.allocations.select_related("unit"),
-            "steps": found.steps.select_related("actor"),
-            "actions": [t for t in DECISION_TRANSITIONS.values()
-                        if found.state in t.sources and has_role(user, *t.roles)],
-            "may_nominate": has_role(user, Role.OFFICE) and found.state == DecisionState.PROPOSED,
-            "may_fund": has_role(user, Role.LEADING_GROUP)
-            and found.state in (DecisionState.PROPOSED, DecisionState.REVIEWED),
-            "may_certify": has_role(user, Role.OFFICE) and found.state == DecisionState.PUBLISHED,
-            "nomination": NominationForm(), "fund": FundForm(initial={"total": found.fund_total}),
-            "jobs": found.certificate_jobs.all()[:3], "lang": lang_of(request),
-        })  # fmt: skip
+        context.update(
+            {
+                "tiers": [ln for ln in lines if ln.kind == LineKind.TIER],
+                "specials": [ln for ln in lines if ln.kind in (LineKind.SPECIAL, LineKind.MEMBER)],
+                "criticism": [ln for ln in lines if ln.kind == LineKind.CRITICISM],
+                "honours": found.honours.select_related("unit", "nominated_by"),
+                "allocations": found.allocations.select_related("unit"),
+                "steps": found.steps.select_related("actor"),
+                "actions": [
+                    t
+                    for t in DECISION_TRANSITIONS.values()
+                    if found.state in t.sources and has_role(user, *t.roles)
+                ],
+                "may_nominate": has_role(user, Role.OFFICE)
+                and found.state == DecisionState.PROPOSED,
+                "may_fund": has_role(user, Role.LEADING_GROUP)
+                and found.state in (DecisionState.PROPOSED, DecisionState.REVIEWED),
+                "may_certify": has_role(user, Role.OFFICE)
+                and found.state == DecisionState.PUBLISHED,
+                "nomination": NominationForm(),
+                "fund": FundForm(initial={"total": found.fund_total}),
+                "jobs": found.certificate_jobs.all()[:3],
+                "lang": lang_of(request),
+            }
+        )
         context["may_propose"] = context["may_propose"] and found.state == DecisionState.PROPOSED
     return render(request, "awards/decision.html", context)
 
@@ -88,8 +96,12 @@ def _done(request, round_id: int, call, success: str):
 def propose(request, round_id: int):
     round = round_for(request, round_id)
     require(has_role(request.user, Role.OFFICE))
-    return _done(request, round_id, lambda: do_propose_awards(round, acting_user=request.user),
-                 _("Awards proposed from the scheme's rules."))  # fmt: skip
+    return _done(
+        request,
+        round_id,
+        lambda: do_propose_awards(round, acting_user=request.user),
+        _("Awards proposed from the scheme's rules."),
+    )
 
 
 @login_required
@@ -104,9 +116,21 @@ def nominate(request, round_id: int):
         )
         return redirect("awards:decision", round_id)
     d = form.cleaned_data
-    return _done(request, round_id, lambda: do_nominate(
-        found, kind=d["kind"], unit=d["unit"], person=d["person"], organisation=d["organisation"],
-        title=d["title"], reason=d["reason"], acting_user=request.user), _("Nomination recorded."))  # fmt: skip
+    return _done(
+        request,
+        round_id,
+        lambda: do_nominate(
+            found,
+            kind=d["kind"],
+            unit=d["unit"],
+            person=d["person"],
+            organisation=d["organisation"],
+            title=d["title"],
+            reason=d["reason"],
+            acting_user=request.user,
+        ),
+        _("Nomination recorded."),
+    )
 
 
 @login_required
@@ -118,8 +142,12 @@ def fund(request, round_id: int):
     if not form.is_valid():
         messages.error(request, "; ".join(" ".join(v) for v in form.errors.values()))
         return redirect("awards:decision", round_id)
-    return _done(request, round_id, lambda: do_set_reward_fund(
-        found, form.cleaned_data["total"], acting_user=request.user), _("Reward fund allocated."))  # fmt: skip
+    return _done(
+        request,
+        round_id,
+        lambda: do_set_reward_fund(found, form.cleaned_data["total"], acting_user=request.user),
+        _("Reward fund allocated."),
+    )
 
 
 @login_required
@@ -132,21 +160,31 @@ def transition(request, round_id: int, action: str):
     if not form.is_valid():
         messages.error(request, form_errors(form))
         return redirect("awards:decision", round_id)
-    return _done(request, round_id, lambda: do_decision_transition(
-        found, action, acting_user=request.user, reason=form.cleaned_data["reason"]),
-        _("Done: %(action)s.") % {"action": step.label})  # fmt: skip
+    return _done(
+        request,
+        round_id,
+        lambda: do_decision_transition(
+            found, action, acting_user=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Done: %(action)s.") % {"action": step.label},
+    )
 
 
 @login_required
 def allocation_xlsx(request, round_id: int):
     found = _decision(request, round_id)
     require(is_staff_viewer(request.user))
-    rows = [(a.unit.code, a.unit.name, a.tier, a.coefficient, int(a.amount))
-            for a in found.allocations.select_related("unit")]  # fmt: skip
+    rows = [
+        (a.unit.code, a.unit.name, a.tier, a.coefficient, int(a.amount))
+        for a in found.allocations.select_related("unit")
+    ]
     rows.append(("", "合计", "", None, sum(r[4] for r in rows)))
-    return xlsx_response(f"奖励资金分配-{found.round.year}.xlsx",
-                         ["单位编码", "单位名称", "获奖档次", "分配系数", "金额（元）"], rows,
-                         title="奖励资金分配")  # fmt: skip
+    return xlsx_response(
+        f"奖励资金分配-{found.round.year}.xlsx",
+        ["单位编码", "单位名称", "获奖档次", "分配系数", "金额（元）"],
+        rows,
+        title="奖励资金分配",
+    )
 
 
 @login_required
@@ -154,8 +192,12 @@ def allocation_xlsx(request, round_id: int):
 def certificates(request, round_id: int):
     found = _decision(request, round_id)
     require(has_role(request.user, Role.OFFICE))
-    return _done(request, round_id, lambda: do_generate_certificates(found, acting_user=request.user),
-                 _("Certificates are being generated."))  # fmt: skip
+    return _done(
+        request,
+        round_id,
+        lambda: do_generate_certificates(found, acting_user=request.user),
+        _("Certificates are being generated."),
+    )
 
 
 def _job(request, round_id: int, job_id: int) -> CertificateJob:
@@ -192,8 +234,14 @@ def honours(request, year: int):
     decisions = AwardDecision.objects.filter(round__year=year)
     if not is_staff_viewer(request.user):
         decisions = decisions.filter(state=DecisionState.PUBLISHED)
-    lines = (AwardLine.objects.filter(decision__in=decisions).exclude(kind=LineKind.CRITICISM)
-             .select_related("unit", "source", "decision"))  # fmt: skip
+    lines = (
+        AwardLine.objects.filter(decision__in=decisions)
+        .exclude(kind=LineKind.CRITICISM)
+        .select_related("unit", "source", "decision")
+    )
     nominations = Honour.objects.filter(decision__in=decisions).select_related("unit", "decision")
-    return render(request, "awards/honours.html", {"year": year, "lines": lines,
-                                                   "nominations": nominations, "lang": lang_of(request)})  # fmt: skip
+    return render(
+        request,
+        "awards/honours.html",
+        {"year": year, "lines": lines, "nominations": nominations, "lang": lang_of(request)},
+    )

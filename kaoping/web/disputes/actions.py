@@ -62,9 +62,11 @@ def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment
         if timezone.now() > deadline:
             raise ActionError(
                 _("The dispute window closed on %(deadline)s (%(days)s days after publication).")
-                % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
-                   "days": round.dispute_days}
-            )  # fmt: skip
+                % {
+                    "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+                    "days": round.dispute_days,
+                }
+            )
         if not reasons:
             raise ActionError(_("Please give the reasons for the dispute."))
         if Dispute.objects.filter(round=round, unit=unit, publication=publication).exists():
@@ -75,16 +77,30 @@ def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment
         if attachment is not None and attachment.size > MAX_ATTACHMENT:
             raise ActionError(_("The attachment is larger than 10 MB."))
         dispute = Dispute(
-            round=round, unit=unit, filed_by=acting_user, filed_at=timezone.now(),
-            reasons=reasons, publication=publication, original_run=publication.run,
-        )  # fmt: skip
+            round=round,
+            unit=unit,
+            filed_by=acting_user,
+            filed_at=timezone.now(),
+            reasons=reasons,
+            publication=publication,
+            original_run=publication.run,
+        )
         if attachment is not None:
             dispute.attachment_name = attachment.name[:200]
             dispute.attachment.save(attachment.name, attachment, save=False)
         dispute.save()
-        record("dispute.file", acting_user, round=round, unit=unit, obj=dispute,
-               data={"publication": publication.version, "reasons": reasons,
-                     "attachment": dispute.attachment_name})  # fmt: skip
+        record(
+            "dispute.file",
+            acting_user,
+            round=round,
+            unit=unit,
+            obj=dispute,
+            data={
+                "publication": publication.version,
+                "reasons": reasons,
+                "attachment": dispute.attachment_name,
+            },
+        )
     return dispute
 
 
@@ -98,8 +114,14 @@ def _handle(dispute: Dispute, action: str, reason: str, acting_user) -> Dispute:
         dispute.handled_by, dispute.handled_at = acting_user, timezone.now()
         dispute.handling_reason = reason
         dispute.save()
-        record(f"dispute.{action}", acting_user, round=dispute.round, unit=dispute.unit,
-               obj=dispute, data={"reason": reason})  # fmt: skip
+        record(
+            f"dispute.{action}",
+            acting_user,
+            round=dispute.round,
+            unit=dispute.unit,
+            obj=dispute,
+            data={"reason": reason},
+        )
     return dispute
 
 
@@ -120,8 +142,9 @@ def excluded_from_panel(dispute: Dispute) -> dict[int, str]:
     why: dict[int, str] = {}
     for group in ExpertGroup.objects.filter(round=round, purpose=GroupPurpose.ORIGINAL):
         for user_id in group.members.values_list("pk", flat=True):
-            why.setdefault(user_id, _("an original expert of the round (%(group)s)")
-                           % {"group": group.name})  # fmt: skip
+            why.setdefault(
+                user_id, _("an original expert of the round (%(group)s)") % {"group": group.name}
+            )
     verifiers = Submission.objects.filter(round=round, verified_by__isnull=False).values_list(
         "verified_by_id", flat=True
     )
@@ -164,9 +187,11 @@ def do_form_panel(dispute: Dispute, *, name: str, members: Iterable, acting_user
         if problems:
             raise ActionError(" ".join(problems))
         panel = ExpertGroup.objects.create(
-            round=dispute.round, purpose=GroupPurpose.REREVIEW, created_by=acting_user,
+            round=dispute.round,
+            purpose=GroupPurpose.REREVIEW,
+            created_by=acting_user,
             name=name or _("Re-review panel: %(unit)s") % {"unit": dispute.unit.name},
-        )  # fmt: skip
+        )
         panel.members.set(members)
         # Assigned to the unit, the panel sees its base data (permissions.can_view_unit_data).
         Assignment.objects.bulk_create(
@@ -174,9 +199,14 @@ def do_form_panel(dispute: Dispute, *, name: str, members: Iterable, acting_user
         )
         dispute.panel = panel
         dispute.save()
-        record("dispute.form_panel", acting_user, round=dispute.round, unit=dispute.unit,
-               obj=dispute, data={"panel": panel.name,
-                                  "members": [u.username for u in members]})  # fmt: skip
+        record(
+            "dispute.form_panel",
+            acting_user,
+            round=dispute.round,
+            unit=dispute.unit,
+            obj=dispute,
+            data={"panel": panel.name, "members": [u.username for u in members]},
+        )
     return panel
 
 
@@ -206,17 +236,35 @@ def do_record_opinion(
         if not (number == number and low <= number <= high):
             raise ActionError(
                 _("%(unit)s, “%(field)s”: “%(value)s” is not accepted; expected %(expected)s.")
-                % {"unit": dispute.unit.name, "field": spec.label, "value": value,
-                   "expected": spec.expected("zh")}
-            )  # fmt: skip
+                % {
+                    "unit": dispute.unit.name,
+                    "field": spec.label,
+                    "value": value,
+                    "expected": spec.expected("zh"),
+                }
+            )
         opinion = ReReviewOpinion.objects.create(
-            dispute=dispute, expert=acting_user, field=field, reviewed_value=number,
-            original_value=original_value(dispute, field), comment=(comment or "").strip(),
-        )  # fmt: skip
+            dispute=dispute,
+            expert=acting_user,
+            field=field,
+            reviewed_value=number,
+            original_value=original_value(dispute, field),
+            comment=(comment or "").strip(),
+        )
         dispute.save()
-        record("dispute.opinion", acting_user, round=dispute.round, unit=dispute.unit,
-               obj=opinion, data={"field": field, "original": opinion.original_value,
-                                  "reviewed": number, "comment": opinion.comment})  # fmt: skip
+        record(
+            "dispute.opinion",
+            acting_user,
+            round=dispute.round,
+            unit=dispute.unit,
+            obj=opinion,
+            data={
+                "field": field,
+                "original": opinion.original_value,
+                "reviewed": number,
+                "comment": opinion.comment,
+            },
+        )
     return opinion
 
 
@@ -254,26 +302,43 @@ def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -
         if decision == Decision.AMENDED:
             values = panel_values(dispute)
             corrections = [
-                Correction(dispute=dispute, unit=dispute.unit, field=field,
-                           original_value=original, corrected_value=value)
+                Correction(
+                    dispute=dispute,
+                    unit=dispute.unit,
+                    field=field,
+                    original_value=original,
+                    corrected_value=value,
+                )
                 for field, (original, value) in values.items()
                 if original is None or abs(value - original) > 1e-12
-            ]  # fmt: skip
+            ]
             if not corrections:
                 raise ActionError(
                     _("The re-review changed no value; record the decision as upheld.")
                 )
             Correction.objects.bulk_create(corrections)
         dispute.save()
-        record("dispute.decide", acting_user, round=dispute.round, unit=dispute.unit,
-               obj=dispute, data={"decision": decision, "reasoning": reasoning,
-                                  "corrections": {c.field: [c.original_value, c.corrected_value]
-                                                  for c in corrections}})  # fmt: skip
+        record(
+            "dispute.decide",
+            acting_user,
+            round=dispute.round,
+            unit=dispute.unit,
+            obj=dispute,
+            data={
+                "decision": decision,
+                "reasoning": reasoning,
+                "corrections": {
+                    c.field: [c.original_value, c.corrected_value] for c in corrections
+                },
+            },
+        )
         if decision == Decision.AMENDED:
             dispute.new_run = do_start_scoring_run(
-                dispute.round, acting_user=acting_user, kind=RunKind.REREVIEW,
+                dispute.round,
+                acting_user=acting_user,
+                kind=RunKind.REREVIEW,
                 note=_("Re-review of %(unit)s") % {"unit": dispute.unit.name},
-            )  # fmt: skip
+            )
             dispute.save(update_fields=["new_run"])
     return dispute
 
@@ -292,20 +357,31 @@ def do_republish(dispute: Dispute, *, acting_user, approval=None):
         if dispute.status == DisputeStatus.DECIDED and dispute.decision != Decision.AMENDED:
             raise ActionError(_("The original results were upheld; there is nothing to publish."))
         if approval is None or approval.status != "approved":
-            raise ActionError(_("New results after a re-review need the committee's approval: "
-                                "request it."))  # fmt: skip
+            raise ActionError(
+                _("New results after a re-review need the committee's approval: request it.")
+            )
         dispute.move("republish")
         run = dispute.new_run
         if run is None or run.status != RunStatus.DONE:
             raise ActionError(_("The re-review scoring has not finished yet."))
         publication = publish_run(
-            run, acting_user=acting_user,
+            run,
+            acting_user=acting_user,
             note=_("Re-published after the re-review of %(unit)s") % {"unit": dispute.unit.name},
-        )  # fmt: skip
+        )
         dispute.new_publication = publication
         dispute.save()
-        record("dispute.republish", acting_user, round=dispute.round, unit=dispute.unit,
-               obj=dispute, data={"publication": publication.version, "run": run.version,
-                                  "approval": approval.pk,
-                                  "approved_by": approval.decided_by.username})  # fmt: skip
+        record(
+            "dispute.republish",
+            acting_user,
+            round=dispute.round,
+            unit=dispute.unit,
+            obj=dispute,
+            data={
+                "publication": publication.version,
+                "run": run.version,
+                "approval": approval.pk,
+                "approved_by": approval.decided_by.username,
+            },
+        )
     return publication

@@ -36,8 +36,13 @@ def with_corrections(round, data: BaseData) -> BaseData:
         if c.unit.code in position:
             column = columns.setdefault(c.field, np.full(len(data), np.nan))
             column[position[c.unit.code]] = c.corrected_value
-    result = BaseData(units=list(data.units), columns=columns, source=data.source,
-                      rows=data.rows, extras=dict(data.extras))  # fmt: skip
+    result = BaseData(
+        units=list(data.units),
+        columns=columns,
+        source=data.source,
+        rows=data.rows,
+        extras=dict(data.extras),
+    )
     result.sha256 = result.fingerprint()
     return result
 

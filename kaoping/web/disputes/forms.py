@@ -16,18 +16,19 @@ class FileForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Panel name"), max_length=120, required=False,
-                           strip=False)  # fmt: skip
+    name = forms.CharField(
+        label=gettext_lazy("Panel name"), max_length=120, required=False, strip=False
+    )
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("Decision"), required=False,
-                                 choices=[("", ""), *Decision.choices])  # fmt: skip
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"), required=False, choices=[("", ""), *Decision.choices]
+    )
     reasoning = reason_field(gettext_lazy("Reasoning"))
 
 
 class OpinionForm(forms.Form):
     field = forms.CharField(label=gettext_lazy("Field"), max_length=80, required=False)
-    value = forms.CharField(label=gettext_lazy("Re-reviewed value"), max_length=64,
-                            required=False)  # fmt: skip
+    value = forms.CharField(label=gettext_lazy("Re-reviewed value"), max_length=64, required=False)
     comment = reason_field(gettext_lazy("Comment"))

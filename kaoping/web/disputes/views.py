@@ -33,8 +33,11 @@ from kaoping.web.rounds.views import round_for
 
 
 class DisputeFilter(ListForm):
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("All statuses")), *DisputeStatus.choices])  # fmt: skip
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All statuses")), *DisputeStatus.choices],
+    )
 
 
 @login_required
@@ -48,18 +51,29 @@ def dispute_list(request, round_id: int):
     form = DisputeFilter(request.GET)
     chosen = form.chosen()
     if text := chosen.get("q"):
-        disputes = disputes.filter(Q(unit__code__icontains=text) | Q(unit__name__icontains=text)
-                                   | Q(reasons__icontains=text))  # fmt: skip
+        disputes = disputes.filter(
+            Q(unit__code__icontains=text)
+            | Q(unit__name__icontains=text)
+            | Q(reasons__icontains=text)
+        )
     if status := chosen.get("status"):
         disputes = disputes.filter(status=status)
     my_units = round.units.filter(pk__in=unit_ids_of(request.user)).order_by("code")
     fileable = [u for u in my_units if can_file_dispute(request.user, round, u)]
     current = Publication.current(round)
-    return render(request, "disputes/list.html", {
-        "round": round, "disputes": page_of(request, disputes.order_by("-filed_at", "-id")),
-        "form": form, "query": query_without_page(request), "fileable": fileable, "publication": current,
-        "deadline": dispute_deadline(current) if current else None,
-    })  # fmt: skip
+    return render(
+        request,
+        "disputes/list.html",
+        {
+            "round": round,
+            "disputes": page_of(request, disputes.order_by("-filed_at", "-id")),
+            "form": form,
+            "query": query_without_page(request),
+            "fileable": fileable,
+            "publication": current,
+            "deadline": dispute_deadline(current) if current else None,
+        },
+    )
 
 
 @login_required
@@ -75,9 +89,12 @@ def file(request, round_id: int):
         return redirect("disputes:list", round.pk)
     try:
         dispute = actions.do_file_dispute(
-            round, unit, reasons=form.cleaned_data["reasons"], acting_user=request.user,
+            round,
+            unit,
+            reasons=form.cleaned_data["reasons"],
+            acting_user=request.user,
             attachment=request.FILES.get("attachment"),
-        )  # fmt: skip
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
         return redirect("disputes:list", round.pk)
@@ -115,22 +132,33 @@ def detail(request, round_id: int, dispute_id: int):
     fields = actions.reviewable_fields(round)
     experts = get_user_model().objects.filter(memberships__role=Role.EXPERT).distinct()
     opinions = dispute.opinions.select_related("expert")
-    return render(request, "disputes/detail.html", {
-        "round": round, "dispute": dispute, "handle": handle, "S": DisputeStatus,
-        "can_review": can_record_rereview(request.user, dispute)
-        and dispute.status in (DisputeStatus.PANEL_FORMED, DisputeStatus.REVIEWED),
-        "fields": [(k, f.label) for k, f in fields.items()],
-        "labels": {k: f.label for k, f in fields.items()},
-        "opinions": [(o, fields[o.field].label if o.field in fields else o.field)
-                     for o in opinions],
-        "corrections": [(c, fields[c.field].label if c.field in fields else c.field)
-                        for c in dispute.corrections.all()],
-        "excluded": actions.excluded_from_panel(dispute) if handle else {},
-        "experts": experts.order_by("username"), "decisions": Decision.choices,
-        "history": _history(dispute),
-        "panel_members": dispute.panel.members.order_by("username") if dispute.panel else [],
-        "staff": is_staff_viewer(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "disputes/detail.html",
+        {
+            "round": round,
+            "dispute": dispute,
+            "handle": handle,
+            "S": DisputeStatus,
+            "can_review": can_record_rereview(request.user, dispute)
+            and dispute.status in (DisputeStatus.PANEL_FORMED, DisputeStatus.REVIEWED),
+            "fields": [(k, f.label) for k, f in fields.items()],
+            "labels": {k: f.label for k, f in fields.items()},
+            "opinions": [
+                (o, fields[o.field].label if o.field in fields else o.field) for o in opinions
+            ],
+            "corrections": [
+                (c, fields[c.field].label if c.field in fields else c.field)
+                for c in dispute.corrections.all()
+            ],
+            "excluded": actions.excluded_from_panel(dispute) if handle else {},
+            "experts": experts.order_by("username"),
+            "decisions": Decision.choices,
+            "history": _history(dispute),
+            "panel_members": dispute.panel.members.order_by("username") if dispute.panel else [],
+            "staff": is_staff_viewer(request.user),
+        },
+    )
 
 
 def _office_action(request, round_id: int, dispute_id: int, run, form=None) -> object:
@@ -150,16 +178,30 @@ def _office_action(request, round_id: int, dispute_id: int, run, form=None) -> o
 @require_POST
 def accept(request, round_id: int, dispute_id: int):
     form = ReasonForm(request.POST)
-    return _office_action(request, round_id, dispute_id, lambda d: actions.do_accept_dispute(
-        d, reason=form.cleaned_data["reason"], acting_user=request.user), form)  # fmt: skip
+    return _office_action(
+        request,
+        round_id,
+        dispute_id,
+        lambda d: actions.do_accept_dispute(
+            d, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def reject(request, round_id: int, dispute_id: int):
     form = ReasonForm(request.POST)
-    return _office_action(request, round_id, dispute_id, lambda d: actions.do_reject_dispute(
-        d, reason=form.cleaned_data["reason"], acting_user=request.user), form)  # fmt: skip
+    return _office_action(
+        request,
+        round_id,
+        dispute_id,
+        lambda d: actions.do_reject_dispute(
+            d, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        form,
+    )
 
 
 @login_required
@@ -167,24 +209,41 @@ def reject(request, round_id: int, dispute_id: int):
 def form_panel(request, round_id: int, dispute_id: int):
     members = list(get_user_model().objects.filter(pk__in=id_list(request.POST.getlist("members"))))
     form = PanelForm(request.POST)
-    return _office_action(request, round_id, dispute_id, lambda d: actions.do_form_panel(
-        d, name=form.cleaned_data["name"], members=members, acting_user=request.user), form)  # fmt: skip
+    return _office_action(
+        request,
+        round_id,
+        dispute_id,
+        lambda d: actions.do_form_panel(
+            d, name=form.cleaned_data["name"], members=members, acting_user=request.user
+        ),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def decide(request, round_id: int, dispute_id: int):
     form = DecideForm(request.POST)
-    return _office_action(request, round_id, dispute_id, lambda d: actions.do_decide(
-        d, decision=form.cleaned_data["decision"], reasoning=form.cleaned_data["reasoning"],
-        acting_user=request.user), form)  # fmt: skip
+    return _office_action(
+        request,
+        round_id,
+        dispute_id,
+        lambda d: actions.do_decide(
+            d,
+            decision=form.cleaned_data["decision"],
+            reasoning=form.cleaned_data["reasoning"],
+            acting_user=request.user,
+        ),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def republish(request, round_id: int, dispute_id: int):
-    return _office_action(request, round_id, dispute_id, lambda d: actions.do_republish(
-        d, acting_user=request.user))  # fmt: skip
+    return _office_action(
+        request, round_id, dispute_id, lambda d: actions.do_republish(d, acting_user=request.user)
+    )
 
 
 @login_required
@@ -198,9 +257,12 @@ def opinion(request, round_id: int, dispute_id: int):
         return redirect("disputes:detail", dispute.round_id, dispute.pk)
     try:
         actions.do_record_opinion(
-            dispute, field=form.cleaned_data["field"], value=form.cleaned_data["value"],
-            comment=form.cleaned_data["comment"], acting_user=request.user,
-        )  # fmt: skip
+            dispute,
+            field=form.cleaned_data["field"],
+            value=form.cleaned_data["value"],
+            comment=form.cleaned_data["comment"],
+            acting_user=request.user,
+        )
         messages.success(request, _("Re-review recorded."))
     except ActionError as exc:
         messages.error(request, str(exc))
@@ -213,5 +275,6 @@ def attachment(request, round_id: int, dispute_id: int):
     if not dispute.attachment:
         raise Http404
     with dispute.attachment.open("rb") as handle:
-        return download(handle.read(), dispute.attachment_name or "attachment",
-                        "application/octet-stream")  # fmt: skip
+        return download(
+            handle.read(), dispute.attachment_name or "attachment", "application/octet-stream"
+        )

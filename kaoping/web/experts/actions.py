@@ -106,8 +106,13 @@ def do_create_group(
         group = ExpertGroup.objects.create(
             round=round, name=name, purpose=purpose, items=items, created_by=acting_user
         )
-        record("experts.create_group", acting_user, round=round, obj=group,
-               data={"name": name, "items": items, "purpose": purpose})  # fmt: skip
+        record(
+            "experts.create_group",
+            acting_user,
+            round=round,
+            obj=group,
+            data={"name": name, "items": items, "purpose": purpose},
+        )
     return group
 
 
@@ -131,8 +136,13 @@ def do_add_members(group: ExpertGroup, users: Iterable, *, acting_user) -> None:
                 % {"names": "、".join(not_experts)}
             )
         group.members.add(*users)
-        record("experts.add_members", acting_user, round=group.round, obj=group,
-               data={"members": [u.username for u in users]})  # fmt: skip
+        record(
+            "experts.add_members",
+            acting_user,
+            round=group.round,
+            obj=group,
+            data={"members": [u.username for u in users]},
+        )
 
 
 def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_user) -> list[str]:
@@ -173,17 +183,25 @@ def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_
                 elif (expert.pk, unit.pk) in recused:
                     skipped.append(
                         _("%(expert)s is recused from %(unit)s (%(reason)s).")
-                        % {"expert": expert.username, "unit": unit_label(unit),
-                           "reason": recused[(expert.pk, unit.pk)]}
-                    )  # fmt: skip
+                        % {
+                            "expert": expert.username,
+                            "unit": unit_label(unit),
+                            "reason": recused[(expert.pk, unit.pk)],
+                        }
+                    )
                 else:
                     _a, new = Assignment.objects.get_or_create(
                         group=group, expert=expert, unit=unit
                     )
                     if new:
                         created.append([expert.username, unit.code])
-        record("experts.assign", acting_user, round=group.round, obj=group,
-               data={"assigned": created, "skipped": skipped})  # fmt: skip
+        record(
+            "experts.assign",
+            acting_user,
+            round=group.round,
+            obj=group,
+            data={"assigned": created, "skipped": skipped},
+        )
     return skipped
 
 
@@ -207,14 +225,22 @@ def do_record_recusal(round: Round, expert, unit, *, reason: str, acting_user) -
                 % {"expert": expert.username, "unit": unit_label(unit)}
             )
         recusal, _new = Recusal.objects.get_or_create(
-            round=round, expert=expert, unit=unit,
+            round=round,
+            expert=expert,
+            unit=unit,
             defaults={"reason": reason, "recorded_by": acting_user},
-        )  # fmt: skip
+        )
         ended = Assignment.objects.filter(
             group__round=round, group__closed=False, expert=expert, unit=unit
         ).delete()[0]
-        record("experts.recusal", acting_user, round=round, unit=unit, obj=recusal,
-               data={"expert": expert.username, "reason": reason, "assignments_ended": ended})  # fmt: skip
+        record(
+            "experts.recusal",
+            acting_user,
+            round=round,
+            unit=unit,
+            obj=recusal,
+            data={"expert": expert.username, "reason": reason, "assignments_ended": ended},
+        )
     return recusal
 
 
@@ -244,10 +270,18 @@ def do_close_group(group: ExpertGroup, *, acting_user) -> ExpertGroup:
         group.closed_at = timezone.now()
         group.closed_by = acting_user
         group.save(update_fields=["closed", "closed_at", "closed_by"])
-        flagged = [[a.unit_code, a.item] for a in aggregation.aggregates if a.flagged] if (
-            aggregation) else []  # fmt: skip
-        record("experts.close_group", acting_user, round=group.round, obj=group,
-               data={"scores": group.scores.count(), "flagged": flagged})  # fmt: skip
+        flagged = (
+            [[a.unit_code, a.item] for a in aggregation.aggregates if a.flagged]
+            if (aggregation)
+            else []
+        )
+        record(
+            "experts.close_group",
+            acting_user,
+            round=group.round,
+            obj=group,
+            data={"scores": group.scores.count(), "flagged": flagged},
+        )
     return group
 
 
@@ -281,8 +315,13 @@ def parse_score(text, expert, unit, item) -> float | str | None:
     return _(
         "%(expert)s: the score of %(unit)s for “%(item)s” is “%(value)s”, not a number; "
         "expected 0 to %(max)s."
-    ) % {"expert": expert.username, "unit": unit_label(unit), "item": f"{item.code} {item.name}",
-         "value": text, "max": f"{item.max:g}"}  # fmt: skip
+    ) % {
+        "expert": expert.username,
+        "unit": unit_label(unit),
+        "item": f"{item.code} {item.name}",
+        "value": text,
+        "max": f"{item.max:g}",
+    }
 
 
 def do_save_scores(
@@ -310,13 +349,17 @@ def do_save_scores(
             raise ScoresRejected(problems)
         for (unit_id, code), value in values.items():
             if value is None:
-                ExpertScore.objects.filter(group=group, expert=expert, unit_id=unit_id,
-                                           indicator=code).delete()  # fmt: skip
+                ExpertScore.objects.filter(
+                    group=group, expert=expert, unit_id=unit_id, indicator=code
+                ).delete()
             else:
                 ExpertScore.objects.update_or_create(
-                    group=group, expert=expert, unit_id=unit_id, indicator=code,
+                    group=group,
+                    expert=expert,
+                    unit_id=unit_id,
+                    indicator=code,
                     defaults={"score": value},
-                )  # fmt: skip
+                )
         if submit:
             have = set(
                 ExpertScore.objects.filter(group=group, expert=expert).values_list(
@@ -331,15 +374,25 @@ def do_save_scores(
             ]
             if missing:
                 raise ScoresRejected(
-                    [_("Score every assigned unit and item before submitting; missing: %(cells)s")
-                     % {"cells": "、".join(missing)}]
-                )  # fmt: skip
+                    [
+                        _(
+                            "Score every assigned unit and item before submitting; missing: %(cells)s"
+                        )
+                        % {"cells": "、".join(missing)}
+                    ]
+                )
             sheet.submit(timezone.now())
             sheet.save()
-        record("experts.submit_scores" if submit else "experts.save_scores", acting_user,
-               round=group.round, obj=sheet,
-               data={"group": group.name,
-                     "scores": {f"{units[u].code}/{c}": v for (u, c), v in values.items()}})  # fmt: skip
+        record(
+            "experts.submit_scores" if submit else "experts.save_scores",
+            acting_user,
+            round=group.round,
+            obj=sheet,
+            data={
+                "group": group.name,
+                "scores": {f"{units[u].code}/{c}": v for (u, c), v in values.items()},
+            },
+        )
     return sheet
 
 
@@ -354,10 +407,12 @@ def _check_entries(group, expert, entries, units, items):
         if unit is None:
             other = Unit.objects.filter(pk=unit_id).first()
             problems.append(
-                _("%(expert)s may not score %(unit)s in this group (not assigned, recused or "
-                  "his own unit).")
+                _(
+                    "%(expert)s may not score %(unit)s in this group (not assigned, recused or "
+                    "his own unit)."
+                )
                 % {"expert": expert.username, "unit": unit_label(other) if other else unit_id}
-            )  # fmt: skip
+            )
             continue
         item = items.get(code)
         if item is None:
@@ -373,9 +428,10 @@ def _check_entries(group, expert, entries, units, items):
         values[(unit_id, code)] = value
         if value is not None:
             engine_scores.append(
-                EngineScore(expert=expert.username, unit_code=unit_label(unit), item=code,
-                            score=value)
-            )  # fmt: skip
+                EngineScore(
+                    expert=expert.username, unit_code=unit_label(unit), item=code, score=value
+                )
+            )
     try:
         found = validate_scores(group.round.scheme(), engine_scores)
     except KaopingError as exc:
@@ -400,16 +456,27 @@ def do_upload_scores(group: ExpertGroup, content: bytes, filename: str, *, actin
     problems, entries = [], {}
     for s in scores:
         place = _("%(file)s row %(row)s, column %(column)s") % {
-            "file": filename, "row": s.row, "column": s.column}  # fmt: skip
+            "file": filename,
+            "row": s.row,
+            "column": s.column,
+        }
         if s.expert != acting_user.username:
-            problems.append(place + "：" + _("the expert “%(name)s” is not you (%(me)s).")
-                            % {"name": s.expert, "me": acting_user.username})  # fmt: skip
+            problems.append(
+                place
+                + "："
+                + _("the expert “%(name)s” is not you (%(me)s).")
+                % {"name": s.expert, "me": acting_user.username}
+            )
         elif s.unit_code not in units:
-            problems.append(place + "：" + _("you may not score the unit %(code)s.")
-                            % {"code": s.unit_code})  # fmt: skip
+            problems.append(
+                place + "：" + _("you may not score the unit %(code)s.") % {"code": s.unit_code}
+            )
         elif s.item not in codes:
-            problems.append(place + "：" + _("%(item)s is not an item of this group; leave it empty.")
-                            % {"item": s.item})  # fmt: skip
+            problems.append(
+                place
+                + "："
+                + _("%(item)s is not an item of this group; leave it empty.") % {"item": s.item}
+            )
         else:
             entries[(units[s.unit_code].pk, s.item)] = s.score
     if problems:

@@ -66,10 +66,11 @@ def aggregation_of(round, groups) -> ExpertAggregation | None:
     if not scores or not round_items(round):
         return None
     engine_scores = [
-        EngineScore(expert=s.expert.username, unit_code=s.unit.code, item=s.indicator,
-                    score=s.score)
+        EngineScore(
+            expert=s.expert.username, unit_code=s.unit.code, item=s.indicator, score=s.score
+        )
         for s in scores
-    ]  # fmt: skip
+    ]
     try:
         return aggregate_experts(round.scheme(), engine_scores)
     except KaopingError as exc:

@@ -86,19 +86,28 @@ def groups(request, round_id: int):
         chosen = posted["items"] or (panel[2].split(", ") if panel else [])
         name = posted["name"].strip() or (panel[1] if panel else "")
         try:
-            group = actions.do_create_group(round, name=name, items=chosen,
-                                            acting_user=request.user)  # fmt: skip
+            group = actions.do_create_group(
+                round, name=name, items=chosen, acting_user=request.user
+            )
         except ActionError as exc:
             messages.error(request, str(exc))
             return redirect("experts:groups", round.pk)
         messages.success(request, _("Expert group created."))
         return redirect("experts:group", group.pk)
-    return render(request, "experts/groups.html", {
-        "round": round, "groups": items, "can_manage": can_manage, "items": scheme_items,
-        "panels": panels, "recusals": Recusal.objects.filter(round=round).select_related(
-            "expert", "unit"),
-        "experts": experts_qs(), "units": round.units.order_by("code"),
-    })  # fmt: skip
+    return render(
+        request,
+        "experts/groups.html",
+        {
+            "round": round,
+            "groups": items,
+            "can_manage": can_manage,
+            "items": scheme_items,
+            "panels": panels,
+            "recusals": Recusal.objects.filter(round=round).select_related("expert", "unit"),
+            "experts": experts_qs(),
+            "units": round.units.order_by("code"),
+        },
+    )
 
 
 @login_required
@@ -117,21 +126,37 @@ def group_detail(request, group_id: int):
             messages.error(request, str(exc))
     units = {u.code: u for u in group.round.units.all()}
     aggregates = [
-        {"unit": units.get(a.unit_code), "item": a.item, "scores": a.scores, "value": a.value,
-         "spread": a.spread, "flagged": a.flagged}
+        {
+            "unit": units.get(a.unit_code),
+            "item": a.item,
+            "scores": a.scores,
+            "value": a.value,
+            "spread": a.spread,
+            "flagged": a.flagged,
+        }
         for a in (aggregation.aggregates if aggregation else [])
-    ]  # fmt: skip
+    ]
     manage = can_manage_experts(request.user, group.round) and not group.closed
     member = group.members.filter(pk=request.user.pk).exists()
-    return render(request, "experts/group.html", {
-        "group": group, "scores": scores.select_related("expert", "unit").order_by(
-            "unit__code", "indicator", "expert__username"),
-        "items": group_items(group) if group.items else [], "manage": manage, "member": member,
-        "member_rows": _member_rows(group), "members": group.members.order_by("username"),
-        "aggregates": aggregates,
-        "experts": experts_qs(), "units": group.round.units.order_by("code"),
-        "is_staff": is_staff_viewer(request.user),
-    })  # fmt: skip
+    return render(
+        request,
+        "experts/group.html",
+        {
+            "group": group,
+            "scores": scores.select_related("expert", "unit").order_by(
+                "unit__code", "indicator", "expert__username"
+            ),
+            "items": group_items(group) if group.items else [],
+            "manage": manage,
+            "member": member,
+            "member_rows": _member_rows(group),
+            "members": group.members.order_by("username"),
+            "aggregates": aggregates,
+            "experts": experts_qs(),
+            "units": group.round.units.order_by("code"),
+            "is_staff": is_staff_viewer(request.user),
+        },
+    )
 
 
 def _member_rows(group: ExpertGroup) -> list[tuple]:
@@ -171,8 +196,9 @@ def assign(request, group_id: int):
     group = _manage(request, group_id)
     units = list(group.round.units.filter(pk__in=id_list(request.POST.getlist("units"))))
     try:
-        skipped = actions.do_assign(group, _users(request, "experts"), units,
-                                    acting_user=request.user)  # fmt: skip
+        skipped = actions.do_assign(
+            group, _users(request, "experts"), units, acting_user=request.user
+        )
         for text in skipped:
             messages.warning(request, text)
         messages.success(request, _("Units assigned."))
@@ -193,8 +219,9 @@ def recuse(request, round_id: int):
         messages.error(request, form_errors(form))
         return redirect("experts:groups", round.pk)
     try:
-        actions.do_record_recusal(round, expert, unit, reason=form.cleaned_data["reason"],
-                                  acting_user=request.user)  # fmt: skip
+        actions.do_record_recusal(
+            round, expert, unit, reason=form.cleaned_data["reason"], acting_user=request.user
+        )
         messages.success(request, _("Recusal recorded."))
     except ActionError as exc:
         messages.error(request, str(exc))
@@ -243,29 +270,44 @@ def sheet(request, group_id: int):
             if len(parts) == 3 and parts[0] == "s" and id_list([parts[1]]):
                 entries.setdefault((int(parts[1]), parts[2]), request.POST[key])
         try:
-            actions.do_save_scores(group, entries, acting_user=request.user,
-                                   submit="submit" in request.POST)  # fmt: skip
+            actions.do_save_scores(
+                group, entries, acting_user=request.user, submit="submit" in request.POST
+            )
         except actions.ScoresRejected as exc:
             problems, typed = exc.problems, entries
         except ActionError as exc:
             problems, typed = [str(exc)], entries
         else:
-            messages.success(request, _("Scores submitted.") if "submit" in request.POST
-                             else _("Draft saved."))  # fmt: skip
+            messages.success(
+                request, _("Scores submitted.") if "submit" in request.POST else _("Draft saved.")
+            )
             return redirect("experts:sheet", group.pk)
     rows = []
     for u in units:
         cells = []
         for i in items:
             value = typed.get((u.pk, i.code)) if typed else saved.get((u.pk, i.code))
-            cells.append({"name": f"s-{u.pk}-{i.code}", "value": "" if value is None else value,
-                          "max": i.max})  # fmt: skip
+            cells.append(
+                {
+                    "name": f"s-{u.pk}-{i.code}",
+                    "value": "" if value is None else value,
+                    "max": i.max,
+                }
+            )
         rows.append({"unit": u, "cells": cells})
-    return render(request, "experts/sheet.html", {
-        "group": group, "items": items, "rows": rows, "problems": problems,
-        "sheet": score_sheet, "editable": score_sheet.status == SheetStatus.DRAFT
-        and not group.closed,
-    }, status=400 if problems else 200)  # fmt: skip
+    return render(
+        request,
+        "experts/sheet.html",
+        {
+            "group": group,
+            "items": items,
+            "rows": rows,
+            "problems": problems,
+            "sheet": score_sheet,
+            "editable": score_sheet.status == SheetStatus.DRAFT and not group.closed,
+        },
+        status=400 if problems else 200,
+    )
 
 
 @login_required
@@ -274,10 +316,15 @@ def sheet_download(request, group_id: int):
     rules = expert_rules(group.round.scheme())
     panel = next((p.code for p in rules.panels if set(p.items) == set(group.items)), "")
     buffer = io.BytesIO()
-    write_expert_sheet(group.round.scheme(), buffer, [Expert(request.user.username, panel)],
-                       [(u.code, u.name) for u in units])  # fmt: skip
-    return download(buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx",
-                    XLSX_TYPE)  # fmt: skip
+    write_expert_sheet(
+        group.round.scheme(),
+        buffer,
+        [Expert(request.user.username, panel)],
+        [(u.code, u.name) for u in units],
+    )
+    return download(
+        buffer.getvalue(), f"{group.name}-{request.user.username}-专家评分表.xlsx", XLSX_TYPE
+    )
 
 
 @login_required
@@ -296,6 +343,7 @@ def sheet_upload(request, group_id: int):
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Scores read from %(file)s and saved as a draft.")
-                         % {"file": upload.name})  # fmt: skip
+        messages.success(
+            request, _("Scores read from %(file)s and saved as a draft.") % {"file": upload.name}
+        )
     return redirect("experts:sheet", group.pk)

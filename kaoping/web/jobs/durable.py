@@ -151,12 +151,17 @@ def _after_loss(lost: DBTaskResult, worker: str) -> None:
         return
     task, on_failure = entry
     if attempt < MAX_ATTEMPTS:
-        logger.warning("task %s lost with worker %s; running it again (attempt %s)",
-                       lost.task_path, worker, attempt + 1)  # fmt: skip
+        logger.warning(
+            "task %s lost with worker %s; running it again (attempt %s)",
+            lost.task_path,
+            worker,
+            attempt + 1,
+        )
         task.enqueue(*args, attempt=attempt + 1)
         return
-    logger.error("task %s lost with worker %s %s times; its job fails", lost.task_path, worker,
-                 attempt)  # fmt: skip
+    logger.error(
+        "task %s lost with worker %s %s times; its job fails", lost.task_path, worker, attempt
+    )
     on_failure(
         f"后台进程在执行中退出（已尝试 {attempt} 次）/ the worker stopped while running it "
         f"({attempt} attempts)",

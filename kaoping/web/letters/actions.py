@@ -51,9 +51,17 @@ def _check(targets: Sequence[EngineTarget]) -> None:
 
 
 def do_set_target(
-    round: Round, unit: Unit, *, key: str, value: float, acting_user, name: str = "",
-    weight: float = 1.0, direction: str = "higher", level: bool = False,
-) -> Target:  # fmt: skip
+    round: Round,
+    unit: Unit,
+    *,
+    key: str,
+    value: float,
+    acting_user,
+    name: str = "",
+    weight: float = 1.0,
+    direction: str = "higher",
+    level: bool = False,
+) -> Target:
     """Set (or change) one target of a unit's letter."""
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
@@ -69,9 +77,20 @@ def do_set_target(
             target.plan = []  # the plan no longer adds up: the unit files it again
         _check([target.engine()])
         target.save()
-        record("letters.set_target", acting_user, round=round, unit=unit, obj=target,
-               data={"key": key, "value": value, "weight": weight, "direction": direction,
-                     "level": level})  # fmt: skip
+        record(
+            "letters.set_target",
+            acting_user,
+            round=round,
+            unit=unit,
+            obj=target,
+            data={
+                "key": key,
+                "value": value,
+                "weight": weight,
+                "direction": direction,
+                "level": level,
+            },
+        )
     return target
 
 
@@ -95,14 +114,27 @@ def do_import_targets(round: Round, content: bytes, filename: str, *, acting_use
         _require_state(round, SETTING_STATES, _("Setting targets"))
         for t in engine_targets:
             Target.objects.update_or_create(
-                round=round, unit=units[t.unit_code], key=t.key,
-                defaults={"name": t.name, "value": t.value, "weight": t.weight,
-                          "direction": t.direction, "plan": list(t.plan), "set_by": acting_user,
-                          "actual": t.actual, "through": t.through or "",
-                          "level": is_level(t.key, t.name)},
-            )  # fmt: skip
-        record("letters.import_targets", acting_user, round=round,
-               data={"file": filename, "targets": len(engine_targets)})  # fmt: skip
+                round=round,
+                unit=units[t.unit_code],
+                key=t.key,
+                defaults={
+                    "name": t.name,
+                    "value": t.value,
+                    "weight": t.weight,
+                    "direction": t.direction,
+                    "plan": list(t.plan),
+                    "set_by": acting_user,
+                    "actual": t.actual,
+                    "through": t.through or "",
+                    "level": is_level(t.key, t.name),
+                },
+            )
+        record(
+            "letters.import_targets",
+            acting_user,
+            round=round,
+            data={"file": filename, "targets": len(engine_targets)},
+        )
     return len(engine_targets)
 
 
@@ -119,9 +151,18 @@ def do_file_plan(target: Target, plan: Sequence[float], *, acting_user, attachme
             target.plan_attachment = attachment
         target.plan_filed_by, target.plan_filed_at = acting_user, timezone.now()
         target.save()
-        record("letters.file_plan", acting_user, round=target.round, unit=target.unit,
-               obj=target, data={"key": target.key, "plan": target.plan,
-                                 "attachment": target.plan_attachment.name or ""})  # fmt: skip
+        record(
+            "letters.file_plan",
+            acting_user,
+            round=target.round,
+            unit=target.unit,
+            obj=target,
+            data={
+                "key": target.key,
+                "plan": target.plan,
+                "attachment": target.plan_attachment.name or "",
+            },
+        )
     return target
 
 
@@ -141,6 +182,12 @@ def do_report_progress(target: Target, *, actual: float, through: str, acting_us
         target.actual, target.through = actual, through
         target.progress_by, target.progress_at = acting_user, timezone.now()
         target.save()
-        record("letters.progress", acting_user, round=target.round, unit=target.unit, obj=target,
-               data={"key": target.key, "actual": actual, "through": through})  # fmt: skip
+        record(
+            "letters.progress",
+            acting_user,
+            round=target.round,
+            unit=target.unit,
+            obj=target,
+            data={"key": target.key, "actual": actual, "through": through},
+        )
     return target

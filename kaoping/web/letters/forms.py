@@ -7,16 +7,24 @@ from kaoping.web.letters.models import Direction
 from kaoping.web.schemes.forms import IdChoiceField
 from kaoping.web.units.models import Unit
 
-PERIODS = [("Q1", _("1st quarter")), ("Q2", _("2nd quarter")), ("Q3", _("3rd quarter")),
-           ("", _("year end"))] + [(str(m), _("end of month %(m)s") % {"m": m}) for m in range(1, 12)]  # fmt: skip
+PERIODS = [
+    ("Q1", _("1st quarter")),
+    ("Q2", _("2nd quarter")),
+    ("Q3", _("3rd quarter")),
+    ("", _("year end")),
+] + [(str(m), _("end of month %(m)s") % {"m": m}) for m in range(1, 12)]
 ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".png")
 MAX_ATTACHMENT = 10 * 1024 * 1024
 
 
 class TargetForm(forms.Form):
     unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    key = forms.SlugField(label=_("Target code"), max_length=60, initial="new_jobs",
-                          help_text=_("fills the scheme's field “code_target”, e.g. new_jobs"))  # fmt: skip
+    key = forms.SlugField(
+        label=_("Target code"),
+        max_length=60,
+        initial="new_jobs",
+        help_text=_("fills the scheme's field “code_target”, e.g. new_jobs"),
+    )
     name = forms.CharField(label=_("Target"), max_length=200, required=False)
     value = forms.FloatField(label=_("Target value"), min_value=0)
     weight = forms.FloatField(label=_("Weight"), min_value=0, initial=1)

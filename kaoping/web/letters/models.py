@@ -64,11 +64,19 @@ class Target(models.Model):
     def engine(self) -> EngineTarget:
         """The scoring core's target (the plan and progress included)."""
         return EngineTarget(
-            unit_code=self.unit.code, key=self.key, value=self.value, year=self.round.year,
-            name=self.name, unit_name=self.unit.name, weight=self.weight,
-            direction=self.direction, plan=tuple(self.plan or ()), actual=self.actual,
-            through=self.through or None, kind="level" if self.level else "cumulative",
-        )  # fmt: skip
+            unit_code=self.unit.code,
+            key=self.key,
+            value=self.value,
+            year=self.round.year,
+            name=self.name,
+            unit_name=self.unit.name,
+            weight=self.weight,
+            direction=self.direction,
+            plan=tuple(self.plan or ()),
+            actual=self.actual,
+            through=self.through or None,
+            kind="level" if self.level else "cumulative",
+        )
 
     @property
     def plan_text(self) -> str:

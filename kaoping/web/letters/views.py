@@ -37,23 +37,60 @@ def targets(request, round_id: int):
     if wants_xlsx(request):
         return xlsx_response(
             "目标责任书.xlsx",
-            ["单位编码", "单位名称", "目标代码", "目标名称", "目标值", "权重", "方向", "第一季度",
-             "第二季度", "第三季度", "第四季度", "实际完成", "截至期", "完成率"],
-            ((t.unit.code, t.unit.name, t.key, t.name, t.value, t.weight, t.get_direction_display(),
-              *(list(t.plan) + [None] * 4)[:4], t.actual, t.through,
-              t.completion) for t in rows),
-        )  # fmt: skip
+            [
+                "单位编码",
+                "单位名称",
+                "目标代码",
+                "目标名称",
+                "目标值",
+                "权重",
+                "方向",
+                "第一季度",
+                "第二季度",
+                "第三季度",
+                "第四季度",
+                "实际完成",
+                "截至期",
+                "完成率",
+            ],
+            (
+                (
+                    t.unit.code,
+                    t.unit.name,
+                    t.key,
+                    t.name,
+                    t.value,
+                    t.weight,
+                    t.get_direction_display(),
+                    *(list(t.plan) + [None] * 4)[:4],
+                    t.actual,
+                    t.through,
+                    t.completion,
+                )
+                for t in rows
+            ),
+        )
     form = TargetForm(round, request.POST if "set" in request.POST else None)
-    upload = ImportForm(request.POST if "import" in request.POST else None,
-                        request.FILES if "import" in request.POST else None)  # fmt: skip
+    upload = ImportForm(
+        request.POST if "import" in request.POST else None,
+        request.FILES if "import" in request.POST else None,
+    )
     if request.method == "POST":
         require(_may_set(request.user, round))
         try:
             if "set" in request.POST and form.is_valid():
                 data = form.cleaned_data
-                do_set_target(round, data["unit"], key=data["key"], value=data["value"],
-                              name=data["name"], weight=data["weight"], direction=data["direction"],
-                              level=data["level"], acting_user=request.user)  # fmt: skip
+                do_set_target(
+                    round,
+                    data["unit"],
+                    key=data["key"],
+                    value=data["value"],
+                    name=data["name"],
+                    weight=data["weight"],
+                    direction=data["direction"],
+                    level=data["level"],
+                    acting_user=request.user,
+                )
                 messages.success(request, _("Target saved."))
                 return redirect("letters:targets", round.pk)
             if "import" in request.POST and upload.is_valid():
@@ -63,10 +100,17 @@ def targets(request, round_id: int):
                 return redirect("letters:targets", round.pk)
         except ActionError as exc:
             messages.error(request, str(exc))
-    return render(request, "letters/targets.html", {
-        "round": round, "rows": rows, "form": form, "upload": upload,
-        "may_set": _may_set(request.user, round),
-    })  # fmt: skip
+    return render(
+        request,
+        "letters/targets.html",
+        {
+            "round": round,
+            "rows": rows,
+            "form": form,
+            "upload": upload,
+            "may_set": _may_set(request.user, round),
+        },
+    )
 
 
 def _letter_unit(request, round, unit_id: int) -> Unit:
@@ -82,12 +126,21 @@ def unit_letter(request, round_id: int, unit_id: int):
     round = round_for(request, round_id)
     unit = _letter_unit(request, round, unit_id)
     own = is_member_of_unit(request.user, unit)
-    rows = [(t, PlanForm(initial=dict(zip(("q1", "q2", "q3", "q4"), t.plan, strict=False)),
-                         prefix=f"p{t.pk}"),
-             ProgressForm(initial={"actual": t.actual, "through": t.through}, prefix=f"g{t.pk}"))
-            for t in Target.objects.filter(round=round, unit=unit)]  # fmt: skip
-    return render(request, "letters/unit.html", {"round": round, "unit": unit, "rows": rows,
-                                                 "own": own and round.state in SETTING_STATES})  # fmt: skip
+    rows = [
+        (
+            t,
+            PlanForm(
+                initial=dict(zip(("q1", "q2", "q3", "q4"), t.plan, strict=False)), prefix=f"p{t.pk}"
+            ),
+            ProgressForm(initial={"actual": t.actual, "through": t.through}, prefix=f"g{t.pk}"),
+        )
+        for t in Target.objects.filter(round=round, unit=unit)
+    ]
+    return render(
+        request,
+        "letters/unit.html",
+        {"round": round, "unit": unit, "rows": rows, "own": own and round.state in SETTING_STATES},
+    )
 
 
 def _own_target(request, round_id: int, target_id: int) -> Target:
@@ -105,8 +158,12 @@ def file_plan(request, round_id: int, target_id: int):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            do_file_plan(target, [d["q1"], d["q2"], d["q3"], d["q4"]], acting_user=request.user,
-                         attachment=d.get("attachment"))  # fmt: skip
+            do_file_plan(
+                target,
+                [d["q1"], d["q2"], d["q3"], d["q4"]],
+                acting_user=request.user,
+                attachment=d.get("attachment"),
+            )
         except ActionError as exc:
             messages.error(request, str(exc))
         else:
@@ -125,8 +182,12 @@ def report_progress(request, round_id: int, target_id: int):
     form = ProgressForm(request.POST, prefix=f"g{target.pk}")
     if form.is_valid():
         try:
-            do_report_progress(target, actual=form.cleaned_data["actual"],
-                               through=form.cleaned_data["through"], acting_user=request.user)  # fmt: skip
+            do_report_progress(
+                target,
+                actual=form.cleaned_data["actual"],
+                through=form.cleaned_data["through"],
+                acting_user=request.user,
+            )
         except ActionError as exc:
             messages.error(request, str(exc))
         else:

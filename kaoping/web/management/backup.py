@@ -39,8 +39,17 @@ def backup_database(target: Path) -> Path:
         if vendor() == "sqlite":
             _sqlite_backup(partial)
         elif vendor() == "postgresql":
-            _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                  "--file", str(partial), *_pg_args()])  # fmt: skip
+            _run(
+                [
+                    _pg_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--file",
+                    str(partial),
+                    *_pg_args(),
+                ]
+            )
         else:
             raise BackupError(f"unsupported database: {vendor()}")
         partial.replace(target)
@@ -58,8 +67,19 @@ def restore_database(source: Path) -> None:
         _sqlite_restore(source)
     elif vendor() == "postgresql":
         connection.close()
-        _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--dbname", _pg_dbname(), str(source)])  # fmt: skip
+        _run(
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--dbname",
+                _pg_dbname(),
+                str(source),
+            ]
+        )
     else:
         raise BackupError(f"unsupported database: {vendor()}")
     connection.close()
@@ -88,8 +108,10 @@ def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)  # fmt: skip
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
     if not candidates:
         raise BackupError(f"{name} 未安装 / not installed (apt-get install postgresql-client)")
     return str(candidates[-1])
@@ -102,8 +124,12 @@ def _pg_args() -> list[str]:
 def _pg_dbname() -> str:
     """A libpq connection string for the default database (the password via PGPASSWORD)."""
     s = connection.settings_dict
-    parts = {"dbname": s["NAME"], "user": s.get("USER"), "host": s.get("HOST"),
-             "port": s.get("PORT")}  # fmt: skip
+    parts = {
+        "dbname": s["NAME"],
+        "user": s.get("USER"),
+        "host": s.get("HOST"),
+        "port": s.get("PORT"),
+    }
     return " ".join(f"{k}='{_quote(v)}'" for k, v in parts.items() if v)
 
 

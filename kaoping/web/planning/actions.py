@@ -17,8 +17,13 @@ from kaoping.web.planning.models import Reminder, RoundPlan, plan_of
 
 logger = logging.getLogger(__name__)
 
-PLAN_FIELDS = ("collection_deadline", "rectification_days", "verification_deadline",
-               "expert_deadline", "office_submits_for_units")  # fmt: skip
+PLAN_FIELDS = (
+    "collection_deadline",
+    "rectification_days",
+    "verification_deadline",
+    "expert_deadline",
+    "office_submits_for_units",
+)
 
 
 def do_set_plan(round, *, acting_user, **values) -> RoundPlan:
@@ -67,13 +72,22 @@ def do_remind(round, units: Iterable, *, message: str, acting_user) -> list[Remi
             per_unit[m.unit_id] = per_unit.get(m.unit_id, 0) + 1
     with transaction.atomic():
         reminders = Reminder.objects.bulk_create(
-            Reminder(round=round, unit=u, message=message, sent_by=acting_user, sent_at=now,
-                     emailed=per_unit.get(u.pk, 0))
+            Reminder(
+                round=round,
+                unit=u,
+                message=message,
+                sent_by=acting_user,
+                sent_at=now,
+                emailed=per_unit.get(u.pk, 0),
+            )
             for u in units
-        )  # fmt: skip
-        record("planning.remind", acting_user, round=round,
-               data={"units": [u.code for u in units], "message": message,
-                     "emails": len(emails)})  # fmt: skip
+        )
+        record(
+            "planning.remind",
+            acting_user,
+            round=round,
+            data={"units": [u.code for u in units], "message": message, "emails": len(emails)},
+        )
         transaction.on_commit(lambda: _send(emails))
     return reminders
 

@@ -38,9 +38,13 @@ def plan(request, round_id: int):
     current = plan_of(round)
     form = PlanForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
-        do_set_plan(round, acting_user=request.user,
-                    **{k: form.cleaned_data[k] for k in PLAN_FIELDS})  # fmt: skip
+        do_set_plan(
+            round, acting_user=request.user, **{k: form.cleaned_data[k] for k in PLAN_FIELDS}
+        )
         messages.success(request, _("Deadlines saved."))
         return redirect("submissions:list", round.pk)
-    return render(request, "planning/plan.html", {"round": round, "form": form,
-                                                  "dispute_days": round.dispute_days})  # fmt: skip
+    return render(
+        request,
+        "planning/plan.html",
+        {"round": round, "form": form, "dispute_days": round.dispute_days},
+    )

@@ -47,9 +47,11 @@ def do_start_scoring_run(
         round = Round.objects.select_for_update().get(pk=round.pk)
         if acting_user is not None and is_member_of_round_unit(acting_user, round):
             raise ActionError(
-                _("You are a member of a unit evaluated in this round and cannot start its "
-                  "scoring run.")
-            )  # fmt: skip
+                _(
+                    "You are a member of a unit evaluated in this round and cannot start its "
+                    "scoring run."
+                )
+            )
         busy = ScoringRun.objects.filter(
             round=round, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
         )
@@ -59,9 +61,13 @@ def do_start_scoring_run(
                 raise ActionError(_("A scoring run is already in progress."))
         version = (ScoringRun.objects.filter(round=round).aggregate(v=Max("version"))["v"] or 0) + 1
         run = ScoringRun.objects.create(
-            round=round, version=version, kind=kind, started_by=acting_user, note=note,
+            round=round,
+            version=version,
+            kind=kind,
+            started_by=acting_user,
+            note=note,
             scheme_sha256=round.scheme_sha256,
-        )  # fmt: skip
+        )
         record(
             "results.start_run",
             acting_user,
@@ -99,8 +105,9 @@ def compute_run(run_id: int) -> None:
         _compute(run)
     except (KaopingError, ActionError) as exc:
         message = exc.render("zh") if isinstance(exc, KaopingError) else str(exc)
-        ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, message=message,
-                                                     finished_at=timezone.now())  # fmt: skip
+        ScoringRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, message=message, finished_at=timezone.now()
+        )
 
 
 def assessment_of(round: Round, adjustments=None):
@@ -114,27 +121,30 @@ def assessment_of(round: Round, adjustments=None):
     scheme = round.scheme()
     submissions = list(
         Submission.objects.filter(round=round, status=SubmissionStatus.VERIFIED)
-        .select_related("unit").order_by("unit__code")
-    )  # fmt: skip
+        .select_related("unit")
+        .order_by("unit__code")
+    )
     if not submissions:
         raise ActionError(_("There is no verified data to score."))
-    data = with_corrections(round, base_data_for(scheme, round.year,
-                                                 [(s.unit, s.values) for s in submissions]))  # fmt: skip
+    data = with_corrections(
+        round, base_data_for(scheme, round.year, [(s.unit, s.values) for s in submissions])
+    )
     # A value a re-review (复验) adopted replaces the original panel's scores of that item.
     corrected = {(c.unit.code, c.field) for c in adopted_corrections(round)}
     fields = {i.code: i.formula.names[0] for i in scheme.qualitative_indicators}
     codes = set(data.codes)
     scores = tuple(
-        EngineScore(expert=s.expert.username, unit_code=s.unit.code, item=s.indicator,
-                    score=s.score)
+        EngineScore(
+            expert=s.expert.username, unit_code=s.unit.code, item=s.indicator, score=s.score
+        )
         for s in counted_scores(closed_original_groups(round))
         if s.unit.code in codes and (s.unit.code, fields.get(s.indicator)) not in corrected
-    )  # fmt: skip
+    )
     recusals = tuple(
         EngineRecusal(expert=r.expert.username, unit_code=r.unit.code, reason=r.reason)
         for r in ExpertRecusal.objects.filter(round=round).select_related("expert", "unit")
         if r.unit.code in codes
-    )  # fmt: skip
+    )
     previous = ()
     if (
         round.previous_id
@@ -143,12 +153,17 @@ def assessment_of(round: Round, adjustments=None):
         ).exists()
     ):
         previous = (assessment_of(round.previous)[0],)
-    assessment = Assessment(scheme=scheme, data=data, expert_scores=scores, recusals=recusals,
-                            adjustments=tuple(round_entries(round) if adjustments is None
-                                              else adjustments),
-                            targets=tuple(round_targets(round)),
-                            price_factors=round_price_factors(round), previous=previous,
-                            period=str(round.year))  # fmt: skip
+    assessment = Assessment(
+        scheme=scheme,
+        data=data,
+        expert_scores=scores,
+        recusals=recusals,
+        adjustments=tuple(round_entries(round) if adjustments is None else adjustments),
+        targets=tuple(round_targets(round)),
+        price_factors=round_price_factors(round),
+        previous=previous,
+        period=str(round.year),
+    )
     return assessment, [s.unit for s in submissions]
 
 
@@ -180,48 +195,74 @@ def _compute(run: ScoringRun) -> None:
     previous_ranks = comparison.ranks.tolist() if comparison else None
     for position, u in enumerate(result.order()):
         code = result.data.units[u].code
-        rows.append(UnitResult(
-            run=run, unit=by_code[code], position=position, rank=int(ranks[u]) or None,
-            total=totals[u], grade=result.grades[u] or "",
-            groups={g: s[u] for g, s in groups.items()},
-            previous_total=previous_totals[u] if comparison else None,
-            previous_rank=(int(previous_ranks[u]) or None) if comparison else None,
-            numbers={"values": values[u], "z": z[u], "scores": scores[u], "reasons": reasons[u],
-                     "base_total": base_totals[u], "bonus": bonus[u]},
-        ))  # fmt: skip
+        rows.append(
+            UnitResult(
+                run=run,
+                unit=by_code[code],
+                position=position,
+                rank=int(ranks[u]) or None,
+                total=totals[u],
+                grade=result.grades[u] or "",
+                groups={g: s[u] for g, s in groups.items()},
+                previous_total=previous_totals[u] if comparison else None,
+                previous_rank=(int(previous_ranks[u]) or None) if comparison else None,
+                numbers={
+                    "values": values[u],
+                    "z": z[u],
+                    "scores": scores[u],
+                    "reasons": reasons[u],
+                    "base_total": base_totals[u],
+                    "bonus": bonus[u],
+                },
+            )
+        )
         if position and position % PROGRESS_STEP == 0:
             ScoringRun.objects.filter(pk=run.pk).update(progress=int(90 * position / len(units)))
     with transaction.atomic():
         UnitResult.objects.bulk_create(rows, batch_size=500)
         RunSnapshot.objects.create(
-            run=run, data=data_payload(result.data), data_digest=data_digest(result.data),
+            run=run,
+            data=data_payload(result.data),
+            data_digest=data_digest(result.data),
             previous_round=round.previous if previous is not None else None,
             previous_scheme_sha256=round.previous.scheme_sha256 if previous is not None else "",
             previous_data=data_payload(previous.data) if previous is not None else None,
             adjustments=adjustments_payload(result.adjustments),
-        )  # fmt: skip
+        )
         run.summary = {
             "groups": [
                 {"code": g.code, "name": g.name_for("zh"), "name_en": g.name_for("en")}
                 for g in scheme.top_groups
             ],
             "indicators": [
-                {"code": i.code, "name": i.name_for("zh"), "name_en": i.name_for("en"), "group": i.group}
+                {
+                    "code": i.code,
+                    "name": i.name_for("zh"),
+                    "name_en": i.name_for("en"),
+                    "group": i.group,
+                }
                 for i in scheme.indicators
             ],
-            "warnings": {"zh": [w.render("zh") for w in result.warnings],
-                         "en": [w.render("en") for w in result.warnings]},
+            "warnings": {
+                "zh": [w.render("zh") for w in result.warnings],
+                "en": [w.render("en") for w in result.warnings],
+            },
             "units": len(units),
             "previous_year": round.previous.year if previous is not None else None,
             "group_averages": {g: _mean(s) for g, s in groups.items()},
-        }  # fmt: skip
+        }
         run.input_sha256 = result.data.sha256 or ""
         run.status = RunStatus.DONE
         run.progress = 100
         run.finished_at = timezone.now()
         run.save()
-        record("results.run_done", run.started_by, round=round, obj=run,
-               data={"version": run.version, "input_sha256": run.input_sha256, "units": len(units)})  # fmt: skip
+        record(
+            "results.run_done",
+            run.started_by,
+            round=round,
+            obj=run,
+            data={"version": run.version, "input_sha256": run.input_sha256, "units": len(units)},
+        )
     remember(run, result, previous)  # this process's first page views need no re-evaluation
 
 
@@ -265,11 +306,20 @@ def publish_run(run: ScoringRun, *, acting_user, note: str = "") -> Publication:
             Publication.objects.filter(round=run.round).aggregate(v=Max("version"))["v"] or 0
         ) + 1
         publication = Publication.objects.create(
-            round=run.round, run=run, version=version, published_by=acting_user,
-            published_at=timezone.now(), note=note,
-        )  # fmt: skip
-        entry = record("results.publish", acting_user, round=run.round, obj=publication,
-                       data={"version": version, "run": run.version, "note": note})  # fmt: skip
+            round=run.round,
+            run=run,
+            version=version,
+            published_by=acting_user,
+            published_at=timezone.now(),
+            note=note,
+        )
+        entry = record(
+            "results.publish",
+            acting_user,
+            round=run.round,
+            obj=publication,
+            data={"version": version, "run": run.version, "note": note},
+        )
         publication.log_count, publication.log_head = entry.seq, entry.hash
         publication.save(update_fields=["log_count", "log_head"])
     return publication

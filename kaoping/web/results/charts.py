@@ -15,8 +15,10 @@ FONT = 'font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"'
 
 def _svg(width: int, height: int, name: str) -> str:
     """The opening tag: an image whose accessible name (and tooltip) says what it shows."""
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{escape(name)}" {FONT} font-size="12"><title>{escape(name)}</title>')  # fmt: skip
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(name)}" {FONT} font-size="12"><title>{escape(name)}</title>'
+    )
 
 
 def _named(title: str, items: Sequence[str]) -> str:
@@ -79,9 +81,13 @@ def radar(
         return cx + k * math.cos(angle), cy + k * math.sin(angle)
 
     described = [
-        f"{name} " + ", ".join(f"{lab} {'—' if v is None else f'{v:.2f}'}" for lab, v in zip(labels, values, strict=False))
+        f"{name} "
+        + ", ".join(
+            f"{lab} {'—' if v is None else f'{v:.2f}'}"
+            for lab, v in zip(labels, values, strict=False)
+        )
         for name, values in series
-    ]  # fmt: skip
+    ]
     parts = [_svg(width, size, _named(title, described))]
     for level in (0.25, 0.5, 0.75, 1.0):
         ring = " ".join(
@@ -98,8 +104,10 @@ def radar(
         parts.append(
             f'<polygon points="{pts}" fill="{colour}" fill-opacity="{fill}" stroke="{colour}" stroke-width="2"/>'
         )
-        parts.append(f'<rect x="10" y="{size - 20 - 16 * k}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="26" y="{size - 11 - 16 * k}">{escape(name)}</text>')  # fmt: skip
+        parts.append(
+            f'<rect x="10" y="{size - 20 - 16 * k}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="26" y="{size - 11 - 16 * k}">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -140,11 +148,15 @@ def trend(series: Sequence[tuple[str, Sequence[tuple[str, float | None]]]], titl
     parts = [_svg(width, height, _named(title, described))]
     for value in (lo, (lo + hi) / 2, hi):
         _x, y = xy(years[0], value)
-        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-                     f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>')  # fmt: skip
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>'
+        )
     for year in years:
         x, _y = xy(year, lo)
-        parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{escape(year)}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{escape(year)}</text>'
+        )
     colours = [NAVY, RED, LIGHT, "#2e7d32"]
     for k, (name, points) in enumerate(series):
         colour = colours[k % len(colours)]
@@ -152,10 +164,14 @@ def trend(series: Sequence[tuple[str, Sequence[tuple[str, float | None]]]], titl
         line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{line}"/>')
         for (_year, value), (x, y) in zip(points, coords, strict=True):
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
-                         f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{value:.2f}</text>')  # fmt: skip
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+                f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{value:.2f}</text>'
+            )
         legend_y = height - 14 * (len(series) - k)
-        parts.append(f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{left + 16}" y="{legend_y}">{escape(name)}</text>')  # fmt: skip
+        parts.append(
+            f'<rect x="{left}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{left + 16}" y="{legend_y}">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -91,9 +91,16 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
         _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
     )
     return build_unit_report(
-        result, unit.code, narratives=narratives_of(run.round, unit), previous=previous,
-        lang=lang, issuer=_issuer(), charts=charts, awards=awards, criticism=criticism,
-    )  # fmt: skip
+        result,
+        unit.code,
+        narratives=narratives_of(run.round, unit),
+        previous=previous,
+        lang=lang,
+        issuer=_issuer(),
+        charts=charts,
+        awards=awards,
+        criticism=criticism,
+    )
 
 
 def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
@@ -107,10 +114,16 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
         _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
     )
     return build_round_report(
-        result, narratives=narratives_of(run.round, None), previous=previous, awards=awards,
-        criticism=criticism, lang=lang, issuer=_issuer(), charts=charts,
+        result,
+        narratives=narratives_of(run.round, None),
+        previous=previous,
+        awards=awards,
+        criticism=criticism,
+        lang=lang,
+        issuer=_issuer(),
+        charts=charts,
         robustness=_rank_uncertainty(result),
-    )  # fmt: skip
+    )
 
 
 def _rank_uncertainty(result: EvaluationResult):
@@ -121,8 +134,9 @@ def _rank_uncertainty(result: EvaluationResult):
     from kaoping.scoring.robustness import analyse_robustness
 
     try:
-        return analyse_robustness(result.scheme, result.data, report_options(result.scheme),
-                                  nominal=result)  # fmt: skip
+        return analyse_robustness(
+            result.scheme, result.data, report_options(result.scheme), nominal=result
+        )
     except KaopingError:
         return None
 
@@ -198,11 +212,15 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
     buffer = io.BytesIO()
     today = dt.date.today()
     render_certificates(
-        _award_rows(decisions, decisions.winners, lang), buffer, year=run.round.year, issuer=_issuer(),
+        _award_rows(decisions, decisions.winners, lang),
+        buffer,
+        year=run.round.year,
+        issuer=_issuer(),
         date=today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
-        unit_names={u.code: u.name for u in result.data.units}, lang=lang,
+        unit_names={u.code: u.name for u in result.data.units},
+        lang=lang,
         award=result.scheme.name_for(lang),
-    )  # fmt: skip
+    )
     return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
 
 
@@ -210,12 +228,18 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
     """Plain rows (unit_code, unit_name, tier, reason) as the reports take them."""
     tiers = {t.name: t for t in decisions.rules.tiers}
     return [
-        {"unit_code": d.unit_code, "unit_name": d.unit_name,
-         "tier": "通报批评" if criticism else tiers[d.tier].name_for(lang) if d.tier in tiers
-         else (d.tier or ""),
-         "reason": d.reason_text(lang)}
+        {
+            "unit_code": d.unit_code,
+            "unit_name": d.unit_name,
+            "tier": "通报批评"
+            if criticism
+            else tiers[d.tier].name_for(lang)
+            if d.tier in tiers
+            else (d.tier or ""),
+            "reason": d.reason_text(lang),
+        }
         for d in items
-    ]  # fmt: skip
+    ]
 
 
 def _issuer() -> str:

@@ -17,15 +17,18 @@ class NarrativesForm(forms.Form):
     def __init__(self, sections, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, title in sections:
-            self.fields[key] = forms.CharField(label=title, max_length=MAX_NARRATIVE_CHARS,
-                                               required=False, strip=False)  # fmt: skip
+            self.fields[key] = forms.CharField(
+                label=title, max_length=MAX_NARRATIVE_CHARS, required=False, strip=False
+            )
 
 
 class ReportJobForm(forms.Form):
-    docx = forms.ChoiceField(label=gettext_lazy("Word documents"), required=False,
-                             choices=[("", ""), ("0", "0"), ("1", "1")])  # fmt: skip
-    units = forms.CharField(label=gettext_lazy("Units"), max_length=UNIT_CODES_MAX,
-                            required=False)  # fmt: skip
+    docx = forms.ChoiceField(
+        label=gettext_lazy("Word documents"),
+        required=False,
+        choices=[("", ""), ("0", "0"), ("1", "1")],
+    )
+    units = forms.CharField(label=gettext_lazy("Units"), max_length=UNIT_CODES_MAX, required=False)
 
     def unit_codes(self) -> list[str] | None:
         return self.cleaned_data["units"].replace(",", " ").split() or None

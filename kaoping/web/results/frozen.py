@@ -146,9 +146,9 @@ def unit_explanation(run, unit_code: str) -> Explanation:
 def _evaluate_again(run) -> tuple[EvaluationResult, EvaluationResult | None]:
     from kaoping.web.results.models import RunSnapshot
 
-    snapshot = RunSnapshot.objects.select_related("run__round", "previous_round").filter(
-        run=run
-    ).first()  # fmt: skip
+    snapshot = (
+        RunSnapshot.objects.select_related("run__round", "previous_round").filter(run=run).first()
+    )
     if snapshot is None:
         raise ActionError(
             _("The inputs of results v%(version)s were not kept; run the scoring again.")
@@ -162,14 +162,25 @@ def _evaluate_again(run) -> tuple[EvaluationResult, EvaluationResult | None]:
     if snapshot.previous_data is not None and snapshot.previous_round is not None:
         earlier = snapshot.previous_round
         _check(sha256_text(earlier.scheme_text), snapshot.previous_scheme_sha256)
-        earlier_rounds = (Assessment(parse_scheme_text(earlier.scheme_text),
-                                     data_from_payload(snapshot.previous_data, str(earlier.year)),
-                                     period=str(earlier.year)),)  # fmt: skip
+        earlier_rounds = (
+            Assessment(
+                parse_scheme_text(earlier.scheme_text),
+                data_from_payload(snapshot.previous_data, str(earlier.year)),
+                period=str(earlier.year),
+            ),
+        )
     data = data_from_payload(snapshot.data, str(round.year), run.input_sha256)
     _check(data_digest(data), snapshot.data_digest)
     entries = tuple(AdjustmentEntry(**a) for a in snapshot.adjustments)
-    assessed = assess(Assessment(parse_scheme_text(round.scheme_text), data, adjustments=entries,
-                                 previous=earlier_rounds, period=str(round.year)))  # fmt: skip
+    assessed = assess(
+        Assessment(
+            parse_scheme_text(round.scheme_text),
+            data,
+            adjustments=entries,
+            previous=earlier_rounds,
+            period=str(round.year),
+        )
+    )
     previous = assessed.previous[-1].evaluation if assessed.previous else None
     return assessed.evaluation, previous
 

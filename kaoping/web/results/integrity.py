@@ -31,8 +31,10 @@ class Difference:
         if not self.unit:
             return str(self.derived)
         if lang == "en":
-            return (f"unit {self.unit}: stored {self.field} {self.stored} but the frozen inputs "
-                    f"give {self.derived}")  # fmt: skip
+            return (
+                f"unit {self.unit}: stored {self.field} {self.stored} but the frozen inputs "
+                f"give {self.derived}"
+            )
         names = {"total": "总分", "rank": "排名", "grade": "等级", "row": "结果行"}
         return f"单位 {self.unit} 的{names.get(self.field, self.field)}存为 {self.stored}，按冻结的输入重新计算应为 {self.derived}"
 
@@ -47,8 +49,12 @@ def run_differences(run, *, fresh: bool = True) -> list[Difference]:
         result = frozen._evaluate_again(run)[0] if fresh else frozen.frozen_result(run)
     except ActionError as exc:
         return [Difference("", "inputs", "", str(exc))]
-    stored = {code: (total, rank, grade) for code, total, rank, grade in
-              run.unit_results.values_list("unit__code", "total", "rank", "grade")}  # fmt: skip
+    stored = {
+        code: (total, rank, grade)
+        for code, total, rank, grade in run.unit_results.values_list(
+            "unit__code", "total", "rank", "grade"
+        )
+    }
     out = []
     ranks = result.ranks.tolist()
     for i, code in enumerate(result.codes):

@@ -79,17 +79,27 @@ def do_save_narratives(round: Round, unit, texts: dict[str, str], *, acting_user
             else:
                 old.delete()
         if changed:
-            record("reports.narratives", acting_user, round=round, unit=unit,
-                   data={"sections": changed,
-                         "chars": {k: len(texts[k].strip()) for k in changed}})  # fmt: skip
+            record(
+                "reports.narratives",
+                acting_user,
+                round=round,
+                unit=unit,
+                data={"sections": changed, "chars": {k: len(texts[k].strip()) for k in changed}},
+            )
     return changed
 
 
 def record_download(acting_user, run: ScoringRun, unit, kind: str, ext: str) -> None:
     """Log that ``acting_user`` downloaded a report (who read which results, when)."""
     with transaction.atomic():
-        record("reports.download", acting_user, round=run.round, unit=unit, obj=run,
-               data={"kind": kind, "format": ext, "version": run.version})  # fmt: skip
+        record(
+            "reports.download",
+            acting_user,
+            round=run.round,
+            unit=unit,
+            obj=run,
+            data={"kind": kind, "format": ext, "version": run.version},
+        )
 
 
 def do_start_report_job(
@@ -114,11 +124,20 @@ def do_start_report_job(
             if busy.exists():
                 raise ActionError(_("Reports are already being generated for this round."))
         job = ReportJob.objects.create(
-            round=round, run=run, started_by=acting_user, with_docx=with_docx,
-            unit_codes=list(unit_codes or []), total_units=len(units),
-        )  # fmt: skip
-        record("reports.start_job", acting_user, round=round, obj=job,
-                   data={"run": run.version, "units": len(units), "docx": with_docx})  # fmt: skip
+            round=round,
+            run=run,
+            started_by=acting_user,
+            with_docx=with_docx,
+            unit_codes=list(unit_codes or []),
+            total_units=len(units),
+        )
+        record(
+            "reports.start_job",
+            acting_user,
+            round=round,
+            obj=job,
+            data={"run": run.version, "units": len(units), "docx": with_docx},
+        )
         if not inline_jobs():  # queued with the job, in its transaction: one task per unit
             for unit in units:
                 enqueue(render_unit_reports, job.pk, unit.code)
@@ -228,8 +247,13 @@ def assemble_report_job(job_id: int) -> None:
             job.status, job.progress, job.done_units = RunStatus.DONE, 100, len(units)
             job.finished_at = timezone.now()
             job.save()
-            entry = record("reports.job_done", job.started_by, round=job.round, obj=job,
-                           data={"run": job.run.version, "files": len(names)})  # fmt: skip
+            entry = record(
+                "reports.job_done",
+                job.started_by,
+                round=job.round,
+                obj=job,
+                data={"run": job.run.version, "files": len(names)},
+            )
             job.log_count, job.log_head = entry.seq, entry.hash
             job.save(update_fields=["log_count", "log_head"])
     shutil.rmtree(parts_dir(job_id), ignore_errors=True)

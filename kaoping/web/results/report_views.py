@@ -117,11 +117,18 @@ def narratives(request, round_id: int, unit_id: int | None = None):
         except ActionError as exc:
             messages.error(request, str(exc))
     stored = narratives_of(round, unit)
-    return render(request, "results/narratives.html", {
-        "round": round, "unit": unit, "run": run,
-        "parts": [(key, title, stored.get(key, ""), drafts.get(key, ""))
-                  for key, title in sections],
-    })  # fmt: skip
+    return render(
+        request,
+        "results/narratives.html",
+        {
+            "round": round,
+            "unit": unit,
+            "run": run,
+            "parts": [
+                (key, title, stored.get(key, ""), drafts.get(key, "")) for key, title in sections
+            ],
+        },
+    )
 
 
 @login_required
@@ -139,9 +146,12 @@ def start_report_job(request, round_id: int):
         return redirect("results:index", round.pk)
     try:
         job = do_start_report_job(
-            round, run, acting_user=request.user, with_docx=form.cleaned_data["docx"] != "0",
+            round,
+            run,
+            acting_user=request.user,
+            with_docx=form.cleaned_data["docx"] != "0",
             unit_codes=form.unit_codes(),
-        )  # fmt: skip
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
         return redirect("results:index", round.pk)
@@ -154,11 +164,20 @@ def report_job(request, round_id: int, job_id: int):
     require(can_generate_reports(request.user, round))
     job = get_object_or_404(ReportJob.objects.select_related("run"), round=round, pk=job_id)
     if request.GET.get("format") == "json":
-        return JsonResponse({"status": job.status, "progress": job.progress,
-                             "done_units": job.done_units, "total_units": job.total_units,
-                             "message": job.message})  # fmt: skip
-    return render(request, "results/report_job.html",
-                  {"round": round, "job": job, "workers": workers_running()})  # fmt: skip
+        return JsonResponse(
+            {
+                "status": job.status,
+                "progress": job.progress,
+                "done_units": job.done_units,
+                "total_units": job.total_units,
+                "message": job.message,
+            }
+        )
+    return render(
+        request,
+        "results/report_job.html",
+        {"round": round, "job": job, "workers": workers_running()},
+    )
 
 
 @login_required

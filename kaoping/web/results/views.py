@@ -72,15 +72,21 @@ def index(request, round_id: int):
     require(is_staff_viewer(request.user))
     runs = ScoringRun.objects.filter(round=round).select_related("started_by", "approved_by")
     publications = Publication.objects.filter(round=round).select_related("run", "published_by")
-    return render(request, "results/index.html", {
-        "round": round, "runs": runs, "publications": publications,
-        "can_run": can_run_scoring(request.user, round),
-        "has_results": any(r.status == RunStatus.DONE for r in runs),
-        "can_round_report": can_download_round_report(request.user, round),
-        "can_generate": can_generate_reports(request.user, round),
-        "can_narrate": can_write_narratives(request.user, round),
-        "jobs": ReportJob.objects.filter(round=round).select_related("run", "started_by")[:10],
-    })  # fmt: skip
+    return render(
+        request,
+        "results/index.html",
+        {
+            "round": round,
+            "runs": runs,
+            "publications": publications,
+            "can_run": can_run_scoring(request.user, round),
+            "has_results": any(r.status == RunStatus.DONE for r in runs),
+            "can_round_report": can_download_round_report(request.user, round),
+            "can_generate": can_generate_reports(request.user, round),
+            "can_narrate": can_write_narratives(request.user, round),
+            "jobs": ReportJob.objects.filter(round=round).select_related("run", "started_by")[:10],
+        },
+    )
 
 
 @login_required
@@ -105,10 +111,17 @@ def progress(request, round_id: int, version: int):
         return JsonResponse(
             {"status": run.status, "progress": run.progress, "message": run.message}
         )
-    return render(request, "results/progress.html", {
-        "round": round, "run": run, "busy": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
-        "can_run": can_run_scoring(request.user, round), "workers": workers_running(),
-    })  # fmt: skip
+    return render(
+        request,
+        "results/progress.html",
+        {
+            "round": round,
+            "run": run,
+            "busy": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "can_run": can_run_scoring(request.user, round),
+            "workers": workers_running(),
+        },
+    )
 
 
 @login_required
@@ -124,12 +137,33 @@ def ranking(request, round_id: int):
     groups = group_columns(run, lang) if staff else []
     results = run.unit_results.select_related("unit").defer("numbers")
     if wants_xlsx(request):
-        headers = [_("Rank"), _("Unit code"), _("Unit name"), *[n for _c, n in groups], _("Total"), _("Grade"),
-                   _("Previous total"), _("Change")][: None if staff else 5]  # fmt: skip
-        return xlsx_response(f"{round.name}-排名.xlsx", headers, (
-            (r.rank, r.unit.code, r.unit.name, *[r.groups.get(c) for c, _n in groups], r.total, r.grade,
-             r.previous_total, r.change)[: None if staff else 5] for r in results.iterator()
-        ))  # fmt: skip
+        headers = [
+            _("Rank"),
+            _("Unit code"),
+            _("Unit name"),
+            *[n for _c, n in groups],
+            _("Total"),
+            _("Grade"),
+            _("Previous total"),
+            _("Change"),
+        ][: None if staff else 5]
+        return xlsx_response(
+            f"{round.name}-排名.xlsx",
+            headers,
+            (
+                (
+                    r.rank,
+                    r.unit.code,
+                    r.unit.name,
+                    *[r.groups.get(c) for c, _n in groups],
+                    r.total,
+                    r.grade,
+                    r.previous_total,
+                    r.change,
+                )[: None if staff else 5]
+                for r in results.iterator()
+            ),
+        )
     search = ListForm(request.GET)
     if text := search.chosen().get("q"):
         results = results.filter(Q(unit__code__icontains=text) | Q(unit__name__icontains=text))
@@ -145,12 +179,22 @@ def ranking(request, round_id: int):
         r.change_text = "—" if change is None else f"{change:+.2f}"
         r.change_up = change is not None and change >= 0
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
-    return render(request, "results/ranking.html", {
-        "round": round, "run": run, "rows": rows, "groups": groups, "chart": mark_safe(bars),
-        "page": page, "staff": staff, "search": search,
-        "query": query_without_page(request),
-        "publication": Publication.objects.filter(run=run).order_by("-version").first(),
-    })  # fmt: skip
+    return render(
+        request,
+        "results/ranking.html",
+        {
+            "round": round,
+            "run": run,
+            "rows": rows,
+            "groups": groups,
+            "chart": mark_safe(bars),
+            "page": page,
+            "staff": staff,
+            "search": search,
+            "query": query_without_page(request),
+            "publication": Publication.objects.filter(run=run).order_by("-version").first(),
+        },
+    )
 
 
 @login_required
@@ -181,28 +225,63 @@ def unit_result(request, round_id: int, unit_id: int):
     if wants_xlsx(request):
         return xlsx_response(
             f"{unit.name}-{round.year}-得分.xlsx",
-            [_("Indicator"), _("Name"), _("Value"), _("Mean"), _("Standard deviation"), _("Standard score"),
-             _("Score"), _("Weight"), _("Contribution")],
-            ((i["code"], i["name"], i["value"], i["stats"].get("mean"), i["stats"].get("sd"), i["z"],
-              i["score"], i["effective_weight"], i["contribution"]) for i in explanation["indicators"]),
-        )  # fmt: skip
+            [
+                _("Indicator"),
+                _("Name"),
+                _("Value"),
+                _("Mean"),
+                _("Standard deviation"),
+                _("Standard score"),
+                _("Score"),
+                _("Weight"),
+                _("Contribution"),
+            ],
+            (
+                (
+                    i["code"],
+                    i["name"],
+                    i["value"],
+                    i["stats"].get("mean"),
+                    i["stats"].get("sd"),
+                    i["z"],
+                    i["score"],
+                    i["effective_weight"],
+                    i["contribution"],
+                )
+                for i in explanation["indicators"]
+            ),
+        )
     averages = _group_averages(run, [c for c, _n in groups])
-    radar = charts.radar([n for _c, n in groups], [
-        (unit.name, [result.groups.get(c) for c, _n in groups]),
-        (_("average"), [averages[c] for c, _n in groups]),
-    ], title=_("Group scores"))  # fmt: skip
+    radar = charts.radar(
+        [n for _c, n in groups],
+        [
+            (unit.name, [result.groups.get(c) for c, _n in groups]),
+            (_("average"), [averages[c] for c, _n in groups]),
+        ],
+        title=_("Group scores"),
+    )
     history = _history(request, unit, round, run)
     trend = charts.trend(trend_series(history, lang), title=_("Total by year"))
-    return render(request, "results/unit.html", {
-        "round": round, "run": run, "unit": unit, "result": result, "groups": groups,
-        "group_rows": [(n, result.groups.get(c), averages[c]) for c, n in groups],
-        "ex": explanation, "text": ex.render(lang) if ex else "",
-        "radar": mark_safe(radar), "trend": mark_safe(trend),
-        "sequential": sequential(round, history, result.total),
-        "publication": Publication.objects.filter(run=run).order_by("-version").first(),
-        "staff": is_staff_viewer(request.user),
-        "can_narrate": can_write_narratives(request.user, round, unit),
-    })  # fmt: skip
+    return render(
+        request,
+        "results/unit.html",
+        {
+            "round": round,
+            "run": run,
+            "unit": unit,
+            "result": result,
+            "groups": groups,
+            "group_rows": [(n, result.groups.get(c), averages[c]) for c, n in groups],
+            "ex": explanation,
+            "text": ex.render(lang) if ex else "",
+            "radar": mark_safe(radar),
+            "trend": mark_safe(trend),
+            "sequential": sequential(round, history, result.total),
+            "publication": Publication.objects.filter(run=run).order_by("-version").first(),
+            "staff": is_staff_viewer(request.user),
+            "can_narrate": can_write_narratives(request.user, round, unit),
+        },
+    )
 
 
 def _warn_if_tampered(request, run: ScoringRun, code: str | None = None) -> set[str]:
@@ -212,9 +291,15 @@ def _warn_if_tampered(request, run: ScoringRun, code: str | None = None) -> set[
     if differences:
         lang = lang_of(request)
         listed = "；".join(d.render(lang) for d in differences[:5])
-        messages.error(request, _("These stored results do not match what the engine gives "
-                                  "on the frozen inputs; they were changed outside the system "
-                                  "and must not be relied on: %(list)s") % {"list": listed})  # fmt: skip
+        messages.error(
+            request,
+            _(
+                "These stored results do not match what the engine gives "
+                "on the frozen inputs; they were changed outside the system "
+                "and must not be relied on: %(list)s"
+            )
+            % {"list": listed},
+        )
     return {d.unit for d in differences}
 
 
@@ -277,8 +362,9 @@ def sequential(round, history, total: float | None) -> tuple[Round, float] | Non
     round's year-on-year comparison (annual rounds: last year), 环比 equals 同比 and is
     not shown twice.
     """
-    earlier = [(r, t) for r, t in history
-               if r.scheme_code == round.scheme_code and r.year < round.year]  # fmt: skip
+    earlier = [
+        (r, t) for r, t in history if r.scheme_code == round.scheme_code and r.year < round.year
+    ]
     if not earlier or total is None:
         return None
     before, before_total = earlier[-1]

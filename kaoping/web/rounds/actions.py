@@ -45,8 +45,13 @@ def do_create_round(
             created_by=acting_user,
         )
         round.units.set(list(units))
-        record("round.create", acting_user, round=round, obj=round,
-               data={"name": name, "year": year, "units": round.units.count()})  # fmt: skip
+        record(
+            "round.create",
+            acting_user,
+            round=round,
+            obj=round,
+            data={"name": name, "year": year, "units": round.units.count()},
+        )
     return round
 
 
@@ -59,8 +64,13 @@ def do_set_scheme_text(round: Round, text: str, *, acting_user) -> None:
         check_scheme_text(text)
         round.scheme_text = text
         round.save(update_fields=["scheme_text"])
-        record("round.scheme_edit", acting_user, round=round, obj=round,
-               data={"sha256": sha256_text(text)})  # fmt: skip
+        record(
+            "round.scheme_edit",
+            acting_user,
+            round=round,
+            obj=round,
+            data={"sha256": sha256_text(text)},
+        )
 
 
 def check_scheme_text(text: str) -> None:

@@ -50,22 +50,50 @@ S = RoundState
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("publish_scheme", _("Publish scheme"), (S.DRAFT,), S.SCHEME_PUBLISHED, ("office",)),
-        Transition("open_collection", _("Open data collection"), (S.SCHEME_PUBLISHED,), S.COLLECTION, ("office",)),
-        Transition("start_verification", _("Start verification"), (S.COLLECTION,), S.VERIFICATION, ("office",)),
+        Transition(
+            "publish_scheme", _("Publish scheme"), (S.DRAFT,), S.SCHEME_PUBLISHED, ("office",)
+        ),
+        Transition(
+            "open_collection",
+            _("Open data collection"),
+            (S.SCHEME_PUBLISHED,),
+            S.COLLECTION,
+            ("office",),
+        ),
+        Transition(
+            "start_verification",
+            _("Start verification"),
+            (S.COLLECTION,),
+            S.VERIFICATION,
+            ("office",),
+        ),
         Transition("start_scoring", _("Start scoring"), (S.VERIFICATION,), S.SCORING, ("office",)),
-        Transition("submit_for_review", _("Send to committee review"), (S.SCORING,), S.REVIEW, ("office",)),
-        Transition("return_to_scoring", _("Return to scoring"), (S.REVIEW,), S.SCORING, ("committee",), True),
+        Transition(
+            "submit_for_review", _("Send to committee review"), (S.SCORING,), S.REVIEW, ("office",)
+        ),
+        Transition(
+            "return_to_scoring",
+            _("Return to scoring"),
+            (S.REVIEW,),
+            S.SCORING,
+            ("committee",),
+            True,
+        ),
         Transition("approve", _("Approve results"), (S.REVIEW,), S.APPROVED, ("committee",)),
-        Transition("publish_results", _("Publish results"), (S.APPROVED,), S.PUBLISHED, ("office",)),
+        Transition(
+            "publish_results", _("Publish results"), (S.APPROVED,), S.PUBLISHED, ("office",)
+        ),
         Transition("close", _("Close and archive"), (S.PUBLISHED,), S.CLOSED, ("office",)),
         Transition(
-            "reopen", _("Reopen"),
+            "reopen",
+            _("Reopen"),
             (S.VERIFICATION, S.SCORING, S.REVIEW, S.APPROVED, S.PUBLISHED, S.CLOSED),
-            None, ("office",), True,
+            None,
+            ("office",),
+            True,
         ),
     ]
-}  # fmt: skip
+}
 # Where a reopened round may go back to: data collection at the earliest (the scheme stays
 # frozen), and always to a state before the current one.
 REOPEN_TARGETS = (S.COLLECTION, S.VERIFICATION, S.SCORING, S.PUBLISHED)
@@ -83,9 +111,13 @@ class Round(models.Model):
     )
     units = models.ManyToManyField("units.Unit", related_name="rounds", verbose_name=_("units"))
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("previous round (year-on-year)"),
-    )  # fmt: skip
+    )
     dispute_days = models.PositiveIntegerField(_("dispute window (days)"), default=15)
     results_published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -217,11 +249,13 @@ class ArchiveBuild(models.Model):
     be started again; the round stays closed either way."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="archive_builds")
-    status = models.CharField(max_length=20, choices=ArchiveBuildStatus.choices,
-                              default=ArchiveBuildStatus.QUEUED)  # fmt: skip
+    status = models.CharField(
+        max_length=20, choices=ArchiveBuildStatus.choices, default=ArchiveBuildStatus.QUEUED
+    )
     message = models.TextField(blank=True)
-    archive = models.OneToOneField(RoundArchive, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="build")  # fmt: skip
+    archive = models.OneToOneField(
+        RoundArchive, null=True, blank=True, on_delete=models.PROTECT, related_name="build"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -47,15 +47,19 @@ def round_list(request):
     rounds = visible_rounds(request.user).annotate(units_n=Count("units"))
     if wants_xlsx(request):
         return xlsx_response(
-            "评价批次.xlsx", [_("Name"), _("Year"), _("Scheme"), _("State"), _("Units")],
+            "评价批次.xlsx",
+            [_("Name"), _("Year"), _("Scheme"), _("State"), _("Units")],
             ((r.name, r.year, r.scheme_code, r.get_state_display(), r.units_n) for r in rounds),
-        )  # fmt: skip
+        )
     return render(
         request,
         "rounds/list.html",
-        {"rounds": rounds, "can_create": can_create_round(request.user),
-         "staff": is_staff_viewer(request.user)},
-    )  # fmt: skip
+        {
+            "rounds": rounds,
+            "can_create": can_create_round(request.user),
+            "staff": is_staff_viewer(request.user),
+        },
+    )
 
 
 class RoundForm(forms.Form):
@@ -63,9 +67,11 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     scheme_code = forms.ChoiceField(label=gettext_lazy("Scheme"))
     parent = forms.ModelChoiceField(
-        label=gettext_lazy("Evaluate the units under"), queryset=Unit.objects.filter(children__isnull=False).distinct(),
-        required=False, help_text=gettext_lazy("or pick units below"),
-    )  # fmt: skip
+        label=gettext_lazy("Evaluate the units under"),
+        queryset=Unit.objects.filter(children__isnull=False).distinct(),
+        required=False,
+        help_text=gettext_lazy("or pick units below"),
+    )
     units = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Units"), queryset=Unit.objects.all(), required=False
     )
@@ -102,10 +108,13 @@ def round_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             round = do_create_round(
-                name=form.cleaned_data["name"], year=form.cleaned_data["year"],
-                scheme_code=form.cleaned_data["scheme_code"], units=form.chosen_units(),
-                previous=form.cleaned_data["previous"], acting_user=request.user,
-            )  # fmt: skip
+                name=form.cleaned_data["name"],
+                year=form.cleaned_data["year"],
+                scheme_code=form.cleaned_data["scheme_code"],
+                units=form.chosen_units(),
+                previous=form.cleaned_data["previous"],
+                acting_user=request.user,
+            )
         except ActionError as exc:
             messages.error(request, str(exc))
         else:
@@ -138,16 +147,21 @@ def round_detail(request, round_id: int):
     ]
     my_units = [u for u in round.units.all() if u.pk in unit_ids_of(user)]
     context = {
-        "round": round, "actions": actions, "reopen_targets": reopen_targets, "steps": steps,
-        "transitions": round.transitions.select_related("actor"), "my_units": my_units,
-        "staff": is_staff_viewer(user), "unit_count": round.units.count(),
+        "round": round,
+        "actions": actions,
+        "reopen_targets": reopen_targets,
+        "steps": steps,
+        "transitions": round.transitions.select_related("actor"),
+        "my_units": my_units,
+        "staff": is_staff_viewer(user),
+        "unit_count": round.units.count(),
         "can_view_scheme": can_view_scheme(user, round),
         "archives": round.archives.all() if is_staff_viewer(user) else [],
         # The latest build of the archive (a background task since closing): being built,
         # or failed with its reason and a button to build it again.
         "archive_build": round.archive_builds.first() if is_staff_viewer(user) else None,
         "can_close": can_transition(user, round, "close"),
-    }  # fmt: skip
+    }
     return render(request, "rounds/detail.html", context)
 
 
@@ -159,19 +173,26 @@ def round_scheme(request, round_id: int):
     lang = "en" if request.LANGUAGE_CODE == "en" else "zh"
     rows = [
         {
-            "depth": depth, "code": node.code, "name": node.name_for(lang), "weight": node.weight,
+            "depth": depth,
+            "code": node.code,
+            "name": node.name_for(lang),
+            "weight": node.weight,
             "absolute": scheme.absolute_weight(node.code),
             "formula": getattr(getattr(node, "formula", None), "text", ""),
             "standards": getattr(node, "standards", None),
             "direction": getattr(node, "direction", ""),
         }
         for depth, node in scheme.walk()
-    ]  # fmt: skip
+    ]
     if wants_xlsx(request):
         return xlsx_response(
-            "评价方案.xlsx", [_("Code"), _("Name"), _("Weight"), _("Absolute weight"), _("Formula")],
+            "评价方案.xlsx",
+            [_("Code"), _("Name"), _("Weight"), _("Absolute weight"), _("Formula")],
             ((r["code"], r["name"], r["weight"], r["absolute"], r["formula"]) for r in rows),
-        )  # fmt: skip
+        )
     fields = [(f.key, f.label_for(lang), f.unit, f.expected(lang)) for f in scheme.input_fields]
-    return render(request, "rounds/scheme.html", {"round": round, "scheme": scheme, "rows": rows,
-                                                  "fields": fields, "lang": lang})  # fmt: skip
+    return render(
+        request,
+        "rounds/scheme.html",
+        {"round": round, "scheme": scheme, "rows": rows, "fields": fields, "lang": lang},
+    )

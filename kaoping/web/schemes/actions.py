@@ -25,8 +25,13 @@ from kaoping.web.schemes.models import OriginKind, PriceFactor, SchemeOrigin
 MAX_SCHEME_BYTES = 512 * 1024  # a scheme file is a few kB; anything bigger is not one
 PRICE_FIELD = "price_factor"
 # Factors feed the scoring run: they are settled before the results go to the committee.
-PRICE_STATES = (RoundState.DRAFT, RoundState.SCHEME_PUBLISHED, RoundState.COLLECTION,
-                RoundState.VERIFICATION, RoundState.SCORING)  # fmt: skip
+PRICE_STATES = (
+    RoundState.DRAFT,
+    RoundState.SCHEME_PUBLISHED,
+    RoundState.COLLECTION,
+    RoundState.VERIFICATION,
+    RoundState.SCORING,
+)
 
 
 def uploaded_scheme_text(content: bytes, filename: str) -> str:
@@ -48,10 +53,17 @@ def uploaded_scheme_text(content: bytes, filename: str) -> str:
 
 
 def do_create_round_from(
-    *, kind: str, name: str, year: int, units: Iterable, acting_user,
-    code: str = "", upload: tuple[bytes, str] | None = None, source_round: Round | None = None,
+    *,
+    kind: str,
+    name: str,
+    year: int,
+    units: Iterable,
+    acting_user,
+    code: str = "",
+    upload: tuple[bytes, str] | None = None,
+    source_round: Round | None = None,
     previous: Round | None = None,
-) -> Round:  # fmt: skip
+) -> Round:
     """A new round whose scheme comes from a built-in scheme, a file, or an earlier round."""
     if kind == OriginKind.BUILTIN:
         try:
@@ -67,11 +79,23 @@ def do_create_round_from(
     doc = tomllib.loads(text)
     scheme_code = str(doc.get("scheme", {}).get("code", code or "custom"))
     with transaction.atomic():
-        round = do_create_round(name=name, year=year, units=units, acting_user=acting_user,
-                                scheme_code=scheme_code, scheme_text=text, previous=previous)  # fmt: skip
+        round = do_create_round(
+            name=name,
+            year=year,
+            units=units,
+            acting_user=acting_user,
+            scheme_code=scheme_code,
+            scheme_text=text,
+            previous=previous,
+        )
         SchemeOrigin.objects.create(round=round, kind=kind, label=label, text=text)
-        record("schemes.origin", acting_user, round=round, obj=round,
-               data={"kind": kind, "from": label})  # fmt: skip
+        record(
+            "schemes.origin",
+            acting_user,
+            round=round,
+            obj=round,
+            data={"kind": kind, "from": label},
+        )
     return round
 
 
@@ -90,8 +114,13 @@ def do_adjust_scheme(round: Round, values: dict, *, acting_user) -> list:
     changes = differences(before, doc)
     with transaction.atomic():
         do_set_scheme_text(round, document_text(doc), acting_user=acting_user)
-        record("schemes.adjust", acting_user, round=round, obj=round,
-               data={"changes": [[c.item, c.before, c.after] for c in changes]})  # fmt: skip
+        record(
+            "schemes.adjust",
+            acting_user,
+            round=round,
+            obj=round,
+            data={"changes": [[c.item, c.before, c.after] for c in changes]},
+        )
     return changes
 
 
@@ -105,19 +134,29 @@ def do_set_price_factor(
             raise ActionError(_("The round's scheme has no price-correction factor."))
         if round.state not in PRICE_STATES:
             raise ActionError(
-                _("Price-correction factors are settled before the committee review; the round "
-                  "is “%(state)s”.") % {"state": round.get_state_display()}
-            )  # fmt: skip
+                _(
+                    "Price-correction factors are settled before the committee review; the round "
+                    "is “%(state)s”."
+                )
+                % {"state": round.get_state_display()}
+            )
         if not (math.isfinite(factor) and 0 < factor <= 10):
             raise ActionError(_("A price-correction factor is a number above 0 and at most 10."))
         if not round.units.filter(pk=unit.pk).exists():
             raise ActionError(_("%(unit)s is not evaluated in this round.") % {"unit": unit})
         price, _created = PriceFactor.objects.update_or_create(
-            round=round, unit=unit, defaults={"factor": factor, "reason": reason.strip(),
-                                              "set_by": acting_user},
-        )  # fmt: skip
-        record("schemes.price_factor", acting_user, round=round, unit=unit, obj=price,
-               data={"factor": factor, "reason": reason.strip()})  # fmt: skip
+            round=round,
+            unit=unit,
+            defaults={"factor": factor, "reason": reason.strip(), "set_by": acting_user},
+        )
+        record(
+            "schemes.price_factor",
+            acting_user,
+            round=round,
+            unit=unit,
+            obj=price,
+            data={"factor": factor, "reason": reason.strip()},
+        )
     return price
 
 

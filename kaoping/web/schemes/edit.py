@@ -169,11 +169,16 @@ def problems_of(
 def tree_rows(scheme: Scheme, lang: str) -> list[dict[str, Any]]:
     """The indicator tree with weights (in the parent and absolute), for the preview."""
     return [
-        {"depth": depth, "code": node.code, "name": node.name_for(lang), "weight": node.weight,
-         "absolute": scheme.absolute_weight(node.code),
-         "standards": getattr(node, "standards", None)}
+        {
+            "depth": depth,
+            "code": node.code,
+            "name": node.name_for(lang),
+            "weight": node.weight,
+            "absolute": scheme.absolute_weight(node.code),
+            "standards": getattr(node, "standards", None),
+        }
         for depth, node in scheme.walk()
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)
@@ -184,10 +189,18 @@ class Change:
     label: str = ""  # the setting in words, e.g. "A 新增就业人数: weight"
 
 
-STANDARD_LABELS = {"minimum": gettext_lazy("minimum standard"), "minimum_points": gettext_lazy("points off"),
-                   "excellent": gettext_lazy("excellent standard"), "excellent_points": gettext_lazy("points added")}  # fmt: skip
-TIER_LABELS = {"name": gettext_lazy("name"), "min": gettext_lazy("total at least"),
-               "share": gettext_lazy("share of eligible units (%)"), "coefficient": gettext_lazy("reward coefficient")}  # fmt: skip
+STANDARD_LABELS = {
+    "minimum": gettext_lazy("minimum standard"),
+    "minimum_points": gettext_lazy("points off"),
+    "excellent": gettext_lazy("excellent standard"),
+    "excellent_points": gettext_lazy("points added"),
+}
+TIER_LABELS = {
+    "name": gettext_lazy("name"),
+    "min": gettext_lazy("total at least"),
+    "share": gettext_lazy("share of eligible units (%)"),
+    "coefficient": gettext_lazy("reward coefficient"),
+}
 
 
 def setting_label(key: str, raw: dict[str, Any]) -> str:
@@ -205,13 +218,20 @@ def setting_label(key: str, raw: dict[str, Any]) -> str:
             return f"{code} {names.get(code, '')}: {label}"
     parts = key.split("_", 2)
     if parts[0] == "grade" and len(parts) == 3:
-        return _("grade %(n)s: %(what)s") % {"n": int(parts[1]) + 1,
-                                               "what": _("name") if parts[2] == "name" else _("total at least")}  # fmt: skip
+        return _("grade %(n)s: %(what)s") % {
+            "n": int(parts[1]) + 1,
+            "what": _("name") if parts[2] == "name" else _("total at least"),
+        }
     if parts[0] == "tier" and len(parts) == 3:
-        return _("award tier %(n)s: %(what)s") % {"n": int(parts[1]) + 1,
-                                                  "what": TIER_LABELS.get(parts[2], parts[2])}  # fmt: skip
-    return {"pass_line": _("pass line"), "max_total": _("bonus / deduction bound per unit"),
-            "max_item": _("bound per entry")}.get(key, key)  # fmt: skip
+        return _("award tier %(n)s: %(what)s") % {
+            "n": int(parts[1]) + 1,
+            "what": TIER_LABELS.get(parts[2], parts[2]),
+        }
+    return {
+        "pass_line": _("pass line"),
+        "max_total": _("bonus / deduction bound per unit"),
+        "max_item": _("bound per entry"),
+    }.get(key, key)
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:

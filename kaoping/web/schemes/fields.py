@@ -41,8 +41,9 @@ def unit_fields(scheme: Scheme) -> list[FieldSpec]:
 def for_units(scheme: Scheme) -> Scheme:
     """``scheme`` with the fields others fill made optional: what a unit's row is checked by."""
     others = filled_by_others(scheme)
-    fields = tuple(dataclasses.replace(f, required=False) if f.key in others else f
-                   for f in scheme.fields)  # fmt: skip
+    fields = tuple(
+        dataclasses.replace(f, required=False) if f.key in others else f for f in scheme.fields
+    )
     return dataclasses.replace(scheme, fields=fields)
 
 

@@ -61,20 +61,26 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
 class NewRoundForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    source = forms.ChoiceField(label=_("Scheme from"), choices=OriginKind.choices,
-                               widget=forms.RadioSelect, initial=OriginKind.BUILTIN)  # fmt: skip
+    source = forms.ChoiceField(
+        label=_("Scheme from"),
+        choices=OriginKind.choices,
+        widget=forms.RadioSelect,
+        initial=OriginKind.BUILTIN,
+    )
     builtin = forms.ChoiceField(label=_("Built-in scheme"), required=False)
     upload = forms.FileField(label=_("Scheme file (.toml)"), required=False)
-    source_round = IdChoiceField(label=_("Earlier round"), queryset=Round.objects.all(),
-                                          required=False)  # fmt: skip
+    source_round = IdChoiceField(
+        label=_("Earlier round"), queryset=Round.objects.all(), required=False
+    )
     parent = IdChoiceField(
         label=_("Evaluate the units under"),
-        queryset=Unit.objects.filter(children__isnull=False).distinct(), required=False,
-    )  # fmt: skip
-    units = IdMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(),
-                                           required=False)  # fmt: skip
-    previous = IdChoiceField(label=_("Previous round (year-on-year)"),
-                                      queryset=Round.objects.all(), required=False)  # fmt: skip
+        queryset=Unit.objects.filter(children__isnull=False).distinct(),
+        required=False,
+    )
+    units = IdMultipleChoiceField(label=_("Units"), queryset=Unit.objects.all(), required=False)
+    previous = IdChoiceField(
+        label=_("Previous round (year-on-year)"), queryset=Round.objects.all(), required=False
+    )
 
     def __init__(self, *args, lang: str = "zh", **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,9 +128,10 @@ class SchemeSettingsForm(forms.Form):
             for i in range(tier_rows(raw)):
                 for key in TIER_KEYS:
                     self.fields[f"tier_{i}_{key}"] = (
-                        forms.CharField(required=False, max_length=40) if key == "name"
+                        forms.CharField(required=False, max_length=40)
+                        if key == "name"
                         else _number(key)
-                    )  # fmt: skip
+                    )
         if isinstance(raw.get("adjustments"), dict):
             self.fields["max_total"] = _number(_("Bonus / deduction bound per unit"), min_value=0)
             self.fields["max_item"] = _number(_("Bound per entry"), min_value=0)
@@ -144,12 +151,16 @@ class SchemeSettingsForm(forms.Form):
 
     # rows for the template --------------------------------------------------------------
     def weight_rows(self):
-        return [(item, self[f"w_{item['code']}"]) for item in
-                [*items_of(self.raw, "groups"), *items_of(self.raw, "indicators")]]  # fmt: skip
+        return [
+            (item, self[f"w_{item['code']}"])
+            for item in [*items_of(self.raw, "groups"), *items_of(self.raw, "indicators")]
+        ]
 
     def standard_rows(self):
-        return [(item, [self[f"{k}_{item['code']}"] for k in STANDARD_KEYS])
-                for item in items_of(self.raw, "indicators")]  # fmt: skip
+        return [
+            (item, [self[f"{k}_{item['code']}"] for k in STANDARD_KEYS])
+            for item in items_of(self.raw, "indicators")
+        ]
 
     def grade_fields(self):
         return [

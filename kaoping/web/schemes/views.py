@@ -40,11 +40,16 @@ def new_round(request):
         upload = data.get("upload")
         try:
             round = do_create_round_from(
-                kind=data["source"], name=data["name"], year=data["year"],
-                units=form.chosen_units(), acting_user=request.user, code=data.get("builtin") or "",
+                kind=data["source"],
+                name=data["name"],
+                year=data["year"],
+                units=form.chosen_units(),
+                acting_user=request.user,
+                code=data.get("builtin") or "",
                 upload=(upload.read(), upload.name) if upload else None,
-                source_round=data.get("source_round"), previous=data.get("previous"),
-            )  # fmt: skip
+                source_round=data.get("source_round"),
+                previous=data.get("previous"),
+            )
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -76,14 +81,20 @@ def edit(request, round_id: int):
                     )
                     return redirect("schemes:edit", round.pk)
             else:
-                preview = {"rows": tree_rows(form.scheme, lang_of(request)),
-                           "changes": differences(raw, form.document)}  # fmt: skip
+                preview = {
+                    "rows": tree_rows(form.scheme, lang_of(request)),
+                    "changes": differences(raw, form.document),
+                }
     origin = SchemeOrigin.objects.filter(round=round).first()
     context = {
-        "round": round, "form": form, "may_edit": may_edit, "preview": preview,
+        "round": round,
+        "form": form,
+        "may_edit": may_edit,
+        "preview": preview,
         "rows": tree_rows(round.scheme(), lang_of(request)),
-        "changes": differences(tomllib.loads(origin_text(round)), raw), "origin": origin,
-    }  # fmt: skip
+        "changes": differences(tomllib.loads(origin_text(round)), raw),
+        "origin": origin,
+    }
     return render(request, "schemes/edit.html", context)
 
 
@@ -101,8 +112,13 @@ def prices(request, round_id: int):
         require(may_set)
         if form.is_valid():
             try:
-                do_set_price_factor(round, form.cleaned_data["unit"], factor=form.cleaned_data["factor"],
-                                    reason=form.cleaned_data["reason"], acting_user=request.user)  # fmt: skip
+                do_set_price_factor(
+                    round,
+                    form.cleaned_data["unit"],
+                    factor=form.cleaned_data["factor"],
+                    reason=form.cleaned_data["reason"],
+                    acting_user=request.user,
+                )
             except ActionError as exc:
                 messages.error(request, str(exc))
             else:
@@ -112,5 +128,14 @@ def prices(request, round_id: int):
         p.unit_id: p for p in PriceFactor.objects.filter(round=round).select_related("set_by")
     }
     rows = [(u, factors.get(u.pk)) for u in round.units.order_by("code")]
-    return render(request, "schemes/prices.html", {"round": round, "rows": rows, "form": form,
-                                                   "may_set": may_set and has_field, "has_field": has_field})  # fmt: skip
+    return render(
+        request,
+        "schemes/prices.html",
+        {
+            "round": round,
+            "rows": rows,
+            "form": form,
+            "may_set": may_set and has_field,
+            "has_field": has_field,
+        },
+    )

@@ -54,10 +54,13 @@ class StaleEdit(ActionError):
     def __init__(self, current: Submission, who: str, when):
         self.current = current
         super().__init__(
-            _("These data were changed by %(who)s at %(when)s while you were editing; your "
-              "changes were NOT saved. Compare your values with the saved ones below, then "
-              "save again.") % {"who": who or _("another user"), "when": when}
-        )  # fmt: skip
+            _(
+                "These data were changed by %(who)s at %(when)s while you were editing; your "
+                "changes were NOT saved. Compare your values with the saved ones below, then "
+                "save again."
+            )
+            % {"who": who or _("another user"), "when": when}
+        )
 
 
 def _check_version(submission: Submission, expected: int | None) -> None:
@@ -66,10 +69,13 @@ def _check_version(submission: Submission, expected: int | None) -> None:
     from kaoping.web.audit.models import AuditEntry
 
     last = (
-        AuditEntry.objects.filter(round=submission.round, unit=submission.unit,
-                                  action__startswith="submission.")
-        .order_by("-id").only("actor_name", "at").first()
-    )  # fmt: skip
+        AuditEntry.objects.filter(
+            round=submission.round, unit=submission.unit, action__startswith="submission."
+        )
+        .order_by("-id")
+        .only("actor_name", "at")
+        .first()
+    )
     when = timezone.localtime(last.at).strftime("%H:%M:%S") if last else ""
     raise StaleEdit(submission, last.actor_name if last else "", when)
 
@@ -126,10 +132,17 @@ def _apply_values(submission: Submission, values: Mapping, actor, reason: str) -
             )
         now = timezone.now()
         ValueChange.objects.bulk_create(
-            ValueChange(submission=submission, field=k, old_value=old.get(k),
-                        new_value=values.get(k), changed_by=actor, changed_at=now, reason=reason)
+            ValueChange(
+                submission=submission,
+                field=k,
+                old_value=old.get(k),
+                new_value=values.get(k),
+                changed_by=actor,
+                changed_at=now,
+                reason=reason,
+            )
             for k in changed
-        )  # fmt: skip
+        )
     submission.values = {**old, **values}
     return changed
 
@@ -158,9 +171,14 @@ def do_save_draft(
         if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
             submission.status = SubmissionStatus.DRAFT
         submission.save()
-        record("submission.save_draft", acting_user, round=submission.round, unit=submission.unit,
-               obj=submission, data={"changed": changed, "reason": reason,
-                                     "version": submission.version})  # fmt: skip
+        record(
+            "submission.save_draft",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=submission,
+            data={"changed": changed, "reason": reason, "version": submission.version},
+        )
     return submission
 
 
@@ -179,13 +197,31 @@ def do_upload(
     scheme = round.scheme()
     data = read_table(content, scheme, filename, lang)
     if unit.code not in data.codes:
-        raise Rejected([Finding(None, None, "unit_code", ", ".join(data.codes[:5]),
-                                _("The file has no row for your unit (code %(code)s).") % {"code": unit.code})])  # fmt: skip
+        raise Rejected(
+            [
+                Finding(
+                    None,
+                    None,
+                    "unit_code",
+                    ", ".join(data.codes[:5]),
+                    _("The file has no row for your unit (code %(code)s).") % {"code": unit.code},
+                )
+            ]
+        )
     others = [c for c in data.codes if c != unit.code]
     if others:
-        raise Rejected([Finding(data.row_of(data.index_of(c)), None, "unit_code", c,
-                                _("This row is for another unit; upload only your own row."))
-                        for c in others])  # fmt: skip
+        raise Rejected(
+            [
+                Finding(
+                    data.row_of(data.index_of(c)),
+                    None,
+                    "unit_code",
+                    c,
+                    _("This row is for another unit; upload only your own row."),
+                )
+                for c in others
+            ]
+        )
     values = values_of(data, data.index_of(unit.code), scheme)
     with transaction.atomic():
         submission = _locked(submission)
@@ -198,9 +234,20 @@ def do_upload(
         if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
             submission.status = SubmissionStatus.DRAFT
         submission.save()
-        record("submission.upload", acting_user, round=round, unit=unit, obj=submission,
-               data={"file": filename, "sha256": data.sha256, "changed": changed,
-                     "reason": reason, "version": submission.version})  # fmt: skip
+        record(
+            "submission.upload",
+            acting_user,
+            round=round,
+            unit=unit,
+            obj=submission,
+            data={
+                "file": filename,
+                "sha256": data.sha256,
+                "changed": changed,
+                "reason": reason,
+                "version": submission.version,
+            },
+        )
     return submission
 
 
@@ -220,14 +267,21 @@ def do_submit(
             validate_values(scheme, submission.unit, round.year, submission.values)
         except DataError as exc:
             raise Rejected(findings_of(exc, scheme, lang)) from None
-        confirm_warnings(submission, confirm_reason, stage="submit", acting_user=acting_user,
-                         lang=lang)  # fmt: skip
+        confirm_warnings(
+            submission, confirm_reason, stage="submit", acting_user=acting_user, lang=lang
+        )
         now = _mark_submitted(submission, acting_user)
         Rectification.objects.filter(submission=submission, resolved_at__isnull=True).update(
             resolved_at=now
         )
-        record("submission.submit", acting_user, round=round, unit=submission.unit, obj=submission,
-               data={"values": submission.values})  # fmt: skip
+        record(
+            "submission.submit",
+            acting_user,
+            round=round,
+            unit=submission.unit,
+            obj=submission,
+            data={"values": submission.values},
+        )
     return submission
 
 
@@ -251,11 +305,17 @@ def do_confirm_import(
         _require_collection(submission.round)
         if submission.status != SubmissionStatus.PENDING_CONFIRMATION:
             raise ActionError(_("There is no imported row waiting for confirmation."))
-        confirm_warnings(submission, confirm_reason, stage="confirm_import",
-                         acting_user=acting_user)  # fmt: skip
+        confirm_warnings(
+            submission, confirm_reason, stage="confirm_import", acting_user=acting_user
+        )
         _mark_submitted(submission, acting_user)
-        record("submission.confirm_import", acting_user, round=submission.round,
-               unit=submission.unit, obj=submission)  # fmt: skip
+        record(
+            "submission.confirm_import",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=submission,
+        )
     return submission
 
 
@@ -280,28 +340,54 @@ def do_return(
         submission.status = SubmissionStatus.RETURNED
         submission.save()
         rect = Rectification.objects.create(
-            submission=submission, reasons=reasons, general=general.strip(), deadline=deadline,
-            returned_by=acting_user, returned_at=timezone.now(),
-        )  # fmt: skip
-        record("submission.return", acting_user, round=submission.round, unit=submission.unit,
-               obj=rect, data={"reasons": reasons, "general": general, "deadline": deadline})  # fmt: skip
+            submission=submission,
+            reasons=reasons,
+            general=general.strip(),
+            deadline=deadline,
+            returned_by=acting_user,
+            returned_at=timezone.now(),
+        )
+        record(
+            "submission.return",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=rect,
+            data={"reasons": reasons, "general": general, "deadline": deadline},
+        )
     return rect
 
 
 def do_record_check(
-    submission: Submission, *, kind: str, when: date, method: str, finding: str, acting_user,
+    submission: Submission,
+    *,
+    kind: str,
+    when: date,
+    method: str,
+    finding: str,
+    acting_user,
     attachment=None,
-) -> VerificationRecord:  # fmt: skip
+) -> VerificationRecord:
     with transaction.atomic():
         check = VerificationRecord(
-            submission=submission, kind=kind, checker=acting_user, date=when,
-            method=method, finding=finding,
-        )  # fmt: skip
+            submission=submission,
+            kind=kind,
+            checker=acting_user,
+            date=when,
+            method=method,
+            finding=finding,
+        )
         if attachment is not None:
             check.attachment.save(attachment.name, attachment, save=False)
         check.save()
-        record("submission.check", acting_user, round=submission.round, unit=submission.unit,
-               obj=check, data={"kind": kind, "date": when, "method": method, "finding": finding})  # fmt: skip
+        record(
+            "submission.check",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=check,
+            data={"kind": kind, "date": when, "method": method, "finding": finding},
+        )
     return check
 
 
@@ -319,8 +405,13 @@ def do_verify(submission: Submission, *, acting_user, confirm_reason: str = "") 
         submission.verified_at = timezone.now()
         submission.verified_by = acting_user
         submission.save()
-        record("submission.verify", acting_user, round=submission.round, unit=submission.unit,
-               obj=submission)  # fmt: skip
+        record(
+            "submission.verify",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=submission,
+        )
     return submission
 
 
@@ -349,9 +440,14 @@ def do_verify_many(round: Round, units, *, acting_user) -> tuple[list, list[tupl
 
 def do_open_document(submission: Submission, document, *, acting_user) -> None:
     """Log that someone opened a supporting document or a check's attachment."""
-    record("submission.open_attachment", acting_user, round=submission.round,
-           unit=submission.unit, obj=document,
-           data={"name": getattr(document, "name", "") or str(document.attachment.name)})  # fmt: skip
+    record(
+        "submission.open_attachment",
+        acting_user,
+        round=submission.round,
+        unit=submission.unit,
+        obj=document,
+        data={"name": getattr(document, "name", "") or str(document.attachment.name)},
+    )
 
 
 def do_correct_value(
@@ -364,9 +460,14 @@ def do_correct_value(
         submission = _locked(submission)
         changed = _apply_values(submission, {field: value}, acting_user, reason or "")
         submission.save()
-        record("submission.correct_value", acting_user, round=submission.round,
-               unit=submission.unit, obj=submission,
-               data={"field": field, "value": value, "reason": reason, "changed": changed})  # fmt: skip
+        record(
+            "submission.correct_value",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=submission,
+            data={"field": field, "value": value, "reason": reason, "changed": changed},
+        )
     return submission
 
 
@@ -428,13 +529,27 @@ def do_import_all(
         for position, code in enumerate(data.codes):
             row, unit = data.row_of(position), units.get(code)
             if unit is None:
-                report.append(ImportRow(row, code, data.units[position].name, RowOutcome.REFUSED,
-                                        _("This unit is not part of the round.")))  # fmt: skip
+                report.append(
+                    ImportRow(
+                        row,
+                        code,
+                        data.units[position].name,
+                        RowOutcome.REFUSED,
+                        _("This unit is not part of the round."),
+                    )
+                )
                 continue
             submission = existing.get(unit.pk)
             if submission is not None and not submission.editable:
-                report.append(ImportRow(row, code, unit.name, RowOutcome.ALREADY_SUBMITTED,
-                                        submission.get_status_display()))  # fmt: skip
+                report.append(
+                    ImportRow(
+                        row,
+                        code,
+                        unit.name,
+                        RowOutcome.ALREADY_SUBMITTED,
+                        submission.get_status_display(),
+                    )
+                )
                 continue
             values = values_of(data, position, scheme)
             if submission is None:
@@ -446,11 +561,18 @@ def do_import_all(
             old = submission.values or {}
             if submission.first_submitted_at:
                 changes += [
-                    ValueChange(submission=submission, field=k, old_value=old.get(k),
-                                new_value=v, changed_by=acting_user, changed_at=now,
-                                reason=_("imported by the office from %(file)s") % {"file": filename})
-                    for k, v in values.items() if old.get(k) != v
-                ]  # fmt: skip
+                    ValueChange(
+                        submission=submission,
+                        field=k,
+                        old_value=old.get(k),
+                        new_value=v,
+                        changed_by=acting_user,
+                        changed_at=now,
+                        reason=_("imported by the office from %(file)s") % {"file": filename},
+                    )
+                    for k, v in values.items()
+                    if old.get(k) != v
+                ]
             submission.values = {**old, **values}
             submission.status = status
             submission.source = filename
@@ -461,10 +583,19 @@ def do_import_all(
             outcome = RowOutcome.SUBMITTED if on_behalf else RowOutcome.IMPORTED
             report.append(ImportRow(row, code, unit.name, outcome))
         Submission.objects.bulk_create(new)
-        Submission.objects.bulk_update(updated, [
-            "values", "status", "source", "updated_at", "version",
-            "submitted_at", "submitted_by", "first_submitted_at",
-        ])  # fmt: skip
+        Submission.objects.bulk_update(
+            updated,
+            [
+                "values",
+                "status",
+                "source",
+                "updated_at",
+                "version",
+                "submitted_at",
+                "submitted_by",
+                "first_submitted_at",
+            ],
+        )
         ValueChange.objects.bulk_create(changes)
         if on_behalf:  # a returned unit's rectification is answered by the new submission
             Rectification.objects.filter(submission__in=updated, resolved_at__isnull=True).update(
@@ -473,9 +604,18 @@ def do_import_all(
         by_outcome: dict[str, list[str]] = {}
         for item in report:
             by_outcome.setdefault(item.outcome, []).append(item.code)
-        record("submission.import_all", acting_user, round=round,
-               data={"file": filename, "sha256": data.sha256, "units": len(data),
-                     "on_behalf": on_behalf, "rows": by_outcome})  # fmt: skip
+        record(
+            "submission.import_all",
+            acting_user,
+            round=round,
+            data={
+                "file": filename,
+                "sha256": data.sha256,
+                "units": len(data),
+                "on_behalf": on_behalf,
+                "rows": by_outcome,
+            },
+        )
     return report
 
 
@@ -495,6 +635,12 @@ def do_attach(submission: Submission, upload, *, field: str = "", acting_user) -
         )
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
-        record("submission.attach", acting_user, round=submission.round, unit=submission.unit,
-               obj=attachment, data={"name": upload.name, "field": field})  # fmt: skip
+        record(
+            "submission.attach",
+            acting_user,
+            round=submission.round,
+            unit=submission.unit,
+            obj=attachment,
+            data={"name": upload.name, "field": field},
+        )
     return attachment

@@ -40,5 +40,4 @@ class ReturnForm(forms.Form):
 
 
 class AttachForm(forms.Form):
-    field = forms.CharField(label=gettext_lazy("Field"), max_length=80, required=False,
-                            strip=False)  # fmt: skip
+    field = forms.CharField(label=gettext_lazy("Field"), max_length=80, required=False, strip=False)

@@ -22,8 +22,11 @@ from kaoping.web.submissions.data import base_data_for
 from kaoping.web.submissions.models import Submission, SubmissionStatus
 
 # Whose values the outlier check compares with: what units have put forward.
-COMPARED = (SubmissionStatus.SUBMITTED, SubmissionStatus.VERIFIED,
-            SubmissionStatus.PENDING_CONFIRMATION)  # fmt: skip
+COMPARED = (
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.VERIFIED,
+    SubmissionStatus.PENDING_CONFIRMATION,
+)
 
 
 class UnconfirmedWarnings(ActionError):
@@ -33,10 +36,12 @@ class UnconfirmedWarnings(ActionError):
         self.warnings = warnings
         listed = "；".join(w.render(lang) for w in warnings)
         super().__init__(
-            _("The values raise %(count)d plausibility warning(s): %(list)s. Correct them, or "
-              "confirm that they are right by giving a reason.")
+            _(
+                "The values raise %(count)d plausibility warning(s): %(list)s. Correct them, or "
+                "confirm that they are right by giving a reason."
+            )
             % {"count": len(warnings), "list": listed}
-        )  # fmt: skip
+        )
 
 
 def round_data(round, include: Submission | None = None) -> BaseData:
@@ -70,13 +75,17 @@ def warnings_for(submission: Submission) -> list[Problem]:
         return []
     round = submission.round
     return plausibility_warnings(
-        round_data(round, include=submission), round.scheme(), year=round.year,
-        previous=previous_data(round), units=[submission.unit.code],
-    )  # fmt: skip
+        round_data(round, include=submission),
+        round.scheme(),
+        year=round.year,
+        previous=previous_data(round),
+        units=[submission.unit.code],
+    )
 
 
-def confirm_warnings(submission: Submission, reason: str, *, stage: str, acting_user,
-                     lang: str = "zh") -> None:  # fmt: skip
+def confirm_warnings(
+    submission: Submission, reason: str, *, stage: str, acting_user, lang: str = "zh"
+) -> None:
     """Refuse the step while warnings stand without a reason; log the confirmation.
 
     Must run inside the step's transaction, so that the step and its confirmation are saved
@@ -88,7 +97,11 @@ def confirm_warnings(submission: Submission, reason: str, *, stage: str, acting_
     reason = (reason or "").strip()
     if not reason:
         raise UnconfirmedWarnings(warnings, lang)
-    record("submission.confirm_warnings", acting_user, round=submission.round,
-           unit=submission.unit, obj=submission,
-           data={"stage": stage, "reason": reason,
-                 "warnings": [w.as_dict("zh") for w in warnings]})  # fmt: skip
+    record(
+        "submission.confirm_warnings",
+        acting_user,
+        round=submission.round,
+        unit=submission.unit,
+        obj=submission,
+        data={"stage": stage, "reason": reason, "warnings": [w.as_dict("zh") for w in warnings]},
+    )

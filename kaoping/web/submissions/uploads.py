@@ -123,9 +123,12 @@ def check_zip_content(content: bytes, name: str) -> None:
 
 def _bomb(name: str) -> UploadRejected:
     return UploadRejected(
-        _("%(name)s would expand to far more data than a base-data table holds "
-          "(a decompression bomb?); it was not opened.") % {"name": name}
-    )  # fmt: skip
+        _(
+            "%(name)s would expand to far more data than a base-data table holds "
+            "(a decompression bomb?); it was not opened."
+        )
+        % {"name": name}
+    )
 
 
 def _check_text(content: bytes, name: str) -> None:
@@ -135,9 +138,12 @@ def _check_text(content: bytes, name: str) -> None:
         decode_text(content, name)
     except DataError:
         raise UploadRejected(
-            _("%(name)s is not a text (CSV) file in UTF-8, GB18030 or UTF-16; save the CSV "
-              "as UTF-8.") % {"name": name}
-        ) from None  # fmt: skip
+            _(
+                "%(name)s is not a text (CSV) file in UTF-8, GB18030 or UTF-16; save the CSV "
+                "as UTF-8."
+            )
+            % {"name": name}
+        ) from None
 
 
 def _mb(size: int) -> str:

@@ -94,11 +94,16 @@ NOT_SUBMITTED = "unsubmitted"
 
 class SubmissionFilter(ListForm):
     status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False,
-        choices=[("", gettext_lazy("All statuses")), (NOT_STARTED, gettext_lazy("not started")),
-                 *SubmissionStatus.choices, (OVERDUE, gettext_lazy("overdue")),
-                 (NOT_SUBMITTED, gettext_lazy("not yet submitted (all kinds)"))],
-    )  # fmt: skip
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All statuses")),
+            (NOT_STARTED, gettext_lazy("not started")),
+            *SubmissionStatus.choices,
+            (OVERDUE, gettext_lazy("overdue")),
+            (NOT_SUBMITTED, gettext_lazy("not yet submitted (all kinds)")),
+        ],
+    )
 
 
 def filtered_units(round: Round, chosen: dict):
@@ -135,11 +140,19 @@ def submission_list(request, round_id: int):
         fields = input_fields(round.scheme())
         return xlsx_response(
             f"{round.name}-基础数据.xlsx",
-            [_("Unit code"), _("Unit name"), _("Status")] + [f.label_for(lang_of(request)) for f in fields],
-            ((u.code, u.name, s.get_status_display() if s else _("not started"),
-              *[(s.values.get(f.key) if s else None) for f in fields])
-             for u in units.iterator() for s in [subs.get(u.pk)]),
-        )  # fmt: skip
+            [_("Unit code"), _("Unit name"), _("Status")]
+            + [f.label_for(lang_of(request)) for f in fields],
+            (
+                (
+                    u.code,
+                    u.name,
+                    s.get_status_display() if s else _("not started"),
+                    *[(s.values.get(f.key) if s else None) for f in fields],
+                )
+                for u in units.iterator()
+                for s in [subs.get(u.pk)]
+            ),
+        )
     page = page_of(request, units)
     # Only this page's submissions, with their open rectification: the same few queries
     # whatever the number of units.
@@ -159,21 +172,38 @@ def submission_list(request, round_id: int):
     total = round.units.count()
     plan = plan_of(round)
     today = timezone.localdate()
-    board = [(NOT_STARTED, _("not started"), total - sum(counts.values()))] + [
-        (value, label, counts.get(value, 0)) for value, label in SubmissionStatus.choices
-    ] + [(OVERDUE, _("overdue"), filtered_units(round, {"status": OVERDUE}).count())]  # fmt: skip
-    return render(request, "submissions/list.html", {
-        "round": round, "rows": rows, "page": page, "form": form, "board": board,
-        "query": query_without_page(request), "total": total, "plan": plan, "today": today,
-        "collection_late": bool(plan.collection_deadline and plan.collection_deadline < today),
-        "days_left": (plan.collection_deadline - today).days if plan.collection_deadline else None,
-        "verified": counts.get(SubmissionStatus.VERIFIED, 0),
-        "can_import": can_import_all(request.user, round), "problems": None,
-        "import_form": ImportForm(), "on_behalf": office_may_submit(round),
-        "can_remind": can_remind_units(request.user, round),
-        "can_verify": can_verify_in_bulk(request.user, round),
-        "can_plan": can_plan_round(request.user, round),
-    })  # fmt: skip
+    board = (
+        [(NOT_STARTED, _("not started"), total - sum(counts.values()))]
+        + [(value, label, counts.get(value, 0)) for value, label in SubmissionStatus.choices]
+        + [(OVERDUE, _("overdue"), filtered_units(round, {"status": OVERDUE}).count())]
+    )
+    return render(
+        request,
+        "submissions/list.html",
+        {
+            "round": round,
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "board": board,
+            "query": query_without_page(request),
+            "total": total,
+            "plan": plan,
+            "today": today,
+            "collection_late": bool(plan.collection_deadline and plan.collection_deadline < today),
+            "days_left": (plan.collection_deadline - today).days
+            if plan.collection_deadline
+            else None,
+            "verified": counts.get(SubmissionStatus.VERIFIED, 0),
+            "can_import": can_import_all(request.user, round),
+            "problems": None,
+            "import_form": ImportForm(),
+            "on_behalf": office_may_submit(round),
+            "can_remind": can_remind_units(request.user, round),
+            "can_verify": can_verify_in_bulk(request.user, round),
+            "can_plan": can_plan_round(request.user, round),
+        },
+    )
 
 
 class BulkForm(forms.Form):
@@ -221,8 +251,11 @@ def bulk(request, round_id: int):
             messages.error(request, str(exc))
         else:
             emailed = sum(r.emailed for r in sent)
-            messages.success(request, _("%(count)s unit(s) reminded (%(emails)s e-mail(s)).")
-                             % {"count": len(sent), "emails": emailed})  # fmt: skip
+            messages.success(
+                request,
+                _("%(count)s unit(s) reminded (%(emails)s e-mail(s)).")
+                % {"count": len(sent), "emails": emailed},
+            )
     return redirect(f"{reverse('submissions:list', args=[round.pk])}?{form.cleaned_data['back']}")
 
 
@@ -230,7 +263,9 @@ def default_reminder(round) -> str:
     deadline = plan_of(round).collection_deadline
     if deadline:
         return _("Please submit your base data for %(round)s by %(date)s.") % {
-            "round": round.name, "date": deadline.isoformat()}  # fmt: skip
+            "round": round.name,
+            "date": deadline.isoformat(),
+        }
     return _("Please submit your base data for %(round)s.") % {"round": round.name}
 
 
@@ -261,9 +296,13 @@ def import_all(request, round_id: int):
     try:
         content = read_checked(upload, TABLE_TYPES)
         report = actions.do_import_all(
-            round, content, upload.name, acting_user=request.user, lang=lang_of(request),
+            round,
+            content,
+            upload.name,
+            acting_user=request.user,
+            lang=lang_of(request),
             on_behalf=form.cleaned_data["on_behalf"],
-        )  # fmt: skip
+        )
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return render(
@@ -283,11 +322,19 @@ def import_all(request, round_id: int):
         for r in report
         if r.outcome in (actions.RowOutcome.IMPORTED, actions.RowOutcome.SUBMITTED)
     ]
-    return render(request, "submissions/import_report.html", {
-        "round": round, "file": upload.name, "done": done,
-        "skipped": [r for r in report if r not in done],
-        "summary": [(actions.RowOutcome(k).label, counts.get(k, 0)) for k in actions.RowOutcome.values],
-    })  # fmt: skip
+    return render(
+        request,
+        "submissions/import_report.html",
+        {
+            "round": round,
+            "file": upload.name,
+            "done": done,
+            "skipped": [r for r in report if r not in done],
+            "summary": [
+                (actions.RowOutcome(k).label, counts.get(k, 0)) for k in actions.RowOutcome.values
+            ],
+        },
+    )
 
 
 # --- one unit -----------------------------------------------------------------------------
@@ -315,11 +362,15 @@ def read_checked(upload, allowed: tuple[str, ...]) -> bytes:
 
 def values_form_class(scheme, lang: str):
     fields = {
-        spec.key: NumberField(label=spec.label_for(lang), required=False,
-                              percent=spec.type == "rate", expected=spec.expected(lang),
-                              help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"))
+        spec.key: NumberField(
+            label=spec.label_for(lang),
+            required=False,
+            percent=spec.type == "rate",
+            expected=spec.expected(lang),
+            help_text=f"{spec.unit} · {spec.expected(lang)}".strip(" ·"),
+        )
         for spec in input_fields(scheme)
-    }  # fmt: skip
+    }
     fields["reason"] = forms.CharField(label=gettext_lazy("Reason for changes"), required=False)
     # The version of the submission the form shows (optimistic locking).
     fields["version"] = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
@@ -358,27 +409,49 @@ def unit_page(
         )
     labels = {f.key: f.label_for(lang) for f in scheme.fields}
     rows = [
-        {"key": f.key, "label": f.label_for(lang), "unit": f.unit, "value": values.get(f.key),
-         "reason": (rect.reasons.get(f.key) if rect else None),
-         "field": form[f.key] if form is not None else None}
+        {
+            "key": f.key,
+            "label": f.label_for(lang),
+            "unit": f.unit,
+            "value": values.get(f.key),
+            "reason": (rect.reasons.get(f.key) if rect else None),
+            "field": form[f.key] if form is not None else None,
+        }
         for f in input_fields(scheme)
-    ]  # fmt: skip
+    ]
     context = {
-        "round": round, "unit": unit, "submission": submission, "rows": rows, "rect": rect,
-        "findings": findings, "form": form, "can_edit": can_edit,
+        "round": round,
+        "unit": unit,
+        "submission": submission,
+        "rows": rows,
+        "rect": rect,
+        "findings": findings,
+        "form": form,
+        "can_edit": can_edit,
         "is_member": is_member_of_unit(user, unit),
         "can_check": can_check_submission(user, round, unit),
         "can_add_evidence": can_add_evidence(user, round, unit)
-        and not (submission and submission.status == SubmissionStatus.VERIFIED and is_member_of_unit(user, unit)),
+        and not (
+            submission
+            and submission.status == SubmissionStatus.VERIFIED
+            and is_member_of_unit(user, unit)
+        ),
         "check_form": CheckForm(initial={"when": timezone.localdate()}),
-        "changes": labelled(submission.changes.select_related("changed_by"), labels) if submission else [],
+        "changes": labelled(submission.changes.select_related("changed_by"), labels)
+        if submission
+        else [],
         "checks": submission.checks.select_related("checker") if submission else [],
-        "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels) if submission else [],
-        "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels) if submission else [],
+        "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels)
+        if submission
+        else [],
+        "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels)
+        if submission
+        else [],
         "needs_reason": bool(submission and submission.first_submitted_at),
         "default_deadline": plan_of(round).default_rectification_deadline(timezone.localdate()),
-        "conflict": conflict, "version": submission.version if submission else 0,
-    }  # fmt: skip
+        "conflict": conflict,
+        "version": submission.version if submission else 0,
+    }
     context["default_deadline"] = context["default_deadline"].isoformat()
     # Plausibility warnings of the values as they stand (issue 11): shown, and confirmed with a
     # reason when submitting or verifying.
@@ -406,8 +479,11 @@ def _plain(value) -> str:
 @login_required
 def template_download(request, round_id: int, unit_id: int):
     round, unit = unit_in_round(request, round_id, unit_id)
-    require(is_member_of_unit(request.user, unit) or can_check_submission(request.user, round, unit)
-            or can_list_submissions(request.user, round))  # fmt: skip
+    require(
+        is_member_of_unit(request.user, unit)
+        or can_check_submission(request.user, round, unit)
+        or can_list_submissions(request.user, round)
+    )
     submission = Submission.objects.filter(round=round, unit=unit).first()
     values = [submission.values] if submission and submission.values else None
     content = template_bytes(round.scheme(), [unit], round.year, values, lang_of(request))
@@ -430,9 +506,15 @@ def upload(request, round_id: int, unit_id: int):
     submission = actions.submission_for(round, unit)
     try:
         content = read_checked(file, TABLE_TYPES)
-        actions.do_upload(submission, content, file.name, acting_user=request.user,
-                          reason=form.cleaned_data["reason"], lang=lang_of(request),
-                          expected_version=_version(request.POST.get("version")))  # fmt: skip
+        actions.do_upload(
+            submission,
+            content,
+            file.name,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            lang=lang_of(request),
+            expected_version=_version(request.POST.get("version")),
+        )
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return unit_page(request, round.pk, unit.pk, findings=exc.findings, status=400)
@@ -461,13 +543,19 @@ def save_values(request, round_id: int, unit_id: int):
     submission = actions.submission_for(round, unit)
     try:
         actions.do_save_draft(
-            submission, values, acting_user=request.user,
+            submission,
+            values,
+            acting_user=request.user,
             reason=form.cleaned_data.get("reason", ""),
             expected_version=form.cleaned_data.get("version"),
-        )  # fmt: skip
+        )
         if "submit" in request.POST:
-            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request),
-                              confirm_reason=confirm_reason(request))  # fmt: skip
+            actions.do_submit(
+                submission,
+                acting_user=request.user,
+                lang=lang_of(request),
+                confirm_reason=confirm_reason(request),
+            )
     except actions.StaleEdit as exc:
         return stale_page(request, round, unit, form, values, exc)
     except actions.Rejected as exc:
@@ -510,11 +598,16 @@ def submit(request, round_id: int, unit_id: int):
     submission = get_object_or_404(Submission, round=round, unit=unit)
     try:
         if submission.status == SubmissionStatus.PENDING_CONFIRMATION:
-            actions.do_confirm_import(submission, acting_user=request.user,
-                                      confirm_reason=confirm_reason(request))  # fmt: skip
+            actions.do_confirm_import(
+                submission, acting_user=request.user, confirm_reason=confirm_reason(request)
+            )
         else:
-            actions.do_submit(submission, acting_user=request.user, lang=lang_of(request),
-                              confirm_reason=confirm_reason(request))  # fmt: skip
+            actions.do_submit(
+                submission,
+                acting_user=request.user,
+                lang=lang_of(request),
+                confirm_reason=confirm_reason(request),
+            )
     except actions.Rejected as exc:
         messages.error(request, str(exc))
         return unit_page(request, round.pk, unit.pk, findings=exc.findings, status=400)
@@ -536,8 +629,13 @@ def return_for_rectification(request, round_id: int, unit_id: int):
         messages.error(request, form_errors(form))
         return redirect("submissions:unit", round.pk, unit.pk)
     try:
-        actions.do_return(submission, reasons=form.reasons(), general=form.cleaned_data["general"],
-                          deadline=form.cleaned_data["deadline"], acting_user=request.user)  # fmt: skip
+        actions.do_return(
+            submission,
+            reasons=form.reasons(),
+            general=form.cleaned_data["general"],
+            deadline=form.cleaned_data["deadline"],
+            acting_user=request.user,
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -569,10 +667,14 @@ def record_check(request, round_id: int, unit_id: int):
             return redirect("submissions:unit", round.pk, unit.pk)
     submission = actions.submission_for(round, unit)
     actions.do_record_check(
-        submission, kind=form.cleaned_data["kind"], when=form.cleaned_data["when"],
-        method=form.cleaned_data["method"], finding=form.cleaned_data["finding"],
-        attachment=form.cleaned_data.get("attachment"), acting_user=request.user,
-    )  # fmt: skip
+        submission,
+        kind=form.cleaned_data["kind"],
+        when=form.cleaned_data["when"],
+        method=form.cleaned_data["method"],
+        finding=form.cleaned_data["finding"],
+        attachment=form.cleaned_data.get("attachment"),
+        acting_user=request.user,
+    )
     messages.success(request, _("Check recorded."))
     return redirect("submissions:unit", round.pk, unit.pk)
 
@@ -584,8 +686,9 @@ def verify(request, round_id: int, unit_id: int):
     require(can_check_submission(request.user, round, unit))
     submission = get_object_or_404(Submission, round=round, unit=unit)
     try:
-        actions.do_verify(submission, acting_user=request.user,
-                          confirm_reason=confirm_reason(request))  # fmt: skip
+        actions.do_verify(
+            submission, acting_user=request.user, confirm_reason=confirm_reason(request)
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -618,8 +721,9 @@ def attach(request, round_id: int, unit_id: int):
         else:
             submission = actions.submission_for(round, unit)
             try:
-                actions.do_attach(submission, file, field=form.cleaned_data["field"],
-                                  acting_user=request.user)  # fmt: skip
+                actions.do_attach(
+                    submission, file, field=form.cleaned_data["field"], acting_user=request.user
+                )
             except ActionError as exc:
                 messages.error(request, str(exc))
             else:

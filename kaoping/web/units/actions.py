@@ -18,8 +18,15 @@ HEADERS = {
     "parent": ("parent", "parent_code", "上级编码", "上级单位编码"),
     "level": ("level", "级别", "层级"),
 }
-LEVEL_WORDS = {"省": "province", "市": "city", "直辖市": "province", "区": "county", "县": "county",
-               "区县": "county", "其他": "other"}  # fmt: skip
+LEVEL_WORDS = {
+    "省": "province",
+    "市": "city",
+    "直辖市": "province",
+    "区": "county",
+    "县": "county",
+    "区县": "county",
+    "其他": "other",
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,12 @@ def do_import_units(content: bytes, filename: str, *, acting_user) -> int:
         for key, names in HEADERS.items()
     }
     problems = [
-        ImportProblem(1, HEADERS[key][2], "", _("Missing column “%(column)s”.") % {"column": HEADERS[key][2]})
-        for key in ("code", "name") if where[key] is None
-    ]  # fmt: skip
+        ImportProblem(
+            1, HEADERS[key][2], "", _("Missing column “%(column)s”.") % {"column": HEADERS[key][2]}
+        )
+        for key in ("code", "name")
+        if where[key] is None
+    ]
     if problems:
         raise UnitImportError(problems)
     rows = []
@@ -83,8 +93,14 @@ def do_import_units(content: bytes, filename: str, *, acting_user) -> int:
             )
         level = LEVEL_WORDS.get(level, level) or UnitLevel.COUNTY
         if level not in UnitLevel.values:
-            problems.append(ImportProblem(number, HEADERS["level"][2], level,
-                                          _("Expected one of: province, city, county, other.")))  # fmt: skip
+            problems.append(
+                ImportProblem(
+                    number,
+                    HEADERS["level"][2],
+                    level,
+                    _("Expected one of: province, city, county, other."),
+                )
+            )
         codes_in_file.add(code)
         rows.append((number, code, name, parent, level))
     known = set(Unit.objects.values_list("code", flat=True)) | codes_in_file

@@ -21,9 +21,13 @@ class Unit(models.Model):
         _("level"), max_length=20, choices=UnitLevel.choices, default=UnitLevel.COUNTY
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent unit"),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["code"]

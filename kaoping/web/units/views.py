@@ -31,9 +31,13 @@ def unit_list(request):
     rows = tree_rows()
     if wants_xlsx(request):
         return xlsx_response(
-            "单位.xlsx", [_("Unit code"), _("Unit name"), _("Level"), _("Parent code")],
-            [(u.code, u.name, u.get_level_display(), u.parent.code if u.parent else "") for u, _d in rows],
-        )  # fmt: skip
+            "单位.xlsx",
+            [_("Unit code"), _("Unit name"), _("Level"), _("Parent code")],
+            [
+                (u.code, u.name, u.get_level_display(), u.parent.code if u.parent else "")
+                for u, _d in rows
+            ],
+        )
     problems = None
     if request.method == "POST":
         require(has_role(request.user, Role.OFFICE, Role.ADMIN))
@@ -52,7 +56,14 @@ def unit_list(request):
     form = ListForm(request.GET)
     if text := form.chosen().get("q"):  # matches are listed flat, without the tree
         rows = [(u, 0) for u, _d in rows if text in u.code or text.lower() in u.name.lower()]
-    return render(request, "units/list.html", {
-        "page": page_of(request, rows), "form": form, "query": query_without_page(request),
-        "problems": problems, "can_import": can_import,
-    })  # fmt: skip
+    return render(
+        request,
+        "units/list.html",
+        {
+            "page": page_of(request, rows),
+            "form": form,
+            "query": query_without_page(request),
+            "problems": problems,
+            "can_import": can_import,
+        },
+    )

@@ -126,8 +126,12 @@ def do_transition(
             and current in (RoundState.PUBLISHED, RoundState.CLOSED)
             and (approval is None or approval.status != "approved")
         ):
-            raise ActionError(_("Reopening a published or archived round needs the committee's "
-                                "approval: request it."))  # fmt: skip
+            raise ActionError(
+                _(
+                    "Reopening a published or archived round needs the committee's "
+                    "approval: request it."
+                )
+            )
         unmet = unmet_needs(round, action)
         if unmet:
             raise ActionError("\n".join(unmet))
@@ -141,8 +145,12 @@ def do_transition(
         if action == "publish_results":
             _publish_latest_run(round, acting_user, reason)
             round.results_published_at = now
-        data = {"from": current, "to": new_state, "reason": reason,
-                "scheme_sha256": round.scheme_sha256}  # fmt: skip
+        data = {
+            "from": current,
+            "to": new_state,
+            "reason": reason,
+            "scheme_sha256": round.scheme_sha256,
+        }
         if approval is not None:
             data["approval"] = {"request": approval.pk, "approved_by": approval.decided_by.username}
         build = None
@@ -153,9 +161,14 @@ def do_transition(
         round.state = new_state
         round.save()
         step = RoundTransition.objects.create(
-            round=round, action=action, from_state=current, to_state=new_state,
-            actor=acting_user, at=now, reason=reason,
-        )  # fmt: skip
+            round=round,
+            action=action,
+            from_state=current,
+            to_state=new_state,
+            actor=acting_user,
+            at=now,
+            reason=reason,
+        )
         if action == "close":
             build = queue_archive_build(round, acting_user=acting_user)
             data["archive_build"] = build.pk

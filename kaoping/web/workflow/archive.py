@@ -71,9 +71,15 @@ def _archivable(round: Round):
     # The frozen data holds the aggregated expert scores; the archive re-assesses it whole.
     # The evaluator's price factors go back to their own table (not the units' data).
     data, factors = _evaluator_factors(scheme, data)
-    assessment = Assessment(scheme, data, adjustments=tuple(
-        AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
-    ), price_factors=factors, period=str(round.year))  # fmt: skip
+    assessment = Assessment(
+        scheme,
+        data,
+        adjustments=tuple(
+            AdjustmentEntry(a.unit_code, a.points, a.reason, a.reference) for a in adjustments
+        ),
+        price_factors=factors,
+        period=str(round.year),
+    )
     result = assess(assessment).evaluation
     _check_same_as_published(result, run)
     return publication, run, scheme, data, assessment
@@ -93,23 +99,45 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
     publication, run, scheme, data, assessment = _archivable(round)
     entries = [entry_as_dict(e) for e in AuditEntry.objects.filter(round=round).order_by("id")]
     meta = {
-        "round": {"id": round.pk, "name": round.name, "year": round.year,
-                  "scheme_code": round.scheme_code, "scheme_sha256": round.scheme_sha256},
-        "publication": {"version": publication.version, "run": run.version,
-                        "published_at": publication.published_at.isoformat()},
+        "round": {
+            "id": round.pk,
+            "name": round.name,
+            "year": round.year,
+            "scheme_code": round.scheme_code,
+            "scheme_sha256": round.scheme_sha256,
+        },
+        "publication": {
+            "version": publication.version,
+            "run": run.version,
+            "published_at": publication.published_at.isoformat(),
+        },
         "closed_by": acting_user.get_username(),
-    }  # fmt: skip
+    }
     count, head = chain_position()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "archive.zip"
         digest = build_bundle(
-            path, scheme=scheme, scheme_text=round.scheme_text, data=data,
-            assessment=assessment, files=_documents_of(round, run), log_entries=entries,
-            chain_head=head, chain_count=count, meta=meta, signing_key=signing_key(),
-        )  # fmt: skip
-        return _store(path, round=round, source=ArchiveSource.CLOSED, digest=digest,
-                      title=f"{round.name}（{round.year}）", acting_user=acting_user,
-                      verification="")  # fmt: skip
+            path,
+            scheme=scheme,
+            scheme_text=round.scheme_text,
+            data=data,
+            assessment=assessment,
+            files=_documents_of(round, run),
+            log_entries=entries,
+            chain_head=head,
+            chain_count=count,
+            meta=meta,
+            signing_key=signing_key(),
+        )
+        return _store(
+            path,
+            round=round,
+            source=ArchiveSource.CLOSED,
+            digest=digest,
+            title=f"{round.name}（{round.year}）",
+            acting_user=acting_user,
+            verification="",
+        )
 
 
 def queue_archive_build(round: Round, *, acting_user) -> ArchiveBuild:
@@ -118,8 +146,9 @@ def queue_archive_build(round: Round, *, acting_user) -> ArchiveBuild:
     With ``KAOPING_JOBS_INLINE`` the caller runs it after its transaction
     (:func:`run_inline`), as scoring runs do.
     """
-    build = ArchiveBuild.objects.create(round=round, requested_by=acting_user,
-                                        requested_at=timezone.now())  # fmt: skip
+    build = ArchiveBuild.objects.create(
+        round=round, requested_by=acting_user, requested_at=timezone.now()
+    )
     if not inline_jobs():
         enqueue(build_archive, build.pk)  # the build and its task, or neither
     return build
@@ -157,9 +186,17 @@ def build_archive(build_id: int) -> None:
             build.finished_at = timezone.now()
             build.save()
             # The archive's manifest hash goes into the (hash-chained) log, vouching for it.
-            record("round.archive", build.requested_by, round=round, obj=archive,
-                   data={"archive_manifest_sha256": archive.manifest_sha256,
-                         "archive_id": archive.pk, "build": build.pk})  # fmt: skip
+            record(
+                "round.archive",
+                build.requested_by,
+                round=round,
+                obj=archive,
+                data={
+                    "archive_manifest_sha256": archive.manifest_sha256,
+                    "archive_id": archive.pk,
+                    "build": build.pk,
+                },
+            )
     except ActionError as exc:
         fail_archive_build(str(exc), build_id)
 
@@ -174,9 +211,12 @@ def do_retry_archive(round: Round, *, acting_user) -> ArchiveBuild:
         if latest.status != ArchiveBuildStatus.FAILED:
             raise ActionError(_("The archive is already built or being built."))
         build = queue_archive_build(round, acting_user=acting_user)
-        record("round.archive_retry", acting_user, round=round,
-               data={"build": build.pk, "failed_build": latest.pk,
-                     "failure": latest.message})  # fmt: skip
+        record(
+            "round.archive_retry",
+            acting_user,
+            round=round,
+            data={"build": build.pk, "failed_build": latest.pk, "failure": latest.message},
+        )
     run_inline(build)
     return build
 
@@ -189,8 +229,13 @@ def _evaluator_factors(scheme, data: BaseData) -> tuple[BaseData, dict[str, floa
     column = data.columns[PRICE_FACTOR]
     factors = {c: float(v) for c, v in zip(data.codes, column, strict=True) if v == v}
     kept = {k: v for k, v in data.columns.items() if k not in evaluator}
-    stripped = BaseData(units=list(data.units), columns=kept, source=data.source, rows=data.rows,
-                        extras=dict(data.extras))  # fmt: skip
+    stripped = BaseData(
+        units=list(data.units),
+        columns=kept,
+        source=data.source,
+        rows=data.rows,
+        extras=dict(data.extras),
+    )
     stripped.sha256 = stripped.fingerprint()
     return stripped, factors
 
@@ -241,9 +286,15 @@ def _documents_of(round: Round, run) -> dict[str, FileSource]:
     for c in VerificationRecord.objects.filter(submission__round=round).select_related(
         "submission__unit", "checker"
     ):
-        item = {"unit": c.submission.unit.code, "kind": c.kind, "checker": c.checker.username,
-                "date": c.date.isoformat(), "method": c.method, "finding": c.finding,
-                "attachment": ""}  # fmt: skip
+        item = {
+            "unit": c.submission.unit.code,
+            "kind": c.kind,
+            "checker": c.checker.username,
+            "date": c.date.isoformat(),
+            "method": c.method,
+            "finding": c.finding,
+            "attachment": "",
+        }
         if c.attachment:
             item["attachment"] = (
                 f"checks/{c.submission.unit.code}/{c.pk}-{Path(c.attachment.name).name}"
@@ -271,15 +322,35 @@ def _publications(round: Round) -> dict[str, bytes]:
     ):
         folder = f"publications/v{p.version}"
         rows = p.run.unit_results.select_related("unit").order_by("rank", "unit__code")
-        files[f"{folder}/results.json"] = _json({
-            "version": p.version, "run": p.run.version, "published_at": p.published_at.isoformat(),
-            "published_by": p.published_by.get_username(), "note": p.note,
-            "results": [{"unit": r.unit.code, "name": r.unit.name, "total": r.total,
-                         "rank": r.rank, "grade": r.grade, "groups": r.groups} for r in rows],
-        })  # fmt: skip
+        files[f"{folder}/results.json"] = _json(
+            {
+                "version": p.version,
+                "run": p.run.version,
+                "published_at": p.published_at.isoformat(),
+                "published_by": p.published_by.get_username(),
+                "note": p.note,
+                "results": [
+                    {
+                        "unit": r.unit.code,
+                        "name": r.unit.name,
+                        "total": r.total,
+                        "rank": r.rank,
+                        "grade": r.grade,
+                        "groups": r.groups,
+                    }
+                    for r in rows
+                ],
+            }
+        )
         files.update({f"{folder}/{name}": content for name, content in _reports(p.run).items()})
-        listing.append({"version": p.version, "run": p.run.version,
-                        "published_at": p.published_at.isoformat(), "folder": folder})  # fmt: skip
+        listing.append(
+            {
+                "version": p.version,
+                "run": p.run.version,
+                "published_at": p.published_at.isoformat(),
+                "folder": folder,
+            }
+        )
     files["publications/index.json"] = _json(listing)
     return files
 
@@ -288,10 +359,16 @@ def _expert_scores(round: Round) -> list[dict]:
 
     rows = ExpertScore.objects.filter(group__round=round).select_related("group", "expert", "unit")
     return [
-        {"group": s.group.name, "expert": s.expert.username, "unit": s.unit.code,
-         "indicator": s.indicator, "score": s.score, "comment": s.comment}
+        {
+            "group": s.group.name,
+            "expert": s.expert.username,
+            "unit": s.unit.code,
+            "indicator": s.indicator,
+            "score": s.score,
+            "comment": s.comment,
+        }
         for s in rows.order_by("group_id", "unit__code", "expert__username", "indicator")
-    ]  # fmt: skip
+    ]
 
 
 def _reports(run) -> dict[str, bytes]:
@@ -336,10 +413,17 @@ def _json(value) -> bytes:
 def _store(path: Path, *, round, source, digest, title, acting_user, verification) -> RoundArchive:
     count, head = chain_position()
     archive = RoundArchive(
-        round=round, source=source, title=title[:200], manifest_sha256=digest,
-        size=path.stat().st_size, verification=verification, created_by=acting_user,
-        file_sha256=file_sha256(path), log_count=count, log_head=head,
-    )  # fmt: skip
+        round=round,
+        source=source,
+        title=title[:200],
+        manifest_sha256=digest,
+        size=path.stat().st_size,
+        verification=verification,
+        created_by=acting_user,
+        file_sha256=file_sha256(path),
+        log_count=count,
+        log_head=head,
+    )
     with path.open("rb") as handle:
         archive.file.save(f"{digest}.zip", File(handle), save=False)
     archive.save()
@@ -378,10 +462,19 @@ def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "z
         info = manifest.get("meta", {}).get("round", {})
         title = f"{info.get('name') or filename}（{info.get('year', '')}）"
         with transaction.atomic():
-            archive = _store(path, round=None, source=ArchiveSource.IMPORTED,
-                             digest=report.manifest_sha256, title=title, acting_user=acting_user,
-                             verification=report.render(lang))  # fmt: skip
-            record("archive.import", acting_user, obj=archive,
-                   data={"file": filename, "manifest_sha256": report.manifest_sha256,
-                         "title": title})  # fmt: skip
+            archive = _store(
+                path,
+                round=None,
+                source=ArchiveSource.IMPORTED,
+                digest=report.manifest_sha256,
+                title=title,
+                acting_user=acting_user,
+                verification=report.render(lang),
+            )
+            record(
+                "archive.import",
+                acting_user,
+                obj=archive,
+                data={"file": filename, "manifest_sha256": report.manifest_sha256, "title": title},
+            )
     return archive

@@ -21,8 +21,9 @@ from kaoping.web.workflow.models import ChangeRequest
 
 
 class ReopenForm(forms.Form):
-    target = forms.ChoiceField(label=gettext_lazy("Back to"),
-                               choices=[(s, RoundState(s).label) for s in REOPEN_TARGETS])  # fmt: skip
+    target = forms.ChoiceField(
+        label=gettext_lazy("Back to"), choices=[(s, RoundState(s).label) for s in REOPEN_TARGETS]
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000)
 
 
@@ -41,10 +42,16 @@ def changes(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
     items = round.change_requests.select_related("requested_by", "decided_by", "dispute__unit")
-    return render(request, "approvals/changes.html", {
-        "round": round, "items": items, "can_decide": can_decide(request.user),
-        "decision_form": DecisionForm(),
-    })  # fmt: skip
+    return render(
+        request,
+        "approvals/changes.html",
+        {
+            "round": round,
+            "items": items,
+            "can_decide": can_decide(request.user),
+            "decision_form": DecisionForm(),
+        },
+    )
 
 
 @login_required
@@ -59,8 +66,12 @@ def request_reopen(request, round_id: int):
         )
         return redirect("rounds:detail", round.pk)
     try:
-        actions.do_request_reopen(round, target=form.cleaned_data["target"],
-                                  reason=form.cleaned_data["reason"], acting_user=request.user)  # fmt: skip
+        actions.do_request_reopen(
+            round,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
         return redirect("rounds:detail", round.pk)
@@ -95,8 +106,12 @@ def decide(request, round_id: int, change_id: int):
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
-        actions.do_decide(change, approve="approve" in request.POST,
-                          note=form.cleaned_data.get("note", ""), acting_user=request.user)  # fmt: skip
+        actions.do_decide(
+            change,
+            approve="approve" in request.POST,
+            note=form.cleaned_data.get("note", ""),
+            acting_user=request.user,
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
     else:

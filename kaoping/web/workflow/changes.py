@@ -21,12 +21,27 @@ def _create(round, *, kind, reason, acting_user, target="", dispute=None) -> Cha
     if ChangeRequest.objects.filter(round=round, status=RequestStatus.PENDING).exists():
         raise ActionError(_("A change of this round already awaits the committee."))
     change = ChangeRequest.objects.create(
-        round=round, kind=kind, target=target, dispute=dispute, reason=reason,
-        requested_by=acting_user, requested_at=timezone.now(),
-    )  # fmt: skip
-    record("approvals.request", acting_user, round=round, unit=dispute.unit if dispute else None,
-           obj=change, data={"kind": kind, "target": target, "reason": reason,
-                             "dispute": dispute.pk if dispute else None})  # fmt: skip
+        round=round,
+        kind=kind,
+        target=target,
+        dispute=dispute,
+        reason=reason,
+        requested_by=acting_user,
+        requested_at=timezone.now(),
+    )
+    record(
+        "approvals.request",
+        acting_user,
+        round=round,
+        unit=dispute.unit if dispute else None,
+        obj=change,
+        data={
+            "kind": kind,
+            "target": target,
+            "reason": reason,
+            "dispute": dispute.pk if dispute else None,
+        },
+    )
     return change
 
 
@@ -43,8 +58,9 @@ def do_request_reopen(round: Round, *, target: str, reason: str, acting_user) ->
             )
         if target not in REOPEN_TARGETS or ORDER.index(target) >= ORDER.index(round.state):
             raise ActionError(_("Choose an earlier state to reopen the round to."))
-        return _create(round, kind=RequestKind.REOPEN, target=target, reason=reason,
-                       acting_user=acting_user)  # fmt: skip
+        return _create(
+            round, kind=RequestKind.REOPEN, target=target, reason=reason, acting_user=acting_user
+        )
 
 
 def do_request_republish(dispute, *, acting_user) -> ChangeRequest:
@@ -60,9 +76,16 @@ def do_request_republish(dispute, *, acting_user) -> ChangeRequest:
         if run is None or run.status != RunStatus.DONE:
             raise ActionError(_("The re-review scoring has not finished yet."))
         reason = _("Re-review of %(unit)s: %(reasoning)s") % {
-            "unit": dispute.unit.name, "reasoning": dispute.decision_text}  # fmt: skip
-        return _create(round, kind=RequestKind.REPUBLISH, dispute=dispute, reason=reason,
-                       acting_user=acting_user)  # fmt: skip
+            "unit": dispute.unit.name,
+            "reasoning": dispute.decision_text,
+        }
+        return _create(
+            round,
+            kind=RequestKind.REPUBLISH,
+            dispute=dispute,
+            reason=reason,
+            acting_user=acting_user,
+        )
 
 
 def do_decide(change: ChangeRequest, *, approve: bool, note: str, acting_user) -> ChangeRequest:
@@ -80,10 +103,15 @@ def do_decide(change: ChangeRequest, *, approve: bool, note: str, acting_user) -
             raise ActionError(_("This request has already been decided."))
         if change.requested_by_id == acting_user.pk:
             raise ActionError(_("The committee decides on a request; you made this one."))
-        if Membership.objects.filter(user=acting_user, role=Role.UNIT,
-                                     unit__in=change.round.units.all()).exists():  # fmt: skip
-            raise ActionError(_("You are a member of a unit evaluated in this round and cannot "
-                                "decide on its results."))  # fmt: skip
+        if Membership.objects.filter(
+            user=acting_user, role=Role.UNIT, unit__in=change.round.units.all()
+        ).exists():
+            raise ActionError(
+                _(
+                    "You are a member of a unit evaluated in this round and cannot "
+                    "decide on its results."
+                )
+            )
         if not approve and not note:
             raise ActionError(_("Give the committee's reason for rejecting the request."))
         change.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
@@ -93,11 +121,22 @@ def do_decide(change: ChangeRequest, *, approve: bool, note: str, acting_user) -
             note,
         )
         change.save()
-        record("approvals.decide", acting_user, round=change.round, obj=change,
-               data={"kind": change.kind, "approved": approve, "note": note})  # fmt: skip
+        record(
+            "approvals.decide",
+            acting_user,
+            round=change.round,
+            obj=change,
+            data={"kind": change.kind, "approved": approve, "note": note},
+        )
         if approve and change.kind == RequestKind.REOPEN:
-            do_transition(change.round, "reopen", acting_user=change.requested_by, target=change.target,
-                          reason=change.reason, approval=change)  # fmt: skip
+            do_transition(
+                change.round,
+                "reopen",
+                acting_user=change.requested_by,
+                target=change.target,
+                reason=change.reason,
+                approval=change,
+            )
         elif approve:
             do_republish(change.dispute, acting_user=change.requested_by, approval=change)
     return change

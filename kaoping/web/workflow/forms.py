@@ -13,5 +13,6 @@ class TransitionForm(forms.Form):
     reason = reason_field(gettext_lazy("Reason"))
     # Whether this target is allowed from the round's state is the action's rule; here only
     # that it is a real state.
-    target = forms.ChoiceField(label=gettext_lazy("Back to"), required=False,
-                               choices=[("", ""), *RoundState.choices])  # fmt: skip
+    target = forms.ChoiceField(
+        label=gettext_lazy("Back to"), required=False, choices=[("", ""), *RoundState.choices]
+    )

@@ -30,26 +30,36 @@ class ChangeRequest(models.Model):
     )
     kind = models.CharField(_("change"), max_length=20, choices=RequestKind.choices)
     target = models.CharField(_("reopen to"), max_length=20, blank=True)
-    dispute = models.ForeignKey("disputes.Dispute", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="change_requests")  # fmt: skip
+    dispute = models.ForeignKey(
+        "disputes.Dispute",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+    )
     reason = models.TextField(_("reason"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"))
-    status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices,
-                              default=RequestStatus.PENDING)  # fmt: skip
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("committee's note"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["round"], condition=models.Q(status="pending"),
-                                    name="one_pending_change_per_round"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(status="pending"),
+                name="one_pending_change_per_round",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.get_kind_display()}"

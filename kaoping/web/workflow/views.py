@@ -41,8 +41,11 @@ def home(request):
     if can_view_overdue(request.user):
         overdue = len(overdue_submissions())
     rounds = visible_rounds(request.user).annotate(units_n=Count("units"))
-    return render(request, "web/home.html", {"rounds": rounds, "overdue": overdue,
-                                             "todos": todos(request.user)})  # fmt: skip
+    return render(
+        request,
+        "web/home.html",
+        {"rounds": rounds, "overdue": overdue, "todos": todos(request.user)},
+    )
 
 
 @login_required
@@ -56,9 +59,12 @@ def round_transition(request, round_id: int, action: str):
         return redirect("rounds:detail", round.pk)
     try:
         do_transition(
-            round, action, acting_user=request.user,
-            reason=form.cleaned_data["reason"], target=form.cleaned_data["target"] or None,
-        )  # fmt: skip
+            round,
+            action,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            target=form.cleaned_data["target"] or None,
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -93,8 +99,11 @@ def archive_list(request):
     """Every archive: built when a round closed, or imported (read-only) from elsewhere."""
     require(is_staff_viewer(request.user))
     archives = RoundArchive.objects.select_related("round", "created_by")
-    return render(request, "workflow/archives.html",
-                  {"archives": archives, "can_import": can_import_archives(request.user)})  # fmt: skip
+    return render(
+        request,
+        "workflow/archives.html",
+        {"archives": archives, "can_import": can_import_archives(request.user)},
+    )
 
 
 @login_required
@@ -106,8 +115,13 @@ def archive_download(request, archive_id: int):
     if archive.file_sha256 and hashlib.sha256(content).hexdigest() != archive.file_sha256:
         # The stored file was replaced outside the application: refuse rather than serve it.
         logger.error("archive %s: stored file does not match its recorded SHA-256", archive.pk)
-        messages.error(request, _("The stored archive file does not match its recorded "
-                                  "SHA-256; it was changed outside the system and is not served."))  # fmt: skip
+        messages.error(
+            request,
+            _(
+                "The stored archive file does not match its recorded "
+                "SHA-256; it was changed outside the system and is not served."
+            ),
+        )
         return redirect("workflow:archives")
     return download(content, f"评价档案-{archive.manifest_sha256[:12]}.zip", "application/zip")
 
@@ -128,10 +142,16 @@ def archive_import(request):
     except ArchiveRejected as exc:
         messages.error(request, _("The archive did not verify; nothing was stored."))
         archives = RoundArchive.objects.select_related("round", "created_by")
-        return render(request, "workflow/archives.html",
-                      {"archives": archives, "can_import": True,
-                       "report": exc.report.render(lang) if exc.report else str(exc)},
-                      status=400)  # fmt: skip
+        return render(
+            request,
+            "workflow/archives.html",
+            {
+                "archives": archives,
+                "can_import": True,
+                "report": exc.report.render(lang) if exc.report else str(exc),
+            },
+            status=400,
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
         return redirect("workflow:archives")

@@ -22,8 +22,11 @@ OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 def violations(page, axe: Axe) -> list[str]:
     results = axe.run(page, options=OPTIONS).response["violations"]
-    return [f"{page.url} {v['id']}: {v['help']} — {n['target']} {n['html'][:120]}"
-            for v in results for n in v["nodes"]]  # fmt: skip
+    return [
+        f"{page.url} {v['id']}: {v['help']} — {n['target']} {n['html'][:120]}"
+        for v in results
+        for n in v["nodes"]
+    ]
 
 
 def test_the_pages_of_every_role_pass_an_automated_accessibility_check(live_server, page, settings):
@@ -35,17 +38,36 @@ def test_the_pages_of_every_role_pass_an_automated_accessibility_check(live_serv
     base, axe, found = live_server.url, Axe(), []
     dong = world.dongcheng.pk
     pages = {
-        "office": ["/", "/rounds/", f"/rounds/{round.pk}/", f"/rounds/{round.pk}/data/",
-                   f"/rounds/{round.pk}/data/unit/{dong}/", f"/rounds/{round.pk}/results/",
-                   f"/rounds/{round.pk}/results/ranking/", f"/rounds/{round.pk}/results/unit/{dong}/",
-                   f"/rounds/{draft.round_id}/data/", "/units/", "/log/", "/overdue/",
-                   f"/rounds/{round.pk}/disputes/", "/accounts/me/", f"/experts/round/{round.pk}/", "/no/such/page/",
-                   "/accounts/", f"/rounds/{draft.round_id}/plan/", f"/rounds/{round.pk}/changes/"],
+        "office": [
+            "/",
+            "/rounds/",
+            f"/rounds/{round.pk}/",
+            f"/rounds/{round.pk}/data/",
+            f"/rounds/{round.pk}/data/unit/{dong}/",
+            f"/rounds/{round.pk}/results/",
+            f"/rounds/{round.pk}/results/ranking/",
+            f"/rounds/{round.pk}/results/unit/{dong}/",
+            f"/rounds/{draft.round_id}/data/",
+            "/units/",
+            "/log/",
+            "/overdue/",
+            f"/rounds/{round.pk}/disputes/",
+            "/accounts/me/",
+            f"/experts/round/{round.pk}/",
+            "/no/such/page/",
+            "/accounts/",
+            f"/rounds/{draft.round_id}/plan/",
+            f"/rounds/{round.pk}/changes/",
+        ],
         "committee": ["/", f"/rounds/{round.pk}/changes/"],
-        "u110101": ["/", f"/rounds/{round.pk}/results/unit/{dong}/",
-                    f"/rounds/{draft.round_id}/data/unit/{dong}/", f"/rounds/{round.pk}/disputes/"],
+        "u110101": [
+            "/",
+            f"/rounds/{round.pk}/results/unit/{dong}/",
+            f"/rounds/{draft.round_id}/data/unit/{dong}/",
+            f"/rounds/{round.pk}/disputes/",
+        ],
         "expert1": ["/", "/experts/mine/"],
-    }  # fmt: skip
+    }
     for username, paths in pages.items():
         login(page, base, username)
         for path in paths:

@@ -31,8 +31,9 @@ class Command(DbWorkerCommand):
         if reload:
             reload = False  # a reloader would kill tasks mid-way; restart the worker instead
         stop = threading.Event()
-        beat = threading.Thread(target=_heartbeat, args=(worker_id, stop), daemon=True,
-                                name="kaoping-heartbeat")  # fmt: skip
+        beat = threading.Thread(
+            target=_heartbeat, args=(worker_id, stop), daemon=True, name="kaoping-heartbeat"
+        )
         _beat_once(worker_id, started=True)
         recover_lost()
         beat.start()
@@ -48,8 +49,9 @@ def _beat_once(worker_id: str, started: bool = False) -> None:
     defaults = {"hostname": socket.gethostname()[:200], "pid": os.getpid(), "seen_at": now}
     if started:
         defaults["started_at"] = now
-    WorkerBeat.objects.update_or_create(worker_id=worker_id, defaults=defaults,
-                                        create_defaults={**defaults, "started_at": now})  # fmt: skip
+    WorkerBeat.objects.update_or_create(
+        worker_id=worker_id, defaults=defaults, create_defaults={**defaults, "started_at": now}
+    )
 
 
 def _heartbeat(worker_id: str, stop: threading.Event) -> None:
