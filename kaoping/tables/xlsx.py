@@ -9,8 +9,9 @@ import python_calamine
 
 from kaoping.scoring.errors import DataError, Text
 from kaoping.scoring.i18n import LazyText, gettext_lazy, gettext_noop
-from kaoping.tables.bounds import LIMITS, check_package, check_sheet
+from kaoping.tables.bounds import LIMITS
 from kaoping.tables.errors import fail
+from kaoping.tables.xlsx_bounds import check_package, check_sheet
 from kaoping.tables.xlsx_xml import declared_size, sheet_part
 
 SHEET_NAME = "基础数据"  # the sheet of the template; other sheets may hold instructions
@@ -44,7 +45,7 @@ def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list
             _refuse_huge_sheet(content, name, filename)
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            return sheet.name, cast("list[list[object]]", rows)  # cells of any type
+            return sheet.name, cast("list[list[object]]", rows)  # cells of several types
     except (KeyboardInterrupt, SystemExit, MemoryError, DataError):
         raise
     except BaseException as exc:  # calamine panics raise a BaseException (PanicException)
