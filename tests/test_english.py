@@ -1,4 +1,4 @@
-"""No Chinese user text in the Python source outside the catalogue.
+"""No Chinese user text in the Python source outside the catalogue; English readers read English.
 
 User text is written in English and translated through the project's catalogues (gettext),
 so an English reader never meets Chinese and a Chinese reader gets the catalogue's text. A
@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 from pathlib import Path
 
 import pytest
 
 import kaoping
+from kaoping.archive.bundle import verify_bundle
+from kaoping.archive.chain import Anchor, ChainProblem
+from kaoping.scoring.errors import Listing, Problem, Text
+from kaoping.scoring.i18n import gettext_lazy
+from kaoping.scoring.messages import CATALOGUE
 
 ROOT = Path(kaoping.__file__).resolve().parent.parent
 
@@ -152,3 +158,67 @@ def test_the_scan_sees_f_strings_and_skips_docstrings_and_message_ids():
     assert chinese_literals('ALIASES = ("单位", "unit")\nx = "单位"\n', frozenset({"ALIASES"})) == [
         (2, "单位")
     ]
+
+
+# --- what English readers see ------------------------------------------------------------
+
+# Codes whose English text names something the documents name in Chinese: the base-data
+# sheet (基础数据) and the notice (财社〔2012〕17号).
+NAMES_IN_CHINESE = {"data.no_visible_sheet", "scheme.notice_rule_dropped"}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_problem_reads_in_english_and_in_chinese(code: str):
+    names = {f[1] for f in string.Formatter().parse(CATALOGUE[code]) if f[1]}
+    params = {name: "x" for name in names}
+    problem = Problem(code, file="a.csv", row=3, column="C1", params=params)
+    english, chinese = problem.render("en"), problem.render("zh")
+    assert english.startswith("file a.csv, row 3, column “C1”: ")
+    assert chinese.startswith("文件 a.csv 第 3 行 “C1”列：")
+    assert bool(CJK.search(english)) == (code in NAMES_IN_CHINESE), english
+    assert CJK.search(problem.text("zh")), f"{code} has no Chinese text: {problem.text('zh')}"
+
+
+def test_text_decided_before_the_language_is_known_is_translated_when_shown():
+    problem = Problem(
+        "scheme.not_found",
+        params={"code": "x", "available": Listing(("a", "b"))},
+        expected=gettext_lazy("a number"),
+    )
+    assert problem.text("en") == "no scheme “x”; built-in schemes: a, b"
+    assert problem.text("zh") == "找不到方案“x”；可用的内置方案：a、b"
+    reason = Text("the Excel workbook is damaged or incomplete ({detail})", {"detail": "EOF"})
+    damaged = Problem("data.unreadable", params={"reason": reason})
+    assert (
+        damaged.text("en")
+        == "cannot read the file: the Excel workbook is damaged or incomplete (EOF)"
+    )
+    assert damaged.text("zh") == "无法读取文件：Excel 工作簿已损坏或不完整（EOF）"
+
+
+# What the log's check said before its texts moved to the catalogue (entry #4 after #3, a
+# checkpoint of 5 entries ending at #5 over a chain of 4).
+CHAIN_BREAKS = {
+    "altered": "第 #4 条被修改（内容与其哈希不符）",
+    "inserted": "第 #4 条是插入的（后一条并不链接到它）",
+    "removed": "第 #4 条之前有条目被删除（在 #3 与 #4 之间）",
+    "reordered": "第 #4 条的顺序被改动（它链接到的不是 #3）",
+    "cut": "日志被截断：日志止于 #3（共 4 条），但检查点（2026-03-02）记载有 5 条，止于 #5",
+    "rewritten": "日志自第 5 条起被改写：检查点（2026-03-02）记载的链头与现存日志不符",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CHAIN_BREAKS))
+def test_a_broken_log_chain_is_described_in_either_language(kind: str):
+    anchor = Anchor(5, 5, "h" * 64, "检查点（2026-03-02）", "the checkpoint of 2026-03-02")
+    problem = ChainProblem(4, kind, 3, anchor, length=4)
+    assert problem.render("zh") == CHAIN_BREAKS[kind]
+    assert not CJK.search(problem.render("en")), problem.render("en")
+
+
+def test_an_archive_verification_reads_in_english(tmp_path: Path):
+    path = tmp_path / "x.zip"
+    path.write_bytes(b"not a zip")
+    report = verify_bundle(path)
+    assert not CJK.search(report.render("en")), report.render("en")
+    assert "档案校验未通过" in report.render("zh")
