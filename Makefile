@@ -2,7 +2,7 @@
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run serve demo test lint format bench clean
+.PHONY: setup run serve demo test lint types format bench clean messages
 
 setup: $(STAMP)
 
@@ -23,23 +23,36 @@ serve: setup
 demo: setup
 	$(VENV)/bin/kaoping evaluate examples/mof-2012-demo-2024.csv --previous examples/mof-2012-demo-2023.csv
 
-# The whole suite on SQLite, then every test that touches the database (tests/web) again on
-# a throwaway PostgreSQL server: the other tests never use a database.
+# Lint, types (mypy, configured in pyproject.toml), then the whole suite on SQLite, spread over
+# every core (pytest-xdist, -n auto; a test file stays on one worker, so its module fixtures are
+# built once). Then the tests whose behaviour depends on the database engine (marked
+# `postgres`: locking, concurrency, the log's appends, transactions, constraints, bulk writes,
+# queries) again on a throwaway PostgreSQL server, spread test by test (its slowest tests,
+# with real worker processes, share one file and no module fixtures); pages, documents and
+# browser walks behave the same on both engines and run once. Timings: docs/performance.md.
 test: setup
 	$(VENV)/bin/ruff check kaoping tests bench
 	$(VENV)/bin/ruff format --check kaoping tests bench
-	$(VENV)/bin/pytest
-	bash scripts/with-postgres.sh $(VENV)/bin/pytest tests/web -p no:cacheprovider
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -n auto --dist loadfile
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest tests/web -m postgres -n auto -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check kaoping tests bench
+
+types: setup
+	$(VENV)/bin/mypy
 
 format: setup
 	$(VENV)/bin/ruff format kaoping tests bench
 	$(VENV)/bin/ruff check --fix kaoping tests bench
 
+# Extract user text into kaoping/locale/{zh_Hans,en} (one catalogue per language) and compile.
+messages: setup
+	bash scripts/messages.sh
+
 bench: setup
 	$(VENV)/bin/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -8,6 +8,11 @@ units, the import under 1 s; the page table lists each page's time and query cou
 network), median of several requests; "unit cold" is the first view of a unit's page after
 the run, which evaluates the run's frozen inputs again to explain the unit. Then (issue 5)
 the background job generating every unit's report (PDF and Word) of the 16-unit round.
+
+At 3,000 units it also times each role's pages (committee, expert, unit; an expert group
+scoring all 3,000 units) and the import of one table beside its floors in the same run: the
+bare CSV read, reading and validating the table, and Django's ``bulk_create`` of the same rows
+(best of 3 each), so that the ratio means something on a loaded machine.
 """
 
 from __future__ import annotations
@@ -87,6 +92,70 @@ def timed_import(round, content, office) -> float:
     start = time.perf_counter()
     do_import_all(round, content, "统计报表.csv", acting_user=office)
     return time.perf_counter() - start
+
+
+def import_floors(units, content, office) -> dict[str, float]:
+    """The import's parts and floors, timed on the same table in the same run (best of 3):
+    the bare CSV read (``csv.reader``), reading and validating it (``read_base_data``, which
+    the import does first), and a plain ``bulk_create`` of the same rows on a fresh round
+    (what Django offers for a bulk write); then the import itself (best of 3, each into a
+    fresh round) and importing the same table again (every row updated)."""
+    import csv
+    import io
+
+    from kaoping.tables import read_base_data
+    from kaoping.web.rounds.actions import do_create_round
+    from kaoping.web.submissions.data import all_values
+    from kaoping.web.submissions.models import Submission, SubmissionStatus
+    from kaoping.web.workflow.actions import do_transition
+
+    def collecting(name):
+        round = do_create_round(name=name, year=2024, units=units, acting_user=office)
+        do_transition(round, "publish_scheme", acting_user=office)
+        do_transition(round, "open_collection", acting_user=office)
+        return round
+
+    def best(call, setup=lambda: None, times=3):
+        found = []
+        for _ in range(times):
+            argument = setup()
+            start = time.perf_counter()
+            call(argument)
+            found.append(time.perf_counter() - start)
+        return min(found)
+
+    n = len(units)
+    scheme = collecting(f"floor {n}").scheme()
+    by_code = {u.code: u for u in units}
+    data = read_base_data(content, scheme, filename="统计报表.csv")
+    rows = all_values(data, scheme)
+
+    def plain_bulk_create(round):
+        Submission.objects.bulk_create(
+            Submission(
+                round=round,
+                unit=by_code[code],
+                values=rows[i],
+                source="floor",
+                status=SubmissionStatus.PENDING_CONFIRMATION,
+            )
+            for i, code in enumerate(data.codes)
+        )
+
+    fresh = iter(range(100))
+    last = {}
+
+    def new_round():
+        last["round"] = collecting(f"import {n} {next(fresh)}")
+        return last["round"]
+
+    return {
+        "csv read": best(lambda _: list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))),
+        "read + validate": best(lambda _: read_base_data(content, scheme, filename="统计报表.csv")),
+        "bulk_create": best(plain_bulk_create, lambda: collecting(f"bulk {n} {next(fresh)}")),
+        "import": best(lambda round: timed_import(round, content, office), new_round),
+        "import again": best(lambda _: timed_import(last["round"], content, office)),
+    }
 
 
 def timed_row_by_row(units, content, office) -> float:
@@ -200,6 +269,80 @@ def every_page(round, units) -> dict[str, str]:
     }
 
 
+def expert_round(units, office, experts):
+    """A Beijing-scheme round of the same units whose policy group (two experts, items B1 and
+    B2) scored every unit and was closed: the expert pages' worst case."""
+    from kaoping.web.experts import actions as ex
+    from kaoping.web.experts.scoring import group_items
+    from kaoping.web.rounds.actions import do_create_round
+    from kaoping.web.workflow.actions import do_transition
+
+    round = do_create_round(
+        name=f"experts {len(units)}",
+        year=2024,
+        units=units,
+        acting_user=office,
+        scheme_code="beijing-district-comprehensive",
+    )
+    do_transition(round, "publish_scheme", acting_user=office)
+    group = ex.do_create_group(
+        round, name="政策落实考核小组", items=["B1", "B2"], acting_user=office
+    )
+    ex.do_add_members(group, experts, acting_user=office)
+    ex.do_assign(group, experts, units, acting_user=office)
+    maxima = {i.code: i.max for i in group_items(group)}
+    for share, expert in zip((0.8, 0.9), experts, strict=True):
+        entries = {(u.pk, i): round_half(share * m) for u in units for i, m in maxima.items()}
+        ex.do_save_scores(group, entries, acting_user=expert, submit=True)
+    return round, ex.do_close_group(group, acting_user=office)
+
+
+def round_half(x: float) -> float:
+    return round(x * 2) / 2
+
+
+def role_pages(round, units, experts_round, group, unit) -> dict[str, list[tuple[str, str]]]:
+    """Each role's pages beyond the office's list above: the committee's, an expert's and a
+    unit's, at 3,000 units."""
+    from django.urls import reverse
+
+    group_url = reverse("experts:group", args=[group.pk])
+    return {
+        "office": [
+            ("accounts", reverse("accounts:list")),
+            ("targets (letters)", reverse("letters:targets", args=[round.pk])),
+            ("bonus/deduction points", reverse("adjustments:list", args=[round.pk])),
+            ("awards", reverse("awards:decision", args=[round.pk])),
+            ("archives", reverse("workflow:archives")),
+            ("expert groups", reverse("experts:groups", args=[experts_round.pk])),
+            ("an expert group", group_url),
+            ("an expert group, search", group_url + "?q=" + unit.code[-4:]),
+        ],
+        "committee": [
+            ("home", reverse("home")),
+            ("results", reverse("results:index", args=[round.pk])),
+            ("ranking", reverse("results:ranking", args=[round.pk])),
+            ("changes to approve", reverse("approvals:changes", args=[round.pk])),
+            ("an expert group", group_url),
+        ],
+        "expert": [
+            ("home", reverse("home")),
+            ("my scoring tasks", reverse("experts:mine")),
+            ("the group", group_url),
+        ],
+        "unit": [
+            ("home", reverse("home")),
+            ("its data", reverse("submissions:unit", args=[round.pk, unit.pk])),
+            ("disputes", reverse("disputes:list", args=[round.pk])),
+        ],
+    }
+
+
+def print_page(name: str, ms: float, queries: int) -> None:
+    flag = "" if ms < PAGE_TARGET_MS and queries <= QUERY_TARGET else "  over target"
+    print(f"{name:<34} {ms:>8.1f} {queries:>8}{flag}")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder))
@@ -227,7 +370,9 @@ def main() -> None:
         for n in SIZES:
             round, content, units = build_round(n, office, agency, parent)
             imported = timed_import(round, content, office)
-            peer = timed_row_by_row(units, content, office)
+            peer = timed_row_by_row(units, content, office) if n < max(SIZES) else float("nan")
+            if n == max(SIZES):
+                floors = import_floors(units, content, office)
             scored = finish_round(round, office, agency)
             ranking = page_ms(client, reverse("results:ranking", args=[round.pk]))
             unit_url = reverse("results:unit", args=[round.pk, units[len(units) // 2].pk])
@@ -244,14 +389,41 @@ def main() -> None:
         )
         big = max(SIZES)
         print(f"\nevery page at {big:,} units (median of {REPEATS}, after one warm-up view):")
-        print(f"{'page':<28} {'ms':>8} {'queries':>8}")
+        print(f"{'page':<34} {'ms':>8} {'queries':>8}")
         from kaoping.web.units.models import Unit as _Unit
 
         big_units = list(_Unit.objects.filter(code__startswith=f"{big}-"))
         for name, url in every_page(rounds[big], big_units).items():
-            ms, queries = page_ms(client, url), page_queries(client, url)
-            flag = "" if ms < PAGE_TARGET_MS and queries <= QUERY_TARGET else "  over target"
-            print(f"{name:<28} {ms:>8.1f} {queries:>8}{flag}")
+            print_page(name, page_ms(client, url), page_queries(client, url))
+        experts = [User.objects.create_user(f"expert{k}", password="x") for k in (1, 2)]
+        committee = User.objects.create_user("committee", password="x")
+        unit_user = User.objects.create_user("unit", password="x")
+        unit = big_units[len(big_units) // 3]
+        Membership.objects.create(user=committee, role=Role.COMMITTEE)
+        Membership.objects.create(user=unit_user, role=Role.UNIT, unit=unit)
+        for expert in experts:
+            Membership.objects.create(user=expert, role=Role.EXPERT)
+        start = time.perf_counter()
+        experts_round, group = expert_round(big_units, office, experts)
+        print(
+            f"(an expert group scoring {big:,} units set up in {time.perf_counter() - start:.1f} s)"
+        )
+        clients = {"office": client}
+        for role, user in (("committee", committee), ("expert", experts[0]), ("unit", unit_user)):
+            clients[role] = Client()
+            clients[role].force_login(user)
+        for role, found in role_pages(rounds[big], big_units, experts_round, group, unit).items():
+            for name, url in found:
+                who = clients[role]
+                print_page(f"{role}: {name}", page_ms(who, url), page_queries(who, url))
+        print(f"\nimporting {big:,} rows, with its floors (best of 3, s):")
+        for name, seconds in floors.items():
+            print(f"{name:<34} {seconds:>8.3f}")
+        print(
+            f"{'import / (read + validate + bulk_create)':<42} "
+            f"{floors['import'] / (floors['read + validate'] + floors['bulk_create']):.2f}"
+        )
+        print(f"{'import / csv read':<42} {floors['import'] / floors['csv read']:.1f}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         if os.environ.get("BENCH_SKIP_REPORTS"):
             return

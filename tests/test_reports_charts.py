@@ -12,7 +12,7 @@ from matplotlib import font_manager
 from matplotlib import image as mpimg
 
 from kaoping.reports import charts
-from kaoping.scoring import BaseData, evaluate, load_scheme
+from kaoping.scoring import BaseData
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,12 +22,7 @@ def read(path: Path) -> BaseData:
         return BaseData.from_records(list(csv.DictReader(f)), source=path.name)
 
 
-@pytest.fixture(scope="module")
-def rounds():
-    scheme = load_scheme("mof-2012")
-    previous = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2023.csv"))
-    result = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2024.csv"), previous=previous)
-    return result, previous
+# ``rounds``: the demo evaluated once for the whole run (tests/conftest.py).
 
 
 def test_the_cjk_font_is_found_and_covers_the_labels(rounds):
@@ -90,3 +85,21 @@ def test_a_stale_font_cache_is_rebuilt(monkeypatch):
     path = charts.configure_fonts()
     assert path is not None and "NotoSansCJK" in path
     assert font_manager.fontManager is not stale
+
+
+def test_rendered_charts_are_kept_and_keyed_by_what_they_show(rounds):
+    """A chart drawn again for another format or download is not drawn twice; a different
+    unit, language or result gives its own image."""
+    result, previous = rounds
+    first = charts.ranking_chart(result, highlight="110101", formats=("png",))
+    assert charts.ranking_chart(result, highlight="110101", formats=("png",)) is first
+    other = charts.ranking_chart(result, highlight="110102", formats=("png",))
+    assert other is not first and other.png != first.png
+    assert (
+        charts.ranking_chart(result, highlight="110101", lang="en", formats=("png",)) is not first
+    )
+    # the same scheme and units with other numbers (last year's) is another chart
+    assert charts.ranking_chart(previous, highlight="110101", formats=("png",)).png != first.png
+    assert charts.slope_chart(result, previous, formats=("png",)) is charts.slope_chart(
+        result, previous, formats=("png",)
+    )

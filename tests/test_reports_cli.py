@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -241,3 +242,161 @@ def test_certificates_read_the_awards_output_as_it_is(tmp_path):
     )
     assert result.exit_code == 0
     assert "荣誉证书" not in re.sub(r"\s+", "", PdfReader(str(plain)).pages[0].extract_text())
+
+
+BEIJING = ROOT / "examples/beijing"
+BEIJING_INPUTS = [
+    "-s",
+    "beijing-district-comprehensive",
+    "-e",
+    str(BEIJING / "experts-2024.xlsx"),
+    "-r",
+    str(BEIJING / "recusals.csv"),
+    "-a",
+    str(BEIJING / "adjustments-2024.csv"),
+    "-t",
+    str(BEIJING / "targets-2024.csv"),
+]
+
+
+def test_round_report_has_the_award_decision_and_the_reward_fund(tmp_path):
+    from kaoping.scoring import assess
+    from kaoping.scoring.assessment import RewardFund
+    from kaoping.tables.inputs import read_assessment  # the same inputs, through the API
+
+    out = tmp_path / "out"
+    args = [
+        "report",
+        str(BEIJING / "district-2024.csv"),
+        *BEIJING_INPUTS,
+        "--round",
+        "-f",
+        "pdf",
+        "--fund",
+        "1000000",
+        "--no-charts",
+        "--no-robustness",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(out / "综合绩效评价报告.pdf").pages)
+    )
+    assessed = assess(
+        read_assessment(
+            str(BEIJING / "district-2024.csv"),
+            scheme="beijing-district-comprehensive",
+            experts=str(BEIJING / "experts-2024.xlsx"),
+            recusals=str(BEIJING / "recusals.csv"),
+            adjustments=str(BEIJING / "adjustments-2024.csv"),
+            targets=str(BEIJING / "targets-2024.csv"),
+            fund=RewardFund("1000000"),
+        )
+    )
+    winners = [u for u in assessed.units() if u.tier]
+    blamed = [u for u in assessed.units() if u.criticised]
+    assert winners and blamed
+    assert f"获奖单位{len(winners)}个" in text
+    assert "奖励资金共1,000,000.00元" in text
+    for u in winners:  # each winner with its total, rank and share of the fund
+        assert f"{u.code}{u.name}{u.total:.2f}{u.rank}" in text
+        assert f"{float(u.amount):,.2f}" in text
+    for u in blamed:  # the criticism list with its reasons
+        reason = re.sub(r"\s+", "", u.reason_text("zh"))[:12]
+        assert f"{u.code}{u.name}{reason}" in text
+    assert f"合计{1000000:,.2f}" in text
+
+
+def test_beijing_reports_follow_the_scheme_not_the_z_score(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    args = [
+        "report",
+        str(BEIJING / "district-2024.csv"),
+        *BEIJING_INPUTS,
+        "-p",
+        str(BEIJING / "district-2023.csv"),
+        "--previous-experts",
+        str(BEIJING / "experts-2023.xlsx"),
+        "--round",
+        "-u",
+        "110108",
+        "-f",
+        "pdf",
+        "-f",
+        "xlsx",
+        "--no-charts",
+        "--no-robustness",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out / "综合绩效评价报告.xlsx")
+    assert "标准得分" not in book.sheetnames  # no indicator of this scheme is a z-score
+    method = [str(c) for row in book["评价方法"].iter_rows(values_only=True) for c in row if c]
+    assert not any("× z" in c or "标准得分" in c for c in method)
+    assert any("不允许值" in c for c in method)  # the normalisation actually used
+    for pdf in out.glob("*.pdf"):
+        text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(pdf).pages))
+        assert "标准得分" not in text and "80+10" not in text and "相对位置" not in text, pdf.name
+        assert "按方案规定的标准" in text, pdf.name
+    # A1's value is the people placed (display = "people"): an integer count, no decimals
+    with open(BEIJING / "district-2024.csv", encoding="utf-8-sig") as f:
+        placed = {r["unit_code"]: float(r["new_jobs"]) for r in csv.DictReader(f)}
+    unit_text = re.sub(
+        r"\s+",
+        "",
+        "".join(p.extract_text() for p in PdfReader(next(out.glob("110108-*.pdf"))).pages),
+    )
+    assert f"新增就业目标完成率{placed['110108']:,.0f}" in unit_text
+    assert f"{placed['110108']:,.2f}" not in unit_text
+    # the notice's scheme keeps its z-scores (the rule is the scheme's, not a blanket removal)
+    out2 = tmp_path / "mof"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            DATA,
+            "--previous",
+            PREVIOUS,
+            "--round",
+            "-f",
+            "xlsx",
+            "--no-charts",
+            "--no-robustness",
+            "-o",
+            str(out2),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out2 / "综合绩效评价报告.xlsx")
+    assert "标准得分" in book.sheetnames
+    assert isinstance(book["标准得分"]["D3"].value, float)
+
+
+def test_award_probabilities_leave_out_criticised_units_and_say_what_they_mean(tmp_path):
+    out = tmp_path / "out"
+    args = [
+        "report",
+        str(BEIJING / "district-2024.csv"),
+        *BEIJING_INPUTS,
+        "--round",
+        "-f",
+        "pdf",
+        "--no-charts",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(out / "综合绩效评价报告.pdf").pages)
+    )
+    assert "未计入一票否决和获奖条件" in text
+    # 丰台区 (110106) is vetoed: no award probability beside its 90% interval
+    row = re.search(r"110106丰台区\d+\d+～\d+(\S{0,12})", text)
+    assert row and row.group(1).startswith("——"), row and row.group(0)

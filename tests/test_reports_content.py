@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
@@ -13,24 +12,13 @@ from kaoping.reports.model import Paragraph, Table
 from kaoping.reports.round_report import build_round_report, without_field_keys
 from kaoping.reports.text import SECTION_TITLES, fmt_score, fmt_z
 from kaoping.reports.unit_report import build_unit_report
-from kaoping.scoring import BaseData, evaluate, load_scheme
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT = "（系统生成初稿，请评价机构审核修改）"
 SIX = [zh for zh, _ in SECTION_TITLES.values()]
 
 
-def read(path: Path) -> BaseData:
-    with path.open(encoding="utf-8") as f:
-        return BaseData.from_records(list(csv.DictReader(f)), source=path.name)
-
-
-@pytest.fixture(scope="module")
-def rounds():
-    scheme = load_scheme("mof-2012")
-    previous = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2023.csv"))
-    result = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2024.csv"), previous=previous)
-    return result, previous
+# ``rounds``: the demo evaluated once for the whole run (tests/conftest.py).
 
 
 def table(doc, key: str) -> Table:
@@ -149,3 +137,19 @@ def test_unknown_unit_is_a_clear_error(rounds):
     with pytest.raises(DataError) as info:
         build_unit_report(rounds[0], "999999", charts=False)
     assert "999999" in info.value.render("zh")
+
+
+def test_round_report_subsections_are_numbered_without_gaps(rounds):
+    """Without the rank uncertainty (五), the award part is (五), not (六)."""
+    result, previous = rounds
+    awards = [{"unit_code": "110105", "tier": "一等奖", "reason": "综合得分第一"}]
+    doc = build_round_report(result, previous=previous, awards=awards, charts=False)
+    for section in doc.sections:
+        numbers = [
+            sub.title[: sub.title.index("）") + 1]
+            for sub in section.subsections
+            if sub.title.startswith("（")
+        ]
+        assert numbers == [f"（{n}）" for n in "一二三四五六七八九十"[: len(numbers)]], numbers
+    achievement = next(s for s in doc.sections if s.key == "achievement")
+    assert any(sub.title == "（五）奖励和通报批评" for sub in achievement.subsections)

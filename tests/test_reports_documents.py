@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from reports_helpers import ROOT, demo_rounds
+from reports_helpers import ROOT
 
 from kaoping.reports.docx_render import render_docx
 from kaoping.reports.errors import ReportInputError
@@ -31,11 +31,6 @@ SIGNING = {
 
 
 @pytest.fixture(scope="module")
-def rounds():
-    return demo_rounds()
-
-
-@pytest.fixture(scope="module")
 def unit_text(rounds):
     result, previous = rounds
     return build_unit_report(
@@ -47,6 +42,14 @@ def unit_text(rounds):
 def round_doc(rounds):
     result, previous = rounds
     return build_round_report(result, previous=previous, charts=False, **SIGNING)
+
+
+@pytest.fixture(scope="module")
+def round_docx(round_doc, tmp_path_factory):
+    """The round report's Word file, rendered once for the tests that read it."""
+    path = tmp_path_factory.mktemp("docx") / "round.docx"
+    render_docx(round_doc, path)
+    return path
 
 
 # --- numbers written the Chinese way ------------------------------------------------------
@@ -189,10 +192,8 @@ def test_final_mode_refuses_drafts_and_missing_details(rounds):
 # --- Word as WPS and LibreOffice see it -----------------------------------------------------
 
 
-def test_docx_runs_tables_and_properties(round_doc, tmp_path):
-    path = tmp_path / "round.docx"
-    render_docx(round_doc, path)
-    word = Document(str(path))
+def test_docx_runs_tables_and_properties(round_docx):
+    word = Document(str(round_docx))
     runs = list(word.element.body.iter(qn("w:r")))
     for r in runs:
         fonts = r.find(qn("w:rPr")).find(qn("w:rFonts"))
@@ -214,10 +215,9 @@ def test_docx_runs_tables_and_properties(round_doc, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_lays_out_the_word_file(round_doc, rounds, tmp_path):
+def test_libreoffice_lays_out_the_word_file(round_doc, round_docx, rounds, tmp_path):
     result, _ = rounds
-    path = tmp_path / "round.docx"
-    render_docx(round_doc, path)
+    path = shutil.copy(round_docx, tmp_path / "round.docx")  # converted beside it
     subprocess.run(
         [
             "soffice",

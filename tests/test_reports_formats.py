@@ -19,11 +19,10 @@ from pypdf import PdfReader
 from kaoping.reports.certificates import render_certificates
 from kaoping.reports.docx_render import render_docx
 from kaoping.reports.pdf_render import render_html, render_pdf
-from kaoping.reports.round_report import build_round_report
 from kaoping.reports.text import SECTION_TITLES, fmt_score, fmt_z
 from kaoping.reports.unit_report import build_unit_report
 from kaoping.reports.xlsx_render import render_xlsx
-from kaoping.scoring import BaseData, evaluate, load_scheme
+from kaoping.scoring import BaseData
 
 ROOT = Path(__file__).resolve().parent.parent
 SIX = [zh for zh, _ in SECTION_TITLES.values()]
@@ -34,12 +33,7 @@ def read(path: Path) -> BaseData:
         return BaseData.from_records(list(csv.DictReader(f)), source=path.name)
 
 
-@pytest.fixture(scope="module")
-def rounds():
-    scheme = load_scheme("mof-2012")
-    previous = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2023.csv"))
-    result = evaluate(scheme, read(ROOT / "examples/mof-2012-demo-2024.csv"), previous=previous)
-    return result, previous
+# ``rounds``: the demo evaluated once for the whole run (tests/conftest.py).
 
 
 @pytest.fixture(scope="module")
@@ -152,9 +146,9 @@ def test_html_escapes_agency_text(rounds):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 资金" in html
 
 
-def test_round_report_xlsx_has_results_and_report_tables(rounds, tmp_path):
-    result, previous = rounds
-    doc = build_round_report(result, previous=previous, charts=False)
+def test_round_report_xlsx_has_results_and_report_tables(rounds, plain_round_doc, tmp_path):
+    result, _ = rounds
+    doc = plain_round_doc
     path = tmp_path / "round.xlsx"
     render_xlsx(doc, result, path)
     wb = load_workbook(path)
@@ -182,9 +176,8 @@ def test_round_report_xlsx_has_results_and_report_tables(rounds, tmp_path):
     assert first[7] == pytest.approx(round(float(result.totals[result.index("110105")]), 2))
 
 
-def test_round_report_docx_and_pdf(rounds, tmp_path):
-    result, previous = rounds
-    doc = build_round_report(result, previous=previous, charts=False)
+def test_round_report_docx_and_pdf(plain_round_doc, tmp_path):
+    doc = plain_round_doc
     render_docx(doc, tmp_path / "round.docx")
     word = Document(str(tmp_path / "round.docx"))
     assert [p.text.split("、", 1)[1] for p in word.paragraphs if p.style.name == "Heading 1"] == SIX

@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from kaoping.archive.signing import public_pem, sign, verify
 from kaoping.scoring import (
     Adjustment,
@@ -151,7 +153,7 @@ def build_bundle(
     chain_head: str | None = None,
     chain_count: int | None = None,
     meta: Mapping[str, Any] | None = None,
-    signing_key=None,
+    signing_key: Ed25519PrivateKey | None = None,
 ) -> str:
     """Write the archive zip for a closed round; returns the manifest's SHA-256.
 
@@ -240,8 +242,8 @@ def build_bundle(
             if name in contents:
                 zf.writestr(name, contents[name])
                 continue
-            with streamed[name]() as source, zf.open(name, "w", force_zip64=True) as member:
-                for block in iter(lambda: source.read(CHUNK), b""):
+            with streamed[name]() as stream, zf.open(name, "w", force_zip64=True) as member:
+                for block in iter(lambda: stream.read(CHUNK), b""):
                     member.write(block)
     partial.replace(target)
     return hashlib.sha256(manifest_bytes).hexdigest()

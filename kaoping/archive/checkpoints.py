@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -28,7 +29,7 @@ SIGNED_FIELDS = ("at", "count", "last_id", "head")
 
 def write_checkpoint(
     directory: str | Path, key: Ed25519PrivateKey, *, count: int, last_id: int | None, head: str
-) -> dict:
+) -> dict[str, Any]:
     """Append one signed checkpoint line; returns it."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
     body = {"at": at, "count": count, "last_id": last_id, "head": head}

@@ -27,7 +27,7 @@ from kaoping.cli.main import (
     scheme_option,
     write_atomically,
 )
-from kaoping.scoring.assessment import AssessmentResult
+from kaoping.scoring.assessment import AssessmentResult, RewardFund
 
 DEFAULT_SCHEME = "mof-2012"
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
@@ -81,6 +81,9 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
     help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
 )
 @click.option(
+    "--fund", help="奖励资金总额（元），综合报告列出按档次系数的分配 / reward fund to allocate"
+)
+@click.option(
     "--final/--draft",
     default=False,
     help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
@@ -111,6 +114,7 @@ def report_command(
     number: str,
     team: tuple[str, ...],
     robustness: bool,
+    fund: str | None,
     final: bool,
     lang: str | None,
 ) -> None:
@@ -121,6 +125,7 @@ def report_command(
     if not (unit or all_units or round_report):
         raise ReportInputError([ReportProblem("report.no_unit")])
     formats = list(dict.fromkeys(format or [ReportFormat.docx]))
+    reward_fund = RewardFund(fund) if fund else None  # checked by the assessment
     assessed = run_assessment(
         lang,
         data,
@@ -132,6 +137,7 @@ def report_command(
         price_factors,
         previous,
         previous_experts,
+        fund=reward_fund,
     )
     result, prev_result, earlier = rounds_of(assessed)
     texts = None
@@ -315,6 +321,8 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
             "reason": "",
             "total": u.total,
             "rank": u.rank,
+            "coefficient": u.coefficient,
+            "amount": None if u.amount is None else float(u.amount),
         }
         for u in assessed.units()
         if u.tier

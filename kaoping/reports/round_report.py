@@ -16,6 +16,7 @@ with ``unit_code``, ``tier`` and ``reason``; ``robustness`` is the
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -35,7 +36,9 @@ from kaoping.reports.text import (
     fmt_share,
     label,
     normalisation_name,
+    normalisations_used,
     pick,
+    scores_are_positions,
     section_title,
 )
 from kaoping.reports.uncertainty import add_uncertainty
@@ -50,6 +53,7 @@ from kaoping.scoring.display import (
     fmt_amount,
     fmt_cell,
     fmt_growth,
+    fmt_number,
     fmt_people,
     fmt_ratio,
     indicator_kind,
@@ -135,13 +139,33 @@ def build_round_report(
     _groups(s["achievement"], result, lang)
     _movements(s["achievement"], result, previous, history, lang, charts)
     if robustness is not None:
-        add_uncertainty(s["achievement"], robustness, lang, charts)
+        add_uncertainty(
+            s["achievement"],
+            robustness,
+            lang,
+            charts,
+            excluded={_get(c, "unit_code") for c in criticism},
+        )
     if awards or criticism:
         _awards(s["achievement"], awards, criticism, names, lang)
     _problems(s["problems"], result, texts.get("problems"), criticism, lang)
     _suggestions(s["suggestions"], result, texts.get("suggestions"), lang)
+    for section in doc.sections:  # (一)(二)… in order, whichever optional parts are present
+        renumber(section)
     finish(doc, issuer, client, number, team, final)
     return doc
+
+
+NUMBERED = re.compile(r"^（[一二三四五六七八九十]+）")
+NUMERALS = "一二三四五六七八九十"
+
+
+def renumber(section: Section) -> None:
+    """Number the subsections （一）（二）… in their order: a part left out (rank uncertainty
+    without a robustness analysis) leaves no gap."""
+    numbered = [sub for sub in section.subsections if NUMBERED.match(sub.title)]
+    for i, sub in enumerate(numbered[: len(NUMERALS)]):
+        sub.title = NUMBERED.sub(f"（{NUMERALS[i]}）", sub.title)
 
 
 # --- the parts ------------------------------------------------------------------------------
@@ -383,6 +407,44 @@ def _method(section: Section, result: EvaluationResult, lang: str) -> None:
         )
         for i, text in enumerate(scheme.assumptions, start=1):
             sub.add(Paragraph(f"{i}. {without_field_keys(text, scheme, lang)}"))
+
+
+def _change_caveat(scheme, lang: str, counts: dict) -> str:
+    """What a change of score means under this scheme: a change of position where every
+    indicator is a z-score (the mean is about the same every year), a change against the
+    scheme's fixed standards otherwise (with the z-scored indicators named as positions)."""
+    if scores_are_positions(scheme):
+        return pick(
+            lang,
+            "说明：指标得分由各单位在当年参评单位中的相对位置换算而来，每年的平均得分大体相同，"
+            "因此得分的同比变化反映单位之间相对位置的变化，而不是就业工作绝对水平的变化；"
+            "绝对水平的变化见前文资金和人数的同比及下表指标值的同比。与上年（{year}年）相比，"
+            "{n} 个可比单位中相对位置上升的 {up} 个，下降的 {down} 个。",
+            "Scores are positions among the units of the same year, so the average is about the "
+            "same every year: a change of score is a change of position, not of level (the "
+            "level's changes are in the funds, people and indicator values). Against last year "
+            "({year}), of {n} comparable units {up} rose and {down} fell.",
+            **counts,
+        )
+    positions = [i.code for i in scheme.indicators if i.normalisation == "zscore"]
+    text = pick(
+        lang,
+        "说明：本方案的指标按方案规定的标准（{methods}）计分，得分的同比变化反映对照同一标准的"
+        "升降。与上年（{year}年）相比，{n} 个可比单位中综合得分上升的 {up} 个，下降的 {down} 个。",
+        "Indicators are scored against the scheme's fixed standards ({methods}): a change of "
+        "score is a change against the same standard. Against last year ({year}), of {n} "
+        "comparable units {up} rose and {down} fell.",
+        methods="；".join(normalisation_name(c, lang) for c in normalisations_used(scheme)),
+        **counts,
+    )
+    if positions:
+        text += pick(
+            lang,
+            "其中{codes}按标准分法计分，其得分反映当年相对位置，变化不代表绝对水平的升降。",
+            " {codes} are z-scored: their scores are positions within the year.",
+            codes="、".join(positions),
+        )
+    return text
 
 
 def without_field_keys(text: str, scheme, lang: str) -> str:
@@ -670,25 +732,13 @@ def _movements(section, result, previous, history, lang: str, charts: bool) -> N
     mean_now = float(np.nanmean(result.totals[both])) if both.any() else math.nan
     mean_then = float(np.nanmean(comparison.totals[both])) if both.any() else math.nan
     del mean_now, mean_then  # the mean of positions says nothing (see below)
-    sub.add(
-        Paragraph(
-            pick(
-                lang,
-                "说明：指标得分由各单位在当年参评单位中的相对位置换算而来，每年的平均得分大体相同，"
-                "因此得分的同比变化反映单位之间相对位置的变化，而不是就业工作绝对水平的变化；"
-                "绝对水平的变化见前文资金和人数的同比及下表指标值的同比。与上年（{year}年）相比，"
-                "{n} 个可比单位中相对位置上升的 {up} 个，下降的 {down} 个。",
-                "Scores are positions among the units of the same year, so the average is about the "
-                "same every year: a change of score is a change of position, not of level (the level's "
-                "changes are in the funds, people and indicator values). Against last year ({year}), "
-                "of {n} comparable units {up} rose and {down} fell.",
-                year=comparison.year or "",
-                n=int(both.sum()),
-                up=int((change[both] > 0).sum()),
-                down=int((change[both] < 0).sum()),
-            )
-        )
-    )
+    counts = {
+        "year": comparison.year or "",
+        "n": int(both.sum()),
+        "up": int((change[both] > 0).sum()),
+        "down": int((change[both] < 0).sum()),
+    }
+    sub.add(Paragraph(_change_caveat(result.scheme, lang, counts)))
     if previous is not None:
         sub.add(_indicator_changes(result, previous, lang))
     order = [int(i) for i in np.argsort(-np.where(both, change, -np.inf)) if both[i]]
@@ -790,23 +840,100 @@ def _mean_ok(values: np.ndarray, reasons: np.ndarray) -> float:
 
 
 def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> None:
+    """The award decision: a summary, the tiers (total, rank, coefficient and the reward
+    fund's share where allocated, with 合计), the criticism list with its reasons."""
     sub = section.add_subsection(
         "achievement.awards", pick(lang, "（六）奖励和通报批评", "Awards and criticism")
     )
-    for items, caption, key in (
-        (awards, pick(lang, "表9 奖励名单", "Table 9. Awards"), "awards"),
-        (criticism, pick(lang, "表10 通报批评名单", "Table 10. Criticism list"), "criticism"),
-    ):
-        if not items:
-            continue
-        rows = [
-            [
+    counts = Counter(str(_get(a, "tier")) for a in awards)
+    amounts = [_number(_raw(a, "amount")) for a in awards]
+    allocated = any(x is not None for x in amounts)
+    if awards or criticism:
+        tiers = "、".join(f"{t} {k} 个" for t, k in counts.items()) or pick(lang, "无", "none")
+        summary = pick(
+            lang,
+            "获奖单位 {n} 个（{tiers}）；通报批评 {c} 个。",
+            "{n} units awarded ({tiers}); {c} criticised.",
+            n=len(awards),
+            tiers=tiers,
+            c=len(criticism),
+        )
+        if allocated:
+            total = sum(x for x in amounts if x is not None)
+            summary += pick(
+                lang,
+                "奖励资金共 {t} 元，按获奖档次系数分配给获奖单位（不奖励个人），"
+                "分配结果见奖励名单。",
+                " A reward fund of {t} yuan is shared among the awarded units by "
+                "their tier coefficients (never to individuals).",
+                t=fmt_number(total),
+            )
+        sub.add(Paragraph(summary))
+    if awards:
+        with_total = any(_number(_raw(a, "total")) is not None for a in awards)
+        with_coef = any(_number(_raw(a, "coefficient")) for a in awards)
+        columns = [label("tier", lang), label("unit_code", lang), label("name", lang)]
+        if with_total:
+            columns += [label("score", lang), label("rank", lang)]
+        if with_coef:
+            columns.append(pick(lang, "分配系数", "Coefficient"))
+        if allocated:
+            columns.append(pick(lang, "奖励资金（元）", "Reward (yuan)"))
+        with_reason = any(_get(a, "reason") for a in awards)
+        if with_reason:
+            columns.append(label("reason", lang))
+        rows = []
+        for a, amount in zip(awards, amounts, strict=True):
+            row = [
                 _get(a, "tier"),
                 _get(a, "unit_code"),
                 _get(a, "unit_name") or names.get(_get(a, "unit_code"), ""),
-                _get(a, "reason"),
             ]
-            for a in items
+            if with_total:
+                rank = _number(_raw(a, "rank"))
+                row += [
+                    fmt_score(_number(_raw(a, "total"))),
+                    "—" if rank is None else str(int(rank)),
+                ]
+            if with_coef:
+                row.append(fmt_number(_number(_raw(a, "coefficient"))))
+            if allocated:
+                row.append(fmt_number(amount))
+            if with_reason:
+                row.append(_get(a, "reason"))
+            rows.append(row)
+        if allocated:
+            total_row = [pick(lang, "合计", "Total"), *[""] * (len(columns) - 1)]
+            total_row[columns.index(pick(lang, "奖励资金（元）", "Reward (yuan)"))] = fmt_number(
+                sum(x for x in amounts if x is not None)
+            )
+            rows.append(total_row)
+        sub.add(
+            Table(
+                columns=columns,
+                rows=rows,
+                numeric=tuple(range(3, len(columns) - (1 if with_reason else 0))),
+                widths=(
+                    1.4,
+                    1.3,
+                    1.6,
+                    *[1.0] * (len(columns) - 3 - with_reason - allocated),
+                    *([2.0] if allocated else []),
+                    *([4.0] if with_reason else []),
+                ),
+                caption=pick(lang, "表9 奖励名单", "Table 9. Awards"),
+                key="awards",
+            )
+        )
+    if criticism:
+        rows = [
+            [
+                _get(c, "tier"),
+                _get(c, "unit_code"),
+                _get(c, "unit_name") or names.get(_get(c, "unit_code"), ""),
+                _get(c, "reason"),
+            ]
+            for c in criticism
         ]
         sub.add(
             Table(
@@ -817,11 +944,22 @@ def _awards(section, awards, criticism, names: dict[str, str], lang: str) -> Non
                     label("reason", lang),
                 ],
                 rows=rows,
-                widths=(1.6, 1.4, 1.8, 5),
-                caption=caption,
-                key=key,
+                widths=(1.5, 1.5, 2.0, 5.0),
+                key="criticism",
+                caption=pick(lang, "表10 通报批评名单", "Table 10. Criticism list"),
             )
         )
+
+
+def _number(x: Any) -> float | None:
+    """A number from an award list's cell (JSON number, text from CSV, or empty)."""
+    if x is None or x == "":
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _problems(section, result: EvaluationResult, text, criticism, lang: str) -> None:
@@ -976,6 +1114,10 @@ def _plain(value: Any) -> str:
     if isinstance(value, float):
         return "—" if math.isnan(value) else f"{value:.4g}"
     return str(value)
+
+
+def _raw(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
 
 
 def _get(item: Any, key: str) -> str:

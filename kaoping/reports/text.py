@@ -117,6 +117,22 @@ def normalisation_name(code: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
+def normalisations_used(scheme: Any) -> list[str]:
+    """The normalisations the scheme's indicators actually use, in their order."""
+    return list(dict.fromkeys(ind.normalisation for ind in scheme.indicators))
+
+
+def uses_zscore(scheme: Any) -> bool:
+    """Whether any indicator is scored by z-score (so 标准得分 and base + scale × z apply)."""
+    return "zscore" in normalisations_used(scheme)
+
+
+def scores_are_positions(scheme: Any) -> bool:
+    """Every indicator scored by z-score: scores are positions within the year (the mean is
+    about the base every year), so a change of score is a change of position."""
+    return normalisations_used(scheme) == ["zscore"]
+
+
 def assessment_noun(scheme: Any, lang: str) -> str:
     """考核 for an assessment scheme (the Beijing measures), 评价 for a performance
     evaluation (the notice): the word the scheme's own name uses."""

@@ -14,6 +14,7 @@ ranked first would show a chance of 差).
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import Any
 
 from kaoping.reports.model import Chart, Paragraph, Section, Table
@@ -55,9 +56,16 @@ def tiers_meaningful(robustness: RobustnessResult) -> bool:
 
 
 def add_uncertainty(
-    section: Section, robustness: RobustnessResult, lang: str, charts: bool
+    section: Section,
+    robustness: RobustnessResult,
+    lang: str,
+    charts: bool,
+    excluded: Collection[str] = (),
 ) -> None:
-    """The subsection '排名的不确定性' of the round report's analysis part."""
+    """The subsection '排名的不确定性' of the round report's analysis part.
+
+    ``excluded`` are the codes of units that cannot be awarded (the criticism list): their
+    award probabilities are written "—", since a rank alone would not give them an award."""
     sub = section.add_subsection(
         "achievement.robustness", pick(lang, "（五）排名的不确定性", "Uncertainty of the ranks")
     )
@@ -123,15 +131,22 @@ def add_uncertainty(
             _rank(robustness.median_rank[u]),
             f"{_rank(robustness.p05_rank[u])}～{_rank(robustness.p95_rank[u])}",
         ]
-        row += [f"{p * 100:.1f}%" for p in robustness.tier_probabilities[u][: len(names)]]
+        if unit.code in excluded:
+            row += ["—"] * len(names)
+        else:
+            row += [f"{p * 100:.1f}%" for p in robustness.tier_probabilities[u][: len(names)]]
         rows.append(row)
     note = ""
     if names and robustness.tiers.kind == "rank_quotas":
         quotas = "、".join(f"{q.name}{q.percent:g}%" for q in o.tiers or ())
         note = pick(
             lang,
-            "注：获奖档次概率按名次比例（{q}）计算，为各次计算中获得该档次的比例。",
-            "Note: tier probabilities use the rank quotas ({q}).",
+            "注：获奖档次概率按名次比例（{q}）计算，为各次计算中获得该档次的比例，只反映"
+            "名次的稳定性，未计入一票否决和获奖条件（如完成年度目标）；实际获奖以奖励名单为准。"
+            "被通报批评的单位不列概率（—）。",
+            "Note: tier probabilities use the rank quotas ({q}): they show how stable the "
+            "ranks are, not the vetoes and conditions of an award (see the award list); "
+            "criticised units show —.",
             q=quotas,
         )
     elif not names:

@@ -41,7 +41,9 @@ from kaoping.reports.text import (
     label,
     normalisation_name,
     pick,
+    scores_are_positions,
     section_title,
+    uses_zscore,
 )
 from kaoping.scoring.display import (
     fmt_cell,
@@ -435,12 +437,13 @@ def _achievement(
         "achievement.indicators", pick(lang, "（二）二级指标得分", "Indicator scores")
     )
     has_standards = any(ind.standards.any for ind in result.scheme.indicators)
+    with_z = uses_zscore(result.scheme)  # 标准得分 only where the scheme scores by z-score
     columns = [
         label("code", lang),
         label("indicator", lang),
         label("indicator_value", lang),
         label("mean_value", lang),
-        label("z", lang),
+        *([label("z", lang)] if with_z else []),
         label("score", lang),
         label("rank", lang),
     ]
@@ -451,7 +454,7 @@ def _achievement(
             display_name(f.spec, lang),
             indicator_cell(f.spec, f.value) if f.applicable else label("not_applicable", lang),
             indicator_cell(f.spec, f.mean_value),
-            fmt_z(f.z),
+            *([fmt_z(f.z) if f.spec.normalisation == "zscore" else "—"] if with_z else []),
             fmt_score(f.score),
             fmt_rank(f.rank, f.ranked),
         ]
@@ -471,6 +474,10 @@ def _achievement(
                 lang,
                 "表4 二级指标值、标准得分、得分及排名",
                 "Table 4. Indicator values, z-scores, scores and ranks",
+            )
+            if with_z
+            else pick(
+                lang, "表4 二级指标值、得分及排名", "Table 4. Indicator values, scores and ranks"
             ),
             note=_method_note(result.scheme, lang),
         )
@@ -482,7 +489,9 @@ def _achievement(
         "achievement.changes",
         pick(lang, "（三）同比、环比情况", "Year-on-year and sequential changes"),
     )
-    _changes(comparison, facts, lang, has_history=facts.sequential is not None)
+    _changes(
+        comparison, facts, lang, has_history=facts.sequential is not None, scheme=result.scheme
+    )
     if charts:
         from kaoping.reports.charts import ranking_chart, trend_chart
 
@@ -578,7 +587,9 @@ def _method_note(scheme: Scheme, lang: str) -> str:
     )
 
 
-def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -> None:
+def _changes(
+    section: Section, facts: UnitFacts, lang: str, has_history: bool, scheme: Scheme
+) -> None:
     prev, seq = facts.previous, facts.sequential if has_history else None
     if prev is None and seq is None:
         section.add(
@@ -591,18 +602,31 @@ def _changes(section: Section, facts: UnitFacts, lang: str, has_history: bool) -
             )
         )
         return
-    section.add(
-        Paragraph(
-            pick(
-                lang,
-                "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
-                "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
-                "Scores are positions among the units of the same year (the average is about the same "
-                "every year): a change of score is a change of position, not of level; the values' "
-                "changes below show the level.",
+    if scores_are_positions(scheme):
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "说明：指标得分和综合得分反映单位在当年全部参评单位中的相对位置（各年平均得分大体相同），"
+                    "得分的同比变化表示相对位置的变化，不代表绝对水平的升降；绝对水平的变化见下表中指标值的同比。",
+                    "Scores are positions among the units of the same year (the average is about the "
+                    "same every year): a change of score is a change of position, not of level; the "
+                    "values' changes below show the level.",
+                )
             )
         )
-    )
+    else:
+        section.add(
+            Paragraph(
+                pick(
+                    lang,
+                    "说明：指标按方案规定的标准计分，得分的同比变化反映对照同一标准的升降；"
+                    "指标值的同比见下表。",
+                    "Indicators are scored against the scheme's fixed standards: a change of score is a "
+                    "change against the same standard; the values' changes are below.",
+                )
+            )
+        )
     columns = [
         label("item", lang),
         label("this_period", lang),

@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaoping.reports.safe import safe_text
-from kaoping.reports.text import normalisation_name
+from kaoping.reports.text import normalisation_name, normalisations_used, uses_zscore
 from kaoping.scoring.display import indicator_kind, natural_value
 from kaoping.scoring.display import indicator_label as display_name
 from kaoping.scoring.evaluation import EvaluationResult
@@ -73,7 +73,8 @@ def write_results_workbook(
     _ranking_sheet(wb.active, result, lang)
     _matrix_sheet(wb.create_sheet(_l("scores", lang)), result, result.scores, lang, "scores")
     _matrix_sheet(wb.create_sheet(_l("values", lang)), result, result.values, lang, "values")
-    _matrix_sheet(wb.create_sheet(_l("zscores", lang)), result, result.z, lang, "zscores")
+    if uses_zscore(result.scheme):  # 标准得分 only where the scheme scores by z-score
+        _matrix_sheet(wb.create_sheet(_l("zscores", lang)), result, result.z, lang, "zscores")
     _method_sheet(wb.create_sheet(_l("method", lang)), result, lang)
     for add in extra_sheets:
         add(wb)
@@ -115,7 +116,12 @@ def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str, ke
         Column(_l("code", lang), "code"),
         Column(_l("name", lang), "text"),
     ]
-    for ind in scheme.indicators:
+    indicators = [
+        (j, ind)
+        for j, ind in enumerate(scheme.indicators)
+        if key != "zscores" or ind.normalisation == "zscore"
+    ]
+    for _, ind in indicators:
         name = display_name(ind, lang) if values else ind.name_for(lang)
         kind = indicator_kind(ind) if values else ("score" if key == "scores" else "number")
         columns.append(Column(f"{ind.code} {name}", kind))
@@ -123,7 +129,7 @@ def _matrix_sheet(ws: Worksheet, result: EvaluationResult, matrix, lang: str, ke
     for u in result.order():
         unit = result.data.units[u]
         cells: list[Any] = [int(result.ranks[u]) or None, unit.code, unit.name]
-        for j, ind in enumerate(scheme.indicators):
+        for j, ind in indicators:
             value = float(matrix[u, j])
             if value != value:
                 cells.append(_l("na", lang))
@@ -155,16 +161,22 @@ def _method_sheet(ws: Worksheet, result: EvaluationResult, lang: str) -> None:
         ("方案指纹 SHA-256" if zh else "scheme SHA-256", scheme.sha256),
         ("基础数据指纹 SHA-256" if zh else "input SHA-256", result.data.sha256 or ""),
         ("基础数据文件" if zh else "input file", result.data.source or ""),
-        ("标准化方法" if zh else "normalisation", normalisation_name(r.normalisation, lang)),
-        ("标准差" if zh else "standard deviation", sd),
         (
-            "百分制换算" if zh else "100-point mapping",
-            f"{r.base:g} + {r.scale:g} × z，限定 {r.floor:g}～{r.cap:g}"
-            if zh
-            else f"{r.base:g} + {r.scale:g} × z within {r.floor:g}–{r.cap:g}",
+            "标准化方法" if zh else "normalisation",
+            "；".join(normalisation_name(code, lang) for code in normalisations_used(scheme)),
         ),
-        ("不适用指标" if zh else "not applicable", na[0] if zh else na[1]),
     ]
+    if uses_zscore(scheme):  # the z-score's parameters only where z-scores are used
+        info += [
+            ("标准差" if zh else "standard deviation", sd),
+            (
+                "百分制换算" if zh else "100-point mapping",
+                f"{r.base:g} + {r.scale:g} × 标准得分，限定 {r.floor:g}～{r.cap:g}"
+                if zh
+                else f"{r.base:g} + {r.scale:g} × z within {r.floor:g}–{r.cap:g}",
+            ),
+        ]
+    info.append(("不适用指标" if zh else "not applicable", na[0] if zh else na[1]))
     write_sheet(
         ws,
         _title(result, "method", lang),

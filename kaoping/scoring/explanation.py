@@ -15,6 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kaoping.scoring.display import fmt_cell, indicator_kind, indicator_reverse
 from kaoping.scoring.evaluation import OK, EvaluationResult, effective_weights
 from kaoping.scoring.schemes import GroupSpec, IndicatorSpec
 from kaoping.scoring.schemes.model import UNITS_EN
@@ -58,6 +59,11 @@ class IndicatorStep:
     contribution: float
     policy: str = "renormalise"  # what a not-applicable value counts as (NA_POLICIES)
     name_en: str = ""
+    # How people write the value (kaoping.scoring.display): its display kind, and whether
+    # the formula is the notice's "rate × −1" (the value shown is then the rate itself).
+    display: str = "number"
+    negated: bool = False
+    reverse: bool = False
     # The normalisation's own formula: the target (target, efficacy) and where it comes from,
     # the floor value (efficacy), and the score before the scheme's floor and cap.
     target: float | None = None
@@ -272,6 +278,9 @@ def _indicator_step(result: EvaluationResult, u: int, j: int, ind: IndicatorSpec
         used_score=_opt(result.used_scores[u, j]),
         contribution=0.0,
         policy=ind.missing or scheme.scoring.not_applicable,
+        display=indicator_kind(ind),
+        negated=bool(getattr(ind, "negated", False)),
+        reverse=indicator_reverse(ind),
         **_normalisation_terms(result, u, j, ind, stats),
     )
 
@@ -342,8 +351,8 @@ def substitute(formula: str, values: dict[str, float | None]) -> str:
         name = match.group(0)
         if name in FUNCTIONS or name not in values:
             return name
-        value = values[name]
-        return "空" if value is None else operand(value)
+        value = values[name]  # a raw cell: exactly as stored, never in exponent form
+        return "空" if value is None else operand(value, exact=True)
 
     text = NAME.sub(repl, formula)
     text = UNARY_NUMBER.sub(
@@ -356,7 +365,7 @@ def substitute(formula: str, values: dict[str, float | None]) -> str:
 UNARY_NUMBER = re.compile(r"(^|[-+*/(,]\s*)-\s*(\d+(?:\.\d+)?)")
 
 
-def operand(x: float | None, first: bool = False) -> str:
+def operand(x: float | None, first: bool = False, *, exact: bool = False) -> str:
     """A number inside a formula: a real minus sign, in parentheses when negative unless it
     opens the expression.
 
@@ -365,7 +374,7 @@ def operand(x: float | None, first: bool = False) -> str:
     >>> operand(-1.58, first=True), operand(-1.59312), operand(2.5)
     ('−1.58', '(−1.59312)', '2.5')
     """
-    text = fmt(x)
+    text = _exact_plain(x) if exact else fmt(x)
     if not text.startswith("-"):
         return text
     text = "−" + text[1:]
@@ -376,6 +385,39 @@ def signed(x: float | None) -> str:
     """A number standing alone (after "="), with a real minus sign."""
     text = fmt(x)
     return "−" + text[1:] if text.startswith("-") else text
+
+
+def _exact_plain(x: float | None) -> str:
+    """A raw cell inside a formula: exact, no separators (commas would read as arguments)."""
+    return exact(x).replace(",", "").replace("−", "-")
+
+
+def exact(x: float | None) -> str:
+    """A base-data cell exactly as stored (the shortest form that reads back to the same
+    number), with thousands separators and never in exponent form: 4,213,560.5.
+
+    Examples
+    --------
+    >>> exact(4213560.5), exact(12277.8), exact(2.0), exact(-0.0345), exact(None)
+    ('4,213,560.5', '12,277.8', '2', '−0.0345', '—')
+    """
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    value = float(x)
+    text = f"{int(value):,d}" if value.is_integer() and abs(value) < 1e15 else f"{value:,}"
+    if "e" in text:  # beyond what a cell holds: the full decimal expansion instead
+        text = f"{value:,.15f}".rstrip("0").rstrip(".")
+    return "−" + text[1:] if text.startswith("-") else text
+
+
+def shown_as(s: IndicatorStep, lang: str) -> str:
+    """The value as documents and pages write it, after the computed one: '（即 75.52%）'."""
+    if s.value is None or s.display not in ("ratio", "percent", "amount", "people"):
+        return ""
+    text = fmt_cell(-s.value if s.negated else s.value, s.display).replace("-", "−")
+    if s.negated or s.reverse:
+        text += " (lower is better)" if lang == "en" else "，逆向指标"
+    return f" (i.e. {text})" if lang == "en" else f"（即 {text}）"
 
 
 def fmt(x: float | None, digits: int = 6) -> str:
@@ -602,12 +644,12 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
         lines.append(sub + _t("formula", lang, formula=s.formula))
         if lang == "en":
             cells = "; ".join(
-                f"{c.key} = {signed(c.value)}"
+                f"{c.key} = {exact(c.value)}"
                 + (f" ({UNITS_EN.get(c.unit, c.unit)})" if c.unit else "")
                 for c in s.cells
             )
         else:
-            cells = "；".join(f"{c.key}（{c.label}）= {signed(c.value)}{c.unit}" for c in s.cells)
+            cells = "；".join(f"{c.key}（{c.label}）= {exact(c.value)}{c.unit}" for c in s.cells)
         lines.append(sub + _t("cells", lang, cells=cells))
         if s.status != "ok":
             reason = REASONS.get(s.reason or "", (s.reason, s.reason))[pick]
@@ -629,7 +671,11 @@ def render_explanation(ex: Explanation, lang: str = "zh") -> str:
                     )
                 )
             return
-        lines.append(sub + _t("value", lang, substituted=s.substituted, value=signed(s.value)))
+        lines.append(
+            sub
+            + _t("value", lang, substituted=s.substituted, value=signed(s.value))
+            + shown_as(s, lang)
+        )
         if s.normalisation == "zscore":
             st = s.stats
             lines.append(

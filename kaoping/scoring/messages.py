@@ -10,31 +10,14 @@ The scoring core cannot use Django's i18n, so the catalogue lives here, as plain
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_LANGUAGE = "zh"
-LANGUAGES = ("zh", "en")
-
-
-def language_from_environment(explicit: str | None = None) -> str:
-    """Choose ``zh`` or ``en``: an explicit choice wins, then an English ``LANG``.
-
-    Examples
-    --------
-    >>> language_from_environment("en")
-    'en'
-    """
-    if explicit:
-        return "en" if explicit.lower().startswith("en") else "zh"
-    for var in ("KAOPING_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            return "en" if value.lower().startswith("en") else "zh"
-    return DEFAULT_LANGUAGE
-
+# The language helpers live with the catalogue reader; re-exported for existing callers.
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from kaoping.scoring.i18n import LANGUAGES as LANGUAGES
+from kaoping.scoring.i18n import language_from_environment as language_from_environment
 
 # Each entry: code -> (Chinese template, English template). Templates use str.format with
 # the problem's params plus ``value`` and ``expected`` when given.

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.allocation import Recipient
@@ -181,7 +181,7 @@ class _Collector:
         row: int,
         cells: list[Any],
         role: str,
-        expected,
+        expected: tuple[str, str],
         *,
         required: bool = True,
     ) -> float | None:
@@ -538,7 +538,9 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
     return targets
 
 
-def _optional_number(out, table, row, cells, role, expected) -> float | None:
+def _optional_number(
+    out: _Collector, table: Table, row: int, cells: list[Any], role: str, expected: tuple[str, str]
+) -> float | None:
     if role not in table.columns:
         return None
     return out.number(table, row, cells, role, expected, required=False)
@@ -739,7 +741,7 @@ def _awards_json(source: str | Path | bytes) -> dict[str, Any] | None:
         raise DataError(
             [Problem("assessment.bad_json", file=_name(source), params={"reason": "units"})]
         )
-    return document
+    return cast("dict[str, Any]", document)
 
 
 def _name(source: str | Path | bytes) -> str | None:

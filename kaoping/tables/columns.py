@@ -89,14 +89,14 @@ def parse_numeric_column(
     if isinstance(cells, GridColumn):  # a CSV grid: plain decimals converted in numpy
         numbers, converted, empty = cells.numbers()
         values[converted] = numbers[converted]
-        for position in np.flatnonzero(empty):
-            _fill_empty(parsed, int(position), spec, place, expected)
-        cells_left = ((int(p), cells[p]) for p in np.flatnonzero(~converted & ~empty))
+        for empty_at in np.flatnonzero(empty).tolist():
+            _fill_empty(parsed, empty_at, spec, place, expected)
+        cells_left = ((p, cells[p]) for p in np.flatnonzero(~converted & ~empty).tolist())
     elif (plain := _plain_numbers(cells)) is not None:  # plain number text or empty
         numbers, empty = plain
         values[:] = numbers
-        for position in np.flatnonzero(empty):
-            _fill_empty(parsed, int(position), spec, place, expected)
+        for empty_at in np.flatnonzero(empty).tolist():
+            _fill_empty(parsed, empty_at, spec, place, expected)
         cells_left = ()
     else:
         cells_left = enumerate(cells)
@@ -198,9 +198,9 @@ def _check_values(
         rules.append(("data.above_max", values > spec.max))
     with np.errstate(invalid="ignore"):
         for code, failing in rules:
-            for position in np.flatnonzero(failing & checked & ~parsed.bad):
+            for position in np.flatnonzero(failing & checked & ~parsed.bad).tolist():
                 shown = values[position] if isinstance(cells[position], float) else cells[position]
-                parsed.report(int(position), place.problem(code, int(position), shown, expected))
+                parsed.report(position, place.problem(code, position, shown, expected))
 
 
 def parse_text_column(

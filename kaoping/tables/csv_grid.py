@@ -212,7 +212,7 @@ class GridRows(Sequence[list[Any]]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         row = int(self.grid.row_of_record[index])
-        return [] if row < 0 else self.grid.line(row)  # type: ignore[return-value]
+        return [] if row < 0 else self.grid.line(row)
 
     def __iter__(self) -> Iterator[list[Any]]:
         return (self[i] for i in range(len(self)))
@@ -228,7 +228,7 @@ class GridRows(Sequence[list[Any]]):
     def width(self) -> int:
         return self.grid.width if (self.grid.row_of_record >= 0).any() else 0
 
-    def column(self, index: int, records: Sequence[int]) -> GridColumn:
+    def column(self, index: int, records: Sequence[int] | np.ndarray) -> GridColumn:
         return GridColumn(self.grid, index, np.asarray(records, dtype=np.int64))
 
 

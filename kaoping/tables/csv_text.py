@@ -11,7 +11,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from kaoping.tables.bounds import check_csv_fields, check_csv_text
 from kaoping.tables.csv_grid import GridRows, build_grid
@@ -86,7 +86,8 @@ def read_csv_rows(content: bytes, filename: str | None) -> Sequence[list[Any]]:
     check_csv_text(text, filename)
     try:
         delimiter = sniff_delimiter(text)
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return cast("list[list[object]]", rows)  # strings, read by the same code as XLSX cells
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit
         fail("data.unreadable", filename, reason=(f"CSV 格式错误：{exc}", f"bad CSV: {exc}"))
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kaoping.scoring import load_scheme
 from kaoping.scoring.assessment import Assessment, RewardFund
+from kaoping.scoring.experts import ExpertScore
 from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.schemes import Scheme
 from kaoping.tables.assessment import (
@@ -145,7 +146,7 @@ def read_assessment(
     )
 
 
-def _scores(scheme: Scheme, sheet: PathLike | None) -> tuple:
+def _scores(scheme: Scheme, sheet: PathLike | None) -> tuple[ExpertScore, ...]:
     return tuple(read_expert_scores(scheme, sheet)) if sheet is not None else ()
 
 

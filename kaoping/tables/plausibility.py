@@ -102,7 +102,7 @@ def rules_of(scheme: Scheme) -> Rules:
         return str(value)
 
     def entries(name: str, allowed: set[str]) -> list[Mapping[str, Any]]:
-        items = raw.get(name, [])
+        items: list[Mapping[str, Any]] = raw.get(name, [])
         for i, item in enumerate(items):
             for key in item:
                 if key not in allowed:

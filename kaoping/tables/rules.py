@@ -58,7 +58,7 @@ def year_mismatches(
         Problem(
             "data.year_mismatch",
             file=filename,
-            row=rows[position],
+            row=rows[int(position)],
             column=header,
             value=int(years[position]),
             expected=expected,
@@ -94,7 +94,7 @@ def failed_checks(
             problem = Problem(
                 "data.check_failed",
                 file=filename,
-                row=rows[position],
+                row=rows[int(position)],
                 column=header,
                 value=show(left),
                 params={**params, "left_value": show(left), "right_value": show(right)},

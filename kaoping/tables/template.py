@@ -55,7 +55,8 @@ _TYPE_NAMES = {
     "factor": ("系数", "factor"),
     "score": ("分值", "score"),
 }
-_TEXT = {
+# Each text in Chinese and English; headings and notes are rows of texts (read by _pick_row).
+_TEXT: dict[str, tuple[str, str] | tuple[tuple[str, ...], tuple[str, ...]]] = {
     "title": (
         "{name} 基础数据表（方案 {code}，版本 {version}）",
         "{name}: base data (scheme {code}, version {version})",
@@ -157,9 +158,16 @@ def write_template(
     workbook.save(path_or_buffer)
 
 
-def _pick(key: str, lang: str):
-    zh, en = _TEXT[key]
-    return en if lang == "en" else zh
+def _pick(key: str, lang: str) -> str:
+    text = _TEXT[key][1 if lang == "en" else 0]
+    assert isinstance(text, str), key
+    return text
+
+
+def _pick_row(key: str, lang: str) -> tuple[str, ...]:
+    texts = _TEXT[key][1 if lang == "en" else 0]
+    assert isinstance(texts, tuple), key
+    return texts
 
 
 # --- 基础数据 ---------------------------------------------------------------------------------
@@ -334,7 +342,7 @@ def _number(x: float) -> str:
 
 def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
     en = lang == "en"
-    _write_heading(sheet, 1, _pick("instructions_header", lang))
+    _write_heading(sheet, 1, _pick_row("instructions_header", lang))
     fields = [f for f in scheme.fields if f.source == "unit"]
     for row, spec in enumerate(fields, start=2):
         values = (
@@ -350,7 +358,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
             sheet.cell(row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(fields) + 3
     if scheme.checks:
-        _write_heading(sheet, row, _pick("checks_header", lang))
+        _write_heading(sheet, row, _pick_row("checks_header", lang))
         for check in scheme.checks:
             row += 1
             label = (check.label_en or check.label) if en else check.label
@@ -358,7 +366,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
             sheet.cell(row, 2, check.condition.text)
         row += 2
     sheet.cell(row, 1, _pick("notes_header", lang)).font = Font(bold=True)
-    for number, note in enumerate(_pick("notes", lang), start=1):
+    for number, note in enumerate(_pick_row("notes", lang), start=1):
         sheet.cell(row + number, 1, f"{number}. {note}")
     for letter, width in zip("ABCDEFG", (30, 30, 10, 16, 36, 16, 50), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -382,7 +390,9 @@ def _write_scheme_info(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
         scheme.source,
         scheme.description,
     )
-    for row, (name, value) in enumerate(zip(_pick("scheme_rows", lang), values, strict=True), 1):
+    for row, (name, value) in enumerate(
+        zip(_pick_row("scheme_rows", lang), values, strict=True), 1
+    ):
         sheet.cell(row, 1, name).font = Font(bold=True)
         sheet.cell(row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(values) + 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import python_calamine
 
@@ -42,7 +43,8 @@ def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list
             name = _choose_sheet(workbook, filename)
             _refuse_huge_sheet(content, name, filename)
             sheet = workbook.get_sheet_by_name(name)
-            return sheet.name, sheet.to_python(skip_empty_area=False)
+            rows = sheet.to_python(skip_empty_area=False)
+            return sheet.name, cast("list[list[object]]", rows)  # cells of any type
     except (KeyboardInterrupt, SystemExit, MemoryError, DataError):
         raise
     except BaseException as exc:  # calamine panics raise a BaseException (PanicException)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -59,7 +60,7 @@ def xlsx_response(
     for row in rows:
         sheet.append([("是" if v else "否") if isinstance(v, bool) else safe_cell(v) for v in row])
         for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, float):
+            if isinstance(cell.value, (float, Decimal)):  # money to the fen, summable
                 cell.number_format = "#,##0.00"
     print_setup(sheet, filename.rsplit(".", 1)[0], title_rows="1:1")
     for i, header in enumerate(headers, start=1):

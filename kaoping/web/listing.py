@@ -27,11 +27,14 @@ class ListForm(forms.Form):
         return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in ("", None)}
 
 
-def page_of(request, items, per_page: int = PER_PAGE) -> Page:
-    """The requested page of ``items`` (a queryset is sliced in the database)."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(request, items, per_page: int = PER_PAGE, param: str = "page") -> Page:
+    """The requested page of ``items`` (a queryset is sliced in the database).
+
+    ``param`` names the page's query parameter where a page has two paged tables.
+    """
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
-def query_without_page(request) -> str:
+def query_without_page(request, param: str = "page") -> str:
     """The current filters as a query string, for the pager's and export's links."""
-    return urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "format")])
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in (param, "format")])

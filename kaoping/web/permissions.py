@@ -233,6 +233,11 @@ def can_generate_reports(user, round: Round) -> bool:
     return has_role(user, Role.OFFICE, Role.AGENCY)
 
 
+def can_sign_reports(user, round: Round) -> bool:
+    """Who signs the reports and certificates (issuer, client, number, date): the office."""
+    return has_role(user, Role.OFFICE)
+
+
 def can_write_narratives(user, round: Round, unit=None) -> bool:
     """The agency writes the reports' text; never for a unit he is a member of."""
     return has_role(user, Role.AGENCY) and (unit is None or not is_member_of_unit(user, unit))

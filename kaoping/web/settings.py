@@ -226,7 +226,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Chinese first; English switchable through the set_language view.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [WEB_DIR / "locale"]
+# One catalogue per language for the whole project, shared with the pure layers (which read
+# the same compiled files through Python's gettext: kaoping.scoring.i18n). `make messages`.
+LOCALE_PATHS = [WEB_DIR.parent / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,7 @@
 """What waits for each user (the home page's to-do list), overdue first.
 
 Glue above the apps (like :mod:`kaoping.web.context`): it reads the rounds, plans,
-submissions, expert groups and disputes, and changes nothing. A user with several roles sees
+submissions, expert groups, disputes and award decisions, and changes nothing. A user with several roles sees
 the items of each. Counts are per round, so the list stays short at 3,000 units.
 """
 
@@ -10,16 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kaoping.web.accounts.models import Role
+from kaoping.web.awards.models import AwardDecision, DecisionState
+from kaoping.web.disputes.models import Dispute, DisputeStatus
+from kaoping.web.experts.models import ExpertGroup, SheetStatus
 from kaoping.web.permissions import roles_of, unit_ids_of
 from kaoping.web.planning.models import Reminder, RoundPlan
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.submissions.models import Rectification, Submission, SubmissionStatus
+from kaoping.web.units.models import Unit
 from kaoping.web.workflow.models import ChangeRequest, RequestStatus
 
 OPEN = (RoundState.COLLECTION, RoundState.VERIFICATION)
@@ -65,8 +70,53 @@ def todos(user) -> list[Todo]:
         ]
     if Role.EXPERT in roles:
         items += _expert_items(user)
+    items += _award_items(roles)
     # Overdue first, then the nearest deadline, then those without one.
     return sorted(items, key=lambda t: (not t.overdue, t.deadline or date.max, t.text))
+
+
+AWARD_STEPS = {  # the decision's state -> who acts next, and what
+    DecisionState.PROPOSED: (
+        Role.COMMITTEE,
+        gettext_noop("Review the proposed awards of %(round)s"),
+    ),
+    DecisionState.REVIEWED: (
+        Role.LEADING_GROUP,
+        gettext_noop("Set the reward fund and approve the awards of %(round)s"),
+    ),
+    DecisionState.APPROVED: (Role.OFFICE, gettext_noop("Publish the awards of %(round)s")),
+}
+
+
+def _award_items(roles) -> list[Todo]:
+    """The award decision's next step for whoever takes it; for the office, a decision that
+    new results superseded and that must be made again."""
+    items = []
+    current = AwardDecision.objects.exclude(state=DecisionState.SUPERSEDED).select_related("round")
+    for decision in current.filter(state__in=list(AWARD_STEPS)):
+        role, text = AWARD_STEPS[decision.state]
+        if role in roles:
+            items.append(
+                Todo(
+                    _(text) % {"round": decision.round.name},
+                    reverse("awards:decision", args=[decision.round_id]),
+                )
+            )
+    if Role.OFFICE in roles:
+        redo = (
+            Round.objects.filter(award_decisions__state=DecisionState.SUPERSEDED)
+            .exclude(award_decisions__in=current)
+            .distinct()
+        )
+        items += [
+            Todo(
+                _("Make the award decision of %(round)s again: new results superseded it")
+                % {"round": r.name},
+                reverse("awards:decision", args=[r.pk]),
+            )
+            for r in redo
+        ]
+    return items
 
 
 def _plans(round_ids) -> dict[int, RoundPlan]:
@@ -75,10 +125,12 @@ def _plans(round_ids) -> dict[int, RoundPlan]:
 
 def _unit_items(user) -> list[Todo]:
     unit_ids = unit_ids_of(user)
+    # Only the user's own units of each round (a round has 3,000).
+    own = Prefetch("units", queryset=Unit.objects.filter(pk__in=unit_ids).order_by("code"))
     rounds = list(
         Round.objects.filter(state=RoundState.COLLECTION, units__in=unit_ids)
         .distinct()
-        .prefetch_related("units")
+        .prefetch_related(own)
     )
     plans = _plans([r.pk for r in rounds])
     subs = {
@@ -166,8 +218,6 @@ def _agency_items() -> list[Todo]:
 
 
 def _office_items() -> list[Todo]:
-    from kaoping.web.disputes.models import Dispute, DisputeStatus
-
     items = []
     # Two aggregates, not one join of units x submissions (9 million rows at 3,000 units).
     collecting = list(
@@ -218,8 +268,6 @@ def _office_items() -> list[Todo]:
 
 
 def _expert_items(user) -> list[Todo]:
-    from kaoping.web.experts.models import ExpertGroup, SheetStatus
-
     groups = (
         ExpertGroup.objects.filter(members=user, closed=False)
         .exclude(sheets__expert=user, sheets__status=SheetStatus.SUBMITTED)

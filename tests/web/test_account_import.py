@@ -105,3 +105,27 @@ def test_initial_passwords_follow_the_complexity_rule():
     passwords = {initial_password() for _ in range(200)}
     assert len(passwords) == 200
     assert all(any(c.isupper() for c in p) and any(c.isdigit() for c in p) for p in passwords)
+
+
+def test_each_problem_names_the_file_row_column_and_value_in_chinese(world):
+    page = post(
+        world.client(world.office),
+        [
+            ["li!si", "李四", "", "评价机构", "", ""],
+            ["wang5", "", "", "专家", "", ""],
+            ["zhao6", "赵六", "", "被评价单位", "", ""],
+        ],
+    ).content.decode()
+    problems = page[
+        page.index('id="account-problems"') : page.index(
+            "</table>", page.index('id="account-problems"')
+        )
+    ]
+    assert "文件“人员名单.xlsx”未导入任何账号" in problems
+    cells = [
+        [c.split(">", 1)[1] for c in row.split("</td>")[:4]] for row in problems.split("<tr>")[2:]
+    ]
+    assert cells[0][:3] == ["2", "用户名", "li!si"] and "只能用字母、数字" in cells[0][3]
+    assert cells[1][:3] == ["3", "姓名", ""] and cells[1][3] == "姓名为空。"
+    assert cells[2][:3] == ["4", "单位编码", ""] and "单位" in cells[2][3]
+    assert not get_user_model().objects.filter(username__in=["li!si", "wang5", "zhao6"]).exists()

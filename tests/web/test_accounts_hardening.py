@@ -83,6 +83,7 @@ def test_the_demo_password_does_not_open_a_production_server(world, settings):
 # --- lockout --------------------------------------------------------------------------------
 
 
+@pytest.mark.postgres
 def test_one_account_is_locked_across_addresses(world):
     for i in range(10):  # 10 addresses, one guess each: under the per-address limit of 5
         login(Client(), "office", "wrong", ip=f"10.9.0.{i}")
@@ -92,6 +93,7 @@ def test_one_account_is_locked_across_addresses(world):
     assert "登录失败次数过多" in client.get(response["Location"]).content.decode()
 
 
+@pytest.mark.postgres
 def test_a_password_sprayed_over_many_accounts_locks_the_address(world):
     names = [u.username for u in world.unit_users.values()]  # 16 accounts
     names += ["office", "agency", "committee", "expert1"]
@@ -105,6 +107,7 @@ def test_a_password_sprayed_over_many_accounts_locks_the_address(world):
     assert logged_in(colleague)
 
 
+@pytest.mark.postgres
 def test_old_failed_logins_are_pruned(world):
     LoginFailure.objects.create(username="old", ip="1.1.1.1", at=timezone.now() - timedelta(days=2))
     LoginFailure.objects.create(username="new", ip="1.1.1.1", at=timezone.now())

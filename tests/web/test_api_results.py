@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from django.urls import reverse
 
 from kaoping.scoring import evaluate, load_scheme
 from kaoping.tables import read_base_data
 
 from .conftest import EXAMPLES
+
+# On PostgreSQL too: results read back from the stored rows.
+pytestmark = pytest.mark.postgres
 
 
 def test_the_api_gives_every_units_indicator_numbers(world):

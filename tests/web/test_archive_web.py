@@ -66,6 +66,7 @@ def closed(world):
     return round
 
 
+@pytest.mark.postgres
 def test_a_failed_build_leaves_the_round_closed_and_can_be_started_again(world):
     round = published_round(world)
     document = Attachment.objects.get(submission__round=round)
@@ -204,6 +205,7 @@ def tampered(content: bytes) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.postgres
 def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(
     world, tmp_path, other_key
 ):
@@ -232,6 +234,7 @@ def test_a_bundle_from_another_installation_is_verified_then_stored_read_only(
     assert unit_import.status_code == 403
 
 
+@pytest.mark.postgres
 def test_the_import_command_refuses_a_tampered_bundle_and_imports_a_good_one(
     world, tmp_path, other_key
 ):
@@ -290,6 +293,7 @@ def test_a_replaced_archive_file_is_not_served(world, closed):
     assert "SHA-256 不符" in answer.content.decode()
 
 
+@pytest.mark.postgres
 def test_the_archive_keeps_every_publication_not_only_the_last(world):
     from kaoping.web.results.actions import do_start_scoring_run
 

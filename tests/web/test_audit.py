@@ -9,6 +9,9 @@ from kaoping.web.audit.log import GENESIS, record, verify_chain
 from kaoping.web.audit.models import AppendOnlyError, AuditEntry
 from kaoping.web.workflow.actions import do_transition
 
+# On PostgreSQL too: the log's appends and its append-only guard.
+pytestmark = pytest.mark.postgres
+
 
 def test_entries_chain_to_their_predecessor(world):
     first = record("test.one", world.office, data={"a": 1})

@@ -24,7 +24,8 @@ from kaoping.web.audit.models import AuditEntry
 
 from .conftest import ROOT
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# On PostgreSQL too: pg_dump / pg_restore against SQLite's online backup.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run(args: list[str], database_url: str) -> subprocess.CompletedProcess:

@@ -386,6 +386,11 @@ def test_bonus_points_are_bounded_by_the_scheme_and_need_reason_and_document(wor
 
 @pytest.fixture
 def year(world):
+    return approved_year(world)
+
+
+def approved_year(world):
+    """The 2024 district round, with a bonus entry, approved by the committee."""
     round = collected(world, new_round(world))
     do_add_adjustment(
         round,

@@ -26,6 +26,9 @@ from kaoping.web.workflow.changes import do_decide, do_request_reopen
 
 from .test_security_permissions import fill, patterns, url_ids
 
+# On PostgreSQL too: the database guards of a closed round.
+pytestmark = pytest.mark.postgres
+
 CLOSED = "已关闭并归档"
 
 

@@ -3,6 +3,7 @@ and bulk verification."""
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 from django.urls import reverse
 
@@ -128,6 +129,7 @@ def test_units_cannot_remind_or_verify(world):
     assert response.status_code in (403, 404) and not Reminder.objects.exists()
 
 
+@pytest.mark.postgres
 def test_bulk_verify_verifies_the_submitted_and_names_the_others(world):
     round = world.collecting()
     for unit in world.districts[:3]:
@@ -147,6 +149,7 @@ def test_bulk_verify_verifies_the_submitted_and_names_the_others(world):
     assert office.status_code == 403  # verification is the agency's
 
 
+@pytest.mark.postgres
 def test_the_progress_board_counts_every_status_and_filters_by_it(world):
     round = world.collecting()
     submit(world, round, world.dongcheng)

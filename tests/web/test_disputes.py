@@ -112,6 +112,7 @@ def test_only_a_member_of_the_unit_files_its_dispute(world, published):
     assert "请填写申请复验的理由" in file(world, round, reasons="  ").content.decode()
 
 
+@pytest.mark.postgres
 def test_one_dispute_per_unit_and_publication_version(world, published):
     round = published
     file(world, round)
@@ -218,6 +219,7 @@ def test_only_the_panel_records_a_rereview_beside_the_original(world, published)
     assert Submission.objects.get(round=round, unit=world.dongcheng).values == original
 
 
+@pytest.mark.postgres
 def test_an_amended_decision_makes_a_new_version_and_keeps_the_old(world, published):
     round = published
     original = dict(Submission.objects.get(round=round, unit=world.dongcheng).values)

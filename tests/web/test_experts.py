@@ -321,6 +321,7 @@ def test_a_member_of_a_unit_is_never_assigned_to_score_it(world, beijing):
     assert not ExpertScore.objects.filter(expert=insider, unit=world.dongcheng).exists()
 
 
+@pytest.mark.postgres
 def test_closing_waits_for_every_sheet_then_the_committee_sees_the_aggregate(world, beijing):
     _round, group = beijing
     ex.do_save_scores(
@@ -408,6 +409,7 @@ def test_scoring_is_refused_until_every_expert_item_of_every_unit_is_scored(worl
     assert not ScoringRun.objects.filter(round=round).exists()
 
 
+@pytest.mark.postgres
 def test_the_closed_groups_aggregate_feeds_the_scoring_run(world):
     round = beijing_verified(world)
     overrides = {
@@ -517,3 +519,14 @@ def test_out_of_range_in_an_uploaded_sheet_names_row_and_column(world, beijing):
     )
     assert "打分 21，超出范围，应在 0～20 分之间" in page
     assert not ExpertScore.objects.exists()
+
+
+def test_a_draft_score_changed_or_emptied_is_updated_or_removed(world, beijing):
+    _round, group = beijing
+    dong = world.dongcheng.pk
+    ex.do_save_scores(group, {(dong, "B1"): "15", (dong, "B2"): "8"}, acting_user=world.expert1)
+    first = ExpertScore.objects.get(group=group, expert=world.expert1, indicator="B1")
+    ex.do_save_scores(group, {(dong, "B1"): "16.5", (dong, "B2"): ""}, acting_user=world.expert1)
+    scores = ExpertScore.objects.filter(group=group, expert=world.expert1)
+    assert dict(scores.values_list("indicator", "score")) == {"B1": 16.5}
+    assert scores.get().pk == first.pk and scores.get().updated_at > first.updated_at

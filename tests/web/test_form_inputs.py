@@ -70,6 +70,7 @@ def test_a_non_numeric_id_is_refused_not_a_server_error(world):
         assert response.status_code in (400, 404), value  # 400: 19 digits or more
 
 
+@pytest.mark.postgres
 def test_a_number_too_long_for_any_database_integer_is_refused_with_400(world):
     client = world.client(world.office)
     response = client.post(reverse("schemes:new_round"), {"units": "9" * 23, "name": "x"})

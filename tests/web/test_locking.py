@@ -16,6 +16,9 @@ from kaoping.web.submissions.models import Submission
 
 from .conftest import demo_rows, numbers
 
+# On PostgreSQL too: optimistic locking of concurrent saves.
+pytestmark = pytest.mark.postgres
+
 
 def shown_version(page: str) -> str:
     return re.search(r'name="version" value="(\d+)"', page).group(1)

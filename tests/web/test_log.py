@@ -20,6 +20,9 @@ from kaoping.web.submissions.models import Submission
 
 from .conftest import days
 
+# On PostgreSQL too: the chain's appends and the database's refusal to change entries.
+pytestmark = pytest.mark.postgres
+
 
 def actions_of(**filters) -> list[str]:
     return list(

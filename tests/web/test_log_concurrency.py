@@ -10,7 +10,8 @@ import pytest
 
 from .sites import Site
 
-pytestmark = pytest.mark.slow
+# On PostgreSQL too: several processes appending to the log at once.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 WRITERS, EACH = 4, 60
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -239,11 +240,20 @@ share = 20
 
 
 @pytest.mark.parametrize("units", [["110105"]])
-def test_certificates_are_generated_when_the_scheme_awards(world, units, settings):
-    settings.KAOPING_REPORT_ISSUER = "北京市就业工作领导小组"  # no certificate without an issuer
+def test_certificates_are_generated_when_the_scheme_awards(world, units):
     round = world.scored(scheme_text=scheme_text("mof-2012") + AWARDS)
     from kaoping.web.results.models import ScoringRun
-    from kaoping.web.results.report_actions import do_start_report_job
+    from kaoping.web.results.report_actions import do_set_report_signing, do_start_report_job
+
+    # no certificate without an issuer and a date: the office signs on the results page
+    do_set_report_signing(
+        round,
+        issuer="北京市就业工作领导小组",
+        client="",
+        number="",
+        date=datetime.date(2025, 3, 1),
+        acting_user=world.office,
+    )
 
     job = do_start_report_job(
         round,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pytest
 from django.urls import reverse
 
 from kaoping.scoring import evaluate, load_scheme
@@ -21,6 +22,7 @@ def engine(year: int, previous=None):
     )
 
 
+@pytest.mark.postgres
 def test_the_scoring_run_gives_the_engines_numbers_for_every_unit(world):
     round = world.scored()
     run = ScoringRun.latest_done(round)
@@ -33,6 +35,7 @@ def test_the_scoring_run_gives_the_engines_numbers_for_every_unit(world):
     assert run.scheme_sha256 == round.scheme_sha256 and len(run.input_sha256) == 64
 
 
+@pytest.mark.postgres
 def test_year_on_year_uses_the_previous_rounds_verified_data(world):
     previous = world.scored(2023)
     round = world.scored(2024, previous=previous)
@@ -46,6 +49,7 @@ def test_year_on_year_uses_the_previous_rounds_verified_data(world):
     )
 
 
+@pytest.mark.postgres
 def test_the_ranking_page_lists_units_in_rank_order_with_a_chart(world):
     round = world.scored()
     page = (
@@ -74,6 +78,7 @@ def test_the_unit_page_shows_every_indicator_and_the_engines_derivation(world):
     assert page.count("<svg") == 2  # radar of group scores + trend
 
 
+@pytest.mark.postgres
 def test_publication_creates_a_version_and_a_rerun_never_overwrites(world):
     round = world.published()
     publication = Publication.current(round)

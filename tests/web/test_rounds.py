@@ -47,6 +47,7 @@ def test_only_the_office_creates_rounds(world):
         assert world.client(user).get(reverse("rounds:create")).status_code == 403
 
 
+@pytest.mark.postgres
 def test_the_whole_path_through_the_web_records_who_when_and_why(world):
     round = world.round()
     steps = [
@@ -201,6 +202,7 @@ def test_units_see_the_published_scheme_before_collecting_data_but_not_a_draft(w
     assert "就业专项资金筹集" in page and Round.objects.get(pk=round.pk).scheme_sha256 in page
 
 
+@pytest.mark.postgres
 def test_reopening_keeps_the_history_and_requires_an_earlier_state(world):
     round = world.published()
     with pytest.raises(ActionError):

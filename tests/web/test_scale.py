@@ -12,6 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaoping.scoring.experts import expert_rules, scoring_items
+from kaoping.web.experts import actions as ex
 from kaoping.web.results.actions import do_start_scoring_run
 from kaoping.web.rounds.actions import do_create_round
 from kaoping.web.submissions import actions as sub
@@ -20,6 +22,10 @@ from kaoping.web.units.models import Unit
 from kaoping.web.workflow.actions import do_transition
 
 from .conftest import days, demo_rows, numbers
+from .test_experts import beijing_verified, policy_group, scored_and_closed
+
+# On PostgreSQL too: the number of SQL queries of the growing lists.
+pytestmark = pytest.mark.postgres
 
 
 def big_round(world, copies: int, name: str):
@@ -98,3 +104,60 @@ def test_the_main_lists_make_as_many_queries_at_64_units_as_at_16(world):
     assert large == small
     # ...and few of them: a page is a handful of queries, not one per row.
     assert max(large.values()) <= 20, large
+
+
+def scored_group(world, round, group, units):
+    """``group``'s two experts score ``units`` (80% and 90% of each item's maximum); closed."""
+    maxima = {i.code: i.max for i in scoring_items(round.scheme())}
+    experts = (world.expert1, world.expert2)
+    ex.do_assign(group, experts, units, acting_user=world.office)
+    share = {"expert1": 0.8, "expert2": 0.9}
+    scores = {
+        e.username: {(u, i): share[e.username] * maxima[i] for u in units for i in group.items}
+        for e in experts
+    }
+    return scored_and_closed(world, round, group, scores)
+
+
+def expert_pages(round, group) -> dict:
+    url = reverse("experts:group", args=[group.pk])
+    return {
+        "groups": reverse("experts:groups", args=[round.pk]),
+        "groups search": reverse("experts:groups", args=[round.pk]) + "?q=expert",
+        "group": url,
+        "group search": url + "?q=区",
+        "group page 2": url + "?page=2&apage=2",
+    }
+
+
+@pytest.mark.django_db
+def test_the_expert_pages_make_as_many_queries_for_16_scored_units_as_for_2(world):
+    """A group whose experts scored 2 units, then one whose experts scored all 16 (four times
+    the scores and aggregates); the expert's own list grows from 2 tasks to 18."""
+    round = beijing_verified(world)
+    small_group = scored_group(world, round, policy_group(world, round), world.districts[:2])
+    office, expert = world.client(world.office), world.client(world.expert1)
+    mine = {"mine": reverse("experts:mine"), "mine search": reverse("experts:mine") + "?q=区"}
+    small = query_counts(office, expert_pages(round, small_group)) | query_counts(expert, mine)
+    panel = next(p for p in expert_rules(round.scheme()).panels if not set(p.items) & {"B1", "B2"})
+    big_group = ex.do_create_group(
+        round, name=panel.name, items=list(panel.items), acting_user=world.office
+    )
+    ex.do_add_members(big_group, [world.expert1, world.expert2], acting_user=world.office)
+    big_group = scored_group(world, round, big_group, world.districts)
+    large = query_counts(office, expert_pages(round, big_group)) | query_counts(expert, mine)
+    assert large == small
+    assert max(large.values()) <= 20, large
+
+
+@pytest.mark.django_db
+def test_a_units_result_page_makes_as_many_queries_whatever_the_number_of_its_rounds(world):
+    """The trend looks up the unit's total in every round it is in: one query for all."""
+    round, units = big_round(world, 1, "S")
+    unit = units[3]
+    pages = {"unit result": reverse("results:unit", args=[round.pk, unit.pk])}
+    client = world.client(world.office)
+    one = query_counts(client, pages)
+    for year in (2020, 2021, 2022, 2023):
+        do_create_round(name=f"往年{year}", year=year, units=units, acting_user=world.office)
+    assert query_counts(client, pages) == one

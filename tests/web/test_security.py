@@ -43,6 +43,7 @@ def test_a_strong_password_passes_the_policy(world):
     validate_password("Qiang-mima-2024", user=world.office)
 
 
+@pytest.mark.postgres
 def test_five_failures_lock_the_account_from_that_address_with_a_clear_message(world):
     client = Client()
     for _ in range(4):
@@ -60,6 +61,7 @@ def test_five_failures_lock_the_account_from_that_address_with_a_clear_message(w
     assert AuditEntry.objects.filter(action="auth.login_failed", actor_name="office").count() == 6
 
 
+@pytest.mark.postgres
 def test_the_lockout_ends_after_its_window(world):
     client = Client()
     for _ in range(5):

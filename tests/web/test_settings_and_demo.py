@@ -50,6 +50,7 @@ def test_the_development_secret_key_is_flagged_by_the_deployment_check(tmp_path)
     assert "security.W009" in done.stderr + done.stdout  # the insecure SECRET_KEY
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_load_demo_builds_beijing_two_rounds_and_every_role_and_is_idempotent(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,8 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -171,6 +173,7 @@ def test_the_agency_returns_with_reasons_per_field_and_a_deadline_and_the_unit_s
     assert "与决算报表不符" in page and 'id="rectification"' in page
 
 
+@pytest.mark.postgres
 def test_a_changed_value_after_submission_keeps_the_old_value_who_and_why(world, collecting):
     s = submitted(world, collecting)
     sub.do_return(
@@ -303,6 +306,7 @@ def import_table(client, round, text: str | None = None, **data):
     )
 
 
+@pytest.mark.postgres
 def test_the_office_imports_all_units_and_each_unit_confirms_its_row(world, collecting):
     response = import_table(world.client(world.office), collecting)
     assert response.status_code == 200
@@ -316,6 +320,7 @@ def test_the_office_imports_all_units_and_each_unit_confirms_its_row(world, coll
     )
 
 
+@pytest.mark.postgres
 def test_the_import_reports_each_row_and_skips_only_units_that_have_submitted(world, collecting):
     s = sub.submission_for(collecting, world.dongcheng)
     sub.do_save_draft(s, dongcheng_values(), acting_user=world.dong_user)
@@ -352,6 +357,7 @@ def test_the_office_submits_on_the_units_behalf_only_where_the_round_allows_it(w
     assert entry.data["on_behalf"] is True and len(entry.data["rows"]["submitted_on_behalf"]) == 16
 
 
+@pytest.mark.postgres
 def test_an_import_over_returned_data_keeps_the_old_values_in_the_history(world, collecting):
     s = sub.submission_for(collecting, world.dongcheng)
     values = dongcheng_values()
@@ -368,6 +374,33 @@ def test_an_import_over_returned_data_keeps_the_old_values_in_the_history(world,
     change = ValueChange.objects.get(submission=s, field="year_end_balance")
     assert change.old_value == 1.0 and change.new_value == values["year_end_balance"]
     assert change.changed_by == world.office and "统计报表.csv" in change.reason
+
+
+def test_a_corrected_table_imported_again_replaces_the_rows_in_as_many_queries(world, collecting):
+    """The office imports, finds a mistake, imports the corrected table: every pending row is
+    updated (not duplicated), with the same few statements for 16 rows as for 8."""
+    text = (EXAMPLES / "mof-2012-demo-2024.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    office = world.client(world.office)
+    import_table(office, collecting, "\n".join(lines[:5]))  # 4 units, new
+    with CaptureQueriesContext(connection) as eight:  # the 4 updated, 4 more new
+        import_table(office, collecting, "\n".join(lines[:9]))
+    with CaptureQueriesContext(connection) as sixteen:  # 8 updated (one corrected), 8 new
+        import_table(
+            office,
+            collecting,
+            text.replace("110101,东城区,2024,12277.8,", "110101,东城区,2024,12300.5,"),
+        )
+    assert len(sixteen) == len(eight)
+    subs = Submission.objects.filter(round=collecting)
+    assert subs.count() == 16
+    assert {s.status for s in subs} == {SubmissionStatus.PENDING_CONFIRMATION}
+    dong = subs.get(unit=world.dongcheng)
+    assert dong.values["local_raised"] == 12300.5 and dong.version == 2
+    assert dong.values["fund_expenditure"] == 14839.7 and dong.source == "统计报表.csv"
+    last_code = lines[-1].split(",")[0]
+    assert subs.get(unit__code=last_code).version == 0
+    assert subs.get(unit__code="110102").values["superior_subsidy"] == 4037.9
 
 
 def test_exports_of_the_submission_list_neutralise_formulas(world, collecting):

@@ -18,6 +18,9 @@ from kaoping.web.results.models import ScoringRun, UnitResult
 from kaoping.web.rounds.models import Round
 from kaoping.web.submissions.models import Submission
 
+# On PostgreSQL too: direct SQL edits of vouched rows.
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def published(world, django_capture_on_commit_callbacks):

@@ -42,6 +42,7 @@ print(json.dumps([run.status, run.message, run.unit_results.count()]))
 """
 
 
+@pytest.mark.postgres
 def test_a_scoring_run_is_queued_and_done_by_a_worker_process(site):
     round = site.python(SCORED_ROUND)["round"]
     run = site.python(START_RUN.format(round=round))
@@ -54,6 +55,7 @@ def test_a_scoring_run_is_queued_and_done_by_a_worker_process(site):
     assert verify.returncode == 0, verify.stderr
 
 
+@pytest.mark.postgres
 def test_a_killed_worker_loses_no_report_task(site):
     round = site.python(SCORED_ROUND)["round"]
     run = site.python(START_RUN.format(round=round))
@@ -111,6 +113,7 @@ print(json.dumps([[t.status, t.exception_class_path.rsplit(".", 1)[-1], t.args_k
     assert site.manage("verify_log", check=False).returncode == 0
 
 
+@pytest.mark.postgres
 def test_a_task_that_raises_fails_its_job_with_the_reason_and_does_not_block(site):
     round = site.python(SCORED_ROUND)["round"]
     # Break a verified submission behind the application's back: its values are no longer a
@@ -129,6 +132,7 @@ print("null")
     assert again != run
 
 
+@pytest.mark.postgres
 def test_a_task_lost_twice_fails_its_job_and_frees_the_round(site):
     round = site.python(SCORED_ROUND)["round"]
     run = site.python(START_RUN.format(round=round))
@@ -242,6 +246,7 @@ print(json.dumps([build.status, build.message, verify_bundle(build.archive.file.
 """
 
 
+@pytest.mark.postgres
 def test_closing_queues_the_archive_and_a_worker_process_builds_it(site):
     round = site.python(SCORED_ROUND)["round"]
     state, build, status, archives = site.python(CLOSE_PUBLISHED.format(round=round))

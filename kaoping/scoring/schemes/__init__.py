@@ -11,6 +11,7 @@ from kaoping.scoring.schemes.loader import (
     scheme_fingerprint,
     scheme_from_dict,
     scheme_text,
+    with_weights,
 )
 from kaoping.scoring.schemes.model import (
     DIRECTIONS,
@@ -56,4 +57,5 @@ __all__ = [
     "scheme_fingerprint",
     "scheme_from_dict",
     "scheme_text",
+    "with_weights",
 ]

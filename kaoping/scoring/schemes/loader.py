@@ -274,6 +274,25 @@ def scheme_from_dict(raw: Mapping[str, Any], *, path: str | None = None) -> Sche
     return builder.build()
 
 
+def with_weights(scheme: Scheme, weights: Mapping[str, float]) -> Scheme:
+    """A copy of ``scheme`` with some weights replaced (fractions of the parent), re-validated.
+
+    It lives beside :func:`scheme_from_dict`, which validates the copy, so that the model
+    (``model.py``) knows nothing of the loader.
+    """
+    raw = json.loads(json.dumps(scheme.raw))
+    # Every weight as the fraction it resolved to, so that replacing some of a sibling
+    # set written in percent does not mix percent and fractions.
+    resolved = {g.code: g.weight for g in scheme.groups}
+    resolved.update({i.code: i.weight for i in scheme.indicators})
+    resolved.update(weights)
+    for table in ("groups", "indicators"):
+        for item in items_of(raw, table):
+            if item.get("code") in resolved:
+                item["weight"] = resolved[item["code"]]
+    return scheme_from_dict(raw, path=scheme.path)
+
+
 class _SchemeBuilder:
     """Collects every problem of a scheme document before giving up."""
 

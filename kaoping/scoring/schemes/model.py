@@ -6,7 +6,6 @@ percent (20) or fractions (0.2). Loading and validation: :mod:`kaoping.scoring.s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -336,23 +335,6 @@ class Scheme:
 
     def name_for(self, lang: str) -> str:
         return (self.name_en or self.name) if lang == "en" else self.name
-
-    def with_weights(self, weights: Mapping[str, float]) -> Scheme:
-        """A copy with some weights replaced (fractions of the parent), re-validated."""
-        raw = json.loads(json.dumps(self.raw))
-        # Every weight as the fraction it resolved to, so that replacing some of a sibling
-        # set written in percent does not mix percent and fractions.
-        resolved = {g.code: g.weight for g in self.groups}
-        resolved.update({i.code: i.weight for i in self.indicators})
-        resolved.update(weights)
-        from kaoping.scoring.schemes.loader import items_of, scheme_from_dict
-
-        for table in ("groups", "indicators"):
-            for item in items_of(raw, table):
-                if item.get("code") in resolved:
-                    item["weight"] = resolved[item["code"]]
-
-        return scheme_from_dict(raw, path=self.path)
 
 
 def _fmt(x: float) -> str:

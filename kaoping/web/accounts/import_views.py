@@ -44,7 +44,7 @@ def accounts(request):
     require(can_manage_accounts(request.user))
     if request.GET.get("format") == "template":
         return download(template_bytes(), "人员名单模板.xlsx", XLSX_TYPE)
-    form, created, problems = AccountImportForm(), None, None
+    form, created, problems, problem_file = AccountImportForm(), None, None, ""
     if request.method == "POST":
         form = AccountImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -57,7 +57,7 @@ def accounts(request):
             except UploadRejected as exc:
                 form.add_error("file", str(exc))
             except AccountImportError as exc:
-                problems = exc.problems
+                problems, problem_file = exc.problems, upload.name
     filters = AccountFilter(request.GET)
     chosen = filters.chosen()
     users = (
@@ -85,6 +85,7 @@ def accounts(request):
             "created": created,
             "problems": problems,
             "filters": filters,
+            "problem_file": problem_file,
             "page": page_of(request, users),
             "query": query_without_page(request),
             "new_count": sum(1 for c in created or [] if c.password),

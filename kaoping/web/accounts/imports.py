@@ -14,11 +14,13 @@ with the default hasher at the first login, and the password is changed then any
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -70,6 +72,10 @@ def initial_password() -> str:
             and any(c.isdigit() for c in password)
         ):
             return password
+
+
+# What Django accepts as a user name (its own validator's pattern, compiled once).
+USERNAME = re.compile(UnicodeUsernameValidator.regex)
 
 
 @dataclass(frozen=True)
@@ -181,13 +187,23 @@ def do_import_accounts(content: bytes, filename: str, *, acting_user) -> list[Cr
         role = ROLE_WORDS.get(r["role"], r["role"].lower())
         if not r["username"]:
             problems.append(Problem(number, "用户名", "", _("The user name is empty.")))
-        elif len(r["username"]) > 150 or any(c.isspace() for c in r["username"]):
+        elif len(r["username"]) > 150 or not USERNAME.fullmatch(r["username"]):
             problems.append(
                 Problem(
                     number,
                     "用户名",
                     r["username"],
-                    _("A user name has no spaces and at most 150 characters."),
+                    _("A user name has no spaces and at most 150 characters.")
+                    + " "
+                    + _("Letters, digits and @ . + - _ only."),
+                )
+            )
+        if not r["name"] and r["username"] not in users:  # a known account: only a role added
+            problems.append(Problem(number, "姓名", "", _("The person's name is empty.")))
+        elif len(r["name"]) > 150:
+            problems.append(
+                Problem(
+                    number, "姓名", r["name"][:20] + "…", _("A name has at most 150 characters.")
                 )
             )
         if role not in Role.values:

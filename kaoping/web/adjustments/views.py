@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from kaoping.web.adjustments.forms import AdjustmentForm
 from kaoping.web.adjustments.models import Adjustment
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import ReasonForm, form_errors
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role, is_staff_viewer
 from kaoping.web.rounds.views import round_for
 
@@ -28,7 +30,19 @@ def _may_enter(user, round) -> bool:
 def adjustment_list(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
-    rows = Adjustment.objects.filter(round=round).select_related("unit", "entered_by")
+    rows = (
+        Adjustment.objects.filter(round=round)
+        .select_related("unit", "entered_by")
+        .order_by("unit__code", "id")
+    )
+    search = ListForm(request.GET)
+    if text := search.chosen().get("q"):
+        rows = rows.filter(
+            Q(unit__code__icontains=text)
+            | Q(unit__name__icontains=text)
+            | Q(reason__icontains=text)
+            | Q(reference__icontains=text)
+        )
     if wants_xlsx(request):
         return xlsx_response(
             "加减分.xlsx",
@@ -66,10 +80,12 @@ def adjustment_list(request, round_id: int):
         "adjustments/list.html",
         {
             "round": round,
-            "rows": rows,
+            "rows": page_of(request, rows),
             "form": form,
             "rules": rules,
             "may_enter": _may_enter(request.user, round),
+            "search": search,
+            "query": query_without_page(request),
         },
     )
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping import reports  # its renderers load on first use (WeasyPrint is heavy)
 from kaoping.scoring import KaopingError
 from kaoping.scoring.allocation import Recipient, allocate
 from kaoping.web.accounts.models import Membership, Role
@@ -35,7 +36,7 @@ from kaoping.web.awards.models import (
 from kaoping.web.common import ActionError
 from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.results.actions import inline_jobs
-from kaoping.web.results.documents import award_decisions
+from kaoping.web.results.documents import award_decisions, certificate_signing
 from kaoping.web.results.frozen import frozen_result
 from kaoping.web.results.models import Publication, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round, RoundState
@@ -115,6 +116,19 @@ def _lines(decision: AwardDecision, source: Round, run: ScoringRun, main: bool) 
     return lines
 
 
+def _proposal_run(round: Round) -> ScoringRun | None:
+    """The results the awards rest on: the current publication's run (after a re-review, the
+    committee-approved republication), else the latest committee-approved run."""
+    publication = Publication.current(round)
+    if publication is not None:
+        return publication.run
+    return (
+        ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
+        .order_by("-version")
+        .first()
+    )
+
+
 def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
     """Propose (or propose again, while still proposed) the year's awards and criticism."""
     with transaction.atomic():
@@ -127,33 +141,30 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
                 )
                 % {"state": round.get_state_display()}
             )
-        run = (
-            ScoringRun.objects.filter(round=round, approved_at__isnull=False, status=RunStatus.DONE)
-            .order_by("-version")
-            .first()
-        )
+        run = _proposal_run(round)
         if run is None:
             raise ActionError(_("There are no approved results."))
-        decision = AwardDecision.objects.filter(round=round).first()
+        decision = AwardDecision.current(round)
         if decision is not None and decision.state != DecisionState.PROPOSED:
             raise ActionError(_("The awards are past the proposal; send them back first."))
-        if decisions_of(run) is None:
+        decided = decisions_of(run)
+        if decided is None:
             raise ActionError(_("The round's scheme has no award rules."))
         now = timezone.now()
         if decision is None:
             decision = AwardDecision(round=round)
         decision.run, decision.proposed_by, decision.proposed_at = run, acting_user, now
-        decision.award_name = decisions_of(run).rules.name
+        decision.award_name = decided.rules.name
+        decision.fund_total = None
+        decision.based_on = {str(round.pk): run.pk}
         decision.save()
         decision.lines.all().delete()
         decision.allocations.all().delete()
-        decision.fund_total = None
-        decision.save(update_fields=["fund_total"])
         lines = _lines(decision, round, run, main=True)
-        sources = [round.pk]
         for other, other_run in feeding_rounds(round):
             lines += _lines(decision, other, other_run, main=False)
-            sources.append(other.pk)
+            decision.based_on[str(other.pk)] = other_run.pk
+        decision.save(update_fields=["based_on"])
         AwardLine.objects.bulk_create(lines)
         DecisionStep.objects.create(
             decision=decision, action="propose", to_state=decision.state, actor=acting_user, at=now
@@ -165,11 +176,65 @@ def do_propose_awards(round: Round, *, acting_user) -> AwardDecision:
             obj=decision,
             data={
                 "run": run.version,
-                "rounds": sources,
+                "rounds": [int(k) for k in decision.based_on],
+                "based_on": decision.based_on,
                 "lines": [[ln.unit.code, ln.kind, ln.title] for ln in lines],
             },
         )
     return decision
+
+
+def do_supersede_awards(
+    publication: Publication, *, acting_user, reason: str
+) -> list[AwardDecision]:
+    """New results of a round took effect (``publication``, e.g. the committee-approved
+    republication after a re-review): every decision of the year made from other results of
+    that round (its own, or one it fed) is superseded, its allocation and certificates kept
+    as history only, and a new decision is required. Called inside the publishing action's
+    transaction; returns the decisions superseded."""
+    source = str(publication.round_id)
+    stale = [
+        d
+        for d in AwardDecision.objects.select_for_update()
+        .filter(round__year=publication.round.year)
+        .exclude(state=DecisionState.SUPERSEDED)
+        .select_related("round")
+        if source in d.based_on and d.based_on[source] != publication.run_id
+    ]
+    now = timezone.now()
+    for decision in stale:
+        current = decision.state
+        decision.state, decision.superseded_at = DecisionState.SUPERSEDED, now
+        decision.superseded_reason = reason
+        decision.save(update_fields=["state", "superseded_at", "superseded_reason"])
+        step = DecisionStep.objects.create(
+            decision=decision,
+            action="supersede",
+            from_state=current,
+            to_state=decision.state,
+            actor=acting_user,
+            at=now,
+            reason=reason,
+        )
+        record(
+            "awards.supersede",
+            acting_user,
+            round=decision.round,
+            obj=step,
+            data={
+                "from": current,
+                "reason": reason,
+                "source_round": publication.round_id,
+                "publication": publication.version,
+                "run": publication.run.version,
+                "fund_total": str(decision.fund_total or ""),
+                "allocations": [
+                    [a.unit.code, str(a.amount)]
+                    for a in decision.allocations.select_related("unit")
+                ],
+            },
+        )
+    return stale
 
 
 def _require_state(decision: AwardDecision, *states) -> None:
@@ -224,11 +289,21 @@ def do_nominate(
 
 def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> list[Allocation]:
     """The leading group sets the reward fund; it is shared among the winning units by tier
-    coefficient, in whole yuan, summing exactly (``kaoping.scoring.allocation``)."""
+    coefficient, summing exactly (``kaoping.scoring.allocation``): in whole yuan when the
+    fund is whole yuan, to the fen when it has jiao or fen (e.g. 1000000.50)."""
     try:
         amount = Decimal(str(total).replace(",", "").strip())
     except InvalidOperation:
         raise ActionError(_("The reward fund is an amount in yuan, e.g. 1000000.")) from None
+    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ActionError(
+            _(
+                "The reward fund “%(value)s” must be a positive amount in yuan with at most two "
+                "decimals (jiao and fen), e.g. 1000000 or 1000000.50."
+            )
+            % {"value": total}
+        )
+    precision = "yuan" if amount == amount.to_integral_value() else "fen"
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PROPOSED, DecisionState.REVIEWED)
@@ -244,7 +319,7 @@ def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> l
             for ln in winners
         ]
         try:
-            shares = allocate(amount, recipients)
+            shares = allocate(amount, recipients, precision=precision)
         except KaopingError as exc:
             raise ActionError(exc.render("zh")) from None
         decision.allocations.all().delete()
@@ -281,6 +356,7 @@ def do_set_reward_fund(decision: AwardDecision, total: str, *, acting_user) -> l
             obj=decision,
             data={
                 "total": str(amount),
+                "precision": precision,
                 "shares": [[s.code, s.tier, str(s.amount)] for s in shares],
             },
         )
@@ -375,10 +451,9 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     with transaction.atomic():
         decision = AwardDecision.objects.select_for_update().get(pk=decision.pk)
         _require_state(decision, DecisionState.PUBLISHED)
-        if not _certificate_issuer():  # a certificate without its issuer cannot be handed out
-            raise ActionError(
-                _("Set the issuing body (KAOPING_REPORT_ISSUER) before making certificates.")
-            )
+        # A certificate without its issuer and date cannot be handed out: refused, naming
+        # what is missing and where the office sets it (the round's "who signs" form).
+        certificate_signing(decision.round, date=_published_on(decision))
         busy = CertificateJob.objects.filter(decision=decision, status__in=["queued", "running"])
         if busy.exists():
             recover_lost()  # a job left "running" by a dead worker is retried or failed first
@@ -399,10 +474,10 @@ def do_generate_certificates(decision: AwardDecision, *, acting_user) -> Certifi
     return job
 
 
-def _certificate_issuer() -> str:
-    from django.conf import settings
-
-    return getattr(settings, "KAOPING_REPORT_ISSUER", "")
+def _published_on(decision: AwardDecision):
+    """The day the decision was published: the certificates' date unless the office set one."""
+    published = decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
+    return timezone.localtime(published.at if published else timezone.now()).date()
 
 
 def fail_certificates(reason: str, job_id: int) -> None:
@@ -420,25 +495,23 @@ def certificate_name(number: int, item: dict) -> str:
 @durable(on_failure=fail_certificates)
 def make_certificates(job_id: int) -> None:
     """Render each certificate as its own PDF (downloadable one by one) and zip them all."""
-    from kaoping.reports import render_certificates
-
     job = CertificateJob.objects.select_related("decision__round").get(pk=job_id)
     CertificateJob.objects.filter(pk=job.pk).update(status="running")
     round = job.decision.round
     try:
         buffer, names = io.BytesIO(), []
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            published = job.decision.steps.filter(to_state=DecisionState.PUBLISHED).last()
-            when = timezone.localtime(published.at if published else timezone.now())
+            # Signed as the office set it (dated the day the decision was published unless
+            # it set a date); numbered in the list's order.
+            signing = certificate_signing(round, date=_published_on(job.decision))
             for number, item in enumerate(certificate_items(job.decision), start=1):
                 pdf = io.BytesIO()
-                # Dated the day the decision was published; numbered in the list's order.
-                render_certificates(
+                reports.render_certificates(
                     [item],
                     pdf,
                     year=round.year,
-                    issuer=_certificate_issuer(),
-                    date=f"{when.year}年{when.month}月{when.day}日",
+                    issuer=signing["issuer"],
+                    date=signing["date"],
                     award=job.decision.round.scheme().name,
                     first_number=number,
                 )

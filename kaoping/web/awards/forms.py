@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +20,8 @@ class NominationForm(forms.Form):
 
 
 class FundForm(forms.Form):
+    # Yuan with up to two decimals (jiao, fen): the leading group may set e.g. 1000000.50;
+    # whole yuan are then shared in whole yuan, anything finer to the fen.
     total = forms.DecimalField(
-        label=_("Reward fund (yuan)"), min_value=0, max_digits=14, decimal_places=0
+        label=_("Reward fund (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )

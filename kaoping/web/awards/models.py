@@ -22,6 +22,10 @@ class DecisionState(models.TextChoices):
     REVIEWED = "reviewed", _("reviewed by the committee")
     APPROVED = "approved", _("approved by the leading group")
     PUBLISHED = "published", _("published")
+    # New results of the round (or of an assessment feeding it) took effect after the
+    # decision was made, e.g. a committee-approved re-review (复验): the decision, its
+    # allocation and its certificates stand as history only; a new decision is required.
+    SUPERSEDED = "superseded", _("superseded by new results")
 
 
 @dataclass(frozen=True)
@@ -60,16 +64,23 @@ DECISION_TRANSITIONS: dict[str, DecisionTransition] = {
 
 
 class AwardDecision(models.Model):
-    round = models.OneToOneField(
-        "rounds.Round", on_delete=models.PROTECT, related_name="award_decision"
+    """A round's award decision. A round has at most one current decision; superseded ones
+    stay, with who, when and why, as history."""
+
+    round = models.ForeignKey(
+        "rounds.Round", on_delete=models.PROTECT, related_name="award_decisions"
     )
     run = models.ForeignKey("results.ScoringRun", on_delete=models.PROTECT, related_name="+")
+    # The published run of every round the decision was made from ({round id: run id}): this
+    # round and the special assessments / member units feeding it.
+    based_on = models.JSONField(default=dict)
     state = models.CharField(
         _("state"), max_length=20, choices=DecisionState.choices, default=DecisionState.PROPOSED
     )
     award_name = models.CharField(max_length=100, blank=True)
+    # Yuan with jiao and fen allowed: a total set to the fen is shared to the fen.
     fund_total = models.DecimalField(
-        _("reward fund (yuan)"), max_digits=14, decimal_places=0, null=True, blank=True
+        _("reward fund (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     fund_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -79,9 +90,29 @@ class AwardDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("award decision")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=~models.Q(state="superseded"),
+                name="one_current_award_decision",
+            )
+        ]
+
+    @classmethod
+    def current(cls, round) -> AwardDecision | None:
+        """The round's decision in force (None: none proposed, or the last one superseded)."""
+        return (
+            cls.objects.filter(round=round)
+            .exclude(state=DecisionState.SUPERSEDED)
+            .select_related("run")
+            .first()
+        )
 
     def __str__(self) -> str:
         return f"{self.round} · {self.award_name}"
@@ -111,7 +142,11 @@ class DecisionStep(models.Model):
         )
 
 
-ACTION_LABELS = {"propose": _("Proposed from the scheme's rules"), "fund": _("Reward fund set")}
+ACTION_LABELS = {
+    "propose": _("Proposed from the scheme's rules"),
+    "fund": _("Reward fund set"),
+    "supersede": _("Superseded by new results"),
+}
 
 
 class LineKind(models.TextChoices):
@@ -172,7 +207,8 @@ class Honour(models.Model):
 
 
 class Allocation(models.Model):
-    """A unit's share of the reward fund, in yuan (largest remainder, sums exactly)."""
+    """A unit's share of the reward fund in yuan, to the fen when the fund is set to the fen
+    (largest remainder, sums exactly)."""
 
     decision = models.ForeignKey(
         AwardDecision, on_delete=models.CASCADE, related_name="allocations"
@@ -180,7 +216,7 @@ class Allocation(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
     tier = models.CharField(max_length=100)
     coefficient = models.FloatField()
-    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
     position = models.PositiveIntegerField()
 
     class Meta:
@@ -205,3 +241,21 @@ class CertificateJob(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+def honours_register(year: int, *, staff: bool):
+    """Every honour of the year from the decisions in force: the awards and special awards
+    (not the criticism) and the nominated units and individuals. Staff see them from the
+    proposal on; everyone else once published. Returns ``(award lines, nominations)``."""
+    decisions = AwardDecision.objects.filter(round__year=year).exclude(
+        state=DecisionState.SUPERSEDED
+    )
+    if not staff:
+        decisions = decisions.filter(state=DecisionState.PUBLISHED)
+    lines = (
+        AwardLine.objects.filter(decision__in=decisions)
+        .exclude(kind=LineKind.CRITICISM)
+        .select_related("unit", "source", "decision")
+    )
+    nominations = Honour.objects.filter(decision__in=decisions).select_related("unit", "decision")
+    return lines, nominations

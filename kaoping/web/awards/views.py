@@ -3,6 +3,9 @@ fund and approval, publication), the allocation export, certificates, the honour
 
 from __future__ import annotations
 
+import zipfile
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -22,11 +25,10 @@ from kaoping.web.awards.forms import FundForm, NominationForm
 from kaoping.web.awards.models import (
     DECISION_TRANSITIONS,
     AwardDecision,
-    AwardLine,
     CertificateJob,
     DecisionState,
-    Honour,
     LineKind,
+    honours_register,
 )
 from kaoping.web.common import ActionError, download, require, xlsx_response
 from kaoping.web.inputs import ReasonForm, form_errors
@@ -42,9 +44,19 @@ def lang_of(request) -> str:
 def decision(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
-    found = AwardDecision.objects.filter(round=round).select_related("run").first()
+    found = AwardDecision.current(round)
     user = request.user
-    context = {"round": round, "decision": found, "may_propose": has_role(user, Role.OFFICE)}
+    superseded = (
+        AwardDecision.objects.filter(round=round, state=DecisionState.SUPERSEDED)
+        .select_related("run", "proposed_by")
+        .prefetch_related("allocations__unit")
+    )
+    context = {
+        "round": round,
+        "decision": found,
+        "superseded": superseded,
+        "may_propose": has_role(user, Role.OFFICE),
+    }
     if found is not None:
         lines = found.lines.select_related("unit", "source")
         context.update(
@@ -77,8 +89,11 @@ def decision(request, round_id: int):
 
 
 def _decision(request, round_id: int) -> AwardDecision:
-    round = round_for(request, round_id)
-    return get_object_or_404(AwardDecision, round=round)
+    """The round's decision in force; a superseded one is history, not acted on."""
+    found = AwardDecision.current(round_for(request, round_id))
+    if found is None:
+        raise Http404
+    return found
 
 
 def _done(request, round_id: int, call, success: str):
@@ -174,11 +189,12 @@ def transition(request, round_id: int, action: str):
 def allocation_xlsx(request, round_id: int):
     found = _decision(request, round_id)
     require(is_staff_viewer(request.user))
+    # Amounts as numbers (Decimal, to the fen), so that SUM() in Excel gives the total.
     rows = [
-        (a.unit.code, a.unit.name, a.tier, a.coefficient, int(a.amount))
+        (a.unit.code, a.unit.name, a.tier, a.coefficient, a.amount)
         for a in found.allocations.select_related("unit")
     ]
-    rows.append(("", "合计", "", None, sum(r[4] for r in rows)))
+    rows.append(("", "合计", "", None, sum((r[4] for r in rows), Decimal(0))))
     return xlsx_response(
         f"奖励资金分配-{found.round.year}.xlsx",
         ["单位编码", "单位名称", "获奖档次", "分配系数", "金额（元）"],
@@ -216,8 +232,6 @@ def certificates_zip(request, round_id: int, job_id: int):
 
 @login_required
 def certificate_file(request, round_id: int, job_id: int, number: int):
-    import zipfile
-
     job = _job(request, round_id, job_id)
     if not 1 <= number <= len(job.contents):
         raise Http404
@@ -231,15 +245,7 @@ def honours(request, year: int):
     """Every honour of the year, units and individuals: awards, special awards, nominations.
     Staff see them as soon as proposed; everyone once published."""
     require(bool(roles_of(request.user)))
-    decisions = AwardDecision.objects.filter(round__year=year)
-    if not is_staff_viewer(request.user):
-        decisions = decisions.filter(state=DecisionState.PUBLISHED)
-    lines = (
-        AwardLine.objects.filter(decision__in=decisions)
-        .exclude(kind=LineKind.CRITICISM)
-        .select_related("unit", "source", "decision")
-    )
-    nominations = Honour.objects.filter(decision__in=decisions).select_related("unit", "decision")
+    lines, nominations = honours_register(year, staff=is_staff_viewer(request.user))
     return render(
         request,
         "awards/honours.html",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.accounts.models import Role
 from kaoping.web.audit.log import record
+from kaoping.web.awards.actions import do_supersede_awards
 from kaoping.web.common import ActionError
 from kaoping.web.disputes.corrections import original_value
 from kaoping.web.disputes.models import (
@@ -32,7 +33,10 @@ from kaoping.web.disputes.models import (
 )
 from kaoping.web.experts.models import Assignment, ExpertGroup, GroupPurpose
 from kaoping.web.permissions import can_record_rereview, is_member_of_unit
+from kaoping.web.results.actions import do_start_scoring_run, publish_run
+from kaoping.web.results.models import Publication, RunKind, RunStatus, ScoringRun
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.submissions.models import Submission
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
 
@@ -43,8 +47,6 @@ def _locked(dispute: Dispute) -> Dispute:
 
 def do_file_dispute(round: Round, unit, *, reasons: str, acting_user, attachment=None) -> Dispute:
     """A unit contests the current publication of the round's results, with its reasons."""
-    from kaoping.web.results.models import Publication
-
     reasons = (reasons or "").strip()
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
@@ -135,9 +137,6 @@ def do_reject_dispute(dispute: Dispute, *, reason: str, acting_user) -> Dispute:
 
 def excluded_from_panel(dispute: Dispute) -> dict[int, str]:
     """Users who may not sit on the re-review panel, with why (user id -> reason)."""
-    from kaoping.web.results.models import ScoringRun
-    from kaoping.web.submissions.models import Submission
-
     round = dispute.round
     why: dict[int, str] = {}
     for group in ExpertGroup.objects.filter(round=round, purpose=GroupPurpose.ORIGINAL):
@@ -285,9 +284,6 @@ def panel_values(dispute: Dispute) -> dict[str, tuple[float | None, float]]:
 def do_decide(dispute: Dispute, *, decision: str, reasoning: str, acting_user) -> Dispute:
     """Record the decision; when the results change, adopt the panel's values and start a
     re-review scoring run on the corrected data (the original stays as it was)."""
-    from kaoping.web.results.actions import do_start_scoring_run
-    from kaoping.web.results.models import RunKind
-
     reasoning = (reasoning or "").strip()
     with transaction.atomic():
         dispute = _locked(dispute)
@@ -349,9 +345,6 @@ def do_republish(dispute: Dispute, *, acting_user, approval=None):
     It changes every other unit's total too, so it needs the committee's approval
     (``approval``, an approved :class:`kaoping.web.workflow.models.ChangeRequest`).
     """
-    from kaoping.web.results.actions import publish_run
-    from kaoping.web.results.models import RunStatus
-
     with transaction.atomic():
         dispute = _locked(dispute)
         if dispute.status == DisputeStatus.DECIDED and dispute.decision != Decision.AMENDED:
@@ -371,6 +364,16 @@ def do_republish(dispute: Dispute, *, acting_user, approval=None):
         )
         dispute.new_publication = publication
         dispute.save()
+        # The year's award decision made from the old results no longer stands (article 20).
+        do_supersede_awards(
+            publication,
+            acting_user=acting_user,
+            reason=_(
+                "Results re-published after the re-review of %(unit)s (version %(version)s), "
+                "approved by the committee."
+            )
+            % {"unit": dispute.unit.name, "version": publication.version},
+        )
         record(
             "dispute.republish",
             acting_user,

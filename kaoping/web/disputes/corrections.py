@@ -10,6 +10,8 @@ import numpy as np
 
 from kaoping.scoring.data import BaseData
 from kaoping.web.disputes.models import Correction, Decision, DisputeStatus
+from kaoping.web.results.models import RunSnapshot
+from kaoping.web.submissions.models import Submission
 
 
 def adopted_corrections(round) -> list[Correction]:
@@ -50,9 +52,6 @@ def with_corrections(round, data: BaseData) -> BaseData:
 def original_value(dispute, field: str) -> float | None:
     """The value of ``field`` for the disputed unit as the contested run scored it (expert
     aggregates included), or the submission's value when the run kept no inputs."""
-    from kaoping.web.results.models import RunSnapshot
-    from kaoping.web.submissions.models import Submission
-
     snapshot = RunSnapshot.objects.filter(run=dispute.original_run).first()
     if snapshot is not None:
         data = snapshot.data

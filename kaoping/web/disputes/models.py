@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.web.common import ActionError
+from kaoping.web.results.models import Publication
+from kaoping.web.rounds.models import RoundState
 
 
 class DisputeStatus(models.TextChoices):
@@ -161,9 +163,6 @@ def dispute_deadline(publication):
 
 def dispute_window_open(round) -> bool:
     """A unit may file a dispute while the round's current publication is in its window."""
-    from kaoping.web.results.models import Publication
-    from kaoping.web.rounds.models import RoundState
-
     if round.state != RoundState.PUBLISHED:
         return False
     publication = Publication.current(round)

@@ -29,6 +29,7 @@ from kaoping.web.permissions import (
     is_staff_viewer,
     unit_ids_of,
 )
+from kaoping.web.results.models import Publication, UnitResult
 from kaoping.web.rounds.views import round_for
 
 
@@ -42,8 +43,6 @@ class DisputeFilter(ListForm):
 
 @login_required
 def dispute_list(request, round_id: int):
-    from kaoping.web.results.models import Publication
-
     round = round_for(request, round_id)
     disputes = Dispute.objects.filter(round=round).select_related("unit", "filed_by", "publication")
     if not is_staff_viewer(request.user):
@@ -114,8 +113,6 @@ def dispute_for(request, round_id: int, dispute_id: int) -> Dispute:
 
 def _history(dispute: Dispute) -> list[dict]:
     """Every publication version with the unit's result in it (the old ones are history)."""
-    from kaoping.web.results.models import Publication, UnitResult
-
     rows = []
     publications = Publication.objects.filter(round=dispute.round).select_related("run")
     for p in publications.order_by("-version"):

@@ -33,7 +33,9 @@ from kaoping.web.experts.models import (
 )
 from kaoping.web.experts.scoring import aggregation_of, group_items, round_items
 from kaoping.web.permissions import is_member_of_unit
+from kaoping.web.rounds.closed import check_writable
 from kaoping.web.rounds.models import Round, RoundState
+from kaoping.web.submissions.bulk import update_many
 
 # Professional groups score before the committee reviews the results.
 GROUP_STATES = (
@@ -172,7 +174,10 @@ def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_
         recused = {
             (r.expert_id, r.unit_id): r.reason for r in Recusal.objects.filter(round=group.round)
         }
-        created = []
+        created, new = [], []
+        # One query for those already assigned and one INSERT for the rest (3,000 units
+        # assigned to two experts were 6,000 get_or_create, 13 s).
+        existing = set(group.assignments.values_list("expert_id", "unit_id"))
         for expert in experts:
             for unit in units:
                 if is_member_of_unit(expert, unit):
@@ -189,12 +194,13 @@ def do_assign(group: ExpertGroup, experts: Iterable, units: Iterable, *, acting_
                             "reason": recused[(expert.pk, unit.pk)],
                         }
                     )
-                else:
-                    _a, new = Assignment.objects.get_or_create(
-                        group=group, expert=expert, unit=unit
-                    )
-                    if new:
-                        created.append([expert.username, unit.code])
+                elif (expert.pk, unit.pk) not in existing:
+                    existing.add((expert.pk, unit.pk))
+                    new.append(Assignment(group=group, expert=expert, unit=unit))
+                    created.append([expert.username, unit.code])
+        if new:
+            check_writable(new[0])  # the closed-round guard a save would have run
+            Assignment.objects.bulk_create(new)
         record(
             "experts.assign",
             acting_user,
@@ -347,19 +353,7 @@ def do_save_scores(
         problems, values = _check_entries(group, expert, entries, units, items)
         if problems:
             raise ScoresRejected(problems)
-        for (unit_id, code), value in values.items():
-            if value is None:
-                ExpertScore.objects.filter(
-                    group=group, expert=expert, unit_id=unit_id, indicator=code
-                ).delete()
-            else:
-                ExpertScore.objects.update_or_create(
-                    group=group,
-                    expert=expert,
-                    unit_id=unit_id,
-                    indicator=code,
-                    defaults={"score": value},
-                )
+        _store_scores(group, expert, values)
         if submit:
             have = set(
                 ExpertScore.objects.filter(group=group, expert=expert).values_list(
@@ -394,6 +388,37 @@ def do_save_scores(
             },
         )
     return sheet
+
+
+def _store_scores(group: ExpertGroup, expert, values: Mapping[Cell, float | None]) -> None:
+    """Write a sheet's scores: a few statements, not one per cell (an expert scoring 3,000
+    units on two items saves 6,000 cells at once, 20 s with update_or_create)."""
+    stored = {
+        (s.unit_id, s.indicator): s for s in ExpertScore.objects.filter(group=group, expert=expert)
+    }
+    now = timezone.now()
+    gone, changed, new = [], [], []
+    for (unit_id, code), value in values.items():
+        score = stored.get((unit_id, code))
+        if value is None:
+            if score is not None:
+                gone.append(score.pk)
+        elif score is None:
+            new.append(
+                ExpertScore(
+                    group=group, expert=expert, unit_id=unit_id, indicator=code, score=value
+                )
+            )
+        elif score.score != value:
+            score.score, score.updated_at = value, now
+            changed.append(score)
+    if gone:
+        ExpertScore.objects.filter(pk__in=gone).delete()  # each delete meets the guard
+    for batch in (new, changed):
+        if batch:
+            check_writable(batch[0])  # the closed-round guard a save would have run
+    ExpertScore.objects.bulk_create(new)
+    update_many(changed, ["score", "updated_at"])
 
 
 def _check_entries(group, expert, entries, units, items):

@@ -8,6 +8,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +29,7 @@ from kaoping.web.experts.models import (
 )
 from kaoping.web.experts.scoring import aggregation_of, group_items, round_items
 from kaoping.web.inputs import form_errors, id_list, posted_id
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import (
     can_manage_experts,
     can_see_expert_scores,
@@ -57,19 +59,50 @@ def experts_qs():
     )
 
 
+def unit_matches(text: str, prefix: str = "unit__") -> Q:
+    return Q(**{f"{prefix}code__icontains": text}) | Q(**{f"{prefix}name__icontains": text})
+
+
+def person_matches(text: str, prefix: str) -> Q:
+    return (
+        Q(**{f"{prefix}username__icontains": text})
+        | Q(**{f"{prefix}first_name__icontains": text})
+        | Q(**{f"{prefix}last_name__icontains": text})
+    )
+
+
 @login_required
 def mine(request):
-    assignments = Assignment.objects.filter(expert=request.user).select_related(
-        "group__round", "unit"
+    form = ListForm(request.GET)
+    assignments = (
+        Assignment.objects.filter(expert=request.user)
+        .select_related("group__round", "unit")
+        .order_by("-group__round__year", "group__name", "unit__code")
     )
-    return render(request, "experts/mine.html", {"assignments": assignments})
+    if text := form.chosen().get("q"):
+        assignments = assignments.filter(unit_matches(text) | Q(group__name__icontains=text))
+    return render(
+        request,
+        "experts/mine.html",
+        {
+            "assignments": page_of(request, assignments),
+            "form": form,
+            "query": query_without_page(request),
+        },
+    )
 
 
 @login_required
 def groups(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
-    items = ExpertGroup.objects.filter(round=round).prefetch_related("members")
+    search = ListForm(request.GET)
+    text = search.chosen().get("q")
+    items = ExpertGroup.objects.filter(round=round).prefetch_related("members").order_by("id")
+    recusals = Recusal.objects.filter(round=round).select_related("expert", "unit")
+    if text:
+        items = items.filter(Q(name__icontains=text) | person_matches(text, "members__")).distinct()
+        recusals = recusals.filter(unit_matches(text) | person_matches(text, "expert__"))
     can_manage = can_manage_experts(request.user, round)
     scheme_items = round_items(round)
     panels = []
@@ -99,11 +132,14 @@ def groups(request, round_id: int):
         "experts/groups.html",
         {
             "round": round,
-            "groups": items,
+            "groups": page_of(request, items),
             "can_manage": can_manage,
             "items": scheme_items,
             "panels": panels,
-            "recusals": Recusal.objects.filter(round=round).select_related("expert", "unit"),
+            "search": search,
+            "query": query_without_page(request),
+            "recusals": page_of(request, recusals.order_by("-recorded_at", "-id"), param="rpage"),
+            "recusal_query": query_without_page(request, "rpage"),
             "experts": experts_qs(),
             "units": round.units.order_by("code"),
         },
@@ -118,13 +154,26 @@ def group_detail(request, group_id: int):
     else:
         # Before the group closes an expert sees his own scores only.
         scores = ExpertScore.objects.filter(group=group, expert=request.user)
+    search = ListForm(request.GET)
+    text = search.chosen().get("q")
+    if text:
+        scores = scores.filter(unit_matches(text) | person_matches(text, "expert__"))
     aggregation = None
     if can_see_group_aggregate(request.user, group):
         try:
             aggregation = aggregation_of(group.round, [group])
         except ActionError as exc:
             messages.error(request, str(exc))
-    units = {u.code: u for u in group.round.units.all()}
+    found = aggregation.aggregates if aggregation else []
+    if text:
+        codes = set(group.round.units.filter(unit_matches(text, "")).values_list("code", flat=True))
+        found = [a for a in found if a.unit_code in codes]
+    # The experts' disagreements first: what the committee has to look at.
+    found = sorted(found, key=lambda a: not a.flagged)
+    aggregate_page = page_of(request, found, param="apage")
+    units = {
+        u.code: u for u in group.round.units.filter(code__in=[a.unit_code for a in aggregate_page])
+    }
     aggregates = [
         {
             "unit": units.get(a.unit_code),
@@ -134,38 +183,58 @@ def group_detail(request, group_id: int):
             "spread": a.spread,
             "flagged": a.flagged,
         }
-        for a in (aggregation.aggregates if aggregation else [])
+        for a in aggregate_page
     ]
     manage = can_manage_experts(request.user, group.round) and not group.closed
     member = group.members.filter(pk=request.user.pk).exists()
+    is_staff = is_staff_viewer(request.user)
     return render(
         request,
         "experts/group.html",
         {
             "group": group,
-            "scores": scores.select_related("expert", "unit").order_by(
-                "unit__code", "indicator", "expert__username"
+            "scores": page_of(
+                request,
+                scores.select_related("expert", "unit").order_by(
+                    "unit__code", "indicator", "expert__username", "id"
+                ),
             ),
+            "search": search,
+            "query": query_without_page(request),
+            "aggregate_page": aggregate_page,
+            "aggregate_query": query_without_page(request, "apage"),
             "items": group_items(group) if group.items else [],
             "manage": manage,
             "member": member,
-            "member_rows": _member_rows(group),
+            "member_rows": _member_rows(group) if is_staff else [],
             "members": group.members.order_by("username"),
             "aggregates": aggregates,
             "experts": experts_qs(),
             "units": group.round.units.order_by("code"),
-            "is_staff": is_staff_viewer(request.user),
+            "is_staff": is_staff,
         },
     )
 
 
+SHOWN_UNITS = 10
+
+
 def _member_rows(group: ExpertGroup) -> list[tuple]:
-    """(member, names of his assigned units, his score sheet or None) for the office."""
+    """(member, his first assigned units' names, how many he has, his sheet or None), for the
+    office: a member scoring 3,000 units gets a count, not 3,000 names in one cell."""
     sheets = {s.expert_id: s for s in group.sheets.all()}
     units: dict[int, list[str]] = {}
-    for a in group.assignments.select_related("unit").order_by("unit__code"):
-        units.setdefault(a.expert_id, []).append(a.unit.name)
-    return [(m, units.get(m.pk, []), sheets.get(m.pk)) for m in group.members.order_by("username")]
+    counts: dict[int, int] = {}
+    for expert_id, name in group.assignments.order_by("unit__code").values_list(
+        "expert_id", "unit__name"
+    ):
+        counts[expert_id] = counts.get(expert_id, 0) + 1
+        if counts[expert_id] <= SHOWN_UNITS:
+            units.setdefault(expert_id, []).append(name)
+    return [
+        (m, units.get(m.pk, []), counts.get(m.pk, 0), sheets.get(m.pk))
+        for m in group.members.order_by("username")
+    ]
 
 
 def _manage(request, group_id: int) -> ExpertGroup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from kaoping.web.letters.actions import (
 )
 from kaoping.web.letters.forms import ImportForm, PlanForm, ProgressForm, TargetForm
 from kaoping.web.letters.models import Target
+from kaoping.web.listing import ListForm, page_of, query_without_page
 from kaoping.web.permissions import has_role, is_member_of_unit, is_staff_viewer
 from kaoping.web.rounds.views import round_for
 from kaoping.web.units.models import Unit
@@ -33,7 +35,15 @@ def _may_set(user, round) -> bool:
 def targets(request, round_id: int):
     round = round_for(request, round_id)
     require(is_staff_viewer(request.user))
-    rows = Target.objects.filter(round=round).select_related("unit")
+    rows = Target.objects.filter(round=round).select_related("unit").order_by("unit__code", "key")
+    search = ListForm(request.GET)
+    if text := search.chosen().get("q"):
+        rows = rows.filter(
+            Q(unit__code__icontains=text)
+            | Q(unit__name__icontains=text)
+            | Q(key__icontains=text)
+            | Q(name__icontains=text)
+        )
     if wants_xlsx(request):
         return xlsx_response(
             "目标责任书.xlsx",
@@ -105,10 +115,12 @@ def targets(request, round_id: int):
         "letters/targets.html",
         {
             "round": round,
-            "rows": rows,
+            "rows": page_of(request, rows),
             "form": form,
             "upload": upload,
             "may_set": _may_set(request.user, round),
+            "search": search,
+            "query": query_without_page(request),
         },
     )
 

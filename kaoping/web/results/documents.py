@@ -10,16 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from kaoping.reports.text import SECTION_KEYS, SECTION_TITLES
 from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import expert_rules
+from kaoping.web.common import ActionError
 from kaoping.web.results.frozen import frozen_results
-from kaoping.web.results.models import Narrative, ScoringRun
+from kaoping.web.results.models import Narrative, ReportSigning, ScoringRun
 
 FORMATS = {  # extension -> content type
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -29,6 +34,24 @@ FORMATS = {  # extension -> content type
 }
 ROUND_REPORT_NAME = "综合绩效评价报告"
 CERTIFICATES_NAME = "荣誉证书.pdf"
+
+
+# The round's award decision (approved or published) is kept by the awards app, above this
+# one: it registers here how to read it (kaoping.web.awards.apps), so the reports show the
+# decision the leading group approved (tiers, special awards, criticism, the reward fund)
+# rather than the scheme's rules applied afresh. A reader returns (awards, criticism) as the
+# reports take them, or None when the round has no such decision yet.
+AwardListsReader = Callable[[object, str], "tuple[list[dict], list[dict]] | None"]
+AWARD_LISTS_READERS: list[AwardListsReader] = []
+
+
+def decided_award_lists(round, lang: str):
+    """(awards, criticism) of the round's approved award decision, or None."""
+    for read in AWARD_LISTS_READERS:
+        lists = read(round, lang)
+        if lists is not None:
+            return lists
+    return None
 
 
 @dataclass(frozen=True)
@@ -85,21 +108,17 @@ def unit_document(run: ScoringRun, unit, *, lang: str = "zh", charts: bool = Tru
     from kaoping.reports import build_unit_report
 
     result, previous = frozen_results(run)
-    decisions = award_decisions(result)
-    awards = _award_rows(decisions, decisions.winners, lang) if decisions else []
-    criticism = (
-        _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
-    )
+    awards, criticism = _report_award_lists(run, result, lang)
     return build_unit_report(
         result,
         unit.code,
         narratives=narratives_of(run.round, unit),
         previous=previous,
         lang=lang,
-        issuer=_issuer(),
         charts=charts,
         awards=awards,
         criticism=criticism,
+        **signing_of(run.round, lang),
     )
 
 
@@ -108,11 +127,7 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
     from kaoping.reports import build_round_report
 
     result, previous = frozen_results(run)
-    decisions = award_decisions(result)
-    awards = _award_rows(decisions, decisions.winners, lang) if decisions else []
-    criticism = (
-        _award_rows(decisions, decisions.criticised, lang, criticism=True) if decisions else []
-    )
+    awards, criticism = _report_award_lists(run, result, lang)
     return build_round_report(
         result,
         narratives=narratives_of(run.round, None),
@@ -120,10 +135,33 @@ def round_document(run: ScoringRun, *, lang: str = "zh", charts: bool = True):
         awards=awards,
         criticism=criticism,
         lang=lang,
-        issuer=_issuer(),
         charts=charts,
         robustness=_rank_uncertainty(result),
+        **signing_of(run.round, lang),
     )
+
+
+def _report_award_lists(run: ScoringRun, result: EvaluationResult, lang: str):
+    """The round's approved award decision when there is one; else the scheme's rules applied
+    to the run (a draft of the decision), or none for a scheme without awards."""
+    decided = decided_award_lists(run.round, lang)
+    if decided is not None:
+        return decided
+    decisions = award_decisions(result)
+    if decisions is None:
+        return [], []
+    return (
+        _award_rows(decisions, decisions.winners, lang),
+        _award_rows(decisions, decisions.criticised, lang, criticism=True),
+    )
+
+
+# The rank uncertainty of the last runs' results (1,000 replicates each): computed once per
+# result, not again for each format and download of the round report. The result itself is
+# held, so its id cannot be reused while the entry lives.
+_uncertainty: OrderedDict[int, tuple[EvaluationResult, object]] = OrderedDict()
+_uncertainty_lock = threading.Lock()
+CACHED_UNCERTAINTY = 4
 
 
 def _rank_uncertainty(result: EvaluationResult):
@@ -133,12 +171,21 @@ def _rank_uncertainty(result: EvaluationResult):
     from kaoping.scoring.messages import KaopingError
     from kaoping.scoring.robustness import analyse_robustness
 
+    with _uncertainty_lock:
+        kept = _uncertainty.get(id(result))
+        if kept is not None and kept[0] is result:
+            return kept[1]
     try:
-        return analyse_robustness(
+        analysis = analyse_robustness(
             result.scheme, result.data, report_options(result.scheme), nominal=result
         )
     except KaopingError:
-        return None
+        analysis = None
+    with _uncertainty_lock:
+        _uncertainty[id(result)] = (result, analysis)
+        while len(_uncertainty) > CACHED_UNCERTAINTY:
+            _uncertainty.popitem(last=False)
+    return analysis
 
 
 def render(doc, ext: str, result: EvaluationResult | None = None) -> bytes:
@@ -207,16 +254,16 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
 
     result = frozen_results(run)[0]
     decisions = award_decisions(result)
-    if decisions is None or not decisions.winners or not _issuer():
-        return None  # a certificate without its issuer cannot be handed out
+    if decisions is None or not decisions.winners:
+        return None
+    signing = certificate_signing(run.round, lang)  # refuses without issuer and date
     buffer = io.BytesIO()
-    today = dt.date.today()
     render_certificates(
         _award_rows(decisions, decisions.winners, lang),
         buffer,
         year=run.round.year,
-        issuer=_issuer(),
-        date=today.isoformat() if lang == "en" else f"{today.year}年{today.month}月{today.day}日",
+        issuer=signing["issuer"],
+        date=signing["date"],
         unit_names={u.code: u.name for u in result.data.units},
         lang=lang,
         award=result.scheme.name_for(lang),
@@ -242,5 +289,47 @@ def _award_rows(decisions: AwardDecisions, items, lang: str, criticism: bool = F
     ]
 
 
-def _issuer() -> str:
-    return getattr(settings, "KAOPING_REPORT_ISSUER", "")
+# --- who signs (落款) -------------------------------------------------------------------------
+
+
+def written_date(day: dt.date | None, lang: str = "zh") -> str | None:
+    """A date as a signature writes it: 2025年3月1日 (None: not set)."""
+    if day is None:
+        return None
+    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
+
+
+def signing_of(round, lang: str = "zh") -> dict:
+    """The signing options of the round's documents (issuer, client, number, date), as the
+    office set them on the page; the issuer defaults to ``KAOPING_REPORT_ISSUER``."""
+    signing = ReportSigning.objects.filter(round=round).first()
+    default = getattr(settings, "KAOPING_REPORT_ISSUER", "")
+    if signing is None:
+        return {"issuer": default, "client": "", "number": "", "date": None}
+    return {
+        "issuer": signing.issuer or default,
+        "client": signing.client,
+        "number": signing.number,
+        "date": written_date(signing.date, lang),
+    }
+
+
+def certificate_signing(round, lang: str = "zh", *, date: dt.date | None = None) -> dict:
+    """Issuer and date of the round's certificates; ActionError (naming what is missing and
+    where to set it) when either is missing. ``date`` is the default of the date."""
+    signing = signing_of(round, lang)
+    signing["date"] = signing["date"] or written_date(date, lang)
+    missing = [
+        name
+        for key, name in (("issuer", _("the issuing body (评价机构)")), ("date", _("the date")))
+        if not signing[key]
+    ]
+    if missing:
+        raise ActionError(
+            _(
+                "Certificates need %(missing)s: set them under “Who signs the reports” on the "
+                "round's results page."
+            )
+            % {"missing": _(" and ").join(missing)}
+        )
+    return signing

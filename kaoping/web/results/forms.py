@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from kaoping.web.results.models import ReportSigning
 from kaoping.web.results.report_actions import MAX_NARRATIVE_CHARS
 
 UNIT_CODES_MAX = 20000  # codes separated by spaces or commas, a few thousand units at most
@@ -32,3 +33,12 @@ class ReportJobForm(forms.Form):
 
     def unit_codes(self) -> list[str] | None:
         return self.cleaned_data["units"].replace(",", " ").split() or None
+
+
+class ReportSigningForm(forms.ModelForm):
+    """Who signs the round's reports and certificates (落款), set by the office."""
+
+    class Meta:
+        model = ReportSigning
+        fields = ["issuer", "client", "number", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}

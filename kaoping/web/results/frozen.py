@@ -26,6 +26,7 @@ from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.explanation import Explanation
 from kaoping.web.common import ActionError
+from kaoping.web.results.models import RunSnapshot
 from kaoping.web.rounds.models import parse_scheme_text, sha256_text
 
 CACHED_RUNS = 4  # evaluated runs kept in memory per process (a 3,000-unit run is a few MB)
@@ -144,8 +145,6 @@ def unit_explanation(run, unit_code: str) -> Explanation:
 
 
 def _evaluate_again(run) -> tuple[EvaluationResult, EvaluationResult | None]:
-    from kaoping.web.results.models import RunSnapshot
-
     snapshot = (
         RunSnapshot.objects.select_related("run__round", "previous_round").filter(run=run).first()
     )

@@ -84,21 +84,6 @@ class UnitResult(models.Model):
             return None
         return self.total - self.previous_total
 
-    @property
-    def explanation(self) -> dict:
-        """The engine's explanation (``explain(...).to_dict()``), rebuilt on demand."""
-        from kaoping.web.results.frozen import unit_explanation
-
-        return unit_explanation(self.run, self.unit.code).to_dict()
-
-    @property
-    def explanation_text(self) -> dict[str, str]:
-        """The explanation as text, ``{"zh": ..., "en": ...}``, rebuilt on demand."""
-        from kaoping.web.results.frozen import unit_explanation
-
-        ex = unit_explanation(self.run, self.unit.code)
-        return {"zh": ex.render("zh"), "en": ex.render("en")}
-
 
 class Publication(models.Model):
     """Results published to units; a re-published round has several versions."""
@@ -194,3 +179,21 @@ class ReportJob(models.Model):
     @property
     def busy(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ReportSigning(models.Model):
+    """Who signs the round's reports and certificates (落款), set on the page by the office:
+    the issuing body (评价机构), the commissioning body (委托单位), the report number and
+    date. ``KAOPING_REPORT_ISSUER`` is only the default of the issuer."""
+
+    round = models.OneToOneField(
+        "rounds.Round", on_delete=models.PROTECT, related_name="report_signing"
+    )
+    issuer = models.CharField(_("issuing body (评价机构)"), max_length=120, blank=True)
+    client = models.CharField(_("commissioning body (委托单位)"), max_length=120, blank=True)
+    number = models.CharField(_("report number"), max_length=60, blank=True)
+    date = models.DateField(_("report date"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)

@@ -33,7 +33,13 @@ from kaoping.web.results.documents import (
     unit_document,
     unit_file_name,
 )
-from kaoping.web.results.models import Narrative, ReportJob, RunStatus, ScoringRun
+from kaoping.web.results.models import (
+    Narrative,
+    ReportJob,
+    ReportSigning,
+    RunStatus,
+    ScoringRun,
+)
 from kaoping.web.rounds.models import Round
 
 logger = logging.getLogger(__name__)
@@ -86,6 +92,46 @@ def do_save_narratives(round: Round, unit, texts: dict[str, str], *, acting_user
                 unit=unit,
                 data={"sections": changed, "chars": {k: len(texts[k].strip()) for k in changed}},
             )
+    return changed
+
+
+SIGNING_FIELDS = ("issuer", "client", "number", "date")
+
+
+def do_set_report_signing(
+    round: Round, *, issuer: str, client: str, number: str, date, acting_user
+) -> list[str]:
+    """Set who signs the round's reports and certificates (落款): the issuing body
+    (评价机构), the commissioning body (委托单位), the report number and date. Returns the
+    fields that changed; the log names them with their old and new values."""
+    values = {
+        "issuer": issuer.strip(),
+        "client": client.strip(),
+        "number": number.strip(),
+        "date": date,
+    }
+    with transaction.atomic():
+        signing = ReportSigning.objects.select_for_update().filter(round=round).first()
+        old = {
+            k: getattr(signing, k) if signing else ("" if k != "date" else None)
+            for k in SIGNING_FIELDS
+        }
+        changed = [k for k in SIGNING_FIELDS if old[k] != values[k]]
+        if not changed:
+            return []
+        if signing is None:
+            signing = ReportSigning(round=round)
+        for key in SIGNING_FIELDS:
+            setattr(signing, key, values[key])
+        signing.updated_by = acting_user
+        signing.save()
+        record(
+            "reports.signing",
+            acting_user,
+            round=round,
+            obj=signing,
+            data={k: {"old": str(old[k] or ""), "new": str(values[k] or "")} for k in changed},
+        )
     return changed
 
 
@@ -233,7 +279,10 @@ def assemble_report_job(job_id: int) -> None:
             for ext in ("pdf", "docx") if job.with_docx else ("pdf",):
                 archive.writestr(f"{ROUND_REPORT_NAME}.{ext}", render(doc, ext))
                 names.append(f"{ROUND_REPORT_NAME}.{ext}")
-            certificates = certificates_file(job.run)
+            try:
+                certificates = certificates_file(job.run)
+            except ActionError:  # not signed yet: the reports go out, certificates later
+                certificates = None
             if certificates is not None:
                 archive.writestr(certificates.name, certificates.content)
                 names.append(certificates.name)

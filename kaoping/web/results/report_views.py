@@ -18,6 +18,7 @@ from kaoping.web.permissions import (
     can_download_round_report,
     can_download_unit_report,
     can_generate_reports,
+    can_sign_reports,
     can_write_narratives,
     is_staff_viewer,
 )
@@ -28,10 +29,11 @@ from kaoping.web.results.documents import (
     section_choices,
     unit_report_file,
 )
-from kaoping.web.results.forms import NarrativesForm, ReportJobForm
-from kaoping.web.results.models import ReportJob, RunStatus, UnitResult
+from kaoping.web.results.forms import NarrativesForm, ReportJobForm, ReportSigningForm
+from kaoping.web.results.models import ReportJob, ReportSigning, RunStatus, UnitResult
 from kaoping.web.results.report_actions import (
     do_save_narratives,
+    do_set_report_signing,
     do_start_report_job,
     record_download,
 )
@@ -129,6 +131,24 @@ def narratives(request, round_id: int, unit_id: int | None = None):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def signing(request, round_id: int):
+    """The office sets who signs the round's reports and certificates (落款)."""
+    round = round_for(request, round_id)
+    require(can_sign_reports(request.user, round))
+    form = ReportSigningForm(request.POST, instance=ReportSigning(round=round))
+    try:
+        if not form.is_valid():
+            raise ActionError(form_errors(form))
+        changed = do_set_report_signing(round, **form.cleaned_data, acting_user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved who signs the reports.") if changed else _("No change."))
+    return redirect("results:index", round.pk)
 
 
 @login_required

@@ -14,6 +14,7 @@ urlpatterns = [
     path("report/<str:ext>/", report_views.round_report, name="round_report"),
     path("narratives/", report_views.narratives, name="round_narratives"),
     path("reports/", report_views.start_report_job, name="start_report_job"),
+    path("signing/", report_views.signing, name="signing"),
     path("reports/<int:job_id>/", report_views.report_job, name="report_job"),
     path(
         "reports/<int:job_id>/download/",

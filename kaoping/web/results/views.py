@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaoping.scoring.display import fmt_score, fmt_signed
 from kaoping.scoring.explanation import REASONS
 from kaoping.web.common import ActionError, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import posted_id
@@ -22,18 +24,22 @@ from kaoping.web.permissions import (
     can_download_round_report,
     can_generate_reports,
     can_run_scoring,
+    can_sign_reports,
     can_view_ranking,
     can_view_unit_result,
     can_write_narratives,
     is_staff_viewer,
+    visible_rounds,
 )
 from kaoping.web.results import charts
 from kaoping.web.results.actions import do_start_scoring_run
+from kaoping.web.results.forms import ReportSigningForm
 from kaoping.web.results.frozen import unit_explanation
 from kaoping.web.results.integrity import run_differences
 from kaoping.web.results.models import (
     Publication,
     ReportJob,
+    ReportSigning,
     RunStatus,
     ScoringRun,
     UnitResult,
@@ -45,8 +51,12 @@ from kaoping.web.submissions.views import lang_of
 PAGE_ROWS = 100  # a page of the ranking; the Excel export has every unit
 
 
-def _two(x) -> str:
-    return "—" if x is None else f"{x:.2f}"
+def signing_form(round) -> ReportSigningForm:
+    """The round's signing (落款) as a form; the issuer defaults to KAOPING_REPORT_ISSUER."""
+    signing = ReportSigning.objects.filter(round=round).first()
+    if signing is None:
+        signing = ReportSigning(round=round, issuer=getattr(settings, "KAOPING_REPORT_ISSUER", ""))
+    return ReportSigningForm(instance=signing)
 
 
 def run_for(request, round) -> ScoringRun | None:
@@ -84,6 +94,8 @@ def index(request, round_id: int):
             "can_round_report": can_download_round_report(request.user, round),
             "can_generate": can_generate_reports(request.user, round),
             "can_narrate": can_write_narratives(request.user, round),
+            "can_sign": can_sign_reports(request.user, round),
+            "signing": signing_form(round),
             "jobs": ReportJob.objects.filter(round=round).select_related("run", "started_by")[:10],
         },
     )
@@ -170,13 +182,13 @@ def ranking(request, round_id: int):
     page = Paginator(results, PAGE_ROWS).get_page(request.GET.get("page"))
     rows = list(page)
     suspect = _warn_if_tampered(request, run)
-    for r in rows:  # formatted here: 100 rows x 8 numbers through floatformat is slow
-        r.cells = [_two(r.groups.get(c)) for c, _n in groups]
-        r.total_text = _two(r.total)
+    for r in rows:  # formatted here (kaoping.scoring.display): 100 rows × 8 numbers
+        r.cells = [fmt_score(r.groups.get(c)) for c, _n in groups]
+        r.total_text = fmt_score(r.total)
         if r.unit.code in suspect:
             r.total_text = _("%(total)s (does not match the log)") % {"total": r.total_text}
         change = r.change
-        r.change_text = "—" if change is None else f"{change:+.2f}"
+        r.change_text = fmt_signed(change)
         r.change_up = change is not None and change >= 0
     bars = charts.ranking_bars([(r.unit.name, r.total) for r in rows], title=_("Total"))
     return render(
@@ -322,25 +334,30 @@ def _history(request, unit, round, run) -> list[tuple[Round, float]]:
     The run chosen on this page (``?run=``) is this round's only: a version number means
     nothing in another round, so staff see the others' latest done run.
     """
-    from kaoping.web.permissions import visible_rounds
-
     staff = is_staff_viewer(request.user)
+    others = list(visible_rounds(request.user).filter(units=unit).order_by("year", "id"))
+    # The run each round shows, in one query for all of them (not one per round and year).
+    runs: dict[int, ScoringRun | None] = {round.pk: run}
+    if staff:
+        done = ScoringRun.objects.filter(round__in=others, status=RunStatus.DONE)
+        for found in done.order_by("round_id", "-version"):
+            runs.setdefault(found.round_id, found)
+    else:
+        # A unit sees a round's current publication (Round.results_visible_to_units: a
+        # round with a publication shows it, even while a reopening revises it).
+        publications = Publication.objects.filter(round__in=others).select_related("run")
+        for publication in publications.order_by("round_id", "-version"):
+            runs.setdefault(publication.round_id, publication.run)
+    chosen = {r.pk: r for r in runs.values() if r is not None}
+    totals = dict(
+        UnitResult.objects.filter(run__in=list(chosen), unit=unit)
+        .order_by("-position")  # the first row of a run wins, as .first() did
+        .values_list("run_id", "total")
+    )
     points = []
-    for other in visible_rounds(request.user).filter(units=unit).order_by("year", "id"):
-        if other.pk == round.pk:
-            other_run = run
-        elif staff:
-            other_run = ScoringRun.latest_done(other)
-        else:
-            publication = Publication.current(other) if other.results_visible_to_units else None
-            other_run = publication.run if publication else None
-        if other_run is None:
-            continue
-        total = (
-            UnitResult.objects.filter(run=other_run, unit=unit)
-            .values_list("total", flat=True)
-            .first()
-        )
+    for other in others:
+        other_run = runs.get(other.pk)
+        total = totals.get(other_run.pk) if other_run is not None else None
         if total is not None:
             points.append((other, total))
     return points

@@ -85,6 +85,12 @@ def _guard(sender, instance, **kwargs) -> None:
         raise ActionError(closed_round_message())
 
 
+def check_writable(instance: models.Model) -> None:
+    """The guard of a save, for a bulk write (``bulk_create`` sends no ``pre_save``): call it
+    with one of the new records, all of them belonging to the same round."""
+    _guard(type(instance), instance)
+
+
 def _guard_round(instance: Round) -> None:
     """A closed round may only change its state (reopening)."""
     if instance.pk is None:

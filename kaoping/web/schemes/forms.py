@@ -7,15 +7,21 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.scoring import builtin_scheme_codes, load_scheme
+from kaoping.scoring import NORMALISATIONS, builtin_scheme_codes, load_scheme
 from kaoping.scoring.schemes.loader import items_of
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import RoundForm
 from kaoping.web.schemes.edit import (
+    CONDITION_KEYS,
+    PANEL_KEYS,
     STANDARD_KEYS,
     TIER_KEYS,
+    BadParams,
     apply_settings,
+    condition_rows,
     grade_rows,
+    panel_rows,
+    parse_params,
     problems_of,
     settings_of,
     tier_rows,
@@ -108,8 +114,13 @@ def _number(label, required=False, **kwargs) -> forms.FloatField:
     return forms.FloatField(label=label, required=required, **kwargs)
 
 
+def _text(max_length: int) -> forms.CharField:
+    return forms.CharField(required=False, max_length=max_length)
+
+
 class SchemeSettingsForm(forms.Form):
-    """Weights, standards, grade bands, award tiers and bonus bounds of one scheme document."""
+    """Weights, standards, grade bands, award tiers, bonus bounds, formulas and
+    normalisations, vetoes, award requirements and expert panels of one scheme document."""
 
     def __init__(self, raw: dict, *args, **kwargs):
         self.raw = raw
@@ -135,6 +146,33 @@ class SchemeSettingsForm(forms.Form):
         if isinstance(raw.get("adjustments"), dict):
             self.fields["max_total"] = _number(_("Bonus / deduction bound per unit"), min_value=0)
             self.fields["max_item"] = _number(_("Bound per entry"), min_value=0)
+        methods = [("", _("the scheme's default"))] + [(m, m) for m in sorted(NORMALISATIONS)]
+        self.fields["scoring_norm"] = forms.ChoiceField(
+            label=_("Default normalisation (for indicators naming none)"),
+            choices=[("", _("the built-in default (z-score)")), *methods[1:]],
+            required=False,
+        )
+        for item in items_of(raw, "indicators"):
+            self.fields[f"formula_{item['code']}"] = _text(500)
+            self.fields[f"norm_{item['code']}"] = forms.ChoiceField(choices=methods, required=False)
+            self.fields[f"params_{item['code']}"] = _text(300)
+        for which in ("veto", "req"):
+            for i in range(condition_rows(raw, which)):
+                self.fields[f"{which}_{i}_condition"] = _text(300)
+                self.fields[f"{which}_{i}_label"] = _text(200)
+        for i in range(panel_rows(raw)):
+            self.fields[f"panel_{i}_key"] = forms.RegexField(
+                r"^[A-Za-z][A-Za-z0-9_-]*$",
+                required=False,
+                max_length=40,
+                error_messages={
+                    "invalid": _(
+                        "A panel code is Latin letters, digits, - or _, starting with a letter."
+                    )
+                },
+            )
+            self.fields[f"panel_{i}_name"] = _text(100)
+            self.fields[f"panel_{i}_items"] = _text(300)
         self.scheme = None
         self.document = None
 
@@ -143,11 +181,51 @@ class SchemeSettingsForm(forms.Form):
         # Fields with their own error keep the scheme's value here, so that the loader's
         # problems with the rest show at the same time.
         values = {**self.initial, **data}
+        self._check_rows(values)
         self.document = apply_settings(self.raw, values)
         self.scheme, problems = problems_of(self.document, base=self.raw)
         for p in problems:  # every problem at once, in the user's words
             self.add_error(None, p.text("zh") + (f"（{p.column}）" if p.column else ""))
         return data
+
+    def _check_rows(self, values: dict) -> None:
+        """What the loader cannot say about the page's rows: unreadable parameters, a panel
+        without items or with a code given twice."""
+        for item in items_of(self.raw, "indicators"):
+            try:
+                parse_params(str(values.get(f"params_{item['code']}") or ""))
+            except BadParams as exc:
+                self.add_error(
+                    None,
+                    _(
+                        "%(code)s %(name)s: the normalisation parameters "
+                        "“%(text)s” are not written as key = value, separated by "
+                        "commas (%(reason)s)."
+                    )
+                    % {
+                        "code": item["code"],
+                        "name": item.get("name", ""),
+                        "reason": exc,
+                        "text": values.get(f"params_{item['code']}"),
+                    },
+                )
+        seen = set()
+        for i in range(panel_rows(self.raw)):
+            key = str(values.get(f"panel_{i}_key") or "").strip()
+            if not key:
+                continue
+            if key in seen:
+                self.add_error(None, _("Expert panel code “%(key)s” is used twice.") % {"key": key})
+            seen.add(key)
+            if not str(values.get(f"panel_{i}_items") or "").strip():
+                self.add_error(
+                    None,
+                    _(
+                        "Expert panel “%(key)s” scores no items: list the item "
+                        "codes it scores, e.g. A2、B1."
+                    )
+                    % {"key": key},
+                )
 
     # rows for the template --------------------------------------------------------------
     def weight_rows(self):
@@ -166,6 +244,27 @@ class SchemeSettingsForm(forms.Form):
         return [
             (self[f"grade_{i}_name"], self[f"grade_{i}_min"]) for i in range(grade_rows(self.raw))
         ]
+
+    def method_rows(self):
+        return [
+            (item, [self[f"{k}_{item['code']}"] for k in ("formula", "norm", "params")])
+            for item in items_of(self.raw, "indicators")
+        ]
+
+    def veto_fields(self):
+        return self._condition_fields("veto")
+
+    def requirement_fields(self):
+        return self._condition_fields("req")
+
+    def _condition_fields(self, which: str):
+        return [
+            [self[f"{which}_{i}_{k}"] for k in CONDITION_KEYS]
+            for i in range(condition_rows(self.raw, which))
+        ]
+
+    def panel_fields(self):
+        return [[self[f"panel_{i}_{k}"] for k in PANEL_KEYS] for i in range(panel_rows(self.raw))]
 
     def tier_fields(self):
         if "pass_line" not in self.fields:

@@ -91,6 +91,14 @@ def edit(request, round_id: int):
         "form": form,
         "may_edit": may_edit,
         "preview": preview,
+        "condition_sections": [
+            (_("One-vote vetoes (一票否决)"), form.veto_fields(), "vetoes"),
+            *(
+                [(_("Conditions for any award"), form.requirement_fields(), "requirements")]
+                if form.requirement_fields()
+                else []
+            ),
+        ],
         "rows": tree_rows(round.scheme(), lang_of(request)),
         "changes": differences(tomllib.loads(origin_text(round)), raw),
         "origin": origin,

@@ -22,7 +22,14 @@ from kaoping.web.common import ActionError
 from kaoping.web.planning.models import office_may_submit
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.schemes.fields import for_units
-from kaoping.web.submissions.data import Finding, findings_of, validate_values, values_of
+from kaoping.web.submissions.bulk import insert_many, update_many
+from kaoping.web.submissions.data import (
+    Finding,
+    all_values,
+    findings_of,
+    validate_values,
+    values_of,
+)
 from kaoping.web.submissions.models import (
     Attachment,
     Rectification,
@@ -513,7 +520,9 @@ def do_import_all(
     """
     scheme = round.scheme()
     data = read_table(content, scheme, filename, lang)
-    units = {u.code: u for u in round.units.all()}
+    rows = all_values(data, scheme)
+    # (pk, name) by code: 3,000 model instances would cost more than the INSERT.
+    units = {code: (pk, name) for pk, code, name in round.units.values_list("pk", "code", "name")}
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
         if round.state != RoundState.COLLECTION:
@@ -526,9 +535,10 @@ def do_import_all(
         now = timezone.now()
         report, new, updated, changes = [], [], [], []
         status = SubmissionStatus.SUBMITTED if on_behalf else SubmissionStatus.PENDING_CONFIRMATION
+        why = _("imported by the office from %(file)s") % {"file": filename}
         for position, code in enumerate(data.codes):
-            row, unit = data.row_of(position), units.get(code)
-            if unit is None:
+            row, (unit_id, unit_name) = data.row_of(position), units.get(code, (None, ""))
+            if unit_id is None:
                 report.append(
                     ImportRow(
                         row,
@@ -539,21 +549,21 @@ def do_import_all(
                     )
                 )
                 continue
-            submission = existing.get(unit.pk)
+            submission = existing.get(unit_id)
             if submission is not None and not submission.editable:
                 report.append(
                     ImportRow(
                         row,
                         code,
-                        unit.name,
+                        unit_name,
                         RowOutcome.ALREADY_SUBMITTED,
                         submission.get_status_display(),
                     )
                 )
                 continue
-            values = values_of(data, position, scheme)
+            values = rows[position]
             if submission is None:
-                submission = Submission(round=round, unit=unit, values={})
+                submission = Submission(round=round, unit_id=unit_id, values={})
                 new.append(submission)
             else:
                 submission.version += 1
@@ -568,7 +578,7 @@ def do_import_all(
                         new_value=v,
                         changed_by=acting_user,
                         changed_at=now,
-                        reason=_("imported by the office from %(file)s") % {"file": filename},
+                        reason=why,
                     )
                     for k, v in values.items()
                     if old.get(k) != v
@@ -581,9 +591,10 @@ def do_import_all(
                 submission.submitted_at, submission.submitted_by = now, acting_user
                 submission.first_submitted_at = submission.first_submitted_at or now
             outcome = RowOutcome.SUBMITTED if on_behalf else RowOutcome.IMPORTED
-            report.append(ImportRow(row, code, unit.name, outcome))
-        Submission.objects.bulk_create(new)
-        Submission.objects.bulk_update(
+            report.append(ImportRow(row, code, unit_name, outcome))
+        # New submissions differ only in their unit and values (same status, source, times).
+        insert_many(new, varying=["unit_id", "values"])
+        update_many(
             updated,
             [
                 "values",

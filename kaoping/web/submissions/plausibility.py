@@ -13,7 +13,7 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
-from kaoping.scoring.data import BaseData
+from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.messages import Problem
 from kaoping.tables.plausibility import plausibility_warnings
 from kaoping.web.audit.log import record
@@ -45,14 +45,18 @@ class UnconfirmedWarnings(ActionError):
 
 
 def round_data(round, include: Submission | None = None) -> BaseData:
-    items = [
-        (s.unit, s.values)
-        for s in Submission.objects.filter(round=round)
-        .select_related("unit")
+    # Plain rows, not 3,000 model instances: a unit's page compares with the whole round.
+    rows = (
+        Submission.objects.filter(round=round)
         .order_by("unit__code")
-        if s.status in COMPARED or (include is not None and s.pk == include.pk)
+        .values_list("pk", "status", "unit__code", "unit__name", "values")
+    )
+    items = [
+        (UnitRef(code=code, name=name), values)
+        for pk, status, code, name, values in rows
+        if status in COMPARED or (include is not None and pk == include.pk)
     ]
-    data = base_data_for(round.scheme(), round.year, items)
+    data = base_data_for(round.scheme(), round.year, items, fingerprint=False)
     return dataclasses.replace(data, source=None)  # values typed on a page: no file, no row
 
 
@@ -60,13 +64,13 @@ def previous_data(round) -> BaseData | None:
     previous = round.previous
     if previous is None:
         return None
-    items = [
-        (s.unit, s.values)
-        for s in Submission.objects.filter(
-            round=previous, status=SubmissionStatus.VERIFIED
-        ).select_related("unit")
-    ]
-    return base_data_for(previous.scheme(), previous.year, items) if items else None
+    rows = Submission.objects.filter(round=previous, status=SubmissionStatus.VERIFIED).values_list(
+        "unit__code", "unit__name", "values"
+    )
+    items = [(UnitRef(code=code, name=name), values) for code, name, values in rows]
+    if not items:
+        return None
+    return base_data_for(previous.scheme(), previous.year, items, fingerprint=False)
 
 
 def warnings_for(submission: Submission) -> list[Problem]:

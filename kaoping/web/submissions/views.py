@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kaoping.scoring.display import field_kind
 from kaoping.web.common import (
     ActionError,
     document_response,
@@ -395,8 +396,16 @@ def unit_page(
     scheme = round.scheme()
     lang = lang_of(request)
     submission = Submission.objects.filter(round=round, unit=unit).first()
+    labels = {f.key: f.label_for(lang) for f in scheme.fields}
+    rectifications = []
+    if submission:
+        submission.round, submission.unit = round, unit  # already read: no query again
+        rectifications = labelled(submission.rectifications.select_related("returned_by"), labels)
     values = submission.values if submission else {}
-    rect = submission.open_rectification() if submission else None
+    # The open one among those just read (open_rectification() would query again).
+    rect = max(
+        (r for r in rectifications if r.resolved_at is None), key=lambda r: r.pk, default=None
+    )
     can_edit = can_edit_submission(user, round, unit) and (
         submission is None or submission.editable
     )
@@ -407,13 +416,13 @@ def unit_page(
                 "version": submission.version if submission else 0,
             }
         )
-    labels = {f.key: f.label_for(lang) for f in scheme.fields}
     rows = [
         {
             "key": f.key,
             "label": f.label_for(lang),
             "unit": f.unit,
             "value": values.get(f.key),
+            "kind": field_kind(f),  # written as documents write it (kaoping.scoring.display)
             "reason": (rect.reasons.get(f.key) if rect else None),
             "field": form[f.key] if form is not None else None,
         }
@@ -444,9 +453,7 @@ def unit_page(
         "attachments": labelled(submission.attachments.select_related("uploaded_by"), labels)
         if submission
         else [],
-        "rectifications": labelled(submission.rectifications.select_related("returned_by"), labels)
-        if submission
-        else [],
+        "rectifications": rectifications,
         "needs_reason": bool(submission and submission.first_submitted_at),
         "default_deadline": plan_of(round).default_rectification_deadline(timezone.localdate()),
         "conflict": conflict,

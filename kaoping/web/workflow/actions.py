@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
+from kaoping.web.awards.actions import do_supersede_awards
 from kaoping.web.common import ActionError
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
 from kaoping.web.results.actions import approve_latest_run, publish_run
@@ -202,4 +203,11 @@ def _approved_run(round: Round) -> ScoringRun | None:
 
 
 def _publish_latest_run(round: Round, acting_user, reason: str) -> None:
-    publish_run(_approved_run(round), acting_user=acting_user, note=reason)
+    publication = publish_run(_approved_run(round), acting_user=acting_user, note=reason)
+    # Results published anew (a reopened round): awards made from the old ones no longer stand.
+    do_supersede_awards(
+        publication,
+        acting_user=acting_user,
+        reason=_("New results of %(round)s published (version %(version)s).")
+        % {"round": round.name, "version": publication.version},
+    )

@@ -311,8 +311,6 @@ def _documents_of(round: Round, run) -> dict[str, FileSource]:
 def _publications(round: Round) -> dict[str, bytes]:
     """Every publication of the round, not only the last (a re-review republishes): each
     version's results as published, who published it and why, and its run's reports."""
-    from kaoping.web.results.models import Publication
-
     files: dict[str, bytes] = {}
     listing = []
     for p in (

@@ -6,10 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError
 from kaoping.web.disputes.actions import do_republish
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
+from kaoping.web.results.models import RunStatus, ScoringRun
 from kaoping.web.rounds.models import ORDER, REOPEN_TARGETS, Round, RoundState
 from kaoping.web.workflow.actions import do_transition
 from kaoping.web.workflow.models import ChangeRequest, RequestKind, RequestStatus
@@ -65,8 +67,6 @@ def do_request_reopen(round: Round, *, target: str, reason: str, acting_user) ->
 
 def do_request_republish(dispute, *, acting_user) -> ChangeRequest:
     """Ask the committee to publish the results a re-review amended."""
-    from kaoping.web.results.models import RunStatus, ScoringRun
-
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=dispute.round_id)
         dispute = Dispute.objects.select_related("unit").get(pk=dispute.pk)  # as stored now
@@ -90,8 +90,6 @@ def do_request_republish(dispute, *, acting_user) -> ChangeRequest:
 
 def do_decide(change: ChangeRequest, *, approve: bool, note: str, acting_user) -> ChangeRequest:
     """The committee approves (the change is carried out now, in this transaction) or rejects."""
-    from kaoping.web.accounts.models import Membership, Role
-
     note = (note or "").strip()
     with transaction.atomic():
         change = (

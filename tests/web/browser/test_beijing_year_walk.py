@@ -7,19 +7,27 @@ the reward fund and approves, the office publishes and generates the certificate
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
 
+from kaoping.scoring.experts import scoring_items
 from kaoping.web.accounts.models import Role
 from kaoping.web.awards.models import AwardDecision
+from kaoping.web.experts.models import ExpertGroup, ExpertScore
 from kaoping.web.rounds.models import Round
 from kaoping.web.submissions import actions as sub
+from kaoping.web.submissions.models import Submission, SubmissionStatus
+from kaoping.web.workflow.actions import do_transition
 
-from ..beijing_year import TARGETS, score_every_item
+from ..beijing_year import TARGETS, expert_value, score_every_item
 from ..conftest import EXAMPLES, World, make_user, numbers
+from ..test_beijing_year import approved, collected, new_round
 from .walk_helpers import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,8 +41,6 @@ def act(page, action: str, reason: str = "") -> None:
 
 
 def district_rows() -> dict[str, dict]:
-    import csv
-
     with open(EXAMPLES / "beijing" / "district-2024.csv", encoding="utf-8-sig") as handle:
         return {r["unit_code"]: r for r in csv.DictReader(handle)}
 
@@ -95,13 +101,34 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     progress.locator("select").select_option("Q2")
     progress.locator("button").click()
     text = page.inner_text("#target-new_jobs")
-    assert "5000 / 6000 / 6000 / 5500" in text and "按计划推进" in text
+    assert "5,000 / 6,000 / 6,000 / 5,500" in text and "按计划推进" in text
     shot(page, "beijing-letter")
 
-    # Every district submits its year-end figures; the agency verifies (the upload and the
-    # rectification are walked in test_whole_round).
+    # 东城区 types its year-end figures into its data form and submits; the agency verifies
+    # it on the page. The form has no expert items and no targets (never the unit's to type).
     rows = district_rows()
-    for unit in world.districts:
+    dong = numbers(rows["110101"])
+    page.goto(f"{base}/rounds/{round.pk}/data/unit/{world.dongcheng.pk}/")
+    typed = {}
+    for key, value in dong.items():
+        box = page.locator(f"input[name={key}]")
+        if box.count():
+            box.fill(str(int(value)) if float(value).is_integer() else repr(value))
+            typed[key] = value
+    assert len(typed) >= 10, typed
+    for never in ("job_creation_innovation", "policy_overall", "new_jobs_target"):
+        assert page.locator(f"input[name={never}]").count() == 0
+    page.click("#submit")
+    assert page.inner_text("#status") == "已提交"
+    login(page, base, "agency")
+    page.goto(f"{base}/rounds/{round.pk}/data/unit/{world.dongcheng.pk}/")
+    page.click("#verify")
+    saved = Submission.objects.get(round=round, unit=world.dongcheng)
+    assert saved.status == SubmissionStatus.VERIFIED
+    assert {k: saved.values[k] for k in typed} == pytest.approx(typed)
+    # The other 15 districts through the same actions (the upload and the rectification are
+    # walked in test_whole_round).
+    for unit in world.districts[1:]:
         s = sub.submission_for(round, unit)
         sub.do_save_draft(s, numbers(rows[unit.code]), acting_user=world.unit_users[unit.code])
         sub.do_submit(s, acting_user=world.unit_users[unit.code])
@@ -127,7 +154,35 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     page.goto(f"{base}/rounds/{round.pk}/results/")
     page.click("#run-scoring")
     assert "A2" in page.inner_text("body") and "东城区" in page.inner_text("body")
-    score_every_item(world, round)  # the expert pages are walked in tests/web/test_experts.py
+    # The office forms the new-jobs group (item A2) on the page from the scheme's panel, adds
+    # two experts and assigns them every district; each expert types his scores into his
+    # sheet and submits; the office closes the group. The other panels through the actions.
+    page.goto(f"{base}/experts/round/{round.pk}/")
+    page.select_option("#panel", "jobs")
+    page.click("#create-group button[type=submit]")
+    group_url = page.url
+    experts = [str(world.expert1.pk), str(world.expert2.pk)]
+    units = list(round.units.order_by("code"))
+    page.select_option("form[action$='/members/'] select[name=experts]", experts)
+    page.click("form[action$='/members/'] button")
+    page.select_option("form[action$='/assign/'] select[name=experts]", experts)
+    page.select_option("form[action$='/assign/'] select[name=units]", [str(u.pk) for u in units])
+    page.click("form[action$='/assign/'] button")
+    item_max = next(i.max for i in scoring_items(round.scheme()) if i.code == "A2")
+    for username in ("expert1", "expert2"):
+        login(page, base, username)
+        page.goto(group_url)
+        page.click("#my-sheet")
+        for j, unit in enumerate(units):
+            page.fill(f"input[name=s-{unit.pk}-A2]", str(expert_value(j, item_max)))
+        page.click("#submit")
+        assert page.inner_text("#sheet-status") == "已提交"
+    login(page, base, "office")
+    page.goto(group_url)
+    page.click("#close-group")
+    group = ExpertGroup.objects.get(round=round, name="新增就业考核小组")
+    assert group.closed and ExpertScore.objects.filter(group=group).count() == 2 * len(units)
+    score_every_item(world, round, skip_panels=("jobs",))
     page.goto(f"{base}/rounds/{round.pk}/results/")
     page.click("#run-scoring")
     assert page.inner_text("#run-status") == "已完成"
@@ -137,11 +192,20 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     page.goto(f"{base}/rounds/{round.pk}/")
     act(page, "approve", "考核委员会审议通过排名")
 
-    # The office has the scheme's rules propose the awards and the criticism list.
+    # The year's fund-performance special assessment, a round of its own scheme, published
+    # (through the actions: its pages are those walked above).
+    fund = new_round(world, code="beijing-fund-performance", name="2024年度资金绩效评价")
+    collected(world, fund, "fund-performance-2024.csv", targets=False)
+    approved(world, fund)
+    do_transition(fund, "publish_results", acting_user=world.office)
+
+    # The office has the scheme's rules propose the awards and the criticism list; the
+    # special assessment's winners join the decision.
     login(page, base, "office")
     page.goto(f"{base}/awards/rounds/{round.pk}/")
     page.click("#propose")
     assert page.locator("#tiers tbody tr").count() >= 1
+    assert "2024年度资金绩效评价" in page.inner_text("#specials")
     shot(page, "beijing-awards-proposed")
     form = page.locator("#nominate")
     form.locator("select[name=kind]").select_option("individual")
@@ -158,14 +222,18 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
     act(page, "review", "同意提交领导小组")
     login(page, base, "leader")
     page.goto(f"{base}/awards/rounds/{round.pk}/")
-    page.fill("#set-fund input[name=total]", "1000000")
+    # A fund set to the fen is shared to the fen and sums exactly (whole yuan stay whole).
+    page.fill("#set-fund input[name=total]", "1000000.50")
     page.click("#set-fund button")
-    amounts = [int(t) for t in page.locator("#allocation tbody td:last-child").all_inner_texts()]
-    assert sum(amounts) == 1000000
+    cells = page.locator("#allocation tbody td:last-child").all_inner_texts()
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*\.\d\d元", t) for t in cells), cells  # 108,696.05元
+    amounts = [Decimal(t.removesuffix("元").replace(",", "")) for t in cells]
+    assert sum(amounts) == Decimal("1000000.50")
     with page.expect_download() as download:
         page.click("#allocation-xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
-    assert sheet.cell(sheet.max_row, 5).value == 1000000
+    amounts = [Decimal(str(r[4])) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sum(amounts[:-1]) == amounts[-1] == Decimal("1000000.50")  # what a finance officer sums
     act(page, "approve", "领导小组会议通过")
 
     # The office publishes the ranking, then the awards, and generates the certificates.
@@ -182,8 +250,14 @@ def test_the_beijing_year_in_the_browser(live_server, page, settings, tmp_path):
         page.click("#certificates-zip")
     names = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())).namelist()
     assert any("张某某" in n for n in names)
+    links = page.locator("ul.certificates li a")
+    assert links.count() == len(names)
+    with page.expect_download() as download:
+        links.last.click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")  # one by one, too
     shot(page, "beijing-awards-published")
     page.goto(f"{base}/awards/honours/2024/")
     assert "张某某" in page.inner_text("#register-honours")
+    assert "2024年度资金绩效评价" in page.inner_text("body")  # special awards are honours too
     steps = [s.action for s in AwardDecision.objects.get(round=round).steps.all()]
     assert steps == ["propose", "review", "fund", "approve", "publish"]
