@@ -373,11 +373,15 @@ def decide_awards(
     overall = committee_ranks(totals, tie_scores, decimals)
     n_eligible = int(eligible.sum())
     quotas = _quotas(rules, n_eligible)
+    tier_of = _tiers_of(rules, totals, ranks, eligible, quotas).tolist()
     decisions = []
     # Python lists, not a numpy scalar per unit and column (3,000 units: 4x faster).
-    overall, ranks = overall.tolist(), ranks.tolist()
-    passed_list, eligible_list, total_list = passed.tolist(), eligible.tolist(), totals.tolist()
-    for u in sorted(range(len(data)), key=lambda i: (overall[i] or len(data) + 1, i)):
+    overall_list, rank_list = overall.tolist(), ranks.tolist()
+    passed_list, total_list = passed.tolist(), totals.tolist()
+    tiers = rules.tiers
+    unranked = len(data) + 1
+    by_rank = np.lexsort((np.arange(len(data)), np.where(overall > 0, overall, unranked)))
+    for u in by_rank.tolist():
         unit = data.units[u]
         total = None if math.isnan(total_list[u]) else total_list[u]
         reasons: list[Problem] = []
@@ -404,19 +408,19 @@ def decide_awards(
                     params={"label": (rule.label, rule.label_en or rule.label)},
                 )
             )
-        tier = _tier_for(rules, total, int(ranks[u]), quotas) if eligible_list[u] else None
+        tier = tiers[tier_of[u]] if tier_of[u] >= 0 else None
         decisions.append(
             UnitDecision(
                 unit_code=unit.code,
                 unit_name=unit.name,
                 total=total,
-                rank=int(ranks[u]) or None,
+                rank=rank_list[u] or None,
                 passed=passed_list[u],
                 tier=tier.name if tier else None,
                 coefficient=tier.coefficient if tier else 0.0,
                 criticised=bool(vetoed[u]) or (total is not None and not passed_list[u]),
                 reasons=reasons,
-                overall_rank=int(overall[u]) or None,
+                overall_rank=overall_list[u] or None,
             )
         )
     years = {u.year for u in data.units if u.year is not None}
@@ -447,17 +451,27 @@ def _quotas(rules: AwardRules, n_eligible: int) -> list[int | None]:
     return quotas
 
 
-def _tier_for(
-    rules: AwardRules, total: float | None, rank: int, quotas: Sequence[int | None]
-) -> Tier | None:
-    if total is None:
-        return None
-    for tier, quota in zip(rules.tiers, quotas, strict=True):
-        in_band = rules.method == "quota" or tier.min is None or total >= tier.min - 1e-9
-        in_quota = quota is None or rank <= quota
-        if in_band and in_quota:
-            return tier
-    return None
+def _tiers_of(
+    rules: AwardRules,
+    totals: np.ndarray,
+    ranks: np.ndarray,
+    eligible: np.ndarray,
+    quotas: Sequence[int | None],
+) -> np.ndarray:
+    """Each unit's tier as an index into ``rules.tiers`` (-1: none), for the whole column:
+    the first tier whose band (bands method) and cumulative quota the unit is in."""
+    tier = np.full(len(totals), -1, dtype=np.int64)
+    open_ = eligible & ~np.isnan(totals)
+    for index, (each, quota) in enumerate(zip(rules.tiers, quotas, strict=True)):
+        here = open_.copy()
+        if rules.method != "quota" and each.min is not None:
+            with np.errstate(invalid="ignore"):
+                here &= totals >= each.min - 1e-9
+        if quota is not None:
+            here &= ranks <= quota
+        tier[here] = index
+        open_ &= ~here
+    return tier
 
 
 def _holding(rules: Sequence[ConditionRule], columns: Mapping[str, np.ndarray], n: int):
