@@ -300,21 +300,20 @@ def ranking_csv(result: EvaluationResult, lang: str) -> Iterator[str]:
     columns = ranking_columns(result)
     keys = list(columns)
     headers = column_headers(result, keys, lang)
-    cells = [
-        [("" if v is None else safe_text(v)) for v in column]
-        if key in ("code", "name", "grade")
-        else ["" if v is None else v for v in column]
-        for key, column in columns.items()
-    ]
-    del columns
+    text = [key in ("code", "name", "grade") for key in keys]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([headers[k] for k in keys])
-    n = len(cells[0])
+    n = len(columns[keys[0]])
     for start in range(0, n, _CSV_BLOCK):
-        writer.writerows(
-            zip(*(column[start : start + _CSV_BLOCK] for column in cells), strict=True)
-        )
+        # One block's cells at a time (no second copy of the table).
+        block = [
+            [("" if v is None else safe_text(v)) for v in column[start : start + _CSV_BLOCK]]
+            if is_text
+            else ["" if v is None else v for v in column[start : start + _CSV_BLOCK]]
+            for column, is_text in zip(columns.values(), text, strict=True)
+        ]
+        writer.writerows(zip(*block, strict=True))
         if start:
             yield "\n"
         yield buffer.getvalue()[:-1]
