@@ -372,6 +372,7 @@ def _units(cells: _Cells) -> list[UnitRef]:
         years: list[int | None] = [None] * len(cells.codes)
     else:  # one conversion for the column, not a numpy scalar test per unit
         values = year_column.values
-        years = [int(y) if np.isfinite(y) else None for y in values.tolist()]
+        finite = np.isfinite(values).tolist()
+        years = [int(y) if ok else None for y, ok in zip(values.tolist(), finite, strict=True)]
     # starmap: the loop in C, the fields by position (UnitRef is code, name, year).
     return list(starmap(UnitRef, zip(cells.codes, cells.names, years, strict=True)))
