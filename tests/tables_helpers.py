@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.schemes import Scheme, load_scheme, scheme_from_dict
 
 POLICY_ITEMS = (

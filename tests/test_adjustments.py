@@ -6,7 +6,7 @@ import pytest
 
 from kaoping.scoring import BaseData, evaluate, explain, load_scheme, scheme_from_dict
 from kaoping.scoring.adjustments import AdjustmentEntry, adjustment_rules, validate_adjustments
-from kaoping.scoring.messages import DataError, SchemeError
+from kaoping.scoring.errors import DataError, SchemeError
 from kaoping.tables.assessment import read_adjustments
 
 SCHEME = load_scheme("beijing-district-comprehensive")

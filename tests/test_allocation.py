@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaoping.scoring.allocation import Recipient, allocate, total_of
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 
 # docs/beijing.md: the tier example's winners (1 first, 4 second, 3 third prizes).
 WINNERS = (
@@ -103,7 +103,7 @@ def test_remainders_are_broken_on_the_decimals_shown_not_on_float_noise():
 
 
 def test_only_units_of_the_register_receive_money():
-    from kaoping.scoring.messages import DataError
+    from kaoping.scoring.errors import DataError
 
     with pytest.raises(DataError) as err:
         allocate(

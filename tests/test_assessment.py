@@ -10,8 +10,8 @@ import pytest
 from kaoping.scoring import load_scheme
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.assessment import Assessment, RewardFund, assess
+from kaoping.scoring.errors import DataError
 from kaoping.scoring.experts import ExpertScore, Recusal
-from kaoping.scoring.messages import DataError
 from kaoping.tables import read_base_data
 from kaoping.tables.inputs import read_assessment, read_price_factors
 

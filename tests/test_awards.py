@@ -8,7 +8,7 @@ import pytest
 
 from kaoping.scoring import BaseData, evaluate, scheme_from_dict
 from kaoping.scoring.awards import award_rules, decide_awards, decisions_to_rows
-from kaoping.scoring.messages import SchemeError
+from kaoping.scoring.errors import SchemeError
 
 # docs/beijing.md, "奖励档次": one indicator whose value is the total.
 TIER_DEMO = """

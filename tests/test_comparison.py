@@ -8,7 +8,7 @@ import pytest
 
 from kaoping.scoring import BaseData, evaluate, load_scheme
 from kaoping.scoring.comparison import compare_results, parse_period
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 
 SCHEME = load_scheme("member-unit-targets")
 

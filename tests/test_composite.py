@@ -13,7 +13,7 @@ import pytest
 from kaoping.scoring import BaseData, evaluate, load_scheme, scheme_from_dict
 from kaoping.scoring import composite as c
 from kaoping.scoring.data import UnitRef
-from kaoping.scoring.messages import DataError, SchemeError
+from kaoping.scoring.errors import DataError, SchemeError
 
 # --- plain references -----------------------------------------------------------------------
 

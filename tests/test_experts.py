@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kaoping.scoring import BaseData, load_scheme, scheme_from_dict
+from kaoping.scoring.errors import DataError, SchemeError
 from kaoping.scoring.experts import (
     ExpertRules,
     ExpertScore,
@@ -18,7 +19,6 @@ from kaoping.scoring.experts import (
     spread,
     trimmed_mean,
 )
-from kaoping.scoring.messages import DataError, SchemeError
 from kaoping.tables.assessment import Expert, read_expert_scores, write_expert_sheet
 
 SCHEME = "beijing-small-loan"  # items M1, M2, each out of 10; trimmed mean from 5 experts

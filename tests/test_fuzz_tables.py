@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaoping.scoring import BaseData, load_scheme
-from kaoping.scoring.messages import KaopingError
+from kaoping.scoring.errors import KaopingError
 from kaoping.tables import read_base_data, write_template
 
 EXAMPLE = "examples/mof-2012-demo-2024.csv"

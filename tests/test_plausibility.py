@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kaoping.scoring import load_scheme
-from kaoping.scoring.messages import SchemeError
+from kaoping.scoring.errors import SchemeError
 from kaoping.scoring.schemes import scheme_from_dict
 from kaoping.tables import read_base_data
 from kaoping.tables.plausibility import plausibility_warnings, robust_z, rules_of

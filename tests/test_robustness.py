@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 
 from kaoping.cli.main import app
 from kaoping.scoring import BaseData, competition_ranks, evaluate, load_scheme, scheme_from_dict
-from kaoping.scoring.messages import CATALOGUE, KaopingError
+from kaoping.scoring.errors import KaopingError
+from kaoping.scoring.messages import CATALOGUE
 from kaoping.scoring.robustness import (
     RobustnessModel,
     RobustnessOptions,

@@ -14,7 +14,7 @@ import pytest
 
 from kaoping.scoring import BaseData, evaluate, load_scheme, scheme_from_dict
 from kaoping.scoring.awards import decide_awards
-from kaoping.scoring.messages import KaopingError
+from kaoping.scoring.errors import KaopingError
 from kaoping.scoring.robustness import (
     DISCRETE,
     Draws,

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tables_helpers import csv_bytes, mof, only, problems_of, records, table, write_csv, write_xlsx
 
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 from kaoping.tables import read_base_data, read_sheet
 from kaoping.tables.cells import (
     NotANumber,

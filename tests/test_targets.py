@@ -7,7 +7,7 @@ import math
 import pytest
 
 from kaoping.scoring import BaseData
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 from kaoping.scoring.targets import (
     Target,
     check_targets,

@@ -43,7 +43,8 @@ from kaoping.scoring import (
     scheme_from_dict,
 )
 from kaoping.scoring.assessment_json import assessment_from_dict, assessment_to_dict
-from kaoping.scoring.messages import KaopingError
+from kaoping.scoring.errors import KaopingError, Text
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 
 FORMAT = "kaoping-archive/1"
 MANIFEST = "manifest.json"
@@ -66,11 +67,26 @@ FileSource = bytes | Callable[[], IO[bytes]]
 
 @dataclass
 class Check:
-    """One verification step: what was checked, whether it held, and details."""
+    """One verification step: what was checked, whether it held, and details.
+
+    A detail is language-neutral text (a file name, a hash, an error's own words), a
+    :class:`~kaoping.scoring.errors.Text` or an input's problems, translated when the verification is shown.
+    """
 
     name: str
     ok: bool
-    detail: str = ""
+    notes: tuple[Text | KaopingError | str, ...] = ()
+
+    def text(self, lang: str = "zh") -> str:
+        """The details in ``lang``."""
+        parts = [_note_text(n, lang) for n in self.notes]
+        return pgettext("between the details of a check", "; ", lang).join(parts)
+
+    @property
+    def detail(self) -> str:
+        """The details in Chinese, then in English where that differs (for logs and tests)."""
+        zh, en = self.text("zh"), self.text("en")
+        return zh if zh == en else f"{zh} / {en}"
 
 
 @dataclass
@@ -87,36 +103,37 @@ class Verification:
 
     def render(self, lang: str = "zh") -> str:
         mark = {True: "✔", False: "✘"}
-        lines = [
-            f"{mark[c.ok]} {CHECK_NAMES[c.name][1 if lang == 'en' else 0]}"
-            + (
-                f"：{c.detail}"
-                if c.detail and lang != "en"
-                else f": {c.detail}"
-                if c.detail
-                else ""
+        lines = []
+        for check in self.checks:
+            name = gettext(CHECK_NAMES[check.name], lang)
+            detail = check.text(lang)
+            if detail:
+                name = gettext("{check}: {detail}", lang).format(check=name, detail=detail)
+            lines.append(f"{mark[check.ok]} {name}")
+        if self.ok:
+            lines.append(
+                gettext("The archive is intact and re-scoring gives the archived results.", lang)
             )
-            for c in self.checks
-        ]
-        verdict = (
-            (
-                "档案完整，重新计算结果与存档一致。",
-                "The archive is intact and re-scoring gives the archived results.",
-            )
-            if self.ok
-            else ("档案校验未通过。", "The archive did NOT verify.")
-        )
-        lines.append(verdict[1 if lang == "en" else 0])
+        else:
+            lines.append(gettext("The archive did NOT verify.", lang))
         return "\n".join(lines)
 
 
+def _note_text(note: Text | KaopingError | str, lang: str) -> str:
+    if isinstance(note, Text):
+        return note.text(lang)
+    if isinstance(note, KaopingError):
+        return note.render(lang)
+    return note
+
+
 CHECK_NAMES = {
-    "format": ("档案格式", "archive format"),
-    "signature": ("清单签名（Ed25519）", "manifest signature (Ed25519)"),
-    "manifest": ("文件清单与 SHA-256", "manifest and SHA-256 of every file"),
-    "scheme": ("评价方案指纹", "scheme fingerprint"),
-    "data": ("基础数据指纹", "base-data fingerprint"),
-    "rescore": ("按存档方案和数据重新计算", "re-scoring from the archived scheme and data"),
+    "format": gettext_noop("archive format"),
+    "signature": gettext_noop("manifest signature (Ed25519)"),
+    "manifest": gettext_noop("manifest and SHA-256 of every file"),
+    "scheme": gettext_noop("scheme fingerprint"),
+    "data": gettext_noop("base-data fingerprint"),
+    "rescore": gettext_noop("re-scoring from the archived scheme and data"),
 }
 
 
@@ -260,7 +277,7 @@ def verify_bundle(path: str | Path, public_keys: Mapping[str, Any] | None = None
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
-        report.checks.append(Check("format", False, str(exc)))
+        report.checks.append(Check("format", False, (str(exc),)))
         return report
     with zf:
         listed = zf.namelist()
@@ -268,22 +285,31 @@ def verify_bundle(path: str | Path, public_keys: Mapping[str, Any] | None = None
         if duplicates:
             # Two members of one name: which one a reader sees depends on the reader.
             report.checks.append(
-                Check("format", False, "重复的成员 duplicate members: " + "、".join(duplicates[:5]))
+                Check(
+                    "format",
+                    False,
+                    (
+                        Text(
+                            gettext_noop("duplicate members: {names}"),
+                            {"names": ", ".join(duplicates[:5])},
+                        ),
+                    ),
+                )
             )
             return report
         names = set(listed)
         if MANIFEST not in names:
-            report.checks.append(Check("format", False, MANIFEST))
+            report.checks.append(Check("format", False, (MANIFEST,)))
             return report
         manifest_bytes = zf.read(MANIFEST)
         report.manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
         try:
             manifest = json.loads(manifest_bytes)
         except ValueError as exc:
-            report.checks.append(Check("format", False, str(exc)))
+            report.checks.append(Check("format", False, (str(exc),)))
             return report
         report.checks.append(
-            Check("format", manifest.get("format") == FORMAT, manifest.get("format", ""))
+            Check("format", manifest.get("format") == FORMAT, (str(manifest.get("format", "")),))
         )
         report.checks.append(_check_signature(zf, names, manifest_bytes, public_keys))
         report.checks.append(_check_manifest(zf, names - {SIGNATURE}, manifest))
@@ -297,39 +323,38 @@ def _check_signature(
     zf: zipfile.ZipFile, names: set[str], manifest_bytes: bytes, keys: Mapping[str, Any] | None
 ) -> Check:
     if SIGNATURE not in names:
-        return Check("signature", not keys, "未签名 unsigned")
+        return Check("signature", not keys, (Text(gettext_noop("unsigned")),))
     try:
         signature = json.loads(zf.read(SIGNATURE))
         key_id = str(signature["key_id"])
     except (ValueError, KeyError, TypeError) as exc:
-        return Check("signature", False, f"{type(exc).__name__}: {exc}")
+        return Check("signature", False, (f"{type(exc).__name__}: {exc}",))
     if not keys:
-        return Check(
-            "signature",
-            True,
-            f"密钥 key {key_id}（未提供公钥，未核验 / not checked: no public key given）",
-        )
+        note = gettext_noop("key {key} (not checked: no public key given)")
+        return Check("signature", True, (Text(note, {"key": key_id}),))
     if key_id not in keys:
-        return Check(
-            "signature", False, f"密钥 {key_id} 不在受信任的公钥中 / key {key_id} is not trusted"
-        )
+        note = gettext_noop("key {key} is not trusted")
+        return Check("signature", False, (Text(note, {"key": key_id}),))
     if not verify(manifest_bytes, signature, keys):
-        return Check("signature", False, f"签名无效 / bad signature (key {key_id})")
-    return Check("signature", True, f"密钥 key {key_id}")
+        return Check(
+            "signature", False, (Text(gettext_noop("bad signature (key {key})"), {"key": key_id}),)
+        )
+    return Check("signature", True, (Text(gettext_noop("key {key}"), {"key": key_id}),))
 
 
 def _check_manifest(zf: zipfile.ZipFile, names: set[str], manifest: Mapping[str, Any]) -> Check:
     listed = manifest.get("files", {})
-    problems = []
+    problems: list[Text] = []
     for name, entry in sorted(listed.items()):
         if name not in names:
-            problems.append(f"缺少 missing {name}")
+            problems.append(Text(gettext_noop("missing {name}"), {"name": name}))
         elif hashlib.sha256(zf.read(name)).hexdigest() != entry.get("sha256"):
-            problems.append(f"被修改 altered {name}")
+            problems.append(Text(gettext_noop("altered {name}"), {"name": name}))
     for name in sorted(names - set(listed) - {MANIFEST}):
-        problems.append(f"多出 unlisted {name}")
-    detail = "；".join(problems) if problems else f"{len(listed)} 个文件 / files"
-    return Check("manifest", not problems, detail)
+        problems.append(Text(gettext_noop("unlisted {name}"), {"name": name}))
+    if problems:
+        return Check("manifest", False, tuple(problems))
+    return Check("manifest", True, (Text(gettext_noop("{count} files"), {"count": len(listed)}),))
 
 
 def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
@@ -346,17 +371,19 @@ def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
             Check(
                 "scheme",
                 scheme.sha256 == manifest["scheme"]["sha256"] and same_text,
-                scheme.sha256[:16],
+                (scheme.sha256[:16],),
             )
         )
         data = read_base_data(zf.read(BASE_DATA), scheme, filename=BASE_DATA)
         checks.append(
-            Check("data", data.fingerprint() == manifest["input_sha256"], data.fingerprint()[:16])
+            Check(
+                "data", data.fingerprint() == manifest["input_sha256"], (data.fingerprint()[:16],)
+            )
         )
         if ASSESSMENT in zf.namelist():  # every input: re-assess the whole round
             inputs = assessment_from_dict(scheme, json.loads(zf.read(ASSESSMENT)))
             if inputs.data.fingerprint() != data.fingerprint():
-                return [*checks, Check("rescore", False, ASSESSMENT)]
+                return [*checks, Check("rescore", False, (ASSESSMENT,))]
             assessed = assess(inputs)
             pairs = [
                 (RESULTS_JSON, result_to_dict(assessed.evaluation)),
@@ -371,11 +398,11 @@ def _rescore(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[Check]:
         for name, fresh in pairs:
             # the same JSON round trip as the archived copy
             differences += _differences(json.loads(zf.read(name)), json.loads(_json(fresh)))
-        checks.append(Check("rescore", not differences, "；".join(differences[:5])))
+        checks.append(Check("rescore", not differences, tuple(differences[:5])))
     except KaopingError as exc:
-        checks.append(Check("rescore", False, exc.render("zh")))
+        checks.append(Check("rescore", False, (exc,)))
     except (KeyError, ValueError, TypeError) as exc:
-        checks.append(Check("rescore", False, f"{type(exc).__name__}: {exc}"))
+        checks.append(Check("rescore", False, (f"{type(exc).__name__}: {exc}",)))
     return checks
 
 

@@ -16,14 +16,42 @@ them and names what is missing.
 
 from __future__ import annotations
 
+import functools
+import gettext as _gettext
 import hashlib
 import hmac
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 GENESIS = "0" * 64
+
+# The project's compiled catalogues (kaoping/locale), read here with the standard library
+# alone, as kaoping.scoring.i18n reads them: this module imports nothing but the standard
+# library, so that the log's check runs anywhere (tests/test_imports.py).
+_LOCALE = Path(__file__).resolve().parent.parent / "locale"
+
+
+def _is_english(lang: str | None) -> bool:
+    return bool(lang) and str(lang).lower().startswith("en")
+
+
+@functools.cache
+def _translation(english: bool) -> _gettext.NullTranslations:
+    directory = "en" if english else "zh_Hans"
+    return _gettext.translation("django", _LOCALE, languages=[directory], fallback=True)
+
+
+def gettext(message: str, lang: str | None) -> str:
+    """``message`` (an English id of the project's catalogue) in ``lang``."""
+    return _translation(_is_english(lang)).gettext(message)
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for ``make messages``; translated when shown."""
+    return message
 
 
 def content_hash(content: Mapping[str, Any], prev: str, key: bytes) -> str:
@@ -44,40 +72,69 @@ def content_hash(content: Mapping[str, Any], prev: str, key: bytes) -> str:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A head the chain must still contain: from a checkpoint, a publication or an archive.
+
+    ``count`` entries ending with entry ``last_id`` whose hash is ``head``; ``source`` names
+    it for people (``"检查点 2026-03-02 10:15"``, ``"成果公布 #3"``), ``source_en`` too.
+    """
+
+    count: int
+    last_id: int | None
+    head: str
+    source: str
+    source_en: str
+
+
+# What each kind of break says, by ``ChainProblem.kind`` (``after`` is the last intact entry).
+_BREAKS = {
+    "altered": gettext_noop("entry #{entry} was altered (its content does not match its hash)"),
+    "inserted": gettext_noop("entry #{entry} was inserted (the next entry does not chain to it)"),
+    "removed": gettext_noop("an entry before #{entry} was removed (between {after} and #{entry})"),
+    "reordered": gettext_noop("entry #{entry} is out of order (it does not chain to {after})"),
+    "cut": gettext_noop(
+        "the log ends at {after} ({length} entries) but {source} says {count} entries ending "
+        "at #{last}"
+    ),
+    "rewritten": gettext_noop(
+        "the log was rewritten at or before entry {count}: the head recorded by {source} is "
+        "not in the log"
+    ),
+}
+
+
+@dataclass(frozen=True)
 class ChainProblem:
     """Where the chain breaks and what most likely happened there.
 
     ``kind`` is ``"altered"`` (the entry's content no longer matches its hash),
     ``"inserted"`` (an entry that the next one does not chain to: it was slipped in),
     ``"removed"`` (an intact entry whose predecessor is missing), ``"reordered"``,
-    or ``"cut"`` / ``"rewritten"`` (the chain disagrees with a checkpoint or a publication
-    kept outside it; ``detail`` says which). ``entry_id`` is the entry named; ``after_id``
-    the last intact entry before it.
+    or ``"cut"`` / ``"rewritten"`` (the chain disagrees with ``anchor``, a checkpoint or a
+    publication kept outside it, for a chain of ``length`` entries). ``entry_id`` is the
+    entry named; ``after_id`` the last intact entry before it.
     """
 
     entry_id: int
     kind: str
     after_id: int | None
-    detail: str = ""
-    detail_en: str = ""
+    anchor: Anchor | None = None
+    length: int = 0
 
     def render(self, lang: str = "zh") -> str:
-        if self.kind in ("cut", "rewritten"):
-            return self.detail_en if lang == "en" else self.detail
-        after = f"#{self.after_id}" if self.after_id else ("链首" if lang != "en" else "the start")
-        zh = {
-            "altered": f"第 #{self.entry_id} 条被修改（内容与其哈希不符）",
-            "inserted": f"第 #{self.entry_id} 条是插入的（后一条并不链接到它）",
-            "removed": f"第 #{self.entry_id} 条之前有条目被删除（在 {after} 与 #{self.entry_id} 之间）",
-            "reordered": f"第 #{self.entry_id} 条的顺序被改动（它链接到的不是 {after}）",
-        }
-        en = {
-            "altered": f"entry #{self.entry_id} was altered (its content does not match its hash)",
-            "inserted": f"entry #{self.entry_id} was inserted (the next entry does not chain to it)",
-            "removed": f"an entry before #{self.entry_id} was removed (between {after} and #{self.entry_id})",
-            "reordered": f"entry #{self.entry_id} is out of order (it does not chain to {after})",
-        }
-        return (en if lang == "en" else zh)[self.kind]
+        after = f"#{self.after_id}" if self.after_id else gettext("the start", lang)
+        anchor = self.anchor
+        source = ""
+        if anchor is not None:
+            source = anchor.source_en if _is_english(lang) else anchor.source
+        return gettext(_BREAKS[self.kind], lang).format(
+            entry=self.entry_id,
+            after=after,
+            length=self.length,
+            count=anchor.count if anchor else 0,
+            last=anchor.last_id if anchor else None,
+            source=source,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,21 +200,6 @@ def check_entries(
     return ChainReport(count, previous, None, previous_id)
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """A head the chain must still contain: from a checkpoint, a publication or an archive.
-
-    ``count`` entries ending with entry ``last_id`` whose hash is ``head``; ``source`` names
-    it for people (``"检查点 2026-03-02 10:15"``, ``"成果公布 #3"``), ``source_en`` too.
-    """
-
-    count: int
-    last_id: int | None
-    head: str
-    source: str
-    source_en: str
-
-
 def check_anchors(
     heads: Mapping[int, str], length: int, last_id: int | None, anchors: Iterable[Anchor]
 ) -> ChainProblem | None:
@@ -178,24 +220,7 @@ def check_anchors(
         if anchor.count == 0:
             continue
         if anchor.count > length:
-            end = f"#{last_id}" if last_id else "链首"
-            end_en = f"#{last_id}" if last_id else "the start"
-            return ChainProblem(
-                anchor.last_id or 0,
-                "cut",
-                last_id,
-                f"日志被截断：日志止于 {end}（共 {length} 条），但{anchor.source}记载有 "
-                f"{anchor.count} 条，止于 #{anchor.last_id}",
-                f"the log ends at {end_en} ({length} entries) but {anchor.source_en} says "
-                f"{anchor.count} entries ending at #{anchor.last_id}",
-            )
+            return ChainProblem(anchor.last_id or 0, "cut", last_id, anchor, length)
         if heads.get(anchor.count) != anchor.head:
-            return ChainProblem(
-                anchor.last_id or 0,
-                "rewritten",
-                last_id,
-                f"日志自第 {anchor.count} 条起被改写：{anchor.source}记载的链头与现存日志不符",
-                f"the log was rewritten at or before entry {anchor.count}: the head recorded "
-                f"by {anchor.source_en} is not in the log",
-            )
+            return ChainProblem(anchor.last_id or 0, "rewritten", last_id, anchor, length)
     return None

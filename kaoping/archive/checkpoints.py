@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from kaoping.archive.chain import Anchor
 from kaoping.archive.signing import canonical, sign, verify
+from kaoping.scoring.i18n import gettext
 
 SIGNED_FIELDS = ("at", "count", "last_id", "head")
 
@@ -77,8 +78,13 @@ def read_checkpoints(directory: str | Path, keys: Mapping[str, Ed25519PublicKey]
                         int(body["count"]),
                         body["last_id"],
                         str(body["head"]),
-                        f"检查点（{body['at']}，{path.name}:{number}）",
-                        f"the checkpoint of {body['at']} ({path.name}:{number})",
+                        _checkpoint_name(body["at"], f"{path.name}:{number}", "zh"),
+                        _checkpoint_name(body["at"], f"{path.name}:{number}", "en"),
                     )
                 )
     return CheckpointRead(anchors, forged)
+
+
+def _checkpoint_name(at: str, place: str, lang: str) -> str:
+    """A checkpoint as a log's check names it (an :class:`Anchor` carries both languages)."""
+    return gettext("the checkpoint of {at} ({place})", lang).format(at=at, place=place)

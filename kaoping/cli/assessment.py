@@ -48,8 +48,8 @@ from kaoping.reports.safe import safe_text
 from kaoping.scoring import load_scheme
 from kaoping.scoring.allocation import allocate, total_of
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
+from kaoping.scoring.errors import DataError
 from kaoping.scoring.experts import ExpertAggregation, aggregate_experts
-from kaoping.scoring.messages import DataError
 from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import check_targets, completion_column, progress

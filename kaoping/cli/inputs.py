@@ -17,7 +17,7 @@ import click
 
 from kaoping.cli.main import PATH, show_warnings
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
-from kaoping.scoring.messages import Problem
+from kaoping.scoring.errors import Problem
 from kaoping.tables.inputs import read_assessment
 from kaoping.tables.plausibility import plausibility_warnings
 

@@ -152,7 +152,7 @@ def report_command(
     uncertainty = None
     if robustness and (round_report or all_units):
         from kaoping.reports.uncertainty import report_options
-        from kaoping.scoring.messages import KaopingError
+        from kaoping.scoring.errors import KaopingError
         from kaoping.scoring.robustness import analyse_assessment
 
         try:

@@ -27,7 +27,7 @@ from kaoping.cli.main import (
     scheme_option,
 )
 from kaoping.reports.safe import safe_text
-from kaoping.scoring.messages import KaopingError, Problem
+from kaoping.scoring.errors import KaopingError, Problem
 from kaoping.scoring.robustness import (
     RobustnessOptions,
     RobustnessResult,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def _from_awards_document(raw: dict[str, Any]) -> AwardLists | None:
     return awards, criticism
 
 
-def header_row(rows: list[list[Any]], limit: int = 5) -> int:
+def header_row(rows: Sequence[Sequence[Any]], limit: int = 5) -> int:
     """The index of the header row (the first naming a unit code column) among the first
     rows, below a title row when there is one; 0 when none does."""
     for i, row in enumerate(rows[:limit]):

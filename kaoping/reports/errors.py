@@ -1,6 +1,6 @@
 """Problems with the inputs of reports (narratives files, award lists), through the project's catalogues.
 
-They are :class:`kaoping.scoring.messages.Problem` objects with their own table of messages, so the
+They are :class:`kaoping.scoring.errors.Problem` objects with their own catalogue, so the
 command line's ``guarded`` prints them like every other input problem (place, then message)
 and exits with status 2.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaoping.scoring.i18n import gettext, gettext_noop
-from kaoping.scoring.messages import DEFAULT_LANGUAGE, KaopingError, Problem
+from kaoping.scoring.errors import KaopingError, Problem
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE, gettext, gettext_noop
 
 REPORT_MESSAGES: dict[str, str] = {
     "report.unreadable": gettext_noop("cannot read the file: {reason}"),

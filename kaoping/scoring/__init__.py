@@ -24,6 +24,7 @@ from kaoping.scoring.normalisation import normalisation
 if TYPE_CHECKING:
     from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
     from kaoping.scoring.data import BaseData, UnitRef
+    from kaoping.scoring.errors import DataError, KaopingError, Problem, SchemeError
     from kaoping.scoring.evaluation import (
         Adjustment,
         EvaluationResult,
@@ -32,13 +33,12 @@ if TYPE_CHECKING:
         weighted_mean,
     )
     from kaoping.scoring.explanation import Explanation, explain
-    from kaoping.scoring.messages import DataError, KaopingError, Problem, SchemeError
     from kaoping.scoring.normalisation import NORMALISATIONS, normalise
     from kaoping.scoring.schemes import Scheme, builtin_scheme_codes, load_scheme, scheme_from_dict
     from kaoping.scoring.serialise import ranking_rows, result_to_dict
 
 # Each name's module, imported when the name is first used (PEP 562): importing one module
-# of the package (``kaoping.scoring.messages``) does not load the whole scoring core, so a
+# of the package (``kaoping.scoring.errors``) does not load the whole scoring core, so a
 # command line that only checks a table starts faster (docs/performance.md).
 _MODULE_OF = {
     "Assessment": "kaoping.scoring.assessment",
@@ -54,10 +54,10 @@ _MODULE_OF = {
     "weighted_mean": "kaoping.scoring.evaluation",
     "Explanation": "kaoping.scoring.explanation",
     "explain": "kaoping.scoring.explanation",
-    "DataError": "kaoping.scoring.messages",
-    "KaopingError": "kaoping.scoring.messages",
-    "Problem": "kaoping.scoring.messages",
-    "SchemeError": "kaoping.scoring.messages",
+    "DataError": "kaoping.scoring.errors",
+    "KaopingError": "kaoping.scoring.errors",
+    "Problem": "kaoping.scoring.errors",
+    "SchemeError": "kaoping.scoring.errors",
     "NORMALISATIONS": "kaoping.scoring.normalisation",
     "normalise": "kaoping.scoring.normalisation",
     "Scheme": "kaoping.scoring.schemes",

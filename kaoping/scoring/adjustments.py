@@ -30,9 +30,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kaoping.scoring.errors import DataError, Problem, SchemeError
 from kaoping.scoring.evaluation import Adjustment
 from kaoping.scoring.i18n import gettext_noop, gettext_pair
-from kaoping.scoring.messages import DataError, Problem, SchemeError
 from kaoping.scoring.schemes import Scheme
 
 
@@ -139,7 +139,7 @@ def validate_adjustments(
     ...                               AdjustmentEntry("A", 2, "z", "w")])
     Traceback (most recent call last):
     ...
-    kaoping.scoring.messages.DataError: 单位“A”的加减分合计 6 分，超出方案规定的 ±5 分
+    kaoping.scoring.errors.DataError: 单位“A”的加减分合计 6 分，超出方案规定的 ±5 分
     """
     rules = adjustment_rules(scheme)
     known = set(unit_codes) if unit_codes is not None else None

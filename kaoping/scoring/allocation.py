@@ -31,8 +31,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.i18n import gettext_noop, gettext_pair
-from kaoping.scoring.messages import DataError, Problem
 
 PRECISIONS = {"yuan": 1, "fen": 100}  # minor units per yuan
 RECIPIENT_KINDS = ("unit", "individual")

@@ -59,6 +59,7 @@ from kaoping.scoring.allocation import Share, allocate, recipients_from_awards
 from kaoping.scoring.awards import AwardDecisions, UnitDecision, award_rules, decide_awards
 from kaoping.scoring.comparison import PeriodComparison, compare_results, parse_period
 from kaoping.scoring.data import BaseData
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.evaluation import Adjustment, EvaluationResult, evaluate
 from kaoping.scoring.experts import (
     ExpertAggregation,
@@ -71,7 +72,6 @@ from kaoping.scoring.experts import (
     scoring_items,
 )
 from kaoping.scoring.i18n import gettext_noop, gettext_pair, pgettext
-from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import (

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.evaluation import EvaluationResult
-from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.missing import nan_to_none
 
 _PERIOD = re.compile(

@@ -27,9 +27,9 @@ import numpy as np
 
 from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.formulas import FormulaResult
 from kaoping.scoring.i18n import gettext_noop, gettext_pair
-from kaoping.scoring.messages import DataError, Problem
 from kaoping.scoring.normalisation import Context, normalise
 from kaoping.scoring.schemes import GroupSpec, IndicatorSpec, Scheme
 
@@ -114,8 +114,10 @@ class EvaluationResult:
 
     def order(self) -> list[int]:
         """Unit positions by rank (unranked last), ties in input order."""
-        keys = [(r if r > 0 else len(self.ranks) + 1, i) for i, r in enumerate(self.ranks)]
-        return [i for _, i in sorted(keys)]
+        ranks = np.asarray(self.ranks)
+        by_rank = np.where(ranks > 0, ranks, len(ranks) + 1)
+        order: list[int] = np.lexsort((np.arange(len(ranks)), by_rank)).tolist()
+        return order
 
     def applicable(self, unit: int, indicator: int) -> bool:
         return bool(self.reasons[unit, indicator] == OK)
@@ -609,10 +611,9 @@ def grade_names(scheme: Scheme, totals: np.ndarray) -> list[str | None]:
     mins = np.array([band.min for band in scheme.grades]) - 1e-9
     with np.errstate(invalid="ignore"):
         not_reached = (mins[np.newaxis, :] > totals[:, np.newaxis]).sum(axis=1)
-    return [
-        None if np.isnan(t) or k == len(names) else names[k]
-        for t, k in zip(totals.tolist(), not_reached.tolist(), strict=True)
-    ]
+    # No total or below every band: the None after the names (no numpy scalar per unit).
+    lookup = [*names, None]
+    return [lookup[k] for k in np.where(np.isnan(totals), len(names), not_reached).tolist()]
 
 
 def _indicator_stats(

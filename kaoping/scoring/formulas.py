@@ -66,7 +66,9 @@ from typing import Any, NamedTuple, NoReturn
 
 import numpy as np
 
-from kaoping.scoring.messages import CATALOGUE, DEFAULT_LANGUAGE, Bilingual
+from kaoping.scoring.errors import Bilingual
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE
+from kaoping.scoring.messages import message_text
 
 __all__ = [
     "MISSING",
@@ -168,8 +170,7 @@ class FormulaError(ValueError):
 
     def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The message in ``"zh"`` or ``"en"``."""
-        zh, en = CATALOGUE.get(self.code, (self.code, self.code))
-        template = en if lang == "en" else zh
+        template = message_text(self.code, lang)
         try:
             return template.format(**self.params)
         except (KeyError, IndexError):
@@ -177,7 +178,7 @@ class FormulaError(ValueError):
 
     @property
     def message(self) -> Bilingual:
-        """The message in both languages, for a :class:`~kaoping.scoring.messages.Problem`."""
+        """The message in both languages, for a :class:`~kaoping.scoring.errors.Problem`."""
         return Bilingual(self.text("zh"), self.text("en"))
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -103,3 +103,29 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None) -> str:
 def gettext_noop(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (tables of messages)."""
     return message
+
+
+class LazyText(str):
+    """An English message id translated only when shown (what :func:`gettext_lazy` gives).
+
+    For text decided where no language is known yet, such as the ``expected`` of a
+    :class:`~kaoping.scoring.errors.Problem`, which is rendered later in the user's language.
+    As a plain string it is the English id.
+
+    Examples
+    --------
+    >>> text = gettext_lazy("system administrator")
+    >>> text.text("zh"), str(text)
+    ('系统管理员', 'system administrator')
+    """
+
+    __slots__ = ()
+
+    def text(self, lang: str | None) -> str:
+        """The text in ``lang``."""
+        return gettext(str(self), lang)
+
+
+def gettext_lazy(message: str) -> LazyText:
+    """Mark ``message`` for extraction and translate it when it is shown (see LazyText)."""
+    return LazyText(message)

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.errors import DataError, Problem
 
 MONTHS = 12
 PLAN_LENGTHS = (4, 12)  # quarters or months

@@ -20,14 +20,15 @@ from typing import Any, cast
 
 from kaoping.scoring.adjustments import AdjustmentEntry
 from kaoping.scoring.allocation import Recipient
+from kaoping.scoring.errors import DataError, Listing, Localisable, Problem, Text
 from kaoping.scoring.experts import ExpertScore, Recusal, expert_rules, scoring_items
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.i18n import gettext, gettext_lazy, gettext_noop, pgettext
 from kaoping.scoring.schemes import Scheme
 from kaoping.scoring.targets import Target
 from kaoping.tables.cells import NotANumber, code_text, is_empty, parse_number, show
 from kaoping.tables.read import read_sheet
 
-EXPERT_SHEET = "专家评分"
+EXPERT_SHEET = gettext_noop("Expert scores")
 HEADER_SEARCH_ROWS = 10
 MAX_PROBLEMS = 200
 
@@ -122,7 +123,13 @@ def find_table(
     missing = [aliases[0] for role, aliases in required.items() if role not in found]
     if missing:
         raise DataError(
-            [Problem("assessment.missing_column", file=name, params={"label": "、".join(missing)})]
+            [
+                Problem(
+                    "assessment.missing_column",
+                    file=name,
+                    params={"label": Listing(tuple(missing))},
+                )
+            ]
         )
     headers = [show(c) for c in sheet.rows[index]]
     rows = [
@@ -181,7 +188,7 @@ class _Collector:
         row: int,
         cells: list[Any],
         role: str,
-        expected: tuple[str, str],
+        expected: Localisable,
         *,
         required: bool = True,
     ) -> float | None:
@@ -213,7 +220,7 @@ class _Collector:
         value = table.cell(cells, role)
         text = code_text(value) if code else show(value)
         if required and not text:
-            self.add("assessment.required", row, table.header(role), expected=("文本", "text"))
+            self.add("assessment.required", row, table.header(role), expected=gettext_lazy("text"))
         return text
 
     def raise_if_any(self) -> None:
@@ -286,8 +293,9 @@ def read_recusals(source: str | Path | bytes, filename: str | None = None) -> li
 
 def item_header(code: str, name: str, maximum: float, lang: str = "zh") -> str:
     """The column header of an item: code, name and maximum (the reader takes the code)."""
-    top = show(maximum)
-    return f"{code} {name}（满分 {top}）" if lang != "en" else f"{code} {name} (max {top})"
+    return gettext("{code} {name} (max {top})", lang).format(
+        code=code, name=name, top=show(maximum)
+    )
 
 
 def write_expert_sheet(
@@ -315,14 +323,17 @@ def write_expert_sheet(
     recused = {(r.expert, r.unit_code) for r in recusals}
     wb = Workbook()
     ws = wb.active
-    ws.title = EXPERT_SHEET
-    fixed = (
-        ["专业考核小组", "专家", "单位编码", "单位名称"]
-        if lang != "en"
-        else ["panel", "expert", "unit code", "unit name"]
-    )
+    ws.title = gettext(EXPERT_SHEET, lang)
+    fixed = [
+        pgettext("template heading", "panel", lang),
+        pgettext("template heading", "expert", lang),
+        gettext("unit code", lang),
+        gettext("unit name", lang),
+    ]
     keys = ["panel", "expert", "unit_code", "unit_name"]
-    title = f"{scheme.name_for(lang)} 专家评分表（方案 {scheme.code} 版本 {scheme.version}）"
+    title = gettext("{name}: expert score sheet (scheme {code}, version {version})", lang).format(
+        name=scheme.name_for(lang), code=scheme.code, version=scheme.version
+    )
     ws.cell(1, 1, title).font = Font(bold=True, size=13)
     grey = PatternFill("solid", fgColor="D9D9D9")
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -355,15 +366,15 @@ def write_expert_sheet(
             formula2=show(item.max),
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="分值超出范围",
-            error=f"应为 0～{show(item.max)} 分",
+            errorTitle=gettext("Score out of range", lang),
+            error=gettext("Expected 0 to {max} points", lang).format(max=show(item.max)),
             promptTitle=item.code,
-            prompt=f"满分 {show(item.max)} 分",
+            prompt=gettext("Maximum {max} points", lang).format(max=show(item.max)),
         )
         dv.add(f"{letter}4:{letter}{last}")
         ws.add_data_validation(dv)
     ws.freeze_panes = "E4"
-    _write_item_notes(wb.create_sheet("评分说明"), scheme, items, rules)
+    _write_item_notes(wb.create_sheet(gettext("Scoring notes", lang)), items, rules, lang)
     wb.save(path)
     return row - 4
 
@@ -375,23 +386,49 @@ def _panel_items(rules: Any, panel: str, items: Sequence[Any]) -> set[str]:
     return {i.code for i in items}
 
 
-def _write_item_notes(ws: Any, scheme: Scheme, items: Sequence[Any], rules: Any) -> None:
+def _write_item_notes(ws: Any, items: Sequence[Any], rules: Any, lang: str) -> None:
     rule_text = {
-        "mean": "算术平均",
-        "median": "中位数",
-        "trimmed_mean": f"去掉一个最高分和一个最低分后平均（不少于 "
-        f"{rules.trim_min_experts} 位专家打分时）",
+        "mean": gettext("arithmetic mean", lang),
+        "median": gettext("median", lang),
+        "trimmed_mean": gettext(
+            "the mean without the highest and the lowest score (with {n} experts or more)", lang
+        ).format(n=rules.trim_min_experts),
     }[rules.rule]
     lines = [
-        ["说明"],
-        ["每行是一位专家对一个单位的打分；灰色单元格不属于该专家所在考核小组，请留空。"],
-        ["分值应在 0 到该项满分之间；须回避的单位不列出，也不得自行添加。"],
+        [pgettext("template heading", "Notes", lang)],
         [
-            f"汇总规则：{rule_text}；专家分歧（{rules.dispersion}）超过满分的 "
-            f"{show(rules.dispersion_threshold)}% 时提示复核。"
+            gettext(
+                "One row per expert and unit; grey cells belong to another panel than the "
+                "expert's: leave them empty.",
+                lang,
+            )
+        ],
+        [
+            gettext(
+                "Scores lie between 0 and the item's maximum; units an expert is recused from "
+                "are not listed and may not be added.",
+                lang,
+            )
+        ],
+        [
+            gettext(
+                # xgettext:no-python-format
+                "Combined by: {rule}; a disagreement ({measure}) above {threshold}% of the "
+                "maximum asks for a review.",
+                lang,
+            ).format(
+                rule=rule_text,
+                measure=rules.dispersion,
+                threshold=show(rules.dispersion_threshold),
+            )
         ],
         [],
-        ["项目编码", "项目名称", "满分", "专业考核小组"],
+        [
+            pgettext("template heading", "item code", lang),
+            pgettext("template heading", "item name", lang),
+            pgettext("template heading", "maximum", lang),
+            pgettext("template heading", "panel", lang),
+        ],
     ]
     for item in items:
         panel = rules.panel_of(item.code)
@@ -438,7 +475,7 @@ def read_expert_scores(
                 Problem(
                     "assessment.missing_column",
                     file=table.filename,
-                    params={"label": "、".join(i.code for i in items)},
+                    params={"label": Listing(tuple(i.code for i in items))},
                 )
             ]
         )
@@ -451,7 +488,7 @@ def read_expert_scores(
         for item in items:
             if item.code not in table.columns:
                 continue
-            expected = (f"0～{show(item.max)} 分", f"0 to {show(item.max)} points")
+            expected = Text(gettext_noop("0 to {max} points"), {"max": show(item.max)})
             value = out.number(table, row, cells, item.code, expected, required=False)
             if value is not None and expert and code:
                 scores.append(
@@ -502,13 +539,13 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
         filename,
     )
     out = _Collector(table.filename)
-    number = ("数字", "a number")
+    number = gettext_lazy("a number")
     targets = []
     for row, cells in table.rows:
         code = out.text(table, row, cells, "unit_code", code=True)
         key = out.text(table, row, cells, "key")
-        value = out.number(table, row, cells, "value", ("大于 0 的数字", "a number above 0"))
-        year = _optional_number(out, table, row, cells, "year", ("年份", "a year"))
+        value = out.number(table, row, cells, "value", gettext_lazy("a number above 0"))
+        year = _optional_number(out, table, row, cells, "year", gettext_lazy("a year"))
         weight = _optional_number(out, table, row, cells, "weight", number)
         actual = _optional_number(out, table, row, cells, "actual", number)
         direction = _direction(out, table, row, cells)
@@ -539,7 +576,7 @@ def read_targets(source: str | Path | bytes, filename: str | None = None) -> lis
 
 
 def _optional_number(
-    out: _Collector, table: Table, row: int, cells: list[Any], role: str, expected: tuple[str, str]
+    out: _Collector, table: Table, row: int, cells: list[Any], role: str, expected: Localisable
 ) -> float | None:
     if role not in table.columns:
         return None
@@ -566,7 +603,7 @@ def _direction(out: _Collector, table: Table, row: int, cells: list[Any]) -> str
             row,
             table.header("direction"),
             text,
-            expected=("越高越好 或 越低越好", "higher or lower"),
+            expected=gettext_lazy("higher or lower"),
         )
         return "higher"
     return DIRECTIONS[text.lower()]
@@ -580,7 +617,8 @@ def _plan(out: _Collector, table: Table, row: int, cells: list[Any]) -> tuple[fl
         if not present:
             continue
         values = [
-            out.number(table, row, cells, r, ("数字", "a number"), required=False) for r in present
+            out.number(table, row, cells, r, gettext_lazy("a number"), required=False)
+            for r in present
         ]
         if all(v is None for v in values):
             return ()
@@ -602,9 +640,7 @@ def read_adjustments(
     entries = []
     for row, cells in table.rows:
         code = out.text(table, row, cells, "unit_code", code=True)
-        points = out.number(
-            table, row, cells, "points", ("正负分值，如 2 或 -1", "points, e.g. 2 or -1")
-        )
+        points = out.number(table, row, cells, "points", gettext_lazy("points, e.g. 2 or -1"))
         if code and points is not None:
             entries.append(
                 AdjustmentEntry(
@@ -666,11 +702,11 @@ def read_recipients(source: str | Path | bytes, filename: str | None = None) -> 
             continue
         code = out.text(table, row, cells, "unit_code", code=True)
         coefficient = out.number(
-            table, row, cells, "coefficient", ("不小于 0 的数字", "a number of 0 or more")
+            table, row, cells, "coefficient", gettext_lazy("a number of 0 or more")
         )
-        total = _optional_number(out, table, row, cells, "total", ("数字", "a number"))
-        rank = _optional_number(out, table, row, cells, "rank", ("名次", "a rank"))
-        kind_text = out.text(table, row, cells, "kind", required=False) or "单位"
+        total = _optional_number(out, table, row, cells, "total", gettext_lazy("a number"))
+        rank = _optional_number(out, table, row, cells, "rank", gettext_lazy("a rank"))
+        kind_text = out.text(table, row, cells, "kind", required=False) or "unit"
         kind = KINDS.get(kind_text.lower())
         if kind is None:
             out.add(
@@ -678,7 +714,7 @@ def read_recipients(source: str | Path | bytes, filename: str | None = None) -> 
                 row,
                 table.header("kind"),
                 kind_text,
-                expected=("单位 或 个人", "unit or individual"),
+                expected=gettext_lazy("unit or individual"),
             )
         if code and coefficient is not None and kind is not None:
             recipients.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.errors import DataError, Problem
 
 
 def fail(code: str, filename: str | None, **params: Any) -> NoReturn:

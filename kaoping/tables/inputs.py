@@ -20,8 +20,9 @@ from pathlib import Path
 
 from kaoping.scoring import load_scheme
 from kaoping.scoring.assessment import Assessment, RewardFund
+from kaoping.scoring.errors import DataError, Problem
 from kaoping.scoring.experts import ExpertScore
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.i18n import gettext_lazy
 from kaoping.scoring.schemes import Scheme
 from kaoping.tables.assessment import (
     UNIT_CODE,
@@ -51,7 +52,7 @@ def read_price_factors(source: PathLike | bytes, filename: str | None = None) ->
     first_row: dict[str, int] = {}
     for row, cells in table.rows:
         code = out.text(table, row, cells, "unit_code", code=True)
-        value = out.number(table, row, cells, "factor", ("系数，如 1.05", "a factor, e.g. 1.05"))
+        value = out.number(table, row, cells, "factor", gettext_lazy("a factor, e.g. 1.05"))
         if code and code in factors:
             out.add(
                 "assessment.duplicate_unit",

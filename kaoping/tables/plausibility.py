@@ -54,7 +54,8 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.messages import Problem, SchemeError
+from kaoping.scoring.errors import Problem, SchemeError, Text
+from kaoping.scoring.i18n import gettext_lazy, gettext_noop
 from kaoping.scoring.schemes import Scheme
 
 SECTION = "plausibility"
@@ -218,12 +219,16 @@ class _Place:
     def __init__(self, data: BaseData, scheme: Scheme, units: set[str] | None):
         self.data, self.scheme, self.units = data, scheme, units
         self.warnings: list[Problem] = []
+        self._labels: dict[str | None, str | None] = {}  # one look-up a field, not a warning
 
     def warn(self, i: int, code: str, key: str | None, value: Any, **params: Any) -> None:
         unit = self.data.units[i]
         if self.units is not None and unit.code not in self.units:
             return
-        label = self.scheme.field(key).label if key and _has(self.scheme, key) else key
+        if key not in self._labels:
+            known = key is not None and _has(self.scheme, key)
+            self._labels[key] = self.scheme.field(key).label if key and known else key
+        label = self._labels[key]
         row = self.data.rows[i] if self.data.rows else None
         self.warnings.append(
             Problem(
@@ -233,7 +238,9 @@ class _Place:
                 column=label,
                 value=value,
                 params={
-                    "unit": f"{unit.name}（{unit.code}）",
+                    "unit": Text(
+                        gettext_noop("{name} ({code})"), {"name": unit.name, "code": unit.code}
+                    ),
                     "key": key,
                     "code": unit.code,
                     "value": f"{value:.10g}" if isinstance(value, float) else value,
@@ -415,9 +422,9 @@ def _all_zero(rules: Rules, data: BaseData, scheme: Scheme, place: _Place) -> No
         place.warn(i, "plausibility.all_zero", None, None)
 
 
-_FRACTION_HINT = (
-    "（是否把百分数填成了小数？如 2.03% 应填 2.03）",
-    " (a percentage typed as a fraction? 2.03% is 2.03)",
+_FRACTION_HINT = gettext_lazy(
+    # xgettext:no-python-format
+    " (a percentage typed as a fraction? 2.03% is 2.03)"
 )
 
 

@@ -7,18 +7,19 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from kaoping.scoring.messages import Problem
+from kaoping.scoring.errors import Problem
+from kaoping.scoring.i18n import LazyText, gettext_lazy
 from kaoping.scoring.schemes import CheckRule
 from kaoping.tables.cells import show
 
 # How a failed comparison reads: "1200 应不大于 1000" / "1200 should be at most 1000".
-OP_TEXT: dict[str, tuple[str, str]] = {
-    "<": ("小于", "less than"),
-    "<=": ("不大于", "at most"),
-    ">": ("大于", "more than"),
-    ">=": ("不小于", "at least"),
-    "==": ("等于", "equal to"),
-    "!=": ("不等于", "different from"),
+OP_TEXT: dict[str, LazyText] = {
+    "<": gettext_lazy("less than"),
+    "<=": gettext_lazy("at most"),
+    ">": gettext_lazy("more than"),
+    ">=": gettext_lazy("at least"),
+    "==": gettext_lazy("equal to"),
+    "!=": gettext_lazy("different from"),
 }
 
 
@@ -87,7 +88,7 @@ def failed_checks(
         header = headers.get(_column_of(rule))
         params = {
             "rule_label": (rule.label, rule.label_en or rule.label),
-            "op_text": OP_TEXT.get(condition.op, (condition.op, condition.op)),
+            "op_text": OP_TEXT.get(condition.op, condition.op),
         }
         for position in np.flatnonzero(~outcome.holds & usable):
             left, right = float(outcome.left[position]), float(outcome.right[position])

@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kaoping.reports.safe import safe_text  # one neutralisation of formula-like text
 from kaoping.scoring.display import excel_format
+from kaoping.scoring.i18n import gettext, pgettext
 
 __all__ = ["Column", "cell_value", "number_format", "print_setup", "safe_text", "write_sheet"]
 
@@ -64,7 +65,7 @@ def cell_value(value: Any, kind: str, lang: str = "zh") -> Any:
     if isinstance(value, bool) or kind == "bool":
         if value is None or value == "":
             return None
-        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+        return pgettext("boolean", "yes", lang) if value else pgettext("boolean", "no", lang)
     if value is None:
         return None
     if kind in ("text", "code"):
@@ -124,7 +125,7 @@ def write_sheet(
     end = last
     if any(c.total for c in columns) and last >= first:
         total_row = end = last + 1
-        ws.cell(total_row, 1, "Total" if lang == "en" else "合计").font = Font(bold=True)
+        ws.cell(total_row, 1, pgettext("a sheet's sum row", "Total", lang)).font = Font(bold=True)
         for j, c in enumerate(columns, start=1):
             cell = ws.cell(total_row, j)
             cell.border = BORDER
@@ -158,7 +159,7 @@ def print_setup(ws: Worksheet, title: str, lang: str = "zh", title_rows: str = "
         ws.print_title_rows = title_rows
     ws.oddHeader.center.text = title.replace("&", "&&")
     ws.oddHeader.center.size = 10
-    ws.oddFooter.center.text = "Page &P of &N" if lang == "en" else "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = gettext("Page &P of &N", lang)
     ws.oddFooter.center.size = 9
 
 

@@ -22,11 +22,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kaoping.scoring.data import BaseData, UnitRef
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.schemes import FieldSpec, Scheme
 from kaoping.tables.xlsx import SHEET_NAME
 
-INSTRUCTIONS_SHEET = "填表说明"
-SCHEME_SHEET = "方案信息"
+INSTRUCTIONS_SHEET = gettext_noop("Instructions")
+SCHEME_SHEET = gettext_noop("Scheme information")
 TITLE_ROW, LABEL_ROW, UNIT_ROW, KEY_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5
 BLANK_TEMPLATE_ROWS = 200  # input rows prepared (formats, validation) when no units are given
 
@@ -45,75 +46,85 @@ _NUMBER_FORMATS = {
     "rate": "0.00",
     "factor": "0.00",
 }
-_TYPE_NAMES = {
-    "text": ("文本", "text"),
-    "year": ("年份", "year"),
-    "amount": ("金额", "amount"),
-    "rate": ("比率（百分数）", "rate (percent)"),
-    "count": ("人数（整数）", "count (whole number)"),
-    "number": ("数值", "number"),
-    "factor": ("系数", "factor"),
-    "score": ("分值", "score"),
+# Each text of the template, translated when it is written.
+_TEXT = {
+    "title": gettext_noop("{name}: base data (scheme {code}, version {version})"),
+    "key_comment": gettext_noop(
+        "Row 4 holds the field keys the system reads the columns by: do not edit."
+    ),
+    "error_title": gettext_noop("Invalid entry"),
+    "error": gettext_noop("“{label}” must be {expected}"),
+    "code_prompt": gettext_noop("Typed as text: leading zeros are kept (e.g. 0101)"),
+    "no_default": gettext_noop("no (empty means {default})"),
+    "notes_header": gettext_noop("Notes for filling in"),
+    "assumptions": gettext_noop("Assumptions and notes"),
 }
-# Each text in Chinese and English; headings and notes are rows of texts (read by _pick_row).
-_TEXT: dict[str, tuple[str, str] | tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "title": (
-        "{name} 基础数据表（方案 {code}，版本 {version}）",
-        "{name}: base data (scheme {code}, version {version})",
-    ),
-    "key_comment": (
-        "第 4 行是字段代码，系统据此识别各列，请勿修改或删除。",
-        "Row 4 holds the field keys the system reads the columns by: do not edit.",
-    ),
-    "error_title": ("输入有误", "Invalid entry"),
-    "error": ("“{label}”应为{expected}", "“{label}” must be {expected}"),
-    "code_prompt": (
-        "按文本填写，保留开头的 0（如 0101）",
-        "Typed as text: leading zeros are kept (e.g. 0101)",
-    ),
-    "yes": ("是", "yes"),
-    "no": ("否", "no"),
-    "no_default": ("否（不填按 {default}）", "no (empty means {default})"),
-    "instructions_header": (
-        ("字段代码", "字段名称", "计量单位", "类型", "取值要求", "是否必填", "说明"),
-        ("key", "label", "unit", "type", "expected", "required", "description"),
-    ),
-    "checks_header": (("数据校验规则", "规则"), ("data checks", "rule")),
-    "notes_header": ("填表须知", "Notes"),
-    "notes": (
-        (
-            "一个被评价单位填一行，从第 5 行开始；第 1～4 行为标题、字段名称、计量单位和字段代码，请勿修改。",
-            "单位编码按文本填写，保留开头的 0；同一单位编码不能出现两次。",
-            "所有单位填报同一评价年度。",
-            "比率按百分数数值填写：1.46 表示 1.46%。",
-            "选填项不填时按默认值计算。",
-            "也可上传 CSV 文件（UTF-8 或 GBK/GB18030 编码），表头为字段名称或字段代码。",
-        ),
-        (
+
+
+def _type_name(kind: str, lang: str) -> str:
+    """A field type as the instructions sheet names it."""
+    names = {
+        "text": pgettext("field type", "text", lang),
+        "year": pgettext("field type", "year", lang),
+        "amount": pgettext("field type", "amount", lang),
+        "rate": pgettext("field type", "rate (percent)", lang),
+        "count": pgettext("field type", "count (whole number)", lang),
+        "number": pgettext("field type", "number", lang),
+        "factor": pgettext("field type", "factor", lang),
+        "score": pgettext("field type", "score", lang),
+    }
+    return names.get(kind, kind)
+
+
+def _instructions_header(lang: str) -> tuple[str, ...]:
+    return (
+        pgettext("template heading", "key", lang),
+        pgettext("template heading", "label", lang),
+        pgettext("template heading", "unit", lang),
+        pgettext("template heading", "type", lang),
+        pgettext("template heading", "expected", lang),
+        pgettext("template heading", "required", lang),
+        pgettext("template heading", "description", lang),
+    )
+
+
+def _checks_header(lang: str) -> tuple[str, ...]:
+    return (
+        pgettext("template heading", "data checks", lang),
+        pgettext("template heading", "rule", lang),
+    )
+
+
+def _scheme_rows(lang: str) -> tuple[str, ...]:
+    return (
+        pgettext("template heading", "scheme code", lang),
+        pgettext("template heading", "scheme name", lang),
+        pgettext("template heading", "version", lang),
+        pgettext("template heading", "year", lang),
+        pgettext("template heading", "fingerprint (SHA-256)", lang),
+        pgettext("template heading", "source", lang),
+        pgettext("template heading", "description", lang),
+    )
+
+
+def _notes(lang: str) -> tuple[str, ...]:
+    return (
+        gettext(
             "One unit per row, from row 5; rows 1-4 hold the title, labels, units and "
             "field keys: do not edit them.",
-            "Unit codes are text: leading zeros are kept; a code may appear only once.",
-            "All units report the same year.",
-            "Rates are percent figures: 1.46 means 1.46%.",
-            "Optional fields left empty take their default.",
+            lang,
+        ),
+        gettext("Unit codes are text: leading zeros are kept; a code may appear only once.", lang),
+        gettext("All units report the same year.", lang),
+        # xgettext:no-python-format
+        gettext("Rates are percent figures: 1.46 means 1.46%.", lang),
+        gettext("Optional fields left empty take their default.", lang),
+        gettext(
             "A CSV file (UTF-8 or GBK/GB18030) with field labels or keys as header is "
             "accepted too.",
+            lang,
         ),
-    ),
-    "scheme_rows": (
-        ("方案编码", "方案名称", "版本", "年度", "方案指纹（SHA-256）", "来源", "说明"),
-        (
-            "scheme code",
-            "scheme name",
-            "version",
-            "year",
-            "fingerprint (SHA-256)",
-            "source",
-            "description",
-        ),
-    ),
-    "assumptions": ("假设与说明", "assumptions"),
-}
+    )
 
 
 def write_template(
@@ -153,21 +164,13 @@ def write_template(
     sheet = workbook.active
     sheet.title = SHEET_NAME
     _write_data_sheet(sheet, scheme, units or [], year, data, lang)
-    _write_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), scheme, lang)
-    _write_scheme_info(workbook.create_sheet(SCHEME_SHEET), scheme, lang)
+    _write_instructions(workbook.create_sheet(gettext(INSTRUCTIONS_SHEET, lang)), scheme, lang)
+    _write_scheme_info(workbook.create_sheet(gettext(SCHEME_SHEET, lang)), scheme, lang)
     workbook.save(path_or_buffer)
 
 
 def _pick(key: str, lang: str) -> str:
-    text = _TEXT[key][1 if lang == "en" else 0]
-    assert isinstance(text, str), key
-    return text
-
-
-def _pick_row(key: str, lang: str) -> tuple[str, ...]:
-    texts = _TEXT[key][1 if lang == "en" else 0]
-    assert isinstance(texts, tuple), key
-    return texts
+    return gettext(_TEXT[key], lang)
 
 
 # --- 基础数据 ---------------------------------------------------------------------------------
@@ -307,7 +310,11 @@ def _validation(spec: FieldSpec, lang: str) -> DataValidation | None:
         validation = DataValidation(
             type=kind, operator=operator, formula1=first, formula2=second, allow_blank=True
         )
-        prompt = f"{expected}。{spec.description}" if spec.description else expected
+        prompt = expected
+        if spec.description:
+            prompt = gettext("{expected}. {description}", lang).format(
+                expected=expected, description=spec.description
+            )
     else:
         return None
     validation.showErrorMessage = True
@@ -341,15 +348,15 @@ def _number(x: float) -> str:
 
 
 def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
-    en = lang == "en"
-    _write_heading(sheet, 1, _pick_row("instructions_header", lang))
+    en = lang == "en"  # a scheme's own texts come in both languages as data
+    _write_heading(sheet, 1, _instructions_header(lang))
     fields = [f for f in scheme.fields if f.source == "unit"]
     for row, spec in enumerate(fields, start=2):
         values = (
             spec.key,
             spec.label_for(lang),
             spec.unit,
-            _TYPE_NAMES.get(spec.type, (spec.type, spec.type))[en],
+            _type_name(spec.type, lang),
             spec.expected(lang),
             _required_text(spec, lang),
             spec.description,
@@ -358,7 +365,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
             sheet.cell(row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(fields) + 3
     if scheme.checks:
-        _write_heading(sheet, row, _pick_row("checks_header", lang))
+        _write_heading(sheet, row, _checks_header(lang))
         for check in scheme.checks:
             row += 1
             label = (check.label_en or check.label) if en else check.label
@@ -366,7 +373,7 @@ def _write_instructions(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
             sheet.cell(row, 2, check.condition.text)
         row += 2
     sheet.cell(row, 1, _pick("notes_header", lang)).font = Font(bold=True)
-    for number, note in enumerate(_pick_row("notes", lang), start=1):
+    for number, note in enumerate(_notes(lang), start=1):
         sheet.cell(row + number, 1, f"{number}. {note}")
     for letter, width in zip("ABCDEFG", (30, 30, 10, 16, 36, 16, 50), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -377,7 +384,9 @@ def _required_text(spec: FieldSpec, lang: str) -> str:
     if spec.default is not None:
         default = _number(spec.default)
         return _pick("no_default", lang).format(default=default)
-    return _pick("yes" if spec.required else "no", lang)
+    if spec.required:
+        return pgettext("required", "yes", lang)
+    return pgettext("required", "no", lang)
 
 
 def _write_scheme_info(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
@@ -390,9 +399,7 @@ def _write_scheme_info(sheet: Worksheet, scheme: Scheme, lang: str) -> None:
         scheme.source,
         scheme.description,
     )
-    for row, (name, value) in enumerate(
-        zip(_pick_row("scheme_rows", lang), values, strict=True), 1
-    ):
+    for row, (name, value) in enumerate(zip(_scheme_rows(lang), values, strict=True), 1):
         sheet.cell(row, 1, name).font = Font(bold=True)
         sheet.cell(row, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
     row = len(values) + 2

@@ -3,28 +3,33 @@
 A user who uploads a table with five mistakes should see five messages, each naming the
 file, the spreadsheet row, the column as headed in the file, the value and what was
 expected, not fix them one upload at a time. So every rule runs on every row, and the
-problems are raised together in one :class:`~kaoping.scoring.messages.DataError`.
+problems are raised together in one :class:`~kaoping.scoring.errors.DataError`.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 
 import numpy as np
 
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.messages import DataError, Problem
+from kaoping.scoring.errors import DataError, Listing, Problem, Text
+from kaoping.scoring.i18n import gettext_noop
 from kaoping.scoring.schemes import FieldSpec, Scheme
 from kaoping.tables.cells import is_empty, show
 from kaoping.tables.columns import (
     CellPlace,
+    LabelOf,
     ParsedColumn,
     code_converter,
     parse_numeric_column,
     parse_text_column,
 )
+from kaoping.tables.csv_grid import GridRows
 from kaoping.tables.errors import capped
 from kaoping.tables.header import (
     Column,
@@ -34,9 +39,9 @@ from kaoping.tables.header import (
     header_for,
     read_columns,
 )
+from kaoping.tables.letters import column_letters
 from kaoping.tables.read import RawSheet, read_sheet
 from kaoping.tables.rules import duplicate_units, failed_checks, year_mismatches
-from kaoping.tables.xlsx_xml import column_letters
 
 DEFAULT_MAX_PROBLEMS = 200
 IDENTITY_FIELDS = ("unit_code", "unit_name")
@@ -64,12 +69,19 @@ class _Layout:
         """The first column holding a field (a repeat is reported, not read)."""
         return next((c for c in self.columns if c.key == key), None)
 
-    def cells(self, index: int) -> list[object]:
-        """The cells of one sheet column in the data rows ("" past a short row's end)."""
+    def cells(self, index: int) -> Sequence[object]:
+        """The cells of one sheet column in the data rows ("" past a short row's end); of a
+        CSV grid, its byte ranges, decoded or converted by the column's parser."""
+        if isinstance(self.sheet.rows, GridRows):
+            return self.sheet.rows.column(index, self._data_array)
         column = self._transposed(index)
         if column is None:  # a column no row reaches
             return [""] * len(self.data_indices)
         return [column[i] for i in self.data_indices]
+
+    @functools.cached_property
+    def _data_array(self) -> np.ndarray:
+        return np.asarray(self.data_indices, dtype=np.int64)
 
     def _transposed(self, index: int) -> tuple[object, ...] | None:
         """Column ``index`` of every row: the rows padded to one width and transposed once,
@@ -198,16 +210,20 @@ def _layout(sheet: RawSheet, scheme: Scheme) -> _Layout:
     matcher = HeaderMatcher(scheme)
     header_index = find_header_row(sheet.rows, matcher)
     if header_index is None:
-        examples = "、".join(f"“{spec.label}”（{spec.key}）" for spec in scheme.fields[:2])
-        examples_en = ", ".join(f"“{spec.label}” ({spec.key})" for spec in scheme.fields[:2])
-        problem = Problem(
-            "data.no_header", file=sheet.filename, params={"examples": (examples, examples_en)}
+        example = gettext_noop("“{label}” ({key})")
+        examples = Listing(
+            tuple(Text(example, {"label": f.label, "key": f.key}) for f in scheme.fields[:2])
         )
+        problem = Problem("data.no_header", file=sheet.filename, params={"examples": examples})
         raise DataError([problem])
     start = first_data_row(sheet.rows, header_index, matcher)
-    data_indices = [
-        i for i in range(start, len(sheet.rows)) if not all(is_empty(c) for c in sheet.rows[i])
-    ]
+    if isinstance(sheet.rows, GridRows):  # decided on the bytes, no row made
+        blank = sheet.rows.grid.blank
+        data_indices = (np.flatnonzero(~blank[start:]) + start).tolist()
+    else:
+        data_indices = [
+            i for i in range(start, len(sheet.rows)) if not all(is_empty(c) for c in sheet.rows[i])
+        ]
     columns = read_columns(sheet.rows[header_index], matcher)
     return _Layout(sheet, header_index, columns, data_indices)
 
@@ -217,7 +233,7 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
     filename, row = layout.sheet.filename, layout.header_row
     first_header: dict[str, str] = {}
     for column in layout.columns:
-        params: dict[str, object] = {"column": column.header}
+        params = {"column": column.header}
         if column.key is None:
             code = "data.unknown_column"
         elif scheme.field(column.key).source == "evaluator":
@@ -233,14 +249,18 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
     _check_unnamed_columns(layout, findings)
     for spec in scheme.fields:
         if spec.key not in first_header and spec.required and spec.default is None:
-            params = {"label": (spec.label, spec.label_en or spec.key), "key": spec.key}
-            findings.add(Problem("data.missing_column", file=filename, params=params))
+            missing = {"label": LabelOf(spec), "key": spec.key}
+            findings.add(Problem("data.missing_column", file=filename, params=missing))
 
 
 def _check_unnamed_columns(layout: _Layout, findings: _Findings) -> None:
     """Data under an empty header: the user would expect it to be read, and it is not."""
     named = {column.index for column in layout.columns}
-    width = max((len(layout.sheet.rows[i]) for i in layout.data_indices), default=0)
+    rows = layout.sheet.rows
+    if isinstance(rows, GridRows):
+        width = rows.width if layout.data_indices else 0
+    else:
+        width = max((len(rows[i]) for i in layout.data_indices), default=0)
     for index in range(width):
         if index in named:
             continue
@@ -352,8 +372,7 @@ def _units(cells: _Cells) -> list[UnitRef]:
         years: list[int | None] = [None] * len(cells.codes)
     else:  # one conversion for the column, not a numpy scalar test per unit
         values = year_column.values
-        years = [int(y) if np.isfinite(y) else None for y in values.tolist()]
-    return [
-        UnitRef(code=code, name=name, year=year)
-        for code, name, year in zip(cells.codes, cells.names, years, strict=True)
-    ]
+        finite = np.isfinite(values).tolist()
+        years = [int(y) if ok else None for y, ok in zip(values.tolist(), finite, strict=True)]
+    # starmap: the loop in C, the fields by position (UnitRef is code, name, year).
+    return list(starmap(UnitRef, zip(cells.codes, cells.names, years, strict=True)))

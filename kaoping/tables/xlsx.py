@@ -7,9 +7,11 @@ from typing import cast
 
 import python_calamine
 
-from kaoping.scoring.messages import DataError
-from kaoping.tables.bounds import LIMITS, check_package, check_sheet
+from kaoping.scoring.errors import DataError, Text
+from kaoping.scoring.i18n import LazyText, gettext_lazy, gettext_noop
+from kaoping.tables.bounds import LIMITS
 from kaoping.tables.errors import fail
+from kaoping.tables.xlsx_bounds import check_package, check_sheet
 from kaoping.tables.xlsx_xml import declared_size, sheet_part
 
 SHEET_NAME = "基础数据"  # the sheet of the template; other sheets may hold instructions
@@ -43,7 +45,7 @@ def read_xlsx_rows(content: bytes, filename: str | None) -> tuple[str, list[list
             _refuse_huge_sheet(content, name, filename)
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            return sheet.name, cast("list[list[object]]", rows)  # cells of any type
+            return sheet.name, cast("list[list[object]]", rows)  # cells of several types
     except (KeyboardInterrupt, SystemExit, MemoryError, DataError):
         raise
     except BaseException as exc:  # calamine panics raise a BaseException (PanicException)
@@ -81,26 +83,22 @@ def _choose_sheet(workbook: python_calamine.CalamineWorkbook, filename: str | No
     return visible[0]
 
 
-def _not_a_workbook_reason(content: bytes) -> tuple[str, str]:
+def _not_a_workbook_reason(content: bytes) -> LazyText:
     if content.startswith(_OLE_MAGIC):
-        return (
-            "这是旧版 Excel 97-2003（.xls）文件或设置了打开密码的文件，"
-            "请在 Excel 中取消密码并“另存为”Excel 工作簿（.xlsx）",
+        return gettext_lazy(
             "this is an old Excel 97-2003 (.xls) file or a password-protected one: remove "
-            "the password and save it as an Excel workbook (.xlsx)",
+            "the password and save it as an Excel workbook (.xlsx)"
         )
     head = content[:512]
     if head and all(b >= 0x20 or b in b"\t\r\n" for b in head.replace(b"\xef\xbb\xbf", b"")):
-        return (
-            "文件内容是文本而不是 Excel 工作簿；如果是 CSV，请把扩展名改为 .csv",
-            "the file holds text, not an Excel workbook; if it is CSV, name it .csv",
+        return gettext_lazy(
+            "the file holds text, not an Excel workbook; if it is CSV, name it .csv"
         )
-    return ("不是有效的 Excel 工作簿（.xlsx）", "not a valid Excel workbook (.xlsx)")
+    return gettext_lazy("not a valid Excel workbook (.xlsx)")
 
 
-def _broken_workbook_reason(exc: BaseException) -> tuple[str, str]:
+def _broken_workbook_reason(exc: BaseException) -> Text:
     detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:_REASON_LENGTH]
-    return (
-        f"Excel 工作簿已损坏或不完整（{detail}）",
-        f"the Excel workbook is damaged or incomplete ({detail})",
+    return Text(
+        gettext_noop("the Excel workbook is damaged or incomplete ({detail})"), {"detail": detail}
     )

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hostile_files import corpus
 
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 from kaoping.tables import read_sheet
 from kaoping.tables.read import printable_name
 from kaoping.web.submissions.models import Submission

@@ -8,6 +8,7 @@ import numpy as np
 
 from kaoping.scoring.assessment import Assessment, AssessmentResult, assess
 from kaoping.scoring.data import BaseData
+from kaoping.scoring.errors import KaopingError, Problem
 from kaoping.scoring.evaluation import (
     EvaluationResult,
     comparative_columns,
@@ -19,7 +20,6 @@ from kaoping.scoring.experts import (
     expert_rules,
     scoring_items,
 )
-from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness.draws import Draws
 from kaoping.scoring.robustness.model import RobustnessModel, Task
 from kaoping.scoring.robustness.options import (

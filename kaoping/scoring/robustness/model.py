@@ -13,6 +13,7 @@ import numpy as np
 
 from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
+from kaoping.scoring.errors import KaopingError, Problem
 from kaoping.scoring.evaluation import (
     comparative_columns,
     competition_ranks,
@@ -22,7 +23,6 @@ from kaoping.scoring.evaluation import (
     score_values,
 )
 from kaoping.scoring.formulas import FormulaError, parse_condition
-from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness.draws import Choices, Draws
 from kaoping.scoring.robustness.options import (
     AS_PUBLISHED,

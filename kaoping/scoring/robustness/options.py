@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from kaoping.scoring.composite import AGGREGATIONS, IMPUTATIONS
+from kaoping.scoring.errors import KaopingError, Problem
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
 )
 from kaoping.scoring.i18n import gettext, gettext_noop, gettext_pair, normalise_language, pgettext
-from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS
 
 # The special normalisation level "as the scheme publishes it" (each indicator its own).

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import UnitRef
+from kaoping.scoring.errors import Problem
 from kaoping.scoring.i18n import gettext, pgettext
-from kaoping.scoring.messages import Problem
 from kaoping.scoring.missing import nan_to_none
 from kaoping.scoring.robustness.options import RobustnessOptions, factor_label
 from kaoping.scoring.robustness.sensitivity import FactorSensitivity

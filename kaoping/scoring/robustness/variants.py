@@ -8,10 +8,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from kaoping.scoring.errors import KaopingError, Problem
 from kaoping.scoring.evaluation import (
     COMPARATIVE,
 )
-from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness.draws import Choices
 from kaoping.scoring.robustness.options import AS_PUBLISHED, parse_normalisation, parse_treatment
 from kaoping.scoring.schemes import IndicatorSpec, Scheme, scheme_from_dict

@@ -10,10 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaoping.scoring.formulas import (
-    Condition,
-    Formula,
-)
+from kaoping.scoring.formulas import Condition, Formula
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 
 FIELD_TYPES = ("text", "year", "amount", "rate", "count", "number", "factor", "score")
 # Who gives a field's value: the evaluated unit (its base-data template), or the evaluator
@@ -44,7 +42,16 @@ EXTENSION_SECTIONS = {
 }
 
 WEIGHT_TOLERANCE = 1e-6
-# Units of measure as English readers know them (the scheme files write them in Chinese).
+# What a cell of each kind of field holds, in words (FieldSpec.expected).
+_NUMBER_TEXT = gettext_noop("a number")
+_KIND_TEXT = {
+    "year": gettext_noop("a year"),
+    "count": gettext_noop("a whole number"),
+    "rate": gettext_noop("a percent (1.46 for 1.46%)"),
+    "factor": gettext_noop("a factor"),
+}
+# Units of measure as English readers know them: the keys are what the scheme files write
+# (data, matched as written), the values their English names.
 UNITS_EN = {
     "万元": "10,000 yuan",
     "元": "yuan",
@@ -98,23 +105,15 @@ class FieldSpec:
 
     def expected(self, lang: str = "zh") -> str:
         """What a valid cell holds, in words (used in messages and the template)."""
-        lo, hi = self.min, self.max
         if self.type == "text":
-            return "text" if lang == "en" else "文本"
-        kind = {
-            "year": ("年份（整数）", "a year"),
-            "count": ("整数", "a whole number"),
-            "rate": ("百分数数值（如 1.46 表示 1.46%）", "a percent (1.46 for 1.46%)"),
-            "factor": ("系数", "a factor"),
-        }.get(self.type, ("数字", "a number"))
-        text = kind[1] if lang == "en" else kind[0]
-        bounds = _bounds_text(lo, hi, lang)
+            return pgettext("kind of value", "text", lang)
+        kind = gettext(_KIND_TEXT.get(self.type, _NUMBER_TEXT), lang)
+        text = f"{kind}{_bounds_text(self.min, self.max, lang)}"
         unit = "" if self.unit in ("", "%") else self.unit
-        if lang == "en":
-            unit = UNITS_EN.get(unit, unit)
-            return f"{text}{bounds} ({unit})" if unit else f"{text}{bounds}"
-        return f"{text}{bounds}（{unit}）" if unit else f"{text}{bounds}"
-        return f"{text}{bounds}{unit}"
+        if not unit:
+            return text
+        unit = UNITS_EN.get(unit, unit) if lang == "en" else unit
+        return gettext("{value} ({unit})", lang).format(value=text, unit=unit)
 
 
 @dataclass(frozen=True)
@@ -342,12 +341,10 @@ def _fmt(x: float) -> str:
 
 
 def _bounds_text(lo: float | None, hi: float | None, lang: str) -> str:
-    if lo is None and hi is None:
-        return ""
-    if lang == "en":
-        if lo is not None and hi is not None:
-            return f" from {_fmt(lo)} to {_fmt(hi)}"
-        return f" of at least {_fmt(lo)}" if lo is not None else f" of at most {_fmt(hi)}"
     if lo is not None and hi is not None:
-        return f"，范围 {_fmt(lo)}～{_fmt(hi)}"
-    return f"，不小于 {_fmt(lo)}" if lo is not None else f"，不大于 {_fmt(hi)}"
+        return gettext(" from {min} to {max}", lang).format(min=_fmt(lo), max=_fmt(hi))
+    if lo is not None:
+        return gettext(" of at least {min}", lang).format(min=_fmt(lo))
+    if hi is not None:
+        return gettext(" of at most {max}", lang).format(max=_fmt(hi))
+    return ""

@@ -28,9 +28,9 @@ from kaoping.reports.uncertainty import report_options
 from kaoping.reports.unit_report import build_unit_report
 from kaoping.reports.xlsx_render import render_xlsx
 from kaoping.scoring.awards import AwardDecisions, award_rules, decide_awards
+from kaoping.scoring.errors import KaopingError
 from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.experts import expert_rules
-from kaoping.scoring.messages import KaopingError
 from kaoping.scoring.robustness import analyse_robustness
 from kaoping.web.common import ActionError, in_language
 from kaoping.web.results.frozen import frozen_results

@@ -25,7 +25,7 @@ from kaoping.scoring import KaopingError, Problem, Scheme, scheme_from_dict
 from kaoping.scoring.adjustments import adjustment_rules
 from kaoping.scoring.awards import award_rules
 from kaoping.scoring.experts import expert_rules
-from kaoping.scoring.schemes.loader import items_of
+from kaoping.scoring.schemes.documents import items_of
 from kaoping.scoring.schemes.model import EXTENSION_SECTIONS
 
 STANDARD_KEYS = ("minimum", "minimum_points", "excellent", "excellent_points")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.scoring import NORMALISATIONS, builtin_scheme_codes, load_scheme
-from kaoping.scoring.schemes.loader import items_of
+from kaoping.scoring.schemes.documents import items_of
 from kaoping.web.rounds.models import Round
 from kaoping.web.rounds.views import RoundForm
 from kaoping.web.schemes.edit import (

@@ -14,7 +14,7 @@ import dataclasses
 from django.utils.translation import gettext as _
 
 from kaoping.scoring.data import BaseData, UnitRef
-from kaoping.scoring.messages import Problem
+from kaoping.scoring.errors import Problem
 from kaoping.tables.plausibility import plausibility_warnings
 from kaoping.web.audit.log import record
 from kaoping.web.common import ActionError

@@ -20,7 +20,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from kaoping.scoring.messages import DataError
+from kaoping.scoring.errors import DataError
 from kaoping.tables.csv_text import decode_text
 from kaoping.web.common import ActionError
 
