@@ -11,63 +11,64 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import click
-
-from kaoping.cli.main import PATH, show_warnings
+from kaoping.cli.console import show_warnings
+from kaoping.cli.help import FC, option
+from kaoping.cli.options import PATH, listed
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
+from kaoping.scoring.i18n import gettext_noop
 from kaoping.scoring.messages import Problem
 from kaoping.tables.inputs import read_assessment
 from kaoping.tables.plausibility import plausibility_warnings
 
-
-def _listed(ctx: click.Context, param: click.Parameter, value: tuple) -> list | None:
-    """A repeatable option's values as a list, None when it is not given."""
-    return list(value) or None
-
-
-experts_option = click.option(
-    "--experts", "-e", type=PATH, help="专家评分表 .xlsx/.csv / expert scoring sheet"
+experts_option = option(
+    "--experts", "-e", type=PATH, help=gettext_noop("expert scoring sheet, .xlsx or .csv")
 )
-recusals_option = click.option(
-    "--recusals", "-r", type=PATH, help="回避名单（专家、单位编码） / recusal list"
+recusals_option = option(
+    "--recusals", "-r", type=PATH, help=gettext_noop("recusal list (expert, unit code)")
 )
-adjustments_option = click.option(
-    "--adjustments", "-a", type=PATH, help="加减分表（单位编码、分值、事由） / bonus and deductions"
+adjustments_option = option(
+    "--adjustments",
+    "-a",
+    type=PATH,
+    help=gettext_noop("bonus and deduction points (unit code, points, reason)"),
 )
-targets_option = click.option(
-    "--targets", "-t", type=PATH, help="目标责任书目标表 / targets of the responsibility letters"
+targets_option = option(
+    "--targets", "-t", type=PATH, help=gettext_noop("targets of the responsibility letters")
 )
-price_factors_option = click.option(
+price_factors_option = option(
     "--price-factors",
     "-k",
     "price_factors",
     type=PATH,
-    help="评价机构的物价矫正系数表（单位编码、物价矫正系数） / the evaluator's price factors",
+    help=gettext_noop("the evaluator's price factors (unit code, price factor)"),
 )
-previous_option = click.option(
+previous_option = option(
     "--previous",
     "-p",
     type=PATH,
     multiple=True,
-    callback=_listed,
-    help="上期基础数据（可重复，按时间先后），用于同比、环比 / earlier periods' data, oldest first",
+    callback=listed,
+    help=gettext_noop(
+        "earlier periods' base data (repeatable, oldest first), for year-on-year and "
+        "sequential comparison"
+    ),
 )
-previous_experts_option = click.option(
+previous_experts_option = option(
     "--previous-experts",
     "previous_experts",
     type=PATH,
     multiple=True,
-    callback=_listed,
-    help="上期专家评分表，与 --previous 一一对应 / each earlier period's expert sheet",
+    callback=listed,
+    help=gettext_noop("each earlier period's expert sheet, one for each --previous"),
 )
-period_option = click.option(
-    "--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"
+period_option = option(
+    "--period",
+    help=gettext_noop("this period's label (2024, 2024-Q2); default: the year column"),
 )
 
 
-def input_options(previous: bool = True) -> Callable[[Any], Any]:
+def input_options(previous: bool = True) -> Callable[[FC], FC]:
     """The input files of an assessment (--experts ... --price-factors, and the earlier
     periods' files when ``previous``), in this order in ``--help``."""
     options = [
@@ -78,9 +79,9 @@ def input_options(previous: bool = True) -> Callable[[Any], Any]:
         price_factors_option,
     ] + ([previous_option, previous_experts_option] if previous else [])
 
-    def apply(fn: Any) -> Any:
-        for option in reversed(options):
-            fn = option(fn)
+    def apply(fn: FC) -> FC:
+        for add in reversed(options):
+            fn = add(fn)
         return fn
 
     return apply
@@ -115,14 +116,41 @@ def assessment_of(
     )
 
 
-def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
+def run_assessment(
+    lang: str,
+    data: Path,
+    scheme: str,
+    experts: Path | None = None,
+    recusals: Path | None = None,
+    adjustments: Path | None = None,
+    targets: Path | None = None,
+    price_factors: Path | None = None,
+    previous: list[Path] | None = None,
+    previous_experts: list[Path] | None = None,
+    period: str | None = None,
+    fund: RewardFund | None = None,
+) -> AssessmentResult:
     """Read the inputs, assess, and show the warnings on standard error."""
-    result = assess(assessment_of(*args, **kwargs))
+    result = assess(
+        assessment_of(
+            data,
+            scheme,
+            experts,
+            recusals,
+            adjustments,
+            targets,
+            price_factors,
+            previous,
+            previous_experts,
+            period,
+            fund,
+        )
+    )
     show_warnings([*result.warnings, *plausibility_of(result.assessment)], lang)
     return result
 
 
-def plausibility_of(assessment) -> list[Problem]:
+def plausibility_of(assessment: Assessment) -> list[Problem]:
     """The scheme's plausibility warnings on the data, last year's data when given (issue 11)."""
     previous = assessment.previous[0].data if assessment.previous else None
     return plausibility_warnings(assessment.data, assessment.scheme, previous=previous)
