@@ -14,10 +14,10 @@ from kaoping.cli.help import argument, command, option
 from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.options import PATH, format_option, lang_option, out_option, scheme_option
 from kaoping.cli.rendering import write_rows
+from kaoping.scoring import DataError
 from kaoping.scoring.allocation import Share, allocate, total_of
 from kaoping.scoring.assessment import RewardFund
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
-from kaoping.scoring.messages import DataError
 from kaoping.tables.assessment import read_recipients, read_register
 
 DEFAULT_SCHEME = "beijing-district-comprehensive"

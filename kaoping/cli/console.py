@@ -13,8 +13,8 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from kaoping.scoring import KaopingError, Problem
 from kaoping.scoring.i18n import gettext, language_from_environment
-from kaoping.scoring.messages import KaopingError, Problem
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

@@ -91,7 +91,11 @@ def emit(
         else:
             click.echo(text)
         return
-    write_atomically(output, lambda p: p.write_text(text + "\n", encoding=encoding))
+
+    def write_text(p: Path) -> None:
+        p.write_text(text + "\n", encoding=encoding)
+
+    write_atomically(output, write_text)
     say_written(output, lang)
 
 

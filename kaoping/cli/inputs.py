@@ -15,9 +15,9 @@ from pathlib import Path
 from kaoping.cli.console import show_warnings
 from kaoping.cli.help import FC, option
 from kaoping.cli.options import PATH, listed
+from kaoping.scoring import Problem
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.i18n import gettext_noop
-from kaoping.scoring.messages import Problem
 from kaoping.tables.inputs import read_assessment
 from kaoping.tables.plausibility import plausibility_warnings
 

@@ -31,7 +31,7 @@ def setup_django(database: str | None = None) -> None:
     if database:
         os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.web.settings")
-    import django
+    import django  # type: ignore[import-untyped]  # no type hints (django-stubs not installed)
 
     django.setup()
 
@@ -54,8 +54,8 @@ def setup_django(database: str | None = None) -> None:
 def verify_command(database: str | None, lang: str, rederive: bool) -> None:
     """Run the web application's log check (``manage.py verify_log``)."""
     setup_django(database)
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
+    from django.core.management import call_command  # type: ignore[import-untyped]  # as above
+    from django.core.management.base import CommandError  # type: ignore[import-untyped]
 
     args = ["verify_log", "--lang", lang] + ([] if rederive else ["--no-rederive"])
     try:

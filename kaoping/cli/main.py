@@ -79,4 +79,4 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - console e
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import click
 
@@ -21,10 +23,44 @@ from kaoping.cli.help import argument, command, option
 from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.options import PATH, data_argument, lang_option, scheme_option
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
+from kaoping.scoring.evaluation import EvaluationResult
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
+
+if TYPE_CHECKING:  # the reports and the robustness analysis load only when a report is made
+    from kaoping.reports.model import ReportDocument
+    from kaoping.reports.narratives import Narratives
+    from kaoping.scoring.robustness import RobustnessResult
 
 DEFAULT_SCHEME = "mof-2012"
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+# An award or criticism list as the reports read it (unit_code, unit_name, tier, reason, ...).
+AwardList = list[dict[str, Any]]
+
+
+class Signing(TypedDict):
+    """Who the reports are for and by, and whether they are final (reports.signing.sign)."""
+
+    client: str
+    number: str
+    team: Sequence[tuple[str, str]]
+    final: bool
+
+
+class CertificateOptions(TypedDict):
+    """What every certificate of a run shares (kaoping.reports.certificates)."""
+
+    year: str
+    issuer: str
+    date: str
+    title: str
+    body: str
+    unit_names: Mapping[str, str]
+    lang: str
+    award: str
+    number_prefix: str
+    text_only: bool
 
 
 class ReportFormat(StrEnum):
@@ -159,11 +195,11 @@ def report_command(
     award_list, criticism = award_lists(assessed, awards, lang)
     from kaoping.reports.signing import parse_team
 
-    signing = {"client": client, "number": number, "team": parse_team(team or []), "final": final}
-    uncertainty = None
+    signing = Signing(client=client, number=number, team=parse_team(team or []), final=final)
+    uncertainty: RobustnessResult | None = None
     if robustness and (round_report or all_units):
         from kaoping.reports.uncertainty import report_options
-        from kaoping.scoring.messages import KaopingError
+        from kaoping.scoring import KaopingError
         from kaoping.scoring.robustness import analyse_assessment
 
         try:
@@ -284,7 +320,7 @@ def certificates_command(
         from kaoping.tables import read_base_data
 
         names = {u.code: u.name for u in read_base_data(data, loaded).units}
-    options = dict(
+    options = CertificateOptions(
         year=year,
         issuer=issuer,
         date=date,
@@ -312,7 +348,9 @@ def certificates_command(
 # --- steps --------------------------------------------------------------------------------
 
 
-def rounds_of(assessed: AssessmentResult):
+def rounds_of(
+    assessed: AssessmentResult,
+) -> tuple[EvaluationResult, EvaluationResult | None, list[EvaluationResult]]:
     """The reports' view of one assessment: this round, last period's (同比) and the
     earlier ones (环比, trend), each with the committee's ranks and its expert scores."""
     earlier = [p.evaluation for p in assessed.previous]
@@ -320,7 +358,7 @@ def rounds_of(assessed: AssessmentResult):
     return assessed.evaluation, prev_result, earlier
 
 
-def computed_award_lists(assessed: AssessmentResult, lang: str):
+def computed_award_lists(assessed: AssessmentResult, lang: str) -> tuple[AwardList, AwardList]:
     """(awards, criticism) of the assessment, as the reports list them; none for a scheme
     without awards (a pass line alone is not an award)."""
     sections = assessed.scheme.sections
@@ -354,7 +392,9 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
     return awards, criticism
 
 
-def award_lists(assessed: AssessmentResult, path: Path | None, lang: str):
+def award_lists(
+    assessed: AssessmentResult, path: Path | None, lang: str
+) -> tuple[AwardList, AwardList]:
     """The award and criticism tables of the round report: the assessment's own. A list
     given with --awards must agree with them unit by unit (it is checked, never trusted);
     for a scheme without awards it is shown as given."""
@@ -406,25 +446,25 @@ def is_award_list(path: Path) -> bool:
 
 
 def build_documents(
-    result,
-    previous,
-    history,
-    units,
-    all_units,
-    with_round,
-    texts,
-    awards,
-    criticism,
-    issuer,
-    date,
-    charts,
-    lang,
-    signing=None,
-    robustness=None,
-):
+    result: EvaluationResult,
+    previous: EvaluationResult | None,
+    history: Sequence[EvaluationResult],
+    units: Sequence[str],
+    all_units: bool,
+    with_round: bool,
+    texts: Narratives | None,
+    awards: AwardList,
+    criticism: AwardList,
+    issuer: str,
+    date: str | None,
+    charts: bool,
+    lang: str,
+    signing: Signing | None = None,
+    robustness: RobustnessResult | None = None,
+) -> list[tuple[str, ReportDocument]]:
     """(file stem, document) for every report asked for, all built before any is written.
     ``signing``: client, number, team and final (see kaoping.reports.signing.sign)."""
-    signing = dict(signing or {})
+    signing = signing or Signing(client="", number="", team=(), final=False)
     from kaoping.reports.narratives import ROUND_KEY, narratives_for
     from kaoping.reports.round_report import build_round_report
     from kaoping.reports.unit_report import build_unit_report
@@ -471,7 +511,12 @@ def build_documents(
     return documents
 
 
-def write_documents(documents, formats, result, output: Path) -> list[Path]:
+def write_documents(
+    documents: Sequence[tuple[str, ReportDocument]],
+    formats: Sequence[ReportFormat],
+    result: EvaluationResult,
+    output: Path,
+) -> list[Path]:
     """Render every document in every format into a temporary folder, then move them in."""
     from kaoping.reports.batch import render_many
     from kaoping.reports.xlsx_render import render_xlsx

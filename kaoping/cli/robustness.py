@@ -16,8 +16,8 @@ from kaoping.cli.inputs import input_options, run_assessment
 from kaoping.cli.options import data_argument, format_option, lang_option, out_option, scheme_option
 from kaoping.cli.rendering import render_table
 from kaoping.reports.safe import safe_text
+from kaoping.scoring import KaopingError, Problem
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
-from kaoping.scoring.messages import KaopingError, Problem
 from kaoping.scoring.robustness import (
     RobustnessOptions,
     RobustnessResult,
