@@ -72,6 +72,13 @@ def test_a_scoring_command_loads_no_heavy_library_and_no_other_command(args):
     # evaluate and explain share their module with template and schemes; check needs none.
     assert others == set()
     assert "kaoping.scoring.robustness" not in loaded
+    # A CSV file needs none of the workbook reader (calamine, its bounds, XML).
+    assert not loaded & {
+        "python_calamine",
+        "xml.etree.ElementTree",
+        "kaoping.tables.xlsx",
+        "kaoping.tables.xlsx_bounds",
+    }
     # Of the reports, only the formula-injection guard of CSV cells (no renderer).
     assert {m for m in loaded if m.startswith("kaoping.reports.")} <= {"kaoping.reports.safe"}
 

@@ -21,8 +21,9 @@ from tables_helpers import mof, problems_of, write_xlsx
 
 from kaoping.scoring.messages import DataError
 from kaoping.tables import read_base_data, read_sheet
-from kaoping.tables.bounds import LIMITS, Limits, check_package, sheet_extent
+from kaoping.tables.bounds import LIMITS, Limits
 from kaoping.tables.read import printable_name
+from kaoping.tables.xlsx_bounds import check_package, sheet_extent
 
 MEMORY_BOUND = 500 * 1024 * 1024
 TIME_BOUND = 10

@@ -6,6 +6,7 @@ for is rendered (:func:`deliver`).
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
@@ -73,7 +74,14 @@ def emit(
             stream.write("\n")
 
         if output is None:
-            write(sys.stdout)
+            if encoding == "gb18030":  # the bytes asked for, whatever the terminal's encoding
+                sys.stdout.flush()
+                stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding)
+                write(stream)
+                stream.flush()
+                stream.detach()  # leave standard output open
+            else:
+                write(sys.stdout)
             sys.stdout.flush()
             return
 

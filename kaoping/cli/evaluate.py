@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -290,16 +291,26 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
     return title + "\n" + render_table(headers, shown)
 
 
-def ranking_csv(result: EvaluationResult, lang: str) -> str:
+_CSV_BLOCK = 5000  # rows written at a time: the text never holds the whole table
+
+
+def ranking_csv(result: EvaluationResult, lang: str) -> Iterator[str]:
+    """The ranking as CSV text in pieces of a few thousand rows (joined: the table, without
+    a final line break)."""
     rows = ranking_rows(result)
     keys = list(rows[0])
     headers = column_headers(result, keys, lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([headers[k] for k in keys])
-    for row in rows:
-        writer.writerow(["" if row[k] is None else safe_text(row[k]) for k in keys])
-    return buffer.getvalue().rstrip("\n")
+    for start in range(0, len(rows), _CSV_BLOCK):
+        for row in rows[start : start + _CSV_BLOCK]:
+            writer.writerow(["" if row[k] is None else safe_text(row[k]) for k in keys])
+        if start:
+            yield "\n"
+        yield buffer.getvalue()[:-1]
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _cell(key: str, value: Any) -> str:

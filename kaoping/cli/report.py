@@ -440,7 +440,7 @@ def is_award_list(path: Path) -> bool:
     from kaoping.reports.award_lists import header_row
     from kaoping.tables import read_sheet
 
-    rows = read_sheet(path).rows or [[]]
+    rows = list(read_sheet(path).rows[:5]) or [[]]  # the header is among the first rows
     first = [str(c).strip().lower() for c in rows[header_row(rows)]]  # below a title row
     return any(c in ("tier", "获奖档次") for c in first)
 

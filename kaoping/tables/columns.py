@@ -1,13 +1,15 @@
 """Parsing one column of cells for one field, with a problem for every bad cell.
 
-Cells are converted one by one (they are Python objects from the reader), then checked
-against the field's type and bounds with numpy, all rows at once.
+Plain numbers are converted a column at a time (a CSV grid's bytes in numpy, a column of
+plain number texts by one ``str.translate`` and ``float()``); the other cells one by one,
+which names each bad one. Then all rows are checked against the field's type and bounds with
+numpy at once.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +18,7 @@ from kaoping.scoring.messages import Problem
 from kaoping.scoring.schemes import FieldSpec
 from kaoping.tables.cells import NotANumber, code_text, is_empty, is_percent_format, parse_number
 from kaoping.tables.cells import show as show_cell
+from kaoping.tables.csv_grid import GridColumn
 
 INTEGER_TYPES = ("count", "year")
 # Float noise from Excel (12.000000000001) is not a fraction of a person.
@@ -82,16 +85,22 @@ def parse_numeric_column(
     expected = expected_of(spec)
     percent = spec.type == "rate"
     values = parsed.values
-    plain = _plain_numbers(cells)
-    if plain is not None:  # every cell plain number text or empty (most CSV columns)
+    cells_left: Iterable[tuple[int, object]]
+    if isinstance(cells, GridColumn):  # a CSV grid: plain decimals converted in numpy
+        numbers, converted, empty = cells.numbers()
+        values[converted] = numbers[converted]
+        for empty_at in np.flatnonzero(empty).tolist():
+            _fill_empty(parsed, empty_at, spec, place, expected)
+        cells_left = ((p, cells[p]) for p in np.flatnonzero(~converted & ~empty).tolist())
+    elif (plain := _plain_numbers(cells)) is not None:  # plain number text or empty
         numbers, empty = plain
         values[:] = numbers
         for empty_at in np.flatnonzero(empty).tolist():
             _fill_empty(parsed, empty_at, spec, place, expected)
-        cells_left: Sequence[object] = ()
+        cells_left = ()
     else:
-        cells_left = cells
-    for position, cell in enumerate(cells_left):
+        cells_left = enumerate(cells)
+    for position, cell in cells_left:
         # Most XLSX cells are finite floats: skip every other test for them.
         if type(cell) is float and math.isfinite(cell):
             values[position] = cell
@@ -203,6 +212,14 @@ def parse_text_column(
     """Text of a text field (unit code, unit name); empty required cells are problems."""
     n = len(cells)
     parsed = ParsedColumn(np.full(n, np.nan), np.zeros(n, dtype=bool), [])
+    if isinstance(cells, GridColumn):  # CSV text: every conversion is a strip
+        texts = list(map(str.strip, cells.texts()))
+        if spec.required:
+            for position in [p for p, text in enumerate(texts) if not text]:
+                parsed.report(
+                    position, place.problem("data.required", position, "", expected_of(spec))
+                )
+        return texts, parsed
     texts = []
     for position, cell in enumerate(cells):
         text = "" if is_empty(cell) else (convert or _plain_text)(position, cell)

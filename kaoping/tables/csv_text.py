@@ -6,12 +6,15 @@ mark; WPS and scripts write plain UTF-8. "Unicode 文本" is UTF-16 with a BOM, 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections import Counter
-from typing import cast
+from collections.abc import Sequence
+from typing import Any, cast
 
-from kaoping.tables.bounds import check_csv_text
+from kaoping.tables.bounds import check_csv_fields, check_csv_text
+from kaoping.tables.csv_grid import GridRows, build_grid
 from kaoping.tables.errors import fail
 
 # Tried in this order: UTF-8 is strict enough that GBK text almost never decodes as UTF-8,
@@ -69,8 +72,16 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv_rows(content: bytes, filename: str | None) -> list[list[object]]:
-    """All records of a CSV file as lists of strings (never converted: codes keep zeros)."""
+def read_csv_rows(content: bytes, filename: str | None) -> Sequence[list[Any]]:
+    """All records of a CSV file as lists of strings (never converted: codes keep zeros).
+
+    A regular file (no quotes, every line as wide) is kept as a grid of byte offsets
+    (:mod:`kaoping.tables.csv_grid`), bounded by :attr:`Limits.max_csv_grid_fields`; any
+    other by the csv module, one string a field, bounded by :attr:`Limits.max_csv_cells`.
+    """
+    grid = _read_grid(content, filename)
+    if grid is not None:
+        return grid
     text = decode_text(content, filename)
     check_csv_text(text, filename)
     try:
@@ -79,3 +90,43 @@ def read_csv_rows(content: bytes, filename: str | None) -> list[list[object]]:
         return cast("list[list[object]]", rows)  # strings, read by the same code as XLSX cells
     except csv.Error as exc:  # e.g. a field longer than the csv module's limit
         fail("data.unreadable", filename, reason=(f"CSV 格式错误：{exc}", f"bad CSV: {exc}"))
+
+
+_VALIDATE_CHUNK = 1024 * 1024
+_HEAD_BYTES = 64 * 1024
+
+
+def _read_grid(content: bytes, filename: str | None) -> GridRows | None:
+    """The file as a grid, or None when it needs the csv module (or cannot be decoded:
+    :func:`decode_text` then says why)."""
+    found = _byte_encoding(content)
+    if found is None:
+        return None
+    encoding, offset = found
+    head = content[offset : offset + _HEAD_BYTES]
+    if len(content) > offset + _HEAD_BYTES and b"\n" in head:  # whole lines to the sniffer
+        head = head[: head.rfind(b"\n") + 1]
+    delimiter = sniff_delimiter(head.decode(encoding, errors="replace"))
+    check_csv_fields(content.count(delimiter.encode()) + content.count(b"\n") + 1, filename)
+    grid = build_grid(content, encoding, offset, delimiter)
+    return None if grid is None else GridRows(grid)
+
+
+def _byte_encoding(content: bytes) -> tuple[str, int] | None:
+    """UTF-8 (with its BOM's length) or GB18030, checked in 1 MB pieces without holding the
+    decoded text; None for UTF-16, NUL bytes or bytes neither encoding takes."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content:
+        return None
+    offset = 3 if content.startswith(b"\xef\xbb\xbf") else 0
+    for encoding in _ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(offset, len(content), _VALIDATE_CHUNK):
+                decoder.decode(content[start : start + _VALIDATE_CHUNK])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            if offset:
+                return None  # a UTF-8 BOM before bytes that are not UTF-8
+            continue
+        return encoding, offset
+    return None

@@ -7,16 +7,16 @@ delimiters, the sheet to read); :mod:`kaoping.tables.validate` gives the cells m
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from kaoping.tables import xlsx_xml
 from kaoping.tables.bounds import LIMITS, check_columns, check_file_size
 from kaoping.tables.cells import is_empty
+from kaoping.tables.csv_grid import GridRows
 from kaoping.tables.csv_text import read_csv_rows
 from kaoping.tables.errors import fail
-from kaoping.tables.xlsx import read_xlsx_rows
 
 # .txt: what Excel's "Unicode 文本" (UTF-16, tab-separated) saves as.
 CSV_SUFFIXES = (".csv", ".txt")
@@ -31,10 +31,12 @@ class RawSheet:
     ----------
     filename : str or None
         The name the user knows the file by, used in every message.
-    rows : list of list
+    rows : sequence of list
         ``rows[i][j]`` is the cell in spreadsheet row ``i + 1``, column ``j + 1``: ``str``
         for CSV; for XLSX whatever python-calamine gives (``str``, ``float``, ``int``,
-        ``bool``, dates; ``""`` when empty). Rows may differ in length.
+        ``bool``, dates; ``""`` when empty). Rows may differ in length. A list, or for a
+        regular CSV file a :class:`~kaoping.tables.csv_grid.GridRows` that makes each row
+        when asked for (validation reads its columns without making rows).
     sha256 : str
         Fingerprint of the file's bytes, reported with results.
     kind : {"csv", "xlsx"}
@@ -45,7 +47,7 @@ class RawSheet:
     """
 
     filename: str | None
-    rows: list[list[object]]
+    rows: Sequence[list[Any]]
     sha256: str
     kind: str = "csv"
     sheet_name: str | None = None
@@ -58,6 +60,8 @@ class RawSheet:
         """
         if self.kind != "xlsx" or self.sheet_name is None:
             return {}
+        from kaoping.tables import xlsx_xml  # workbooks only (see read_sheet)
+
         return xlsx_xml.read_number_formats(self.content, self.sheet_name, columns)
 
 
@@ -98,10 +102,19 @@ def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSh
     if kind == "csv":
         rows, sheet_name = read_csv_rows(content, filename), None
     else:
+        # The workbook reader (python-calamine, zipfile, ElementTree) is loaded for workbooks
+        # only: a command reading a CSV file starts without it (issue 15, start-up time).
+        from kaoping.tables.xlsx import read_xlsx_rows
+
         sheet_name, rows = read_xlsx_rows(content, filename)
-    check_columns(max(map(len, rows), default=0), filename)
-    if all(is_empty(cell) for row in rows for cell in row):
-        fail("data.empty", filename)
+    if isinstance(rows, GridRows):
+        check_columns(rows.width, filename)
+        if rows.grid.blank.all():
+            fail("data.empty", filename)
+    else:
+        check_columns(max(map(len, rows), default=0), filename)
+        if all(is_empty(cell) for row in rows for cell in row):
+            fail("data.empty", filename)
     return RawSheet(filename, rows, digest, kind, sheet_name, content)
 
 

@@ -9,7 +9,9 @@ problems are raised together in one :class:`~kaoping.scoring.messages.DataError`
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,7 @@ from kaoping.tables.columns import (
     parse_numeric_column,
     parse_text_column,
 )
+from kaoping.tables.csv_grid import GridRows
 from kaoping.tables.errors import capped
 from kaoping.tables.header import (
     Column,
@@ -34,9 +37,9 @@ from kaoping.tables.header import (
     header_for,
     read_columns,
 )
+from kaoping.tables.letters import column_letters
 from kaoping.tables.read import RawSheet, read_sheet
 from kaoping.tables.rules import duplicate_units, failed_checks, year_mismatches
-from kaoping.tables.xlsx_xml import column_letters
 
 DEFAULT_MAX_PROBLEMS = 200
 IDENTITY_FIELDS = ("unit_code", "unit_name")
@@ -64,12 +67,19 @@ class _Layout:
         """The first column holding a field (a repeat is reported, not read)."""
         return next((c for c in self.columns if c.key == key), None)
 
-    def cells(self, index: int) -> list[object]:
-        """The cells of one sheet column in the data rows ("" past a short row's end)."""
+    def cells(self, index: int) -> Sequence[object]:
+        """The cells of one sheet column in the data rows ("" past a short row's end); of a
+        CSV grid, its byte ranges, decoded or converted by the column's parser."""
+        if isinstance(self.sheet.rows, GridRows):
+            return self.sheet.rows.column(index, self._data_array)
         column = self._transposed(index)
         if column is None:  # a column no row reaches
             return [""] * len(self.data_indices)
         return [column[i] for i in self.data_indices]
+
+    @functools.cached_property
+    def _data_array(self) -> np.ndarray:
+        return np.asarray(self.data_indices, dtype=np.int64)
 
     def _transposed(self, index: int) -> tuple[object, ...] | None:
         """Column ``index`` of every row: the rows padded to one width and transposed once,
@@ -205,9 +215,13 @@ def _layout(sheet: RawSheet, scheme: Scheme) -> _Layout:
         )
         raise DataError([problem])
     start = first_data_row(sheet.rows, header_index, matcher)
-    data_indices = [
-        i for i in range(start, len(sheet.rows)) if not all(is_empty(c) for c in sheet.rows[i])
-    ]
+    if isinstance(sheet.rows, GridRows):  # decided on the bytes, no row made
+        blank = sheet.rows.grid.blank
+        data_indices = (np.flatnonzero(~blank[start:]) + start).tolist()
+    else:
+        data_indices = [
+            i for i in range(start, len(sheet.rows)) if not all(is_empty(c) for c in sheet.rows[i])
+        ]
     columns = read_columns(sheet.rows[header_index], matcher)
     return _Layout(sheet, header_index, columns, data_indices)
 
@@ -240,7 +254,11 @@ def _check_columns(layout: _Layout, scheme: Scheme, findings: _Findings) -> None
 def _check_unnamed_columns(layout: _Layout, findings: _Findings) -> None:
     """Data under an empty header: the user would expect it to be read, and it is not."""
     named = {column.index for column in layout.columns}
-    width = max((len(layout.sheet.rows[i]) for i in layout.data_indices), default=0)
+    rows = layout.sheet.rows
+    if isinstance(rows, GridRows):
+        width = rows.width if layout.data_indices else 0
+    else:
+        width = max((len(rows[i]) for i in layout.data_indices), default=0)
     for index in range(width):
         if index in named:
             continue
@@ -352,8 +370,8 @@ def _units(cells: _Cells) -> list[UnitRef]:
         years: list[int | None] = [None] * len(cells.codes)
     else:  # one conversion for the column, not a numpy scalar test per unit
         values = year_column.values
-        years = [int(y) if np.isfinite(y) else None for y in values.tolist()]
-    return [
-        UnitRef(code=code, name=name, year=year)
-        for code, name, year in zip(cells.codes, cells.names, years, strict=True)
-    ]
+        years_or_none = values.astype(object)
+        years_or_none[~np.isfinite(values)] = None
+        years = [None if y is None else int(y) for y in years_or_none.tolist()]
+    # starmap: the loop in C, the fields by position (UnitRef is code, name, year).
+    return list(starmap(UnitRef, zip(cells.codes, cells.names, years, strict=True)))

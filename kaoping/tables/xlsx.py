@@ -8,8 +8,9 @@ from typing import cast
 import python_calamine
 
 from kaoping.scoring.messages import DataError
-from kaoping.tables.bounds import LIMITS, check_package, check_sheet
+from kaoping.tables.bounds import LIMITS
 from kaoping.tables.errors import fail
+from kaoping.tables.xlsx_bounds import check_package, check_sheet
 from kaoping.tables.xlsx_xml import declared_size, sheet_part
 
 SHEET_NAME = "基础数据"  # the sheet of the template; other sheets may hold instructions

@@ -25,6 +25,8 @@ import zlib
 from collections.abc import Collection
 from xml.etree import ElementTree as ET
 
+from kaoping.tables.letters import column_index, column_letters
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -54,16 +56,6 @@ _BROKEN = (
 
 # {column index: {row index: number format}}, both 0-based.
 Formats = dict[int, dict[int, str]]
-
-
-def column_letters(index: int) -> str:
-    """Spreadsheet letters of a 0-based column index: 0 is A, 26 is AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def read_number_formats(content: bytes, sheet_name: str, columns: Collection[int]) -> Formats:
@@ -119,14 +111,6 @@ def sheet_part(content: bytes, sheet_name: str) -> str | None:
             return _sheet_path(archive, workbook, relations, sheet_name)
     except _BROKEN:
         return None
-
-
-def column_index(letters: str) -> int:
-    """0-based index of spreadsheet column letters: A is 0, AA is 26."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
 
 
 def _scan_cells(xml: bytes, columns: Collection[int], styles: list[str]) -> Formats:
