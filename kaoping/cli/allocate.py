@@ -11,7 +11,7 @@ import click
 from kaoping.cli.console import guarded
 from kaoping.cli.delivery import OutputFormat, output_format
 from kaoping.cli.help import argument, command, option
-from kaoping.cli.inputs import input_options, run_assessment
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
 from kaoping.cli.options import PATH, format_option, lang_option, out_option, scheme_option
 from kaoping.cli.rendering import write_rows
 from kaoping.scoring import DataError
@@ -71,13 +71,7 @@ def allocate_command(
     source: Path,
     total: str,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     units: Path | None,
     by_score: bool,
     precision: Precision,
@@ -100,13 +94,7 @@ def allocate_command(
             lang,
             source,
             scheme,
-            experts,
-            recusals,
-            adjustments,
-            targets,
-            price_factors,
-            previous,
-            previous_experts,
+            inputs,
             fund=fund,
         )
         shares = list(result.allocation or ())

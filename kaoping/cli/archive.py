@@ -10,7 +10,7 @@ from kaoping.archive import build_bundle, verify_bundle
 from kaoping.archive.signing import public_keys
 from kaoping.cli.console import EXIT_BAD_INPUT, guarded
 from kaoping.cli.help import Group, argument, option
-from kaoping.cli.inputs import assessment_of, input_options
+from kaoping.cli.inputs import InputFiles, assessment_of, input_options
 from kaoping.cli.options import PATH, lang_option, scheme_option
 from kaoping.scoring.i18n import gettext, gettext_noop
 from kaoping.scoring.schemes import scheme_text
@@ -39,39 +39,14 @@ def create_command(
     data: Path,
     output: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     attach: tuple[Path, ...],
     lang: str,
 ) -> None:
     """Build the archive bundle of a round."""
-    assessment = assessment_of(
-        data,
-        scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
-    )
+    assessment = assessment_of(data, scheme, inputs)
     files = {f"attachments/{p.name}": p.read_bytes() for p in attach or []}
-    inputs = [
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        *(previous or []),
-        *(previous_experts or []),
-    ]
-    files.update({f"inputs/{p.name}": p.read_bytes() for p in inputs if p is not None})
+    files.update({f"inputs/{p.name}": p.read_bytes() for p in inputs.paths()})
     digest = build_bundle(
         output,
         scheme=assessment.scheme,

@@ -9,7 +9,7 @@ from typing import Any
 from kaoping.cli.console import guarded
 from kaoping.cli.delivery import OutputFormat, output_format
 from kaoping.cli.help import argument, command
-from kaoping.cli.inputs import input_options, run_assessment
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
 from kaoping.cli.options import PATH, format_option, lang_option, out_option, scheme_option
 from kaoping.cli.rendering import write_rows
 from kaoping.scoring.assessment import AssessmentResult
@@ -111,13 +111,7 @@ def awards_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
 def awards_command(
     data: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     format: OutputFormat | None,
     out: Path | None,
     lang: str,
@@ -127,13 +121,7 @@ def awards_command(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
     )
     decisions = result.awards
     headers, rows = award_rows(result, lang)

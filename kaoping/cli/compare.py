@@ -8,7 +8,7 @@ from pathlib import Path
 from kaoping.cli.console import fail, guarded
 from kaoping.cli.delivery import OutputFormat, output_format
 from kaoping.cli.help import argument, command, option
-from kaoping.cli.inputs import input_options, period_option, run_assessment
+from kaoping.cli.inputs import InputFiles, input_options, period_option, run_assessment
 from kaoping.cli.options import PATH, format_option, lang_option, out_option, scheme_option
 from kaoping.cli.rendering import write_rows
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
@@ -53,13 +53,7 @@ def comparison_headers(lang: str) -> dict[str, str]:
 def compare_command(
     data: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     period: str | None,
     top: int,
     format: OutputFormat | None,
@@ -67,19 +61,13 @@ def compare_command(
     lang: str,
 ) -> None:
     """Each unit's changes against the earlier periods, and who moved most."""
-    if not previous:
+    if not inputs.previous:
         fail(gettext("give the earlier periods' data with --previous (-p, repeatable)", lang))
     result = run_assessment(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
         period=period,
     )
     cmp = result.comparison

@@ -15,7 +15,7 @@ import click
 from kaoping.cli.console import guarded
 from kaoping.cli.delivery import OutputFormat, deliver, output_format, write_atomically
 from kaoping.cli.help import command, option
-from kaoping.cli.inputs import input_options, run_assessment
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
 from kaoping.cli.options import (
     PATH,
     data_argument,
@@ -90,13 +90,7 @@ def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
 def evaluate_command(
     data: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     format: OutputFormat | None,
     output: Path | None,
     lang: str,
@@ -106,13 +100,7 @@ def evaluate_command(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
     )
     result = assessed.evaluation
 
@@ -142,13 +130,7 @@ def explain_command(
     data: Path,
     unit: str,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     format: str,
     lang: str,
 ) -> None:
@@ -157,13 +139,7 @@ def explain_command(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
     )
     explanation = explain(assessed.evaluation, unit)
     outcome = assessed.unit(unit)

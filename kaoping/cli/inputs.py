@@ -9,12 +9,15 @@ grade and award whichever command shows it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kaoping.cli.console import show_warnings
-from kaoping.cli.help import FC, option
-from kaoping.cli.options import PATH, listed
+from kaoping.cli.help import option
+from kaoping.cli.options import PATH
 from kaoping.scoring import Problem
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
 from kaoping.scoring.i18n import gettext_noop
@@ -48,7 +51,6 @@ previous_option = option(
     "-p",
     type=PATH,
     multiple=True,
-    callback=listed,
     help=gettext_noop(
         "earlier periods' base data (repeatable, oldest first), for year-on-year and "
         "sequential comparison"
@@ -59,7 +61,6 @@ previous_experts_option = option(
     "previous_experts",
     type=PATH,
     multiple=True,
-    callback=listed,
     help=gettext_noop("each earlier period's expert sheet, one for each --previous"),
 )
 period_option = option(
@@ -68,9 +69,33 @@ period_option = option(
 )
 
 
-def input_options(previous: bool = True) -> Callable[[FC], FC]:
+@dataclass(frozen=True)
+class InputFiles:
+    """The files of an assessment besides its base data, as the command line names them."""
+
+    experts: Path | None = None
+    recusals: Path | None = None
+    adjustments: Path | None = None
+    targets: Path | None = None
+    price_factors: Path | None = None
+    previous: tuple[Path, ...] = ()  # earlier periods, oldest first
+    previous_experts: tuple[Path, ...] = ()  # one for each of ``previous``
+
+    def paths(self) -> list[Path]:
+        """Every file given, in the order of the options."""
+        single = [self.experts, self.recusals, self.adjustments, self.targets, self.price_factors]
+        return [p for p in single if p is not None] + [*self.previous, *self.previous_experts]
+
+
+R = TypeVar("R")
+INPUT_NAMES = ("experts", "recusals", "adjustments", "targets", "price_factors")
+EARLIER_NAMES = ("previous", "previous_experts")
+
+
+def input_options(previous: bool = True) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """The input files of an assessment (--experts ... --price-factors, and the earlier
-    periods' files when ``previous``), in this order in ``--help``."""
+    periods' files when ``previous``), in this order in ``--help``; the command receives
+    them as one keyword, ``inputs`` (:class:`InputFiles`)."""
     options = [
         experts_option,
         recusals_option,
@@ -78,11 +103,19 @@ def input_options(previous: bool = True) -> Callable[[FC], FC]:
         targets_option,
         price_factors_option,
     ] + ([previous_option, previous_experts_option] if previous else [])
+    names = INPUT_NAMES + (EARLIER_NAMES if previous else ())
 
-    def apply(fn: FC) -> FC:
+    def apply(fn: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(fn)  # keeps the options click reads from the function
+        def command(*args: Any, **kwargs: Any) -> R:
+            given = {name: kwargs.pop(name) for name in names}
+            for name in EARLIER_NAMES:
+                given[name] = tuple(given.get(name) or ())
+            return fn(*args, inputs=InputFiles(**given), **kwargs)
+
         for add in reversed(options):
-            fn = add(fn)
-        return fn
+            command = add(command)
+        return command
 
     return apply
 
@@ -90,27 +123,22 @@ def input_options(previous: bool = True) -> Callable[[FC], FC]:
 def assessment_of(
     data: Path,
     scheme: str,
-    experts: Path | None = None,
-    recusals: Path | None = None,
-    adjustments: Path | None = None,
-    targets: Path | None = None,
-    price_factors: Path | None = None,
-    previous: list[Path] | None = None,
-    previous_experts: list[Path] | None = None,
+    inputs: InputFiles | None = None,
     period: str | None = None,
     fund: RewardFund | None = None,
 ) -> Assessment:
     """The files of the command line -> one Assessment (the same for every command)."""
+    inputs = inputs or InputFiles()
     return read_assessment(
         data,
         scheme,
-        experts=experts,
-        recusals=recusals,
-        adjustments=adjustments,
-        targets=targets,
-        price_factors=price_factors,
-        previous=previous or (),
-        previous_experts=previous_experts or (),
+        experts=inputs.experts,
+        recusals=inputs.recusals,
+        adjustments=inputs.adjustments,
+        targets=inputs.targets,
+        price_factors=inputs.price_factors,
+        previous=inputs.previous,
+        previous_experts=inputs.previous_experts,
         period=period,
         fund=fund,
     )
@@ -120,32 +148,12 @@ def run_assessment(
     lang: str,
     data: Path,
     scheme: str,
-    experts: Path | None = None,
-    recusals: Path | None = None,
-    adjustments: Path | None = None,
-    targets: Path | None = None,
-    price_factors: Path | None = None,
-    previous: list[Path] | None = None,
-    previous_experts: list[Path] | None = None,
+    inputs: InputFiles | None = None,
     period: str | None = None,
     fund: RewardFund | None = None,
 ) -> AssessmentResult:
     """Read the inputs, assess, and show the warnings on standard error."""
-    result = assess(
-        assessment_of(
-            data,
-            scheme,
-            experts,
-            recusals,
-            adjustments,
-            targets,
-            price_factors,
-            previous,
-            previous_experts,
-            period,
-            fund,
-        )
-    )
+    result = assess(assessment_of(data, scheme, inputs, period, fund))
     show_warnings([*result.warnings, *plausibility_of(result.assessment)], lang)
     return result
 

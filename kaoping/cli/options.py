@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -69,8 +68,3 @@ def format_option(default: OutputFormat | None = None) -> Callable[[FC], FC]:
             "output format, table/json/csv/csv-gb18030/xlsx (default: by the extension of -o)"
         ),
     )
-
-
-def listed(ctx: click.Context, param: click.Parameter, value: tuple[Any, ...]) -> list[Any] | None:
-    """A repeatable option's values as a list, None when it is not given."""
-    return list(value) or None

@@ -20,7 +20,7 @@ import click
 from kaoping.cli.console import guarded
 from kaoping.cli.delivery import write_atomically
 from kaoping.cli.help import argument, command, option
-from kaoping.cli.inputs import input_options, run_assessment
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
 from kaoping.cli.options import PATH, data_argument, lang_option, scheme_option
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
 from kaoping.scoring.evaluation import EvaluationResult
@@ -146,13 +146,7 @@ def report_command(
     round_report: bool,
     format: list[ReportFormat] | None,
     output: Path,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     narratives: Path | None,
     awards: Path | None,
     issuer: str,
@@ -177,13 +171,7 @@ def report_command(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
         fund=reward_fund,
     )
     result, prev_result, earlier = rounds_of(assessed)
@@ -293,11 +281,7 @@ def certificates_command(
     body: str | None,
     data: Path | None,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
+    inputs: InputFiles,
     lang: str,
 ) -> None:
     """A PDF of certificates for the winners of an award list or of the assessment."""
@@ -308,9 +292,7 @@ def certificates_command(
     if is_award_list(awards):
         award_list, _ = load_award_lists(awards)
     else:  # base data: the assessment's own winners
-        assessed = run_assessment(
-            lang, awards, scheme, experts, recusals, adjustments, targets, price_factors
-        )
+        assessed = run_assessment(lang, awards, scheme, inputs)
         award_list, _ = computed_award_lists(assessed, lang)
         year = year or (assessed.assessment.period_label or "")
     # The award belongs to the assessment of the scheme the list was made with.

@@ -12,7 +12,7 @@ from typing import Any
 from kaoping.cli.console import guarded
 from kaoping.cli.delivery import OutputFormat, deliver, output_format
 from kaoping.cli.help import command, option
-from kaoping.cli.inputs import input_options, run_assessment
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
 from kaoping.cli.options import data_argument, format_option, lang_option, out_option, scheme_option
 from kaoping.cli.rendering import render_table
 from kaoping.reports.safe import safe_text
@@ -149,11 +149,7 @@ def header(key: str, lang: str) -> str:
 def robustness_command(
     data: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
+    inputs: InputFiles,
     replicates: int,
     weight_spread: float,
     normalisations: str,
@@ -193,9 +189,7 @@ def robustness_command(
         bonus_levels=_names(bonus),
         sensitivity_output=sensitivity_output,
     )
-    assessed = run_assessment(
-        lang, data, scheme, experts, recusals, adjustments, targets, price_factors
-    )
+    assessed = run_assessment(lang, data, scheme, inputs)
     result = analyse_assessment(assessed, options)
     texts = {
         OutputFormat.table: lambda: robustness_table(result, lang),
