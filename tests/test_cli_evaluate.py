@@ -144,7 +144,7 @@ def test_csv_and_xlsx_outputs_hold_the_ranking(tmp_path):
     total = ranking.cell(3, ranking.max_column - 1)
     assert abs(total.value - float(rows[1][-2])) < 1e-9 and total.number_format == "0.00"
     method = [c.value for c in wb["评价方法"]["B"] if c.value]
-    assert any("80 + 10 × z" in str(v) for v in method)
+    assert any("80 + 10 × 标准得分" in str(v) for v in method)  # Chinese labels (issue 12)
 
 
 def test_xlsx_without_output_file_is_refused():

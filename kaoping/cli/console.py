@@ -61,8 +61,33 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# Warnings of one rule shown on the terminal; the rest are counted (a 300,000-row table gave
+# 44,398 lines). ``kaoping --warnings-file FILE <command>`` writes every one of them.
+WARNINGS_SHOWN = 20
+
+
 def show_warnings(warnings: Iterable[Problem], lang: str) -> None:
-    """Warnings (not errors) on standard error, each marked as a note."""
+    """Warnings (not errors) on standard error, each marked as a note: the first
+    :data:`WARNINGS_SHOWN` of each rule, then how many more; all of them in the file of
+    ``--warnings-file`` when given."""
     label = gettext("note: ", lang)
+    warnings = list(warnings)
+    context = click.get_current_context(silent=True)
+    file = context.find_root().params.get("warnings_file") if context else None
+    if file is not None:
+        with open(file, "w", encoding="utf-8") as out:
+            out.writelines(label + w.render(lang) + "\n" for w in warnings)
+    seen: dict[str, int] = {}
     for w in warnings:
-        click.echo(label + w.render(lang), err=True)
+        seen[w.code] = seen.get(w.code, 0) + 1
+        if seen[w.code] <= WARNINGS_SHOWN:
+            click.echo(label + w.render(lang), err=True)
+    for code, count in seen.items():
+        if count > WARNINGS_SHOWN:
+            more = gettext("{n} more notes of this kind ({code}) not shown", lang)
+            if file is not None:
+                where = gettext("; all {total} written to {file}", lang)
+            else:
+                where = gettext(" (kaoping --warnings-file FILE ... writes them all)", lang)
+            text = more.format(n=count - WARNINGS_SHOWN, code=code)
+            click.echo(label + text + where.format(total=len(warnings), file=file), err=True)

@@ -37,7 +37,7 @@ from kaoping.scoring import (
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.schemes import scheme_text
-from kaoping.scoring.serialise import iter_json, result_document
+from kaoping.scoring.serialise import iter_json, ranking_columns, result_document
 from kaoping.tables.assessment import read_units
 
 DEFAULT_SCHEME = "mof-2012"
@@ -272,16 +272,25 @@ _CSV_BLOCK = 5000  # rows written at a time: the text never holds the whole tabl
 
 def ranking_csv(result: EvaluationResult, lang: str) -> Iterator[str]:
     """The ranking as CSV text in pieces of a few thousand rows (joined: the table, without
-    a final line break)."""
-    rows = ranking_rows(result)
-    keys = list(rows[0])
+    a final line break). Written from the table's columns: only the text columns go through
+    :func:`safe_text` (a number is never read as a formula)."""
+    columns = ranking_columns(result)
+    keys = list(columns)
     headers = column_headers(result, keys, lang)
+    text = [key in ("code", "name", "grade") for key in keys]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([headers[k] for k in keys])
-    for start in range(0, len(rows), _CSV_BLOCK):
-        for row in rows[start : start + _CSV_BLOCK]:
-            writer.writerow(["" if row[k] is None else safe_text(row[k]) for k in keys])
+    n = len(columns[keys[0]])
+    for start in range(0, n, _CSV_BLOCK):
+        # One block's cells at a time (no second copy of the table).
+        block = [
+            [("" if v is None else safe_text(v)) for v in column[start : start + _CSV_BLOCK]]
+            if is_text
+            else ["" if v is None else v for v in column[start : start + _CSV_BLOCK]]
+            for column, is_text in zip(columns.values(), text, strict=True)
+        ]
+        writer.writerows(zip(*block, strict=True))
         if start:
             yield "\n"
         yield buffer.getvalue()[:-1]

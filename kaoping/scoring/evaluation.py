@@ -113,8 +113,9 @@ class EvaluationResult:
 
     def order(self) -> list[int]:
         """Unit positions by rank (unranked last), ties in input order."""
-        keys = [(r if r > 0 else len(self.ranks) + 1, i) for i, r in enumerate(self.ranks)]
-        return [i for _, i in sorted(keys)]
+        ranks = np.asarray(self.ranks)
+        by_rank = np.where(ranks > 0, ranks, len(ranks) + 1)
+        return np.lexsort((np.arange(len(ranks)), by_rank)).tolist()
 
     def applicable(self, unit: int, indicator: int) -> bool:
         return self.reasons[unit, indicator] == OK
@@ -602,10 +603,9 @@ def grade_names(scheme: Scheme, totals: np.ndarray) -> list[str | None]:
     mins = np.array([band.min for band in scheme.grades]) - 1e-9
     with np.errstate(invalid="ignore"):
         not_reached = (mins[np.newaxis, :] > totals[:, np.newaxis]).sum(axis=1)
-    return [
-        None if np.isnan(t) or k == len(names) else names[k]
-        for t, k in zip(totals.tolist(), not_reached.tolist(), strict=True)
-    ]
+    # No total or below every band: the None after the names (no numpy scalar per unit).
+    lookup = [*names, None]
+    return [lookup[k] for k in np.where(np.isnan(totals), len(names), not_reached).tolist()]
 
 
 def _indicator_stats(scheme, indicator, norm_stats, reasons) -> dict[str, Any]:

@@ -28,7 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -549,18 +548,44 @@ def committee_ranks(
     """
     totals = np.asarray(totals, dtype=float)
     tie = np.zeros_like(totals) if tie_scores is None else np.asarray(tie_scores, dtype=float)
-    # Python floats (tolist), not numpy scalars: the same rounding, a tenth of the time.
-    total_list, tie_list = totals.tolist(), tie.tolist()
-    keys = [
-        (round(t, decimals), round(s, decimals) if not math.isnan(s) else -math.inf)
-        for t, s in zip(total_list, tie_list, strict=True)
-    ]
-    ranked = sorted(k for k, t in zip(keys, total_list, strict=True) if not math.isnan(t))
-    out = [
-        0 if math.isnan(total) else len(ranked) - bisect.bisect_right(ranked, key) + 1
-        for key, total in zip(keys, total_list, strict=True)
-    ]  # 1 + the number of units strictly better
-    return np.array(out, dtype=np.int64)
+    total_keys = round_like_python(totals, decimals)
+    tie_keys = np.where(np.isnan(tie), -np.inf, round_like_python(tie, decimals))
+    # Whole columns (300,000 units: 0.1 s, was 5 s unit by unit): sort the ranked units by
+    # (total, tie) and give each the rank 1 + the number of units strictly better.
+    ranked = np.flatnonzero(~np.isnan(totals))
+    order = ranked[np.lexsort((tie_keys[ranked], total_keys[ranked]))]
+    out = np.zeros(len(totals), dtype=np.int64)
+    if len(order):
+        t, s = total_keys[order], tie_keys[order]
+        starts = np.flatnonzero(np.r_[True, (t[1:] != t[:-1]) | (s[1:] != s[:-1])])
+        ends = np.r_[starts[1:], len(order)]  # one past each group of equal keys
+        group_end = np.repeat(ends, np.diff(np.r_[starts, len(order)]))
+        out[order] = len(order) - group_end + 1
+    return out
+
+
+def round_like_python(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``round(v, decimals)`` of every value, bit for bit as Python's (correctly rounded).
+
+    numpy's ``round`` scales, rounds and scales back; the result differs from Python's only
+    where the scaled value lies within its rounding error of a half, so those few are
+    rounded by Python.
+
+    Examples
+    --------
+    >>> round_like_python(np.array([2.675, 0.125, 1.0 / 3.0]), 2).tolist()
+    [2.67, 0.12, 0.33]
+    """
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * 10.0**decimals
+        out = np.round(values, decimals)
+        fraction = np.abs(scaled - np.floor(scaled) - 0.5)
+        near_half = ~(fraction > 1e-12 * np.maximum(1.0, np.abs(scaled)))
+    near_half &= np.isfinite(values)
+    for at in np.flatnonzero(near_half).tolist():
+        out[at] = round(float(values[at]), decimals)
+    return out
 
 
 def committee_ranking(result: Any, rules: ExpertRules | None = None) -> np.ndarray:

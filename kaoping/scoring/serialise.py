@@ -147,30 +147,53 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def ranking_rows(result: EvaluationResult) -> list[dict[str, Any]]:
     """Rows of the ranking table in rank order: code, name, groups, total, rank, grade and,
     with a previous evaluation, the previous total and rank and their changes."""
-    # Whole columns converted to Python numbers once (NaN -> None), not a numpy scalar per cell.
-    top = {
-        code: _numbers(scores)
-        for code, scores in result.group_scores.items()
-        if result.scheme.group(code).parent is None
-    }
-    ranks = [int(r) or None for r in result.ranks.tolist()]
-    totals = _numbers(result.totals)
-    bonus = result.bonus.tolist() if result.adjustments else None
+    columns = ranking_columns(result)
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def ranking_columns(result: EvaluationResult) -> dict[str, list[Any]]:
+    """The ranking table as columns in rank order (the keys of :func:`ranking_rows`): whole
+    columns converted to Python numbers once (NaN -> None), no object per unit."""
+    order = np.asarray(result.order(), dtype=np.int64)
     units = result.data.units
-    rows = []
-    for u in result.order():
-        unit = units[u]
-        row: dict[str, Any] = {"rank": ranks[u], "code": unit.code, "name": unit.name}
-        for code, scores in top.items():
-            row[code] = scores[u]
-        if bonus is not None:
-            row["bonus"] = float(bonus[u])
-        row["total"] = totals[u]
-        row["grade"] = result.grades[u]
-        if result.previous is not None:
-            row.update(_previous(result, u))
-        rows.append(row)
-    return rows
+    ranks = np.asarray(result.ranks)[order].tolist()
+    columns: dict[str, list[Any]] = {
+        "rank": [int(r) or None for r in ranks],
+        "code": [units[u].code for u in order.tolist()],
+        "name": [units[u].name for u in order.tolist()],
+    }
+    for code, scores in result.group_scores.items():
+        if result.scheme.group(code).parent is None:
+            columns[code] = _numbers(np.asarray(scores, dtype=float)[order])
+    if result.adjustments:
+        columns["bonus"] = np.asarray(result.bonus, dtype=float)[order].tolist()
+    columns["total"] = _numbers(np.asarray(result.totals, dtype=float)[order])
+    grades = result.grades
+    columns["grade"] = [grades[u] for u in order.tolist()]
+    if result.previous is not None:
+        columns.update(_previous_columns(result, order))
+    return columns
+
+
+def _previous_columns(result: EvaluationResult, order: np.ndarray) -> dict[str, list[Any]]:
+    prev = result.previous
+    assert prev is not None
+    totals = _numbers(np.asarray(prev.totals, dtype=float)[order])
+    ranks = [int(r) or None for r in np.asarray(prev.ranks)[order].tolist()]
+    now_ranks = [int(r) or None for r in np.asarray(result.ranks)[order].tolist()]
+    now_totals = _numbers(np.asarray(result.totals, dtype=float)[order])
+    return {
+        "previous_total": totals,
+        "previous_rank": ranks,
+        "change": [
+            None if t is None or n is None else n - t
+            for t, n in zip(totals, now_totals, strict=True)
+        ],
+        "rank_change": [
+            None if r is None or n is None else r - n for r, n in zip(ranks, now_ranks, strict=True)
+        ],
+    }
 
 
 def _numbers(values: np.ndarray) -> list[float | None]:

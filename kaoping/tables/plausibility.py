@@ -218,12 +218,16 @@ class _Place:
     def __init__(self, data: BaseData, scheme: Scheme, units: set[str] | None):
         self.data, self.scheme, self.units = data, scheme, units
         self.warnings: list[Problem] = []
+        self._labels: dict[str | None, str | None] = {}  # one look-up a field, not a warning
 
     def warn(self, i: int, code: str, key: str | None, value: Any, **params: Any) -> None:
         unit = self.data.units[i]
         if self.units is not None and unit.code not in self.units:
             return
-        label = self.scheme.field(key).label if key and _has(self.scheme, key) else key
+        if key not in self._labels:
+            known = key is not None and _has(self.scheme, key)
+            self._labels[key] = self.scheme.field(key).label if key and known else key
+        label = self._labels[key]
         row = self.data.rows[i] if self.data.rows else None
         self.warnings.append(
             Problem(

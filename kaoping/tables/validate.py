@@ -370,8 +370,7 @@ def _units(cells: _Cells) -> list[UnitRef]:
         years: list[int | None] = [None] * len(cells.codes)
     else:  # one conversion for the column, not a numpy scalar test per unit
         values = year_column.values
-        years_or_none = values.astype(object)
-        years_or_none[~np.isfinite(values)] = None
-        years = [None if y is None else int(y) for y in years_or_none.tolist()]
+        finite = np.isfinite(values).tolist()
+        years = [int(y) if ok else None for y, ok in zip(values.tolist(), finite, strict=True)]
     # starmap: the loop in C, the fields by position (UnitRef is code, name, year).
     return list(starmap(UnitRef, zip(cells.codes, cells.names, years, strict=True)))
