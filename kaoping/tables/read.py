@@ -89,7 +89,7 @@ def read_sheet(source: str | Path | bytes, filename: str | None = None) -> RawSh
     Examples
     --------
     >>> sheet = read_sheet("单位编码,单位名称\\n0101,东城区\\n".encode("gbk"), "a.csv")
-    >>> sheet.rows
+    >>> list(sheet.rows)
     [['单位编码', '单位名称'], ['0101', '东城区']]
     """
     content, filename = _load(source, filename)
