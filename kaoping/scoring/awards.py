@@ -94,7 +94,7 @@ class AwardRules:
     special: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # one a unit: no __dict__ each (300,000 units: about 40 MB)
 class UnitDecision:
     """What one unit gets: a tier or none, criticism or not, and why."""
 

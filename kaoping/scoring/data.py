@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one a unit: no __dict__ each
 class UnitRef:
     """An evaluated unit (被评价单位): its code (text, leading zeros kept), name and year."""
 
