@@ -8,7 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kaoping.cli.main import WARNINGS_SHOWN, app
+from kaoping.cli.console import WARNINGS_SHOWN
+from kaoping.cli.main import app
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "mof-2012-demo-2024.csv"

@@ -10,15 +10,10 @@ from pathlib import Path
 
 import click
 
-from kaoping.cli.main import (
-    app,
-    data_argument,
-    guarded,
-    lang_option,
-    say,
-    scheme_option,
-    show_warnings,
-)
+from kaoping.cli.console import guarded, show_warnings
+from kaoping.cli.help import command
+from kaoping.cli.options import data_argument, lang_option, scheme_option
+from kaoping.scoring.i18n import gettext, gettext_noop
 from kaoping.scoring.schemes import load_scheme
 from kaoping.tables.plausibility import plausibility_warnings
 from kaoping.tables.validate import read_base_data
@@ -26,33 +21,19 @@ from kaoping.tables.validate import read_base_data
 DEFAULT_SCHEME = "mof-2012"
 
 
-@app.command("check")
+@command("check", help=gettext_noop("Validate base data only, without scoring."))
 @data_argument
 @scheme_option(DEFAULT_SCHEME)
 @lang_option
 @guarded
-def check_command(data: Path, scheme: str, lang: str | None) -> None:
-    """只校验基础数据，不计算得分 / validate base data only."""
-    assert lang is not None
+def check_command(data: Path, scheme: str, lang: str) -> None:
+    """Validate a base-data table; show its warnings."""
     loaded = load_scheme(scheme)
     table = read_base_data(data, loaded)
     warnings = plausibility_warnings(table, loaded)  # warnings, not errors (issue 11)
     show_warnings(warnings, lang)
-    click.echo(
-        say(
-            lang,
-            "{file}：{n} 个单位，未发现问题。",
-            "{file}: {n} units, no problems found.",
-            file=data.name,
-            n=len(table),
-        )
-        if not warnings
-        else say(
-            lang,
-            "{file}：{n} 个单位，未发现错误；{w} 条提示请核对。",
-            "{file}: {n} units, no errors; check the {w} notes.",
-            file=data.name,
-            n=len(table),
-            w=len(warnings),
-        )
-    )
+    if warnings:
+        message = gettext("{file}: {n} units, no errors; check the {w} notes.", lang)
+    else:
+        message = gettext("{file}: {n} units, no problems found.", lang)
+    click.echo(message.format(file=data.name, n=len(table), w=len(warnings)))

@@ -6,29 +6,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
-from kaoping.cli.inputs import input_options, run_assessment
-from kaoping.cli.main import (
+from kaoping.cli.console import guarded
+from kaoping.cli.delivery import OutputFormat, deliver, output_format, write_atomically
+from kaoping.cli.help import command, option
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
+from kaoping.cli.options import (
     PATH,
-    OutputFormat,
-    app,
     data_argument,
-    deliver,
     format_option,
-    guarded,
     lang_option,
     out_option,
-    output_format,
-    say,
     scheme_option,
-    write_atomically,
 )
+from kaoping.cli.rendering import render_table
 from kaoping.reports.safe import safe_text
 from kaoping.scoring import (
     EvaluationResult,
@@ -39,6 +35,7 @@ from kaoping.scoring import (
     ranking_rows,
 )
 from kaoping.scoring.assessment import AssessmentResult, UnitOutcome
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.schemes import scheme_text
 from kaoping.scoring.serialise import iter_json, ranking_columns, result_document
 from kaoping.tables.assessment import read_units
@@ -46,18 +43,20 @@ from kaoping.tables.assessment import read_units
 DEFAULT_SCHEME = "mof-2012"
 
 
-HEADERS = {
-    "rank": ("排名", "Rank"),
-    "code": ("单位编码", "Code"),
-    "name": ("单位名称", "Unit"),
-    "total": ("总分", "Total"),
-    "grade": ("等级", "Grade"),
-    "bonus": ("加减分", "Bonus"),
-    "previous_total": ("上年总分", "Prev. total"),
-    "previous_rank": ("上年排名", "Prev. rank"),
-    "change": ("同比变化", "Change"),
-    "rank_change": ("名次变化", "Rank change"),
-}
+def ranking_headers(lang: str) -> dict[str, str]:
+    """The titles of the ranking's columns other than the indicator groups."""
+    return {
+        "rank": pgettext("cli column", "Rank", lang),
+        "code": pgettext("cli column", "Code", lang),
+        "name": pgettext("cli column", "Unit", lang),
+        "total": pgettext("cli column", "Total", lang),
+        "grade": pgettext("cli column", "Grade", lang),
+        "bonus": pgettext("cli column", "Bonus", lang),
+        "previous_total": pgettext("cli column", "Prev. total", lang),
+        "previous_rank": pgettext("cli column", "Prev. rank", lang),
+        "change": pgettext("cli column", "Change", lang),
+        "rank_change": pgettext("cli column", "Rank change", lang),
+    }
 
 
 def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
@@ -80,7 +79,7 @@ def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
     return document
 
 
-@app.command("evaluate")
+@command("evaluate", help=gettext_noop("Evaluate all units: scores, ranks and grades."))
 @data_argument
 @scheme_option(DEFAULT_SCHEME)
 @input_options()
@@ -91,30 +90,17 @@ def unit_document(result: AssessmentResult, lang: str) -> dict[str, Any]:
 def evaluate_command(
     data: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     format: OutputFormat | None,
     output: Path | None,
-    lang: str | None,
+    lang: str,
 ) -> None:
-    """评价：计算各单位得分、排名和等级 / evaluate all units and rank them."""
-    assert lang is not None
+    """Evaluate every unit and print or write the ranking."""
     assessed = run_assessment(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
     )
     result = assessed.evaluation
 
@@ -132,41 +118,28 @@ def evaluate_command(
     deliver(lang, output_format(format, output), output, texts=texts, xlsx=xlsx)
 
 
-@app.command("explain")
+@command("explain", help=gettext_noop("Show the whole derivation of a unit's total."))
 @data_argument
-@click.option("--unit", "-u", required=True, help="单位编码 / unit code")
+@option("--unit", "-u", required=True, help=gettext_noop("unit code"))
 @scheme_option(DEFAULT_SCHEME)
 @input_options()
-@click.option("--format", "-f", "format", default="text", help="text 或 json")
+@option("--format", "-f", "format", default="text", help=gettext_noop("text or json"))
 @lang_option
 @guarded
 def explain_command(
     data: Path,
     unit: str,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     format: str,
-    lang: str | None,
+    lang: str,
 ) -> None:
-    """列出某单位总分的完整计算过程 / show the whole derivation of a unit's total."""
-    assert lang is not None
+    """The derivation of one unit's total, down to the raw cells."""
     assessed = run_assessment(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
     )
     explanation = explain(assessed.evaluation, unit)
     outcome = assessed.unit(unit)
@@ -185,20 +158,27 @@ def explain_command(
             click.echo(award_line(assessed, outcome, lang))
 
 
-@app.command("template")
-@click.option("--output", "-o", type=PATH, default=Path("基础数据表.xlsx"), help="输出 .xlsx 文件")
-@scheme_option(DEFAULT_SCHEME)
-@click.option(
-    "--units", type=PATH, help="预填单位的名单（含 unit_code、unit_name 列） / units to pre-fill"
+@command("template", help=gettext_noop("Write the base-data Excel template (as in annex 2)."))
+@option(
+    "--output",
+    "-o",
+    type=PATH,
+    default=Path("基础数据表.xlsx"),
+    help=gettext_noop("output .xlsx file"),
 )
-@click.option("--year", type=int, help="评价年度 / year")
+@scheme_option(DEFAULT_SCHEME)
+@option(
+    "--units",
+    type=PATH,
+    help=gettext_noop("list of units to pre-fill (with unit_code and unit_name columns)"),
+)
+@option("--year", type=int, help=gettext_noop("year of the evaluation"))
 @lang_option
 @guarded
 def template_command(
-    output: Path, scheme: str, units: Path | None, year: int | None, lang: str | None
+    output: Path, scheme: str, units: Path | None, year: int | None, lang: str
 ) -> None:
-    """生成附件2式基础数据表 Excel 模板 / write the base-data Excel template."""
-    assert lang is not None
+    """The base-data template of a scheme, optionally with the units filled in."""
     from kaoping.tables.template import write_template  # the Excel writer: only when asked
 
     loaded = load_scheme(scheme)
@@ -208,16 +188,15 @@ def template_command(
     write_atomically(
         output, lambda p: write_template(loaded, p, units=unit_refs, year=year, lang=lang)
     )
-    click.echo(say(lang, "已写入 {path}", "wrote {path}", path=output))
+    click.echo(gettext("wrote {path}", lang).format(path=output))
 
 
-@app.command("schemes")
-@click.option("--show", help="输出某方案的完整文件 / print a scheme file")
+@command("schemes", help=gettext_noop("List the built-in schemes."))
+@option("--show", help=gettext_noop("print the whole file of a scheme"))
 @lang_option
 @guarded
-def schemes_command(show: str | None, lang: str | None) -> None:
-    """列出内置评价方案 / list the built-in schemes."""
-    assert lang is not None
+def schemes_command(show: str | None, lang: str) -> None:
+    """The built-in schemes, or one scheme's file."""
     if show:
         load_scheme(show)  # validates, and names the available codes when unknown
         text = scheme_text(show)
@@ -236,11 +215,11 @@ def schemes_command(show: str | None, lang: str | None) -> None:
             }
         )
     headers = {
-        "code": say(lang, "编码", "code"),
-        "version": say(lang, "版本", "version"),
-        "indicators": say(lang, "指标数", "indicators"),
+        "code": pgettext("scheme list", "code", lang),
+        "version": pgettext("scheme list", "version", lang),
+        "indicators": pgettext("scheme list", "indicators", lang),
         "sha": "SHA-256",
-        "name": say(lang, "名称", "name"),
+        "name": pgettext("scheme list", "name", lang),
     }
     click.echo(render_table(headers, rows))
 
@@ -252,20 +231,21 @@ def award_line(result: AssessmentResult, outcome: UnitOutcome, lang: str) -> str
     """The award decision under an explanation: tier, or criticism and the reasons."""
     rules = result.awards.rules
     tiers = {t.name: t for t in rules.tiers}
-    tier = tiers[outcome.tier].name_for(lang) if outcome.tier else say(lang, "无", "none")
-    text = say(lang, "考核结果：{tier}", "award: {tier}", tier=tier)
+    tier = (
+        tiers[outcome.tier].name_for(lang) if outcome.tier else pgettext("award tier", "none", lang)
+    )
+    text = gettext("award: {tier}", lang).format(tier=tier)
     if outcome.criticised:
-        text += say(lang, "；通报批评", "; criticised")
+        text += gettext("; criticised", lang)
     if outcome.reasons:
-        text += say(lang, "（{r}）", " ({r})", r=outcome.reason_text(lang))
+        text += gettext(" ({reasons})", lang).format(reasons=outcome.reason_text(lang))
     return text
 
 
 def column_headers(result: EvaluationResult, keys: list[str], lang: str) -> dict[str, str]:
-    pick = 1 if lang == "en" else 0
+    named = ranking_headers(lang)
     return {
-        k: HEADERS[k][pick] if k in HEADERS else f"{k} {result.scheme.group(k).name_for(lang)}"
-        for k in keys
+        k: named[k] if k in named else f"{k} {result.scheme.group(k).name_for(lang)}" for k in keys
     }
 
 
@@ -278,10 +258,7 @@ def ranking_table(result: EvaluationResult, lang: str) -> str:
         names = {b.name: b.name_for("en") for b in result.scheme.grades}
         for row in shown:
             row["grade"] = names.get(row["grade"], row["grade"])
-    title = say(
-        lang,
-        "{name}（{code} 版本 {version}）  共 {n} 个单位",
-        "{name} ({code} v{version}), {n} units",
+    title = gettext("{name} ({code} v{version}), {n} units", lang).format(
         name=result.scheme.name_for(lang),
         code=result.scheme.code,
         version=result.scheme.version,
@@ -331,28 +308,3 @@ def _cell(key: str, value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def render_table(headers: dict[str, str], rows: list[dict[str, Any]]) -> str:
-    keys = list(headers)
-    widths = {
-        k: max([display_width(headers[k])] + [display_width(str(r.get(k, ""))) for r in rows])
-        for k in keys
-    }
-
-    def line(values: dict[str, str]) -> str:
-        cells = []
-        for k in keys:
-            text = str(values.get(k, ""))
-            pad = " " * (widths[k] - display_width(text))
-            numeric = text.replace(".", "").replace("-", "").replace("+", "").isdigit()
-            cells.append(pad + text if numeric else text + pad)
-        return "  ".join(cells).rstrip()
-
-    rule = "  ".join("-" * widths[k] for k in keys)
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])

@@ -9,67 +9,93 @@ grade and award whichever command shows it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import click
-
-from kaoping.cli.main import PATH, show_warnings
+from kaoping.cli.console import show_warnings
+from kaoping.cli.help import option
+from kaoping.cli.options import PATH
+from kaoping.scoring import Problem
 from kaoping.scoring.assessment import Assessment, AssessmentResult, RewardFund, assess
-from kaoping.scoring.errors import Problem
+from kaoping.scoring.i18n import gettext_noop
 from kaoping.tables.inputs import read_assessment
 from kaoping.tables.plausibility import plausibility_warnings
 
-
-def _listed(ctx: click.Context, param: click.Parameter, value: tuple) -> list | None:
-    """A repeatable option's values as a list, None when it is not given."""
-    return list(value) or None
-
-
-experts_option = click.option(
-    "--experts", "-e", type=PATH, help="专家评分表 .xlsx/.csv / expert scoring sheet"
+experts_option = option(
+    "--experts", "-e", type=PATH, help=gettext_noop("expert scoring sheet, .xlsx or .csv")
 )
-recusals_option = click.option(
-    "--recusals", "-r", type=PATH, help="回避名单（专家、单位编码） / recusal list"
+recusals_option = option(
+    "--recusals", "-r", type=PATH, help=gettext_noop("recusal list (expert, unit code)")
 )
-adjustments_option = click.option(
-    "--adjustments", "-a", type=PATH, help="加减分表（单位编码、分值、事由） / bonus and deductions"
+adjustments_option = option(
+    "--adjustments",
+    "-a",
+    type=PATH,
+    help=gettext_noop("bonus and deduction points (unit code, points, reason)"),
 )
-targets_option = click.option(
-    "--targets", "-t", type=PATH, help="目标责任书目标表 / targets of the responsibility letters"
+targets_option = option(
+    "--targets", "-t", type=PATH, help=gettext_noop("targets of the responsibility letters")
 )
-price_factors_option = click.option(
+price_factors_option = option(
     "--price-factors",
     "-k",
     "price_factors",
     type=PATH,
-    help="评价机构的物价矫正系数表（单位编码、物价矫正系数） / the evaluator's price factors",
+    help=gettext_noop("the evaluator's price factors (unit code, price factor)"),
 )
-previous_option = click.option(
+previous_option = option(
     "--previous",
     "-p",
     type=PATH,
     multiple=True,
-    callback=_listed,
-    help="上期基础数据（可重复，按时间先后），用于同比、环比 / earlier periods' data, oldest first",
+    help=gettext_noop(
+        "earlier periods' base data (repeatable, oldest first), for year-on-year and "
+        "sequential comparison"
+    ),
 )
-previous_experts_option = click.option(
+previous_experts_option = option(
     "--previous-experts",
     "previous_experts",
     type=PATH,
     multiple=True,
-    callback=_listed,
-    help="上期专家评分表，与 --previous 一一对应 / each earlier period's expert sheet",
+    help=gettext_noop("each earlier period's expert sheet, one for each --previous"),
 )
-period_option = click.option(
-    "--period", help="本期期次（2024、2024-Q2），默认取年度列 / this period's label"
+period_option = option(
+    "--period",
+    help=gettext_noop("this period's label (2024, 2024-Q2); default: the year column"),
 )
 
 
-def input_options(previous: bool = True) -> Callable[[Any], Any]:
+@dataclass(frozen=True)
+class InputFiles:
+    """The files of an assessment besides its base data, as the command line names them."""
+
+    experts: Path | None = None
+    recusals: Path | None = None
+    adjustments: Path | None = None
+    targets: Path | None = None
+    price_factors: Path | None = None
+    previous: tuple[Path, ...] = ()  # earlier periods, oldest first
+    previous_experts: tuple[Path, ...] = ()  # one for each of ``previous``
+
+    def paths(self) -> list[Path]:
+        """Every file given, in the order of the options."""
+        single = [self.experts, self.recusals, self.adjustments, self.targets, self.price_factors]
+        return [p for p in single if p is not None] + [*self.previous, *self.previous_experts]
+
+
+R = TypeVar("R")
+INPUT_NAMES = ("experts", "recusals", "adjustments", "targets", "price_factors")
+EARLIER_NAMES = ("previous", "previous_experts")
+
+
+def input_options(previous: bool = True) -> Callable[[Callable[..., R]], Callable[..., R]]:
     """The input files of an assessment (--experts ... --price-factors, and the earlier
-    periods' files when ``previous``), in this order in ``--help``."""
+    periods' files when ``previous``), in this order in ``--help``; the command receives
+    them as one keyword, ``inputs`` (:class:`InputFiles`)."""
     options = [
         experts_option,
         recusals_option,
@@ -77,11 +103,19 @@ def input_options(previous: bool = True) -> Callable[[Any], Any]:
         targets_option,
         price_factors_option,
     ] + ([previous_option, previous_experts_option] if previous else [])
+    names = INPUT_NAMES + (EARLIER_NAMES if previous else ())
 
-    def apply(fn: Any) -> Any:
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
+    def apply(fn: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(fn)  # keeps the options click reads from the function
+        def command(*args: Any, **kwargs: Any) -> R:
+            given = {name: kwargs.pop(name) for name in names}
+            for name in EARLIER_NAMES:
+                given[name] = tuple(given.get(name) or ())
+            return fn(*args, inputs=InputFiles(**given), **kwargs)
+
+        for add in reversed(options):
+            command = add(command)
+        return command
 
     return apply
 
@@ -89,40 +123,42 @@ def input_options(previous: bool = True) -> Callable[[Any], Any]:
 def assessment_of(
     data: Path,
     scheme: str,
-    experts: Path | None = None,
-    recusals: Path | None = None,
-    adjustments: Path | None = None,
-    targets: Path | None = None,
-    price_factors: Path | None = None,
-    previous: list[Path] | None = None,
-    previous_experts: list[Path] | None = None,
+    inputs: InputFiles | None = None,
     period: str | None = None,
     fund: RewardFund | None = None,
 ) -> Assessment:
     """The files of the command line -> one Assessment (the same for every command)."""
+    inputs = inputs or InputFiles()
     return read_assessment(
         data,
         scheme,
-        experts=experts,
-        recusals=recusals,
-        adjustments=adjustments,
-        targets=targets,
-        price_factors=price_factors,
-        previous=previous or (),
-        previous_experts=previous_experts or (),
+        experts=inputs.experts,
+        recusals=inputs.recusals,
+        adjustments=inputs.adjustments,
+        targets=inputs.targets,
+        price_factors=inputs.price_factors,
+        previous=inputs.previous,
+        previous_experts=inputs.previous_experts,
         period=period,
         fund=fund,
     )
 
 
-def run_assessment(lang: str, *args, **kwargs) -> AssessmentResult:
+def run_assessment(
+    lang: str,
+    data: Path,
+    scheme: str,
+    inputs: InputFiles | None = None,
+    period: str | None = None,
+    fund: RewardFund | None = None,
+) -> AssessmentResult:
     """Read the inputs, assess, and show the warnings on standard error."""
-    result = assess(assessment_of(*args, **kwargs))
+    result = assess(assessment_of(data, scheme, inputs, period, fund))
     show_warnings([*result.warnings, *plausibility_of(result.assessment)], lang)
     return result
 
 
-def plausibility_of(assessment) -> list[Problem]:
+def plausibility_of(assessment: Assessment) -> list[Problem]:
     """The scheme's plausibility warnings on the data, last year's data when given (issue 11)."""
     previous = assessment.previous[0].data if assessment.previous else None
     return plausibility_warnings(assessment.data, assessment.scheme, previous=previous)

@@ -16,10 +16,14 @@ import os
 
 import click
 
-from kaoping.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, Group, app, guarded, lang_option
+from kaoping.cli.console import EXIT_BAD_INPUT, EXIT_FAILURE, guarded
+from kaoping.cli.help import Group, option
+from kaoping.cli.options import lang_option
+from kaoping.scoring.i18n import gettext_noop
 
-log_app = Group("log", help="评价日志：校验哈希链 / the evaluation log", no_args_is_help=True)
-app.add_command(log_app)
+log_group = Group(
+    "log", help=gettext_noop("The evaluation log: verify its hash chain."), no_args_is_help=True
+)
 
 
 def setup_django(database: str | None = None) -> None:
@@ -27,28 +31,30 @@ def setup_django(database: str | None = None) -> None:
     if database:
         os.environ["DATABASE_URL"] = database
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.web.settings")
-    import django
+    import django  # here, not at the top: only `kaoping log` needs Django
 
     django.setup()
 
 
-@log_app.command("verify")
-@click.option(
-    "--database",
-    help="数据库 URL（默认取环境变量 DATABASE_URL）/ database URL (default: DATABASE_URL)",
+@log_group.command(
+    "verify",
+    help=gettext_noop(
+        "Verify the evaluation log: hash chain, signed checkpoints, chain heads recorded at "
+        "publication, vouched data rows, results recomputed."
+    ),
 )
+@option("--database", help=gettext_noop("database URL (default: the DATABASE_URL variable)"))
 @lang_option
-@click.option(
+@option(
     "--rederive/--no-rederive",
     default=True,
-    help="按冻结输入重新计算已公布成果 / re-derive published results",
+    help=gettext_noop("recompute the published results from their frozen inputs"),
 )
 @guarded
-def verify_command(database: str | None, lang: str | None, rederive: bool) -> None:
-    """校验评价日志：哈希链、签名检查点、公布记载的链头、受担保的数据行、重新计算成果 / verify."""
-    assert lang is not None
+def verify_command(database: str | None, lang: str, rederive: bool) -> None:
+    """Run the web application's log check (``manage.py verify_log``)."""
     setup_django(database)
-    from django.core.management import call_command
+    from django.core.management import call_command  # as above
     from django.core.management.base import CommandError
 
     args = ["verify_log", "--lang", lang] + ([] if rederive else ["--no-rederive"])
@@ -64,7 +70,7 @@ def verify_command(database: str | None, lang: str | None, rederive: bool) -> No
 class _Echo:
     """A file-like object that prints through click (so tests' runners capture it)."""
 
-    def __init__(self, err: bool):
+    def __init__(self, err: bool) -> None:
         self.err = err
 
     def write(self, text: str) -> None:

@@ -10,27 +10,57 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import click
 
-from kaoping.cli.inputs import input_options, run_assessment
-from kaoping.cli.main import (
-    PATH,
-    app,
-    argument,
-    data_argument,
-    guarded,
-    lang_option,
-    say,
-    scheme_option,
-    write_atomically,
-)
+from kaoping.cli.console import guarded
+from kaoping.cli.delivery import write_atomically
+from kaoping.cli.help import argument, command, option
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
+from kaoping.cli.options import PATH, data_argument, lang_option, scheme_option
 from kaoping.scoring.assessment import AssessmentResult, RewardFund
+from kaoping.scoring.evaluation import EvaluationResult
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
+
+if TYPE_CHECKING:  # the reports and the robustness analysis load only when a report is made
+    from kaoping.reports.model import ReportDocument
+    from kaoping.reports.narratives import Narratives
+    from kaoping.scoring.robustness import RobustnessResult
 
 DEFAULT_SCHEME = "mof-2012"
 UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+# An award or criticism list as the reports read it (unit_code, unit_name, tier, reason, ...).
+AwardList = list[dict[str, Any]]
+
+
+class Signing(TypedDict):
+    """Who the reports are for and by, and whether they are final (reports.signing.sign)."""
+
+    client: str
+    number: str
+    team: Sequence[tuple[str, str]]
+    final: bool
+
+
+class CertificateOptions(TypedDict):
+    """What every certificate of a run shares (kaoping.reports.certificates)."""
+
+    year: str
+    issuer: str
+    date: str
+    title: str
+    body: str
+    unit_names: Mapping[str, str]
+    lang: str
+    award: str
+    number_prefix: str
+    text_only: bool
 
 
 class ReportFormat(StrEnum):
@@ -39,54 +69,72 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
+def _formats(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> list[ReportFormat] | None:
     return [ReportFormat(v) for v in value] or None
 
 
-@app.command("report")
+@command("report", help=gettext_noop("Write evaluation reports (unit reports, the round report)."))
 @data_argument
 @scheme_option(DEFAULT_SCHEME)
-@click.option("--unit", "-u", multiple=True, help="单位编码（可重复） / unit code")
-@click.option(
-    "--all", "all_units", is_flag=True, help="全部单位的报告及综合报告 / every unit and the round"
+@option("--unit", "-u", multiple=True, help=gettext_noop("unit code (repeatable)"))
+@option(
+    "--all",
+    "all_units",
+    is_flag=True,
+    help=gettext_noop("the report of every unit and the round report"),
 )
-@click.option("--round", "round_report", is_flag=True, help="综合绩效评价报告 / the round report")
-@click.option(
+@option("--round", "round_report", is_flag=True, help=gettext_noop("the round report"))
+@option(
     "--format",
     "-f",
     "format",
     type=click.Choice([f.value for f in ReportFormat]),
     multiple=True,
     callback=_formats,
-    help="docx、pdf、xlsx（可重复，默认 docx）",
+    help=gettext_noop("docx, pdf, xlsx (repeatable, default docx)"),
 )
-@click.option("--output", "-o", type=PATH, default=Path("."), help="输出目录 / output folder")
+@option("--output", "-o", type=PATH, default=Path("."), help=gettext_noop("output folder"))
 @input_options()
-@click.option(
+@option(
     "--narratives",
     "-n",
     type=PATH,
-    help="评价机构撰写的文字（TOML/JSON/Markdown 文件或目录）",
+    help=gettext_noop("the evaluator's own text (a TOML/JSON/Markdown file or folder)"),
 )
-@click.option("--awards", type=PATH, help="kaoping awards 输出的获奖名单（核对一致） / award lists")
-@click.option("--issuer", default="", help="评价机构名称 / issuing agency")
-@click.option("--date", help="报告日期 / report date")
-@click.option("--charts/--no-charts", default=True, help="是否绘制图表")
-@click.option("--client", default="", help="委托单位（封面） / commissioning body")
-@click.option("--number", default="", help="报告编号 / report number")
-@click.option("--team", multiple=True, help="评价工作组成员“姓名:职责”（可重复） / team member")
-@click.option(
+@option(
+    "--awards",
+    type=PATH,
+    help=gettext_noop("award lists written by kaoping awards (checked to agree)"),
+)
+@option("--issuer", default="", help=gettext_noop("name of the evaluating agency"))
+@option("--date", help=gettext_noop("date of the report"))
+@option("--charts/--no-charts", default=True, help=gettext_noop("draw the charts or not"))
+@option("--client", default="", help=gettext_noop("commissioning body (on the cover)"))
+@option("--number", default="", help=gettext_noop("report number"))
+@option(
+    "--team",
+    multiple=True,
+    help=gettext_noop('member of the evaluation team as "name:role" (repeatable)'),
+)
+@option(
     "--robustness/--no-robustness",
     default=True,
-    help="综合报告中列出排名的不确定性（蒙特卡罗模拟） / rank uncertainty in the round report",
+    help=gettext_noop("rank uncertainty in the round report (Monte Carlo simulation)"),
 )
-@click.option(
-    "--fund", help="奖励资金总额（元），综合报告列出按档次系数的分配 / reward fund to allocate"
+@option(
+    "--fund",
+    help=gettext_noop(
+        "reward fund in yuan; the round report lists its allocation by the tiers' coefficients"
+    ),
 )
-@click.option(
+@option(
     "--final/--draft",
     default=False,
-    help="正式报告（有初稿部分时拒绝生成）或初稿（每页标注） / final or draft",
+    help=gettext_noop(
+        "final report (refused while a part is a draft) or draft (marked on every page)"
+    ),
 )
 @lang_option
 @guarded
@@ -98,13 +146,7 @@ def report_command(
     round_report: bool,
     format: list[ReportFormat] | None,
     output: Path,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    previous: list[Path] | None,
-    previous_experts: list[Path] | None,
+    inputs: InputFiles,
     narratives: Path | None,
     awards: Path | None,
     issuer: str,
@@ -116,10 +158,9 @@ def report_command(
     robustness: bool,
     fund: str | None,
     final: bool,
-    lang: str | None,
+    lang: str,
 ) -> None:
-    """生成绩效评价报告（单位报告、综合报告） / write evaluation reports."""
-    assert lang is not None
+    """Unit reports and the round report, in every format asked for."""
     from kaoping.reports.errors import ReportInputError, ReportProblem
 
     if not (unit or all_units or round_report):
@@ -130,13 +171,7 @@ def report_command(
         lang,
         data,
         scheme,
-        experts,
-        recusals,
-        adjustments,
-        targets,
-        price_factors,
-        previous,
-        previous_experts,
+        inputs,
         fund=reward_fund,
     )
     result, prev_result, earlier = rounds_of(assessed)
@@ -148,26 +183,19 @@ def report_command(
     award_list, criticism = award_lists(assessed, awards, lang)
     from kaoping.reports.signing import parse_team
 
-    signing = {"client": client, "number": number, "team": parse_team(team or []), "final": final}
-    uncertainty = None
+    signing = Signing(client=client, number=number, team=parse_team(team or []), final=final)
+    uncertainty: RobustnessResult | None = None
     if robustness and (round_report or all_units):
         from kaoping.reports.uncertainty import report_options
-        from kaoping.scoring.errors import KaopingError
+        from kaoping.scoring import KaopingError
         from kaoping.scoring.robustness import analyse_assessment
 
         try:
             uncertainty = analyse_assessment(assessed, report_options(assessed.scheme))
         except KaopingError as exc:  # e.g. an indicator no unit has: the report goes without
             for problem in exc.problems:
-                click.echo(
-                    say(
-                        lang,
-                        "排名的不确定性未列入综合报告：{p}",
-                        "rank uncertainty left out of the round report: {p}",
-                        p=problem.text(lang),
-                    ),
-                    err=True,
-                )
+                message = gettext("rank uncertainty left out of the round report: {problem}", lang)
+                click.echo(message.format(problem=problem.text(lang)), err=True)
     documents = build_documents(
         result,
         prev_result,
@@ -187,36 +215,59 @@ def report_command(
     )
     written = write_documents(documents, formats, result, output)
     for path in written:
-        click.echo(say(lang, "已写入 {path}", "wrote {path}", path=path), err=True)
+        click.echo(gettext("wrote {path}", lang).format(path=path), err=True)
     drafts = [stem for stem, doc in documents if doc.draft_sections()]
     if drafts:
-        click.echo(
-            say(
-                lang,
-                "注意：{n} 份报告为初稿，含系统生成的文字（每页已标注）。请用 --narratives "
-                "提供评价机构撰写的文字，并用 --final 生成正式报告。",
-                "note: {n} reports are drafts with system-generated text (marked on "
-                "every page); give the agency's text with --narratives and use --final.",
-                n=len(drafts),
-            ),
-            err=True,
+        message = gettext(
+            "note: {n} reports are drafts with system-generated text (marked on "
+            "every page); give the agency's text with --narratives and use --final.",
+            lang,
         )
+        click.echo(message.format(n=len(drafts)), err=True)
 
 
-@app.command("certificates")
-@argument(
-    "awards", "kaoping awards 输出的获奖名单，或基础数据表 / award list or base data", type=PATH
+@command(
+    "certificates",
+    help=gettext_noop("Certificates for the award winners (a PDF, one per page)."),
 )
-@click.option("--output", "-o", type=PATH, default=Path("荣誉证书.pdf"), help="输出 PDF 文件")
-@click.option("--year", default="", help="考核年度（必填） / year")
-@click.option("--issuer", default="", help="颁发单位（必填） / issuing body")
-@click.option("--date", default="", help="落款日期（必填） / date")
-@click.option("--title", default="", help="证书标题（默认：荣誉证书）")
-@click.option("--award", default="", help="奖项所属的考核名称（默认为方案名称） / assessment name")
-@click.option("--number-prefix", default="", help="证书编号前缀 / certificate number prefix")
-@click.option("--text-only", is_flag=True, help="只打印文字，用于预印的证书纸 / text only")
-@click.option("--body", help="正文模板，可用 {unit_name} {year} {award} {tier} {reason}")
-@click.option("--data", type=PATH, help="基础数据表，用于补全单位名称 / unit names")
+@argument(
+    "awards",
+    gettext_noop("award list written by kaoping awards, or base data"),
+    type=PATH,
+)
+@option(
+    "--output",
+    "-o",
+    type=PATH,
+    default=Path("荣誉证书.pdf"),
+    help=gettext_noop("output PDF file"),
+)
+@option("--year", default="", help=gettext_noop("year of the assessment (required)"))
+@option("--issuer", default="", help=gettext_noop("issuing body (required)"))
+@option("--date", default="", help=gettext_noop("date under the signature (required)"))
+@option(
+    "--title",
+    default="",
+    help=gettext_noop("title of the certificate (default: Certificate of Honour)"),
+)
+@option(
+    "--award",
+    default="",
+    help=gettext_noop("name of the assessment the award belongs to (default: the scheme's name)"),
+)
+@option("--number-prefix", default="", help=gettext_noop("prefix of the certificate numbers"))
+@option(
+    "--text-only",
+    is_flag=True,
+    help=gettext_noop("print the text only, for preprinted certificate paper"),
+)
+@option(
+    "--body",
+    help=gettext_noop(
+        "template of the text; it may use {unit_name} {year} {award} {tier} {reason}"
+    ),
+)
+@option("--data", type=PATH, help=gettext_noop("base data, to fill in the units' names"))
 @scheme_option(DEFAULT_SCHEME)
 @input_options(previous=False)
 @lang_option
@@ -234,15 +285,10 @@ def certificates_command(
     body: str | None,
     data: Path | None,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
-    lang: str | None,
+    inputs: InputFiles,
+    lang: str,
 ) -> None:
-    """为获奖单位生成荣誉证书（PDF，每页一张） / certificates for award winners."""
-    assert lang is not None
+    """A PDF of certificates for the winners of an award list or of the assessment."""
     from kaoping.reports.award_lists import load_award_lists
     from kaoping.reports.certificates import certificates_html, default_body
     from kaoping.scoring import load_scheme
@@ -250,9 +296,7 @@ def certificates_command(
     if is_award_list(awards):
         award_list, _ = load_award_lists(awards)
     else:  # base data: the assessment's own winners
-        assessed = run_assessment(
-            lang, awards, scheme, experts, recusals, adjustments, targets, price_factors
-        )
+        assessed = run_assessment(lang, awards, scheme, inputs)
         award_list, _ = computed_award_lists(assessed, lang)
         year = year or (assessed.assessment.period_label or "")
     # The award belongs to the assessment of the scheme the list was made with.
@@ -262,7 +306,7 @@ def certificates_command(
         from kaoping.tables import read_base_data
 
         names = {u.code: u.name for u in read_base_data(data, loaded).units}
-    options = dict(
+    options = CertificateOptions(
         year=year,
         issuer=issuer,
         date=date,
@@ -283,22 +327,16 @@ def certificates_command(
         pages.append(render_certificates(award_list, path, **options))
 
     write_atomically(output, write)
-    click.echo(
-        say(
-            lang,
-            "已写入 {path}（{n} 张证书）",
-            "wrote {path} ({n} certificates)",
-            path=output,
-            n=pages[0],
-        ),
-        err=True,
-    )
+    message = gettext("wrote {path} ({n} certificates)", lang)
+    click.echo(message.format(path=output, n=pages[0]), err=True)
 
 
 # --- steps --------------------------------------------------------------------------------
 
 
-def rounds_of(assessed: AssessmentResult):
+def rounds_of(
+    assessed: AssessmentResult,
+) -> tuple[EvaluationResult, EvaluationResult | None, list[EvaluationResult]]:
     """The reports' view of one assessment: this round, last period's (同比) and the
     earlier ones (环比, trend), each with the committee's ranks and its expert scores."""
     earlier = [p.evaluation for p in assessed.previous]
@@ -306,7 +344,7 @@ def rounds_of(assessed: AssessmentResult):
     return assessed.evaluation, prev_result, earlier
 
 
-def computed_award_lists(assessed: AssessmentResult, lang: str):
+def computed_award_lists(assessed: AssessmentResult, lang: str) -> tuple[AwardList, AwardList]:
     """(awards, criticism) of the assessment, as the reports list them; none for a scheme
     without awards (a pass line alone is not an award)."""
     sections = assessed.scheme.sections
@@ -331,7 +369,7 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
         {
             "unit_code": u.code,
             "unit_name": u.name,
-            "tier": say(lang, "通报批评", "criticised"),
+            "tier": pgettext("award tier", "criticised", lang),
             "reason": u.reason_text(lang),
         }
         for u in assessed.units()
@@ -340,7 +378,9 @@ def computed_award_lists(assessed: AssessmentResult, lang: str):
     return awards, criticism
 
 
-def award_lists(assessed: AssessmentResult, path: Path | None, lang: str):
+def award_lists(
+    assessed: AssessmentResult, path: Path | None, lang: str
+) -> tuple[AwardList, AwardList]:
     """The award and criticism tables of the round report: the assessment's own. A list
     given with --awards must agree with them unit by unit (it is checked, never trusted);
     for a scheme without awards it is shown as given."""
@@ -386,31 +426,31 @@ def is_award_list(path: Path) -> bool:
     from kaoping.reports.award_lists import header_row
     from kaoping.tables import read_sheet
 
-    rows = read_sheet(path).rows or [[]]
+    rows = list(read_sheet(path).rows[:5]) or [[]]  # the header is among the first rows
     first = [str(c).strip().lower() for c in rows[header_row(rows)]]  # below a title row
     return any(c in ("tier", "获奖档次") for c in first)
 
 
 def build_documents(
-    result,
-    previous,
-    history,
-    units,
-    all_units,
-    with_round,
-    texts,
-    awards,
-    criticism,
-    issuer,
-    date,
-    charts,
-    lang,
-    signing=None,
-    robustness=None,
-):
+    result: EvaluationResult,
+    previous: EvaluationResult | None,
+    history: Sequence[EvaluationResult],
+    units: Sequence[str],
+    all_units: bool,
+    with_round: bool,
+    texts: Narratives | None,
+    awards: AwardList,
+    criticism: AwardList,
+    issuer: str,
+    date: str | None,
+    charts: bool,
+    lang: str,
+    signing: Signing | None = None,
+    robustness: RobustnessResult | None = None,
+) -> list[tuple[str, ReportDocument]]:
     """(file stem, document) for every report asked for, all built before any is written.
     ``signing``: client, number, team and final (see kaoping.reports.signing.sign)."""
-    signing = dict(signing or {})
+    signing = signing or Signing(client="", number="", team=(), final=False)
     from kaoping.reports.narratives import ROUND_KEY, narratives_for
     from kaoping.reports.round_report import build_round_report
     from kaoping.reports.unit_report import build_unit_report
@@ -435,7 +475,7 @@ def build_documents(
             **signing,
         )
         name = result.data.units[result.index(code)].name
-        suffix = "evaluation-report" if lang == "en" else "绩效评价报告"
+        suffix = gettext("evaluation-report", lang)
         documents.append((safe_filename(f"{code}-{name}-{suffix}"), doc))
     if with_round:
         doc = build_round_report(
@@ -452,12 +492,17 @@ def build_documents(
             robustness=robustness,
             **signing,
         )
-        stem = "round-report" if lang == "en" else "综合绩效评价报告"
+        stem = gettext("round-report", lang)
         documents.append((stem, doc))
     return documents
 
 
-def write_documents(documents, formats, result, output: Path) -> list[Path]:
+def write_documents(
+    documents: Sequence[tuple[str, ReportDocument]],
+    formats: Sequence[ReportFormat],
+    result: EvaluationResult,
+    output: Path,
+) -> list[Path]:
     """Render every document in every format into a temporary folder, then move them in."""
     from kaoping.reports.batch import render_many
     from kaoping.reports.xlsx_render import render_xlsx

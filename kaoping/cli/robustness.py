@@ -9,25 +9,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
-
-from kaoping.cli.evaluate import render_table
-from kaoping.cli.inputs import input_options, run_assessment
-from kaoping.cli.main import (
-    OutputFormat,
-    app,
-    data_argument,
-    deliver,
-    format_option,
-    guarded,
-    lang_option,
-    out_option,
-    output_format,
-    say,
-    scheme_option,
-)
+from kaoping.cli.console import guarded
+from kaoping.cli.delivery import OutputFormat, deliver, output_format
+from kaoping.cli.help import command, option
+from kaoping.cli.inputs import InputFiles, input_options, run_assessment
+from kaoping.cli.options import data_argument, format_option, lang_option, out_option, scheme_option
+from kaoping.cli.rendering import render_table
 from kaoping.reports.safe import safe_text
-from kaoping.scoring.errors import KaopingError, Problem
+from kaoping.scoring import KaopingError, Problem
+from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.robustness import (
     RobustnessOptions,
     RobustnessResult,
@@ -39,69 +29,119 @@ from kaoping.scoring.schemes import NA_POLICIES, SD_KINDS
 DEFAULT_SCHEME = "mof-2012"
 
 
-HEADERS = {
-    "code": ("单位编码", "Code"),
-    "name": ("单位名称", "Unit"),
-    "nominal_rank": ("原排名", "Rank"),
-    "median_rank": ("中位排名", "Median rank"),
-    "interval": ("5%–95% 排名区间", "5–95% rank interval"),
-    "p05_rank": ("排名 5% 分位", "Rank p5"),
-    "p95_rank": ("排名 95% 分位", "Rank p95"),
-    "mean_rank": ("平均排名", "Mean rank"),
-    "factor": ("选择", "Choice"),
-    "levels": ("备选", "Alternatives"),
-    "first_order": ("一阶指数", "First-order"),
-    "total": ("总效应指数", "Total effect"),
-    "shift": ("平均名次变动", "Mean rank shift"),
-}
-SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves the ranks most")
+def header(key: str, lang: str) -> str:
+    """The title of one of the tables' columns."""
+    headers = {
+        "code": pgettext("cli column", "Code", lang),
+        "name": pgettext("cli column", "Unit", lang),
+        "nominal_rank": pgettext("robustness column", "Rank", lang),
+        "median_rank": pgettext("cli column", "Median rank", lang),
+        # xgettext:no-python-format
+        "interval": pgettext("cli column", "5–95% rank interval", lang),
+        "p05_rank": pgettext("cli column", "Rank p5", lang),
+        "p95_rank": pgettext("cli column", "Rank p95", lang),
+        "mean_rank": pgettext("cli column", "Mean rank", lang),
+        "factor": pgettext("cli column", "Choice", lang),
+        "levels": pgettext("cli column", "Alternatives", lang),
+        "first_order": pgettext("cli column", "First-order", lang),
+        "total": pgettext("cli column", "Total effect", lang),
+        "shift": pgettext("cli column", "Mean rank shift", lang),
+    }
+    return headers[key]
 
 
-@app.command("robustness")
+@command(
+    "robustness",
+    help=gettext_noop(
+        "Ranking robustness: how ranks and tiers change when the weights, the normalisation "
+        "and other choices differ."
+    ),
+)
 @data_argument
 @scheme_option(DEFAULT_SCHEME)
 @input_options(previous=False)
-@click.option(
-    "--replicates", "-n", type=int, default=1000, help="模拟次数 / Monte Carlo replicates"
+@option("--replicates", "-n", type=int, default=1000, help=gettext_noop("Monte Carlo replicates"))
+@option(
+    "--weight-spread",
+    type=float,
+    default=0.25,
+    # xgettext:no-python-format
+    help=gettext_noop("how far the weights are perturbed, 0.25 for ±25%"),
 )
-@click.option(
-    "--weight-spread", type=float, default=0.25, help="权重扰动幅度，0.25 即 ±25% / weight noise"
-)
-@click.option(
+@option(
     "--normalisations",
     default="zscore,minmax",
-    help="备选标准化方法（scheme = 按方案） / alternatives",
+    help=gettext_noop("alternative normalisations (scheme: the scheme's own)"),
 )
-@click.option("--sd", default=",".join(SD_KINDS), help="备选标准差口径 / sd kinds")
-@click.option(
-    "--na", default=",".join(NA_POLICIES), help="备选不适用指标处理 / not-applicable policies"
+@option("--sd", default=",".join(SD_KINDS), help=gettext_noop("alternative kinds of sd"))
+@option(
+    "--na",
+    default=",".join(NA_POLICIES),
+    help=gettext_noop("alternative treatments of not-applicable indicators"),
 )
-@click.option("--imputations", default="", help="备选缺失值插补 none,group_mean,group_median")
-@click.option(
-    "--treatments", default="", help="备选异常值处理，如 none,log,winsorise:1-5 / outliers"
+@option(
+    "--imputations",
+    default="",
+    help=gettext_noop("alternative imputations of missing values: none,group_mean,group_median"),
 )
-@click.option("--aggregations", default="", help="备选加总方法 arithmetic,geometric")
-@click.option("--weight-levels", default="", help="扰动哪些层级的权重，如 2,3（1 为指标）")
-@click.option("--weight-sets", type=int, default=0, help="预先抽取的权重组数，0 为每次重抽")
-@click.option(
-    "--expert-resamples", type=int, default=0, help="重抽各项专家的组数，0 不重抽 / experts"
+@option(
+    "--treatments",
+    default="",
+    help=gettext_noop("alternative treatments of outliers, e.g. none,log,winsorise:1-5"),
 )
-@click.option(
+@option(
+    "--aggregations",
+    default="",
+    help=gettext_noop("alternative aggregations: arithmetic,geometric"),
+)
+@option(
+    "--weight-levels",
+    default="",
+    help=gettext_noop("the levels whose weights are perturbed, e.g. 2,3 (1: the indicators)"),
+)
+@option(
+    "--weight-sets",
+    type=int,
+    default=0,
+    help=gettext_noop("weight sets drawn beforehand; 0 draws afresh each time"),
+)
+@option(
+    "--expert-resamples",
+    type=int,
+    default=0,
+    help=gettext_noop("resampled sets of each item's experts; 0 resamples none"),
+)
+@option(
     "--bonus",
     default="",
-    help="加减分备选，如 on,off,uniform（uniform：每次按录入分值的 0～100% 均匀计入） / bonus points",
+    help=gettext_noop(
+        "alternatives for the bonus points, e.g. on,off,uniform (uniform: each time a "
+        "uniformly drawn share of the points entered, 0 to 100 percent)"
+    ),
 )
-@click.option(
-    "--sensitivity-output", default="ranks", help="敏感性的输出：ranks 或 mean_rank_change"
+@option(
+    "--sensitivity-output",
+    default="ranks",
+    help=gettext_noop("what the sensitivity is of: ranks or mean_rank_change"),
 )
-@click.option("--tiers", help="按名次比例分档，如 一档:20,二档:30（默认按方案等级）")
-@click.option(
+@option(
+    "--tiers",
+    help=gettext_noop(
+        "tiers by shares of the ranks, e.g. A:20,B:30 (default: the scheme's grades)"
+    ),
+)
+@option(
     "--sensitivity-replicates",
     type=int,
     default=1000,
-    help="敏感性分析基样本数，0 不做 / base sample",
+    help=gettext_noop("base sample of the sensitivity analysis; 0 for none"),
 )
-@click.option("--seed", type=int, default=0, help="随机种子，相同则结果相同 / seed")
+@option(
+    "--seed",
+    type=int,
+    default=0,
+    help=gettext_noop("random seed: the same seed gives the same results"),
+)
 @format_option()
 @out_option()
 @lang_option
@@ -109,11 +149,7 @@ SENSITIVITY_TITLE = ("哪项选择对排名影响最大", "Which choice moves th
 def robustness_command(
     data: Path,
     scheme: str,
-    experts: Path | None,
-    recusals: Path | None,
-    adjustments: Path | None,
-    targets: Path | None,
-    price_factors: Path | None,
+    inputs: InputFiles,
     replicates: int,
     weight_spread: float,
     normalisations: str,
@@ -132,10 +168,9 @@ def robustness_command(
     seed: int,
     format: OutputFormat | None,
     output: Path | None,
-    lang: str | None,
+    lang: str,
 ) -> None:
-    """排名稳健性：权重、标准化方法等选择不同时排名和档次会怎样变 / ranking robustness."""
-    assert lang is not None
+    """Monte Carlo over the uncertain choices; rank distributions and sensitivity."""
     options = RobustnessOptions(
         replicates=replicates,
         weight_spread=weight_spread,
@@ -148,15 +183,13 @@ def robustness_command(
         imputations=_names(imputations),
         treatments=_treatments(treatments),
         aggregations=_names(aggregations),
-        weight_levels=_levels(weight_levels),
+        weight_levels=_levels(weight_levels, lang),
         weight_sets=weight_sets,
         expert_resamples=expert_resamples,
         bonus_levels=_names(bonus),
         sensitivity_output=sensitivity_output,
     )
-    assessed = run_assessment(
-        lang, data, scheme, experts, recusals, adjustments, targets, price_factors
-    )
+    assessed = run_assessment(lang, data, scheme, inputs)
     result = analyse_assessment(assessed, options)
     texts = {
         OutputFormat.table: lambda: robustness_table(result, lang),
@@ -201,7 +234,7 @@ def _treatments(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _levels(text: str) -> tuple[int, ...] | None:
+def _levels(text: str, lang: str) -> tuple[int, ...] | None:
     """Weight levels as numbers (``2,3``); anything else is refused, naming the option."""
     names = _names(text)
     if not all(n.isdigit() for n in names):
@@ -213,7 +246,7 @@ def _levels(text: str) -> tuple[int, ...] | None:
                     params={
                         "option": "--weight-levels",
                         "value": text,
-                        "expected": ("1 起的层级，如 2,3", "levels from 1, e.g. 2,3"),
+                        "expected": gettext("levels from 1, e.g. 2,3", lang),
                     },
                 )
             ]
@@ -224,10 +257,6 @@ def _levels(text: str) -> tuple[int, ...] | None:
 # --- rendering ------------------------------------------------------------------------------
 
 
-def _h(key: str, lang: str) -> str:
-    return HEADERS[key][1 if lang == "en" else 0]
-
-
 def _rank(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
@@ -236,10 +265,14 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def unit_table_rows(result: RobustnessResult, lang: str) -> tuple[dict[str, str], list[dict]]:
+def unit_table_rows(
+    result: RobustnessResult, lang: str
+) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Headers and rows of the per-unit table (text cells)."""
     tier_names = result.tiers.names_for(lang)
-    headers = {k: _h(k, lang) for k in ("code", "name", "nominal_rank", "median_rank", "interval")}
+    headers = {
+        k: header(k, lang) for k in ("code", "name", "nominal_rank", "median_rank", "interval")
+    }
     headers.update({f"tier:{t}": f"P({t})" for t in tier_names})
     rows = []
     for row in result.unit_rows(lang):
@@ -255,8 +288,10 @@ def unit_table_rows(result: RobustnessResult, lang: str) -> tuple[dict[str, str]
     return headers, rows
 
 
-def sensitivity_table_rows(result: RobustnessResult, lang: str):
-    headers = {k: _h(k, lang) for k in ("factor", "levels", "first_order", "total", "shift")}
+def sensitivity_table_rows(
+    result: RobustnessResult, lang: str
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    headers = {k: header(k, lang) for k in ("factor", "levels", "first_order", "total", "shift")}
     spread = result.options.weight_spread
     rows = [
         {
@@ -274,12 +309,11 @@ def sensitivity_table_rows(result: RobustnessResult, lang: str):
 def robustness_table(result: RobustnessResult, lang: str) -> str:
     """The terminal report: per-unit rank distribution, then the sensitivity table."""
     o = result.options
-    title = say(
-        lang,
-        "排名稳健性：{name}（{code} 版本 {version}），{n} 个单位，模拟 {r} 次，"
-        "权重扰动 ±{spread:.0%}，随机种子 {seed}",
+    title = gettext(
         "Ranking robustness: {name} ({code} v{version}), {n} units, {r} replicates, "
         "weights ±{spread:.0%}, seed {seed}",
+        lang,
+    ).format(
         name=result.scheme.name_for(lang),
         code=result.scheme.code,
         version=result.scheme.version,
@@ -288,22 +322,18 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
         spread=o.weight_spread,
         seed=o.seed,
     )
-    basis = say(lang, "档次按方案等级（总分分数线）", "tiers: the scheme's grade bands (totals)")
+    basis = gettext("tiers: the scheme's grade bands (totals)", lang)
     if result.tiers.kind == "rank_quotas":
-        basis = say(lang, "档次按名次比例", "tiers: rank quotas")
+        basis = gettext("tiers: rank quotas", lang)
     elif result.tiers.kind == "awards":
-        basis = say(
-            lang,
-            "档次按方案的奖励规则（合格线、名额、资格、一票否决）",
-            "tiers: the scheme's award rules (pass line, quotas, eligibility, veto)",
+        basis = gettext(
+            "tiers: the scheme's award rules (pass line, quotas, eligibility, veto)", lang
         )
     elif result.tiers.kind == "none":
-        basis = say(
-            lang,
-            "标准化方法在变化，总分的分数线（等级、合格线）没有共同尺度，故不给出档次"
-            "概率；需要时用 --tiers 按名次比例分档",
+        basis = gettext(
             "the normalisation varies, so score thresholds (grades, pass line) have no "
             "common scale: no tier probabilities (use --tiers for rank quotas)",
+            lang,
         )
     parts = [
         title,
@@ -314,33 +344,24 @@ def robustness_table(result: RobustnessResult, lang: str) -> str:
     if result.sensitivity:
         parts += [
             "",
-            say(
+            gettext(
+                "Which choice moves the ranks most (base sample {ns}, Saltelli/Jansen "
+                "estimators; shares of the rank variance summed over units)",
                 lang,
-                "{t}（基样本 {ns} 组，Saltelli/Jansen 估计；指数为全部单位名次方差的占比）",
-                "{t} (base sample {ns}, Saltelli/Jansen estimators; shares of the rank "
-                "variance summed over units)",
-                t=SENSITIVITY_TITLE[1 if lang == "en" else 0],
-                ns=o.sensitivity_replicates,
-            ),
+            ).format(ns=o.sensitivity_replicates),
             render_table(*sensitivity_table_rows(result, lang)),
         ]
     elif o.sensitivity_replicates and not o.varying():
         parts += [
             "",
-            say(
-                lang,
-                "没有任何选择在变化，未做敏感性分析。",
-                "Nothing varies: no sensitivity analysis.",
-            ),
+            gettext("Nothing varies: no sensitivity analysis.", lang),
         ]
     if result.weight_redraws:
         parts.append(
-            say(
-                lang,
-                "注：{k} 组扰动权重不满足方案的权重约束，已重抽。",
+            gettext(
                 "Note: {k} perturbed weight sets broke the scheme's constraints and were redrawn.",
-                k=result.weight_redraws,
-            )
+                lang,
+            ).format(k=result.weight_redraws)
         )
     return "\n".join(parts)
 
@@ -351,7 +372,7 @@ def robustness_csv(result: RobustnessResult, lang: str) -> str:
     keys = ["code", "name", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_h(k, lang) for k in keys] + [f"P({t})" for t in names])
+    writer.writerow([header(k, lang) for k in keys] + [f"P({t})" for t in names])
     for row in result.unit_rows(lang):
         cells = [_plain(row[k]) for k in keys] + [row["tiers"][t] for t in names]
         writer.writerow([safe_text(c) for c in cells])
@@ -373,14 +394,14 @@ def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
 
     wb = Workbook()
     units = wb.active
-    units.title = say(lang, "排名稳健性", "Robustness")
+    units.title = pgettext("cli sheet", "Robustness", lang)
     names = result.tiers.names_for(lang)
     keys = ["code", "name", "nominal_rank", "median_rank", "p05_rank", "p95_rank", "mean_rank"]
-    units.append([_h(k, lang) for k in keys] + [f"P({t})" for t in names])
+    units.append([header(k, lang) for k in keys] + [f"P({t})" for t in names])
     for row in result.unit_rows(lang):
         units.append([safe_text(row[k]) for k in keys] + [row["tiers"][t] for t in names])
-    sens = wb.create_sheet(say(lang, "敏感性", "Sensitivity"))
-    sens.append([_h(k, lang) for k in ("factor", "levels", "first_order", "total", "shift")])
+    sens = wb.create_sheet(pgettext("cli sheet", "Sensitivity", lang))
+    sens.append([header(k, lang) for k in ("factor", "levels", "first_order", "total", "shift")])
     for s in result.ranked_sensitivity():
         sens.append(
             [
@@ -391,7 +412,7 @@ def write_workbook(result: RobustnessResult, path: Path, lang: str) -> None:
                 s.mean_rank_shift,
             ]
         )
-    about = wb.create_sheet(say(lang, "说明", "Options"))
+    about = wb.create_sheet(pgettext("cli sheet", "Options", lang))
     for key, value in result.to_dict(lang)["options"].items():
         about.append(
             [key, json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value]

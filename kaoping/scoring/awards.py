@@ -179,14 +179,16 @@ def award_rules(scheme: Scheme) -> AwardRules:
                 _section(scheme, "special_awards", *gettext_pair(gettext_noop("should be a table")))
             )
         name = str(table.get("name", "合格"))
+        # the default tier's English name ("合格" is what a scheme without awards gives)
+        name_en = str(table.get("name_en", "" if "name" in table else "pass"))
         pass_line = _number(scheme, table, "pass_line", "special_awards", problems)
         pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
         rules = AwardRules(
             name=name,
-            name_en=str(table.get("name_en", "")),
+            name_en=name_en,
             pass_line=pass_line,
             method="bands",
-            tiers=(Tier(name, min=pass_line, name_en=str(table.get("name_en", ""))),),
+            tiers=(Tier(name, min=pass_line, name_en=name_en),),
             vetoes=vetoes,
             special="special_awards" in scheme.sections,
         )
