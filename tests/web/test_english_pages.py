@@ -47,28 +47,6 @@ NOT_A_PAGE = re.compile(
     r"|/(download|attachment|report/[a-z]+|template\.xlsx)/?$|/certificates/\d+/\d+/"
 )
 
-# TEMPORARY, to be emptied: Chinese that English pages still show, rendered by Python that
-# other engineers of issue 16 are converting to gettext at the same time (the templates are
-# clean). Each entry: a pattern of the page text (▒ stands for an allowed data text) and the
-# module the text comes from. Once their branches are merged the lead deletes the entries,
-# and this test then proves the conversion.
-NOT_YET_CONVERTED: list[tuple[str, str]] = [
-    # fmt_points(x) called without the page's language by the `points` / `spread` filters.
-    (r"\d 个百分点", "kaoping/scoring/display.py via kaoping/web/templatetags/numbers.py"),
-    # A code or year in full-width brackets after a name: "北京市东城区（110101）", "…（mof-2012）".
-    (
-        r"（[A-Za-z0-9._-]+）",
-        "kaoping/web: units/models.py (Unit.__str__), experts/actions.py (unit_label), "
-        "schemes/forms.py and rounds/views.py (scheme choices), workflow/archive.py (titles)",
-    ),
-    # A professional group's items listed for editing: "B1、B2".
-    (r"(?<=[A-Z]\d)、(?=[A-Z]\d)", "kaoping/web/schemes/edit.py (scheme_values)"),
-    # The report drafts shown under the narratives form: lists of units joined by "、", the
-    # Chinese "平均" (average), full stop and "）、" kept in the English drafts.
-    (r"（CV [\d.]+）|（[\d.]+%）|平均|。|）、", "kaoping/reports/drafts.py"),
-    (r"(?<=\x00)、", "kaoping/reports/drafts.py"),
-]
-
 
 def strings_in(value: object) -> Iterator[str]:
     if isinstance(value, str):
@@ -119,8 +97,6 @@ def foreign_chinese(page: str, allowed: list[str]) -> list[tuple[str, str]]:
     for part in allowed:
         if part in text:
             text = text.replace(part, "\x00")
-    for pattern, _module in NOT_YET_CONVERTED:
-        text = re.sub(pattern, "\x00", text)
     left = []
     for match in CHINESE.finditer(text):
         run = match.group(0)

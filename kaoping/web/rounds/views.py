@@ -85,7 +85,8 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         # By name (and code): a selector of bare codes means nothing to an office.
         self.fields["scheme_code"].choices = [
-            (c, f"{load_scheme(c).name}（{c}）") for c in builtin_scheme_codes()
+            (c, _("{name} ({code})").format(name=load_scheme(c).name, code=c))
+            for c in builtin_scheme_codes()
         ]
 
     def chosen_units(self):

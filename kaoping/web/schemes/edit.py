@@ -120,7 +120,7 @@ def settings_of(raw: dict[str, Any]) -> dict[str, Any]:
                 values[f"{which}_{i}_{key}"] = row.get(key, "")
     for i, (key, panel) in enumerate(_panels(raw)):
         values[f"panel_{i}_key"], values[f"panel_{i}_name"] = key, panel.get("name", "")
-        values[f"panel_{i}_items"] = "、".join(str(c) for c in panel.get("items", []))
+        values[f"panel_{i}_items"] = ", ".join(str(c) for c in panel.get("items", []))
     return values
 
 

@@ -5,6 +5,7 @@ problem at once."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.scoring import NORMALISATIONS, builtin_scheme_codes, load_scheme
@@ -37,7 +38,7 @@ def builtin_choices(lang: str) -> list[tuple[str, str]]:
     for code in builtin_scheme_codes():
         scheme = load_scheme(code)
         name = (scheme.name_en or scheme.name) if lang == "en" else scheme.name
-        choices.append((code, f"{name}（{code}）"))
+        choices.append((code, gettext("{name} ({code})").format(name=name, code=code)))
     return choices
 
 
@@ -190,7 +191,10 @@ class SchemeSettingsForm(forms.Form):
         self.document = apply_settings(self.raw, values)
         self.scheme, problems = problems_of(self.document, base=self.raw)
         for p in problems:  # every problem at once, in the user's words
-            self.add_error(None, p.text("zh") + (f"（{p.column}）" if p.column else ""))
+            text = p.text(get_language() or "zh")
+            if p.column:
+                text = gettext("{name} ({code})").format(name=text, code=p.column)
+            self.add_error(None, text)
         return data
 
     def _check_rows(self, values: dict) -> None:

@@ -15,11 +15,17 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import get_language
 
 from kaoping.scoring import display
 from kaoping.scoring.explanation import exact
 
 register = template.Library()
+
+
+def _lang() -> str:
+    """The page's language for the formatters that write words (个百分点, 万元)."""
+    return get_language() or "zh-hans"
 
 
 @register.filter
@@ -64,7 +70,7 @@ def points(x) -> str:
     >>> points(0.4412)
     '0.44 个百分点'
     """
-    return display.fmt_points(x)
+    return display.fmt_points(x, lang=_lang())
 
 
 @register.filter
@@ -73,7 +79,7 @@ def wan(x) -> str:
     >>> wan(12277.8), wan(3980)
     ('12,277.80万元', '3,980.00万元')
     """
-    return display.fmt_amount(x)
+    return display.fmt_amount(x, lang=_lang())
 
 
 @register.filter
@@ -175,7 +181,7 @@ def indicator_spread(item) -> str:
     sd = (item.get("stats") or {}).get("sd")
     kind = item.get("display", "number")
     if kind in ("ratio", "percent"):
-        return display.fmt_difference(sd, kind)
+        return display.fmt_difference(sd, kind, lang=_lang())
     return display.fmt_cell(sd, "number" if kind == "people" else kind)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +36,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
+        return gettext("{name} ({code})").format(name=self.name, code=self.code)
 
     def ancestors(self) -> list[Unit]:
         chain, node = [], self.parent

@@ -134,7 +134,7 @@ def build_round_archive(round: Round, *, acting_user) -> RoundArchive:
             round=round,
             source=ArchiveSource.CLOSED,
             digest=digest,
-            title=f"{round.name}（{round.year}）",
+            title=_("{name} ({year})").format(name=round.name, year=round.year),
             acting_user=acting_user,
             verification="",
         )
@@ -458,7 +458,9 @@ def import_archive(content: bytes, filename: str, *, acting_user, lang: str = "z
         with zipfile.ZipFile(path) as zf:
             manifest = json.loads(zf.read("manifest.json"))
         info = manifest.get("meta", {}).get("round", {})
-        title = f"{info.get('name') or filename}（{info.get('year', '')}）"
+        title = _("{name} ({year})").format(
+            name=info.get("name") or filename, year=info.get("year", "")
+        )
         with transaction.atomic():
             archive = _store(
                 path,
