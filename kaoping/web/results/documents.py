@@ -300,9 +300,7 @@ def written_date(day: dt.date | None, lang: str = "zh") -> str | None:
     if lang == "en":
         return day.isoformat()
     with in_language(lang):
-        return pgettext("a date as a signature writes it", "{year}-{month}-{day}").format(
-            year=day.year, month=day.month, day=day.day
-        )
+        return _("{year}-{month}-{day}").format(year=day.year, month=day.month, day=day.day)
 
 
 def signing_of(round, lang: str = "zh") -> dict:
