@@ -53,6 +53,22 @@ def in_language(lang: str) -> translation.override:
     return translation.override(django_language(lang))
 
 
+def join_list(items: Iterable[object]) -> str:
+    """Items named in a message, joined as the active language lists them ("a、b" or "a, b")."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+def join_details(items: Iterable[object]) -> str:
+    """Sentences of one message (problems, warnings), joined as the active language writes
+    them ("甲；乙" or "a; b")."""
+    return pgettext("between the details of a check", "; ").join(str(item) for item in items)
+
+
+def after_label(label: object, text: object) -> str:
+    """A text after its label ("单位：文本" or "unit: text")."""
+    return f"{label}{pgettext('label separator', ': ')}{text}"
+
+
 def safe_cell(value: Any) -> Any:
     """Neutralise text that Excel would run as a formula; numbers pass unchanged.
 

@@ -8,11 +8,14 @@ import html
 import re
 
 from django.urls import reverse
+from django.utils import translation
 
 from kaoping.scoring import evaluate, load_scheme
 from kaoping.scoring.display import fmt_amount, fmt_ratio, fmt_score
 from kaoping.tables import read_base_data
+from kaoping.web.common import after_label, join_details, join_list
 from kaoping.web.letters.models import Target
+from kaoping.web.templatetags.numbers import yuan
 
 from .beijing_year import import_targets
 from .conftest import EXAMPLES, demo_rows
@@ -102,3 +105,18 @@ def test_letters_pages_write_people_and_rates(world):
     assert "4,500 / 6,750 / 5,625 / 5,625" in targets
     unit = client.get(reverse("letters:unit", args=[round.pk, world.dongcheng.pk])).content.decode()
     assert f"{target.value:,.0f}" in unit and "%" in unit
+
+
+def test_amounts_and_lists_read_in_the_page_language():
+    """The ``yuan`` filter and the list helpers follow the page's language: Chinese as
+    before, English with English words and separators (issue 16)."""
+    with translation.override("zh-hans"):
+        assert yuan(111111) == "111,111.00元" and yuan(None) == "—"
+        assert join_list(["C1", "C2"]) == "C1、C2"
+        assert join_details(["甲", "乙"]) == "甲；乙"
+        assert after_label("110101 东城区", "已核实") == "110101 东城区：已核实"
+    with translation.override("en"):
+        assert yuan(111111) == "111,111.00 yuan"
+        assert join_list(["C1", "C2"]) == "C1, C2"
+        assert join_details(["a", "b"]) == "a; b"
+        assert after_label("110101", "verified") == "110101: verified"

@@ -31,6 +31,7 @@ from kaoping.scoring import DataError
 from kaoping.tables import read_sheet
 from kaoping.web.accounts.models import AccountSecurity, Membership, Role
 from kaoping.web.audit.log import record
+from kaoping.web.common import join_list
 from kaoping.web.units.models import Unit
 
 MAX_ROWS = 10_000
@@ -42,6 +43,8 @@ COLUMNS = {  # key: (header in the template, accepted headers)
     "unit": ("单位编码", ("单位编码", "unit code", "unit_code")),
     "organisation": ("所属机构", ("所属机构", "机构", "organisation")),
 }
+# A problem names its column by the template's header.
+HEADER = {key: header for key, (header, _names) in COLUMNS.items()}
 ROLE_WORDS = {
     "办公室": Role.OFFICE,
     "评价办公室": Role.OFFICE,
@@ -106,18 +109,24 @@ class Created:
     password: str
 
 
+# The template's sheet and its two example rows, in the words the file is filled in.
+TEMPLATE_SHEET = "人员名单"
+TEMPLATE_EXAMPLES = [
+    ["dc_zhang", "张三", "zhangsan@example.gov.cn", "被评价单位", "110101", "东城区人社局"],
+    ["pg_li", "李四", "", "评价机构", "", "某评价机构"],
+]
+
+
 def template_bytes() -> bytes:
     """The Excel template: the columns, two example rows, and the roles one may write."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "人员名单"
+    sheet.title = TEMPLATE_SHEET
     sheet.append([header for header, _names in COLUMNS.values()])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(
-        ["dc_zhang", "张三", "zhangsan@example.gov.cn", "被评价单位", "110101", "东城区人社局"]
-    )
-    sheet.append(["pg_li", "李四", "", "评价机构", "", "某评价机构"])
+    for row in TEMPLATE_EXAMPLES:
+        sheet.append(row)
     for column in "ABCDEF":
         sheet.column_dimensions[column].width = 22
     # The headers and role words above are the file's format (read back whatever the
@@ -188,12 +197,12 @@ def do_import_accounts(content: bytes, filename: str, *, acting_user) -> list[Cr
     for number, r in rows:
         role = ROLE_WORDS.get(r["role"], r["role"].lower())
         if not r["username"]:
-            problems.append(Problem(number, "用户名", "", _("The user name is empty.")))
+            problems.append(Problem(number, HEADER["username"], "", _("The user name is empty.")))
         elif len(r["username"]) > 150 or not USERNAME.fullmatch(r["username"]):
             problems.append(
                 Problem(
                     number,
-                    "用户名",
+                    HEADER["username"],
                     r["username"],
                     _("A user name has no spaces and at most 150 characters.")
                     + " "
@@ -201,27 +210,30 @@ def do_import_accounts(content: bytes, filename: str, *, acting_user) -> list[Cr
                 )
             )
         if not r["name"] and r["username"] not in users:  # a known account: only a role added
-            problems.append(Problem(number, "姓名", "", _("The person's name is empty.")))
+            problems.append(Problem(number, HEADER["name"], "", _("The person's name is empty.")))
         elif len(r["name"]) > 150:
             problems.append(
                 Problem(
-                    number, "姓名", r["name"][:20] + "…", _("A name has at most 150 characters.")
+                    number,
+                    HEADER["name"],
+                    r["name"][:20] + "…",
+                    _("A name has at most 150 characters."),
                 )
             )
         if role not in Role.values:
             problems.append(
                 Problem(
                     number,
-                    "角色",
+                    HEADER["role"],
                     r["role"],
-                    _("Expected one of: %(roles)s.") % {"roles": "、".join(ROLE_WORDS)},
+                    _("Expected one of: %(roles)s.") % {"roles": join_list(ROLE_WORDS)},
                 )
             )
         if role == Role.ADMIN and not may_make_admins:
             problems.append(
                 Problem(
                     number,
-                    "角色",
+                    HEADER["role"],
                     r["role"],
                     _("Only a system administrator may create administrators."),
                 )
@@ -231,16 +243,20 @@ def do_import_accounts(content: bytes, filename: str, *, acting_user) -> list[Cr
             problems.append(
                 Problem(
                     number,
-                    "单位编码",
+                    HEADER["unit"],
                     r["unit"],
                     _("A unit's staff needs the code of a known unit."),
                 )
             )
         if r["email"] and ("@" not in r["email"] or len(r["email"]) > 254):
-            problems.append(Problem(number, "邮箱", r["email"], _("Not an e-mail address.")))
+            problems.append(
+                Problem(number, HEADER["email"], r["email"], _("Not an e-mail address."))
+            )
         key = (r["username"], role, r["unit"] if role == Role.UNIT else "")
         if key in seen:
-            problems.append(Problem(number, "用户名", r["username"], _("This row appears twice.")))
+            problems.append(
+                Problem(number, HEADER["username"], r["username"], _("This row appears twice."))
+            )
         seen.add(key)
         plan.append((r, role, unit if role == Role.UNIT else None))
     if problems:

@@ -15,7 +15,7 @@ from kaoping.scoring import KaopingError
 from kaoping.scoring.adjustments import AdjustmentEntry, validate_adjustments
 from kaoping.web.adjustments.models import Adjustment
 from kaoping.web.audit.log import record
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, active_lang
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.units.models import Unit
 
@@ -49,12 +49,12 @@ def do_add_adjustment(
             points=points,
             reason=reason.strip(),
             reference=reference.strip(),
-            source="网页表单",
+            source=_("web form"),
         )
         try:
             validate_adjustments(round.scheme(), [*round_entries(round), entry], codes)
         except KaopingError as exc:
-            raise ActionError(exc.render("zh")) from None
+            raise ActionError(exc.render(active_lang())) from None
         adjustment = Adjustment.objects.create(
             round=round,
             unit=unit,

@@ -20,8 +20,9 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from kaoping.web.common import in_language
+from kaoping.web.common import in_language, join_list
 
 
 def digest(value: Any) -> str:
@@ -91,7 +92,9 @@ class RowProblem:
                 return (
                     _("%(name)s #%(pk)s was deleted (vouched for by log entry #%(entry)s)") % values
                 )
-            listed = "、".join(self.fields[:8]) + ("……" if len(self.fields) > 8 else "")
+            listed = join_list(self.fields[:8]) + (
+                pgettext("more items left out of a list", "…") if len(self.fields) > 8 else ""
+            )
             return _(
                 "%(name)s #%(pk)s: %(fields)s changed outside the application "
                 "(log entry #%(entry)s vouched for other values)"

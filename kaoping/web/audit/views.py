@@ -21,7 +21,7 @@ from django.utils.translation import pgettext
 from kaoping.web.audit.anchors import verify_log
 from kaoping.web.audit.labels import action_label
 from kaoping.web.audit.models import AuditEntry
-from kaoping.web.common import download, lang_of, require, wants_xlsx, xlsx_response
+from kaoping.web.common import download, join_details, lang_of, require, wants_xlsx, xlsx_response
 from kaoping.web.inputs import id_list
 from kaoping.web.permissions import can_view_log
 from kaoping.web.rounds.models import Round
@@ -124,7 +124,7 @@ def log(request):
         "page": page,
         "verified": report is not None,
         "report": report,
-        "problem": "；".join(verification.problems(lang_of(request))) if verification else "",
+        "problem": join_details(verification.problems(lang_of(request))) if verification else "",
         "chosen": chosen,
         "query": query,
         "rounds": Round.objects.order_by("-year", "-id"),

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaoping import reports  # its renderers load on first use (WeasyPrint is heavy)
 from kaoping.scoring import KaopingError
@@ -36,7 +37,7 @@ from kaoping.web.awards.models import (
     HonourKind,
     LineKind,
 )
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, after_label, in_language
 from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.results.actions import inline_jobs
 from kaoping.web.results.documents import award_decisions, certificate_signing
@@ -101,19 +102,26 @@ def _lines(decision: AwardDecision, source: Round, run: ScoringRun, main: bool) 
                 )
             )
         if d.criticised:
-            prefix = "" if main else f"{source.name}："
+            # Stored in both languages, as the tiers' titles are.
+            title, reason = {}, {}
+            for lang in ("zh", "en"):
+                with in_language(lang):
+                    title[lang] = pgettext("a line of an award decision", "criticism")
+                    reason[lang] = d.reason_text(lang)
+                    if not main:
+                        reason[lang] = after_label(source.name, reason[lang])
             lines.append(
                 AwardLine(
                     decision=decision,
                     source=source,
                     unit=unit,
                     kind=LineKind.CRITICISM,
-                    title="通报批评",
-                    title_en="criticism",
+                    title=title["zh"],
+                    title_en=title["en"],
                     total=d.total,
                     rank=d.overall_rank,
-                    reason=prefix + d.reason_text("zh"),
-                    reason_en=prefix + d.reason_text("en"),
+                    reason=reason["zh"],
+                    reason_en=reason["en"],
                 )
             )
     return lines
@@ -443,7 +451,9 @@ def certificate_items(decision: AwardDecision) -> list[dict[str, str]]:
     for h in decision.honours.select_related("unit"):
         items.append(
             {
-                "unit_code": h.unit.code if h.unit is not None else h.organisation or "个人",
+                "unit_code": h.unit.code
+                if h.unit is not None
+                else h.organisation or _("individual"),
                 "unit_name": h.recipient,
                 "tier": h.title,
                 "reason": h.reason,

@@ -22,7 +22,7 @@ from kaoping.scoring.experts import ScoringItem, validate_scores
 from kaoping.tables.assessment import read_expert_scores
 from kaoping.tables.cells import NotANumber, parse_number
 from kaoping.web.audit.log import record
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, after_label, join_details, join_list
 from kaoping.web.experts.models import Assignment, ExpertGroup, ExpertScore, Recusal, ScoreSheet
 from kaoping.web.experts.scoring import group_items
 from kaoping.web.permissions import is_member_of_unit
@@ -38,7 +38,7 @@ class ScoresRejected(ActionError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("；".join(problems))
+        super().__init__(join_details(problems))
 
 
 def sheet_for(group: ExpertGroup, expert: User) -> ScoreSheet:
@@ -114,7 +114,7 @@ def do_save_scores(
                         _(
                             "Score every assigned unit and item before submitting; missing: %(cells)s"
                         )
-                        % {"cells": "、".join(missing)}
+                        % {"cells": join_list(missing)}
                     ]
                 )
             sheet.submit(timezone.now())
@@ -189,7 +189,7 @@ def _check_entries(
         if item is None:
             problems.append(
                 _("“%(item)s” is not an item of this group (expected %(expected)s).")
-                % {"item": code, "expected": "、".join(items) or "—"}
+                % {"item": code, "expected": join_list(items) or "—"}
             )
             continue
         value = parse_score(text, expert, unit, item)
@@ -233,20 +233,24 @@ def do_upload_scores(
         }
         if s.expert != acting_user.username:
             problems.append(
-                place
-                + "："
-                + _("the expert “%(name)s” is not you (%(me)s).")
-                % {"name": s.expert, "me": acting_user.username}
+                after_label(
+                    place,
+                    _("the expert “%(name)s” is not you (%(me)s).")
+                    % {"name": s.expert, "me": acting_user.username},
+                )
             )
         elif s.unit_code not in units:
             problems.append(
-                place + "：" + _("you may not score the unit %(code)s.") % {"code": s.unit_code}
+                after_label(
+                    place, _("you may not score the unit %(code)s.") % {"code": s.unit_code}
+                )
             )
         elif s.item not in codes:
             problems.append(
-                place
-                + "："
-                + _("%(item)s is not an item of this group; leave it empty.") % {"item": s.item}
+                after_label(
+                    place,
+                    _("%(item)s is not an item of this group; leave it empty.") % {"item": s.item},
+                )
             )
         else:
             entries[(units[s.unit_code].pk, s.item)] = s.score

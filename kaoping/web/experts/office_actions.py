@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.web.accounts.models import Role
 from kaoping.web.audit.log import record
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, join_list
 from kaoping.web.experts.models import (
     Assignment,
     ExpertGroup,
@@ -77,7 +77,7 @@ def do_create_group(
                 _(
                     "Choose the group's items among the qualitative items %(expected)s; got “%(got)s”."
                 )
-                % {"expected": "、".join(known), "got": "、".join(unknown) or "—"}
+                % {"expected": join_list(known), "got": join_list(unknown) or "—"}
             )
         taken = _items_of_other_groups(round)
         overlap = [code for code in items if code in taken]
@@ -116,7 +116,7 @@ def do_add_members(group: ExpertGroup, users: Iterable[User], *, acting_user: Us
         if not_experts:
             raise ActionError(
                 _("Only users with the expert role can join a group: %(names)s")
-                % {"names": "、".join(not_experts)}
+                % {"names": join_list(not_experts)}
             )
         group.members.add(*users)
         record(
@@ -146,13 +146,13 @@ def do_assign(
         if outsiders:
             raise ActionError(
                 _("Add %(names)s to the group before assigning units.")
-                % {"names": "、".join(outsiders)}
+                % {"names": join_list(outsiders)}
             )
         in_round = set(group.round.units.values_list("pk", flat=True))
         strangers = [str(u) for u in units if u.pk not in in_round]
         if strangers:
             raise ActionError(
-                _("Not a unit of this round: %(units)s") % {"units": "、".join(strangers)}
+                _("Not a unit of this round: %(units)s") % {"units": join_list(strangers)}
             )
         recused = {
             (r.expert_id, r.unit_id): r.reason for r in Recusal.objects.filter(round=group.round)
@@ -252,7 +252,7 @@ def do_close_group(group: ExpertGroup, *, acting_user: User) -> ExpertGroup:
         if waiting:
             raise ActionError(
                 _("Not every expert has submitted his scores: %(names)s")
-                % {"names": "、".join(waiting)}
+                % {"names": join_list(waiting)}
             )
         aggregation = aggregation_of(group.round, [group])
         group.closed = True

@@ -27,7 +27,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task as django_task
 from django_tasks.base import Task
 from django_tasks_db.models import DBTaskResult
@@ -165,8 +166,9 @@ def _after_loss(lost: DBTaskResult, worker: str) -> None:
     logger.error(
         "task %s lost with worker %s %s times; its job fails", lost.task_path, worker, attempt
     )
-    on_failure(
-        f"后台进程在执行中退出（已尝试 {attempt} 次）/ the worker stopped while running it "
-        f"({attempt} attempts)",
-        *args,
-    )
+    # Stored with the run and shown to everyone who opens it: in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("the worker stopped while running it (%(attempt)s attempts)") % {
+            "attempt": attempt
+        }
+    on_failure(reason, *args)

@@ -20,7 +20,7 @@ from kaoping.scoring.targets import Target as EngineTarget
 from kaoping.scoring.targets import months_elapsed, validate_targets
 from kaoping.tables.assessment import read_targets
 from kaoping.web.audit.log import record
-from kaoping.web.common import ActionError, refused
+from kaoping.web.common import ActionError, join_list, refused
 from kaoping.web.letters.models import Target
 from kaoping.web.rounds.models import Round, RoundState
 from kaoping.web.units.models import Unit
@@ -109,7 +109,7 @@ def do_import_targets(round: Round, content: bytes, filename: str, *, acting_use
     if unknown:
         raise ActionError(
             _("%(file)s: units not evaluated in this round: %(codes)s")
-            % {"file": filename, "codes": "、".join(unknown)}
+            % {"file": filename, "codes": join_list(unknown)}
         )
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)

@@ -11,6 +11,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
@@ -75,7 +76,8 @@ def do_remind(
         for m in members.exclude(user__email="").select_related("user", "unit"):
             if m.unit is None:  # a unit member always has his unit (the query asks for it)
                 continue
-            body = f"{m.unit.name}：\n\n{message}\n\n— {round.name}"
+            greeting = pgettext("opening of a reminder", "{unit}:").format(unit=m.unit.name)
+            body = f"{greeting}\n\n{message}\n\n— {round.name}"
             emails.append((subject, body, settings.DEFAULT_FROM_EMAIL, [m.user.email]))
             per_unit[m.unit.pk] = per_unit.get(m.unit.pk, 0) + 1
     with transaction.atomic():

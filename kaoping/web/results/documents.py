@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 
 from kaoping.reports.certificates import render_certificates
 from kaoping.reports.docx_render import render_docx
@@ -42,8 +42,8 @@ FORMATS = {  # extension -> content type
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
 }
-ROUND_REPORT_NAME = "综合绩效评价报告"
-CERTIFICATES_NAME = "荣誉证书.pdf"
+ROUND_REPORT_NAME = gettext_lazy("overall performance evaluation report")
+CERTIFICATES_NAME = gettext_lazy("certificates of honour")
 
 
 # The round's award decision (approved or published) is kept by the awards app, above this
@@ -105,7 +105,8 @@ def unit_file_name(code: str, name: str, ext: str) -> str:
     >>> unit_file_name("110199", "开发区/自贸区", "pdf")
     '110199-开发区_自贸区-绩效评价报告.pdf'
     """
-    stem = _UNSAFE_IN_FILE_NAMES.sub("_", f"{code}-{name}-绩效评价报告").strip("._")
+    named = _("%(code)s-%(name)s-performance evaluation report") % {"code": code, "name": name}
+    stem = _UNSAFE_IN_FILE_NAMES.sub("_", named).strip("._")
     return f"{stem or code}.{ext}"
 
 
@@ -262,7 +263,7 @@ def certificates_file(run: ScoringRun, lang: str = "zh") -> RenderedFile | None:
         lang=lang,
         award=result.scheme.name_for(lang),
     )
-    return RenderedFile(CERTIFICATES_NAME, buffer.getvalue())
+    return RenderedFile(f"{CERTIFICATES_NAME}.pdf", buffer.getvalue())
 
 
 def criticised_label(lang: str) -> str:
@@ -296,7 +297,10 @@ def written_date(day: dt.date | None, lang: str = "zh") -> str | None:
     """A date as a signature writes it: 2025年3月1日 (None: not set)."""
     if day is None:
         return None
-    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
+    if lang == "en":
+        return day.isoformat()
+    with in_language(lang):
+        return _("{year}-{month}-{day}").format(year=day.year, month=day.month, day=day.day)
 
 
 def signing_of(round, lang: str = "zh") -> dict:

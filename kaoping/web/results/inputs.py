@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.scoring.data import BaseData
 from kaoping.scoring.experts import scoring_items
+from kaoping.web.common import join_list
 from kaoping.web.experts.scoring import aggregation_of, closed_original_groups
 from kaoping.web.letters.inputs import round_targets, target_columns
 from kaoping.web.schemes.actions import PRICE_FIELD, price_factors
@@ -91,7 +92,7 @@ def missing_inputs(round) -> list[str]:
             if missing:
                 lines.append(
                     _("%(unit)s: expert items no closed group has scored: %(items)s")
-                    % {"unit": names[code], "items": "、".join(missing)}
+                    % {"unit": names[code], "items": join_list(missing)}
                 )
     _columns, missing = target_columns(scheme, round_targets(round), codes)
     for code, field in missing:

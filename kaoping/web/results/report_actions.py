@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.reports.text import SECTION_KEYS
 from kaoping.web.audit.log import record
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, join_list
 from kaoping.web.jobs.durable import durable, enqueue, recover_lost
 from kaoping.web.results.actions import inline_jobs
 from kaoping.web.results.documents import (
@@ -60,12 +60,12 @@ def do_save_narratives(
     """
     unknown = sorted(set(texts) - set(SECTION_KEYS))
     if unknown:
-        raise ActionError(_("Unknown report part: %(keys)s.") % {"keys": "、".join(unknown)})
+        raise ActionError(_("Unknown report part: %(keys)s.") % {"keys": join_list(unknown)})
     too_long = [k for k, v in texts.items() if len(v) > MAX_NARRATIVE_CHARS]
     if too_long:
         raise ActionError(
             _("The text of %(keys)s is longer than %(n)s characters.")
-            % {"keys": "、".join(too_long), "n": MAX_NARRATIVE_CHARS}
+            % {"keys": join_list(too_long), "n": MAX_NARRATIVE_CHARS}
         )
     if unit is not None and not round.units.filter(pk=unit.pk).exists():
         raise ActionError(_("The unit is not part of this round."))
@@ -215,7 +215,7 @@ def _units_of(run: ScoringRun, unit_codes: list[str] | None) -> list[Unit]:
         missing = wanted - {u.code for u in units}
         if missing:
             raise ActionError(
-                _("Not in these results: %(codes)s.") % {"codes": "、".join(sorted(missing))}
+                _("Not in these results: %(codes)s.") % {"codes": join_list(sorted(missing))}
             )
     return units
 

@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST
 from kaoping.scoring.display import fmt_score, fmt_signed
 from kaoping.scoring.explanation import REASONS
 from kaoping.scoring.i18n import gettext as translate
-from kaoping.web.common import ActionError, lang_of, require, wants_xlsx, xlsx_response
+from kaoping.web.common import (
+    ActionError,
+    join_details,
+    lang_of,
+    require,
+    wants_xlsx,
+    xlsx_response,
+)
 from kaoping.web.inputs import posted_id
 from kaoping.web.jobs.durable import workers_running
 from kaoping.web.listing import ListForm, query_without_page
@@ -303,7 +310,7 @@ def _warn_if_tampered(request, run: ScoringRun, code: str | None = None) -> set[
     differences = [d for d in run_differences(run, fresh=False) if code in (None, d.unit, "")]
     if differences:
         lang = lang_of(request)
-        listed = "；".join(d.render(lang) for d in differences[:5])
+        listed = join_details(d.render(lang) for d in differences[:5])
         messages.error(
             request,
             _(

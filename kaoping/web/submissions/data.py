@@ -14,12 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext
 
 from kaoping.scoring import BaseData, DataError, Problem, Scheme, UnitRef
 from kaoping.tables import read_base_data, write_template
 from kaoping.web.schemes.fields import template_scheme, unit_fields
-
-FORM_SOURCE = "网页表单"
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,9 @@ def validate_values(scheme: Scheme, unit, year: int, values: Mapping[str, object
     """Validate one unit's values with the engine's table rules; raises DataError."""
     # Only the unit's own fields: expert items, targets and price factors are not its to give.
     own = template_scheme(scheme)
-    return read_base_data(one_row_csv(own, [(unit, values)], year), own, filename=FORM_SOURCE)
+    return read_base_data(
+        one_row_csv(own, [(unit, values)], year), own, filename=gettext("web form")
+    )
 
 
 def one_row_csv(

@@ -17,7 +17,7 @@ from kaoping.scoring.data import BaseData, UnitRef
 from kaoping.scoring.errors import Problem
 from kaoping.tables.plausibility import plausibility_warnings
 from kaoping.web.audit.log import record
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, join_details
 from kaoping.web.submissions.data import base_data_for
 from kaoping.web.submissions.models import Submission, SubmissionStatus
 
@@ -34,7 +34,7 @@ class UnconfirmedWarnings(ActionError):
 
     def __init__(self, warnings: list[Problem], lang: str = "zh"):
         self.warnings = warnings
-        listed = "；".join(w.render(lang) for w in warnings)
+        listed = join_details(w.render(lang) for w in warnings)
         super().__init__(
             _(
                 "The values raise %(count)d plausibility warning(s): %(list)s. Correct them, or "

@@ -16,6 +16,7 @@ from kaoping.scoring.display import field_kind
 from kaoping.web.common import (
     XLSX_TYPE,
     ActionError,
+    after_label,
     document_response,
     download,
     lang_of,
@@ -162,7 +163,7 @@ def bulk(request, round_id: int):
         if verified:
             messages.success(request, _("%(count)s unit(s) verified.") % {"count": len(verified)})
         for unit, reason in refused:
-            messages.error(request, f"{unit.code} {unit.name}：{reason}")
+            messages.error(request, after_label(f"{unit.code} {unit.name}", reason))
     else:
         require(can_remind_units(request.user, round))
         message = form.cleaned_data["message"] or default_reminder(round)

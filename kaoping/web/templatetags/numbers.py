@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from kaoping.scoring import display
 from kaoping.scoring.explanation import exact
@@ -88,7 +88,9 @@ def yuan(x) -> str:
     >>> yuan(111111), yuan("88889")
     ('111,111.00元', '88,889.00元')
     """
-    return display.fmt_amount(x, "元")
+    if display.is_missing(x):
+        return display.DASH
+    return gettext("%(value)s yuan") % {"value": display.fmt_number(x)}
 
 
 @register.filter

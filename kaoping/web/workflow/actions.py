@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.web.accounts.models import Membership, Role
 from kaoping.web.audit.log import record
 from kaoping.web.awards.actions import do_supersede_awards
-from kaoping.web.common import ActionError
+from kaoping.web.common import ActionError, join_list
 from kaoping.web.disputes.models import Decision, Dispute, DisputeStatus
 from kaoping.web.results.actions import approve_latest_run, publish_run
 from kaoping.web.results.models import ScoringRun
@@ -83,7 +83,7 @@ def _pending_disputes(round: Round) -> str | None:
         return None
     return _(
         "The round cannot be closed while disputes are pending (%(units)s): settle them first."
-    ) % {"units": "、".join(names)}
+    ) % {"units": join_list(names)}
 
 
 NEEDS: dict[str, tuple[Need, ...]] = {
