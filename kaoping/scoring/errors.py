@@ -167,10 +167,12 @@ class Listing:
     """
 
     items: tuple[str | Localisable, ...]
+    more: bool = False  # the list goes on: "…" after the last item shown
 
     def text(self, lang: str) -> str:
         separator = pgettext("between the items of a list", ", ", lang)
-        return separator.join(str(_localise(item, lang)) for item in self.items)
+        shown = separator.join(str(_localise(item, lang)) for item in self.items)
+        return shown + "…" if self.more else shown
 
 
 class Bilingual(str):
