@@ -164,6 +164,8 @@ class Listing:
     --------
     >>> Listing(("mof-2012", "beijing-2023")).text("zh")
     'mof-2012、beijing-2023'
+    >>> Listing(("a", "b"), more=True).text("en")
+    'a, b…'
     """
 
     items: tuple[str | Localisable, ...]

@@ -24,6 +24,8 @@ def substitute(formula: str, values: dict[str, float | None], lang: str = DEFAUL
     '1200 / (1200 + 800)'
     >>> substitute("(a - b) / b * -1", {"a": -5.0, "b": 20.0})
     '((−5) − 20) / 20 * (−1)'
+    >>> substitute("a + b", {"a": None, "b": 1.0}), substitute("a + b", {"a": None, "b": 1.0}, "en")
+    ('空 + 1', 'empty + 1')
     """
 
     empty = pgettext("an empty cell in a formula", "empty", lang)
