@@ -184,3 +184,17 @@ def test_log_verify_in_english(tmp_path):
     assert done.returncode != 0
     assert "evaluation log" in done.stdout + done.stderr
     assert foreign_chinese(done.stdout + done.stderr, set()) == []
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "base data.xlsx"), ("zh", "基础数据表.xlsx")])
+def test_a_default_file_name_is_in_the_chosen_language(tmp_path, lang, name):
+    command = Path(sys.executable).with_name("kaoping")
+    done = subprocess.run(
+        [str(command), "template", "--lang", lang],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [name]

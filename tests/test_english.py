@@ -30,9 +30,9 @@ ROOT = Path(kaoping.__file__).resolve().parent.parent
 
 AREAS = [
     "kaoping/archive",
-    "kaoping/scoring/errors.py",
-    "kaoping/scoring/messages.py",
-    "kaoping/scoring/schemes",
+    "kaoping/cli",
+    "kaoping/reports",
+    "kaoping/scoring",
     "kaoping/tables",
     "kaoping/web",  # its migrations excepted (see python_files)
 ]
@@ -60,6 +60,60 @@ ALLOWED = {
     ("kaoping/web/inputs.py", "，"),
     # The separators one may type between a group's item codes (full-width ones included).
     ("kaoping/web/schemes/edit.py", r"[\s,，、;；]+"),
+    # Columns named as the Chinese templates head them, where a problem points the reader to the
+    # column of the file (the header the reader finds there).
+    ("kaoping/scoring/adjustments.py", "单位编码"),
+    ("kaoping/scoring/adjustments.py", "分值"),
+    ("kaoping/scoring/adjustments.py", "事由"),
+    ("kaoping/scoring/adjustments.py", "依据文件"),
+    ("kaoping/scoring/assessment.py", "单位编码"),
+    ("kaoping/scoring/targets.py", "目标值"),
+    ("kaoping/scoring/targets.py", "权重"),
+    ("kaoping/scoring/targets.py", "目标类型"),
+    # Periods as files write them: "2024年3月", "2024 第一季度" (a pattern and its numerals).
+    (
+        "kaoping/scoring/comparison.py",
+        r"^\s*(?P<year>\d{4})\s*(?:年)?\s*(?:[-_/ ]?\s*(?:(?P<q>[Qq])(?P<qn>[1-4])|(?P<m>\d{1,2})\s*月?)"
+        r"|[-_ ]?第?(?P<cq>[一二三四1-4])季度?)?\s*$",
+    ),
+    *(("kaoping/scoring/comparison.py", numeral) for numeral in "一二三四"),
+    # The unit money is kept in, as the scheme files write it in their fields' units.
+    ("kaoping/scoring/display.py", "万元"),
+    # Full-width characters a formula may be typed with, read as their ASCII forms.
+    ("kaoping/scoring/formulas.py", "\u3000"),
+    ("kaoping/scoring/formulas.py", "\uff01"),
+    ("kaoping/scoring/formulas.py", "\uff5e"),
+    # Full-width separators typed into options ("一档：20％，二档：30％", "张三：组长").
+    ("kaoping/scoring/robustness/options.py", "，"),
+    ("kaoping/scoring/robustness/options.py", "："),
+    ("kaoping/scoring/robustness/options.py", "％"),
+    ("kaoping/reports/signing.py", "："),
+    ("kaoping/cli/robustness.py", "，"),
+    # Font family names (仿宋, 宋体, 楷体, 黑体), by which Word and the PDF engine find the fonts.
+    *(("kaoping/reports/docx_render.py", font) for font in ("仿宋", "宋体", "楷体", "黑体")),
+    # A caption's number as a Chinese builder writes it ("表4 ", "图1 "), replaced when numbered.
+    ("kaoping/reports/model.py", r"^(?:表\s*\d+\s*|图\s*\d+\s*|Table \d+\.\s*|Figure \d+\.\s*)"),
+    # The word after which a long Chinese title breaks ("2024年度" / "…报告"), matched in it.
+    ("kaoping/reports/model.py", "年度"),
+    # Chinese numbering of sections and subsections ("一、", "（二）"), written in Chinese
+    # documents only (English ones number 1., 2. or not at all) and matched in narratives files.
+    ("kaoping/reports/text.py", "一二三四五六七八九十"),
+    ("kaoping/reports/text.py", "、"),
+    ("kaoping/reports/text.py", "（"),
+    ("kaoping/reports/text.py", "）"),
+    ("kaoping/reports/round_report.py", "^（[一二三四五六七八九十]+）"),
+    ("kaoping/reports/round_report.py", "一二三四五六七八九十"),
+    ("kaoping/reports/round_report.py", "（"),
+    ("kaoping/reports/round_report.py", "）"),
+    ("kaoping/reports/narratives.py", "]+、|[（(]["),
+    ("kaoping/reports/narratives.py", r"]+[)）]|\d+[.、)]?)\s*"),
+    # The section names a narratives file may write, keys with their Chinese titles as the
+    # files write them ("measures（管理措施及实施情况）").
+    ("kaoping/reports/narratives.py", "、"),
+    ("kaoping/reports/narratives.py", "（"),
+    ("kaoping/reports/narratives.py", "）"),
+    # The word (考核, assessment) a scheme's own Chinese name is matched for.
+    ("kaoping/reports/text.py", "考核"),
 }
 # Modules that are data through and through: the demonstration rounds, units, people and
 # their texts, written in Chinese as a bureau writes them (`make run` loads them).
@@ -78,6 +132,24 @@ DATA_CONSTANTS = {
     # The units import's file format: its headers and aliases and the level words.
     ("kaoping/web/units/actions.py", "HEADERS"),
     ("kaoping/web/units/actions.py", "LEVEL_WORDS"),
+    # Periods as target files and forms write them ("全年", "7月").
+    ("kaoping/scoring/targets.py", "YEAR_END"),
+    ("kaoping/scoring/targets.py", "WHOLE_YEAR"),
+    ("kaoping/scoring/targets.py", "MONTH_SUFFIX"),
+    # Award lists as files write them: headers, criticism kinds, yes, totals rows.
+    *(
+        ("kaoping/reports/award_lists.py", name)
+        for name in [
+            "CRITICISM_KINDS",
+            "CRITICISM_TIER",
+            "UNIT_CODE_HEADERS",
+            "TOTAL_ROWS",
+            "HEADERS",
+            "YES",
+        ]
+    ),
+    # The names a narratives file gives the round report ("综合报告").
+    ("kaoping/reports/narratives.py", "ROUND_ALIASES"),
     *(
         ("kaoping/tables/assessment.py", name)
         for name in [

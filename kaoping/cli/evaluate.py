@@ -163,8 +163,7 @@ def explain_command(
     "--output",
     "-o",
     type=PATH,
-    default=Path("基础数据表.xlsx"),
-    help=gettext_noop("output .xlsx file"),
+    help=gettext_noop("output .xlsx file (default: “base data.xlsx” in the chosen language)"),
 )
 @scheme_option(DEFAULT_SCHEME)
 @option(
@@ -176,9 +175,10 @@ def explain_command(
 @lang_option
 @guarded
 def template_command(
-    output: Path, scheme: str, units: Path | None, year: int | None, lang: str
+    output: Path | None, scheme: str, units: Path | None, year: int | None, lang: str
 ) -> None:
     """The base-data template of a scheme, optionally with the units filled in."""
+    output = output or Path(gettext("base data.xlsx", lang))
     from kaoping.tables.template import write_template  # the Excel writer: only when asked
 
     loaded = load_scheme(scheme)

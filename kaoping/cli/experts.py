@@ -71,15 +71,20 @@ def aggregate_expert_sheet(
     "-o",
     "out",
     type=PATH,
-    default=Path("专家评分表.xlsx"),
-    help=gettext_noop("output .xlsx"),
+    help=gettext_noop("output .xlsx (default: “expert scores.xlsx” in the chosen language)"),
 )
 @lang_option
 @guarded
 def experts_template_command(
-    units: Path, experts: Path, scheme: str, recusals: Path | None, out: Path, lang: str
+    units: Path,
+    experts: Path,
+    scheme: str,
+    recusals: Path | None,
+    out: Path | None,
+    lang: str,
 ) -> None:
     """The scoring sheet the experts fill in, recused pairs left out."""
+    out = out or Path(gettext("expert scores.xlsx", lang))
     loaded = load_scheme(scheme)
     unit_list, expert_list = read_units(units), read_experts(experts)
     tied = read_recusals(recusals) if recusals else []

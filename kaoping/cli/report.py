@@ -239,8 +239,7 @@ def report_command(
     "--output",
     "-o",
     type=PATH,
-    default=Path("荣誉证书.pdf"),
-    help=gettext_noop("output PDF file"),
+    help=gettext_noop("output PDF file (default: “certificates.pdf” in the chosen language)"),
 )
 @option("--year", default="", help=gettext_noop("year of the assessment (required)"))
 @option("--issuer", default="", help=gettext_noop("issuing body (required)"))
@@ -274,7 +273,7 @@ def report_command(
 @guarded
 def certificates_command(
     awards: Path,
-    output: Path,
+    output: Path | None,
     year: str,
     issuer: str,
     date: str,
@@ -289,6 +288,7 @@ def certificates_command(
     lang: str,
 ) -> None:
     """A PDF of certificates for the winners of an award list or of the assessment."""
+    output = output or Path(gettext("certificates.pdf", lang))
     from kaoping.reports.award_lists import load_award_lists
     from kaoping.reports.certificates import certificates_html, default_body
     from kaoping.scoring import load_scheme
@@ -423,12 +423,12 @@ def is_award_list(path: Path) -> bool:
     """An award list (JSON, or a table with a tier column), rather than base data."""
     if path.suffix.lower() == ".json":
         return True
-    from kaoping.reports.award_lists import header_row
+    from kaoping.reports.award_lists import HEADERS, header_row
     from kaoping.tables import read_sheet
 
     rows = list(read_sheet(path).rows[:5]) or [[]]  # the header is among the first rows
     first = [str(c).strip().lower() for c in rows[header_row(rows)]]  # below a title row
-    return any(c in ("tier", "获奖档次") for c in first)
+    return any(HEADERS.get(c, c) == "tier" for c in first)  # the headers awards lists write
 
 
 def build_documents(

@@ -14,7 +14,7 @@ from kaoping.cli.options import PATH, format_option, lang_option, out_option
 from kaoping.cli.rendering import write_rows
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.missing import nan_to_none
-from kaoping.scoring.targets import check_targets, completion_column, progress
+from kaoping.scoring.targets import YEAR_END, check_targets, completion_column, progress
 from kaoping.tables.assessment import read_targets
 
 targets_group = Group(
@@ -72,13 +72,14 @@ def targets_progress_command(
     document: list[dict[str, Any]] = []
     for t in items:
         p = progress(t, through=through)
+        shown = gettext("year end", lang) if p.through == YEAR_END else p.through
         rows.append(
             [
                 t.unit_code,
                 t.unit_name,
                 t.name or t.key,
                 t.value,
-                p.through,
+                shown,
                 p.expected,
                 nan_to_none(p.actual),
                 _percent_or_none(p.completion),
@@ -91,7 +92,7 @@ def targets_progress_command(
                 "code": t.unit_code,
                 "key": t.key,
                 "target": t.value,
-                "through": p.through,
+                "through": shown,
                 "expected": p.expected,
                 "actual": nan_to_none(p.actual),
                 "completion": nan_to_none(p.completion),

@@ -19,7 +19,13 @@ from typing import Any
 
 from kaoping.reports.errors import ReportInputError, ReportProblem
 
+# What award lists write, in the Chinese of the files and in English (data, matched as written):
+# the kinds of a criticism row, the tier a criticised unit is listed under, the unit-code headers
+# that find the header row, the first cells of a totals row.
 CRITICISM_KINDS = ("criticism", "通报批评", "批评")
+CRITICISM_TIER = "通报批评"
+UNIT_CODE_HEADERS = frozenset({"单位编码", "code", "unit_code"})
+TOTAL_ROWS = ("合计", "Total")
 REQUIRED = ("unit_code", "tier")
 # The headers ``kaoping awards`` writes (Chinese and English) -> the keys used here.
 HEADERS = {
@@ -47,7 +53,7 @@ def _from_table(rows: list[dict[str, Any]]) -> AwardLists | None:
     ]
     awards = [r for r in plain if r.get("tier")]
     criticism = [
-        {**r, "tier": "通报批评"} for r in plain if str(r.get("criticised", "")).lower() in YES
+        {**r, "tier": CRITICISM_TIER} for r in plain if str(r.get("criticised", "")).lower() in YES
     ]
     return awards, criticism
 
@@ -75,7 +81,7 @@ def _from_awards_document(raw: dict[str, Any]) -> AwardLists | None:
         {
             "unit_code": c.get("code"),
             "unit_name": c.get("name"),
-            "tier": "通报批评",
+            "tier": CRITICISM_TIER,
             "reason": c.get("reason", ""),
         }
         for c in raw["criticism_list"]
@@ -88,7 +94,7 @@ def header_row(rows: Sequence[Sequence[Any]], limit: int = 5) -> int:
     """The index of the header row (the first naming a unit code column) among the first
     rows, below a title row when there is one; 0 when none does."""
     for i, row in enumerate(rows[:limit]):
-        if {"单位编码", "code", "unit_code"} & {str(c or "").strip() for c in row}:
+        if UNIT_CODE_HEADERS & {str(c or "").strip() for c in row}:
             return i
     return 0
 
@@ -178,7 +184,7 @@ def _load_xlsx(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rows = [
         dict(zip(header, r, strict=False))
         for r in sheet.rows[at + 1 :]
-        if any(r) and str(r[0] or "").strip() not in ("合计", "Total")
+        if any(r) and str(r[0] or "").strip() not in TOTAL_ROWS
     ]
     written = _from_table(rows)
     if written is None:

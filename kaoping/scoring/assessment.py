@@ -59,7 +59,7 @@ from kaoping.scoring.allocation import Share, allocate, recipients_from_awards
 from kaoping.scoring.awards import AwardDecisions, UnitDecision, award_rules, decide_awards
 from kaoping.scoring.comparison import PeriodComparison, compare_results, parse_period
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.errors import DataError, Problem
+from kaoping.scoring.errors import DataError, Listing, Problem
 from kaoping.scoring.evaluation import Adjustment, EvaluationResult, evaluate
 from kaoping.scoring.experts import (
     ExpertAggregation,
@@ -562,7 +562,7 @@ def _check_expert_items(
                     params={
                         "item": _item_name(scheme, item.code),
                         "count": len(missing),
-                        "units": "、".join(missing[:20]) + ("…" if len(missing) > 20 else ""),
+                        "units": Listing(tuple(missing[:20]), more=len(missing) > 20),
                         "hint": (
                             ""
                             if have_sheet

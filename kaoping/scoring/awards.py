@@ -178,9 +178,10 @@ def award_rules(scheme: Scheme) -> AwardRules:
             problems.append(
                 _section(scheme, "special_awards", *gettext_pair(gettext_noop("should be a table")))
             )
-        name = str(table.get("name", "合格"))
-        # the default tier's English name ("合格" is what a scheme without awards gives)
-        name_en = str(table.get("name_en", "" if "name" in table else "pass"))
+        # the default tier, "pass", is what a scheme without awards gives
+        default, default_en = gettext_pair(gettext_noop("pass"))
+        name = str(table.get("name", default))
+        name_en = str(table.get("name_en", "" if "name" in table else default_en))
         pass_line = _number(scheme, table, "pass_line", "special_awards", problems)
         pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
         rules = AwardRules(
@@ -232,9 +233,10 @@ def _comprehensive(
     pass_line = DEFAULT_PASS_LINE if pass_line is None else pass_line
     tiers = _tiers(scheme, table.get("tiers", []), method, problems)
     requires = _conditions(scheme, table.get("requires", []), "awards.requires", fields, problems)
+    default_award, default_award_en = gettext_pair(gettext_noop("comprehensive award"))
     return AwardRules(
-        name=str(table.get("name", "综合奖")),
-        name_en=str(table.get("name_en", "")),
+        name=str(table.get("name", default_award)),
+        name_en=str(table.get("name_en", "" if "name" in table else default_award_en)),
         pass_line=pass_line,
         method=method,
         tiers=tiers,

@@ -164,13 +164,17 @@ class Listing:
     --------
     >>> Listing(("mof-2012", "beijing-2023")).text("zh")
     'mof-2012、beijing-2023'
+    >>> Listing(("a", "b"), more=True).text("en")
+    'a, b…'
     """
 
     items: tuple[str | Localisable, ...]
+    more: bool = False  # the list goes on: "…" after the last item shown
 
     def text(self, lang: str) -> str:
         separator = pgettext("between the items of a list", ", ", lang)
-        return separator.join(str(_localise(item, lang)) for item in self.items)
+        shown = separator.join(str(_localise(item, lang)) for item in self.items)
+        return shown + "…" if self.more else shown
 
 
 class Bilingual(str):

@@ -27,7 +27,7 @@ import numpy as np
 
 from kaoping.scoring import composite
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.errors import DataError, Problem
+from kaoping.scoring.errors import DataError, Listing, Problem
 from kaoping.scoring.formulas import FormulaResult
 from kaoping.scoring.i18n import gettext_noop, gettext_pair
 from kaoping.scoring.normalisation import Context, normalise
@@ -664,7 +664,7 @@ def _few_units_warnings(scheme: Scheme, stats: dict[str, dict[str, Any]]) -> lis
             severity="warning",
             params={
                 "n": n,
-                "codes": "、".join(code for code, _ in few),
+                "codes": Listing(tuple(code for code, _ in few)),
                 "base": f"{scheme.scoring.base:g}",
                 "high": f"{scheme.scoring.base + scheme.scoring.scale:g}",
                 "low": f"{scheme.scoring.base - scheme.scoring.scale:g}",

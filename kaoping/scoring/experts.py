@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.errors import DataError, Problem, SchemeError
+from kaoping.scoring.errors import DataError, Listing, Problem, SchemeError
 from kaoping.scoring.i18n import gettext, gettext_noop, gettext_pair, pgettext
 from kaoping.scoring.schemes import IndicatorSpec, Scheme
 
@@ -388,7 +388,7 @@ def validate_scores(
     """Every problem with the scores: out of [0, max], by a recused expert, repeated, or for
     an item or unit that is not in the round."""
     items = {item.code: item for item in scoring_items(scheme)}
-    expected_items = "、".join(items) or "—"
+    expected_items = Listing(tuple(items)) if items else "—"
     known_units = set(unit_codes) if unit_codes is not None else None
     recused = {(r.expert, r.unit_code): r for r in recusals}
     seen: dict[tuple[str, str, str], ExpertScore] = {}

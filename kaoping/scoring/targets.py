@@ -51,6 +51,12 @@ MONTHS = 12
 PLAN_LENGTHS = (4, 12)  # quarters or months
 PLAN_TOLERANCE = 1e-6
 TARGET_KINDS = ("cumulative", "level")
+# Periods as the target files and the web's forms write them (data, matched as written): the
+# whole year, and a month's suffix ("7月"). A progress through the whole year is labelled
+# YEAR_END, a value the command line and the pages translate when they show it.
+YEAR_END = "年末"
+WHOLE_YEAR = ("", YEAR_END, "全年", "year")
+MONTH_SUFFIX = "月"
 
 
 @dataclass(frozen=True)
@@ -110,9 +116,9 @@ def months_elapsed(through: str | int | None) -> float:
     >>> months_elapsed("Q3"), months_elapsed(7), months_elapsed(None)
     (9.0, 7.0, 12.0)
     """
-    if through is None or str(through).strip() in ("", "年末", "全年", "year"):
+    if through is None or str(through).strip() in WHOLE_YEAR:
         return float(MONTHS)
-    text = str(through).strip().upper().removesuffix("月")
+    text = str(through).strip().upper().removesuffix(MONTH_SUFFIX)
     if text.startswith("Q") and text[1:].isdigit() and 1 <= int(text[1:]) <= 4:
         return 3.0 * int(text[1:])
     if text.endswith(".0"):
@@ -195,7 +201,7 @@ def progress(
         on_track = not math.isnan(value) and value <= expected + 1e-9
     else:
         on_track = not math.isnan(value) and value >= expected - 1e-9
-    label = "年末" if months_elapsed(through) == MONTHS else str(through)
+    label = YEAR_END if months_elapsed(through) == MONTHS else str(through)
     return Progress(
         unit_code=target.unit_code,
         key=target.key,

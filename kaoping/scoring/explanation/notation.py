@@ -6,11 +6,13 @@ from __future__ import annotations
 import math
 import re
 
+from kaoping.scoring.i18n import DEFAULT_LANGUAGE, pgettext
+
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 FUNCTIONS = {"sum", "min", "max", "abs"}
 
 
-def substitute(formula: str, values: dict[str, float | None]) -> str:
+def substitute(formula: str, values: dict[str, float | None], lang: str = DEFAULT_LANGUAGE) -> str:
     """The formula with each field name replaced by its value, for re-checking by hand.
 
     Negative numbers get a real minus sign and parentheses, and subtraction a real minus
@@ -22,14 +24,18 @@ def substitute(formula: str, values: dict[str, float | None]) -> str:
     '1200 / (1200 + 800)'
     >>> substitute("(a - b) / b * -1", {"a": -5.0, "b": 20.0})
     '((−5) − 20) / 20 * (−1)'
+    >>> substitute("a + b", {"a": None, "b": 1.0}), substitute("a + b", {"a": None, "b": 1.0}, "en")
+    ('空 + 1', 'empty + 1')
     """
+
+    empty = pgettext("an empty cell in a formula", "empty", lang)
 
     def repl(match: re.Match[str]) -> str:
         name = match.group(0)
         if name in FUNCTIONS or name not in values:
             return name
         value = values[name]  # a raw cell: exactly as stored, never in exponent form
-        return "空" if value is None else operand(value, exact=True)
+        return empty if value is None else operand(value, exact=True)
 
     text = NAME.sub(repl, formula)
     text = UNARY_NUMBER.sub(

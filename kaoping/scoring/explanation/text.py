@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from kaoping.scoring.display import fmt_cell
-from kaoping.scoring.explanation.notation import exact, fmt, operand, pct, signed
+from kaoping.scoring.explanation.notation import exact, fmt, operand, pct, signed, substitute
 from kaoping.scoring.explanation.steps import GroupStep, IndicatorStep
 from kaoping.scoring.i18n import gettext, gettext_noop, pgettext
 from kaoping.scoring.schemes.model import UNITS_EN
@@ -224,7 +224,8 @@ def render_explanation(ex: Derivation, lang: str = "zh") -> str:
             policy = gettext(POLICY[s.policy], lang)
             if s.value is not None:
                 lines.append(
-                    sub + _t("value", lang, substituted=s.substituted, value=signed(s.value))
+                    sub
+                    + _t("value", lang, substituted=_substituted(s, lang), value=signed(s.value))
                 )
             lines.append(sub + _t("na", lang, reason=reason, policy=policy))
             if s.used_score is not None:
@@ -241,7 +242,7 @@ def render_explanation(ex: Derivation, lang: str = "zh") -> str:
             return
         lines.append(
             sub
-            + _t("value", lang, substituted=s.substituted, value=signed(s.value))
+            + _t("value", lang, substituted=_substituted(s, lang), value=signed(s.value))
             + shown_as(s, lang)
         )
         if s.normalisation == "zscore":
@@ -415,3 +416,8 @@ def _cell_unit(unit: str, lang: str) -> str:
 
 
 __all__ = ["POLICY", "REASONS", "Derivation", "render_explanation", "shown_as"]
+
+
+def _substituted(s: IndicatorStep, lang: str) -> str:
+    """The formula with its cells in, written for ``lang`` (an empty cell is named in it)."""
+    return substitute(s.formula, {c.key: c.value for c in s.cells}, lang)

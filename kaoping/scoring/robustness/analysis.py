@@ -8,7 +8,7 @@ import numpy as np
 
 from kaoping.scoring.assessment import Assessment, AssessmentResult, assess
 from kaoping.scoring.data import BaseData
-from kaoping.scoring.errors import KaopingError, Problem
+from kaoping.scoring.errors import KaopingError, Listing, Problem
 from kaoping.scoring.evaluation import (
     EvaluationResult,
     comparative_columns,
@@ -64,7 +64,7 @@ def analyse_assessment(
     empty = [ind.code for ind in ev.scheme.indicators if ev.stats[ind.code]["n"] == 0]
     if empty:
         raise KaopingError(
-            [Problem("robustness.not_applicable", params={"codes": "、".join(empty)})]
+            [Problem("robustness.not_applicable", params={"codes": Listing(tuple(empty))})]
         )
     options = options or RobustnessOptions()
     columns = None
